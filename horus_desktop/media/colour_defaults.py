@@ -1,0 +1,75 @@
+"""Colour space a file declares, or a per-format default, named as in the ACES studio OCIO config.
+
+Defaults when a file says nothing (documented choices):
+- EXR: from `chromaticities` (AP0 -> ACES2065-1, AP1 -> ACEScg, Rec.709 -> Linear Rec.709 (sRGB),
+  P3-D65, Rec.2020 linear); none -> ACEScg, the studio config's scene_linear role.
+- DPX: transfer "linear" -> Linear Rec.709 (sRGB); "Rec.709" -> Camera Rec.709; otherwise
+  (printing density/log, unspecified) -> ACEScct, the log encoding of an ACES pipeline.
+- Float TIFF: Linear Rec.709 (sRGB). Integer PNG/JPEG/TIFF and stills: sRGB Encoded Rec.709 (sRGB).
+- Movies: Gamma 2.4 Encoded Rec.709 (BT.1886, what review movies are encoded for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+ACES2065_1 = "ACES2065-1"
+ACESCG = "ACEScg"
+ACESCCT = "ACEScct"
+LINEAR_REC709 = "Linear Rec.709 (sRGB)"
+SRGB_ENCODED = "sRGB Encoded Rec.709 (sRGB)"
+REC709_CAMERA = "Camera Rec.709"
+REC709_GAMMA24 = "Gamma 2.4 Encoded Rec.709"
+
+SCENE_LINEAR_DEFAULT = ACESCG
+MOVIE_DEFAULT = REC709_GAMMA24
+INTEGER_IMAGE_DEFAULT = SRGB_ENCODED
+FLOAT_IMAGE_DEFAULT = LINEAR_REC709
+
+# Display-encoded sRGB/Rec.709 spaces: 8-bit pixels in them pass straight to an sRGB display.
+SRGB_LIKE_SPACES = frozenset(
+    {SRGB_ENCODED, REC709_GAMMA24, REC709_CAMERA, "Gamma 2.2 Encoded Rec.709", "sRGB - Display",
+     "Rec.1886 Rec.709 - Display", "Gamma 2.2 Rec.709 - Display"}
+)
+
+_CHROMATICITIES: dict[str, tuple[float, ...]] = {
+    ACES2065_1: (0.7347, 0.2653, 0.0, 1.0, 0.0001, -0.077, 0.32168, 0.33767),
+    ACESCG: (0.713, 0.293, 0.165, 0.830, 0.128, 0.044, 0.32168, 0.33767),
+    LINEAR_REC709: (0.64, 0.33, 0.30, 0.60, 0.15, 0.06, 0.3127, 0.3290),
+    "Linear P3-D65": (0.680, 0.320, 0.265, 0.690, 0.150, 0.060, 0.3127, 0.3290),
+    "Linear Rec.2020": (0.708, 0.292, 0.170, 0.797, 0.131, 0.046, 0.3127, 0.3290),
+}
+_EXR_NAME_ATTRIBUTES = ("colorSpace", "colorspace", "oiio:ColorSpace", "ocio:colorspace")
+
+
+def colour_space_from_chromaticities(chromaticities: Sequence[float]) -> str | None:
+    """The linear colour space whose primaries and white match (within 2e-3), else None."""
+    values = tuple(float(v) for v in chromaticities)
+    for name, reference in _CHROMATICITIES.items():
+        if len(values) == 8 and all(abs(a - b) <= 2e-3 for a, b in zip(values, reference, strict=True)):
+            return name
+    return None
+
+
+def exr_colour_space(header: Mapping[str, Any]) -> str:
+    """Colour space of an EXR part from its header: a named attribute, the chromaticities, or ACEScg."""
+    for key in _EXR_NAME_ATTRIBUTES:
+        value = header.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    chromaticities = header.get("chromaticities")
+    if chromaticities is not None:
+        return colour_space_from_chromaticities(chromaticities) or LINEAR_REC709
+    return SCENE_LINEAR_DEFAULT
+
+
+def dpx_colour_space(transfer: int) -> str:
+    """Colour space of a DPX image element from its transfer characteristic code."""
+    if transfer == 2:
+        return LINEAR_REC709
+    if transfer == 6:
+        return REC709_CAMERA
+    return ACESCCT

@@ -1,0 +1,176 @@
+"""A small DPX (SMPTE 268M) reader and writer: 8, 10 (packed, methods A and B), 12 and 16-bit RGB(A)/luma,
+big- or little-endian, decoded with numpy."""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from horus_desktop.media.colour_defaults import dpx_colour_space
+from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.frames import Frame, full_window
+
+_MAGIC_BIG = b"SDPX"
+_MAGIC_LITTLE = b"XPDS"
+_HEADER_SIZE = 2048
+_DESCRIPTOR_CHANNELS = {50: ("R", "G", "B"), 51: ("R", "G", "B", "A"), 6: ("Y",), 1: ("R",), 4: ("A",)}
+
+
+@dataclass(frozen=True)
+class DpxHeader:
+    """The header fields needed to decode the first image element."""
+
+    endian: str
+    data_offset: int
+    width: int
+    height: int
+    descriptor: int
+    transfer: int
+    bit_depth: int
+    packing: int
+    encoding: int
+    frame_rate: Fraction | None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """Channel names of the element."""
+        return _DESCRIPTOR_CHANNELS.get(self.descriptor, ("R", "G", "B"))
+
+
+def _rate(value: float) -> Fraction | None:
+    if not np.isfinite(value) or value <= 0 or value > 1000:
+        return None
+    for rate in (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001)):
+        if abs(float(rate) - value) < 1e-3:
+            return rate
+    return Fraction(value).limit_denominator(1001)
+
+
+def read_dpx_header(data: bytes, path: str = "") -> DpxHeader:
+    """Parse the generic and film/TV headers of a DPX file."""
+    if len(data) < _HEADER_SIZE // 2:
+        raise DamagedFrameError(path, "file too short for a DPX header")
+    magic = data[:4]
+    if magic not in (_MAGIC_BIG, _MAGIC_LITTLE):
+        raise DamagedFrameError(path, "not a DPX file (bad magic number)")
+    e = ">" if magic == _MAGIC_BIG else "<"
+    (data_offset,) = struct.unpack_from(e + "I", data, 4)
+    width, height = struct.unpack_from(e + "II", data, 772)
+    descriptor, transfer, _colorimetric, bit_depth = struct.unpack_from("BBBB", data, 800)
+    packing, encoding, element_offset = struct.unpack_from(e + "HHI", data, 804)
+    frame_rate = None
+    if len(data) >= 1944:
+        (film_rate,) = struct.unpack_from(e + "f", data, 1724)
+        (tv_rate,) = struct.unpack_from(e + "f", data, 1940)
+        frame_rate = _rate(film_rate) or _rate(tv_rate)
+    offset = element_offset if element_offset not in (0, 0xFFFFFFFF) else data_offset
+    return DpxHeader(e, offset, width, height, descriptor, transfer, bit_depth, packing, encoding, frame_rate)
+
+
+def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
+    shifts = (22, 12, 2) if packing == 1 else (20, 10, 0)
+    parts = [(words >> s) & 0x3FF for s in shifts]
+    return np.stack(parts, axis=-1).reshape(words.shape[0], -1)[:, :count]
+
+
+def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "") -> np.ndarray:
+    """The element's pixels as HxWxC: uint8 for 8-bit, uint16 scaled to full range otherwise."""
+    h, w, c = header.height, header.width, len(header.channels)
+    if header.encoding != 0:
+        raise UnreadableFileError(path, "RLE-encoded DPX is not supported")
+    e = header.endian
+    samples = w * c
+    body = memoryview(data)[header.data_offset :]
+    if header.bit_depth == 8:
+        row = (samples + 3) // 4 * 4
+        need, dtype = row * h, np.uint8
+    elif header.bit_depth == 10 and header.packing in (1, 2):
+        row = (samples + 2) // 3 * 4
+        need, dtype = row * h, np.dtype(e + "u4")
+    elif header.bit_depth in (12, 16):
+        row = samples * 2
+        if header.bit_depth == 12 and header.packing == 0:
+            raise UnreadableFileError(path, "12-bit DPX packed without padding is not supported")
+        need, dtype = row * h, np.dtype(e + "u2")
+    else:
+        raise UnreadableFileError(path, f"unsupported DPX layout: {header.bit_depth}-bit, packing {header.packing}")
+    if len(body) < need:
+        raise DamagedFrameError(path, f"truncated: {len(body)} bytes of pixel data, {need} expected")
+    rows = np.frombuffer(body[:need], dtype=dtype).reshape(h, -1)
+    if header.bit_depth == 8:
+        return rows[:, :samples].reshape(h, w, c)
+    if header.bit_depth == 10:
+        values = _unpack_10bit(rows.astype(np.uint32, copy=False), header.packing, samples).astype(np.uint16)
+        return ((values << 6) | (values >> 4)).reshape(h, w, c)
+    values = rows[:, :samples].astype(np.uint16)
+    if header.bit_depth == 12:
+        values = values >> 4 if header.packing == 1 else values
+        values = (values << 4) | (values >> 8)
+    return values.reshape(h, w, c)
+
+
+def decode_dpx(path: str) -> Frame:
+    """Decode a DPX file into a Frame (uint8 or uint16 RGB/RGBA; luma repeated to RGB)."""
+    try:
+        if os.path.getsize(path) == 0:
+            raise DamagedFrameError(path, "empty file (0 bytes)")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(path, "file not found") from exc
+    except PermissionError as exc:
+        raise UnreadableFileError(path, "no read permission") from exc
+    header = read_dpx_header(data, path)
+    pixels = decode_dpx_pixels(data, header, path)
+    channels = header.channels
+    if channels == ("Y",):
+        pixels, channels = np.repeat(pixels, 3, axis=2), ("Y", "Y", "Y")
+    window = full_window(header.width, header.height)
+    metadata = {"bit_depth": header.bit_depth, "frame_rate": header.frame_rate, "transfer": header.transfer}
+    return Frame(pixels, 0, dpx_colour_space(header.transfer), window, window, channels, metadata)
+
+
+def write_dpx(
+    path: str,
+    pixels: np.ndarray,
+    *,
+    bit_depth: int = 10,
+    big_endian: bool = True,
+    transfer: int = 1,
+    frame_rate: float = 0.0,
+) -> None:
+    """Write an RGB (HxWx3) or RGBA image as an uncompressed DPX: 10-bit method A packing, or 8/16-bit.
+
+    `pixels` holds values in the target bit depth (e.g. 0..1023 for 10-bit).
+    """
+    h, w, c = pixels.shape
+    e = ">" if big_endian else "<"
+    header = bytearray(_HEADER_SIZE)
+    header[0:4] = _MAGIC_BIG if big_endian else _MAGIC_LITTLE
+    values = pixels.astype(np.uint32).reshape(h, w * c)
+    if bit_depth == 10:
+        pad = (-values.shape[1]) % 3
+        values = np.pad(values, ((0, 0), (0, pad))).reshape(h, -1, 3)
+        body = ((values[..., 0] << 22) | (values[..., 1] << 12) | (values[..., 2] << 2)).astype(e + "u4")
+        packing = 1
+    elif bit_depth == 16:
+        body, packing = values.astype(e + "u2"), 0
+    elif bit_depth == 8:
+        pad = (-values.shape[1]) % 4
+        body, packing = np.pad(values, ((0, 0), (0, pad))).astype(np.uint8), 0
+    else:
+        raise ValueError(f"write_dpx supports 8, 10 and 16 bits, not {bit_depth}")
+    payload = body.tobytes()
+    struct.pack_into(e + "I", header, 4, _HEADER_SIZE)
+    header[8:16] = b"V2.0\0\0\0\0"
+    struct.pack_into(e + "I", header, 16, _HEADER_SIZE + len(payload))
+    struct.pack_into(e + "HHII", header, 768, 0, 1, w, h)
+    struct.pack_into("BBBB", header, 800, 50 if c == 3 else 51, transfer, transfer, bit_depth)
+    struct.pack_into(e + "HHI", header, 804, packing, 0, _HEADER_SIZE)
+    struct.pack_into(e + "f", header, 1724, frame_rate)
+    with open(path, "wb") as handle:
+        handle.write(bytes(header) + payload)

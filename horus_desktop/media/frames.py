@@ -1,0 +1,114 @@
+"""The `Frame` a decoder returns and the `FrameSource` interface every media type implements."""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from horus_desktop.media.errors import DecodeTimeoutError
+
+Window = tuple[int, int, int, int]
+"""(xmin, ymin, xmax, ymax), inclusive, as in OpenEXR."""
+
+DEFAULT_DECODE_TIMEOUT = 20.0
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded image, HxWxC covering the display window.
+
+    `pixels` is float16 for float sources, uint8 for 8-bit and uint16 for 10/12/16-bit ones; pixels of
+    the display window outside the data window are 0.
+    """
+
+    pixels: np.ndarray
+    frame: int
+    colour_space: str
+    display_window: Window
+    data_window: Window
+    channels: tuple[str, ...]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return int(self.pixels.shape[0])
+
+
+def full_window(width: int, height: int) -> Window:
+    """The window of a whole width x height image."""
+    return (0, 0, width - 1, height - 1)
+
+
+def call_with_time_bound(fn: Callable[[], T], bound: float | None, path: str) -> T:
+    """Run `fn` and return its result, or raise DecodeTimeoutError after `bound` seconds.
+
+    The work runs on a daemon thread that is abandoned (not killed) when it overruns, so the caller
+    never hangs on a decoder stuck in C code.
+    """
+    if bound is None:
+        return fn()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="horus-decode-bounded", daemon=True).start()
+    if not done.wait(bound):
+        raise DecodeTimeoutError(path, f"decode ran past {bound:g} s and was abandoned")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+class FrameSource(ABC):
+    """Random access to the frames of one media: `read(n)` for n in `frame_range`."""
+
+    path: str
+    decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT
+
+    @property
+    @abstractmethod
+    def frame_range(self) -> tuple[int, int]:
+        """(first, last) frame numbers, inclusive."""
+
+    @abstractmethod
+    def _decode(self, frame: int) -> Frame:
+        """Decode one frame; raise a MediaError subclass on failure."""
+
+    def read(self, frame: int) -> Frame:
+        """Decode frame `frame`, abandoning it with DecodeTimeoutError past `decode_timeout` seconds."""
+        return call_with_time_bound(lambda: self._decode(frame), self.decode_timeout, self.path)
+
+    def frames(self) -> range:
+        """All frame numbers of the range."""
+        first, last = self.frame_range
+        return range(first, last + 1)
+
+    def close(self) -> None:
+        """Release open files; the base source holds none."""
+        return None
+
+    def __enter__(self) -> FrameSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

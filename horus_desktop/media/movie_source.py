@@ -1,0 +1,173 @@
+"""Movies through PyAV with frame-accurate random access.
+
+Frame numbers count from `first_frame` (1, as RV shows them). A frame's number is derived from its
+presentation timestamp, so frame N is the same image whether reached by playing or by seeking: a seek
+goes to the keyframe at or before N and decodes forward to N. The container stays open, and a read of
+the next frames (or a short jump ahead) continues decoding without seeking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import av
+import numpy as np
+
+from horus_desktop.media.colour_defaults import MOVIE_DEFAULT
+from horus_desktop.media.errors import DamagedFrameError, MissingFrameError, UnreadableFileError
+from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource, full_window
+
+MOVIE_FIRST_FRAME = 1
+# Decoding forward this many frames is cheaper than a seek plus the decode from the keyframe.
+FORWARD_DECODE_LIMIT = 48
+
+
+def stream_rate(stream: Any) -> Fraction | None:
+    """The stream's frame rate as an exact fraction (24000/1001 for 23.976), None if unknown."""
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate:
+            return Fraction(rate.numerator, rate.denominator)
+    return None
+
+
+def stream_frame_count(container: Any, stream: Any, rate: Fraction | None) -> int:
+    """Frames in the stream: from the header, else the duration, else by counting packets."""
+    if stream.frames:
+        return int(stream.frames)
+    if stream.duration and rate and stream.time_base:
+        return int(round(stream.duration * stream.time_base * rate))
+    if container.duration and rate:
+        return int(round(Fraction(container.duration, av.time_base) * rate))
+    return sum(1 for packet in container.demux(stream) if packet.size)
+
+
+def _output_format(stream: Any) -> str:
+    name = stream.codec_context.pix_fmt or ""
+    deep = any(tag in name for tag in ("10", "12", "16", "48", "64"))
+    alpha = name.startswith(("yuva", "rgba", "bgra", "argb", "abgr", "gbrap"))
+    if deep:
+        return "rgba64le" if alpha else "rgb48le"
+    return "rgba" if alpha else "rgb24"
+
+
+class MovieSource(FrameSource):
+    """Frames of a movie's first video stream."""
+
+    def __init__(self, path: str, *, decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT) -> None:
+        self.path = path
+        self.decode_timeout = decode_timeout
+        self._lock = threading.Lock()
+        try:
+            self._container = av.open(path)
+        except PermissionError as exc:
+            raise UnreadableFileError(path, "no read permission") from exc
+        except FileNotFoundError as exc:
+            raise UnreadableFileError(path, "file not found") from exc
+        except av.FFmpegError as exc:
+            raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
+        if not self._container.streams.video:
+            self._container.close()
+            raise UnreadableFileError(path, "no video stream")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        self.rate = stream_rate(self._stream) or Fraction(24)
+        self._time_base = self._stream.time_base or Fraction(1, 1_000_000)
+        self._start_pts = self._stream.start_time or 0
+        self.frame_count = stream_frame_count(self._container, self._stream, self.rate)
+        if self.frame_count <= 0:
+            self._container.close()
+            raise DamagedFrameError(path, "movie has no frames")
+        self._format = _output_format(self._stream)
+        self._decoder: Iterator[Any] | None = None
+        self._position = -1  # index of the last frame taken from the decoder
+        self._last: tuple[int, np.ndarray] | None = None
+
+    @property
+    def frame_range(self) -> tuple[int, int]:
+        """(1, frame count)."""
+        return (MOVIE_FIRST_FRAME, MOVIE_FIRST_FRAME + self.frame_count - 1)
+
+    def _index_of(self, video: Any) -> int:
+        pts = video.pts if video.pts is not None else video.dts
+        if pts is None:
+            return self._position + 1
+        return int(round((pts - self._start_pts) * self._time_base * self.rate))
+
+    def _seek_to(self, index: int) -> None:
+        target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
+        self._container.seek(max(target, self._start_pts), stream=self._stream, backward=True, any_frame=False)
+        self._decoder = self._container.decode(self._stream)
+        self._position = -1
+
+    def _next(self) -> tuple[int, Any] | None:
+        assert self._decoder is not None
+        try:
+            video = next(self._decoder)
+        except StopIteration:
+            return None
+        except av.FFmpegError as exc:
+            raise DamagedFrameError(self.path, f"decode error: {exc}") from exc
+        index = self._index_of(video)
+        self._position = index
+        return index, video
+
+    def _decode_index(self, index: int) -> np.ndarray:
+        if self._last is not None and self._last[0] == index:
+            return self._last[1]
+        ahead = index - self._position
+        if self._decoder is None or ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
+            self._seek_to(index)
+        for attempt in range(3):
+            previous: tuple[int, Any] | None = None
+            while (step := self._next()) is not None:
+                if step[0] == index:
+                    return self._keep(*step)
+                if step[0] > index:
+                    if previous is not None:  # no frame has this number (a gap): hold the one before
+                        return self._keep(*previous)
+                    break
+                previous = step
+            else:
+                return self._fail(index, previous[0] if previous else self._position)
+            # The seek landed after the frame: go back further and decode forward again.
+            self._seek_to(max(index - (attempt + 1) * FORWARD_DECODE_LIMIT, 0))
+        return self._fail(index, self._position)
+
+    def _keep(self, index: int, video: Any) -> np.ndarray:
+        try:
+            pixels = video.to_ndarray(format=self._format)
+        except (av.FFmpegError, ValueError) as exc:
+            raise DamagedFrameError(self.path, f"cannot convert frame: {exc}") from exc
+        self._last = (index, pixels)
+        return pixels
+
+    def _fail(self, index: int, reached: int) -> np.ndarray:
+        self._decoder = None
+        raise DamagedFrameError(
+            self.path, f"frame {index + MOVIE_FIRST_FRAME} could not be decoded (stream ends at frame "
+            f"{reached + MOVIE_FIRST_FRAME})"
+        )
+
+    def _decode(self, frame: int) -> Frame:
+        first, last = self.frame_range
+        if not first <= frame <= last:
+            raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
+        with self._lock:
+            if self._container is None:
+                raise UnreadableFileError(self.path, "source is closed")
+            pixels = self._decode_index(frame - first)
+        window = full_window(pixels.shape[1], pixels.shape[0])
+        channels = ("R", "G", "B", "A") if pixels.shape[2] == 4 else ("R", "G", "B")
+        metadata = {"codec": self._stream.codec_context.name, "fps": self.rate}
+        return Frame(pixels, frame, MOVIE_DEFAULT, window, window, channels, metadata)
+
+    def close(self) -> None:
+        """Close the container."""
+        with self._lock:
+            if self._container is not None:
+                self._container.close()
+                self._container = None  # type: ignore[assignment]
+                self._decoder = None

@@ -1,0 +1,76 @@
+"""`open_frame_source`: the FrameSource for a movie, a still or an image sequence pattern."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from horus_desktop.media.decode_image import decoder_for
+from horus_desktop.media.errors import MissingFrameError, UnreadableFileError
+from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource
+from horus_desktop.media.movie_source import MovieSource
+from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for
+
+
+class ImageSource(FrameSource):
+    """Frames of an image sequence (one file per frame) or of a still (one frame)."""
+
+    def __init__(
+        self,
+        item: MediaItem,
+        *,
+        decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT,
+        part: str | int | None = None,
+        view: str | None = None,
+    ) -> None:
+        if not item.files:
+            raise UnreadableFileError(item.path, "no frames on disk")
+        self.item = item
+        self.path = item.path
+        self.decode_timeout = decode_timeout
+        options = {k: v for k, v in {"part": part, "view": view}.items() if v is not None}
+        self._decode_file = decoder_for(item.files[0], **options)
+        self._present = frozenset(item.frames)
+
+    @property
+    def frame_range(self) -> tuple[int, int]:
+        """(first, last) frame on disk; (n, n) for a numbered still and (1, 1) for an unnumbered one."""
+        if self.item.kind is MediaKind.SEQUENCE or self.item.frames:
+            return (self.item.frames[0], self.item.frames[-1])
+        return (1, 1)
+
+    def file_for(self, frame: int) -> str:
+        """The file holding `frame`."""
+        if self.item.kind is MediaKind.SEQUENCE:
+            return self.item.file_for_frame(frame)
+        return self.item.files[0]
+
+    def _decode(self, frame: int) -> Frame:
+        first, last = self.frame_range
+        if not first <= frame <= last:
+            raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
+        path = self.file_for(frame)
+        if self.item.kind is MediaKind.SEQUENCE and frame not in self._present and not os.path.exists(path):
+            raise MissingFrameError(path, f"frame {frame} is missing from the sequence")
+        if not os.path.exists(path):
+            raise MissingFrameError(path, f"frame {frame}: file no longer exists")
+        return replace(self._decode_file(path), frame=frame)
+
+
+def open_frame_source(
+    media: str | Path | MediaItem,
+    *,
+    decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT,
+    part: str | int | None = None,
+    view: str | None = None,
+) -> FrameSource:
+    """Open a movie, a still, a sequence pattern (`shot.%04d.exr`, `shot.####.exr`) or a MediaItem.
+
+    EXR `part` (name or index) and `view` pick what to show; by default the first RGB part and the
+    default view.
+    """
+    item = media if isinstance(media, MediaItem) else media_item_for(media)
+    if item.kind is MediaKind.MOVIE:
+        return MovieSource(item.path, decode_timeout=decode_timeout)
+    return ImageSource(item, decode_timeout=decode_timeout, part=part, view=view)

@@ -1,0 +1,174 @@
+"""Find media in a folder tree: frame sequences (grouped with fileseq, gaps kept), movies and stills."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import fileseq
+
+MOVIE_EXTENSIONS = frozenset({".mov", ".mp4", ".mxf", ".avi", ".mkv", ".webm", ".m4v"})
+IMAGE_EXTENSIONS = frozenset(
+    {".exr", ".dpx", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".cin", ".tga", ".bmp", ".webp"}
+)
+
+_PRINTF_PAD = re.compile(r"%(0?)(\d*)d")
+# "shot_v001.exr", "comp-V12.png": digits after a version marker are a version, not a frame number.
+_VERSION_TAIL = re.compile(r"(?:^|[^A-Za-z])[vV]$")
+
+
+class MediaKind(StrEnum):
+    """What a media item is on disk."""
+
+    SEQUENCE = "sequence"
+    MOVIE = "movie"
+    STILL = "still"
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """One piece of media found on disk.
+
+    `path` is the file for a movie or still and a printf pattern (`shot.%04d.exr`) for a sequence.
+    `frames` are the frame numbers present on disk, `missing_frames` the gaps inside first..last.
+    A still whose name carries a frame number (`plate.1001.exr` alone) keeps it in `frames`.
+    """
+
+    kind: MediaKind
+    path: str
+    files: tuple[str, ...]
+    frames: tuple[int, ...] = ()
+    missing_frames: tuple[int, ...] = field(default=())
+
+    @property
+    def first_frame(self) -> int | None:
+        """First frame number on disk, None for an unnumbered still or a movie."""
+        return self.frames[0] if self.frames else None
+
+    @property
+    def last_frame(self) -> int | None:
+        """Last frame number on disk, None for an unnumbered still or a movie."""
+        return self.frames[-1] if self.frames else None
+
+    @property
+    def extension(self) -> str:
+        """Lower-case extension with its dot."""
+        return Path(self.files[0]).suffix.lower()
+
+    def file_for_frame(self, frame: int) -> str:
+        """The file path of a frame of a sequence (whether or not it exists)."""
+        if self.kind is not MediaKind.SEQUENCE:
+            return self.files[0]
+        return printf_frame(self.path, frame)
+
+
+def printf_frame(pattern: str, frame: int) -> str:
+    """Fill a printf frame pattern (`%04d`) with a frame number."""
+    return _PRINTF_PAD.sub(lambda m: f"{frame:0{m.group(2) or 0}d}" if m.group(1) else str(frame), pattern)
+
+
+def is_media_file(path: str | Path) -> bool:
+    """True when the extension is a movie or image format Horus reads."""
+    suffix = Path(path).suffix.lower()
+    return suffix in MOVIE_EXTENSIONS or suffix in IMAGE_EXTENSIONS
+
+
+def _printf_pattern(seq: fileseq.FileSequence) -> str:
+    pad = seq.zfill()
+    token = f"%0{pad}d" if pad > 1 else "%d"
+    return f"{seq.dirname()}{seq.basename()}{token}{seq.extension()}"
+
+
+def _looks_like_frames(seq: fileseq.FileSequence) -> bool:
+    return len(seq) > 1 and not _VERSION_TAIL.search(seq.basename())
+
+
+def _still(path: str, frame: int | None = None) -> MediaItem:
+    return MediaItem(MediaKind.STILL, path, (path,), (frame,) if frame is not None else ())
+
+
+def group_files(paths: Iterable[str]) -> list[MediaItem]:
+    """Group file paths (of any folders) into sequences, movies and stills, sorted by path."""
+    items: list[MediaItem] = []
+    images: list[str] = []
+    for path in paths:
+        suffix = Path(path).suffix.lower()
+        if suffix in MOVIE_EXTENSIONS:
+            items.append(MediaItem(MediaKind.MOVIE, path, (path,)))
+        elif suffix in IMAGE_EXTENSIONS:
+            images.append(path)
+    for seq in fileseq.findSequencesInList(sorted(images)):
+        frame_set = seq.frameSet()
+        if frame_set is None:
+            items.append(_still(str(seq)))
+            continue
+        frames = tuple(int(f) for f in frame_set)
+        files = tuple(seq.frame(f) for f in frames)
+        if not _looks_like_frames(seq):
+            single = len(files) == 1 and not _VERSION_TAIL.search(seq.basename())
+            items.extend(_still(f, frames[i] if single else None) for i, f in enumerate(files))
+            continue
+        present = set(frames)
+        missing = tuple(f for f in range(frames[0], frames[-1] + 1) if f not in present)
+        items.append(MediaItem(MediaKind.SEQUENCE, _printf_pattern(seq), files, frames, missing))
+    items.sort(key=lambda item: item.path)
+    return items
+
+
+def scan_media(root: str | Path, *, include_hidden: bool = False) -> Iterator[MediaItem]:
+    """Walk a folder tree (or take a single file) and yield its media, folder by folder."""
+    root = Path(root)
+    if root.is_file():
+        yield from group_files([str(root)])
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if include_hidden or not d.startswith("."))
+        names = [n for n in filenames if include_hidden or not n.startswith(".")]
+        yield from group_files(os.path.join(dirpath, n) for n in names)
+
+
+def _frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:
+    name = os.path.basename(pattern)
+    match = _PRINTF_PAD.search(name)
+    if match is None:
+        raise ValueError(f"not a printf frame pattern: {pattern}")
+    width = int(match.group(2) or 1)
+    head, tail = name[: match.start()], name[match.end() :]
+    digits = rf"(-?\d{{{width},}})" if match.group(1) else r"(-?\d+)"
+    return head, re.compile(re.escape(head) + digits + re.escape(tail) + "$")
+
+
+def sequence_from_pattern(pattern: str | Path) -> MediaItem:
+    """Build a sequence item from a printf (`%04d`) or fileseq (`#`, `@`) pattern, reading the folder."""
+    pattern = str(pattern)
+    if "%" not in pattern:
+        seq = fileseq.FileSequence(pattern)
+        pad = seq.zfill()
+        pattern = f"{seq.dirname()}{seq.basename()}{f'%0{pad}d' if pad > 1 else '%d'}{seq.extension()}"
+    folder = os.path.dirname(pattern) or "."
+    _, regex = _frame_regex(pattern)
+    frames: list[int] = []
+    if os.path.isdir(folder):
+        for name in os.listdir(folder):
+            match = regex.match(name)
+            if match:
+                frames.append(int(match.group(1)))
+    frames.sort()
+    files = tuple(printf_frame(pattern, f) for f in frames)
+    present = set(frames)
+    missing = tuple(f for f in range(frames[0], frames[-1] + 1) if f not in present) if frames else ()
+    return MediaItem(MediaKind.SEQUENCE, pattern, files, tuple(frames), missing)
+
+
+def media_item_for(path: str | Path) -> MediaItem:
+    """The media item for a movie/still path or a sequence pattern."""
+    text = str(path)
+    if "%" in text or "#" in text or "@" in text:
+        return sequence_from_pattern(text)
+    suffix = Path(text).suffix.lower()
+    kind = MediaKind.MOVIE if suffix in MOVIE_EXTENSIONS else MediaKind.STILL
+    return MediaItem(kind, text, (text,))
