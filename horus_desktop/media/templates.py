@@ -105,7 +105,10 @@ class PathTemplate:
             match = regex.match(segments[si])
             if match is None:
                 return None
-            return walk(ti + 1, si + 1, {**found, **match.groupdict()})
+            captured = match.groupdict()
+            if any(found.get(k, v).lower() != v.lower() for k, v in captured.items()):
+                return None  # a field repeated in several folders must hold the same value
+            return walk(ti + 1, si + 1, {**found, **captured})
 
         return walk(0, start, {})
 

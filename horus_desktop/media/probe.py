@@ -1,0 +1,248 @@
+"""Technical metadata of a media item: resolution, rational frame rate, colour space, bit depth,
+compression, frame range, size on disk, modification time and mime type."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import OpenEXR
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+from horus_desktop.media import colour_defaults as cd
+from horus_desktop.media.decode_dpx import read_dpx_header
+from horus_desktop.media.decode_exr import _pick_part
+from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
+from horus_desktop.media.movie_source import MOVIE_FIRST_FRAME, stream_frame_count, stream_rate
+from horus_desktop.media.sequences import MediaItem, MediaKind
+
+DEFAULT_SEQUENCE_FPS = Fraction(24)
+
+MIME_TYPES = {
+    ".exr": "image/x-exr", ".dpx": "image/x-dpx", ".cin": "image/x-cineon", ".tif": "image/tiff",
+    ".tiff": "image/tiff", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".tga": "image/x-tga", ".bmp": "image/bmp", ".webp": "image/webp", ".mov": "video/quicktime",
+    ".mp4": "video/mp4", ".m4v": "video/x-m4v", ".mxf": "application/mxf", ".avi": "video/x-msvideo",
+    ".mkv": "video/x-matroska", ".webm": "video/webm",
+}
+
+
+class FpsSource:
+    """Where a frame rate came from."""
+
+    FILE = "file"
+    DEFAULT = "default"  # an image sequence that states no rate: 24 fps assumed
+    NONE = "none"  # a still
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What a media is, technically. `fps_source` says whether `fps` was read or assumed."""
+
+    path: str
+    kind: MediaKind
+    width: int
+    height: int
+    fps: Fraction | None
+    fps_source: str
+    colour_space: str
+    bit_depth: int
+    compression: str
+    start_frame: int | None
+    end_frame: int | None
+    frame_count: int
+    missing_frames: tuple[int, ...]
+    empty_frames: tuple[int, ...]
+    file_size: int
+    mtime: float
+    mime_type: str
+    codec: str | None = None
+
+    @property
+    def resolution(self) -> str:
+        """'2048x1152'."""
+        return f"{self.width}x{self.height}"
+
+
+@dataclass(frozen=True)
+class _ImageInfo:
+    width: int
+    height: int
+    colour_space: str
+    bit_depth: int
+    compression: str
+    fps: Fraction | None = None
+
+
+def mime_type_of(path: str | Path) -> str:
+    """Mime type by extension, including the VFX formats the system table lacks."""
+    suffix = Path(path).suffix.lower()
+    return MIME_TYPES.get(suffix) or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+
+
+def _stat(path: str) -> os.stat_result:
+    try:
+        result = os.stat(path)
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(path, "file not found") from exc
+    except OSError as exc:
+        raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
+    if not os.access(path, os.R_OK):
+        raise UnreadableFileError(path, "no read permission")
+    return result
+
+
+def _exr_bit_depth(path: str) -> int:
+    try:
+        channels = OpenEXR.InputFile(path).header()["channels"]
+    except Exception:
+        return 16
+    return 32 if any(str(c.type) in ("FLOAT", "UINT") for c in channels.values()) else 16
+
+
+def _probe_exr(path: str) -> _ImageInfo:
+    try:
+        exr = OpenEXR.File(path, header_only=True)
+        header = _pick_part(exr.parts, None).header
+    except Exception as exc:
+        raise DamagedFrameError(path, f"cannot read EXR header: {exc}") from exc
+    (x0, y0), (x1, y1) = header["displayWindow"]
+    fps = header.get("framesPerSecond")
+    compression = str(header.get("compression", "")).rsplit(".", 1)[-1].removesuffix("_COMPRESSION").lower()
+    return _ImageInfo(
+        int(x1 - x0 + 1), int(y1 - y0 + 1), cd.exr_colour_space(header), _exr_bit_depth(path), compression,
+        Fraction(fps) if fps else None,
+    )
+
+
+def _probe_dpx(path: str) -> _ImageInfo:
+    with open(path, "rb") as handle:
+        header = read_dpx_header(handle.read(2048), path)
+    compression = "rle" if header.encoding else "none"
+    return _ImageInfo(header.width, header.height, cd.dpx_colour_space(header.transfer), header.bit_depth,
+                      compression, header.frame_rate)
+
+
+def _icc_colour_space(icc: bytes) -> str | None:
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))).lower()
+    except (OSError, ImageCms.PyCMSError):
+        return None
+    if "srgb" in description or "709" in description:
+        return cd.SRGB_ENCODED
+    if "p3" in description:
+        return "sRGB Encoded P3-D65"
+    if "adobe" in description:
+        return "Gamma 2.2 Encoded AdobeRGB"
+    return None
+
+
+def _pillow_colour_space(image: Image.Image, float_pixels: bool) -> str:
+    icc = image.info.get("icc_profile")
+    if icc:
+        return _icc_colour_space(icc) or cd.SRGB_ENCODED
+    gamma = image.info.get("gamma")
+    if gamma is not None and abs(float(gamma) - 1.0) < 0.01:
+        return cd.LINEAR_REC709
+    return cd.FLOAT_IMAGE_DEFAULT if float_pixels else cd.INTEGER_IMAGE_DEFAULT
+
+
+def _pillow_bit_depth(image: Image.Image) -> int:
+    raw = image.tile[0].args if image.tile else None
+    raw = raw[0] if isinstance(raw, tuple) else raw
+    if image.mode in ("F", "I"):
+        return 32
+    if image.mode.startswith("I;16") or (isinstance(raw, str) and ";16" in raw):
+        return 16
+    return 1 if image.mode == "1" else 8
+
+
+def _probe_pillow(path: str) -> _ImageInfo:
+    try:
+        with Image.open(path) as image:
+            compression = str(image.info.get("compression") or {"JPEG": "jpeg", "PNG": "deflate"}.get(
+                image.format or "", "none"))
+            return _ImageInfo(image.width, image.height, _pillow_colour_space(image, image.mode == "F"),
+                              _pillow_bit_depth(image), compression)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise DamagedFrameError(path, f"not a readable image: {exc}") from exc
+
+
+def probe_image_file(path: str) -> _ImageInfo:
+    """Header-only metadata of one image file."""
+    if os.path.getsize(path) == 0:
+        raise DamagedFrameError(path, "empty file (0 bytes)")
+    suffix = Path(path).suffix.lower()
+    if suffix == ".exr":
+        return _probe_exr(path)
+    if suffix == ".dpx":
+        return _probe_dpx(path)
+    return _probe_pillow(path)
+
+
+def _bit_depth_of_pix_fmt(name: str) -> int:
+    for depth in (16, 12, 10):
+        if str(depth) in name:
+            return depth
+    return 8
+
+
+def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
+    path = item.path
+    try:
+        with av.open(path) as container:
+            if not container.streams.video:
+                raise UnreadableFileError(path, "no video stream")
+            stream = container.streams.video[0]
+            rate = stream_rate(stream)
+            count = stream_frame_count(container, stream, rate)
+            ctx: Any = stream.codec_context
+            width, height, codec, pix_fmt = ctx.width, ctx.height, ctx.name, ctx.pix_fmt or ""
+    except MediaError:
+        raise
+    except (av.FFmpegError, ValueError) as exc:
+        raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
+    if count <= 0 or not width:
+        raise DamagedFrameError(path, "movie has no decodable video frames")
+    return ProbeResult(
+        path=path, kind=item.kind, width=width, height=height, fps=rate,
+        fps_source=FpsSource.FILE if rate else FpsSource.NONE, colour_space=cd.MOVIE_DEFAULT,
+        bit_depth=_bit_depth_of_pix_fmt(pix_fmt), compression=codec, start_frame=MOVIE_FIRST_FRAME,
+        end_frame=MOVIE_FIRST_FRAME + count - 1, frame_count=count, missing_frames=(), empty_frames=(),
+        file_size=stat.st_size, mtime=stat.st_mtime, mime_type=mime_type_of(path), codec=codec,
+    )
+
+
+def probe_media(item: MediaItem) -> ProbeResult:
+    """Probe a movie, still or sequence (the first non-empty frame's header stands for the sequence).
+
+    Raises a MediaError subclass when the media cannot be read at all.
+    """
+    if item.kind is MediaKind.MOVIE:
+        return _probe_movie(item, _stat(item.path))
+    stats = [(frame, _stat(path)) for frame, path in zip(item.frames or (None,), item.files, strict=False)]
+    empty = tuple(frame for frame, st in stats if st.st_size == 0 and frame is not None)
+    readable = [path for path, (_, st) in zip(item.files, stats, strict=False) if st.st_size > 0]
+    if not readable:
+        raise DamagedFrameError(item.files[0], "empty file (0 bytes)")
+    info = probe_image_file(readable[0])
+    if item.kind is MediaKind.SEQUENCE:
+        fps, fps_source = (info.fps, FpsSource.FILE) if info.fps else (DEFAULT_SEQUENCE_FPS, FpsSource.DEFAULT)
+        start, end, count = item.frames[0], item.frames[-1], len(item.frames)
+    else:
+        fps, fps_source = info.fps, FpsSource.FILE if info.fps else FpsSource.NONE
+        start = end = item.frames[0] if item.frames else 1
+        count = 1
+    return ProbeResult(
+        path=item.path, kind=item.kind, width=info.width, height=info.height, fps=fps, fps_source=fps_source,
+        colour_space=info.colour_space, bit_depth=info.bit_depth, compression=info.compression,
+        start_frame=start, end_frame=end, frame_count=count, missing_frames=item.missing_frames,
+        empty_frames=empty, file_size=sum(st.st_size for _, st in stats),
+        mtime=max(st.st_mtime for _, st in stats), mime_type=mime_type_of(item.files[0]),
+    )

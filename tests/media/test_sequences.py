@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from horus_desktop.media.sequences import (
+    MediaKind,
+    group_files,
+    printf_frame,
+    scan_media,
+    sequence_from_pattern,
+)
+
+
+def touch(folder: Path, *names: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"x")
+
+
+def test_sequence_with_gaps_is_one_record_listing_the_missing_frames(tmp_path: Path) -> None:
+    touch(tmp_path, *[f"shot.{f:04d}.exr" for f in (1001, 1002, 1003, 1007, 1008)])
+    [item] = list(scan_media(tmp_path))
+    assert item.kind is MediaKind.SEQUENCE
+    assert item.path == str(tmp_path / "shot.%04d.exr")
+    assert item.frames == (1001, 1002, 1003, 1007, 1008)
+    assert item.missing_frames == (1004, 1005, 1006)
+    assert (item.first_frame, item.last_frame) == (1001, 1008)
+    assert item.file_for_frame(1007) == str(tmp_path / "shot.1007.exr")
+
+
+def test_odd_and_no_padding(tmp_path: Path) -> None:
+    touch(tmp_path, *[f"plate_{f:07d}.dpx" for f in range(1, 4)], *[f"x.{f}.png" for f in range(8, 12)])
+    items = {i.path: i for i in scan_media(tmp_path)}
+    assert items[str(tmp_path / "plate_%07d.dpx")].frames == (1, 2, 3)
+    unpadded = items[str(tmp_path / "x.%d.png")]
+    assert unpadded.frames == (8, 9, 10, 11) and unpadded.missing_frames == ()
+    assert printf_frame(unpadded.path, 9).endswith("x.9.png")
+
+
+def test_movies_stills_and_names_that_only_look_like_sequences(tmp_path: Path) -> None:
+    touch(
+        tmp_path,
+        "edit_v003.mov", "ref.mp4", "poster.png", "readme.txt",
+        "comp_v001.exr", "comp_v002.exr",  # versions, not frames
+        "single.1001.exr",  # one numbered file
+        "mix.0001.exr", "mix.0002.jpg",  # mismatched extensions
+    )
+    items = {Path(i.path).name: i for i in scan_media(tmp_path)}
+    assert items["edit_v003.mov"].kind is MediaKind.MOVIE and items["ref.mp4"].kind is MediaKind.MOVIE
+    assert items["poster.png"].kind is MediaKind.STILL and items["poster.png"].frames == ()
+    assert items["comp_v001.exr"].kind is MediaKind.STILL and items["comp_v002.exr"].kind is MediaKind.STILL
+    assert items["single.1001.exr"].kind is MediaKind.STILL and items["single.1001.exr"].frames == (1001,)
+    assert items["mix.0001.exr"].kind is MediaKind.STILL and items["mix.0002.jpg"].kind is MediaKind.STILL
+    assert "readme.txt" not in items
+
+
+def test_nested_folders_and_hidden_ones(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "b", "s.0001.jpg", "s.0002.jpg")
+    touch(tmp_path / ".cache", "t.0001.jpg", "t.0002.jpg")
+    paths = [i.path for i in scan_media(tmp_path)]
+    assert paths == [str(tmp_path / "a" / "b" / "s.%04d.jpg")]
+
+
+def test_pattern_forms_open_the_same_sequence(tmp_path: Path) -> None:
+    touch(tmp_path, *[f"r.{f:04d}.exr" for f in (10, 11, 13)])
+    by_printf = sequence_from_pattern(str(tmp_path / "r.%04d.exr"))
+    by_hash = sequence_from_pattern(str(tmp_path / "r.#.exr"))
+    assert by_printf.frames == by_hash.frames == (10, 11, 13)
+    assert by_printf.missing_frames == (12,)
+
+
+def test_group_files_mixes_folders() -> None:
+    items = group_files(["/x/a.0001.png", "/x/a.0002.png", "/y/a.0003.png", "/y/a.0004.png"])
+    assert [i.frames for i in items] == [(1, 2), (3, 4)]
