@@ -1,0 +1,17 @@
+"""@mentions in note text."""
+
+from __future__ import annotations
+
+import re
+
+# A mention is @ followed by a username (letters, digits, . _ -), not preceded by a word character
+# (so e-mail addresses are not mentions).
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9_]|[A-Za-z0-9])")
+
+
+def find_mentions(text: str) -> list[str]:
+    """The usernames mentioned in ``text``, in order of first appearance, without duplicates."""
+    seen: dict[str, None] = {}
+    for match in _MENTION.finditer(text or ""):
+        seen.setdefault(match.group(1), None)
+    return list(seen)

@@ -1,0 +1,87 @@
+"""Where the store lives and how a connection to it is opened."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+APP_NAME = "horus"
+#: Environment variable that points Horus at another store (a SQLite path or any SQLAlchemy URL).
+DB_ENV = "HORUS_DB"
+#: Seconds SQLite waits on a lock held by another process before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreUrlError(ValueError):
+    """A store location that cannot be used, with the reason."""
+
+
+def data_dir() -> Path:
+    """The platform's per-user data folder for Horus (created on demand)."""
+    path = user_data_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_store_path() -> Path:
+    """The embedded SQLite store used when nothing else is named."""
+    return data_dir() / "horus.sqlite"
+
+
+def resolve_store_url(db: str | os.PathLike[str] | None = None) -> str:
+    """Turn ``--db``, ``$HORUS_DB`` or the default into a SQLAlchemy URL.
+
+    A plain path (with or without ``sqlite:///``) means a SQLite file; anything with a scheme is used as is,
+    with ``postgresql://`` mapped to the psycopg 3 driver.
+    """
+    raw = os.fspath(db) if db is not None else os.environ.get(DB_ENV) or ""
+    if not raw:
+        return f"sqlite:///{default_store_path()}"
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    try:
+        url = make_url(raw)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError with a terse message
+        raise StoreUrlError(f"not a database URL: {raw!r} ({exc})") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreUrlError(f"unsupported database {url.get_backend_name()!r} in {raw!r}: use SQLite or PostgreSQL")
+    return url.render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory stores."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the UI read while the DB worker writes; FULL because NORMAL can lose a committed note on
+    # power loss; foreign keys so ON DELETE CASCADE works as on PostgreSQL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def create_store_engine(url: str, **kwargs: Any) -> Engine:
+    """An Engine for ``url`` with Horus's connection settings applied."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -1,0 +1,326 @@
+"""Comments as thread trees, with reactions, attachments, resolve and soft delete."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from horus_desktop.domain.mentions import find_mentions
+from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
+from horus_desktop.domain.vocabulary import CONTENT_TYPES
+from horus_desktop.store.models import (
+    CommentAttachmentRow,
+    CommentReactionRow,
+    CommentRow,
+    MediaRecordRow,
+    NotificationRow,
+    UserRow,
+)
+from horus_desktop.store.repositories.base import (
+    InvalidFieldError,
+    NotFoundError,
+    Repository,
+    as_uuid,
+    check_length,
+    to_record,
+)
+from horus_desktop.store.types import utcnow
+from horus_desktop.store.unit_of_work import WriteContext
+
+
+def thread_key(created_us: int, comment_id: uuid.UUID) -> str:
+    """One step of a materialized thread path: sorts siblings by creation time, ties by id."""
+    return f"{created_us:017d}{comment_id.hex[:8]}"
+
+
+class CommentRepository(Repository):
+    """``horus_comments`` and its reactions and attachments."""
+
+    def add(
+        self,
+        *,
+        media_id: uuid.UUID | str,
+        content: str,
+        user_id: str,
+        user_name: str,
+        frame_number: int | None = None,
+        timecode: str | None = None,
+        parent_id: uuid.UUID | str | None = None,
+        content_type: str = "markdown",
+        user_email: str | None = None,
+        user_avatar_url: str | None = None,
+        id: uuid.UUID | None = None,
+        notify: bool = True,
+    ) -> Comment:
+        """Write a note (or a reply when ``parent_id`` is given).
+
+        Mentions (``@username``) are stored in ``mentioned_users``; with ``notify``, each mentioned user and
+        the author of the note replied to get a notification in the same transaction.
+        """
+        media_uuid = as_uuid(media_id, "media_id")
+        if not content or not content.strip():
+            raise InvalidFieldError("content", "a note needs some text")
+        if content_type not in CONTENT_TYPES:
+            raise InvalidFieldError("content_type", f"{content_type!r} is not one of {', '.join(CONTENT_TYPES)}")
+        if not user_id or not user_name:
+            raise InvalidFieldError("user_id", "a note needs its author")
+        check_length("user_id", user_id, 100)
+        check_length("user_name", user_name, 255)
+        check_length("timecode", timecode, 20)
+        comment_id = id or uuid.uuid4()
+        now = utcnow()
+        with self._uow.write() as ctx:
+            media = self._get_live(ctx.session, MediaRecordRow, media_uuid, "media")
+            key = thread_key(int(now.timestamp() * 1_000_000), comment_id)
+            depth, path, parent = 0, key, None
+            if parent_id is not None:
+                parent = self._get_live(ctx.session, CommentRow, as_uuid(parent_id, "parent_id"), "comment")
+                if parent.media_id != media_uuid:
+                    raise InvalidFieldError("parent_id", "a reply must be on the same media as its note")
+                depth = (parent.thread_depth or 0) + 1
+                path = f"{parent.thread_path}/{key}"
+                if frame_number is None:
+                    frame_number, timecode = parent.frame_number, parent.timecode
+            mentioned = self._known_usernames(ctx, find_mentions(content))
+            row = CommentRow(
+                id=comment_id, media_id=media_uuid, parent_id=parent.id if parent else None,
+                frame_number=frame_number, timecode=timecode, user_id=user_id, user_name=user_name,
+                user_email=user_email, user_avatar_url=user_avatar_url, content=content,
+                content_type=content_type, thread_depth=depth, thread_path=path,
+                mentioned_users=[u.id for u in mentioned], created_at=now, updated_at=now,
+            )
+            ctx.session.add(row)
+            ctx.record(CommentRow.__tablename__, comment_id, "insert")
+            if notify:
+                where = f" at frame {frame_number}" if frame_number is not None else ""
+                for user in mentioned:
+                    if user.id != user_id:
+                        self._notify(ctx, user.id, "comment_mention", f"{user_name} mentioned you on "
+                                     f"{media.file_name}{where}", content, media_uuid, comment_id)
+                if parent is not None and parent.user_id != user_id and parent.user_id not in {
+                    u.id for u in mentioned
+                }:
+                    self._notify(ctx, parent.user_id, "comment_reply", f"{user_name} replied to your note on "
+                                 f"{media.file_name}", content, media_uuid, comment_id)
+            ctx.session.flush()
+        return to_record(row, Comment)
+
+    def _known_usernames(self, ctx: WriteContext, names: list[str]) -> list[UserRow]:
+        if not names:
+            return []
+        rows = ctx.session.execute(
+            select(UserRow).where(or_(UserRow.username.in_(names), UserRow.id.in_(names)))
+        ).scalars().all()
+        order = {n: i for i, n in enumerate(names)}
+        return sorted(rows, key=lambda u: order.get(u.username, order.get(u.id, 0)))
+
+    def _notify(
+        self, ctx: WriteContext, user_id: str, kind: str, title: str, message: str,
+        media_id: uuid.UUID, comment_id: uuid.UUID,
+    ) -> None:
+        if ctx.session.get(UserRow, user_id) is None:
+            return  # the author of an imported note may not be a Horus user
+        note_id = uuid.uuid4()
+        ctx.session.add(NotificationRow(
+            id=note_id, user_id=user_id, type=kind, title=title[:255], message=message,
+            related_media_id=media_id, related_comment_id=comment_id,
+        ))
+        ctx.record(NotificationRow.__tablename__, note_id, "insert")
+
+    def edit(self, comment_id: uuid.UUID | str, content: str) -> Comment:
+        """Change the text of a note (updated_at moves; mentions are re-read)."""
+        if not content or not content.strip():
+            raise InvalidFieldError("content", "a note needs some text")
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.write() as ctx:
+            row = self._get_live(ctx.session, CommentRow, comment_id, "comment")
+            row.content = content
+            row.mentioned_users = [u.id for u in self._known_usernames(ctx, find_mentions(content))]
+            ctx.record(CommentRow.__tablename__, comment_id, "update")
+            ctx.session.flush()
+        return to_record(row, Comment)
+
+    def set_resolved(self, comment_id: uuid.UUID | str, resolved: bool, by: str) -> Comment:
+        """Resolve (who and when are kept) or reopen a note."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.write() as ctx:
+            row = self._get_live(ctx.session, CommentRow, comment_id, "comment")
+            row.is_resolved = resolved
+            row.resolved_by = by if resolved else None
+            row.resolved_at = utcnow() if resolved else None
+            ctx.record(CommentRow.__tablename__, comment_id, "update")
+            ctx.session.flush()
+        return to_record(row, Comment)
+
+    def soft_delete(self, comment_id: uuid.UUID | str, by: str) -> None:
+        """Tombstone a note: it and its replies drop out of the thread until restored."""
+        with self._uow.write() as ctx:
+            self._soft_delete(ctx, CommentRow, as_uuid(comment_id, "comment_id"), "comment", deleted_by=by)
+
+    def restore(self, comment_id: uuid.UUID | str) -> Comment:
+        """Bring back a deleted note (and so its replies)."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.write() as ctx:
+            self._restore(ctx, CommentRow, comment_id, "comment", deleted_by=None)
+        return self.get(comment_id)
+
+    def get(self, comment_id: uuid.UUID | str) -> Comment:
+        """One live comment."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.read() as session:
+            return to_record(self._get_live(session, CommentRow, comment_id, "comment"), Comment)
+
+    def list_for_media(self, media_id: uuid.UUID | str) -> list[Comment]:
+        """The live comments of a media in thread order (a note, then its replies, depth first)."""
+        return [n.comment for root in self.threads(media_id) for n in root.walk()]
+
+    def threads(self, media_id: uuid.UUID | str) -> list[CommentNode]:
+        """The thread trees of a media: top-level notes in time order, replies nested under them.
+
+        A deleted note takes its replies out of the tree with it (restore brings them back).
+        """
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.read() as session:
+            rows = session.execute(
+                select(CommentRow).where(CommentRow.media_id == media_id).order_by(CommentRow.thread_path)
+            ).scalars().all()
+            ids = [r.id for r in rows]
+            reactions = self._grouped(session, CommentReactionRow, ids, CommentReaction)
+            attachments = self._grouped(session, CommentAttachmentRow, ids, CommentAttachment)
+        return _build_tree(rows, reactions, attachments)
+
+    def _grouped(self, session: Any, model: Any, ids: list[uuid.UUID], record: type) -> dict[uuid.UUID, list[Any]]:
+        out: dict[uuid.UUID, list[Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in session.execute(
+                select(model).where(model.comment_id.in_(chunk)).order_by(model.created_at)
+            ).scalars():
+                out.setdefault(row.comment_id, []).append(to_record(row, record))
+        return out
+
+    def search(self, text: str, *, media_id: uuid.UUID | str | None = None, limit: int = 200) -> list[Comment]:
+        """Live notes whose text contains every word of ``text`` (case-insensitive), newest first."""
+        stmt = select(CommentRow).where(CommentRow.is_deleted.is_not(True))
+        for word in text.split():
+            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(func.lower(CommentRow.content).like(f"%{escaped}%", escape="\\"))
+        if media_id is not None:
+            stmt = stmt.where(CommentRow.media_id == as_uuid(media_id, "media_id"))
+        with self._uow.read() as session:
+            rows = session.execute(stmt.order_by(CommentRow.created_at.desc()).limit(limit)).scalars()
+            return [to_record(r, Comment) for r in rows]
+
+    def frames_with_notes(self, media_id: uuid.UUID | str) -> list[int]:
+        """The frames that carry at least one live note (for slider markers)."""
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.read() as session:
+            return list(session.execute(
+                select(CommentRow.frame_number).where(
+                    CommentRow.media_id == media_id, CommentRow.is_deleted.is_not(True),
+                    CommentRow.frame_number.is_not(None),
+                ).distinct().order_by(CommentRow.frame_number)
+            ).scalars())
+
+    # Reactions ------------------------------------------------------------------------------------
+
+    def react(self, comment_id: uuid.UUID | str, user_id: str, reaction_type: str) -> CommentReaction:
+        """Add a reaction (adding the same one twice keeps one)."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        check_length("reaction_type", reaction_type, 20)
+        if not reaction_type:
+            raise InvalidFieldError("reaction_type", "empty")
+        with self._uow.write() as ctx:
+            self._get_live(ctx.session, CommentRow, comment_id, "comment")
+            row = ctx.session.execute(select(CommentReactionRow).where(
+                CommentReactionRow.comment_id == comment_id, CommentReactionRow.user_id == user_id,
+                CommentReactionRow.reaction_type == reaction_type,
+            )).scalar_one_or_none()
+            if row is None:
+                row = CommentReactionRow(id=uuid.uuid4(), comment_id=comment_id, user_id=user_id,
+                                         reaction_type=reaction_type)
+                ctx.session.add(row)
+                ctx.record(CommentReactionRow.__tablename__, row.id, "insert")
+                ctx.session.flush()
+        return to_record(row, CommentReaction)
+
+    def unreact(self, comment_id: uuid.UUID | str, user_id: str, reaction_type: str) -> bool:
+        """Take a reaction back; True when there was one."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.write() as ctx:
+            row = ctx.session.execute(select(CommentReactionRow).where(
+                CommentReactionRow.comment_id == comment_id, CommentReactionRow.user_id == user_id,
+                CommentReactionRow.reaction_type == reaction_type,
+            )).scalar_one_or_none()
+            if row is None:
+                return False
+            ctx.session.delete(row)
+            ctx.record(CommentReactionRow.__tablename__, row.id, "delete")
+        return True
+
+    def reactions(self, comment_id: uuid.UUID | str) -> list[CommentReaction]:
+        """Every reaction to a comment, oldest first."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.read() as session:
+            return self._grouped(session, CommentReactionRow, [comment_id], CommentReaction).get(comment_id, [])
+
+    # Attachments ----------------------------------------------------------------------------------
+
+    def attach(
+        self, comment_id: uuid.UUID | str, *, file_name: str, file_path: str, file_size: int | None = None,
+        mime_type: str | None = None, uploaded_by: str | None = None,
+    ) -> CommentAttachment:
+        """Record a file attached to a comment (the caller has copied it into the store's folder)."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        check_length("file_name", file_name, 255)
+        with self._uow.write() as ctx:
+            self._get_live(ctx.session, CommentRow, comment_id, "comment")
+            row = CommentAttachmentRow(id=uuid.uuid4(), comment_id=comment_id, file_name=file_name,
+                                       file_path=file_path, file_size=file_size, mime_type=mime_type,
+                                       uploaded_by=uploaded_by)
+            ctx.session.add(row)
+            ctx.record(CommentAttachmentRow.__tablename__, row.id, "insert")
+            ctx.session.flush()
+        return to_record(row, CommentAttachment)
+
+    def attachments(self, comment_id: uuid.UUID | str) -> list[CommentAttachment]:
+        """The files attached to a comment."""
+        comment_id = as_uuid(comment_id, "comment_id")
+        with self._uow.read() as session:
+            return self._grouped(session, CommentAttachmentRow, [comment_id], CommentAttachment).get(comment_id, [])
+
+    def ids_exist(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of ``ids`` are comments (deleted or not): for idempotent imports."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        with self._uow.read() as session:
+            return set(session.execute(select(CommentRow.id).where(CommentRow.id.in_(ids))).scalars())
+
+
+def _build_tree(
+    rows: list[CommentRow],
+    reactions: dict[uuid.UUID, list[CommentReaction]],
+    attachments: dict[uuid.UUID, list[CommentAttachment]],
+) -> list[CommentNode]:
+    children: dict[uuid.UUID | None, list[CommentRow]] = {}
+    live = {r.id for r in rows if not r.is_deleted}
+    for row in rows:  # already in thread_path order: siblings come out in time order
+        if row.id in live:
+            children.setdefault(row.parent_id, []).append(row)
+
+    def build(row: CommentRow) -> CommentNode:
+        return CommentNode(
+            comment=to_record(row, Comment),
+            replies=tuple(build(child) for child in children.get(row.id, [])),
+            reactions=tuple(reactions.get(row.id, ())),
+            attachments=tuple(attachments.get(row.id, ())),
+        )
+
+    return [build(row) for row in children.get(None, [])]
+
+
+__all__ = ["CommentRepository", "NotFoundError", "thread_key"]

@@ -1,0 +1,323 @@
+"""Media records: create, update, approval status, soft delete, the search behind the browser."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+
+from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
+from horus_desktop.domain.records import MediaRecord
+from horus_desktop.store.models import MediaRecordRow, MediaTagRow
+from horus_desktop.store.repositories.base import (
+    InvalidFieldError,
+    NotFoundError,
+    Repository,
+    as_uuid,
+    check_length,
+    field_names,
+    to_record,
+)
+from horus_desktop.store.types import utcnow
+
+_TABLE = MediaRecordRow.__table__
+_WRITABLE = frozenset(field_names(MediaRecord)) - {"id", "created_at", "updated_at", "is_deleted", "deleted_at"}
+_LENGTHS = {
+    c.name: c.type.length for c in _TABLE.columns if getattr(c.type, "length", None) is not None
+}
+_MEDIA_KINDS = ("movie", "sequence", "still")
+
+
+def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - _WRITABLE
+    if unknown:
+        raise InvalidFieldError(sorted(unknown)[0], "not a writable media record field")
+    for name, limit in _LENGTHS.items():
+        value = values.get(name)
+        if isinstance(value, str):
+            check_length(name, value, limit)
+    if values.get("frame_rate") is not None:
+        try:
+            rate = Decimal(str(values["frame_rate"])).quantize(Decimal("0.01"))
+        except InvalidOperation as exc:
+            raise InvalidFieldError("frame_rate", f"not a number: {values['frame_rate']!r}") from exc
+        if not (Decimal(0) <= rate < Decimal(1000)):
+            raise InvalidFieldError("frame_rate", f"{rate} is outside 0-999.99")
+        values["frame_rate"] = rate
+    return values
+
+
+class MediaRepository(Repository):
+    """Everything written to or read from ``horus_media_records``."""
+
+    def create(self, *, id: uuid.UUID | None = None, **values: Any) -> MediaRecord:
+        """Add a media record; the id is made here unless given (client-made keys, for sync)."""
+        return self.create_many([{**values, "id": id}])[0]
+
+    def create_many(self, items: Sequence[dict[str, Any]]) -> list[MediaRecord]:
+        """Add many media records in one transaction."""
+        rows = []
+        with self._uow.write() as ctx:
+            for item in items:
+                values = dict(item)
+                row_id = values.pop("id", None) or uuid.uuid4()
+                values = _clean_fields(values)
+                if not values.get("file_path"):
+                    raise InvalidFieldError("file_path", "required")
+                values.setdefault("file_name", values["file_path"].replace("\\", "/").rsplit("/", 1)[-1])
+                for required in ("project_id", "version"):
+                    if not values.get(required):
+                        raise InvalidFieldError(required, "required")
+                row = MediaRecordRow(id=row_id, **values)
+                ctx.session.add(row)
+                rows.append(row)
+                ctx.record(_TABLE.name, row_id, "insert")
+            ctx.session.flush()
+        return [to_record(r, MediaRecord) for r in rows]
+
+    def update(self, media_id: uuid.UUID | str, **values: Any) -> MediaRecord:
+        """Change fields of a media record."""
+        media_id = as_uuid(media_id, "media_id")
+        values = _clean_fields(values)
+        with self._uow.write() as ctx:
+            row = self._get_live(ctx.session, MediaRecordRow, media_id, "media")
+            for key, value in values.items():
+                setattr(row, key, value)
+            ctx.record(_TABLE.name, media_id, "update")
+            ctx.session.flush()
+        return to_record(row, MediaRecord)
+
+    def set_status(self, media_ids: Iterable[uuid.UUID | str], status: str) -> list[MediaRecord]:
+        """Set the approval status of one or many versions (unknown words are stored as given)."""
+        ids = [as_uuid(m, "media_id") for m in media_ids]
+        check_length("approval_status", status, 20)
+        if not status:
+            raise InvalidFieldError("approval_status", "empty")
+        out = []
+        with self._uow.write() as ctx:
+            for media_id in ids:
+                row = self._get_live(ctx.session, MediaRecordRow, media_id, "media")
+                row.approval_status = status
+                ctx.record(_TABLE.name, media_id, "update")
+                out.append(row)
+            ctx.session.flush()
+        return [to_record(r, MediaRecord) for r in out]
+
+    def soft_delete(self, media_id: uuid.UUID | str) -> None:
+        """Tombstone a media record: it drops out of every query, and can be restored."""
+        with self._uow.write() as ctx:
+            self._soft_delete(ctx, MediaRecordRow, as_uuid(media_id, "media_id"), "media")
+
+    def restore(self, media_id: uuid.UUID | str) -> MediaRecord:
+        """Bring back a soft-deleted media record."""
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.write() as ctx:
+            self._restore(ctx, MediaRecordRow, media_id, "media")
+        return self.get(media_id)
+
+    def get(self, media_id: uuid.UUID | str) -> MediaRecord:
+        """One live media record by id."""
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.read() as session:
+            return to_record(self._get_live(session, MediaRecordRow, media_id, "media"), MediaRecord)
+
+    def get_many(self, media_ids: Iterable[uuid.UUID | str]) -> list[MediaRecord]:
+        """Live media records by id, in the order asked (missing ones left out)."""
+        ids = [as_uuid(m, "media_id") for m in media_ids]
+        if not ids:
+            return []
+        with self._uow.read() as session:
+            rows = session.execute(
+                select(_TABLE).where(_TABLE.c.id.in_(ids), _TABLE.c.is_deleted.is_not(True))
+            ).mappings()
+            by_id = {r["id"]: to_record(r, MediaRecord) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def get_by_path(self, file_path: str, *, include_deleted: bool = False) -> MediaRecord | None:
+        """The media record of a file or sequence pattern, if one exists."""
+        stmt = select(_TABLE).where(_TABLE.c.file_path == file_path)
+        if not include_deleted:
+            stmt = stmt.where(_TABLE.c.is_deleted.is_not(True))
+        with self._uow.read() as session:
+            row = session.execute(stmt.limit(1)).mappings().first()
+        return None if row is None else to_record(row, MediaRecord)
+
+    def find_by_shot_version(
+        self, shot: str, version: str | None = None, project_id: str | None = None
+    ) -> list[MediaRecord]:
+        """Media of a shot (and version, when given), newest version first."""
+        conds = [_TABLE.c.shot == shot, _TABLE.c.is_deleted.is_not(True)]
+        if version:
+            conds.append(_TABLE.c.version == version)
+        if project_id:
+            conds.append(_TABLE.c.project_id == project_id)
+        stmt = select(_TABLE).where(*conds).order_by(_TABLE.c.version_number.desc(), _TABLE.c.created_at.desc())
+        with self._uow.read() as session:
+            return [to_record(r, MediaRecord) for r in session.execute(stmt).mappings()]
+
+    def versions_of(self, media: MediaRecord) -> list[MediaRecord]:
+        """Every live version of the same project, shot, department and task type, newest first."""
+        stmt = (
+            select(_TABLE)
+            .where(
+                _TABLE.c.project_id == media.project_id,
+                _same(_TABLE.c.shot, media.shot),
+                _same(_TABLE.c.department, media.department),
+                _same(_TABLE.c.task_type, media.task_type),
+                _TABLE.c.is_deleted.is_not(True),
+            )
+            .order_by(_TABLE.c.version_number.desc().nulls_last(), _TABLE.c.created_at.desc())
+        )
+        with self._uow.read() as session:
+            return [to_record(r, MediaRecord) for r in session.execute(stmt).mappings()]
+
+    def refresh_latest_versions(
+        self, project_id: str, shot: str | None, department: str | None, task_type: str | None
+    ) -> uuid.UUID | None:
+        """Mark the highest live version of (project, shot, department, task type) as the latest.
+
+        Returns the id now marked latest (None when the group is empty).
+        """
+        group = and_(
+            _TABLE.c.project_id == project_id,
+            _same(_TABLE.c.shot, shot),
+            _same(_TABLE.c.department, department),
+            _same(_TABLE.c.task_type, task_type),
+        )
+        with self._uow.write() as ctx:
+            latest = ctx.session.execute(
+                select(_TABLE.c.id)
+                .where(group, _TABLE.c.is_deleted.is_not(True))
+                .order_by(
+                    _TABLE.c.version_number.desc().nulls_last(),
+                    _TABLE.c.version.desc(),
+                    _TABLE.c.created_at.desc(),
+                )
+                .limit(1)
+            ).scalar()
+            flagged = ctx.session.execute(
+                select(_TABLE.c.id).where(group, _TABLE.c.is_latest_version.is_(True))
+            ).scalars().all()
+            for stale in flagged:
+                if stale != latest:
+                    ctx.session.execute(update(_TABLE).where(_TABLE.c.id == stale).values(
+                        is_latest_version=False, updated_at=utcnow()))
+                    ctx.record(_TABLE.name, stale, "update")
+            if latest is not None and latest not in flagged:
+                ctx.session.execute(update(_TABLE).where(_TABLE.c.id == latest).values(
+                    is_latest_version=True, updated_at=utcnow()))
+                ctx.record(_TABLE.name, latest, "update")
+        return latest
+
+    def search(self, query: MediaQuery) -> Page[MediaRecord]:
+        """One page of live media matching ``query``, sorted in SQL with the seed's indexes."""
+        stmt = self.search_statement(query)
+        with self._uow.read() as session:
+            rows = session.execute(stmt).mappings().all()
+            total = None
+            if query.with_total:
+                total = session.execute(
+                    select(func.count()).select_from(_TABLE).where(*_conditions(query))
+                ).scalar_one()
+        items = tuple(to_record(r, MediaRecord) for r in rows)
+        return Page(items=items, offset=query.offset, limit=query.limit, total=total)
+
+    def search_ids(self, query: MediaQuery) -> list[uuid.UUID]:
+        """Only the ids of a search page: what a browser model fetches in batches."""
+        stmt = self.search_statement(query).with_only_columns(_TABLE.c.id)
+        with self._uow.read() as session:
+            return list(session.execute(stmt).scalars())
+
+    def count(self, query: MediaQuery | None = None) -> int:
+        """How many live media match ``query`` (all of them when None)."""
+        conds = _conditions(query or MediaQuery())
+        with self._uow.read() as session:
+            return session.execute(select(func.count()).select_from(_TABLE).where(*conds)).scalar_one()
+
+    def search_statement(self, query: MediaQuery) -> Select[Any]:
+        """The SQL of a search (public so the benchmark can time the bare statement)."""
+        order = []
+        for name in (query.sort_by, *query.extra_sort):
+            if name not in MEDIA_SORT_COLUMNS:
+                raise InvalidFieldError("sort_by", f"cannot sort on {name!r}; one of {', '.join(MEDIA_SORT_COLUMNS)}")
+            column = _TABLE.c[name]
+            order.append(column.desc() if query.descending else column.asc())
+        order.append(_TABLE.c.id.desc() if query.descending else _TABLE.c.id.asc())
+        if query.limit < 0 or query.offset < 0:
+            raise InvalidFieldError("limit", "offset and limit must be >= 0")
+        return select(_TABLE).where(*_conditions(query)).order_by(*order).offset(query.offset).limit(query.limit)
+
+    def distinct_values(self, column: str, query: MediaQuery | None = None) -> list[str]:
+        """The distinct non-empty values of a hierarchy column (project, sequence, shot, ...) under a filter."""
+        if column not in MEDIA_SORT_COLUMNS:
+            raise InvalidFieldError("column", f"unknown column {column!r}")
+        col = _TABLE.c[column]
+        stmt = select(col).where(*_conditions(query or MediaQuery()), col.is_not(None)).distinct().order_by(col)
+        with self._uow.read() as session:
+            return [v for v in session.execute(stmt).scalars() if v != ""]
+
+
+def _same(column: Any, value: Any) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _conditions(query: MediaQuery) -> list[ColumnElement[bool]]:
+    c = _TABLE.c
+    conds: list[ColumnElement[bool]] = []
+    if not query.include_deleted:
+        conds.append(c.is_deleted.is_not(True))
+    for name in ("project_id", "episode", "sequence", "shot"):
+        value = getattr(query, name)
+        if value:
+            conds.append(c[name] == value)
+    for name, values in (
+        ("department", query.departments),
+        ("task_type", query.task_types),
+        ("approval_status", query.statuses),
+    ):
+        if values:
+            conds.append(c[name].in_(values))
+    if query.artists:
+        conds.append(or_(c.artist_id.in_(query.artists), c.artist_name.in_(query.artists)))
+    if query.created_from is not None:
+        conds.append(c.created_at >= query.created_from)
+    if query.created_to is not None:
+        conds.append(c.created_at <= query.created_to)
+    if query.latest_only:
+        conds.append(c.is_latest_version.is_(True))
+    if query.file_types:
+        kinds = [t.lower() for t in query.file_types if t.lower() in _MEDIA_KINDS]
+        exts = [t.lower().lstrip(".") for t in query.file_types if t.lower() not in _MEDIA_KINDS]
+        alternatives: list[ColumnElement[bool]] = []
+        if kinds:
+            alternatives.append(c.media_kind.in_(kinds))
+        for ext in exts:
+            alternatives.append(func.lower(c.file_name).like(f"%.{_escape_like(ext)}", escape="\\"))
+        conds.append(or_(*alternatives))
+    if query.text and query.text.strip():
+        for word in query.text.split():
+            pattern = f"%{_escape_like(word.lower())}%"
+            tag_match = select(MediaTagRow.media_id).where(
+                func.lower(MediaTagRow.tag_name).like(pattern, escape="\\")
+            )
+            conds.append(
+                or_(
+                    func.lower(c.file_name).like(pattern, escape="\\"),
+                    func.lower(c.file_path).like(pattern, escape="\\"),
+                    func.lower(c.shot).like(pattern, escape="\\"),
+                    func.lower(c.sequence).like(pattern, escape="\\"),
+                    func.lower(c.artist_name).like(pattern, escape="\\"),
+                    c.id.in_(tag_match),
+                )
+            )
+    return conds
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+__all__ = ["MediaRepository", "NotFoundError"]

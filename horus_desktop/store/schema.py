@@ -1,0 +1,85 @@
+"""Bringing a store's schema up to date with Alembic, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from horus_desktop.store.engine import sqlite_file
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the packaged migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration the code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration a database is at (None when Alembic never ran on it)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    """True when the database is behind the code."""
+    return current_revision(engine) != head_revision()
+
+
+def backup_sqlite_store(path: Path) -> Path:
+    """Copy a SQLite store aside with SQLite's online backup (WAL content included).
+
+    A plain file copy could miss pages still in the WAL; the backup API gives a consistent snapshot.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
+    """Migrate ``engine``'s database to the head revision.
+
+    With ``backup``, an existing SQLite store that is behind is first copied aside; the copy's path is
+    returned (None when nothing was copied).
+    """
+    copied: Path | None = None
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if backup and path is not None and path.exists() and path.stat().st_size > 0 and needs_upgrade(engine):
+        copied = backup_sqlite_store(path)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return copied
+
+
+def prune_backups(path: Path, keep: int = 5) -> None:
+    """Keep only the newest ``keep`` pre-upgrade copies of a SQLite store."""
+    copies = sorted(path.parent.glob(f"{path.stem}.before-upgrade-*{path.suffix}"))
+    for old in copies[:-keep]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,104 @@
+"""Sessions and transactions: the one door every read and write of the store goes through.
+
+Every write runs inside :meth:`Store.write`, which hands repositories a :class:`WriteContext`. Repositories
+report each row they touch with :meth:`WriteContext.record`; after the commit the store tells its
+listeners what changed (screens refresh just that), and this is the single place where the coming sync
+appends its outbox op in the same transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+ChangeOp = Literal["insert", "update", "delete", "restore"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row touched by a committed write."""
+
+    table: str
+    row_id: uuid.UUID | str
+    op: ChangeOp
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """Everything one committed write touched."""
+
+    changes: tuple[Change, ...]
+
+    def tables(self) -> set[str]:
+        """The tables touched."""
+        return {c.table for c in self.changes}
+
+    def ids(self, table: str) -> list[uuid.UUID | str]:
+        """The ids touched in ``table``, in the order they were written."""
+        return [c.row_id for c in self.changes if c.table == table]
+
+
+@dataclass
+class WriteContext:
+    """A session inside one transaction, and the changes made in it."""
+
+    session: Session
+    changes: list[Change] = field(default_factory=list)
+
+    def record(self, table: str, row_id: uuid.UUID | str, op: ChangeOp) -> None:
+        """Note that ``row_id`` of ``table`` was written."""
+        self.changes.append(Change(table, row_id, op))
+
+
+ChangeListener = Callable[[ChangeSet], None]
+
+
+class UnitOfWork:
+    """Opens sessions on one engine; commits writes and announces what they changed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # expire_on_commit=False: records are copied out after commit without a second round trip.
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._listeners: list[ChangeListener] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[WriteContext]:
+        """A transaction: committed when the block ends, rolled back whole if it raises."""
+        with self._sessions() as session, session.begin():
+            ctx = WriteContext(session)
+            yield ctx
+        if ctx.changes:
+            self._announce(ChangeSet(tuple(ctx.changes)))
+
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every committed write; returns a function that unsubscribes."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _announce(self, change_set: ChangeSet) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(change_set)
