@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from horus_desktop.media.errors import (
+    DamagedFrameError,
+    DecodeTimeoutError,
+    MediaError,
+    MissingFrameError,
+    UnreadableFileError,
+)
+from horus_desktop.media.frames import call_with_time_bound
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.probe import probe_media
+from horus_desktop.media.sequences import media_item_for
+from horus_desktop.media.synthetic import draw_test_frame, write_exr, write_movie
+
+H, W = 36, 64
+
+
+def write_good_exr(path: Path) -> None:
+    write_exr(path, np.random.default_rng(0).random((H, W, 3)).astype("f2"), compression="zip")
+
+
+def test_truncated_exr(tmp_path: Path) -> None:
+    path = tmp_path / "t.exr"
+    write_good_exr(path)
+    path.write_bytes(path.read_bytes()[:400])
+    with pytest.raises(DamagedFrameError) as info:
+        open_frame_source(path).read(1)
+    assert info.value.path == str(path) and "EXR" in info.value.reason
+
+
+def test_fuzzed_exr_never_crashes(tmp_path: Path) -> None:
+    path = tmp_path / "f.exr"
+    write_good_exr(path)
+    original = bytearray(path.read_bytes())
+    rng = np.random.default_rng(3)
+    for trial in range(12):
+        data = bytearray(original)
+        for index in rng.integers(0, len(data), 20):
+            data[index] ^= 0xFF
+        path.write_bytes(bytes(data))
+        try:
+            frame = open_frame_source(path).read(1)
+            assert frame.pixels.shape[2] >= 3, trial
+        except MediaError as exc:
+            assert exc.path == str(path)
+
+
+def test_zero_length_frame_in_sequence(tmp_path: Path) -> None:
+    for f in (1, 2, 3):
+        write_good_exr(tmp_path / f"s.{f:04d}.exr")
+    (tmp_path / "s.0002.exr").write_bytes(b"")
+    source = open_frame_source(str(tmp_path / "s.%04d.exr"))
+    source.read(1)
+    with pytest.raises(DamagedFrameError, match="empty file"):
+        source.read(2)
+    source.read(3)
+    probe = probe_media(media_item_for(str(tmp_path / "s.%04d.exr")))
+    assert probe.empty_frames == (2,) and probe.frame_count == 3
+
+
+def test_missing_frame_deleted_after_opening(tmp_path: Path) -> None:
+    for f in (1, 2):
+        write_good_exr(tmp_path / f"s.{f:04d}.exr")
+    source = open_frame_source(str(tmp_path / "s.%04d.exr"))
+    os.remove(tmp_path / "s.0002.exr")
+    with pytest.raises(MissingFrameError):
+        source.read(2)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without permission")
+def test_file_without_read_permission(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    Image.fromarray(draw_test_frame(1, (W, H))).save(path)
+    path.chmod(0)
+    try:
+        with pytest.raises(UnreadableFileError, match="permission"):
+            open_frame_source(path).read(1)
+        with pytest.raises(UnreadableFileError):
+            probe_media(media_item_for(path))
+    finally:
+        path.chmod(0o644)
+
+
+def test_not_an_image_with_an_image_name(tmp_path: Path) -> None:
+    for name in ("a.png", "a.jpg", "a.dpx", "a.exr"):
+        (tmp_path / name).write_bytes(b"this is text, not pixels" * 10)
+        with pytest.raises(DamagedFrameError):
+            open_frame_source(tmp_path / name).read(1)
+        with pytest.raises(DamagedFrameError):
+            probe_media(media_item_for(tmp_path / name))
+
+
+def test_truncated_movie(tmp_path: Path) -> None:
+    path = Path(write_movie(tmp_path / "m.mp4", 30, size=(W, H), gop=5))
+    data = path.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    try:
+        source = open_frame_source(cut)
+    except DamagedFrameError as exc:
+        assert exc.path == str(cut)
+        return
+    with source:
+        errors = []
+        for frame in source.frames():
+            try:
+                source.read(frame)
+            except DamagedFrameError as exc:
+                errors.append(exc)
+        assert len(errors) < 30
+
+
+def test_movie_of_zero_bytes(tmp_path: Path) -> None:
+    (tmp_path / "z.mov").write_bytes(b"")
+    with pytest.raises(MediaError):
+        open_frame_source(tmp_path / "z.mov")
+    with pytest.raises(MediaError):
+        probe_media(media_item_for(tmp_path / "z.mov"))
+
+
+def test_decode_past_the_time_bound_is_abandoned(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(DecodeTimeoutError) as info:
+        call_with_time_bound(lambda: time.sleep(0.6), 0.05, "/x/slow.exr")
+    assert time.monotonic() - started < 0.5
+    assert info.value.path == "/x/slow.exr" and "abandoned" in info.value.reason
+    time.sleep(0.6)  # let the abandoned thread end before the thread-leak check
+
+
+def test_source_read_uses_its_time_bound(tmp_path: Path) -> None:
+    write_good_exr(tmp_path / "a.exr")
+    source = open_frame_source(tmp_path / "a.exr", decode_timeout=0.05)
+    slow = source._decode_file
+
+    def stalled(path: str):
+        time.sleep(0.3)
+        return slow(path)
+
+    source._decode_file = stalled
+    with pytest.raises(DecodeTimeoutError):
+        source.read(1)
+    time.sleep(0.4)

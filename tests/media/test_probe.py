@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from horus_desktop.media.decode_dpx import write_dpx
+from horus_desktop.media.probe import DEFAULT_SEQUENCE_FPS, FpsSource, probe_media
+from horus_desktop.media.sequences import MediaKind, media_item_for, scan_media
+from horus_desktop.media.synthetic import write_exr, write_movie
+
+H, W = 36, 64
+AP1 = (0.713, 0.293, 0.165, 0.830, 0.128, 0.044, 0.32168, 0.33767)
+REC709 = (0.64, 0.33, 0.30, 0.60, 0.15, 0.06, 0.3127, 0.3290)
+
+
+def test_exr_sequence_with_rational_fps_and_gap(tmp_path: Path) -> None:
+    pixels = np.ones((H, W, 3), "f2")
+    for f in (1001, 1002, 1004):
+        write_exr(tmp_path / f"s.{f:04d}.exr", pixels, compression="piz", fps=Fraction(24000, 1001),
+                  extra_header={"chromaticities": AP1})
+    [item] = scan_media(tmp_path)
+    probe = probe_media(item)
+    assert probe.kind is MediaKind.SEQUENCE
+    assert (probe.width, probe.height, probe.resolution) == (W, H, "64x36")
+    assert probe.fps == Fraction(24000, 1001) and probe.fps_source == FpsSource.FILE
+    assert (probe.start_frame, probe.end_frame, probe.frame_count) == (1001, 1004, 3)
+    assert probe.missing_frames == (1003,)
+    assert probe.colour_space == "ACEScg" and probe.bit_depth == 16 and probe.compression == "piz"
+    assert probe.file_size == sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert probe.mtime == max(p.stat().st_mtime for p in tmp_path.iterdir())
+    assert probe.mime_type == "image/x-exr"
+
+
+def test_exr_colour_space_from_chromaticities_or_default(tmp_path: Path) -> None:
+    write_exr(tmp_path / "a.exr", np.ones((H, W, 3), "f4"), extra_header={"chromaticities": REC709})
+    write_exr(tmp_path / "b.exr", np.ones((H, W, 3), "f2"))
+    a = probe_media(media_item_for(tmp_path / "a.exr"))
+    b = probe_media(media_item_for(tmp_path / "b.exr"))
+    assert (a.colour_space, a.bit_depth) == ("Linear Rec.709 (sRGB)", 32)
+    assert b.colour_space == "ACEScg" and b.fps is None and b.fps_source == FpsSource.NONE
+
+
+def test_sequence_without_rate_defaults_to_24_and_says_so(tmp_path: Path) -> None:
+    for f in (1, 2):
+        Image.new("RGB", (W, H)).save(tmp_path / f"p.{f:03d}.png")
+    probe = probe_media(media_item_for(str(tmp_path / "p.%03d.png")))
+    assert probe.fps == DEFAULT_SEQUENCE_FPS and probe.fps_source == FpsSource.DEFAULT
+    assert probe.colour_space == "sRGB Encoded Rec.709 (sRGB)" and probe.bit_depth == 8
+    assert probe.mime_type == "image/png"
+
+
+def test_dpx_header_fields(tmp_path: Path) -> None:
+    write_dpx(str(tmp_path / "d.0001.dpx"), np.zeros((H, W, 3), np.uint16), frame_rate=23.976)
+    write_dpx(str(tmp_path / "d.0002.dpx"), np.zeros((H, W, 3), np.uint16), frame_rate=23.976)
+    probe = probe_media(media_item_for(str(tmp_path / "d.%04d.dpx")))
+    assert probe.fps == Fraction(24000, 1001) and probe.bit_depth == 10 and probe.colour_space == "ACEScct"
+
+
+def test_movie_metadata(tmp_path: Path) -> None:
+    path = write_movie(tmp_path / "m.mov", 12, size=(W, H), fps=Fraction(30000, 1001))
+    probe = probe_media(media_item_for(path))
+    assert probe.kind is MediaKind.MOVIE and probe.fps == Fraction(30000, 1001)
+    assert (probe.start_frame, probe.end_frame, probe.frame_count) == (1, 12, 12)
+    assert probe.codec == "h264" and probe.mime_type == "video/quicktime" and probe.bit_depth == 8
+    assert probe.resolution == "64x36"
+
+
+def test_png_with_linear_gamma_chunk(tmp_path: Path) -> None:
+    Image.new("RGB", (W, H)).save(tmp_path / "lin.png", pnginfo=None)
+    data = (tmp_path / "lin.png").read_bytes()
+    # insert a gAMA chunk saying gamma 1.0 (100000) after IHDR
+    import struct
+    import zlib
+
+    body = b"gAMA" + struct.pack(">I", 100000)
+    chunk = struct.pack(">I", 4) + body + struct.pack(">I", zlib.crc32(body))
+    ihdr_end = 8 + 25
+    (tmp_path / "lin.png").write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
+    assert probe_media(media_item_for(tmp_path / "lin.png")).colour_space == "Linear Rec.709 (sRGB)"
