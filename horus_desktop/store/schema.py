@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from horus_desktop.store.engine import sqlite_file
 
@@ -61,6 +61,10 @@ def backup_sqlite_store(path: Path) -> Path:
     return target
 
 
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
 def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     """Migrate ``engine``'s database to the head revision.
 
@@ -69,7 +73,7 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     """
     copied: Path | None = None
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
-    if backup and path is not None and path.exists() and path.stat().st_size > 0 and needs_upgrade(engine):
+    if backup and path is not None and path.exists() and _has_tables(engine) and needs_upgrade(engine):
         copied = backup_sqlite_store(path)
     config = alembic_config()
     with engine.begin() as conn:

@@ -1,0 +1,220 @@
+"""The public Python API: what the app does, for pipeline scripts, without Qt.
+
+>>> from horus_desktop.api import Horus
+>>> with Horus.open("/tmp/review.sqlite", user="ana") as horus:   # or a postgresql:// URL
+...     page = horus.search_media(project="demo", department="comp", latest_only=True)
+...     note = horus.add_comment(page.items[0].id, "Edge flicker on the left", frame=1012)
+"""
+
+from __future__ import annotations
+
+import getpass
+import mimetypes
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from horus_desktop.domain.media_query import MediaQuery, Page
+from horus_desktop.domain.records import (
+    Annotation,
+    Comment,
+    CommentAttachment,
+    CommentNode,
+    MediaRecord,
+    Timeline,
+    User,
+)
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.store import InvalidFieldError, Store
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+USER_ENV = "HORUS_USER"
+
+
+def default_user_id() -> str:
+    """The reviewer when none is named: ``$HORUS_USER``, else the OS account."""
+    name = os.environ.get(USER_ENV)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "reviewer"
+
+
+class Horus:
+    """A store opened for one user: everything a review does, as plain calls."""
+
+    def __init__(self, store: Store, user: User) -> None:
+        self.store = store
+        self.user = user
+
+    @classmethod
+    def open(cls, db: str | os.PathLike[str] | None = None, *, user: str | None = None,
+             upgrade: bool = True) -> Horus:
+        """Open the store at ``db`` (a SQLite path or a URL; default the local store) as ``user``."""
+        store = Store.open(db, upgrade=upgrade)
+        try:
+            return cls(store, ensure_user(store, user or default_user_id()))
+        except Exception:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+    def __enter__(self) -> Horus:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # Media ----------------------------------------------------------------------------------------
+
+    def ingest(self, path: str | os.PathLike[str], *, project: str | None = None, template: str | None = None,
+               progress: Callable[..., None] | None = None, cancel: threading.Event | None = None) -> Any:
+        """Add (or refresh) the media under ``path``; returns the ingest report."""
+        from horus_desktop.media.ingest import ingest_tree  # the media engine is heavy: load on use
+
+        return ingest_tree(self.store, Path(path), project=project, template=template, user=self.user.id,
+                           progress=progress, cancel=cancel)
+
+    def search_media(self, *, project: str | None = None, episode: str | None = None,
+                     sequence: str | None = None, shot: str | None = None,
+                     department: str | Sequence[str] | None = None, task_type: str | Sequence[str] | None = None,
+                     status: str | Sequence[str] | None = None, artist: str | Sequence[str] | None = None,
+                     file_type: str | Sequence[str] | None = None, created_from: datetime | None = None,
+                     created_to: datetime | None = None, latest_only: bool = False, text: str | None = None,
+                     sort_by: str = "created_at", descending: bool = True, offset: int = 0, limit: int = 200,
+                     with_total: bool = True) -> Page[MediaRecord]:
+        """One page of media matching the filters (each list filter matches any of its values)."""
+        return self.store.media.search(MediaQuery(
+            project_id=project, episode=episode, sequence=sequence, shot=shot,
+            departments=_tuple(department), task_types=_tuple(task_type), statuses=_tuple(status),
+            artists=_tuple(artist), file_types=_tuple(file_type), created_from=created_from,
+            created_to=created_to, latest_only=latest_only, text=text, sort_by=sort_by, descending=descending,
+            offset=offset, limit=limit, with_total=with_total,
+        ))
+
+    def media(self, media_id: uuid.UUID | str) -> MediaRecord:
+        """One media record."""
+        return self.store.media.get(media_id)
+
+    def set_status(self, media_ids: uuid.UUID | str | Iterable[uuid.UUID | str], status: str) -> list[MediaRecord]:
+        """Set the approval status (pending, approved, rejected, on_hold) of one or many versions."""
+        ids = [media_ids] if isinstance(media_ids, uuid.UUID | str) else list(media_ids)
+        return self.store.media.set_status(ids, status)
+
+    def tag(self, media_ids: uuid.UUID | str | Iterable[uuid.UUID | str], tag: str) -> None:
+        """Tag one or many media."""
+        ids = [media_ids] if isinstance(media_ids, uuid.UUID | str) else list(media_ids)
+        self.store.tags.add(ids, tag, created_by=self.user.id)
+
+    # Comments -------------------------------------------------------------------------------------
+
+    def add_comment(self, media_id: uuid.UUID | str, text: str, *, frame: int | None = None,
+                    reply_to: uuid.UUID | str | None = None, content_type: str = "markdown") -> Comment:
+        """Write a note on a media (at a frame), or a reply to a note."""
+        timecode = None
+        if frame is not None:
+            media = self.store.media.get(media_id)
+            timecode = frame_to_timecode(frame, exact_rate(media.frame_rate, media.frame_rate_rational))
+        return self.store.comments.add(
+            media_id=media_id, content=text, user_id=self.user.id, user_name=self.user.display_name,
+            user_email=self.user.email, frame_number=frame, timecode=timecode, parent_id=reply_to,
+            content_type=content_type,
+        )
+
+    def reply(self, comment_id: uuid.UUID | str, text: str) -> Comment:
+        """Reply to a note."""
+        parent = self.store.comments.get(comment_id)
+        assert parent.media_id is not None
+        return self.add_comment(parent.media_id, text, reply_to=parent.id)
+
+    def comments(self, media_id: uuid.UUID | str) -> list[CommentNode]:
+        """The thread trees of a media."""
+        return self.store.comments.threads(media_id)
+
+    def resolve(self, comment_id: uuid.UUID | str, resolved: bool = True) -> Comment:
+        """Resolve (or reopen) a note, as this user."""
+        return self.store.comments.set_resolved(comment_id, resolved, self.user.id)
+
+    def attach(self, comment_id: uuid.UUID | str, file: str | os.PathLike[str]) -> CommentAttachment:
+        """Copy a file into the store's attachment folder and attach it to a note."""
+        source = Path(file)
+        if not source.is_file():
+            raise InvalidFieldError("file", f"{source} is not a readable file")
+        comment = self.store.comments.get(comment_id)
+        folder = self.store.files_dir / "attachments" / comment.id.hex
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / source.name
+        shutil.copy2(source, target)
+        return self.store.comments.attach(
+            comment.id, file_name=source.name, file_path=str(target), file_size=target.stat().st_size,
+            mime_type=mimetypes.guess_type(source.name)[0], uploaded_by=self.user.id,
+        )
+
+    # Annotations ----------------------------------------------------------------------------------
+
+    def add_annotation(self, media_id: uuid.UUID | str, frame: int, annotation_type: str, coordinates: Any, *,
+                       style: dict[str, Any] | None = None, layer: str = "default",
+                       content: str | None = None) -> Annotation:
+        """Store one drawn shape on a frame."""
+        return self.store.annotations.add(
+            media_id=media_id, frame_number=frame, annotation_type=annotation_type, coordinates=coordinates,
+            style_properties=style, content=content, layer_name=layer, user_id=self.user.id,
+            user_name=self.user.display_name,
+        )
+
+    def annotations(self, media_id: uuid.UUID | str, *, frame: int | None = None,
+                    layer: str | None = None) -> list[Annotation]:
+        """The shapes of a media (of a frame, of a layer)."""
+        return self.store.annotations.list(media_id, frame=frame, layer_name=layer)
+
+    # Timelines ------------------------------------------------------------------------------------
+
+    def timelines(self, *, project: str | None = None) -> list[tuple[Timeline, int]]:
+        """Playlists and cuts, each with its clip count."""
+        return self.store.timelines.list(project_id=project)
+
+    def timeline(self, timeline_id: uuid.UUID | str) -> Timeline:
+        """A timeline with its clips."""
+        return self.store.timelines.get(timeline_id)
+
+    def create_timeline(self, name: str, *, project: str, timeline_type: str = "dailies",
+                        clips: Sequence[dict[str, Any]] = (), **values: Any) -> Timeline:
+        """A new playlist (clips as dicts of horus_timeline_clips fields)."""
+        return self.store.timelines.create(name=name, project_id=project, timeline_type=timeline_type,
+                                           created_by=self.user.id, created_by_name=self.user.display_name,
+                                           clips=clips, **values)
+
+    def save_timeline(self, timeline_id: uuid.UUID | str, clips: Sequence[dict[str, Any]],
+                      **values: Any) -> Timeline:
+        """Replace a timeline's clips (and fields such as ``otio_data``) in one transaction."""
+        return self.store.timelines.replace_clips(timeline_id, clips, last_modified_by=self.user.id, **values)
+
+
+def ensure_user(store: Store, name: str) -> User:
+    """The user called ``name`` (id or username), created on first use."""
+    found = store.users.find(name)
+    if found is not None:
+        store.users.touch_login(found.id)
+        return found
+    return store.users.ensure(name, username=name)
+
+
+def _tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)

@@ -1,0 +1,461 @@
+"""The ``horus`` command: the app (default), and verbs for pipeline scripts.
+
+Every verb takes ``--db URL`` (or ``$HORUS_DB``; default the local SQLite store) and ``--user NAME`` (or
+``$HORUS_USER``; default the OS account). Verbs that list take ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from horus_desktop.store import InvalidFieldError, NotFoundError
+from horus_desktop.store.engine import StoreUrlError
+
+VERBS = ("gui", "db", "media", "comment", "import-montu", "ingest", "bench", "demo", "playlist")
+
+
+class CliError(Exception):
+    """A problem to report in one line, with exit status 2."""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (UUIDs, datetimes and decimals as text and numbers)."""
+    print(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False))
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", help="store: a SQLite path or a postgresql:// URL "
+                        "(default $HORUS_DB, else the local store)")
+    parser.add_argument("--user", metavar="NAME", help="who is acting (default $HORUS_USER, else the OS account)")
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - returns horus_desktop.api.Horus
+    from horus_desktop.api import Horus
+
+    return Horus.open(args.db, user=args.user)
+
+
+# gui ----------------------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the main window (after ingesting PATHs)."""
+    from horus_desktop.ui.app import run_gui
+
+    horus = _open(args)
+    try:
+        return run_gui(horus.store, paths=list(args.paths), user_id=horus.user.id, demo_if_empty=args.demo)
+    finally:
+        horus.close()
+
+
+# db -----------------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Create or migrate the schema."""
+    from horus_desktop.store import schema
+    from horus_desktop.store.engine import create_store_engine, resolve_store_url
+
+    engine = create_store_engine(resolve_store_url(args.db))
+    try:
+        before = schema.current_revision(engine)
+        copied = schema.upgrade(engine, backup=True)
+        after = schema.current_revision(engine)
+    finally:
+        engine.dispose()
+    if copied:
+        print(f"copied the store aside to {copied}")
+    print(f"schema at {after}" + (f" (was {before or 'empty'})" if before != after else " (already current)"))
+    return 0
+
+
+def cmd_db_info(args: argparse.Namespace) -> int:
+    """Where the store is and what it holds."""
+    from horus_desktop.store import schema
+
+    horus = _open(args)
+    try:
+        info = {"store": horus.store.describe(), "revision": schema.current_revision(horus.store.engine),
+                "media": horus.store.media.count(), "user": horus.user.id,
+                "files": str(horus.store.files_dir)}
+    finally:
+        horus.close()
+    if args.json:
+        print_json(info)
+    else:
+        for key, value in info.items():
+            print(f"{key:9} {value}")
+    return 0
+
+
+# media --------------------------------------------------------------------------------------------
+
+
+def cmd_media_list(args: argparse.Namespace) -> int:
+    """Search media and print a page."""
+    horus = _open(args)
+    try:
+        page = horus.search_media(
+            project=args.project, episode=args.episode, sequence=args.sequence, shot=args.shot,
+            department=args.department, task_type=args.task_type, status=args.status, artist=args.artist,
+            file_type=args.file_type, created_from=args.since, created_to=args.until,
+            latest_only=args.latest, text=args.search, sort_by=args.sort, descending=args.desc,
+            offset=args.offset, limit=args.limit,
+        )
+    finally:
+        horus.close()
+    if args.json:
+        print_json({"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.items})
+        return 0
+    print(f"{page.total} media" + (f" (showing {page.offset + 1}-{page.offset + len(page.items)})"
+                                   if page.items else ""))
+    for m in page.items:
+        frames = f"{m.start_frame}-{m.end_frame}" if m.start_frame is not None else "-"
+        print(f"{m.id}  {m.project_id}/{m.sequence or '-'}/{m.shot or '-'}  {m.department or '-':8} "
+              f"{m.version:6} {m.approval_status or '':9} {frames:11} {m.file_name}")
+    return 0
+
+
+def cmd_media_set_status(args: argparse.Namespace) -> int:
+    """Set the approval status of media."""
+    horus = _open(args)
+    try:
+        records = horus.set_status(args.media_ids, args.status)
+    finally:
+        horus.close()
+    for m in records:
+        print(f"{m.id}  {m.file_name}: {m.approval_status}")
+    return 0
+
+
+# comments -----------------------------------------------------------------------------------------
+
+
+def cmd_comment_add(args: argparse.Namespace) -> int:
+    """Write a note or a reply."""
+    horus = _open(args)
+    try:
+        comment = horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
+    finally:
+        horus.close()
+    if args.json:
+        print_json(comment)
+    else:
+        print(comment.id)
+    return 0
+
+
+def _node_dict(node: Any) -> dict[str, Any]:
+    return {**asdict(node.comment), "reactions": node.reaction_counts(),
+            "attachments": [asdict(a) for a in node.attachments],
+            "replies": [_node_dict(r) for r in node.replies]}
+
+
+def cmd_comment_list(args: argparse.Namespace) -> int:
+    """Print a media's note threads."""
+    horus = _open(args)
+    try:
+        threads = horus.comments(args.media_id)
+    finally:
+        horus.close()
+    if args.json:
+        print_json([_node_dict(n) for n in threads])
+        return 0
+    for root in threads:
+        for node in root.walk():
+            c = node.comment
+            at = f"[{c.frame_number}] " if c.frame_number is not None else ""
+            done = " (resolved)" if c.is_resolved else ""
+            print(f"{'    ' * (c.thread_depth or 0)}{c.user_name}: {at}{c.content}{done}  <{c.id}>")
+    return 0
+
+
+# import, ingest, demo -----------------------------------------------------------------------------
+
+
+def _tqdm_progress(desc: str) -> tuple[Callable[..., None], Callable[[], None]]:
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="item", disable=not sys.stderr.isatty() and "PYTEST_CURRENT_TEST" in __import__(
+        "os").environ)
+
+    def update(done: int, total: int, label: str = "") -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.n = done
+        if label:
+            bar.set_postfix_str(label[-40:], refresh=False)
+        bar.refresh()
+
+    return update, bar.close
+
+
+def cmd_import_montu(args: argparse.Namespace) -> int:
+    """Import a Montu JSON database folder."""
+    from horus_desktop.migrate.montu import format_report, import_montu
+
+    folder = Path(args.directory)
+    if not folder.is_dir():
+        raise CliError(f"{folder}: not a folder")
+    horus = _open(args)
+    update, close = _tqdm_progress("montu import")
+    try:
+        report = import_montu(horus.store, folder, user_id=horus.user.id, progress=update)
+    finally:
+        close()
+        horus.close()
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest a folder tree or files."""
+    from horus_desktop.media.ingest import format_ingest_report
+
+    horus = _open(args)
+    cancel = threading.Event()
+    update, close = _tqdm_progress("ingest")
+    try:
+        report = horus.ingest(args.path, project=args.project, template=args.template, progress=update,
+                              cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        close()
+        horus.close()
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(format_ingest_report(report))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Generate the demo project into the store."""
+    from horus_desktop.demo import create_demo_project
+
+    horus = _open(args)
+    try:
+        summary = create_demo_project(horus.store, user_id=horus.user.id)
+    finally:
+        horus.close()
+    print(summary)
+    return 0
+
+
+# bench --------------------------------------------------------------------------------------------
+
+
+def cmd_bench_store(args: argparse.Namespace) -> int:
+    """Time media search pages on a generated store against the bare SQL."""
+    from horus_desktop.store.bench import bench_store
+
+    result = bench_store(args.db, records=args.records, runs=args.runs)
+    if args.json:
+        print_json(result)
+    return 0
+
+
+def cmd_bench_decode(args: argparse.Namespace) -> int:
+    """Frames per second of the decode pipeline against the bare library."""
+    from horus_desktop.media.bench import bench_decode
+
+    bench_decode(args.path, frames=args.frames, as_json=args.json)
+    return 0
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    """Files per second and hashing MB/s of ingest against hashlib."""
+    from horus_desktop.media.bench import bench_ingest
+
+    bench_ingest(args.path, as_json=args.json)
+    return 0
+
+
+def cmd_bench_playback(args: argparse.Namespace) -> int:
+    """Play a media headless through the viewer's code path."""
+    from horus_desktop.playback.bench import bench_playback
+
+    bench_playback(args.media, seconds=args.seconds, as_json=args.json)
+    return 0
+
+
+# parser -------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``horus`` argument parser."""
+    parser = argparse.ArgumentParser(prog="horus", description="Horus: review media, draw and write notes.")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = sub.add_parser("gui", help="open the main window (the default verb)")
+    p.add_argument("paths", nargs="*", help="files or folders to ingest and open")
+    p.add_argument("--demo", action="store_true", help="generate the demo project when the store is empty")
+    _common(p)
+    p.set_defaults(func=cmd_gui)
+
+    db = sub.add_parser("db", help="the store's schema").add_subparsers(dest="db_verb", metavar="ACTION",
+                                                                           required=True)
+    p = db.add_parser("upgrade", help="create or migrate the schema (SQLite copied aside first)")
+    _common(p)
+    p.set_defaults(func=cmd_db_upgrade)
+    p = db.add_parser("info", help="where the store is and what it holds")
+    _common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_db_info)
+
+    media = sub.add_parser("media", help="search media, set approval status").add_subparsers(
+        dest="media_verb", metavar="ACTION", required=True)
+    p = media.add_parser("list", help="search media")
+    for flag in ("project", "episode", "sequence", "shot"):
+        p.add_argument(f"--{flag}")
+    p.add_argument("--department", action="append", help="repeatable")
+    p.add_argument("--task-type", action="append", help="repeatable")
+    p.add_argument("--status", action="append", help="repeatable: pending, approved, rejected, on_hold, ...")
+    p.add_argument("--artist", action="append", help="repeatable")
+    p.add_argument("--file-type", action="append", help="exr, jpg, mov, ... or movie/sequence/still; repeatable")
+    p.add_argument("--since", type=_datetime_arg, help="created at or after (ISO date/time, UTC if no zone)")
+    p.add_argument("--until", type=_datetime_arg, help="created at or before")
+    p.add_argument("--latest", action="store_true", help="latest versions only")
+    p.add_argument("--search", help="free text over names, paths, shots and tags")
+    p.add_argument("--sort", default="created_at", help="column to sort on (default created_at)")
+    p.add_argument("--asc", dest="desc", action="store_false", help="ascending (default descending)")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_media_list)
+    p = media.add_parser("set-status", help="set approval status of one or more media")
+    p.add_argument("media_ids", nargs="+", metavar="MEDIA_ID")
+    p.add_argument("status", help="pending, approved, rejected or on_hold")
+    _common(p)
+    p.set_defaults(func=cmd_media_set_status)
+
+    comment = sub.add_parser("comment", help="write and list notes").add_subparsers(
+        dest="comment_verb", metavar="ACTION", required=True)
+    p = comment.add_parser("add", help="write a note (or a reply)")
+    p.add_argument("media_id")
+    p.add_argument("--text", required=True)
+    p.add_argument("--frame", type=int)
+    p.add_argument("--reply-to", metavar="COMMENT_ID")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_comment_add)
+    p = comment.add_parser("list", help="print a media's note threads")
+    p.add_argument("media_id")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_comment_list)
+
+    p = sub.add_parser("import-montu", help="import a Montu JSON database folder")
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_import_montu)
+
+    p = sub.add_parser("ingest", help="add the media of a folder tree (sequences, movies, stills)")
+    p.add_argument("path")
+    p.add_argument("--project", help="project id (default: from the path template)")
+    p.add_argument("--template", help="path template, e.g. '{project}/{sequence}/{shot}/{department}/{version}'")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("demo", help="generate the demo project into the store")
+    _common(p)
+    p.set_defaults(func=cmd_demo)
+
+    bench = sub.add_parser("bench", help="benchmarks (print figures)").add_subparsers(
+        dest="bench_verb", metavar="WHAT", required=True)
+    p = bench.add_parser("store", help="media search on a generated store of N records")
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--db", metavar="URL", help="an EMPTY database to fill (default a temporary SQLite file)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_store)
+    p = bench.add_parser("decode", help="decode pipeline frames/s against the bare library")
+    p.add_argument("path")
+    p.add_argument("--frames", type=int, default=48)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_decode)
+    p = bench.add_parser("ingest", help="ingest files/s and hashing MB/s against hashlib")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_ingest)
+    p = bench.add_parser("playback", help="headless playback through the viewer's code path")
+    p.add_argument("media")
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_playback)
+    return parser
+
+
+def _datetime_arg(text: str) -> datetime:
+    from datetime import UTC
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date/time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``horus`` command."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `horus` and `horus PATH...` open the window: the verb is optional.
+    if not args_list or (args_list[0] not in VERBS and args_list[0] not in ("-h", "--help")):
+        args_list.insert(0, "gui")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError) as exc:
+        print(f"horus: error: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"horus: error: cannot use the store: {exc.orig or exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"horus: error: store refused the change: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("horus: cancelled", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
