@@ -92,3 +92,14 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "horus.sqlite")
     yield s
     s.close()
+
+
+@pytest.fixture
+def pg_store(pg_server_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store on the real PostgreSQL only."""
+    _reset_pg(pg_server_url)
+    engine = create_store_engine(pg_server_url)
+    upgrade(engine)
+    s = Store(engine, files_dir=tmp_path / "files")
+    yield s
+    s.close()
