@@ -1,0 +1,379 @@
+"""OpenColorIO display transforms: config loading, a baked-LUT CPU path and GPU shader recipes.
+
+CPU path: the view (with exposure and gamma) is sampled once per settings on a 65^3 grid into OCIO's own
+`Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input, and run by an
+optimized CPU processor on whole frames (half/float/uint -> uint8). The exact ACES 2.0 view costs ~0.9 s
+per 2K frame on this CPU; the bake costs ~0.2 s once and then ~25-50 ms per frame. A view whose exact
+processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame) keeps it instead.
+
+GPU path: `gpu_recipe` hands the viewer OCIO's GLSL 4.0 shader, its LUT textures and its uniforms; exposure
+and gamma are dynamic uniforms, so one recipe serves every exposure/gamma.
+
+Exposure (stops) is applied in scene-linear (ExposureContrastTransform, LINEAR style, pivot 0.18); gamma g
+is a display gamma applied to display code values as out = in^(1/g) (ExposureContrastTransform, VIDEO
+style, gamma 1/g): the same transforms on both paths.
+
+8-bit sources in a display-encoded sRGB/Rec.709 space shown on an sRGB display with exposure 0 and gamma 1
+pass straight through (no float round trip).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import PyOpenColorIO as ocio
+
+from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES
+
+BUILTIN_CONFIG = "ocio://studio-config-latest"
+LUT_SIZE = 65
+EXACT_BUDGET_MS = 60.0
+_BAKE_CACHE_SIZE = 16
+
+# ACEScct's curve (log2 above 2^-7, the matching straight line below) as an OCIO LogCameraTransform.
+_ACESCCT_LOG_SLOPE = 1.0 / 17.52
+_ACESCCT_LOG_OFFSET = 9.72 / 17.52
+_ACESCCT_BREAK = 0.0078125
+
+_BIT_DEPTHS = {
+    np.dtype(np.float16): ocio.BIT_DEPTH_F16,
+    np.dtype(np.float32): ocio.BIT_DEPTH_F32,
+    np.dtype(np.uint8): ocio.BIT_DEPTH_UINT8,
+    np.dtype(np.uint16): ocio.BIT_DEPTH_UINT16,
+}
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """What to show: source colour space -> display/view, with exposure (stops) and display gamma."""
+
+    colour_space: str
+    display: str
+    view: str
+    exposure: float = 0.0
+    gamma: float = 1.0
+
+
+class ColourConfig:
+    """An OCIO config: a project's path, else `$OCIO`, else the built-in ACES studio config."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or os.environ.get("OCIO") or BUILTIN_CONFIG
+        self.config = ocio.Config.CreateFromFile(self.path)
+        self._lock = threading.Lock()
+        self._bakes: OrderedDict[tuple, BakedView] = OrderedDict()
+        self._recipes: dict[tuple, GpuShaderRecipe] = {}
+
+    def __repr__(self) -> str:
+        return f"ColourConfig({self.path!r})"
+
+    def displays(self) -> list[str]:
+        """Display names."""
+        return list(self.config.getDisplays())
+
+    def views(self, display: str) -> list[str]:
+        """View names of a display."""
+        return list(self.config.getViews(display))
+
+    def default_display(self) -> str:
+        """The config's default display."""
+        return self.config.getDefaultDisplay()
+
+    def default_view(self, display: str | None = None) -> str:
+        """The default view of a display (of the default display if None)."""
+        return self.config.getDefaultView(display or self.default_display())
+
+    def colour_spaces(self) -> list[str]:
+        """All colour space names."""
+        return [cs.getName() for cs in self.config.getColorSpaces()]
+
+    def resolve_colour_space(self, name: str | None, *, is_float: bool) -> str:
+        """`name` if the config knows it (or an alias), else scene_linear for float and sRGB otherwise."""
+        if name and self.config.getColorSpace(name) is not None:
+            return self.config.getColorSpace(name).getName()
+        if is_float:
+            return self.config.getRoleColorSpace(ocio.ROLE_SCENE_LINEAR) or "ACEScg"
+        return SRGB_ENCODED if self.config.getColorSpace(SRGB_ENCODED) is not None else "Raw"
+
+    def default_settings(self, colour_space: str, *, is_float: bool = True) -> ViewSettings:
+        """Settings for the default display and view."""
+        display = self.default_display()
+        return ViewSettings(self.resolve_colour_space(colour_space, is_float=is_float), display,
+                            self.default_view(display))
+
+    def is_scene_linear(self, colour_space: str) -> bool:
+        """True when the colour space's encoding is scene-linear (float data that needs a log shaper)."""
+        cs = self.config.getColorSpace(colour_space)
+        return cs is not None and cs.getEncoding() == "scene-linear"
+
+    def exact_processor(self, settings: ViewSettings, *, dynamic: bool = False) -> ocio.Processor:
+        """OCIO's own processor for the view with exposure and gamma (dynamic: as GPU uniforms)."""
+        pipeline = ocio.LegacyViewingPipeline()
+        pipeline.setDisplayViewTransform(
+            ocio.DisplayViewTransform(src=settings.colour_space, display=settings.display, view=settings.view)
+        )
+        exposure = ocio.ExposureContrastTransform(
+            style=ocio.EXPOSURE_CONTRAST_LINEAR, exposure=settings.exposure, pivot=0.18
+        )
+        gamma = ocio.ExposureContrastTransform(
+            style=ocio.EXPOSURE_CONTRAST_VIDEO, gamma=1.0 / settings.gamma, pivot=1.0
+        )
+        if dynamic:
+            exposure.makeExposureDynamic()
+            gamma.makeGammaDynamic()
+        # Neutral static corrections are left out: their pow() would double a cheap view's CPU cost.
+        if dynamic or settings.exposure != 0.0:
+            pipeline.setLinearCC(exposure)
+        if dynamic or settings.gamma != 1.0:
+            pipeline.setDisplayCC(gamma)
+        return pipeline.getProcessor(self.config)
+
+    def baked_view(self, settings: ViewSettings, source_dtype: np.dtype, method: str = "auto") -> BakedView:
+        """The baked CPU transform for these settings and input pixel type (cached, LRU)."""
+        is_float = np.dtype(source_dtype).kind == "f"
+        key = (settings, np.dtype(source_dtype).str, method)
+        with self._lock:
+            baked = self._bakes.get(key)
+            if baked is not None:
+                self._bakes.move_to_end(key)
+                return baked
+        shaper = is_float and self.is_scene_linear(settings.colour_space)
+        baked = BakedView.bake(self, settings, np.dtype(source_dtype), shaper, method)
+        with self._lock:
+            self._bakes[key] = baked
+            while len(self._bakes) > _BAKE_CACHE_SIZE:
+                self._bakes.popitem(last=False)
+        return baked
+
+    def to_display(self, pixels: np.ndarray, settings: ViewSettings) -> np.ndarray:
+        """Whole frame -> uint8 display pixels (RGB or RGBA as the input), by the baked CPU path."""
+        if passes_through(pixels, settings):
+            return pixels
+        return self.baked_view(settings, pixels.dtype).apply(pixels)
+
+    def gpu_recipe(self, colour_space: str, display: str, view: str) -> GpuShaderRecipe:
+        """The GLSL 4.0 shader, LUT textures and uniforms for a view (cached per colour space/display/view)."""
+        key = (colour_space, display, view)
+        with self._lock:
+            recipe = self._recipes.get(key)
+        if recipe is None:
+            recipe = GpuShaderRecipe.build(self, ViewSettings(colour_space, display, view))
+            with self._lock:
+                self._recipes[key] = recipe
+        return recipe
+
+
+def passes_through(pixels: np.ndarray, settings: ViewSettings) -> bool:
+    """True for 8-bit sRGB/Rec.709 pixels on an sRGB display with neutral exposure and gamma."""
+    return (
+        pixels.dtype == np.uint8
+        and settings.colour_space in SRGB_LIKE_SPACES
+        and "srgb" in settings.display.lower()
+        and settings.exposure == 0.0
+        and settings.gamma == 1.0
+    )
+
+
+def acescct_shaper(direction: int = ocio.TRANSFORM_DIR_FORWARD) -> ocio.LogCameraTransform:
+    """Scene-linear -> ACEScct curve (per channel, no gamut change): maps [-0.0069, 222.9] to [0, 1]."""
+    return ocio.LogCameraTransform(
+        linSideBreak=[_ACESCCT_BREAK] * 3, base=2.0, logSideSlope=[_ACESCCT_LOG_SLOPE] * 3,
+        logSideOffset=[_ACESCCT_LOG_OFFSET] * 3, linSideSlope=[1.0] * 3, linSideOffset=[0.0] * 3,
+        direction=direction,
+    )
+
+
+def _lut_grid(size: int) -> np.ndarray:
+    """Grid points in the order Lut3DTransform's data uses: blue varies fastest, red slowest."""
+    axis = np.linspace(0.0, 1.0, size, dtype=np.float32)
+    r, g, b = np.meshgrid(axis, axis, axis, indexing="ij")
+    return np.ascontiguousarray(np.stack([r, g, b], axis=-1).reshape(-1, 3))
+
+
+@dataclass(frozen=True, eq=False)
+class BakedView:
+    """A view baked into shaper + 3D LUT, with optimized CPU processors per channel count."""
+
+    settings: ViewSettings
+    source_dtype: np.dtype
+    processor: ocio.Processor
+    method: str
+    _cpu: dict[int, Any] = field(default_factory=dict)
+
+    @classmethod
+    def bake(
+        cls, colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype, shaper: bool,
+        method: str = "auto",
+    ) -> BakedView:
+        """Sample the exact view on a LUT_SIZE^3 grid (through the inverse shaper when `shaper`).
+
+        `method` "lut" always bakes; "exact" keeps OCIO's own optimized processor; "auto" keeps the
+        exact one when sampling the grid shows it would take under EXACT_BUDGET_MS per 2K frame, and bakes
+        otherwise (ACES 2.0 always; "Video (colorimetric)" measured ~70 ms exact here, so it is baked,
+        and its gamut clamps cost the LUT accuracy on saturated colours: see the tests).
+        """
+        config = colour.config
+        exact = colour.exact_processor(settings)
+        grid = _lut_grid(LUT_SIZE)
+        if shaper:
+            config.getProcessor(acescct_shaper(ocio.TRANSFORM_DIR_INVERSE)).getDefaultCPUProcessor().applyRGB(grid)
+        started = time.perf_counter()
+        exact.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT).applyRGB(grid)
+        per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(grid)
+        if method == "exact" or (method == "auto" and per_2k_frame_ms <= EXACT_BUDGET_MS):
+            return cls(settings, source_dtype, exact, "exact")
+        lut = ocio.Lut3DTransform(gridSize=LUT_SIZE)
+        lut.setInterpolation(ocio.INTERP_TETRAHEDRAL)
+        lut.setData(np.ascontiguousarray(grid, dtype=np.float32).ravel())
+        group = ocio.GroupTransform([acescct_shaper(), lut] if shaper else [lut])
+        return cls(settings, source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d")
+
+    def _cpu_for(self, channels: int) -> Any:
+        cpu = self._cpu.get(channels)
+        if cpu is None:
+            cpu = self.processor.getOptimizedCPUProcessor(
+                _BIT_DEPTHS[self.source_dtype], ocio.BIT_DEPTH_UINT8, ocio.OPTIMIZATION_DEFAULT
+            )
+            self._cpu[channels] = cpu
+        return cpu
+
+    def apply(self, pixels: np.ndarray) -> np.ndarray:
+        """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
+        h, w, c = pixels.shape
+        # PyOpenColorIO 2.6 rejects RGBA PackedImageDescs with explicit strides (it sizes them as 0
+        # entries), so the colour goes through as packed RGB and alpha is rescaled beside it.
+        rgb = np.ascontiguousarray(pixels[:, :, :3])
+        out = np.empty((h, w, 3), dtype=np.uint8)
+        size = rgb.itemsize
+        self._cpu_for(3).apply(
+            ocio.PackedImageDesc(rgb, w, h, ocio.CHANNEL_ORDERING_RGB, _BIT_DEPTHS[rgb.dtype], size, 3 * size,
+                                 3 * size * w),
+            ocio.PackedImageDesc(out, w, h, ocio.CHANNEL_ORDERING_RGB, ocio.BIT_DEPTH_UINT8, 1, 3, 3 * w),
+        )
+        if c == 3:
+            return out
+        return np.concatenate([out, alpha_to_uint8(pixels[:, :, 3:4])], axis=2)
+
+
+def alpha_to_uint8(alpha: np.ndarray) -> np.ndarray:
+    """An alpha channel of any pixel type as uint8 0-255."""
+    if alpha.dtype == np.uint8:
+        return alpha
+    if alpha.dtype == np.uint16:
+        return ((alpha.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    return np.clip(alpha.astype(np.float32) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class LutTexture:
+    """One OCIO LUT texture to upload: `values` is float32, `channels` 1 (red) or 3 (RGB)."""
+
+    texture_name: str
+    sampler_name: str
+    width: int
+    height: int
+    depth: int
+    dimensions: int
+    channels: int
+    interpolation: str
+    values: np.ndarray = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ShaderUniform:
+    """One uniform of the shader and its value now; `kind` is double, bool, float3, floats or ints."""
+
+    name: str
+    kind: str
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class GpuShaderRecipe:
+    """Everything the viewer needs to apply a view on the GPU, with no Qt in it.
+
+    Prepend `#version 400 core`; call `function_name(vec4)` on each texel; bind the textures under their
+    sampler names; set the uniforms, using `uniform_values(exposure, gamma)` for the dynamic ones.
+    """
+
+    colour_space: str
+    display: str
+    view: str
+    shader_text: str
+    function_name: str
+    textures: tuple[LutTexture, ...]
+    uniforms: tuple[ShaderUniform, ...]
+    exposure_uniform: str | None
+    gamma_uniform: str | None
+
+    @classmethod
+    def build(cls, colour: ColourConfig, settings: ViewSettings) -> GpuShaderRecipe:
+        """Extract OCIO's GLSL 4.0 shader for the view, exposure and gamma as dynamic uniforms."""
+        processor = colour.exact_processor(settings, dynamic=True)
+        desc = ocio.GpuShaderDesc.CreateShaderDesc(language=ocio.GPU_LANGUAGE_GLSL_4_0)
+        processor.getDefaultGPUProcessor().extractGpuShaderInfo(desc)
+        textures = [
+            LutTexture(
+                t.textureName, t.samplerName, t.width, t.height, 0,
+                1 if t.dimensions == ocio.GpuShaderDesc.TEXTURE_1D else 2,
+                1 if t.channel == ocio.GpuShaderDesc.TEXTURE_RED_CHANNEL else 3,
+                "nearest" if t.interpolation == ocio.INTERP_NEAREST else "linear",
+                np.asarray(t.getValues(), dtype=np.float32),
+            )
+            for t in desc.getTextures()
+        ]
+        textures += [
+            LutTexture(t.textureName, t.samplerName, t.edgeLen, t.edgeLen, t.edgeLen, 3, 3,
+                       "nearest" if t.interpolation == ocio.INTERP_NEAREST else "linear",
+                       np.asarray(t.getValues(), dtype=np.float32))
+            for t in desc.get3DTextures()
+        ]
+        uniforms = tuple(_uniform(name, data) for name, data in desc.getUniforms())
+        names = [u.name for u in uniforms]
+        return cls(
+            settings.colour_space, settings.display, settings.view, desc.getShaderText(),
+            desc.getFunctionName(), tuple(textures), uniforms,
+            next((n for n in names if n.endswith("exposureVal")), None),
+            next((n for n in names if n.endswith("gammaVal")), None),
+        )
+
+    def uniform_values(self, exposure: float = 0.0, gamma: float = 1.0) -> dict[str, Any]:
+        """All uniform values for this exposure (stops) and display gamma."""
+        values = {u.name: u.value for u in self.uniforms}
+        if self.exposure_uniform:
+            values[self.exposure_uniform] = float(exposure)
+        if self.gamma_uniform:
+            values[self.gamma_uniform] = 1.0 / float(gamma)
+        return values
+
+
+def _uniform(name: str, data: Any) -> ShaderUniform:
+    kind = data.type
+    if kind == ocio.UNIFORM_DOUBLE:
+        return ShaderUniform(name, "double", data.getDouble())
+    if kind == ocio.UNIFORM_BOOL:
+        return ShaderUniform(name, "bool", data.getBool())
+    if kind == ocio.UNIFORM_FLOAT3:
+        return ShaderUniform(name, "float3", tuple(data.getFloat3()))
+    if kind == ocio.UNIFORM_VECTOR_FLOAT:
+        return ShaderUniform(name, "floats", np.asarray(data.getVectorFloat(), dtype=np.float32))
+    return ShaderUniform(name, "ints", np.asarray(data.getVectorInt(), dtype=np.int32))
+
+
+_default_config: ColourConfig | None = None
+_default_lock = threading.Lock()
+
+
+def default_colour_config() -> ColourConfig:
+    """The process-wide config from `$OCIO` or the built-in studio config (created once)."""
+    global _default_config
+    with _default_lock:
+        if _default_config is None:
+            _default_config = ColourConfig()
+        return _default_config
