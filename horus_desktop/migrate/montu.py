@@ -259,7 +259,8 @@ class _Importer:
             "task_type": f.text(d, "task_type") or f.text(task, "task_type", "type"),
             "artist_id": artist[0] if artist else None,
             "artist_name": artist[1] if artist else None,
-            "approval_status": normalize_approval_status(status),
+            "approval_status": normalize_approval_status(" ".join(status.split()).replace(" ", "_")
+                                                         if status else None),
             "resolution": res,
             "frame_rate": rate[0] if rate else None,
             "frame_rate_rational": rate[1] if rate else None,

@@ -24,9 +24,9 @@ def seed_style_dir(tmp_path: Path) -> Path:
         {"_id": "m100", "storage_url": "/show/alpha/sh010/comp/alpha_sh010_comp_v003.mov", "created_by": "alice",
          "status": "approved", "linked_task_id": "alpha_sh010_comp", "created_at": "2023-05-01T10:00:00"},
         {"_id": "m101", "storage_url": "/show/alpha/sh010/comp/alpha_sh010_comp_v004.mov", "created_by": "alice",
-         "status": "published", "linked_task_id": "alpha_sh010_comp", "department": "compositing"},
+         "status": "published", "linked_task_id": "alpha_sh010_comp"},
         {"_id": "m102", "storage_url": "/show/alpha/sh020/anim/alpha_sh020_anim_v012.mov", "created_by": "bob",
-         "status": "superseded", "linked_task_id": "alpha_sh020_anim"},
+         "status": "superseded", "linked_task_id": "alpha_sh020_anim", "department": "animation"},
     ])
     # An object keyed by _id (the other accepted shape of a file).
     write_json(folder / "tasks.json", {
