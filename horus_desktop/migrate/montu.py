@@ -130,6 +130,8 @@ class _Importer:
                                 "annotations.json, playlists.json, tasks.json, project_configs.json)")
         records = {kind: [r for s in files for r in s.records] for kind, files in sources.items()}
         self.total = sum(len(r) for r in records.values())
+        if self.progress is not None:
+            self.progress(0, self.total, "reading")
         self._tasks(records.get("tasks", []))
         self._project_configs(records.get("project_configs", []))
         self._media(records.get("media", []))
@@ -376,13 +378,13 @@ class _Importer:
                 content = f"{content}\n\n{line}"
             frame = f.integer(d, "frame_number", "frame")
             author = f.person(d, "author", "created_by", "user", "user_name") or (self.user_id, self.user_id)
-            rect = f.rect_coordinates(d["coordinates"], media.resolution) if has_box else None
+            drawn = f.shape(d["coordinates"], media.resolution) if has_box else None
             resolved = f.is_resolved(d.get("status")) or d.get("resolved") is True
             resolver = f.person(d, "resolved_by")
         except _RECORD_ERRORS as exc:
             self.report.skipped("comments", file, label, _reason(exc))
             if has_box:
-                self.report.counts.setdefault("annotations", [0, 0, 0])[2] += 1
+                self.report.skipped_quietly("annotations")
             return None
 
         comment_id = derive_id("note", key)
@@ -401,16 +403,16 @@ class _Importer:
                 self.report.created("comments")
             except _RECORD_ERRORS as exc:
                 self.report.skipped("comments", file, label, _reason(exc))
-                if rect is not None:
-                    self.report.counts.setdefault("annotations", [0, 0, 0])[2] += 1
+                if drawn is not None:
+                    self.report.skipped_quietly("annotations")
                 return None
-        if rect is not None:
-            self._rectangle(file, label, key, media, shape_frame, rect, author)
+        if drawn is not None:
+            self._shape(file, label, key, media, shape_frame, drawn, author)
         done[key] = (comment_id, media, frame if frame is not None else (parent_info[2] if parent_info else None))
         return done[key]
 
-    def _rectangle(self, file: str, label: str, key: str, media: MediaRecord, frame: int,
-                   rect: dict[str, Any], author: tuple[str, str]) -> None:
+    def _shape(self, file: str, label: str, key: str, media: MediaRecord, frame: int,
+               drawn: tuple[str, dict[str, Any]], author: tuple[str, str]) -> None:
         shape_id = derive_id("annotation", key)
         try:
             self.store.annotations.get(shape_id)
@@ -420,9 +422,8 @@ class _Importer:
             pass
         try:
             self.store.annotations.add(
-                id=shape_id, media_id=media.id, frame_number=frame, annotation_type="rectangle",
-                coordinates=rect, user_id=author[0], user_name=author[1],
-                content=f"Montu note {label}")
+                id=shape_id, media_id=media.id, frame_number=frame, annotation_type=drawn[0],
+                coordinates=drawn[1], user_id=author[0], user_name=author[1])
             self.report.created("annotations")
         except IntegrityError:  # written before, since deleted in Horus
             self.report.present("annotations")

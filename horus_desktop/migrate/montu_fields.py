@@ -264,6 +264,35 @@ def rect_coordinates(value: Any, media_resolution: str | None) -> dict[str, Any]
     return {"v": 1, "kind": "rect", "x": x, "y": y, "w": w, "h": h, "space": space}
 
 
+def point_coordinates(value: Any, media_resolution: str | None) -> dict[str, Any] | None:
+    """Horus's point shape (schema v1) from ``{x, y}`` or ``[x, y]`` (a pin); None if not a point."""
+    if isinstance(value, dict) and first(value, "width", "w") is None and first(value, "height", "h") is None:
+        parts = [first(value, "x", "left"), first(value, "y", "top")]
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        parts = list(value)
+    else:
+        return None
+    if any(p is None for p in parts):
+        return None
+    x, y = (to_number(p, "coordinates") for p in parts)
+    size = size_of(media_resolution)
+    space = "normalized"
+    if max(x, y) > 1.0:
+        if size:
+            x, y = x / size[0], y / size[1]
+        else:
+            space = "pixels"
+    return {"v": 1, "kind": "point", "x": x, "y": y, "space": space}
+
+
+def shape(value: Any, media_resolution: str | None) -> tuple[str, dict[str, Any]]:
+    """(annotation_type, coordinates) of a note's ``coordinates``: a box, or a point (a pin)."""
+    pin = point_coordinates(value, media_resolution)
+    if pin is not None:
+        return "point", pin
+    return "rectangle", rect_coordinates(value, media_resolution)
+
+
 def is_resolved(status: Any) -> bool:
     """Whether a Montu note status means the note was dealt with."""
     return isinstance(status, str) and status.strip().lower() in RESOLVED_WORDS

@@ -125,6 +125,10 @@ class ReportBuilder:
         self.counts.setdefault(kind, [0, 0, 0])[2] += 1
         self.problem(file, record_id, reason)
 
+    def skipped_quietly(self, kind: str) -> None:
+        """Count a row not written because its record was already reported (a note's shape)."""
+        self.counts.setdefault(kind, [0, 0, 0])[2] += 1
+
     def problem(self, file: str, record_id: str | None, reason: str) -> None:
         """Note a problem without counting a skipped row (a whole file, an unusable task)."""
         self.problems.append(ImportProblem(file, record_id, reason))

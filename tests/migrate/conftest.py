@@ -79,7 +79,7 @@ def montu_style_dir(tmp_path: Path) -> Path:
          "replies": [{"_id": "a1r1", "text": "Dialed down 20%", "author": "dana",
                       "replies": [{"text": "Approved", "author": "sup"}]}]},
         {"_id": "a2", "media_id": "64a2", "text": "Timing feels slow", "frame_number": 1020, "status": "open",
-         "priority": "normal", "author": "sup"},
+         "priority": "normal", "author": "sup", "coordinates": {"x": 1920, "y": 540}},
     ])
     write_json(folder / "playlists.json", [
         {"_id": "pl1", "name": "Bravo client review", "type": "client", "fps": 24, "created_by": "sup", "clips": [

@@ -116,7 +116,9 @@ def test_montu_export_folder(store: Store, montu_style_dir: Path) -> None:
                                  "space": "normalized"}
     [other] = store.comments.threads(comp.id)
     assert other.comment.content == "Timing feels slow" and not other.comment.is_resolved
-    assert store.annotations.count(comp.id) == 0
+    [pin] = store.annotations.list(comp.id, frame=1020)  # a point without a size is a pin
+    assert (pin.annotation_type, pin.coordinates) == ("point", {"v": 1, "kind": "point", "x": 0.5, "y": 0.25,
+                                                                "space": "normalized"})
 
     # Project config: templates (names kept in settings), fps, resolution, OCIO.
     config = store.projects.get("bravo")
@@ -154,7 +156,9 @@ def test_montu_export_folder(store: Store, montu_style_dir: Path) -> None:
 @pytest.mark.parametrize("style", ["seed", "montu"])
 def test_rerun_changes_nothing(store: Store, seed_style_dir: Path, montu_style_dir: Path, style: str) -> None:
     folder = seed_style_dir if style == "seed" else montu_style_dir
-    first = import_montu(store, folder)
+    seen: list[tuple[int, int]] = []
+    first = import_montu(store, folder, progress=lambda done, total, _label: seen.append((done, total)))
+    assert seen[0] == (0, seen[0][1]) and seen[-1][0] == seen[-1][1] > 0
     before = snapshot(store)
     second = import_montu(store, folder)
     assert snapshot(store) == before
