@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import os
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from horus_desktop.media import ingest as ingest_module
+from horus_desktop.media.ingest import format_ingest_report, ingest_tree
+from horus_desktop.media.synthetic import draw_test_frame, write_exr, write_movie
+
+H, W = 36, 64
+
+
+def build_tree(root: Path) -> None:
+    """film/ep01/sq010/sh010/comp/v001 (EXR sequence with a gap), v002 (same), anim/v003 movie, a broken file."""
+    for version in ("v001", "v002"):
+        folder = root / "film" / "ep01" / "sq010" / "sh010" / "comp" / version
+        folder.mkdir(parents=True)
+        for f in (1001, 1002, 1004):
+            write_exr(folder / f"sh010_comp.{f:04d}.exr", np.full((H, W, 3), 0.2, "f2"), fps=Fraction(25))
+    anim = root / "film" / "ep01" / "sq010" / "sh010" / "anim" / "v003"
+    anim.mkdir(parents=True)
+    write_movie(anim / "sh010_anim.mov", 6, size=(W, H))
+    still = root / "film" / "ep01" / "sq010" / "sh020" / "comp" / "v001"
+    still.mkdir(parents=True)
+    Image.fromarray(draw_test_frame(1, (W, H))).save(still / "poster.png")
+    (still / "broken.exr").write_bytes(b"not an exr at all" * 20)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "projects"
+    build_tree(root)
+    return root
+
+
+def test_ingest_creates_records_with_hierarchy_and_metadata(sqlite_store, tree: Path) -> None:
+    seen = []
+    report = ingest_tree(sqlite_store, tree, user="u1", progress=lambda d, t, label: seen.append((d, t)))
+    assert report.found == 5 and len(report.created) == 4 and not report.cancelled
+    assert [p.path for p in report.problems] == [str(tree / "film/ep01/sq010/sh020/comp/v001/broken.exr")]
+    assert seen[-1] == (5, 5)
+    pattern = str(tree / "film/ep01/sq010/sh010/comp/v002/sh010_comp.%04d.exr")
+    record = sqlite_store.media.get_by_path(pattern)
+    assert (record.project_id, record.episode, record.sequence, record.shot) == ("film", "ep01", "sq010", "sh010")
+    assert (record.department, record.version, record.version_number) == ("comp", "v002", 2)
+    assert (record.start_frame, record.end_frame, record.frame_count) == (1001, 1004, 3)
+    assert record.missing_frames == [1003] and record.media_kind == "sequence"
+    assert record.frame_rate_rational == "25/1" and record.resolution == "64x36"
+    assert record.color_space == "ACEScg" and record.bit_depth == 16 and len(record.file_hash) == 64
+    assert record.is_latest_version
+    older = sqlite_store.media.get_by_path(pattern.replace("v002", "v001"))
+    assert older.is_latest_version is False
+    movie = sqlite_store.media.get_by_path(str(tree / "film/ep01/sq010/sh010/anim/v003/sh010_anim.mov"))
+    assert movie.media_kind == "movie" and movie.frame_count == 6 and movie.is_latest_version
+    assert "1 problems" in format_ingest_report(report)
+
+
+def test_reingest_of_unchanged_tree_hashes_nothing_and_adds_nothing(sqlite_store, tree: Path, monkeypatch) -> None:
+    ingest_tree(sqlite_store, tree)
+    count = sqlite_store.media.count()
+
+    def no_hashing(*args, **kwargs):
+        raise AssertionError("an unchanged file was hashed again")
+
+    monkeypatch.setattr(ingest_module, "sha256_media", no_hashing)
+    report = ingest_tree(sqlite_store, tree)
+    assert len(report.unchanged) == 4 and not report.created and not report.updated
+    assert sqlite_store.media.count() == count
+
+
+def test_changed_file_updates_its_record(sqlite_store, tree: Path) -> None:
+    ingest_tree(sqlite_store, tree)
+    poster = tree / "film/ep01/sq010/sh020/comp/v001/poster.png"
+    before = sqlite_store.media.get_by_path(str(poster))
+    Image.fromarray(draw_test_frame(9, (W * 2, H * 2))).save(poster)
+    os.utime(poster, (before.file_modified_at.timestamp() + 10,) * 2)
+    report = ingest_tree(sqlite_store, tree)
+    assert report.updated == [str(before.id)] and len(report.unchanged) == 3
+    after = sqlite_store.media.get_by_path(str(poster))
+    assert after.id == before.id and after.resolution == "128x72" and after.file_hash != before.file_hash
+
+
+def test_template_and_project_override(sqlite_store, tree: Path) -> None:
+    report = ingest_tree(sqlite_store, tree, project="bigfilm",
+                         template="{client}/{episode}/{sequence}/{shot}/{department}/{version}")
+    assert len(report.created) == 4
+    record = sqlite_store.media.get_by_path(str(tree / "film/ep01/sq010/sh020/comp/v001/poster.png"))
+    assert (record.project_id, record.shot, record.version) == ("bigfilm", "sh020", "v001")
+
+
+def test_cancel_stops_the_ingest(sqlite_store, tree: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    report = ingest_tree(sqlite_store, tree, cancel=cancel)
+    assert report.cancelled and not report.created
+
+
+def test_thumbnails_are_written_and_recorded(sqlite_store, tree: Path, tmp_path: Path) -> None:
+    report = ingest_tree(sqlite_store, tree, thumbnails=True, thumbnail_dir=tmp_path / "thumbs")
+    assert report.thumbnails == 12
+    record = sqlite_store.media.get_by_path(str(tree / "film/ep01/sq010/sh010/anim/v003/sh010_anim.mov"))
+    thumbs = {t.thumbnail_size: t for t in sqlite_store.thumbnails.list_for(record.id)}
+    assert set(thumbs) == {"small", "medium", "large"}
+    with Image.open(thumbs["medium"].thumbnail_path) as image:
+        assert max(image.size) == 64  # never upscaled: the movie is 64x36
+    assert len(thumbs["small"].thumbnail_hash) == 64
