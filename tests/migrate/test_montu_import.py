@@ -219,3 +219,14 @@ def test_folder_errors(sqlite_store: Store, tmp_path: Path) -> None:
     empty.mkdir()
     report = import_montu(sqlite_store, empty)
     assert not report.ok and "no Montu files" in report.problems[0].reason
+
+
+def test_media_already_ingested_by_path_is_reused(sqlite_store: Store, tmp_path: Path) -> None:
+    ingested = sqlite_store.media.create(file_path="/s/p/sh1/a_v001.mov", project_id="p", version="v001")
+    folder = tmp_path / "reuse"
+    folder.mkdir()
+    write_json(folder / "media_records.json", [{"_id": "x1", "file_path": "/s/p/sh1/a_v001.mov", "project": "p"}])
+    write_json(folder / "notes.json", [{"_id": "n1", "media_id": "x1", "text": "on the ingested one"}])
+    report = import_montu(sqlite_store, folder)
+    assert report.ok and report.count("media").already_present == 1 and report.count("media").created == 0
+    assert [c.content for c in sqlite_store.comments.list_for_media(ingested.id)] == ["on the ingested one"]
