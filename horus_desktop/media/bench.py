@@ -1,0 +1,194 @@
+"""Benchmarks that print figures (not timed tests): `bench_decode` and `bench_ingest`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import av
+import OpenEXR
+import simplejpeg
+
+from horus_desktop.media.colour import default_colour_config
+from horus_desktop.media.decode_image import decode_image
+from horus_desktop.media.frame_cache import DisplayConversion, FrameCache, upload_pixels
+from horus_desktop.media.hashing import default_workers, sha256_files
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.probe import probe_media
+from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, scan_media
+
+PLAYBACK_FPS = 24
+
+
+def _media_for(path: str | Path) -> MediaItem:
+    if Path(path).is_dir():
+        items = list(scan_media(path))
+        if not items:
+            raise FileNotFoundError(f"{path}: no media")
+        return max(items, key=lambda i: len(i.files))
+    return media_item_for(path)
+
+
+def _bare_image_decoder(extension: str) -> Callable[[str], Any]:
+    if extension == ".exr":
+        return lambda p: OpenEXR.File(p, num_threads=1).parts[0].channels
+    if extension in (".jpg", ".jpeg"):
+        def jpeg(p: str) -> Any:
+            with open(p, "rb") as handle:
+                return simplejpeg.decode_jpeg(handle.read(), colorspace="RGB")
+        return jpeg
+    return decode_image
+
+
+def _rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 2) if seconds > 0 else float("inf")
+
+
+def _bare_fps(item: MediaItem, frames: list[int], workers: int) -> float | None:
+    if item.kind is MediaKind.MOVIE:
+        if workers > 1:
+            return None  # one demuxer/decoder: the library's own threads are already in use
+        started = time.perf_counter()
+        with av.open(item.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for index, video in enumerate(container.decode(stream)):
+                video.to_ndarray(format="rgb24")
+                if index + 1 >= len(frames):
+                    break
+        return _rate(len(frames), time.perf_counter() - started)
+    decode = _bare_image_decoder(item.extension)
+    paths = [item.file_for_frame(f) for f in frames]
+    started = time.perf_counter()
+    if workers == 1:
+        for path in paths:
+            decode(path)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(decode, paths))
+    return _rate(len(paths), time.perf_counter() - started)
+
+
+def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = upload_pixels) -> float:
+    with open_frame_source(item) as source, FrameCache(
+        source, convert=convert, workers=workers, read_ahead=len(frames), budget_bytes=8 * 1024**3
+    ) as cache:
+        started = time.perf_counter()
+        cache.set_playhead(frames[0])
+        for frame in frames:
+            entry = cache.get(frame, timeout=60)
+            if entry.error is not None:
+                raise entry.error
+        return _rate(len(frames), time.perf_counter() - started)
+
+
+def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = upload_pixels) -> int:
+    """Frames not decoded by their time when played at 24 fps right after opening (no pre-roll)."""
+    dropped = 0
+    with open_frame_source(item) as source, FrameCache(source, convert=convert, workers=workers) as cache:
+        cache.set_playhead(frames[0])
+        started = time.perf_counter()
+        for index, frame in enumerate(frames):
+            delay = started + (index + 1) / PLAYBACK_FPS - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            cache.set_playhead(frame)
+            if cache.peek(frame) is None:
+                dropped += 1
+                cache.get(frame, timeout=60)
+    return dropped
+
+
+def bench_decode(
+    path: str | Path, frames: int | None = 48, *, seconds: float | None = None, as_json: bool = False
+) -> dict[str, Any]:
+    """Frames/s of the bare library and of our pipeline (decode + what the viewer uploads), on 1 and all
+    workers, the CPU colour path's frames/s, and 24 fps playback drops. Prints a table or JSON."""
+    item = _media_for(path)
+    with open_frame_source(item) as source:
+        all_frames = list(source.frames())
+        sample = source.read(all_frames[0])
+    count = len(all_frames) if frames is None else min(frames, len(all_frames))
+    if seconds is not None:
+        count = min(len(all_frames), max(count, int(seconds * PLAYBACK_FPS)))
+    chosen = all_frames[:count]
+    workers = default_workers()
+    colour = default_colour_config()
+    display = colour.default_display()
+    convert = DisplayConversion(colour, display, colour.default_view(display))
+    convert(sample)  # bake the view outside the timings
+    started = time.perf_counter()
+    for _ in range(5):
+        convert(sample)
+    colour_fps = _rate(5, time.perf_counter() - started)
+    result: dict[str, Any] = {
+        "media": item.path, "frames": count, "resolution": f"{sample.width}x{sample.height}",
+        "pixel_type": str(sample.pixels.dtype), "workers": workers,
+        "bare_fps_1": _bare_fps(item, chosen, 1), "bare_fps_all": _bare_fps(item, chosen, workers),
+        "pipeline_fps_1": _pipeline_fps(item, chosen, 1), "pipeline_fps_all": _pipeline_fps(item, chosen, workers),
+        "cpu_colour_fps_1": colour_fps,
+        "pipeline_cpu_colour_fps_all": _pipeline_fps(item, chosen, workers, convert),
+        "playback_24fps_dropped": _playback_drops(item, chosen, workers),
+        "view": convert.view,
+    }
+    result["pipeline_vs_bare_1"] = round(result["pipeline_fps_1"] / result["bare_fps_1"], 3)
+    if result["bare_fps_all"]:
+        result["pipeline_vs_bare_all"] = round(result["pipeline_fps_all"] / result["bare_fps_all"], 3)
+    _print(result, as_json)
+    return result
+
+
+def bench_ingest(path: str | Path, *, as_json: bool = False) -> dict[str, Any]:
+    """Files/s of finding + probing + hashing a tree, and our hashing MB/s beside hashlib's on the same
+    bytes (both from the page cache, read once beforehand). Prints a table or JSON."""
+    started = time.perf_counter()
+    items = list(scan_media(path))
+    files = [f for item in items for f in item.files]
+    for item in items:
+        try:
+            probe_media(item)
+        except Exception:  # a damaged file is an ingest problem, not a benchmark failure
+            continue
+    scan_probe_seconds = time.perf_counter() - started
+    total = sum(os.path.getsize(f) for f in files)
+    for name in files:  # warm the page cache so both hashers read from memory
+        with open(name, "rb") as handle:
+            while handle.read(4 * 1024 * 1024):
+                pass
+    started = time.perf_counter()
+    ours = sha256_files(files)
+    ours_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    reference = []
+    for name in files:
+        with open(name, "rb") as handle:
+            reference.append(hashlib.file_digest(handle, "sha256").hexdigest())
+    hashlib_seconds = time.perf_counter() - started
+    assert ours == reference
+    megabytes = total / 1e6
+    result = {
+        "root": str(path), "media": len(items), "files": len(files), "megabytes": round(megabytes, 1),
+        "files_per_s": _rate(len(files), scan_probe_seconds + ours_seconds),
+        "hash_mb_per_s": _rate(int(megabytes * 1000), ours_seconds * 1000) if ours_seconds else None,
+        "hashlib_mb_per_s": _rate(int(megabytes * 1000), hashlib_seconds * 1000) if hashlib_seconds else None,
+        "workers": default_workers(),
+    }
+    if result["hash_mb_per_s"] and result["hashlib_mb_per_s"]:
+        result["hash_vs_hashlib"] = round(result["hash_mb_per_s"] / result["hashlib_mb_per_s"], 3)
+    _print(result, as_json)
+    return result
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, default=str))
+        return
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
