@@ -1,0 +1,24 @@
+"""Runs the media benchmarks on tiny generated media: they print figures; nothing here is timed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from horus_desktop.media.bench import bench_decode, bench_ingest
+from horus_desktop.media.synthetic import write_exr_sequence, write_jpeg_sequence, write_movie
+
+
+def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) -> None:
+    write_exr_sequence(tmp_path / "exr", 6, size=(64, 36))
+    write_jpeg_sequence(tmp_path / "jpg", 6, size=(64, 36))
+    movie = write_movie(tmp_path / "m.mp4", 6, size=(64, 36))
+    for media in (tmp_path / "exr", tmp_path / "jpg", movie):
+        result = bench_decode(media, frames=6, as_json=True)
+        assert result["frames"] == 6 and result["pipeline_fps_1"] > 0 and result["bare_fps_1"] > 0
+    assert '"pipeline_fps_all"' in capsys.readouterr().out
+
+
+def test_bench_ingest_reports_hashing_beside_hashlib(tmp_path: Path) -> None:
+    write_jpeg_sequence(tmp_path / "jpg", 4, size=(64, 36))
+    result = bench_ingest(tmp_path)
+    assert result["files"] == 4 and result["hash_mb_per_s"] and result["hashlib_mb_per_s"]
