@@ -1,0 +1,157 @@
+"""`horus bench playback MEDIA`: play a media headless through the viewer's playback code and print figures.
+
+Plays once from the first frame (no loop, so no frame is served twice from the cache) for at most
+``seconds``, through the same PlaybackSession and FrameCache as the viewer, on the CPU colour path (there is
+no display here), then decodes the same frames bare on all cores in the same run for comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from horus_desktop.media.colour import ColourConfig, ViewSettings, default_colour_config, passes_through
+from horus_desktop.media.frames import Frame
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.playback.clock import LoopMode, SlowPolicy
+from horus_desktop.playback.session import PlaybackSession
+
+
+def _resolve(media: str | os.PathLike[str], store: Any) -> tuple[str, Fraction | None]:
+    text = str(media)
+    if store is not None:
+        try:
+            media_id = uuid.UUID(text)
+        except ValueError:
+            media_id = None
+        if media_id is not None:
+            record = store.media.get(media_id)
+            from horus_desktop.domain.timecode import exact_rate
+
+            return record.file_path, exact_rate(record.frame_rate, record.frame_rate_rational)
+    return text, None
+
+
+def _source_rate(source: Any, probe: Frame) -> Fraction:
+    rate = getattr(source, "rate", None)
+    if rate:
+        return Fraction(rate)
+    fps = probe.metadata.get("fps") or probe.metadata.get("framesPerSecond")
+    try:
+        return Fraction(fps) if fps else Fraction(24)
+    except (TypeError, ValueError):
+        return Fraction(24)
+
+
+def cpu_convert_for(colour: ColourConfig, settings: ViewSettings) -> Any:
+    """The viewer's CPU conversion (baked view), without channel isolation."""
+    from dataclasses import replace
+
+    def convert(frame: Frame) -> Frame:
+        return replace(frame, pixels=colour.to_display(frame.pixels, settings))
+
+    return convert
+
+
+def bench_playback(
+    media: str | os.PathLike[str],
+    seconds: float = 10.0,
+    as_json: bool = False,
+    *,
+    store: Any = None,
+    fps: float | None = None,
+    policy: SlowPolicy = SlowPolicy.DROP,
+    display: str | None = None,
+    view: str | None = None,
+    workers: int | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Play ``media`` (a path, a sequence pattern or, with ``store``, a media id) and return/print figures.
+
+    Keys: target_fps, achieved_fps, dropped, decode_fps, colour_path, plus frames_shown, frames_due,
+    seconds, first_frame_ms, resolution, media.
+    """
+    path, stored_rate = _resolve(media, store)
+    colour = default_colour_config()
+    source = open_frame_source(path)
+    first, last = source.frame_range
+    t_open = time.perf_counter()
+    probe = source.read(first)
+    is_float = probe.pixels.dtype.kind == "f"
+    space = colour.resolve_colour_space(probe.colour_space, is_float=is_float)
+    display = display or colour.default_display()
+    settings = ViewSettings(space, display, view or colour.default_view(display))
+    rate = Fraction(fps).limit_denominator(1001) if fps else (stored_rate or _source_rate(source, probe))
+    if passes_through(probe.pixels, settings):
+        colour_path = "cpu-passthrough (8-bit sRGB source on an sRGB display)"
+    else:
+        baked = colour.baked_view(settings, probe.pixels.dtype)
+        colour_path = f"cpu-{'baked-lut3d' if baked.method == 'lut3d' else 'exact'} ({settings.view})"
+    session = PlaybackSession(source, rate, convert=cpu_convert_for(colour, settings), policy=policy,
+                              mode=LoopMode.ONCE, workers=workers)
+    try:
+        while not session.is_ready(first):
+            time.sleep(0.001)
+        first_frame_ms = (time.perf_counter() - t_open) * 1000.0
+        session.tick()
+        session.play()
+        started = time.monotonic()
+        deadline = started + seconds
+        shown_frames: list[int] = []
+        while session.playing and time.monotonic() < deadline:
+            shown = session.tick()
+            if shown is not None:
+                shown_frames.append(shown.frame)
+            time.sleep(min(0.002, session.next_tick_in()))
+        elapsed = time.monotonic() - started
+        dropped = session.meter.dropped
+        shown_count = session.meter.shown
+        due = shown_count + dropped
+    finally:
+        session.cache.close()
+    played = sorted(set(shown_frames)) or [first]
+    decode_fps = _bare_decode_fps(source, played, workers or max(2, os.cpu_count() or 2))
+    source.close()
+    result: dict[str, Any] = {
+        "media": path,
+        "resolution": f"{probe.width}x{probe.height}",
+        "pixel_type": str(probe.pixels.dtype),
+        "target_fps": round(float(rate), 3),
+        "achieved_fps": round(shown_count / elapsed, 2) if elapsed > 0 else 0.0,
+        "dropped": dropped,
+        "decode_fps": round(decode_fps, 2),
+        "colour_path": colour_path,
+        "frames_shown": shown_count,
+        "frames_due": due,
+        "seconds": round(elapsed, 2),
+        "first_frame_ms": round(first_frame_ms, 1),
+        "policy": policy.value,
+    }
+    if not quiet:
+        if as_json:
+            print(json.dumps(result))
+        else:
+            width = max(len(k) for k in result)
+            for key, value in result.items():
+                print(f"{key:<{width}}  {value}")
+    return result
+
+
+def _bare_decode_fps(source: Any, frames: list[int], workers: int) -> float:
+    """Frames/s of decoding ``frames`` alone (no colour, no cache) on ``workers`` threads."""
+    frames = frames[:96]
+    started = time.perf_counter()
+    if Path(str(source.path)).suffix.lower() in {".mov", ".mp4", ".mxf", ".mkv", ".avi", ".webm", ".m4v"}:
+        for frame in frames:  # a movie decodes in order on one decoder
+            source.read(frame)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(source.read, frames))
+    elapsed = time.perf_counter() - started
+    return len(frames) / elapsed if elapsed > 0 else 0.0

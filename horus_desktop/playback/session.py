@@ -1,0 +1,262 @@
+"""One media being played: source, the media engine's frame cache and the clock, driven by ticks.
+
+The Qt viewer calls ``tick()`` from a precise timer; the headless benchmark calls it from a plain loop.
+Both go through this code, so the figures the benchmark prints are the viewer's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, Conversion, FrameCache, upload_pixels
+from horus_desktop.media.frames import Frame, FrameSource
+from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
+from horus_desktop.playback.stats import FpsMeter
+
+
+@dataclass(frozen=True, slots=True)
+class ShownFrame:
+    """A frame for the screen: its pixels (as converted for the colour path), or why it cannot be shown."""
+
+    frame: int
+    pixels: np.ndarray | None
+    error: str | None = None
+    colour_space: str = ""
+    dropped: int = 0
+
+    @property
+    def width(self) -> int:
+        """Width in pixels (0 for an error)."""
+        return 0 if self.pixels is None else int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Height in pixels (0 for an error)."""
+        return 0 if self.pixels is None else int(self.pixels.shape[0])
+
+
+class _TimedSource(FrameSource):
+    """The source as the cache sees it: reads are timed, so read-ahead can aim where decodes will land."""
+
+    def __init__(self, source: FrameSource, session: PlaybackSession) -> None:
+        self._inner = source
+        self._session = session
+        self.path = source.path
+        self.decode_timeout = None
+
+    @property
+    def frame_range(self) -> tuple[int, int]:
+        return self._inner.frame_range
+
+    def _decode(self, frame: int) -> Frame:  # pragma: no cover - read() is overridden
+        return self._inner.read(frame)
+
+    def read(self, frame: int) -> Frame:
+        started = time.perf_counter()
+        try:
+            return self._inner.read(frame)
+        finally:
+            self._session._record_cost(time.perf_counter() - started)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class PlaybackSession:
+    """Plays a FrameSource: ``tick()`` returns the frame to show and keeps the cache ahead of the playhead."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        fps: Fraction | float,
+        *,
+        convert: Conversion = upload_pixels,
+        policy: SlowPolicy = SlowPolicy.DROP,
+        mode: LoopMode = LoopMode.LOOP,
+        read_ahead: int = DEFAULT_READ_AHEAD,
+        budget_bytes: int | None = None,
+        workers: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        first, last = source.frame_range
+        self.source = source
+        self.media_range = (first, last)
+        self.clock = PlaybackClock(fps, first, last, mode=mode, policy=policy)
+        self.read_ahead = read_ahead
+        self._budget, self._workers = budget_bytes, workers
+        self.frame_cost = 0.0
+        self._pending_cost = 0.0
+        self._cost_parts = 0
+        self._cost_lock = threading.Lock()
+        self.cache = self._new_cache(convert)
+        self.meter = FpsMeter()
+        self._now = clock
+        self.shown: int | None = None
+        self.aim()
+
+    def _new_cache(self, convert: Conversion) -> FrameCache:
+        def timed(frame: Frame) -> Frame:
+            started = time.perf_counter()
+            try:
+                return convert(frame)
+            finally:
+                self._record_cost(time.perf_counter() - started)
+
+        return FrameCache(_TimedSource(self.source, self), convert=timed, budget_bytes=self._budget,
+                          workers=self._workers, read_ahead=self.read_ahead)
+
+    def _record_cost(self, seconds: float) -> None:
+        # Seconds one worker spends on a frame (read + convert), smoothed; read and convert each add a part.
+        with self._cost_lock:
+            self._pending_cost += seconds
+            self._cost_parts += 1
+            if self._cost_parts >= 2:
+                cost = self._pending_cost
+                self.frame_cost = 0.8 * self.frame_cost + 0.2 * cost if self.frame_cost else cost
+                self._pending_cost = 0.0
+                self._cost_parts = 0
+
+    def lead_frames(self) -> int:
+        """How far ahead of the due frame decoding must start to be ready in time."""
+        if not self.clock.playing or not self.frame_cost:
+            return 0
+        return min(self.read_ahead // 2, int(self.frame_cost * self.clock.rate))
+
+    # --- state -----------------------------------------------------------------------------------
+    @property
+    def current(self) -> int:
+        """The playhead frame."""
+        return self.clock.current
+
+    @property
+    def playing(self) -> bool:
+        """True while playing."""
+        return self.clock.playing
+
+    @property
+    def in_out(self) -> tuple[int, int]:
+        """The in and out points (the range playback loops over)."""
+        return (self.clock.walk.first, self.clock.walk.last)
+
+    def is_ready(self, frame: int) -> bool:
+        """True when ``frame`` is decoded (or known to fail)."""
+        return self.cache.peek(frame) is not None
+
+    def entry(self, frame: int) -> ShownFrame | None:
+        """The frame as the viewer shows it, if cached."""
+        cached = self.cache.peek(frame)
+        if cached is None:
+            return None
+        if cached.frame is None:
+            reason = cached.error.reason if cached.error is not None else "could not be decoded"
+            return ShownFrame(frame, None, f"Frame {frame}: {reason}")
+        return ShownFrame(frame, cached.frame.pixels, None, cached.frame.colour_space)
+
+    # --- control ---------------------------------------------------------------------------------
+    def play(self, direction: int | None = None, speed: float | None = None) -> None:
+        """Start playing (or change direction/speed)."""
+        self.meter.reset()
+        self.clock.play(self._now(), direction=direction, speed=speed)
+        self.aim()
+
+    def pause(self) -> None:
+        """Stop on the current frame."""
+        self.clock.stop()
+        self.aim()
+
+    def seek(self, frame: int) -> int:
+        """Move the playhead to ``frame`` (clamped to in/out); playback continues from there."""
+        result = self.clock.seek(frame, self._now())
+        self.aim()
+        return result
+
+    def step(self, n: int) -> int:
+        """Step ``n`` frames and pause."""
+        result = self.clock.step(n)
+        self.aim()
+        return result
+
+    def set_in_out(self, first: int | None, last: int | None) -> tuple[int, int]:
+        """Set the in/out points (None: the media's own ends)."""
+        lo = self.media_range[0] if first is None else max(self.media_range[0], first)
+        hi = self.media_range[1] if last is None else min(self.media_range[1], last)
+        if hi < lo:
+            lo, hi = hi, lo
+        self.clock.set_range(lo, hi)
+        self.aim()
+        return (lo, hi)
+
+    def set_convert(self, convert: Conversion) -> FrameCache:
+        """New colour settings (CPU path): a fresh cache; returns the old one for the caller to close."""
+        old = self.cache
+        self.cache = self._new_cache(convert)
+        self.shown = None
+        self.aim()
+        return old
+
+    def aim(self) -> None:
+        """Point the read-ahead at the frame due now, in the play direction."""
+        clock = self.clock
+        start = clock.current
+        if clock.playing:
+            due = clock.due_steps(self._now()) + self.lead_frames()
+            start, _, _ = clock.walk.step(clock._anchor_frame, clock._anchor_dir, due)
+        self.cache.set_playhead(start, clock.direction)
+        if clock.playing:
+            upcoming = clock.walk.ahead(start, clock.direction, self.read_ahead)
+            # Near the out point of a loop the cache's window stops at the media's end: ask for the frames
+            # after the wrap explicitly so the loop point does not stall.
+            wrapped = [f for f in upcoming[: self.read_ahead // 4] if (f - start) * clock.direction < 0]
+            for frame in wrapped:
+                if self.cache.peek(frame) is None:
+                    self._prefetch(frame)
+
+    def _prefetch(self, frame: int) -> None:
+        try:
+            self.cache.get(frame, timeout=0)  # schedules the decode; does not wait
+        except TimeoutError:
+            pass
+        except RuntimeError:  # cache closed
+            pass
+
+    def tick(self) -> ShownFrame | None:
+        """Called by the timer: the frame to put on screen now, or None to keep the current one."""
+        now = self._now()
+        clock = self.clock
+        if not clock.playing:
+            if self.shown != clock.current:
+                entry = self.entry(clock.current)
+                if entry is not None:
+                    self.shown = clock.current
+                    return entry
+            return None
+        result = clock.tick(now, self.is_ready)
+        self.aim()
+        if result.frame is None:
+            return None
+        entry = self.entry(result.frame)
+        if entry is None:  # evicted between the check and now: try again next tick
+            return None
+        self.meter.frame_shown(now, result.dropped)
+        self.shown = result.frame
+        return ShownFrame(entry.frame, entry.pixels, entry.error, entry.colour_space, result.dropped)
+
+    def next_tick_in(self) -> float:
+        """Seconds until the next frame falls due."""
+        now = self._now()
+        return max(0.0, self.clock.next_due_time(now) - now)
+
+    def actual_fps(self) -> float:
+        """Frames shown per second over the last second."""
+        return self.meter.fps(self._now())
+
+    def close(self) -> None:
+        """Stop decoding and release the source."""
+        self.cache.close()
+        self.source.close()

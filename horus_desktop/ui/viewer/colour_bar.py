@@ -1,0 +1,129 @@
+"""Colour controls above the viewer: OCIO display and view, exposure, gamma, channel isolation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+from horus_desktop.media.colour import ColourConfig
+
+CHANNEL_BUTTONS = (("rgb", "RGB"), ("r", "R"), ("g", "G"), ("b", "B"), ("a", "A"), ("luminance", "L"))
+
+
+@dataclass(frozen=True)
+class DisplayOptions:
+    """What the user picked: display, view, exposure (stops), display gamma and channel."""
+
+    display: str
+    view: str
+    exposure: float = 0.0
+    gamma: float = 1.0
+    channel: str = "rgb"
+
+
+class ColourBar(QWidget):
+    """Emits ``sig_changed(DisplayOptions)`` whenever a control changes."""
+
+    sig_changed = Signal(object)
+
+    def __init__(self, colour: ColourConfig, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("colourBar")
+        self._colour = colour
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(6)
+        self.display_box = QComboBox()
+        self.display_box.setToolTip("OCIO display")
+        self.display_box.addItems(colour.displays())
+        self.view_box = QComboBox()
+        self.view_box.setToolTip("OCIO view")
+        self.view_box.setMinimumContentsLength(16)
+        self.exposure = QDoubleSpinBox()
+        self.exposure.setRange(-10.0, 10.0)
+        self.exposure.setSingleStep(0.5)
+        self.exposure.setDecimals(1)
+        self.exposure.setPrefix("Exp ")
+        self.exposure.setSuffix(" st")
+        self.exposure.setToolTip("Exposure in stops, applied in scene-linear")
+        self.gamma = QDoubleSpinBox()
+        self.gamma.setRange(0.1, 4.0)
+        self.gamma.setSingleStep(0.1)
+        self.gamma.setDecimals(2)
+        self.gamma.setValue(1.0)
+        self.gamma.setPrefix("Gamma ")
+        self.gamma.setToolTip("Display gamma")
+        self.channels = QButtonGroup(self)
+        self.channels.setExclusive(True)
+        layout.addWidget(QLabel("Display"))
+        layout.addWidget(self.display_box)
+        layout.addWidget(QLabel("View"))
+        layout.addWidget(self.view_box)
+        layout.addWidget(self.exposure)
+        layout.addWidget(self.gamma)
+        for key, text in CHANNEL_BUTTONS:
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setObjectName(f"channel_{key}")
+            button.setToolTip({"rgb": "All channels", "luminance": "Luminance"}.get(key, f"{text} channel only"))
+            button.setProperty("channel", key)
+            self.channels.addButton(button)
+            layout.addWidget(button)
+            if key == "rgb":
+                button.setChecked(True)
+        layout.addStretch(1)
+        self.path_label = QLabel()
+        self.path_label.setObjectName("colourPathLabel")
+        layout.addWidget(self.path_label)
+        self.display_box.setCurrentText(colour.default_display())
+        self._fill_views()
+        self.display_box.currentTextChanged.connect(self._on_display)
+        self.view_box.currentTextChanged.connect(self._emit)
+        self.exposure.valueChanged.connect(self._emit)
+        self.gamma.valueChanged.connect(self._emit)
+        self.channels.buttonClicked.connect(self._emit)
+
+    def _fill_views(self) -> None:
+        display = self.display_box.currentText()
+        self.view_box.blockSignals(True)
+        self.view_box.clear()
+        self.view_box.addItems(self._colour.views(display))
+        self.view_box.setCurrentText(self._colour.default_view(display))
+        self.view_box.blockSignals(False)
+
+    def _on_display(self, _text: str) -> None:
+        self._fill_views()
+        self._emit()
+
+    def options(self) -> DisplayOptions:
+        """The current choice."""
+        button = self.channels.checkedButton()
+        return DisplayOptions(
+            self.display_box.currentText(), self.view_box.currentText(), round(self.exposure.value(), 3),
+            round(self.gamma.value(), 3), str(button.property("channel")) if button else "rgb",
+        )
+
+    def set_channel(self, channel: str) -> None:
+        """Select a channel button (keyboard shortcuts)."""
+        for button in self.channels.buttons():
+            if button.property("channel") == channel:
+                button.setChecked(True)
+        self._emit()
+
+    def set_path_text(self, text: str) -> None:
+        """Which colour path is in use."""
+        self.path_label.setText(text)
+
+    def _emit(self, *_args: object) -> None:
+        self.sig_changed.emit(self.options())

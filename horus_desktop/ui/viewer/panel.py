@@ -1,0 +1,574 @@
+"""The viewer panel: opens media into slots A and B, drives playback from a precise timer, and keeps the
+view, transport bar and colour controls in step. Disk work (opening, decoding, colour) runs off the UI thread."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from horus_desktop.domain.records import MediaRecord
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
+from horus_desktop.media.frames import Frame
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
+from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
+from horus_desktop.ui.viewer.gl_renderer import texture_ready
+from horus_desktop.ui.viewer.transport import TransportBar
+from horus_desktop.ui.viewer.view import LayerState, ViewerView
+
+log = logging.getLogger(__name__)
+
+PLAY_INTERVAL_MS = 3
+IDLE_INTERVAL_MS = 30
+COMPARE_MODES = (("off", "Compare off"), ("ab", "A/B toggle"), ("wipe", "Wipe"), ("side", "Side by side"))
+
+
+@dataclass
+class MediaSlot:
+    """One opened media: its record, playback session and colour settings."""
+
+    record: MediaRecord
+    session: PlaybackSession
+    settings: ViewSettings
+    recipe: GpuShaderRecipe | None
+    size: tuple[int, int]
+    rate: Fraction
+
+
+def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
+    """Show one channel (or luminance) of display pixels as grey (CPU path)."""
+    if channel == "rgb":
+        return pixels
+    if channel == "a":
+        alpha = pixels[:, :, 3] if pixels.shape[2] == 4 else np.full(pixels.shape[:2], 255, np.uint8)
+        grey = alpha
+    elif channel == "luminance":
+        grey = (pixels[:, :, :3].astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.uint8)
+    else:
+        grey = pixels[:, :, "rgb".index(channel)]
+    return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+
+
+def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str) -> Callable[[Frame], Frame]:
+    """What a decode worker does to a frame on the CPU path: the baked view, then channel isolation."""
+
+    def convert(frame: Frame) -> Frame:
+        pixels = texture_ready(frame.pixels)
+        if pixels.dtype == np.float32 and frame.pixels.dtype != np.float32:
+            pixels = pixels.astype(np.float16)
+        return replace(frame, pixels=isolate_channel(colour.to_display(pixels, settings), channel))
+
+    return convert
+
+
+def gpu_convert(frame: Frame) -> Frame:
+    """GPU path: only make the pixels upload-ready; the shader applies the view."""
+    pixels = texture_ready(frame.pixels)
+    return frame if pixels is frame.pixels else replace(frame, pixels=pixels)
+
+
+class _Opener(QObject):
+    """Opens media off the UI thread (directory listing, container probe, first decode, shader build)."""
+
+    sig_opened = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
+
+    def submit(self, fn: Callable[[], Any], token: object) -> None:
+        def run() -> None:
+            try:
+                result: Any = fn()
+            except Exception as exc:  # reported as a placeholder in the viewer
+                result = exc
+            self.sig_opened.emit((token, result))
+
+        self.executor.submit(run)
+
+
+class ViewerPanel(QWidget):
+    """Centre panel: colour bar, compare bar, the view and the transport bar."""
+
+    sig_frame_changed = Signal(object, int)  # media id, frame
+    sig_media_opened = Signal(object)  # MediaRecord of slot A
+    sig_colour_path = Signal(str)
+    sig_message = Signal(str)
+
+    def __init__(
+        self,
+        colour: ColourConfig,
+        actions: dict[str, QAction],
+        *,
+        use_gl: bool,
+        versions_of: Callable[[MediaRecord, Callable[[list[MediaRecord]], None]], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("viewerPanel")
+        self.colour = colour
+        self.use_gl = use_gl
+        self._versions_of = versions_of
+        self.slots: dict[str, MediaSlot | None] = {"A": None, "B": None}
+        self._tokens: dict[str, object] = {"A": None, "B": None}
+        self.compare_mode = "off"
+        self.shown_slot = "A"
+        self.policy = SlowPolicy.DROP
+        self.loop_mode = LoopMode.LOOP
+        self._opener = _Opener(self)
+        self._opener.sig_opened.connect(self._on_opened)
+        self.colour_bar = ColourBar(colour)
+        self.view = ViewerView(use_gl=use_gl)
+        self.transport = TransportBar(actions)
+        self.compare_box = QComboBox()
+        for key, label in COMPARE_MODES:
+            self.compare_box.addItem(label, key)
+        self.b_box = QComboBox()
+        self.b_box.setMinimumContentsLength(24)
+        self.b_box.setToolTip("The version shown as B")
+        self.b_box.setPlaceholderText("B: pick a version")
+        self.title = QLabel("No media: double-click a thumbnail in the browser")
+        self.title.setObjectName("viewerTitle")
+        compare_row = QHBoxLayout()
+        compare_row.setContentsMargins(6, 2, 6, 2)
+        compare_row.addWidget(self.title, 1)
+        compare_row.addWidget(QLabel("Compare"))
+        compare_row.addWidget(self.compare_box)
+        compare_row.addWidget(self.b_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.colour_bar)
+        layout.addLayout(compare_row)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.transport)
+        self.colour_bar.set_path_text(self.colour_path())
+        self._options = self.colour_bar.options()
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start(IDLE_INTERVAL_MS)
+        self._last_cache_paint = 0.0
+        self._versions: list[MediaRecord] = []
+        self.colour_bar.sig_changed.connect(self._on_colour_changed)
+        self.transport.sig_seek.connect(self.seek)
+        self.transport.sig_loop_mode.connect(self.set_loop_mode)
+        self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
+        self.b_box.activated.connect(self._on_b_picked)
+        self._connect_actions(actions)
+
+    def _connect_actions(self, actions: dict[str, QAction]) -> None:
+        handlers: dict[str, Callable[[], object]] = {
+            "play_pause": self.play_pause,
+            "play_backward": lambda: self.play(direction=-1),
+            "step_forward": lambda: self.step(1),
+            "step_back": lambda: self.step(-1),
+            "shuttle_forward": lambda: self.shuttle(1),
+            "shuttle_backward": lambda: self.shuttle(-1),
+            "shuttle_stop": self.pause,
+            "go_start": self.go_start,
+            "go_end": self.go_end,
+            "set_in": self.set_in,
+            "set_out": self.set_out,
+            "clear_in_out": self.clear_in_out,
+            "fit": self.view.fit,
+            "actual_size": self.view.actual_size,
+            "zoom_in": lambda: self.view.zoom_by(1.25),
+            "zoom_out": lambda: self.view.zoom_by(0.8),
+            "toggle_ab": self.toggle_ab,
+            "compare_wipe": lambda: self.set_compare_mode("wipe"),
+            "compare_side": lambda: self.set_compare_mode("side"),
+            "compare_off": lambda: self.set_compare_mode("off"),
+        }
+        for name, handler in handlers.items():
+            actions[name].triggered.connect(lambda _checked=False, h=handler: h())
+        for channel in ("rgb", "r", "g", "b", "a", "luminance"):
+            actions[f"channel_{channel}"].triggered.connect(
+                lambda _checked=False, c=channel: self.colour_bar.set_channel(c))
+        actions["play_every_frame"].toggled.connect(
+            lambda on: self.set_policy(SlowPolicy.EVERY_FRAME if on else SlowPolicy.DROP))
+
+    # --- state queries ---------------------------------------------------------------------------
+    def colour_path(self) -> str:
+        """Which colour path draws the frames."""
+        return "Colour: GPU (OpenGL, OCIO shader)" if self.use_gl else "Colour: CPU (OCIO baked LUT)"
+
+    @property
+    def session(self) -> PlaybackSession | None:
+        """Slot A's playback session (what the transport drives)."""
+        slot = self.slots["A"]
+        return slot.session if slot else None
+
+    def current_frame(self) -> int | None:
+        """Slot A's playhead."""
+        return self.session.current if self.session else None
+
+    def shown_frame(self, slot: str = "A") -> int | None:
+        """The frame number of the image on screen in a slot."""
+        item = self.view.layer(slot).state.item
+        return item.frame if item is not None else None
+
+    # --- opening ---------------------------------------------------------------------------------
+    def open_media(self, record: MediaRecord, slot: str = "A") -> None:
+        """Open a media into slot A (the main one) or B (compare); returns at once."""
+        token = object()
+        self._tokens[slot] = token
+        options = self._options
+        colour, use_gl = self.colour, self.use_gl
+
+        def work() -> MediaSlot:
+            source = open_frame_source(record.file_path)
+            try:
+                first_frame = source.frame_range[0]
+                probe = source.read(first_frame)
+                colour_space = colour.resolve_colour_space(
+                    probe.colour_space or record.color_space, is_float=probe.pixels.dtype.kind == "f")
+                settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
+                recipe = colour.gpu_recipe(colour_space, options.display, options.view) if use_gl else None
+                convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
+                rate = exact_rate(record.frame_rate, record.frame_rate_rational)
+                session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
+            except Exception:
+                source.close()
+                raise
+            return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate)
+
+        self.view.set_frame(slot, LayerState(None, None, self.view.layer(slot).state.size))
+        if slot == "A":
+            self.title.setText(f"Opening {record.file_name}...")
+        self._opener.submit(work, ("open", slot, token, record))
+
+    @Slot(object)
+    def _on_opened(self, packet: tuple[tuple[Any, ...], object]) -> None:
+        what, result = packet
+        if what[0] == "recipe":
+            self._on_recipe(what[1], what[2], result)
+            return
+        _, slot, token, record = what
+        if self._tokens.get(slot) is not token:
+            if isinstance(result, MediaSlot):
+                result.session.close()
+            return
+        if isinstance(result, Exception):
+            message = f"Cannot open {record.file_path}: {result}"
+            self.view.set_frame(slot, LayerState(ShownFrame(0, None, message), None, None))
+            self.sig_message.emit(message)
+            if slot == "A":
+                self.title.setText(record.file_name)
+            return
+        assert isinstance(result, MediaSlot)
+        old = self.slots[slot]
+        if old is not None:
+            old.session.close()
+        self.slots[slot] = result
+        if slot == "A":
+            first, last = result.session.media_range
+            self.transport.set_range(first, last)
+            self.transport.slider.set_in_out(None)
+            self.title.setText(_title(record))
+            self._show_position(result.session.current)
+            self.sig_media_opened.emit(record)
+            self._load_versions(record)
+            self.view.fit()
+        else:
+            self._follow_a()
+            if self.compare_mode == "off":
+                self.set_compare_mode("ab")
+        self.view.set_frame(slot, LayerState(None, result.recipe, result.size))
+        self.view.set_mode(*self._view_mode())
+
+    def compare(self, a: MediaRecord, b: MediaRecord) -> None:
+        """Open two versions as A and B, and compare them."""
+        self.open_media(a, "A")
+        self.open_media(b, "B")
+        if self.compare_mode == "off":
+            self.set_compare_mode("ab")
+
+    def _load_versions(self, record: MediaRecord) -> None:
+        if self._versions_of is None:
+            return
+
+        def fill(versions: list[MediaRecord]) -> None:
+            self._versions = [v for v in versions if v.id != record.id]
+            self.b_box.clear()
+            for v in self._versions:
+                self.b_box.addItem(f"B: {v.version} · {v.department or ''} · {v.file_name}", v.id)
+            b = self.slots["B"]
+            if b is not None:
+                index = self.b_box.findData(b.record.id)
+                self.b_box.setCurrentIndex(index)
+            else:
+                self.b_box.setCurrentIndex(-1)
+
+        self._versions_of(record, fill)
+
+    def _on_b_picked(self, index: int) -> None:
+        if 0 <= index < len(self._versions):
+            self.open_media(self._versions[index], "B")
+
+    # --- compare ---------------------------------------------------------------------------------
+    def _view_mode(self) -> tuple[str, str]:
+        if self.slots["B"] is None or self.compare_mode == "off":
+            return ("single", "A")
+        if self.compare_mode == "ab":
+            return ("single", self.shown_slot)
+        return (self.compare_mode, "A")
+
+    def set_compare_mode(self, mode: str) -> None:
+        """off, ab, wipe or side."""
+        self.compare_mode = mode
+        if mode != "ab":
+            self.shown_slot = "A"
+        index = self.compare_box.findData(mode)
+        if index != self.compare_box.currentIndex():
+            self.compare_box.blockSignals(True)
+            self.compare_box.setCurrentIndex(index)
+            self.compare_box.blockSignals(False)
+        if mode != "off" and self.slots["B"] is None:
+            self.sig_message.emit("Pick a version as B (the B list above the viewer) or select two versions "
+                                  "in the browser and use Compare Selected.")
+        self.view.set_mode(*self._view_mode())
+        self._follow_a()
+
+    def toggle_ab(self) -> None:
+        """Flip between A and B (turns A/B compare on)."""
+        if self.compare_mode != "ab":
+            self.set_compare_mode("ab")
+            if self.slots["B"] is None:
+                return
+        self.shown_slot = "B" if self.shown_slot == "A" else "A"
+        self.view.set_mode(*self._view_mode())
+        self._follow_a()
+
+    def _b_frame_for(self, a_frame: int) -> int | None:
+        a, b = self.slots["A"], self.slots["B"]
+        if a is None or b is None:
+            return None
+        offset = a_frame - a.session.media_range[0]
+        first, last = b.session.media_range
+        return min(first + offset, last)
+
+    def _follow_a(self) -> None:
+        """Keep B on the frame matching A's (same offset from the first frame)."""
+        a, b = self.slots["A"], self.slots["B"]
+        if a is None or b is None or self.compare_mode == "off":
+            return
+        target = self._b_frame_for(a.session.current)
+        if target is not None and b.session.current != target:
+            b.session.seek(target)
+        if a.session.playing:
+            upcoming = [self._b_frame_for(f) for f in a.session.clock.upcoming(a.session.read_ahead)]
+            b.session.cache.request([target, *[f for f in upcoming if f is not None]], playhead=target)
+
+    # --- transport -------------------------------------------------------------------------------
+    def play(self, direction: int = 1, speed: float = 1.0) -> None:
+        """Start playing."""
+        if self.session is None:
+            return
+        self.session.play(direction=direction, speed=speed)
+        self._timer.start(PLAY_INTERVAL_MS)
+        self.transport.show_speed(speed, direction)
+        self._sync_play_icon()
+
+    def pause(self) -> None:
+        """Stop on the current frame."""
+        if self.session is None:
+            return
+        self.session.pause()
+        self._timer.start(IDLE_INTERVAL_MS)
+        self.transport.show_speed(1.0, 1)
+        self._sync_play_icon()
+        self._show_position(self.session.current)
+
+    def play_pause(self) -> None:
+        """Space."""
+        if self.session is None:
+            return
+        if self.session.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def shuttle(self, direction: int) -> None:
+        """J/L: play in a direction, faster on each press."""
+        session = self.session
+        if session is None:
+            return
+        clock = session.clock
+        if session.playing and clock.direction == direction:
+            index = SHUTTLE_SPEEDS.index(clock.speed) if clock.speed in SHUTTLE_SPEEDS else 0
+            speed = SHUTTLE_SPEEDS[min(index + 1, len(SHUTTLE_SPEEDS) - 1)]
+        else:
+            speed = 1.0
+        self.play(direction=direction, speed=speed)
+
+    def step(self, n: int) -> None:
+        """Left/Right."""
+        if self.session is None:
+            return
+        self._timer.start(IDLE_INTERVAL_MS)
+        self._show_position(self.session.step(n))
+        self._sync_play_icon()
+
+    def seek(self, frame: int) -> None:
+        """Slider, frame box, notes."""
+        if self.session is None:
+            return
+        self._show_position(self.session.seek(frame))
+
+    def go_start(self) -> None:
+        """Home: the in point."""
+        if self.session is not None:
+            self.seek(self.session.in_out[0])
+
+    def go_end(self) -> None:
+        """End: the out point."""
+        if self.session is not None:
+            self.seek(self.session.in_out[1])
+
+    def set_in(self) -> None:
+        """[: in point at the playhead."""
+        if self.session is not None:
+            self._apply_in_out(self.session.current, self.session.in_out[1])
+
+    def set_out(self) -> None:
+        """]: out point at the playhead."""
+        if self.session is not None:
+            self._apply_in_out(self.session.in_out[0], self.session.current)
+
+    def clear_in_out(self) -> None:
+        """Play the whole media again."""
+        if self.session is not None:
+            self.session.set_in_out(None, None)
+            self.transport.slider.set_in_out(None)
+
+    def _apply_in_out(self, first: int, last: int) -> None:
+        assert self.session is not None
+        lo, hi = self.session.set_in_out(first, last)
+        whole = (lo, hi) == self.session.media_range
+        self.transport.slider.set_in_out(None if whole else (lo, hi))
+
+    def set_loop_mode(self, mode: LoopMode) -> None:
+        """Loop, ping-pong or once."""
+        self.loop_mode = mode
+        for slot in self.slots.values():
+            if slot is not None:
+                slot.session.clock.set_mode(mode)
+
+    def set_policy(self, policy: SlowPolicy) -> None:
+        """Drop frames (default) or play every frame slower when decoding cannot keep up."""
+        self.policy = policy
+        for slot in self.slots.values():
+            if slot is not None:
+                slot.session.clock.policy = policy
+
+    def _sync_play_icon(self) -> None:
+        playing = bool(self.session and self.session.playing)
+        from horus_desktop.ui.resources import icon
+
+        self.transport.buttons["play_pause"].defaultAction().setIcon(icon("pause" if playing else "play"))
+
+    def _show_position(self, frame: int) -> None:
+        slot = self.slots["A"]
+        rate = slot.rate if slot else Fraction(24)
+        self.transport.show_frame(frame, frame_to_timecode(frame, rate))
+
+    # --- colour ----------------------------------------------------------------------------------
+    def _on_colour_changed(self, options: DisplayOptions) -> None:
+        previous = self._options
+        self._options = options
+        self.view.set_display_options(exposure=options.exposure, gamma=options.gamma, channel=options.channel)
+        view_changed = (options.display, options.view) != (previous.display, previous.view)
+        for name, slot in self.slots.items():
+            if slot is None:
+                continue
+            settings = replace(slot.settings, display=options.display, view=options.view,
+                               exposure=options.exposure, gamma=options.gamma)
+            slot.settings = settings
+            if self.use_gl:
+                if view_changed:
+                    self._rebuild_recipe(name, slot)
+            else:
+                old = slot.session.set_convert(cpu_convert(self.colour, settings, options.channel))
+                self._opener.executor.submit(old.close)
+
+    def _rebuild_recipe(self, name: str, slot: MediaSlot) -> None:
+        colour, settings = self.colour, slot.settings
+        self._opener.submit(lambda: colour.gpu_recipe(settings.colour_space, settings.display, settings.view),
+                            ("recipe", name, slot))
+
+    def _on_recipe(self, name: str, slot: MediaSlot, recipe: object) -> None:
+        if isinstance(recipe, Exception):
+            self.sig_message.emit(f"Colour: {recipe}")
+            return
+        if isinstance(recipe, GpuShaderRecipe) and self.slots.get(name) is slot:
+            slot.recipe = recipe
+            state = self.view.layer(name).state
+            self.view.set_frame(name, LayerState(state.item, recipe, state.size))
+
+    # --- the tick --------------------------------------------------------------------------------
+    def _on_tick(self) -> None:
+        now = time.monotonic()
+        a = self.slots["A"]
+        if a is None:
+            return
+        shown = a.session.tick()
+        if shown is not None:
+            self.view.set_frame("A", LayerState(shown, a.recipe, _size_of(shown, a.size)))
+            self._show_position(shown.frame)
+            if a.record is not None:
+                self.sig_frame_changed.emit(a.record.id, shown.frame)
+        elif not a.session.playing and self.transport.slider.value() != a.session.current:
+            self._show_position(a.session.current)
+        b = self.slots["B"]
+        if b is not None and self.compare_mode != "off":
+            self._follow_a()
+            shown_b = b.session.tick()
+            if shown_b is not None:
+                self.view.set_frame("B", LayerState(shown_b, b.recipe, _size_of(shown_b, b.size)))
+        if not a.session.playing and self._timer.interval() != IDLE_INTERVAL_MS:
+            self._timer.start(IDLE_INTERVAL_MS)
+            self._sync_play_icon()
+        if now - self._last_cache_paint > 0.1:
+            self._last_cache_paint = now
+            self.transport.slider.set_cached(a.session.cache.cached_frames())
+            self.transport.show_rates(float(a.rate), a.session.actual_fps(), a.session.meter.dropped,
+                                      a.session.playing, a.session.clock.policy.value)
+
+    def close_media(self) -> None:
+        """Stop playback and release every slot's decoders."""
+        self._timer.stop()
+        for name, slot in self.slots.items():
+            if slot is not None:
+                slot.session.close()
+            self.slots[name] = None
+
+    def shutdown(self) -> None:
+        """Close media, stop the opener thread, free GL objects."""
+        self.close_media()
+        self._opener.executor.shutdown(wait=True, cancel_futures=True)
+        self.view.release_gl()
+
+
+def _size_of(item: ShownFrame, fallback: tuple[int, int]) -> tuple[int, int]:
+    if item.pixels is not None:
+        return (item.width, item.height)
+    return fallback
+
+
+def _title(record: MediaRecord) -> str:
+    parts = [record.sequence, record.shot, record.department, record.version]
+    where = " / ".join(p for p in parts if p)
+    return f"{where}   {record.file_name}" if where else record.file_name

@@ -1,0 +1,110 @@
+"""Transport bar: play controls, the frame slider with its cache bar, frame number, timecode and fps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from horus_desktop.playback.clock import LoopMode
+from horus_desktop.ui.resources import icon
+from horus_desktop.ui.viewer.frame_slider import FrameSlider
+
+LOOP_LABELS = {LoopMode.LOOP: "Loop", LoopMode.PING_PONG: "Ping-pong", LoopMode.ONCE: "Play once"}
+
+
+class TransportBar(QWidget):
+    """Buttons and readouts; every button triggers the same QAction as its keyboard shortcut."""
+
+    sig_seek = Signal(int)
+    sig_loop_mode = Signal(object)
+
+    def __init__(self, actions: dict[str, object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transportBar")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 2, 6, 4)
+        outer.setSpacing(2)
+        self.slider = FrameSlider()
+        outer.addWidget(self.slider)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        outer.addLayout(row)
+        self.buttons: dict[str, QToolButton] = {}
+        for name in ("go_start", "step_back", "play_backward", "play_pause", "step_forward", "go_end"):
+            button = QToolButton()
+            button.setDefaultAction(actions[name])  # type: ignore[arg-type]
+            button.setIconSize(QSize(20, 20))
+            button.setAutoRaise(True)
+            self.buttons[name] = button
+            row.addWidget(button)
+        row.addSpacing(8)
+        for name in ("set_in", "set_out", "clear_in_out"):
+            button = QToolButton()
+            button.setDefaultAction(actions[name])  # type: ignore[arg-type]
+            button.setAutoRaise(True)
+            self.buttons[name] = button
+            row.addWidget(button)
+        self.loop_box = QComboBox()
+        for mode, label in LOOP_LABELS.items():
+            self.loop_box.addItem(icon("loop"), label, mode)
+        self.loop_box.setToolTip("At the out point: loop, ping-pong or stop")
+        row.addWidget(self.loop_box)
+        row.addStretch(1)
+        self.frame_box = QSpinBox()
+        self.frame_box.setObjectName("frameBox")
+        self.frame_box.setKeyboardTracking(False)
+        self.frame_box.setToolTip("Source frame number (as on disk)")
+        self.frame_box.setRange(0, 0)
+        self.frame_box.setMinimumWidth(80)
+        row.addWidget(self.frame_box)
+        self.timecode = QLabel("00:00:00:00")
+        self.timecode.setObjectName("timecodeLabel")
+        row.addWidget(self.timecode)
+        self.speed_label = QLabel("")
+        self.speed_label.setObjectName("speedLabel")
+        row.addWidget(self.speed_label)
+        self.fps_label = QLabel("")
+        self.fps_label.setObjectName("fpsLabel")
+        self.fps_label.setMinimumWidth(230)
+        row.addWidget(self.fps_label)
+        self.slider.sig_seek.connect(self.sig_seek)
+        self.frame_box.valueChanged.connect(self._on_frame_box)
+        self.loop_box.currentIndexChanged.connect(lambda _i: self.sig_loop_mode.emit(self.loop_box.currentData()))
+
+    def set_range(self, first: int, last: int) -> None:
+        """The media's frame numbers."""
+        self.slider.set_range(first, last)
+        self.frame_box.blockSignals(True)
+        self.frame_box.setRange(first, last)
+        self.frame_box.blockSignals(False)
+
+    def show_frame(self, frame: int, timecode: str) -> None:
+        """The playhead moved."""
+        self.slider.set_value(frame)
+        self.frame_box.blockSignals(True)
+        self.frame_box.setValue(frame)
+        self.frame_box.blockSignals(False)
+        self.timecode.setText(timecode)
+
+    def _on_frame_box(self, value: int) -> None:
+        self.sig_seek.emit(value)
+
+    def show_rates(self, target: float, actual: float, dropped: int, playing: bool, policy: str) -> None:
+        """Target and measured fps, honestly."""
+        if playing:
+            self.fps_label.setText(f"{target:.3g} fps target · {actual:5.1f} actual · {dropped} dropped ({policy})")
+        else:
+            self.fps_label.setText(f"{target:.3g} fps")
+
+    def show_speed(self, speed: float, direction: int) -> None:
+        """Shuttle speed (J/L)."""
+        text = "" if speed == 1.0 and direction > 0 else f"{'◀' if direction < 0 else '▶'} {speed:g}x"
+        self.speed_label.setText(text)

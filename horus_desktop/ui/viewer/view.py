@@ -1,0 +1,409 @@
+"""The viewer's QGraphicsView: frames drawn at z=0 (OCIO shader on a GL viewport, or a CPU image),
+placeholders for frames that failed, fit/100%/wheel zoom at the cursor, pan, pixel readout, A/B wipe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from horus_desktop.media.colour import GpuShaderRecipe
+from horus_desktop.playback.session import ShownFrame
+from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
+
+SIDE_BY_SIDE_GAP = 16.0
+_PLACEHOLDER_SIZE = (960, 540)
+
+
+@dataclass
+class LayerState:
+    """What one slot (A or B) shows: its current frame and how to colour it."""
+
+    item: ShownFrame | None = None
+    recipe: GpuShaderRecipe | None = None
+    size: tuple[int, int] | None = None
+
+
+class FrameLayerItem(QGraphicsItem):
+    """One slot's frame at z=0: paints the CPU image or a placeholder; on GL the background draws it."""
+
+    def __init__(self, slot: str, view: ViewerView) -> None:
+        super().__init__()
+        self.slot = slot
+        self._view = view
+        self.state = LayerState()
+        self.clip: QRectF | None = None
+        self.setZValue(0)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def image_size(self) -> tuple[int, int]:
+        """Width and height of what this layer shows (a placeholder size before any frame)."""
+        return self.state.size or _PLACEHOLDER_SIZE
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        w, h = self.image_size()
+        return QRectF(0, 0, w, h)
+
+    def set_state(self, state: LayerState) -> None:
+        """Show another frame."""
+        if state.size != self.state.size:
+            self.prepareGeometryChange()
+        self.state = state
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        item = self.state.item
+        rect = self.boundingRect()
+        painter.save()
+        if self.clip is not None:
+            painter.setClipRect(self.clip.translated(-self.pos()))
+        if item is None or item.pixels is None:
+            painter.fillRect(rect, QColor(40, 40, 44))
+            painter.setPen(QPen(QColor(200, 90, 80), 2))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+            if item is not None:
+                painter.drawLine(rect.topLeft(), rect.bottomRight())
+                painter.drawLine(rect.topRight(), rect.bottomLeft())
+            font = QFont()
+            font.setPixelSize(max(12, int(rect.height() / 24)))
+            painter.setFont(font)
+            painter.setPen(QColor(230, 230, 230))
+            text = (item.error or "") if item is not None else "Loading..."
+            painter.fillRect(rect.adjusted(rect.width() * 0.1, rect.height() * 0.42, -rect.width() * 0.1,
+                                           -rect.height() * 0.42), QColor(20, 20, 22, 220))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+        elif not self._view.uses_gl:
+            image = _qimage(item.pixels)
+            if image is not None:
+                painter.drawImage(QPointF(0, 0), image)
+        painter.restore()
+
+
+class WipeHandleItem(QGraphicsItem):
+    """The draggable divider of the A/B wipe (A left of it, B right)."""
+
+    def __init__(self, view: ViewerView) -> None:
+        super().__init__()
+        self._view = view
+        self.height = float(_PLACEHOLDER_SIZE[1])
+        self.setZValue(50)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, False)
+        self.setCursor(Qt.CursorShape.SplitHCursor)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        grip = 12.0 / max(self._view.transform().m11(), 1e-3)
+        return QRectF(-grip, 0, 2 * grip, self.height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        pen = QPen(QColor(255, 200, 60), 0)
+        pen.setCosmetic(True)
+        pen.setWidth(2)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(0, 0), QPointF(0, self.height))
+        scale = max(self._view.transform().m11(), 1e-3)
+        r = 9.0 / scale
+        painter.setBrush(QBrush(QColor(255, 200, 60)))
+        painter.drawEllipse(QPointF(0, self.height / 2), r, r)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and isinstance(value, QPointF):
+            width = self._view.layer("A").image_size()[0]
+            return QPointF(min(max(value.x(), 0.0), float(width)), 0.0)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._view.wipe_moved()
+        return super().itemChange(change, value)
+
+
+def _qimage(pixels: np.ndarray) -> QImage | None:
+    if pixels.dtype != np.uint8 or pixels.ndim != 3:
+        return None
+    h, w, c = pixels.shape
+    fmt = {3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBA8888}.get(c)
+    if fmt is None:
+        return None
+    return QImage(pixels.data, w, h, w * c, fmt)
+
+
+class ViewerView(QGraphicsView):
+    """Shows slot A (and B when comparing) with the view transform; zoom, pan, readout, wipe."""
+
+    sig_pixel_info = Signal(str)
+    sig_zoom_changed = Signal(float)
+
+    def __init__(self, *, use_gl: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.uses_gl = use_gl
+        self.renderer = OcioGlRenderer() if use_gl else None
+        if use_gl:
+            self.setViewport(QOpenGLWidget())
+            self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setScene(QGraphicsScene(self))
+        self.setObjectName("viewerView")
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setBackgroundBrush(QColor(22, 22, 24))
+        self._layers = {slot: FrameLayerItem(slot, self) for slot in ("A", "B")}
+        for item in self._layers.values():
+            self.scene().addItem(item)
+        self._layers["B"].setVisible(False)
+        self.wipe_handle = WipeHandleItem(self)
+        self.scene().addItem(self.wipe_handle)
+        self.wipe_handle.setVisible(False)
+        self.mode = "single"
+        self.shown_slot = "A"
+        self.exposure = 0.0
+        self.gamma = 1.0
+        self.channel = "rgb"
+        self._fitted = True
+        self._middle_pan: QPointF | None = None
+        self.last_gl_draw: dict[str, bool] = {}
+
+    # --- content ---------------------------------------------------------------------------------
+    def layer(self, slot: str) -> FrameLayerItem:
+        """The item of slot "A" or "B"."""
+        return self._layers[slot]
+
+    def set_frame(self, slot: str, state: LayerState) -> None:
+        """Show a frame (or placeholder) in a slot."""
+        layer = self._layers[slot]
+        resized = state.size != layer.state.size
+        layer.set_state(state)
+        if resized:
+            self._layout()
+        self.viewport().update()
+
+    def set_mode(self, mode: str, shown_slot: str = "A") -> None:
+        """single (only ``shown_slot``), wipe or side-by-side."""
+        self.mode = mode
+        self.shown_slot = shown_slot
+        self._layout()
+        if self._fitted:
+            self.fit()
+        self.viewport().update()
+
+    def set_display_options(self, *, exposure: float, gamma: float, channel: str) -> None:
+        """GL-path uniforms (the CPU path bakes them into the prepared frames)."""
+        self.exposure, self.gamma, self.channel = exposure, gamma, channel
+        self.viewport().update()
+
+    def _layout(self) -> None:
+        a, b = self._layers["A"], self._layers["B"]
+        a.setPos(0, 0)
+        b.setPos(0, 0)
+        a.clip = b.clip = None
+        a.setVisible(self.mode != "single" or self.shown_slot == "A")
+        b.setVisible(self.mode != "single" or self.shown_slot == "B")
+        self.wipe_handle.setVisible(self.mode == "wipe")
+        aw, ah = a.image_size()
+        bw, bh = b.image_size()
+        if self.mode == "side":
+            b.setPos(aw + SIDE_BY_SIDE_GAP, 0)
+        if self.mode == "wipe":
+            self.wipe_handle.prepareGeometryChange()
+            self.wipe_handle.height = float(max(ah, bh))
+            if not 0 < self.wipe_handle.x() < aw:
+                self.wipe_handle.setPos(aw / 2, 0)
+            self.wipe_moved()
+        rect = QRectF()
+        for layer in (a, b):
+            if layer.isVisible():
+                rect = rect.united(layer.sceneBoundingRect())
+        self.scene().setSceneRect(rect.adjusted(-rect.width() * 2, -rect.height() * 2,
+                                                rect.width() * 2, rect.height() * 2))
+
+    def wipe_moved(self) -> None:
+        """The divider moved: re-clip A and B."""
+        if self.mode != "wipe":
+            return
+        x = self.wipe_handle.x()
+        a, b = self._layers["A"], self._layers["B"]
+        big = 1e6
+        a.clip = QRectF(-big, -big, big + x, 2 * big)
+        b.clip = QRectF(x, -big, 2 * big, 2 * big)
+        a.update()
+        b.update()
+        self.viewport().update()
+
+    def content_rect(self) -> QRectF:
+        """Scene rectangle of everything shown."""
+        rect = QRectF()
+        for layer in self._layers.values():
+            if layer.isVisible():
+                rect = rect.united(layer.sceneBoundingRect())
+        return rect
+
+    # --- zoom and pan ----------------------------------------------------------------------------
+    def fit(self) -> None:
+        """Fit what is shown in the view (F)."""
+        rect = self.content_rect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted = True
+        self.sig_zoom_changed.emit(self.zoom())
+
+    def actual_size(self) -> None:
+        """One image pixel per screen pixel (1)."""
+        dpr = self.devicePixelRatioF()
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.resetTransform()
+        self.scale(1.0 / dpr, 1.0 / dpr)
+        self.centerOn(centre)
+        self._fitted = False
+        self.sig_zoom_changed.emit(self.zoom())
+
+    def zoom(self) -> float:
+        """Screen pixels per image pixel."""
+        return self.transform().m11() * self.devicePixelRatioF()
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom around the cursor (or the centre)."""
+        current = self.transform().m11()
+        factor = min(max(factor, 0.02 / current), 64.0 / current)
+        self.scale(factor, factor)
+        self._fitted = False
+        self.sig_zoom_changed.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(1.0015 ** delta)
+        event.accept()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self._fitted:
+            self.fit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._middle_pan = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.MiddleButton and self._middle_pan is not None:
+            self._middle_pan = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._middle_pan is not None:
+            delta = event.position() - self._middle_pan
+            self._middle_pan = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            self._fitted = False
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+        self.sig_pixel_info.emit(self.pixel_info(self.mapToScene(event.position().toPoint())))
+
+    def pixel_info(self, scene_pos: QPointF) -> str:
+        """Readout of the source value under a scene point: slot, x, y and channel values."""
+        for slot in ("B", "A"):
+            layer = self._layers[slot]
+            if not layer.isVisible():
+                continue
+            local = scene_pos - layer.pos()
+            if layer.clip is not None and not layer.clip.contains(scene_pos):
+                continue
+            item = layer.state.item
+            if item is None or item.pixels is None:
+                continue
+            x, y = int(local.x()), int(local.y())
+            pixels = item.pixels
+            if 0 <= x < pixels.shape[1] and 0 <= y < pixels.shape[0]:
+                value = pixels[y, x]
+                names = "RGBA"[: len(np.atleast_1d(value))]
+                text = "  ".join(f"{n} {_fmt(v)}" for n, v in zip(names, np.atleast_1d(value), strict=False))
+                prefix = f"{slot}  " if self.mode != "single" else ""
+                what = "source" if self.uses_gl else "display"
+                return f"{prefix}x {x}  y {y}   {text}  ({what})"
+        return ""
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+        super().drawBackground(painter, rect)
+        if not self.uses_gl or self.renderer is None:
+            return
+        painter.beginNativePainting()
+        try:
+            self._draw_gl()
+        finally:
+            painter.endNativePainting()
+
+    def _draw_gl(self) -> None:
+        assert self.renderer is not None
+        dpr = self.devicePixelRatioF()
+        vw = max(1, round(self.viewport().width() * dpr))
+        vh = max(1, round(self.viewport().height() * dpr))
+        for slot in ("A", "B"):
+            layer = self._layers[slot]
+            state = layer.state
+            item = state.item
+            self.last_gl_draw[slot] = False
+            if not layer.isVisible() or item is None or item.pixels is None or state.recipe is None:
+                continue
+            self.renderer.upload(slot, (id(item.pixels), item.frame), item.pixels)
+            poly = self.mapFromScene(layer.sceneBoundingRect())
+            r = poly.boundingRect()
+            x0, y0 = r.left() * dpr, r.top() * dpr
+            x1, y1 = (r.left() + r.width()) * dpr, (r.top() + r.height()) * dpr
+            ndc = (2 * x0 / vw - 1, 1 - 2 * y0 / vh, 2 * x1 / vw - 1, 1 - 2 * y1 / vh)
+            scissor = None
+            if layer.clip is not None:
+                clip = self.mapFromScene(layer.clip.intersected(layer.sceneBoundingRect())).boundingRect()
+                sx0 = max(0, int(clip.left() * dpr))
+                sx1 = min(vw, int((clip.left() + clip.width()) * dpr))
+                scissor = (sx0, 0, max(0, sx1 - sx0), vh)
+            self.last_gl_draw[slot] = self.renderer.draw(
+                slot, state.recipe, ndc, viewport_px=(vw, vh), scissor_px=scissor,
+                exposure=self.exposure, gamma=self.gamma, channel=self.channel,
+            )
+
+    def release_gl(self) -> None:
+        """Free GL objects while the context is current (before the window closes)."""
+        if self.renderer is None:
+            return
+        viewport = self.viewport()
+        if isinstance(viewport, QOpenGLWidget) and viewport.context() is not None:
+            viewport.makeCurrent()
+            self.renderer.release()
+            viewport.doneCurrent()
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, np.floating | float):
+        return f"{float(value):.4f}"
+    return str(value)
