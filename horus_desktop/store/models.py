@@ -171,6 +171,11 @@ class MediaRecordRow(Base):
         Index("idx_media_version_latest", "version_number", "is_latest_version"),
         Index("idx_media_file_hash", "file_hash"),
         Index("idx_media_file_path", "file_path"),
+        # horus: the browser's default sort, alone and under its main filters (migration 0002).
+        Index("idx_media_created", text("created_at DESC"), sqlite_where=text("is_deleted IS NOT 1"),
+              postgresql_where=text("is_deleted IS NOT true")),
+        Index("idx_media_department_status_created", "department", "approval_status", text("created_at DESC"),
+              sqlite_where=text("is_deleted IS NOT 1"), postgresql_where=text("is_deleted IS NOT true")),
     )
 
 
@@ -587,8 +592,12 @@ SEED_TABLES = (
     "horus_notifications",
 )
 
+#: Indexes Horus adds to the seed's (each one serves a measured query; see migration 0002).
+HORUS_INDEXES = frozenset({"idx_media_created", "idx_media_department_status_created"})
+
 #: Every index the seed names, by table.
 SEED_INDEXES: dict[str, tuple[str, ...]] = {
-    table.name: tuple(sorted(ix.name for ix in table.indexes if ix.name and ix.name.startswith("idx_")))
+    table.name: tuple(sorted(ix.name for ix in table.indexes
+                             if ix.name and ix.name.startswith("idx_") and ix.name not in HORUS_INDEXES))
     for table in Base.metadata.sorted_tables
 }

@@ -67,6 +67,10 @@ class Store:
         path = sqlite_file(self.url)
         return f"SQLite {path}" if path else self.engine.url.render_as_string(hide_password=True)
 
+    def transaction(self):  # noqa: ANN201 - a context manager of WriteContext
+        """Group several repository writes into one transaction: all land, or none."""
+        return self.uow.write()
+
     def subscribe(self, listener: ChangeListener):  # noqa: ANN201 - returns the unsubscribe callable
         """Be told of every committed change (see UnitOfWork.subscribe)."""
         return self.uow.subscribe(listener)

@@ -69,19 +69,40 @@ class UnitOfWork:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._listeners: list[ChangeListener] = []
         self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _current(self) -> WriteContext | None:
+        return getattr(self._local, "ctx", None)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for queries; nothing it does is committed."""
+        """A session for queries; inside a transaction, that transaction's (so it sees its own writes)."""
+        ctx = self._current()
+        if ctx is not None:
+            yield ctx.session
+            return
         with self._sessions() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[WriteContext]:
-        """A transaction: committed when the block ends, rolled back whole if it raises."""
-        with self._sessions() as session, session.begin():
+        """A transaction: committed when the block ends, rolled back whole if it raises.
+
+        Opened inside another write on the same thread, it joins that one: several repository calls
+        then land together or not at all.
+        """
+        outer = self._current()
+        if outer is not None:
+            yield outer
+            return
+        with self._sessions() as session:
             ctx = WriteContext(session)
-            yield ctx
+            self._local.ctx = ctx
+            try:
+                with session.begin():
+                    yield ctx
+            finally:
+                self._local.ctx = None
         if ctx.changes:
             self._announce(ChangeSet(tuple(ctx.changes)))
 

@@ -395,3 +395,39 @@ def test_project_configs(store: Store) -> None:
     cfg = store.projects.get("show")
     assert cfg is not None and cfg.path_templates == ["{project}/{sequence}/{shot}"] and cfg.frame_rate == 25
     assert store.projects.get("nope") is None
+
+
+def test_transaction_groups_writes_all_or_nothing(store: Store) -> None:
+    (m,) = make_media(store)
+    seen = []
+    store.subscribe(seen.append)
+    with pytest.raises(InvalidFieldError), store.transaction():
+        note = store.comments.add(media_id=m.id, content="with a box", user_id="a", user_name="A", frame_number=3)
+        store.comments.set_resolved(note.id, True, "a")  # reads its own uncommitted note
+        store.annotations.add(media_id=m.id, frame_number="x", annotation_type="rectangle",  # type: ignore[arg-type]
+                              coordinates={}, user_id="a", user_name="A")
+    assert store.comments.list_for_media(m.id) == [] and store.annotations.count(m.id) == 0
+    assert seen == []  # nothing committed, nothing announced
+    with store.transaction():
+        note = store.comments.add(media_id=m.id, content="with a box", user_id="a", user_name="A", frame_number=3)
+        store.annotations.add(media_id=m.id, frame_number=3, annotation_type="rectangle", coordinates={"x": 1},
+                              user_id="a", user_name="A")
+    assert len(store.comments.list_for_media(m.id)) == 1 and store.annotations.count(m.id) == 1
+    assert len(seen) == 1 and seen[0].tables() == {"horus_comments", "horus_annotations"}
+
+
+def test_text_search_follows_renames_tags_and_short_words(store: Store) -> None:
+    (a, b) = make_media(store, 2)
+    store.tags.add([a.id], "fx")
+    store.tags.add([b.id], "hero-take")
+
+    def ids(text: str) -> set:
+        return {m.id for m in store.media.search(MediaQuery(text=text)).items}
+
+    assert ids("fx") == {a.id}  # two letters: below the trigram index, still found
+    assert ids("hero") == {b.id}
+    store.tags.remove(b.id, "hero-take")
+    assert ids("hero") == set()
+    store.media.update(a.id, file_path="/show/renamed/plate_clean.exr", file_name="plate_clean.exr")
+    assert ids("plate_cl") == {a.id}
+    assert ids('"quoted') == set()  # FTS syntax characters are searched as text, not parsed

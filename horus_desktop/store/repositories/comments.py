@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -54,11 +55,13 @@ class CommentRepository(Repository):
         user_avatar_url: str | None = None,
         id: uuid.UUID | None = None,
         notify: bool = True,
+        created_at: datetime | None = None,
     ) -> Comment:
         """Write a note (or a reply when ``parent_id`` is given).
 
         Mentions (``@username``) are stored in ``mentioned_users``; with ``notify``, each mentioned user and
-        the author of the note replied to get a notification in the same transaction.
+        the author of the note replied to get a notification in the same transaction. ``created_at`` keeps
+        an imported note's original time (and so its place in the thread).
         """
         media_uuid = as_uuid(media_id, "media_id")
         if not content or not content.strip():
@@ -71,7 +74,7 @@ class CommentRepository(Repository):
         check_length("user_name", user_name, 255)
         check_length("timecode", timecode, 20)
         comment_id = id or uuid.uuid4()
-        now = utcnow()
+        now = created_at or utcnow()
         with self._uow.write() as ctx:
             media = self._get_live(ctx.session, MediaRecordRow, media_uuid, "media")
             key = thread_key(int(now.timestamp() * 1_000_000), comment_id)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, table, union, update
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
 from horus_desktop.domain.records import MediaRecord
@@ -24,11 +24,20 @@ from horus_desktop.store.repositories.base import (
 from horus_desktop.store.types import utcnow
 
 _TABLE = MediaRecordRow.__table__
-_WRITABLE = frozenset(field_names(MediaRecord)) - {"id", "created_at", "updated_at", "is_deleted", "deleted_at"}
+# created_at is writable so imports keep the original date; updated_at belongs to the store.
+_WRITABLE = frozenset(field_names(MediaRecord)) - {"id", "updated_at", "is_deleted", "deleted_at"}
 _LENGTHS = {
     c.name: c.type.length for c in _TABLE.columns if getattr(c.type, "length", None) is not None
 }
 _MEDIA_KINDS = ("movie", "sequence", "still")
+#: Columns selected for a record, in MediaRecord's field order (records are built positionally: fast).
+_RECORD_COLUMNS = tuple(_TABLE.c[name] for name in field_names(MediaRecord))
+_SELECT_RECORDS = select(*_RECORD_COLUMNS)
+_ROWID = literal_column("horus_media_records.rowid")
+SEARCH_TEXT_SQL = (
+    "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
+    "coalesce(sequence, '') || ' ' || coalesce(artist_name, ''))"
+)
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -216,39 +225,47 @@ class MediaRepository(Repository):
         """One page of live media matching ``query``, sorted in SQL with the seed's indexes."""
         stmt = self.search_statement(query)
         with self._uow.read() as session:
-            rows = session.execute(stmt).mappings().all()
+            rows = session.execute(stmt).all()
             total = None
             if query.with_total:
                 total = session.execute(
-                    select(func.count()).select_from(_TABLE).where(*_conditions(query))
+                    select(func.count()).select_from(_TABLE).where(*_conditions(query, session))
                 ).scalar_one()
-        items = tuple(to_record(r, MediaRecord) for r in rows)
-        return Page(items=items, offset=query.offset, limit=query.limit, total=total)
+        return Page(items=tuple(MediaRecord(*row) for row in rows), offset=query.offset, limit=query.limit,
+                    total=total)
 
     def search_ids(self, query: MediaQuery) -> list[uuid.UUID]:
-        """Only the ids of a search page: what a browser model fetches in batches."""
+        """Only the ids of a search page, in order: what a browser model fetches in batches."""
         stmt = self.search_statement(query).with_only_columns(_TABLE.c.id)
         with self._uow.read() as session:
             return list(session.execute(stmt).scalars())
 
     def count(self, query: MediaQuery | None = None) -> int:
         """How many live media match ``query`` (all of them when None)."""
-        conds = _conditions(query or MediaQuery())
         with self._uow.read() as session:
+            conds = _conditions(query or MediaQuery(), session)
             return session.execute(select(func.count()).select_from(_TABLE).where(*conds)).scalar_one()
 
     def search_statement(self, query: MediaQuery) -> Select[Any]:
-        """The SQL of a search (public so the benchmark can time the bare statement)."""
-        order = []
+        """The SQL of a search page (public so the benchmark can time the bare statement).
+
+        A deferred join: filter, sort and page run over a narrow key (SQLite's rowid, so its partial
+        indexes answer without reading rows; the id on PostgreSQL), then the page's rows are fetched by key.
+        """
+        if query.limit < 0 or query.offset < 0:
+            raise InvalidFieldError("limit", "offset and limit must be >= 0")
         for name in (query.sort_by, *query.extra_sort):
             if name not in MEDIA_SORT_COLUMNS:
                 raise InvalidFieldError("sort_by", f"cannot sort on {name!r}; one of {', '.join(MEDIA_SORT_COLUMNS)}")
-            column = _TABLE.c[name]
-            order.append(column.desc() if query.descending else column.asc())
-        order.append(_TABLE.c.id.desc() if query.descending else _TABLE.c.id.asc())
-        if query.limit < 0 or query.offset < 0:
-            raise InvalidFieldError("limit", "offset and limit must be >= 0")
-        return select(_TABLE).where(*_conditions(query)).order_by(*order).offset(query.offset).limit(query.limit)
+        with self._uow.read() as session:
+            dialect = session.get_bind().dialect.name
+            key = _ROWID if dialect == "sqlite" else _TABLE.c.id
+            sort_columns = [_TABLE.c[name] for name in dict.fromkeys((query.sort_by, *query.extra_sort))]
+            page = (select(key.label("page_key"), *sort_columns).where(*_conditions(query, session))
+                    .order_by(*_order(query, _TABLE.c, key)).offset(query.offset).limit(query.limit)
+                    .subquery("page"))
+        return (_SELECT_RECORDS.join(page, page.c.page_key == key)
+                .order_by(*_order(query, page.c, page.c.page_key)))
 
     def distinct_values(self, column: str, query: MediaQuery | None = None) -> list[str]:
         """The distinct non-empty values of a hierarchy column (project, sequence, shot, ...) under a filter."""
@@ -264,7 +281,31 @@ def _same(column: Any, value: Any) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
-def _conditions(query: MediaQuery) -> list[ColumnElement[bool]]:
+def _order(query: MediaQuery, columns: Any, tiebreak: Any) -> list[Any]:
+    out = []
+    for name in dict.fromkeys((query.sort_by, *query.extra_sort)):
+        out.append(columns[name].desc() if query.descending else columns[name].asc())
+    out.append(tiebreak.desc() if query.descending else tiebreak.asc())
+    return out
+
+
+def _text_condition(word: str, dialect: str) -> ColumnElement[bool]:
+    """One search word: in a name, path, shot, sequence, artist or tag (substring, case-insensitive)."""
+    if dialect == "sqlite" and len(word) >= 3:
+        # The FTS5 trigram index (migration 0002) answers substring queries without scanning the table.
+        fts_phrase = '"' + word.replace('"', '""') + '"'
+        matched = select(literal_column("rowid")).select_from(table("horus_media_search")).where(
+            literal_column("horus_media_search").op("MATCH")(fts_phrase))
+        return _ROWID.in_(matched)
+    pattern = f"%{_escape_like(word.lower())}%"
+    tag_match = select(MediaTagRow.media_id).where(func.lower(MediaTagRow.tag_name).like(pattern, escape="\\"))
+    # Same expression as the pg_trgm index of migration 0002, so PostgreSQL can use it; a UNION rather than
+    # an OR so each side keeps its own index.
+    text_match = select(_TABLE.c.id).where(literal_column(SEARCH_TEXT_SQL).like(pattern, escape="\\"))
+    return _TABLE.c.id.in_(union(text_match, tag_match))
+
+
+def _conditions(query: MediaQuery, session: Any = None) -> list[ColumnElement[bool]]:
     c = _TABLE.c
     conds: list[ColumnElement[bool]] = []
     if not query.include_deleted:
@@ -298,21 +339,8 @@ def _conditions(query: MediaQuery) -> list[ColumnElement[bool]]:
             alternatives.append(func.lower(c.file_name).like(f"%.{_escape_like(ext)}", escape="\\"))
         conds.append(or_(*alternatives))
     if query.text and query.text.strip():
-        for word in query.text.split():
-            pattern = f"%{_escape_like(word.lower())}%"
-            tag_match = select(MediaTagRow.media_id).where(
-                func.lower(MediaTagRow.tag_name).like(pattern, escape="\\")
-            )
-            conds.append(
-                or_(
-                    func.lower(c.file_name).like(pattern, escape="\\"),
-                    func.lower(c.file_path).like(pattern, escape="\\"),
-                    func.lower(c.shot).like(pattern, escape="\\"),
-                    func.lower(c.sequence).like(pattern, escape="\\"),
-                    func.lower(c.artist_name).like(pattern, escape="\\"),
-                    c.id.in_(tag_match),
-                )
-            )
+        dialect = session.get_bind().dialect.name if session is not None else "postgresql"
+        conds.extend(_text_condition(word, dialect) for word in query.text.split())
     return conds
 
 
