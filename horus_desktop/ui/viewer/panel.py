@@ -16,13 +16,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from horus_desktop.domain.records import MediaRecord
+from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
 from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.ui.viewer.annotations import AnnotationOverlay
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
 from horus_desktop.ui.viewer.transport import TransportBar
@@ -114,6 +115,7 @@ class ViewerPanel(QWidget):
         *,
         use_gl: bool,
         versions_of: Callable[[MediaRecord, Callable[[list[MediaRecord]], None]], None] | None = None,
+        annotations_of: Callable[[MediaRecord, Callable[[list[Annotation]], None]], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -121,6 +123,7 @@ class ViewerPanel(QWidget):
         self.colour = colour
         self.use_gl = use_gl
         self._versions_of = versions_of
+        self._annotations_of = annotations_of
         self.slots: dict[str, MediaSlot | None] = {"A": None, "B": None}
         self._tokens: dict[str, object] = {"A": None, "B": None}
         self.compare_mode = "off"
@@ -131,6 +134,7 @@ class ViewerPanel(QWidget):
         self._opener.sig_opened.connect(self._on_opened)
         self.colour_bar = ColourBar(colour)
         self.view = ViewerView(use_gl=use_gl)
+        self.overlay = AnnotationOverlay(self.view.scene())
         self.transport = TransportBar(actions)
         self.compare_box = QComboBox()
         for key, label in COMPARE_MODES:
@@ -281,6 +285,7 @@ class ViewerPanel(QWidget):
             self._show_position(result.session.current)
             self.sig_media_opened.emit(record)
             self._load_versions(record)
+            self._load_annotations(record, result.size)
             self.view.fit()
         else:
             self._follow_a()
@@ -313,6 +318,26 @@ class ViewerPanel(QWidget):
                 self.b_box.setCurrentIndex(-1)
 
         self._versions_of(record, fill)
+
+    def _load_annotations(self, record: MediaRecord, size: tuple[int, int]) -> None:
+        self.overlay.set_annotations([], size)
+        if self._annotations_of is None:
+            return
+
+        def fill(annotations: list[Annotation]) -> None:
+            slot = self.slots["A"]
+            if slot is None or slot.record.id != record.id:
+                return
+            self.overlay.set_annotations(annotations, size)
+            self.transport.slider.set_marks(self.overlay.frames())
+
+        self._annotations_of(record, fill)
+
+    def reload_annotations(self) -> None:
+        """The store says drawings changed."""
+        slot = self.slots["A"]
+        if slot is not None:
+            self._load_annotations(slot.record, slot.size)
 
     def _on_b_picked(self, index: int) -> None:
         if 0 <= index < len(self._versions):
@@ -528,6 +553,7 @@ class ViewerPanel(QWidget):
         if shown is not None:
             self.view.set_frame("A", LayerState(shown, a.recipe, _size_of(shown, a.size)))
             self._show_position(shown.frame)
+            self.overlay.show_frame(shown.frame)
             if a.record is not None:
                 self.sig_frame_changed.emit(a.record.id, shown.frame)
         elif not a.session.playing and self.transport.slider.value() != a.session.current:

@@ -1,0 +1,250 @@
+"""Generate the demo project and ingest it: two sequences, three shots, two or three versions each in
+several departments, EXR (half float) and JPEG sequences from frame 1001 and one H.264 movie, then a few
+notes and drawings written through the store's repositories."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+from PIL import Image
+
+from horus_desktop.demo.frames import draw_demo_frame
+from horus_desktop.media.ingest import ingest_tree
+from horus_desktop.media.synthetic import srgb_to_linear_half, write_exr
+
+PROJECT = "horus_demo"
+EPISODE = "ep01"
+FIRST_FRAME = 1001
+DEFAULT_FRAMES = 36
+DEFAULT_SIZE = (960, 540)
+FPS = Fraction(24)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class DemoMedia:
+    """One version to generate."""
+
+    sequence: str
+    shot: str
+    department: str
+    version_number: int
+    kind: str  # exr, jpg or mov
+    artist: str
+    status: str
+
+    @property
+    def version(self) -> str:
+        """v001-style version name."""
+        return f"v{self.version_number:03d}"
+
+    def folder(self, root: Path) -> Path:
+        """Where its files go (the default path template)."""
+        return root / PROJECT / EPISODE / self.sequence / self.shot / self.department / self.version
+
+    @property
+    def stem(self) -> str:
+        """File name without frame number and extension."""
+        return f"{self.shot}_{self.department}_{self.version}"
+
+
+DEMO_MEDIA: tuple[DemoMedia, ...] = (
+    DemoMedia("sq010", "sh010", "comp", 1, "exr", "Mira Chen", "rejected"),
+    DemoMedia("sq010", "sh010", "comp", 2, "exr", "Mira Chen", "on_hold"),
+    DemoMedia("sq010", "sh010", "comp", 3, "exr", "Mira Chen", "pending"),
+    DemoMedia("sq010", "sh010", "anim", 1, "jpg", "Tom Okafor", "approved"),
+    DemoMedia("sq010", "sh010", "anim", 2, "jpg", "Tom Okafor", "approved"),
+    DemoMedia("sq010", "sh020", "lighting", 1, "jpg", "Sara Lind", "rejected"),
+    DemoMedia("sq010", "sh020", "lighting", 2, "jpg", "Sara Lind", "pending"),
+    DemoMedia("sq010", "sh020", "comp", 1, "exr", "Mira Chen", "pending"),
+    DemoMedia("sq020", "sh030", "anim", 1, "jpg", "Tom Okafor", "on_hold"),
+    DemoMedia("sq020", "sh030", "anim", 2, "jpg", "Tom Okafor", "pending"),
+    DemoMedia("sq020", "sh030", "edit", 1, "mov", "Jon Park", "pending"),
+)
+HUES = {"sh010": 0.3, "sh020": 2.2, "sh030": 4.1}
+USERS = (
+    ("ana", "Ana Ruiz", "supervisor", "comp"),
+    ("mira", "Mira Chen", "artist", "comp"),
+    ("tom", "Tom Okafor", "artist", "anim"),
+    ("sara", "Sara Lind", "artist", "lighting"),
+)
+
+
+@dataclass
+class DemoReport:
+    """What the demo generation did."""
+
+    root: str
+    media_ids: list[str] = field(default_factory=list)
+    comments: int = 0
+    annotations: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    cancelled: bool = False
+
+
+def _write_media(media: DemoMedia, root: Path, frames: int, size: tuple[int, int]) -> None:
+    folder = media.folder(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    hue = HUES.get(media.shot, 0.0) + 0.15 * media.version_number
+    first = 1 if media.kind == "mov" else FIRST_FRAME
+
+    def pixels(frame: int) -> Any:
+        return draw_demo_frame(frame, shot=media.shot, department=media.department, version=media.version,
+                               version_number=media.version_number, first=first, count=frames, size=size, hue=hue)
+
+    if media.kind == "mov":
+        with av.open(str(folder / f"{media.stem}.mov"), "w") as container:
+            stream = container.add_stream("libx264", rate=FPS)
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            stream.options = {"crf": "18", "preset": "veryfast", "bf": "0", "g": "12"}
+            for frame in range(first, first + frames):
+                video = av.VideoFrame.from_ndarray(pixels(frame), format="rgb24")
+                for packet in stream.encode(video):
+                    container.mux(packet)
+            for packet in stream.encode(None):
+                container.mux(packet)
+        return
+    for frame in range(first, first + frames):
+        path = folder / f"{media.stem}.{frame:04d}.{media.kind}"
+        if media.kind == "exr":
+            write_exr(path, srgb_to_linear_half(pixels(frame)), compression="zip", fps=FPS,
+                      extra_header={"colorSpace": "Linear Rec.709 (sRGB)"})
+        else:
+            Image.fromarray(pixels(frame)).save(path, quality=92)
+
+
+def generate_media(root: str | Path, *, frames: int = DEFAULT_FRAMES, size: tuple[int, int] = DEFAULT_SIZE,
+                   progress: Progress | None = None, cancel: threading.Event | None = None,
+                   workers: int = 4) -> Path:
+    """Write the demo files under ``root`` (in parallel); returns ``root``."""
+    root = Path(root)
+    cancel = cancel or threading.Event()
+    done = 0
+    with ThreadPoolExecutor(workers, thread_name_prefix="horus-demo") as pool:
+        futures = [pool.submit(_write_media, m, root, frames, size) for m in DEMO_MEDIA]
+        for future in futures:
+            if cancel.is_set():
+                for f in futures:
+                    f.cancel()
+                break
+            future.result()
+            done += 1
+            if progress:
+                progress(done, len(DEMO_MEDIA) + 2, f"Writing demo media ({done}/{len(DEMO_MEDIA)})")
+    return root
+
+
+def make_demo_project(
+    store: Any,
+    root: str | Path,
+    *,
+    frames: int = DEFAULT_FRAMES,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> DemoReport:
+    """Generate the demo media under ``root``, ingest it into ``store`` and add notes and drawings."""
+    started = time.perf_counter()
+    cancel = cancel or threading.Event()
+    root = Path(root)
+    report = DemoReport(str(root))
+    generate_media(root, frames=frames, size=size, progress=progress, cancel=cancel)
+    if cancel.is_set():
+        report.cancelled = True
+        return report
+    if progress:
+        progress(len(DEMO_MEDIA), len(DEMO_MEDIA) + 2, "Ingesting demo media")
+    ingest = ingest_tree(store, root, project=PROJECT, user="demo", cancel=cancel, thumbnails=True)
+    report.problems.extend(f"{p.path}: {p.reason}" for p in ingest.problems)
+    if ingest.cancelled or cancel.is_set():
+        report.cancelled = True
+        return report
+    if progress:
+        progress(len(DEMO_MEDIA) + 1, len(DEMO_MEDIA) + 2, "Adding notes and drawings")
+    for user_id, name, role, department in USERS:
+        store.users.ensure(user_id, username=user_id, full_name=name, role=role, department=department)
+    records = {}
+    for media in DEMO_MEDIA:
+        record = _find(store, media)
+        if record is None:
+            report.problems.append(f"{media.stem}: not found in the store after ingest")
+            continue
+        store.media.update(record.id, artist_name=media.artist, approval_status=media.status)
+        records[media] = record
+        report.media_ids.append(str(record.id))
+    _add_notes(store, records, report)
+    report.seconds = time.perf_counter() - started
+    if progress:
+        progress(len(DEMO_MEDIA) + 2, len(DEMO_MEDIA) + 2, "Demo project ready")
+    return report
+
+
+def _find(store: Any, media: DemoMedia) -> Any:
+    for record in store.media.find_by_shot_version(media.shot, media.version, PROJECT):
+        if record.department == media.department:
+            return record
+    return None
+
+
+def _add_notes(store: Any, records: dict[DemoMedia, Any], report: DemoReport) -> None:
+    by_key = {(m.shot, m.department, m.version_number): r for m, r in records.items()}
+    comp2 = by_key.get(("sh010", "comp", 2))
+    comp3 = by_key.get(("sh010", "comp", 3))
+    light1 = by_key.get(("sh020", "lighting", 1))
+    anim2 = by_key.get(("sh030", "anim", 2))
+    if comp2 is not None:
+        note = store.comments.add(media_id=comp2.id, content="The ball lands too late here, @mira can we pull "
+                                  "the bounce two frames earlier?", user_id="ana", user_name="Ana Ruiz",
+                                  frame_number=FIRST_FRAME + 12)
+        store.comments.add(media_id=comp2.id, content="On it, v003 tonight.", user_id="mira",
+                           user_name="Mira Chen", parent_id=note.id)
+        report.comments += 2
+        shapes = [
+            dict(annotation_type="ellipse", coordinates={"v": 1, "kind": "ellipse", "x": 0.38, "y": 0.18, "w": 0.22,
+                                                        "h": 0.3, "space": "normalized"}),
+            dict(annotation_type="arrow", coordinates={"v": 1, "kind": "arrow", "x1": 0.75, "y1": 0.2, "x2": 0.6,
+                                                      "y2": 0.3, "space": "normalized"}),
+            dict(annotation_type="text", coordinates={"v": 1, "kind": "text", "x": 0.62, "y": 0.12,
+                                                     "space": "normalized"}, content="bounce earlier"),
+        ]
+        store.annotations.add_many([
+            dict(media_id=comp2.id, frame_number=FIRST_FRAME + 12, user_id="ana", user_name="Ana Ruiz",
+                 style_properties={"color": "#ff5050", "width": 4}, layer_name="review", **shape)
+            for shape in shapes
+        ])
+        report.annotations += len(shapes)
+    if comp3 is not None:
+        store.comments.add(media_id=comp3.id, content="Better. Check the grade on the horizon line.",
+                           user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME + 20)
+        points = [[0.1 + 0.02 * i, 0.7 + 0.01 * ((i % 4) - 2)] for i in range(30)]
+        store.annotations.add(media_id=comp3.id, frame_number=FIRST_FRAME + 20, annotation_type="freehand",
+                              coordinates={"v": 1, "kind": "stroke", "points": points, "space": "normalized"},
+                              user_id="ana", user_name="Ana Ruiz", style_properties={"color": "#40c0ff", "width": 5},
+                              layer_name="review")
+        report.comments += 1
+        report.annotations += 1
+    if light1 is not None:
+        store.comments.add(media_id=light1.id, content="Too dark overall; lift the key by half a stop.",
+                           user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME)
+        store.annotations.add(media_id=light1.id, frame_number=FIRST_FRAME, annotation_type="rectangle",
+                              coordinates={"v": 1, "kind": "rect", "x": 0.05, "y": 0.45, "w": 0.5, "h": 0.4,
+                                           "space": "normalized"},
+                              user_id="ana", user_name="Ana Ruiz", style_properties={"color": "#ffd040", "width": 4},
+                              layer_name="review")
+        report.comments += 1
+        report.annotations += 1
+    if anim2 is not None:
+        store.comments.add(media_id=anim2.id, content="Nice arc. Approved from my side once the hold is fixed.",
+                           user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME + 30)
+        report.comments += 1

@@ -1,0 +1,143 @@
+"""Start the GUI: the one place (with cli.py) that assembles the parts of the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from horus_desktop.media.colour import default_colour_config
+from horus_desktop.store import Store
+from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.jobs import JobRunner
+from horus_desktop.ui.main_window import MainWindow
+from horus_desktop.ui.resources import icon, stylesheet
+
+log = logging.getLogger(__name__)
+
+GL_MAJOR, GL_MINOR = 4, 1
+
+
+def set_default_gl_format() -> None:
+    """An OpenGL 4.1 core context for the viewer (must be set before the QApplication exists)."""
+    fmt = QSurfaceFormat()
+    fmt.setVersion(GL_MAJOR, GL_MINOR)
+    fmt.setProfile(QSurfaceFormat.OpenGLContextProfile.CoreProfile)
+    fmt.setSwapInterval(0)
+    QSurfaceFormat.setDefaultFormat(fmt)
+
+
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "software", "swrast")
+
+
+def gl_renderer_name() -> str | None:
+    """The OpenGL renderer string of a >= 4.0 context made here, or None when there is none."""
+    if QGuiApplication.platformName() in ("offscreen", "minimal", "vnc"):
+        return None
+    context = QOpenGLContext()
+    if not context.create() or context.format().version() < (4, 0):
+        return None
+    surface = QOffscreenSurface()
+    surface.setFormat(context.format())
+    surface.create()
+    try:
+        if not context.makeCurrent(surface):
+            return None
+        name = context.functions().glGetString(0x1F01)  # GL_RENDERER
+        context.doneCurrent()
+        return str(name or "OpenGL")
+    finally:
+        surface.destroy()
+
+
+def choose_colour_path() -> tuple[bool, str]:
+    """(use GL, why) for the viewer.
+
+    A real GPU runs OCIO's shader. With no OpenGL >= 4.0 the CPU path is used. A software rasteriser
+    (Mesa llvmpipe) can run the shader but composing the window costs more than the CPU path, so it is
+    used only when asked for (``HORUS_GL=1``); ``HORUS_GL=0`` forces the CPU path.
+    """
+    wanted = os.environ.get("HORUS_GL", os.environ.get("HORUS_NO_GL") and "0" or "")
+    if wanted == "0":
+        return False, "CPU path chosen by HORUS_GL=0"
+    name = gl_renderer_name()
+    if name is None:
+        return False, "no OpenGL 4 context here"
+    if wanted != "1" and any(word in name.lower() for word in SOFTWARE_RENDERERS):
+        return False, f"OpenGL is a software rasteriser ({name}); HORUS_GL=1 uses it anyway"
+    return True, name
+
+
+def make_settings(organisation: str = "Horus", application: str = "Horus Desktop") -> QSettings:
+    """Where layout and preferences persist (``HORUS_SETTINGS`` points it at an ini file)."""
+    path = os.environ.get("HORUS_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(organisation, application)
+
+
+def create_window(store: Store, *, user_id: str, settings: QSettings | None = None,
+                  use_gl: bool | None = None) -> tuple[MainWindow, DbWorker, JobRunner]:
+    """Build the main window and the workers it uses (tests call this too)."""
+    db = DbWorker()
+    jobs = JobRunner()
+    colour = default_colour_config()
+    if use_gl is None:
+        use_gl, why = choose_colour_path()
+    else:
+        why = "chosen by the caller"
+    window = MainWindow(store, db, jobs, colour, settings or make_settings(), user_id=user_id, use_gl=use_gl)
+    window.status.set_colour_path(f"{window.viewer.colour_path()}")
+    window.status.colour_label.setToolTip(why)
+    log.info("viewer colour path: %s (%s)", window.viewer.colour_path(), why)
+    db.submit(store.users.ensure, user_id)
+    return window, db, jobs
+
+
+def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool) -> int:
+    """Open the main window on ``store``; ingest ``paths`` first; make the demo project when the store is
+    empty and ``demo_if_empty`` (otherwise offer it). Returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    set_default_gl_format()
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
+    app.setApplicationName("Horus")
+    app.setOrganizationName("Horus")
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet("dark"))
+    app.setWindowIcon(icon("horus"))
+    window, db, jobs = create_window(store, user_id=user_id)
+    window.show()
+    absolute = [str(Path(p).expanduser().resolve()) for p in paths]
+
+    def start() -> None:
+        if absolute:
+            window.ingest(absolute)
+            return
+
+        def decide(count: int) -> None:
+            if count:
+                return
+            if demo_if_empty:
+                window.make_demo()
+                return
+            answer = QMessageBox.question(
+                window, "Horus: empty store",
+                "This store has no media yet.\n\nGenerate a small demo project (a few shots, versions, notes "
+                "and drawings) to try Horus?\n\nYou can also drop folders of media on the window.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                window.make_demo()
+
+        db.submit(store.media.count, on_done=decide)
+
+    QTimer.singleShot(0, start)
+    code = app.exec()
+    window.shutdown()
+    jobs.shutdown()
+    db.shutdown()
+    return int(code)

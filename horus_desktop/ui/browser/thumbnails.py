@@ -1,0 +1,84 @@
+"""Thumbnail images for the browser: paths from the store (DB worker), pixels read on a worker thread."""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QImage
+
+from horus_desktop.store import Store
+from horus_desktop.ui.db_worker import DbWorker
+
+CACHE_LIMIT = 4000
+
+
+class ThumbnailLoader(QObject):
+    """Loads thumbnails by (media id, size) without blocking; ``sig_loaded`` when one is ready."""
+
+    sig_loaded = Signal(object, str)  # media id, size
+    _sig_image = Signal(object, str, object)
+
+    def __init__(self, store: Store, db: DbWorker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._db = db
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="horus-thumbs")
+        self._images: OrderedDict[tuple[uuid.UUID, str], QImage | None] = OrderedDict()
+        self._asked: set[tuple[uuid.UUID, str]] = set()
+        self._closed = False
+        self._sig_image.connect(self._on_image)
+
+    def image(self, media_id: uuid.UUID, size: str) -> QImage | None:
+        """The image if loaded (None while loading or when the media has none)."""
+        return self._images.get((media_id, size))
+
+    def request(self, media_ids: Iterable[uuid.UUID], size: str) -> None:
+        """Load thumbnails not loaded or asked for yet."""
+        wanted = [m for m in media_ids if (m, size) not in self._images and (m, size) not in self._asked]
+        if not wanted or self._closed:
+            return
+        self._asked.update((m, size) for m in wanted)
+        self._db.submit(self._store.thumbnails.for_media, wanted, size,
+                        on_done=lambda found: self._read(wanted, size, found))
+
+    def forget(self, media_ids: Iterable[uuid.UUID]) -> None:
+        """Drop cached images (a thumbnail was remade)."""
+        ids = set(media_ids)
+        for key in [k for k in self._images if k[0] in ids]:
+            del self._images[key]
+        self._asked = {k for k in self._asked if k[0] not in ids}
+
+    def _read(self, wanted: list[uuid.UUID], size: str, found: dict) -> None:
+        if self._closed:
+            return
+        for media_id in wanted:
+            thumb = found.get(media_id)
+            if thumb is None:
+                self._store_image(media_id, size, None)
+                continue
+            self._pool.submit(self._load_file, media_id, size, thumb.thumbnail_path)
+
+    def _load_file(self, media_id: uuid.UUID, size: str, path: str) -> None:
+        image = QImage(path)
+        self._sig_image.emit(media_id, size, None if image.isNull() else image)
+
+    @Slot(object, str, object)
+    def _on_image(self, media_id: uuid.UUID, size: str, image: QImage | None) -> None:
+        self._store_image(media_id, size, image)
+
+    def _store_image(self, media_id: uuid.UUID, size: str, image: QImage | None) -> None:
+        key = (media_id, size)
+        self._asked.discard(key)
+        self._images[key] = image
+        while len(self._images) > CACHE_LIMIT:
+            self._images.popitem(last=False)
+        self.sig_loaded.emit(media_id, size)
+
+    def shutdown(self) -> None:
+        """Stop reading files."""
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,246 @@
+"""The main window: builds the docks, menus and toolbar from the action list, and connects signals."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
+
+from horus_desktop.domain.records import Annotation, MediaRecord
+from horus_desktop.media.colour import ColourConfig
+from horus_desktop.store import Store
+from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.ui import operations
+from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, build_actions
+from horus_desktop.ui.browser.panel import MediaBrowser
+from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.jobs import JobRunner
+from horus_desktop.ui.notes_panel import NotesPanel
+from horus_desktop.ui.status_bar import HorusStatusBar
+from horus_desktop.ui.viewer.panel import ViewerPanel
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """Media browser (left), viewer (centre), notes (right); layout and geometry persist."""
+
+    def __init__(
+        self,
+        store: Store,
+        db: DbWorker,
+        jobs: JobRunner,
+        colour: ColourConfig,
+        settings: QSettings,
+        *,
+        user_id: str,
+        use_gl: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Horus")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.store, self.db, self.jobs, self.settings = store, db, jobs, settings
+        self.user_id = user_id
+        self.actions_by_name = build_actions(self)
+        actions = self.actions_by_name
+        self.browser = MediaBrowser(store, db, actions, user_id=user_id)
+        self.viewer = ViewerPanel(colour, actions, use_gl=use_gl, versions_of=self._versions_of,
+                                  annotations_of=self._annotations_of)
+        self.notes = NotesPanel(store, db, user_id=user_id, user_name=user_id)
+        self.setCentralWidget(self.viewer)
+        self.browser_dock = self._dock("Media", "browserDock", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.notes_dock = self._dock("Notes", "notesDock", self.notes, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.status = HorusStatusBar(store_text=store.describe(), user_text=user_id)
+        self.setStatusBar(self.status)
+        self.status.set_colour_path(self.viewer.colour_path())
+        self._build_menus_and_toolbar()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._connect()
+        self.resize(1500, 900)
+        self.resizeDocks([self.browser_dock, self.notes_dock], [470, 300], Qt.Orientation.Horizontal)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.restore_layout()
+
+    # --- building --------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus_and_toolbar(self) -> None:
+        menus: dict[str, QMenu] = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(True)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        previous_menu = None
+        for spec in ACTIONS:
+            action = self.actions_by_name[spec.name]
+            self.addAction(action)  # shortcuts work whichever panel has focus
+            menus[spec.menu].addAction(action)
+            if spec.toolbar:
+                if previous_menu is not None and previous_menu != spec.menu:
+                    toolbar.addSeparator()
+                toolbar.addAction(action)
+                previous_menu = spec.menu
+        view_menu = menus["View"]
+        view_menu.addSeparator()
+        for dock in (self.browser_dock, self.notes_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(toolbar.toggleViewAction())
+        self.toolbar = toolbar
+
+    def _connect(self) -> None:
+        actions = self.actions_by_name
+        self.browser.sig_open.connect(self.open_media)
+        self.browser.sig_compare.connect(self.viewer.compare)
+        self.browser.sig_message.connect(self._message)
+        self.viewer.sig_message.connect(self._message)
+        self.viewer.sig_media_opened.connect(self.notes.set_media)
+        self.viewer.sig_frame_changed.connect(self.notes.set_frame)
+        self.notes.sig_seek.connect(self.viewer.seek)
+        self.notes.sig_message.connect(self._message)
+        self.db.sig_error.connect(self._message)
+        self.jobs.sig_job_started.connect(self.status.job_started)
+        self.jobs.sig_job_progress.connect(self.status.job_progress)
+        self.jobs.sig_job_ended.connect(self.status.job_ended)
+        actions["quit"].triggered.connect(self.close)
+        actions["reset_layout"].triggered.connect(self.reset_layout)
+        actions["ingest_folder"].triggered.connect(self._ask_folder)
+        actions["ingest_files"].triggered.connect(self._ask_files)
+        actions["make_demo"].triggered.connect(self.make_demo)
+        self._unsubscribe = self.store.subscribe(self._on_store_changed_any_thread)
+        self.viewer.sig_colour_path.connect(self.status.set_colour_path)
+
+    # --- collaborators for the viewer ------------------------------------------------------------
+    def _versions_of(self, record: MediaRecord, done: Callable[[list[MediaRecord]], None]) -> None:
+        self.db.submit(self.store.media.versions_of, record, on_done=done)
+
+    def _annotations_of(self, record: MediaRecord, done: Callable[[list[Annotation]], None]) -> None:
+        self.db.submit(self.store.annotations.list, record.id, on_done=done)
+
+    def _on_store_changed_any_thread(self, change_set: ChangeSet) -> None:
+        if "horus_annotations" in change_set.tables():
+            self.db.submit(lambda: None, on_done=lambda _r: self.viewer.reload_annotations())
+        if "horus_media_records" in change_set.tables():
+            self.db.submit(lambda: None, on_done=lambda _r: self.browser.filters.refresh_values())
+
+    # --- commands --------------------------------------------------------------------------------
+    def open_media(self, record: MediaRecord) -> None:
+        """Show a media in the viewer (slot A)."""
+        self.viewer.open_media(record, "A")
+
+    def open_media_id(self, media_id: str | uuid.UUID) -> None:
+        """Open a media by id (after an ingest)."""
+        self.db.submit(self.store.media.get, media_id, on_done=self.open_media)
+
+    def ingest(self, paths: list[str], *, open_first: bool = True) -> None:
+        """Ingest files or folders with a cancellable progress dialog, then open the first one."""
+        if not paths:
+            return
+
+        def done(reports: object) -> None:
+            self._message(operations.summarize_ingest(reports))  # type: ignore[arg-type]
+            first = operations.first_created(reports)  # type: ignore[arg-type]
+            if open_first and first:
+                self.open_media_id(first)
+
+        self.jobs.start("Ingest", operations.ingest_job(self.store, paths, user_id=self.user_id),
+                        on_done=done, dialog_parent=self)
+
+    def make_demo(self) -> None:
+        """Generate the demo project and open its first shot."""
+
+        def done(report: object) -> None:
+            ids = getattr(report, "media_ids", [])
+            problems = getattr(report, "problems", [])
+            self._message(f"Demo project: {len(ids)} media, {getattr(report, 'comments', 0)} notes"
+                          + (f"; {problems[0]}" if problems else ""))
+            if ids:
+                self.open_media_id(ids[2] if len(ids) > 2 else ids[0])
+
+        self.jobs.start("Demo project", operations.demo_job(self.store), on_done=done, dialog_parent=self)
+
+    def _ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of media")
+        if folder:
+            self.ingest([folder])
+
+    def _ask_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add media files")
+        if files:
+            self.ingest(files)
+
+    def _message(self, text: str) -> None:
+        self.status.showMessage(text, 10000)
+
+    # --- drag and drop ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.ingest(paths)
+
+    # --- layout persistence ----------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        """Window geometry, docks and browser mode as the user left them."""
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state), LAYOUT_VERSION)
+        mode = self.settings.value("browser/mode", "grid")
+        self.browser.set_view_mode(str(mode))
+        size = self.settings.value("browser/thumbnail_size", 1)
+        try:
+            self.browser.size_slider.setValue(int(size))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+
+    def save_layout(self) -> None:
+        """Remember geometry, docks and browser mode."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.setValue("browser/mode", self.browser.view_mode())
+        self.settings.setValue("browser/thumbnail_size", self.browser.size_slider.value())
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        """Docks back where they started."""
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.browser_dock, self.notes_dock):
+            dock.show()
+            dock.setFloating(False)
+
+    def shutdown(self) -> None:
+        """Stop every worker this window started (idempotent)."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self._unsubscribe()
+        self.viewer.shutdown()
+        self.browser.shutdown()
+        self.notes.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        self.shutdown()
+        super().closeEvent(event)
+
+

@@ -1,0 +1,49 @@
+"""The status bar: store in use, current user, colour path, background job progress, messages."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+
+class HorusStatusBar(QStatusBar):
+    """Permanent fields on the right, transient messages on the left."""
+
+    def __init__(self, *, store_text: str, user_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.job_label = QLabel("")
+        self.job_bar = QProgressBar()
+        self.job_bar.setMaximumWidth(160)
+        self.job_bar.setTextVisible(False)
+        self.job_label.hide()
+        self.job_bar.hide()
+        self.colour_label = QLabel("")
+        self.colour_label.setObjectName("colourPath")
+        self.user_label = QLabel(f"User: {user_text}")
+        self.store_label = QLabel(f"Store: {store_text}")
+        self.store_label.setToolTip(store_text)
+        for widget in (self.job_label, self.job_bar, self.colour_label, self.user_label, self.store_label):
+            self.addPermanentWidget(widget)
+
+    def set_colour_path(self, text: str) -> None:
+        """Which colour path the viewer uses."""
+        self.colour_label.setText(text)
+
+    def job_started(self, title: str) -> None:
+        """A background job began."""
+        self.job_label.setText(title)
+        self.job_bar.setRange(0, 0)
+        self.job_label.show()
+        self.job_bar.show()
+
+    def job_progress(self, label: str, done: int, total: int) -> None:
+        """Progress of the running job."""
+        self.job_label.setText(label[:60])
+        self.job_bar.setRange(0, max(total, 0))
+        self.job_bar.setValue(done)
+
+    def job_ended(self, title: str, error: str) -> None:
+        """The job finished (error: why it failed, empty on success)."""
+        self.job_label.hide()
+        self.job_bar.hide()
+        self.showMessage(error or f"{title}: done", 8000)

@@ -1,0 +1,1 @@
+"""The frame viewer: GL/CPU view, transport, colour controls and compare."""
