@@ -273,6 +273,7 @@ class _Importer:
             else f.integer(d, "file_size"),
             "media_kind": f.media_kind(file_type, path),
             "mime_type": f.mime_type(path),
+            "created_at": f.timestamp(d, "created_at", "date"),
             "extra_metadata": extra,
         }
         if frames is not None:
@@ -392,27 +393,33 @@ class _Importer:
             parent_info[2] if parent_info and parent_info[2] is not None else media.start_frame or 1)
         if comment_id in existing:
             self.report.present("comments")
+            if drawn is not None:
+                self._shape(file, label, key, media, shape_frame, drawn, author)
         else:
             try:
-                self.store.comments.add(
-                    id=comment_id, media_id=media.id, content=content, user_id=author[0], user_name=author[1],
-                    frame_number=frame, parent_id=parent_info[0] if parent_info else None, content_type="text",
-                    notify=False)
-                if resolved:
-                    self.store.comments.set_resolved(comment_id, True, by=(resolver or author)[0])
+                # The note, its resolved state and its box land together or not at all.
+                with self.store.transaction():
+                    self.store.comments.add(
+                        id=comment_id, media_id=media.id, content=content, user_id=author[0],
+                        user_name=author[1], frame_number=frame,
+                        parent_id=parent_info[0] if parent_info else None, content_type="text", notify=False,
+                        created_at=f.timestamp(d, "created_at", "timestamp", "date"))
+                    if resolved:
+                        self.store.comments.set_resolved(comment_id, True, by=(resolver or author)[0])
+                    if drawn is not None:
+                        self._shape(file, label, key, media, shape_frame, drawn, author, strict=True)
                 self.report.created("comments")
             except _RECORD_ERRORS as exc:
                 self.report.skipped("comments", file, label, _reason(exc))
                 if drawn is not None:
                     self.report.skipped_quietly("annotations")
                 return None
-        if drawn is not None:
-            self._shape(file, label, key, media, shape_frame, drawn, author)
         done[key] = (comment_id, media, frame if frame is not None else (parent_info[2] if parent_info else None))
         return done[key]
 
     def _shape(self, file: str, label: str, key: str, media: MediaRecord, frame: int,
-               drawn: tuple[str, dict[str, Any]], author: tuple[str, str]) -> None:
+               drawn: tuple[str, dict[str, Any]], author: tuple[str, str], *, strict: bool = False) -> None:
+        """Write a note's box as a shape; ``strict`` (inside the note's transaction) lets errors undo both."""
         shape_id = derive_id("annotation", key)
         try:
             self.store.annotations.get(shape_id)
@@ -426,8 +433,12 @@ class _Importer:
                 coordinates=drawn[1], user_id=author[0], user_name=author[1])
             self.report.created("annotations")
         except IntegrityError:  # written before, since deleted in Horus
+            if strict:
+                raise
             self.report.present("annotations")
         except _RECORD_ERRORS as exc:
+            if strict:
+                raise
             self.report.skipped("annotations", file, label, _reason(exc))
 
     # Playlists -> timelines + clips --------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -306,3 +307,21 @@ def priority_line(priority: Any) -> str | None:
     if word.lower() in DEFAULT_PRIORITIES:
         return None
     return f"Priority: {word}"
+
+
+def timestamp(data: dict[str, Any], *names: str) -> datetime | None:
+    """A Montu date (ISO text, or seconds since 1970) as an aware UTC datetime; None when absent.
+
+    A date that cannot be read is not worth losing the record over: it is ignored (the import time is used).
+    """
+    value = first(data, *names)
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(float(value), UTC)
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+

@@ -41,6 +41,8 @@ SEARCH_TEXT_SQL = (
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
+    if "created_at" in values and values["created_at"] is None:
+        del values["created_at"]  # None means "now", the column's default
     unknown = set(values) - _WRITABLE
     if unknown:
         raise InvalidFieldError(sorted(unknown)[0], "not a writable media record field")
