@@ -205,8 +205,7 @@ def cmd_comment_list(args: argparse.Namespace) -> int:
 def _tqdm_progress(desc: str) -> tuple[Callable[..., None], Callable[[], None]]:
     from tqdm import tqdm
 
-    bar = tqdm(desc=desc, unit="item", disable=not sys.stderr.isatty() and "PYTEST_CURRENT_TEST" in __import__(
-        "os").environ)
+    bar = tqdm(desc=desc, unit="item", disable=not sys.stderr.isatty())  # no bar in logs and pipes
 
     def update(done: int, total: int, label: str = "") -> None:
         if bar.total != total:
@@ -265,15 +264,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo project into the store."""
-    from horus_desktop.demo import create_demo_project
+    from horus_desktop.demo import make_demo_project
 
     horus = _open(args)
+    root = Path(args.folder) if args.folder else horus.store.files_dir / "demo"
+    update, close = _tqdm_progress("demo project")
     try:
-        summary = create_demo_project(horus.store, user_id=horus.user.id)
+        report = make_demo_project(horus.store, root, progress=update)
     finally:
+        close()
         horus.close()
-    print(summary)
-    return 0
+    print(f"demo project: {len(report.media_ids)} media under {root}"
+          + (f"; problems: {'; '.join(report.problems)}" if report.problems else ""))
+    return 1 if report.problems else 0
 
 
 # bench --------------------------------------------------------------------------------------------
@@ -309,7 +312,14 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
     """Play a media headless through the viewer's code path."""
     from horus_desktop.playback.bench import bench_playback
 
-    bench_playback(args.media, seconds=args.seconds, as_json=args.json)
+    if Path(args.media).exists() or "%" in args.media or "#" in args.media:
+        bench_playback(args.media, seconds=args.seconds, as_json=args.json)
+        return 0
+    horus = _open(args)  # a media id: find its file through the store
+    try:
+        bench_playback(args.media, seconds=args.seconds, as_json=args.json, store=horus.store)
+    finally:
+        horus.close()
     return 0
 
 
@@ -395,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("demo", help="generate the demo project into the store")
+    p.add_argument("--folder", help="where to write its media (default: the store's files folder)")
     _common(p)
     p.set_defaults(func=cmd_demo)
 
@@ -416,9 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ingest)
     p = bench.add_parser("playback", help="headless playback through the viewer's code path")
-    p.add_argument("media")
+    p.add_argument("media", help="a movie, a sequence (shot.%%04d.exr / shot.####.exr) or a media id")
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--json", action="store_true")
+    _common(p)
     p.set_defaults(func=cmd_bench_playback)
     return parser
 
