@@ -142,9 +142,8 @@ class MediaBrowser(QWidget):
     # --- state -----------------------------------------------------------------------------------
     def apply_filters(self) -> None:
         """Run the query the breadcrumbs and filters describe."""
-        crumbs = {k: v for k, v in self.breadcrumbs.values.items() if v}
-        values: dict[str, Any] = {**self.filters.values(), **crumbs}
-        query = replace(self.model.query, project_id=None, episode=None, sequence=None, shot=None, **values)
+        values: dict[str, Any] = {**self.filters.values(), **self.breadcrumbs.values}
+        query = replace(self.model.query, **values)
         self.model.set_query(query)
 
     def set_view_mode(self, mode: str) -> None:

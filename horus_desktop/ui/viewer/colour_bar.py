@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QLabel,
     QToolButton,
     QWidget,
 )
@@ -48,12 +47,14 @@ class ColourBar(QWidget):
         self.display_box.addItems(colour.displays())
         self.view_box = QComboBox()
         self.view_box.setToolTip("OCIO view")
-        self.view_box.setMinimumContentsLength(16)
+        for box in (self.display_box, self.view_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(10)
         self.exposure = QDoubleSpinBox()
         self.exposure.setRange(-10.0, 10.0)
         self.exposure.setSingleStep(0.5)
         self.exposure.setDecimals(1)
-        self.exposure.setPrefix("Exp ")
+        self.exposure.setPrefix("EV ")
         self.exposure.setSuffix(" st")
         self.exposure.setToolTip("Exposure in stops, applied in scene-linear")
         self.gamma = QDoubleSpinBox()
@@ -61,14 +62,12 @@ class ColourBar(QWidget):
         self.gamma.setSingleStep(0.1)
         self.gamma.setDecimals(2)
         self.gamma.setValue(1.0)
-        self.gamma.setPrefix("Gamma ")
+        self.gamma.setPrefix("γ ")
         self.gamma.setToolTip("Display gamma")
         self.channels = QButtonGroup(self)
         self.channels.setExclusive(True)
-        layout.addWidget(QLabel("Display"))
-        layout.addWidget(self.display_box)
-        layout.addWidget(QLabel("View"))
-        layout.addWidget(self.view_box)
+        layout.addWidget(self.display_box, 2)
+        layout.addWidget(self.view_box, 3)
         layout.addWidget(self.exposure)
         layout.addWidget(self.gamma)
         for key, text in CHANNEL_BUTTONS:
@@ -83,9 +82,6 @@ class ColourBar(QWidget):
             if key == "rgb":
                 button.setChecked(True)
         layout.addStretch(1)
-        self.path_label = QLabel()
-        self.path_label.setObjectName("colourPathLabel")
-        layout.addWidget(self.path_label)
         self.display_box.setCurrentText(colour.default_display())
         self._fill_views()
         self.display_box.currentTextChanged.connect(self._on_display)
@@ -120,10 +116,6 @@ class ColourBar(QWidget):
             if button.property("channel") == channel:
                 button.setChecked(True)
         self._emit()
-
-    def set_path_text(self, text: str) -> None:
-        """Which colour path is in use."""
-        self.path_label.setText(text)
 
     def _emit(self, *_args: object) -> None:
         self.sig_changed.emit(self.options())

@@ -73,7 +73,6 @@ class TransportBar(QWidget):
         row.addWidget(self.speed_label)
         self.fps_label = QLabel("")
         self.fps_label.setObjectName("fpsLabel")
-        self.fps_label.setMinimumWidth(230)
         row.addWidget(self.fps_label)
         self.slider.sig_seek.connect(self.sig_seek)
         self.frame_box.valueChanged.connect(self._on_frame_box)
@@ -100,7 +99,8 @@ class TransportBar(QWidget):
     def show_rates(self, target: float, actual: float, dropped: int, playing: bool, policy: str) -> None:
         """Target and measured fps, honestly."""
         if playing:
-            self.fps_label.setText(f"{target:.3g} fps target · {actual:5.1f} actual · {dropped} dropped ({policy})")
+            self.fps_label.setText(f"{actual:4.1f}/{target:.3g} fps · {dropped} dropped")
+            self.fps_label.setToolTip(f"Measured / target frames per second; frames dropped ({policy} policy)")
         else:
             self.fps_label.setText(f"{target:.3g} fps")
 

@@ -1,0 +1,91 @@
+"""The playback session over the media engine's frame cache, and the headless benchmark."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from horus_desktop.media.errors import DamagedFrameError
+from horus_desktop.media.frames import Frame, FrameSource, full_window
+from horus_desktop.media.synthetic import write_jpeg_sequence
+from horus_desktop.playback.bench import bench_playback
+from horus_desktop.playback.clock import LoopMode
+from horus_desktop.playback.session import PlaybackSession
+
+
+class CountingSource(FrameSource):
+    """Frames whose pixels hold their number; frame 1005 is damaged; decodes take ``delay`` seconds."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.path = "memory://counting"
+        self.delay = delay
+        self.reads: list[int] = []
+        self._lock = threading.Lock()
+
+    @property
+    def frame_range(self) -> tuple[int, int]:
+        return (1001, 1040)
+
+    def _decode(self, frame: int) -> Frame:
+        with self._lock:
+            self.reads.append(frame)
+        time.sleep(self.delay)
+        if frame == 1005:
+            raise DamagedFrameError(self.path, "flipped bytes")
+        pixels = np.full((4, 4, 3), frame % 256, np.uint8)
+        return Frame(pixels, frame, "sRGB Encoded Rec.709 (sRGB)", full_window(4, 4), full_window(4, 4),
+                     ("R", "G", "B"))
+
+
+def _wait(predicate, timeout: float = 5.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_paused_session_shows_the_playhead_frame_and_errors_as_placeholders() -> None:
+    session = PlaybackSession(CountingSource(), 24)
+    try:
+        _wait(lambda: session.is_ready(1001))
+        shown = session.tick()
+        assert shown is not None and shown.frame == 1001 and shown.pixels[0, 0, 0] == 1001 % 256
+        assert session.tick() is None  # nothing new
+        session.seek(1005)
+        _wait(lambda: session.is_ready(1005))
+        shown = session.tick()
+        assert shown is not None and shown.pixels is None and "flipped bytes" in shown.error
+        assert session.step(1) == 1006
+    finally:
+        session.close()
+
+
+def test_playing_reads_ahead_and_wraps_at_the_loop_point() -> None:
+    source = CountingSource(delay=0.001)
+    session = PlaybackSession(source, 240, mode=LoopMode.LOOP, read_ahead=8)
+    try:
+        session.seek(1036)
+        session.play()
+        seen = []
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            shown = session.tick()
+            if shown is not None:
+                seen.append(shown.frame)
+            time.sleep(0.001)
+        assert 1001 in seen and 1040 in seen, seen[:20]
+        assert session.actual_fps() > 0
+    finally:
+        session.close()
+
+
+def test_bench_playback_reports_the_figures(tmp_path) -> None:
+    pattern = write_jpeg_sequence(tmp_path / "seq", 24, size=(320, 180))
+    result = bench_playback(pattern, seconds=0.6, as_json=True, quiet=True)
+    assert {"target_fps", "achieved_fps", "dropped", "decode_fps", "colour_path"} <= set(result)
+    assert result["target_fps"] == 24.0
+    assert result["achieved_fps"] > 10
+    assert result["decode_fps"] > 0
+    assert result["colour_path"].startswith("cpu")

@@ -1,0 +1,98 @@
+"""Fixtures for widget tests: a demo-project store (generated once, copied per test), the main window with
+its workers, and a guard that fails any test leaving worker threads running."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from horus_desktop.demo import make_demo_project
+from horus_desktop.store import Store
+from horus_desktop.store.engine import create_store_engine
+
+pytest.importorskip("pytestqt")
+
+# Worker threads Horus starts: DB, jobs, opener, frame cache, thumbnails, ingest, demo writers.
+WORKER_PREFIXES = ("horus-db", "horus-job", "horus-open", "horus-frames", "horus-thumbs", "horus-ingest",
+                   "horus-demo")
+DEMO_FRAMES = 12
+DEMO_SIZE = (480, 270)
+
+
+def _live_workers() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.is_alive() and t.name.startswith(WORKER_PREFIXES)]
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_workers() -> Iterator[None]:
+    """Fail the test if it leaves thread-pool work running (after a short grace period)."""
+    before = set(_live_workers())
+    yield
+    deadline = time.monotonic() + 3.0
+    left: list[str] = []
+    while time.monotonic() < deadline:
+        left = [name for name in _live_workers() if name not in before]
+        if not left:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"test left worker threads running: {sorted(left)}")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the (small) demo project, generated once per session."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    store = Store.open(folder / "horus.sqlite")
+    try:
+        report = make_demo_project(store, folder / "media", frames=DEMO_FRAMES, size=DEMO_SIZE)
+        assert not report.problems, report.problems
+    finally:
+        store.close()
+    return folder
+
+
+@pytest.fixture
+def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the demo store (its media files are shared, read-only)."""
+    shutil.copy(demo_template / "horus.sqlite", tmp_path / "horus.sqlite")
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'horus.sqlite'}")
+    store = Store(engine, files_dir=tmp_path / "files")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Layout settings in a private ini file."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, settings: QSettings):  # noqa: ANN001, ANN201 - pytest-qt fixture
+    """Factory: a main window on a store (CPU colour path), closed and its workers stopped after the test."""
+    from horus_desktop.ui.app import create_window
+
+    made = []
+
+    def make(store: Store, *, settings_: QSettings | None = None):  # noqa: ANN202
+        chosen = settings_ or settings
+        window, db, jobs = create_window(store, user_id="ana", settings=chosen, use_gl=False)
+        qtbot.addWidget(window)
+        if chosen.value("window/geometry") is None:
+            window.resize(1400, 850)
+        window.show()
+        made.append((window, db, jobs))
+        return window
+
+    yield make
+    for window, db, jobs in made:
+        window.close()
+        window.shutdown()
+        jobs.shutdown()
+        db.shutdown()

@@ -1,0 +1,110 @@
+"""The GPU colour path: OCIO's shader run by the viewer's GL renderer against OCIO's own CPU processor.
+
+Needs an OpenGL >= 4.0 context: run under Xvfb with the xcb platform (Mesa llvmpipe), e.g.
+``QT_QPA_PLATFORM=xcb xvfb-run -a pytest tests/ui/test_gl_colour.py``. Skipped where no context can be made
+(Qt's offscreen platform, used for the other widget tests, has no OpenGL).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+from horus_desktop.media.colour import ViewSettings, default_colour_config
+from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
+
+W, H = 256, 64
+
+
+def _context(qapp):  # noqa: ANN001, ANN202
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        pytest.skip(f"no OpenGL on Qt's {QGuiApplication.platformName()} platform; run under Xvfb with "
+                    "QT_QPA_PLATFORM=xcb to test the GPU colour path")
+    context = QOpenGLContext()
+    if not context.create() or context.format().version() < (4, 0):
+        pytest.skip("no OpenGL >= 4.0 context can be made here")
+    surface = QOffscreenSurface()
+    surface.setFormat(context.format())
+    surface.create()
+    assert context.makeCurrent(surface)
+    return context, surface
+
+
+def _test_image() -> np.ndarray:
+    """Scene-linear float16 RGB: ramps from 0 to ~8 with coloured rows, plus a few negative values."""
+    x = np.linspace(0.0, 8.0, W, dtype=np.float32) ** 1.3 / 8.0 ** 0.3
+    rows = [np.stack([x, x * 0.5, x * 0.2], -1), np.stack([x * 0.1, x, x * 0.3], -1),
+            np.stack([x * 0.2, x * 0.25, x], -1), np.stack([x, x, x], -1)]
+    image = np.concatenate([np.repeat(r[None], H // 4, axis=0) for r in rows], axis=0)
+    image[0, :4] = -0.01
+    return image.astype(np.float16)
+
+
+def _render(renderer: OcioGlRenderer, recipe, pixels, *, exposure=0.0, gamma=1.0, channel="rgb") -> np.ndarray:  # noqa: ANN001
+    fmt = QOpenGLFramebufferObjectFormat()
+    fbo = QOpenGLFramebufferObject(W, H, fmt)
+    assert fbo.bind()
+    renderer.upload("A", ("test", exposure, gamma, channel), pixels)
+    drawn = renderer.draw("A", recipe, (-1.0, 1.0, 1.0, -1.0), viewport_px=(W, H), exposure=exposure,
+                          gamma=gamma, channel=channel)
+    assert drawn, renderer.error
+    image = fbo.toImage().convertToFormat(fbo.toImage().Format.Format_RGB888)
+    fbo.release()
+    out = np.frombuffer(image.constBits(), np.uint8).reshape(H, image.bytesPerLine())[:, : W * 3]
+    return out.reshape(H, W, 3).copy()
+
+
+def _reference(colour, settings: ViewSettings, pixels: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    values = np.ascontiguousarray(pixels.astype(np.float32).reshape(-1, 3))
+    colour.exact_processor(settings).getDefaultCPUProcessor().applyRGB(values)
+    return np.clip(np.round(values.reshape(H, W, 3) * 255.0), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("view", "exposure", "gamma"), [
+    ("ACES 2.0 - SDR 100 nits (Rec.709)", 0.0, 1.0),
+    ("ACES 2.0 - SDR 100 nits (Rec.709)", 1.5, 1.2),
+    ("Video (colorimetric)", -1.0, 1.0),
+])
+def test_gl_shader_matches_ocio_cpu_processor(qapp, view: str, exposure: float, gamma: float) -> None:
+    context, surface = _context(qapp)
+    colour = default_colour_config()
+    display = colour.default_display()
+    renderer = OcioGlRenderer()
+    try:
+        recipe = colour.gpu_recipe("ACEScg", display, view)
+        pixels = _test_image()
+        shown = _render(renderer, recipe, pixels, exposure=exposure, gamma=gamma)
+        expected = _reference(colour, ViewSettings("ACEScg", display, view, exposure, gamma), pixels)
+        diff = np.abs(shown.astype(int) - expected.astype(int))
+        assert np.percentile(diff, 99.9) <= 1, f"99.9th percentile {np.percentile(diff, 99.9)}"
+        assert diff.max() <= 3, f"max difference {diff.max()} codes"
+        red_only = _render(renderer, recipe, pixels, exposure=exposure, gamma=gamma, channel="r")
+        assert np.array_equal(red_only[:, :, 0], red_only[:, :, 1])
+        assert np.abs(red_only[:, :, 0].astype(int) - shown[:, :, 0].astype(int)).max() <= 1
+    finally:
+        renderer.release()
+        context.doneCurrent()
+        surface.destroy()
+
+
+def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
+    context, surface = _context(qapp)
+    context.doneCurrent()
+    surface.destroy()
+    from horus_desktop.playback.session import ShownFrame
+    from horus_desktop.ui.viewer.view import LayerState, ViewerView
+
+    colour = default_colour_config()
+    view = ViewerView(use_gl=True)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    recipe = colour.gpu_recipe("ACEScg", colour.default_display(), colour.default_view())
+    view.set_frame("A", LayerState(ShownFrame(1001, _test_image()), recipe, (W, H)))
+    view.fit()
+    qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=5000)
+    assert view.renderer is not None and view.renderer.error is None
+    view.release_gl()
