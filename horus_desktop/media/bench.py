@@ -16,6 +16,7 @@ import OpenEXR
 import simplejpeg
 
 from horus_desktop.media.colour import default_colour_config
+from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
 from horus_desktop.media.decode_image import decode_image
 from horus_desktop.media.frame_cache import DisplayConversion, FrameCache, upload_pixels
 from horus_desktop.media.hashing import default_workers, sha256_files
@@ -37,7 +38,8 @@ def _media_for(path: str | Path) -> MediaItem:
 
 def _bare_image_decoder(extension: str) -> Callable[[str], Any]:
     if extension == ".exr":
-        return lambda p: OpenEXR.File(p, num_threads=1).parts[0].channels
+        # Same OpenEXR threading as our decoder, so the two figures compare like with like.
+        return lambda p: OpenEXR.File(p, num_threads=EXR_THREADS_PER_FILE).parts[0].channels
     if extension in (".jpg", ".jpeg"):
         def jpeg(p: str) -> Any:
             with open(p, "rb") as handle:
