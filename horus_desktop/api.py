@@ -112,7 +112,7 @@ class Horus:
     def set_status(self, media_ids: uuid.UUID | str | Iterable[uuid.UUID | str], status: str) -> list[MediaRecord]:
         """Set the approval status (pending, approved, rejected, on_hold) of one or many versions."""
         ids = [media_ids] if isinstance(media_ids, uuid.UUID | str) else list(media_ids)
-        return self.store.media.set_status(ids, status)
+        return self.store.media.set_status(ids, status, by=self.user.id, by_name=self.user.display_name)
 
     def tag(self, media_ids: uuid.UUID | str | Iterable[uuid.UUID | str], tag: str) -> None:
         """Tag one or many media."""

@@ -321,3 +321,17 @@ class ProjectConfig:
     settings: dict[str, Any] | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalChange:
+    """One change of a version's approval status."""
+
+    id: uuid.UUID
+    media_id: uuid.UUID
+    status: str
+    previous_status: str | None = None
+    changed_by: str | None = None
+    changed_by_name: str | None = None
+    note: str | None = None
+    created_at: datetime | None = None

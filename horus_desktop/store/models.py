@@ -575,6 +575,23 @@ class ProjectConfigRow(Base):
     updated_at: Mapped[datetime | None] = _updated_at()
 
 
+class ApprovalChangeRow(Base):
+    """``horus_approval_history`` (horus): every approval status change of a version, who and when."""
+
+    __tablename__ = "horus_approval_history"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    media_id: Mapped[uuid.UUID] = _media_fk(nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_by_name: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None] = _created_at()
+
+    __table_args__ = (Index("idx_approval_history_media", "media_id", text("created_at DESC")),)
+
+
 #: The 13 tables of the seed schema, in dependency order.
 SEED_TABLES = (
     "horus_media_records",
@@ -593,7 +610,8 @@ SEED_TABLES = (
 )
 
 #: Indexes Horus adds to the seed's (each one serves a measured query; see migration 0002).
-HORUS_INDEXES = frozenset({"idx_media_created", "idx_media_department_status_created"})
+HORUS_INDEXES = frozenset({"idx_media_created", "idx_media_department_status_created",
+                           "idx_approval_history_media"})
 
 #: Every index the seed names, by table.
 SEED_INDEXES: dict[str, tuple[str, ...]] = {

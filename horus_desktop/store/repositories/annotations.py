@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from horus_desktop.domain.records import Annotation, AnnotationLayer
-from horus_desktop.store.models import AnnotationLayerRow, AnnotationRow, MediaRecordRow
+from horus_desktop.store.models import (
+    AnnotationLayerRow,
+    AnnotationRow,
+    MediaRecordRow,
+    NotificationRow,
+    UserRow,
+)
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
@@ -55,8 +61,12 @@ class AnnotationRepository(Repository):
             content=content, layer_name=layer_name, layer_order=layer_order,
         )])[0]
 
-    def add_many(self, shapes: list[dict[str, Any]]) -> list[Annotation]:
-        """Store many shapes in one transaction."""
+    def add_many(self, shapes: list[dict[str, Any]], *, notify_owner: bool = False) -> list[Annotation]:
+        """Store many shapes in one transaction.
+
+        With ``notify_owner``, the artist of each media drawn on (a Horus user other than the one drawing)
+        gets one notification for the batch, not one per stroke.
+        """
         rows = []
         with self._uow.write() as ctx:
             for shape in shapes:
@@ -77,7 +87,27 @@ class AnnotationRepository(Repository):
                 rows.append(row)
                 ctx.record(AnnotationRow.__tablename__, row_id, "insert")
             ctx.session.flush()
+            if notify_owner:
+                self._notify_owners(ctx, rows)
         return [to_record(r, Annotation) for r in rows]
+
+    def _notify_owners(self, ctx: Any, rows: list[AnnotationRow]) -> None:
+        first_by_media: dict[uuid.UUID, AnnotationRow] = {}
+        for row in rows:
+            first_by_media.setdefault(row.media_id, row)  # type: ignore[arg-type]
+        for media_id, row in first_by_media.items():
+            media = ctx.session.get(MediaRecordRow, media_id)
+            owner = media.artist_id if media is not None else None
+            if not owner or owner == row.user_id or ctx.session.get(UserRow, owner) is None:
+                continue
+            count = sum(1 for r in rows if r.media_id == media_id)
+            notice = NotificationRow(
+                id=uuid.uuid4(), user_id=owner, type="annotation_added",
+                title=f"{row.user_name} drew on {media.file_name} at frame {row.frame_number}"[:255],
+                message=f"{count} new shape{'s' if count != 1 else ''}", related_media_id=media_id,
+                related_annotation_id=row.id)
+            ctx.session.add(notice)
+            ctx.record(NotificationRow.__tablename__, notice.id, "insert")
 
     def update(self, annotation_id: uuid.UUID | str, **values: Any) -> Annotation:
         """Change a shape (moved, restyled, re-layered, ...)."""

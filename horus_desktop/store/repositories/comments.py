@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from horus_desktop.domain.mentions import find_mentions
-from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
+from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction, MediaRecord
 from horus_desktop.domain.vocabulary import CONTENT_TYPES
 from horus_desktop.store.models import (
     CommentAttachmentRow,
@@ -103,11 +103,14 @@ class CommentRepository(Repository):
                     if user.id != user_id:
                         self._notify(ctx, user.id, "comment_mention", f"{user_name} mentioned you on "
                                      f"{media.file_name}{where}", content, media_uuid, comment_id)
-                if parent is not None and parent.user_id != user_id and parent.user_id not in {
-                    u.id for u in mentioned
-                }:
+                told = {user_id} | {u.id for u in mentioned}
+                if parent is not None and parent.user_id not in told:
                     self._notify(ctx, parent.user_id, "comment_reply", f"{user_name} replied to your note on "
                                  f"{media.file_name}", content, media_uuid, comment_id)
+                    told.add(parent.user_id)
+                if media.artist_id and media.artist_id not in told:
+                    self._notify(ctx, media.artist_id, "comment_added", f"{user_name} wrote a note on "
+                                 f"{media.file_name}{where}", content, media_uuid, comment_id)
             ctx.session.flush()
         return to_record(row, Comment)
 
@@ -295,6 +298,32 @@ class CommentRepository(Repository):
         with self._uow.read() as session:
             return self._grouped(session, CommentAttachmentRow, [comment_id], CommentAttachment).get(comment_id, [])
 
+    def open_notes_on_earlier_versions(self, media_id: uuid.UUID | str) -> list[tuple[MediaRecord, list[CommentNode]]]:
+        """Open (unresolved) note threads of the earlier versions of the same shot, department and task.
+
+        What a reviewer checks when a new version comes in: newest earlier version first, each with its
+        open threads (replies included).
+        """
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.read() as session:
+            current = self._get_live(session, MediaRecordRow, media_id, "media")
+            group = select(MediaRecordRow).where(
+                MediaRecordRow.project_id == current.project_id, MediaRecordRow.id != current.id,
+                MediaRecordRow.is_deleted.is_not(True),
+                *(getattr(MediaRecordRow, name).is_(None) if getattr(current, name) is None
+                  else getattr(MediaRecordRow, name) == getattr(current, name)
+                  for name in ("shot", "department", "task_type")),
+            ).order_by(MediaRecordRow.version_number.desc().nulls_last(), MediaRecordRow.created_at.desc())
+            earlier = [m for m in session.execute(group).scalars()
+                       if _is_earlier(m, current)]
+            records = [to_record(m, MediaRecord) for m in earlier]
+        out = []
+        for record in records:
+            open_threads = [t for t in self.threads(record.id) if not t.comment.is_resolved]
+            if open_threads:
+                out.append((record, open_threads))
+        return out
+
     def ids_exist(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """Which of ``ids`` are comments (deleted or not): for idempotent imports."""
         ids = list(ids)
@@ -302,6 +331,12 @@ class CommentRepository(Repository):
             return set()
         with self._uow.read() as session:
             return set(session.execute(select(CommentRow.id).where(CommentRow.id.in_(ids))).scalars())
+
+
+def _is_earlier(candidate: MediaRecordRow, current: MediaRecordRow) -> bool:
+    if candidate.version_number is not None and current.version_number is not None:
+        return candidate.version_number < current.version_number
+    return (candidate.created_at or current.created_at) < (current.created_at or candidate.created_at)  # type: ignore[operator]
 
 
 def _build_tree(

@@ -10,8 +10,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, table, union, update
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
-from horus_desktop.domain.records import MediaRecord
-from horus_desktop.store.models import MediaRecordRow, MediaTagRow
+from horus_desktop.domain.records import ApprovalChange, MediaRecord
+from horus_desktop.store.models import (
+    ApprovalChangeRow,
+    MediaRecordRow,
+    MediaTagRow,
+    NotificationRow,
+    UserRow,
+)
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
@@ -101,8 +107,15 @@ class MediaRepository(Repository):
             ctx.session.flush()
         return to_record(row, MediaRecord)
 
-    def set_status(self, media_ids: Iterable[uuid.UUID | str], status: str) -> list[MediaRecord]:
-        """Set the approval status of one or many versions (unknown words are stored as given)."""
+    def set_status(
+        self, media_ids: Iterable[uuid.UUID | str], status: str, *, by: str | None = None,
+        by_name: str | None = None, note: str | None = None,
+    ) -> list[MediaRecord]:
+        """Set the approval status of one or many versions (unknown words are stored as given).
+
+        Each change is kept in the approval history with who and when, and the version's artist (when a
+        Horus user other than the one deciding) gets a notification, in the same transaction.
+        """
         ids = [as_uuid(m, "media_id") for m in media_ids]
         check_length("approval_status", status, 20)
         if not status:
@@ -111,11 +124,35 @@ class MediaRepository(Repository):
         with self._uow.write() as ctx:
             for media_id in ids:
                 row = self._get_live(ctx.session, MediaRecordRow, media_id, "media")
+                previous = row.approval_status
+                out.append(row)
+                if previous == status:
+                    continue
                 row.approval_status = status
                 ctx.record(_TABLE.name, media_id, "update")
-                out.append(row)
+                change = ApprovalChangeRow(id=uuid.uuid4(), media_id=media_id, status=status,
+                                           previous_status=previous, changed_by=by, changed_by_name=by_name,
+                                           note=note)
+                ctx.session.add(change)
+                ctx.record(ApprovalChangeRow.__tablename__, change.id, "insert")
+                if row.artist_id and row.artist_id != by and ctx.session.get(UserRow, row.artist_id):
+                    notice = NotificationRow(
+                        id=uuid.uuid4(), user_id=row.artist_id, type="approval_changed",
+                        title=f"{row.file_name} {status.replace('_', ' ')}"[:255],
+                        message=f"{by_name or by or 'Someone'} set {row.version} to {status} (was {previous})",
+                        related_media_id=media_id)
+                    ctx.session.add(notice)
+                    ctx.record(NotificationRow.__tablename__, notice.id, "insert")
             ctx.session.flush()
         return [to_record(r, MediaRecord) for r in out]
+
+    def status_history(self, media_id: uuid.UUID | str) -> list[ApprovalChange]:
+        """The approval changes of a version, newest first."""
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.read() as session:
+            rows = session.execute(select(ApprovalChangeRow).where(ApprovalChangeRow.media_id == media_id)
+                                   .order_by(ApprovalChangeRow.created_at.desc())).scalars()
+            return [to_record(r, ApprovalChange) for r in rows]
 
     def soft_delete(self, media_id: uuid.UUID | str) -> None:
         """Tombstone a media record: it drops out of every query, and can be restored."""
