@@ -110,8 +110,16 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     app.setStyle("Fusion")
     app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
-    window, db, jobs = create_window(store, user_id=user_id)
-    window.show()
+    settings = make_settings()
+    first_run = settings.value("window/geometry") is None
+    window, db, jobs = create_window(store, user_id=user_id, settings=settings)
+    if first_run:
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.availableGeometry())
+        window.showMaximized()
+    else:
+        window.show()
     absolute = [str(Path(p).expanduser().resolve()) for p in paths]
 
     def start() -> None:

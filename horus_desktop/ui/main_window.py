@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
         self.resize(1500, 900)
-        self.resizeDocks([self.browser_dock, self.notes_dock], [470, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.browser_dock, self.notes_dock], [560, 320], Qt.Orientation.Horizontal)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
 

@@ -8,6 +8,7 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -42,10 +43,13 @@ class NotesPanel(QWidget):
         self.title = QLabel("Notes")
         self.title.setObjectName("notesTitle")
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Note", "Frame", "By"])
-        self.tree.setColumnWidth(0, 220)
-        self.tree.setColumnWidth(1, 50)
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(1)
         self.tree.setWordWrap(True)
+        self.tree.setIndentation(14)
+        self.tree.setUniformRowHeights(False)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.itemClicked.connect(self._on_clicked)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("noteEditor")
@@ -92,8 +96,8 @@ class NotesPanel(QWidget):
 
         def add(node: CommentNode, parent: QTreeWidget | QTreeWidgetItem) -> None:
             c = node.comment
-            frame = "" if c.frame_number is None else str(c.frame_number)
-            item = QTreeWidgetItem([c.content, frame, c.user_name])
+            where = "" if c.frame_number is None else f"frame {c.frame_number} · "
+            item = QTreeWidgetItem([f"{where}{c.user_name}\n{c.content}"])
             item.setData(0, Qt.ItemDataRole.UserRole, c.frame_number)
             item.setToolTip(0, c.content)
             if c.is_resolved:

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.ui import theme
-from horus_desktop.ui.browser.model import RecordRole, ThumbnailRole
+from horus_desktop.ui.browser.model import RecordRole, ThumbnailRole, display_name
 
-THUMB_SIZES = {"small": 96, "medium": 160, "large": 256}
+THUMB_SIZES = {"small": 100, "medium": 150, "large": 256}
 TEXT_LINES = 2
 
 
@@ -70,7 +70,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(theme.TEXT_DIM)
         text_rect.translate(0, line)
-        detail = record.file_name
+        detail = display_name(record.file_name)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          QFontMetrics(option.font).elidedText(detail, Qt.TextElideMode.ElideMiddle,
                                                               text_rect.width()))

@@ -7,6 +7,7 @@ It holds one snapshot per loaded row, fetches pages of 200 on the DB worker as t
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -33,6 +34,7 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.theme import STATUS_LABELS, status_colour
 
 PAGE_SIZE = 200
+_PRINTF = re.compile(r"%0?(\d*)d")
 MEDIA_MIME = "application/x-horus-media-ids"
 RecordRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
@@ -56,6 +58,11 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def display_name(name: str) -> str:
+    """A sequence pattern as artists read it: ``shot.%04d.exr`` -> ``shot.####.exr``."""
+    return _PRINTF.sub(lambda m: "#" * int(m.group(1) or 1), name)
+
+
 def _cell(record: MediaRecord, field: str) -> str:
     if field == "frame_range":
         if record.start_frame is None:
@@ -68,6 +75,8 @@ def _cell(record: MediaRecord, field: str) -> str:
     value = getattr(record, field)
     if value is None:
         return ""
+    if field == "file_name":
+        return display_name(str(value))
     if field == "created_at":
         return value.strftime("%Y-%m-%d %H:%M")
     if field == "frame_rate":

@@ -178,6 +178,15 @@ class AnnotationOverlay:
                 self._groups.append(group)
             group.addToGroup(item)
 
+    def set_visible(self, visible: bool) -> None:
+        """Show or hide the drawings (hidden while B is shown alone: they belong to A)."""
+        self.visible = visible
+        for group in self._groups:
+            group.setVisible(visible)
+        if visible and not self._groups and self._frame is not None:
+            frame, self._frame = self._frame, None
+            self.show_frame(frame)
+
     def item_count(self) -> int:
         """Shapes on screen."""
         return sum(len(g.childItems()) for g in self._groups)

@@ -24,6 +24,7 @@ class FrameSlider(QWidget):
         self._in_out: tuple[int, int] | None = None
         self._cached: frozenset[int] = frozenset()
         self._marks: frozenset[int] = frozenset()
+        self.has_media = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(400, 26)
@@ -31,6 +32,7 @@ class FrameSlider(QWidget):
     # --- state -----------------------------------------------------------------------------------
     def set_range(self, first: int, last: int) -> None:
         """Frame numbers of the media (as on disk)."""
+        self.has_media = True
         self._first, self._last = first, max(first, last)
         self._value = min(max(self._value, self._first), self._last)
         self.update()
@@ -82,11 +84,11 @@ class FrameSlider(QWidget):
         return min(max(frame, self._first), self._last)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton and self.has_media:
             self._seek_to(event.position().x())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.buttons() & Qt.MouseButton.LeftButton:
+        if event.buttons() & Qt.MouseButton.LeftButton and self.has_media:
             self._seek_to(event.position().x())
 
     def _seek_to(self, x: float) -> None:
@@ -100,6 +102,9 @@ class FrameSlider(QWidget):
         h = self.height()
         track = QRectF(4, 8, self.width() - 8, h - 14)
         painter.fillRect(track, pal.color(QPalette.ColorRole.Base))
+        if not self.has_media:
+            painter.end()
+            return
         if self._in_out is not None:
             x0, x1 = self._x_of(self._in_out[0]), self._x_of(self._in_out[1] + 1)
             painter.fillRect(QRectF(x0, track.top(), x1 - x0, track.height()), QColor(70, 80, 100))

@@ -23,6 +23,7 @@ from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.annotations import AnnotationOverlay
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
@@ -144,7 +145,7 @@ class ViewerPanel(QWidget):
         self.b_box.setMinimumContentsLength(14)
         self.b_box.setToolTip("The version shown as B")
         self.b_box.setPlaceholderText("B: pick a version")
-        self.title = QLabel("No media: double-click a thumbnail in the browser")
+        self.title = QLabel("")
         self.title.setObjectName("viewerTitle")
         compare_row = QHBoxLayout()
         compare_row.setContentsMargins(6, 2, 6, 2)
@@ -250,6 +251,7 @@ class ViewerPanel(QWidget):
             return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate)
 
         self.view.set_frame(slot, LayerState(None, None, self.view.layer(slot).state.size))
+        self.view.set_has_media(True)
         if slot == "A":
             self.title.setText(f"Opening {record.file_name}...")
         self._opener.submit(work, ("open", slot, token, record))
@@ -289,10 +291,12 @@ class ViewerPanel(QWidget):
             self.view.fit()
         else:
             self._follow_a()
+            index = self.b_box.findData(str(record.id))
+            self.b_box.setCurrentIndex(index)
             if self.compare_mode == "off":
                 self.set_compare_mode("ab")
         self.view.set_frame(slot, LayerState(None, result.recipe, result.size))
-        self.view.set_mode(*self._view_mode())
+        self._apply_view_mode()
 
     def compare(self, a: MediaRecord, b: MediaRecord) -> None:
         """Open two versions as A and B, and compare them."""
@@ -309,10 +313,10 @@ class ViewerPanel(QWidget):
             self._versions = [v for v in versions if v.id != record.id]
             self.b_box.clear()
             for v in self._versions:
-                self.b_box.addItem(f"B: {v.version} · {v.department or ''} · {v.file_name}", v.id)
+                self.b_box.addItem(f"B: {v.version} · {v.department or ''} · {display_name(v.file_name)}", str(v.id))
             b = self.slots["B"]
             if b is not None:
-                index = self.b_box.findData(b.record.id)
+                index = self.b_box.findData(str(b.record.id))
                 self.b_box.setCurrentIndex(index)
             else:
                 self.b_box.setCurrentIndex(-1)
@@ -344,6 +348,11 @@ class ViewerPanel(QWidget):
             self.open_media(self._versions[index], "B")
 
     # --- compare ---------------------------------------------------------------------------------
+    def _apply_view_mode(self) -> None:
+        mode, shown = self._view_mode()
+        self.view.set_mode(mode, shown)
+        self.overlay.set_visible(not (mode == "single" and shown == "B"))
+
     def _view_mode(self) -> tuple[str, str]:
         if self.slots["B"] is None or self.compare_mode == "off":
             return ("single", "A")
@@ -361,10 +370,10 @@ class ViewerPanel(QWidget):
             self.compare_box.blockSignals(True)
             self.compare_box.setCurrentIndex(index)
             self.compare_box.blockSignals(False)
-        if mode != "off" and self.slots["B"] is None:
+        if mode != "off" and self.slots["B"] is None and self._tokens["B"] is None:
             self.sig_message.emit("Pick a version as B (the B list above the viewer) or select two versions "
                                   "in the browser and use Compare Selected.")
-        self.view.set_mode(*self._view_mode())
+        self._apply_view_mode()
         self._follow_a()
 
     def toggle_ab(self) -> None:
@@ -374,7 +383,7 @@ class ViewerPanel(QWidget):
             if self.slots["B"] is None:
                 return
         self.shown_slot = "B" if self.shown_slot == "A" else "A"
-        self.view.set_mode(*self._view_mode())
+        self._apply_view_mode()
         self._follow_a()
 
     def _b_frame_for(self, a_frame: int) -> int | None:
@@ -597,4 +606,5 @@ def _size_of(item: ShownFrame, fallback: tuple[int, int]) -> tuple[int, int]:
 def _title(record: MediaRecord) -> str:
     parts = [record.sequence, record.shot, record.department, record.version]
     where = " / ".join(p for p in parts if p)
-    return f"{where}   {record.file_name}" if where else record.file_name
+    name = display_name(record.file_name)
+    return f"{where}   {name}" if where else name

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
     QWheelEvent,
 )
@@ -112,8 +113,14 @@ class WipeHandleItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.SplitHCursor)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        grip = 12.0 / max(self._view.transform().m11(), 1e-3)
+        grip = 50.0 / max(self._view.transform().m11(), 1e-3)
         return QRectF(-grip, 0, 2 * grip, self.height)
+
+    def shape(self) -> QPainterPath:
+        grip = 10.0 / max(self._view.transform().m11(), 1e-3)
+        path = QPainterPath()
+        path.addRect(QRectF(-grip, 0, 2 * grip, self.height))
+        return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         pen = QPen(QColor(255, 200, 60), 0)
@@ -125,6 +132,14 @@ class WipeHandleItem(QGraphicsItem):
         r = 9.0 / scale
         painter.setBrush(QBrush(QColor(255, 200, 60)))
         painter.drawEllipse(QPointF(0, self.height / 2), r, r)
+        font = QFont()
+        font.setPixelSize(max(1, int(16 / scale)))
+        font.setBold(True)
+        painter.setFont(font)
+        gap = 8.0 / scale
+        box = 40.0 / scale
+        painter.drawText(QRectF(-gap - box, gap, box, box), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, "A")
+        painter.drawText(QRectF(gap, gap, box, box), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "B")
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and isinstance(value, QPointF):
@@ -171,7 +186,10 @@ class ViewerView(QGraphicsView):
         self._layers = {slot: FrameLayerItem(slot, self) for slot in ("A", "B")}
         for item in self._layers.values():
             self.scene().addItem(item)
+        self._layers["A"].setVisible(False)
         self._layers["B"].setVisible(False)
+        self.has_media = False
+        self.empty_text = "Double-click a thumbnail in the Media panel, or drop files and folders here"
         self.wipe_handle = WipeHandleItem(self)
         self.scene().addItem(self.wipe_handle)
         self.wipe_handle.setVisible(False)
@@ -212,8 +230,19 @@ class ViewerView(QGraphicsView):
         self.exposure, self.gamma, self.channel = exposure, gamma, channel
         self.viewport().update()
 
+    def set_has_media(self, has_media: bool) -> None:
+        """Show the layers (or the empty-state hint before anything is opened)."""
+        self.has_media = has_media
+        self._layout()
+        self.viewport().update()
+
     def _layout(self) -> None:
         a, b = self._layers["A"], self._layers["B"]
+        if not self.has_media:
+            a.setVisible(False)
+            b.setVisible(False)
+            self.wipe_handle.setVisible(False)
+            return
         a.setPos(0, 0)
         b.setPos(0, 0)
         a.clip = b.clip = None
@@ -353,6 +382,18 @@ class ViewerView(QGraphicsView):
         return ""
 
     # --- drawing ---------------------------------------------------------------------------------
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+        if self.has_media:
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(QColor(150, 154, 162))
+        font = QFont()
+        font.setPixelSize(15)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        painter.restore()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
         super().drawBackground(painter, rect)
         if not self.uses_gl or self.renderer is None:
