@@ -81,12 +81,13 @@ class Horus:
     # Media ----------------------------------------------------------------------------------------
 
     def ingest(self, path: str | os.PathLike[str], *, project: str | None = None, template: str | None = None,
-               progress: Callable[..., None] | None = None, cancel: threading.Event | None = None) -> Any:
-        """Add (or refresh) the media under ``path``; returns the ingest report."""
+               thumbnails: bool = True, progress: Callable[..., None] | None = None,
+               cancel: threading.Event | None = None) -> Any:
+        """Add (or refresh) the media under ``path`` (with thumbnails for the browser); returns the report."""
         from horus_desktop.media.ingest import ingest_tree  # the media engine is heavy: load on use
 
         return ingest_tree(self.store, Path(path), project=project, template=template, user=self.user.id,
-                           progress=progress, cancel=cancel)
+                           thumbnails=thumbnails, progress=progress, cancel=cancel)
 
     def search_media(self, *, project: str | None = None, episode: str | None = None,
                      sequence: str | None = None, shot: str | None = None,

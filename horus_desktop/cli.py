@@ -247,8 +247,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     update, close = _tqdm_progress("ingest")
     try:
-        report = horus.ingest(args.path, project=args.project, template=args.template, progress=update,
-                              cancel=cancel)
+        report = horus.ingest(args.path, project=args.project, template=args.template,
+                              thumbnails=args.thumbnails, progress=update, cancel=cancel)
     except KeyboardInterrupt:
         cancel.set()
         raise
@@ -400,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--project", help="project id (default: from the path template)")
     p.add_argument("--template", help="path template, e.g. '{project}/{sequence}/{shot}/{department}/{version}'")
+    p.add_argument("--no-thumbnails", dest="thumbnails", action="store_false",
+                   help="skip making the browser's thumbnails")
     p.add_argument("--json", action="store_true")
     _common(p)
     p.set_defaults(func=cmd_ingest)
