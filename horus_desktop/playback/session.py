@@ -94,6 +94,7 @@ class PlaybackSession:
         self._pending_cost = 0.0
         self._cost_parts = 0
         self._cost_lock = threading.Lock()
+        self._last_aim: tuple[int, int, bool, int] | None = None
         self.cache = self._new_cache(convert)
         self.meter = FpsMeter()
         self._now = clock
@@ -207,6 +208,10 @@ class PlaybackSession:
         if clock.playing:
             due = clock.due_steps(self._now()) + self.lead_frames()
             start, _, _ = clock.walk.step(clock._anchor_frame, clock._anchor_dir, due)
+        aim = (start, clock.direction, clock.playing, id(self.cache))
+        if aim == self._last_aim:
+            return
+        self._last_aim = aim
         self.cache.set_playhead(start, clock.direction)
         if clock.playing:
             upcoming = clock.walk.ahead(start, clock.direction, self.read_ahead)
