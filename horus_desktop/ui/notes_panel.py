@@ -3,17 +3,16 @@ type a note to add it at the current frame."""
 
 from __future__ import annotations
 
+import html
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from horus_desktop.domain.records import CommentNode, MediaRecord
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.ui import theme
 from horus_desktop.ui.db_worker import DbWorker
 
 
@@ -42,15 +42,14 @@ class NotesPanel(QWidget):
         self._frame: int | None = None
         self.title = QLabel("Notes")
         self.title.setObjectName("notesTitle")
-        self.tree = QTreeWidget()
-        self.tree.setHeaderHidden(True)
-        self.tree.setColumnCount(1)
-        self.tree.setWordWrap(True)
-        self.tree.setIndentation(14)
-        self.tree.setUniformRowHeights(False)
-        self.tree.header().setStretchLastSection(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.itemClicked.connect(self._on_clicked)
+        self.view = QTextBrowser()
+        self.view.setObjectName("notesView")
+        self.view.setOpenLinks(False)
+        self.view.anchorClicked.connect(self._on_link)
+        self.view.setPlaceholderText("No notes on this media yet.")
+        self.view.document().setDefaultStyleSheet(
+            f"a {{ color: {theme.LINK.name()}; text-decoration: none; }} .who {{ color: {theme.TEXT_DIM.name()}; }}")
+        self.thread_count = 0
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("noteEditor")
         self.editor.setPlaceholderText("Write a note on the current frame...")
@@ -65,7 +64,7 @@ class NotesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.editor)
         layout.addLayout(row)
         self._sig_store_changed.connect(self._on_store_changed)
@@ -92,33 +91,28 @@ class NotesPanel(QWidget):
     def _fill(self, media_id: uuid.UUID, threads: list[CommentNode]) -> None:
         if self._media is None or self._media.id != media_id:
             return
-        self.tree.clear()
+        parts: list[str] = []
 
-        def add(node: CommentNode, parent: QTreeWidget | QTreeWidgetItem) -> None:
+        def add(node: CommentNode, depth: int) -> None:
             c = node.comment
-            where = "" if c.frame_number is None else f"frame {c.frame_number} · "
-            item = QTreeWidgetItem([f"{where}{c.user_name}\n{c.content}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, c.frame_number)
-            item.setToolTip(0, c.content)
+            where = "" if c.frame_number is None else f'<a href="frame:{c.frame_number}">frame {c.frame_number}</a> · '
+            text = html.escape(c.content).replace("\n", "<br>")
             if c.is_resolved:
-                font = item.font(0)
-                font.setStrikeOut(True)
-                item.setFont(0, font)
-            if isinstance(parent, QTreeWidget):
-                parent.addTopLevelItem(item)
-            else:
-                parent.addChild(item)
+                text = f"<s>{text}</s> <i>(resolved)</i>"
+            parts.append(f'<div style="margin-left:{14 * depth}px; margin-bottom:6px;">'
+                         f'<span class="who">{where}<b>{html.escape(c.user_name)}</b></span><br>{text}</div>')
             for reply in node.replies:
-                add(reply, item)
+                add(reply, depth + 1)
 
         for node in threads:
-            add(node, self.tree)
-        self.tree.expandAll()
+            add(node, 0)
+        self.thread_count = len(threads)
+        self.view.setHtml("".join(parts))
 
-    def _on_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
-        frame = item.data(0, Qt.ItemDataRole.UserRole)
-        if frame is not None:
-            self.sig_seek.emit(int(frame))
+    def _on_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("frame:"):
+            self.sig_seek.emit(int(text.split(":", 1)[1]))
 
     def add_note(self) -> None:
         """Store the typed note on the current frame (kept in the editor if the store refuses it)."""

@@ -20,6 +20,7 @@ TEXT_DIM = QColor(150, 154, 162)
 BADGE_TEXT = QColor(255, 255, 255)
 VERSION_BADGE = QColor(20, 22, 26, 200)
 LATEST_BADGE = QColor(66, 133, 244)
+LINK = QColor(240, 180, 60)
 
 
 def status_colour(status: str | None) -> QColor:

@@ -34,7 +34,7 @@ def test_double_click_opens_media_in_viewer(qtbot, make_window, demo_store) -> N
     _settle(qtbot, window, 1001)
     assert shown_code(window) == 1001
     assert "lighting" in window.viewer.title.text()
-    qtbot.waitUntil(lambda: window.notes.tree.topLevelItemCount() >= (1 if model.record(row).version == "v001"
+    qtbot.waitUntil(lambda: window.notes.thread_count >= (1 if model.record(row).version == "v001"
                                                                       else 0), timeout=5000)
 
 
