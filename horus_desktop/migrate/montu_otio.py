@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import opentimelineio as otio
+
+from horus_desktop.timeline.otio_doc import make_clip, rate_text, set_meta, to_dict, trange
 
 
 def build_otio(name: str, rate: float, clips: Sequence[dict[str, Any]],
@@ -15,9 +17,11 @@ def build_otio(name: str, rate: float, clips: Sequence[dict[str, Any]],
 
     One video track per ``track_index``; a gap fills any space before a clip's ``start_time_frames``.
     Clips with media get an ``ExternalReference`` to their path, clips without a ``MissingReference``
-    that keeps the path, name and Montu ids in its metadata.
+    that keeps the path, name and Montu ids in its metadata (shared helpers: ``horus_desktop.timeline``).
     """
     timeline = otio.schema.Timeline(name=name, metadata={"horus": metadata or {}})
+    exact = Fraction(rate).limit_denominator(1001)
+    set_meta(timeline, rate=rate_text(exact))
     by_track: dict[int, list[dict[str, Any]]] = {}
     for clip in clips:
         by_track.setdefault(clip["track_index"], []).append(clip)
@@ -28,30 +32,18 @@ def build_otio(name: str, rate: float, clips: Sequence[dict[str, Any]],
         for clip in items:
             gap = clip["start_time_frames"] - cursor
             if gap > 0:
-                track.append(otio.schema.Gap(source_range=_range(0, gap, rate)))
+                track.append(otio.schema.Gap(source_range=trange(0, gap, rate)))
                 cursor += gap
             track.append(_clip(clip, rate))
             cursor += clip["duration_frames"]
         timeline.tracks.append(track)
-    return json.loads(otio.adapters.write_to_string(timeline, "otio_json"))
-
-
-def _range(start: int, duration: int, rate: float) -> otio.opentime.TimeRange:
-    return otio.opentime.TimeRange(otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(duration, rate))
+    return to_dict(timeline)
 
 
 def _clip(clip: dict[str, Any], rate: float) -> otio.schema.Clip:
-    info = {k: v for k, v in (clip.get("clip_metadata") or {}).items()}
+    info = dict(clip.get("clip_metadata") or {})
     info["clip_id"] = str(clip["id"]) if clip.get("id") else None
-    info["media_id"] = str(clip["media_id"]) if clip.get("media_id") else None
     name = clip.get("clip_name") or clip["media_path"].replace("\\", "/").rsplit("/", 1)[-1]
-    if clip.get("media_id") is None:
-        reference: otio.core.MediaReference = otio.schema.MissingReference(
-            name=name, metadata={"horus": {"media_path": clip["media_path"], **info}})
-    else:
-        reference = otio.schema.ExternalReference(target_url=clip["media_path"])
-    return otio.schema.Clip(
-        name=name, media_reference=reference,
-        source_range=_range(clip.get("source_start_frames") or 0, clip["duration_frames"], rate),
-        metadata={"horus": info},
-    )
+    media_id = str(clip["media_id"]) if clip.get("media_id") else None
+    return make_clip(name=name, rate=rate, source_start=clip.get("source_start_frames") or 0,
+                     duration=clip["duration_frames"], media_path=clip["media_path"], media_id=media_id, info=info)

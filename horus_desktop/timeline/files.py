@@ -1,0 +1,228 @@
+"""Import and export of playlist files: ``.otio``, ``.otioz`` and CMX 3600 ``.edl``, through OTIO's adapters.
+
+Import reads the whole file first, matches clips to media (by path, then shot+version), and only then
+writes the playlist in one transaction: a bad file raises :class:`PlaylistFileError` naming the file (and
+the line, for EDL) and the store is untouched. Unmatched clips stay, marked as missing media.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from horus_desktop.domain.records import Timeline
+from horus_desktop.store import Store
+from horus_desktop.timeline.errors import PlaylistFileError
+from horus_desktop.timeline.matching import MediaMatcher
+from horus_desktop.timeline.otio_doc import meta, rate_text, set_meta, timeline_rate, trange
+from horus_desktop.timeline.otio_parse import ensure_clip_ids
+from horus_desktop.timeline.playlists import create_from_document, document_of, media_info
+from horus_desktop.timeline.state import notes_by_media
+
+READ_SUFFIXES = (".otio", ".otioz", ".edl")
+WRITE_SUFFIXES = (".otio", ".otioz", ".edl")
+_ADAPTERS = {".otio": "otio_json", ".otioz": "otioz", ".edl": "cmx_3600"}
+
+
+@dataclass
+class ImportReport:
+    """What an import made: the playlist, and how its clips were matched."""
+
+    timeline: Timeline
+    matched: Counter[str] = field(default_factory=Counter)
+    missing: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {"id": str(self.timeline.id), "name": self.timeline.name, "clips": len(self.timeline.clips),
+                "matched_by_path": self.matched["path"], "matched_by_name": self.matched["name"],
+                "missing_media": self.missing}
+
+
+@dataclass
+class ExportReport:
+    """Where a playlist was written and what the format could not keep."""
+
+    path: str
+    lost: list[str] = field(default_factory=list)
+
+
+def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        raise PlaylistFileError(path, f"unknown extension {path.suffix or '(none)'!r}: use {', '.join(allowed)}")
+    return suffix
+
+
+def _edl_line(path: Path, message: str) -> int | None:
+    """The line of an EDL the adapter's message quotes (it names the statement, not the line)."""
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    _, _, quoted = message.rpartition(": ")
+    quoted = quoted.strip()
+    for number, line in enumerate(lines, start=1):
+        if quoted and line.strip() == quoted:
+            return number
+    for number, line in enumerate(lines, start=1):
+        if quoted and quoted[:20] in line:
+            return number
+    return None
+
+
+def read_playlist_file(path: str | Path, *, rate: Fraction | float | None = None) -> otio.schema.Timeline:
+    """The OTIO Timeline of a file (EDLs read at ``rate``, default 24); errors name the file and line."""
+    path = Path(path)
+    suffix = _suffix(path, READ_SUFFIXES)
+    if not path.is_file():
+        raise PlaylistFileError(path, "no such file")
+    options: dict[str, Any] = {}
+    if suffix == ".edl":
+        options["rate"] = float(rate or 24)
+    try:
+        result = otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix], **options)
+    except Exception as exc:  # the adapters raise OTIOError, ValueError, KeyError, zip errors...
+        message = str(exc).strip() or type(exc).__name__
+        line = _edl_line(path, message) if suffix == ".edl" else None
+        raise PlaylistFileError(path, f"cannot read {suffix[1:].upper()}: {message}", line) from exc
+    if isinstance(result, otio.schema.SerializableCollection):
+        found = list(result.find_children(descended_from_type=otio.schema.Timeline))
+        if not found:
+            raise PlaylistFileError(path, "holds no timeline")
+        result = found[0]
+    if not isinstance(result, otio.schema.Timeline):
+        raise PlaylistFileError(path, f"holds a {type(result).__name__}, not a timeline")
+    if suffix == ".edl" or not meta(result).get("rate"):
+        exact = Fraction(rate).limit_denominator(1001) if rate else timeline_rate(result)
+        set_meta(result, rate=rate_text(exact))
+    return result
+
+
+def match_document(store: Store, document: otio.schema.Timeline, project_id: str | None) -> tuple[
+        Counter[str], list[str], str | None]:
+    """Link every clip of a document to its media (metadata ``horus``); returns counts, missing names, project."""
+    matcher = MediaMatcher(store, project_id)
+    counts: Counter[str] = Counter()
+    missing: list[str] = []
+    project = project_id
+    for clip in document.find_clips():
+        media, how = matcher.match(clip)
+        counts[how] += 1
+        if media is None:
+            set_meta(clip, media_id=None, missing_media=True)
+            missing.append(clip.name)
+            continue
+        project = project or media.project_id
+        set_meta(clip, media_id=str(media.id), media_path=media.file_path, matched_by=how, missing_media=None,
+                 **media_info(media))
+        ref = clip.media_reference
+        if not isinstance(ref, otio.schema.ExternalReference | otio.schema.ImageSequenceReference):
+            clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
+            set_meta(clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
+    return counts, missing, project
+
+
+def import_playlist(store: Store, path: str | Path, *, user: str, name: str | None = None,
+                    project_id: str | None = None, rate: Fraction | float | None = None,
+                    timeline_type: str = "dailies") -> ImportReport:
+    """Read a file, match its clips, write one new playlist (row + clips in one transaction)."""
+    path = Path(path)
+    document = read_playlist_file(path, rate=rate)
+    ensure_clip_ids(document, fresh=True)
+    counts, missing, project = match_document(store, document, project_id)
+    set_meta(document, imported_from=str(path), timeline_id=None)
+    timeline = create_from_document(store, document, name=name or document.name or path.stem,
+                                    project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+    return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing)
+
+
+def add_note_markers(store: Store, document: otio.schema.Timeline) -> int:
+    """Put each note of each clip's media, in the clip's range, on the clip as an OTIO marker (replacing old ones)."""
+    rate = timeline_rate(document)
+    clips = [c for c in document.find_clips() if meta(c).get("media_id")]
+    notes = notes_by_media(store, {uuid.UUID(meta(c)["media_id"]) for c in clips})
+    added = 0
+    for clip in clips:
+        kept = [m for m in clip.markers if not meta(m).get("comment_id")]
+        clip.markers[:] = kept  # type: ignore[index]
+        if clip.source_range is None:
+            continue
+        first = round(clip.source_range.start_time.value_rescaled_to(float(rate)))
+        last = first + round(clip.source_range.duration.value_rescaled_to(float(rate)))
+        for note in notes.get(uuid.UUID(meta(clip)["media_id"]), []):
+            if note.frame_number is None or not first <= note.frame_number < last:
+                continue
+            marker = otio.schema.Marker(name=note.content.splitlines()[0][:80] if note.content else "note",
+                                        marked_range=trange(note.frame_number, 1, rate),
+                                        color=otio.schema.MarkerColor.RED, comment=note.content)
+            set_meta(marker, comment_id=str(note.id), author=note.user_name, text=note.content,
+                     status="resolved" if note.is_resolved else "open", frame=note.frame_number,
+                     timecode=note.timecode)
+            clip.markers.append(marker)
+            added += 1
+    return added
+
+
+def _edl_ready(document: otio.schema.Timeline) -> tuple[otio.schema.Timeline, list[str]]:
+    """A copy the CMX 3600 writer accepts: one video track (tracks flattened), no audio; what was lost."""
+    lost: list[str] = []
+    rate = timeline_rate(document)
+    video = [t for t in document.tracks if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Video]
+    audio = [t for t in document.tracks if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Audio]
+    if audio:
+        lost.append(f"{len(audio)} audio track(s) dropped (EDL export keeps picture only)")
+    nested = any(isinstance(i, otio.schema.Stack) for t in video for i in t)
+    if len(video) > 1 or nested:
+        lost.append(f"{len(video)} video track(s){' with nested stacks' if nested else ''} flattened into one "
+                    "(the top clip at each frame wins)")
+        track = otio.algorithms.flatten_stack([t.deepcopy() for t in video])
+    else:
+        track = video[0].deepcopy() if video else otio.schema.Track(kind=otio.schema.TrackKind.Video)
+    odd = [t for t in track if isinstance(t, otio.schema.Transition)
+           and t.transition_type != otio.schema.TransitionTypes.SMPTE_Dissolve]
+    for transition in odd:
+        track.remove(transition)
+    if odd:
+        lost.append(f"{len(odd)} non-dissolve transition(s) dropped (CMX 3600 has dissolves only)")
+    if any(c.media_reference is None or isinstance(c.media_reference, otio.schema.MissingReference)
+           for c in track.find_clips()):
+        lost.append("missing-media clips written with their names as reels")
+    lost.append("clip metadata (media ids, departments) is not kept by EDL; notes are kept as LOC markers")
+    copy = otio.schema.Timeline(name=document.name)
+    copy.global_start_time = document.global_start_time or otio.opentime.RationalTime(0, float(rate))
+    copy.tracks.append(track)
+    return copy, lost
+
+
+def export_playlist(store: Store, timeline_id: uuid.UUID | str, path: str | Path, *,
+                    notes: bool = True) -> ExportReport:
+    """Write a playlist as ``.otio``, ``.otioz`` or ``.edl`` (by extension), its notes as clip markers."""
+    path = Path(path)
+    suffix = _suffix(path, WRITE_SUFFIXES)
+    timeline = store.timelines.get(timeline_id)
+    document = document_of(timeline)
+    if notes:
+        add_note_markers(store, document)
+    lost: list[str] = []
+    target: otio.schema.Timeline = document
+    options: dict[str, Any] = {}
+    if suffix == ".edl":
+        target, lost = _edl_ready(document)
+        options["rate"] = float(timeline_rate(document))
+    elif suffix == ".otioz":
+        options["media_policy"] = otio.adapters.file_bundle_utils.MediaReferencePolicy.AllMissing
+        lost.append("media are not bundled (references kept as paths, marked missing inside the .otioz)")
+    try:
+        if suffix == ".otioz" and path.exists():
+            path.unlink()  # the bundle writer refuses to overwrite; export replaces, like .otio and .edl
+        otio.adapters.write_to_file(target, str(path), adapter_name=_ADAPTERS[suffix], **options)
+    except Exception as exc:
+        raise PlaylistFileError(path, f"cannot write {suffix[1:].upper()}: {exc}") from exc
+    return ExportReport(str(path), lost)

@@ -1,0 +1,145 @@
+"""Match the clips of an imported OTIO/EDL to media records: by path, then by shot + version name.
+
+Paths are compared after normalising: ``file://`` URLs decoded, backslashes made slashes, and any frame
+token (``####``, ``@@@@``, ``%04d``, ``$F4``, ``<UDIM>``-free digits before the extension of a single
+frame) replaced by one placeholder, so ``sh010.####.exr``, ``sh010.%04d.exr`` and ``sh010.1001.exr`` all
+meet ``sh010.%04d.exr`` as ingest stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+import opentimelineio as otio
+
+from horus_desktop.domain.records import MediaRecord
+from horus_desktop.media.templates import lenient_hierarchy
+from horus_desktop.store import Store
+from horus_desktop.timeline.otio_doc import meta
+
+_FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
+_FRAME_DIGITS = re.compile(r"([._])(-?\d+)(\.[A-Za-z0-9]+)$")
+_VERSION = re.compile(r"(?:^|[^A-Za-z0-9])[vV](\d+)(?![0-9])")
+_SHOT = re.compile(r"(?:^|[^A-Za-z0-9])((?:sh|shot)\d+[A-Za-z]?)(?![0-9])", re.IGNORECASE)
+_SOURCE_FILE = re.compile(r"^\s*SOURCE FILE:\s*(.+?)\s*$", re.IGNORECASE)
+PLACEHOLDER = "<frame>"
+
+
+def strip_url(path: str) -> str:
+    """A local path from a ``file://`` URL (percent-decoded); other text as it is, slashes normalised."""
+    text = path.strip()
+    if text.lower().startswith("file:"):
+        parsed = urlparse(text)
+        text = unquote(parsed.path)
+        if re.match(r"^/[A-Za-z]:/", text):  # file:///C:/shows -> C:/shows
+            text = text[1:]
+    return text.replace("\\", "/")
+
+
+def path_key(path: str) -> str:
+    """The comparison key of a media path: URL stripped, frame token or single-frame digits generalised."""
+    text = strip_url(path)
+    folder, _, name = text.rpartition("/")
+    if _FRAME_TOKEN.search(name):
+        name = _FRAME_TOKEN.sub(PLACEHOLDER, name, count=1)
+    else:
+        name = _FRAME_DIGITS.sub(lambda m: f"{m.group(1)}{PLACEHOLDER}{m.group(3)}", name)
+    return f"{folder}/{name}" if folder else name
+
+
+def candidate_paths(path: str) -> list[str]:
+    """Exact spellings a store may hold for ``path`` (ingest writes ``%0Nd`` patterns)."""
+    text = strip_url(path)
+    out = [text]
+    key = path_key(text)
+    if PLACEHOLDER in key:
+        out += [key.replace(PLACEHOLDER, f"%0{n}d") for n in range(1, 9)]
+        out += [key.replace(PLACEHOLDER, "#" * n) for n in (1, 4)] + [key.replace(PLACEHOLDER, "%d")]
+    return list(dict.fromkeys(out))
+
+
+def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
+    """(shot, version) found in a clip name, reel or file name: ``sh010_comp_v003`` -> (sh010, v003)."""
+    for name in names:
+        if not name:
+            continue
+        shot = _SHOT.search(name)
+        version = _VERSION.search(name)
+        if shot and version:
+            return shot.group(1), f"v{int(version.group(1)):03d}"
+    for name in names:
+        if name:
+            found = lenient_hierarchy(name)
+            if found.shot and found.version:
+                return found.shot, found.version
+    return None, None
+
+
+def clip_paths(clip: otio.schema.Clip) -> list[str]:
+    """Every path a clip names: its reference's URL or sequence, kept paths, EDL ``SOURCE FILE`` comments."""
+    out: list[str] = []
+    ref = clip.media_reference
+    if isinstance(ref, otio.schema.ExternalReference) and ref.target_url:
+        out.append(str(ref.target_url))
+    elif isinstance(ref, otio.schema.ImageSequenceReference):
+        out.append(f"{ref.target_url_base}{ref.name_prefix}%0{ref.frame_zero_padding}d{ref.name_suffix}")
+    for owner in (clip, ref):
+        kept = meta(owner).get("media_path") if owner is not None else None
+        if kept:
+            out.append(str(kept))
+    for comment in (clip.metadata.get("cmx_3600") or {}).get("comments") or ():
+        found = _SOURCE_FILE.match(str(comment))
+        if found:
+            out.append(found.group(1))
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class MediaMatcher:
+    """Finds the media record of clips, with lookups cached for one import."""
+
+    store: Store
+    project_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self._by_path: dict[str, MediaRecord | None] = {}
+        self._by_name: dict[tuple[str, str], MediaRecord | None] = {}
+
+    def by_path(self, paths: Iterable[str]) -> MediaRecord | None:
+        """The first live media record stored under any spelling of one of ``paths``."""
+        for path in paths:
+            if path not in self._by_path:
+                found = None
+                for spelling in candidate_paths(path):
+                    found = self.store.media.get_by_path(spelling)
+                    if found is not None:
+                        break
+                self._by_path[path] = found
+            if self._by_path[path] is not None:
+                return self._by_path[path]
+        return None
+
+    def by_shot_version(self, shot: str, version: str) -> MediaRecord | None:
+        """The media of a shot at a version (newest first when several departments match)."""
+        key = (shot, version)
+        if key not in self._by_name:
+            found = self.store.media.find_by_shot_version(shot, version, self.project_id)
+            self._by_name[key] = found[0] if found else None
+        return self._by_name[key]
+
+    def match(self, clip: otio.schema.Clip) -> tuple[MediaRecord | None, str]:
+        """The media of a clip and how it was found (``path``, ``name`` or ``missing``)."""
+        media = self.by_path(clip_paths(clip))
+        if media is not None:
+            return media, "path"
+        reel = (clip.metadata.get("cmx_3600") or {}).get("reel")
+        names = [clip.name, reel, *(p.rsplit("/", 1)[-1] for p in clip_paths(clip))]
+        shot, version = shot_version_of(*names)
+        if shot and version:
+            media = self.by_shot_version(shot, version)
+            if media is not None:
+                return media, "name"
+        return None, "missing"

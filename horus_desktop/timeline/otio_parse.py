@@ -1,0 +1,149 @@
+"""An OTIO Timeline -> flat tracks and ``horus_timeline_clips`` rows (nested stacks flattened).
+
+Every track of the document, nested ones included, becomes one flat track, numbered in depth-first order
+and named by its path of child indices (``"0"``, ``"2/3/0"``: track 2, its item 3 a stack, that stack's
+track 0). Times are timeline frames. The document itself is kept whole in ``otio_data``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from horus_desktop.timeline.otio_doc import frames, meta, set_meta
+
+Path = tuple[int, ...]
+
+
+@dataclass
+class FlatItem:
+    """One child of a flat track at its place in timeline frames."""
+
+    item: Any
+    index: int
+    start: int
+    duration: int
+    source_start: int | None = None
+
+
+@dataclass
+class FlatTrack:
+    """One OTIO track (top level or nested) with its items in timeline frames."""
+
+    index: int
+    path: Path
+    track: otio.schema.Track
+    kind: str
+    items: list[FlatItem] = field(default_factory=list)
+
+    @property
+    def path_text(self) -> str:
+        """The path as ``"2/3/0"``."""
+        return "/".join(str(i) for i in self.path)
+
+
+def track_kind(track: otio.schema.Track) -> str:
+    """``audio`` for audio tracks, else ``video`` (the two kinds horus_timeline_clips knows)."""
+    return "audio" if track.kind == otio.schema.TrackKind.Audio else "video"
+
+
+def flatten(timeline: otio.schema.Timeline, rate: Fraction) -> list[FlatTrack]:
+    """Every track of the document, depth first, with its items placed in timeline frames."""
+    out: list[FlatTrack] = []
+    _walk_stack(timeline.tracks, 0, (), rate, out)
+    return out
+
+
+def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: Fraction, out: list[FlatTrack]) -> None:
+    for ti, child in enumerate(stack):
+        if isinstance(child, otio.schema.Track):
+            _walk_track(child, offset, (*prefix, ti), rate, out)
+
+
+def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: Fraction, out: list[FlatTrack]) -> None:
+    flat = FlatTrack(index=len(out), path=path, track=track, kind=track_kind(track))
+    out.append(flat)
+    ranges = track.range_of_all_children()
+    for index, item in enumerate(track):
+        placed = ranges[item]
+        start = offset + frames(placed.start_time, rate)
+        entry = FlatItem(item, index, start, frames(placed.duration, rate))
+        if isinstance(item, otio.core.Item) and item.source_range is not None:
+            entry.source_start = frames(item.source_range.start_time, rate)
+        flat.items.append(entry)
+        if isinstance(item, otio.core.Composition):
+            inner = start - (entry.source_start or 0)
+            if isinstance(item, otio.schema.Stack):
+                _walk_stack(item, inner, path + (index,), rate, out)
+            elif isinstance(item, otio.schema.Track):
+                _walk_track(item, inner, path + (index,), rate, out)
+
+
+def iter_clips(tracks: list[FlatTrack]) -> Iterator[tuple[FlatTrack, FlatItem]]:
+    """Every clip of the flat tracks, in track then time order."""
+    for track in tracks:
+        for entry in track.items:
+            if isinstance(entry.item, otio.schema.Clip):
+                yield track, entry
+
+
+def ensure_clip_ids(timeline: otio.schema.Timeline, fresh: bool = False) -> None:
+    """Give every clip a ``horus.clip_id`` (new ids for all when ``fresh``: imports and duplicates)."""
+    for clip in timeline.find_clips():
+        if fresh or not meta(clip).get("clip_id"):
+            set_meta(clip, clip_id=str(uuid.uuid4()))
+
+
+def media_path_of(clip: otio.schema.Clip) -> str | None:
+    """Where a clip's media is: its target URL, else the path kept on a missing reference."""
+    ref = clip.media_reference
+    if isinstance(ref, otio.schema.ExternalReference) and ref.target_url:
+        return str(ref.target_url)
+    if isinstance(ref, otio.schema.ImageSequenceReference):
+        return f"{ref.target_url_base}{ref.name_prefix}%0{ref.frame_zero_padding}d{ref.name_suffix}"
+    if ref is not None:
+        kept = meta(ref).get("media_path") or meta(clip).get("media_path")
+        if kept:
+            return str(kept)
+    return meta(clip).get("media_path")
+
+
+def clip_rows(tracks: list[FlatTrack]) -> list[dict[str, Any]]:
+    """The ``horus_timeline_clips`` values of every clip (clip ids must be set: see ensure_clip_ids)."""
+    rows: list[dict[str, Any]] = []
+    order: dict[int, int] = {}
+    for track, entry in iter_clips(tracks):
+        clip: otio.schema.Clip = entry.item
+        info = meta(clip)
+        media_id = info.get("media_id")
+        path = media_path_of(clip) or f"missing:{clip.name}"
+        n = order.get(track.index, 0)
+        order[track.index] = n + 1
+        extra = {k: v for k, v in info.items() if k not in ("clip_id", "media_id", "media_path")}
+        extra.update(track_path=track.path_text, item_index=entry.index, missing_media=media_id is None)
+        rows.append({
+            "id": uuid.UUID(info["clip_id"]),
+            "media_id": uuid.UUID(media_id) if media_id else None,
+            "media_path": path[:1000],
+            "track_name": (track.track.name or f"{track.kind[0].upper()}{track.index + 1}")[:100],
+            "track_type": track.kind,
+            "track_index": track.index,
+            "start_time_frames": entry.start,
+            "duration_frames": entry.duration,
+            "source_start_frames": entry.source_start or 0,
+            "source_duration_frames": entry.duration,
+            "clip_name": (clip.name or path.rsplit("/", 1)[-1])[:255],
+            "clip_metadata": extra,
+            "clip_order": n,
+        })
+    return rows
+
+
+def duration_frames(timeline: otio.schema.Timeline, rate: Fraction) -> int:
+    """Length of the document in frames."""
+    return frames(timeline.duration(), rate) if len(timeline.tracks) else 0

@@ -1,0 +1,246 @@
+"""The state a track view draws: tracks with their items in order, in timeline frames, and markers.
+
+Built from the OTIO document (the structure) and one batched read of the media records (name, shot,
+version, department, approval status) and of their notes (markers at their frames). Plain frozen
+dataclasses: safe to hand from the database worker to the UI thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+from sqlalchemy import select
+
+from horus_desktop.domain.records import Comment, MediaRecord, Timeline
+from horus_desktop.domain.timecode import exact_rate
+from horus_desktop.store import Store
+from horus_desktop.store.models import CommentRow
+from horus_desktop.store.repositories.base import to_record
+from horus_desktop.timeline.otio_doc import frames, load_timeline, meta, timeline_rate
+from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten, media_path_of
+
+ITEM_KINDS = ("clip", "gap", "transition", "stack")
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A marker at a timeline frame: from the document, or a note on the clip's media (``comment_id`` set)."""
+
+    frame: int
+    duration: int
+    name: str
+    text: str = ""
+    author: str | None = None
+    status: str | None = None
+    color: str | None = None
+    comment_id: str | None = None
+    source_frame: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackItem:
+    """One item of a track: a clip, a gap, a transition or a nested stack, in timeline frames.
+
+    A transition's ``start``/``duration`` cover the frames it blends (``in_offset`` before the cut,
+    ``out_offset`` after it).
+    """
+
+    kind: str
+    index: int
+    start: int
+    duration: int
+    name: str = ""
+    clip_id: uuid.UUID | None = None
+    media_id: uuid.UUID | None = None
+    media_path: str | None = None
+    source_start: int | None = None
+    shot: str | None = None
+    version: str | None = None
+    department: str | None = None
+    approval_status: str | None = None
+    is_latest_version: bool | None = None
+    missing_media: bool = False
+    transition_type: str | None = None
+    in_offset: int = 0
+    out_offset: int = 0
+    markers: tuple[Marker, ...] = ()
+
+    @property
+    def end(self) -> int:
+        """First frame after the item."""
+        return self.start + self.duration
+
+    def source_frame(self, frame: int) -> int:
+        """The media frame shown at timeline ``frame`` (a clip's)."""
+        return (self.source_start or 0) + frame - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class TrackState:
+    """One track, top level (``path`` of length 1) or nested in a stack, with its items in order."""
+
+    index: int
+    name: str
+    kind: str
+    path: tuple[int, ...]
+    items: tuple[TrackItem, ...]
+    markers: tuple[Marker, ...] = ()
+
+    def item_at(self, frame: int) -> TrackItem | None:
+        """The clip or gap covering ``frame`` (transitions and stacks are skipped)."""
+        items = [i for i in self.items if i.kind in ("clip", "gap")]
+        lo, hi = 0, len(items)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if items[mid].end <= frame:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(items) and items[lo].start <= frame < items[lo].end:
+            return items[lo]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistState:
+    """Everything the track view needs about one playlist."""
+
+    id: uuid.UUID
+    name: str
+    project_id: str
+    timeline_type: str
+    status: str | None
+    version: str | None
+    description: str | None
+    rate: Fraction
+    duration: int
+    tracks: tuple[TrackState, ...]
+    markers: tuple[Marker, ...] = ()
+    updated_at: Any = None
+    _clips: dict[uuid.UUID, tuple[int, TrackItem]] = field(default_factory=dict, repr=False, compare=False)
+
+    def clip(self, clip_id: uuid.UUID | str) -> tuple[TrackState, TrackItem]:
+        """The track and item of a clip id."""
+        track_index, item = self._clips[uuid.UUID(str(clip_id))]
+        return self.tracks[track_index], item
+
+    def clips(self) -> list[TrackItem]:
+        """Every clip, track by track."""
+        return [i for t in self.tracks for i in t.items if i.kind == "clip"]
+
+
+def _markers(obj: Any, start: int, source_start: int, rate: Fraction) -> list[Marker]:
+    out = []
+    for marker in getattr(obj, "markers", ()):
+        info = meta(marker)
+        at = frames(marker.marked_range.start_time, rate)
+        out.append(Marker(frame=start + at - source_start, duration=frames(marker.marked_range.duration, rate),
+                          name=marker.name, text=info.get("text") or marker.comment or marker.name,
+                          author=info.get("author"), status=info.get("status"), color=str(marker.color),
+                          comment_id=info.get("comment_id"), source_frame=at))
+    return out
+
+
+def notes_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Comment]]:
+    """Live top-level notes with a frame, of many media in one read (replies stay in their thread)."""
+    ids = list(dict.fromkeys(media_ids))
+    out: dict[uuid.UUID, list[Comment]] = {}
+    with store.uow.read() as session:
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            rows = session.execute(select(CommentRow).where(
+                CommentRow.media_id.in_(chunk), CommentRow.parent_id.is_(None), CommentRow.frame_number.is_not(None),
+                CommentRow.is_deleted.is_not(True)).order_by(CommentRow.frame_number, CommentRow.created_at)).scalars()
+            for row in rows:
+                comment = to_record(row, Comment)
+                assert comment.media_id is not None
+                out.setdefault(comment.media_id, []).append(comment)
+    return out
+
+
+def note_marker(comment: Comment, *, start: int, source_start: int) -> Marker:
+    """The marker of a note at its frame, placed on a clip starting at ``start`` showing ``source_start``."""
+    return Marker(frame=start + (comment.frame_number or 0) - source_start, duration=1,
+                  name=comment.content.splitlines()[0][:80] if comment.content else "note", text=comment.content,
+                  author=comment.user_name, status="resolved" if comment.is_resolved else "open", color="RED",
+                  comment_id=str(comment.id), source_frame=comment.frame_number)
+
+
+def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord],
+          notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+    item = entry.item
+    if isinstance(item, otio.schema.Transition):
+        return TrackItem(kind="transition", index=entry.index, start=entry.start, duration=entry.duration,
+                         name=item.name, transition_type=str(item.transition_type),
+                         in_offset=frames(item.in_offset, rate), out_offset=frames(item.out_offset, rate))
+    if isinstance(item, otio.schema.Gap):
+        return TrackItem(kind="gap", index=entry.index, start=entry.start, duration=entry.duration, name=item.name)
+    source_start = entry.source_start or 0
+    markers = _markers(item, entry.start, source_start, rate)
+    if not isinstance(item, otio.schema.Clip):
+        return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
+                         name=item.name, source_start=source_start, markers=tuple(markers))
+    info = meta(item)
+    media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
+    record = media.get(media_id) if media_id else None
+    last = source_start + entry.duration
+    seen = {m.comment_id for m in markers if m.comment_id}
+    for note in notes.get(media_id, []) if media_id else []:
+        if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
+            markers.append(note_marker(note, start=entry.start, source_start=source_start))
+    return TrackItem(
+        kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=item.name,
+        clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
+        media_path=record.file_path if record else media_path_of(item), source_start=source_start,
+        shot=record.shot if record else info.get("shot"), version=record.version if record else info.get("version"),
+        department=record.department if record else info.get("department"),
+        approval_status=record.approval_status if record else None,
+        is_latest_version=record.is_latest_version if record else None,
+        missing_media=record is None, markers=tuple(sorted(markers, key=lambda m: m.frame)),
+    )
+
+
+def state_from_document(timeline: Timeline, document: otio.schema.Timeline, store: Store | None = None,
+                        *, with_notes: bool = True) -> PlaylistState:
+    """The track view state of a document (media and notes read from ``store`` when given)."""
+    rate = timeline_rate(document, exact_rate(timeline.frame_rate))
+    flat = flatten(document, rate)
+    ids = [uuid.UUID(meta(e.item)["media_id"]) for t in flat for e in t.items
+           if isinstance(e.item, otio.schema.Clip) and meta(e.item).get("media_id")]
+    media: dict[uuid.UUID, MediaRecord] = {}
+    notes: dict[uuid.UUID, list[Comment]] = {}
+    if store is not None and ids:
+        unique = list(dict.fromkeys(ids))
+        for i in range(0, len(unique), 500):
+            media.update((m.id, m) for m in store.media.get_many(unique[i:i + 500]))
+        if with_notes:
+            notes = notes_by_media(store, media)
+    tracks = []
+    clips: dict[uuid.UUID, tuple[int, TrackItem]] = {}
+    for t in flat:
+        items = tuple(_item(e, rate, media, notes) for e in t.items)
+        for item in items:
+            if item.clip_id is not None:
+                clips[item.clip_id] = (t.index, item)
+        tracks.append(_track(t, items, rate))
+    return PlaylistState(
+        id=timeline.id, name=timeline.name, project_id=timeline.project_id, timeline_type=timeline.timeline_type,
+        status=timeline.status, version=timeline.version, description=timeline.description, rate=rate,
+        duration=frames(document.duration(), rate) if len(document.tracks) else 0, tracks=tuple(tracks),
+        markers=tuple(_markers(document.tracks, 0, 0, rate)), updated_at=timeline.updated_at, _clips=clips)
+
+
+def _track(t: FlatTrack, items: tuple[TrackItem, ...], rate: Fraction) -> TrackState:
+    return TrackState(index=t.index, name=t.track.name or f"{t.kind[0].upper()}{t.index + 1}", kind=t.kind,
+                      path=t.path, items=items, markers=tuple(_markers(t.track, 0, 0, rate)))
+
+
+def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool = True) -> PlaylistState:
+    """The track view state of a stored playlist."""
+    timeline = store.timelines.get(timeline_id)
+    document = load_timeline(timeline.otio_data, timeline.name, exact_rate(timeline.frame_rate))
+    return state_from_document(timeline, document, store, with_notes=with_notes)
