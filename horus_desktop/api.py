@@ -204,6 +204,54 @@ class Horus:
         return self.store.timelines.replace_clips(timeline_id, clips, last_modified_by=self.user.id, **values)
 
 
+    # Playlists ------------------------------------------------------------------------------------
+
+    def playlists(self, *, project: str | None = None) -> list[dict[str, Any]]:
+        """Playlists with clip counts and durations (frames and timecode)."""
+        from horus_desktop.timeline.playlists import list_playlists
+
+        return list_playlists(self.store, project_id=project)
+
+    def create_playlist(self, name: str, *, project: str, media_ids: Sequence[uuid.UUID | str] = (),
+                        rule: str | None = None, timeline_type: str = "dailies", **values: Any) -> Timeline:
+        """A new playlist: empty, the given media in order, or what a rule selects
+        (``latest:sequence=sq010,department=comp``, ``submitted-today``)."""
+        from horus_desktop.timeline import playlists
+
+        if rule:
+            return playlists.create_from_rule(self.store, rule, name=name, project_id=project, user=self.user.id,
+                                              timeline_type=timeline_type, created_by_name=self.user.display_name,
+                                              **values)
+        return playlists.create_playlist(self.store, name=name, project_id=project, user=self.user.id,
+                                         media_ids=media_ids, timeline_type=timeline_type,
+                                         created_by_name=self.user.display_name, **values)
+
+    def import_playlist(self, file: str | os.PathLike[str], *, name: str | None = None, project: str | None = None,
+                        rate: Any = None) -> Any:
+        """Import an .otio/.otioz/.edl file as a new playlist; returns the ImportReport."""
+        from horus_desktop.timeline.files import import_playlist
+
+        return import_playlist(self.store, Path(file), user=self.user.id, name=name, project_id=project, rate=rate)
+
+    def export_playlist(self, playlist_id: uuid.UUID | str, file: str | os.PathLike[str]) -> Any:
+        """Write a playlist as .otio/.otioz/.edl (notes as markers); returns the ExportReport (what was lost)."""
+        from horus_desktop.timeline.files import export_playlist
+
+        return export_playlist(self.store, playlist_id, Path(file))
+
+    def playlist_state(self, playlist_id: uuid.UUID | str) -> Any:
+        """The PlaylistState a track view draws (tracks, items, markers)."""
+        from horus_desktop.timeline.state import load_state
+
+        return load_state(self.store, playlist_id)
+
+    def duplicate_playlist(self, playlist_id: uuid.UUID | str) -> Timeline:
+        """A copy of a playlist as its next version (v002...)."""
+        from horus_desktop.timeline.playlists import duplicate_playlist
+
+        return duplicate_playlist(self.store, playlist_id, user=self.user.id)
+
+
 def ensure_user(store: Store, name: str) -> User:
     """The user called ``name`` (id or username), created on first use."""
     found = store.users.find(name)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -22,6 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from horus_desktop.store import InvalidFieldError, NotFoundError
 from horus_desktop.store.engine import StoreUrlError
+from horus_desktop.timeline.errors import PlaylistError
 
 VERBS = ("gui", "db", "media", "comment", "import-montu", "ingest", "bench", "demo", "playlist")
 
@@ -279,6 +281,66 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+# playlists ----------------------------------------------------------------------------------------
+
+
+def cmd_playlist_import(args: argparse.Namespace) -> int:
+    """Import an .otio, .otioz or .edl file as a new playlist; print its id."""
+    horus = _open(args)
+    try:
+        report = horus.import_playlist(args.file, name=args.name, project=args.project, rate=args.rate)
+    finally:
+        horus.close()
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(report.timeline.id)
+        if report.missing:
+            print(f"{len(report.missing)} clip(s) without media: {', '.join(report.missing[:10])}", file=sys.stderr)
+    return 0
+
+
+def cmd_playlist_export(args: argparse.Namespace) -> int:
+    """Write a playlist as .otio, .otioz or .edl (by extension)."""
+    horus = _open(args)
+    try:
+        report = horus.export_playlist(args.playlist_id, args.file)
+    finally:
+        horus.close()
+    print(report.path)
+    for lost in report.lost:
+        print(f"note: {lost}", file=sys.stderr)
+    return 0
+
+
+def cmd_playlist_list(args: argparse.Namespace) -> int:
+    """List playlists with clip counts and durations."""
+    horus = _open(args)
+    try:
+        rows = horus.playlists(project=args.project)
+    finally:
+        horus.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['id']}  {r['project']:10} {r['name'][:30]:30} {r['version'] or '':5} {r['status'] or '':9} "
+              f"{r['clips']:5} clips  {r['duration_timecode'] or '-'}")
+    return 0
+
+
+def cmd_playlist_create(args: argparse.Namespace) -> int:
+    """Create a playlist: empty, from media ids, or from a rule; print its id."""
+    horus = _open(args)
+    try:
+        timeline = horus.create_playlist(args.name, project=args.project, media_ids=args.media or (),
+                                         rule=args.rule, timeline_type=args.type)
+    finally:
+        horus.close()
+    print(timeline.id)
+    return 0
+
+
 # bench --------------------------------------------------------------------------------------------
 
 
@@ -320,6 +382,14 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
         bench_playback(args.media, seconds=args.seconds, as_json=args.json, store=horus.store)
     finally:
         horus.close()
+    return 0
+
+
+def cmd_bench_playlist(args: argparse.Namespace) -> int:
+    """A N-clip OTIO file: our import and track-view state load against OpenTimelineIO's own read."""
+    from horus_desktop.timeline.bench import bench_playlist
+
+    bench_playlist(args.clips, as_json=args.json)
     return 0
 
 
@@ -434,6 +504,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
     p.set_defaults(func=cmd_bench_playback)
+    p = bench.add_parser("playlist", help="import of an N-clip OTIO file vs OpenTimelineIO's own read")
+    p.add_argument("--clips", type=int, default=2000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_playlist)
+
+    playlist = sub.add_parser("playlist", help="playlists: import/export OTIO and EDL, list, create").add_subparsers(
+        dest="playlist_verb", metavar="ACTION", required=True)
+    p = playlist.add_parser("import", help="import an .otio, .otioz or .edl file (prints the new playlist id)")
+    p.add_argument("file")
+    p.add_argument("--name")
+    p.add_argument("--project")
+    p.add_argument("--rate", type=_rate_arg, help="frame rate of an EDL: 24, 25, 23.976 or 24000/1001 (default 24)")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_playlist_import)
+    p = playlist.add_parser("export", help="write a playlist as .otio, .otioz or .edl (by extension)")
+    p.add_argument("playlist_id")
+    p.add_argument("file")
+    _common(p)
+    p.set_defaults(func=cmd_playlist_export)
+    p = playlist.add_parser("list", help="playlists with clip counts and durations")
+    p.add_argument("--project")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_playlist_list)
+    p = playlist.add_parser("create", help="a new playlist: empty, from media ids, or from a rule")
+    p.add_argument("--name", required=True)
+    p.add_argument("--project", required=True)
+    p.add_argument("--type", default="dailies", help="episode, sequence, department, dailies, client, custom")
+    p.add_argument("--rule", help="'latest:sequence=sq010,department=comp' or 'submitted-today'")
+    p.add_argument("--media", nargs="+", metavar="ID", help="media ids, in playlist order")
+    _common(p)
+    p.set_defaults(func=cmd_playlist_create)
     return parser
 
 
@@ -447,6 +550,16 @@ def _datetime_arg(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _rate_arg(text: str) -> Fraction:
+    try:
+        value = Fraction(text) if "/" in text else Fraction(text).limit_denominator(1001)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise argparse.ArgumentTypeError(f"not a frame rate: {text!r}") from exc
+    if abs(float(value) - 23.976) < 0.01:
+        value = Fraction(24000, 1001)
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``horus`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -457,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
-    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError) as exc:
+    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError) as exc:
         print(f"horus: error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:

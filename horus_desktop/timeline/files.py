@@ -112,7 +112,9 @@ def match_document(store: Store, document: otio.schema.Timeline, project_id: str
     counts: Counter[str] = Counter()
     missing: list[str] = []
     project = project_id
-    for clip in document.find_clips():
+    clips = list(document.find_clips())
+    matcher.prefetch(clips)
+    for clip in clips:
         media, how = matcher.match(clip)
         counts[how] += 1
         if media is None:

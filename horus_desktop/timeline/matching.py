@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import opentimelineio as otio
+from sqlalchemy import select
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
+from horus_desktop.store.models import MediaRecordRow
+from horus_desktop.store.repositories.base import to_record
 from horus_desktop.timeline.otio_doc import meta
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
@@ -26,14 +29,15 @@ _VERSION = re.compile(r"(?:^|[^A-Za-z0-9])[vV](\d+)(?![0-9])")
 _SHOT = re.compile(r"(?:^|[^A-Za-z0-9])((?:sh|shot)\d+[A-Za-z]?)(?![0-9])", re.IGNORECASE)
 _SOURCE_FILE = re.compile(r"^\s*SOURCE FILE:\s*(.+?)\s*$", re.IGNORECASE)
 PLACEHOLDER = "<frame>"
+_MEDIA = MediaRecordRow.__table__
 
 
 def strip_url(path: str) -> str:
     """A local path from a ``file://`` URL (percent-decoded); other text as it is, slashes normalised."""
     text = path.strip()
     if text.lower().startswith("file:"):
-        parsed = urlparse(text)
-        text = unquote(parsed.path)
+        # not urlparse: '#' in a frame pattern is not a URL fragment here
+        text = unquote(re.sub(r"^file:(//(localhost)?)?", "", text, flags=re.IGNORECASE))
         if re.match(r"^/[A-Za-z]:/", text):  # file:///C:/shows -> C:/shows
             text = text[1:]
     return text.replace("\\", "/")
@@ -107,6 +111,24 @@ class MediaMatcher:
     def __post_init__(self) -> None:
         self._by_path: dict[str, MediaRecord | None] = {}
         self._by_name: dict[tuple[str, str], MediaRecord | None] = {}
+
+    def prefetch(self, clips: Iterable[otio.schema.Clip]) -> None:
+        """Look up every spelling of every clip path in a few batched reads (imports of thousands of clips)."""
+        wanted: dict[str, list[str]] = {}
+        for clip in clips:
+            for path in clip_paths(clip):
+                if path not in self._by_path:
+                    wanted[path] = candidate_paths(path)
+        spellings = list(dict.fromkeys(s for c in wanted.values() for s in c))
+        found: dict[str, MediaRecord] = {}
+        with self.store.uow.read() as session:
+            for i in range(0, len(spellings), 500):
+                rows = session.execute(select(_MEDIA).where(_MEDIA.c.file_path.in_(spellings[i:i + 500]),
+                                                            _MEDIA.c.is_deleted.is_not(True))).mappings()
+                for row in rows:
+                    found.setdefault(row["file_path"], to_record(row, MediaRecord))
+        for path, candidates in wanted.items():
+            self._by_path[path] = next((found[c] for c in candidates if c in found), None)
 
     def by_path(self, paths: Iterable[str]) -> MediaRecord | None:
         """The first live media record stored under any spelling of one of ``paths``."""

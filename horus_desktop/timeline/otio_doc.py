@@ -38,8 +38,11 @@ def frames(time: otio.opentime.RationalTime, rate: Fraction | float) -> int:
 
 def meta(obj: Any) -> dict[str, Any]:
     """The ``horus`` metadata dict of an OTIO object (created empty when absent), as a plain dict copy."""
-    found = obj.metadata.get(NS)
-    return dict(found) if found is not None else {}
+    try:
+        found = obj.metadata[NS]
+    except KeyError:
+        return {}
+    return dict(found.items())
 
 
 def set_meta(obj: Any, **values: Any) -> None:
