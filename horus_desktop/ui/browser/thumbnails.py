@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from horus_desktop.store import Store
@@ -30,6 +30,11 @@ class ThumbnailLoader(QObject):
         self._images: OrderedDict[tuple[uuid.UUID, str], QImage | None] = OrderedDict()
         self._asked: set[tuple[uuid.UUID, str]] = set()
         self._closed = False
+        self._batch: dict[str, list[uuid.UUID]] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self._flush)
         self._sig_image.connect(self._on_image)
 
     def image(self, media_id: uuid.UUID, size: str) -> QImage | None:
@@ -37,13 +42,21 @@ class ThumbnailLoader(QObject):
         return self._images.get((media_id, size))
 
     def request(self, media_ids: Iterable[uuid.UUID], size: str) -> None:
-        """Load thumbnails not loaded or asked for yet."""
+        """Load thumbnails not loaded or asked for yet (requests made while painting go as one query)."""
         wanted = [m for m in media_ids if (m, size) not in self._images and (m, size) not in self._asked]
         if not wanted or self._closed:
             return
         self._asked.update((m, size) for m in wanted)
-        self._db.submit(self._store.thumbnails.for_media, wanted, size,
-                        on_done=lambda found: self._read(wanted, size, found))
+        batch = self._batch.setdefault(size, [])
+        batch.extend(wanted)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        batches, self._batch = self._batch, {}
+        for size, wanted in batches.items():
+            self._db.submit(self._store.thumbnails.for_media, wanted, size,
+                            on_done=lambda found, w=wanted, s=size: self._read(w, s, found))
 
     def forget(self, media_ids: Iterable[uuid.UUID]) -> None:
         """Drop cached images (a thumbnail was remade)."""
