@@ -19,7 +19,7 @@ import opentimelineio as otio
 from horus_desktop.domain.records import Timeline
 from horus_desktop.store import Store
 from horus_desktop.timeline.errors import PlaylistFileError
-from horus_desktop.timeline.matching import MediaMatcher
+from horus_desktop.timeline.matching import MediaMatcher, shot_version_of
 from horus_desktop.timeline.otio_doc import meta, rate_text, set_meta, timeline_rate, trange
 from horus_desktop.timeline.otio_parse import ensure_clip_ids
 from horus_desktop.timeline.playlists import create_from_document, document_of, media_info
@@ -118,7 +118,9 @@ def match_document(store: Store, document: otio.schema.Timeline, project_id: str
         media, how = matcher.match(clip)
         counts[how] += 1
         if media is None:
-            set_meta(clip, media_id=None, missing_media=True)
+            reel = (clip.metadata.get("cmx_3600") or {}).get("reel")
+            shot, version = shot_version_of(clip.name, reel)
+            set_meta(clip, media_id=None, missing_media=True, shot=shot, version=version)
             missing.append(clip.name)
             continue
         project = project or media.project_id
