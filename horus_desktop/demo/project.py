@@ -17,6 +17,7 @@ import av
 from PIL import Image
 
 from horus_desktop.demo.frames import draw_demo_frame
+from horus_desktop.domain.shapes import Shape, Style
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import srgb_to_linear_half, write_exr
 
@@ -183,7 +184,7 @@ def make_demo_project(
         store.media.update(record.id, artist_name=media.artist, approval_status=media.status)
         records[media] = record
         report.media_ids.append(str(record.id))
-    _add_notes(store, records, report)
+    _add_notes(store, records, report, frames)
     report.seconds = time.perf_counter() - started
     if progress:
         progress(len(DEMO_MEDIA) + 2, len(DEMO_MEDIA) + 2, "Demo project ready")
@@ -197,7 +198,10 @@ def _find(store: Any, media: DemoMedia) -> Any:
     return None
 
 
-def _add_notes(store: Any, records: dict[DemoMedia, Any], report: DemoReport) -> None:
+def _add_notes(store: Any, records: dict[DemoMedia, Any], report: DemoReport, frames: int) -> None:
+    def at(offset: int) -> int:
+        return FIRST_FRAME + min(offset, frames - 1)
+
     by_key = {(m.shot, m.department, m.version_number): r for m, r in records.items()}
     comp2 = by_key.get(("sh010", "comp", 2))
     comp3 = by_key.get(("sh010", "comp", 3))
@@ -206,45 +210,40 @@ def _add_notes(store: Any, records: dict[DemoMedia, Any], report: DemoReport) ->
     if comp2 is not None:
         note = store.comments.add(media_id=comp2.id, content="The ball lands too late here, @mira can we pull "
                                   "the bounce two frames earlier?", user_id="ana", user_name="Ana Ruiz",
-                                  frame_number=FIRST_FRAME + 12)
+                                  frame_number=at(12))
         store.comments.add(media_id=comp2.id, content="On it, v003 tonight.", user_id="mira",
                            user_name="Mira Chen", parent_id=note.id)
         report.comments += 2
+        red = Style(color="#ff5050", width=0.006, font_size=0.05, hold=4)
         shapes = [
-            dict(annotation_type="ellipse", coordinates={"v": 1, "kind": "ellipse", "x": 0.38, "y": 0.18, "w": 0.22,
-                                                        "h": 0.3, "space": "normalized"}),
-            dict(annotation_type="arrow", coordinates={"v": 1, "kind": "arrow", "x1": 0.75, "y1": 0.2, "x2": 0.6,
-                                                      "y2": 0.3, "space": "normalized"}),
-            dict(annotation_type="text", coordinates={"v": 1, "kind": "text", "x": 0.62, "y": 0.12,
-                                                     "space": "normalized"}, content="bounce earlier"),
+            Shape("ellipse", box=(0.38, 0.18, 0.22, 0.3), style=red),
+            Shape("arrow", points=((0.75, 0.2), (0.6, 0.3)), style=red),
+            Shape("text", box=(0.62, 0.1, 0.0, 0.0), text="bounce earlier", style=red),
         ]
         store.annotations.add_many([
-            dict(media_id=comp2.id, frame_number=FIRST_FRAME + 12, user_id="ana", user_name="Ana Ruiz",
-                 style_properties={"color": "#ff5050", "width": 4}, layer_name="review", **shape)
+            dict(media_id=comp2.id, frame_number=at(12), user_id="ana", user_name="Ana Ruiz",
+                 layer_name="review", **shape.row_fields())
             for shape in shapes
         ])
         report.annotations += len(shapes)
     if comp3 is not None:
         store.comments.add(media_id=comp3.id, content="Better. Check the grade on the horizon line.",
-                           user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME + 20)
-        points = [[0.1 + 0.02 * i, 0.7 + 0.01 * ((i % 4) - 2)] for i in range(30)]
-        store.annotations.add(media_id=comp3.id, frame_number=FIRST_FRAME + 20, annotation_type="freehand",
-                              coordinates={"v": 1, "kind": "stroke", "points": points, "space": "normalized"},
-                              user_id="ana", user_name="Ana Ruiz", style_properties={"color": "#40c0ff", "width": 5},
-                              layer_name="review")
+                           user_id="ana", user_name="Ana Ruiz", frame_number=at(20))
+        points = tuple((0.1 + 0.02 * i, 0.7 + 0.01 * ((i % 4) - 2), 1.0) for i in range(30))
+        stroke = Shape("freehand", points=points, style=Style(color="#40c0ff", width=0.008, hold=3))
+        store.annotations.add(media_id=comp3.id, frame_number=at(20), user_id="ana", user_name="Ana Ruiz",
+                              layer_name="review", **stroke.row_fields())
         report.comments += 1
         report.annotations += 1
     if light1 is not None:
         store.comments.add(media_id=light1.id, content="Too dark overall; lift the key by half a stop.",
                            user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME)
-        store.annotations.add(media_id=light1.id, frame_number=FIRST_FRAME, annotation_type="rectangle",
-                              coordinates={"v": 1, "kind": "rect", "x": 0.05, "y": 0.45, "w": 0.5, "h": 0.4,
-                                           "space": "normalized"},
-                              user_id="ana", user_name="Ana Ruiz", style_properties={"color": "#ffd040", "width": 4},
-                              layer_name="review")
+        box = Shape("rectangle", box=(0.05, 0.45, 0.5, 0.4), style=Style(color="#ffd040", width=0.006))
+        store.annotations.add(media_id=light1.id, frame_number=FIRST_FRAME, user_id="ana", user_name="Ana Ruiz",
+                              layer_name="review", **box.row_fields())
         report.comments += 1
         report.annotations += 1
     if anim2 is not None:
         store.comments.add(media_id=anim2.id, content="Nice arc. Approved from my side once the hold is fixed.",
-                           user_id="ana", user_name="Ana Ruiz", frame_number=FIRST_FRAME + 30)
+                           user_id="ana", user_name="Ana Ruiz", frame_number=at(30))
         report.comments += 1

@@ -216,3 +216,20 @@ def test_damaged_frame_shows_a_placeholder_and_playback_goes_on(qtbot, make_wind
     finally:
         with open(damaged, "wb") as fh:
             fh.write(original)
+
+
+def test_drawings_show_on_their_frames_with_hold(qtbot, make_window, demo_store) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window, 11)
+    record = open_row(qtbot, window, _is("sh010", "comp", "v002"))
+    viewer = window.viewer
+    start = demo_store.annotations.frames_with_annotations(record.id)[0]  # the last frame of the short demo
+    qtbot.waitUntil(lambda: start in viewer.transport.slider._marks, timeout=5000)
+    for frame, count in ((start - 1, 0), (start, 3), (start - 2, 0), (start, 3)):
+        viewer.seek(frame)
+        _settle(qtbot, window, frame)
+        assert viewer.overlay.item_count() == count, frame
+        if count:
+            shown_ids = {i.data(0) for g in viewer.overlay._groups for i in g.childItems()}
+            assert shown_ids == {a.id for a in demo_store.annotations.list(record.id, frame=start)}
+    assert not viewer.overlay.problems

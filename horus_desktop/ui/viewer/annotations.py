@@ -1,14 +1,14 @@
-"""Drawn notes over the frame, read-only: one group item per layer above the image (z = layer order).
+"""Drawn notes over the frame, read-only: one group item per layer above the image (z = 10 + layer order).
 
-Coordinates follow Horus's shape schema v1 (``{"v": 1, "kind": ..., "space": "normalized"|"pixels"}``):
-rect/ellipse ``x y w h``, point ``x y``, arrow ``x1 y1 x2 y2``, stroke ``points``, text ``x y`` + content.
-Shape type -> item builder through one lookup table.
+Rows are read with ``domain.shapes.shape_from_row`` (normalized coordinates, styles with width and font
+size as fractions of the image height, ``hold`` frames); shape kind -> item builder through one lookup table.
+Items keep their annotation id (``item.data(0)``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
@@ -23,123 +23,119 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.domain.records import Annotation
+from horus_desktop.domain.shapes import Shape, ShapeError, shape_from_row, shown_on
 
-DEFAULT_COLOUR = "#ff4040"
-Scale = tuple[float, float]
+log = logging.getLogger(__name__)
 
 
-def _pen(style: dict[str, Any], scale: Scale) -> QPen:
-    pen = QPen(QColor(style.get("color") or style.get("colour") or DEFAULT_COLOUR))
-    pen.setWidthF(float(style.get("width", 3.0)))
+def _pen(shape: Shape, height: float) -> QPen:
+    colour = QColor(shape.style.color)
+    colour.setAlphaF(shape.style.opacity)
+    pen = QPen(colour)
+    pen.setWidthF(max(1.0, shape.style.width * height))
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen
 
 
-def _xy(c: dict[str, Any], kx: str, ky: str, scale: Scale) -> QPointF:
-    return QPointF(float(c.get(kx, 0.0)) * scale[0], float(c.get(ky, 0.0)) * scale[1])
+def _box(shape: Shape) -> QRectF:
+    assert shape.box is not None
+    return QRectF(*shape.box)
 
 
-def _rect(c: dict[str, Any], scale: Scale) -> QRectF:
-    return QRectF(float(c["x"]) * scale[0], float(c["y"]) * scale[1], float(c["w"]) * scale[0],
-                  float(c["h"]) * scale[1])
-
-
-def _rect_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    item = QGraphicsRectItem(_rect(c, scale))
-    item.setPen(_pen(a.style_properties or {}, scale))
+def _rectangle(shape: Shape, height: float) -> QGraphicsItem:
+    item = QGraphicsRectItem(_box(shape))
+    item.setPen(_pen(shape, height))
     return item
 
 
-def _ellipse_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    item = QGraphicsEllipseItem(_rect(c, scale))
-    item.setPen(_pen(a.style_properties or {}, scale))
+def _ellipse(shape: Shape, height: float) -> QGraphicsItem:
+    item = QGraphicsEllipseItem(_box(shape))
+    item.setPen(_pen(shape, height))
     return item
 
 
-def _point_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    centre = _xy(c, "x", "y", scale)
-    item = QGraphicsEllipseItem(QRectF(centre.x() - 8, centre.y() - 8, 16, 16))
-    pen = _pen(a.style_properties or {}, scale)
+def _point(shape: Shape, height: float) -> QGraphicsItem:
+    assert shape.box is not None
+    r = max(4.0, height * 0.012)
+    item = QGraphicsEllipseItem(QRectF(shape.box[0] - r, shape.box[1] - r, 2 * r, 2 * r))
+    pen = _pen(shape, height)
     item.setPen(pen)
     item.setBrush(QBrush(pen.color()))
     return item
 
 
-def _stroke_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    points = [QPointF(float(p[0]) * scale[0], float(p[1]) * scale[1]) for p in c.get("points", [])]
-    path = QPainterPath()
-    if points:
-        path.moveTo(points[0])
-        for p in points[1:]:
-            path.lineTo(p)
+def _freehand(shape: Shape, height: float) -> QGraphicsItem:
+    path = QPainterPath(QPointF(shape.points[0][0], shape.points[0][1]))
+    for p in shape.points[1:]:
+        path.lineTo(p[0], p[1])
     item = QGraphicsPathItem(path)
-    item.setPen(_pen(a.style_properties or {}, scale))
+    item.setPen(_pen(shape, height))
     return item
 
 
-def _arrow_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    start, end = _xy(c, "x1", "y1", scale), _xy(c, "x2", "y2", scale)
-    pen = _pen(a.style_properties or {}, scale)
+def _line(shape: Shape, height: float, *, head: bool = False) -> QGraphicsItem:
+    start = QPointF(shape.points[0][0], shape.points[0][1])
+    end = QPointF(shape.points[-1][0], shape.points[-1][1])
+    pen = _pen(shape, height)
     path = QPainterPath(start)
     path.lineTo(end)
-    line = QLineF(end, start)
-    head = max(12.0, pen.widthF() * 5)
-    for angle in (25.0, -25.0):
-        side = QLineF(line)
-        side.setLength(head)
-        side.setAngle(line.angle() + angle)
-        path.moveTo(end)
-        path.lineTo(side.p2())
+    if head:
+        back = QLineF(end, start)
+        for angle in (25.0, -25.0):
+            side = QLineF(back)
+            side.setLength(max(10.0, pen.widthF() * 5))
+            side.setAngle(back.angle() + angle)
+            path.moveTo(end)
+            path.lineTo(side.p2())
     item = QGraphicsPathItem(path)
     item.setPen(pen)
     return item
 
 
-def _text_item(a: Annotation, c: dict[str, Any], scale: Scale) -> QGraphicsItem:
-    style = a.style_properties or {}
-    item = QGraphicsSimpleTextItem(a.content or c.get("text", ""))
+def _text(shape: Shape, height: float) -> QGraphicsItem:
+    assert shape.box is not None
+    item = QGraphicsSimpleTextItem(shape.text or "")
     font = QFont()
-    font.setPixelSize(int(style.get("font_size", 28)))
+    font.setPixelSize(max(8, int(shape.style.font_size * height)))
     font.setBold(True)
     item.setFont(font)
-    item.setBrush(QBrush(QColor(style.get("color") or DEFAULT_COLOUR)))
-    item.setPos(_xy(c, "x", "y", scale))
+    colour = QColor(shape.style.color)
+    colour.setAlphaF(shape.style.opacity)
+    item.setBrush(QBrush(colour))
+    item.setPos(shape.box[0], shape.box[1])
     return item
 
 
-SHAPE_ITEMS: dict[str, Callable[[Annotation, dict[str, Any], Scale], QGraphicsItem]] = {
-    "rectangle": _rect_item, "rect": _rect_item, "ellipse": _ellipse_item, "circle": _ellipse_item,
-    "point": _point_item, "pin": _point_item, "freehand": _stroke_item, "stroke": _stroke_item,
-    "pen": _stroke_item, "arrow": _arrow_item, "text": _text_item,
+SHAPE_ITEMS: dict[str, Callable[[Shape, float], QGraphicsItem]] = {
+    "rectangle": _rectangle, "ellipse": _ellipse, "point": _point, "freehand": _freehand,
+    "line": _line, "arrow": lambda s, h: _line(s, h, head=True), "text": _text,
 }
 
 
 class AnnotationOverlay:
-    """Shows the shapes of the current frame, grouped per layer."""
+    """Shows the shapes on screen at the current frame (held shapes included), grouped per layer."""
 
     def __init__(self, scene: QGraphicsScene) -> None:
         self._scene = scene
-        self._by_frame: dict[int, list[Annotation]] = {}
+        self._rows: list[Annotation] = []
         self._groups: list[QGraphicsItemGroup] = []
         self._frame: int | None = None
         self._size = (1, 1)
         self.visible = True
+        self.problems: list[str] = []
 
     def set_annotations(self, annotations: list[Annotation], image_size: tuple[int, int]) -> None:
-        """All shapes of the media (grouped by frame here)."""
-        self._by_frame = {}
-        for a in annotations:
-            if a.is_visible is not False:
-                self._by_frame.setdefault(a.frame_number, []).append(a)
+        """All shapes of the media."""
+        self._rows = [a for a in annotations if a.is_visible is not False]
         self._size = image_size
         frame, self._frame = self._frame, None
         if frame is not None:
             self.show_frame(frame)
 
     def frames(self) -> set[int]:
-        """Frames with drawings."""
-        return set(self._by_frame)
+        """Frames where a shape starts."""
+        return {a.frame_number for a in self._rows}
 
     def clear(self) -> None:
         """Remove every item."""
@@ -148,24 +144,25 @@ class AnnotationOverlay:
         self._groups = []
 
     def show_frame(self, frame: int) -> None:
-        """Items for ``frame`` (nothing when it has none)."""
+        """Items for ``frame``."""
         if frame == self._frame:
             return
         self._frame = frame
         self.clear()
         if not self.visible:
             return
+        width, height = self._size
         layers: dict[tuple[int, str], QGraphicsItemGroup] = {}
-        for a in self._by_frame.get(frame, []):
-            c = a.coordinates if isinstance(a.coordinates, dict) else {}
-            scale = (float(self._size[0]), float(self._size[1])) if c.get("space", "normalized") == "normalized" \
-                else (1.0, 1.0)
-            builder = SHAPE_ITEMS.get(a.annotation_type) or SHAPE_ITEMS.get(str(c.get("kind")))
-            if builder is None:
+        for a in self._rows:
+            if not shown_on(a.frame_number, a.style_properties, frame):
                 continue
             try:
-                item = builder(a, c, scale)
-            except (KeyError, TypeError, ValueError):
+                shape = shape_from_row(a.annotation_type, a.coordinates, a.style_properties, a.content,
+                                       image_size=self._size).to_pixels(width, height)
+                item = SHAPE_ITEMS[shape.kind](shape, float(height))
+            except (ShapeError, KeyError) as exc:
+                self.problems.append(f"annotation {a.id}: {exc}")
+                log.warning("annotation %s not drawn: %s", a.id, exc)
                 continue
             item.setData(0, a.id)
             key = (a.layer_order or 0, a.layer_name or "default")
