@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
-from horus_desktop.media.frames import Frame
+from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
@@ -39,9 +39,9 @@ COMPARE_MODES = (("off", "Compare off"), ("ab", "A/B toggle"), ("wipe", "Wipe"),
 
 @dataclass
 class MediaSlot:
-    """One opened media: its record, playback session and colour settings."""
+    """One opened media: its record (None for a playlist), playback session and colour settings."""
 
-    record: MediaRecord
+    record: MediaRecord | None
     session: PlaybackSession
     settings: ViewSettings
     recipe: GpuShaderRecipe | None
@@ -105,6 +105,7 @@ class ViewerPanel(QWidget):
     """Centre panel: colour bar, compare bar, the view and the transport bar."""
 
     sig_frame_changed = Signal(object, int)  # media id, frame
+    sig_position = Signal(int)  # slot A's playhead, whenever the transport shows it
     sig_media_opened = Signal(object)  # MediaRecord of slot A
     sig_colour_path = Signal(str)
     sig_message = Signal(str)
@@ -256,13 +257,53 @@ class ViewerPanel(QWidget):
             self.title.setText(f"Opening {record.file_name}...")
         self._opener.submit(work, ("open", slot, token, record))
 
+    def open_source(self, make_source: Callable[[], FrameSource], *, title: str, rate: Fraction,
+                    probe_frame: int | None = None, start_frame: int | None = None) -> None:
+        """Open any FrameSource into slot A (a playlist): no media record, so no versions, drawings or notes.
+
+        ``make_source`` runs on the opener thread; ``probe_frame`` is a frame that decodes (its size and
+        colour space set the view); without one, or if it fails, the view assumes 1920x1080 sRGB.
+        """
+        token = object()
+        self._tokens["A"] = token
+        options, colour, use_gl = self._options, self.colour, self.use_gl
+
+        def work() -> MediaSlot:
+            source = make_source()
+            try:
+                try:
+                    probe: Frame | None = source.read(source.frame_range[0] if probe_frame is None else probe_frame)
+                except Exception:  # a gap or missing media: placeholders, the view still opens
+                    probe = None
+                is_float = probe is not None and probe.pixels.dtype.kind == "f"
+                colour_space = colour.resolve_colour_space(probe.colour_space if probe else None, is_float=is_float)
+                settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
+                recipe = colour.gpu_recipe(colour_space, options.display, options.view) if use_gl else None
+                convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
+                session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
+                if start_frame is not None:
+                    session.seek(start_frame)
+            except Exception:
+                source.close()
+                raise
+            size = (probe.width, probe.height) if probe is not None else (1920, 1080)
+            return MediaSlot(None, session, settings, recipe, size, Fraction(rate))
+
+        self.view.set_frame("A", LayerState(None, None, self.view.layer("A").state.size))
+        self.view.set_has_media(True)
+        self.title.setText(f"Opening {title}...")
+        self._opener.submit(work, ("open", "A", token, None, title))
+
     @Slot(object)
     def _on_opened(self, packet: tuple[tuple[Any, ...], object]) -> None:
         what, result = packet
         if what[0] == "recipe":
             self._on_recipe(what[1], what[2], result)
             return
-        _, slot, token, record = what
+        _, slot, token, record = what[:4]
+        if record is None:
+            self._on_source_opened(token, what[4], result)
+            return
         if self._tokens.get(slot) is not token:
             if isinstance(result, MediaSlot):
                 result.session.close()
@@ -298,6 +339,33 @@ class ViewerPanel(QWidget):
         self.view.set_frame(slot, LayerState(None, result.recipe, result.size))
         self._apply_view_mode()
 
+    def _on_source_opened(self, token: object, title: str, result: object) -> None:
+        if self._tokens.get("A") is not token:
+            if isinstance(result, MediaSlot):
+                result.session.close()
+            return
+        if isinstance(result, Exception):
+            message = f"Cannot open {title}: {result}"
+            self.view.set_frame("A", LayerState(ShownFrame(0, None, message), None, None))
+            self.sig_message.emit(message)
+            self.title.setText(title)
+            return
+        assert isinstance(result, MediaSlot)
+        old = self.slots["A"]
+        if old is not None:
+            old.session.close()
+        self.slots["A"] = result
+        first, last = result.session.media_range
+        self.transport.set_range(first, last)
+        self.transport.slider.set_in_out(None)
+        self.transport.slider.set_marks(set())
+        self.title.setText(title)
+        self.overlay.set_annotations([], result.size)
+        self._show_position(result.session.current)
+        self.view.set_frame("A", LayerState(None, result.recipe, result.size))
+        self.view.fit()
+        self._apply_view_mode()
+
     def compare(self, a: MediaRecord, b: MediaRecord) -> None:
         """Open two versions as A and B, and compare them."""
         self.open_media(a, "A")
@@ -330,7 +398,7 @@ class ViewerPanel(QWidget):
 
         def fill(annotations: list[Annotation]) -> None:
             slot = self.slots["A"]
-            if slot is None or slot.record.id != record.id:
+            if slot is None or slot.record is None or slot.record.id != record.id:
                 return
             self.overlay.set_annotations(annotations, size)
             self.transport.slider.set_marks(self.overlay.frames())
@@ -340,7 +408,7 @@ class ViewerPanel(QWidget):
     def reload_annotations(self) -> None:
         """The store says drawings changed."""
         slot = self.slots["A"]
-        if slot is not None:
+        if slot is not None and slot.record is not None:
             self._load_annotations(slot.record, slot.size)
 
     def _on_b_picked(self, index: int) -> None:
@@ -518,6 +586,7 @@ class ViewerPanel(QWidget):
         slot = self.slots["A"]
         rate = slot.rate if slot else Fraction(24)
         self.transport.show_frame(frame, frame_to_timecode(frame, rate))
+        self.sig_position.emit(frame)
 
     # --- colour ----------------------------------------------------------------------------------
     def _on_colour_changed(self, options: DisplayOptions) -> None:
