@@ -3,7 +3,6 @@ big- or little-endian, decoded with numpy."""
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass
 from fractions import Fraction
@@ -12,6 +11,7 @@ import numpy as np
 
 from horus_desktop.media.colour_defaults import dpx_colour_space
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.file_access import read_bytes
 from horus_desktop.media.frames import Frame, full_window
 
 _MAGIC_BIG = b"SDPX"
@@ -115,15 +115,7 @@ def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "") -> np.ndar
 
 def decode_dpx(path: str) -> Frame:
     """Decode a DPX file into a Frame (uint8 or uint16 RGB/RGBA; luma repeated to RGB)."""
-    try:
-        if os.path.getsize(path) == 0:
-            raise DamagedFrameError(path, "empty file (0 bytes)")
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as exc:
-        raise UnreadableFileError(path, "file not found") from exc
-    except PermissionError as exc:
-        raise UnreadableFileError(path, "no read permission") from exc
+    data = read_bytes(path)
     header = read_dpx_header(data, path)
     pixels = decode_dpx_pixels(data, header, path)
     channels = header.channels

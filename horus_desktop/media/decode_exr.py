@@ -11,6 +11,7 @@ import OpenEXR
 
 from horus_desktop.media.colour_defaults import exr_colour_space
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.file_access import read_bytes_check
 from horus_desktop.media.frames import Frame, Window
 
 _HALF_MAX = 65504.0
@@ -83,22 +84,9 @@ def place_in_display_window(pixels: np.ndarray, data: Window, display: Window) -
     return out
 
 
-def _check_file(path: str) -> None:
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError as exc:
-        raise UnreadableFileError(path, "file not found") from exc
-    except OSError as exc:
-        raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
-    if size == 0:
-        raise DamagedFrameError(path, "empty file (0 bytes)")
-    if not os.access(path, os.R_OK):
-        raise UnreadableFileError(path, "no read permission")
-
-
 def decode_exr(path: str, *, part: str | int | None = None, view: str | None = None) -> Frame:
     """Decode an EXR into a float16 display-window Frame (first RGB part and default view unless named)."""
-    _check_file(path)
+    read_bytes_check(path)
     try:
         exr = OpenEXR.File(path, separate_channels=False, num_threads=EXR_THREADS_PER_FILE)
         chosen = _pick_part(exr.parts, part)

@@ -4,7 +4,6 @@ of a file to its decoder by extension."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,27 +15,12 @@ from PIL import Image, UnidentifiedImageError
 from horus_desktop.media.colour_defaults import FLOAT_IMAGE_DEFAULT, INTEGER_IMAGE_DEFAULT
 from horus_desktop.media.decode_dpx import decode_dpx
 from horus_desktop.media.decode_exr import decode_exr
-from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
+from horus_desktop.media.errors import DamagedFrameError, MediaError
+from horus_desktop.media.file_access import read_bytes, read_bytes_check
 from horus_desktop.media.frames import Frame, full_window
 
 JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg"})
 _SIXTEEN_BIT_RAW = ("RGB;16", "RGBA;16", "RGBX;16")
-
-
-def read_bytes(path: str) -> bytes:
-    """The whole file, with missing/unreadable/empty files turned into typed errors."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as exc:
-        raise UnreadableFileError(path, "file not found") from exc
-    except PermissionError as exc:
-        raise UnreadableFileError(path, "no read permission") from exc
-    except OSError as exc:
-        raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
-    if not data:
-        raise DamagedFrameError(path, "empty file (0 bytes)")
-    return data
 
 
 def _frame(pixels: np.ndarray, colour_space: str, channels: tuple[str, ...], **metadata: object) -> Frame:
@@ -103,20 +87,6 @@ def decode_pillow(path: str) -> Frame:
         raise DamagedFrameError(path, "not a readable image (unknown or corrupted header)") from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise DamagedFrameError(path, f"cannot decode image: {exc}") from exc
-
-
-def read_bytes_check(path: str) -> None:
-    """Raise the typed error for a missing, unreadable or empty file without reading it."""
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError as exc:
-        raise UnreadableFileError(path, "file not found") from exc
-    except OSError as exc:
-        raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
-    if size == 0:
-        raise DamagedFrameError(path, "empty file (0 bytes)")
-    if not os.access(path, os.R_OK):
-        raise UnreadableFileError(path, "no read permission")
 
 
 def decoder_for(path: str | Path, **options: object) -> Callable[[str], Frame]:

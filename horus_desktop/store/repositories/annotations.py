@@ -19,6 +19,7 @@ from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
     Repository,
+    TombstonedRepository,
     as_uuid,
     check_length,
     to_record,
@@ -36,8 +37,10 @@ def _check_colour(value: str | None) -> None:
         raise InvalidFieldError("layer_color", f"{value!r} is not a #rrggbb colour")
 
 
-class AnnotationRepository(Repository):
-    """``horus_annotations``: add, change, delete and list shapes."""
+class AnnotationRepository(TombstonedRepository[Annotation]):
+    """``horus_annotations``: add, change, delete (tombstone) and list shapes."""
+
+    _model, _record, _what = AnnotationRow, Annotation, "annotation"
 
     def add(
         self,
@@ -122,24 +125,6 @@ class AnnotationRepository(Repository):
             ctx.record(AnnotationRow.__tablename__, annotation_id, "update")
             ctx.session.flush()
         return to_record(row, Annotation)
-
-    def soft_delete(self, annotation_id: uuid.UUID | str) -> None:
-        """Tombstone a shape (undo brings it back with restore)."""
-        with self._uow.write() as ctx:
-            self._soft_delete(ctx, AnnotationRow, as_uuid(annotation_id, "annotation_id"), "annotation")
-
-    def restore(self, annotation_id: uuid.UUID | str) -> Annotation:
-        """Bring back a deleted shape."""
-        annotation_id = as_uuid(annotation_id, "annotation_id")
-        with self._uow.write() as ctx:
-            self._restore(ctx, AnnotationRow, annotation_id, "annotation")
-        return self.get(annotation_id)
-
-    def get(self, annotation_id: uuid.UUID | str) -> Annotation:
-        """One live shape."""
-        annotation_id = as_uuid(annotation_id, "annotation_id")
-        with self._uow.read() as session:
-            return to_record(self._get_live(session, AnnotationRow, annotation_id, "annotation"), Annotation)
 
     def list(
         self, media_id: uuid.UUID | str, *, frame: int | None = None, layer_name: str | None = None,

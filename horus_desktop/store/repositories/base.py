@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -108,3 +108,32 @@ class Repository:
         for key, value in extra.items():
             setattr(row, key, value)
         ctx.record(model.__tablename__, row_id, "restore")
+
+
+class TombstonedRepository(Repository, Generic[R]):
+    """A repository over a table with ``is_deleted``: get live rows, soft-delete and restore them.
+
+    Subclasses name their model, record type and what a row is called in errors.
+    """
+
+    _model: ClassVar[type[Any]]
+    _record: ClassVar[type[Any]]
+    _what: ClassVar[str]
+
+    def get(self, row_id: uuid.UUID | str) -> R:
+        """One live row by id (NotFoundError when absent or deleted)."""
+        row_id = as_uuid(row_id, f"{self._what}_id")
+        with self._uow.read() as session:
+            return to_record(self._get_live(session, self._model, row_id, self._what), self._record)
+
+    def soft_delete(self, row_id: uuid.UUID | str, **extra: Any) -> None:
+        """Tombstone a row: it drops out of every query, and can be restored."""
+        with self._uow.write() as ctx:
+            self._soft_delete(ctx, self._model, as_uuid(row_id, f"{self._what}_id"), self._what, **extra)
+
+    def restore(self, row_id: uuid.UUID | str, **extra: Any) -> R:
+        """Bring back a soft-deleted row."""
+        row_id = as_uuid(row_id, f"{self._what}_id")
+        with self._uow.write() as ctx:
+            self._restore(ctx, self._model, row_id, self._what, **extra)
+        return self.get(row_id)

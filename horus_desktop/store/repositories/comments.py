@@ -23,7 +23,7 @@ from horus_desktop.store.models import (
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
-    Repository,
+    TombstonedRepository,
     as_uuid,
     check_length,
     to_record,
@@ -37,8 +37,18 @@ def thread_key(created_us: int, comment_id: uuid.UUID) -> str:
     return f"{created_us:017d}{comment_id.hex[:8]}"
 
 
-class CommentRepository(Repository):
+class CommentRepository(TombstonedRepository[Comment]):
     """``horus_comments`` and its reactions and attachments."""
+
+    _model, _record, _what = CommentRow, Comment, "comment"
+
+    def soft_delete(self, row_id: uuid.UUID | str, by: str | None = None, **extra: Any) -> None:  # type: ignore[override]
+        """Tombstone a note (who deleted it is kept): it and its replies drop out of the thread."""
+        super().soft_delete(row_id, deleted_by=by, **extra)
+
+    def restore(self, row_id: uuid.UUID | str, **extra: Any) -> Comment:
+        """Bring back a deleted note (and so its replies)."""
+        return super().restore(row_id, deleted_by=None, **extra)
 
     def add(
         self,
@@ -160,24 +170,6 @@ class CommentRepository(Repository):
             ctx.record(CommentRow.__tablename__, comment_id, "update")
             ctx.session.flush()
         return to_record(row, Comment)
-
-    def soft_delete(self, comment_id: uuid.UUID | str, by: str) -> None:
-        """Tombstone a note: it and its replies drop out of the thread until restored."""
-        with self._uow.write() as ctx:
-            self._soft_delete(ctx, CommentRow, as_uuid(comment_id, "comment_id"), "comment", deleted_by=by)
-
-    def restore(self, comment_id: uuid.UUID | str) -> Comment:
-        """Bring back a deleted note (and so its replies)."""
-        comment_id = as_uuid(comment_id, "comment_id")
-        with self._uow.write() as ctx:
-            self._restore(ctx, CommentRow, comment_id, "comment", deleted_by=None)
-        return self.get(comment_id)
-
-    def get(self, comment_id: uuid.UUID | str) -> Comment:
-        """One live comment."""
-        comment_id = as_uuid(comment_id, "comment_id")
-        with self._uow.read() as session:
-            return to_record(self._get_live(session, CommentRow, comment_id, "comment"), Comment)
 
     def list_for_media(self, media_id: uuid.UUID | str) -> list[Comment]:
         """The live comments of a media in thread order (a note, then its replies, depth first)."""

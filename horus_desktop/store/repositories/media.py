@@ -21,7 +21,7 @@ from horus_desktop.store.models import (
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
-    Repository,
+    TombstonedRepository,
     as_uuid,
     check_length,
     field_names,
@@ -67,8 +67,10 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-class MediaRepository(Repository):
+class MediaRepository(TombstonedRepository[MediaRecord]):
     """Everything written to or read from ``horus_media_records``."""
+
+    _model, _record, _what = MediaRecordRow, MediaRecord, "media"
 
     def create(self, *, id: uuid.UUID | None = None, **values: Any) -> MediaRecord:
         """Add a media record; the id is made here unless given (client-made keys, for sync)."""
@@ -153,24 +155,6 @@ class MediaRepository(Repository):
             rows = session.execute(select(ApprovalChangeRow).where(ApprovalChangeRow.media_id == media_id)
                                    .order_by(ApprovalChangeRow.created_at.desc())).scalars()
             return [to_record(r, ApprovalChange) for r in rows]
-
-    def soft_delete(self, media_id: uuid.UUID | str) -> None:
-        """Tombstone a media record: it drops out of every query, and can be restored."""
-        with self._uow.write() as ctx:
-            self._soft_delete(ctx, MediaRecordRow, as_uuid(media_id, "media_id"), "media")
-
-    def restore(self, media_id: uuid.UUID | str) -> MediaRecord:
-        """Bring back a soft-deleted media record."""
-        media_id = as_uuid(media_id, "media_id")
-        with self._uow.write() as ctx:
-            self._restore(ctx, MediaRecordRow, media_id, "media")
-        return self.get(media_id)
-
-    def get(self, media_id: uuid.UUID | str) -> MediaRecord:
-        """One live media record by id."""
-        media_id = as_uuid(media_id, "media_id")
-        with self._uow.read() as session:
-            return to_record(self._get_live(session, MediaRecordRow, media_id, "media"), MediaRecord)
 
     def get_many(self, media_ids: Iterable[uuid.UUID | str]) -> list[MediaRecord]:
         """Live media records by id, in the order asked (missing ones left out)."""

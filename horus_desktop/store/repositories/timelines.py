@@ -14,7 +14,7 @@ from horus_desktop.store.models import TimelineClipRow, TimelineRow
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
     NotFoundError,
-    Repository,
+    TombstonedRepository,
     as_uuid,
     check_length,
     to_record,
@@ -53,8 +53,10 @@ def _check_clip(index: int, clip: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class TimelineRepository(Repository):
+class TimelineRepository(TombstonedRepository[Timeline]):
     """``horus_timelines`` and ``horus_timeline_clips``."""
+
+    _model, _record, _what = TimelineRow, Timeline, "timeline"
 
     def create(
         self, *, name: str, project_id: str, timeline_type: str, created_by: str,
@@ -118,18 +120,6 @@ class TimelineRepository(Repository):
             for key, value in values.items():
                 setattr(row, key, value)
             ctx.record(TimelineRow.__tablename__, timeline_id, "update")
-        return self.get(timeline_id)
-
-    def soft_delete(self, timeline_id: uuid.UUID | str) -> None:
-        """Tombstone a timeline (its clips stay, for restore)."""
-        with self._uow.write() as ctx:
-            self._soft_delete(ctx, TimelineRow, as_uuid(timeline_id, "timeline_id"), "timeline")
-
-    def restore(self, timeline_id: uuid.UUID | str) -> Timeline:
-        """Bring back a deleted timeline."""
-        timeline_id = as_uuid(timeline_id, "timeline_id")
-        with self._uow.write() as ctx:
-            self._restore(ctx, TimelineRow, timeline_id, "timeline")
         return self.get(timeline_id)
 
     def get(self, timeline_id: uuid.UUID | str) -> Timeline:
