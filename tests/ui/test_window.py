@@ -25,6 +25,9 @@ def test_layout_and_browser_mode_persist_between_runs(qtbot, make_window, demo_s
     first.browser.size_slider.setValue(0)
     size = (first.minimumSizeHint().width() + 10, 700)
     first.resize(*size)
+    first.viewer.colour_bar.view_box.setCurrentText("Un-tone-mapped")
+    first.actions_by_name["play_every_frame"].setChecked(True)
+    first.viewer.transport.loop_box.setCurrentIndex(1)
     first.close()
     assert settings.value("window/state") is not None
 
@@ -34,6 +37,9 @@ def test_layout_and_browser_mode_persist_between_runs(qtbot, make_window, demo_s
     assert second.dockWidgetArea(second.browser_dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert second.browser.view_mode() == "list"
     assert second.browser.size_slider.value() == 0
+    assert second.viewer.colour_bar.options().view == "Un-tone-mapped"
+    assert second.viewer.policy.value == "every-frame"
+    assert second.viewer.loop_mode.value == "ping-pong"
     # offscreen's 800 px screen makes Qt adjust a restored over-wide window by a few pixels
     assert second.height() == size[1] and abs(second.width() - size[0]) <= 16
     second.actions_by_name["reset_layout"].trigger()

@@ -562,8 +562,9 @@ class ViewerPanel(QWidget):
         whole = (lo, hi) == self.session.media_range
         self.transport.slider.set_in_out(None if whole else (lo, hi))
 
-    def set_loop_mode(self, mode: LoopMode) -> None:
+    def set_loop_mode(self, mode: LoopMode | str) -> None:
         """Loop, ping-pong or once."""
+        mode = LoopMode(mode)
         self.loop_mode = mode
         for slot in self.slots.values():
             if slot is not None:
