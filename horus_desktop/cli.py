@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -204,20 +206,35 @@ def cmd_comment_list(args: argparse.Namespace) -> int:
 # import, ingest, demo -----------------------------------------------------------------------------
 
 
-def _tqdm_progress(desc: str) -> tuple[Callable[..., None], Callable[[], None]]:
+@contextmanager
+def _store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[Any, Callable[..., None]]]:
+    """The store opened as the user, and a terminal progress callback ``(done, total, label)``.
+
+    Both are closed when the block ends. No bar is drawn when stderr is not a terminal (logs, pipes).
+    """
     from tqdm import tqdm
 
-    bar = tqdm(desc=desc, unit="item", disable=not sys.stderr.isatty())  # no bar in logs and pipes
+    horus = _open(args)
+    bar = tqdm(desc=label, unit="item", disable=not sys.stderr.isatty())
 
-    def update(done: int, total: int, label: str = "") -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        if label:
-            bar.set_postfix_str(label[-40:], refresh=False)
+    def update(done: int, total: int, what: str = "") -> None:
+        bar.total, bar.n = total, done
+        if what:
+            bar.set_postfix_str(what[-40:], refresh=False)
         bar.refresh()
 
-    return update, bar.close
+    try:
+        yield horus, update
+    finally:
+        bar.close()
+        horus.close()
+
+
+def _print_report(args: argparse.Namespace, report: Any, text: str) -> None:
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(text)
 
 
 def cmd_import_montu(args: argparse.Namespace) -> int:
@@ -227,40 +244,25 @@ def cmd_import_montu(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a folder")
-    horus = _open(args)
-    update, close = _tqdm_progress("montu import")
-    try:
+    with _store_with_progress(args, "montu import") as (horus, update):
         report = import_montu(horus.store, folder, user_id=horus.user.id, progress=update)
-    finally:
-        close()
-        horus.close()
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        print(format_report(report))
+    _print_report(args, report, format_report(report))
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Ingest a folder tree or files."""
+    """Ingest a folder tree or files (Ctrl+C cancels cleanly: what was written stays consistent)."""
     from horus_desktop.media.ingest import format_ingest_report
 
-    horus = _open(args)
     cancel = threading.Event()
-    update, close = _tqdm_progress("ingest")
-    try:
-        report = horus.ingest(args.path, project=args.project, template=args.template,
-                              thumbnails=args.thumbnails, progress=update, cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
-    finally:
-        close()
-        horus.close()
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        print(format_ingest_report(report))
+    with _store_with_progress(args, "ingest") as (horus, update):
+        try:
+            report = horus.ingest(args.path, project=args.project, template=args.template,
+                                  thumbnails=args.thumbnails, progress=update, cancel=cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+    _print_report(args, report, format_ingest_report(report))
     return 0
 
 
@@ -268,20 +270,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo project into the store."""
     from horus_desktop.demo import make_demo_project
 
-    horus = _open(args)
-    root = Path(args.folder) if args.folder else horus.store.files_dir / "demo"
-    update, close = _tqdm_progress("demo project")
-    try:
+    with _store_with_progress(args, "demo project") as (horus, update):
+        root = Path(args.folder) if args.folder else horus.store.files_dir / "demo"
         report = make_demo_project(horus.store, root, progress=update)
-    finally:
-        close()
-        horus.close()
     print(f"demo project: {len(report.media_ids)} media under {root}"
           + (f"; problems: {'; '.join(report.problems)}" if report.problems else ""))
     return 1 if report.problems else 0
-
-
-# playlists ----------------------------------------------------------------------------------------
 
 
 def cmd_playlist_import(args: argparse.Namespace) -> int:
@@ -582,6 +576,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("horus: cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`horus media list --json | head`): not our error; keep Python quiet at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -256,18 +256,3 @@ def format_ingest_report(report: IngestReport) -> str:
         lines.append(f"{report.thumbnails} thumbnails written")
     lines += [f"  {p.path}: {p.reason}" for p in report.problems]
     return "\n".join(lines)
-
-
-def tqdm_progress(description: str = "ingest") -> tuple[Progress, Callable[[], None]]:
-    """A terminal progress bar as an ingest `progress` callback, and the function that closes it."""
-    from tqdm import tqdm
-
-    bar = tqdm(desc=description, unit="media")
-
-    def update(done: int, total: int, label: str = "") -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(label[-40:], refresh=False)
-        bar.refresh()
-
-    return update, bar.close
