@@ -87,6 +87,10 @@ def make_window(qtbot, settings: QSettings):  # noqa: ANN001, ANN201 - pytest-qt
         if chosen.value("window/geometry") is None:
             window.resize(1400, 850)
         window.show()
+        # Shortcuts need the active window (always true off-screen; on X the window must be activated).
+        window.activateWindow()
+        window.raise_()
+        qtbot.waitUntil(window.isActiveWindow, timeout=3000)
         made.append((window, db, jobs))
         return window
 

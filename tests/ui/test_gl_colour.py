@@ -103,6 +103,7 @@ def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
     view.show()
     qtbot.waitExposed(view)
     recipe = colour.gpu_recipe("ACEScg", colour.default_display(), colour.default_view())
+    view.set_has_media(True)
     view.set_frame("A", LayerState(ShownFrame(1001, _test_image()), recipe, (W, H)))
     view.fit()
     qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=5000)
