@@ -7,6 +7,11 @@ Needs an OpenGL >= 4.0 context: run under Xvfb with the xcb platform (Mesa llvmp
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
@@ -109,3 +114,21 @@ def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
     qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=5000)
     assert view.renderer is not None and view.renderer.error is None
     view.release_gl()
+
+
+def test_gl_path_in_a_virtual_x_server(qapp) -> None:
+    """From the off-screen test run, run the GL tests above in Xvfb (Mesa llvmpipe) so CI covers them."""
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        pytest.skip("already on a display: the GL tests above ran directly")
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None or shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri) to test the GL path")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        [xvfb_run, "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m", "pytest", "-q", "-p",
+         "no:cacheprovider", "-k", "not virtual_x_server", __file__],
+        capture_output=True, text=True, timeout=240, env=env,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "skipped" not in summary and "4 passed" in summary, summary
