@@ -20,6 +20,8 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes_panel import NotesPanel
 from horus_desktop.ui.status_bar import HorusStatusBar
+from horus_desktop.ui.timeline.panel import TimelinePanel
+from horus_desktop.ui.timeline.player import TimelinePlayer
 from horus_desktop.ui.viewer.panel import ViewerPanel
 
 LAYOUT_VERSION = 1
@@ -56,6 +58,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.viewer)
         self.browser_dock = self._dock("Media", "browserDock", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.notes_dock = self._dock("Notes", "notesDock", self.notes, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.timeline = TimelinePanel(store, db, user_id=user_id, selected_media=self.browser.selected_records)
+        self.timeline_player = TimelinePlayer(self.timeline, self.viewer)
+        self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.status = HorusStatusBar(store_text=store.describe(), user_text=user_id)
         self.setStatusBar(self.status)
         self.status.set_colour_path(self.viewer.colour_path())
@@ -64,6 +70,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(1500, 900)
         self.resizeDocks([self.browser_dock, self.notes_dock], [560, 320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock], [260], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
 
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow):
                 previous_menu = spec.menu
         view_menu = menus["View"]
         view_menu.addSeparator()
-        for dock in (self.browser_dock, self.notes_dock):
+        for dock in (self.browser_dock, self.notes_dock, self.timeline_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
         self.toolbar = toolbar
@@ -111,6 +118,7 @@ class MainWindow(QMainWindow):
         self.viewer.sig_frame_changed.connect(self.notes.set_frame)
         self.notes.sig_seek.connect(self.viewer.seek)
         self.notes.sig_message.connect(self._message)
+        self.timeline.sig_message.connect(self._message)
         self.db.sig_error.connect(self._message)
         self.jobs.sig_job_started.connect(self.status.job_started)
         self.jobs.sig_job_progress.connect(self.status.job_progress)
@@ -242,7 +250,7 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """Docks back where they started."""
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.browser_dock, self.notes_dock):
+        for dock in (self.browser_dock, self.notes_dock, self.timeline_dock):
             dock.show()
             dock.setFloating(False)
 
@@ -255,6 +263,7 @@ class MainWindow(QMainWindow):
         self.viewer.shutdown()
         self.browser.shutdown()
         self.notes.shutdown()
+        self.timeline.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()

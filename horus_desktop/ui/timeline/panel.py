@@ -1,0 +1,451 @@
+"""The timeline dock: playlist picker and creator, toolbar, the track view, and undoable edits.
+
+Every store call runs on the DB worker; edits come back as ``EditResult`` and go on a ``QUndoStack``
+whose commands replay the edit or its inverse (see :mod:`horus_desktop.ui.timeline.commands`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from horus_desktop.domain.media_query import MediaQuery
+from horus_desktop.domain.records import MediaRecord, Timeline
+from horus_desktop.store import Store
+from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.timeline import edits, files, playlists
+from horus_desktop.timeline.edits import Edit, EditResult
+from horus_desktop.timeline.state import PlaylistState, TrackItem, load_state
+from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.timeline.commands import EditCommand
+from horus_desktop.ui.timeline.view import TrackView
+
+IMPORT_FILTER = "Playlists (*.otio *.otioz *.edl);;OpenTimelineIO (*.otio *.otioz);;CMX 3600 EDL (*.edl)"
+EXPORT_FILTER = "OpenTimelineIO (*.otio);;OpenTimelineIO bundle (*.otioz);;CMX 3600 EDL (*.edl)"
+RULE_HINT = "latest:sequence=sq010,department=comp   or   submitted-today"
+RELOAD_DELAY_MS = 400
+
+
+def _project_of(store: Store, project: str | None) -> str:
+    """The project a new playlist goes in: the one given, else that of the newest media."""
+    if project:
+        return project
+    page = store.media.search(MediaQuery(limit=1))
+    return page.items[0].project_id if page.items else "default"
+
+
+def version_label(media: MediaRecord) -> str:
+    """How a version reads in the version menu."""
+    latest = "  ★ latest" if media.is_latest_version else ""
+    return f"{media.version} · {media.department or '-'} · {media.approval_status or 'pending'}{latest}"
+
+
+class TimelinePanel(QWidget):
+    """Bottom dock: pick or make a playlist, see and edit its tracks, undo/redo, import/export."""
+
+    sig_message = Signal(str)
+    sig_state_changed = Signal(object)  # PlaylistState | None
+    _sig_store_changed = Signal(object)
+
+    def __init__(self, store: Store, db: DbWorker, *, user_id: str,
+                 selected_media: Callable[[], list[MediaRecord]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelinePanel")
+        self.store, self.db, self.user_id = store, db, user_id
+        self._selected_media = selected_media or (lambda: [])
+        self.state: PlaylistState | None = None
+        self._loading: uuid.UUID | None = None
+        self.undo_stack = QUndoStack(self)
+        self.view = TrackView()
+        self.playlist_box = QComboBox()
+        self.playlist_box.setObjectName("playlistBox")
+        self.playlist_box.setMinimumContentsLength(28)
+        self.playlist_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.playlist_box.setPlaceholderText("No playlist: make one with New")
+        self.playlist_box.setToolTip("The playlist shown (newest first)")
+        self.info = QLabel("")
+        self.info.setObjectName("timelineInfo")
+        self.actions_by_name: dict[str, QAction] = {}
+        self.toolbar = self._build_toolbar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view, 1)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(RELOAD_DELAY_MS)
+        self._list_timer.timeout.connect(self.refresh_playlists)
+        self.playlist_box.activated.connect(self._on_playlist_picked)
+        self.view.sig_drop_media.connect(self.add_media)
+        self.view.sig_move_clip.connect(lambda c, t, f: self.run_edit(edits.move_clip, c, track=t, frame=f))
+        self.view.sig_reorder_clip.connect(lambda c, i: self.run_edit(edits.reorder_clip, c, i))
+        self.view.sig_trim_clip.connect(
+            lambda c, i, o: self.run_edit(edits.trim_clip, c, in_delta=i, out_delta=o, ripple=True))
+        self.view.sig_remove_clips.connect(self.remove_clips)
+        self.view.sig_clip_menu.connect(self.show_version_menu)
+        self._sig_store_changed.connect(self._on_store_changed)
+        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        self._update_enabled()
+        self.refresh_playlists()
+
+    # --- toolbar ---------------------------------------------------------------------------------
+    def _action(self, name: str, text: str, slot: Callable[[], object], *, tip: str = "",
+                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"timeline_{name}")
+        action.setToolTip(tip or text.replace("&", ""))
+        action.setStatusTip(action.toolTip())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar("Timeline", self)
+        bar.setObjectName("timelineToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(self.playlist_box)
+        new_menu = QMenu("New", self)
+        new_menu.addAction(self._action("new_empty", "Empty Playlist...", self._ask_new_empty))
+        new_menu.addAction(self._action("new_from_selection", "From Browser Selection...", self._ask_from_selection,
+                                        tip="A playlist of the media selected in the browser, in order"))
+        new_menu.addAction(self._action("new_from_rule", "From Rule...", self._ask_from_rule, tip=RULE_HINT))
+        new_button = QToolButton()
+        new_button.setText("New")
+        new_button.setToolTip("New playlist: empty, from the browser's selection, or from a rule")
+        new_button.setMenu(new_menu)
+        new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addWidget(new_button)
+        bar.addAction(self._action("duplicate", "Duplicate as New Version", self.duplicate_current,
+                                   tip="Copy this playlist as its next version (v002...)"))
+        bar.addSeparator()
+        bar.addAction(self._action("import", "Import...", self._ask_import, tip="Import .otio, .otioz or .edl"))
+        bar.addAction(self._action("export", "Export...", self._ask_export,
+                                   tip="Export .otio, .otioz or .edl (notes become markers)"))
+        bar.addSeparator()
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, name in ((undo, "undo"), (redo, "redo")):
+            action.setObjectName(f"timeline_{name}")
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            bar.addAction(action)
+            self.actions_by_name[name] = action
+        track_menu = QMenu("Add Track", self)
+        track_menu.addAction(self._action("add_video_track", "Video Track", lambda: self.add_track("video")))
+        track_menu.addAction(self._action("add_audio_track", "Audio Track", lambda: self.add_track("audio")))
+        track_button = QToolButton()
+        track_button.setText("Add Track")
+        track_button.setMenu(track_menu)
+        track_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._track_button = track_button
+        bar.addWidget(track_button)
+        bar.addAction(self._action("update_latest", "Update All to Latest", self.update_all_to_latest,
+                                   tip="Switch every clip to the latest version of its shot and department"))
+        bar.addSeparator()
+        group = QActionGroup(self)
+        for mode, text in (("department", "By Department"), ("approval", "By Approval")):
+            action = self._action(f"colour_{mode}", text, lambda m=mode: self.set_colour_mode(m),
+                                  tip=f"Colour clips {text.lower()}")
+            action.setCheckable(True)
+            action.setChecked(mode == self.view.colour_mode)
+            group.addAction(action)
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(self._action("fit", "Fit", self.view.fit, tip="Show the whole playlist"))
+        bar.addWidget(self.info)
+        return bar
+
+    def _update_enabled(self) -> None:
+        has = self.state is not None
+        for name in ("duplicate", "export", "update_latest", "add_video_track", "add_audio_track", "fit"):
+            self.actions_by_name[name].setEnabled(has)
+        self._track_button.setEnabled(has)
+
+    # --- playlists -------------------------------------------------------------------------------
+    def refresh_playlists(self, select_id: uuid.UUID | str | None = None) -> None:
+        """Fill the picker (newest first); select ``select_id`` when given."""
+        self.db.submit(playlists.list_playlists, self.store, on_done=lambda rows: self._fill(rows, select_id))
+
+    def _fill(self, rows: list[dict[str, Any]], select_id: uuid.UUID | str | None) -> None:
+        wanted = str(select_id) if select_id else (str(self.state.id) if self.state else None)
+        self.playlist_box.blockSignals(True)
+        self.playlist_box.clear()
+        for row in rows:
+            text = f"{row['name']} {row['version'] or ''} · {row['status'] or ''} · {row['clips']} clips"
+            self.playlist_box.addItem(text, row["id"])
+        index = self.playlist_box.findData(wanted) if wanted else -1
+        self.playlist_box.setCurrentIndex(index)
+        self.playlist_box.blockSignals(False)
+
+    def _on_playlist_picked(self, index: int) -> None:
+        playlist_id = self.playlist_box.itemData(index)
+        if playlist_id and (self.state is None or str(self.state.id) != playlist_id):
+            self.load_playlist(playlist_id)
+
+    def load_playlist(self, playlist_id: uuid.UUID | str) -> None:
+        """Show a playlist (read on the DB worker)."""
+        wanted = uuid.UUID(str(playlist_id))
+        self._loading = wanted
+        self.info.setText("  loading...")
+        self.db.submit(load_state, self.store, wanted, on_done=lambda state: self._on_loaded(wanted, state),
+                       on_error=self._on_error)
+
+    def _on_loaded(self, wanted: uuid.UUID, state: PlaylistState) -> None:
+        if self._loading != wanted:
+            return
+        self._loading = None
+        if self.state is None or self.state.id != state.id:
+            self.undo_stack.clear()
+        index = self.playlist_box.findData(str(state.id))
+        if index >= 0:
+            self.playlist_box.setCurrentIndex(index)
+        self.set_state(state)
+
+    def reload(self) -> None:
+        """Read the shown playlist again (media statuses or notes changed)."""
+        if self.state is not None and self._loading is None:
+            self.load_playlist(self.state.id)
+
+    def set_state(self, state: PlaylistState | None) -> None:
+        """Show a playlist state (after a load or an edit)."""
+        self.state = state
+        self.view.set_state(state)
+        self._update_enabled()
+        if state is not None:
+            clips = len(state.clips())
+            missing = sum(1 for c in state.clips() if c.missing_media)
+            self.info.setText(f"  {clips} clips · {state.duration} frames @ {float(state.rate):g} fps"
+                              + (f" · {missing} missing media" if missing else ""))
+        else:
+            self.info.setText("")
+        self.sig_state_changed.emit(state)
+
+    def _created(self, timeline: Timeline, what: str) -> None:
+        self.sig_message.emit(f"Playlist {timeline.name} {timeline.version}: {what}")
+        self.refresh_playlists(timeline.id)
+        self.load_playlist(timeline.id)
+
+    def create_empty(self, name: str, *, project: str | None = None) -> None:
+        """A new empty playlist (one video track)."""
+        self._create(lambda s: playlists.create_playlist(s, name=name, project_id=_project_of(s, project),
+                                                         user=self.user_id), "created")
+
+    def create_from_media(self, name: str, media_ids: Sequence[uuid.UUID | str], *,
+                          project: str | None = None) -> None:
+        """A new playlist of these media one after another on V1."""
+        ids = [str(m) for m in media_ids]
+        self._create(lambda s: playlists.create_playlist(s, name=name, project_id=_project_of(s, project),
+                                                         user=self.user_id, media_ids=ids),
+                     f"{len(ids)} clip(s) from the browser")
+
+    def create_from_rule(self, name: str, rule: str, *, project: str | None = None) -> None:
+        """A new playlist of what a rule selects (see ``playlists.parse_rule``)."""
+        self._create(lambda s: playlists.create_from_rule(s, rule, name=name, project_id=_project_of(s, project),
+                                                          user=self.user_id), f"rule {rule}")
+
+    def _create(self, work: Callable[[Store], Timeline], what: str) -> None:
+        self.db.submit(work, self.store, on_done=lambda t: self._created(t, what), on_error=self._on_error)
+
+    def duplicate_current(self) -> None:
+        """Copy the shown playlist as its next version."""
+        if self.state is not None:
+            self._create(lambda s, pid=self.state.id: playlists.duplicate_playlist(s, pid, user=self.user_id),
+                         "duplicated as a new version")
+
+    def import_file(self, path: str | Path, *, name: str | None = None) -> None:
+        """Import an .otio, .otioz or .edl file as a new playlist and show it."""
+        def work(store: Store) -> files.ImportReport:
+            return files.import_playlist(store, path, user=self.user_id, name=name)
+
+        def done(report: files.ImportReport) -> None:
+            missing = f", {len(report.missing)} missing media" if report.missing else ""
+            self._created(report.timeline, f"imported from {Path(path).name} ({len(report.timeline.clips)} clips"
+                                           f"{missing})")
+
+        self.db.submit(work, self.store, on_done=done, on_error=self._on_error)
+
+    def export_file(self, path: str | Path) -> None:
+        """Write the shown playlist as .otio, .otioz or .edl (by extension)."""
+        if self.state is None:
+            return
+
+        def done(report: files.ExportReport) -> None:
+            lost = f" (lost: {'; '.join(report.lost)})" if report.lost else ""
+            self.sig_message.emit(f"Exported {report.path}{lost}")
+
+        self.db.submit(files.export_playlist, self.store, self.state.id, path, on_done=done, on_error=self._on_error)
+
+    # --- dialogs (thin: each calls the slot above) -------------------------------------------------
+    def _project_hint(self) -> str | None:
+        selected = self._selected_media()
+        if selected:
+            return selected[0].project_id
+        return self.state.project_id if self.state else None
+
+    def _ask_new_empty(self) -> None:
+        name, ok = QInputDialog.getText(self, "New playlist", "Name:", text="Dailies")
+        if ok and name.strip():
+            self.create_empty(name.strip(), project=self._project_hint())
+
+    def _ask_from_selection(self) -> None:
+        selected = self._selected_media()
+        if not selected:
+            self.sig_message.emit("Select media in the browser first")
+            return
+        name, ok = QInputDialog.getText(self, "New playlist", f"Name ({len(selected)} clips):", text="Dailies")
+        if ok and name.strip():
+            self.create_from_media(name.strip(), [m.id for m in selected], project=selected[0].project_id)
+
+    def _ask_from_rule(self) -> None:
+        rule, ok = QInputDialog.getText(self, "New playlist from a rule", f"Rule ({RULE_HINT}):",
+                                        text="latest:department=comp")
+        if not ok or not rule.strip():
+            return
+        name, ok = QInputDialog.getText(self, "New playlist from a rule", "Name:", text=rule.strip())
+        if ok and name.strip():
+            self.create_from_rule(name.strip(), rule.strip(), project=self._project_hint())
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a playlist", "", IMPORT_FILTER)
+        if path:
+            self.import_file(path)
+
+    def _ask_export(self) -> None:
+        if self.state is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the playlist", f"{self.state.name}.otio",
+                                                   EXPORT_FILTER)
+        if path:
+            if not Path(path).suffix:
+                path += ".edl" if "edl" in chosen else ".otioz" if "otioz" in chosen else ".otio"
+            self.export_file(path)
+
+    # --- edits -----------------------------------------------------------------------------------
+    def run_edit(self, fn: Callable[..., EditResult], *args: Any, **kwargs: Any) -> None:
+        """Run an edit of the shown playlist on the DB worker; push it on the undo stack when it succeeded."""
+        if self.state is None:
+            return
+        playlist_id = self.state.id
+        self.db.submit(fn, self.store, playlist_id, *args, user=self.user_id, **kwargs,
+                       on_done=lambda result: self._on_edited(playlist_id, result), on_error=self._on_error)
+
+    def _on_edited(self, playlist_id: uuid.UUID, result: EditResult) -> None:
+        if self.state is None or self.state.id != playlist_id:
+            return
+        self.set_state(result.state)
+        self.undo_stack.push(EditCommand(result, self._replay))
+        self._list_timer.start()
+
+    def _replay(self, edit: Edit) -> None:
+        if self.state is None:
+            return
+        playlist_id = self.state.id
+
+        def done(result: EditResult) -> None:
+            if self.state is not None and self.state.id == playlist_id:
+                self.set_state(result.state)
+                self._list_timer.start()
+
+        self.db.submit(edits.apply_edit, self.store, playlist_id, edit, user=self.user_id, on_done=done,
+                       on_error=self._on_error)
+
+    def _on_error(self, error: BaseException) -> None:
+        self.sig_message.emit(f"Timeline: {error}")
+        self._loading = None
+        self.view.set_state(self.state)  # put dragged or trimmed items back
+
+    def add_media(self, media_ids: list[str], track: int = 0, frame: int | None = None) -> None:
+        """Add media as clips on a track at a frame (dropped from the browser)."""
+        self.run_edit(edits.add_clips, media_ids, track=track, frame=frame)
+
+    def remove_clips(self, clip_ids: list[str], ripple: bool = False) -> None:
+        """Remove clips (each its own undo step); ``ripple`` closes the gap."""
+        for clip_id in clip_ids:
+            self.run_edit(edits.remove_clip, clip_id, ripple=ripple)
+
+    def add_track(self, kind: str = "video") -> None:
+        """Add an empty video or audio track."""
+        self.run_edit(edits.add_track, kind=kind)
+
+    def update_all_to_latest(self) -> None:
+        """Every clip to the latest version of its shot/department (one undo step)."""
+        self.run_edit(edits.update_all_to_latest)
+
+    def switch_version(self, clip_id: uuid.UUID | str, media_id: uuid.UUID | str) -> None:
+        """Show another version in a clip."""
+        self.run_edit(edits.switch_version, str(clip_id), str(media_id))
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour clips by ``department`` or ``approval``."""
+        self.view.set_colour_mode(mode)
+        self.actions_by_name[f"colour_{mode}"].setChecked(True)
+
+    # --- version menu ----------------------------------------------------------------------------
+    def show_version_menu(self, item: TrackItem, global_pos: QPoint) -> None:
+        """Ask for the other versions of a clip's shot and department, then pop the menu up there."""
+        if item.media_id is None:
+            self.sig_message.emit(f"{item.name}: missing media, no versions to switch to")
+            return
+        self.db.submit(edits.other_versions, self.store, item.media_id,
+                       on_done=lambda versions: self.version_menu(item, versions).popup(global_pos),
+                       on_error=self._on_error)
+
+    def version_menu(self, item: TrackItem, versions: list[MediaRecord]) -> QMenu:
+        """The menu of a clip's versions (the shown one checked); picking one switches the clip."""
+        menu = QMenu(self)
+        menu.setObjectName("versionMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        title = menu.addAction(f"{item.shot or item.name}: versions")
+        title.setEnabled(False)
+        for media in versions:
+            action = menu.addAction(version_label(media))
+            action.setCheckable(True)
+            action.setChecked(media.id == item.media_id)
+            action.setData(str(media.id))
+            if media.id != item.media_id:
+                action.triggered.connect(lambda _c=False, m=media.id: self.switch_version(item.clip_id, m))  # type: ignore[arg-type]
+        if len(versions) <= 1:
+            menu.addAction("(no other versions)").setEnabled(False)
+        return menu
+
+    # --- store changes ---------------------------------------------------------------------------
+    def _on_store_changed(self, change_set: ChangeSet) -> None:
+        tables = change_set.tables()
+        if self.state is not None and tables & {"horus_media_records", "horus_comments"}:
+            self._reload_timer.start()
+        if "horus_timelines" in tables:
+            self._list_timer.start()
+
+    def shutdown(self) -> None:
+        """Stop listening to the store."""
+        self._reload_timer.stop()
+        self._list_timer.stop()
+        self._unsubscribe()

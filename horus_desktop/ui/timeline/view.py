@@ -1,0 +1,501 @@
+"""The track view: a QGraphicsView over the playlist's tracks, x in frames (zoomed around the cursor),
+with the ruler and track headers beside its viewport, the draggable playhead, drops from the browser,
+and direct editing (drag to reorder or move, edge handles to trim, Delete to remove).
+
+The view never edits the store: it emits ``sig_*`` requests; the panel runs them on the DB worker and
+hands back the new state.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from fractions import Fraction
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QGraphicsView, QWidget
+
+from horus_desktop.timeline.state import PlaylistState, TrackItem, TrackState
+from horus_desktop.ui.browser.model import MEDIA_MIME
+from horus_desktop.ui.timeline import style
+from horus_desktop.ui.timeline.items import ClipItem, MarkerItem, TrackItemGraphic, make_item
+from horus_desktop.ui.timeline.playhead import PlayheadItem
+from horus_desktop.ui.timeline.ruler import RulerWidget
+
+MIN_PX_PER_FRAME = 0.01
+MAX_PX_PER_FRAME = 60.0
+DRAG_START_PX = 4
+
+
+def reorder_index(track: TrackState, moved: TrackItem, frame: float) -> int | None:
+    """The ``reorder_clip`` index that puts ``moved`` where ``frame`` falls among its track's items (None: no-op)."""
+    solid = [i for i in track.items if i.kind != "transition" and i.clip_id != moved.clip_id]
+    slot = next((i.index for i in solid if i.start + i.duration / 2 > frame),
+                (track.items[-1].index + 1) if track.items else 0)
+    if slot in (moved.index, moved.index + 1):
+        return None
+    return slot if slot < moved.index else slot - 1
+
+
+class TrackHeaders(QWidget):
+    """Track names at the left of the viewport, following the vertical scroll."""
+
+    def __init__(self, view: TrackView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setObjectName("timelineHeaders")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), style.RULER_BACKGROUND)
+        for track, y, height in self.view.rows:
+            top = self.view.mapFromScene(QPointF(0, y)).y()
+            box = QRectF(2, top + 1, self.width() - 4, height - 2)
+            painter.fillRect(box, style.HEADER_FILL)
+            painter.setPen(style.HEADER_TEXT)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, track.name)
+        painter.end()
+
+
+class TrackView(QGraphicsView):
+    """Tracks of one playlist, drawn with one item per OTIO object; emits editing requests."""
+
+    sig_seek = Signal(int)  # the user moved the playhead
+    sig_drop_media = Signal(list, int, int)  # media ids, track index, frame
+    sig_move_clip = Signal(str, int, int)  # clip id, track index, frame
+    sig_reorder_clip = Signal(str, int)  # clip id, index among the track's items
+    sig_trim_clip = Signal(str, int, int)  # clip id, in delta, out delta
+    sig_remove_clips = Signal(list, bool)  # clip ids, ripple
+    sig_clip_menu = Signal(object, QPoint)  # TrackItem, global position
+    sig_clip_activated = Signal(object)  # TrackItem double-clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trackView")
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setBackgroundBrush(style.BACKGROUND)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setViewportMargins(style.HEADER_WIDTH, style.RULER_HEIGHT, 0, 0)
+        self.ruler = RulerWidget(self, self)
+        self.headers = TrackHeaders(self)
+        self.state: PlaylistState | None = None
+        self.rate = Fraction(24)
+        self.px_per_frame = 2.0
+        self.colour_mode = "department"
+        self.rows: list[tuple[TrackState, float, float]] = []
+        self.clip_items: dict[uuid.UUID, ClipItem] = {}
+        self.playhead = PlayheadItem(self.user_seek)
+        self.scene().addItem(self.playhead)
+        self._drop_line = QGraphicsLineItem()
+        pen = QPen(style.DROP_INDICATOR, 3)
+        pen.setCosmetic(True)
+        self._drop_line.setPen(pen)
+        self._drop_line.setZValue(20)
+        self._drop_line.hide()
+        self.scene().addItem(self._drop_line)
+        self._press: tuple[str, TrackItemGraphic, QPointF] | None = None
+        self._dragging = False
+        self._fitted = False
+        self.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._apply_scale()
+
+    # --- state -----------------------------------------------------------------------------------
+    def set_state(self, state: PlaylistState | None) -> None:
+        """Draw a playlist (None: empty); keeps zoom, scroll, playhead and selection where possible."""
+        selected = set(self.selected_clip_ids())
+        scene = self.scene()
+        for item in list(scene.items()):
+            if item is not self.playhead and item is not self._drop_line and item.parentItem() is None:
+                scene.removeItem(item)
+        self.clip_items.clear()
+        self.rows = []
+        first_state = self.state is None or state is None or self.state.id != state.id
+        self.state = state
+        if state is None:
+            self.rate = Fraction(24)
+            self._update_scene_rect()
+            return
+        self.rate = state.rate
+        y = 0.0
+        for track in self._row_order(state):
+            height = style.track_height(track.kind)
+            self.rows.append((track, y, height))
+            band = scene.addRect(QRectF(-1e6, y, 2e6, height), QPen(Qt.PenStyle.NoPen),
+                                 style.TRACK_AUDIO if track.kind == "audio" else style.TRACK_VIDEO)
+            band.setZValue(-10)
+            for entry in track.items:
+                graphic = make_item(entry, track, y, height, self.colour_mode)
+                scene.addItem(graphic)
+                if isinstance(graphic, ClipItem) and entry.clip_id is not None and entry.kind == "clip":
+                    self.clip_items[entry.clip_id] = graphic
+                    graphic.setSelected(entry.clip_id in selected)
+                for marker in entry.markers:
+                    scene.addItem(MarkerItem(marker, y + 1))
+            for marker in track.markers:
+                scene.addItem(MarkerItem(marker, y + 1))
+            y += height + style.TRACK_SPACING
+        for marker in state.markers:
+            scene.addItem(MarkerItem(marker, 0))
+        self.playhead.set_height(max(y, 1))
+        self._update_scene_rect()
+        if first_state:
+            self._fitted = False
+            self.fit()
+        self.headers.update()
+        self.ruler.update()
+
+    @staticmethod
+    def _row_order(state: PlaylistState) -> list[TrackState]:
+        """Video tracks top-down from the highest (as editors show them), then audio tracks."""
+        video = [t for t in state.tracks if t.kind == "video"]
+        audio = [t for t in state.tracks if t.kind == "audio"]
+        return list(reversed(video)) + audio
+
+    def _update_scene_rect(self) -> None:
+        duration = self.state.duration if self.state else 0
+        height = self.rows[-1][1] + self.rows[-1][2] if self.rows else 0
+        self.scene().setSceneRect(QRectF(-2, 0, duration + style.SCENE_MARGIN_FRAMES, max(height, 1)))
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour clips by ``department`` or ``approval`` status."""
+        self.colour_mode = mode
+        for item in self.clip_items.values():
+            item.set_colour_mode(mode)
+
+    def selected_clip_ids(self) -> list[str]:
+        """Ids of the selected clips."""
+        return [str(i.item.clip_id) for i in self.clip_items.values() if i.isSelected()]
+
+    def select_clip(self, clip_id: uuid.UUID | str) -> None:
+        """Select one clip."""
+        self.scene().clearSelection()
+        item = self.clip_items.get(uuid.UUID(str(clip_id)))
+        if item is not None:
+            item.setSelected(True)
+
+    def track_at_y(self, y: float) -> TrackState | None:
+        """The track whose row covers scene ``y``."""
+        for track, top, height in self.rows:
+            if top <= y < top + height + style.TRACK_SPACING:
+                return track
+        return None
+
+    def row_of(self, track_index: int) -> tuple[float, float] | None:
+        """(top, height) of a track's row."""
+        for track, top, height in self.rows:
+            if track.index == track_index:
+                return top, height
+        return None
+
+    # --- frames <-> pixels, zoom and scroll ---------------------------------------------------------
+    def frame_at_x(self, x: float) -> float:
+        """The frame at viewport ``x``."""
+        return self.mapToScene(QPoint(0, 0)).x() + x / self.px_per_frame
+
+    def x_of_frame(self, frame: int | float) -> float:
+        """Viewport x of a frame's left edge."""
+        return (frame - self.mapToScene(QPoint(0, 0)).x()) * self.px_per_frame
+
+    def _apply_scale(self) -> None:
+        self.setTransform(QTransform.fromScale(self.px_per_frame, 1.0))
+
+    def zoom_at(self, factor: float, viewport_x: float) -> None:
+        """Zoom by ``factor``, keeping the frame under ``viewport_x`` where it is."""
+        frame = self.mapToScene(QPoint(0, 0)).x() + viewport_x / self.px_per_frame
+        self.px_per_frame = min(MAX_PX_PER_FRAME, max(MIN_PX_PER_FRAME, self.px_per_frame * factor))
+        self._apply_scale()
+        self.scroll_frame_to(frame, viewport_x)
+        self._on_scrolled()
+
+    def scroll_frame_to(self, frame: float, viewport_x: float) -> None:
+        """Scroll so that ``frame`` sits at ``viewport_x``."""
+        bar = self.horizontalScrollBar()
+        left = frame - viewport_x / self.px_per_frame
+        bar.setValue(bar.value() + round((left - self.mapToScene(QPoint(0, 0)).x()) * self.px_per_frame))
+
+    def fit(self) -> None:
+        """Zoom so the whole playlist fits the width."""
+        if self.state is None:
+            return
+        width = max(self.viewport().width() - 8, 50)
+        self.px_per_frame = min(MAX_PX_PER_FRAME, max(MIN_PX_PER_FRAME, width / max(self.state.duration + 4, 1)))
+        self._apply_scale()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+        self._on_scrolled()
+
+    def ensure_frame_visible(self, frame: int) -> None:
+        """Scroll by a page when the playhead leaves the view (as during playback)."""
+        x = self.x_of_frame(frame)
+        width = self.viewport().width()
+        if x < 0 or x > width - 10:
+            self.scroll_frame_to(frame, width * 0.1 if x > 0 else width * 0.5)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier or abs(delta.x()) > abs(delta.y()):
+            step = delta.x() or delta.y()
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - step)
+        elif delta.y():
+            self.zoom_at(1.2 ** (delta.y() / 120), event.position().x())
+        event.accept()
+
+    def _on_scrolled(self, *_args: object) -> None:
+        self.ruler.update()
+        self.headers.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        rect = self.viewport().geometry()
+        self.ruler.setGeometry(rect.left(), rect.top() - style.RULER_HEIGHT, rect.width(), style.RULER_HEIGHT)
+        self.headers.setGeometry(rect.left() - style.HEADER_WIDTH, rect.top(), style.HEADER_WIDTH, rect.height())
+        if not self._fitted and self.state is not None and self.viewport().width() > 100:
+            self._fitted = True
+            self.fit()
+
+    # --- playhead ----------------------------------------------------------------------------------
+    def playhead_frame(self) -> int | None:
+        """The playhead's frame (None with no playlist)."""
+        return self.playhead.frame if self.state is not None else None
+
+    def set_playhead(self, frame: int) -> None:
+        """Move the playhead (from the viewer); no signal."""
+        if frame != self.playhead.frame:
+            self.playhead.set_frame(frame)
+            self.ruler.update()
+
+    def user_seek(self, frame: int) -> None:
+        """The user put the playhead on ``frame``: move it and say so."""
+        if self.state is None:
+            return
+        frame = max(0, min(frame, max(self.state.duration - 1, 0)))
+        self.playhead.set_frame(frame)
+        self.ruler.update()
+        self.sig_seek.emit(frame)
+
+    # --- keys --------------------------------------------------------------------------------------
+    _OWN_KEYS = (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() in self._OWN_KEYS:
+            event.accept()  # the timeline's Home/End/Delete win over the window's shortcuts while it has focus
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key == Qt.Key.Key_Home and self.state is not None:
+            self.user_seek(0)
+            self.scroll_frame_to(0, 0)
+        elif key == Qt.Key.Key_End and self.state is not None:
+            last = max(self.state.duration - 1, 0)
+            self.user_seek(last)
+            self.ensure_frame_visible(last)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            ids = self.selected_clip_ids()
+            if ids:
+                self.sig_remove_clips.emit(ids, bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+        else:
+            super().keyPressEvent(event)
+
+    # --- mouse: select, trim, drag -------------------------------------------------------------------
+    def _graphic_at(self, pos: QPoint) -> QGraphicsItem | None:
+        for item in self.items(pos):
+            if isinstance(item, PlayheadItem | ClipItem):
+                return item
+        return None
+
+    def _edge_at(self, item: ClipItem, pos: QPoint) -> str | None:
+        left = self.mapFromScene(item.scenePos()).x()
+        right = self.mapFromScene(item.scenePos() + QPointF(item.item.duration, 0)).x()
+        grab = min(style.EDGE_GRAB_PX, max((right - left) / 4, 1))
+        if abs(pos.x() - left) <= grab:
+            return "in"
+        if abs(pos.x() - right) <= grab:
+            return "out"
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        pos = event.position().toPoint()
+        item = self._graphic_at(pos)
+        if isinstance(item, PlayheadItem) or event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus()
+        if isinstance(item, ClipItem) and item.kind == "clip":
+            if not item.isSelected() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.scene().clearSelection()
+            item.setSelected(True)
+            mode = self._edge_at(item, pos) or "move"
+            self._press = (mode, item, self.mapToScene(pos))
+            self._dragging = False
+            event.accept()
+            return
+        self.scene().clearSelection()
+        self.user_seek(round(self.mapToScene(pos).x()))
+        self._press = ("scrub", self.playhead, self.mapToScene(pos))  # type: ignore[arg-type]
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        pos = event.position().toPoint()
+        if self._press is None:
+            item = self._graphic_at(pos)
+            edge = self._edge_at(item, pos) if isinstance(item, ClipItem) and item.kind == "clip" else None
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
+            super().mouseMoveEvent(event)
+            return
+        mode, graphic, start = self._press
+        scene_pos = self.mapToScene(pos)
+        if mode == "scrub":
+            self.user_seek(round(scene_pos.x()))
+            return
+        delta = round(scene_pos.x() - start.x())
+        moved_px = abs(self.mapFromScene(scene_pos).x() - self.mapFromScene(start).x())
+        if not self._dragging and moved_px < DRAG_START_PX:
+            return
+        self._dragging = True
+        item = graphic.item
+        if mode == "in":
+            delta = min(delta, item.duration - 1)
+            graphic.set_span(item.start + delta, item.duration - delta)
+        elif mode == "out":
+            delta = max(delta, 1 - item.duration)
+            graphic.set_span(item.start, item.duration + delta)
+        else:
+            graphic.setX(max(0, item.start + delta))
+            track = self.track_at_y(scene_pos.y())
+            row = self.row_of(track.index) if track is not None and track.kind == graphic.track.kind else None
+            graphic.setY(row[0] if row else self.row_of(graphic.track.index)[0])  # type: ignore[index]
+            self._show_drop_line(scene_pos.x(), track if row else graphic.track)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        press, self._press = self._press, None
+        self._drop_line.hide()
+        if press is None or not self._dragging:
+            self._dragging = False
+            super().mouseReleaseEvent(event)
+            return
+        self._dragging = False
+        mode, graphic, start = press
+        scene_pos = self.mapToScene(event.position().toPoint())
+        delta = round(scene_pos.x() - start.x())
+        item = graphic.item
+        clip_id = str(item.clip_id)
+        if mode == "in":
+            delta = min(delta, item.duration - 1)
+            if delta:
+                self.sig_trim_clip.emit(clip_id, delta, 0)
+        elif mode == "out":
+            delta = max(delta, 1 - item.duration)
+            if delta:
+                self.sig_trim_clip.emit(clip_id, 0, delta)
+        else:
+            track = self.track_at_y(scene_pos.y())
+            if track is None or track.kind != graphic.track.kind:
+                track = graphic.track
+            if track.index == graphic.track.index:
+                index = reorder_index(track, item, scene_pos.x())
+                if index is not None:
+                    self.sig_reorder_clip.emit(clip_id, index)
+                else:
+                    self._restore(graphic)
+            else:
+                self.sig_move_clip.emit(clip_id, track.index, max(0, item.start + delta))
+        event.accept()
+
+    def _restore(self, graphic: TrackItemGraphic) -> None:
+        row = self.row_of(graphic.track.index)
+        graphic.set_span(graphic.item.start, graphic.item.duration)
+        if row is not None:
+            graphic.setY(row[0])
+
+    def _show_drop_line(self, frame: float, track: TrackState) -> None:
+        row = self.row_of(track.index)
+        if row is None:
+            return
+        self._drop_line.setLine(round(frame), row[0], round(frame), row[0] + row[1])
+        self._drop_line.show()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        item = self._graphic_at(event.position().toPoint())
+        if isinstance(item, ClipItem):
+            self.sig_clip_activated.emit(item.item)
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        item = self._graphic_at(event.pos())
+        if isinstance(item, ClipItem) and item.kind == "clip":
+            self.scene().clearSelection()
+            item.setSelected(True)
+            self.sig_clip_menu.emit(item.item, event.globalPos())
+            event.accept()
+
+    # --- drops from the browser ------------------------------------------------------------------------
+    def _drop_target(self, pos: QPointF) -> tuple[TrackState, int] | None:
+        if self.state is None or not self.rows:
+            return None
+        scene_pos = self.mapToScene(pos.toPoint())
+        track = self.track_at_y(scene_pos.y())
+        if track is None or track.kind != "video":
+            track = next((t for t, _, _ in self.rows if t.kind == "video"), None)
+        if track is None:
+            return None
+        return track, max(0, round(scene_pos.x()))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasFormat(MEDIA_MIME) and self.state is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt override
+        target = self._drop_target(event.position())
+        if target is None or not event.mimeData().hasFormat(MEDIA_MIME):
+            event.ignore()
+            return
+        self._show_drop_line(target[1], target[0])
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
+        self._drop_line.hide()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        self._drop_line.hide()
+        target = self._drop_target(event.position())
+        if target is None or not event.mimeData().hasFormat(MEDIA_MIME):
+            event.ignore()
+            return
+        try:
+            ids = [str(uuid.UUID(i)) for i in json.loads(bytes(event.mimeData().data(MEDIA_MIME)).decode())]
+        except (ValueError, TypeError):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if ids:
+            self.sig_drop_media.emit(ids, target[0].index, target[1])
