@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         actions["make_demo"].triggered.connect(self.make_demo)
         self._unsubscribe = self.store.subscribe(self._on_store_changed_any_thread)
         self.viewer.sig_colour_path.connect(self.status.set_colour_path)
+        self.viewer.view.sig_pixel_info.connect(self.status.set_pixel_info)
 
     # --- collaborators for the viewer ------------------------------------------------------------
     def _versions_of(self, record: MediaRecord, done: Callable[[list[MediaRecord]], None]) -> None:

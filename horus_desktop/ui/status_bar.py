@@ -17,13 +17,21 @@ class HorusStatusBar(QStatusBar):
         self.job_bar.setTextVisible(False)
         self.job_label.hide()
         self.job_bar.hide()
+        self.pixel_label = QLabel("")
+        self.pixel_label.setObjectName("pixelReadout")
+        self.pixel_label.setToolTip("Value under the cursor: source values on the GPU path, display values on the CPU path")
         self.colour_label = QLabel("")
         self.colour_label.setObjectName("colourPath")
         self.user_label = QLabel(f"User: {user_text}")
         self.store_label = QLabel(f"Store: {store_text}")
         self.store_label.setToolTip(store_text)
-        for widget in (self.job_label, self.job_bar, self.colour_label, self.user_label, self.store_label):
+        for widget in (self.pixel_label, self.job_label, self.job_bar, self.colour_label, self.user_label,
+                       self.store_label):
             self.addPermanentWidget(widget)
+
+    def set_pixel_info(self, text: str) -> None:
+        """The pixel readout of the viewer."""
+        self.pixel_label.setText(text)
 
     def set_colour_path(self, text: str) -> None:
         """Which colour path the viewer uses."""

@@ -189,6 +189,11 @@ def test_zoom_fit_and_pixel_readout(qtbot, make_window, demo_store) -> None:
     assert view.zoom() != 1.0
     info = view.pixel_info(view.layer("A").pos() + view.layer("A").boundingRect().center())
     assert info.startswith("x 240  y 135") and " R " in f" {info}"
+    from PySide6.QtCore import QPoint
+
+    centre = view.mapFromScene(view.layer("A").boundingRect().center())
+    qtbot.mouseMove(view.viewport(), QPoint(centre.x(), centre.y()))
+    qtbot.waitUntil(lambda: window.status.pixel_label.text().startswith("x "), timeout=3000)
 
 
 def test_damaged_frame_shows_a_placeholder_and_playback_goes_on(qtbot, make_window, demo_store) -> None:
