@@ -194,6 +194,17 @@ def test_zoom_fit_and_pixel_readout(qtbot, make_window, demo_store) -> None:
     centre = view.mapFromScene(view.layer("A").boundingRect().center())
     qtbot.mouseMove(view.viewport(), QPoint(centre.x(), centre.y()))
     qtbot.waitUntil(lambda: window.status.pixel_label.text().startswith("x "), timeout=3000)
+    # Space held + drag pans and does not toggle playback; a Space tap plays.
+    view.zoom_by(3.0)
+    before = view.mapToScene(view.viewport().rect().center())
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(200, 200))
+    qtbot.mouseMove(view.viewport(), QPoint(120, 150))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(120, 150))
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    after = view.mapToScene(view.viewport().rect().center())
+    assert (after - before).manhattanLength() > 20
+    assert not window.viewer.session.playing
 
 
 def test_damaged_frame_shows_a_placeholder_and_playback_goes_on(qtbot, make_window, demo_store) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -58,4 +59,4 @@ class PlayheadItem(QGraphicsItem):
             event.ignore()
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt override
-        self.on_drag(max(0, round(event.scenePos().x())))
+        self.on_drag(max(0, math.floor(event.scenePos().x())))

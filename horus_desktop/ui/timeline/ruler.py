@@ -5,6 +5,7 @@ Painted in viewport pixels by the track view (it stays at the top while the trac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Protocol
@@ -96,11 +97,11 @@ class RulerWidget(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
-            self.view.user_seek(round(self.view.frame_at_x(event.position().x())))
+            self.view.user_seek(math.floor(self.view.frame_at_x(event.position().x())))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.buttons() & Qt.MouseButton.LeftButton:
-            self.view.user_seek(round(self.view.frame_at_x(event.position().x())))
+            self.view.user_seek(math.floor(self.view.frame_at_x(event.position().x())))
 
 
 class TrackViewLike(Protocol):

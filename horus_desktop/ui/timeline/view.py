@@ -9,6 +9,7 @@ hands back the new state.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from fractions import Fraction
 
@@ -359,7 +360,7 @@ class TrackView(QGraphicsView):
             event.accept()
             return
         self.scene().clearSelection()
-        self.user_seek(round(self.mapToScene(pos).x()))
+        self.user_seek(math.floor(self.mapToScene(pos).x()))
         self._press = ("scrub", self.playhead, self.mapToScene(pos))  # type: ignore[arg-type]
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -373,7 +374,7 @@ class TrackView(QGraphicsView):
         mode, graphic, start = self._press
         scene_pos = self.mapToScene(pos)
         if mode == "scrub":
-            self.user_seek(round(scene_pos.x()))
+            self.user_seek(math.floor(scene_pos.x()))
             return
         delta = round(scene_pos.x() - start.x())
         moved_px = abs(self.mapFromScene(scene_pos).x() - self.mapFromScene(start).x())

@@ -89,6 +89,7 @@ class _Opener(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
+        self.closed = False
 
     def submit(self, fn: Callable[[], Any], token: object) -> None:
         def run() -> None:
@@ -96,6 +97,10 @@ class _Opener(QObject):
                 result: Any = fn()
             except Exception as exc:  # reported as a placeholder in the viewer
                 result = exc
+            if self.closed:  # the viewer shut down while this opened: nobody will take the session
+                if isinstance(result, MediaSlot):
+                    result.session.close()
+                return
             self.sig_opened.emit((token, result))
 
         self.executor.submit(run)
@@ -169,6 +174,7 @@ class ViewerPanel(QWidget):
         self._last_cache_paint = 0.0
         self._versions: list[MediaRecord] = []
         self.colour_bar.sig_changed.connect(self._on_colour_changed)
+        self.view.sig_space_tapped.connect(self.play_pause)
         self.transport.sig_seek.connect(self.seek)
         self.transport.sig_loop_mode.connect(self.set_loop_mode)
         self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
@@ -663,6 +669,7 @@ class ViewerPanel(QWidget):
     def shutdown(self) -> None:
         """Close media, stop the opener thread, free GL objects."""
         self.close_media()
+        self._opener.closed = True
         self._opener.executor.shutdown(wait=True, cancel_futures=True)
         self.view.release_gl()
 

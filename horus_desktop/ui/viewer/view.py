@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -165,6 +166,7 @@ class ViewerView(QGraphicsView):
 
     sig_pixel_info = Signal(str)
     sig_zoom_changed = Signal(float)
+    sig_space_tapped = Signal()
 
     def __init__(self, *, use_gl: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,6 +202,8 @@ class ViewerView(QGraphicsView):
         self.channel = "rgb"
         self._fitted = True
         self._middle_pan: QPointF | None = None
+        self._space_down = False
+        self._space_panned = False
         self.last_gl_draw: dict[str, bool] = {}
 
     # --- content ---------------------------------------------------------------------------------
@@ -330,7 +334,40 @@ class ViewerView(QGraphicsView):
         if self._fitted:
             self.fit()
 
+    # Space: a tap plays/pauses (as the Space shortcut does elsewhere); held down, dragging pans.
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and \
+                event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            if not event.isAutoRepeat():
+                self._space_down, self._space_panned = True, False
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._space_down:
+            self._space_down = False
+            self.viewport().unsetCursor()
+            if not self._space_panned:
+                self.sig_space_tapped.emit()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self._space_down:
+            self._space_panned = True
+            self._middle_pan = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
         if event.button() == Qt.MouseButton.MiddleButton:
             self._middle_pan = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -339,9 +376,13 @@ class ViewerView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() == Qt.MouseButton.MiddleButton and self._middle_pan is not None:
+        if event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton) and \
+                self._middle_pan is not None:
             self._middle_pan = None
-            self.viewport().unsetCursor()
+            if self._space_down:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
             event.accept()
             return
         super().mouseReleaseEvent(event)

@@ -12,7 +12,14 @@ from horus_desktop.timeline.files import import_playlist
 from horus_desktop.timeline.state import load_state
 from horus_desktop.ui.theme import status_colour
 from horus_desktop.ui.timeline import style
-from horus_desktop.ui.timeline.items import ITEM_CLASSES, ClipItem, GapItem, MarkerItem, StackItem, TransitionItem
+from horus_desktop.ui.timeline.items import (
+    ITEM_CLASSES,
+    ClipItem,
+    GapItem,
+    MarkerItem,
+    StackItem,
+    TransitionItem,
+)
 from horus_desktop.ui.timeline.ruler import label_step, tick_labels
 from horus_desktop.ui.timeline.view import TrackView, reorder_index
 
