@@ -147,6 +147,7 @@ def test_reorder_trim_remove_with_undo_and_redo(qtbot, make_window, demo_store, 
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: names()[0] == "sh010 v001", timeout=5000)
     # trim: the first clip's out handle 4 frames left, then its in handle 2 frames right
+    view.user_seek(30)  # the playhead away from the handles
     _drag(view, _point(view, 11.95), _point(view, 8))
     qtbot.waitUntil(lambda: panel.state.clips()[0].duration == 8, timeout=5000)
     assert panel.state.clips()[1].start == 8  # playlist trims ripple
