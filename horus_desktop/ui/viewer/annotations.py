@@ -28,11 +28,16 @@ from horus_desktop.domain.shapes import Shape, ShapeError, shape_from_row, shown
 log = logging.getLogger(__name__)
 
 
+def _relative(value: float, height: float) -> float:
+    """A size stored as a fraction of the image height; values above 1 can only be pixels (older rows)."""
+    return value if value > 1.0 else value * height
+
+
 def _pen(shape: Shape, height: float) -> QPen:
     colour = QColor(shape.style.color)
     colour.setAlphaF(shape.style.opacity)
     pen = QPen(colour)
-    pen.setWidthF(max(1.0, shape.style.width * height))
+    pen.setWidthF(max(1.0, _relative(shape.style.width, height)))
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen
@@ -97,7 +102,7 @@ def _text(shape: Shape, height: float) -> QGraphicsItem:
     assert shape.box is not None
     item = QGraphicsSimpleTextItem(shape.text or "")
     font = QFont()
-    font.setPixelSize(max(8, int(shape.style.font_size * height)))
+    font.setPixelSize(max(8, int(_relative(shape.style.font_size, height))))
     font.setBold(True)
     item.setFont(font)
     colour = QColor(shape.style.color)
