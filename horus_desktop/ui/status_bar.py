@@ -22,6 +22,7 @@ class HorusStatusBar(QStatusBar):
         self.pixel_label.setToolTip("Value under the cursor: source values on the GPU path, display values on the CPU path")
         self.colour_label = QLabel("")
         self.colour_label.setObjectName("colourPath")
+        self.pixel_label.hide()
         self.user_label = QLabel(f"User: {user_text}")
         self.store_label = QLabel(f"Store: {store_text}")
         self.store_label.setToolTip(store_text)
@@ -30,8 +31,9 @@ class HorusStatusBar(QStatusBar):
             self.addPermanentWidget(widget)
 
     def set_pixel_info(self, text: str) -> None:
-        """The pixel readout of the viewer."""
+        """The pixel readout of the viewer (hidden while the cursor is off the image)."""
         self.pixel_label.setText(text)
+        self.pixel_label.setVisible(bool(text))
 
     def set_colour_path(self, text: str) -> None:
         """Which colour path the viewer uses."""
