@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import opentimelineio as otio
 from sqlalchemy import select
@@ -19,10 +19,19 @@ from sqlalchemy import select
 from horus_desktop.domain.records import Comment, MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate
 from horus_desktop.store import Store
-from horus_desktop.store.models import CommentRow
+from horus_desktop.store.models import CommentRow, MediaRecordRow, TimelineRow
 from horus_desktop.store.repositories.base import to_record
 from horus_desktop.timeline.otio_doc import frames, load_timeline, meta, timeline_rate
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten, media_path_of
+from horus_desktop.timeline.state_json import (
+    JsonItem,
+    Unsupported,
+    document_duration,
+    flatten_json,
+    frames_of,
+    horus_meta,
+    media_path,
+)
 
 ITEM_KINDS = ("clip", "gap", "transition", "stack")
 
@@ -240,7 +249,133 @@ def _track(t: FlatTrack, items: tuple[TrackItem, ...], rate: Fraction) -> TrackS
 
 
 def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool = True) -> PlaylistState:
-    """The track view state of a stored playlist."""
+    """The track view state of a stored playlist.
+
+    Built from the stored otio_json dict and a narrow read of the media columns it shows
+    (:mod:`horus_desktop.timeline.state_json`); a document the JSON walk does not model goes through
+    OpenTimelineIO instead.
+    """
+    wanted = uuid.UUID(str(timeline_id))
+    with store.uow.read() as session:
+        row = session.execute(select(*_TIMELINE_COLUMNS).where(
+            _TIMELINES.c.id == wanted, _TIMELINES.c.is_deleted.is_not(True))).mappings().first()
+    if row is not None and row["otio_data"]:
+        try:
+            return _state_from_json(row, store, with_notes=with_notes)
+        except Unsupported:
+            pass
     timeline = store.timelines.get(timeline_id)
     document = load_timeline(timeline.otio_data, timeline.name, exact_rate(timeline.frame_rate))
     return state_from_document(timeline, document, store, with_notes=with_notes)
+
+
+_TIMELINES = TimelineRow.__table__
+_TIMELINE_COLUMNS = tuple(_TIMELINES.c[name] for name in (
+    "id", "name", "project_id", "timeline_type", "status", "version", "description", "frame_rate", "updated_at",
+    "otio_data"))
+_MEDIA = MediaRecordRow.__table__
+_MEDIA_COLUMNS = tuple(_MEDIA.c[name] for name in (
+    "id", "file_path", "shot", "version", "department", "approval_status", "is_latest_version"))
+
+
+class MediaInfo(NamedTuple):
+    """The media columns a track item shows (a narrow read: no full records for 2,000 clips)."""
+
+    id: uuid.UUID
+    file_path: str
+    shot: str | None
+    version: str | None
+    department: str | None
+    approval_status: str | None
+    is_latest_version: bool | None
+
+
+def media_info_by_id(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, MediaInfo]:
+    """The shown columns of many live media, in batched reads."""
+    ids = list(dict.fromkeys(media_ids))
+    out: dict[uuid.UUID, MediaInfo] = {}
+    with store.uow.read() as session:
+        for i in range(0, len(ids), 500):
+            rows = session.execute(select(*_MEDIA_COLUMNS).where(
+                _MEDIA.c.id.in_(ids[i:i + 500]), _MEDIA.c.is_deleted.is_not(True)))
+            out.update((r[0], MediaInfo(*r)) for r in rows)
+    return out
+
+
+def _json_markers(obj: dict[str, Any], start: int, source_start: int, rate: Fraction) -> list[Marker]:
+    out = []
+    for marker in obj.get("markers") or ():
+        info = horus_meta(marker)
+        marked = marker["marked_range"]
+        at = frames_of(marked["start_time"], rate)
+        name = marker.get("name") or ""
+        out.append(Marker(frame=start + at - source_start, duration=frames_of(marked["duration"], rate), name=name,
+                          text=info.get("text") or marker.get("comment") or name, author=info.get("author"),
+                          status=info.get("status"), color=str(marker.get("color")),
+                          comment_id=info.get("comment_id"), source_frame=at))
+    return out
+
+
+def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo],
+               notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+    data = entry.data
+    name = data.get("name") or ""
+    if entry.kind == "transition":
+        return TrackItem(kind="transition", index=entry.index, start=entry.start, duration=entry.duration, name=name,
+                         transition_type=str(data.get("transition_type")),
+                         in_offset=frames_of(data.get("in_offset"), rate), out_offset=frames_of(data.get("out_offset"), rate))
+    if entry.kind == "gap":
+        return TrackItem(kind="gap", index=entry.index, start=entry.start, duration=entry.duration, name=name)
+    source_start = entry.source_start or 0
+    markers = _json_markers(data, entry.start, source_start, rate)
+    if entry.kind != "clip":
+        return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
+                         name=name, source_start=source_start, markers=tuple(markers))
+    info = horus_meta(data)
+    media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
+    record = media.get(media_id) if media_id else None
+    last = source_start + entry.duration
+    seen = {m.comment_id for m in markers if m.comment_id}
+    for note in notes.get(media_id, []) if media_id else []:
+        if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
+            markers.append(note_marker(note, start=entry.start, source_start=source_start))
+    return TrackItem(
+        kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=name,
+        clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
+        media_path=record.file_path if record else media_path(data), source_start=source_start,
+        shot=record.shot if record else info.get("shot"), version=record.version if record else info.get("version"),
+        department=record.department if record else info.get("department"),
+        approval_status=record.approval_status if record else None,
+        is_latest_version=record.is_latest_version if record else None,
+        missing_media=record is None, markers=tuple(sorted(markers, key=lambda m: m.frame)),
+    )
+
+
+def _state_from_json(row: Any, store: Store, *, with_notes: bool) -> PlaylistState:
+    data = row["otio_data"]
+    stored = horus_meta(data).get("rate")
+    if stored:
+        num, _, den = str(stored).partition("/")
+        rate = Fraction(int(num), int(den or 1))
+    else:
+        raise Unsupported("no exact rate in the document's metadata")
+    flat = flatten_json(data, rate)
+    ids = [uuid.UUID(horus_meta(e.data)["media_id"]) for t in flat for e in t.items
+           if e.kind == "clip" and horus_meta(e.data).get("media_id")]
+    media = media_info_by_id(store, ids) if ids else {}
+    notes = notes_by_media(store, media) if with_notes and media else {}
+    tracks = []
+    clips: dict[uuid.UUID, tuple[int, TrackItem]] = {}
+    for t in flat:
+        items = tuple(_json_item(e, rate, media, notes) for e in t.items)
+        for item in items:
+            if item.clip_id is not None:
+                clips[item.clip_id] = (t.index, item)
+        tracks.append(TrackState(index=t.index, name=t.data.get("name") or f"{t.kind[0].upper()}{t.index + 1}",
+                                 kind=t.kind, path=t.path, items=items,
+                                 markers=tuple(_json_markers(t.data, 0, 0, rate))))
+    return PlaylistState(
+        id=row["id"], name=row["name"], project_id=row["project_id"], timeline_type=row["timeline_type"],
+        status=row["status"], version=row["version"], description=row["description"], rate=rate,
+        duration=document_duration(data, rate), tracks=tuple(tracks),
+        markers=tuple(_json_markers(data["tracks"], 0, 0, rate)), updated_at=row["updated_at"], _clips=clips)
