@@ -76,7 +76,14 @@ class Store:
         return self.uow.subscribe(listener)
 
     def close(self) -> None:
-        """Release the connections."""
+        """Release the connections (on SQLite, first let it refresh the planner's statistics)."""
+        if self.is_sqlite:
+            try:
+                with self.engine.connect() as conn:
+                    # SQLite's advice for long-lived stores: cheap, and keeps index choices good as data grows.
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # closing must not fail because a statistics refresh could not run
+                pass
         self.engine.dispose()
 
 
