@@ -383,7 +383,11 @@ def cmd_bench_playlist(args: argparse.Namespace) -> int:
     """A N-clip OTIO file: our import and track-view state load against OpenTimelineIO's own read."""
     from horus_desktop.timeline.bench import bench_playlist
 
-    bench_playlist(args.clips, as_json=args.json)
+    try:
+        from horus_desktop.ui.timeline.bench import track_view_figures
+    except ImportError:  # no Qt here: the store-side figures only
+        track_view_figures = None  # type: ignore[assignment]
+    bench_playlist(args.clips, as_json=args.json, view_figures=track_view_figures)
     return 0
 
 

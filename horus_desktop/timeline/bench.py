@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +49,16 @@ def write_bench_otio(path: Path, media: list[dict[str, Any]], *, tracks: int = 2
     otio.adapters.write_to_file(timeline, str(path))
 
 
-def bench_playlist(clips: int = 2000, *, db: str | None = None, as_json: bool = False) -> dict[str, Any]:
-    """Time our import and state load of a ``clips``-clip OTIO file against OTIO's own read."""
+ViewFigures = Callable[[Store, uuid.UUID], dict[str, Any]]
+
+
+def bench_playlist(clips: int = 2000, *, db: str | None = None, as_json: bool = False,
+                   view_figures: ViewFigures | None = None) -> dict[str, Any]:
+    """Time our import and state load of a ``clips``-clip OTIO file against OTIO's own read.
+
+    ``view_figures`` (the track view's, from ``horus_desktop.ui.timeline.bench``; cli.py passes it) adds
+    the time to open the playlist in the track view and its scroll/zoom redraw times.
+    """
     with tempfile.TemporaryDirectory(prefix="horus-bench-playlist-") as tmp:
         folder = Path(tmp)
         store = Store.open(db or folder / "bench.sqlite")
@@ -75,6 +85,8 @@ def bench_playlist(clips: int = 2000, *, db: str | None = None, as_json: bool = 
                 "items": sum(len(t.items) for t in state.tracks), "otio_clips": len(list(bare.find_clips())),
                 "store": store.describe(),
             }
+            if view_figures is not None:
+                result.update(view_figures(store, report.timeline.id))
         finally:
             store.close()
     if as_json:
@@ -84,4 +96,12 @@ def bench_playlist(clips: int = 2000, *, db: str | None = None, as_json: bool = 
         print(f"  OpenTimelineIO read_from_file : {otio_read * 1000:8.1f} ms")
         print(f"  Horus import (read+match+rows): {ours * 1000:8.1f} ms  ({result['import_vs_otio_read']}x)")
         print(f"  track view state load         : {load * 1000:8.1f} ms  ({result['items']} items)")
+        if "view_open_s" in result:
+            print(f"  open in the track view        : {result['view_open_s'] * 1000:8.1f} ms  (state "
+                  f"{result['view_state_load_s'] * 1000:.0f} + items {result['view_build_s'] * 1000:.0f} + first paint "
+                  f"{result['view_first_paint_s'] * 1000:.0f}; {result['view_items']} graphics items)")
+            for key, label in (("scroll_redraw", "scroll redraw"), ("zoom_redraw", "zoom redraw"),
+                               ("whole_playlist_redraw", "whole-playlist redraw")):
+                figures = result[key]
+                print(f"  {label:<30}: {figures['median_ms']:8.1f} ms median, {figures['p95_ms']:.1f} ms p95")
     return result

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -29,7 +30,15 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QToolTip,
+    QWidget,
+)
 
 from horus_desktop.timeline.state import PlaylistState, TrackItem, TrackState
 from horus_desktop.ui.browser.model import MEDIA_MIME
@@ -256,6 +265,17 @@ class TrackView(QGraphicsView):
         width = self.viewport().width()
         if x < 0 or x > width - 10:
             self.scroll_frame_to(frame, width * 0.1 if x > 0 else width * 0.5)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            for item in self.items(event.pos()):
+                tooltip = getattr(item, "tooltip", None)
+                if callable(tooltip):  # built on demand: 2,000 clips do not each carry a tooltip string
+                    QToolTip.showText(event.globalPos(), tooltip(), self.viewport())
+                    return True
+            QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         delta = event.angleDelta()
