@@ -94,6 +94,27 @@ def test_gl_shader_matches_ocio_cpu_processor(qapp, view: str, exposure: float, 
         surface.destroy()
 
 
+def test_gl_and_cpu_paths_agree_on_8bit_srgb_sources(qapp) -> None:
+    context, surface = _context(qapp)
+    from horus_desktop.ui.viewer.panel import gpu_recipe_for, gpu_view_for
+
+    colour = default_colour_config()
+    display = colour.default_display()
+    settings = ViewSettings("sRGB Encoded Rec.709 (sRGB)", display, colour.default_view(display))
+    pixels = np.ascontiguousarray((np.linspace(0, 255, W * H * 3) % 256).astype(np.uint8).reshape(H, W, 3))
+    renderer = OcioGlRenderer()
+    try:
+        shown = _render(renderer, gpu_recipe_for(colour, settings, pixels.dtype), pixels)
+        cpu = colour.to_display(pixels, settings)  # the CPU path passes these through untouched
+        assert np.abs(shown.astype(int) - cpu.astype(int)).max() <= 1
+        brighter = ViewSettings(settings.colour_space, display, settings.view, exposure=1.0)
+        assert gpu_view_for(colour, brighter, pixels.dtype) == settings.view  # exposure: the real view again
+    finally:
+        renderer.release()
+        context.doneCurrent()
+        surface.destroy()
+
+
 def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
     context, surface = _context(qapp)
     context.doneCurrent()
@@ -131,4 +152,4 @@ def test_gl_path_in_a_virtual_x_server(qapp) -> None:
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "skipped" not in summary and "4 passed" in summary, summary
+    assert "skipped" not in summary and "5 passed" in summary, summary

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
-from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
+from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
@@ -47,6 +47,7 @@ class MediaSlot:
     recipe: GpuShaderRecipe | None
     size: tuple[int, int]
     rate: Fraction
+    source_dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float16))
 
 
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
@@ -73,6 +74,19 @@ def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str) -> C
         return replace(frame, pixels=isolate_channel(colour.to_display(pixels, settings), channel))
 
     return convert
+
+
+def gpu_view_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> str:
+    """The view the shader runs: the CPU path's pass-through rule (8-bit sRGB/Rec.709 on an sRGB display,
+    neutral exposure and gamma) mirrored with the display's "Raw" view, so both paths show the same image."""
+    if passes_through(np.empty((1, 1, 3), dtype=source_dtype), settings) and "Raw" in colour.views(settings.display):
+        return "Raw"
+    return settings.view
+
+
+def gpu_recipe_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> GpuShaderRecipe:
+    """The shader recipe for a media's settings (see gpu_view_for)."""
+    return colour.gpu_recipe(settings.colour_space, settings.display, gpu_view_for(colour, settings, source_dtype))
 
 
 def gpu_convert(frame: Frame) -> Frame:
@@ -248,14 +262,15 @@ class ViewerPanel(QWidget):
                 colour_space = colour.resolve_colour_space(
                     probe.colour_space or record.color_space, is_float=probe.pixels.dtype.kind == "f")
                 settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
-                recipe = colour.gpu_recipe(colour_space, options.display, options.view) if use_gl else None
+                recipe = gpu_recipe_for(colour, settings, probe.pixels.dtype) if use_gl else None
                 convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
                 rate = exact_rate(record.frame_rate, record.frame_rate_rational)
                 session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
             except Exception:
                 source.close()
                 raise
-            return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate)
+            return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate,
+                             probe.pixels.dtype)
 
         self.view.set_frame(slot, LayerState(None, None, self.view.layer(slot).state.size))
         self.view.set_has_media(True)
@@ -284,7 +299,8 @@ class ViewerPanel(QWidget):
                 is_float = probe is not None and probe.pixels.dtype.kind == "f"
                 colour_space = colour.resolve_colour_space(probe.colour_space if probe else None, is_float=is_float)
                 settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
-                recipe = colour.gpu_recipe(colour_space, options.display, options.view) if use_gl else None
+                dtype = probe.pixels.dtype if probe is not None else np.dtype(np.uint8)
+                recipe = gpu_recipe_for(colour, settings, dtype) if use_gl else None
                 convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
                 session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
                 if start_frame is not None:
@@ -293,7 +309,7 @@ class ViewerPanel(QWidget):
                 source.close()
                 raise
             size = (probe.width, probe.height) if probe is not None else (1920, 1080)
-            return MediaSlot(None, session, settings, recipe, size, Fraction(rate))
+            return MediaSlot(None, session, settings, recipe, size, Fraction(rate), dtype)
 
         self.view.set_frame("A", LayerState(None, None, self.view.layer("A").state.size))
         self.view.set_has_media(True)
@@ -608,7 +624,10 @@ class ViewerPanel(QWidget):
                                exposure=options.exposure, gamma=options.gamma)
             slot.settings = settings
             if self.use_gl:
-                if view_changed:
+                wanted = (settings.colour_space, settings.display,
+                          gpu_view_for(self.colour, settings, slot.source_dtype))
+                current = (slot.recipe.colour_space, slot.recipe.display, slot.recipe.view) if slot.recipe else None
+                if view_changed or wanted != current:
                     self._rebuild_recipe(name, slot)
             else:
                 old = slot.session.set_convert(cpu_convert(self.colour, settings, options.channel))
@@ -616,8 +635,8 @@ class ViewerPanel(QWidget):
 
     def _rebuild_recipe(self, name: str, slot: MediaSlot) -> None:
         colour, settings = self.colour, slot.settings
-        self._opener.submit(lambda: colour.gpu_recipe(settings.colour_space, settings.display, settings.view),
-                            ("recipe", name, slot))
+        dtype = slot.source_dtype
+        self._opener.submit(lambda: gpu_recipe_for(colour, settings, dtype), ("recipe", name, slot))
 
     def _on_recipe(self, name: str, slot: MediaSlot, recipe: object) -> None:
         if isinstance(recipe, Exception):
