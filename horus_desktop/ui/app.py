@@ -16,7 +16,6 @@ from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.main_window import MainWindow
-from horus_desktop.ui.none_guard import top_up_none_refcount
 from horus_desktop.ui.resources import icon, stylesheet
 
 log = logging.getLogger(__name__)
@@ -145,11 +144,7 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
         db.submit(store.media.count, on_done=decide)
 
     QTimer.singleShot(0, start)
-    guard = QTimer()
-    guard.timeout.connect(top_up_none_refcount)
-    guard.start(60_000)
     code = app.exec()
-    guard.stop()
     window.shutdown()
     jobs.shutdown()
     db.shutdown()
