@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import opentimelineio as otio
-from sqlalchemy import select
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
 from horus_desktop.store.models import MediaRecordRow
-from horus_desktop.store.repositories.base import to_record
 from horus_desktop.timeline.otio_doc import meta
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
@@ -120,13 +118,7 @@ class MediaMatcher:
                 if path not in self._by_path:
                     wanted[path] = candidate_paths(path)
         spellings = list(dict.fromkeys(s for c in wanted.values() for s in c))
-        found: dict[str, MediaRecord] = {}
-        with self.store.uow.read() as session:
-            for i in range(0, len(spellings), 500):
-                rows = session.execute(select(_MEDIA).where(_MEDIA.c.file_path.in_(spellings[i:i + 500]),
-                                                            _MEDIA.c.is_deleted.is_not(True))).mappings()
-                for row in rows:
-                    found.setdefault(row["file_path"], to_record(row, MediaRecord))
+        found = self.store.media.get_by_paths(spellings)
         for path, candidates in wanted.items():
             self._by_path[path] = next((found[c] for c in candidates if c in found), None)
 

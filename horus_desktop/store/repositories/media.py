@@ -177,6 +177,19 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
             row = session.execute(stmt.limit(1)).mappings().first()
         return None if row is None else to_record(row, MediaRecord)
 
+    def get_by_paths(self, file_paths: Iterable[str]) -> dict[str, MediaRecord]:
+        """Live media records stored under any of ``file_paths``, by path (batched: imports of thousands)."""
+        paths = list(dict.fromkeys(file_paths))
+        found: dict[str, MediaRecord] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(paths), 500):
+                rows = session.execute(select(*_RECORD_COLUMNS).where(
+                    _TABLE.c.file_path.in_(paths[start:start + 500]), _TABLE.c.is_deleted.is_not(True)))
+                for row in rows:
+                    record = MediaRecord(*row)
+                    found.setdefault(record.file_path, record)
+        return found
+
     def find_by_shot_version(
         self, shot: str, version: str | None = None, project_id: str | None = None
     ) -> list[MediaRecord]:

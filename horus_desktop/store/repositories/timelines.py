@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from horus_desktop.domain.records import Timeline, TimelineClip
 from horus_desktop.domain.vocabulary import TRACK_TYPES
@@ -19,6 +19,7 @@ from horus_desktop.store.repositories.base import (
     check_length,
     to_record,
 )
+from horus_desktop.store.types import utcnow
 from horus_desktop.store.unit_of_work import WriteContext
 
 _TIMELINE_FIELDS = frozenset(
@@ -26,6 +27,7 @@ _TIMELINE_FIELDS = frozenset(
      "resolution", "duration_frames", "duration_timecode", "created_by_name", "last_modified_by", "status",
      "version"}
 )
+_CLIP_COLUMNS = tuple(c.name for c in TimelineClipRow.__table__.columns)
 _CLIP_FIELDS = frozenset(
     {"media_id", "media_path", "track_name", "track_type", "track_index", "start_time_frames", "duration_frames",
      "source_start_frames", "source_duration_frames", "clip_name", "clip_metadata", "clip_order", "id"}
@@ -81,11 +83,20 @@ class TimelineRepository(TombstonedRepository[Timeline]):
         return self.get(timeline_id)
 
     def _write_clips(self, ctx: WriteContext, timeline_id: uuid.UUID, clips: list[dict[str, Any]]) -> None:
+        if not clips:
+            return
+        now = utcnow()
+        rows = []
         for clip in clips:
-            clip_id = clip.pop("id", None) or uuid.uuid4()
-            ctx.session.add(TimelineClipRow(id=clip_id, timeline_id=timeline_id, **clip))
-            ctx.record(TimelineClipRow.__tablename__, clip_id, "insert")
-        ctx.session.flush()
+            row = {name: None for name in _CLIP_COLUMNS}
+            row.update(clip, id=clip.get("id") or uuid.uuid4(), timeline_id=timeline_id, created_at=now,
+                       updated_at=now)
+            if row["source_start_frames"] is None:
+                row["source_start_frames"] = 0
+            rows.append(row)
+            ctx.record(TimelineClipRow.__tablename__, row["id"], "insert")
+        # One executemany instead of an ORM object per clip: a 2,000-clip import spent most of its write here.
+        ctx.session.execute(insert(TimelineClipRow), rows)
 
     def replace_clips(
         self, timeline_id: uuid.UUID | str, clips: Sequence[dict[str, Any]], **values: Any
