@@ -18,7 +18,6 @@ import opentimelineio as otio
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
-from horus_desktop.store.models import MediaRecordRow
 from horus_desktop.timeline.otio_doc import meta
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
@@ -27,7 +26,6 @@ _VERSION = re.compile(r"(?:^|[^A-Za-z0-9])[vV](\d+)(?![0-9])")
 _SHOT = re.compile(r"(?:^|[^A-Za-z0-9])((?:sh|shot)\d+[A-Za-z]?)(?![0-9])", re.IGNORECASE)
 _SOURCE_FILE = re.compile(r"^\s*SOURCE FILE:\s*(.+?)\s*$", re.IGNORECASE)
 PLACEHOLDER = "<frame>"
-_MEDIA = MediaRecordRow.__table__
 
 
 def strip_url(path: str) -> str:

@@ -14,13 +14,10 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import opentimelineio as otio
-from sqlalchemy import select
 
 from horus_desktop.domain.records import Comment, MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate
 from horus_desktop.store import Store
-from horus_desktop.store.models import CommentRow, MediaRecordRow, TimelineRow
-from horus_desktop.store.repositories.base import to_record
 from horus_desktop.timeline.otio_doc import frames, load_timeline, meta, timeline_rate
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten, media_path_of
 from horus_desktop.timeline.state_json import (
@@ -157,18 +154,7 @@ def _markers(obj: Any, start: int, source_start: int, rate: Fraction) -> list[Ma
 
 def notes_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Comment]]:
     """Live top-level notes with a frame, of many media in one read (replies stay in their thread)."""
-    ids = list(dict.fromkeys(media_ids))
-    out: dict[uuid.UUID, list[Comment]] = {}
-    with store.uow.read() as session:
-        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            rows = session.execute(select(CommentRow).where(
-                CommentRow.media_id.in_(chunk), CommentRow.parent_id.is_(None), CommentRow.frame_number.is_not(None),
-                CommentRow.is_deleted.is_not(True)).order_by(CommentRow.frame_number, CommentRow.created_at)).scalars()
-            for row in rows:
-                comment = to_record(row, Comment)
-                assert comment.media_id is not None
-                out.setdefault(comment.media_id, []).append(comment)
-    return out
+    return store.comments.frame_notes_by_media(media_ids)
 
 
 def note_marker(comment: Comment, *, start: int, source_start: int) -> Marker:
@@ -255,27 +241,15 @@ def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool =
     (:mod:`horus_desktop.timeline.state_json`); a document the JSON walk does not model goes through
     OpenTimelineIO instead.
     """
-    wanted = uuid.UUID(str(timeline_id))
-    with store.uow.read() as session:
-        row = session.execute(select(*_TIMELINE_COLUMNS).where(
-            _TIMELINES.c.id == wanted, _TIMELINES.c.is_deleted.is_not(True))).mappings().first()
-    if row is not None and row["otio_data"]:
+    header = store.timelines.get(timeline_id, with_clips=False)
+    if header.otio_data:
         try:
-            return _state_from_json(row, store, with_notes=with_notes)
+            return _state_from_json(header, store, with_notes=with_notes)
         except Unsupported:
             pass
     timeline = store.timelines.get(timeline_id)
     document = load_timeline(timeline.otio_data, timeline.name, exact_rate(timeline.frame_rate))
     return state_from_document(timeline, document, store, with_notes=with_notes)
-
-
-_TIMELINES = TimelineRow.__table__
-_TIMELINE_COLUMNS = tuple(_TIMELINES.c[name] for name in (
-    "id", "name", "project_id", "timeline_type", "status", "version", "description", "frame_rate", "updated_at",
-    "otio_data"))
-_MEDIA = MediaRecordRow.__table__
-_MEDIA_COLUMNS = tuple(_MEDIA.c[name] for name in (
-    "id", "file_path", "shot", "version", "department", "approval_status", "is_latest_version"))
 
 
 class MediaInfo(NamedTuple):
@@ -292,14 +266,8 @@ class MediaInfo(NamedTuple):
 
 def media_info_by_id(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, MediaInfo]:
     """The shown columns of many live media, in batched reads."""
-    ids = list(dict.fromkeys(media_ids))
-    out: dict[uuid.UUID, MediaInfo] = {}
-    with store.uow.read() as session:
-        for i in range(0, len(ids), 500):
-            rows = session.execute(select(*_MEDIA_COLUMNS).where(
-                _MEDIA.c.id.in_(ids[i:i + 500]), _MEDIA.c.is_deleted.is_not(True)))
-            out.update((r[0], MediaInfo(*r)) for r in rows)
-    return out
+    return {m.id: MediaInfo(m.id, m.file_path, m.shot, m.version, m.department, m.approval_status,
+                            m.is_latest_version) for m in store.media.get_many(media_ids)}
 
 
 def _json_markers(obj: dict[str, Any], start: int, source_start: int, rate: Fraction) -> list[Marker]:
@@ -351,8 +319,9 @@ def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo
     )
 
 
-def _state_from_json(row: Any, store: Store, *, with_notes: bool) -> PlaylistState:
-    data = row["otio_data"]
+def _state_from_json(row: Timeline, store: Store, *, with_notes: bool) -> PlaylistState:
+    data = row.otio_data
+    assert data is not None
     stored = horus_meta(data).get("rate")
     if stored:
         num, _, den = str(stored).partition("/")
@@ -375,7 +344,7 @@ def _state_from_json(row: Any, store: Store, *, with_notes: bool) -> PlaylistSta
                                  kind=t.kind, path=t.path, items=items,
                                  markers=tuple(_json_markers(t.data, 0, 0, rate))))
     return PlaylistState(
-        id=row["id"], name=row["name"], project_id=row["project_id"], timeline_type=row["timeline_type"],
-        status=row["status"], version=row["version"], description=row["description"], rate=rate,
+        id=row.id, name=row.name, project_id=row.project_id, timeline_type=row.timeline_type,
+        status=row.status, version=row.version, description=row.description, rate=rate,
         duration=document_duration(data, rate), tracks=tuple(tracks),
-        markers=tuple(_json_markers(data["tracks"], 0, 0, rate)), updated_at=row["updated_at"], _clips=clips)
+        markers=tuple(_json_markers(data["tracks"], 0, 0, rate)), updated_at=row.updated_at, _clips=clips)

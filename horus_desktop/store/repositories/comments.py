@@ -212,6 +212,23 @@ class CommentRepository(TombstonedRepository[Comment]):
             rows = session.execute(stmt.order_by(CommentRow.created_at.desc()).limit(limit)).scalars()
             return [to_record(r, Comment) for r in rows]
 
+    def frame_notes_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Comment]]:
+        """Live top-level notes that sit on a frame, of many media in batched reads, by frame then time.
+
+        What a playlist shows as markers (replies stay in their thread).
+        """
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        out: dict[uuid.UUID, list[Comment]] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(select(CommentRow).where(
+                    CommentRow.media_id.in_(ids[start:start + 500]), CommentRow.parent_id.is_(None),
+                    CommentRow.frame_number.is_not(None), CommentRow.is_deleted.is_not(True),
+                ).order_by(CommentRow.frame_number, CommentRow.created_at)).scalars()
+                for row in rows:
+                    out.setdefault(row.media_id, []).append(to_record(row, Comment))  # type: ignore[arg-type]
+        return out
+
     def frames_with_notes(self, media_id: uuid.UUID | str) -> list[int]:
         """The frames that carry at least one live note (for slider markers)."""
         media_id = as_uuid(media_id, "media_id")

@@ -157,15 +157,14 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
             return [to_record(r, ApprovalChange) for r in rows]
 
     def get_many(self, media_ids: Iterable[uuid.UUID | str]) -> list[MediaRecord]:
-        """Live media records by id, in the order asked (missing ones left out)."""
-        ids = [as_uuid(m, "media_id") for m in media_ids]
-        if not ids:
-            return []
+        """Live media records by id, in the order asked (missing ones left out), in batched reads."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        by_id: dict[uuid.UUID, MediaRecord] = {}
         with self._uow.read() as session:
-            rows = session.execute(
-                select(_TABLE).where(_TABLE.c.id.in_(ids), _TABLE.c.is_deleted.is_not(True))
-            ).mappings()
-            by_id = {r["id"]: to_record(r, MediaRecord) for r in rows}
+            for start in range(0, len(ids), 500):
+                rows = session.execute(select(*_RECORD_COLUMNS).where(
+                    _TABLE.c.id.in_(ids[start:start + 500]), _TABLE.c.is_deleted.is_not(True)))
+                by_id.update((record.id, record) for record in (MediaRecord(*row) for row in rows))
         return [by_id[i] for i in ids if i in by_id]
 
     def get_by_path(self, file_path: str, *, include_deleted: bool = False) -> MediaRecord | None:

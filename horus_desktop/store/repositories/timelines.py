@@ -133,11 +133,14 @@ class TimelineRepository(TombstonedRepository[Timeline]):
             ctx.record(TimelineRow.__tablename__, timeline_id, "update")
         return self.get(timeline_id)
 
-    def get(self, timeline_id: uuid.UUID | str) -> Timeline:
-        """A live timeline with its clips in (track, clip order)."""
+    def get(self, timeline_id: uuid.UUID | str, *, with_clips: bool = True) -> Timeline:
+        """A live timeline with its clips in (track, clip order); without them when ``with_clips`` is False
+        (a track view that reads the OTIO document needs no rows)."""
         timeline_id = as_uuid(timeline_id, "timeline_id")
         with self._uow.read() as session:
             row = self._get_live(session, TimelineRow, timeline_id, "timeline")
+            if not with_clips:
+                return to_record(row, Timeline)
             clips = session.execute(
                 select(TimelineClipRow).where(TimelineClipRow.timeline_id == timeline_id)
                 .order_by(TimelineClipRow.track_index, TimelineClipRow.clip_order)
