@@ -13,7 +13,8 @@ was unknown) are accepted and normalized once the image size is known.
 
 ``style_properties``: ``color`` (#rrggbb), ``width`` (stroke width as a fraction of the image height),
 ``opacity`` (0..1), ``font_size`` (fraction of the image height), ``hold`` (frames the shape stays on
-screen from its frame; 1 = that frame only).
+screen from its frame; 1 = that frame only), ``comment_id`` (optional: the note this drawing belongs to,
+set when a note is written on the frame the drawing was made on).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Style:
     opacity: float = DEFAULT_STYLE["opacity"]
     font_size: float = DEFAULT_STYLE["font_size"]
     hold: int = DEFAULT_STYLE["hold"]
+    comment_id: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Style:
@@ -59,6 +61,7 @@ class Style:
                 opacity=float(data.get("opacity", DEFAULT_STYLE["opacity"])),
                 font_size=float(data.get("font_size", DEFAULT_STYLE["font_size"])),
                 hold=int(data.get("hold", DEFAULT_STYLE["hold"])),
+                comment_id=None if data.get("comment_id") is None else str(data["comment_id"]),
             )
         except (TypeError, ValueError) as exc:
             raise ShapeError(f"style_properties: {exc}") from exc
@@ -70,8 +73,11 @@ class Style:
 
     def to_dict(self) -> dict[str, Any]:
         """As stored in ``style_properties``."""
-        return {"color": self.color, "width": self.width, "opacity": self.opacity, "font_size": self.font_size,
-                "hold": self.hold}
+        out: dict[str, Any] = {"color": self.color, "width": self.width, "opacity": self.opacity,
+                               "font_size": self.font_size, "hold": self.hold}
+        if self.comment_id is not None:
+            out["comment_id"] = self.comment_id
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,22 @@ class Shape:
         points = tuple((p[0] + dx, p[1] + dy, *p[2:]) for p in self.points)
         box = None if self.box is None else (self.box[0] + dx, self.box[1] + dy, self.box[2], self.box[3])
         return Shape(self.kind, points, box, self.text, self.style)
+
+    def resized(self, box: tuple[float, float, float, float]) -> Shape:
+        """The same shape stretched from its bounds into ``box`` (x, y, w, h), in its own units."""
+        x0, y0, w0, h0 = self.bounds()
+        x1, y1, w1, h1 = box
+        sx = w1 / w0 if w0 else 1.0
+        sy = h1 / h0 if h0 else 1.0
+        points = tuple((x1 + (p[0] - x0) * sx, y1 + (p[1] - y0) * sy, *p[2:]) for p in self.points)
+        if self.box is None:
+            return Shape(self.kind, points, None, self.text, self.style)
+        new_box = (x1, y1, w1, h1) if self.kind in _BOX_KINDS else (x1, y1, 0.0, 0.0)
+        return Shape(self.kind, points, new_box, self.text, self.style)
+
+    def restyled(self, style: Style) -> Shape:
+        """The same geometry with another style."""
+        return Shape(self.kind, self.points, self.box, self.text, style)
 
     def to_pixels(self, width: int, height: int) -> Shape:
         """Pixel coordinates for an image of ``width`` x ``height`` (for drawing on the scene)."""

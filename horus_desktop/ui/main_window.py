@@ -18,7 +18,8 @@ from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, build_actions
 from horus_desktop.ui.browser.panel import MediaBrowser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.jobs import JobRunner
-from horus_desktop.ui.notes_panel import NotesPanel
+from horus_desktop.ui.notes.panel import NotesPanel
+from horus_desktop.ui.notes.review import install_review
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.set_colour_path(self.viewer.colour_path())
         self._build_menus_and_toolbar()
+        self.review = install_review(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
         self.resize(1500, 900)
@@ -264,6 +266,7 @@ class MainWindow(QMainWindow):
         self.viewer.shutdown()
         self.browser.shutdown()
         self.notes.shutdown()
+        self.review.shutdown()
         self.timeline.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -49,6 +49,7 @@ class MediaBrowser(QWidget):
         self._store = store
         self._db = db
         self._user_id = user_id
+        self.user_name = user_id  # the display name, set once the user record is read
         self._actions = actions
         self.thumbnails = ThumbnailLoader(store, db, self)
         self.model = MediaModel(store, db, self.thumbnails, self)
@@ -211,7 +212,7 @@ class MediaBrowser(QWidget):
             self.sig_message.emit("Select media first.")
             return
         ids = [r.id for r in records]
-        self._db.submit(self._store.media.set_status, ids, status,
+        self._db.submit(self._store.media.set_status, ids, status, by=self._user_id, by_name=self.user_name,
                         on_done=lambda done: self.sig_message.emit(f"{len(done)} media set to {status}."))
 
     def tag_selected(self) -> None:

@@ -24,6 +24,7 @@ class FrameSlider(QWidget):
         self._in_out: tuple[int, int] | None = None
         self._cached: frozenset[int] = frozenset()
         self._marks: frozenset[int] = frozenset()
+        self._note_marks: frozenset[int] = frozenset()
         self.has_media = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -72,6 +73,15 @@ class FrameSlider(QWidget):
         self._marks = frozenset(frames)
         self.update()
 
+    def set_note_marks(self, frames: set[int] | frozenset[int]) -> None:
+        """Frames with notes (blue ticks below the track)."""
+        self._note_marks = frozenset(frames)
+        self.update()
+
+    def marks(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(frames with drawings, frames with notes)."""
+        return (self._marks, self._note_marks)
+
     # --- geometry --------------------------------------------------------------------------------
     def _x_of(self, frame: float) -> float:
         span = max(1, self._last - self._first + 1)
@@ -117,6 +127,10 @@ class FrameSlider(QWidget):
         for frame in self._marks:
             x = self._x_of(frame + 0.5)
             painter.drawLine(int(x), 2, int(x), 7)
+        painter.setPen(QColor(90, 170, 255))
+        for frame in self._note_marks:
+            x = self._x_of(frame + 0.5)
+            painter.drawLine(int(x), h - 6, int(x), h - 1)
         x0, x1 = self._x_of(self._value), self._x_of(self._value + 1)
         painter.fillRect(QRectF(x0, 2, max(2.0, x1 - x0), h - 4), pal.color(QPalette.ColorRole.Highlight))
         painter.end()

@@ -23,8 +23,8 @@ from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.browser.model import display_name
-from horus_desktop.ui.viewer.annotations import AnnotationOverlay
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
 from horus_desktop.ui.viewer.transport import TransportBar
@@ -155,7 +155,7 @@ class ViewerPanel(QWidget):
         self._opener.sig_opened.connect(self._on_opened)
         self.colour_bar = ColourBar(colour)
         self.view = ViewerView(use_gl=use_gl)
-        self.overlay = AnnotationOverlay(self.view.scene())
+        self.overlay = AnnotationCanvas(self.view.scene())
         self.transport = TransportBar(actions)
         self.compare_box = QComboBox()
         for key, label in COMPARE_MODES:
@@ -413,8 +413,9 @@ class ViewerPanel(QWidget):
 
         self._versions_of(record, fill)
 
-    def _load_annotations(self, record: MediaRecord, size: tuple[int, int]) -> None:
-        self.overlay.set_annotations([], size)
+    def _load_annotations(self, record: MediaRecord, size: tuple[int, int], *, clear: bool = True) -> None:
+        if clear:  # a reload keeps what is shown until the new rows arrive (no flicker)
+            self.overlay.set_annotations([], size)
         if self._annotations_of is None:
             return
 
@@ -431,7 +432,7 @@ class ViewerPanel(QWidget):
         """The store says drawings changed."""
         slot = self.slots["A"]
         if slot is not None and slot.record is not None:
-            self._load_annotations(slot.record, slot.size)
+            self._load_annotations(slot.record, slot.size, clear=False)
 
     def _on_b_picked(self, index: int) -> None:
         if 0 <= index < len(self._versions):

@@ -1,0 +1,212 @@
+"""The layers panel: the drawing layers of the media on screen (top first); create, rename, colour,
+show/hide, lock, reorder, delete. The selected layer is where new shapes go."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from horus_desktop.store import Store
+from horus_desktop.ui.annotate.canvas import LayerInfo
+from horus_desktop.ui.annotate.controller import AnnotationController
+from horus_desktop.ui.annotate.palette import swatch
+from horus_desktop.ui.db_worker import DbWorker
+
+VISIBLE, LOCKED, NAME = 0, 1, 2
+
+
+def ensure_layer_records(store: Store, media_id: uuid.UUID, layers: list[LayerInfo], user_id: str) -> dict[str, Any]:
+    """Create records for layers only named by shapes, so every layer can be renamed or reordered."""
+    made = {}
+    with store.transaction():
+        for layer in layers:
+            if layer.id is None:
+                made[layer.name] = store.layers.create(media_id, layer.name, layer_order=layer.order,
+                                                       created_by=user_id)
+    return made
+
+
+class LayersPanel(QWidget):
+    """Layers of the media on screen; edits go through the DB worker."""
+
+    sig_message = Signal(str)
+
+    def __init__(self, store: Store, db: DbWorker, controller: AnnotationController,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("layersPanel")
+        self._store, self._db, self._ctl = store, db, controller
+        self._layers: list[LayerInfo] = []
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("layersTree")
+        self.tree.setHeaderLabels(["Show", "Lock", "Layer"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setColumnWidth(VISIBLE, 44)
+        self.tree.setColumnWidth(LOCKED, 40)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.itemDoubleClicked.connect(lambda _i, _c: self.rename_current())
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QToolButton] = {}
+        for key, text, tip, handler in (
+            ("new", "+", "New layer", self.create_layer),
+            ("rename", "Rename", "Rename the layer", self.rename_current),
+            ("colour", "Colour", "Layer colour", self.recolour_current),
+            ("up", "▲", "Move up", lambda: self.move_current(1)),
+            ("down", "▼", "Move down", lambda: self.move_current(-1)),
+            ("delete", "✕", "Delete the layer and its shapes", self.delete_current),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, h=handler: h())
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        controller.sig_layers.connect(self.set_layers)
+
+    def set_layers(self, layers: list[LayerInfo]) -> None:
+        """Show a media's layers (top first)."""
+        self._layers = list(layers)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        current = None
+        for layer in reversed(layers):
+            item = QTreeWidgetItem(["", "", layer.name])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(VISIBLE, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+            item.setCheckState(LOCKED, Qt.CheckState.Checked if layer.locked else Qt.CheckState.Unchecked)
+            if layer.colour:
+                item.setIcon(NAME, swatch(layer.colour))
+            item.setData(NAME, Qt.ItemDataRole.UserRole, layer.name)
+            self.tree.addTopLevelItem(item)
+            if layer.name == self._ctl.current_layer:
+                current = item
+        if current is not None:
+            self.tree.setCurrentItem(current)
+        self.tree.blockSignals(False)
+
+    def layer_names(self) -> list[str]:
+        """Names top first, as listed."""
+        return [self.tree.topLevelItem(i).text(NAME) for i in range(self.tree.topLevelItemCount())]
+
+    def _current(self) -> LayerInfo | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        name = item.data(NAME, Qt.ItemDataRole.UserRole)
+        return next((layer for layer in self._layers if layer.name == name), None)
+
+    def _on_current(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        if item is not None:
+            self._ctl.current_layer = str(item.data(NAME, Qt.ItemDataRole.UserRole))
+
+    # --- edits -----------------------------------------------------------------------------------
+    def _with_records(self, then: Callable[[dict[str, uuid.UUID]], Any]) -> None:
+        """Run ``then(ids by name)`` on the DB worker once every layer has a record."""
+        media = self._ctl.media
+        if media is None:
+            self.sig_message.emit("Open a media first.")
+            return
+        layers, store, user = list(self._layers), self._store, self._ctl.user_id
+
+        def work() -> Any:
+            ensure_layer_records(store, media.id, layers, user)
+            return then({layer.layer_name: layer.id for layer in store.layers.list(media.id)})
+
+        self._db.submit(work, on_done=lambda _r: self._ctl.reload_layers(),
+                        on_error=lambda e: self.sig_message.emit(f"Layers: {e}"))
+
+    def create_layer(self, name: str | None = None) -> None:
+        """A new layer on top (asks for its name)."""
+        media = self._ctl.media
+        if media is None:
+            self.sig_message.emit("Open a media first.")
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New layer", "Layer name:", text=f"layer {len(self._layers) + 1}")
+            if not ok or not name.strip():
+                return
+        new_name = name.strip()
+        self._ctl.current_layer = new_name
+        self._with_records(lambda _ids: self._store.layers.create(media.id, new_name, created_by=self._ctl.user_id))
+
+    def rename_current(self, name: str | None = None) -> None:
+        """Rename the selected layer (its shapes follow)."""
+        layer = self._current()
+        if layer is None:
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Rename layer", "Layer name:", text=layer.name)
+            if not ok or not name.strip() or name.strip() == layer.name:
+                return
+        new_name = name.strip()
+        if self._ctl.current_layer == layer.name:
+            self._ctl.current_layer = new_name
+        self._with_records(lambda ids: self._store.layers.update(ids[layer.name], layer_name=new_name))
+
+    def recolour_current(self, colour: str | None = None) -> None:
+        """Set the selected layer's colour."""
+        layer = self._current()
+        if layer is None:
+            return
+        if colour is None:
+            picked = QColorDialog.getColor(QColor(layer.colour or "#ffffff"), self, "Layer colour")
+            if not picked.isValid():
+                return
+            colour = picked.name()
+        self._with_records(lambda ids: self._store.layers.update(ids[layer.name], layer_color=colour))
+
+    def move_current(self, step: int) -> None:
+        """Raise (+1) or lower (-1) the selected layer."""
+        layer = self._current()
+        if layer is None:
+            return
+        names = [x.name for x in self._layers]  # bottom first
+        i = names.index(layer.name)
+        j = i + step
+        if not 0 <= j < len(names):
+            return
+        names[i], names[j] = names[j], names[i]
+        media = self._ctl.media
+        assert media is not None
+        self._with_records(lambda ids: self._store.layers.reorder(media.id, [ids[n] for n in names]))
+
+    def delete_current(self, confirm: bool = True) -> None:
+        """Delete the selected layer and its shapes."""
+        layer = self._current()
+        if layer is None:
+            return
+        if confirm and QMessageBox.question(self, "Delete layer", f"Delete layer {layer.name} and its shapes?") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        self._with_records(lambda ids: self._store.layers.delete(ids[layer.name]))
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        name = str(item.data(NAME, Qt.ItemDataRole.UserRole))
+        if column == VISIBLE:
+            on = item.checkState(VISIBLE) == Qt.CheckState.Checked
+            self._with_records(lambda ids: self._store.layers.update(ids[name], is_visible=on))
+        elif column == LOCKED:
+            on = item.checkState(LOCKED) == Qt.CheckState.Checked
+            self._with_records(lambda ids: self._store.layers.update(ids[name], is_locked=on))

@@ -1,0 +1,248 @@
+"""The notes tree model: threads of the current media (and open notes carried from earlier versions) as a
+QAbstractItemModel holding snapshots; filters, sort and search decide which threads are shown."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+
+from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
+
+NoteRole = Qt.ItemDataRole.UserRole + 1
+FILTERS = ("all", "open", "resolved", "mine", "frame")
+FILTER_LABELS = {"all": "All notes", "open": "Open", "resolved": "Resolved", "mine": "Mine", "frame": "This frame"}
+SORTS = ("frame", "time")
+REACTIONS = {"like": "👍", "approve": "✔", "reject": "✖", "question": "?", "love": "❤"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def relative_time(when: datetime | None, now: datetime | None = None) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 d ago' or the date."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = ((now or datetime.now(UTC)) - when).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    if seconds < 86400 * 14:
+        return f"{int(seconds // 86400)} d ago"
+    return when.strftime("%Y-%m-%d")
+
+
+def initials(name: str) -> str:
+    """Two letters for an avatar."""
+    parts = [p for p in name.replace(".", " ").replace("_", " ").split() if p]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+@dataclass(eq=False)
+class NoteItem:
+    """One note as shown: the comment, its reactions and attachments, and where it comes from."""
+
+    comment: Comment
+    reactions: tuple[CommentReaction, ...] = ()
+    attachments: tuple[CommentAttachment, ...] = ()
+    version: str | None = None  # set for notes carried from an earlier version (read-only)
+    parent: NoteItem | None = None
+    children: list[NoteItem] = field(default_factory=list)
+    row: int = 0
+
+    @property
+    def read_only(self) -> bool:
+        """Carried-forward notes can be resolved, not edited or replied to."""
+        return self.version is not None
+
+    def reaction_counts(self) -> list[tuple[str, int, list[str]]]:
+        """(type, count, who) per reaction type."""
+        by_type: dict[str, list[str]] = {}
+        for r in self.reactions:
+            by_type.setdefault(r.reaction_type, []).append(r.user_id)
+        return [(kind, len(who), who) for kind, who in by_type.items()]
+
+    def walk(self) -> list[NoteItem]:
+        """This note and its replies, depth first."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+def items_from_nodes(nodes: list[CommentNode], version: str | None = None) -> list[NoteItem]:
+    """Snapshots of thread trees."""
+
+    def build(node: CommentNode, parent: NoteItem | None) -> NoteItem:
+        item = NoteItem(node.comment, node.reactions, node.attachments, version, parent)
+        item.children = [build(reply, item) for reply in node.replies]
+        return item
+
+    return [build(n, None) for n in nodes]
+
+
+class NotesModel(QAbstractItemModel):
+    """Thread roots at the top level, replies below; one column; ``NoteRole`` gives the NoteItem."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__()
+        self.user_id = user_id
+        self._threads: list[NoteItem] = []
+        self._shown: list[NoteItem] = []
+        self._ids: dict[int, NoteItem] = {}
+        self.filter = "all"
+        self.sort = "frame"
+        self.frame: int | None = None
+        self.matches: set[uuid.UUID] | None = None
+
+    # --- content ---------------------------------------------------------------------------------
+    def set_threads(self, threads: list[NoteItem]) -> None:
+        """All threads (current media first, then carried ones)."""
+        self._threads = threads
+        self._apply()
+
+    def threads(self) -> list[NoteItem]:
+        """Every thread held (shown or not)."""
+        return list(self._threads)
+
+    def shown_threads(self) -> list[NoteItem]:
+        """Threads passing the filter, in display order."""
+        return list(self._shown)
+
+    def set_filter(self, name: str) -> None:
+        """all, open, resolved, mine or frame."""
+        self.filter = name
+        self._apply()
+
+    def set_sort(self, name: str) -> None:
+        """frame or time (newest first)."""
+        self.sort = name
+        self._apply()
+
+    def set_frame(self, frame: int | None) -> None:
+        """The viewer's frame (for the 'this frame' filter)."""
+        if frame != self.frame:
+            self.frame = frame
+            if self.filter == "frame":
+                self._apply()
+
+    def set_matches(self, ids: set[uuid.UUID] | None) -> None:
+        """Search hits (None: no search)."""
+        self.matches = ids
+        self._apply()
+
+    def _passes(self, root: NoteItem) -> bool:
+        c = root.comment
+        if self.filter == "open" and c.is_resolved:
+            return False
+        if self.filter == "resolved" and not c.is_resolved:
+            return False
+        if self.filter == "mine" and not any(i.comment.user_id == self.user_id for i in root.walk()):
+            return False
+        if self.filter == "frame" and (self.frame is None or c.frame_number is None
+                                       or not c.frame_number == self.frame):
+            return False
+        if self.matches is not None and not any(i.comment.id in self.matches for i in root.walk()):
+            return False
+        return True
+
+    def _apply(self) -> None:
+        self.beginResetModel()
+        shown = [t for t in self._threads if self._passes(t)]
+        if self.sort == "frame":
+            shown.sort(key=lambda t: (t.version is not None, t.comment.frame_number is None,
+                                      t.comment.frame_number or 0, t.comment.created_at or datetime.min))
+        else:
+            shown.sort(key=lambda t: (t.version is not None, -(t.comment.created_at or datetime.min
+                                                               .replace(tzinfo=UTC)).timestamp()))
+        self._ids = {}
+        for row, item in enumerate(shown):
+            self._register(item, row)
+        self._shown = shown
+        self.endResetModel()
+
+    def _register(self, item: NoteItem, row: int) -> None:
+        item.row = row
+        self._ids[id(item)] = item
+        for i, child in enumerate(item.children):
+            self._register(child, i)
+
+    # --- Qt model --------------------------------------------------------------------------------
+    def _item(self, index: Index) -> NoteItem | None:
+        if not index.isValid():
+            return None
+        return self._ids.get(index.internalId())
+
+    def item(self, index: Index) -> NoteItem | None:
+        """The note at an index."""
+        return self._item(index)
+
+    def index(self, row: int, column: int = 0, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        owner = self._item(parent) if parent.isValid() else None
+        siblings = self._shown if not parent.isValid() else (owner.children if owner is not None else [])
+        if column != 0 or not 0 <= row < len(siblings):
+            return QModelIndex()
+        return self.createIndex(row, 0, id(siblings[row]))
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        item = self._item(index)
+        if item is None or item.parent is None:
+            return QModelIndex()
+        return self.createIndex(item.parent.row, 0, id(item.parent))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
+        if not parent.isValid():
+            return len(self._shown)
+        item = self._item(parent)
+        return len(item.children) if item is not None else 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
+        return 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self._item(index)
+        if item is None:
+            return None
+        if role == NoteRole:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.comment.content
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(item)
+        return None
+
+    def index_of(self, comment_id: uuid.UUID) -> QModelIndex:
+        """The index of a shown note."""
+        for root in self._shown:
+            for item in root.walk():
+                if item.comment.id == comment_id:
+                    return self.createIndex(item.row, 0, id(item))
+        return QModelIndex()
+
+
+def tooltip(item: NoteItem) -> str:
+    """Who reacted, who resolved, attachments."""
+    c = item.comment
+    lines = [f"{c.user_name} · {c.created_at:%Y-%m-%d %H:%M}" if c.created_at else c.user_name]
+    if c.updated_at and c.created_at and (c.updated_at - c.created_at).total_seconds() > 1:
+        lines.append(f"edited {relative_time(c.updated_at)}")
+    if c.is_resolved:
+        lines.append(f"resolved by {c.resolved_by or '?'} {relative_time(c.resolved_at)}")
+    for kind, count, who in item.reaction_counts():
+        lines.append(f"{REACTIONS.get(kind, kind)} {kind} ({count}): {', '.join(who)}")
+    for a in item.attachments:
+        lines.append(f"📎 {a.file_name}")
+    if item.version:
+        lines.append(f"from {item.version} (read-only; resolve it when fixed)")
+    return "\n".join(lines)

@@ -1,0 +1,466 @@
+"""The notes dock: threads of the media in the viewer (and open notes of its earlier versions), drawn by a
+delegate over a tree model (thousands of notes stay smooth); a composer with @mentions; reply, edit, delete
+(undoable), resolve, reactions, attachments; filters, sort and full-text search."""
+
+from __future__ import annotations
+
+import mimetypes
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.store import Store
+from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.notes.commands import DeleteNoteCommand
+from horus_desktop.ui.notes.delegate import NoteDelegate
+from horus_desktop.ui.notes.editor import NoteEditor
+from horus_desktop.ui.notes.model import (
+    FILTER_LABELS,
+    FILTERS,
+    REACTIONS,
+    NoteItem,
+    NotesModel,
+    items_from_nodes,
+)
+
+NOTE_TABLES = {"horus_comments", "horus_comment_reactions", "horus_comment_attachments"}
+
+
+def load_notes(store: Store, media_id: uuid.UUID) -> tuple[list[CommentNode], list[tuple[MediaRecord, list[CommentNode]]]]:
+    """The media's threads and the open notes of its earlier versions (one DB call)."""
+    return store.comments.threads(media_id), store.comments.open_notes_on_earlier_versions(media_id)
+
+
+def add_note_with_drawings(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> Comment:
+    """Write a note and link the given drawings to it (``style_properties.comment_id``), in one transaction."""
+    with store.transaction():
+        comment = store.comments.add(**fields)
+        for annotation_id in drawing_ids:
+            row = store.annotations.get(annotation_id)
+            style = dict(row.style_properties or {})
+            style["comment_id"] = str(comment.id)
+            store.annotations.update(annotation_id, style_properties=style)
+    return comment
+
+
+def copy_attachment(store: Store, comment_id: uuid.UUID, file: str, user_id: str) -> CommentAttachment:
+    """Copy a file into ``<files>/attachments/<note id>/`` and attach it (as ``Horus.attach`` does)."""
+    source = Path(file)
+    folder = store.files_dir / "attachments" / comment_id.hex
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    shutil.copy2(source, target)
+    return store.comments.attach(comment_id, file_name=source.name, file_path=str(target),
+                                 file_size=target.stat().st_size, mime_type=mimetypes.guess_type(source.name)[0],
+                                 uploaded_by=user_id)
+
+
+class NotesPanel(QWidget):
+    """Read, write and manage the notes of the current media."""
+
+    sig_seek = Signal(int)
+    sig_message = Signal(str)
+    sig_note_clicked = Signal(object)  # comment id
+    sig_note_frames = Signal(object)  # set of frames with notes
+    _sig_store_changed = Signal(object)
+
+    def __init__(self, store: Store, db: DbWorker, *, user_id: str, user_name: str,
+                 undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notesPanel")
+        self._store, self._db = store, db
+        self._user_id, self._user_name = user_id, user_name
+        self.undo_stack = undo_stack or QUndoStack(self)
+        self._media: MediaRecord | None = None
+        self._frame: int | None = None
+        self._reply_to: NoteItem | None = None
+        self._editing: NoteItem | None = None
+        self.thread_count = 0
+        self.loads = 0
+        self.drawings_for: Callable[[uuid.UUID, int], list[uuid.UUID]] | None = None
+        self.attachment_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self.title = QLabel("Notes")
+        self.title.setObjectName("notesTitle")
+        self.search = QLineEdit()
+        self.search.setObjectName("notesSearch")
+        self.search.setPlaceholderText("Search notes...")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.filter_box = QComboBox()
+        for name in FILTERS:
+            self.filter_box.addItem(FILTER_LABELS[name], name)
+        self.sort_box = QComboBox()
+        self.sort_box.addItem("By frame", "frame")
+        self.sort_box.addItem("By time", "time")
+        self.model = NotesModel(user_id)
+        self.delegate = NoteDelegate(self)
+        self.view = QTreeView()
+        self.view.setObjectName("notesView")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(False)
+        self.view.setIndentation(18)
+        self.view.setWordWrap(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.clicked.connect(self._on_clicked)
+        self.view.selectionModel().currentChanged.connect(lambda _c, _p: self._sync_buttons())
+        self.filter_box.currentIndexChanged.connect(lambda _i: self._set_filter(self.filter_box.currentData()))
+        self.sort_box.currentIndexChanged.connect(lambda _i: self.model.set_sort(self.sort_box.currentData()))
+        self.buttons: dict[str, QToolButton] = {}
+        actions_row = QHBoxLayout()
+        actions_row.setContentsMargins(0, 0, 0, 0)
+        for key, text, handler in (("reply", "Reply", self.start_reply), ("edit", "Edit", self.start_edit),
+                                   ("resolve", "Resolve", self.toggle_resolved), ("react", "React", None),
+                                   ("attach", "Attach...", self.attach_file), ("delete", "Delete", self.delete_current)):
+            button = QToolButton()
+            button.setText(text)
+            button.setObjectName(f"note_{key}")
+            if handler is not None:
+                button.clicked.connect(lambda _c=False, h=handler: h())
+            actions_row.addWidget(button)
+            self.buttons[key] = button
+        react_menu = QMenu(self.buttons["react"])
+        for kind, glyph in REACTIONS.items():
+            react_menu.addAction(f"{glyph}  {kind}", lambda k=kind: self.toggle_reaction(k))
+        self.buttons["react"].setMenu(react_menu)
+        self.buttons["react"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        actions_row.addStretch(1)
+        self.context_label = QLabel("")
+        self.context_label.setObjectName("noteContext")
+        self.editor = NoteEditor(self._lookup_users)
+        self.editor.setPlaceholderText("Write a note on the current frame (Markdown, @name mentions; Ctrl+Enter sends)")
+        self.editor.setMaximumHeight(90)
+        self.editor.sig_send.connect(self.send)
+        self.editor.sig_cancel.connect(self.cancel_compose)
+        self.add_button = QPushButton("Send")
+        self.add_button.setObjectName("addNote")
+        self.add_button.setToolTip("Send (Ctrl+Enter)")
+        self.add_button.clicked.connect(self.send)
+        self.add_button.setEnabled(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_compose)
+        self.cancel_button.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box)
+        top.addWidget(self.sort_box)
+        send_row = QHBoxLayout()
+        send_row.addWidget(self.context_label, 1)
+        send_row.addWidget(self.cancel_button)
+        send_row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.search)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions_row)
+        layout.addWidget(self.editor)
+        layout.addLayout(send_row)
+        self._sig_store_changed.connect(self._on_store_changed)
+        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        self._update_context()
+        self._sync_buttons()
+
+    # --- who and where ---------------------------------------------------------------------------
+    def set_user_name(self, name: str) -> None:
+        """The display name new notes are signed with."""
+        self._user_name = name
+
+    def set_media(self, media: MediaRecord) -> None:
+        """Show the notes of ``media``."""
+        changed = self._media is None or self._media.id != media.id
+        self._media = media
+        self.add_button.setEnabled(True)
+        self.title.setText(f"Notes · {media.shot or media.file_name} {media.version}")
+        if changed:
+            self.cancel_compose()
+            self.delegate.clear_cache()
+        self.reload()
+
+    def media(self) -> MediaRecord | None:
+        """The media whose notes are shown."""
+        return self._media
+
+    def set_frame(self, _media_id: uuid.UUID, frame: int) -> None:
+        """The frame a new note goes on."""
+        self._frame = frame
+        self.model.set_frame(frame)
+        self._update_context()
+
+    def _timecode(self, frame: int | None) -> str | None:
+        if frame is None or self._media is None:
+            return None
+        try:
+            return frame_to_timecode(frame, exact_rate(self._media.frame_rate, self._media.frame_rate_rational))
+        except (ValueError, ZeroDivisionError, TypeError):
+            return None
+
+    # --- loading ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Fetch the threads again."""
+        if self._media is None:
+            return
+        media_id = self._media.id
+        self._db.submit(load_notes, self._store, media_id, on_done=lambda r: self._fill(media_id, *r))
+
+    def _fill(self, media_id: uuid.UUID, threads: list[CommentNode],
+              carried: list[tuple[MediaRecord, list[CommentNode]]]) -> None:
+        if self._media is None or self._media.id != media_id:
+            return
+        current = self.current_item()
+        keep = current.comment.id if current else None
+        items = items_from_nodes(threads)
+        for record, nodes in carried:
+            items.extend(items_from_nodes(nodes, version=record.version))
+        self.model.set_threads(items)
+        self.thread_count = len(threads)
+        self.loads += 1
+        self.sig_note_frames.emit({t.comment.frame_number for t in items_from_nodes(threads)
+                                   if t.comment.frame_number is not None})
+        if keep is not None:
+            index = self.model.index_of(keep)
+            if index.isValid():
+                self.view.setCurrentIndex(index)
+        self.view.expandAll()
+        self._sync_buttons()
+
+    def _on_store_changed(self, change_set: ChangeSet) -> None:
+        if change_set.tables() & NOTE_TABLES:
+            self.reload()
+
+    # --- filters and search ----------------------------------------------------------------------
+    def _set_filter(self, name: str) -> None:
+        self.model.set_filter(name)
+        self.view.expandAll()
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        if not text or self._media is None:
+            self.model.set_matches(None)
+            self.view.expandAll()
+            return
+        media_id = self._media.id
+
+        def done(found: list[Comment]) -> None:
+            if self.search.text().strip() == text:
+                self.model.set_matches({c.id for c in found})
+                self.view.expandAll()
+
+        self._db.submit(self._store.comments.search, text, media_id=media_id, on_done=done)
+
+    # --- selection -------------------------------------------------------------------------------
+    def current_item(self) -> NoteItem | None:
+        """The selected note."""
+        return self.model.item(self.view.currentIndex())
+
+    def select_note(self, comment_id: uuid.UUID) -> bool:
+        """Make a note current (True when shown)."""
+        index = self.model.index_of(comment_id)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        return index.isValid()
+
+    def _sync_buttons(self) -> None:
+        item = self.current_item()
+        has = item is not None
+        mine = has and item.comment.user_id == self._user_id and not item.read_only  # type: ignore[union-attr]
+        for key in ("reply", "attach", "react"):
+            self.buttons[key].setEnabled(has and not item.read_only)  # type: ignore[union-attr]
+        self.buttons["edit"].setEnabled(bool(mine))
+        self.buttons["delete"].setEnabled(bool(mine))
+        self.buttons["resolve"].setEnabled(has)
+        self.buttons["resolve"].setText("Reopen" if has and item.comment.is_resolved else "Resolve")  # type: ignore[union-attr]
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        item = self.model.item(index)
+        if item is None:
+            return
+        pos = self.view.viewport().mapFromGlobal(self.view.cursor().pos())
+        hit = self.delegate.attachment_at(item, pos.toPointF())
+        if hit is not None:
+            self.open_attachment(item.attachments[hit])
+            return
+        self.jump_to(item)
+
+    def jump_to(self, item: NoteItem) -> None:
+        """Go to a note's frame and show its drawings."""
+        frame = item.comment.frame_number
+        if frame is not None and item.version is None:
+            self.sig_seek.emit(frame)
+        self.sig_note_clicked.emit(item.comment.id)
+
+    def open_attachment(self, attachment: CommentAttachment) -> None:
+        """Open an attached file with the system's application."""
+        self.attachment_opener(QUrl.fromLocalFile(attachment.file_path))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.model.item(self.view.indexAt(pos))
+        if item is None:
+            return
+        self.view.setCurrentIndex(self.view.indexAt(pos))
+        menu = QMenu(self)
+        if not item.read_only:
+            menu.addAction("Reply", self.start_reply)
+        menu.addAction("Reopen" if item.comment.is_resolved else "Resolve", self.toggle_resolved)
+        if item.comment.user_id == self._user_id and not item.read_only:
+            menu.addAction("Edit", self.start_edit)
+            menu.addAction("Delete", self.delete_current)
+        if not item.read_only:
+            react = menu.addMenu("React")
+            for kind, glyph in REACTIONS.items():
+                react.addAction(f"{glyph}  {kind}", lambda k=kind: self.toggle_reaction(k))
+            menu.addAction("Attach file...", self.attach_file)
+        for a in item.attachments:
+            menu.addAction(f"Open {a.file_name}", lambda a=a: self.open_attachment(a))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # --- composing -------------------------------------------------------------------------------
+    def _update_context(self) -> None:
+        if self._editing is not None:
+            text = "Editing your note"
+        elif self._reply_to is not None:
+            text = f"Reply to {self._reply_to.comment.user_name}"
+        elif self._frame is not None:
+            text = f"New note on frame {self._frame}"
+        else:
+            text = "New note"
+        self.context_label.setText(text)
+        self.cancel_button.setVisible(self._editing is not None or self._reply_to is not None)
+
+    def start_reply(self) -> None:
+        """Reply to the selected note."""
+        item = self.current_item()
+        if item is None or item.read_only:
+            return
+        self._reply_to, self._editing = item, None
+        self._update_context()
+        self.editor.setFocus()
+
+    def start_edit(self) -> None:
+        """Edit the selected note (yours)."""
+        item = self.current_item()
+        if item is None or item.comment.user_id != self._user_id or item.read_only:
+            return
+        self._editing, self._reply_to = item, None
+        self.editor.setPlainText(item.comment.content)
+        self._update_context()
+        self.editor.setFocus()
+
+    def cancel_compose(self) -> None:
+        """Back to writing a new note."""
+        if self._editing is not None:
+            self.editor.clear()
+        self._editing = self._reply_to = None
+        self._update_context()
+
+    def send(self) -> None:
+        """Store the typed note, reply or edit (kept in the editor if the store refuses it)."""
+        text = self.editor.toPlainText().strip()
+        if not text or self._media is None:
+            return
+        media_id = self._media.id
+
+        def done(_comment: object) -> None:
+            self.editor.clear()
+            self.cancel_compose()
+
+        def failed(error: BaseException) -> None:
+            self.sig_message.emit(f"Note not saved (kept in the editor): {error}")
+
+        if self._editing is not None:
+            self._db.submit(self._store.comments.edit, self._editing.comment.id, text, on_done=done, on_error=failed)
+            return
+        frame = self._frame
+        parent = self._reply_to
+        fields: dict[str, Any] = dict(media_id=media_id, content=text, user_id=self._user_id,
+                                      user_name=self._user_name, content_type="markdown")
+        drawings: list[uuid.UUID] = []
+        if parent is not None:
+            fields["parent_id"] = parent.comment.id
+        else:
+            fields.update(frame_number=frame, timecode=self._timecode(frame))
+            if frame is not None and self.drawings_for is not None:
+                drawings = self.drawings_for(media_id, frame)
+        self._db.submit(add_note_with_drawings, self._store, drawings, **fields, on_done=done, on_error=failed)
+
+    # --- actions on the selected note ------------------------------------------------------------
+    def toggle_resolved(self) -> None:
+        """Resolve or reopen the selected note (who and when are kept)."""
+        item = self.current_item()
+        if item is None:
+            return
+        self._db.submit(self._store.comments.set_resolved, item.comment.id, not item.comment.is_resolved,
+                        self._user_id, on_error=lambda e: self.sig_message.emit(f"Resolve: {e}"))
+
+    def toggle_reaction(self, kind: str) -> None:
+        """Add your reaction of a kind to the selected note, or take it back."""
+        item = self.current_item()
+        if item is None or item.read_only:
+            return
+        mine = any(r.user_id == self._user_id and r.reaction_type == kind for r in item.reactions)
+        call = self._store.comments.unreact if mine else self._store.comments.react
+        self._db.submit(call, item.comment.id, self._user_id, kind,
+                        on_error=lambda e: self.sig_message.emit(f"Reaction: {e}"))
+
+    def delete_current(self) -> None:
+        """Delete the selected note of yours (Ctrl+Z restores it)."""
+        item = self.current_item()
+        if item is None or item.comment.user_id != self._user_id or item.read_only:
+            return
+        self.undo_stack.push(DeleteNoteCommand(self._store, self._db, item.comment.id, self._user_id,
+                                               on_error=lambda e: self.sig_message.emit(f"Delete: {e}")))
+        self.sig_message.emit("Note deleted (Ctrl+Z restores it).")
+
+    def attach_file(self, file: str | None = None) -> None:
+        """Copy a file into the store and attach it to the selected note."""
+        item = self.current_item()
+        if item is None or item.read_only:
+            return
+        if file is None:
+            file, _ = QFileDialog.getOpenFileName(self, "Attach a file to the note")
+            if not file:
+                return
+        self._db.submit(copy_attachment, self._store, item.comment.id, file, self._user_id,
+                        on_error=lambda e: self.sig_message.emit(f"Attachment: {e}"))
+
+    def _lookup_users(self, prefix: str, done: Callable[[list[str]], None]) -> None:
+        self._db.submit(lambda: [u.username for u in self._store.users.complete(prefix)], on_done=done)
+
+    def note_frames(self) -> list[int]:
+        """Frames of the current media's notes, sorted."""
+        return sorted({t.comment.frame_number for t in self.model.threads()
+                       if t.version is None and t.comment.frame_number is not None})
+
+    def shutdown(self) -> None:
+        """Stop listening to the store."""
+        self._unsubscribe()
