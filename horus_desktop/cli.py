@@ -391,6 +391,14 @@ def cmd_bench_playlist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_notes(args: argparse.Namespace) -> int:
+    """The notes panel with N notes on one media (first paint) and a frame of M strokes (scene draw)."""
+    from horus_desktop.ui.notes.bench import bench_notes
+
+    bench_notes(args.notes, args.strokes, as_json=args.json)
+    return 0
+
+
 # parser -------------------------------------------------------------------------------------------
 
 
@@ -506,6 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clips", type=int, default=2000)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_playlist)
+    p = bench.add_parser("notes", help="notes panel first paint with N notes; scene draw of a frame of M strokes")
+    p.add_argument("--notes", type=int, default=2000)
+    p.add_argument("--strokes", type=int, default=500)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_notes)
 
     playlist = sub.add_parser("playlist", help="playlists: import/export OTIO and EDL, list, create").add_subparsers(
         dest="playlist_verb", metavar="ACTION", required=True)

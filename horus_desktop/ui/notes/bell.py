@@ -36,7 +36,7 @@ def resolve_notification(store: Store, notification: Notification) -> tuple[Medi
 
 
 class NotificationBell(QToolButton):
-    """🔔 with the unread count; ``sig_open(media, frame)`` when a notification is clicked."""
+    """✉ with the unread count; ``sig_open(media, frame)`` when a notification is clicked."""
 
     sig_open = Signal(object, object)  # MediaRecord, frame or None
     _sig_store_changed = Signal(object)
@@ -58,7 +58,7 @@ class NotificationBell(QToolButton):
         self.refresh()
 
     def _show_count(self) -> None:
-        self.setText(f"🔔 {self.unread}" if self.unread else "🔔")
+        self.setText(f"✉ {self.unread}" if self.unread else "✉")
         self.setToolTip(f"{self.unread} unread notification{'s' if self.unread != 1 else ''}")
 
     def refresh(self) -> None:

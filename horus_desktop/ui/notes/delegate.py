@@ -167,7 +167,7 @@ class NoteDelegate(QStyledItemDelegate):
             rects = []
             painter.setPen(theme.LINK)
             for i, a in enumerate(item.attachments):
-                label = f"📎 {a.file_name}"
+                label = f"⎘ {a.file_name}"
                 w = small.horizontalAdvance(label)
                 painter.drawText(QPointF(ax, y + small.ascent() + 1), label)
                 rects.append((QRect(ax, y, w, LINE), i))

@@ -16,7 +16,7 @@ NoteRole = Qt.ItemDataRole.UserRole + 1
 FILTERS = ("all", "open", "resolved", "mine", "frame")
 FILTER_LABELS = {"all": "All notes", "open": "Open", "resolved": "Resolved", "mine": "Mine", "frame": "This frame"}
 SORTS = ("frame", "time")
-REACTIONS = {"like": "👍", "approve": "✔", "reject": "✖", "question": "?", "love": "❤"}
+REACTIONS = {"like": "★", "approve": "✔", "reject": "✖", "question": "?", "love": "♥"}  # glyphs every font has
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -242,7 +242,7 @@ def tooltip(item: NoteItem) -> str:
     for kind, count, who in item.reaction_counts():
         lines.append(f"{REACTIONS.get(kind, kind)} {kind} ({count}): {', '.join(who)}")
     for a in item.attachments:
-        lines.append(f"📎 {a.file_name}")
+        lines.append(f"attachment: {a.file_name}")
     if item.version:
         lines.append(f"from {item.version} (read-only; resolve it when fixed)")
     return "\n".join(lines)

@@ -128,7 +128,7 @@ class NotesPanel(QWidget):
         self.view.setUniformRowHeights(False)
         self.view.setIndentation(18)
         self.view.setWordWrap(True)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # heights measured lazily
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.clicked.connect(self._on_clicked)

@@ -52,6 +52,7 @@ class ReviewTools:
         self.status_control = StatusControl(store, db, user_id=self.user_id, user_name=self.user_name)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.status_control)
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.bell = NotificationBell(store, db, self.user_id)
         window.toolbar.addSeparator()
@@ -62,6 +63,7 @@ class ReviewTools:
         self.layers_dock.setWidget(self.layers)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.layers_dock)
         window.splitDockWidget(window.notes_dock, self.layers_dock, Qt.Orientation.Vertical)
+        window.resizeDocks([window.notes_dock, self.layers_dock], [760, 150], Qt.Orientation.Vertical)
         notes.undo_stack = ctl.undo_stack
         notes.drawings_for = ctl.take_session_drawings
         self._note_frames: list[int] = []
