@@ -34,6 +34,7 @@ from horus_desktop.timeline.edits import Edit, EditResult
 from horus_desktop.timeline.state import PlaylistState, TrackItem, load_state
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.timeline.commands import EditCommand
+from horus_desktop.ui.timeline.properties import PlaylistPropertiesDialog
 from horus_desktop.ui.timeline.view import TrackView
 
 IMPORT_FILTER = "Playlists (*.otio *.otioz *.edl);;OpenTimelineIO (*.otio *.otioz);;CMX 3600 EDL (*.edl)"
@@ -143,6 +144,8 @@ class TimelinePanel(QWidget):
         bar.addWidget(new_button)
         bar.addAction(self._action("duplicate", "Duplicate as New Version", self.duplicate_current,
                                    tip="Copy this playlist as its next version (v002...)"))
+        bar.addAction(self._action("properties", "Properties...", self._ask_properties,
+                                   tip="Name, type, review status (draft, review, approved, published), description"))
         bar.addSeparator()
         bar.addAction(self._action("import", "Import...", self._ask_import, tip="Import .otio, .otioz or .edl"))
         bar.addAction(self._action("export", "Export...", self._ask_export,
@@ -185,7 +188,7 @@ class TimelinePanel(QWidget):
 
     def _update_enabled(self) -> None:
         has = self.state is not None
-        for name in ("duplicate", "export", "update_latest", "add_video_track", "add_audio_track", "fit"):
+        for name in ("duplicate", "properties", "export", "update_latest", "add_video_track", "add_audio_track", "fit"):
             self.actions_by_name[name].setEnabled(has)
         self._track_button.setEnabled(has)
 
@@ -199,7 +202,8 @@ class TimelinePanel(QWidget):
         self.playlist_box.blockSignals(True)
         self.playlist_box.clear()
         for row in rows:
-            text = f"{row['name']} {row['version'] or ''} · {row['status'] or ''} · {row['clips']} clips"
+            text = (f"{row['name']} {row['version'] or ''} · {row['type']} · {row['status'] or ''} · "
+                    f"{row['clips']} clips")
             self.playlist_box.addItem(text, row["id"])
         index = self.playlist_box.findData(wanted) if wanted else -1
         self.playlist_box.setCurrentIndex(index)
@@ -280,6 +284,21 @@ class TimelinePanel(QWidget):
             self._create(lambda s, pid=self.state.id: playlists.duplicate_playlist(s, pid, user=self.user_id),
                          "duplicated as a new version")
 
+    def set_properties(self, **values: Any) -> None:
+        """Change the shown playlist's name, type, status or description."""
+        if self.state is None:
+            return
+        playlist_id = self.state.id
+
+        def done(timeline: Timeline) -> None:
+            self.sig_message.emit(f"Playlist {timeline.name} {timeline.version}: {timeline.status}, "
+                                  f"{timeline.timeline_type}")
+            self.refresh_playlists(playlist_id)
+            self.reload()
+
+        self.db.submit(self.store.timelines.update, playlist_id, last_modified_by=self.user_id, **values,
+                       on_done=done, on_error=self._on_error)
+
     def import_file(self, path: str | Path, *, name: str | None = None) -> None:
         """Import an .otio, .otioz or .edl file as a new playlist and show it."""
         def work(store: Store) -> files.ImportReport:
@@ -332,6 +351,13 @@ class TimelinePanel(QWidget):
         name, ok = QInputDialog.getText(self, "New playlist from a rule", "Name:", text=rule.strip())
         if ok and name.strip():
             self.create_from_rule(name.strip(), rule.strip(), project=self._project_hint())
+
+    def _ask_properties(self) -> None:
+        if self.state is None:
+            return
+        dialog = PlaylistPropertiesDialog(self.state, self)
+        if dialog.exec() == PlaylistPropertiesDialog.DialogCode.Accepted:
+            self.set_properties(**dialog.values())
 
     def _ask_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a playlist", "", IMPORT_FILTER)

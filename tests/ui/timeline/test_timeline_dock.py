@@ -234,3 +234,22 @@ def test_timeline_dock_sits_at_the_bottom_and_persists(qtbot, make_window, demo_
     assert second.dockWidgetArea(second.timeline_dock) == Qt.DockWidgetArea.TopDockWidgetArea
     second.actions_by_name["reset_layout"].trigger()
     assert second.dockWidgetArea(second.timeline_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def test_playlist_properties_change_type_status_and_description(qtbot, make_window, demo_store, playlist) -> None:  # noqa: ANN001
+    from horus_desktop.ui.timeline.properties import PlaylistPropertiesDialog
+
+    window = make_window(demo_store)
+    panel = _open(qtbot, window, playlist)
+    dialog = PlaylistPropertiesDialog(panel.state, panel)
+    qtbot.addWidget(dialog)
+    assert dialog.values()["status"] == "draft"
+    dialog.status.setCurrentText("review")
+    dialog.kind.setCurrentText("client")
+    dialog.description.setPlainText("Client review, Friday")
+    panel.set_properties(**dialog.values())
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.status == "review", timeout=8000)
+    stored = demo_store.timelines.get(playlist.id)
+    assert (stored.status, stored.timeline_type, stored.description) == ("review", "client", "Client review, Friday")
+    assert stored.last_modified_by == panel.user_id
+    qtbot.waitUntil(lambda: "client · review" in panel.playlist_box.currentText(), timeout=8000)
