@@ -89,6 +89,7 @@ class DemoReport:
     comments: int = 0
     annotations: int = 0
     problems: list[str] = field(default_factory=list)
+    playlists: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cancelled: bool = False
 
@@ -185,10 +186,29 @@ def make_demo_project(
         records[media] = record
         report.media_ids.append(str(record.id))
     _add_notes(store, records, report, frames)
+    _add_dailies(store, records, report)
     report.seconds = time.perf_counter() - started
     if progress:
         progress(len(DEMO_MEDIA) + 2, len(DEMO_MEDIA) + 2, "Demo project ready")
     return report
+
+
+def _add_dailies(store: Any, records: dict[DemoMedia, Any], report: DemoReport) -> None:
+    """A dailies playlist of the latest animation and lighting versions, shot after shot."""
+    from horus_desktop.timeline.playlists import create_playlist
+
+    latest: dict[tuple[str, str], Any] = {}
+    for media, record in records.items():
+        if media.department in ("anim", "lighting") and media.kind == "jpg":  # one colour space throughout
+            key = (media.shot, media.department)
+            if key not in latest or (record.version_number or 0) > (latest[key].version_number or 0):
+                latest[key] = record
+    chosen = [latest[key] for key in sorted(latest)]
+    if chosen:
+        playlist = create_playlist(store, name="Demo dailies", project_id=PROJECT, user="ana",
+                                   media_ids=[r.id for r in chosen],
+                                   description="Latest animation and lighting, shot after shot")
+        report.playlists.append(str(playlist.id))
 
 
 def _find(store: Any, media: DemoMedia) -> Any:

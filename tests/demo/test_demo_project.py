@@ -45,3 +45,9 @@ def test_demo_project_is_ingested_with_notes(sqlite_store, tmp_path) -> None:
     movie = next(r for r in records if r.file_name.endswith(".mov"))
     with open_frame_source(movie.file_path) as source:
         assert read_frame_code(source.read(4).pixels) == 4
+    (playlist_id,) = report.playlists
+    dailies = sqlite_store.timelines.get(playlist_id)
+    shown = sqlite_store.media.get_many([c.media_id for c in dailies.clips])
+    assert [(m.shot, m.department, m.version) for m in shown] == [
+        ("sh010", "anim", "v002"), ("sh020", "lighting", "v002"), ("sh030", "anim", "v002")]
+    assert dailies.timeline_type == "dailies" and dailies.otio_data is not None

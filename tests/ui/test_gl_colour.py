@@ -138,18 +138,32 @@ def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
 
 
 def test_gl_path_in_a_virtual_x_server(qapp) -> None:
-    """From the off-screen test run, run the GL tests above in Xvfb (Mesa llvmpipe) so CI covers them."""
+    """From the off-screen test run, run the GL tests above in Xvfb (Mesa llvmpipe) so CI covers them.
+
+    Xvfb is started here with ``-displayfd`` (it picks a free display and says which), not through
+    xvfb-run, whose display guessing raced with other X servers on the machine.
+    """
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         pytest.skip("already on a display: the GL tests above ran directly")
-    xvfb_run = shutil.which("xvfb-run")
-    if xvfb_run is None or shutil.which("Xvfb") is None:
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri) to test the GL path")
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
-    result = subprocess.run(
-        [xvfb_run, "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m", "pytest", "-q", "-p",
-         "no:cacheprovider", "-k", "not virtual_x_server", __file__],
-        capture_output=True, text=True, timeout=240, env=env,
-    )
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as reader:
+            display = reader.readline().strip()
+        assert display, "Xvfb did not report a display"
+        env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{display}"}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not virtual_x_server", __file__],
+            capture_output=True, text=True, timeout=240, env=env,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "skipped" not in summary and "5 passed" in summary, summary

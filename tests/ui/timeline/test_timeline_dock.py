@@ -221,7 +221,9 @@ def test_create_duplicate_import_export_and_tracks(qtbot, make_window, demo_stor
     assert [c.media_id for c in panel.state.clips()] == selected
     panel.create_empty("Empty one")
     qtbot.waitUntil(lambda: panel.state.name == "Empty one", timeout=8000)
-    qtbot.waitUntil(lambda: panel.playlist_box.count() == 6, timeout=5000)
+    stored = len(demo_store.timelines.list())  # the demo's own dailies, the fixture's, and the five above
+    assert stored == 7
+    qtbot.waitUntil(lambda: panel.playlist_box.count() == stored, timeout=5000)
     assert panel.playlist_box.currentText().startswith("Empty one")
 
 
