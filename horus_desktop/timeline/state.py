@@ -157,6 +157,16 @@ def notes_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
     return store.comments.frame_notes_by_media(media_ids)
 
 
+def _add_note_markers(markers: list[Marker], notes: list[Comment], start: int, source_start: int,
+                      duration: int) -> None:
+    """Add the media's notes that fall in the clip's source range, unless the file already had them."""
+    seen = {m.comment_id for m in markers if m.comment_id}
+    last = source_start + duration
+    for note in notes:
+        if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
+            markers.append(note_marker(note, start=start, source_start=source_start))
+
+
 def note_marker(comment: Comment, *, start: int, source_start: int) -> Marker:
     """The marker of a note at its frame, placed on a clip starting at ``start`` showing ``source_start``."""
     return Marker(frame=start + (comment.frame_number or 0) - source_start, duration=1,
@@ -182,11 +192,8 @@ def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord],
     info = meta(item)
     media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
     record = media.get(media_id) if media_id else None
-    last = source_start + entry.duration
-    seen = {m.comment_id for m in markers if m.comment_id}
-    for note in notes.get(media_id, []) if media_id else []:
-        if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
-            markers.append(note_marker(note, start=entry.start, source_start=source_start))
+    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], entry.start, source_start,
+                      entry.duration)
     return TrackItem(
         kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=item.name,
         clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
@@ -302,11 +309,8 @@ def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo
     info = horus_meta(data)
     media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
     record = media.get(media_id) if media_id else None
-    last = source_start + entry.duration
-    seen = {m.comment_id for m in markers if m.comment_id}
-    for note in notes.get(media_id, []) if media_id else []:
-        if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
-            markers.append(note_marker(note, start=entry.start, source_start=source_start))
+    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], entry.start, source_start,
+                      entry.duration)
     return TrackItem(
         kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=name,
         clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
