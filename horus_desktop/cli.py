@@ -74,11 +74,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     """Open the main window (after ingesting PATHs)."""
     from horus_desktop.ui.app import run_gui
 
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         return run_gui(horus.store, paths=list(args.paths), user_id=horus.user.id, demo_if_empty=args.demo)
-    finally:
-        horus.close()
 
 
 # db -----------------------------------------------------------------------------------------------
@@ -106,13 +103,10 @@ def cmd_db_info(args: argparse.Namespace) -> int:
     """Where the store is and what it holds."""
     from horus_desktop.store import schema
 
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         info = {"store": horus.store.describe(), "revision": schema.current_revision(horus.store.engine),
                 "media": horus.store.media.count(), "user": horus.user.id,
                 "files": str(horus.store.files_dir)}
-    finally:
-        horus.close()
     if args.json:
         print_json(info)
     else:
@@ -126,8 +120,7 @@ def cmd_db_info(args: argparse.Namespace) -> int:
 
 def cmd_media_list(args: argparse.Namespace) -> int:
     """Search media and print a page."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         page = horus.search_media(
             project=args.project, episode=args.episode, sequence=args.sequence, shot=args.shot,
             department=args.department, task_type=args.task_type, status=args.status, artist=args.artist,
@@ -135,8 +128,6 @@ def cmd_media_list(args: argparse.Namespace) -> int:
             latest_only=args.latest, text=args.search, sort_by=args.sort, descending=args.desc,
             offset=args.offset, limit=args.limit,
         )
-    finally:
-        horus.close()
     if args.json:
         print_json({"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.items})
         return 0
@@ -151,11 +142,8 @@ def cmd_media_list(args: argparse.Namespace) -> int:
 
 def cmd_media_set_status(args: argparse.Namespace) -> int:
     """Set the approval status of media."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         records = horus.set_status(args.media_ids, args.status)
-    finally:
-        horus.close()
     for m in records:
         print(f"{m.id}  {m.file_name}: {m.approval_status}")
     return 0
@@ -166,11 +154,8 @@ def cmd_media_set_status(args: argparse.Namespace) -> int:
 
 def cmd_comment_add(args: argparse.Namespace) -> int:
     """Write a note or a reply."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         comment = horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
-    finally:
-        horus.close()
     if args.json:
         print_json(comment)
     else:
@@ -186,11 +171,8 @@ def _node_dict(node: Any) -> dict[str, Any]:
 
 def cmd_comment_list(args: argparse.Namespace) -> int:
     """Print a media's note threads."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         threads = horus.comments(args.media_id)
-    finally:
-        horus.close()
     if args.json:
         print_json([_node_dict(n) for n in threads])
         return 0
@@ -280,11 +262,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_playlist_import(args: argparse.Namespace) -> int:
     """Import an .otio, .otioz or .edl file as a new playlist; print its id."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         report = horus.import_playlist(args.file, name=args.name, project=args.project, rate=args.rate)
-    finally:
-        horus.close()
     if args.json:
         print_json(report.to_dict())
     else:
@@ -296,11 +275,8 @@ def cmd_playlist_import(args: argparse.Namespace) -> int:
 
 def cmd_playlist_export(args: argparse.Namespace) -> int:
     """Write a playlist as .otio, .otioz or .edl (by extension)."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         report = horus.export_playlist(args.playlist_id, args.file)
-    finally:
-        horus.close()
     print(report.path)
     for lost in report.lost:
         print(f"note: {lost}", file=sys.stderr)
@@ -309,11 +285,8 @@ def cmd_playlist_export(args: argparse.Namespace) -> int:
 
 def cmd_playlist_list(args: argparse.Namespace) -> int:
     """List playlists with clip counts and durations."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         rows = horus.playlists(project=args.project)
-    finally:
-        horus.close()
     if args.json:
         print_json(rows)
         return 0
@@ -325,12 +298,9 @@ def cmd_playlist_list(args: argparse.Namespace) -> int:
 
 def cmd_playlist_create(args: argparse.Namespace) -> int:
     """Create a playlist: empty, from media ids, or from a rule; print its id."""
-    horus = _open(args)
-    try:
+    with _open(args) as horus:
         timeline = horus.create_playlist(args.name, project=args.project, media_ids=args.media or (),
                                          rule=args.rule, timeline_type=args.type)
-    finally:
-        horus.close()
     print(timeline.id)
     return 0
 
@@ -371,11 +341,8 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
     if Path(args.media).exists() or "%" in args.media or "#" in args.media:
         bench_playback(args.media, seconds=args.seconds, as_json=args.json)
         return 0
-    horus = _open(args)  # a media id: find its file through the store
-    try:
+    with _open(args) as horus:  # a media id: find its file through the store
         bench_playback(args.media, seconds=args.seconds, as_json=args.json, store=horus.store)
-    finally:
-        horus.close()
     return 0
 
 
