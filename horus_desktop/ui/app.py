@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.main_window import MainWindow
 from horus_desktop.ui.resources import icon, stylesheet
@@ -110,6 +111,7 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     app.setStyle("Fusion")
     app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
+    collector = UiThreadGarbageCollector(app)  # before any worker thread exists
     settings = make_settings()
     first_run = settings.value("window/geometry") is None
     window, db, jobs = create_window(store, user_id=user_id, settings=settings)
@@ -145,6 +147,7 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
 
     QTimer.singleShot(0, start)
     code = app.exec()
+    collector.stop()
     window.shutdown()
     jobs.shutdown()
     db.shutdown()

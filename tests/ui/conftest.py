@@ -3,6 +3,7 @@ its workers, and a guard that fails any test leaving worker threads running."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 import time
@@ -34,6 +35,7 @@ def no_leftover_workers() -> Iterator[None]:
     """Fail the test if it leaves thread-pool work running (after a short grace period)."""
     before = set(_live_workers())
     yield
+    gc.collect()  # on this (the UI) thread: what the app's UI-thread collector would have freed by now
     deadline = time.monotonic() + 3.0
     left: list[str] = []
     while time.monotonic() < deadline:
@@ -42,6 +44,16 @@ def no_leftover_workers() -> Iterator[None]:
             return
         time.sleep(0.05)
     pytest.fail(f"test left worker threads running: {sorted(left)}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def garbage_on_the_ui_thread(qapp) -> Iterator[None]:  # noqa: ANN001 - pytest-qt's QApplication
+    """As in the app: cycles collected on the UI thread only (a worker-thread collection can deadlock Qt)."""
+    from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
+
+    collector = UiThreadGarbageCollector()
+    yield
+    collector.stop()
 
 
 @pytest.fixture(scope="session")

@@ -24,9 +24,11 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
     from horus_desktop.store import Store
     from horus_desktop.ui.annotate.canvas import AnnotationCanvas
     from horus_desktop.ui.db_worker import DbWorker
+    from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
     from horus_desktop.ui.notes.panel import NotesPanel, load_notes
 
     app = QApplication.instance() or QApplication(["horus-bench"])
+    UiThreadGarbageCollector(app)  # a DB worker runs here too: no collection on its thread
     rng = random.Random(5)
     figures: dict[str, Any] = {"notes": notes, "strokes": strokes}
     with tempfile.TemporaryDirectory() as folder:
