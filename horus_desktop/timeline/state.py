@@ -157,6 +157,25 @@ def notes_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
     return store.comments.frame_notes_by_media(media_ids)
 
 
+def _clip_item(index: int, start: int, duration: int, name: str, info: dict[str, Any], kept_path: str,
+               source_start: int, markers: list[Marker], media: dict[uuid.UUID, Any],
+               notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+    """A clip's track item, from its ``horus`` metadata and, when found, its media record (both builders)."""
+    media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
+    record = media.get(media_id) if media_id else None
+    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], start, source_start, duration)
+    return TrackItem(
+        kind="clip", index=index, start=start, duration=duration, name=name,
+        clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
+        media_path=record.file_path if record else kept_path, source_start=source_start,
+        shot=record.shot if record else info.get("shot"), version=record.version if record else info.get("version"),
+        department=record.department if record else info.get("department"),
+        approval_status=record.approval_status if record else None,
+        is_latest_version=record.is_latest_version if record else None,
+        missing_media=record is None, markers=tuple(sorted(markers, key=lambda m: m.frame)),
+    )
+
+
 def _add_note_markers(markers: list[Marker], notes: list[Comment], start: int, source_start: int,
                       duration: int) -> None:
     """Add the media's notes that fall in the clip's source range, unless the file already had them."""
@@ -189,21 +208,8 @@ def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord],
     if not isinstance(item, otio.schema.Clip):
         return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
                          name=item.name, source_start=source_start, markers=tuple(markers))
-    info = meta(item)
-    media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
-    record = media.get(media_id) if media_id else None
-    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], entry.start, source_start,
-                      entry.duration)
-    return TrackItem(
-        kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=item.name,
-        clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
-        media_path=record.file_path if record else media_path_of(item), source_start=source_start,
-        shot=record.shot if record else info.get("shot"), version=record.version if record else info.get("version"),
-        department=record.department if record else info.get("department"),
-        approval_status=record.approval_status if record else None,
-        is_latest_version=record.is_latest_version if record else None,
-        missing_media=record is None, markers=tuple(sorted(markers, key=lambda m: m.frame)),
-    )
+    return _clip_item(entry.index, entry.start, entry.duration, item.name, meta(item), media_path_of(item),
+                      source_start, markers, media, notes)
 
 
 def state_from_document(timeline: Timeline, document: otio.schema.Timeline, store: Store | None = None,
@@ -306,21 +312,8 @@ def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo
     if entry.kind != "clip":
         return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
                          name=name, source_start=source_start, markers=tuple(markers))
-    info = horus_meta(data)
-    media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
-    record = media.get(media_id) if media_id else None
-    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], entry.start, source_start,
-                      entry.duration)
-    return TrackItem(
-        kind="clip", index=entry.index, start=entry.start, duration=entry.duration, name=name,
-        clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
-        media_path=record.file_path if record else media_path(data), source_start=source_start,
-        shot=record.shot if record else info.get("shot"), version=record.version if record else info.get("version"),
-        department=record.department if record else info.get("department"),
-        approval_status=record.approval_status if record else None,
-        is_latest_version=record.is_latest_version if record else None,
-        missing_media=record is None, markers=tuple(sorted(markers, key=lambda m: m.frame)),
-    )
+    return _clip_item(entry.index, entry.start, entry.duration, name, horus_meta(data), media_path(data),
+                      source_start, markers, media, notes)
 
 
 def _state_from_json(row: Timeline, store: Store, *, with_notes: bool) -> PlaylistState:
