@@ -32,8 +32,3 @@ def frame_to_timecode(frame: int, rate: Fraction) -> str:
     """SMPTE timecode of an absolute frame number (1001 at 24 fps -> 00:00:41:17)."""
     rt = otio.opentime.RationalTime(frame, float(rate))
     return otio.opentime.to_timecode(rt, float(rate))
-
-
-def timecode_to_frame(timecode: str, rate: Fraction) -> int:
-    """The absolute frame number of a SMPTE timecode."""
-    return round(otio.opentime.from_timecode(timecode, float(rate)).value)

@@ -75,6 +75,7 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if backup and path is not None and path.exists() and _has_tables(engine) and needs_upgrade(engine):
         copied = backup_sqlite_store(path)
+        prune_backups(path)  # a copy per upgrade, not forever
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
