@@ -77,6 +77,8 @@ class AnnotationController(QObject):
         self._decoration: list[QGraphicsItem] = []
         self._drawing = False
         self.pending_writes = 0
+        # Layer edits queued on the DB worker: while one is, a layer picked by the user may not be stored yet.
+        self.pending_layer_edits = 0
         self.session_drawings: dict[tuple[uuid.UUID, int], list[uuid.UUID]] = {}
         self.text_asker: Callable[[], str | None] = self._ask_text_dialog
         self.slot_record: Callable[[], MediaRecord | None] | None = None  # what slot A shows (None: a playlist)
@@ -402,7 +404,7 @@ class AnnotationController(QObject):
                 return
             self.canvas.set_layers(layers)
             names = [layer.name for layer in self.canvas.layers()]
-            if self.current_layer not in names and names:
+            if self.current_layer not in names and names and not self.pending_layer_edits:
                 self.current_layer = names[-1]
             self.sig_layers.emit(self.canvas.layers())
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.domain.records import AnnotationLayer
 from horus_desktop.store import Store
 from horus_desktop.ui.annotate.canvas import LayerInfo
 from horus_desktop.ui.annotate.controller import AnnotationController
@@ -30,15 +31,22 @@ from horus_desktop.ui.db_worker import DbWorker
 VISIBLE, LOCKED, NAME = 0, 1, 2
 
 
-def ensure_layer_records(store: Store, media_id: uuid.UUID, layers: list[LayerInfo], user_id: str) -> dict[str, Any]:
-    """Create records for layers only named by shapes, so every layer can be renamed or reordered."""
-    made = {}
+def ensure_layer_records(store: Store, media_id: uuid.UUID, user_id: str) -> list[AnnotationLayer]:
+    """Give a record to every layer only named by the media's shapes, so it can be renamed or reordered;
+    return the records bottom first, as the canvas stacks them.
+
+    Read from the store on the DB worker, never from the panel's list: that list can lag behind a rename
+    whose shapes have not been reloaded yet, and would bring the old name back as an empty layer."""
     with store.transaction():
-        for layer in layers:
-            if layer.id is None:
-                made[layer.name] = store.layers.create(media_id, layer.name, layer_order=layer.order,
-                                                       created_by=user_id)
-    return made
+        records = store.layers.list(media_id)
+        named = {layer.layer_name for layer in records}
+        for shape in store.annotations.list(media_id):
+            name = shape.layer_name or "default"
+            if name not in named:
+                named.add(name)
+                records.append(store.layers.create(media_id, name, layer_order=shape.layer_order or 0,
+                                                   created_by=user_id))
+    return sorted(records, key=lambda layer: (layer.layer_order or 0, layer.layer_name))
 
 
 class LayersPanel(QWidget):
@@ -124,18 +132,30 @@ class LayersPanel(QWidget):
     # --- edits -----------------------------------------------------------------------------------
     def _with_records(self, then: Callable[[dict[str, uuid.UUID]], Any]) -> None:
         """Run ``then(ids by name)`` on the DB worker once every layer has a record."""
+        self._with_layers(lambda records: then({layer.layer_name: layer.id for layer in records}))
+
+    def _with_layers(self, then: Callable[[list[AnnotationLayer]], Any]) -> None:
+        """Run ``then(records bottom first)`` on the DB worker once every layer has a record."""
         media = self._ctl.media
         if media is None:
             self.sig_message.emit("Open a media first.")
             return
-        layers, store, user = list(self._layers), self._store, self._ctl.user_id
+        store, user = self._store, self._ctl.user_id
 
         def work() -> Any:
-            ensure_layer_records(store, media.id, layers, user)
-            return then({layer.layer_name: layer.id for layer in store.layers.list(media.id)})
+            return then(ensure_layer_records(store, media.id, user))
 
-        self._db.submit(work, on_done=lambda _r: self._ctl.reload_layers(),
-                        on_error=lambda e: self.sig_message.emit(f"Layers: {e}"))
+        def settled() -> None:
+            self._ctl.pending_layer_edits -= 1
+            self._ctl.reload_layers()
+
+        def failed(error: BaseException) -> None:
+            settled()
+            self.sig_message.emit(f"Layers: {error}")
+
+        self._ctl.pending_layer_edits += 1
+        if self._db.submit(work, on_done=lambda _r: settled(), on_error=failed) is None:
+            self._ctl.pending_layer_edits -= 1  # the worker has shut down: nothing will settle
 
     def create_layer(self, name: str | None = None) -> None:
         """A new layer on top (asks for its name)."""
@@ -180,17 +200,21 @@ class LayersPanel(QWidget):
     def move_current(self, step: int) -> None:
         """Raise (+1) or lower (-1) the selected layer."""
         layer = self._current()
-        if layer is None:
-            return
-        names = [x.name for x in self._layers]  # bottom first
-        i = names.index(layer.name)
-        j = i + step
-        if not 0 <= j < len(names):
-            return
-        names[i], names[j] = names[j], names[i]
         media = self._ctl.media
-        assert media is not None
-        self._with_records(lambda ids: self._store.layers.reorder(media.id, [ids[n] for n in names]))
+        if layer is None or media is None:
+            return
+        name = layer.name
+
+        def swap(records: list[AnnotationLayer]) -> None:
+            # The stored stack, not the listed one: a reload still on its way must not undo another edit.
+            ids = [x.id for x in records]
+            i = next((k for k, x in enumerate(records) if x.layer_name == name), None)
+            if i is None or not 0 <= i + step < len(ids):
+                return
+            ids[i], ids[i + step] = ids[i + step], ids[i]
+            self._store.layers.reorder(media.id, ids)
+
+        self._with_layers(swap)
 
     def delete_current(self, confirm: bool = True) -> None:
         """Delete the selected layer and its shapes."""

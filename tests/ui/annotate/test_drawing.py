@@ -163,6 +163,7 @@ def test_layers_create_rename_hide_lock_reorder(qtbot, make_window, demo_store) 
     qtbot.waitUntil(lambda: ctl.canvas.layer("comp fixes").locked, timeout=5000)
     stored = {x.layer_name: x for x in demo_store.layers.list(record.id)}
     assert stored["comp fixes"].is_locked and not stored["comp fixes"].is_visible
+    assert "paint" not in stored  # the old name did not come back as an empty layer after the rename
 
 
 def test_hold_and_ghost(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
