@@ -23,6 +23,7 @@ from uuid import UUID
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from horus_desktop.media.errors import MediaError
 from horus_desktop.store import InvalidFieldError, NotFoundError
 from horus_desktop.store.engine import StoreUrlError
 from horus_desktop.timeline.errors import PlaylistError
@@ -548,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
-    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError) as exc:
+    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError, MediaError) as exc:
         print(f"horus: error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:

@@ -143,10 +143,14 @@ def _frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:
 
 
 def sequence_from_pattern(pattern: str | Path) -> MediaItem:
-    """Build a sequence item from a printf (`%04d`) or fileseq (`#`, `@`) pattern, reading the folder."""
+    """Build a sequence item from a printf (`%04d`) or hash (`####`, `#`, `@`) pattern, reading the folder.
+
+    A run of hashes has one digit per hash (`shot.####.exr`, as Nuke writes it and the browser shows it);
+    a lone `#` is four digits and `@` one (as RV and fileseq read them)."""
     pattern = str(pattern)
     if "%" not in pattern:
-        seq = fileseq.FileSequence(pattern)
+        style = fileseq.PAD_STYLE_HASH1 if "##" in os.path.basename(pattern) else fileseq.PAD_STYLE_HASH4
+        seq = fileseq.FileSequence(pattern, pad_style=style)
         pad = seq.zfill()
         pattern = f"{seq.dirname()}{seq.basename()}{f'%0{pad}d' if pad > 1 else '%d'}{seq.extension()}"
     folder = os.path.dirname(pattern) or "."

@@ -72,6 +72,8 @@ def test_errors_name_the_field_and_exit_2(db: str, capsys: pytest.CaptureFixture
     assert code == 2 and "cannot use the store" in err
     code, _, err = run(capsys, "import-montu", "/no/such/folder", "--db", db)
     assert code == 2 and "not a folder" in err
+    code, _, err = run(capsys, "bench", "playback", "/no/such/shot.####.exr")
+    assert code == 2 and "/no/such/shot.%04d.exr: no frames on disk" in err
 
 
 def test_python_dash_m_runs_the_command(db: str) -> None:

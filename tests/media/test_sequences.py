@@ -65,7 +65,10 @@ def test_pattern_forms_open_the_same_sequence(tmp_path: Path) -> None:
     touch(tmp_path, *[f"r.{f:04d}.exr" for f in (10, 11, 13)])
     by_printf = sequence_from_pattern(str(tmp_path / "r.%04d.exr"))
     by_hash = sequence_from_pattern(str(tmp_path / "r.#.exr"))
-    assert by_printf.frames == by_hash.frames == (10, 11, 13)
+    by_hashes = sequence_from_pattern(str(tmp_path / "r.####.exr"))  # as the browser shows the name
+    by_at = sequence_from_pattern(str(tmp_path / "r.@@@@.exr"))
+    assert by_printf.frames == by_hash.frames == by_hashes.frames == by_at.frames == (10, 11, 13)
+    assert by_hashes.path == by_printf.path
     assert by_printf.missing_frames == (12,)
 
 
