@@ -339,11 +339,12 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
     """Play a media headless through the viewer's code path."""
     from horus_desktop.playback.bench import bench_playback
 
+    options = {"seconds": args.seconds, "as_json": args.json, "cold": args.cold}
     if Path(args.media).exists() or "%" in args.media or "#" in args.media:
-        bench_playback(args.media, seconds=args.seconds, as_json=args.json)
+        bench_playback(args.media, **options)
         return 0
     with _open(args) as horus:  # a media id: find its file through the store
-        bench_playback(args.media, seconds=args.seconds, as_json=args.json, store=horus.store)
+        bench_playback(args.media, store=horus.store, **options)
     return 0
 
 
@@ -475,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = bench.add_parser("playback", help="headless playback through the viewer's code path")
     p.add_argument("media", help="a movie, a sequence (shot.%%04d.exr / shot.####.exr) or a media id")
     p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--cold", action="store_true",
+                   help="press play the moment the first frame shows (no read-ahead before playing)")
     p.add_argument("--json", action="store_true")
     _common(p)
     p.set_defaults(func=cmd_bench_playback)

@@ -6,6 +6,7 @@ Both go through this code, so the figures the benchmark prints are the viewer's.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,15 @@ from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, Conversion, Fram
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
 from horus_desktop.playback.stats import FpsMeter
+
+#: Seconds of frames the cache decodes ahead of the playhead (within its byte budget). A shot that fits plays
+#: in real time once read ahead, even where decoding alone cannot keep up (2K half EXR on the CPU path).
+READ_AHEAD_SECONDS = 4.0
+
+
+def read_ahead_for(fps: Fraction | float) -> int:
+    """Frames to read ahead at ``fps``: READ_AHEAD_SECONDS of them, at least DEFAULT_READ_AHEAD."""
+    return max(DEFAULT_READ_AHEAD, math.ceil(READ_AHEAD_SECONDS * float(fps)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +89,7 @@ class PlaybackSession:
         convert: Conversion = upload_pixels,
         policy: SlowPolicy = SlowPolicy.DROP,
         mode: LoopMode = LoopMode.LOOP,
-        read_ahead: int = DEFAULT_READ_AHEAD,
+        read_ahead: int | None = None,
         budget_bytes: int | None = None,
         workers: int | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -88,7 +98,7 @@ class PlaybackSession:
         self.source = source
         self.media_range = (first, last)
         self.clock = PlaybackClock(fps, first, last, mode=mode, policy=policy)
-        self.read_ahead = read_ahead
+        self.read_ahead = read_ahead if read_ahead is not None else read_ahead_for(fps)
         self._budget, self._workers = budget_bytes, workers
         self.frame_cost = 0.0
         self._pending_cost = 0.0

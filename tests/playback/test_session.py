@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
+from fractions import Fraction
 
 import numpy as np
 
 from horus_desktop.media.errors import DamagedFrameError
+from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD
 from horus_desktop.media.frames import Frame, FrameSource, full_window
+from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.synthetic import write_jpeg_sequence
 from horus_desktop.playback.bench import bench_playback
 from horus_desktop.playback.clock import LoopMode
-from horus_desktop.playback.session import PlaybackSession
+from horus_desktop.playback.session import PlaybackSession, read_ahead_for
 
 
 class CountingSource(FrameSource):
@@ -81,10 +84,25 @@ def test_playing_reads_ahead_and_wraps_at_the_loop_point() -> None:
         session.close()
 
 
+def test_read_ahead_covers_seconds_at_the_media_rate(tmp_path) -> None:
+    pattern = write_jpeg_sequence(tmp_path / "seq", 12, size=(64, 36))
+    assert read_ahead_for(24) == 96 and read_ahead_for(Fraction(24000, 1001)) == 96 and read_ahead_for(60) == 240
+    assert read_ahead_for(5) == DEFAULT_READ_AHEAD  # never fewer frames than the cache's own default
+    session = PlaybackSession(open_frame_source(pattern), 48, mode=LoopMode.LOOP)
+    try:
+        assert session.read_ahead == 192
+    finally:
+        session.close()
+
+
 def test_bench_playback_reports_the_figures(tmp_path) -> None:
     pattern = write_jpeg_sequence(tmp_path / "seq", 24, size=(320, 180))
-    result = bench_playback(pattern, seconds=0.6, as_json=True, quiet=True)
+    result = bench_playback(pattern, seconds=2.0, as_json=True, quiet=True)
     assert {"target_fps", "achieved_fps", "dropped", "decode_fps", "colour_path"} <= set(result)
+    # played as the viewer does: paused on open while the cache reads the (short) clip ahead, then play
+    assert result["preroll_frames"] == 23 and result["frames_shown"] == 24 and result["dropped"] == 0
+    cold = bench_playback(pattern, seconds=0.3, as_json=True, quiet=True, cold=True)
+    assert cold["preroll_s"] < 0.05 and cold["pipeline_fps"] == 0.0  # play pressed without waiting
     assert result["target_fps"] == 24.0
     assert result["achieved_fps"] > 10
     assert result["decode_fps"] > 0
