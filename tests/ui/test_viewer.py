@@ -249,3 +249,25 @@ def test_drawings_show_on_their_frames_with_hold(qtbot, make_window, demo_store)
             shown_ids = {i.data(0) for g in viewer.overlay._groups for i in g.childItems()}
             assert shown_ids == {a.id for a in demo_store.annotations.list(record.id, frame=start)}
     assert not viewer.overlay.problems
+
+
+def test_shutting_down_while_a_media_opens_leaves_no_decoders(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    # The opener thread has finished and handed the session over, but the UI thread has not taken it yet
+    # when the window closes: the viewer closes that session itself, so no decode pool outlives it.
+    import threading
+    import time
+
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = window.browser.model.record(0)
+    before = {t.name for t in threading.enumerate() if t.name.startswith("horus-frames")}
+    window.viewer.open_media(record)
+    window.viewer._opener.executor.submit(lambda: None).result(timeout=10)  # opened; no Qt events processed
+    window.viewer.shutdown()
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        left = {t.name for t in threading.enumerate() if t.name.startswith("horus-frames") and t.is_alive()}
+        if not left - before:
+            break
+        time.sleep(0.05)
+    assert not left - before, f"decode threads left running: {sorted(left - before)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsItemGroup, QGraphicsScene
@@ -55,6 +56,12 @@ class AnnotationCanvas:
         self.visible = True
         self.ghost = False
         self.problems: list[str] = []
+        #: Called after stored rows change (a reload or a settled write), to re-derive selections.
+        self.on_rows_changed: Callable[[], None] | None = None
+
+    def _rows_changed(self) -> None:
+        if self.on_rows_changed is not None:
+            self.on_rows_changed()
 
     # --- data ------------------------------------------------------------------------------------
     def set_annotations(self, annotations: list[Annotation], image_size: tuple[int, int]) -> None:
@@ -68,6 +75,7 @@ class AnnotationCanvas:
         self._stored = {a.id: a for a in annotations}
         self._size = image_size
         self.refresh()
+        self._rows_changed()
 
     def set_media(self, media_id: uuid.UUID | None, image_size: tuple[int, int] | None = None) -> None:
         """A new media is on screen: forget the old one's rows and layers."""
@@ -107,6 +115,7 @@ class AnnotationCanvas:
         else:
             self._inflight[annotation_id] = left
         self.refresh()
+        self._rows_changed()
 
     def rows(self) -> list[Annotation]:
         """Live shapes of the media as shown (stored rows with local edits applied)."""

@@ -64,6 +64,7 @@ class AnnotationController(QObject):
                  user_id: str, user_name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store, self.db, self.view, self.canvas = store, db, view, canvas
+        canvas.on_rows_changed = self._on_canvas_rows_changed
         self.scene = view.scene()
         self.user_id, self.user_name = user_id, user_name
         self.undo_stack = QUndoStack(self)
@@ -79,6 +80,7 @@ class AnnotationController(QObject):
         self.pending_writes = 0
         # Layer edits queued on the DB worker: while one is, a layer picked by the user may not be stored yet.
         self.pending_layer_edits = 0
+        self._highlight: str | None = None  # the note whose drawings are outlined (highlight_note)
         self.session_drawings: dict[tuple[uuid.UUID, int], list[uuid.UUID]] = {}
         self.text_asker: Callable[[], str | None] = self._ask_text_dialog
         self.slot_record: Callable[[], MediaRecord | None] | None = None  # what slot A shows (None: a playlist)
@@ -135,6 +137,7 @@ class AnnotationController(QObject):
 
     def select(self, ids: list[uuid.UUID]) -> None:
         """Select shapes (outlined, with a resize handle)."""
+        self._highlight = None
         self._selected = list(ids)
         self._decorate()
 
@@ -152,6 +155,7 @@ class AnnotationController(QObject):
             self.tool.cancel()
             self.undo_stack.clear()
             self._selected = []
+            self._highlight = None
         self.media = record
         self.canvas.set_media(record.id)
         self.reload_layers()
@@ -375,8 +379,15 @@ class AnnotationController(QObject):
         return [k for k in ids if self.canvas.row(k) is not None]
 
     def highlight_note(self, comment_id: uuid.UUID) -> list[uuid.UUID]:
-        """Select the drawings attached to a note (shown with the selection outline)."""
-        key = str(comment_id)
+        """Select the drawings attached to a note (shown with the selection outline).
+
+        The note stays highlighted as rows come back from the store, so drawings linked to a note just sent
+        (their rows still on their way from the DB worker) are outlined once they arrive."""
+        self._highlight = str(comment_id)
+        return self._show_highlight()
+
+    def _show_highlight(self) -> list[uuid.UUID]:
+        key = self._highlight
         ids = [r.id for r in self.canvas.rows() if (r.style_properties or {}).get("comment_id") == key]
         self._selected = ids
         if ids and self.tool.name != "select":
@@ -391,6 +402,10 @@ class AnnotationController(QObject):
         else:
             self._decorate()
         return ids
+
+    def _on_canvas_rows_changed(self) -> None:
+        if self._highlight is not None:
+            self._show_highlight()
 
     # --- layers ----------------------------------------------------------------------------------
     def reload_layers(self) -> None:

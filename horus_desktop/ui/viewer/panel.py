@@ -4,6 +4,7 @@ view, transport bar and colour controls in step. Disk work (opening, decoding, c
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
+from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
@@ -104,6 +106,12 @@ class _Opener(QObject):
         super().__init__(parent)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
         self.closed = False
+        self._lock = threading.Lock()
+        # Sessions handed to the UI thread and not yet taken, and frame caches being closed here: the
+        # viewer closes what is left of both when it shuts down, so no decode pool outlives it.
+        self._unclaimed: set[int] = set()
+        self._sessions: dict[int, PlaybackSession] = {}
+        self._retiring: list[FrameCache] = []
 
     def submit(self, fn: Callable[[], Any], token: object) -> None:
         def run() -> None:
@@ -111,13 +119,53 @@ class _Opener(QObject):
                 result: Any = fn()
             except Exception as exc:  # reported as a placeholder in the viewer
                 result = exc
-            if self.closed:  # the viewer shut down while this opened: nobody will take the session
+            with self._lock:
+                if not self.closed and isinstance(result, MediaSlot):
+                    self._sessions[id(result)] = result.session
+                    self._unclaimed.add(id(result))
+                closed = self.closed
+            if closed:  # the viewer shut down while this opened: nobody will take the session
                 if isinstance(result, MediaSlot):
                     result.session.close()
                 return
             self.sig_opened.emit((token, result))
 
         self.executor.submit(run)
+
+    def claim(self, result: object) -> None:
+        """The UI thread has taken (or closed) an opened slot."""
+        with self._lock:
+            self._unclaimed.discard(id(result))
+            self._sessions.pop(id(result), None)
+
+    def retire(self, cache: FrameCache) -> None:
+        """Close a replaced frame cache off the UI thread (its running decodes finish first)."""
+        with self._lock:
+            self._retiring.append(cache)
+
+        def close() -> None:
+            cache.close()
+            with self._lock:
+                if cache in self._retiring:
+                    self._retiring.remove(cache)
+
+        self.executor.submit(close)
+
+    def shutdown(self) -> None:
+        """Stop the thread; close the sessions nobody took and the caches whose close never ran."""
+        with self._lock:
+            self.closed = True
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            left = [self._sessions[key] for key in self._unclaimed if key in self._sessions]
+            retiring = list(self._retiring)
+            self._unclaimed.clear()
+            self._sessions.clear()
+            self._retiring.clear()
+        for session in left:
+            session.close()
+        for cache in retiring:
+            cache.close()
 
 
 class ViewerPanel(QWidget):
@@ -319,6 +367,7 @@ class ViewerPanel(QWidget):
     @Slot(object)
     def _on_opened(self, packet: tuple[tuple[Any, ...], object]) -> None:
         what, result = packet
+        self._opener.claim(result)
         if what[0] == "recipe":
             self._on_recipe(what[1], what[2], result)
             return
@@ -631,8 +680,7 @@ class ViewerPanel(QWidget):
                 if view_changed or wanted != current:
                     self._rebuild_recipe(name, slot)
             else:
-                old = slot.session.set_convert(cpu_convert(self.colour, settings, options.channel))
-                self._opener.executor.submit(old.close)
+                self._opener.retire(slot.session.set_convert(cpu_convert(self.colour, settings, options.channel)))
 
     def _rebuild_recipe(self, name: str, slot: MediaSlot) -> None:
         colour, settings = self.colour, slot.settings
@@ -689,8 +737,7 @@ class ViewerPanel(QWidget):
     def shutdown(self) -> None:
         """Close media, stop the opener thread, free GL objects."""
         self.close_media()
-        self._opener.closed = True
-        self._opener.executor.shutdown(wait=True, cancel_futures=True)
+        self._opener.shutdown()
         self.view.release_gl()
 
 

@@ -3,6 +3,9 @@ restore, jump-to-frame with the note's drawings, carry-forward, and a note saved
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QPointF
 
 from ..helpers import open_row, wait_rows
@@ -85,6 +88,30 @@ def test_note_takes_this_frames_drawings_and_click_jumps_there(qtbot, make_windo
     # The frame's shapes come back from the DB worker after the jump; their outline follows them.
     qtbot.waitUntil(lambda: drawn in ctl.selected_ids(), timeout=5000)
     qtbot.waitUntil(lambda: frame in window.viewer.transport.slider.marks()[1], timeout=5000)
+
+
+def test_a_note_stays_highlighted_while_its_drawings_arrive(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    # Clicking a note just sent: its drawings' rows (now linked to it) may still be on their way from the DB
+    # worker; they are outlined when they land, and a selection of the user's own ends the highlight.
+    window = make_window(demo_store)
+    _open(qtbot, window)
+    ctl = window.review.controller
+    ctl.set_tool("rectangle")
+    ctl.handle(QEvent.Type.MouseButtonPress, QPointF(20, 20))
+    ctl.handle(QEvent.Type.MouseButtonRelease, QPointF(90, 70))
+    window.db.wait_idle()
+    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=5000)
+    ctl.set_tool("hand")
+    note_id = uuid.uuid4()
+    assert ctl.highlight_note(note_id) == []
+    rows = ctl.canvas.rows()
+    linked = replace(rows[-1], style_properties={**(rows[-1].style_properties or {}), "comment_id": str(note_id)})
+    stored = [linked if r.id == linked.id else r for r in rows]
+    ctl.canvas.set_annotations(stored, ctl.image_size())  # the reload with the link arrives
+    assert ctl.selected_ids() == [linked.id]
+    ctl.select([])
+    ctl.canvas.set_annotations(stored, ctl.image_size())
+    assert ctl.selected_ids() == []
 
 
 def test_note_saved_right_before_switching_media_survives(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
