@@ -50,6 +50,9 @@ class MediaSlot:
     size: tuple[int, int]
     rate: Fraction
     source_dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float16))
+    # A playlist's clips each have their own colour space: GL recipes per (space, display, view, pixel type).
+    recipes: dict[tuple[str, str, str, str], GpuShaderRecipe] = field(default_factory=dict)
+    recipes_pending: set[tuple[str, str, str, str]] = field(default_factory=set)
 
 
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
@@ -66,16 +69,32 @@ def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
     return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
 
 
-def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str) -> Callable[[Frame], Frame]:
-    """What a decode worker does to a frame on the CPU path: the baked view, then channel isolation."""
+def frame_settings(colour: ColourConfig, settings: ViewSettings, frame_space: str, dtype: np.dtype) -> ViewSettings:
+    """A frame's own view settings: its colour space (resolved as when a media opens) under the slot's display,
+    view, exposure and gamma. A playlist mixes media: an EXR clip is scene-linear, a JPEG clip display sRGB."""
+    space = colour.resolve_colour_space(frame_space or None, is_float=np.dtype(dtype).kind == "f")
+    return settings if space == settings.colour_space else replace(settings, colour_space=space)
+
+
+def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str, *,
+                per_frame: bool = False) -> Callable[[Frame], Frame]:
+    """What a decode worker does to a frame on the CPU path: the baked view, then channel isolation.
+
+    ``per_frame`` (playlists): each frame through the view of its own colour space."""
 
     def convert(frame: Frame) -> Frame:
         pixels = texture_ready(frame.pixels)
         if pixels.dtype == np.float32 and frame.pixels.dtype != np.float32:
             pixels = pixels.astype(np.float16)
-        return replace(frame, pixels=isolate_channel(colour.to_display(pixels, settings), channel))
+        chosen = frame_settings(colour, settings, frame.colour_space, frame.pixels.dtype) if per_frame else settings
+        return replace(frame, pixels=isolate_channel(colour.to_display(pixels, chosen), channel))
 
     return convert
+
+
+def recipe_key(colour: ColourConfig, settings: ViewSettings, dtype: np.dtype) -> tuple[str, str, str, str]:
+    """What a GL recipe depends on: colour space, display, the view the shader runs, pixel type."""
+    return (settings.colour_space, settings.display, gpu_view_for(colour, settings, dtype), np.dtype(dtype).str)
 
 
 def gpu_view_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> str:
@@ -349,7 +368,7 @@ class ViewerPanel(QWidget):
                 settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
                 dtype = probe.pixels.dtype if probe is not None else np.dtype(np.uint8)
                 recipe = gpu_recipe_for(colour, settings, dtype) if use_gl else None
-                convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
+                convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel, per_frame=True)
                 session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
                 if start_frame is not None:
                     session.seek(start_frame)
@@ -370,6 +389,9 @@ class ViewerPanel(QWidget):
         self._opener.claim(result)
         if what[0] == "recipe":
             self._on_recipe(what[1], what[2], result)
+            return
+        if what[0] == "frame recipe":
+            self._on_frame_recipe(what[1], what[2], what[3], result)
             return
         _, slot, token, record = what[:4]
         if record is None:
@@ -673,6 +695,8 @@ class ViewerPanel(QWidget):
             settings = replace(slot.settings, display=options.display, view=options.view,
                                exposure=options.exposure, gamma=options.gamma)
             slot.settings = settings
+            slot.recipes.clear()
+            slot.recipes_pending.clear()
             if self.use_gl:
                 wanted = (settings.colour_space, settings.display,
                           gpu_view_for(self.colour, settings, slot.source_dtype))
@@ -680,7 +704,8 @@ class ViewerPanel(QWidget):
                 if view_changed or wanted != current:
                     self._rebuild_recipe(name, slot)
             else:
-                self._opener.retire(slot.session.set_convert(cpu_convert(self.colour, settings, options.channel)))
+                convert = cpu_convert(self.colour, settings, options.channel, per_frame=slot.record is None)
+                self._opener.retire(slot.session.set_convert(convert))
 
     def _rebuild_recipe(self, name: str, slot: MediaSlot) -> None:
         colour, settings = self.colour, slot.settings
@@ -694,7 +719,36 @@ class ViewerPanel(QWidget):
         if isinstance(recipe, GpuShaderRecipe) and self.slots.get(name) is slot:
             slot.recipe = recipe
             state = self.view.layer(name).state
-            self.view.set_frame(name, LayerState(state.item, recipe, state.size))
+            shown = recipe if state.item is None else self._recipe_for(name, slot, state.item)
+            self.view.set_frame(name, LayerState(state.item, shown, state.size))
+
+    def _recipe_for(self, name: str, slot: MediaSlot, shown: ShownFrame) -> GpuShaderRecipe | None:
+        """The GL recipe for a frame: the slot's, or for a playlist frame of another colour space its own
+        (built on the opener thread; until it is ready the frame shows with the slot's)."""
+        if not self.use_gl or slot.record is not None or shown.pixels is None:
+            return slot.recipe
+        settings = frame_settings(self.colour, slot.settings, shown.colour_space, shown.pixels.dtype)
+        key = recipe_key(self.colour, settings, shown.pixels.dtype)
+        if slot.recipe is not None and key == recipe_key(self.colour, slot.settings, slot.source_dtype):
+            return slot.recipe
+        recipe = slot.recipes.get(key)
+        if recipe is None and key not in slot.recipes_pending:
+            slot.recipes_pending.add(key)
+            colour, dtype = self.colour, shown.pixels.dtype
+            self._opener.submit(lambda: gpu_recipe_for(colour, settings, dtype), ("frame recipe", name, slot, key))
+        return recipe or slot.recipe
+
+    def _on_frame_recipe(self, name: str, slot: MediaSlot, key: tuple[str, str, str, str], recipe: object) -> None:
+        slot.recipes_pending.discard(key)
+        if isinstance(recipe, Exception):
+            self.sig_message.emit(f"Colour: {recipe}")
+            return
+        if not isinstance(recipe, GpuShaderRecipe) or self.slots.get(name) is not slot:
+            return
+        slot.recipes[key] = recipe
+        state = self.view.layer(name).state
+        if state.item is not None:  # redraw the frame on screen with its own view
+            self.view.set_frame(name, LayerState(state.item, self._recipe_for(name, slot, state.item), state.size))
 
     # --- the tick --------------------------------------------------------------------------------
     def _on_tick(self) -> None:
@@ -704,7 +758,7 @@ class ViewerPanel(QWidget):
             return
         shown = a.session.tick()
         if shown is not None:
-            self.view.set_frame("A", LayerState(shown, a.recipe, _size_of(shown, a.size)))
+            self.view.set_frame("A", LayerState(shown, self._recipe_for("A", a, shown), _size_of(shown, a.size)))
             self._show_position(shown.frame)
             self.overlay.show_frame(shown.frame)
             if a.record is not None:
@@ -716,7 +770,7 @@ class ViewerPanel(QWidget):
             self._follow_a()
             shown_b = b.session.tick()
             if shown_b is not None:
-                self.view.set_frame("B", LayerState(shown_b, b.recipe, _size_of(shown_b, b.size)))
+                self.view.set_frame("B", LayerState(shown_b, self._recipe_for("B", b, shown_b), _size_of(shown_b, b.size)))
         if not a.session.playing and self._timer.interval() != IDLE_INTERVAL_MS:
             self._timer.start(IDLE_INTERVAL_MS)
             self._sync_play_icon()

@@ -3,11 +3,14 @@ restoring the store, versions, update to latest, create/duplicate/import/export 
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.timeline.edits import other_versions
+from horus_desktop.timeline.playlists import create_playlist
 from horus_desktop.timeline.state import load_state
 
 from ..helpers import shown_code, wait_rows
@@ -103,6 +106,42 @@ def test_playback_across_a_cut_reads_from_the_cache(qtbot, make_window, demo_sto
     qtbot.waitUntil(lambda: viewer.shown_frame() == 13, timeout=5000)
     assert shown_code(window) == 1002  # sh020 lighting v001's second frame
     assert panel.view.playhead.frame == 13
+
+
+def test_a_playlist_shows_each_clip_in_its_own_colour_space(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    # Dailies mix media: a scene-linear EXR comp then a display-sRGB JPEG lighting version. Each clip goes
+    # through the view of its own colour space, not the first clip's.
+    exr, jpeg = pick(demo_store, "sh010", "comp", "v001"), pick(demo_store, "sh020", "lighting", "v001")
+    mixed = create_playlist(demo_store, name="Mixed", project_id=exr.project_id, user="ana",
+                            media_ids=[exr.id, jpeg.id])
+    window = make_window(demo_store)
+    _open(qtbot, window, mixed)
+    viewer = window.viewer
+    assert viewer.colour.is_scene_linear(viewer.slots["A"].settings.colour_space)  # opened on the EXR clip
+    cut = exr.frame_count
+    viewer.seek(cut + 1)
+    qtbot.waitUntil(lambda: viewer.shown_frame() == cut + 1, timeout=5000)
+    with open_frame_source(jpeg.file_path) as source:
+        jpeg_frame = source.read(jpeg.start_frame + 1)
+    decoded = jpeg_frame.pixels
+    shown = viewer.view.layer("A").state.item.pixels
+    assert shown.shape == decoded.shape
+    # 8-bit sRGB on an sRGB display passes through: exactly the file's pixels (the EXR's view would darken
+    # and tone-map them)
+    assert np.array_equal(shown, decoded)
+    # The GL path picks the frame's own shader the same way (built off the UI thread, then used).
+    slot, item = viewer.slots["A"], viewer.view.layer("A").state.item
+    viewer.use_gl = True
+    try:
+        first = viewer._recipe_for("A", slot, item)
+        assert first is slot.recipe  # the clip's own shader is still being built
+        qtbot.waitUntil(lambda: len(slot.recipes) == 1, timeout=8000)
+        recipe = viewer._recipe_for("A", slot, item)
+        jpeg_space = viewer.colour.resolve_colour_space(jpeg_frame.colour_space, is_float=False)
+        assert not viewer.colour.is_scene_linear(jpeg_space)
+        assert (recipe.colour_space, recipe.view) == (jpeg_space, "Raw")
+    finally:
+        viewer.use_gl = False
 
 
 def test_drop_from_the_browser_adds_a_clip(qtbot, make_window, demo_store, playlist) -> None:
