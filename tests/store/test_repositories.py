@@ -320,6 +320,23 @@ def test_layers(store: Store) -> None:
     assert store.annotations.list(m.id) == []
 
 
+def test_layers_named_only_by_shapes_get_records(store: Store) -> None:
+    (m,) = make_media(store)
+    store.layers.create(m.id, "base")
+    for name, order in (("paint", 2), ("paint", 3), (None, 0), ("gone", 5)):
+        shape = store.annotations.add(media_id=m.id, frame_number=1, annotation_type="line", coordinates={},
+                                      user_id="a", user_name="A", layer_name=name, layer_order=order)
+    store.annotations.soft_delete(shape.id)  # a deleted shape names no layer
+    seen: list[object] = []
+    unsubscribe = store.subscribe(seen.append)
+    layers = store.layers.ensure_for_shapes(m.id, created_by="ana")
+    assert [(la.layer_name, la.layer_order) for la in layers] == [("base", 0), ("default", 0), ("paint", 2)]
+    assert {la.created_by for la in layers if la.layer_name != "base"} == {"ana"}
+    assert len(seen) == 1  # the records were made in one transaction
+    assert store.layers.ensure_for_shapes(m.id) == layers  # nothing more to make
+    unsubscribe()
+
+
 def test_timelines_with_clips(store: Store) -> None:
     (m,) = make_media(store)
     clips = [

@@ -230,10 +230,31 @@ class LayerRepository(Repository):
                 ctx.record(AnnotationRow.__tablename__, shape_id, "update")
 
     def reorder(self, media_id: uuid.UUID | str, layer_ids_bottom_to_top: list[uuid.UUID]) -> list[AnnotationLayer]:
-        """Set the stacking order of a media's layers (first = bottom)."""
-        for order, layer_id in enumerate(layer_ids_bottom_to_top):
-            self.update(layer_id, layer_order=order)
-        return self.list(media_id)
+        """Set the stacking order of a media's layers (first = bottom), in one transaction."""
+        with self._uow.write():
+            for order, layer_id in enumerate(layer_ids_bottom_to_top):
+                self.update(layer_id, layer_order=order)
+            return self.list(media_id)
+
+    def ensure_for_shapes(self, media_id: uuid.UUID | str, *, created_by: str | None = None) -> list[AnnotationLayer]:
+        """Give a record to every layer only named by the media's live shapes (so it can be renamed or
+        reordered, at the order its shapes carry); return all the media's layers, bottom first."""
+        media_id = as_uuid(media_id, "media_id")
+        with self._uow.write() as ctx:
+            named = set(ctx.session.execute(select(AnnotationLayerRow.layer_name).where(
+                AnnotationLayerRow.media_id == media_id)).scalars())
+            # Grouped on the column (not on coalesce(): PostgreSQL sees two bound "default"s as two expressions).
+            implied: dict[str, int] = {}
+            for name, order in ctx.session.execute(
+                    select(AnnotationRow.layer_name, func.min(AnnotationRow.layer_order))
+                    .where(AnnotationRow.media_id == media_id, AnnotationRow.is_deleted.is_not(True))
+                    .group_by(AnnotationRow.layer_name)):
+                key = name or "default"
+                implied[key] = min(implied.get(key, order or 0), order or 0)
+            for name, order in implied.items():
+                if name not in named:
+                    self.create(media_id, name, layer_order=order or 0, created_by=created_by)
+            return self.list(media_id)
 
     def delete(self, layer_id: uuid.UUID | str) -> None:
         """Remove a layer; its shapes are soft-deleted with it (layers have no tombstone in the schema)."""

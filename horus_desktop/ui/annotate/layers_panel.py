@@ -31,22 +31,9 @@ from horus_desktop.ui.db_worker import DbWorker
 VISIBLE, LOCKED, NAME = 0, 1, 2
 
 
-def ensure_layer_records(store: Store, media_id: uuid.UUID, user_id: str) -> list[AnnotationLayer]:
-    """Give a record to every layer only named by the media's shapes, so it can be renamed or reordered;
-    return the records bottom first, as the canvas stacks them.
-
-    Read from the store on the DB worker, never from the panel's list: that list can lag behind a rename
-    whose shapes have not been reloaded yet, and would bring the old name back as an empty layer."""
-    with store.transaction():
-        records = store.layers.list(media_id)
-        named = {layer.layer_name for layer in records}
-        for shape in store.annotations.list(media_id):
-            name = shape.layer_name or "default"
-            if name not in named:
-                named.add(name)
-                records.append(store.layers.create(media_id, name, layer_order=shape.layer_order or 0,
-                                                   created_by=user_id))
-    return sorted(records, key=lambda layer: (layer.layer_order or 0, layer.layer_name))
+def layer_stack(layers: list[AnnotationLayer]) -> list[AnnotationLayer]:
+    """Layer records in the order the canvas stacks them (bottom first; ties by name)."""
+    return sorted(layers, key=lambda layer: (layer.layer_order or 0, layer.layer_name))
 
 
 class LayersPanel(QWidget):
@@ -143,7 +130,9 @@ class LayersPanel(QWidget):
         store, user = self._store, self._ctl.user_id
 
         def work() -> Any:
-            return then(ensure_layer_records(store, media.id, user))
+            # Read from the store here, never from the panel's list: that list can lag behind a rename whose
+            # shapes have not been reloaded yet, and would bring the old name back as an empty layer.
+            return then(layer_stack(store.layers.ensure_for_shapes(media.id, created_by=user)))
 
         def settled() -> None:
             self._ctl.pending_layer_edits -= 1
