@@ -50,9 +50,11 @@ class MediaSlot:
     size: tuple[int, int]
     rate: Fraction
     source_dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float16))
-    # A playlist's clips each have their own colour space: GL recipes per (space, display, view, pixel type).
+    # A playlist's clips each have their own colour space: GL recipes per (space, display, view, pixel type),
+    # and, so a tick does no OCIO lookups, each frame tag's (colour space, pixel type) settings and recipe key.
     recipes: dict[tuple[str, str, str, str], GpuShaderRecipe] = field(default_factory=dict)
     recipes_pending: set[tuple[str, str, str, str]] = field(default_factory=set)
+    frame_views: dict[tuple[str, str], tuple[ViewSettings, tuple[str, str, str, str]]] = field(default_factory=dict)
 
 
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
@@ -128,8 +130,7 @@ class _Opener(QObject):
         self._lock = threading.Lock()
         # Sessions handed to the UI thread and not yet taken, and frame caches being closed here: the
         # viewer closes what is left of both when it shuts down, so no decode pool outlives it.
-        self._unclaimed: set[int] = set()
-        self._sessions: dict[int, PlaybackSession] = {}
+        self._unclaimed: dict[int, PlaybackSession] = {}  # by id() of the MediaSlot emitted
         self._retiring: list[FrameCache] = []
 
     def submit(self, fn: Callable[[], Any], token: object) -> None:
@@ -140,8 +141,7 @@ class _Opener(QObject):
                 result = exc
             with self._lock:
                 if not self.closed and isinstance(result, MediaSlot):
-                    self._sessions[id(result)] = result.session
-                    self._unclaimed.add(id(result))
+                    self._unclaimed[id(result)] = result.session
                 closed = self.closed
             if closed:  # the viewer shut down while this opened: nobody will take the session
                 if isinstance(result, MediaSlot):
@@ -154,8 +154,7 @@ class _Opener(QObject):
     def claim(self, result: object) -> None:
         """The UI thread has taken (or closed) an opened slot."""
         with self._lock:
-            self._unclaimed.discard(id(result))
-            self._sessions.pop(id(result), None)
+            self._unclaimed.pop(id(result), None)
 
     def retire(self, cache: FrameCache) -> None:
         """Close a replaced frame cache off the UI thread (its running decodes finish first)."""
@@ -176,10 +175,9 @@ class _Opener(QObject):
             self.closed = True
         self.executor.shutdown(wait=True, cancel_futures=True)
         with self._lock:
-            left = [self._sessions[key] for key in self._unclaimed if key in self._sessions]
+            left = list(self._unclaimed.values())
             retiring = list(self._retiring)
             self._unclaimed.clear()
-            self._sessions.clear()
             self._retiring.clear()
         for session in left:
             session.close()
@@ -697,6 +695,7 @@ class ViewerPanel(QWidget):
             slot.settings = settings
             slot.recipes.clear()
             slot.recipes_pending.clear()
+            slot.frame_views.clear()
             if self.use_gl:
                 wanted = (settings.colour_space, settings.display,
                           gpu_view_for(self.colour, settings, slot.source_dtype))
@@ -727,14 +726,19 @@ class ViewerPanel(QWidget):
         (built on the opener thread; until it is ready the frame shows with the slot's)."""
         if not self.use_gl or slot.record is not None or shown.pixels is None:
             return slot.recipe
-        settings = frame_settings(self.colour, slot.settings, shown.colour_space, shown.pixels.dtype)
-        key = recipe_key(self.colour, settings, shown.pixels.dtype)
-        if slot.recipe is not None and key == recipe_key(self.colour, slot.settings, slot.source_dtype):
-            return slot.recipe
+        dtype = shown.pixels.dtype
+        view = slot.frame_views.get((shown.colour_space, dtype.str))
+        if view is None:
+            settings = frame_settings(self.colour, slot.settings, shown.colour_space, dtype)
+            view = slot.frame_views[(shown.colour_space, dtype.str)] = (settings, recipe_key(self.colour, settings, dtype))
+        settings, key = view
+        own = slot.recipe
+        if own is not None and key == (own.colour_space, own.display, own.view, slot.source_dtype.str):
+            return own
         recipe = slot.recipes.get(key)
         if recipe is None and key not in slot.recipes_pending:
             slot.recipes_pending.add(key)
-            colour, dtype = self.colour, shown.pixels.dtype
+            colour = self.colour
             self._opener.submit(lambda: gpu_recipe_for(colour, settings, dtype), ("frame recipe", name, slot, key))
         return recipe or slot.recipe
 
