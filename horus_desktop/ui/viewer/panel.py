@@ -781,7 +781,7 @@ class ViewerPanel(QWidget):
         if now - self._last_cache_paint > 0.1:
             self._last_cache_paint = now
             self.transport.slider.set_cached(a.session.cache.cached_frames())
-            self.transport.show_rates(float(a.rate), a.session.actual_fps(), a.session.meter.dropped,
+            self.transport.show_rates(a.rate, a.session.actual_fps(), a.session.meter.dropped,
                                       a.session.playing, a.session.clock.policy.value)
 
     def close_media(self) -> None:

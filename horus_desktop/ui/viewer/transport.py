@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
+from fractions import Fraction
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -18,6 +21,20 @@ from horus_desktop.ui.resources import icon
 from horus_desktop.ui.viewer.frame_slider import FrameSlider
 
 LOOP_LABELS = {LoopMode.LOOP: "Loop", LoopMode.PING_PONG: "Ping-pong", LoopMode.ONCE: "Play once"}
+# The widest text each readout shows: its width is reserved so nothing jumps sideways while playing.
+_WIDEST = {"timecode": "00:00:00;00", "speed": "◀ 16x", "fps": "999.9/59.94 fps · 99999 dropped"}
+
+
+def format_rate(rate: Fraction | float) -> str:
+    """A frame rate as editorial writes it: 24, 25, 23.976, 29.97, 59.94 (three decimals at most)."""
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+
+
+def _fixed_width(label: QLabel, widest: str) -> None:
+    """A monospaced readout as wide as its widest text, right-aligned, so it never changes width."""
+    label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(widest) + 8)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class TransportBar(QWidget):
@@ -67,6 +84,7 @@ class TransportBar(QWidget):
         row.addWidget(self.frame_box)
         self.timecode = QLabel("00:00:00:00")
         self.timecode.setObjectName("timecodeLabel")
+        self.timecode.setToolTip("Timecode (the source timecode when the file has one)")
         row.addWidget(self.timecode)
         self.speed_label = QLabel("")
         self.speed_label.setObjectName("speedLabel")
@@ -74,6 +92,8 @@ class TransportBar(QWidget):
         self.fps_label = QLabel("")
         self.fps_label.setObjectName("fpsLabel")
         row.addWidget(self.fps_label)
+        for label, key in ((self.timecode, "timecode"), (self.speed_label, "speed"), (self.fps_label, "fps")):
+            _fixed_width(label, _WIDEST[key])
         self.slider.sig_seek.connect(self.sig_seek)
         self.frame_box.valueChanged.connect(self._on_frame_box)
         self.loop_box.currentIndexChanged.connect(lambda _i: self.sig_loop_mode.emit(self.loop_box.currentData()))
@@ -96,13 +116,16 @@ class TransportBar(QWidget):
     def _on_frame_box(self, value: int) -> None:
         self.sig_seek.emit(value)
 
-    def show_rates(self, target: float, actual: float, dropped: int, playing: bool, policy: str) -> None:
-        """Target and measured fps, honestly."""
+    def show_rates(self, target: Fraction | float, actual: float, dropped: int, playing: bool,
+                   policy: str) -> None:
+        """Target (exact: 23.976, not 24) and measured fps, honestly."""
+        rate = format_rate(target)
         if playing:
-            self.fps_label.setText(f"{actual:4.1f}/{target:.3g} fps · {dropped} dropped")
+            self.fps_label.setText(f"{actual:5.1f}/{rate} fps · {dropped:>5} dropped")
             self.fps_label.setToolTip(f"Measured / target frames per second; frames dropped ({policy} policy)")
         else:
-            self.fps_label.setText(f"{target:.3g} fps")
+            self.fps_label.setText(f"{rate} fps")
+            self.fps_label.setToolTip(f"Frame rate of the media: {target} frames per second")
 
     def show_speed(self, speed: float, direction: int) -> None:
         """Shuttle speed (J/L)."""
