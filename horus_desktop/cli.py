@@ -374,6 +374,10 @@ def cmd_bench_notes(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The full ``horus`` argument parser."""
     parser = argparse.ArgumentParser(prog="horus", description="Horus: review media, draw and write notes.")
+    parser.add_argument("--version", action="store_true",
+                        help="print the versions of Horus, Qt, OCIO, OpenEXR, OTIO, FFmpeg and the schema")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="open the window on a temporary store, run the demo through it, exit 0 if all worked")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
 
     p = sub.add_parser("gui", help="open the main window (the default verb)")
@@ -545,6 +549,15 @@ def _rate_arg(text: str) -> Fraction:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``horus`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # The installed app's own checks need no store, and answer before anything else is imported.
+    if args_list[:1] == ["--version"]:
+        from horus_desktop.ui.version_report import print_versions
+
+        return print_versions()
+    if args_list[:1] == ["--smoke-test"]:
+        from horus_desktop.ui.smoke_test import run_smoke_test
+
+        return run_smoke_test()
     # `horus` and `horus PATH...` open the window: the verb is optional.
     if not args_list or (args_list[0] not in VERBS and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")

@@ -1,0 +1,182 @@
+"""``horus --smoke-test``: drive the real app once, end to end, and say what happened.
+
+On a fresh temporary store (and settings file) it opens the main window, generates the demo project,
+opens an EXR sequence and the movie, plays a second, draws a pen stroke, writes a note and reads both back
+from the store, then closes the window. Every step prints one line; the first failure prints what was
+expected and exits 1. Built from the same pieces the app uses (create_window, the job runner, the viewer,
+the drawing controller, the notes panel), so a packaged app missing a plugin or a library fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, QPointF
+from PySide6.QtWidgets import QApplication
+
+STEP_TIMEOUT = 120.0  # generous: a loaded build machine or a software-rendered display is slow
+
+
+class SmokeTestFailure(Exception):
+    """A step did not do what it should."""
+
+
+def _say(text: str) -> None:
+    print(f"smoke-test: {text}", flush=True)
+
+
+def _wait(what: str, done: Callable[[], bool], timeout: float = STEP_TIMEOUT) -> None:
+    """Run the event loop until ``done()``; SmokeTestFailure naming ``what`` after ``timeout`` seconds."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise SmokeTestFailure(f"{what}: not done after {timeout:g} s")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+
+
+def _run_for(seconds: float) -> None:
+    app = QApplication.instance()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+
+
+def _ask(window: Any, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a store call on the DB worker (as the panels do) and wait for its answer."""
+    box: dict[str, Any] = {}
+    window.db.submit(fn, *args, on_done=lambda r: box.setdefault("result", r),
+                     on_error=lambda e: box.setdefault("error", e))
+    _wait(what, lambda: bool(box))
+    if "error" in box:
+        raise SmokeTestFailure(f"{what}: {box['error']}")
+    return box["result"]
+
+
+def _open(window: Any, record: Any, label: str) -> None:
+    window.open_media(record)
+    viewer, notes = window.viewer, window.notes
+    _wait(f"open the {label} {record.file_name}",
+          lambda: notes.media() is not None and notes.media().id == record.id and viewer.shown_frame() is not None)
+    _say(f"opened the {label} {record.file_name}: frame {viewer.shown_frame()} shown "
+         f"({viewer.colour_path()})")
+
+
+def _steps(window: Any, store: Any) -> None:
+    _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform)")
+
+    reports: list[Any] = []
+    window.jobs.start("Demo project", _demo_job(store), on_done=reports.append, dialog_parent=window)
+    _wait("generate the demo project", lambda: bool(reports))
+    report = reports[0]
+    if report.problems or not report.media_ids:
+        raise SmokeTestFailure(f"demo project: {report.problems or 'no media made'}")
+    _say(f"generated the demo project: {len(report.media_ids)} media, {report.comments} notes, "
+         f"{report.annotations} drawings in {report.seconds:.1f} s")
+
+    records = [_ask(window, "read a demo media", store.media.get, media_id) for media_id in report.media_ids]
+    exr = next((r for r in records if r.file_name.lower().endswith(".exr")), None)
+    movie = next((r for r in records if Path(r.file_name).suffix.lower() in (".mov", ".mp4")), None)
+    if exr is None or movie is None:
+        raise SmokeTestFailure("demo project: no EXR sequence or no movie among its media")
+    _open(window, exr, "EXR sequence")
+    _open(window, movie, "movie")
+
+    viewer = window.viewer
+    first = viewer.current_frame()
+    viewer.play()
+    _run_for(1.0)
+    viewer.pause()
+    last = viewer.current_frame()
+    if first is None or last is None or last == first:
+        raise SmokeTestFailure(f"play a second: the playhead did not move (frame {first} -> {last})")
+    _say(f"played a second: frame {first} -> {last}")
+
+    controller = window.review.controller
+    _wait("the drawing tools to be ready", controller.can_draw)
+    before = len(_ask(window, "read the drawings", store.annotations.list, movie.id))
+    width, height = controller.image_size()
+    points = [QPointF(width * 0.2, height * 0.3), QPointF(width * 0.4, height * 0.5), QPointF(width * 0.6, height * 0.4)]
+    controller.set_tool("pen")
+    controller.handle(QEvent.Type.MouseButtonPress, points[0])
+    for point in points[1:]:
+        controller.handle(QEvent.Type.MouseMove, point)
+    controller.handle(QEvent.Type.MouseButtonRelease, points[-1])
+    _wait("store the stroke", lambda: controller.pending_writes == 0)
+    drawings = _ask(window, "read the drawings back", store.annotations.list, movie.id)
+    if len(drawings) != before + 1:
+        raise SmokeTestFailure(f"draw a stroke: {len(drawings) - before} new drawings in the store, expected 1")
+    _say(f"drew a pen stroke on frame {controller.frame}: stored and read back")
+
+    text = f"smoke test note {os.getpid()}"
+    notes = window.notes
+    loads = notes.loads
+    notes.editor.setPlainText(text)
+    notes.send()
+    _wait("send the note", lambda: notes.loads > loads and not notes.editor.toPlainText())
+    stored = _ask(window, "read the notes back", store.comments.list_for_media, movie.id)
+    if not any(c.content == text for c in stored):
+        raise SmokeTestFailure(f"write a note: {text!r} is not among the movie's {len(stored)} notes")
+    _say(f"wrote a note and read it back: {text!r}")
+
+
+def _demo_job(store: Any) -> Any:
+    from horus_desktop.ui.operations import demo_job
+
+    return demo_job(store)
+
+
+def run_smoke_test() -> int:
+    """Run the smoke test; 0 when every step passed, 1 at the first failure."""
+    folder = Path(tempfile.mkdtemp(prefix="horus-smoke-"))
+    os.environ["HORUS_SETTINGS"] = str(folder / "settings.ini")  # leave the user's layout alone
+    started = time.monotonic()
+    try:
+        code = _run_in(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _say(f"{'passed' if code == 0 else 'FAILED'} in {time.monotonic() - started:.1f} s")
+    return code
+
+
+def _run_in(folder: Path) -> int:
+    from horus_desktop.api import Horus
+    from horus_desktop.ui.app import create_window, make_settings, set_default_gl_format
+    from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
+    from horus_desktop.ui.resources import icon, stylesheet
+
+    set_default_gl_format()
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
+    app.setApplicationName("Horus")
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet("dark"))
+    app.setWindowIcon(icon("horus"))
+    collector = UiThreadGarbageCollector(app)  # before any worker thread exists, as in run_gui
+    with Horus.open(str(folder / "smoke.sqlite"), user="smoke") as horus:
+        window, db, jobs = create_window(horus.store, user_id=horus.user.id, settings=make_settings())
+        window.show()
+        _wait("show the main window", window.isVisible)
+        code = 0
+        try:
+            _steps(window, horus.store)
+        except SmokeTestFailure as exc:
+            _say(f"FAILED: {exc}")
+            code = 1
+        finally:
+            window.close()
+            window.shutdown()
+            jobs.shutdown()
+            db.shutdown()
+            collector.stop()
+        if code == 0:
+            _say("closed the main window")
+        return code
