@@ -2,8 +2,13 @@
 
 Re-ingesting an unchanged tree re-hashes nothing (size + modification time compared with the stored
 record) and creates no duplicates; a changed file updates its record. Damaged files are reported with
-their path and reason and the ingest goes on. All database calls run on the calling thread; workers only
-probe, hash and make thumbnails.
+their path and reason and the ingest goes on. Files are probed and thumbnailed in worker processes
+(probe_worker), so a decoder crashing in native code costs one file, not the app.
+
+An ingest can be stopped at any point (Cancel, Ctrl+C, kill -9) and the next one finishes its work:
+records are written in batches (one transaction each), then the latest-version flags of every group the
+tree touches are refreshed and every media of the tree lacking thumbnails gets them, whether it was
+written now or by an earlier, interrupted ingest. All database calls run on the calling thread.
 """
 
 from __future__ import annotations
@@ -12,29 +17,38 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from horus_desktop.media.errors import MediaError
+from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
 from horus_desktop.media.probe import ProbeResult, probe_media
+from horus_desktop.media.probe_worker import ProbePool, shared_pool
 from horus_desktop.media.sequences import MediaItem, scan_media
 from horus_desktop.media.templates import Hierarchy, PathTemplate, parse_hierarchy
-from horus_desktop.media.thumbnails import ThumbnailFile, make_thumbnails
+from horus_desktop.media.thumbnails import THUMBNAIL_SIZES, ThumbnailFile, make_thumbnails
 
 Progress = Callable[[int, int, str], None]
+Group = tuple[str, str | None, str | None, str | None]  # project, shot, department, task type
 UNVERSIONED = "v001"
+BATCH_SIZE = 200  # media records per transaction
+LATEST_BATCH = 500  # version groups refreshed per transaction
 
 
 class StoreLike(Protocol):
-    """What ingest uses of `horus_desktop.store.Store`: `media`, `thumbnails`, `projects`, `files_dir`."""
+    """What ingest uses of `horus_desktop.store.Store`: `media`, `thumbnails`, `projects`, `files_dir`,
+    `transaction()`."""
 
     media: Any
     thumbnails: Any
     projects: Any
+    files_dir: Any
+
+    def transaction(self) -> Any:
+        """Group repository writes into one transaction."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +99,12 @@ def _unchanged(existing: Any, probe: ProbeResult) -> bool:
             and abs(stored - probe.mtime) < 1e-3 and bool(existing.file_hash))
 
 
-def _prepare(item: MediaItem, existing: Any, cancel: threading.Event) -> _Prepared:
+def _prepare(item: MediaItem, existing: Any, cancel: threading.Event,
+             probe_with: Callable[[MediaItem], ProbeResult]) -> _Prepared:
+    if cancel.is_set():
+        return _Prepared(item, None, None, None)
     try:
-        probe = probe_media(item)
+        probe = probe_with(item)
         if cancel.is_set() or (existing is not None and _unchanged(existing, probe)):
             return _Prepared(item, probe, None, None)
         readable = [p for p in item.files if os.path.getsize(p) > 0] or list(item.files)
@@ -142,6 +159,18 @@ def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, pr
     }
 
 
+def _check_root(root: Path) -> None:
+    """A missing or unreadable root is the caller's mistake, not an empty ingest."""
+    if not root.exists():
+        raise UnreadableFileError(root, "no such file or folder")
+    if not os.access(root, os.R_OK | (os.X_OK if root.is_dir() else 0)):
+        raise UnreadableFileError(root, "no read permission")
+
+
+def _group(record: Any) -> Group:
+    return (record.project_id, record.shot, record.department, record.task_type)
+
+
 def ingest_tree(
     store: StoreLike,
     root: str | Path,
@@ -154,27 +183,36 @@ def ingest_tree(
     thumbnails: bool = False,
     thumbnail_dir: str | Path | None = None,
     workers: int | None = None,
+    isolated: bool = True,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Ingest the media under `root` (a folder or a file) into `store`; see the module docstring.
 
     `project` overrides the project found in paths (default: the first folder below `root`, else the
-    root's own name); `template` overrides the project's stored path templates.
+    root's own name); `template` overrides the project's stored path templates. `isolated` probes and
+    thumbnails in worker processes (see probe_worker); off, they run on this process's threads.
+    Raises UnreadableFileError when `root` does not exist or cannot be read.
     """
     started = time.perf_counter()
+    _check_root(Path(root))
     root = Path(root).resolve()
     cancel = cancel or threading.Event()
     report = IngestReport(root=str(root))
-    items = list(scan_media(root))
+    items = list(scan_media(root, on_error=lambda exc: report.problems.append(
+        IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
     report.found = len(items)
     templates = _templates(store, project, template)
     anchor = root if root.is_dir() else root.parent
-    touched: set[tuple[str, str | None, str | None, str | None]] = set()
-    thumbs_wanted: list[tuple[str, MediaItem]] = []
-    with ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as pool:
-        futures: list[tuple[Any, Future[_Prepared]]] = []
+    existing_by_path = store.media.get_by_paths(item.path for item in items)
+    pool = shared_pool() if isolated else None
+    probe = pool.probe if pool is not None else probe_media
+    writer = _BatchWriter(store, report, batch_size)
+    settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
+    with ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads:
+        futures = []
         for item in items:
-            existing = store.media.get_by_path(item.path)
-            futures.append((existing, pool.submit(_prepare, item, existing, cancel)))
+            existing = existing_by_path.get(item.path)
+            futures.append((existing, threads.submit(_prepare, item, existing, cancel, probe)))
         for done, (existing, future) in enumerate(futures, start=1):
             if cancel.is_set():
                 report.cancelled = True
@@ -183,6 +221,9 @@ def ingest_tree(
                 break
             prepared = future.result()
             item = prepared.item
+            if prepared.probe is None and prepared.error is None:  # skipped: cancelled meanwhile
+                report.cancelled = True
+                break
             if progress is not None:
                 progress(done, len(futures), item.path)
             if prepared.error is not None or prepared.probe is None:
@@ -190,47 +231,121 @@ def ingest_tree(
                 report.problems.append(IngestProblem(error.path if error else item.path,
                                                      error.reason if error else "not probed"))
                 continue
-            probe = prepared.probe
-            report.problems.extend(
-                IngestProblem(item.file_for_frame(f), "empty file (0 bytes)") for f in probe.empty_frames
-            )
+            probe_result = prepared.probe
+            report.problems.extend(_frame_problems(item, probe_result))
             if prepared.file_hash is None:
                 report.unchanged.append(str(existing.id))
+                writer.groups.add(_group(existing))
+                settled.append((str(existing.id), item))
                 continue
-            report.hashed_bytes += probe.file_size
+            report.hashed_bytes += probe_result.file_size
             hierarchy = parse_hierarchy(item.path, templates, anchor)
-            project_id = project or hierarchy.project or anchor.name
-            values = _record_values(item, probe, hierarchy, project_id, user)
+            values = _record_values(item, probe_result, hierarchy, project or hierarchy.project or anchor.name, user)
             values["file_hash"] = prepared.file_hash
-            try:
-                if existing is None:
-                    record = store.media.create(**values)
-                    report.created.append(str(record.id))
-                else:
-                    record = store.media.update(existing.id, **values)
-                    report.updated.append(str(record.id))
-            except (ValueError, LookupError) as exc:
-                report.problems.append(IngestProblem(item.path, f"not recorded: {exc}"))
-                continue
-            touched.add((project_id, values["shot"], values["department"], values["task_type"]))
-            if existing is not None and existing.project_id != project_id:
-                touched.add((existing.project_id, existing.shot, existing.department, existing.task_type))
-            thumbs_wanted.append((str(record.id), item))
-        for group in sorted(touched, key=lambda g: tuple(x or "" for x in g)):
-            store.media.refresh_latest_versions(*group)
-        if thumbnails and thumbs_wanted and not cancel.is_set():
+            writer.add(existing, item, values)
+        writer.flush()
+        settled += writer.written
+        _refresh_latest(store, writer.groups)
+        if thumbnails and settled and not cancel.is_set():
             folder = Path(thumbnail_dir) if thumbnail_dir else Path(store.files_dir) / "thumbnails"
-            report.thumbnails = _make_thumbnails(store, pool, thumbs_wanted, folder, report, cancel)
+            wanted = _thumbnails_wanted(store, settled, writer.changed_ids)
+            report.thumbnails = _make_thumbnails(store, threads, pool, wanted, folder, report, cancel,
+                                                 progress, batch_size)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _make_thumbnails(store: StoreLike, pool: ThreadPoolExecutor, wanted: list[tuple[str, MediaItem]],
-                     folder: Path, report: IngestReport, cancel: threading.Event) -> int:
-    jobs = [(media_id, pool.submit(make_thumbnails, item, folder, media_id)) for media_id, item in wanted]
+def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:
+    """Empty and damaged frames of a media that was recorded from its good frames."""
+    problems = [IngestProblem(item.file_for_frame(f), "empty file (0 bytes)") for f in probe.empty_frames]
+    return problems
+
+
+class _BatchWriter:
+    """Writes media records `batch_size` at a time, one transaction per batch (a batch that fails is
+    retried record by record, so one bad record is reported and the others land)."""
+
+    def __init__(self, store: StoreLike, report: IngestReport, batch_size: int) -> None:
+        self.store, self.report, self.batch_size = store, report, max(1, batch_size)
+        self.pending: list[tuple[Any, MediaItem, dict[str, Any]]] = []
+        self.written: list[tuple[str, MediaItem]] = []
+        self.changed_ids: set[str] = set()
+        self.groups: set[Group] = set()
+
+    def add(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> None:
+        self.pending.append((existing, item, values))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            with self.store.transaction():
+                outcomes = [self._write(*entry) for entry in batch]
+        except (ValueError, LookupError):
+            outcomes = []
+            for entry in batch:
+                try:
+                    with self.store.transaction():
+                        outcomes.append(self._write(*entry))
+                except (ValueError, LookupError) as exc:
+                    self.report.problems.append(IngestProblem(entry[1].path, f"not recorded: {exc}"))
+        for (existing, item, values), (record_id, created) in zip(batch, outcomes, strict=False):
+            (self.report.created if created else self.report.updated).append(record_id)
+            self.written.append((record_id, item))
+            self.groups.add((values["project_id"], values["shot"], values["department"], values["task_type"]))
+            if existing is not None:
+                self.groups.add(_group(existing))
+
+    def _write(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> tuple[str, bool]:
+        if existing is None:
+            return str(self.store.media.create(**values).id), True
+        record = self.store.media.update(existing.id, **values)
+        # The file changed: its old thumbnails go in the same transaction, so that an ingest stopped
+        # before making new ones leaves none (and the next ingest makes them) rather than stale ones.
+        self.store.thumbnails.delete_for([record.id])
+        self.changed_ids.add(str(record.id))
+        return str(record.id), False
+
+
+def _refresh_latest(store: StoreLike, groups: set[Group]) -> None:
+    """Latest-version flags of every group the tree touches, unchanged ones included: an earlier ingest
+    stopped before this step left them stale. A few hundred groups per transaction."""
+    ordered = sorted(groups, key=lambda g: tuple(x or "" for x in g))
+    for start in range(0, len(ordered), LATEST_BATCH):
+        with store.transaction():
+            for group in ordered[start : start + LATEST_BATCH]:
+                store.media.refresh_latest_versions(*group)
+
+
+def _thumbnails_wanted(store: StoreLike, settled: list[tuple[str, MediaItem]],
+                       changed: set[str]) -> list[tuple[str, MediaItem]]:
+    """Media of the tree lacking a thumbnail size (recorded or on disk): new ones, changed ones, and
+    those an earlier, interrupted ingest did not reach."""
+    ids = [media_id for media_id, _ in settled]
+    have: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for size in THUMBNAIL_SIZES:
+            for media_id, thumb in store.thumbnails.for_media(chunk, size).items():
+                if os.path.exists(thumb.thumbnail_path):
+                    have[str(media_id)] = have.get(str(media_id), 0) + 1
+    return [(media_id, item) for media_id, item in settled
+            if media_id in changed or have.get(media_id, 0) < len(THUMBNAIL_SIZES)]
+
+
+def _make_thumbnails(store: StoreLike, threads: ThreadPoolExecutor, pool: ProbePool | None,
+                     wanted: list[tuple[str, MediaItem]], folder: Path, report: IngestReport,
+                     cancel: threading.Event, progress: Progress | None, batch_size: int) -> int:
+    make = pool.thumbnails if pool is not None else make_thumbnails
+    jobs = [(media_id, threads.submit(make, item, folder, media_id)) for media_id, item in wanted]
     count = 0
-    for media_id, future in jobs:
+    ready: list[tuple[str, ThumbnailFile]] = []
+    for done, (media_id, future) in enumerate(jobs, start=1):
         if cancel.is_set():
+            report.cancelled = True
             future.cancel()
             continue
         try:
@@ -238,21 +353,39 @@ def _make_thumbnails(store: StoreLike, pool: ThreadPoolExecutor, wanted: list[tu
         except MediaError as exc:
             report.problems.append(IngestProblem(exc.path, f"thumbnail: {exc.reason}"))
             continue
-        for thumb in files:
+        if progress is not None:
+            progress(done, len(jobs), f"thumbnail {wanted[done - 1][1].path}")
+        ready += [(media_id, thumb) for thumb in files]
+        if len(ready) >= batch_size:
+            count += _record_thumbnails(store, ready)
+            ready = []
+    return count + _record_thumbnails(store, ready)
+
+
+def _record_thumbnails(store: StoreLike, ready: list[tuple[str, ThumbnailFile]]) -> int:
+    with store.transaction():
+        for media_id, thumb in ready:
             store.thumbnails.upsert(media_id, thumb.size, thumb.path, thumbnail_hash=thumb.sha256,
                                     frame_number=thumb.frame_number)
-            count += 1
-    return count
+    return len(ready)
 
 
 def format_ingest_report(report: IngestReport) -> str:
     """A few lines for the terminal."""
     lines = [
-        f"{report.root}: {report.found} media found, {len(report.created)} created, "
+        f"{printable_path(report.root)}: {report.found} media found, {len(report.created)} created, "
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, {len(report.problems)} problems"
         f"{' (cancelled)' if report.cancelled else ''} in {report.seconds:.1f} s",
     ]
     if report.thumbnails:
         lines.append(f"{report.thumbnails} thumbnails written")
-    lines += [f"  {p.path}: {p.reason}" for p in report.problems]
+    lines += [f"  {printable_path(p.path)}: {p.reason}" for p in report.problems]
     return "\n".join(lines)
+
+
+def printable_path(path: str) -> str:
+    """A path on one line: a name holding a line break or another control character (legal on Linux) is
+    shown with Python escapes, so one problem is one line and the name can be told exactly."""
+    if path.isprintable():
+        return path
+    return repr(path)[1:-1]

@@ -111,6 +111,21 @@ class ThumbnailRepository(Repository):
             ctx.session.flush()
         return to_record(row, Thumbnail)
 
+    def delete_for(self, media_ids: Iterable[uuid.UUID | str]) -> int:
+        """Forget the thumbnails of media whose file changed (so a later ingest knows to remake them)."""
+        ids = [as_uuid(m, "media_id") for m in media_ids]
+        removed = 0
+        with self._uow.write() as ctx:
+            for start in range(0, len(ids), 500):
+                rows = ctx.session.execute(select(ThumbnailRow.id).where(
+                    ThumbnailRow.media_id.in_(ids[start:start + 500]))).scalars().all()
+                if rows:
+                    ctx.session.execute(delete(ThumbnailRow).where(ThumbnailRow.id.in_(rows)))
+                for row_id in rows:
+                    ctx.record(ThumbnailRow.__tablename__, row_id, "delete")
+                removed += len(rows)
+        return removed
+
     def list_for(self, media_id: uuid.UUID | str) -> list[Thumbnail]:
         """The thumbnails of a media."""
         media_id = as_uuid(media_id, "media_id")
