@@ -67,6 +67,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("compare_wipe", "&Wipe", "Compare", "W", "wipe", True, tip="Wipe between A and B (W)"),
     ActionSpec("compare_side", "Side by Si&de", "Compare", "Shift+W", "side", True),
     ActionSpec("compare_off", "Compare &Off", "Compare", "Shift+T"),
+    ActionSpec("compare_diff", "Di&fference", "Compare", "Shift+D",
+               tip="Difference of A and B, |A - B| with a gain (Shift+D)"),
+    ActionSpec("compare_onion", "O&nion Skin", "Compare", "Shift+O", tip="B over A at an opacity (Shift+O)"),
     ActionSpec("open_selected", "&Open in Viewer", "Review", "Return"),
     ActionSpec("approve", "&Approve", "Review", "Ctrl+Shift+A", "approve", True),
     ActionSpec("reject", "&Reject", "Review", "Ctrl+Shift+R", "reject", True),
@@ -75,6 +78,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 MENU_ORDER = ("File", "View", "Playback", "Colour", "Compare", "Review")
+# Menu-bar mnemonics (Alt+letter) must not take a command's key: Alt+R, Alt+G, Alt+B, Alt+A and Alt+L pick
+# channels, and two menus on one letter make Alt+letter ambiguous.
+MENU_TITLES = {"File": "&File", "View": "&View", "Playback": "&Playback", "Colour": "&Colour",
+               "Compare": "Co&mpare", "Review": "R&eview"}
 
 
 def build_actions(parent: QObject) -> dict[str, QAction]:

@@ -14,7 +14,7 @@ from horus_desktop.media.colour import ColourConfig
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui import operations
-from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, build_actions
+from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
 from horus_desktop.ui.browser.panel import MediaBrowser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.jobs import JobRunner
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus_and_toolbar(self) -> None:
-        menus: dict[str, QMenu] = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
+        menus: dict[str, QMenu] = {name: self.menuBar().addMenu(MENU_TITLES[name]) for name in MENU_ORDER}
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(True)

@@ -77,7 +77,7 @@ class ReviewTools:
     def _build_actions(self) -> None:
         window = self.window
         menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions() if a.menu()}
-        review: QMenu = menus.get("Review") or window.menuBar().addMenu("&Review")
+        review: QMenu = menus.get("Review") or window.menuBar().addMenu("R&eview")
         file_menu: QMenu = menus.get("File") or window.menuBar().addMenu("&File")
         self.actions: dict[str, QAction] = {}
         for name, text, keys, handler in (
@@ -101,6 +101,12 @@ class ReviewTools:
             review.addAction(action)
         review.addAction(self.toolbar.undo_action)
         review.addAction(self.toolbar.redo_action)
+        # Drawing undo lives where drawings and notes are edited; window-wide it made Ctrl+Z ambiguous against
+        # the timeline's own undo while the timeline has focus (Qt then runs neither).
+        for action in (self.toolbar.undo_action, self.toolbar.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            window.viewer.addAction(action)
+            window.notes.addAction(action)
         prefs = QAction("Pre&ferences...", window)
         prefs.setObjectName("action_preferences")
         prefs.setShortcut(QKeySequence("Ctrl+,"))
