@@ -115,6 +115,41 @@ def test_gl_and_cpu_paths_agree_on_8bit_srgb_sources(qapp) -> None:
         surface.destroy()
 
 
+def test_gl_difference_and_onion_match_the_cpu_compare(qapp) -> None:
+    context, surface = _context(qapp)
+    from horus_desktop.ui.viewer.compare_modes import difference, onion
+    from horus_desktop.ui.viewer.gl_compare import GlCompositor
+    from horus_desktop.ui.viewer.panel import gpu_recipe_for
+
+    colour = default_colour_config()
+    display = colour.default_display()
+    settings = ViewSettings("sRGB Encoded Rec.709 (sRGB)", display, colour.default_view(display))
+    a = np.ascontiguousarray((np.linspace(0, 255, W * H * 3) % 256).astype(np.uint8).reshape(H, W, 3))
+    b = a.copy()
+    b[10:30, 40:90] = np.clip(b[10:30, 40:90].astype(int) + 9, 0, 255).astype(np.uint8)
+    recipe = gpu_recipe_for(colour, settings, a.dtype)
+    renderer, compositor = OcioGlRenderer(), GlCompositor()
+    target = QOpenGLFramebufferObject(W, H, QOpenGLFramebufferObjectFormat())
+    try:
+        renderer.upload("A", "a", a)
+        renderer.upload("B", "b", b)
+        whole = (-1.0, 1.0, 1.0, -1.0)
+        for mode, expected in (("diff", difference(a, b, 4.0)), ("onion", onion(a, b, 0.3))):
+            assert compositor.draw(renderer, {"A": (recipe, whole), "B": (recipe, whole)}, mode=mode, gain=4.0,
+                                   opacity=0.3, viewport_px=(W, H), target_fbo=target.handle()), compositor.error
+            image = target.toImage().convertToFormat(target.toImage().Format.Format_RGB888)
+            shown = np.frombuffer(image.constBits(), np.uint8).reshape(H, image.bytesPerLine())[:, : W * 3]
+            shown = shown.reshape(H, W, 3)
+            assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 1, mode
+            if mode == "diff":
+                assert shown[:10].max() == 0 and shown[15, 50].min() >= 35
+    finally:
+        compositor.release()
+        renderer.release()
+        context.doneCurrent()
+        surface.destroy()
+
+
 def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
     context, surface = _context(qapp)
     context.doneCurrent()
@@ -166,4 +201,4 @@ def test_gl_path_in_a_virtual_x_server(qapp) -> None:
         server.wait(timeout=10)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "skipped" not in summary and "5 passed" in summary, summary
+    assert "skipped" not in summary and "6 passed" in summary, summary

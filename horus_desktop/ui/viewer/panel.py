@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
@@ -28,7 +28,9 @@ from horus_desktop.playback.session import PlaybackSession, ShownFrame
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
+from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
+from horus_desktop.ui.viewer.title_label import ElidedTitle
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
 
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 
 PLAY_INTERVAL_MS = 3
 IDLE_INTERVAL_MS = 30
-COMPARE_MODES = (("off", "Compare off"), ("ab", "A/B toggle"), ("wipe", "Wipe"), ("side", "Side by side"))
 
 
 @dataclass
@@ -230,14 +231,15 @@ class ViewerPanel(QWidget):
         self.b_box.setMinimumContentsLength(14)
         self.b_box.setToolTip("The version shown as B")
         self.b_box.setPlaceholderText("B: pick a version")
-        self.title = QLabel("")
+        self.title = ElidedTitle("")
         self.title.setObjectName("viewerTitle")
         compare_row = QHBoxLayout()
         compare_row.setContentsMargins(6, 2, 6, 2)
-        self.title.setMinimumWidth(80)
-        compare_row.addWidget(self.title, 1)
+        compare_row.addWidget(self.title, 3)
         compare_row.addWidget(self.compare_box)
-        compare_row.addWidget(self.b_box, 1)
+        self.blend_controls = BlendControls()
+        compare_row.addWidget(self.blend_controls)
+        compare_row.addWidget(self.b_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -258,6 +260,7 @@ class ViewerPanel(QWidget):
         self.transport.sig_loop_mode.connect(self.set_loop_mode)
         self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
         self.b_box.activated.connect(self._on_b_picked)
+        self.blend_controls.sig_changed.connect(self.view.set_blend)
         self._connect_actions(actions)
 
     def _connect_actions(self, actions: dict[str, QAction]) -> None:
@@ -282,6 +285,8 @@ class ViewerPanel(QWidget):
             "compare_wipe": lambda: self.set_compare_mode("wipe"),
             "compare_side": lambda: self.set_compare_mode("side"),
             "compare_off": lambda: self.set_compare_mode("off"),
+            "compare_diff": lambda: self.set_compare_mode("diff"),
+            "compare_onion": lambda: self.set_compare_mode("onion"),
         }
         for name, handler in handlers.items():
             actions[name].triggered.connect(lambda _checked=False, h=handler: h())
@@ -521,8 +526,9 @@ class ViewerPanel(QWidget):
         return (self.compare_mode, "A")
 
     def set_compare_mode(self, mode: str) -> None:
-        """off, ab, wipe or side."""
+        """off, ab, wipe, side, diff (difference) or onion (onion skin)."""
         self.compare_mode = mode
+        self.blend_controls.set_mode(mode)
         if mode != "ab":
             self.shown_slot = "A"
         index = self.compare_box.findData(mode)

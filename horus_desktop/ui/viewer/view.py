@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from horus_desktop.media.colour import GpuShaderRecipe
 from horus_desktop.playback.session import ShownFrame
+from horus_desktop.ui.viewer.compare_modes import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend
+from horus_desktop.ui.viewer.gl_compare import GlCompositor
 from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
 
 SIDE_BY_SIDE_GAP = 16.0
@@ -94,7 +96,8 @@ class FrameLayerItem(QGraphicsItem):
                                            -rect.height() * 0.42), QColor(20, 20, 22, 220))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         elif not self._view.uses_gl:
-            image = _qimage(item.pixels)
+            pixels = self._view.blended_pixels() if self.slot == "A" else None
+            image = _qimage(item.pixels if pixels is None else pixels)
             if image is not None:
                 painter.drawImage(QPointF(0, 0), image)
         painter.restore()
@@ -172,6 +175,7 @@ class ViewerView(QGraphicsView):
         super().__init__(parent)
         self.uses_gl = use_gl
         self.renderer = OcioGlRenderer() if use_gl else None
+        self.compositor = GlCompositor() if use_gl else None
         if use_gl:
             self.setViewport(QOpenGLWidget())
             self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -200,6 +204,9 @@ class ViewerView(QGraphicsView):
         self.exposure = 0.0
         self.gamma = 1.0
         self.channel = "rgb"
+        self.blend_gain = DEFAULT_GAIN
+        self.blend_opacity = DEFAULT_OPACITY
+        self._blended: tuple[tuple[object, ...], np.ndarray] | None = None
         self._fitted = True
         self._middle_pan: QPointF | None = None
         self._space_down = False
@@ -220,8 +227,26 @@ class ViewerView(QGraphicsView):
             self._layout()
         self.viewport().update()
 
+    def set_blend(self, gain: float, opacity: float) -> None:
+        """Difference gain and onion-skin opacity of B."""
+        self.blend_gain, self.blend_opacity = gain, opacity
+        self.viewport().update()
+
+    def blended_pixels(self) -> np.ndarray | None:
+        """In a blend mode on the CPU path, the display image made from A and B (cached per frame pair)."""
+        if self.mode not in BLEND_MODES or self.uses_gl:
+            return None
+        a, b = self._layers["A"].state.item, self._layers["B"].state.item
+        if a is None or b is None or a.pixels is None or b.pixels is None:
+            return None
+        key = (id(a.pixels), id(b.pixels), self.mode, self.blend_gain, self.blend_opacity)
+        if self._blended is None or self._blended[0] != key:
+            self._blended = (key, blend(self.mode, a.pixels, b.pixels, gain=self.blend_gain,
+                                        opacity=self.blend_opacity))
+        return self._blended[1]
+
     def set_mode(self, mode: str, shown_slot: str = "A") -> None:
-        """single (only ``shown_slot``), wipe or side-by-side."""
+        """single (only ``shown_slot``), wipe, side-by-side, or a blend of A and B (diff, onion)."""
         self.mode = mode
         self.shown_slot = shown_slot
         self._layout()
@@ -250,8 +275,9 @@ class ViewerView(QGraphicsView):
         a.setPos(0, 0)
         b.setPos(0, 0)
         a.clip = b.clip = None
+        blended = self.mode in BLEND_MODES  # one image on A's canvas, made from A and B
         a.setVisible(self.mode != "single" or self.shown_slot == "A")
-        b.setVisible(self.mode != "single" or self.shown_slot == "B")
+        b.setVisible(not blended and (self.mode != "single" or self.shown_slot == "B"))
         self.wipe_handle.setVisible(self.mode == "wipe")
         aw, ah = a.image_size()
         bw, bh = b.image_size()
@@ -412,12 +438,13 @@ class ViewerView(QGraphicsView):
             if item is None or item.pixels is None:
                 continue
             x, y = int(local.x()), int(local.y())
-            pixels = item.pixels
+            blended = self.blended_pixels() if slot == "A" else None
+            pixels = item.pixels if blended is None else blended
             if 0 <= x < pixels.shape[1] and 0 <= y < pixels.shape[0]:
                 value = pixels[y, x]
                 names = "RGBA"[: len(np.atleast_1d(value))]
                 text = "  ".join(f"{n} {_fmt(v)}" for n, v in zip(names, np.atleast_1d(value), strict=False))
-                prefix = f"{slot}  " if self.mode != "single" else ""
+                prefix = {"single": "", "diff": "|A-B|  ", "onion": "A+B  "}.get(self.mode, f"{slot}  ")
                 what = "source" if self.uses_gl else "display"
                 return f"{prefix}x {x}  y {y}   {text}  ({what})"
         return ""
@@ -450,6 +477,9 @@ class ViewerView(QGraphicsView):
         dpr = self.devicePixelRatioF()
         vw = max(1, round(self.viewport().width() * dpr))
         vh = max(1, round(self.viewport().height() * dpr))
+        if self.mode in BLEND_MODES:
+            self._draw_gl_blend(vw, vh, dpr)
+            return
         for slot in ("A", "B"):
             layer = self._layers[slot]
             state = layer.state
@@ -474,6 +504,36 @@ class ViewerView(QGraphicsView):
                 exposure=self.exposure, gamma=self.gamma, channel=self.channel,
             )
 
+    def _draw_gl_blend(self, vw: int, vh: int, dpr: float) -> None:
+        """Difference / onion skin on the GPU: A and B each drawn through their view into an offscreen
+        buffer at A's rectangle, then combined by the compositor into the viewport's framebuffer."""
+        assert self.renderer is not None and self.compositor is not None
+        layer = self._layers["A"]
+        r = self.mapFromScene(layer.sceneBoundingRect()).boundingRect()
+        x0, y0 = r.left() * dpr, r.top() * dpr
+        x1, y1 = (r.left() + r.width()) * dpr, (r.top() + r.height()) * dpr
+        ndc = (2 * x0 / vw - 1, 1 - 2 * y0 / vh, 2 * x1 / vw - 1, 1 - 2 * y1 / vh)
+        bw, bh = self._layers["B"].image_size()
+        aw, ah = layer.image_size()
+        # B top-left aligned on A's canvas, at its own size (as on the CPU path).
+        b_ndc = (ndc[0], ndc[1], ndc[0] + (ndc[2] - ndc[0]) * bw / aw, ndc[1] + (ndc[3] - ndc[1]) * bh / ah)
+        draws = {}
+        for slot, rect in (("A", ndc), ("B", b_ndc)):
+            state = self._layers[slot].state
+            item = state.item
+            self.last_gl_draw[slot] = False
+            if item is None or item.pixels is None or state.recipe is None:
+                continue
+            self.renderer.upload(slot, (id(item.pixels), item.frame), item.pixels)
+            draws[slot] = (state.recipe, rect)
+        viewport = self.viewport()
+        target = viewport.defaultFramebufferObject() if isinstance(viewport, QOpenGLWidget) else 0
+        drawn = self.compositor.draw(self.renderer, draws, mode=self.mode, gain=self.blend_gain,
+                                     opacity=self.blend_opacity, viewport_px=(vw, vh), target_fbo=target,
+                                     exposure=self.exposure, gamma=self.gamma, channel=self.channel)
+        for slot in draws:
+            self.last_gl_draw[slot] = drawn
+
     def release_gl(self) -> None:
         """Free GL objects while the context is current (before the window closes)."""
         if self.renderer is None:
@@ -482,6 +542,8 @@ class ViewerView(QGraphicsView):
         if isinstance(viewport, QOpenGLWidget) and viewport.context() is not None:
             viewport.makeCurrent()
             self.renderer.release()
+            if self.compositor is not None:
+                self.compositor.release()
             viewport.doneCurrent()
 
 
