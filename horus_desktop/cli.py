@@ -73,10 +73,17 @@ def _open(args: argparse.Namespace):  # noqa: ANN202 - returns horus_desktop.api
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the main window (after ingesting PATHs)."""
+    from horus_desktop.domain.links import is_link, unsupported_message
     from horus_desktop.ui.app import run_gui
 
+    # A clicked horus:// link arrives as an argument (desktop entry `Exec=horus %U`): not a path to ingest.
+    notices = [unsupported_message(a) for a in args.paths if is_link(a)]
+    for line in notices:
+        print(f"horus: {line}", file=sys.stderr)
+    paths = [a for a in args.paths if not is_link(a)]
     with _open(args) as horus:
-        return run_gui(horus.store, paths=list(args.paths), user_id=horus.user.id, demo_if_empty=args.demo)
+        return run_gui(horus.store, paths=paths, user_id=horus.user.id, demo_if_empty=args.demo,
+                       notice="; ".join(notices))
 
 
 # db -----------------------------------------------------------------------------------------------

@@ -100,9 +100,9 @@ def create_window(store: Store, *, user_id: str, settings: QSettings | None = No
     return window, db, jobs
 
 
-def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool) -> int:
+def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool, notice: str = "") -> int:
     """Open the main window on ``store``; ingest ``paths`` first; make the demo project when the store is
-    empty and ``demo_if_empty`` (otherwise offer it). Returns the exit code."""
+    empty and ``demo_if_empty`` (otherwise offer it); show ``notice`` in the status bar. Returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     set_default_gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
@@ -125,6 +125,8 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     absolute = [str(Path(p).expanduser().resolve()) for p in paths]
 
     def start() -> None:
+        if notice:
+            window.status.showMessage(notice, 30000)
         if absolute:
             window.ingest(absolute)
             return
