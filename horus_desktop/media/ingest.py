@@ -379,7 +379,7 @@ def format_ingest_report(report: IngestReport) -> str:
     ]
     if report.thumbnails:
         lines.append(f"{report.thumbnails} thumbnails written")
-    lines += [f"  {printable_path(p.path)}: {p.reason}" for p in report.problems]
+    lines += [f"  {printable_path(p.path)}: {printable_path(p.reason)}" for p in report.problems]
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -87,6 +87,20 @@ def _looks_like_frames(seq: fileseq.FileSequence) -> bool:
     return len(seq) > 1 and not _VERSION_TAIL.search(seq.basename())
 
 
+# fileseq reads a backslash as a Windows folder separator and skips names holding a line break; both are
+# legal in Linux file names, so they are swapped for private-use characters while fileseq groups the names.
+_FILESEQ_UNSAFE = {"\\": "\ue000", "\n": "\ue001", "\r": "\ue002"}
+_FILESEQ_RESTORE = {v: k for k, v in _FILESEQ_UNSAFE.items()}
+
+
+def _fileseq_safe(path: str) -> str:
+    return path.translate(str.maketrans(_FILESEQ_UNSAFE))
+
+
+def _restored(text: str) -> str:
+    return text.translate(str.maketrans(_FILESEQ_RESTORE))
+
+
 def _still(path: str, frame: int | None = None) -> MediaItem:
     return MediaItem(MediaKind.STILL, path, (path,), (frame,) if frame is not None else ())
 
@@ -100,32 +114,35 @@ def group_files(paths: Iterable[str]) -> list[MediaItem]:
         if suffix in MOVIE_EXTENSIONS:
             items.append(MediaItem(MediaKind.MOVIE, path, (path,)))
         elif suffix in IMAGE_EXTENSIONS:
-            images.append(path)
+            images.append(_fileseq_safe(path))
     for seq in fileseq.findSequencesInList(sorted(images)):
         frame_set = seq.frameSet()
         if frame_set is None:
-            items.append(_still(str(seq)))
+            items.append(_still(_restored(str(seq))))
             continue
         frames = tuple(int(f) for f in frame_set)
-        files = tuple(seq.frame(f) for f in frames)
+        files = tuple(_restored(seq.frame(f)) for f in frames)
         if not _looks_like_frames(seq):
             single = len(files) == 1 and not _VERSION_TAIL.search(seq.basename())
             items.extend(_still(f, frames[i] if single else None) for i, f in enumerate(files))
             continue
         present = set(frames)
         missing = tuple(f for f in range(frames[0], frames[-1] + 1) if f not in present)
-        items.append(MediaItem(MediaKind.SEQUENCE, _printf_pattern(seq), files, frames, missing))
+        items.append(MediaItem(MediaKind.SEQUENCE, _restored(_printf_pattern(seq)), files, frames, missing))
     items.sort(key=lambda item: item.path)
     return items
 
 
-def scan_media(root: str | Path, *, include_hidden: bool = False) -> Iterator[MediaItem]:
-    """Walk a folder tree (or take a single file) and yield its media, folder by folder."""
+def scan_media(root: str | Path, *, include_hidden: bool = False,
+               on_error: Callable[[OSError], None] | None = None) -> Iterator[MediaItem]:
+    """Walk a folder tree (or take a single file) and yield its media, folder by folder.
+
+    A folder that cannot be listed is skipped; `on_error` is told of it (ingest reports it)."""
     root = Path(root)
     if root.is_file():
         yield from group_files([str(root)])
         return
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if include_hidden or not d.startswith("."))
         names = [n for n in filenames if include_hidden or not n.startswith(".")]
         yield from group_files(os.path.join(dirpath, n) for n in names)

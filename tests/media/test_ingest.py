@@ -110,3 +110,53 @@ def test_thumbnails_are_written_and_recorded(sqlite_store, tree: Path, tmp_path:
     with Image.open(thumbs["medium"].thumbnail_path) as image:
         assert max(image.size) == 64  # never upscaled: the movie is 64x36
     assert len(thumbs["small"].thumbnail_hash) == 64
+
+
+def test_missing_root_is_an_error_naming_it(sqlite_store, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from horus_desktop.media.errors import UnreadableFileError
+
+    missing = tmp_path / "no such folder"
+    with pytest.raises(UnreadableFileError, match="no such file or folder") as info:
+        ingest_tree(sqlite_store, missing)
+    assert info.value.path == str(missing)
+    result = subprocess.run([sys.executable, "-m", "horus_desktop", "ingest", str(missing), "--db",
+                             str(tmp_path / "cli.sqlite")], capture_output=True, text=True)
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr.strip() == f"horus: error: {missing}: no such file or folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_unreadable_root_and_subfolder_are_reported(sqlite_store, tree: Path) -> None:
+    from horus_desktop.media.errors import UnreadableFileError
+
+    locked = tree / "film/ep01/sq010/sh020"
+    locked.chmod(0)
+    try:
+        report = ingest_tree(sqlite_store, tree)
+        assert [(p.path, p.reason.split(":")[0]) for p in report.problems] == [(str(locked), "folder not read")]
+        with pytest.raises(UnreadableFileError, match="no read permission"):
+            ingest_tree(sqlite_store, locked)
+    finally:
+        locked.chmod(0o755)
+
+
+def test_names_with_backslash_or_line_break_are_ingested_as_named(sqlite_store, tmp_path: Path) -> None:
+    root = tmp_path / "shots"
+    root.mkdir()
+    names = ["back\\slash.png", "line\nbreak.png", "seq\\a.0001.png", "seq\\a.0002.png"]
+    for name in names:
+        Image.fromarray(draw_test_frame(1, (W, H))).save(root / name)
+    (root / "broken\nname.exr").write_bytes(b"not an exr" * 10)
+    report = ingest_tree(sqlite_store, root)
+    assert len(report.created) == 3
+    for path in (root / "back\\slash.png", root / "line\nbreak.png"):
+        record = sqlite_store.media.get_by_path(str(path))
+        assert record is not None and record.file_name == path.name
+    sequence = sqlite_store.media.get_by_path(str(root / "seq\\a.%04d.png"))
+    assert sequence is not None and sequence.frame_count == 2
+    assert [p.path for p in report.problems] == [str(root / "broken\nname.exr")]
+    text = format_ingest_report(report)
+    assert "broken\\nname.exr: " in text and len(text.splitlines()) == 2  # one line per problem
