@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from horus_desktop.store import schema
+from horus_desktop.store import field_rules, schema
 from horus_desktop.store.engine import create_store_engine, data_dir, resolve_store_url, sqlite_file
 from horus_desktop.store.repositories.annotations import AnnotationRepository, LayerRepository
 from horus_desktop.store.repositories.comments import CommentRepository
@@ -32,6 +32,7 @@ class Store:
 
     def __init__(self, engine: Engine, files_dir: Path | None = None) -> None:
         self.engine = engine
+        field_rules.install(engine)  # no NUL, only known vocabulary words: checked on every write
         self.url = engine.url.render_as_string(hide_password=False)
         self.uow = UnitOfWork(engine)
         self.media = MediaRepository(self.uow)

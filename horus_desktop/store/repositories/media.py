@@ -7,10 +7,23 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, table, union, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    update,
+)
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
 from horus_desktop.domain.records import ApprovalChange, MediaRecord
+from horus_desktop.store.field_rules import check_row, has_nul
 from horus_desktop.store.models import (
     ApprovalChangeRow,
     MediaRecordRow,
@@ -113,15 +126,15 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         self, media_ids: Iterable[uuid.UUID | str], status: str, *, by: str | None = None,
         by_name: str | None = None, note: str | None = None,
     ) -> list[MediaRecord]:
-        """Set the approval status of one or many versions (unknown words are stored as given).
+        """Set the approval status of one or many versions (one of APPROVAL_STATUSES; others are refused).
 
         Each change is kept in the approval history with who and when, and the version's artist (when a
         Horus user other than the one deciding) gets a notification, in the same transaction.
         """
         ids = [as_uuid(m, "media_id") for m in media_ids]
-        check_length("approval_status", status, 20)
         if not status:
             raise InvalidFieldError("approval_status", "empty")
+        check_row(_TABLE.name, {"approval_status": status})  # before anything is read or written
         out = []
         with self._uow.write() as ctx:
             for media_id in ids:
@@ -342,6 +355,10 @@ def _text_condition(word: str, dialect: str) -> ColumnElement[bool]:
 
 def _conditions(query: MediaQuery, session: Any = None) -> list[ColumnElement[bool]]:
     c = _TABLE.c
+    if _asks_for_nul(query):
+        # The store never keeps a NUL (field_rules), so such a filter matches nothing; asking the database
+        # would fail instead (PostgreSQL refuses NUL in any parameter, SQLite's full-text MATCH too).
+        return [false()]
     conds: list[ColumnElement[bool]] = []
     if not query.include_deleted:
         conds.append(c.is_deleted.is_not(True))
@@ -377,6 +394,12 @@ def _conditions(query: MediaQuery, session: Any = None) -> list[ColumnElement[bo
         dialect = session.get_bind().dialect.name if session is not None else "postgresql"
         conds.extend(_text_condition(word, dialect) for word in query.text.split())
     return conds
+
+
+def _asks_for_nul(query: MediaQuery) -> bool:
+    return any(has_nul(getattr(query, name)) for name in (
+        "project_id", "episode", "sequence", "shot", "departments", "task_types", "statuses", "artists",
+        "file_types", "text"))
 
 
 def _escape_like(text: str) -> str:
