@@ -20,6 +20,7 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import install_review
+from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.status = HorusStatusBar(store_text=store.describe(), user_text=user_id)
         self.setStatusBar(self.status)
+        self.problems = ProblemsButton(ProblemsDialog(self))
+        self.status.insertPermanentWidget(0, self.problems)
         self.status.set_colour_path(self.viewer.colour_path())
         self._build_menus_and_toolbar()
         self.review = install_review(self)
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
 
         def done(reports: object) -> None:
             self._message(operations.summarize_ingest(reports))  # type: ignore[arg-type]
+            self.show_problems("Ingest", operations.ingest_problems(reports))  # type: ignore[arg-type]
             first = operations.first_created(reports)  # type: ignore[arg-type]
             if open_first and first:
                 self.open_media_id(first)
@@ -177,11 +181,18 @@ class MainWindow(QMainWindow):
             ids = getattr(report, "media_ids", [])
             problems = getattr(report, "problems", [])
             self._message(f"Demo project: {len(ids)} media, {getattr(report, 'comments', 0)} notes"
-                          + (f"; {problems[0]}" if problems else ""))
+                          + (f"; {len(problems)} problem(s)" if problems else ""))
+            self.show_problems("Demo project", [tuple(str(p).partition(": ")[::2]) for p in problems])
             if ids:
                 self.open_media_id(ids[2] if len(ids) > 2 else ids[0])
 
         self.jobs.start("Demo project", operations.demo_job(self.store), on_done=done, dialog_parent=self)
+
+    def show_problems(self, title: str, problems: list[tuple[str, str]]) -> None:
+        """A job's problems: listed in a dialog that opens now and again from the status bar's button."""
+        self.problems.set_problems(title, problems)
+        if problems:
+            self.problems.show_dialog()
 
     def _ask_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a folder of media")

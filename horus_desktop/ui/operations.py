@@ -53,10 +53,15 @@ def summarize_ingest(reports: Sequence[IngestReport]) -> str:
     problems = [p for r in reports for p in r.problems]
     text = f"Ingest: {created} new, {updated} updated, {unchanged} unchanged"
     if problems:
-        text += f", {len(problems)} problem(s): {problems[0].path}: {problems[0].reason}"
+        text += f", {len(problems)} problem(s) (listed by the status bar's ⚠ button)"
     if any(r.cancelled for r in reports):
         text += " (cancelled)"
     return text
+
+
+def ingest_problems(reports: Sequence[IngestReport]) -> list[tuple[str, str]]:
+    """(file, reason) of every problem of an ingest, in the order found."""
+    return [(p.path, p.reason) for r in reports for p in r.problems]
 
 
 def first_created(reports: Sequence[IngestReport]) -> str | None:

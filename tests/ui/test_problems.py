@@ -1,0 +1,57 @@
+"""Ingest problems are listed where the user can read and copy them, and found again after the job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtWidgets import QApplication
+
+from horus_desktop.media.synthetic import write_jpeg_sequence
+
+from .helpers import wait_rows
+
+
+def _damaged_still(folder: Path) -> Path:
+    """A real PNG cut short after its header (as a failed copy leaves it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sh901_plate_v001.png"
+    Image.new("RGB", (64, 36), (200, 40, 40)).save(path)
+    path.write_bytes(path.read_bytes()[:40])
+    return path
+
+
+def test_ingest_problems_are_listed_copyable_and_reachable_again(qtbot, make_window, demo_store,
+                                                                 tmp_path) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window, 11)
+    root = tmp_path / "drop" / "proj" / "ep02" / "sq090"
+    write_jpeg_sequence(root / "sh900" / "comp" / "v004", 3, size=(160, 90), start=1001, name="sh900_comp_v004")
+    damaged = _damaged_still(root / "sh901" / "plate" / "v001")
+    assert not window.problems.isVisible()
+
+    window.ingest([str(tmp_path / "drop")], open_first=False)
+    dialog = window.problems.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=20000)
+    table = dialog.table
+    files = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert str(damaged) in files
+    reason = table.item(files.index(str(damaged)), 1).text()
+    assert reason  # says what is wrong with it
+
+    QApplication.clipboard().clear()
+    dialog.copy_button.click()
+    assert f"{damaged}\t{reason}" in QApplication.clipboard().text().splitlines()
+
+    dialog.close()
+    assert window.problems.isVisible() and "problem" in window.problems.text()
+    window.problems.click()
+    assert dialog.isVisible() and dialog.table.rowCount() == len(files)
+    dialog.close()
+
+    clean = tmp_path / "clean" / "proj" / "ep02" / "sq091" / "sh910" / "comp" / "v001"
+    write_jpeg_sequence(clean, 2, size=(160, 90), start=1001, name="sh910_comp_v001")
+    window.ingest([str(tmp_path / "clean")], open_first=False)
+    qtbot.waitUntil(lambda: not window.problems.isVisible() and "Ingest" in window.status.currentMessage(),
+                    timeout=20000)
+    assert not dialog.isVisible()
