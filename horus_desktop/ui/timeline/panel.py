@@ -73,6 +73,8 @@ class TimelinePanel(QWidget):
         self._selected_media = selected_media or (lambda: [])
         self.state: PlaylistState | None = None
         self._loading: uuid.UUID | None = None
+        self._take_viewer = True
+        self.takes_viewer = False  # true while a loaded playlist is handed to the viewer
         self.undo_stack = QUndoStack(self)
         self.view = TrackView()
         self.playlist_box = QComboBox()
@@ -208,16 +210,21 @@ class TimelinePanel(QWidget):
         index = self.playlist_box.findData(wanted) if wanted else -1
         self.playlist_box.setCurrentIndex(index)
         self.playlist_box.blockSignals(False)
+        if wanted is None and self._loading is None and rows:
+            # Nothing shown yet (first start, or the last playlist was deleted): show the newest one, such as
+            # the demo's dailies, in the dock; the viewer keeps what it shows until the playhead is touched.
+            self.load_playlist(rows[0]["id"], take_viewer=False)
 
     def _on_playlist_picked(self, index: int) -> None:
         playlist_id = self.playlist_box.itemData(index)
         if playlist_id and (self.state is None or str(self.state.id) != playlist_id):
             self.load_playlist(playlist_id)
 
-    def load_playlist(self, playlist_id: uuid.UUID | str) -> None:
-        """Show a playlist (read on the DB worker)."""
+    def load_playlist(self, playlist_id: uuid.UUID | str, *, take_viewer: bool = True) -> None:
+        """Show a playlist (read on the DB worker); ``take_viewer``: the viewer plays it once loaded."""
         wanted = uuid.UUID(str(playlist_id))
         self._loading = wanted
+        self._take_viewer = take_viewer
         self.info.setText("  loading...")
         self.db.submit(load_state, self.store, wanted, on_done=lambda state: self._on_loaded(wanted, state),
                        on_error=self._on_error)
@@ -231,12 +238,16 @@ class TimelinePanel(QWidget):
         index = self.playlist_box.findData(str(state.id))
         if index >= 0:
             self.playlist_box.setCurrentIndex(index)
-        self.set_state(state)
+        self.takes_viewer = self._take_viewer
+        try:
+            self.set_state(state)
+        finally:
+            self.takes_viewer = False
 
     def reload(self) -> None:
         """Read the shown playlist again (media statuses or notes changed)."""
         if self.state is not None and self._loading is None:
-            self.load_playlist(self.state.id)
+            self.load_playlist(self.state.id, take_viewer=False)
 
     def set_state(self, state: PlaylistState | None) -> None:
         """Show a playlist state (after a load or an edit)."""

@@ -76,14 +76,12 @@ class TimelinePlayer(QObject):
             self.activate(frame)
 
     def _on_state(self, state: PlaylistState | None) -> None:
-        previous = self.state
         self.state = state
         if state is None:
             self.active = False
             return
-        same_playlist = previous is not None and previous.id == state.id
-        if not same_playlist or self.active:
-            self.activate()  # a new playlist, or an edit of the one playing: the viewer gets the new cut
+        if self.active or self.panel.takes_viewer:
+            self.activate()  # a playlist the user opened, or an edit of the one playing: the viewer gets the cut
 
     def _on_viewer_position(self, frame: int) -> None:
         if self.active and self.source() is not None:

@@ -294,3 +294,14 @@ def test_playlist_properties_change_type_status_and_description(qtbot, make_wind
     assert (stored.status, stored.timeline_type, stored.description) == ("review", "client", "Client review, Friday")
     assert stored.last_modified_by == panel.user_id
     qtbot.waitUntil(lambda: "client · review" in panel.playlist_box.currentText(), timeout=8000)
+
+
+def test_first_start_shows_the_demo_dailies_without_taking_the_viewer(qtbot, make_window, demo_store) -> None:
+    window = make_window(demo_store)
+    panel = window.timeline
+    qtbot.waitUntil(lambda: panel.state is not None, timeout=8000)
+    assert panel.state.name == "Demo dailies" and panel.state.clips()
+    assert "Demo dailies" in panel.playlist_box.currentText()
+    assert window.viewer.slots["A"] is None  # shown in the dock only; the viewer waits for the playhead
+    panel.view.user_seek(0)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=8000)
