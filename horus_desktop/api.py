@@ -233,11 +233,15 @@ class Horus:
 
         return import_playlist(self.store, Path(file), user=self.user.id, name=name, project_id=project, rate=rate)
 
-    def export_playlist(self, playlist_id: uuid.UUID | str, file: str | os.PathLike[str]) -> Any:
-        """Write a playlist as .otio/.otioz/.edl (notes as markers); returns the ExportReport (what was lost)."""
+    def export_playlist(self, playlist_id: uuid.UUID | str, file: str | os.PathLike[str], *,
+                        record_start: str | None = None) -> Any:
+        """Write a playlist as .otio/.otioz/.edl (notes as markers); returns the ExportReport (what was lost).
+
+        An EDL's record timecode starts at ``record_start`` (default 01:00:00:00).
+        """
         from horus_desktop.timeline.files import export_playlist
 
-        return export_playlist(self.store, playlist_id, Path(file))
+        return export_playlist(self.store, playlist_id, Path(file), record_start=record_start)
 
     def playlist_state(self, playlist_id: uuid.UUID | str) -> Any:
         """The PlaylistState a track view draws (tracks, items, markers)."""

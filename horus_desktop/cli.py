@@ -284,7 +284,7 @@ def cmd_playlist_import(args: argparse.Namespace) -> int:
 def cmd_playlist_export(args: argparse.Namespace) -> int:
     """Write a playlist as .otio, .otioz or .edl (by extension)."""
     with _open(args) as horus:
-        report = horus.export_playlist(args.playlist_id, args.file)
+        report = horus.export_playlist(args.playlist_id, args.file, record_start=args.record_start)
     print(report.path)
     for lost in report.lost:
         print(f"note: {lost}", file=sys.stderr)
@@ -508,13 +508,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--name")
     p.add_argument("--project")
-    p.add_argument("--rate", type=_rate_arg, help="frame rate of an EDL: 24, 25, 23.976 or 24000/1001 (default 24)")
+    p.add_argument("--rate", type=_rate_arg, help="frame rate of an EDL: 24, 25, 23.976, 29.97 or 30000/1001 (default: 29.97 for "
+                   "a drop-frame EDL, else 24)")
     p.add_argument("--json", action="store_true")
     _common(p)
     p.set_defaults(func=cmd_playlist_import)
     p = playlist.add_parser("export", help="write a playlist as .otio, .otioz or .edl (by extension)")
     p.add_argument("playlist_id")
     p.add_argument("file")
+    p.add_argument("--record-start", metavar="TC", help="EDL: record timecode of the first frame "
+                   "(default 01:00:00:00; 01:00:00;00 at 29.97)")
     _common(p)
     p.set_defaults(func=cmd_playlist_export)
     p = playlist.add_parser("list", help="playlists with clip counts and durations")
@@ -544,13 +547,13 @@ def _datetime_arg(text: str) -> datetime:
 
 
 def _rate_arg(text: str) -> Fraction:
+    """A frame rate above 0 (``24``, ``29.97``, ``30000/1001``); 0, negative and NaN are refused."""
+    from horus_desktop.timeline.edl import exact_rate
+
     try:
-        value = Fraction(text) if "/" in text else Fraction(text).limit_denominator(1001)
-    except (ValueError, ZeroDivisionError) as exc:
-        raise argparse.ArgumentTypeError(f"not a frame rate: {text!r}") from exc
-    if abs(float(value) - 23.976) < 0.01:
-        value = Fraction(24000, 1001)
-    return value
+        return exact_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,9 @@
 """Import and export of playlist files: ``.otio``, ``.otioz`` and CMX 3600 ``.edl``, through OTIO's adapters.
 
-Import reads the whole file first, matches clips to media (by path, then shot+version), and only then
-writes the playlist in one transaction: a bad file raises :class:`PlaylistFileError` naming the file (and
-the line, for EDL) and the store is untouched. Unmatched clips stay, marked as missing media.
+Import reads the whole file first, checks every time in it (:mod:`~horus_desktop.timeline.validate`),
+matches clips to media (by path, then shot+version), and only then writes the playlist in one transaction:
+any bad file, whatever step finds it, raises :class:`PlaylistFileError` naming the file (and the line, for
+EDL, or the item) and the store is untouched. Unmatched clips stay, marked as missing media.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from typing import Any
 import opentimelineio as otio
 
 from horus_desktop.domain.records import Timeline
+from horus_desktop.domain.vocabulary import TIMELINE_TYPES
 from horus_desktop.store import Store
-from horus_desktop.timeline.errors import PlaylistFileError
+from horus_desktop.timeline import edl
+from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.matching import MediaMatcher, shot_version_of
 from horus_desktop.timeline.otio_doc import meta, rate_text, set_meta, timeline_rate, trange
 from horus_desktop.timeline.otio_parse import ensure_clip_ids
 from horus_desktop.timeline.playlists import create_from_document, document_of, media_info
 from horus_desktop.timeline.state import notes_by_media
+from horus_desktop.timeline.validate import check_document, document_rate, stored_rate
 
 READ_SUFFIXES = (".otio", ".otioz", ".edl")
 WRITE_SUFFIXES = (".otio", ".otioz", ".edl")
@@ -77,17 +81,34 @@ def _edl_line(path: Path, message: str) -> int | None:
     return None
 
 
-def read_playlist_file(path: str | Path, *, rate: Fraction | float | None = None) -> otio.schema.Timeline:
-    """The OTIO Timeline of a file (EDLs read at ``rate``, default 24); errors name the file and line."""
+def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None = None) -> otio.schema.Timeline:
+    """The OTIO Timeline of a file, its times checked; errors name the file and line (or item).
+
+    EDLs are read at ``rate``, by default 30000/1001 when drop-frame, else 24 (see :mod:`.edl`).
+    """
     path = Path(path)
     suffix = _suffix(path, READ_SUFFIXES)
     if not path.is_file():
         raise PlaylistFileError(path, "no such file")
-    options: dict[str, Any] = {}
-    if suffix == ".edl":
-        options["rate"] = float(rate or 24)
     try:
-        result = otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix], **options)
+        given = edl.exact_rate(rate) if rate is not None else None
+    except ValueError as exc:  # the caller's rate, not the file's
+        raise PlaylistError(str(exc)) from exc
+    exact = given
+    try:
+        if suffix == ".edl":
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            if "\x00" in text:
+                raise PlaylistFileError(path, "not an EDL: the file holds NUL bytes (binary data)")
+            try:
+                exact = edl.edl_rate(text, given)
+            except ValueError as exc:
+                raise PlaylistFileError(path, str(exc)) from exc
+            result = otio.adapters.read_from_string(text, adapter_name=_ADAPTERS[suffix], rate=float(exact))
+        else:
+            result = otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix])
+    except PlaylistFileError:
+        raise
     except Exception as exc:  # the adapters raise OTIOError, ValueError, KeyError, zip errors...
         message = str(exc).strip() or type(exc).__name__
         line = _edl_line(path, message) if suffix == ".edl" else None
@@ -99,9 +120,15 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | None = None
         result = found[0]
     if not isinstance(result, otio.schema.Timeline):
         raise PlaylistFileError(path, f"holds a {type(result).__name__}, not a timeline")
-    if suffix == ".edl" or not meta(result).get("rate"):
-        exact = Fraction(rate).limit_denominator(1001) if rate else timeline_rate(result)
+    try:
+        stored = meta(result).get("rate")
+        if suffix != ".edl":  # a Horus document's exact rate first, then the caller's, then its times'
+            exact = (stored_rate(stored) if stored else
+                     given or edl.exact_rate(document_rate(result), "rate of its times"))
         set_meta(result, rate=rate_text(exact))
+        check_document(result, exact)
+    except (ValueError, AttributeError, TypeError, otio.exceptions.OTIOError) as exc:
+        raise PlaylistFileError(path, str(exc)) from exc
     return result
 
 
@@ -138,12 +165,20 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
                     timeline_type: str = "dailies") -> ImportReport:
     """Read a file, match its clips, write one new playlist (row + clips in one transaction)."""
     path = Path(path)
+    if timeline_type not in TIMELINE_TYPES:  # the caller's mistake, not the file's
+        raise PlaylistError(f"type {timeline_type!r} is not one of {', '.join(TIMELINE_TYPES)}")
     document = read_playlist_file(path, rate=rate)
-    ensure_clip_ids(document, fresh=True)
-    counts, missing, project = match_document(store, document, project_id)
-    set_meta(document, imported_from=str(path), timeline_id=None)
-    timeline = create_from_document(store, document, name=name or document.name or path.stem,
-                                    project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+    try:  # the whole import is guarded: whatever a bad file breaks later is reported on the file
+        ensure_clip_ids(document, fresh=True)
+        counts, missing, project = match_document(store, document, project_id)
+        set_meta(document, imported_from=str(path), timeline_id=None)
+        timeline = create_from_document(store, document, name=name or document.name or path.stem,
+                                        project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+    except PlaylistFileError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,
+            otio.exceptions.OTIOError) as exc:  # PlaylistError and InvalidFieldError are ValueErrors
+        raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
     return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing)
 
 
@@ -174,8 +209,12 @@ def add_note_markers(store: Store, document: otio.schema.Timeline) -> int:
     return added
 
 
-def _edl_ready(document: otio.schema.Timeline) -> tuple[otio.schema.Timeline, list[str]]:
-    """A copy the CMX 3600 writer accepts: one video track (tracks flattened), no audio; what was lost."""
+def _edl_ready(document: otio.schema.Timeline, record_start: int) -> tuple[otio.schema.Timeline, list[str]]:
+    """A copy the CMX 3600 writer accepts: one video track (tracks flattened), no audio; what was lost.
+
+    The track starts with a gap of ``record_start`` frames: the writer turns a gap into no event, so every
+    record timecode is shifted by it (01:00:00:00 for the first frame by default).
+    """
     lost: list[str] = []
     rate = timeline_rate(document)
     video = [t for t in document.tracks if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Video]
@@ -199,6 +238,9 @@ def _edl_ready(document: otio.schema.Timeline) -> tuple[otio.schema.Timeline, li
            for c in track.find_clips()):
         lost.append("missing-media clips written with their names as reels")
     lost.append("clip metadata (media ids, departments) is not kept by EDL; notes are kept as LOC markers")
+    track.source_range = None  # an imported EDL's track keeps its old record offset; Horus starts at 0
+    if record_start:
+        track.insert(0, otio.schema.Gap(source_range=trange(0, record_start, rate)))
     copy = otio.schema.Timeline(name=document.name)
     copy.global_start_time = document.global_start_time or otio.opentime.RationalTime(0, float(rate))
     copy.tracks.append(track)
@@ -206,8 +248,11 @@ def _edl_ready(document: otio.schema.Timeline) -> tuple[otio.schema.Timeline, li
 
 
 def export_playlist(store: Store, timeline_id: uuid.UUID | str, path: str | Path, *,
-                    notes: bool = True) -> ExportReport:
-    """Write a playlist as ``.otio``, ``.otioz`` or ``.edl`` (by extension), its notes as clip markers."""
+                    notes: bool = True, record_start: str | None = None) -> ExportReport:
+    """Write a playlist as ``.otio``, ``.otioz`` or ``.edl`` (by extension), its notes as clip markers.
+
+    An EDL's record timecode starts at ``record_start`` (default 01:00:00:00); other formats ignore it.
+    """
     path = Path(path)
     suffix = _suffix(path, WRITE_SUFFIXES)
     timeline = store.timelines.get(timeline_id)
@@ -217,16 +262,25 @@ def export_playlist(store: Store, timeline_id: uuid.UUID | str, path: str | Path
     lost: list[str] = []
     target: otio.schema.Timeline = document
     options: dict[str, Any] = {}
+    rate = timeline_rate(document)
     if suffix == ".edl":
-        target, lost = _edl_ready(document)
-        options["rate"] = float(timeline_rate(document))
+        try:
+            start = edl.record_start_frames(record_start, rate)
+        except ValueError as exc:
+            raise PlaylistError(str(exc)) from exc
+        target, lost = _edl_ready(document, start)
+        options["rate"] = float(rate)
     elif suffix == ".otioz":
         options["media_policy"] = otio.adapters.file_bundle_utils.MediaReferencePolicy.AllMissing
         lost.append("media are not bundled (references kept as paths, marked missing inside the .otioz)")
     try:
         if suffix == ".otioz" and path.exists():
             path.unlink()  # the bundle writer refuses to overwrite; export replaces, like .otio and .edl
-        otio.adapters.write_to_file(target, str(path), adapter_name=_ADAPTERS[suffix], **options)
+        if suffix == ".edl":
+            text = otio.adapters.write_to_string(target, adapter_name=_ADAPTERS[suffix], **options)
+            path.write_text(edl.with_fcm(text, rate))
+        else:
+            otio.adapters.write_to_file(target, str(path), adapter_name=_ADAPTERS[suffix], **options)
     except Exception as exc:
         raise PlaylistFileError(path, f"cannot write {suffix[1:].upper()}: {exc}") from exc
     return ExportReport(str(path), lost)

@@ -1,0 +1,140 @@
+"""Checks of an imported OTIO document before anything is built from it or written.
+
+OpenTimelineIO reads whatever numbers a file holds: a rate of 0 or NaN, a negative duration, a start of
+1e300 frames. Built into clip rows those give ``ZeroDivisionError``, ``OverflowError`` or a database
+error half-way through an import. :func:`check_document` walks every item, marker and media reference and
+raises :class:`ValueError` naming the first bad one (``track 1 item 3 (clip 'sh010'): source_range.duration
+is negative``); the importer turns it into a ``PlaylistFileError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from horus_desktop.timeline.otio_doc import NS
+
+MAX_FRAMES = 2**31 - 1
+"""Frame numbers and durations are stored as 32-bit integers (``horus_timeline_clips``)."""
+
+MAX_RATE = 999
+"""Highest frame rate kept (``horus_timelines.frame_rate`` holds 999.99 at most)."""
+
+
+def check_rate(rate: Any, what: str = "rate") -> Fraction:
+    """A frame rate as an exact fraction; ``ValueError`` for 0, negative, NaN, infinite or absurd rates."""
+    try:
+        value = float(rate)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"{what}: {rate!r} is not a number") from exc
+    if not math.isfinite(value) or value <= 0 or value > MAX_RATE:
+        raise ValueError(f"{what}: {value:g} is not a frame rate (above 0, at most {MAX_RATE})")
+    return Fraction(rate) if isinstance(rate, Fraction) else Fraction(value).limit_denominator(1001)
+
+
+def stored_rate(text: Any) -> Fraction:
+    """The ``horus.rate`` metadata text (``24000/1001``) as a checked fraction."""
+    num, sep, den = str(text).partition("/")
+    try:
+        rate = Fraction(int(num), int(den) if sep else 1)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"metadata horus.rate: {text!r} is not num/den") from exc
+    return check_rate(rate, "metadata horus.rate")
+
+
+def document_rate(document: otio.schema.Timeline) -> float:
+    """The rate a document's own times are at (as ``otio_doc.timeline_rate`` finds it), unchecked."""
+    if document.global_start_time is not None:
+        return document.global_start_time.rate
+    for clip in document.find_clips():
+        if clip.source_range is not None:
+            return clip.source_range.duration.rate
+    return 24.0
+
+
+def _label(item: Any) -> str:
+    kind = type(item).__name__.lower()
+    return f"{kind} {item.name!r}" if getattr(item, "name", None) else kind
+
+
+def _walk(composition: Any, where: str) -> Iterator[tuple[Any, str]]:
+    """Every child of a composition, depth first, with its place (``track 1 item 3 (clip 'x')``)."""
+    for index, child in enumerate(composition):
+        if isinstance(composition, otio.schema.Stack):
+            place = f"{where}track {index + 1}" if isinstance(child, otio.schema.Track) else f"{where}layer {index + 1}"
+        else:
+            place = f"{where}item {index + 1}"
+        label = f"{place} ({_label(child)})"
+        yield child, label
+        if isinstance(child, otio.core.Composition):
+            yield from _walk(child, f"{place} > ")
+
+
+def _check_time(time: otio.opentime.RationalTime | None, what: str, timeline_rate: Fraction,
+                negative_ok: bool = True) -> None:
+    if time is None:
+        return
+    rate, value = time.rate, time.value
+    if not math.isfinite(rate) or rate <= 0:
+        raise ValueError(f"{what}: rate {rate:g} is not a frame rate")
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: {value:g} is not a number")
+    frames = value * float(timeline_rate) / rate
+    if not math.isfinite(frames) or abs(frames) > MAX_FRAMES:
+        raise ValueError(f"{what}: {value:g} at {rate:g} fps is out of range (at most {MAX_FRAMES} frames)")
+    if frames < 0 and not negative_ok:
+        raise ValueError(f"{what}: {value:g} is negative")
+
+
+def _check_range(time_range: otio.opentime.TimeRange | None, what: str, rate: Fraction) -> None:
+    if time_range is None:
+        return
+    _check_time(time_range.start_time, f"{what}.start_time", rate)
+    _check_time(time_range.duration, f"{what}.duration", rate, negative_ok=False)
+
+
+def _check_object(obj: Any, label: str, rate: Fraction) -> None:
+    found = obj.metadata.get(NS) if hasattr(obj, "metadata") else None
+    if found is not None and not isinstance(found, Mapping):
+        raise ValueError(f"{label}: metadata {NS!r} is not a dictionary")
+    _check_range(getattr(obj, "source_range", None), f"{label}: source_range", rate)
+    for marker in getattr(obj, "markers", ()):
+        _check_range(marker.marked_range, f"{label}: marker {marker.name!r}", rate)
+    if isinstance(obj, otio.schema.Transition):
+        _check_time(obj.in_offset, f"{label}: in_offset", rate, negative_ok=False)
+        _check_time(obj.out_offset, f"{label}: out_offset", rate, negative_ok=False)
+    if isinstance(obj, otio.schema.Clip):
+        for key, ref in obj.media_references().items():
+            _check_range(ref.available_range, f"{label}: media reference {key}: available_range", rate)
+            if isinstance(ref, otio.schema.ImageSequenceReference) and (
+                    not math.isfinite(ref.rate) or ref.rate <= 0):
+                raise ValueError(f"{label}: image sequence rate {ref.rate} is not a frame rate")
+
+
+def check_document(document: otio.schema.Timeline, rate: Fraction) -> None:
+    """Raise ``ValueError`` naming the first item whose times cannot be stored (see the module doc)."""
+    check_rate(rate, "timeline rate")
+    _check_object(document, "timeline", rate)
+    _check_time(document.global_start_time, "timeline: global_start_time", rate)
+    items = list(_walk(document.tracks, ""))
+    # Clips before the tracks holding them: an EDL event with out before in is named by its clip, not
+    # by the track whose length it made negative.
+    for item, label in sorted(items, key=lambda pair: isinstance(pair[0], otio.core.Composition)):
+        _check_object(item, label, rate)
+        if isinstance(item, otio.core.Item) and not isinstance(item, otio.core.Composition):
+            _check_time(_duration(item, label), f"{label}: duration", rate, negative_ok=False)
+    _check_object(document.tracks, "track stack", rate)
+    if len(document.tracks):
+        _check_time(_duration(document, "timeline"), "timeline: duration", rate, negative_ok=False)
+
+
+def _duration(obj: Any, label: str) -> otio.opentime.RationalTime:
+    """OTIO's duration of an item; a clip with neither a source range nor an available range has none."""
+    try:
+        return obj.duration()
+    except otio.exceptions.OTIOError as exc:
+        raise ValueError(f"{label}: no duration ({exc})") from exc
