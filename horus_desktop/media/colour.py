@@ -15,6 +15,16 @@ style, gamma 1/g): the same transforms on both paths.
 
 8-bit sources in a display-encoded sRGB/Rec.709 space shown on an sRGB display with exposure 0 and gamma 1
 pass straight through (no float round trip).
+
+Input colour space of a media (`resolve_input_colour_space`), first that applies:
+1. the user's override: the media record's `color_space` with `extra_metadata["color_space_override"]`
+   (ingest writes the probe's guess to `color_space` without the flag);
+2. the config's OCIO file rules, when the config is the studio's own (not the built-in fallback, whose
+   generic extension rules would outrank what an EXR says about itself) and a rule other than the
+   default rule matches the path;
+3. the project's default (`horus_project_configs.settings["input_colour_space"]`);
+4. what the file says (the decoder's or probe's guess, see colour_defaults);
+5. scene-linear for float pixels, sRGB otherwise.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from typing import Any
 import numpy as np
 import PyOpenColorIO as ocio
 
-from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES
+from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES, InputColourSpace
 
 BUILTIN_CONFIG = "ocio://studio-config-latest"
 LUT_SIZE = 65
@@ -100,6 +110,42 @@ class ColourConfig:
         if is_float:
             return self.config.getRoleColorSpace(ocio.ROLE_SCENE_LINEAR) or "ACEScg"
         return SRGB_ENCODED if self.config.getColorSpace(SRGB_ENCODED) is not None else "Raw"
+
+    def known_space(self, name: str | None) -> str | None:
+        """The config's name for a colour space (or alias), None if it has none."""
+        if not name:
+            return None
+        cs = self.config.getColorSpace(name)
+        return cs.getName() if cs is not None else None
+
+    def uses_own_file_rules(self) -> bool:
+        """True for a studio's own config with file rules beyond the default rule (the built-in fallback's
+        generic rules, e.g. every .exr as ACES2065-1, are not used: they would outrank the file's own word)."""
+        return not self.path.startswith("ocio://") and self.config.getFileRules().getNumEntries() > 1
+
+    def file_rule_colour_space(self, path: str) -> str | None:
+        """The colour space the config's file rules give a path, None when only the default rule matches."""
+        if not path or not self.uses_own_file_rules() or self.config.filepathOnlyMatchesDefaultRule(path):
+            return None
+        name = self.config.getColorSpaceFromFilepath(path)
+        return self.known_space(name[0] if isinstance(name, tuple) else name)
+
+    def resolve_input_colour_space(
+        self, *, path: str, record_space: str | None = None, override: bool = False,
+        project_default: str | None = None, file_space: str | None = None, is_float: bool,
+    ) -> InputColourSpace:
+        """A media's input colour space, in the order of the module docstring."""
+        if override and self.known_space(record_space):
+            return InputColourSpace(self.known_space(record_space) or "", "override")
+        by_rule = self.file_rule_colour_space(path)
+        if by_rule:
+            return InputColourSpace(by_rule, "file rule")
+        if self.known_space(project_default):
+            return InputColourSpace(self.known_space(project_default) or "", "project default")
+        for guess in (file_space, record_space):
+            if self.known_space(guess):
+                return InputColourSpace(self.known_space(guess) or "", "file")
+        return InputColourSpace(self.resolve_colour_space(None, is_float=is_float), "default")
 
     def default_settings(self, colour_space: str, *, is_float: bool = True) -> ViewSettings:
         """Settings for the default display and view."""

@@ -1,4 +1,5 @@
-"""Colour space a file declares, or a per-format default, named as in the ACES studio OCIO config.
+"""Colour space a file declares, or a per-format default, named as in the ACES studio OCIO config; and how a
+user's input colour space override is kept on a media record.
 
 Defaults when a file says nothing (documented choices):
 - EXR: from `chromaticities` (AP0 -> ACES2065-1, AP1 -> ACEScg, Rec.709 -> Linear Rec.709 (sRGB),
@@ -12,6 +13,7 @@ Defaults when a file says nothing (documented choices):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 ACES2065_1 = "ACES2065-1"
@@ -40,6 +42,14 @@ _CHROMATICITIES: dict[str, tuple[float, ...]] = {
     "Linear P3-D65": (0.680, 0.320, 0.265, 0.690, 0.150, 0.060, 0.3127, 0.3290),
     "Linear Rec.2020": (0.708, 0.292, 0.170, 0.797, 0.131, 0.046, 0.3127, 0.3290),
 }
+
+#: extra_metadata key set (True) when the user chose the media's input colour space.
+OVERRIDE_FLAG = "color_space_override"
+#: extra_metadata key keeping the probe's guess while an override is set (restored when it is cleared).
+PROBED_SPACE = "probed_color_space"
+#: horus_project_configs.settings key of a project's default input colour space.
+PROJECT_DEFAULT_KEY = "input_colour_space"
+
 _EXR_NAME_ATTRIBUTES = ("colorSpace", "colorspace", "oiio:ColorSpace", "ocio:colorspace")
 
 
@@ -73,3 +83,45 @@ def dpx_colour_space(transfer: int) -> str:
     if transfer == 6:
         return REC709_CAMERA
     return ACESCCT
+
+
+@dataclass(frozen=True)
+class InputColourSpace:
+    """The colour space a media is read in and why: override, file rule, project, file or default."""
+
+    name: str
+    source: str
+
+    def describe(self) -> str:
+        """For the viewer's label, e.g. "ACEScct · file rule"."""
+        return f"{self.name} · {self.source}"
+
+
+def is_override(extra_metadata: Mapping[str, Any] | None) -> bool:
+    """True when a media record's color_space was chosen by a user (not the probe's guess)."""
+    return bool((extra_metadata or {}).get(OVERRIDE_FLAG))
+
+
+def override_values(colour_space: str | None, color_space_now: str | None,
+                    extra_metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The media record fields that set (a name) or clear (None) a user's input colour space override.
+
+    The probe's guess is kept in extra_metadata while overridden, so clearing the override restores it."""
+    extra = dict(extra_metadata or {})
+    probed = extra.get(PROBED_SPACE) if is_override(extra) else color_space_now
+    if colour_space is None:
+        extra.pop(OVERRIDE_FLAG, None)
+        extra.pop(PROBED_SPACE, None)
+        return {"color_space": probed, "extra_metadata": extra}
+    extra[OVERRIDE_FLAG] = True
+    extra[PROBED_SPACE] = probed
+    return {"color_space": colour_space, "extra_metadata": extra}
+
+
+def keep_override(existing: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """New record values from a re-probe of a changed file, keeping the user's input colour space override
+    (the new guess is kept behind it, restored if the override is cleared)."""
+    if not is_override(getattr(existing, "extra_metadata", None)):
+        return values
+    extra = {**(values.get("extra_metadata") or {}), OVERRIDE_FLAG: True, PROBED_SPACE: values.get("color_space")}
+    return {**values, "color_space": existing.color_space, "extra_metadata": extra}

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from horus_desktop.media.colour_defaults import keep_override
 from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
 from horus_desktop.media.probe import ProbeResult, probe_media
@@ -302,7 +303,7 @@ class _BatchWriter:
     def _write(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> tuple[str, bool]:
         if existing is None:
             return str(self.store.media.create(**values).id), True
-        record = self.store.media.update(existing.id, **values)
+        record = self.store.media.update(existing.id, **keep_override(existing, values))  # a user's colour stays
         # The file changed: its old thumbnails go in the same transaction, so that an ingest stopped
         # before making new ones leaves none (and the next ingest makes them) rather than stale ones.
         self.store.thumbnails.delete_for([record.id])

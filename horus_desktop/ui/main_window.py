@@ -24,6 +24,7 @@ from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
+from horus_desktop.ui.viewer.input_colour import DbStoreCalls
 from horus_desktop.ui.viewer.panel import ViewerPanel
 
 LAYOUT_VERSION = 1
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         actions = self.actions_by_name
         self.browser = MediaBrowser(store, db, actions, user_id=user_id)
         self.viewer = ViewerPanel(colour, actions, use_gl=use_gl, versions_of=self._versions_of,
-                                  annotations_of=self._annotations_of)
+                                  annotations_of=self._annotations_of, store_calls=DbStoreCalls(db, store))
         self.notes = NotesPanel(store, db, user_id=user_id, user_name=user_id)
         self.setCentralWidget(self.viewer)
         self.browser_dock = self._dock("Media", "browserDock", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)

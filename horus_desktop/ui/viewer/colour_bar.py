@@ -1,4 +1,4 @@
-"""Colour controls above the viewer: OCIO display and view, exposure, gamma, channel isolation."""
+"""Colour controls above the viewer: (input colour space,) OCIO display and view, exposure, gamma, channels."""
 
 from __future__ import annotations
 
@@ -89,6 +89,12 @@ class ColourBar(QWidget):
         self.exposure.valueChanged.connect(self._emit)
         self.gamma.valueChanged.connect(self._emit)
         self.channels.buttonClicked.connect(self._emit)
+
+    def add_leading(self, widget: QWidget) -> None:
+        """Put a control (the input colour space) before the display and view menus."""
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(0, widget, 2)
 
     def _fill_views(self) -> None:
         display = self.display_box.currentText()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
+from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
@@ -30,6 +31,8 @@ from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
 from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
+from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
+from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.title_label import ElidedTitle
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
@@ -56,6 +59,9 @@ class MediaSlot:
     recipes: dict[tuple[str, str, str, str], GpuShaderRecipe] = field(default_factory=dict)
     recipes_pending: set[tuple[str, str, str, str]] = field(default_factory=set)
     frame_views: dict[tuple[str, str], tuple[ViewSettings, tuple[str, str, str, str]]] = field(default_factory=dict)
+    # The input colour space in use and why; the colour space the file itself gave (the fallback).
+    input_space: InputColourSpace | None = None
+    file_space: str | None = None
 
 
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
@@ -203,6 +209,7 @@ class ViewerPanel(QWidget):
         use_gl: bool,
         versions_of: Callable[[MediaRecord, Callable[[list[MediaRecord]], None]], None] | None = None,
         annotations_of: Callable[[MediaRecord, Callable[[list[Annotation]], None]], None] | None = None,
+        store_calls: ViewerStoreCalls | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -220,6 +227,8 @@ class ViewerPanel(QWidget):
         self._opener = _Opener(self)
         self._opener.sig_opened.connect(self._on_opened)
         self.colour_bar = ColourBar(colour)
+        self.input_colour = InputColourControl(colour, self.slots, self.apply_input_space, store_calls, self)
+        self.colour_bar.add_leading(self.input_colour.box)
         self.view = ViewerView(use_gl=use_gl)
         self.overlay = AnnotationCanvas(self.view.scene())
         self.transport = TransportBar(actions)
@@ -261,6 +270,7 @@ class ViewerPanel(QWidget):
         self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
         self.b_box.activated.connect(self._on_b_picked)
         self.blend_controls.sig_changed.connect(self.view.set_blend)
+        self.input_colour.sig_message.connect(self.sig_message)
         self._connect_actions(actions)
 
     def _connect_actions(self, actions: dict[str, QAction]) -> None:
@@ -322,16 +332,15 @@ class ViewerPanel(QWidget):
         token = object()
         self._tokens[slot] = token
         options = self._options
-        colour, use_gl = self.colour, self.use_gl
+        colour, use_gl, resolve = self.colour, self.use_gl, self.input_colour.resolve
 
         def work() -> MediaSlot:
             source = open_frame_source(record.file_path)
             try:
                 first_frame = source.frame_range[0]
                 probe = source.read(first_frame)
-                colour_space = colour.resolve_colour_space(
-                    probe.colour_space or record.color_space, is_float=probe.pixels.dtype.kind == "f")
-                settings = ViewSettings(colour_space, options.display, options.view, options.exposure, options.gamma)
+                space = resolve(record, probe.colour_space, is_float=probe.pixels.dtype.kind == "f")
+                settings = ViewSettings(space.name, options.display, options.view, options.exposure, options.gamma)
                 recipe = gpu_recipe_for(colour, settings, probe.pixels.dtype) if use_gl else None
                 convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
                 rate = exact_rate(record.frame_rate, record.frame_rate_rational)
@@ -340,7 +349,7 @@ class ViewerPanel(QWidget):
                 source.close()
                 raise
             return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate,
-                             probe.pixels.dtype)
+                             probe.pixels.dtype, input_space=space, file_space=probe.colour_space or None)
 
         self.view.set_frame(slot, LayerState(None, None, self.view.layer(slot).state.size))
         self.view.set_has_media(True)
@@ -416,6 +425,7 @@ class ViewerPanel(QWidget):
         if old is not None:
             old.session.close()
         self.slots[slot] = result
+        self.input_colour.opened(slot)
         if slot == "A":
             first, last = result.session.media_range
             self.transport.set_range(first, last)
@@ -451,6 +461,7 @@ class ViewerPanel(QWidget):
         if old is not None:
             old.session.close()
         self.slots["A"] = result
+        self.input_colour.opened("A")
         first, last = result.session.media_range
         self.transport.set_range(first, last)
         self.transport.slider.set_in_out(None)
@@ -694,23 +705,33 @@ class ViewerPanel(QWidget):
         self.view.set_display_options(exposure=options.exposure, gamma=options.gamma, channel=options.channel)
         view_changed = (options.display, options.view) != (previous.display, previous.view)
         for name, slot in self.slots.items():
-            if slot is None:
-                continue
-            settings = replace(slot.settings, display=options.display, view=options.view,
-                               exposure=options.exposure, gamma=options.gamma)
-            slot.settings = settings
-            slot.recipes.clear()
-            slot.recipes_pending.clear()
-            slot.frame_views.clear()
-            if self.use_gl:
-                wanted = (settings.colour_space, settings.display,
-                          gpu_view_for(self.colour, settings, slot.source_dtype))
-                current = (slot.recipe.colour_space, slot.recipe.display, slot.recipe.view) if slot.recipe else None
-                if view_changed or wanted != current:
-                    self._rebuild_recipe(name, slot)
-            else:
-                convert = cpu_convert(self.colour, settings, options.channel, per_frame=slot.record is None)
-                self._opener.retire(slot.session.set_convert(convert))
+            if slot is not None:
+                self._restyle(name, slot, replace(slot.settings, display=options.display, view=options.view,
+                                                  exposure=options.exposure, gamma=options.gamma), view_changed)
+
+    def apply_input_space(self, name: str, space: InputColourSpace) -> None:
+        """Read an open slot's media in another input colour space (menu, project default)."""
+        slot = self.slots.get(name)
+        if slot is None:
+            return
+        slot.input_space = space
+        if space.name != slot.settings.colour_space:
+            self._restyle(name, slot, replace(slot.settings, colour_space=space.name), False)
+
+    def _restyle(self, name: str, slot: MediaSlot, settings: ViewSettings, view_changed: bool) -> None:
+        """New view settings for a slot: a new shader (GL) or a new conversion in the decode workers (CPU)."""
+        slot.settings = settings
+        slot.recipes.clear()
+        slot.recipes_pending.clear()
+        slot.frame_views.clear()
+        if self.use_gl:
+            wanted = (settings.colour_space, settings.display, gpu_view_for(self.colour, settings, slot.source_dtype))
+            current = (slot.recipe.colour_space, slot.recipe.display, slot.recipe.view) if slot.recipe else None
+            if view_changed or wanted != current:
+                self._rebuild_recipe(name, slot)
+        else:
+            convert = cpu_convert(self.colour, settings, self._options.channel, per_frame=slot.record is None)
+            self._opener.retire(slot.session.set_convert(convert))
 
     def _rebuild_recipe(self, name: str, slot: MediaSlot) -> None:
         colour, settings = self.colour, slot.settings

@@ -1,0 +1,68 @@
+"""The viewer's input colour space: shown, overridden per media (stored on the record through the DB
+worker), back to automatic, and a project's default applied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from horus_desktop.media.colour_defaults import is_override
+from horus_desktop.media.decode_dpx import write_dpx
+
+from .viewer_fixtures import ingest_one, viewer_store  # noqa: F401 - fixture
+
+
+def _printing_density_dpx(folder: Path) -> Path:
+    """A 10-bit printing-density DPX: Cineon-like codes (grey card ~445, white ~685)."""
+    folder.mkdir()
+    pixels = np.zeros((64, 96, 3), np.uint16)
+    pixels[:, :32] = 445
+    pixels[:, 32:64] = 685
+    pixels[:, 64:] = 95
+    write_dpx(str(folder / "plate.dpx"), pixels, bit_depth=10, transfer=1)
+    return folder / "plate.dpx"
+
+
+def _shown(viewer) -> np.ndarray:  # noqa: ANN001
+    item = viewer.view.layer("A").state.item
+    return np.asarray(item.pixels) if item is not None and item.pixels is not None else np.zeros((1, 1, 3))
+
+
+def test_input_colour_space_override_is_shown_applied_and_stored(qtbot, make_window, viewer_store,  # noqa: ANN001, F811
+                                                                 tmp_path: Path) -> None:
+    record = ingest_one(viewer_store, _printing_density_dpx(tmp_path / "plates"))
+    window = make_window(viewer_store)
+    viewer = window.viewer
+    viewer.open_media(record)
+    box = viewer.input_colour.box
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ACEScct · file", timeout=8000)
+    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (64, 96), timeout=5000)
+    as_acescct = _shown(viewer).copy()
+    assert box.menu.currentText() == "Automatic"
+
+    box.menu.setCurrentIndex(box.menu.findData("ADX10"))
+    box.menu.activated.emit(box.menu.currentIndex())
+    assert box.label.text() == "Input: ADX10 · override"
+    qtbot.waitUntil(lambda: not np.array_equal(_shown(viewer), as_acescct), timeout=5000)
+    # Read as printing density, Cineon white is no longer pushed far above display white.
+    assert _shown(viewer)[10, 40].mean() < as_acescct[10, 40].mean()
+    qtbot.waitUntil(lambda: is_override(viewer_store.media.get(record.id).extra_metadata), timeout=5000)
+    assert viewer_store.media.get(record.id).color_space == "ADX10"
+
+    box.menu.setCurrentIndex(0)
+    box.menu.activated.emit(0)
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ACEScct · file", timeout=5000)
+    stored = viewer_store.media.get(record.id)
+    assert stored.color_space == "ACEScct" and not is_override(stored.extra_metadata)
+    qtbot.waitUntil(lambda: np.array_equal(_shown(viewer), as_acescct), timeout=5000)
+
+
+def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    record = ingest_one(viewer_store, _printing_density_dpx(tmp_path / "plates"))
+    viewer_store.projects.upsert(record.project_id, settings={"input_colour_space": "ADX10"})
+    window = make_window(viewer_store)
+    window.viewer.open_media(record)
+    qtbot.waitUntil(lambda: window.viewer.input_colour.box.label.text() == "Input: ADX10 · project default",
+                    timeout=8000)
+    assert window.viewer.slots["A"].settings.colour_space == "ADX10"
