@@ -174,13 +174,20 @@ def _track_offset(track: FlatTrack) -> int:
     return 0 if len(track.path) == 1 else (track.items[0].start if track.items else 0)
 
 
+def _not_layer(track: FlatTrack, what: str) -> None:
+    """Refuse an edit that needs a track's timing on a clip layer of a nested stack (it has none)."""
+    if track.layer:
+        raise EditError(f"cannot {what} on {track.name!r}: a clip layer of a nested stack (edit a track instead)")
+
+
 def _place(session: _Session, track: FlatTrack, frame: int, items: Sequence[Any], length: int, *,
            ripple: bool) -> None:
     """Put ``items`` (``length`` frames) at ``frame``: filling a gap, appended past the end, or rippled in."""
+    _not_layer(track, "place clips")
     end = _track_end(track)
     if frame >= end:
         pad = [session.gap(frame - end)] if frame > end else []
-        session.splice(track.path, len(track.track), 0, [*pad, *items])
+        session.splice(track.owner, len(track.track), 0, [*pad, *items])
         return
     for entry in _solid(track):
         if not entry.start <= frame < entry.start + entry.duration:
@@ -192,18 +199,24 @@ def _place(session: _Session, track: FlatTrack, frame: int, items: Sequence[Any]
             parts = ([session.gap(before)] if before else []) + list(items)
             if after > length:
                 parts.append(session.gap(after - length))
-            session.splice(track.path, entry.index, 1, parts)
+            session.splice(track.owner, entry.index, 1, parts)
             return
         if not ripple:
             raise EditError(f"frame {frame} is inside {entry.item.name!r} on track {track.index}")
         index = entry.index if frame - entry.start < entry.duration / 2 else entry.index + 1
-        session.splice(track.path, index, 0, items)
+        session.splice(track.owner, index, 0, items)
         return
     raise EditError(f"frame {frame} is before track {track.index}")
 
 
 def _lift(session: _Session, track: FlatTrack, entry: FlatItem, *, ripple: bool) -> None:
-    """Take a clip out, with transitions touching it; leave a gap (merged with neighbour gaps) unless rippling."""
+    """Take a clip out, with transitions touching it; leave a gap (merged with neighbour gaps) unless rippling.
+
+    A clip layer of a nested stack is taken out of the stack (layers have no timing to keep).
+    """
+    if track.layer:
+        session.splice(track.owner, entry.index, 1)
+        return
     children = track.track
     lo = hi = entry.index
     while lo > 0 and isinstance(children[lo - 1], otio.schema.Transition):
@@ -211,7 +224,7 @@ def _lift(session: _Session, track: FlatTrack, entry: FlatItem, *, ripple: bool)
     while hi + 1 < len(children) and isinstance(children[hi + 1], otio.schema.Transition):
         hi += 1
     if ripple:
-        session.splice(track.path, lo, hi - lo + 1)
+        session.splice(track.owner, lo, hi - lo + 1)
         return
     length = entry.duration
     if lo > 0 and isinstance(children[lo - 1], otio.schema.Gap):
@@ -222,7 +235,7 @@ def _lift(session: _Session, track: FlatTrack, entry: FlatItem, *, ripple: bool)
         hi += 1
         length += _frames_of(children[hi], session.rate)
         trailing = hi + 1 == len(children)
-    session.splice(track.path, lo, hi - lo + 1, [] if trailing else [session.gap(length)])
+    session.splice(track.owner, lo, hi - lo + 1, [] if trailing else [session.gap(length)])
 
 
 def _frames_of(item: Any, rate: Fraction) -> int:
@@ -276,12 +289,13 @@ def reorder_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID 
     """Move a clip to position ``index`` among its track's items, rippling the others (playlist order)."""
     def work(session: _Session) -> None:
         track, entry = session.find_clip(clip_id)
+        _not_layer(track, "reorder")
         clip = entry.item.deepcopy()
         before = len(track.track)
         _lift(session, track, entry, ripple=True)
         removed = before - len(session.track(track.index).track)
         target = index if index <= entry.index else index - removed + 1
-        session.splice(track.path, max(0, min(target, len(session.track(track.index).track))), 0, [clip])
+        session.splice(track.owner, max(0, min(target, len(session.track(track.index).track))), 0, [clip])
     return _run(store, playlist_id, "reorder clip", user, work)
 
 
@@ -294,6 +308,7 @@ def trim_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
     """
     def work(session: _Session) -> None:
         track, entry = session.find_clip(clip_id)
+        _not_layer(track, "trim")
         clip: otio.schema.Clip = entry.item.deepcopy()
         start = (entry.source_start or 0) + in_delta
         length = entry.duration - in_delta + out_delta
@@ -325,7 +340,7 @@ def trim_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
                     raise EditError(f"no room to extend the tail by {out_delta} frame(s)")
                 if tail - out_delta > 0:
                     parts.append(session.gap(tail - out_delta))
-        session.splice(track.path, lo, hi - lo + 1, parts)
+        session.splice(track.owner, lo, hi - lo + 1, parts)
     return _run(store, playlist_id, "trim clip", user, work)
 
 
@@ -359,7 +374,7 @@ def switch_version(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUI
 
     def work(session: _Session) -> None:
         track, entry = session.find_clip(clip_id)
-        session.splice(track.path, entry.index, 1, [_switched(session, entry, new, source_start)])
+        session.splice(track.owner, entry.index, 1, [_switched(session, entry, new, source_start)])
     return _run(store, playlist_id, f"switch to {new.version}", user, work)
 
 
@@ -384,7 +399,7 @@ def update_all_to_latest(store: Store, playlist_id: uuid.UUID | str, *, user: st
                     cache[media_id] = latest_of(store, found[0]) if found else None
                 latest = cache[media_id]
                 if latest is not None and str(latest.id) != media_id:
-                    session.splice(track.path, entry.index, 1, [_switched(session, entry, latest, None)])
+                    session.splice(track.owner, entry.index, 1, [_switched(session, entry, latest, None)])
     return _run(store, playlist_id, "update all to latest", user, work)
 
 

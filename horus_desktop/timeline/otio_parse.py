@@ -2,7 +2,10 @@
 
 Every track of the document, nested ones included, becomes one flat track, numbered in depth-first order
 and named by its path of child indices (``"0"``, ``"2/3/0"``: track 2, its item 3 a stack, that stack's
-track 0). Times are timeline frames. The document itself is kept whole in ``otio_data``.
+track 0). A clip that is a direct child of a stack (OTIO's ``nested_example.otio``: a stack holding clips,
+not tracks) is a layer of that stack: it gets a flat track of its own (``layer``), so every clip
+``find_clips()`` finds has a row. Times are timeline frames. The document itself is kept whole in
+``otio_data``.
 """
 
 from __future__ import annotations
@@ -33,18 +36,35 @@ class FlatItem:
 
 @dataclass
 class FlatTrack:
-    """One OTIO track (top level or nested) with its items in timeline frames."""
+    """One OTIO track (top level or nested), or one clip layer of a nested stack, with its items in frames.
+
+    For a layer, ``track`` is the stack holding the clip, ``path`` the clip's own path and the one item's
+    ``index`` its index in the stack: splices go to :attr:`owner` either way.
+    """
 
     index: int
     path: Path
-    track: otio.schema.Track
+    track: Any
     kind: str
     items: list[FlatItem] = field(default_factory=list)
+    layer: bool = False
 
     @property
     def path_text(self) -> str:
         """The path as ``"2/3/0"``."""
         return "/".join(str(i) for i in self.path)
+
+    @property
+    def owner(self) -> Path:
+        """Path of the composition whose children the items are (the stack, for a layer)."""
+        return self.path[:-1] if self.layer else self.path
+
+    @property
+    def name(self) -> str:
+        """The track's name (``V1`` when it has none); a layer is named after its stack (``Stack 1 / 2``)."""
+        if self.layer:
+            return f"{self.track.name or 'stack'} / {self.path[-1] + 1}"
+        return self.track.name or f"{self.kind[0].upper()}{self.index + 1}"
 
 
 def track_kind(track: otio.schema.Track) -> str:
@@ -59,10 +79,20 @@ def flatten(timeline: otio.schema.Timeline, rate: Fraction) -> list[FlatTrack]:
     return out
 
 
-def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: Fraction, out: list[FlatTrack]) -> None:
+def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: Fraction, out: list[FlatTrack],
+                kind: str = "video") -> None:
     for ti, child in enumerate(stack):
         if isinstance(child, otio.schema.Track):
             _walk_track(child, offset, (*prefix, ti), rate, out)
+        elif isinstance(child, otio.schema.Stack):  # a stack in a stack: its layers start where it starts
+            skip = frames(child.source_range.start_time, rate) if child.source_range is not None else 0
+            _walk_stack(child, offset - skip, (*prefix, ti), rate, out, kind)
+        elif isinstance(child, otio.schema.Clip):  # every layer of a stack starts at the stack's start
+            entry = FlatItem(child, ti, offset, frames(child.duration(), rate))
+            if child.source_range is not None:
+                entry.source_start = frames(child.source_range.start_time, rate)
+            out.append(FlatTrack(index=len(out), path=(*prefix, ti), track=stack, kind=kind, items=[entry],
+                                 layer=True))
 
 
 def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: Fraction, out: list[FlatTrack]) -> None:
@@ -79,7 +109,7 @@ def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: Fractio
         if isinstance(item, otio.core.Composition):
             inner = start - (entry.source_start or 0)
             if isinstance(item, otio.schema.Stack):
-                _walk_stack(item, inner, path + (index,), rate, out)
+                _walk_stack(item, inner, path + (index,), rate, out, flat.kind)
             elif isinstance(item, otio.schema.Track):
                 _walk_track(item, inner, path + (index,), rate, out)
 
@@ -130,7 +160,7 @@ def clip_rows(tracks: list[FlatTrack]) -> list[dict[str, Any]]:
             "id": uuid.UUID(info["clip_id"]),
             "media_id": uuid.UUID(media_id) if media_id else None,
             "media_path": path[:1000],
-            "track_name": (track.track.name or f"{track.kind[0].upper()}{track.index + 1}")[:100],
+            "track_name": track.name[:100],
             "track_type": track.kind,
             "track_index": track.index,
             "start_time_frames": entry.start,

@@ -88,7 +88,10 @@ class TrackItem:
 
 @dataclass(frozen=True, slots=True)
 class TrackState:
-    """One track, top level (``path`` of length 1) or nested in a stack, with its items in order."""
+    """One track, top level (``path`` of length 1) or nested in a stack, with its items in order.
+
+    ``layer``: a clip placed straight in a nested stack (no track around it), shown as a row of its own.
+    """
 
     index: int
     name: str
@@ -96,6 +99,7 @@ class TrackState:
     path: tuple[int, ...]
     items: tuple[TrackItem, ...]
     markers: tuple[Marker, ...] = ()
+    layer: bool = False
 
     def item_at(self, frame: int) -> TrackItem | None:
         """The clip or gap covering ``frame`` (transitions and stacks are skipped)."""
@@ -243,8 +247,9 @@ def state_from_document(timeline: Timeline, document: otio.schema.Timeline, stor
 
 
 def _track(t: FlatTrack, items: tuple[TrackItem, ...], rate: Fraction) -> TrackState:
-    return TrackState(index=t.index, name=t.track.name or f"{t.kind[0].upper()}{t.index + 1}", kind=t.kind,
-                      path=t.path, items=items, markers=tuple(_markers(t.track, 0, 0, rate)))
+    markers = () if t.layer else tuple(_markers(t.track, 0, 0, rate))  # a layer's stack shows its own
+    return TrackState(index=t.index, name=t.name, kind=t.kind, path=t.path, items=items, markers=markers,
+                      layer=t.layer)
 
 
 def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool = True) -> PlaylistState:
@@ -337,9 +342,9 @@ def _state_from_json(row: Timeline, store: Store, *, with_notes: bool) -> Playli
         for item in items:
             if item.clip_id is not None:
                 clips[item.clip_id] = (t.index, item)
-        tracks.append(TrackState(index=t.index, name=t.data.get("name") or f"{t.kind[0].upper()}{t.index + 1}",
-                                 kind=t.kind, path=t.path, items=items,
-                                 markers=tuple(_json_markers(t.data, 0, 0, rate))))
+        tracks.append(TrackState(index=t.index, name=t.name, kind=t.kind, path=t.path, items=items,
+                                 markers=() if t.layer else tuple(_json_markers(t.data, 0, 0, rate)),
+                                 layer=t.layer))
     return PlaylistState(
         id=row.id, name=row.name, project_id=row.project_id, timeline_type=row.timeline_type,
         status=row.status, version=row.version, description=row.description, rate=rate,

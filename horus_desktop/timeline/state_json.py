@@ -35,13 +35,21 @@ class JsonItem:
 
 @dataclass
 class JsonTrack:
-    """One track of the document (nested ones too), depth first, as ``otio_parse.FlatTrack``."""
+    """One track of the document (nested ones too) or clip layer of a stack, depth first, as ``FlatTrack``."""
 
     index: int
     path: tuple[int, ...]
     data: dict[str, Any]
     kind: str
     items: list[JsonItem] = field(default_factory=list)
+    layer: bool = False
+
+    @property
+    def name(self) -> str:
+        """As ``otio_parse.FlatTrack.name``."""
+        if self.layer:
+            return f"{self.data.get('name') or 'stack'} / {self.path[-1] + 1}"
+        return self.data.get("name") or f"{self.kind[0].upper()}{self.index + 1}"
 
 
 def schema(data: dict[str, Any]) -> str:
@@ -121,10 +129,20 @@ def flatten_json(document: dict[str, Any], rate: Fraction) -> list[JsonTrack]:
 
 
 def _walk_stack(stack: dict[str, Any], offset: int, prefix: tuple[int, ...], rate: Fraction,
-                out: list[JsonTrack]) -> None:
+                out: list[JsonTrack], kind: str = "video") -> None:
     for ti, child in enumerate(stack.get("children", ())):
-        if schema(child) == "Track":
+        what = schema(child)
+        if what == "Track":
             _walk_track(child, offset, (*prefix, ti), rate, out)
+        elif what == "Stack":
+            skip = frames_of(child["source_range"]["start_time"], rate) if child.get("source_range") else 0
+            _walk_stack(child, offset - skip, (*prefix, ti), rate, out, kind)
+        elif what == "Clip":
+            entry = JsonItem(child, "clip", ti, offset, round(duration_seconds(child) * float(rate)))
+            if child.get("source_range"):
+                entry.source_start = frames_of(child["source_range"]["start_time"], rate)
+            out.append(JsonTrack(index=len(out), path=(*prefix, ti), data=stack, kind=kind, items=[entry],
+                                 layer=True))
 
 
 def _walk_track(track: dict[str, Any], offset: int, path: tuple[int, ...], rate: Fraction,
@@ -153,7 +171,7 @@ def _walk_track(track: dict[str, Any], offset: int, path: tuple[int, ...], rate:
         if kind in ("Stack", "Track"):
             inner = entry.start - (entry.source_start or 0)
             if kind == "Stack":
-                _walk_stack(child, inner, path + (index,), rate, out)
+                _walk_stack(child, inner, path + (index,), rate, out, flat.kind)
             else:
                 _walk_track(child, inner, path + (index,), rate, out)
 
