@@ -135,6 +135,10 @@ class Horus:
             content_type=content_type,
         )
 
+    def unknown_mentions(self, text: str) -> list[str]:
+        """The @names in ``text`` that are no user of this store: a note mentioning them notifies nobody."""
+        return self.store.users.unknown_mentions(text)
+
     def reply(self, comment_id: uuid.UUID | str, text: str) -> Comment:
         """Reply to a note."""
         parent = self.store.comments.get(comment_id)

@@ -164,6 +164,11 @@ def cmd_comment_add(args: argparse.Namespace) -> int:
     """Write a note or a reply."""
     with _open(args) as horus:
         comment = horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
+        unknown = horus.unknown_mentions(args.text)
+    if unknown:  # the note is kept; the writer learns who was not told
+        from horus_desktop.domain.mentions import unknown_mentions_message
+
+        print(f"horus: note: {unknown_mentions_message(unknown)}", file=sys.stderr)
     if args.json:
         print_json(comment)
     else:

@@ -15,3 +15,10 @@ def find_mentions(text: str) -> list[str]:
     for match in _MENTION.finditer(text or ""):
         seen.setdefault(match.group(1), None)
     return list(seen)
+
+
+def unknown_mentions_message(names: list[str]) -> str:
+    """What to tell the writer of a note whose @mentions name nobody in the store (so nobody was told)."""
+    listed = ", ".join(f"@{n}" for n in names)
+    who = "no user called" if len(names) == 1 else "no users called"
+    return f"{who} {listed} in this store: not notified (check the spelling, or have them start Horus once)"

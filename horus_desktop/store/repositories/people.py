@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+from horus_desktop.domain.mentions import find_mentions
 from horus_desktop.domain.records import Notification, ProjectConfig, User, UserSession
 from horus_desktop.domain.vocabulary import USER_ROLES
 from horus_desktop.store.models import NotificationRow, ProjectConfigRow, UserRow, UserSessionRow
@@ -77,6 +78,18 @@ class UserRepository(Repository):
             row = session.execute(select(UserRow).where(
                 or_(UserRow.id == user_id_or_name, UserRow.username == user_id_or_name))).scalars().first()
             return None if row is None else to_record(row, User)
+
+    def unknown_mentions(self, text: str) -> list[str]:
+        """The @names in ``text`` that are neither a username nor a user id here (a note does not notify them)."""
+        names = find_mentions(text)
+        if not names:
+            return []
+        with self._uow.read() as session:
+            known = set()
+            for username, user_id in session.execute(select(UserRow.username, UserRow.id).where(
+                    or_(UserRow.username.in_(names), UserRow.id.in_(names)))):
+                known.update((username, user_id))
+        return [n for n in names if n not in known]
 
     def list(self, *, active_only: bool = True) -> list[User]:
         """Users by username."""

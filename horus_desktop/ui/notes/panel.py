@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.store import Store
@@ -63,6 +64,16 @@ def add_note_with_drawings(store: Store, drawing_ids: list[uuid.UUID], **fields:
             style["comment_id"] = str(comment.id)
             store.annotations.update(annotation_id, style_properties=style)
     return comment
+
+
+def write_note(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> tuple[Comment, list[str]]:
+    """Write a note (see add_note_with_drawings); also the @names in it that are no user (nobody was told)."""
+    return add_note_with_drawings(store, drawing_ids, **fields), store.users.unknown_mentions(fields["content"])
+
+
+def edit_note(store: Store, comment_id: uuid.UUID, text: str) -> tuple[Comment, list[str]]:
+    """Change a note's text; also the @names in it that are no user."""
+    return store.comments.edit(comment_id, text), store.users.unknown_mentions(text)
 
 
 def copy_attachment(store: Store, comment_id: uuid.UUID, file: str, user_id: str) -> CommentAttachment:
@@ -169,6 +180,11 @@ class NotesPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_compose)
         self.cancel_button.hide()
+        # What the last send should tell the writer (an @mention of nobody): stays until the next send.
+        self.notice = QLabel("")
+        self.notice.setObjectName("noteNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         top = QHBoxLayout()
         top.addWidget(self.filter_box)
         top.addWidget(self.sort_box)
@@ -185,6 +201,7 @@ class NotesPanel(QWidget):
         layout.addLayout(actions_row)
         layout.addWidget(self.editor)
         layout.addLayout(send_row)
+        layout.addWidget(self.notice)
         self._sig_store_changed.connect(self._on_store_changed)
         self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
         self._update_context()
@@ -390,15 +407,16 @@ class NotesPanel(QWidget):
             return
         media_id = self._media.id
 
-        def done(_comment: object) -> None:
+        def done(result: tuple[Comment, list[str]]) -> None:
             self.editor.clear()
             self.cancel_compose()
+            self._tell_unknown_mentions(result[1])
 
         def failed(error: BaseException) -> None:
             self.sig_message.emit(f"Note not saved (kept in the editor): {error}")
 
         if self._editing is not None:
-            self._db.submit(self._store.comments.edit, self._editing.comment.id, text, on_done=done, on_error=failed)
+            self._db.submit(edit_note, self._store, self._editing.comment.id, text, on_done=done, on_error=failed)
             return
         frame = self._frame
         parent = self._reply_to
@@ -411,7 +429,14 @@ class NotesPanel(QWidget):
             fields.update(frame_number=frame, timecode=self._timecode(frame))
             if frame is not None and self.drawings_for is not None:
                 drawings = self.drawings_for(media_id, frame)
-        self._db.submit(add_note_with_drawings, self._store, drawings, **fields, on_done=done, on_error=failed)
+        self._db.submit(write_note, self._store, drawings, **fields, on_done=done, on_error=failed)
+
+    def _tell_unknown_mentions(self, names: list[str]) -> None:
+        message = f"Note saved, but {unknown_mentions_message(names)}." if names else ""
+        self.notice.setText(message)
+        self.notice.setVisible(bool(message))
+        if message:
+            self.sig_message.emit(message)
 
     # --- actions on the selected note ------------------------------------------------------------
     def toggle_resolved(self) -> None:

@@ -1,0 +1,36 @@
+"""The notes dock tells the writer what the store could not do: @mentions of nobody."""
+
+from __future__ import annotations
+
+from ..helpers import open_row, wait_rows
+
+
+def _open(qtbot, window):  # noqa: ANN001, ANN202
+    wait_rows(qtbot, window)
+    record = open_row(qtbot, window, lambda r: r.version == "v002")
+    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0, timeout=5000)
+    return record
+
+
+def _send(qtbot, window, text: str) -> None:  # noqa: ANN001
+    notes = window.notes
+    loads = notes.loads
+    notes.editor.setPlainText(text)
+    notes.send()
+    window.db.wait_idle()
+    qtbot.waitUntil(lambda: notes.loads > loads and not notes.editor.toPlainText(), timeout=5000)
+
+
+def test_a_mention_of_nobody_is_saved_and_the_panel_says_who_was_not_found(qtbot, make_window,  # noqa: ANN001
+                                                                           demo_store) -> None:  # noqa: ANN001
+    demo_store.users.ensure("ben", username="ben")
+    window = make_window(demo_store)
+    record = _open(qtbot, window)
+    notes = window.notes
+    _send(qtbot, window, "@ben @bobb the edge flickers")
+    qtbot.waitUntil(lambda: notes.notice.isVisible(), timeout=5000)
+    assert "@bobb" in notes.notice.text() and "@ben" not in notes.notice.text()
+    assert any(c.content == "@ben @bobb the edge flickers" for c in demo_store.comments.list_for_media(record.id))
+    _send(qtbot, window, "@ben thanks")
+    qtbot.waitUntil(lambda: not notes.notice.isVisible(), timeout=5000)
+
