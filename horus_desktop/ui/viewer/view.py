@@ -444,7 +444,9 @@ class ViewerView(QGraphicsView):
                 value = pixels[y, x]
                 names = "RGBA"[: len(np.atleast_1d(value))]
                 text = "  ".join(f"{n} {_fmt(v)}" for n, v in zip(names, np.atleast_1d(value), strict=False))
-                prefix = {"single": "", "diff": "|A-B|  ", "onion": "A+B  "}.get(self.mode, f"{slot}  ")
+                prefix = "" if self.mode == "single" else f"{slot}  "
+                if blended is not None:  # the CPU path shows the blended display value
+                    prefix = {"diff": "|A-B|  ", "onion": "A+B  "}[self.mode]
                 what = "source" if self.uses_gl else "display"
                 return f"{prefix}x {x}  y {y}   {text}  ({what})"
         return ""
