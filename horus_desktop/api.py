@@ -9,9 +9,7 @@
 from __future__ import annotations
 
 import getpass
-import mimetypes
 import os
-import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +28,8 @@ from horus_desktop.domain.records import (
     User,
 )
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
-from horus_desktop.store import InvalidFieldError, Store
+from horus_desktop.services.attachments import attach_file
+from horus_desktop.store import Store
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -154,19 +153,9 @@ class Horus:
         return self.store.comments.set_resolved(comment_id, resolved, self.user.id)
 
     def attach(self, comment_id: uuid.UUID | str, file: str | os.PathLike[str]) -> CommentAttachment:
-        """Copy a file into the store's attachment folder and attach it to a note."""
-        source = Path(file)
-        if not source.is_file():
-            raise InvalidFieldError("file", f"{source} is not a readable file")
-        comment = self.store.comments.get(comment_id)
-        folder = self.store.files_dir / "attachments" / comment.id.hex
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / source.name
-        shutil.copy2(source, target)
-        return self.store.comments.attach(
-            comment.id, file_name=source.name, file_path=str(target), file_size=target.stat().st_size,
-            mime_type=mimetypes.guess_type(source.name)[0], uploaded_by=self.user.id,
-        )
+        """Copy a file into the store (named by its content, so same-named files never collide) and attach it
+        to a note; a symlink is followed only to a regular file you may read."""
+        return attach_file(self.store, comment_id, file, self.user.id)
 
     # Annotations ----------------------------------------------------------------------------------
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,18 +80,49 @@ def test_missing_frame_deleted_after_opening(tmp_path: Path) -> None:
         source.read(2)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without permission")
-def test_file_without_read_permission(tmp_path: Path) -> None:
-    path = tmp_path / "a.png"
+_READ_AS_NOBODY = r"""
+import os, pwd, sys
+from horus_desktop.media.errors import UnreadableFileError
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.probe import probe_media
+from horus_desktop.media.sequences import media_item_for
+import PIL.PngImagePlugin  # loaded now: Python's own files may be out of nobody's reach
+nobody = pwd.getpwnam("nobody")
+os.setgroups([])
+os.setgid(nobody.pw_gid)
+os.setuid(nobody.pw_uid)
+for call in (lambda: open_frame_source(sys.argv[1]).read(1), lambda: probe_media(media_item_for(sys.argv[1]))):
+    try:
+        call()
+        print("read")
+    except UnreadableFileError as exc:
+        print("unreadable:", exc)
+"""
+
+
+def test_file_without_read_permission() -> None:
+    # Not under pytest's tmp_path (its folders are 0700): only the file's own mode may stop the reader.
+    folder = Path(tempfile.mkdtemp(prefix="horus-perm-"))
+    folder.chmod(0o755)
+    path = folder / "a.png"
     Image.fromarray(draw_test_frame(1, (W, H))).save(path)
     path.chmod(0)
     try:
-        with pytest.raises(UnreadableFileError, match="permission"):
-            open_frame_source(path).read(1)
-        with pytest.raises(UnreadableFileError):
-            probe_media(media_item_for(path))
+        if os.geteuid() != 0:
+            with pytest.raises(UnreadableFileError, match="permission"):
+                open_frame_source(path).read(1)
+            with pytest.raises(UnreadableFileError):
+                probe_media(media_item_for(path))
+            return
+        # Root reads any file: the check runs in a child that has dropped to the user nobody.
+        result = subprocess.run([sys.executable, "-c", _READ_AS_NOBODY, str(path)], capture_output=True,
+                                text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert len(lines) == 2 and all(line.startswith("unreadable:") for line in lines), lines
+        assert "permission" in lines[0]
     finally:
-        path.chmod(0o644)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_not_an_image_with_an_image_name(tmp_path: Path) -> None:

@@ -4,11 +4,8 @@ delegate over a tree model (thousands of notes stay smooth); a composer with @me
 
 from __future__ import annotations
 
-import mimetypes
-import shutil
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
@@ -31,6 +28,7 @@ from PySide6.QtWidgets import (
 from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.services.attachments import attach_file
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.db_worker import DbWorker
@@ -74,18 +72,6 @@ def write_note(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> tup
 def edit_note(store: Store, comment_id: uuid.UUID, text: str) -> tuple[Comment, list[str]]:
     """Change a note's text; also the @names in it that are no user."""
     return store.comments.edit(comment_id, text), store.users.unknown_mentions(text)
-
-
-def copy_attachment(store: Store, comment_id: uuid.UUID, file: str, user_id: str) -> CommentAttachment:
-    """Copy a file into ``<files>/attachments/<note id>/`` and attach it (as ``Horus.attach`` does)."""
-    source = Path(file)
-    folder = store.files_dir / "attachments" / comment_id.hex
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    shutil.copy2(source, target)
-    return store.comments.attach(comment_id, file_name=source.name, file_path=str(target),
-                                 file_size=target.stat().st_size, mime_type=mimetypes.guess_type(source.name)[0],
-                                 uploaded_by=user_id)
 
 
 class NotesPanel(QWidget):
@@ -475,7 +461,7 @@ class NotesPanel(QWidget):
             file, _ = QFileDialog.getOpenFileName(self, "Attach a file to the note")
             if not file:
                 return
-        self._db.submit(copy_attachment, self._store, item.comment.id, file, self._user_id,
+        self._db.submit(attach_file, self._store, item.comment.id, file, self._user_id,
                         on_error=lambda e: self.sig_message.emit(f"Attachment: {e}"))
 
     def _lookup_users(self, prefix: str, done: Callable[[list[str]], None]) -> None:

@@ -1,6 +1,8 @@
-"""The notes dock tells the writer what the store could not do: @mentions of nobody."""
+"""The notes dock tells the writer what the store could not do: @mentions of nobody, refused attachments."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from ..helpers import open_row, wait_rows
 
@@ -34,3 +36,25 @@ def test_a_mention_of_nobody_is_saved_and_the_panel_says_who_was_not_found(qtbot
     _send(qtbot, window, "@ben thanks")
     qtbot.waitUntil(lambda: not notes.notice.isVisible(), timeout=5000)
 
+
+def test_the_panel_keeps_two_same_named_attachments_and_says_why_one_is_refused(  # noqa: ANN001
+        qtbot, make_window, demo_store, tmp_path) -> None:  # noqa: ANN001
+    window = make_window(demo_store)
+    record = _open(qtbot, window)
+    notes = window.notes
+    _send(qtbot, window, "references attached")
+    note = next(c for c in demo_store.comments.list_for_media(record.id) if c.content == "references attached")
+    assert notes.select_note(note.id)
+    for folder, text in (("a", "first"), ("b", "second")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "ref.txt").write_text(text)
+        notes.attach_file(str(tmp_path / folder / "ref.txt"))
+    window.db.wait_idle()
+    messages: list[str] = []
+    notes.sig_message.connect(messages.append)
+    notes.attach_file(str(tmp_path / "a"))  # a folder
+    window.db.wait_idle()
+    qtbot.waitUntil(lambda: any("folder" in m for m in messages), timeout=5000)
+    (node,) = [n for n in demo_store.comments.threads(record.id) if n.comment.id == note.id]
+    assert [a.file_name for a in node.attachments] == ["ref.txt", "ref.txt"]
+    assert sorted(Path(a.file_path).read_text() for a in node.attachments) == ["first", "second"]

@@ -1,0 +1,97 @@
+"""Attaching a file to a note: the one copier used by the Python API and the notes panel.
+
+Each file is stored once under its content's SHA-256 (``<files>/attachments/<sha256><.ext>``), so two
+attachments with the same name can never overwrite each other; the user's file name is kept in the record
+for display. The extension is kept so the system opens the copy with the right application.
+
+What is copied is what the user could open: a symlink is followed only to a regular file the process may
+read (never copied as a link), and a folder, device, FIFO or socket is refused. The file is opened once
+(``O_NOFOLLOW`` on the resolved path) and checked on that open descriptor, so it cannot be swapped between
+the check and the copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import stat
+import tempfile
+import uuid
+from pathlib import Path
+
+from horus_desktop.domain.records import CommentAttachment
+from horus_desktop.store import InvalidFieldError, Store
+
+_CHUNK = 1 << 20
+
+
+def attachment_folder(store: Store) -> Path:
+    """Where a store keeps its attachments."""
+    return store.files_dir / "attachments"
+
+
+def attach_file(store: Store, comment_id: uuid.UUID | str, file: str | os.PathLike[str],
+                user_id: str | None) -> CommentAttachment:
+    """Copy ``file`` into the store (named by its content) and attach it to a note; returns the record."""
+    source = Path(file)
+    comment = store.comments.get(comment_id)  # a missing note is refused before anything is copied
+    folder = attachment_folder(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest, size = _copy_by_content(source, folder)
+    target = folder / f"{digest}{_suffix(source)}"
+    return store.comments.attach(comment.id, file_name=source.name, file_path=str(target), file_size=size,
+                                 mime_type=mimetypes.guess_type(source.name)[0], uploaded_by=user_id)
+
+
+def _open_regular(source: Path) -> int:
+    """An open descriptor on the regular file ``source`` is (or links to); a clear error otherwise."""
+    try:
+        real = os.path.realpath(source, strict=True)
+    except (FileNotFoundError, RuntimeError) as exc:  # missing, dangling link, or a link loop
+        raise InvalidFieldError("file", f"{source}: no such file") from exc
+    except OSError as exc:
+        raise InvalidFieldError("file", f"{source}: {exc.strerror or exc}") from exc
+    via = f" (a link to {real})" if os.path.islink(source) else ""
+    try:
+        # O_NONBLOCK: opening a FIFO must not hang waiting for a writer; it is refused just below.
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except PermissionError as exc:
+        raise InvalidFieldError("file", f"{source}{via}: you may not read it") from exc
+    except OSError as exc:
+        raise InvalidFieldError("file", f"{source}{via}: {exc.strerror or exc}") from exc
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InvalidFieldError("file", f"{source}{via}: {kind}; only files can be attached")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def _suffix(source: Path) -> str:
+    """The file's extension, lower-cased and kept to safe characters (the system opener goes by it)."""
+    return "".join(c for c in source.suffix.lower() if c.isalnum() or c == ".")[:16]
+
+
+def _copy_by_content(source: Path, folder: Path) -> tuple[str, int]:
+    """Copy ``source`` into ``folder`` under its SHA-256; returns (hex digest, size)."""
+    hasher = hashlib.sha256()
+    size = 0
+    with os.fdopen(_open_regular(source), "rb") as reader:
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        try:
+            with os.fdopen(handle, "wb") as writer:
+                os.fchmod(writer.fileno(), 0o644)  # mkstemp makes 0600; an attachment is for every reviewer
+                while chunk := reader.read(_CHUNK):
+                    hasher.update(chunk)
+                    writer.write(chunk)
+                    size += len(chunk)
+                writer.flush()
+                os.fsync(writer.fileno())
+            digest = hasher.hexdigest()
+            os.replace(temp_name, folder / f"{digest}{_suffix(source)}")  # same name, same bytes: safe
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+    return digest, size
