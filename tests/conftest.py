@@ -24,6 +24,12 @@ from horus_desktop.store.engine import create_store_engine, resolve_store_url  #
 from horus_desktop.store.schema import upgrade  # noqa: E402
 
 PG_ENV = "HORUS_TEST_PG_URL"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--fuzz-long`: the damaged-media corpus (tests/fuzz) with every mutation, not a CI-sized sample."""
+    parser.addoption("--fuzz-long", action="store_true", default=False,
+                     help="run the damaged-media corpus with all mutations (several minutes)")
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

@@ -17,6 +17,7 @@ from horus_desktop.media.frames import Frame, full_window
 _MAGIC_BIG = b"SDPX"
 _MAGIC_LITTLE = b"XPDS"
 _HEADER_SIZE = 2048
+_MAX_SIDE = 65536  # larger than any film scan; a bigger width or height is a damaged header
 _DESCRIPTOR_CHANNELS = {50: ("R", "G", "B"), 51: ("R", "G", "B", "A"), 6: ("Y",), 1: ("R",), 4: ("A",)}
 
 
@@ -67,6 +68,8 @@ def read_dpx_header(data: bytes, path: str = "") -> DpxHeader:
         (film_rate,) = struct.unpack_from(e + "f", data, 1724)
         (tv_rate,) = struct.unpack_from(e + "f", data, 1940)
         frame_rate = _rate(film_rate) or _rate(tv_rate)
+    if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
+        raise DamagedFrameError(path, f"image size {width}x{height} in the header is not possible")
     offset = element_offset if element_offset not in (0, 0xFFFFFFFF) else data_offset
     return DpxHeader(e, offset, width, height, descriptor, transfer, bit_depth, packing, encoding, frame_rate)
 

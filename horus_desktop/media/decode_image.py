@@ -85,6 +85,8 @@ def decode_pillow(path: str) -> Frame:
         raise
     except UnidentifiedImageError as exc:
         raise DamagedFrameError(path, "not a readable image (unknown or corrupted header)") from exc
+    except (Image.DecompressionBombError, MemoryError) as exc:
+        raise DamagedFrameError(path, f"image too large to decode (damaged size in its header?): {exc}") from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise DamagedFrameError(path, f"cannot decode image: {exc}") from exc
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from horus_desktop.media.errors import DecodeTimeoutError
+from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError
 
 Window = tuple[int, int, int, int]
 """(xmin, ymin, xmax, ymax), inclusive, as in OpenEXR."""
@@ -96,7 +96,11 @@ class FrameSource(ABC):
 
     def read(self, frame: int) -> Frame:
         """Decode frame `frame`, abandoning it with DecodeTimeoutError past `decode_timeout` seconds."""
-        return call_with_time_bound(lambda: self._decode(frame), self.decode_timeout, self.path)
+        try:
+            return call_with_time_bound(lambda: self._decode(frame), self.decode_timeout, self.path)
+        except MemoryError as exc:  # a damaged header can claim a size no machine could hold
+            raise DamagedFrameError(self.path, f"frame {frame} is too large to decode (damaged size in its "
+                                    "header?)") from exc
 
     def frames(self) -> range:
         """All frame numbers of the range."""

@@ -66,12 +66,15 @@ class MovieSource(FrameSource):
             raise UnreadableFileError(path, "no read permission") from exc
         except FileNotFoundError as exc:
             raise UnreadableFileError(path, "file not found") from exc
-        except av.FFmpegError as exc:
+        except (av.FFmpegError, UnicodeDecodeError) as exc:  # damaged metadata text fails to decode
             raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
         if not self._container.streams.video:
             self._container.close()
             raise UnreadableFileError(path, "no video stream")
         self._stream = self._container.streams.video[0]
+        if self._stream.codec_context is None:  # a damaged or unknown codec header: PyAV has no decoder
+            self._container.close()
+            raise DamagedFrameError(path, "the video stream has no usable codec (damaged or unknown header)")
         self._stream.thread_type = "AUTO"
         self.rate = stream_rate(self._stream) or Fraction(24)
         self._time_base = self._stream.time_base or Fraction(1, 1_000_000)
@@ -158,7 +161,11 @@ class MovieSource(FrameSource):
         with self._lock:
             if self._container is None:
                 raise UnreadableFileError(self.path, "source is closed")
-            pixels = self._decode_index(frame - first)
+            try:
+                pixels = self._decode_index(frame - first)
+            except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode
+                self._decoder = None
+                raise DamagedFrameError(self.path, f"frame {frame}: {exc}") from exc
         window = full_window(pixels.shape[1], pixels.shape[0])
         channels = ("R", "G", "B", "A") if pixels.shape[2] == 4 else ("R", "G", "B")
         metadata = {"codec": self._stream.codec_context.name, "fps": self.rate}

@@ -170,7 +170,7 @@ def _probe_pillow(path: str) -> _ImageInfo:
                 image.format or "", "none"))
             return _ImageInfo(image.width, image.height, _pillow_colour_space(image, image.mode == "F"),
                               _pillow_bit_depth(image), compression)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise DamagedFrameError(path, f"not a readable image: {exc}") from exc
 
 
@@ -203,6 +203,8 @@ def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
             rate = stream_rate(stream)
             count = stream_frame_count(container, stream, rate)
             ctx: Any = stream.codec_context
+            if ctx is None:  # a damaged or unknown codec header: PyAV has no decoder for it
+                raise DamagedFrameError(path, "the video stream has no usable codec (damaged or unknown header)")
             width, height, codec, pix_fmt = ctx.width, ctx.height, ctx.name, ctx.pix_fmt or ""
     except MediaError:
         raise
