@@ -24,7 +24,7 @@ from uuid import UUID
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from horus_desktop.media.errors import MediaError
-from horus_desktop.store import InvalidFieldError, NotFoundError
+from horus_desktop.store import InvalidFieldError, NotFoundError, ReadOnlyStoreError
 from horus_desktop.store.engine import StoreUrlError
 from horus_desktop.timeline.errors import PlaylistError
 
@@ -65,7 +65,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _open(args: argparse.Namespace):  # noqa: ANN202 - returns horus_desktop.api.Horus
     from horus_desktop.api import Horus
 
-    return Horus.open(args.db, user=args.user)
+    horus = Horus.open(args.db, user=args.user)
+    if horus.store.read_only:
+        print(f"horus: note: {horus.store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
+    return horus
 
 
 # gui ----------------------------------------------------------------------------------------------
@@ -92,9 +95,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
     from horus_desktop.store import schema
-    from horus_desktop.store.engine import create_store_engine, resolve_store_url
+    from horus_desktop.store.engine import create_store_engine, resolve_store_url, sqlite_is_read_only
 
-    engine = create_store_engine(resolve_store_url(args.db))
+    url = resolve_store_url(args.db)
+    if sqlite_is_read_only(url):
+        raise CliError(f"{args.db or url}: the store (file or folder) cannot be written, so it cannot be upgraded "
+                       "here: upgrade a writable copy")
+    engine = create_store_engine(url)
     try:
         before = schema.current_revision(engine)
         copied = schema.upgrade(engine, backup=True)
@@ -580,7 +587,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
-    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError, MediaError) as exc:
+    except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError, MediaError,
+            ReadOnlyStoreError) as exc:
         print(f"horus: error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:

@@ -2,6 +2,6 @@
 
 from horus_desktop.store.repositories.base import InvalidFieldError, NotFoundError
 from horus_desktop.store.store import Store
-from horus_desktop.store.unit_of_work import Change, ChangeSet
+from horus_desktop.store.unit_of_work import Change, ChangeSet, ReadOnlyStoreError
 
-__all__ = ["Change", "ChangeSet", "InvalidFieldError", "NotFoundError", "Store"]
+__all__ = ["Change", "ChangeSet", "InvalidFieldError", "NotFoundError", "ReadOnlyStoreError", "Store"]

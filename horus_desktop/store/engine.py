@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
@@ -63,6 +66,33 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def sqlite_is_read_only(url: str) -> bool:
+    """True for an existing SQLite store that cannot be written: the file, or its folder (where SQLite puts
+    its write-ahead log), is not writable (a read-only archive, a read-only mount)."""
+    path = sqlite_file(url)
+    if path is None or not path.exists():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _read_only_connector(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections that open ``path`` for reading only (SQLite URI ``mode=ro``).
+
+    With no write-ahead log beside it (no writer at work: an archive), the file is also opened
+    ``immutable``: SQLite then needs no shared-memory file, which it could not create in a read-only folder
+    and would otherwise leave behind in a writable one. A store with a log is read through it, as it is.
+    """
+    query = "mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        query += "&immutable=1"
+    uri = f"file:{quote(str(path), safe='/')}?{query}"  # quoted: a '?' or '#' in a folder name is no query
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the UI read while the DB worker writes; FULL because NORMAL can lose a committed note on
@@ -74,11 +104,25 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_store_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for ``url`` with Horus's connection settings applied."""
+def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # No journal or sync settings: they would write. query_only makes any stray write fail in SQLite too.
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def create_store_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An Engine for ``url`` with Horus's connection settings applied (``read_only``: a SQLite file opened
+    for reading only)."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         path = sqlite_file(url)
+        if read_only and path is not None:
+            # The URL stays the file's (for describe() and the files folder); the connector opens it read-only.
+            engine = create_engine(url, creator=_read_only_connector(path), **kwargs)
+            event.listen(engine, "connect", _set_read_only_pragmas)
+            return engine
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)

@@ -8,7 +8,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from horus_desktop.store import field_rules, schema
-from horus_desktop.store.engine import create_store_engine, data_dir, resolve_store_url, sqlite_file
+from horus_desktop.store.engine import (
+    create_store_engine,
+    data_dir,
+    resolve_store_url,
+    sqlite_file,
+    sqlite_is_read_only,
+)
 from horus_desktop.store.repositories.annotations import AnnotationRepository, LayerRepository
 from horus_desktop.store.repositories.comments import CommentRepository
 from horus_desktop.store.repositories.media import MediaRepository
@@ -20,7 +26,7 @@ from horus_desktop.store.repositories.people import (
 )
 from horus_desktop.store.repositories.tags import TagRepository, ThumbnailRepository
 from horus_desktop.store.repositories.timelines import TimelineRepository
-from horus_desktop.store.unit_of_work import ChangeListener, UnitOfWork
+from horus_desktop.store.unit_of_work import ChangeListener, ReadOnlyStoreError, UnitOfWork
 
 
 class Store:
@@ -30,11 +36,15 @@ class Store:
     brings the schema up to date (copying a SQLite file aside first).
     """
 
-    def __init__(self, engine: Engine, files_dir: Path | None = None) -> None:
+    def __init__(self, engine: Engine, files_dir: Path | None = None, *, read_only: bool = False) -> None:
         self.engine = engine
         field_rules.install(engine)  # no NUL, only known vocabulary words: checked on every write
         self.url = engine.url.render_as_string(hide_password=False)
-        self.uow = UnitOfWork(engine)
+        #: True when the store was opened for reading only: every write raises ReadOnlyStoreError.
+        self.read_only = read_only
+        self.uow = UnitOfWork(engine, read_only=(
+            f"{self.describe()} cannot be written (file or folder not writable): browse only, nothing can be "
+            "changed" if read_only else None))
         self.media = MediaRepository(self.uow)
         self.tags = TagRepository(self.uow)
         self.thumbnails = ThumbnailRepository(self.uow)
@@ -50,13 +60,25 @@ class Store:
 
     @classmethod
     def open(cls, db: str | os.PathLike[str] | None = None, *, upgrade: bool = True,
-             backup: bool = True) -> Store:
-        """Open (and by default migrate) the store at ``db``."""
+             backup: bool = True, read_only: bool | None = None) -> Store:
+        """Open (and by default migrate) the store at ``db``.
+
+        A SQLite store whose file or folder cannot be written (``read_only=None`` finds out; True forces it)
+        is opened for reading only, without migration or backup; its schema must then be current.
+        """
         url = resolve_store_url(db)
-        engine = create_store_engine(url)
-        if upgrade:
-            schema.upgrade(engine, backup=backup)
-        return cls(engine)
+        if read_only is None:
+            read_only = sqlite_is_read_only(url)
+        engine = create_store_engine(url, read_only=read_only)
+        try:
+            if read_only:
+                _check_schema_for_reading(engine, url)
+            elif upgrade:
+                schema.upgrade(engine, backup=backup)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, read_only=read_only)
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,7 +88,8 @@ class Store:
     def describe(self) -> str:
         """Where the store is, for a status bar or a log (password hidden)."""
         path = sqlite_file(self.url)
-        return f"SQLite {path}" if path else self.engine.url.render_as_string(hide_password=True)
+        where = f"SQLite {path}" if path else self.engine.url.render_as_string(hide_password=True)
+        return f"{where} (read-only)" if getattr(self, "read_only", False) else where
 
     def transaction(self):  # noqa: ANN201 - a context manager of WriteContext
         """Group several repository writes into one transaction: all land, or none."""
@@ -78,7 +101,7 @@ class Store:
 
     def close(self) -> None:
         """Release the connections (on SQLite, first let it refresh the planner's statistics)."""
-        if self.is_sqlite:
+        if self.is_sqlite and not self.read_only:
             try:
                 with self.engine.connect() as conn:
                     # SQLite's advice for long-lived stores: cheap, and keeps index choices good as data grows.
@@ -86,6 +109,18 @@ class Store:
             except Exception:  # closing must not fail because a statistics refresh could not run
                 pass
         self.engine.dispose()
+
+
+def _check_schema_for_reading(engine: Engine, url: str) -> None:
+    """A read-only store cannot be migrated here: refuse one whose schema is not this Horus's."""
+    where = sqlite_file(url) or url
+    at, head = schema.current_revision(engine), schema.head_revision()
+    if at is None:
+        raise ReadOnlyStoreError(f"{where} cannot be written and holds no Horus store")
+    if at != head:
+        raise ReadOnlyStoreError(
+            f"{where} cannot be written and its schema ({at}) is not this Horus's ({head}): upgrade it where it "
+            "can be written (`horus db upgrade --db` on a writable copy), then open that")
 
 
 def _default_files_dir(url: str) -> Path:

@@ -60,11 +60,17 @@ class WriteContext:
 ChangeListener = Callable[[ChangeSet], None]
 
 
+class ReadOnlyStoreError(PermissionError):
+    """A write asked of a store opened read-only (an archive); names the store."""
+
+
 class UnitOfWork:
     """Opens sessions on one engine; commits writes and announces what they changed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: str | None = None) -> None:
         self.engine = engine
+        #: Why writes are refused (the store's name and state), or None for a writable store.
+        self.read_only = read_only
         # expire_on_commit=False: records are copied out after commit without a second round trip.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._listeners: list[ChangeListener] = []
@@ -91,6 +97,8 @@ class UnitOfWork:
         Opened inside another write on the same thread, it joins that one: several repository calls
         then land together or not at all.
         """
+        if self.read_only is not None:
+            raise ReadOnlyStoreError(self.read_only)
         outer = self._current()
         if outer is not None:
             yield outer

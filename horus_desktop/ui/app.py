@@ -96,7 +96,10 @@ def create_window(store: Store, *, user_id: str, settings: QSettings | None = No
     window.status.set_colour_path(f"{window.viewer.colour_path()}")
     window.status.colour_label.setToolTip(why)
     log.info("viewer colour path: %s (%s)", window.viewer.colour_path(), why)
-    db.submit(store.users.ensure, user_id)
+    if store.read_only:  # an archive: browse it, write nothing (every write would be refused)
+        window.status.set_read_only(store.describe())
+    else:
+        db.submit(store.users.ensure, user_id)
     return window, db, jobs
 
 
@@ -132,7 +135,7 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
             return
 
         def decide(count: int) -> None:
-            if count:
+            if count or store.read_only:  # nothing can be generated into an archive
                 return
             if demo_if_empty:
                 window.make_demo()

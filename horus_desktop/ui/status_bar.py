@@ -30,6 +30,17 @@ class HorusStatusBar(QStatusBar):
                        self.store_label):
             self.addPermanentWidget(widget)
 
+    def set_read_only(self, store_text: str) -> None:
+        """Say, for as long as the window is open, that the store is read-only (an archive: browse only)."""
+        self.store_label.setText(f"Store: {store_text}")
+        self.store_label.setToolTip(f"{store_text}: the file or its folder cannot be written, so notes, "
+                                    "drawings and statuses cannot be changed")
+        self.read_only_label = QLabel("READ-ONLY")
+        self.read_only_label.setObjectName("readOnlyStore")
+        self.read_only_label.setToolTip(self.store_label.toolTip())
+        self.read_only_label.setStyleSheet("color: #ffb020; font-weight: bold;")
+        self.addPermanentWidget(self.read_only_label)
+
     def set_pixel_info(self, text: str) -> None:
         """The pixel readout of the viewer (hidden while the cursor is off the image)."""
         self.pixel_label.setText(text)
