@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from uuid import UUID
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -42,7 +42,7 @@ def _json_default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, Path):
+    if isinstance(value, Path | Fraction):
         return str(value)
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
@@ -51,9 +51,15 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+_json_stream: TextIO | None = None
+"""The real standard output while a ``--json`` verb runs (see :func:`_stdout_for_json`)."""
+
+
 def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON (UUIDs, datetimes and decimals as text and numbers)."""
-    print(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False))
+    """Print ``data`` as indented JSON (UUIDs, datetimes and decimals as text and numbers) on stdout."""
+    stream = _json_stream or sys.stdout
+    stream.write(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False) + "\n")
+    stream.flush()
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -328,6 +334,12 @@ def cmd_playlist_create(args: argparse.Namespace) -> int:
 # bench --------------------------------------------------------------------------------------------
 
 
+def _bench_out(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """A bench's figures as JSON with ``--json`` (its table then went to stderr, as stdout is JSON only)."""
+    if args.json:
+        print_json(result)
+
+
 def cmd_bench_store(args: argparse.Namespace) -> int:
     """Time media search pages on a generated store against the bare SQL."""
     from horus_desktop.store.bench import bench_store
@@ -342,7 +354,7 @@ def cmd_bench_decode(args: argparse.Namespace) -> int:
     """Frames per second of the decode pipeline against the bare library."""
     from horus_desktop.media.bench import bench_decode
 
-    bench_decode(args.path, frames=args.frames, as_json=args.json)
+    _bench_out(args, bench_decode(args.path, frames=args.frames))
     return 0
 
 
@@ -350,7 +362,7 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     """Files per second and hashing MB/s of ingest against hashlib."""
     from horus_desktop.media.bench import bench_ingest
 
-    bench_ingest(args.path, as_json=args.json)
+    _bench_out(args, bench_ingest(args.path))
     return 0
 
 
@@ -358,12 +370,12 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
     """Play a media headless through the viewer's code path."""
     from horus_desktop.playback.bench import bench_playback
 
-    options = {"seconds": args.seconds, "as_json": args.json, "cold": args.cold}
+    options = {"seconds": args.seconds, "cold": args.cold}
     if Path(args.media).exists() or "%" in args.media or "#" in args.media:
-        bench_playback(args.media, **options)
+        _bench_out(args, bench_playback(args.media, **options))
         return 0
     with _open(args) as horus:  # a media id: find its file through the store
-        bench_playback(args.media, store=horus.store, **options)
+        _bench_out(args, bench_playback(args.media, store=horus.store, **options))
     return 0
 
 
@@ -375,7 +387,7 @@ def cmd_bench_playlist(args: argparse.Namespace) -> int:
         from horus_desktop.ui.timeline.bench import track_view_figures
     except ImportError:  # no Qt here: the store-side figures only
         track_view_figures = None  # type: ignore[assignment]
-    bench_playlist(args.clips, as_json=args.json, view_figures=track_view_figures)
+    _bench_out(args, bench_playlist(args.clips, view_figures=track_view_figures))
     return 0
 
 
@@ -383,7 +395,7 @@ def cmd_bench_notes(args: argparse.Namespace) -> int:
     """The notes panel with N notes on one media (first paint) and a frame of M strokes (scene draw)."""
     from horus_desktop.ui.notes.bench import bench_notes
 
-    bench_notes(args.notes, args.strokes, as_json=args.json)
+    _bench_out(args, bench_notes(args.notes, args.strokes))
     return 0
 
 
@@ -568,6 +580,73 @@ def _rate_arg(text: str) -> Fraction:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+GLOBAL_OPTIONS = ("--db", "--user")
+GLOBAL_FLAGS = ("--json",)
+
+
+def _hoist_global_options(args_list: list[str]) -> list[str]:
+    """``horus --db X --user Y --json VERB ...`` -> ``horus VERB ... --db X --user Y --json``.
+
+    The options "on any command" are the verbs' own (each verb declares those it takes); given before the
+    verb they are moved after it. A verb that does not take one says so as for any unknown option.
+    """
+    moved: list[str] = []
+    rest = list(args_list)
+    while rest:
+        head = rest[0]
+        if head in GLOBAL_OPTIONS and len(rest) > 1:
+            moved += rest[:2]
+            rest = rest[2:]
+        elif head.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in head or head in GLOBAL_FLAGS:
+            moved.append(head)
+            rest = rest[1:]
+        else:
+            break
+    return rest + moved
+
+
+@contextmanager
+def _stdout_for_json(enabled: bool) -> Iterator[None]:
+    """While a ``--json`` verb runs, standard output carries its JSON (:func:`print_json`) only.
+
+    Libraries print behind our back: OpenEXR's binding prints "Warning: Exception raised reading pixel
+    data..." for a damaged file through Python's ``sys.stdout``, C code writes to descriptor 1. So
+    ``sys.stdout`` is pointed at stderr, the real stdout is kept on a duplicate descriptor for print_json,
+    and descriptor 1 points at stderr until the verb is done (C buffers flushed first).
+    """
+    global _json_stream
+    if not enabled:
+        yield
+        return
+    original = sys.stdout
+    original.flush()
+    try:
+        fd = original.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (captured): only Python's stream to move
+        fd = -1
+    saved = os.dup(fd) if fd >= 0 else -1
+    if saved >= 0:
+        os.dup2(sys.stderr.fileno(), fd)
+        _json_stream = os.fdopen(saved, "w", encoding="utf-8", closefd=False)
+    else:
+        _json_stream = original
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        try:
+            _json_stream.flush()
+            sys.stderr.flush()
+        finally:
+            if saved >= 0:
+                import ctypes
+
+                ctypes.CDLL(None).fflush(None)  # C-buffered library output goes to stderr, not the JSON
+                os.dup2(saved, fd)
+                os.close(saved)
+            sys.stdout, _json_stream = original, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``horus`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -580,13 +659,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from horus_desktop.ui.smoke_test import run_smoke_test
 
         return run_smoke_test()
+    args_list = _hoist_global_options(args_list)
     # `horus` and `horus PATH...` open the window: the verb is optional.
     if not args_list or (args_list[0] not in VERBS and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
-        return int(args.func(args) or 0)
+        with _stdout_for_json(bool(getattr(args, "json", False))):
+            return int(args.func(args) or 0)
     except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError, MediaError,
             ReadOnlyStoreError) as exc:
         print(f"horus: error: {exc}", file=sys.stderr)

@@ -4,6 +4,10 @@ Plays once from the first frame (no loop, so no frame is served twice from the c
 ``seconds``, through the same PlaybackSession and FrameCache as the viewer, on the CPU colour path (there is
 no display here), then decodes the same frames bare on all cores in the same run for comparison.
 
+MEDIA may be a folder holding one media, or any frame file of a sequence: the sequence is played (as
+``horus PATH`` opens it). Damaged frames play as placeholders, as in the viewer, and are reported
+(``damaged_frames``, with the first reasons); only when no frame at all can be read does the run fail.
+
 As in the viewer, the media is opened paused and the frame cache reads ahead of the playhead (its read-ahead
 window) before play is pressed; ``cold=True`` presses play the moment the first frame is on screen instead.
 While the cache fills, the run measures the pipeline's sustained rate (decode + colour on every worker,
@@ -22,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from horus_desktop.media.colour import ColourConfig, ViewSettings, default_colour_config, passes_through
+from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.sequences import MediaItem, group_files, media_item_for, scan_media
 from horus_desktop.playback.clock import LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession
 
@@ -45,6 +51,41 @@ def _resolve(media: str | os.PathLike[str], store: Any) -> tuple[str, Fraction |
 
             return record.file_path, exact_rate(record.frame_rate, record.frame_rate_rational)
     return text, None
+
+
+def playable_item(path: str) -> MediaItem:
+    """The media to play for ``path``: a folder's one media, the sequence a frame file belongs to, or the path.
+
+    A folder holding several media is refused with their names (say which one to play).
+    """
+    target = Path(path)
+    if target.is_dir():
+        items = list(scan_media(target))
+        if len(items) != 1:
+            names = ", ".join(Path(i.path).name for i in items[:5]) + (", ..." if len(items) > 5 else "")
+            raise UnreadableFileError(path, f"holds {len(items)} media{f' ({names})' if items else ''}: "
+                                            "give the one to play")
+        return items[0]
+    if target.is_file():
+        siblings = group_files(str(target.parent / name) for name in os.listdir(target.parent))
+        resolved = str(target)
+        for item in siblings:
+            if resolved in item.files:
+                return item
+    return media_item_for(path)
+
+
+def _first_readable(source: Any, first: int, last: int, damaged: dict[int, str]) -> Frame:
+    """The first frame that decodes (damaged ones before it noted); the media's error when none does."""
+    error: MediaError | None = None
+    for frame in range(first, last + 1):
+        try:
+            return source.read(frame)
+        except MediaError as exc:
+            error = error or exc
+            damaged[frame] = exc.reason
+    assert error is not None
+    raise error
 
 
 def _source_rate(source: Any, probe: Frame) -> Fraction:
@@ -89,11 +130,14 @@ def bench_playback(
     preroll_s, frames_shown, frames_due, seconds, first_frame_ms, resolution, media.
     """
     path, stored_rate = _resolve(media, store)
+    item = playable_item(path)
+    path = item.path
     colour = default_colour_config()
-    source = open_frame_source(path)
+    source = open_frame_source(item)
     first, last = source.frame_range
     t_open = time.perf_counter()
-    probe = source.read(first)
+    damaged: dict[int, str] = {}
+    probe = _first_readable(source, first, last, damaged)
     is_float = probe.pixels.dtype.kind == "f"
     space = colour.resolve_colour_space(probe.colour_space, is_float=is_float)
     display = display or colour.default_display()
@@ -118,7 +162,9 @@ def bench_playback(
         shown_frames: list[int] = []
         while session.playing and time.monotonic() < deadline:
             shown = session.tick()
-            if shown is not None:
+            if shown is not None and shown.error:  # a placeholder, as the viewer shows: play on
+                damaged.setdefault(shown.frame, shown.error)
+            elif shown is not None:
                 shown_frames.append(shown.frame)
             # Sleep to the next due frame; poll briefly while a due frame is late.
             late = session.clock.due_steps(time.monotonic()) > session.clock._steps_shown
@@ -149,6 +195,8 @@ def bench_playback(
         "pipeline_fps": round(pipeline_fps, 2),
         "preroll_frames": preroll_frames,
         "preroll_s": round(preroll_s, 2),
+        "damaged_frames": sorted(damaged),
+        "damaged_reasons": [f"frame {f}: {damaged[f]}" for f in sorted(damaged)[:5]],
     }
     if not quiet:
         if as_json:

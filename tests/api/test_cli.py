@@ -97,3 +97,35 @@ def test_db_upgrade_on_postgresql_creates_all_tables(pg_server_url: str, capsys:
     assert set(SEED_TABLES) <= set(insp.get_table_names())
     assert sum(len(insp.get_indexes(t)) for t in SEED_TABLES) >= 41
     engine.dispose()
+
+
+def test_global_options_before_the_verb(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--db", db, "--user", "ana", "--json", "db", "info")
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["store"].endswith("cli.sqlite") and info["user"] == "ana"
+    code, out, _ = run(capsys, f"--db={db}", "playlist", "list", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize(("text", "rate"), [
+    ("TITLE: X\n\n001  SH010    V     C        01:00:02:00 01:00:00:00 00:00:02:00 00:00:00:00\n", None),
+    ('{"OTIO_SCHEMA": "Timeline.1", "tracks": {"OTIO_SCHEMA": "Stack.1", "children": [{"OTIO_SCHEMA": "Track.1", '
+     '"children": [{"OTIO_SCHEMA": "Clip.1", "source_range": {"OTIO_SCHEMA": "TimeRange.1", "start_time": '
+     '{"OTIO_SCHEMA": "RationalTime.1", "rate": 24, "value": 1e300}, "duration": {"OTIO_SCHEMA": '
+     '"RationalTime.1", "rate": 24, "value": 5}}}]}]}}', None),
+    ("TITLE: X\n\n001  SH010    V     C        01:00:00:00 01:00:02:00 00:00:00:00 00:00:02:00\n", "0"),
+])
+def test_bad_playlist_files_and_rates_exit_2_naming_the_file(db: str, tmp_path: Path, text: str, rate: str | None,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / ("cut.otio" if text.startswith("{") else "cut.edl")
+    path.write_text(text)
+    args = ["playlist", "import", str(path), "--db", db] + (["--rate", rate] if rate else [])
+    try:
+        code, out, err = run(capsys, *args)
+    except SystemExit as exc:  # argparse refuses the option value itself
+        code, (out, err) = int(exc.code or 0), capsys.readouterr()
+    assert code == 2 and "Traceback" not in err
+    assert ("rate" in err) if rate else (str(path) in err)
+    code, out, _ = run(capsys, "playlist", "list", "--db", db, "--json")
+    assert json.loads(out) == []
