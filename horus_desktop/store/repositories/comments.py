@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -167,6 +167,10 @@ class CommentRepository(TombstonedRepository[Comment]):
             row.is_resolved = resolved
             row.resolved_by = by if resolved else None
             row.resolved_at = utcnow() if resolved else None
+            # updated_at dates the text (the panel's "(edited)"); resolving is dated by resolved_at. A 1 ms step
+            # still shows the row changed, and (being set) stops onupdate and the touch trigger moving it to now.
+            if row.updated_at is not None:
+                row.updated_at = row.updated_at + timedelta(milliseconds=1)
             ctx.record(CommentRow.__tablename__, comment_id, "update")
             ctx.session.flush()
         return to_record(row, Comment)

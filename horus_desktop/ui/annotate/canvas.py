@@ -144,6 +144,8 @@ class AnnotationCanvas:
             name = a.layer_name or "default"
             if name not in known:
                 known[name] = LayerInfo(name, a.layer_order or 0)
+        if not known:
+            known["default"] = LayerInfo("default")  # where the first shape goes: listed before it is drawn
         return sorted(known.values(), key=lambda layer: (layer.order, layer.name))
 
     def layer(self, name: str) -> LayerInfo:

@@ -125,7 +125,13 @@ class AnnotationController(QObject):
 
     def ask_text(self) -> str | None:
         """The text of a new label (a dialog; tests replace ``text_asker``)."""
-        return self.text_asker()
+        try:
+            return self.text_asker()
+        finally:
+            # The dialog hands focus back to whatever had it before (or, with no window manager to re-activate
+            # the main window, to nothing): the tool keys must reach the viewer at once.
+            self.view.window().activateWindow()
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_text_dialog(self) -> str | None:
         text, ok = QInputDialog.getText(self.view, "Text on the frame", "Text:")

@@ -132,7 +132,11 @@ class LayersPanel(QWidget):
         def work() -> Any:
             # Read from the store here, never from the panel's list: that list can lag behind a rename whose
             # shapes have not been reloaded yet, and would bring the old name back as an empty layer.
-            return then(layer_stack(store.layers.ensure_for_shapes(media.id, created_by=user)))
+            records = store.layers.ensure_for_shapes(media.id, created_by=user)
+            if not records:  # the listed default layer, before anything is drawn on it, becomes a record
+                store.layers.create(media.id, "default", layer_order=0, created_by=user)
+                records = store.layers.list(media.id)
+            return then(layer_stack(records))
 
         def settled() -> None:
             self._ctl.pending_layer_edits -= 1

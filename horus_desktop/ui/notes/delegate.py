@@ -19,7 +19,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from horus_desktop.ui import theme
-from horus_desktop.ui.notes.model import REACTIONS, NoteItem, NoteRole, relative_time
+from horus_desktop.ui.notes.model import (
+    REACTIONS,
+    FrameLabelRole,
+    NoteItem,
+    NoteRole,
+    relative_time,
+    was_edited,
+)
 from horus_desktop.ui.notes.model import initials as make_initials
 
 AVATAR = 26
@@ -122,14 +129,15 @@ class NoteDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         small = QFontMetrics(option.font)
         when = relative_time(c.created_at)
-        if c.updated_at and c.created_at and (c.updated_at - c.created_at).total_seconds() > 1:
+        if was_edited(c):
             when += " (edited)"
         painter.setPen(theme.TEXT_DIM)
         painter.drawText(QPointF(x, top + small.ascent() + 2), when)
         x += small.horizontalAdvance(when) + PAD
         chips = []
-        if c.frame_number is not None and c.parent_id is None:
-            chips.append((f"f {c.frame_number}" + (f" · {c.timecode}" if c.timecode else ""), CHIP, CHIP_TEXT))
+        label = index.data(FrameLabelRole)
+        if label:
+            chips.append((label, CHIP, CHIP_TEXT))
         if item.version:
             chips.append((f"from {item.version}", CARRIED, theme.BADGE_TEXT))
         for text, bg, fg in chips:

@@ -4,15 +4,18 @@ QAbstractItemModel holding snapshots; filters, sort and search decide which thre
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
-from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
+from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction, MediaRecord
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 
 NoteRole = Qt.ItemDataRole.UserRole + 1
+FrameLabelRole = Qt.ItemDataRole.UserRole + 2  # the frame/timecode chip of a note ("f 1001 · 00:00:41:17")
 FILTERS = ("all", "open", "resolved", "mine", "frame")
 FILTER_LABELS = {"all": "All notes", "open": "Open", "resolved": "Resolved", "mine": "Mine", "frame": "This frame"}
 SORTS = ("frame", "time")
@@ -37,6 +40,32 @@ def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     if seconds < 86400 * 14:
         return f"{int(seconds // 86400)} d ago"
     return when.strftime("%Y-%m-%d")
+
+
+def was_edited(c: Comment) -> bool:
+    """The text changed after the note was written (updated_at dates the text; a resolve of an older store
+    moved it too, so an update at the resolve time does not count)."""
+    if not c.updated_at or not c.created_at or (c.updated_at - c.created_at).total_seconds() <= 1:
+        return False
+    return not (c.resolved_at and abs((c.updated_at - c.resolved_at).total_seconds()) <= 1)
+
+
+def media_timecode(media: MediaRecord | None, frame: int) -> str | None:
+    """A frame's timecode at the media's rate (None when the media or its rate is unknown)."""
+    if media is None:
+        return None
+    try:
+        return frame_to_timecode(frame, exact_rate(media.frame_rate, media.frame_rate_rational))
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+
+
+def frame_label(c: Comment, timecode_of: Callable[[int], str | None]) -> str | None:
+    """Frame and timecode of a note; notes stored without a timecode get it from the media's rate."""
+    if c.frame_number is None:
+        return None
+    timecode = c.timecode or timecode_of(c.frame_number)
+    return f"f {c.frame_number}" + (f" · {timecode}" if timecode else "")
 
 
 def initials(name: str) -> str:
@@ -105,6 +134,7 @@ class NotesModel(QAbstractItemModel):
         self.sort = "frame"
         self.frame: int | None = None
         self.matches: set[uuid.UUID] | None = None
+        self.timecode_of: Callable[[int], str | None] = lambda _frame: None  # the panel knows the media's rate
 
     # --- content ---------------------------------------------------------------------------------
     def set_threads(self, threads: list[NoteItem]) -> None:
@@ -220,6 +250,8 @@ class NotesModel(QAbstractItemModel):
             return item.comment.content
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(item)
+        if role == FrameLabelRole:
+            return frame_label(item.comment, self.timecode_of) if item.comment.parent_id is None else None
         return None
 
     def index_of(self, comment_id: uuid.UUID) -> QModelIndex:
@@ -235,7 +267,7 @@ def tooltip(item: NoteItem) -> str:
     """Who reacted, who resolved, attachments."""
     c = item.comment
     lines = [f"{c.user_name} · {c.created_at:%Y-%m-%d %H:%M}" if c.created_at else c.user_name]
-    if c.updated_at and c.created_at and (c.updated_at - c.created_at).total_seconds() > 1:
+    if was_edited(c):
         lines.append(f"edited {relative_time(c.updated_at)}")
     if c.is_resolved:
         lines.append(f"resolved by {c.resolved_by or '?'} {relative_time(c.resolved_at)}")

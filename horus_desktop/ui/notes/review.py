@@ -19,6 +19,7 @@ from horus_desktop.ui.annotate.layers_panel import LayersPanel
 from horus_desktop.ui.annotate.palette import AnnotateToolBar
 from horus_desktop.ui.notes.approvals import StatusControl
 from horus_desktop.ui.notes.bell import NotificationBell
+from horus_desktop.ui.notes.model import media_timecode
 from horus_desktop.ui.notes.preferences import PreferencesDialog
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class ReviewTools:
         window.splitDockWidget(window.notes_dock, self.layers_dock, Qt.Orientation.Vertical)
         window.resizeDocks([window.notes_dock, self.layers_dock], [760, 150], Qt.Orientation.Vertical)
         notes.undo_stack = ctl.undo_stack
+        # notes stored without a timecode (older ones, imports, the demo) show it at the media's rate
+        notes.model.timecode_of = lambda frame: media_timecode(notes.media(), frame)
         notes.drawings_for = ctl.take_session_drawings
         self._note_frames: list[int] = []
         self._pending_seek: tuple[uuid.UUID, int] | None = None
