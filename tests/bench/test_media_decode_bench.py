@@ -22,3 +22,5 @@ def test_bench_ingest_reports_hashing_beside_hashlib(tmp_path: Path) -> None:
     write_jpeg_sequence(tmp_path / "jpg", 4, size=(64, 36))
     result = bench_ingest(tmp_path)
     assert result["files"] == 4 and result["hash_mb_per_s"] and result["hashlib_mb_per_s"]
+    assert result["media_recorded"] == 1  # the same sequence, probed in this process and in workers
+    assert result["ingest_in_process_s"] > 0 and result["ingest_isolated_s"] > 0
