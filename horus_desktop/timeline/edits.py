@@ -275,6 +275,7 @@ def move_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
     """Move a clip to ``frame`` of ``track`` (any track of its kind); the place must be free (gap or past the end)."""
     def work(session: _Session) -> None:
         source_track, entry = session.find_clip(clip_id)
+        _not_layer(source_track, "move a clip")  # taking it out would renumber the tracks after it
         target = session.track(track)
         if target.kind != source_track.kind:
             raise EditError(f"cannot move a {source_track.kind} clip to a {target.kind} track")

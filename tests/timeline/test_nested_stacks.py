@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import opentimelineio as otio
+import pytest
 
 from horus_desktop.store import Store
 from horus_desktop.timeline import edits, files
+from horus_desktop.timeline.errors import EditError
 from horus_desktop.timeline.otio_doc import load_timeline, trange
 from horus_desktop.timeline.state import load_state, state_from_document
 
@@ -75,3 +77,20 @@ def test_track_view_shows_stack_layers_the_same_on_both_paths(media_store: Store
     result = edits.switch_version(media_store, report.timeline.id, inner.clip_id, media(media_store, "sh010", "v001").id)
     _, switched = result.state.clip(inner.clip_id)
     assert switched.version == "v001" and switched.start == inner.start
+
+
+def test_layer_clips_refuse_timing_edits_and_can_be_removed(media_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "nested.otio"
+    otio.adapters.write_to_file(_nested_document(media_store), str(path))
+    report = files.import_playlist(media_store, path, user="ana")
+    state = load_state(media_store, report.timeline.id)
+    inner = next(t for t in state.tracks if t.layer).items[0]
+    for edit in (lambda: edits.trim_clip(media_store, report.timeline.id, inner.clip_id, out_delta=-1),
+                 lambda: edits.move_clip(media_store, report.timeline.id, inner.clip_id, track=0, frame=100),
+                 lambda: edits.reorder_clip(media_store, report.timeline.id, inner.clip_id, 0)):
+        with pytest.raises(EditError, match="nested stack"):
+            edit()
+    result = edits.remove_clip(media_store, report.timeline.id, inner.clip_id)
+    assert inner.clip_id not in {c.clip_id for c in result.state.clips()}
+    assert len(result.state.clips()) == 5
+    assert len(media_store.timelines.get(report.timeline.id).clips) == 5
