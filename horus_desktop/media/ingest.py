@@ -156,7 +156,8 @@ def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, pr
         "media_kind": str(item.kind),
         "missing_frames": list(probe.missing_frames),
         "extra_metadata": {"fps_source": probe.fps_source, "codec": probe.codec,
-                           "empty_frames": list(probe.empty_frames)},
+                           "empty_frames": list(probe.empty_frames),
+                           "damaged_frames": [{"frame": f, "reason": r} for f, r in probe.damaged_frames]},
     }
 
 
@@ -258,8 +259,8 @@ def ingest_tree(
 
 def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:
     """Empty and damaged frames of a media that was recorded from its good frames."""
-    problems = [IngestProblem(item.file_for_frame(f), "empty file (0 bytes)") for f in probe.empty_frames]
-    return problems
+    # damaged_frames holds the empty ones too, with the reason "empty file (0 bytes)".
+    return [IngestProblem(item.file_for_frame(f), reason) for f, reason in probe.damaged_frames]
 
 
 class _BatchWriter:

@@ -17,8 +17,10 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from horus_desktop.media import colour_defaults as cd
 from horus_desktop.media.decode_dpx import read_dpx_header
-from horus_desktop.media.decode_exr import _pick_part
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
+from horus_desktop.media.exr_header import COMPRESSION_NAMES, ExrStructureError, read_exr_layout
+from horus_desktop.media.exr_layers import default_part_index, part_bit_depth
+from horus_desktop.media.integrity import check_file
 from horus_desktop.media.movie_source import MOVIE_FIRST_FRAME, stream_frame_count, stream_rate
 from horus_desktop.media.sequences import MediaItem, MediaKind
 
@@ -63,6 +65,9 @@ class ProbeResult:
     mtime: float
     mime_type: str
     codec: str | None = None
+    #: (frame, reason) of every frame found damaged (empty, truncated, unreadable header); the media is
+    #: described from its good frames.
+    damaged_frames: tuple[tuple[int, str], ...] = ()
 
     @property
     def resolution(self) -> str:
@@ -98,26 +103,22 @@ def _stat(path: str) -> os.stat_result:
     return result
 
 
-def _exr_bit_depth(path: str) -> int:
-    try:
-        channels = OpenEXR.InputFile(path).header()["channels"]
-    except Exception:
-        return 16
-    return 32 if any(str(c.type) in ("FLOAT", "UINT") for c in channels.values()) else 16
-
-
 def _probe_exr(path: str) -> _ImageInfo:
     try:
-        exr = OpenEXR.File(path, header_only=True)
-        header = _pick_part(exr.parts, None).header
+        layout = read_exr_layout(path)
+    except ExrStructureError as exc:
+        raise DamagedFrameError(path, str(exc)) from exc
+    shown = default_part_index(layout)
+    try:
+        header = OpenEXR.File(path, header_only=True).parts[shown].header
+        (x0, y0), (x1, y1) = header["displayWindow"]
     except Exception as exc:
         raise DamagedFrameError(path, f"cannot read EXR header: {exc}") from exc
-    (x0, y0), (x1, y1) = header["displayWindow"]
     fps = header.get("framesPerSecond")
-    compression = str(header.get("compression", "")).rsplit(".", 1)[-1].removesuffix("_COMPRESSION").lower()
+    compression = COMPRESSION_NAMES.get(layout.parts[shown].compression or 0, "unknown")
     return _ImageInfo(
-        int(x1 - x0 + 1), int(y1 - y0 + 1), cd.exr_colour_space(header), _exr_bit_depth(path), compression,
-        Fraction(fps) if fps else None,
+        int(x1 - x0 + 1), int(y1 - y0 + 1), cd.exr_colour_space(header), part_bit_depth(layout.parts[shown]),
+        compression, Fraction(fps) if fps else None,
     )
 
 
@@ -221,19 +222,49 @@ def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
     )
 
 
-def probe_media(item: MediaItem) -> ProbeResult:
-    """Probe a movie, still or sequence (the first non-empty frame's header stands for the sequence).
+def _frame_damage(path: str, size: int) -> str | None:
+    if size == 0:
+        return "empty file (0 bytes)"
+    try:
+        return check_file(path)
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
-    Raises a MediaError subclass when the media cannot be read at all.
+
+def _probe_good_frame(candidates: list[tuple[int | None, str]],
+                      damaged: list[tuple[int | None, str]]) -> _ImageInfo | None:
+    """The header of the first candidate that reads; frames whose header does not read join `damaged`."""
+    for frame, path in candidates:
+        try:
+            return probe_image_file(path)
+        except DamagedFrameError as exc:
+            damaged.append((frame, exc.reason))
+    return None
+
+
+def probe_media(item: MediaItem) -> ProbeResult:
+    """Probe a movie, still or sequence.
+
+    Every frame of a sequence gets the cheap integrity check (`integrity.check_file`: no pixel decode);
+    the first good frame's header describes the sequence and every damaged frame is listed in
+    `damaged_frames`. Raises a MediaError subclass when the media cannot be read at all (a movie that
+    does not open, a still or a sequence with no good frame).
     """
     if item.kind is MediaKind.MOVIE:
         return _probe_movie(item, _stat(item.path))
-    stats = [(frame, _stat(path)) for frame, path in zip(item.frames or (None,), item.files, strict=False)]
-    empty = tuple(frame for frame, st in stats if st.st_size == 0 and frame is not None)
-    readable = [path for path, (_, st) in zip(item.files, stats, strict=False) if st.st_size > 0]
-    if not readable:
-        raise DamagedFrameError(item.files[0], "empty file (0 bytes)")
-    info = probe_image_file(readable[0])
+    numbers: list[int | None] = list(item.frames) if item.frames else [None]
+    stats = [(frame, path, _stat(path)) for frame, path in zip(numbers, item.files, strict=False)]
+    empty = tuple(frame for frame, _, st in stats if st.st_size == 0 and frame is not None)
+    damaged: list[tuple[int | None, str]] = []
+    good: list[tuple[int | None, str]] = []
+    for frame, path, st in stats:
+        reason = _frame_damage(path, st.st_size)
+        (good.append((frame, path)) if reason is None else damaged.append((frame, reason)))
+    info = _probe_good_frame(good, damaged)
+    if info is None:
+        frame, reason = min(damaged, key=lambda d: d[0] or 0)
+        many = f"all {len(stats)} frames are damaged; " if len(stats) > 1 else ""
+        raise DamagedFrameError(item.file_for_frame(frame) if frame is not None else item.files[0], many + reason)
     if item.kind is MediaKind.SEQUENCE:
         fps, fps_source = (info.fps, FpsSource.FILE) if info.fps else (DEFAULT_SEQUENCE_FPS, FpsSource.DEFAULT)
         start, end, count = item.frames[0], item.frames[-1], len(item.frames)
@@ -245,6 +276,7 @@ def probe_media(item: MediaItem) -> ProbeResult:
         path=item.path, kind=item.kind, width=info.width, height=info.height, fps=fps, fps_source=fps_source,
         colour_space=info.colour_space, bit_depth=info.bit_depth, compression=info.compression,
         start_frame=start, end_frame=end, frame_count=count, missing_frames=item.missing_frames,
-        empty_frames=empty, file_size=sum(st.st_size for _, st in stats),
-        mtime=max(st.st_mtime for _, st in stats), mime_type=mime_type_of(item.files[0]),
+        empty_frames=empty, file_size=sum(st.st_size for _, _, st in stats),
+        mtime=max(st.st_mtime for _, _, st in stats), mime_type=mime_type_of(item.files[0]),
+        damaged_frames=tuple(sorted((frame if frame is not None else start, reason) for frame, reason in damaged)),
     )

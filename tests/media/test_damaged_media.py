@@ -20,6 +20,7 @@ from horus_desktop.media.errors import (
     UnreadableFileError,
 )
 from horus_desktop.media.frames import call_with_time_bound
+from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.probe import probe_media
 from horus_desktop.media.sequences import media_item_for
@@ -184,3 +185,83 @@ def test_source_read_uses_its_time_bound(tmp_path: Path) -> None:
     with pytest.raises(DecodeTimeoutError):
         source.read(1)
     time.sleep(0.4)
+
+
+def _flip_first_channel_name(path: Path) -> None:
+    """Make the first channel's name invalid UTF-8: OpenEXR's legacy InputFile crashes on it (SIGSEGV)."""
+    data = bytearray(path.read_bytes())
+    data[data.index(b"chlist\0") + len(b"chlist\0") + 4] |= 0x80
+    path.write_bytes(bytes(data))
+
+
+def test_probe_of_an_exr_that_crashes_the_legacy_api_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad_name.exr"
+    write_good_exr(path)
+    _flip_first_channel_name(path)
+    script = (
+        "import sys\n"
+        "from horus_desktop.media.errors import DamagedFrameError\n"
+        "from horus_desktop.media.probe import probe_media\n"
+        "from horus_desktop.media.sequences import media_item_for\n"
+        "try:\n"
+        "    probe_media(media_item_for(sys.argv[1]))\n"
+        "except DamagedFrameError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"probe died with {done.returncode}: {done.stderr[-400:]}"
+    assert str(path) in done.stdout and "channel name" in done.stdout
+
+
+def _exr_sequence(folder: Path, frames: range) -> str:
+    for f in frames:
+        write_good_exr(folder / f"s.{f:04d}.exr")
+    return str(folder / "s.%04d.exr")
+
+
+def _cut(path: Path, fraction: float = 0.6) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * fraction)])
+
+
+def test_damaged_first_frame_keeps_the_sequence_and_is_reported(tmp_path: Path) -> None:
+    pattern = _exr_sequence(tmp_path, range(1001, 1005))
+    _cut(tmp_path / "s.1001.exr", 0.05)  # not even a whole header
+    _cut(tmp_path / "s.1003.exr")  # header intact, pixel chunks missing
+    probe = probe_media(media_item_for(pattern))
+    assert (probe.start_frame, probe.end_frame, probe.frame_count) == (1001, 1004, 4)
+    assert (probe.width, probe.height) == (W, H)
+    assert [frame for frame, _ in probe.damaged_frames] == [1001, 1003]
+    assert all("truncated" in reason for _, reason in probe.damaged_frames)
+
+
+def test_damaged_last_frame_is_reported(tmp_path: Path) -> None:
+    for f in (1, 2, 3):
+        Image.fromarray(draw_test_frame(f, (W, H))).save(tmp_path / f"j.{f:04d}.jpg")
+    _cut(tmp_path / "j.0003.jpg", 0.7)
+    probe = probe_media(media_item_for(str(tmp_path / "j.%04d.jpg")))
+    assert probe.damaged_frames == ((3, "truncated: no JPEG end-of-image marker (FFD9)"),)
+
+
+def test_sequence_with_every_frame_damaged_is_an_error_naming_a_file(tmp_path: Path) -> None:
+    pattern = _exr_sequence(tmp_path, range(1, 3))
+    for f in (1, 2):
+        _cut(tmp_path / f"s.{f:04d}.exr")
+    with pytest.raises(DamagedFrameError) as info:
+        probe_media(media_item_for(pattern))
+    assert info.value.path == str(tmp_path / "s.0001.exr") and "all 2 frames are damaged" in info.value.reason
+
+
+def test_ingest_records_a_sequence_with_its_damaged_frames(store, tmp_path: Path) -> None:
+    folder = tmp_path / "proj" / "shot"
+    folder.mkdir(parents=True)
+    pattern = _exr_sequence(folder, range(1, 4))
+    _cut(folder / "s.0001.exr")
+    (folder / "s.0002.exr").write_bytes(b"")
+    report = ingest_tree(store, tmp_path / "proj", isolated=False)
+    record = store.media.get_by_path(pattern)
+    assert record is not None and record.frame_count == 3
+    damaged = record.extra_metadata["damaged_frames"]
+    assert [d["frame"] for d in damaged] == [1, 2] and damaged[1]["reason"] == "empty file (0 bytes)"
+    assert "truncated" in damaged[0]["reason"]
+    assert {p.path for p in report.problems} == {str(folder / "s.0001.exr"), str(folder / "s.0002.exr")}
