@@ -3,15 +3,16 @@
 #   ./install-desktop.sh              for this user (~/.local/share, ~/.local/bin)
 #   sudo ./install-desktop.sh         for every user of the machine (/usr/local/share, /usr/local/bin)
 #   ./install-desktop.sh --uninstall  undoes it (same scope rules)
+# XDG_DATA_HOME and HORUS_BIN_DIR choose other folders for the menu entry and icons, and for the command.
 # It writes the desktop entry with the absolute path of the horus program beside this script, the icons
 # in the hicolor sizes, and a `horus` command on PATH; the app folder itself stays where it was unpacked.
 set -eu
 app_dir="$(cd "$(dirname "$0")" && pwd)"
 exe="$app_dir/horus"
 if [ "$(id -u)" = 0 ]; then
-    data="${XDG_DATA_HOME:-/usr/local/share}" bin="/usr/local/bin"
+    data="${XDG_DATA_HOME:-/usr/local/share}" bin="${HORUS_BIN_DIR:-/usr/local/bin}"
 else
-    data="${XDG_DATA_HOME:-$HOME/.local/share}" bin="$HOME/.local/bin"
+    data="${XDG_DATA_HOME:-$HOME/.local/share}" bin="${HORUS_BIN_DIR:-$HOME/.local/bin}"
 fi
 entry="$data/applications/horus.desktop"
 sizes="16 24 32 48 64 128 256 512"
