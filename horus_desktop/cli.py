@@ -1,7 +1,8 @@
 """The ``horus`` command: the app (default), and verbs for pipeline scripts.
 
 Every verb takes ``--db URL`` (or ``$HORUS_DB``; default the local SQLite store) and ``--user NAME`` (or
-``$HORUS_USER``; default the OS account). Verbs that list take ``--json``.
+``$HORUS_USER``; default the OS account). Verbs that list take ``--json``. These may come before the verb
+too. With ``--json`` standard output holds the JSON only (see ``_stdout_for_json``).
 """
 
 from __future__ import annotations
