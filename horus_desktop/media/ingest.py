@@ -28,7 +28,7 @@ from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
 from horus_desktop.media.probe import ProbeResult, probe_media
 from horus_desktop.media.probe_worker import ProbePool, shared_pool
-from horus_desktop.media.sequences import MediaItem, scan_media
+from horus_desktop.media.sequences import MediaItem, MediaKind, scan_media
 from horus_desktop.media.templates import Hierarchy, PathTemplate, parse_hierarchy
 from horus_desktop.media.thumbnails import THUMBNAIL_SIZES, ThumbnailFile, make_thumbnails
 
@@ -157,7 +157,8 @@ def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, pr
         "missing_frames": list(probe.missing_frames),
         "extra_metadata": {"fps_source": probe.fps_source, "codec": probe.codec,
                            "empty_frames": list(probe.empty_frames),
-                           "damaged_frames": [{"frame": f, "reason": r} for f, r in probe.damaged_frames]},
+                           "damaged_frames": [{"frame": f, "reason": r} for f, r in probe.damaged_frames],
+                           "exr_layers": [layer.to_dict() for layer in probe.layers]},
     }
 
 
@@ -260,7 +261,10 @@ def ingest_tree(
 def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:
     """Empty and damaged frames of a media that was recorded from its good frames."""
     # damaged_frames holds the empty ones too, with the reason "empty file (0 bytes)".
-    return [IngestProblem(item.file_for_frame(f), reason) for f, reason in probe.damaged_frames]
+    if item.kind is not MediaKind.SEQUENCE:
+        return [IngestProblem(item.path, reason) for _, reason in probe.damaged_frames]
+    return [IngestProblem(item.file_for_frame(f), f"frame {f} of {os.path.basename(item.path)}: {reason}")
+            for f, reason in probe.damaged_frames]
 
 
 class _BatchWriter:

@@ -160,3 +160,20 @@ def test_names_with_backslash_or_line_break_are_ingested_as_named(sqlite_store, 
     assert [p.path for p in report.problems] == [str(root / "broken\nname.exr")]
     text = format_ingest_report(report)
     assert "broken\\nname.exr: " in text and len(text.splitlines()) == 2  # one line per problem
+
+
+def test_damaged_frames_are_problems_naming_file_and_frame_at_every_ingest(sqlite_store, tmp_path: Path) -> None:
+    folder = tmp_path / "proj" / "sh010" / "comp" / "v001"
+    folder.mkdir(parents=True)
+    for f in (1001, 1002, 1003):
+        write_exr(folder / f"s.{f}.exr", np.full((H, W, 3), 0.3, "f2"), compression="zip")
+    last = folder / "s.1003.exr"
+    last.write_bytes(last.read_bytes()[:-40])  # header intact, the last chunk cut short
+    expected = [(str(last), "frame 1003 of s.%04d.exr: truncated")]
+    for attempt in ("first", "unchanged"):
+        report = ingest_tree(sqlite_store, tmp_path / "proj")
+        assert [(p.path, p.reason[: len(expected[0][1])]) for p in report.problems] == expected, attempt
+        assert f"  {last}: frame 1003 of s.%04d.exr: truncated" in format_ingest_report(report)
+    assert len(report.unchanged) == 1
+    record = sqlite_store.media.get_by_path(str(folder / "s.%04d.exr"))
+    assert record.frame_count == 3 and [d["frame"] for d in record.extra_metadata["damaged_frames"]] == [1003]
