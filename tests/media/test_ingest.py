@@ -128,19 +128,60 @@ def test_missing_root_is_an_error_naming_it(sqlite_store, tmp_path: Path) -> Non
     assert result.stderr.strip() == f"horus: error: {missing}: no such file or folder"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_unreadable_root_and_subfolder_are_reported(sqlite_store, tree: Path) -> None:
-    from horus_desktop.media.errors import UnreadableFileError
+_INGEST_LOCKED = """
+import json, os, pwd, sys
+from PIL import Image
+from horus_desktop.media.errors import UnreadableFileError
+from horus_desktop.media.ingest import ingest_tree
+from horus_desktop.store import Store
+Image.init()  # every image plugin loaded now: Python's own files may be out of nobody's reach
+root, locked, db = sys.argv[1:4]
+if os.geteuid() == 0:  # root reads every folder: drop to the user nobody
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+store = Store.open(db, backup=False)
+report = ingest_tree(store, root, isolated=False)
+try:
+    ingest_tree(store, locked, isolated=False)
+    refused = None
+except UnreadableFileError as exc:
+    refused = [exc.path, exc.reason]
+print(json.dumps({"problems": [[p.path, p.reason] for p in report.problems], "created": len(report.created),
+                  "refused": refused}))
+"""
 
-    locked = tree / "film/ep01/sq010/sh020"
-    locked.chmod(0)
+
+def test_unreadable_root_and_subfolder_are_reported() -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # Not under pytest's tmp_path (0700): only the locked folder's own mode may stop the reader.
+    base = Path(tempfile.mkdtemp(prefix="horus-locked-"))
     try:
-        report = ingest_tree(sqlite_store, tree)
-        assert [(p.path, p.reason.split(":")[0]) for p in report.problems] == [(str(locked), "folder not read")]
-        with pytest.raises(UnreadableFileError, match="no read permission"):
-            ingest_tree(sqlite_store, locked)
+        base.chmod(0o777)
+        build_tree(base / "projects")
+        for folder in (base / "projects").rglob("*"):
+            folder.chmod(0o777 if folder.is_dir() else 0o666)
+        locked = base / "projects/film/ep01/sq010/sh020"
+        locked.chmod(0)
+        result = subprocess.run([sys.executable, "-c", _INGEST_LOCKED, str(base / "projects"), str(locked),
+                                 str(base / "store.sqlite")], capture_output=True, text=True, timeout=300,
+                                cwd=Path(__file__).resolve().parents[2])
+        assert result.returncode == 0, result.stderr
+        outcome = json.loads(result.stdout.splitlines()[-1])
+        assert [(p, r.split(":")[0]) for p, r in outcome["problems"]] == [(str(locked), "folder not read")]
+        assert outcome["created"] == 3  # the rest of the tree
+        assert outcome["refused"] == [str(locked), "no read permission"]
     finally:
-        locked.chmod(0o755)
+        for folder in base.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_names_with_backslash_or_line_break_are_ingested_as_named(sqlite_store, tmp_path: Path) -> None:
