@@ -1,4 +1,5 @@
-"""OpenEXR decoding: half/float, RGB/RGBA/Y, multi-part and multi-view, data window in display window."""
+"""OpenEXR decoding: half/float, RGB/RGBA/Y, a chosen part, layer (AOV, depth) or view, data window placed in
+the display window; deep parts refused; the library's errors explained (truncated, damaged header...)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import OpenEXR
 
 from horus_desktop.media.colour_defaults import exr_colour_space
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.exr_header import ExrLayout, ExrStructureError, read_exr_layout
+from horus_desktop.media.exr_layers import DEFAULT_LAYER, default_part_index, find_layer, part_bit_depth
 from horus_desktop.media.file_access import read_bytes_check
 from horus_desktop.media.frames import Frame, Window
+from horus_desktop.media.integrity import check_file
 
 _HALF_MAX = 65504.0
 # OpenEXR's own thread pool decompresses a file's line blocks in parallel without Python's GIL, while
@@ -24,21 +28,6 @@ EXR_THREADS_PER_FILE = os.cpu_count() or 1
 def _window(box: Any) -> Window:
     low, high = box
     return (int(low[0]), int(low[1]), int(high[0]), int(high[1]))
-
-
-def _pick_part(parts: list[Any], part: str | int | None) -> Any:
-    if isinstance(part, int):
-        return parts[part]
-    if isinstance(part, str):
-        for candidate in parts:
-            if candidate.name() == part:
-                return candidate
-        raise KeyError(f"no part named {part!r}")
-    for candidate in parts:
-        names = set(candidate.channels)
-        if names & {"RGB", "RGBA", "Y", "YA"}:
-            return candidate
-    return parts[0]
 
 
 def _pick_channels(channels: Mapping[str, Any], header: Mapping[str, Any], view: str | None) -> tuple[str, Any]:
@@ -84,25 +73,101 @@ def place_in_display_window(pixels: np.ndarray, data: Window, display: Window) -
     return out
 
 
-def decode_exr(path: str, *, part: str | int | None = None, view: str | None = None) -> Frame:
-    """Decode an EXR into a float16 display-window Frame (first RGB part and default view unless named)."""
-    read_bytes_check(path)
+def _explain(path: str, exc: Exception) -> DamagedFrameError:
+    """What is wrong with a file the library could not read, in words (the raw message kept at the end)."""
+    reason = check_file(path)
+    if reason is None:
+        text = str(exc).replace(f"'{path}'", "the file").replace(path, "the file")
+        if isinstance(exc, UnicodeDecodeError):
+            reason = "damaged header: a name is not valid text"
+        elif "Unable to open" in text:
+            reason = "damaged or unsupported EXR header: OpenEXR cannot open it"
+        elif isinstance(exc, IndexError) or "CORRUPT_CHUNK" in text or "decompress" in text:
+            reason = f"damaged pixel data: OpenEXR could not decode it ({text})"
+        else:
+            reason = f"cannot decode EXR: {text}"
+    return DamagedFrameError(path, reason)
+
+
+def _layout(path: str) -> ExrLayout:
     try:
-        exr = OpenEXR.File(path, separate_channels=False, num_threads=EXR_THREADS_PER_FILE)
-        chosen = _pick_part(exr.parts, part)
+        return read_exr_layout(path)
+    except ExrStructureError as exc:
+        raise DamagedFrameError(path, str(exc)) from exc
+    except OSError as exc:
+        raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
+
+
+def _part_index(layout: ExrLayout, part: str | int | None, path: str) -> int:
+    if part is None:
+        return default_part_index(layout)
+    if isinstance(part, int):
+        if not 0 <= part < len(layout.parts):
+            raise UnreadableFileError(path, f"no part {part} (the file has {len(layout.parts)})")
+        return part
+    for candidate in layout.parts:
+        if candidate.name == part:
+            return candidate.index
+    raise UnreadableFileError(path, f"no part named {part!r}")
+
+
+def _layer_pixels(channels: Mapping[str, Any], names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A layer's planes as HxWxC: one channel (Z) grey, two as R and G, else up to RGB(A)."""
+    shown = names if len(names) <= 3 or (len(names) == 4 and names[3].endswith("A")) else names[:3]
+    planes = [channels[name].pixels for name in shown]
+    height = max(p.shape[0] for p in planes)
+    width = max(p.shape[1] for p in planes)
+    # A subsampled channel (x/ySampling 2, as in luma/chroma files) is repeated up to full size.
+    planes = [np.repeat(np.repeat(p, height // p.shape[0], 0), width // p.shape[1], 1) for p in planes]
+    if len(planes) == 2:
+        planes.append(np.zeros_like(planes[0]))
+    return np.stack(planes, axis=2), shown
+
+
+def decode_exr(path: str, *, part: str | int | None = None, view: str | None = None,
+               layer: str | None = None) -> Frame:
+    """Decode an EXR into a float16 display-window Frame.
+
+    `part` (name or index) picks the part, by default the first with RGB or Y channels; `layer` a layer
+    of it (see exr_layers: "" is the default colour layer, "diffuse", "Z"...), shown as RGB(A) or, for one
+    channel, grey; `view` a view of a multi-view part. Deep parts are refused with a clear error.
+    """
+    read_bytes_check(path)
+    layout = _layout(path)
+    index = _part_index(layout, part, path)
+    structure = layout.parts[index]
+    if structure.deep:
+        raise UnreadableFileError(path, f"deep EXR images are not supported yet (part {index} is "
+                                  f"{structure.type})")
+    chosen_layer = find_layer(layout, index, layer) if layer is not None else None
+    if layer is not None and chosen_layer is None:
+        raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
+    try:
+        exr = OpenEXR.File(path, separate_channels=chosen_layer is not None, num_threads=EXR_THREADS_PER_FILE)
+        chosen = exr.parts[index]
         header = chosen.header
-        group, channel = _pick_channels(chosen.channels, header, view)
-        pixels = _as_display_pixels(channel.pixels)
+        if chosen_layer is not None:
+            raw, names = _layer_pixels(chosen.channels, chosen_layer.channels)
+            pixels = _as_display_pixels(raw)
+        else:
+            group, channel = _pick_channels(chosen.channels, header, view)
+            pixels = _as_display_pixels(channel.pixels)
+            names = _channel_names(group, pixels.shape[2])
     except KeyError as exc:
         raise UnreadableFileError(path, str(exc.args[0])) from exc
     except Exception as exc:
-        raise DamagedFrameError(path, f"cannot decode EXR: {exc}") from exc
+        raise _explain(path, exc) from exc
     data, display = _window(header["dataWindow"]), _window(header["displayWindow"])
     if pixels.shape[:2] != (data[3] - data[1] + 1, data[2] - data[0] + 1):
         raise DamagedFrameError(path, "pixel data does not match the data window")
-    names = _channel_names(group, pixels.shape[2])
+    if len(names) == 1:
+        names = names * 3
+    shown_layer = chosen_layer or find_layer(layout, index, None)
     metadata = {
         "part": chosen.name(),
+        "part_index": index,
+        "layer": chosen_layer.layer if chosen_layer else DEFAULT_LAYER,
+        "bit_depth": shown_layer.bit_depth if shown_layer else part_bit_depth(structure),
         "compression": str(header.get("compression", "")).rsplit(".", 1)[-1],
         "views": list(header.get("multiView") or []),
     }
@@ -112,7 +177,7 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
         colour_space=exr_colour_space(header),
         display_window=display,
         data_window=data,
-        channels=names,
+        channels=tuple(names),
         metadata=metadata,
     )
 

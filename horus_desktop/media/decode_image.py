@@ -92,7 +92,7 @@ def decode_pillow(path: str) -> Frame:
 
 
 def decoder_for(path: str | Path, **options: object) -> Callable[[str], Frame]:
-    """The decode function for an image file, chosen by extension (EXR options: part, view)."""
+    """The decode function for an image file, chosen by extension (EXR options: part, view, layer)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".exr":
         return lambda p: decode_exr(p, **options)  # type: ignore[arg-type]

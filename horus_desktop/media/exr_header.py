@@ -159,8 +159,7 @@ def _string_vector(value: bytes) -> tuple[str, ...]:
     return tuple(names)
 
 
-def read_layout(handle: BinaryIO, size: int) -> ExrLayout:
-    """Parse the version field and every part header of an open EXR file of `size` bytes."""
+def _read_layout(handle: BinaryIO, size: int) -> ExrLayout:
     reader = _Reader(handle, size)
     reader.need(min(size, 8))
     if size < 8 or reader.data[:4] != MAGIC:
@@ -198,10 +197,19 @@ def read_layout(handle: BinaryIO, size: int) -> ExrLayout:
         if not multipart:
             break
     for part in parts:
-        missing = {"channels", "compression", "dataWindow"} - part.attributes
+        found = {"channels": part.channels, "compression": part.compression, "dataWindow": part.data_window}
+        missing = [name for name, value in found.items() if not value and value != 0]
         if missing:
-            raise ExrStructureError(f"damaged header: no {', '.join(sorted(missing))} attribute")
+            raise ExrStructureError(f"damaged header: no readable {', '.join(missing)} attribute")
     return ExrLayout(tuple(parts), multipart, pos, size)
+
+
+def read_layout(handle: BinaryIO, size: int) -> ExrLayout:
+    """Parse the version field and every part header of an open EXR file of `size` bytes."""
+    try:
+        return _read_layout(handle, size)
+    except (struct.error, ValueError, IndexError, OverflowError) as exc:  # a field that makes no sense
+        raise ExrStructureError(f"damaged header: {exc}") from exc
 
 
 def read_exr_layout(path: str) -> ExrLayout:
@@ -228,7 +236,8 @@ def expected_chunks(part: ExrPartHeader) -> int:
         if not 0 < part.chunk_count <= _MAX_CHUNKS:
             raise ExrStructureError(f"damaged header: chunk count {part.chunk_count}")
         return part.chunk_count
-    assert part.data_window is not None and part.compression is not None
+    if part.data_window is None or part.compression is None:
+        raise ExrStructureError("damaged header: no data window or compression")
     x0, y0, x1, y1 = part.data_window
     width, height = x1 - x0 + 1, y1 - y0 + 1
     if width <= 0 or height <= 0 or width * height > 1 << 34:

@@ -23,13 +23,14 @@ class ImageSource(FrameSource):
         decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT,
         part: str | int | None = None,
         view: str | None = None,
+        layer: str | None = None,
     ) -> None:
         if not item.files:
             raise UnreadableFileError(item.path, "no frames on disk")
         self.item = item
         self.path = item.path
         self.decode_timeout = decode_timeout
-        options = {k: v for k, v in {"part": part, "view": view}.items() if v is not None}
+        options = {k: v for k, v in {"part": part, "view": view, "layer": layer}.items() if v is not None}
         self._decode_file = decoder_for(item.files[0], **options)
         self._present = frozenset(item.frames)
 
@@ -64,13 +65,14 @@ def open_frame_source(
     decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT,
     part: str | int | None = None,
     view: str | None = None,
+    layer: str | None = None,
 ) -> FrameSource:
     """Open a movie, a still, a sequence pattern (`shot.%04d.exr`, `shot.####.exr`) or a MediaItem.
 
-    EXR `part` (name or index) and `view` pick what to show; by default the first RGB part and the
-    default view.
+    EXR `part` (name or index), `layer` (an AOV such as "diffuse", or "Z"; see media.exr_layers) and
+    `view` pick what to show; by default the first RGB part, its colour channels and the default view.
     """
     item = media if isinstance(media, MediaItem) else media_item_for(media)
     if item.kind is MediaKind.MOVIE:
         return MovieSource(item.path, decode_timeout=decode_timeout)
-    return ImageSource(item, decode_timeout=decode_timeout, part=part, view=view)
+    return ImageSource(item, decode_timeout=decode_timeout, part=part, view=view, layer=layer)

@@ -19,7 +19,7 @@ from horus_desktop.media import colour_defaults as cd
 from horus_desktop.media.decode_dpx import read_dpx_header
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
 from horus_desktop.media.exr_header import COMPRESSION_NAMES, ExrStructureError, read_exr_layout
-from horus_desktop.media.exr_layers import default_part_index, part_bit_depth
+from horus_desktop.media.exr_layers import ExrLayer, default_part_index, part_bit_depth, part_layers
 from horus_desktop.media.integrity import check_file
 from horus_desktop.media.movie_source import MOVIE_FIRST_FRAME, stream_frame_count, stream_rate
 from horus_desktop.media.sequences import MediaItem, MediaKind
@@ -68,6 +68,8 @@ class ProbeResult:
     #: (frame, reason) of every frame found damaged (empty, truncated, unreadable header); the media is
     #: described from its good frames.
     damaged_frames: tuple[tuple[int, str], ...] = ()
+    #: Every (part, layer) of an EXR (first good frame): beauty, AOVs, depth; empty for other formats.
+    layers: tuple[ExrLayer, ...] = ()
 
     @property
     def resolution(self) -> str:
@@ -83,6 +85,7 @@ class _ImageInfo:
     bit_depth: int
     compression: str
     fps: Fraction | None = None
+    layers: tuple[ExrLayer, ...] = ()
 
 
 def mime_type_of(path: str | Path) -> str:
@@ -119,6 +122,7 @@ def _probe_exr(path: str) -> _ImageInfo:
     return _ImageInfo(
         int(x1 - x0 + 1), int(y1 - y0 + 1), cd.exr_colour_space(header), part_bit_depth(layout.parts[shown]),
         compression, Fraction(fps) if fps else None,
+        tuple(layer for part in layout.parts for layer in part_layers(part)),
     )
 
 
@@ -278,5 +282,6 @@ def probe_media(item: MediaItem) -> ProbeResult:
         start_frame=start, end_frame=end, frame_count=count, missing_frames=item.missing_frames,
         empty_frames=empty, file_size=sum(st.st_size for _, _, st in stats),
         mtime=max(st.st_mtime for _, _, st in stats), mime_type=mime_type_of(item.files[0]),
+        layers=info.layers,
         damaged_frames=tuple(sorted((frame if frame is not None else start, reason) for frame, reason in damaged)),
     )

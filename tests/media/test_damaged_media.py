@@ -39,7 +39,7 @@ def test_truncated_exr(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:400])
     with pytest.raises(DamagedFrameError) as info:
         open_frame_source(path).read(1)
-    assert info.value.path == str(path) and "EXR" in info.value.reason
+    assert info.value.path == str(path) and info.value.reason.startswith("truncated")
 
 
 def test_fuzzed_exr_never_crashes(tmp_path: Path) -> None:
