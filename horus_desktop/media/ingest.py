@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,7 +159,8 @@ def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, pr
         "extra_metadata": {"fps_source": probe.fps_source, "codec": probe.codec,
                            "empty_frames": list(probe.empty_frames),
                            "damaged_frames": [{"frame": f, "reason": r} for f, r in probe.damaged_frames],
-                           "exr_layers": [layer.to_dict() for layer in probe.layers]},
+                           "exr_layers": [layer.to_dict() for layer in probe.layers],
+                           "start_timecode": probe.start_timecode},
     }
 
 
@@ -211,7 +213,8 @@ def ingest_tree(
     probe = pool.probe if pool is not None else probe_media
     writer = _BatchWriter(store, report, batch_size)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
-    with ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads:
+    with (ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
+          _drop_queue_on_interrupt(cancel, threads)):
         futures = []
         for item in items:
             existing = existing_by_path.get(item.path)
@@ -256,6 +259,18 @@ def ingest_tree(
                                                  progress, batch_size)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _drop_queue_on_interrupt(cancel: threading.Event, threads: ThreadPoolExecutor) -> Iterator[None]:
+    """On Ctrl+C (or any error) stop at once: files not yet started are dropped, not probed first (what
+    was written stays consistent, and the next ingest finishes the rest)."""
+    try:
+        yield
+    except BaseException:
+        cancel.set()
+        threads.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:

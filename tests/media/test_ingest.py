@@ -218,3 +218,25 @@ def test_damaged_frames_are_problems_naming_file_and_frame_at_every_ingest(sqlit
     assert len(report.unchanged) == 1
     record = sqlite_store.media.get_by_path(str(folder / "s.%04d.exr"))
     assert record.frame_count == 3 and [d["frame"] for d in record.extra_metadata["damaged_frames"]] == [1003]
+
+
+def test_ctrl_c_stops_at_once_without_probing_the_rest(sqlite_store, tmp_path: Path, monkeypatch) -> None:
+    for i in range(40):
+        Image.fromarray(draw_test_frame(i, (W, H))).save(tmp_path / f"still_{i:02d}_x.png")
+    probed = []
+    real_probe = ingest_module.probe_media
+
+    def counting_probe(item):
+        probed.append(item.path)
+        return real_probe(item)
+
+    monkeypatch.setattr(ingest_module, "probe_media", counting_probe)
+
+    def interrupt(done: int, total: int, label: str) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_tree(sqlite_store, tmp_path, isolated=False, workers=1, progress=interrupt)
+    assert len(probed) < 10  # the first, and at most what was already running
+    report = ingest_tree(sqlite_store, tmp_path, isolated=False)
+    assert len(report.created) == 40
