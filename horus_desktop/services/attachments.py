@@ -35,6 +35,7 @@ def attach_file(store: Store, comment_id: uuid.UUID | str, file: str | os.PathLi
                 user_id: str | None) -> CommentAttachment:
     """Copy ``file`` into the store (named by its content) and attach it to a note; returns the record."""
     source = Path(file)
+    store.check_writable()  # an archive's folder gets no copy
     comment = store.comments.get(comment_id)  # a missing note is refused before anything is copied
     folder = attachment_folder(store)
     folder.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,12 @@ class Store:
             raise
         return cls(engine, read_only=read_only)
 
+    def check_writable(self) -> None:
+        """Raise ReadOnlyStoreError (naming the store) when it is read-only: for work done before a write
+        (copying an attachment into the store's folder) that must not start at all."""
+        if self.uow.read_only is not None:
+            raise ReadOnlyStoreError(self.uow.read_only)
+
     @property
     def is_sqlite(self) -> bool:
         """True for the embedded store."""

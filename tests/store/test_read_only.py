@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from horus_desktop.api import Horus
 from horus_desktop.domain.media_query import MediaQuery
+from horus_desktop.services.attachments import attach_file
 from horus_desktop.store import ReadOnlyStoreError, Store
 from horus_desktop.store.engine import create_store_engine, resolve_store_url
 from horus_desktop.store.schema import head_revision
@@ -53,7 +54,8 @@ def test_a_read_only_store_lists_and_refuses_writes_naming_itself(archive: Path)
         assert [n.comment.content for n in store.comments.threads(media.id)] == ["final look"]
         for write in (lambda: store.media.set_status([media.id], "approved"),
                       lambda: store.tags.add([media.id], "hero"),
-                      lambda: store.users.ensure("bob")):
+                      lambda: store.users.ensure("bob"),
+                      lambda: attach_file(store, store.comments.list_for_media(media.id)[0].id, archive, "ana")):
             with pytest.raises(ReadOnlyStoreError, match=str(archive)):
                 write()
     finally:
@@ -76,6 +78,7 @@ import io, json, os, pwd, sys
 from contextlib import redirect_stderr, redirect_stdout
 from horus_desktop.cli import main
 from horus_desktop.domain.media_query import MediaQuery
+from horus_desktop.services.attachments import attach_file
 from horus_desktop.store import Store
 db, *commands = sys.argv[1:]
 # Every module loaded first, by the same read-only path: Python's own files may be out of nobody's reach.
