@@ -35,6 +35,8 @@ class DpxHeader:
     packing: int
     encoding: int
     frame_rate: Fraction | None
+    colorimetric: int = 0
+    timecode: int | None = None  # the TV header's SMPTE packed BCD time code; None when 0xFFFFFFFF
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -61,17 +63,19 @@ def read_dpx_header(data: bytes, path: str = "") -> DpxHeader:
     e = ">" if magic == _MAGIC_BIG else "<"
     (data_offset,) = struct.unpack_from(e + "I", data, 4)
     width, height = struct.unpack_from(e + "II", data, 772)
-    descriptor, transfer, _colorimetric, bit_depth = struct.unpack_from("BBBB", data, 800)
+    descriptor, transfer, colorimetric, bit_depth = struct.unpack_from("BBBB", data, 800)
     packing, encoding, element_offset = struct.unpack_from(e + "HHI", data, 804)
     frame_rate = None
     if len(data) >= 1944:
         (film_rate,) = struct.unpack_from(e + "f", data, 1724)
         (tv_rate,) = struct.unpack_from(e + "f", data, 1940)
         frame_rate = _rate(film_rate) or _rate(tv_rate)
+    timecode = struct.unpack_from(e + "I", data, 1920)[0] if len(data) >= 1924 else None
     if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
         raise DamagedFrameError(path, f"image size {width}x{height} in the header is not possible")
     offset = element_offset if element_offset not in (0, 0xFFFFFFFF) else data_offset
-    return DpxHeader(e, offset, width, height, descriptor, transfer, bit_depth, packing, encoding, frame_rate)
+    return DpxHeader(e, offset, width, height, descriptor, transfer, bit_depth, packing, encoding, frame_rate,
+                     colorimetric, None if timecode == 0xFFFFFFFF else timecode)
 
 
 def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
@@ -137,10 +141,13 @@ def write_dpx(
     big_endian: bool = True,
     transfer: int = 1,
     frame_rate: float = 0.0,
+    colorimetric: int | None = None,
+    timecode: int = 0xFFFFFFFF,
 ) -> None:
     """Write an RGB (HxWx3) or RGBA image as an uncompressed DPX: 10-bit method A packing, or 8/16-bit.
 
-    `pixels` holds values in the target bit depth (e.g. 0..1023 for 10-bit).
+    `pixels` holds values in the target bit depth (e.g. 0..1023 for 10-bit); `colorimetric` defaults to
+    `transfer`; `timecode` is SMPTE packed BCD (0xFFFFFFFF: none).
     """
     h, w, c = pixels.shape
     e = ">" if big_endian else "<"
@@ -164,8 +171,10 @@ def write_dpx(
     header[8:16] = b"V2.0\0\0\0\0"
     struct.pack_into(e + "I", header, 16, _HEADER_SIZE + len(payload))
     struct.pack_into(e + "HHII", header, 768, 0, 1, w, h)
-    struct.pack_into("BBBB", header, 800, 50 if c == 3 else 51, transfer, transfer, bit_depth)
+    colour = transfer if colorimetric is None else colorimetric
+    struct.pack_into("BBBB", header, 800, 50 if c == 3 else 51, transfer, colour, bit_depth)
     struct.pack_into(e + "HHI", header, 804, packing, 0, _HEADER_SIZE)
     struct.pack_into(e + "f", header, 1724, frame_rate)
+    struct.pack_into(e + "I", header, 1920, timecode)
     with open(path, "wb") as handle:
         handle.write(bytes(header) + payload)

@@ -15,6 +15,12 @@ import av
 import OpenEXR
 from PIL import Image, ImageCms, UnidentifiedImageError
 
+from horus_desktop.domain.timecode import (
+    frames_to_timecode,
+    parse_timecode,
+    smpte_from_packed,
+    timecode_to_frames,
+)
 from horus_desktop.media import colour_defaults as cd
 from horus_desktop.media.decode_dpx import read_dpx_header
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
@@ -70,6 +76,9 @@ class ProbeResult:
     damaged_frames: tuple[tuple[int, str], ...] = ()
     #: Every (part, layer) of an EXR (first good frame): beauty, AOVs, depth; empty for other formats.
     layers: tuple[ExrLayer, ...] = ()
+    #: The source timecode of the first frame as the file says ("HH:MM:SS:FF", ';' for drop-frame): a
+    #: movie's start timecode, EXR `timeCode`, DPX TV header time code; None when the file has none.
+    start_timecode: str | None = None
 
     @property
     def resolution(self) -> str:
@@ -86,6 +95,7 @@ class _ImageInfo:
     compression: str
     fps: Fraction | None = None
     layers: tuple[ExrLayer, ...] = ()
+    timecode: str | None = None
 
 
 def mime_type_of(path: str | Path) -> str:
@@ -123,6 +133,7 @@ def _probe_exr(path: str) -> _ImageInfo:
         int(x1 - x0 + 1), int(y1 - y0 + 1), cd.exr_colour_space(header), part_bit_depth(layout.parts[shown]),
         compression, Fraction(fps) if fps else None,
         tuple(layer for part in layout.parts for layer in part_layers(part)),
+        smpte_from_packed(layout.parts[shown].timecode),
     )
 
 
@@ -131,7 +142,7 @@ def _probe_dpx(path: str) -> _ImageInfo:
         header = read_dpx_header(handle.read(2048), path)
     compression = "rle" if header.encoding else "none"
     return _ImageInfo(header.width, header.height, cd.dpx_colour_space(header.transfer), header.bit_depth,
-                      compression, header.frame_rate)
+                      compression, header.frame_rate, timecode=smpte_from_packed(header.timecode))
 
 
 def _icc_colour_space(icc: bytes) -> str | None:
@@ -198,6 +209,20 @@ def _bit_depth_of_pix_fmt(name: str) -> int:
     return 8
 
 
+def _movie_timecode(container: Any, stream: Any) -> str | None:
+    """The start timecode ffmpeg reads from the video stream, a timecode (tmcd) track or the container."""
+    sources = [stream, *(s for s in container.streams if s is not stream), container]
+    for source in sources:
+        try:
+            text = (source.metadata or {}).get("timecode")
+            if text:
+                hours, minutes, seconds, frames, drop = parse_timecode(text)
+                return f"{hours:02d}:{minutes:02d}:{seconds:02d}{';' if drop else ':'}{frames:02d}"
+        except (ValueError, UnicodeDecodeError):
+            continue
+    return None
+
+
 def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
     path = item.path
     try:
@@ -211,6 +236,7 @@ def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
             if ctx is None:  # a damaged or unknown codec header: PyAV has no decoder for it
                 raise DamagedFrameError(path, "the video stream has no usable codec (damaged or unknown header)")
             width, height, codec, pix_fmt = ctx.width, ctx.height, ctx.name, ctx.pix_fmt or ""
+            timecode = _movie_timecode(container, stream)
     except MediaError:
         raise
     except (av.FFmpegError, ValueError) as exc:
@@ -223,6 +249,7 @@ def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
         bit_depth=_bit_depth_of_pix_fmt(pix_fmt), compression=codec, start_frame=MOVIE_FIRST_FRAME,
         end_frame=MOVIE_FIRST_FRAME + count - 1, frame_count=count, missing_frames=(), empty_frames=(),
         file_size=stat.st_size, mtime=stat.st_mtime, mime_type=mime_type_of(path), codec=codec,
+        start_timecode=timecode,
     )
 
 
@@ -236,14 +263,26 @@ def _frame_damage(path: str, size: int) -> str | None:
 
 
 def _probe_good_frame(candidates: list[tuple[int | None, str]],
-                      damaged: list[tuple[int | None, str]]) -> _ImageInfo | None:
-    """The header of the first candidate that reads; frames whose header does not read join `damaged`."""
+                      damaged: list[tuple[int | None, str]]) -> tuple[_ImageInfo, int | None] | None:
+    """The header (and frame) of the first candidate that reads; frames whose header does not read join
+    `damaged`."""
     for frame, path in candidates:
         try:
-            return probe_image_file(path)
+            return probe_image_file(path), frame
         except DamagedFrameError as exc:
             damaged.append((frame, exc.reason))
     return None
+
+
+def _start_timecode(timecode: str | None, frame: int | None, start: int, fps: Fraction | None) -> str | None:
+    """The first frame's timecode, counted back from the frame whose header was read (the first may be damaged)."""
+    if timecode is None or frame is None or frame == start or not fps:
+        return timecode
+    try:
+        drop = parse_timecode(timecode)[4]
+        return frames_to_timecode(timecode_to_frames(timecode, fps) - (frame - start), fps, drop)
+    except ValueError:
+        return None
 
 
 def probe_media(item: MediaItem) -> ProbeResult:
@@ -264,11 +303,12 @@ def probe_media(item: MediaItem) -> ProbeResult:
     for frame, path, st in stats:
         reason = _frame_damage(path, st.st_size)
         (good.append((frame, path)) if reason is None else damaged.append((frame, reason)))
-    info = _probe_good_frame(good, damaged)
-    if info is None:
+    found = _probe_good_frame(good, damaged)
+    if found is None:
         frame, reason = min(damaged, key=lambda d: d[0] or 0)
         many = f"all {len(stats)} frames are damaged; " if len(stats) > 1 else ""
         raise DamagedFrameError(item.file_for_frame(frame) if frame is not None else item.files[0], many + reason)
+    info, probed_frame = found
     if item.kind is MediaKind.SEQUENCE:
         fps, fps_source = (info.fps, FpsSource.FILE) if info.fps else (DEFAULT_SEQUENCE_FPS, FpsSource.DEFAULT)
         start, end, count = item.frames[0], item.frames[-1], len(item.frames)
@@ -277,6 +317,7 @@ def probe_media(item: MediaItem) -> ProbeResult:
         start = end = item.frames[0] if item.frames else 1
         count = 1
     return ProbeResult(
+        start_timecode=_start_timecode(info.timecode, probed_frame, start, fps),
         path=item.path, kind=item.kind, width=info.width, height=info.height, fps=fps, fps_source=fps_source,
         colour_space=info.colour_space, bit_depth=info.bit_depth, compression=info.compression,
         start_frame=start, end_frame=end, frame_count=count, missing_frames=item.missing_frames,
