@@ -10,7 +10,7 @@ shift
 command -v xwininfo >/dev/null || { echo "measure-start: needs xwininfo (apt-get install x11-utils)" >&2; exit 1; }
 for _ in $(seq 1 "$runs"); do
     start=$(date +%s.%N)
-    setsid "$@" >/dev/null 2>&1 &
+    setsid "$@" >"${MEASURE_LOG:-/dev/null}" 2>&1 &
     pid=$!
     until xwininfo -name Horus 2>/dev/null | grep -q 'Map State: IsViewable'; do
         kill -0 "$pid" 2>/dev/null || { echo "measure-start: the app exited before showing a window" >&2; exit 1; }
