@@ -60,8 +60,10 @@ class WriteContext:
 ChangeListener = Callable[[ChangeSet], None]
 
 
-class ReadOnlyStoreError(PermissionError):
-    """A write asked of a store opened read-only (an archive); names the store."""
+class ReadOnlyStoreError(Exception):
+    """A write asked of a store opened read-only (an archive); names the store.
+
+    Not a PermissionError: callers that read files catch those as "cannot read", which this is not."""
 
 
 class UnitOfWork:
