@@ -12,7 +12,8 @@ THUMBNAIL_SIZES = ("small", "medium", "large")
 TRACK_TYPES = ("video", "audio")
 CONTENT_TYPES = ("text", "markdown", "html")
 
-# Words other tools use for the same statuses; anything not here is kept as written, never dropped.
+# Words other tools use for the same statuses. The store takes only the words above (store/field_rules.py):
+# a word not mapped here is returned as written, and the caller must map it (and keep the original) or fail.
 _STATUS_SYNONYMS = {
     "approve": "approved",
     "approved": "approved",
@@ -35,7 +36,8 @@ _STATUS_SYNONYMS = {
 
 
 def normalize_approval_status(value: str | None) -> str:
-    """Map a status word to the seed's vocabulary; unknown words are kept (lower-cased), not dropped."""
+    """Map a status word to the seed's vocabulary; an unknown word comes back as written (lower-cased), for the
+    caller to deal with: the store refuses it."""
     if value is None or not str(value).strip():
         return "pending"
     word = str(value).strip().lower().replace("-", "_")
