@@ -253,10 +253,16 @@ def cmd_import_montu(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a folder")
-    with _store_with_progress(args, "montu import") as (horus, update):
-        report = import_montu(horus.store, folder, user_id=horus.user.id, progress=update)
+    try:
+        with _store_with_progress(args, "montu import") as (horus, update):
+            report = import_montu(horus.store, folder, user_id=horus.user.id, progress=update)
+    except PermissionError as exc:
+        raise CliError(f"{exc.filename or folder}: cannot read the folder ({exc.strerror})") from exc
     _print_report(args, report, format_report(report))
-    return 0
+    # 0: all imported; 1: records failed (listed in the report); 2: a file or the folder could not be read.
+    for problem in report.unreadable:
+        print(f"horus: error: {problem}", file=sys.stderr)
+    return report.exit_code
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -5,12 +5,15 @@ Every function here is pure: a value that cannot be read raises :class:`FieldErr
 
 from __future__ import annotations
 
+import math
 import mimetypes
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 #: Namespace of the ids derived from Montu ids: the same Montu record always gets the same Horus id.
@@ -62,37 +65,54 @@ def text(data: dict[str, Any], *names: str, required: bool = False) -> str | Non
     return out or None
 
 
-def integer(data: dict[str, Any], *names: str) -> int | None:
-    """An integer field ("1001" and 1001.0 are accepted)."""
+#: The range of the store's INTEGER columns (frames) and BIGINT columns (file sizes).
+INT_LIMIT = 2**31 - 1
+BIG_LIMIT = 2**63 - 1
+
+
+def integer(data: dict[str, Any], *names: str, limit: int = INT_LIMIT) -> int | None:
+    """An integer field ("1001" and 1001.0 are accepted) within +-``limit``."""
     value = first(data, *names)
     if value is None:
         return None
-    return to_int(value, _which(data, names))
+    return to_int(value, _which(data, names), limit)
 
 
-def to_int(value: Any, name: str) -> int:
-    """An integer from a number or numeric text."""
+def to_int(value: Any, name: str, limit: int = INT_LIMIT) -> int:
+    """An integer from a number or numeric text; NaN, infinities and numbers beyond ``limit`` are refused."""
     if isinstance(value, bool):
         raise FieldError(f"{name}: expected a number, found {value!r}")
     if isinstance(value, int):
-        return value
-    try:
-        number = float(value) if isinstance(value, float | str) else None
-    except ValueError:
-        number = None
-    if number is None or not number.is_integer():
-        raise FieldError(f"{name}: expected a whole number, found {value!r}")
+        number: int | float | None = value
+    else:
+        try:
+            number = float(value) if isinstance(value, float | str) else None
+        except ValueError:
+            number = None
+        if number is None or not number.is_integer():
+            raise FieldError(f"{name}: expected a whole number, found {_show(value)}")
+    if abs(number) > limit:
+        raise FieldError(f"{name}: {_show(value)} is out of range (at most {limit})")
     return int(number)
 
 
 def to_number(value: Any, name: str) -> float:
-    """A number from a number or numeric text."""
+    """A finite number from a number or numeric text."""
     if isinstance(value, bool):
         raise FieldError(f"{name}: expected a number, found {value!r}")
     try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise FieldError(f"{name}: expected a number, found {value!r}") from exc
+        number = float(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise FieldError(f"{name}: expected a number, found {_show(value)}") from exc
+    if not math.isfinite(number) or abs(number) > 1e12:
+        raise FieldError(f"{name}: {_show(value)} is not a usable number")
+    return number
+
+
+def _show(value: Any) -> str:
+    """A value for a message, cut short (a 10,000-digit number is not worth printing)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _which(data: dict[str, Any], names: tuple[str, ...]) -> str:
@@ -139,7 +159,7 @@ def frame_range(value: Any) -> tuple[int, int] | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        match = re.fullmatch(r"\s*(-?\d+)\s*(?:-|:|\.\.|to)\s*(-?\d+)\s*", value)
+        match = re.fullmatch(r"\s*(-?\d{1,9})\s*(?:-|:|\.\.|to)\s*(-?\d{1,9})\s*", value)
         if not match:
             raise FieldError(f"frame_range: cannot read {value!r} (expected '1001-1120')")
         start, end = int(match.group(1)), int(match.group(2))
@@ -161,19 +181,35 @@ def frame_rate(value: Any, name: str = "frame_rate") -> tuple[Decimal, str | Non
     """(rate rounded to 0.01, exact "num/den" when not whole) from 24, "23.976", "24000/1001"."""
     if value is None or value == "":
         return None
+    if type(value) in (int, str, float):  # the same few rates on thousands of records: read each once
+        return _frame_rate_cached(type(value), value, name)
+    return _frame_rate(value, name)
+
+
+@lru_cache(maxsize=256)
+def _frame_rate_cached(_kind: type, value: Any, name: str) -> tuple[Decimal, str | None] | None:
+    return _frame_rate(value, name)
+
+
+def _frame_rate(value: Any, name: str) -> tuple[Decimal, str | None] | None:
+    if isinstance(value, str) and len(value) > 40:
+        raise FieldError(f"{name}: not a frame rate: {_show(value)}")
     try:
         if isinstance(value, str) and "/" in value:
             exact = Fraction(value.strip())
         elif isinstance(value, int | float | str) and not isinstance(value, bool):
-            exact = Fraction(Decimal(str(value).strip()))
+            number = Decimal(str(value).strip())
+            if not number.is_finite() or abs(number.adjusted()) > 6:  # 1e999999 would take minutes to expand
+                raise FieldError(f"{name}: {_show(value)} is not a usable frame rate")
+            exact = Fraction(number)
             if exact in (Fraction(23976, 1000), Fraction(2997, 100), Fraction(5994, 100)):
                 exact = Fraction(round(exact * 1001 / 1000 * 1000), 1001)  # NTSC rates
         else:
             raise FieldError(f"{name}: expected a number, found {type(value).__name__}")
-    except (ValueError, ZeroDivisionError, InvalidOperation) as exc:
-        raise FieldError(f"{name}: not a frame rate: {value!r}") from exc
+    except (ValueError, ZeroDivisionError, InvalidOperation, OverflowError) as exc:
+        raise FieldError(f"{name}: not a frame rate: {_show(value)}") from exc
     if exact <= 0 or exact >= 1000:
-        raise FieldError(f"{name}: {value!r} is not a usable frame rate")
+        raise FieldError(f"{name}: {_show(value)} is not a usable frame rate")
     rate = Decimal(exact.numerator) / Decimal(exact.denominator)
     rational = None if exact.denominator == 1 else f"{exact.numerator}/{exact.denominator}"
     return rate.quantize(Decimal("0.01")), rational
@@ -184,9 +220,9 @@ def resolution(value: Any, name: str = "resolution") -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+)\s*[xX*×]\s*(\d+)\s*", value)
+        match = re.fullmatch(r"\s*(\d{1,6})\s*[xX*×]\s*(\d{1,6})\s*", value)
         if not match:
-            raise FieldError(f"{name}: cannot read {value!r} (expected '1920x1080')")
+            raise FieldError(f"{name}: cannot read {_show(value)} (expected '1920x1080')")
         return f"{int(match.group(1))}x{int(match.group(2))}"
     if isinstance(value, list | tuple) and len(value) == 2:
         return f"{to_int(value[0], name)}x{to_int(value[1], name)}"
@@ -325,3 +361,26 @@ def timestamp(data: dict[str, Any], *names: str) -> datetime | None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with what JSON columns cannot hold written as text: NaN, infinities, numbers beyond 64 bits."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) <= BIG_LIMIT else _show(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def json_safe_for(odd_numbers: bool) -> Callable[[Any], Any]:
+    """:func:`json_safe` for a record whose file holds NaN, infinities or long numbers, else nothing to do
+    (most files hold none: walking every record's extra fields again would cost seconds on a large export)."""
+    return json_safe if odd_numbers else _unchanged
+
+
+def _unchanged(value: Any) -> Any:
+    return value

@@ -46,6 +46,9 @@ class MontuImportReport:
     files: tuple[str, ...] = ()
     tasks_read: int = 0
     clips_missing_media: int = 0
+    warnings: tuple[ImportProblem, ...] = ()
+    unreadable: tuple[ImportProblem, ...] = ()
+    ignored: tuple[str, ...] = ()
 
     def count(self, kind: str) -> KindCounts:
         """The counts of one kind (``media``, ``comments``, ...); zeros for a kind never seen."""
@@ -59,7 +62,12 @@ class MontuImportReport:
     @property
     def ok(self) -> bool:
         """True when every record was imported (or already there)."""
-        return not self.problems
+        return not self.problems and not self.unreadable
+
+    @property
+    def exit_code(self) -> int:
+        """0 when all imported; 1 when records failed; 2 when a file (or the whole folder) could not be read."""
+        return 2 if self.unreadable else 1 if self.problems else 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (``horus import-montu --json``)."""
@@ -72,8 +80,15 @@ class MontuImportReport:
             },
             "tasks_read": self.tasks_read,
             "clips_missing_media": self.clips_missing_media,
-            "problems": [{"file": p.file, "record_id": p.record_id, "reason": p.reason} for p in self.problems],
+            "problems": [_problem(p) for p in (*self.unreadable, *self.problems)],
+            "warnings": [_problem(p) for p in self.warnings],
+            "ignored_files": list(self.ignored),
+            "exit_code": self.exit_code,
         }
+
+
+def _problem(p: ImportProblem) -> dict[str, Any]:
+    return {"file": p.file, "record_id": p.record_id, "reason": p.reason}
 
 
 def _ordered_kinds(counts: dict[str, KindCounts]) -> list[str]:
@@ -93,10 +108,18 @@ def format_report(report: MontuImportReport) -> str:
     lines.append(f"Tasks read: {report.tasks_read}")
     if report.clips_missing_media:
         lines.append(f"Clips whose media is not in Horus (kept, marked missing): {report.clips_missing_media}")
+    if report.ignored:
+        lines.append("Not Montu files (ignored): " + ", ".join(report.ignored))
+    if report.warnings:
+        lines.append(f"{len(report.warnings)} warning(s) (imported):")
+        lines.extend(f"  - {p}" for p in report.warnings)
+    if report.unreadable:
+        lines.append(f"{len(report.unreadable)} file(s) not readable, nothing imported from them:")
+        lines.extend(f"  - {p}" for p in report.unreadable)
     if report.problems:
-        lines.append(f"{len(report.problems)} problem(s):")
+        lines.append(f"{len(report.problems)} record(s) not imported:")
         lines.extend(f"  - {p}" for p in report.problems)
-    else:
+    elif not report.unreadable:
         lines.append("No problems.")
     return "\n".join(lines)
 
@@ -111,6 +134,10 @@ class ReportBuilder:
     files: list[str] = field(default_factory=list)
     tasks_read: int = 0
     clips_missing_media: int = 0
+    warnings: list[ImportProblem] = field(default_factory=list)
+    unreadable: list[ImportProblem] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unknown_words: dict[tuple[str, str, str, str], list[str]] = field(default_factory=dict)
 
     def created(self, kind: str, n: int = 1) -> None:
         """Count rows written."""
@@ -133,8 +160,21 @@ class ReportBuilder:
         """Note a problem without counting a skipped row (a whole file, an unusable task)."""
         self.problems.append(ImportProblem(file, record_id, reason))
 
+    def warning(self, file: str, record_id: str | None, reason: str) -> None:
+        """Note something changed on the way in (the record was imported)."""
+        self.warnings.append(ImportProblem(file, record_id, reason))
+
+    def unknown_word(self, file: str, record_id: str, field_name: str, word: str, used: str) -> None:
+        """A Montu word with no Horus equivalent: reported once per file, field and word, with a count."""
+        self.unknown_words.setdefault((file, field_name, word, used), []).append(record_id)
+
     def build(self) -> MontuImportReport:
         """The frozen report."""
+        words = [ImportProblem(file, ids[0] if len(ids) == 1 else None,
+                               f"{name} {word!r} is not a Horus word: {len(ids)} record(s) imported as {used!r}, "
+                               f"the original kept in their Montu metadata" + (
+                                   f" (first: {', '.join(ids[:3])})" if len(ids) > 1 else ""))
+                 for (file, name, word, used), ids in self.unknown_words.items()]
         return MontuImportReport(
             directory=self.directory,
             counts={k: KindCounts(*v) for k, v in self.counts.items()},
@@ -142,4 +182,7 @@ class ReportBuilder:
             files=tuple(self.files),
             tasks_read=self.tasks_read,
             clips_missing_media=self.clips_missing_media,
+            warnings=tuple(words + self.warnings),
+            unreadable=tuple(self.unreadable),
+            ignored=tuple(self.ignored),
         )

@@ -101,3 +101,92 @@ def montu_style_dir(tmp_path: Path) -> Path:
                             "movie": "/mnt/show/{project}/{shot}/{name}_v{version}.mov"}},
     ])
     return folder
+
+
+@pytest.fixture
+def real_montu_dir(tmp_path: Path) -> Path:
+    """A folder shaped like a real Montu database (its ``sample_db``): free file names, no shot fields on
+    media (a linked task or the path says where they sit), directory templates with ``{task}``, notes with
+    ``"annotation_type": "comment"`` and ``"coordinates": {}``, ``horus_playlists.json`` with ``clips[]``,
+    ``tracks[]`` and ``settings``, and a non-Montu ``version.json`` beside them."""
+    folder = tmp_path / "montu_db"
+    folder.mkdir()
+    root = "V:/SWA/all/scene"
+
+    def media(ident: str, path: str, status: str, task: str | None = None, **extra: Any) -> dict[str, Any]:
+        record = {"_id": ident, "project_id": "SWA", "file_name": path.rsplit("/", 1)[-1], "file_path": path,
+                  "file_type": "image_sequence" if path.endswith(".exr") else "video", "version": path[-8:-4],
+                  "approval_status": status, "author": "test_user", "description": "a pass",
+                  "created_at": "2025-08-05T20:36:24Z", "updated_at": "2025-08-05T20:36:25Z",
+                  "metadata": {"width": 1920, "height": 1080, "duration": 96, "frame_rate": 24,
+                               "format": "OpenEXR", "codec": "ZIP", "color_space": "ACES", "file_size": 2147483648,
+                               "frame_range": {"start": 1001, "end": 1096}},
+                  "thumbnail_key": "thumbnails/x.jpg", "tags": ["swa", "ep00"], **extra}
+        if task:
+            record["linked_task_id"] = task
+        return record
+
+    write_json(folder / "swa_media_records.json", [
+        media("swa_sh0020_lgt_v001", f"{root}/Ep00/sq0010/SH0020/lighting/version/SWA_Ep00_SH0020_lighting_v001.exr",
+              "superseded", "ep00_sq0010_sh0020_lighting"),
+        media("swa_sh0020_lgt_v002", f"{root}/Ep00/sq0010/SH0020/lighting/version/SWA_Ep00_SH0020_lighting_v002.exr",
+              "published", "ep00_sq0010_sh0020_lighting"),
+        # No task: project, episode, sequence, shot and department come from the path and the templates.
+        media("swa_sh0030_anim_v003", f"{root}/Ep00/sq0010/SH0030/animation/version/SWA_Ep00_SH0030_anim_v003.mov",
+              "need_fix"),
+        media("swa_sh0040_comp_v001", f"{root}/Ep01/sq0020/SH0040/compositing/version/SWA_Ep01_SH0040_comp_v001.mov",
+              "in_review", project_id=None),
+    ])
+    write_json(folder / "swa_tasks.json", [
+        {"_id": "ep00_sq0010_sh0020_lighting", "name": "Lighting - SWA Ep00 SH0020", "project_id": "SWA",
+         "task_type": "lighting", "department": "lighting", "episode": "Ep00", "sequence": "sq0010",
+         "shot": "SH0020", "assigned_to": "test_user", "status": "published", "priority": "medium",
+         "due_date": "2025-08-10T23:59:59Z", "frame_range": {"start": 1001, "end": 1096}},
+    ])
+    write_json(folder / "swa_project_config.json", [
+        {"_id": "SWA", "name": "SWA", "description": "SWA Animation Project", "status": "active",
+         "templates": {"shot_template": "V:/SWA/all/scene/{episode}/{sequence}/{shot}/{task}/version/",
+                       "render_template": "V:/SWA/all/render/{episode}/{sequence}/{shot}/{task}/version/"},
+         "drive_mapping": {"project_root": "V:/SWA", "render_root": "V:/SWA/all/render"},
+         "departments": ["animation", "lighting", "compositing"], "episodes": ["Ep00", "Ep01"],
+         "settings": {"frame_rate": 24, "resolution": "1920x1080", "color_space": "Rec709"}},
+    ])
+    write_json(folder / "annotations.json", [
+        {"_id": "annotation_001", "media_id": "swa_sh0020_lgt_v002", "text": "Great lighting.", "author":
+         "director.smith", "timestamp": "2025-01-20T15:00:00Z", "frame_number": 1045, "annotation_type": "comment",
+         "coordinates": {}, "_created_at": "2025-01-20T15:00:00Z", "status": "open", "priority": "low"},
+        {"_id": "annotation_002", "media_id": "swa_sh0020_lgt_v002", "text": "Rim too hot here",
+         "author": "supervisor.jones", "timestamp": "2025-01-20T15:15:00Z", "frame_number": 1078,
+         "annotation_type": "note", "coordinates": {"x": 960, "y": 540, "width": 192, "height": 108},
+         "status": "open", "priority": "medium"},
+        {"_id": "annotation_003", "media_id": "swa_sh0030_anim_v003", "text": "Approved for lighting",
+         "author": "director.smith", "timestamp": "2025-01-22T12:00:00Z", "frame_number": 1001,
+         "annotation_type": "approval", "coordinates": {}, "status": "resolved", "priority": "low"},
+    ])
+    clip_fields = {"in_point": 0, "track": 1, "color": "#1f4e79", "added_at": "2025-08-20T10:15:00Z"}
+    write_json(folder / "horus_playlists.json", [
+        {"_id": "playlist_001", "name": "Ep00 dailies", "project_id": "SWA", "created_by": "animation_supervisor",
+         "created_at": "2025-08-20T10:30:00Z", "description": "Daily review", "type": "daily_review",
+         "status": "active", "settings": {"auto_play": True, "loop": False, "timeline_zoom": 1.0},
+         "clips": [
+             {"clip_id": "clip_001", "media_id": "swa_sh0020_lgt_v002", "position": 0, "duration": 96,
+              "out_point": 96, "department": "lighting", "sequence": "sq0010", "shot": "SH0020", "version": "v002",
+              "notes": "rim reduced", "file_path": f"{root}/Ep00/sq0010/SH0020/lighting/version/"
+              "SWA_Ep00_SH0020_lighting_v002.exr", **clip_fields},
+             {"clip_id": "clip_002", "media_id": "swa_sh0030_anim_v003", "position": 96, "duration": 48,
+              "out_point": 48, "department": "animation", "sequence": "sq0010", "shot": "SH0030", "version": "v003",
+              "notes": "timing", "file_path": f"{root}/Ep00/sq0010/SH0030/animation/version/"
+              "SWA_Ep00_SH0030_anim_v003.mov", **clip_fields},
+         ],
+         "tracks": [{"track_id": 1, "name": "Animation Track", "type": "video", "locked": False}],
+         "metadata": {"total_duration": 144, "clip_count": 2,
+                      "playback_settings": {"frame_rate": 24, "resolution": "1920x1080", "color_space": "Rec709"}}},
+        {"_id": "playlist_002", "name": "Lighting weekly", "project_id": "SWA", "created_by": "lighting_supervisor",
+         "type": "department_review", "status": "archived", "settings": {}, "tracks": [],
+         "clips": [{"clip_id": "clip_003", "media_id": "media_gone", "position": 0, "duration": 24,
+                    "out_point": 24, "shot": "SH0099", "version": "v001", "department": "lighting",
+                    "file_path": f"{root}/Ep00/sq0010/SH0099/lighting/version/SWA_Ep00_SH0099_lighting_v001.exr",
+                    **clip_fields}]},
+    ])
+    write_json(folder / "version.json", {"version": "1.4.2", "exported_at": "2025-08-23T18:21:46Z"})
+    return folder

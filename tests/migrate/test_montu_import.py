@@ -55,11 +55,16 @@ def test_seed_style_folder(store: Store, seed_style_dir: Path) -> None:
     assert v3.extra_metadata["montu"]["_id"] == "m100"
     assert v3.extra_metadata["montu"]["created_at"] == "2023-05-01T10:00:00"
     v4 = one(store, project_id="alpha", shot="sh010", text="v004")
-    assert v4.approval_status == "published" and v4.is_latest_version and not v3.is_latest_version
+    # Montu's words become Horus's: "published" is approved; "superseded" has no equivalent, so it is
+    # imported as pending, kept in the Montu metadata and reported once.
+    assert v4.approval_status == "approved" and v4.is_latest_version and not v3.is_latest_version
+    assert v4.extra_metadata["montu"]["approval_status"] == "published"
     sh020 = one(store, project_id="alpha", shot="sh020")
-    assert (sh020.approval_status, sh020.task_type, sh020.version) == ("superseded", "blocking", "v012")
+    assert (sh020.approval_status, sh020.task_type, sh020.version) == ("pending", "blocking", "v012")
+    assert sh020.extra_metadata["montu"]["approval_status"] == "superseded"
     assert sh020.department == "animation"  # the record's own field wins over its task's
-    assert one(store, statuses=("superseded",)).id == sh020.id
+    [word] = report.warnings
+    assert (word.file, word.record_id) == ("media_records.json", "m102") and "'superseded'" in word.reason
 
     # The note and its reply (given by parent id) as one thread, the box as a rectangle on frame 12.
     [thread] = store.comments.threads(v3.id)
@@ -100,8 +105,8 @@ def test_montu_export_folder(store: Store, montu_style_dir: Path) -> None:
                                                                                       "3840x2160")
     assert comp.extra_metadata["montu"]["review_round"] == 2
     assert [(t.tag_name, t.tag_category) for t in store.tags.list_for(comp.id)] == [("client", "review")]
-    board = one(store, statuses=("published",))
-    assert board.media_kind == "still" and board.frame_count == 1
+    board = one(store, shot=None, text="board")
+    assert board.media_kind == "still" and board.frame_count == 1 and board.approval_status == "approved"
 
     # The note: resolved, priority kept as a last line, nested replies two deep, rectangle normalized.
     [thread] = store.comments.threads(lgt.id)
@@ -199,7 +204,9 @@ def test_bad_records_are_reported_and_the_rest_imported(store: Store, tmp_path: 
     assert "text" in problems[("annotations.json", "notext")]
     assert "coordinates" in problems[("annotations.json", "badbox")]
     assert "nobody" in problems[("annotations.json", "lost")]
-    playlist_problem = problems[("playlists.json", None)]
+    [unreadable] = report.unreadable  # a file that is not JSON: nothing of it, exit code 2
+    assert unreadable.file == "playlists.json" and report.exit_code == 2
+    playlist_problem = unreadable.reason
     assert "not valid JSON" in playlist_problem and "line 3" in playlist_problem and "column" in playlist_problem
     assert report.count("media") == type(report.count("media"))(created=1, already_present=0, skipped=5)
     assert report.count("comments").created == 1 and report.count("comments").skipped == 4
@@ -218,7 +225,7 @@ def test_folder_errors(sqlite_store: Store, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     report = import_montu(sqlite_store, empty)
-    assert not report.ok and "no Montu files" in report.problems[0].reason
+    assert not report.ok and "no Montu files" in report.unreadable[0].reason and report.exit_code == 2
 
 
 def test_media_already_ingested_by_path_is_reused(sqlite_store: Store, tmp_path: Path) -> None:
