@@ -4,7 +4,8 @@ from __future__ import annotations
 
 #: Approval statuses of a media version, in the order a UI lists them.
 APPROVAL_STATUSES = ("pending", "approved", "rejected", "on_hold")
-REACTION_TYPES = ("like", "dislike", "approve", "reject", "love", "laugh")
+#: The seed's reactions, and (horus) "question", which the notes panel offers as "?".
+REACTION_TYPES = ("like", "dislike", "approve", "reject", "love", "laugh", "question")
 USER_ROLES = ("admin", "supervisor", "artist", "client")
 TIMELINE_TYPES = ("episode", "sequence", "department", "dailies", "client", "custom")
 TIMELINE_STATUSES = ("draft", "review", "approved", "published")

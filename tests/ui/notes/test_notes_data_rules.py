@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from horus_desktop.domain.media_query import MediaQuery
+
 from ..helpers import open_row, wait_rows
 
 
@@ -58,3 +60,13 @@ def test_the_panel_keeps_two_same_named_attachments_and_says_why_one_is_refused(
     (node,) = [n for n in demo_store.comments.threads(record.id) if n.comment.id == note.id]
     assert [a.file_name for a in node.attachments] == ["ref.txt", "ref.txt"]
     assert sorted(Path(a.file_path).read_text() for a in node.attachments) == ["first", "second"]
+
+
+def test_every_reaction_the_panel_offers_is_a_word_the_store_takes(demo_store) -> None:  # noqa: ANN001
+    from horus_desktop.ui.notes.model import REACTIONS
+
+    media = demo_store.media.search(MediaQuery(limit=1)).items[0]
+    note = demo_store.comments.add(media_id=media.id, content="react to me", user_id="ana", user_name="Ana")
+    for kind in REACTIONS:
+        demo_store.comments.react(note.id, "ana", kind)
+    assert sorted(r.reaction_type for r in demo_store.comments.reactions(note.id)) == sorted(REACTIONS)
