@@ -150,7 +150,8 @@ def _check_tiff(path: str, size: int) -> str | None:
                 return None
             offsets = tags.get(_TIFF_STRIPS) or tags.get(_TIFF_TILES)
             counts = tags.get(_TIFF_STRIP_BYTES) or tags.get(_TIFF_TILE_BYTES)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error,
+            Image.DecompressionBombError) as exc:  # a damaged size field can claim billions of pixels
         return f"damaged TIFF header: {exc}"
     if not offsets or not counts:
         return "damaged TIFF header: no strip or tile offsets"
