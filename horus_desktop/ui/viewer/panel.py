@@ -21,6 +21,7 @@ from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.colour_defaults import InputColourSpace
+from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
@@ -33,6 +34,7 @@ from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
 from horus_desktop.ui.viewer.gl_renderer import texture_ready
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
+from horus_desktop.ui.viewer.layer_menu import LayerMenu, default_layer, depth_text, exr_layers_of
 from horus_desktop.ui.viewer.title_label import ElidedTitle
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
@@ -62,6 +64,9 @@ class MediaSlot:
     # The input colour space in use and why; the colour space the file itself gave (the fallback).
     input_space: InputColourSpace | None = None
     file_space: str | None = None
+    # A multi-part / multi-layer EXR's parts and layers, and the one shown.
+    layers: list[ExrLayer] = field(default_factory=list)
+    layer: ExrLayer | None = None
 
 
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
@@ -245,6 +250,8 @@ class ViewerPanel(QWidget):
         compare_row = QHBoxLayout()
         compare_row.setContentsMargins(6, 2, 6, 2)
         compare_row.addWidget(self.title, 3)
+        self.layer_menu = LayerMenu()
+        compare_row.addWidget(self.layer_menu)
         compare_row.addWidget(self.compare_box)
         self.blend_controls = BlendControls()
         compare_row.addWidget(self.blend_controls)
@@ -271,6 +278,7 @@ class ViewerPanel(QWidget):
         self.b_box.activated.connect(self._on_b_picked)
         self.blend_controls.sig_changed.connect(self.view.set_blend)
         self.input_colour.sig_message.connect(self.sig_message)
+        self.layer_menu.sig_picked.connect(self.show_layer)
         self._connect_actions(actions)
 
     def _connect_actions(self, actions: dict[str, QAction]) -> None:
@@ -327,17 +335,22 @@ class ViewerPanel(QWidget):
         return item.frame if item is not None else None
 
     # --- opening ---------------------------------------------------------------------------------
-    def open_media(self, record: MediaRecord, slot: str = "A") -> None:
-        """Open a media into slot A (the main one) or B (compare); returns at once."""
+    def open_media(self, record: MediaRecord, slot: str = "A", *, layer: ExrLayer | None = None,
+                   at_frame: int | None = None) -> None:
+        """Open a media into slot A (the main one) or B (compare); returns at once.
+
+        ``layer``: the EXR part/layer to show (default: the first colour layer); ``at_frame``: where to start."""
         token = object()
         self._tokens[slot] = token
         options = self._options
         colour, use_gl, resolve = self.colour, self.use_gl, self.input_colour.resolve
 
         def work() -> MediaSlot:
-            source = open_frame_source(record.file_path)
+            choice = {} if layer is None else {"part": layer.part_index, "layer": layer.layer}
+            source = open_frame_source(record.file_path, **choice)
             try:
                 first_frame = source.frame_range[0]
+                layers = exr_layers_of(source, first_frame)
                 probe = source.read(first_frame)
                 space = resolve(record, probe.colour_space, is_float=probe.pixels.dtype.kind == "f")
                 settings = ViewSettings(space.name, options.display, options.view, options.exposure, options.gamma)
@@ -345,11 +358,14 @@ class ViewerPanel(QWidget):
                 convert = gpu_convert if use_gl else cpu_convert(colour, settings, options.channel)
                 rate = exact_rate(record.frame_rate, record.frame_rate_rational)
                 session = PlaybackSession(source, rate, convert=convert, policy=self.policy, mode=self.loop_mode)
+                if at_frame is not None:
+                    session.seek(at_frame)
             except Exception:
                 source.close()
                 raise
             return MediaSlot(record, session, settings, recipe, (probe.width, probe.height), rate,
-                             probe.pixels.dtype, input_space=space, file_space=probe.colour_space or None)
+                             probe.pixels.dtype, input_space=space, file_space=probe.colour_space or None,
+                             layers=layers, layer=layer or default_layer(layers))
 
         self.view.set_frame(slot, LayerState(None, None, self.view.layer(slot).state.size))
         self.view.set_has_media(True)
@@ -427,6 +443,7 @@ class ViewerPanel(QWidget):
         self.slots[slot] = result
         self.input_colour.opened(slot)
         if slot == "A":
+            self._show_layers(result)
             first, last = result.session.media_range
             self.transport.set_range(first, last)
             self.transport.slider.set_in_out(None)
@@ -445,6 +462,18 @@ class ViewerPanel(QWidget):
         self.view.set_frame(slot, LayerState(None, result.recipe, result.size))
         self._apply_view_mode()
 
+    def _show_layers(self, slot: MediaSlot) -> None:
+        is_float = slot.source_dtype.kind == "f"
+        bits = slot.layer.bit_depth if slot.layer is not None else (slot.record.bit_depth if slot.record else None)
+        self.layer_menu.show_layers(slot.layers, slot.layer, depth_text(bits, is_float=is_float))
+
+    def show_layer(self, layer: ExrLayer) -> None:
+        """Show another part/layer of the EXR in A, at the same frame (re-opened off the UI thread)."""
+        slot = self.slots["A"]
+        if slot is None or slot.record is None or layer == slot.layer:
+            return
+        self.open_media(slot.record, "A", layer=layer, at_frame=slot.session.current)
+
     def _on_source_opened(self, token: object, title: str, result: object) -> None:
         if self._tokens.get("A") is not token:
             if isinstance(result, MediaSlot):
@@ -462,6 +491,7 @@ class ViewerPanel(QWidget):
             old.session.close()
         self.slots["A"] = result
         self.input_colour.opened("A")
+        self._show_layers(result)
         first, last = result.session.media_range
         self.transport.set_range(first, last)
         self.transport.slider.set_in_out(None)
