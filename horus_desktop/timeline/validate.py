@@ -24,15 +24,19 @@ MAX_FRAMES = 2**31 - 1
 MAX_RATE = 999
 """Highest frame rate kept (``horus_timelines.frame_rate`` holds 999.99 at most)."""
 
+MIN_RATE = 1
+"""Lowest timeline rate: a timecode counts whole frames in a second."""
+
 
 def check_rate(rate: Any, what: str = "rate") -> Fraction:
-    """A frame rate as an exact fraction; ``ValueError`` for 0, negative, NaN, infinite or absurd rates."""
+    """A timeline frame rate as an exact fraction; ``ValueError`` for 0, negative, NaN, infinite, below 1 or
+    above 999 fps."""
     try:
         value = float(rate)
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"{what}: {rate!r} is not a number") from exc
-    if not math.isfinite(value) or value <= 0 or value > MAX_RATE:
-        raise ValueError(f"{what}: {value:g} is not a frame rate (above 0, at most {MAX_RATE})")
+    if not math.isfinite(value) or not MIN_RATE <= value <= MAX_RATE:
+        raise ValueError(f"{what}: {value:g} is not a frame rate ({MIN_RATE} to {MAX_RATE} fps)")
     return Fraction(rate) if isinstance(rate, Fraction) else Fraction(value).limit_denominator(1001)
 
 

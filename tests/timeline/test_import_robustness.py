@@ -75,6 +75,7 @@ BAD_FILES = [
     ("negative.otio", _one_clip_otio(duration__value=-5), "duration"),
     ("rate0.otio", _one_clip_otio(duration__rate=0), "rate"),
     ("ratenan.otio", _one_clip_otio(duration__rate="@NaN"), "rate"),
+    ("half_fps.otio", _one_clip_otio(duration__rate=0.5), "rate"),  # timecode of 0 frames a second
     ("inverted.edl", EDL.replace("01:00:10:00 01:00:11:00 01:00:02:00 01:00:03:00",
                                  "01:00:11:00 01:00:10:00 01:00:03:00 01:00:02:00"), "sh020_comp_v001"),
     ("nul.edl", EDL.replace("002 ", "\x00\x00 "), "NUL"),
@@ -182,7 +183,7 @@ def _import_or_refuse(store: Store, path: Path, data: bytes) -> None:
     assert len(state.clips()) == len(report.timeline.clips)
 
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
