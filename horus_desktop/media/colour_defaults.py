@@ -4,8 +4,12 @@ user's input colour space override is kept on a media record.
 Defaults when a file says nothing (documented choices):
 - EXR: from `chromaticities` (AP0 -> ACES2065-1, AP1 -> ACEScg, Rec.709 -> Linear Rec.709 (sRGB),
   P3-D65, Rec.2020 linear); none -> ACEScg, the studio config's scene_linear role.
-- DPX: transfer "linear" -> Linear Rec.709 (sRGB); "Rec.709" -> Camera Rec.709; otherwise
-  (printing density/log, unspecified) -> ACEScct, the log encoding of an ACES pipeline.
+- DPX (transfer characteristic, then colorimetric code): printing density -> ADX10 (ADX16 for 16-bit),
+  the config's printing-density encoding; "logarithmic" -> the same, flagged a guess; linear -> Linear
+  Rec.709 (sRGB); Rec.709/SMPTE 274M -> Camera Rec.709 (other video codes: the same, a guess); Z depth ->
+  Raw; user-defined or unspecified -> sRGB Encoded Rec.709 (code values shown as they are), a guess that
+  the project's default outranks. (ACEScct was the old answer: a Cineon-like scan read as it looked
+  blown out.)
 - Float TIFF: Linear Rec.709 (sRGB). Integer PNG/JPEG/TIFF and stills: sRGB Encoded Rec.709 (sRGB).
 - Movies: Gamma 2.4 Encoded Rec.709 (BT.1886, what review movies are encoded for).
 """
@@ -76,13 +80,30 @@ def exr_colour_space(header: Mapping[str, Any]) -> str:
     return SCENE_LINEAR_DEFAULT
 
 
-def dpx_colour_space(transfer: int) -> str:
-    """Colour space of a DPX image element from its transfer characteristic code."""
-    if transfer == 2:
-        return LINEAR_REC709
-    if transfer == 6:
-        return REC709_CAMERA
-    return ACESCCT
+_DPX_PRINTING_DENSITY, _DPX_LINEAR, _DPX_LOG = 1, 2, 3
+_DPX_REC709 = (5, 6)  # SMPTE 274M, ITU-R 709-4
+_DPX_OTHER_VIDEO = (7, 8, 9, 10)  # ITU-R 601 and composite video
+_DPX_DEPTH = (11, 12)
+
+
+def dpx_colour_space(transfer: int, colorimetric: int = 0, bit_depth: int = 10) -> tuple[str, bool]:
+    """(colour space, guessed) of a DPX image element from its transfer and colorimetric codes.
+
+    `guessed` is True when the file does not really say (the caller lets a project default win)."""
+    adx = "ADX16" if bit_depth == 16 else "ADX10"
+    if transfer == _DPX_PRINTING_DENSITY or (transfer in (0, 4) and colorimetric == _DPX_PRINTING_DENSITY):
+        return adx, False
+    if transfer == _DPX_LOG:
+        return adx, True
+    if transfer == _DPX_LINEAR:
+        return LINEAR_REC709, colorimetric not in _DPX_REC709
+    if transfer in _DPX_REC709:
+        return REC709_CAMERA, False
+    if transfer in _DPX_OTHER_VIDEO:
+        return REC709_CAMERA, True
+    if transfer in _DPX_DEPTH:
+        return "Raw", False
+    return INTEGER_IMAGE_DEFAULT, True
 
 
 @dataclass(frozen=True)

@@ -129,8 +129,10 @@ def decode_dpx(path: str) -> Frame:
     if channels == ("Y",):
         pixels, channels = np.repeat(pixels, 3, axis=2), ("Y", "Y", "Y")
     window = full_window(header.width, header.height)
-    metadata = {"bit_depth": header.bit_depth, "frame_rate": header.frame_rate, "transfer": header.transfer}
-    return Frame(pixels, 0, dpx_colour_space(header.transfer), window, window, channels, metadata)
+    colour_space, guessed = dpx_colour_space(header.transfer, header.colorimetric, header.bit_depth)
+    metadata = {"bit_depth": header.bit_depth, "frame_rate": header.frame_rate, "transfer": header.transfer,
+                "colorimetric": header.colorimetric, "colour_space_guessed": guessed}
+    return Frame(pixels, 0, colour_space, window, window, channels, metadata)
 
 
 def write_dpx(

@@ -160,7 +160,8 @@ def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, pr
                            "empty_frames": list(probe.empty_frames),
                            "damaged_frames": [{"frame": f, "reason": r} for f, r in probe.damaged_frames],
                            "exr_layers": [layer.to_dict() for layer in probe.layers],
-                           "start_timecode": probe.start_timecode},
+                           "start_timecode": probe.start_timecode,
+                           "colour_space_guessed": probe.colour_space_guessed},
     }
 
 

@@ -79,6 +79,9 @@ class ProbeResult:
     #: The source timecode of the first frame as the file says ("HH:MM:SS:FF", ';' for drop-frame): a
     #: movie's start timecode, EXR `timeCode`, DPX TV header time code; None when the file has none.
     start_timecode: str | None = None
+    #: True when the file does not state its colour space and `colour_space` is a per-format default (a
+    #: project's default should win over it).
+    colour_space_guessed: bool = False
 
     @property
     def resolution(self) -> str:
@@ -96,6 +99,7 @@ class _ImageInfo:
     fps: Fraction | None = None
     layers: tuple[ExrLayer, ...] = ()
     timecode: str | None = None
+    colour_space_guessed: bool = False
 
 
 def mime_type_of(path: str | Path) -> str:
@@ -116,6 +120,14 @@ def _stat(path: str) -> os.stat_result:
     return result
 
 
+def _exr_colour_guessed(header: Any) -> bool:
+    """True when an EXR names no colour space and its chromaticities match none we know."""
+    if any(header.get(key) for key in ("colorSpace", "colorspace", "oiio:ColorSpace", "ocio:colorspace")):
+        return False
+    chromaticities = header.get("chromaticities")
+    return chromaticities is None or cd.colour_space_from_chromaticities(chromaticities) is None
+
+
 def _probe_exr(path: str) -> _ImageInfo:
     try:
         layout = read_exr_layout(path)
@@ -134,6 +146,7 @@ def _probe_exr(path: str) -> _ImageInfo:
         compression, Fraction(fps) if fps else None,
         tuple(layer for part in layout.parts for layer in part_layers(part)),
         smpte_from_packed(layout.parts[shown].timecode),
+        _exr_colour_guessed(header),
     )
 
 
@@ -141,8 +154,9 @@ def _probe_dpx(path: str) -> _ImageInfo:
     with open(path, "rb") as handle:
         header = read_dpx_header(handle.read(2048), path)
     compression = "rle" if header.encoding else "none"
-    return _ImageInfo(header.width, header.height, cd.dpx_colour_space(header.transfer), header.bit_depth,
-                      compression, header.frame_rate, timecode=smpte_from_packed(header.timecode))
+    colour_space, guessed = cd.dpx_colour_space(header.transfer, header.colorimetric, header.bit_depth)
+    return _ImageInfo(header.width, header.height, colour_space, header.bit_depth, compression, header.frame_rate,
+                      timecode=smpte_from_packed(header.timecode), colour_space_guessed=guessed)
 
 
 def _icc_colour_space(icc: bytes) -> str | None:
@@ -184,8 +198,11 @@ def _probe_pillow(path: str) -> _ImageInfo:
         with Image.open(path) as image:
             compression = str(image.info.get("compression") or {"JPEG": "jpeg", "PNG": "deflate"}.get(
                 image.format or "", "none"))
-            return _ImageInfo(image.width, image.height, _pillow_colour_space(image, image.mode == "F"),
-                              _pillow_bit_depth(image), compression)
+            space = _pillow_colour_space(image, image.mode == "F")
+            icc = image.info.get("icc_profile")
+            stated = (icc and _icc_colour_space(icc)) or space == cd.LINEAR_REC709 and "gamma" in image.info
+            return _ImageInfo(image.width, image.height, space, _pillow_bit_depth(image), compression,
+                              colour_space_guessed=not stated)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise DamagedFrameError(path, f"not a readable image: {exc}") from exc
 
@@ -249,7 +266,7 @@ def _probe_movie(item: MediaItem, stat: os.stat_result) -> ProbeResult:
         bit_depth=_bit_depth_of_pix_fmt(pix_fmt), compression=codec, start_frame=MOVIE_FIRST_FRAME,
         end_frame=MOVIE_FIRST_FRAME + count - 1, frame_count=count, missing_frames=(), empty_frames=(),
         file_size=stat.st_size, mtime=stat.st_mtime, mime_type=mime_type_of(path), codec=codec,
-        start_timecode=timecode,
+        start_timecode=timecode, colour_space_guessed=True,
     )
 
 
@@ -319,7 +336,8 @@ def probe_media(item: MediaItem) -> ProbeResult:
     return ProbeResult(
         start_timecode=_start_timecode(info.timecode, probed_frame, start, fps),
         path=item.path, kind=item.kind, width=info.width, height=info.height, fps=fps, fps_source=fps_source,
-        colour_space=info.colour_space, bit_depth=info.bit_depth, compression=info.compression,
+        colour_space=info.colour_space, colour_space_guessed=info.colour_space_guessed,
+        bit_depth=info.bit_depth, compression=info.compression,
         start_frame=start, end_frame=end, frame_count=count, missing_frames=item.missing_frames,
         empty_frames=empty, file_size=sum(st.st_size for _, _, st in stats),
         mtime=max(st.st_mtime for _, _, st in stats), mime_type=mime_type_of(item.files[0]),

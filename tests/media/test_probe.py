@@ -4,6 +4,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from horus_desktop.media.decode_dpx import write_dpx
@@ -56,7 +57,64 @@ def test_dpx_header_fields(tmp_path: Path) -> None:
     write_dpx(str(tmp_path / "d.0001.dpx"), np.zeros((H, W, 3), np.uint16), frame_rate=23.976)
     write_dpx(str(tmp_path / "d.0002.dpx"), np.zeros((H, W, 3), np.uint16), frame_rate=23.976)
     probe = probe_media(media_item_for(str(tmp_path / "d.%04d.dpx")))
-    assert probe.fps == Fraction(24000, 1001) and probe.bit_depth == 10 and probe.colour_space == "ACEScct"
+    assert probe.fps == Fraction(24000, 1001) and probe.bit_depth == 10
+    assert (probe.colour_space, probe.colour_space_guessed) == ("ADX10", False)  # written as printing density
+
+
+def _cineon_patches() -> np.ndarray:
+    """10-bit Cineon-like codes: grey card 445, reference white 685, black 95."""
+    pixels = np.zeros((H, W, 3), np.uint16)
+    pixels[:, :20], pixels[:, 20:40], pixels[:, 40:] = 445, 685, 95
+    return pixels
+
+
+def test_printing_density_dpx_is_not_read_as_acescct(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from horus_desktop.media.colour import default_colour_config
+    from horus_desktop.media.decode_dpx import decode_dpx
+    from horus_desktop.media.frame_cache import DisplayConversion
+
+    write_dpx(str(tmp_path / "scan.dpx"), _cineon_patches(), transfer=1)
+    probe = probe_media(media_item_for(tmp_path / "scan.dpx"))
+    frame = decode_dpx(str(tmp_path / "scan.dpx"))
+    assert probe.colour_space == frame.colour_space == "ADX10" and not probe.colour_space_guessed
+    colour = default_colour_config()
+    display = colour.default_display()
+    shown = DisplayConversion(colour, display, colour.default_view(display))
+    white = shown(frame).pixels[0, 30].mean()
+    as_acescct = shown(replace(frame, colour_space="ACEScct")).pixels[0, 30].mean()
+    assert white < as_acescct - 20  # Cineon white read as ACEScct is pushed toward display white
+
+
+@pytest.mark.parametrize(("transfer", "colorimetric", "expected"), [
+    (0, 0, "sRGB Encoded Rec.709 (sRGB)"),  # user-defined: a guess the project default outranks
+    (4, 4, "sRGB Encoded Rec.709 (sRGB)"),  # unspecified video
+    (3, 0, "ADX10"),  # "logarithmic", nothing more: the closest log space, flagged
+    (2, 0, "Linear Rec.709 (sRGB)"),  # linear of unknown primaries
+])
+def test_dpx_that_does_not_say_is_a_flagged_guess(tmp_path: Path, transfer: int, colorimetric: int,
+                                                   expected: str) -> None:
+    write_dpx(str(tmp_path / "u.dpx"), _cineon_patches(), transfer=transfer, colorimetric=colorimetric)
+    probe = probe_media(media_item_for(tmp_path / "u.dpx"))
+    assert (probe.colour_space, probe.colour_space_guessed) == (expected, True)
+
+
+def test_dpx_rec709_and_16_bit_printing_density_are_stated(tmp_path: Path) -> None:
+    write_dpx(str(tmp_path / "v.dpx"), _cineon_patches(), transfer=6)
+    write_dpx(str(tmp_path / "p16.dpx"), _cineon_patches() * 64, bit_depth=16, transfer=1)
+    assert probe_media(media_item_for(tmp_path / "v.dpx")).colour_space == "Camera Rec.709"
+    probe = probe_media(media_item_for(tmp_path / "p16.dpx"))
+    assert (probe.colour_space, probe.colour_space_guessed) == ("ADX16", False)
+
+
+def test_colour_space_guess_flag_of_other_formats(tmp_path: Path) -> None:
+    write_exr(tmp_path / "said.exr", np.ones((H, W, 3), "f2"), extra_header={"chromaticities": AP1})
+    write_exr(tmp_path / "silent.exr", np.ones((H, W, 3), "f2"))
+    Image.new("RGB", (W, H)).save(tmp_path / "plain.png")
+    assert not probe_media(media_item_for(tmp_path / "said.exr")).colour_space_guessed
+    assert probe_media(media_item_for(tmp_path / "silent.exr")).colour_space_guessed
+    assert probe_media(media_item_for(tmp_path / "plain.png")).colour_space_guessed
 
 
 def test_movie_metadata(tmp_path: Path) -> None:

@@ -36,26 +36,27 @@ def test_input_colour_space_override_is_shown_applied_and_stored(qtbot, make_win
     viewer = window.viewer
     viewer.open_media(record)
     box = viewer.input_colour.box
-    qtbot.waitUntil(lambda: box.label.text() == "Input: ACEScct · file", timeout=8000)
+    # The probe reads printing density as the config's ADX10 (it was ACEScct, which looked blown out).
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=8000)
     qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (64, 96), timeout=5000)
-    as_acescct = _shown(viewer).copy()
+    as_adx = _shown(viewer).copy()
     assert box.menu.currentText() == "Automatic"
 
-    box.menu.setCurrentIndex(box.menu.findData("ADX10"))
+    box.menu.setCurrentIndex(box.menu.findData("ACEScct"))
     box.menu.activated.emit(box.menu.currentIndex())
-    assert box.label.text() == "Input: ADX10 · override"
-    qtbot.waitUntil(lambda: not np.array_equal(_shown(viewer), as_acescct), timeout=5000)
-    # Read as printing density, Cineon white is no longer pushed far above display white.
-    assert _shown(viewer)[10, 40].mean() < as_acescct[10, 40].mean()
+    assert box.label.text() == "Input: ACEScct · override"
+    qtbot.waitUntil(lambda: not np.array_equal(_shown(viewer), as_adx), timeout=5000)
+    # Read as ACEScct, Cineon white is pushed far above what printing density gives.
+    assert _shown(viewer)[10, 40].mean() > as_adx[10, 40].mean()
     qtbot.waitUntil(lambda: is_override(viewer_store.media.get(record.id).extra_metadata), timeout=5000)
-    assert viewer_store.media.get(record.id).color_space == "ADX10"
+    assert viewer_store.media.get(record.id).color_space == "ACEScct"
 
     box.menu.setCurrentIndex(0)
     box.menu.activated.emit(0)
-    qtbot.waitUntil(lambda: box.label.text() == "Input: ACEScct · file", timeout=5000)
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=5000)
     stored = viewer_store.media.get(record.id)
-    assert stored.color_space == "ACEScct" and not is_override(stored.extra_metadata)
-    qtbot.waitUntil(lambda: np.array_equal(_shown(viewer), as_acescct), timeout=5000)
+    assert stored.color_space == "ADX10" and not is_override(stored.extra_metadata)
+    qtbot.waitUntil(lambda: np.array_equal(_shown(viewer), as_adx), timeout=5000)
 
 
 def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
