@@ -37,3 +37,46 @@ def test_readouts_keep_their_place_while_playing(qtbot, bare_viewer) -> None:  #
     qtbot.wait(10)
     assert [w.geometry() for w in (transport.frame_box, transport.timecode, transport.fps_label)] == places
     assert transport.fps_label.text().startswith(" 24.0/23.976 fps")
+
+
+def _movie_with_timecode(path: Path, timecode: str | None, rate: Fraction, frames: int = 4) -> Path:
+    """A movie whose start timecode ffmpeg writes as a QuickTime timecode (tmcd) track."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "yuv420p"
+        if timecode:
+            stream.metadata["timecode"] = timecode
+        for _ in range(frames):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(np.zeros((32, 64, 3), np.uint8), format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(("start", "rate", "second"), [
+    ("01:00:00:00", Fraction(24000, 1001), "01:00:00:01"),
+    ("10:00:59;29", Fraction(30000, 1001), "10:01:00;02"),  # drop frame: ;00 and ;01 are skipped
+])
+def test_transport_shows_the_files_source_timecode(qtbot, bare_viewer, viewer_store, tmp_path: Path,  # noqa: ANN001, F811
+                                                   start: str, rate: Fraction, second: str) -> None:
+    record = ingest_one(viewer_store, _movie_with_timecode(tmp_path / "tc.mov", start, rate))
+    viewer = bare_viewer
+    viewer.open_media(record)
+    qtbot.waitUntil(lambda: viewer.transport.timecode.text() == start, timeout=8000)
+    assert "as the file says" in viewer.transport.timecode.toolTip()
+    viewer.step(1)
+    qtbot.waitUntil(lambda: viewer.transport.timecode.text() == second, timeout=5000)
+
+
+def test_without_a_source_timecode_the_frame_number_counts(qtbot, bare_viewer, viewer_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    record = ingest_one(viewer_store, _movie_with_timecode(tmp_path / "plain.mov", None, Fraction(25)))
+    viewer = bare_viewer
+    viewer.open_media(record)
+    qtbot.waitUntil(lambda: viewer.slots["A"] is not None, timeout=8000)
+    first = viewer.slots["A"].session.media_range[0]
+    qtbot.waitUntil(lambda: viewer.transport.timecode.text() == f"00:00:00:{first:02d}", timeout=5000)
+    assert "frame number" in viewer.transport.timecode.toolTip()

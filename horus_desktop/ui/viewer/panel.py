@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
-from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode, source_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.exr_layers import ExrLayer
@@ -444,6 +444,8 @@ class ViewerPanel(QWidget):
         self.input_colour.opened(slot)
         if slot == "A":
             self._show_layers(result)
+            start, _first = media_start_timecode(record, result.session.media_range[0])
+            self.transport.set_timecode_source(start)
             first, last = result.session.media_range
             self.transport.set_range(first, last)
             self.transport.slider.set_in_out(None)
@@ -492,6 +494,7 @@ class ViewerPanel(QWidget):
         self.slots["A"] = result
         self.input_colour.opened("A")
         self._show_layers(result)
+        self.transport.set_timecode_source(None)
         first, last = result.session.media_range
         self.transport.set_range(first, last)
         self.transport.slider.set_in_out(None)
@@ -724,8 +727,11 @@ class ViewerPanel(QWidget):
 
     def _show_position(self, frame: int) -> None:
         slot = self.slots["A"]
-        rate = slot.rate if slot else Fraction(24)
-        self.transport.show_frame(frame, frame_to_timecode(frame, rate))
+        timecode = frame_to_timecode(frame, slot.rate if slot else Fraction(24))
+        if slot is not None and slot.record is not None:
+            start, first = media_start_timecode(slot.record, slot.session.media_range[0])
+            timecode = source_timecode(frame, first, start, slot.rate)
+        self.transport.show_frame(frame, timecode)
         self.sig_position.emit(frame)
 
     # --- colour ----------------------------------------------------------------------------------
@@ -854,6 +860,14 @@ class ViewerPanel(QWidget):
         self.close_media()
         self._opener.shutdown()
         self.view.release_gl()
+
+
+def media_start_timecode(record: MediaRecord, first_frame: int) -> tuple[str | None, int]:
+    """The source timecode the file gave (ingest keeps it in extra_metadata) and the frame it belongs to:
+    the record's first frame."""
+    start = (record.extra_metadata or {}).get("start_timecode")
+    first = record.start_frame if record.start_frame is not None else first_frame
+    return (start if isinstance(start, str) and start else None), first
 
 
 def _size_of(item: ShownFrame, fallback: tuple[int, int]) -> tuple[int, int]:

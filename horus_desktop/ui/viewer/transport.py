@@ -113,6 +113,13 @@ class TransportBar(QWidget):
         self.frame_box.blockSignals(False)
         self.timecode.setText(timecode)
 
+    def set_timecode_source(self, start_timecode: str | None) -> None:
+        """Say where the timecode comes from: the file's own (starting at ``start_timecode``) or the frame
+        number (the file carries none)."""
+        self.timecode.setToolTip(
+            f"Source timecode, as the file says (its first frame is {start_timecode})" if start_timecode
+            else "Timecode counted from the frame number (the file carries no timecode)")
+
     def _on_frame_box(self, value: int) -> None:
         self.sig_seek.emit(value)
 
