@@ -2,28 +2,26 @@
 
 Every verb takes ``--db URL`` (or ``$HORUS_DB``; default the local SQLite store) and ``--user NAME`` (or
 ``$HORUS_USER``; default the OS account). Verbs that list take ``--json``. These may come before the verb
-too. With ``--json`` standard output holds the JSON only (see ``_stdout_for_json``).
+too. With ``--json`` standard output holds the JSON only (see :mod:`horus_desktop.cli_output`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import datetime
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TextIO
-from uuid import UUID
+from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from horus_desktop.cli_output import hoist_global_options, json_only_stdout, print_json
 from horus_desktop.media.errors import MediaError
 from horus_desktop.store import InvalidFieldError, NotFoundError, ReadOnlyStoreError
 from horus_desktop.store.engine import StoreUrlError
@@ -34,33 +32,6 @@ VERBS = ("gui", "db", "media", "comment", "import-montu", "ingest", "bench", "de
 
 class CliError(Exception):
     """A problem to report in one line, with exit status 2."""
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Path | Fraction):
-        return str(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-_json_stream: TextIO | None = None
-"""The real standard output while a ``--json`` verb runs (see :func:`_stdout_for_json`)."""
-
-
-def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON (UUIDs, datetimes and decimals as text and numbers) on stdout."""
-    stream = _json_stream or sys.stdout
-    stream.write(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False) + "\n")
-    stream.flush()
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -587,73 +558,6 @@ def _rate_arg(text: str) -> Fraction:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
-GLOBAL_OPTIONS = ("--db", "--user")
-GLOBAL_FLAGS = ("--json",)
-
-
-def _hoist_global_options(args_list: list[str]) -> list[str]:
-    """``horus --db X --user Y --json VERB ...`` -> ``horus VERB ... --db X --user Y --json``.
-
-    The options "on any command" are the verbs' own (each verb declares those it takes); given before the
-    verb they are moved after it. A verb that does not take one says so as for any unknown option.
-    """
-    moved: list[str] = []
-    rest = list(args_list)
-    while rest:
-        head = rest[0]
-        if head in GLOBAL_OPTIONS and len(rest) > 1:
-            moved += rest[:2]
-            rest = rest[2:]
-        elif head.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in head or head in GLOBAL_FLAGS:
-            moved.append(head)
-            rest = rest[1:]
-        else:
-            break
-    return rest + moved
-
-
-@contextmanager
-def _stdout_for_json(enabled: bool) -> Iterator[None]:
-    """While a ``--json`` verb runs, standard output carries its JSON (:func:`print_json`) only.
-
-    Libraries print behind our back: OpenEXR's binding prints "Warning: Exception raised reading pixel
-    data..." for a damaged file through Python's ``sys.stdout``, C code writes to descriptor 1. So
-    ``sys.stdout`` is pointed at stderr, the real stdout is kept on a duplicate descriptor for print_json,
-    and descriptor 1 points at stderr until the verb is done (C buffers flushed first).
-    """
-    global _json_stream
-    if not enabled:
-        yield
-        return
-    original = sys.stdout
-    original.flush()
-    try:
-        fd = original.fileno()
-    except (AttributeError, OSError, ValueError):  # not a real file (captured): only Python's stream to move
-        fd = -1
-    saved = os.dup(fd) if fd >= 0 else -1
-    if saved >= 0:
-        os.dup2(sys.stderr.fileno(), fd)
-        _json_stream = os.fdopen(saved, "w", encoding="utf-8", closefd=False)
-    else:
-        _json_stream = original
-    sys.stdout = sys.stderr
-    try:
-        yield
-    finally:
-        try:
-            _json_stream.flush()
-            sys.stderr.flush()
-        finally:
-            if saved >= 0:
-                import ctypes
-
-                ctypes.CDLL(None).fflush(None)  # C-buffered library output goes to stderr, not the JSON
-                os.dup2(saved, fd)
-                os.close(saved)
-            sys.stdout, _json_stream = original, None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``horus`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -666,14 +570,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from horus_desktop.ui.smoke_test import run_smoke_test
 
         return run_smoke_test()
-    args_list = _hoist_global_options(args_list)
+    args_list = hoist_global_options(args_list)
     # `horus` and `horus PATH...` open the window: the verb is optional.
     if not args_list or (args_list[0] not in VERBS and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
-        with _stdout_for_json(bool(getattr(args, "json", False))):
+        with json_only_stdout(bool(getattr(args, "json", False))):
             return int(args.func(args) or 0)
     except (CliError, NotFoundError, InvalidFieldError, StoreUrlError, PlaylistError, MediaError,
             ReadOnlyStoreError) as exc:
