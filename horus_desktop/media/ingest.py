@@ -214,6 +214,7 @@ def ingest_tree(
     probe = pool.probe if pool is not None else probe_media
     writer = _BatchWriter(store, report, batch_size)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
+    unchanged_groups: dict[Group, list[Any]] = {}
     with (ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
         futures = []
@@ -242,7 +243,7 @@ def ingest_tree(
             report.problems.extend(_frame_problems(item, probe_result))
             if prepared.file_hash is None:
                 report.unchanged.append(str(existing.id))
-                writer.groups.add(_group(existing))
+                unchanged_groups.setdefault(_group(existing), []).append(existing)
                 settled.append((str(existing.id), item))
                 continue
             report.hashed_bytes += probe_result.file_size
@@ -252,7 +253,7 @@ def ingest_tree(
             writer.add(existing, item, values)
         writer.flush()
         settled += writer.written
-        _refresh_latest(store, writer.groups)
+        _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)})
         if thumbnails and settled and not cancel.is_set():
             folder = Path(thumbnail_dir) if thumbnail_dir else Path(store.files_dir) / "thumbnails"
             wanted = _thumbnails_wanted(store, settled, writer.changed_ids)
@@ -332,9 +333,22 @@ class _BatchWriter:
         return str(record.id), False
 
 
+def _suspect(records: list[Any]) -> bool:
+    """Whether the latest-version flags of a group whose media of this tree are all unchanged may be stale
+    (an earlier ingest stopped before refreshing them). Only this tree's media can have made them stale,
+    and they are all here: the flags are right when exactly one is flagged and it has the group's highest
+    version number, strictly (ties and missing numbers are left to the store's own rule)."""
+    flagged = [r for r in records if r.is_latest_version]
+    if len(flagged) != 1 or flagged[0].version_number is None:
+        return True
+    top = flagged[0]
+    return any(r is not top and r.version_number is not None and r.version_number >= top.version_number
+               for r in records)
+
+
 def _refresh_latest(store: StoreLike, groups: set[Group]) -> None:
-    """Latest-version flags of every group the tree touches, unchanged ones included: an earlier ingest
-    stopped before this step left them stale. A few hundred groups per transaction."""
+    """Latest-version flags of the groups this ingest wrote to, and of groups an earlier, interrupted
+    ingest may have left stale (see _suspect). A few hundred groups per transaction."""
     ordered = sorted(groups, key=lambda g: tuple(x or "" for x in g))
     for start in range(0, len(ordered), LATEST_BATCH):
         with store.transaction():

@@ -240,3 +240,16 @@ def test_ctrl_c_stops_at_once_without_probing_the_rest(sqlite_store, tmp_path: P
     assert len(probed) < 10  # the first, and at most what was already running
     report = ingest_tree(sqlite_store, tmp_path, isolated=False)
     assert len(report.created) == 40
+
+
+def test_reingest_repairs_stale_latest_version_flags(sqlite_store, tree: Path) -> None:
+    """Flags left wrong (as by an ingest killed between writing records and refreshing flags) are put
+    right by the next ingest, although every file is unchanged."""
+    ingest_tree(sqlite_store, tree)
+    pattern = str(tree / "film/ep01/sq010/sh010/comp/{}/sh010_comp.%04d.exr")
+    v1, v2 = (sqlite_store.media.get_by_path(pattern.format(v)) for v in ("v001", "v002"))
+    sqlite_store.media.update(v2.id, is_latest_version=False)
+    sqlite_store.media.update(v1.id, is_latest_version=True)
+    report = ingest_tree(sqlite_store, tree)
+    assert len(report.unchanged) == 4
+    assert sqlite_store.media.get(v2.id).is_latest_version and not sqlite_store.media.get(v1.id).is_latest_version
