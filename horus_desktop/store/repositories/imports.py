@@ -80,6 +80,11 @@ class ImportRepository(Repository):
         """
         with self._uow.write() as ctx:
             mark = len(ctx.changes)
+            conn = ctx.session.connection()
+            if conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
+                # pysqlite begins a transaction only before INSERT/UPDATE/DELETE: a SAVEPOINT sent first would
+                # open its own, and releasing it would COMMIT what should wait for the file's transaction.
+                conn.exec_driver_sql("BEGIN")
             nested = ctx.session.begin_nested()
             try:
                 yield
