@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode, source_timecode
@@ -35,7 +35,7 @@ from horus_desktop.ui.viewer.gl_renderer import texture_ready
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.layer_menu import LayerMenu, default_layer, depth_text, exr_layers_of
-from horus_desktop.ui.viewer.title_label import ElidedTitle
+from horus_desktop.ui.viewer.title_label import ElidedTitle, TitleRow
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
 
@@ -242,25 +242,20 @@ class ViewerPanel(QWidget):
             self.compare_box.addItem(label, key)
         self.b_box = QComboBox()
         self.b_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.b_box.setMinimumContentsLength(14)
+        self.b_box.setMinimumContentsLength(10)
         self.b_box.setToolTip("The version shown as B")
         self.b_box.setPlaceholderText("B: pick a version")
         self.title = ElidedTitle("")
         self.title.setObjectName("viewerTitle")
-        compare_row = QHBoxLayout()
-        compare_row.setContentsMargins(6, 2, 6, 2)
-        compare_row.addWidget(self.title, 3)
         self.layer_menu = LayerMenu()
-        compare_row.addWidget(self.layer_menu)
-        compare_row.addWidget(self.compare_box)
         self.blend_controls = BlendControls()
-        compare_row.addWidget(self.blend_controls)
-        compare_row.addWidget(self.b_box, 2)
+        self.title_row = TitleRow(self.title, [(self.layer_menu, 0), (self.compare_box, 0), (self.blend_controls, 0),
+                                               (self.b_box, 1)])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.colour_bar)
-        layout.addLayout(compare_row)
+        layout.addWidget(self.title_row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.transport)
         self._options = self.colour_bar.options()

@@ -1,10 +1,11 @@
-"""The media title above the image: elided in the middle to the width it gets, the full text as tooltip."""
+"""The media title above the image: elided in the middle to the width it gets, the full text as tooltip, and
+the row it shares with the layer and compare controls (two lines on a narrow viewer)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 MIN_TITLE_WIDTH = 80
 
@@ -46,3 +47,49 @@ class ElidedTitle(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room)
         if shown != super().text():
             super().setText(shown)
+
+
+class TitleRow(QWidget):
+    """The title and the controls beside it (layer, compare, B). On a narrow viewer the title takes a line of
+    its own above the controls, so it is never squeezed to a few letters; on a wide one they share a line."""
+
+    def __init__(self, title: ElidedTitle, controls: list[tuple[QWidget, int]], *, wrap_below: int = 720,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.wrap_below = wrap_below
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(6, 2, 6, 2)
+        self._grid.setVerticalSpacing(2)
+        self._controls = QWidget()
+        row = QHBoxLayout(self._controls)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget, stretch in controls:
+            row.addWidget(widget, stretch)
+        self._wrapped: bool | None = None
+        self._place(False)
+
+    def is_wrapped(self) -> bool:
+        """True when the title is on a line of its own."""
+        return bool(self._wrapped)
+
+    def _place(self, wrapped: bool) -> None:
+        if wrapped == self._wrapped:
+            return
+        self._wrapped = wrapped
+        self._grid.removeWidget(self.title)
+        self._grid.removeWidget(self._controls)
+        if wrapped:
+            self._grid.addWidget(self.title, 0, 0)
+            self._grid.addWidget(self._controls, 1, 0)
+            self._grid.setColumnStretch(0, 1)
+            self._grid.setColumnStretch(1, 0)
+        else:
+            self._grid.addWidget(self.title, 0, 0)
+            self._grid.addWidget(self._controls, 0, 1)
+            self._grid.setColumnStretch(0, 1)
+            self._grid.setColumnStretch(1, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        self._place(event.size().width() < self.wrap_below)
+        super().resizeEvent(event)
