@@ -115,9 +115,8 @@ def read_file(path: Path) -> SourceFile:
         if key is not None and "_id" not in entry and "id" not in entry:
             entry = {"_id": key, **entry}
         if suspect:
-            cleaned: list[str] = []
             try:
-                entry = _clean(entry, "", cleaned)
+                entry, cleaned = clean_record(entry)
             except RecursionError:
                 source.bad_entries.append((record_id(entry) or f"#{index}", "values nested too deeply"))
                 continue
@@ -173,6 +172,12 @@ def _json_error(text: str, exc: json.JSONDecodeError) -> str:
         after = f", after record {last[-1]!r}" if last else ""
         return f"not valid JSON: the file ends before its records are closed (truncated?) {where}{after}"
     return f"not valid JSON: {exc.msg} {where}"
+
+
+def clean_record(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` with NULs removed and lone surrogates replaced, and the paths of the fields changed."""
+    cleaned: list[str] = []
+    return _clean(data, "", cleaned), cleaned
 
 
 def _clean(value: Any, path: str, cleaned: list[str]) -> Any:
