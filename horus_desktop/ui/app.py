@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.first_layout import fit_to_screen, size_docks
 from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.main_window import MainWindow
-from horus_desktop.ui.resources import icon, stylesheet
+from horus_desktop.ui.resources import icon, load_fonts, stylesheet
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     app.setApplicationName("Horus")
     app.setOrganizationName("Horus")
     app.setStyle("Fusion")
+    load_fonts()  # before the stylesheet, which names the bundled monospace font
     app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists
@@ -121,8 +123,9 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     if first_run:
         screen = app.primaryScreen()
         if screen is not None:
-            window.setGeometry(screen.availableGeometry())
+            fit_to_screen(window, screen.availableGeometry())
         window.showMaximized()
+        QTimer.singleShot(0, lambda: size_docks(window))
     else:
         window.show()
     absolute = [str(Path(p).expanduser().resolve()) for p in paths]

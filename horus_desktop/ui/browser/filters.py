@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from horus_desktop.domain.vocabulary import APPROVAL_STATUSES
 from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.resources import icon
 from horus_desktop.ui.theme import STATUS_LABELS
 
@@ -125,9 +126,8 @@ class FilterBar(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 1)
         top.addWidget(self.latest_only)
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=4)  # wraps in a narrow dock instead of widening the window
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
         for widget in (self.departments, self.statuses, self.artists, self.file_types, self.dates):
             row.addWidget(widget)
         row.addStretch(1)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -31,6 +30,7 @@ from horus_desktop.ui.browser.filters import FilterBar
 from horus_desktop.ui.browser.model import COLUMNS, MediaModel
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.flow_layout import FlowLayout
 
 SIZE_NAMES = ("small", "medium", "large")
 
@@ -100,7 +100,7 @@ class MediaBrowser(QWidget):
         self.size_slider.setValue(1)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
-        top = QHBoxLayout()
+        top = FlowLayout(spacing=4)  # wraps in a narrow dock instead of widening the window
         top.setContentsMargins(4, 2, 4, 2)
         for name in ("view_grid", "view_list"):
             button = QToolButton()

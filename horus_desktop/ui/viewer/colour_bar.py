@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QToolButton,
     QWidget,
 )
 
 from horus_desktop.media.colour import ColourConfig
+from horus_desktop.ui.flow_layout import FlowLayout
 
 CHANNEL_BUTTONS = (("rgb", "RGB"), ("r", "R"), ("g", "G"), ("b", "B"), ("a", "A"), ("luminance", "L"))
 
@@ -39,7 +39,7 @@ class ColourBar(QWidget):
         super().__init__(parent)
         self.setObjectName("colourBar")
         self._colour = colour
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)  # wraps on a narrow viewer (laptop screens) instead of widening the window
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(6)
         self.display_box = QComboBox()
@@ -93,7 +93,7 @@ class ColourBar(QWidget):
     def add_leading(self, widget: QWidget) -> None:
         """Put a control (the input colour space) before the display and view menus."""
         layout = self.layout()
-        assert isinstance(layout, QHBoxLayout)
+        assert isinstance(layout, FlowLayout)
         layout.insertWidget(0, widget, 2)
 
     def _fill_views(self) -> None:

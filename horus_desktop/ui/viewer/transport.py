@@ -8,7 +8,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QToolButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.playback.clock import LoopMode
+from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.resources import icon
 from horus_desktop.ui.viewer.frame_slider import FrameSlider
 
@@ -51,8 +51,7 @@ class TransportBar(QWidget):
         outer.setSpacing(2)
         self.slider = FrameSlider()
         outer.addWidget(self.slider)
-        row = QHBoxLayout()
-        row.setSpacing(4)
+        row = FlowLayout(spacing=4)  # wraps on a narrow viewer (laptop screens) instead of widening the window
         outer.addLayout(row)
         self.buttons: dict[str, QToolButton] = {}
         for name in ("go_start", "step_back", "play_backward", "play_pause", "step_forward", "go_end"):

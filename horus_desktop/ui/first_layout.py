@@ -1,0 +1,41 @@
+"""The layout a first start (or View > Reset Layout) gives the window on the screen it opens on: docks sized
+in proportion to the screen, so a laptop (1366x768, or 2560x1600 at scale 2 = 1280x800 logical) shows the
+browser, the viewer, the notes and the timeline at once; below ``NARROW_WIDTH`` the notes and the layers
+share the browser's column as tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRect, Qt
+
+if TYPE_CHECKING:
+    from horus_desktop.ui.main_window import MainWindow
+
+NARROW_WIDTH = 1200  # below this the browser and the notes are tabs of one column
+
+
+def _share(total: int, fraction: float, low: int, high: int) -> int:
+    return max(low, min(high, int(total * fraction)))
+
+
+def fit_to_screen(window: MainWindow, available: QRect) -> None:
+    """Place the window on ``available`` (the screen's available geometry); below ``NARROW_WIDTH`` the notes
+    and the layers become tabs beside the browser. Call ``size_docks`` once the window is shown."""
+    window.setGeometry(available)
+    if available.width() < NARROW_WIDTH:
+        for dock in (window.notes_dock, window.review.layers_dock):
+            window.tabifyDockWidget(window.browser_dock, dock)
+        window.browser_dock.raise_()
+
+
+def size_docks(window: MainWindow) -> None:
+    """Dock sizes in proportion to the window (shown: sizes set before the first show are lost)."""
+    width, height = window.width(), window.height()
+    browser, notes = window.browser_dock, window.notes_dock
+    if notes in window.tabifiedDockWidgets(browser):
+        window.resizeDocks([browser], [_share(width, 0.34, 300, 520)], Qt.Orientation.Horizontal)
+    else:
+        window.resizeDocks([browser, notes], [_share(width, 0.27, 300, 560), _share(width, 0.22, 280, 420)],
+                           Qt.Orientation.Horizontal)
+    window.resizeDocks([window.timeline_dock], [_share(height, 0.26, 150, 300)], Qt.Orientation.Vertical)

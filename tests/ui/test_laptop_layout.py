@@ -1,0 +1,77 @@
+"""Laptop screens: the window, its tool bars and its docks fit 1280x720 logical pixels (1366x768, or a HiDPI
+laptop at scale 2) with every panel on screen and every tool bar command reachable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QToolButton
+
+from horus_desktop.ui.first_layout import fit_to_screen, size_docks
+
+from .helpers import wait_rows
+
+LAPTOP = QRect(0, 0, 1280, 720)
+
+
+def _inside(window, widget) -> QRect:  # noqa: ANN001
+    """The widget's rectangle in window coordinates, checked to lie within the window."""
+    rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+    assert window.rect().contains(rect), f"{widget.objectName()} at {rect} is outside the window {window.rect()}"
+    return rect
+
+
+def _first_run(qtbot, window, screen: QRect) -> None:  # noqa: ANN001
+    fit_to_screen(window, screen)
+    QApplication.processEvents()
+    size_docks(window)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.size() == screen.size(), timeout=3000)
+
+
+def _reachable_toolbars(window) -> None:  # noqa: ANN001
+    for bar in window.findChildren(QToolBar):
+        if not bar.isVisible():
+            continue
+        _inside(window, bar)
+        cut = [a.text() for a in bar.actions() if not a.isSeparator() and bar.widgetForAction(a) is not None
+               and not bar.widgetForAction(a).isVisible()]
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert not cut or (more is not None and more.isVisible()), f"{bar.objectName()} hides {cut} out of reach"
+
+
+def test_the_window_fits_a_laptop_screen_with_every_panel_on_it(qtbot, make_window, demo_store) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= LAPTOP.width() and minimum.height() <= LAPTOP.height(), minimum
+    _first_run(qtbot, window, LAPTOP)
+    docks = [window.browser_dock, window.notes_dock, window.timeline_dock, window.review.layers_dock]
+    for dock in docks:
+        assert dock.isVisible() and not dock.isFloating(), dock.objectName()
+        rect = _inside(window, dock)
+        assert rect.width() >= dock.minimumSizeHint().width() and rect.height() > 60, (dock.objectName(), rect)
+    view = _inside(window, window.viewer.view)
+    assert view.width() >= 400 and view.height() >= 150, view
+    _inside(window, window.viewer.colour_bar)
+    _inside(window, window.viewer.transport)
+    _inside(window, window.notes.editor)
+    _reachable_toolbars(window)
+
+
+def test_a_narrow_screen_gets_the_notes_and_layers_as_tabs_beside_the_browser(qtbot, make_window, demo_store) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    _first_run(qtbot, window, QRect(0, 0, 1100, 700))
+    assert {window.notes_dock, window.review.layers_dock} <= set(window.tabifiedDockWidgets(window.browser_dock))
+    assert window.minimumSizeHint().width() <= 1100
+    window.notes_dock.raise_()
+    QApplication.processEvents()
+    assert window.notes_dock.isVisible() and not window.notes_dock.isFloating()
+    _inside(window, window.notes.editor)
+    for dock in window.findChildren(QDockWidget):
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():  # the browser, behind its tab, is not
+            _inside(window, dock)
+    window.browser_dock.raise_()
+    QApplication.processEvents()
+    _inside(window, window.browser.filters)
+    _reachable_toolbars(window)
