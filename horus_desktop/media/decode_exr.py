@@ -19,6 +19,7 @@ from horus_desktop.media.frames import Frame, Window
 from horus_desktop.media.integrity import check_file
 
 _HALF_MAX = 65504.0
+_MAX_SIDE = 65536  # a display window wider or taller than this is a damaged header (it would be allocated)
 # OpenEXR's own thread pool decompresses a file's line blocks in parallel without Python's GIL, while
 # the Python binding holds the GIL for much of a read: measured here on 2 cores, 1 thread per file on
 # 2 workers gave 14 fps (GIL contention), all cores per file on 2 workers 31 fps.
@@ -160,6 +161,8 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     data, display = _window(header["dataWindow"]), _window(header["displayWindow"])
     if pixels.shape[:2] != (data[3] - data[1] + 1, data[2] - data[0] + 1):
         raise DamagedFrameError(path, "pixel data does not match the data window")
+    if not (0 < display[2] - display[0] + 1 <= _MAX_SIDE and 0 < display[3] - display[1] + 1 <= _MAX_SIDE):
+        raise DamagedFrameError(path, f"damaged header: display window {display} is not a possible image size")
     if len(names) == 1:
         names = names * 3
     shown_layer = chosen_layer or find_layer(layout, index, None)
