@@ -318,6 +318,14 @@ def _bench_out(args: argparse.Namespace, result: dict[str, Any]) -> None:
         print_json(result)
 
 
+def cmd_bench_montu(args: argparse.Namespace) -> int:
+    """Import a generated real-shaped Montu export; records/s and the re-run's time."""
+    from horus_desktop.migrate.montu_bench import bench_montu
+
+    _bench_out(args, bench_montu(args.db, media=args.media))
+    return 0
+
+
 def cmd_bench_store(args: argparse.Namespace) -> int:
     """Time media search pages on a generated store against the bare SQL."""
     from horus_desktop.store.bench import bench_store
@@ -477,6 +485,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", help="an EMPTY database to fill (default a temporary SQLite file)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_store)
+    p = bench.add_parser("montu", help="import a generated Montu export (27,600 media: about 50 MB, 59,000 records)")
+    p.add_argument("--media", type=int, default=27_600)
+    p.add_argument("--db", metavar="URL", help="an EMPTY database to fill (default a temporary SQLite file)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_montu)
     p = bench.add_parser("decode", help="decode pipeline frames/s against the bare library")
     p.add_argument("path")
     p.add_argument("--frames", type=int, default=48)
