@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QPointF
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 STEP_TIMEOUT = 120.0  # generous: a loaded build machine or a software-rendered display is slow
@@ -72,7 +73,8 @@ def _open(window: Any, record: Any, label: str) -> None:
 
 
 def _steps(window: Any, store: Any) -> None:
-    _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform)")
+    _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
+         f"text in {QFontInfo(window.font()).family() or 'no font'})")
 
     reports: list[Any] = []
     window.jobs.start("Demo project", _demo_job(store), on_done=reports.append, dialog_parent=window)
@@ -152,12 +154,13 @@ def _run_in(folder: Path) -> int:
     from horus_desktop.api import Horus
     from horus_desktop.ui.app import create_window, make_settings, set_default_gl_format
     from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
-    from horus_desktop.ui.resources import icon, stylesheet
+    from horus_desktop.ui.resources import icon, load_fonts, stylesheet
 
     set_default_gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
     app.setApplicationName("Horus")
     app.setStyle("Fusion")
+    load_fonts()
     app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists, as in run_gui

@@ -101,12 +101,16 @@ def test_version_names_the_libraries_it_carries(app_dir: Path, display: str, tmp
 
 
 def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp_path: Path) -> None:
-    env = bare_env(tmp_path, display, QT_QPA_PLATFORM="xcb")
+    """The whole smoke test, on a machine as bare as it gets: no Python, and no system fonts either
+    (fontconfig is given an empty configuration): the app's own fonts must carry its text."""
+    no_fonts = tmp_path / "fonts.conf"
+    no_fonts.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>')
+    env = bare_env(tmp_path, display, QT_QPA_PLATFORM="xcb", FONTCONFIG_FILE=str(no_fonts))
     result = subprocess.run(["env", "-i", *_pairs(env), str(app_dir / "horus"), "--smoke-test"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    for step in ("main window open on SQLite", "generated the demo project", "opened the EXR sequence",
+    for step in ("main window open on SQLite", "text in DejaVu Sans", "generated the demo project", "opened the EXR sequence",
                  "opened the movie", "played a second", "drew a pen stroke", "wrote a note and read it back",
                  "closed the main window", "smoke-test: passed"):
         assert step in result.stdout, f"missing {step!r}:\n{output[-6000:]}"
