@@ -3,14 +3,26 @@ laptop at scale 2) with every panel on screen and every tool bar command reachab
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QToolButton
 
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks
+from horus_desktop.ui.resources import stylesheet
 
 from .helpers import wait_rows
 
 LAPTOP = QRect(0, 0, 1280, 720)
+
+
+@pytest.fixture(autouse=True)
+def app_stylesheet(qapp) -> Iterator[None]:  # noqa: ANN001 - pytest-qt's QApplication
+    """Sizes as the app shows them: its stylesheet pads every control."""
+    qapp.setStyleSheet(stylesheet("dark"))
+    yield
+    qapp.setStyleSheet("")
 
 
 def _inside(window, widget) -> QRect:  # noqa: ANN001
