@@ -112,26 +112,33 @@ class ProbePool:
         self._lock = threading.Lock()
         self._started = 0
         self._workers: list[_Worker] = []
-        self.restarts = 0
 
     def _borrow(self) -> _Worker:
-        with self._lock:
-            if self._idle.empty() and self._started < self.size:
-                self._started += 1
-                worker = _Worker()
-                self._workers.append(worker)
-                return worker
-        return self._idle.get()
+        while True:
+            with self._lock:
+                if self._idle.empty() and self._started < self.size:
+                    self._started += 1
+                    try:
+                        worker = _Worker()
+                    except BaseException:
+                        self._started -= 1
+                        raise
+                    self._workers.append(worker)
+                    return worker
+            try:  # woken by a worker given back; re-checked now and then in case a dead one left a free place
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
 
     def _give_back(self, worker: _Worker) -> None:
-        if not worker.alive():
-            worker.stop()
-            with self._lock:
+        if worker.alive():
+            self._idle.put(worker)
+            return
+        worker.stop()  # dead (crash, hang): its place is free, the next borrower starts a new one
+        with self._lock:
+            if worker in self._workers:
                 self._workers.remove(worker)
-                worker = _Worker()  # replace the dead one so waiting threads are not starved
-                self._workers.append(worker)
-                self.restarts += 1
-        self._idle.put(worker)
+                self._started -= 1
 
     def call(self, path: str, timeout: float, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in a worker (``fn`` must be a module-level function)."""
@@ -200,12 +207,9 @@ def _serve() -> None:
             reply = ("media", type(exc).__name__, exc.path, exc.reason)
         except Exception as exc:  # a decoder bug: told to the parent, which reports the file
             reply = ("bug", type(exc).__name__, str(exc))
-        requests_ok = True
         try:
             replies.send(reply)
-        except (OSError, pickle.PicklingError):
-            requests_ok = False
-        if not requests_ok:
+        except (OSError, pickle.PicklingError):  # the parent is gone (or the result cannot travel): stop
             return
 
 
