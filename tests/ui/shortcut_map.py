@@ -20,6 +20,8 @@ _COMBO = re.compile(rf"\b{_MODS}(?:\+{_MODS})*\+(?:F\d+|[A-Z][a-z]*\b|[0-9]|[^\s
 _PAREN_KEY = re.compile(r"\(([A-Z])\)")
 _SLASHED = re.compile(r"(?<![\w+])((?:[A-Z]|Home|End|Left|Right)(?:/(?:[A-Z]|Home|End|Left|Right))+)(?![\w+])")
 _NAMED = re.compile(rf"(?<![\w+])({'|'.join(NAMED_KEYS)})(?![\w+])")
+# Keys written as code come in runs ("`,` and `.` jump..."); a lone "`;`" is notation, not a key.
+_BACKTICKED_RUN = re.compile(r"`[^`\s]`(?:\s*(?:and|/|,)\s*`[^`\s]`)+")
 _BACKTICKED = re.compile(r"`([^`\s])`")
 
 
@@ -69,7 +71,8 @@ def readme_keys() -> dict[str, str]:
                     keys += run.split("/")
                 prose = _SLASHED.sub(" ", prose)
                 keys += _NAMED.findall(prose)
-                keys += [k for k in _BACKTICKED.findall(prose) if not k.isalnum()]
+                for run in _BACKTICKED_RUN.findall(prose):
+                    keys += [k for k in _BACKTICKED.findall(run) if not k.isalnum()]
             for key in keys:
                 if QKeySequence(key).count() == 1:
                     found.setdefault(portable(key), line.strip())
