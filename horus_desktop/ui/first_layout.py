@@ -22,11 +22,16 @@ def _share(total: int, fraction: float, low: int, high: int) -> int:
 def fit_to_screen(window: MainWindow, available: QRect) -> None:
     """Place the window on ``available`` (the screen's available geometry); below ``NARROW_WIDTH`` the notes
     and the layers become tabs beside the browser. Call ``size_docks`` once the window is shown."""
-    if available.width() < NARROW_WIDTH:  # first: one column less lowers the window's minimum size
+    arrange_for_width(window, available.width())  # first: one column less lowers the window's minimum size
+    window.setGeometry(available)
+
+
+def arrange_for_width(window: MainWindow, width: int) -> None:
+    """Below ``NARROW_WIDTH`` the notes and the layers become tabs beside the browser."""
+    if width < NARROW_WIDTH:
         for dock in (window.notes_dock, window.review.layers_dock):
             window.tabifyDockWidget(window.browser_dock, dock)
         window.browser_dock.raise_()
-    window.setGeometry(available)
 
 
 def size_docks(window: MainWindow) -> None:

@@ -17,6 +17,7 @@ from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
 from horus_desktop.ui.browser.panel import MediaBrowser
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.first_layout import arrange_for_width, size_docks
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import install_review
@@ -268,6 +269,8 @@ class MainWindow(QMainWindow):
         for dock in (self.browser_dock, self.notes_dock, self.timeline_dock):
             dock.show()
             dock.setFloating(False)
+        arrange_for_width(self, self.width())  # sized for this window (a laptop), not the one of the defaults
+        size_docks(self)
 
     def shutdown(self) -> None:
         """Stop every worker this window started (idempotent)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QToolButton
 
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks
@@ -87,3 +87,20 @@ def test_a_narrow_screen_gets_the_notes_and_layers_as_tabs_beside_the_browser(qt
     QApplication.processEvents()
     _inside(window, window.browser.filters)
     _reachable_toolbars(window)
+
+
+def test_reset_layout_on_a_laptop_puts_every_panel_back_on_screen(qtbot, make_window, demo_store) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    _first_run(qtbot, window, LAPTOP)
+    window.removeDockWidget(window.browser_dock)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.browser_dock)
+    window.browser_dock.show()
+    window.notes_dock.hide()
+    window.actions_by_name["reset_layout"].trigger()
+    QApplication.processEvents()
+    assert window.dockWidgetArea(window.browser_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    for dock in (window.browser_dock, window.notes_dock, window.timeline_dock, window.review.layers_dock):
+        assert dock.isVisible(), dock.objectName()
+        _inside(window, dock)
+    assert _inside(window, window.viewer.view).width() >= 400
