@@ -4,25 +4,22 @@ view, transport bar and colour controls in step. Disk work (opening, decoding, c
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode, source_timecode
-from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
+from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
 from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.exr_layers import ExrLayer
-from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
@@ -31,10 +28,19 @@ from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
 from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
-from horus_desktop.ui.viewer.gl_renderer import texture_ready
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.layer_menu import LayerMenu, default_layer, depth_text, exr_layers_of
+from horus_desktop.ui.viewer.opener import Opener
+from horus_desktop.ui.viewer.slot_colour import (
+    MediaSlot,
+    cpu_convert,
+    frame_settings,
+    gpu_convert,
+    gpu_recipe_for,
+    gpu_view_for,
+    recipe_key,
+)
 from horus_desktop.ui.viewer.title_label import ElidedTitle, TitleRow
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
@@ -43,158 +49,6 @@ log = logging.getLogger(__name__)
 
 PLAY_INTERVAL_MS = 3
 IDLE_INTERVAL_MS = 30
-
-
-@dataclass
-class MediaSlot:
-    """One opened media: its record (None for a playlist), playback session and colour settings."""
-
-    record: MediaRecord | None
-    session: PlaybackSession
-    settings: ViewSettings
-    recipe: GpuShaderRecipe | None
-    size: tuple[int, int]
-    rate: Fraction
-    source_dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float16))
-    # A playlist's clips each have their own colour space: GL recipes per (space, display, view, pixel type),
-    # and, so a tick does no OCIO lookups, each frame tag's (colour space, pixel type) settings and recipe key.
-    recipes: dict[tuple[str, str, str, str], GpuShaderRecipe] = field(default_factory=dict)
-    recipes_pending: set[tuple[str, str, str, str]] = field(default_factory=set)
-    frame_views: dict[tuple[str, str], tuple[ViewSettings, tuple[str, str, str, str]]] = field(default_factory=dict)
-    # The input colour space in use and why; the colour space the file itself gave (the fallback).
-    input_space: InputColourSpace | None = None
-    file_space: str | None = None
-    # A multi-part / multi-layer EXR's parts and layers, and the one shown.
-    layers: list[ExrLayer] = field(default_factory=list)
-    layer: ExrLayer | None = None
-
-
-def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
-    """Show one channel (or luminance) of display pixels as grey (CPU path)."""
-    if channel == "rgb":
-        return pixels
-    if channel == "a":
-        alpha = pixels[:, :, 3] if pixels.shape[2] == 4 else np.full(pixels.shape[:2], 255, np.uint8)
-        grey = alpha
-    elif channel == "luminance":
-        grey = (pixels[:, :, :3].astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.uint8)
-    else:
-        grey = pixels[:, :, "rgb".index(channel)]
-    return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
-
-
-def frame_settings(colour: ColourConfig, settings: ViewSettings, frame_space: str, dtype: np.dtype) -> ViewSettings:
-    """A frame's own view settings: its colour space (resolved as when a media opens) under the slot's display,
-    view, exposure and gamma. A playlist mixes media: an EXR clip is scene-linear, a JPEG clip display sRGB."""
-    space = colour.resolve_colour_space(frame_space or None, is_float=np.dtype(dtype).kind == "f")
-    return settings if space == settings.colour_space else replace(settings, colour_space=space)
-
-
-def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str, *,
-                per_frame: bool = False) -> Callable[[Frame], Frame]:
-    """What a decode worker does to a frame on the CPU path: the baked view, then channel isolation.
-
-    ``per_frame`` (playlists): each frame through the view of its own colour space."""
-
-    def convert(frame: Frame) -> Frame:
-        pixels = texture_ready(frame.pixels)
-        if pixels.dtype == np.float32 and frame.pixels.dtype != np.float32:
-            pixels = pixels.astype(np.float16)
-        chosen = frame_settings(colour, settings, frame.colour_space, frame.pixels.dtype) if per_frame else settings
-        return replace(frame, pixels=isolate_channel(colour.to_display(pixels, chosen), channel))
-
-    return convert
-
-
-def recipe_key(colour: ColourConfig, settings: ViewSettings, dtype: np.dtype) -> tuple[str, str, str, str]:
-    """What a GL recipe depends on: colour space, display, the view the shader runs, pixel type."""
-    return (settings.colour_space, settings.display, gpu_view_for(colour, settings, dtype), np.dtype(dtype).str)
-
-
-def gpu_view_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> str:
-    """The view the shader runs: the CPU path's pass-through rule (8-bit sRGB/Rec.709 on an sRGB display,
-    neutral exposure and gamma) mirrored with the display's "Raw" view, so both paths show the same image."""
-    if passes_through(np.empty((1, 1, 3), dtype=source_dtype), settings) and "Raw" in colour.views(settings.display):
-        return "Raw"
-    return settings.view
-
-
-def gpu_recipe_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> GpuShaderRecipe:
-    """The shader recipe for a media's settings (see gpu_view_for)."""
-    return colour.gpu_recipe(settings.colour_space, settings.display, gpu_view_for(colour, settings, source_dtype))
-
-
-def gpu_convert(frame: Frame) -> Frame:
-    """GPU path: only make the pixels upload-ready; the shader applies the view."""
-    pixels = texture_ready(frame.pixels)
-    return frame if pixels is frame.pixels else replace(frame, pixels=pixels)
-
-
-class _Opener(QObject):
-    """Opens media off the UI thread (directory listing, container probe, first decode, shader build)."""
-
-    sig_opened = Signal(object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
-        self.closed = False
-        self._lock = threading.Lock()
-        # Sessions handed to the UI thread and not yet taken, and frame caches being closed here: the
-        # viewer closes what is left of both when it shuts down, so no decode pool outlives it.
-        self._unclaimed: dict[int, PlaybackSession] = {}  # by id() of the MediaSlot emitted
-        self._retiring: list[FrameCache] = []
-
-    def submit(self, fn: Callable[[], Any], token: object) -> None:
-        def run() -> None:
-            try:
-                result: Any = fn()
-            except Exception as exc:  # reported as a placeholder in the viewer
-                result = exc
-            with self._lock:
-                if not self.closed and isinstance(result, MediaSlot):
-                    self._unclaimed[id(result)] = result.session
-                closed = self.closed
-            if closed:  # the viewer shut down while this opened: nobody will take the session
-                if isinstance(result, MediaSlot):
-                    result.session.close()
-                return
-            self.sig_opened.emit((token, result))
-
-        self.executor.submit(run)
-
-    def claim(self, result: object) -> None:
-        """The UI thread has taken (or closed) an opened slot."""
-        with self._lock:
-            self._unclaimed.pop(id(result), None)
-
-    def retire(self, cache: FrameCache) -> None:
-        """Close a replaced frame cache off the UI thread (its running decodes finish first)."""
-        with self._lock:
-            self._retiring.append(cache)
-
-        def close() -> None:
-            cache.close()
-            with self._lock:
-                if cache in self._retiring:
-                    self._retiring.remove(cache)
-
-        self.executor.submit(close)
-
-    def shutdown(self) -> None:
-        """Stop the thread; close the sessions nobody took and the caches whose close never ran."""
-        with self._lock:
-            self.closed = True
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        with self._lock:
-            left = list(self._unclaimed.values())
-            retiring = list(self._retiring)
-            self._unclaimed.clear()
-            self._retiring.clear()
-        for session in left:
-            session.close()
-        for cache in retiring:
-            cache.close()
 
 
 class ViewerPanel(QWidget):
@@ -229,7 +83,7 @@ class ViewerPanel(QWidget):
         self.shown_slot = "A"
         self.policy = SlowPolicy.DROP
         self.loop_mode = LoopMode.LOOP
-        self._opener = _Opener(self)
+        self._opener = Opener(self)
         self._opener.sig_opened.connect(self._on_opened)
         self.colour_bar = ColourBar(colour)
         self.input_colour = InputColourControl(colour, self.slots, self.apply_input_space, store_calls, self)
