@@ -107,7 +107,9 @@ def _prepare(item: MediaItem, existing: Any, cancel: threading.Event,
         return _Prepared(item, None, None, None)
     try:
         probe = probe_with(item)
-        if cancel.is_set() or (existing is not None and _unchanged(existing, probe)):
+        if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
+            return _Prepared(item, None, None, None)
+        if existing is not None and _unchanged(existing, probe):
             return _Prepared(item, probe, None, None)
         readable = [p for p in item.files if os.path.getsize(p) > 0] or list(item.files)
         return _Prepared(item, probe, sha256_media(readable), None)
