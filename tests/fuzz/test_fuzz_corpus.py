@@ -10,7 +10,11 @@ import pytest
 
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.sequences import scan_media
+
 from .harness import Outcome
+
+# The first test builds and runs the whole corpus (its session fixture): --fuzz-long takes minutes.
+pytestmark = pytest.mark.timeout(1800)
 
 FORMATS = ("exr-scanline", "exr-tiled", "exr-multipart", "dpx", "tiff", "png", "jpeg", "mov", "mp4")
 
