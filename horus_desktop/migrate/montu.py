@@ -139,8 +139,13 @@ class _Importer:
                                                 if p.row_id not in existing_ids)
         new: list[tuple[SourceRecord, MediaPlan]] = []
         seen_paths: dict[str, MediaInfo] = {}
+        seen_ids: set[object] = set()
         for rec, plan in plans:
             path = plan.values["file_path"]
+            if plan.row_id in seen_ids:
+                tally.skipped("media", rec.file, rec.label, f"_id: {rec.label} appears twice in the file")
+                continue
+            seen_ids.add(plan.row_id)
             found = live.get(plan.row_id) or by_path.get(path)
             if plan.row_id in existing_ids or found is not None or path in seen_paths:
                 tally.present("media")
@@ -168,7 +173,8 @@ class _Importer:
             self._remember(plan.key, MediaInfo.of(plan.row_id, plan.values))
             for unknown in plan.unknown:
                 tally.unknown.append((rec.file, rec.label, unknown.field, unknown.word, unknown.used))
-        self.imports.refresh_latest_versions({p.values["project_id"] for _, p in written})
+        with self.imports.savepoint():  # a refusal here undoes the file (reported), never a traceback
+            self.imports.refresh_latest_versions({p.values["project_id"] for _, p in written})
 
     def _remember(self, key: str, info: MediaInfo) -> None:
         self.media[key] = info

@@ -101,6 +101,8 @@ def read_file(path: Path) -> SourceFile:
         source.error = "not readable: values nested too deeply"
         return source
     entries = _entries(data)
+    if entries is None and isinstance(data, dict) and shape_of(data) is not None:
+        entries = [(None, data)]  # a file holding one record (a project's config) rather than a list
     if entries is None:
         source.kind = _kind_from_name(path.stem)
         if source.kind is not None:

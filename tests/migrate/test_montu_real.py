@@ -69,6 +69,20 @@ def test_real_folder_imports_every_playlist_clip_and_note(store: Store, real_mon
     assert missing.is_missing_media and missing.clip_name == "SH0099 v001"
 
 
+def test_one_record_config_file_and_duplicate_ids(sqlite_store: Store, real_montu_dir: Path) -> None:
+    """A project config written as one object (not a list) is read; an _id given twice is reported."""
+    config = json.loads((real_montu_dir / "swa_project_config.json").read_text())[0]
+    (real_montu_dir / "swa_project_config.json").write_text(json.dumps(config))
+    media = json.loads((real_montu_dir / "swa_media_records.json").read_text())
+    media.append({**media[0], "file_path": media[0]["file_path"].replace("v001", "v009")})
+    (real_montu_dir / "swa_media_records.json").write_text(json.dumps(media))
+    report = import_montu(sqlite_store, real_montu_dir)
+    assert report.count("projects").created == 1
+    [twice] = report.problems
+    assert (twice.file, twice.record_id) == ("swa_media_records.json", "swa_sh0020_lgt_v001")
+    assert "twice" in twice.reason and report.count("media").created == 4
+
+
 def test_rerun_of_real_folder_is_a_no_op(store: Store, real_montu_dir: Path) -> None:
     first = import_montu(store, real_montu_dir)
     second = import_montu(store, real_montu_dir)
