@@ -15,8 +15,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMenu,
     QToolBar,
@@ -33,13 +31,11 @@ from horus_desktop.timeline import edits, files, playlists
 from horus_desktop.timeline.edits import Edit, EditResult
 from horus_desktop.timeline.state import PlaylistState, TrackItem, load_state
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.timeline import asks
+from horus_desktop.ui.timeline.asks import RULE_HINT
 from horus_desktop.ui.timeline.commands import EditCommand
-from horus_desktop.ui.timeline.properties import PlaylistPropertiesDialog
 from horus_desktop.ui.timeline.view import TrackView
 
-IMPORT_FILTER = "Playlists (*.otio *.otioz *.edl);;OpenTimelineIO (*.otio *.otioz);;CMX 3600 EDL (*.edl)"
-EXPORT_FILTER = "OpenTimelineIO (*.otio);;OpenTimelineIO bundle (*.otioz);;CMX 3600 EDL (*.edl)"
-RULE_HINT = "latest:sequence=sq010,department=comp   or   submitted-today"
 RELOAD_DELAY_MS = 400
 
 
@@ -70,7 +66,7 @@ class TimelinePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("timelinePanel")
         self.store, self.db, self.user_id = store, db, user_id
-        self._selected_media = selected_media or (lambda: [])
+        self.selected_media: Callable[[], list[MediaRecord]] = selected_media or (lambda: [])
         self.state: PlaylistState | None = None
         self._loading: uuid.UUID | None = None
         self._take_viewer = True
@@ -134,10 +130,10 @@ class TimelinePanel(QWidget):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addWidget(self.playlist_box)
         new_menu = QMenu("New", self)
-        new_menu.addAction(self._action("new_empty", "Empty Playlist...", self._ask_new_empty))
-        new_menu.addAction(self._action("new_from_selection", "From Browser Selection...", self._ask_from_selection,
+        new_menu.addAction(self._action("new_empty", "Empty Playlist...", lambda: asks.ask_new_empty(self)))
+        new_menu.addAction(self._action("new_from_selection", "From Browser Selection...", lambda: asks.ask_from_selection(self),
                                         tip="A playlist of the media selected in the browser, in order"))
-        new_menu.addAction(self._action("new_from_rule", "From Rule...", self._ask_from_rule, tip=RULE_HINT))
+        new_menu.addAction(self._action("new_from_rule", "From Rule...", lambda: asks.ask_from_rule(self), tip=RULE_HINT))
         new_button = QToolButton()
         new_button.setText("New")
         new_button.setToolTip("New playlist: empty, from the browser's selection, or from a rule")
@@ -146,11 +142,11 @@ class TimelinePanel(QWidget):
         bar.addWidget(new_button)
         bar.addAction(self._action("duplicate", "Duplicate as New Version", self.duplicate_current,
                                    tip="Copy this playlist as its next version (v002...)"))
-        bar.addAction(self._action("properties", "Properties...", self._ask_properties,
+        bar.addAction(self._action("properties", "Properties...", lambda: asks.ask_properties(self),
                                    tip="Name, type, review status (draft, review, approved, published), description"))
         bar.addSeparator()
-        bar.addAction(self._action("import", "Import...", self._ask_import, tip="Import .otio, .otioz or .edl"))
-        bar.addAction(self._action("export", "Export...", self._ask_export,
+        bar.addAction(self._action("import", "Import...", lambda: asks.ask_import(self), tip="Import .otio, .otioz or .edl"))
+        bar.addAction(self._action("export", "Export...", lambda: asks.ask_export(self),
                                    tip="Export .otio, .otioz or .edl (notes become markers)"))
         bar.addSeparator()
         undo = self.undo_stack.createUndoAction(self, "Undo")
@@ -334,57 +330,6 @@ class TimelinePanel(QWidget):
         self.db.submit(files.export_playlist, self.store, self.state.id, path, on_done=done, on_error=self._on_error)
 
     # --- dialogs (thin: each calls the slot above) -------------------------------------------------
-    def _project_hint(self) -> str | None:
-        selected = self._selected_media()
-        if selected:
-            return selected[0].project_id
-        return self.state.project_id if self.state else None
-
-    def _ask_new_empty(self) -> None:
-        name, ok = QInputDialog.getText(self, "New playlist", "Name:", text="Dailies")
-        if ok and name.strip():
-            self.create_empty(name.strip(), project=self._project_hint())
-
-    def _ask_from_selection(self) -> None:
-        selected = self._selected_media()
-        if not selected:
-            self.sig_message.emit("Select media in the browser first")
-            return
-        name, ok = QInputDialog.getText(self, "New playlist", f"Name ({len(selected)} clips):", text="Dailies")
-        if ok and name.strip():
-            self.create_from_media(name.strip(), [m.id for m in selected], project=selected[0].project_id)
-
-    def _ask_from_rule(self) -> None:
-        rule, ok = QInputDialog.getText(self, "New playlist from a rule", f"Rule ({RULE_HINT}):",
-                                        text="latest:department=comp")
-        if not ok or not rule.strip():
-            return
-        name, ok = QInputDialog.getText(self, "New playlist from a rule", "Name:", text=rule.strip())
-        if ok and name.strip():
-            self.create_from_rule(name.strip(), rule.strip(), project=self._project_hint())
-
-    def _ask_properties(self) -> None:
-        if self.state is None:
-            return
-        dialog = PlaylistPropertiesDialog(self.state, self)
-        if dialog.exec() == PlaylistPropertiesDialog.DialogCode.Accepted:
-            self.set_properties(**dialog.values())
-
-    def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a playlist", "", IMPORT_FILTER)
-        if path:
-            self.import_file(path)
-
-    def _ask_export(self) -> None:
-        if self.state is None:
-            return
-        path, chosen = QFileDialog.getSaveFileName(self, "Export the playlist", f"{self.state.name}.otio",
-                                                   EXPORT_FILTER)
-        if path:
-            if not Path(path).suffix:
-                path += ".edl" if "edl" in chosen else ".otioz" if "otioz" in chosen else ".otio"
-            self.export_file(path)
-
     # --- edits -----------------------------------------------------------------------------------
     def run_edit(self, fn: Callable[..., EditResult], *args: Any, **kwargs: Any) -> None:
         """Run an edit of the shown playlist on the DB worker; push it on the undo stack when it succeeded."""
