@@ -2,7 +2,8 @@
 
 On a fresh temporary store (and settings file) it opens the main window, generates the demo project,
 opens an EXR sequence and the movie, plays a second, draws a pen stroke, writes a note and reads both back
-from the store, then closes the window. Every step prints one line; the first failure prints what was
+from the store, exports the demo playlist as OTIO and EDL and imports both back (OpenTimelineIO's adapter
+plugins), then closes the window. Every step prints one line; the first failure prints what was
 expected and exits 1. Built from the same pieces the app uses (create_window, the job runner, the viewer,
 the drawing controller, the notes panel), so a packaged app missing a plugin or a library fails here.
 """
@@ -72,7 +73,8 @@ def _open(window: Any, record: Any, label: str) -> None:
          f"({viewer.colour_path()})")
 
 
-def _steps(window: Any, store: Any) -> None:
+def _steps(window: Any, horus: Any) -> None:
+    store = horus.store
     _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
          f"text in {QFontInfo(window.font()).family() or 'no font'})")
 
@@ -130,6 +132,17 @@ def _steps(window: Any, store: Any) -> None:
         raise SmokeTestFailure(f"write a note: {text!r} is not among the movie's {len(stored)} notes")
     _say(f"wrote a note and read it back: {text!r}")
 
+    if not report.playlists:
+        raise SmokeTestFailure("demo project: no playlist made")
+    for suffix in (".otio", ".edl"):  # OpenTimelineIO's own adapter, and the otio-cmx3600-adapter plugin
+        path = Path(store.files_dir) / f"smoke-playlist{suffix}"
+        _ask(window, f"export the demo playlist as {suffix}", horus.export_playlist, report.playlists[0], path)
+        imported = _ask(window, f"import {path.name}", horus.import_playlist, path)
+        clips = len(imported.timeline.clips)
+        if not clips or imported.missing:
+            raise SmokeTestFailure(f"playlist {path.name}: {clips} clips read back, missing media {imported.missing}")
+        _say(f"exported the demo playlist as {suffix} and imported it back: {clips} clips, every media found")
+
 
 def _demo_job(store: Any) -> Any:
     from horus_desktop.ui.operations import demo_job
@@ -170,7 +183,7 @@ def _run_in(folder: Path) -> int:
         _wait("show the main window", window.isVisible)
         code = 0
         try:
-            _steps(window, horus.store)
+            _steps(window, horus)
         except SmokeTestFailure as exc:
             _say(f"FAILED: {exc}")
             code = 1

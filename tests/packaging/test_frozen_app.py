@@ -112,6 +112,7 @@ def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp
     assert result.returncode == 0, output[-6000:]
     for step in ("main window open on SQLite", "text in DejaVu Sans", "generated the demo project", "opened the EXR sequence",
                  "opened the movie", "played a second", "drew a pen stroke", "wrote a note and read it back",
+                 "as .otio and imported it back", "as .edl and imported it back",
                  "closed the main window", "smoke-test: passed"):
         assert step in result.stdout, f"missing {step!r}:\n{output[-6000:]}"
     assert not (tmp_path / ".local" / "share" / "horus").exists(), "the smoke test touched the user's store"
