@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from horus_desktop.migrate.montu_fields import FieldError
+from horus_desktop.migrate.montu_fields import FieldError, derive_id
 from horus_desktop.migrate.montu_mapping import (
     MappingContext,
     MediaInfo,
@@ -22,6 +22,7 @@ from horus_desktop.migrate.montu_mapping import (
     map_config,
     map_media,
     stored_project,
+    tags_of,
 )
 from horus_desktop.migrate.montu_notes import NotePlan, map_notes
 from horus_desktop.migrate.montu_playlists import PlaylistPlan, map_playlist
@@ -128,7 +129,17 @@ class _Importer:
 
     def _media(self, writer: FileWriter, tally: FileTally, records: list[SourceRecord]) -> None:
         plans: list[tuple[SourceRecord, MediaPlan]] = []
-        for rec in records:
+        # Records an earlier run wrote are known by their id alone: a re-run neither maps nor writes them.
+        ids = [derive_id("media", rec.montu_id) if rec.montu_id else None for rec in records]
+        before = self.imports.existing_ids("media", [i for i in ids if i is not None])
+        stored = {m.id: m for m in self.store.media.get_many(before)}
+        for rec, row_id in zip(records, ids, strict=True):
+            if row_id in before:
+                tally.present("media")
+                tally.present("tags", _tag_count(rec.data))
+                if row_id in stored:
+                    self._remember(rec.montu_id or "", MediaInfo.of(row_id, stored[row_id]))
+                continue
             try:
                 plans.append((rec, map_media(rec, self.ctx)))
             except (ValueError, ArithmeticError, RecursionError) as exc:
@@ -223,7 +234,14 @@ class _Importer:
 
     def _playlists(self, writer: FileWriter, tally: FileTally, records: list[SourceRecord]) -> None:
         plans: list[tuple[SourceRecord, PlaylistPlan]] = []
-        for rec in records:
+        ids = [derive_id("playlist", rec.montu_id) if rec.montu_id else None for rec in records]
+        before = self.imports.existing_ids("timelines", [i for i in ids if i is not None])
+        for rec, timeline_id in zip(records, ids, strict=True):
+            if timeline_id in before:  # written by an earlier run: not built again
+                tally.present("timelines")
+                clips = rec.data.get("clips") or rec.data.get("items")
+                tally.present("clips", len(clips) if isinstance(clips, list) else 0)
+                continue
             try:
                 plans.append((rec, map_playlist(rec, self.media, self.media_by_path, self.ctx.projects,
                                                 self.ctx.default_project(), self.ctx.user_id)))
@@ -250,3 +268,11 @@ class _Importer:
             tally.clips_missing_media += plan.missing
             for unknown in plan.unknown:
                 tally.unknown.append((rec.file, rec.label, unknown.field, unknown.word, unknown.used))
+
+
+def _tag_count(data: dict[str, object]) -> int:
+    """How many tags a media record carries (for the counts of a re-run; unreadable tags count none)."""
+    try:
+        return len(tags_of(data.get("tags")))
+    except FieldError:
+        return 0
