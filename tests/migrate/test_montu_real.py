@@ -63,6 +63,8 @@ def test_real_folder_imports_every_playlist_clip_and_note(store: Store, real_mon
     assert {c.track_name for c in clips} == {"Animation Track"}
     assert clips[0].clip_metadata["clip_id"] == "clip_001" and clips[0].clip_metadata["notes"] == "rim reduced"
     assert clips[0].clip_metadata["color"] == "#1f4e79" and clips[1].start_time_frames == 96
+    kept = dailies.otio_data["metadata"]["horus"]["montu"]  # the playlist's own fields travel with its OTIO
+    assert kept["settings"]["timeline_zoom"] == 1.0 and kept["original_words"] == ["daily_review", "active"]
     weekly, n = by_name["Lighting weekly"]
     assert n == 1 and (weekly.timeline_type, weekly.status) == ("department", "published")
     [missing] = store.timelines.get(weekly.id).clips
