@@ -100,12 +100,14 @@ def test_version_names_the_libraries_it_carries(app_dir: Path, display: str, tmp
     assert "(frozen app)" in report["Python"]
 
 
-def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("gl", ["0", "1"], ids=["cpu-colour", "opengl-colour"])
+def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp_path: Path, gl: str) -> None:
     """The whole smoke test, on a machine as bare as it gets: no Python, and no system fonts either
-    (fontconfig is given an empty configuration): the app's own fonts must carry its text."""
+    (fontconfig is given an empty configuration): the app's own fonts must carry its text. Once on the
+    CPU colour path and once on OpenGL (OCIO's shader; Mesa's software renderer under Xvfb)."""
     no_fonts = tmp_path / "fonts.conf"
     no_fonts.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>')
-    env = bare_env(tmp_path, display, QT_QPA_PLATFORM="xcb", FONTCONFIG_FILE=str(no_fonts))
+    env = bare_env(tmp_path, display, QT_QPA_PLATFORM="xcb", FONTCONFIG_FILE=str(no_fonts), HORUS_GL=gl)
     result = subprocess.run(["env", "-i", *_pairs(env), str(app_dir / "horus"), "--smoke-test"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=900)
     output = result.stdout + result.stderr
@@ -116,6 +118,11 @@ def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp
                  "closed the main window", "smoke-test: passed"):
         assert step in result.stdout, f"missing {step!r}:\n{output[-6000:]}"
     assert not (tmp_path / ".local" / "share" / "horus").exists(), "the smoke test touched the user's store"
+    if gl == "1":
+        if "GPU (OpenGL" not in result.stdout:
+            pytest.skip("no OpenGL 4 context under this Xvfb (apt-get install libgl1-mesa-dri): GL path not run")
+    else:
+        assert "Colour: CPU" in result.stdout
 
 
 def test_desktop_entry_installs_and_a_horus_link_opens_the_window(app_dir: Path, display: str,
