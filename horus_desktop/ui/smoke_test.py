@@ -151,7 +151,13 @@ def _demo_job(store: Any) -> Any:
 
 
 def run_smoke_test() -> int:
-    """Run the smoke test; 0 when every step passed, 1 at the first failure."""
+    """Run the smoke test; 0 when every step passed, 1 at the first failure, 2 without a display."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        print("horus: error: --smoke-test opens a window and there is no display (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set): run it in a desktop session, or: xvfb-run -a horus --smoke-test",
+              file=sys.stderr)
+        return 2
     folder = Path(tempfile.mkdtemp(prefix="horus-smoke-"))
     os.environ["HORUS_SETTINGS"] = str(folder / "settings.ini")  # leave the user's layout alone
     started = time.monotonic()
