@@ -1,0 +1,1 @@
+"""Offline-first sync with the studio PostgreSQL server (Qt-free)."""
