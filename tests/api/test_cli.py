@@ -82,6 +82,19 @@ def test_python_dash_m_runs_the_command(db: str) -> None:
     assert result.returncode == 0 and "schema at" in result.stdout
 
 
+def test_help_answers_without_loading_the_store_or_qt() -> None:
+    """`horus --help` and a verb's help build every parser, yet load neither SQLAlchemy nor Qt (start-up time)."""
+    probe = ("import sys, contextlib, io\n"
+             "from horus_desktop.cli import main\n"
+             "for argv in (['--help'], ['playlist', 'import', '--help'], ['bench', '--help']):\n"
+             "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+             "        main(argv)\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'PySide6', 'opentimelineio'}))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
 def test_db_upgrade_on_postgresql_creates_all_tables(pg_server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     from sqlalchemy import create_engine, inspect, text
 

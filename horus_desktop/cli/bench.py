@@ -1,0 +1,124 @@
+"""``horus bench WHAT``: benchmarks that print figures (JSON with ``--json``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+
+def _bench_out(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """A bench's figures as JSON with ``--json`` (its table then went to stderr, as stdout is JSON only)."""
+    if args.json:
+        print_json(result)
+
+
+def cmd_bench_montu(args: argparse.Namespace) -> int:
+    """Import a generated real-shaped Montu export; records/s and the re-run's time."""
+    from horus_desktop.migrate.montu_bench import bench_montu
+
+    _bench_out(args, bench_montu(args.db, media=args.media))
+    return 0
+
+
+def cmd_bench_store(args: argparse.Namespace) -> int:
+    """Time media search pages on a generated store against the bare SQL."""
+    from horus_desktop.store.bench import bench_store
+
+    _bench_out(args, bench_store(args.db, records=args.records, runs=args.runs))
+    return 0
+
+
+def cmd_bench_decode(args: argparse.Namespace) -> int:
+    """Frames per second of the decode pipeline against the bare library."""
+    from horus_desktop.media.bench import bench_decode
+
+    _bench_out(args, bench_decode(args.path, frames=args.frames))
+    return 0
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    """Files per second and hashing MB/s of ingest against hashlib."""
+    from horus_desktop.media.bench import bench_ingest
+
+    _bench_out(args, bench_ingest(args.path))
+    return 0
+
+
+def cmd_bench_playback(args: argparse.Namespace) -> int:
+    """Play a media headless through the viewer's code path."""
+    from horus_desktop.playback.bench import bench_playback
+
+    options = {"seconds": args.seconds, "cold": args.cold}
+    if Path(args.media).exists() or "%" in args.media or "#" in args.media:
+        _bench_out(args, bench_playback(args.media, **options))
+        return 0
+    with open_horus(args) as horus:  # a media id: find its file through the store
+        _bench_out(args, bench_playback(args.media, store=horus.store, **options))
+    return 0
+
+
+def cmd_bench_playlist(args: argparse.Namespace) -> int:
+    """A N-clip OTIO file: our import and track-view state load against OpenTimelineIO's own read."""
+    from horus_desktop.timeline.bench import bench_playlist
+
+    try:
+        from horus_desktop.ui.timeline.bench import track_view_figures
+    except ImportError:  # no Qt here: the store-side figures only
+        track_view_figures = None  # type: ignore[assignment]
+    _bench_out(args, bench_playlist(args.clips, view_figures=track_view_figures))
+    return 0
+
+
+def cmd_bench_notes(args: argparse.Namespace) -> int:
+    """The notes panel with N notes on one media (first paint) and a frame of M strokes (scene draw)."""
+    from horus_desktop.ui.notes.bench import bench_notes
+
+    _bench_out(args, bench_notes(args.notes, args.strokes))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``bench`` verb and its benchmarks."""
+    bench = sub.add_parser("bench", help="benchmarks (print figures)").add_subparsers(
+        dest="bench_verb", metavar="WHAT", required=True)
+    p = bench.add_parser("store", help="media search on a generated store of N records")
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--db", metavar="URL", help="an EMPTY database to fill (default a temporary SQLite file)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_store)
+    p = bench.add_parser("montu", help="import a generated Montu export (27,600 media: about 50 MB, 59,000 records)")
+    p.add_argument("--media", type=int, default=27_600)
+    p.add_argument("--db", metavar="URL", help="an EMPTY database to fill (default a temporary SQLite file)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_montu)
+    p = bench.add_parser("decode", help="decode pipeline frames/s against the bare library")
+    p.add_argument("path")
+    p.add_argument("--frames", type=int, default=48)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_decode)
+    p = bench.add_parser("ingest", help="ingest files/s and hashing MB/s against hashlib")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_ingest)
+    p = bench.add_parser("playback", help="headless playback through the viewer's code path")
+    p.add_argument("media", help="a movie, a sequence (shot.%%04d.exr / shot.####.exr) or a media id")
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--cold", action="store_true",
+                   help="press play the moment the first frame shows (no read-ahead before playing)")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_bench_playback)
+    p = bench.add_parser("playlist", help="import of an N-clip OTIO file vs OpenTimelineIO's own read")
+    p.add_argument("--clips", type=int, default=2000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_playlist)
+    p = bench.add_parser("notes", help="notes panel first paint with N notes; scene draw of a frame of M strokes")
+    p.add_argument("--notes", type=int, default=2000)
+    p.add_argument("--strokes", type=int, default=500)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_notes)

@@ -1,0 +1,68 @@
+"""``horus comment add|list``: write and read notes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+
+def cmd_comment_add(args: argparse.Namespace) -> int:
+    """Write a note or a reply."""
+    with open_horus(args) as horus:
+        comment = horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
+        unknown = horus.unknown_mentions(args.text)
+    if unknown:  # the note is kept; the writer learns who was not told
+        from horus_desktop.domain.mentions import unknown_mentions_message
+
+        print(f"horus: note: {unknown_mentions_message(unknown)}", file=sys.stderr)
+    if args.json:
+        print_json(comment)
+    else:
+        print(comment.id)
+    return 0
+
+
+def _node_dict(node: Any) -> dict[str, Any]:
+    return {**asdict(node.comment), "reactions": node.reaction_counts(),
+            "attachments": [asdict(a) for a in node.attachments],
+            "replies": [_node_dict(r) for r in node.replies]}
+
+
+def cmd_comment_list(args: argparse.Namespace) -> int:
+    """Print a media's note threads."""
+    with open_horus(args) as horus:
+        threads = horus.comments(args.media_id)
+    if args.json:
+        print_json([_node_dict(n) for n in threads])
+        return 0
+    for root in threads:
+        for node in root.walk():
+            c = node.comment
+            at = f"[{c.frame_number}] " if c.frame_number is not None else ""
+            done = " (resolved)" if c.is_resolved else ""
+            print(f"{'    ' * (c.thread_depth or 0)}{c.user_name}: {at}{c.content}{done}  <{c.id}>")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``comment`` verb and its actions."""
+    comment = sub.add_parser("comment", help="write and list notes").add_subparsers(
+        dest="comment_verb", metavar="ACTION", required=True)
+    p = comment.add_parser("add", help="write a note (or a reply)")
+    p.add_argument("media_id")
+    p.add_argument("--text", required=True)
+    p.add_argument("--frame", type=int)
+    p.add_argument("--reply-to", metavar="COMMENT_ID")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_comment_add)
+    p = comment.add_parser("list", help="print a media's note threads")
+    p.add_argument("media_id")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_comment_list)

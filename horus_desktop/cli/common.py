@@ -1,0 +1,67 @@
+"""What every verb module shares: the one-line error, the store/user options, opening the store.
+
+Kept free of heavy imports: ``horus --help`` builds every verb's parser, and must not load SQLAlchemy or Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from horus_desktop.cli_output import print_json
+
+
+class CliError(Exception):
+    """A problem to report in one line, with exit status 2."""
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """``--db`` and ``--user``, which every verb that opens the store takes (before the verb too)."""
+    parser.add_argument("--db", metavar="URL", help="store: a SQLite path or a postgresql:// URL "
+                        "(default $HORUS_DB, else the local store)")
+    parser.add_argument("--user", metavar="NAME", help="who is acting (default $HORUS_USER, else the OS account)")
+
+
+def open_horus(args: argparse.Namespace):  # noqa: ANN201 - returns horus_desktop.api.Horus
+    """The store of ``--db`` opened as ``--user``; a read-only store is announced on stderr."""
+    from horus_desktop.api import Horus
+
+    horus = Horus.open(args.db, user=args.user)
+    if horus.store.read_only:
+        print(f"horus: note: {horus.store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
+    return horus
+
+
+@contextmanager
+def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[Any, Callable[..., None]]]:
+    """The store opened as the user, and a terminal progress callback ``(done, total, label)``.
+
+    Both are closed when the block ends. No bar is drawn when stderr is not a terminal (logs, pipes).
+    """
+    from tqdm import tqdm
+
+    horus = open_horus(args)
+    bar = tqdm(desc=label, unit="item", disable=not sys.stderr.isatty())
+
+    def update(done: int, total: int, what: str = "") -> None:
+        bar.total, bar.n = total, done
+        if what:
+            bar.set_postfix_str(what[-40:], refresh=False)
+        bar.refresh()
+
+    try:
+        yield horus, update
+    finally:
+        bar.close()
+        horus.close()
+
+
+def print_report(args: argparse.Namespace, report: Any, text: str) -> None:
+    """A report as JSON with ``--json``, else its text."""
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(text)

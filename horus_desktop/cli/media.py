@@ -1,0 +1,80 @@
+"""``horus media list|set-status``: search media, set approval status."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+
+def cmd_media_list(args: argparse.Namespace) -> int:
+    """Search media and print a page."""
+    with open_horus(args) as horus:
+        page = horus.search_media(
+            project=args.project, episode=args.episode, sequence=args.sequence, shot=args.shot,
+            department=args.department, task_type=args.task_type, status=args.status, artist=args.artist,
+            file_type=args.file_type, created_from=args.since, created_to=args.until,
+            latest_only=args.latest, text=args.search, sort_by=args.sort, descending=args.desc,
+            offset=args.offset, limit=args.limit,
+        )
+    if args.json:
+        print_json({"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.items})
+        return 0
+    print(f"{page.total} media" + (f" (showing {page.offset + 1}-{page.offset + len(page.items)})"
+                                   if page.items else ""))
+    for m in page.items:
+        frames = f"{m.start_frame}-{m.end_frame}" if m.start_frame is not None else "-"
+        print(f"{m.id}  {m.project_id}/{m.sequence or '-'}/{m.shot or '-'}  {m.department or '-':8} "
+              f"{m.version:6} {m.approval_status or '':9} {frames:11} {m.file_name}")
+    return 0
+
+
+def cmd_media_set_status(args: argparse.Namespace) -> int:
+    """Set the approval status of media."""
+    with open_horus(args) as horus:
+        records = horus.set_status(args.media_ids, args.status)
+    for m in records:
+        print(f"{m.id}  {m.file_name}: {m.approval_status}")
+    return 0
+
+
+def _datetime_arg(text: str) -> datetime:
+    from datetime import UTC
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date/time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``media`` verb and its actions."""
+    media = sub.add_parser("media", help="search media, set approval status").add_subparsers(
+        dest="media_verb", metavar="ACTION", required=True)
+    p = media.add_parser("list", help="search media")
+    for flag in ("project", "episode", "sequence", "shot"):
+        p.add_argument(f"--{flag}")
+    p.add_argument("--department", action="append", help="repeatable")
+    p.add_argument("--task-type", action="append", help="repeatable")
+    p.add_argument("--status", action="append", help="repeatable: pending, approved, rejected, on_hold, ...")
+    p.add_argument("--artist", action="append", help="repeatable")
+    p.add_argument("--file-type", action="append", help="exr, jpg, mov, ... or movie/sequence/still; repeatable")
+    p.add_argument("--since", type=_datetime_arg, help="created at or after (ISO date/time, UTC if no zone)")
+    p.add_argument("--until", type=_datetime_arg, help="created at or before")
+    p.add_argument("--latest", action="store_true", help="latest versions only")
+    p.add_argument("--search", help="free text over names, paths, shots and tags")
+    p.add_argument("--sort", default="created_at", help="column to sort on (default created_at)")
+    p.add_argument("--asc", dest="desc", action="store_false", help="ascending (default descending)")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_media_list)
+    p = media.add_parser("set-status", help="set approval status of one or more media")
+    p.add_argument("media_ids", nargs="+", metavar="MEDIA_ID")
+    p.add_argument("status", help="pending, approved, rejected or on_hold")
+    add_store_options(p)
+    p.set_defaults(func=cmd_media_set_status)

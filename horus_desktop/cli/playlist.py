@@ -1,0 +1,100 @@
+"""``horus playlist import|export|list|create``: playlists, and OTIO/EDL files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from fractions import Fraction
+
+from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+
+def cmd_playlist_import(args: argparse.Namespace) -> int:
+    """Import an .otio, .otioz or .edl file as a new playlist; print its id."""
+    with open_horus(args) as horus:
+        report = horus.import_playlist(args.file, name=args.name, project=args.project, rate=args.rate)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(report.timeline.id)
+        if report.missing:
+            print(f"{len(report.missing)} clip(s) without media: {', '.join(report.missing[:10])}", file=sys.stderr)
+    return 0
+
+
+def cmd_playlist_export(args: argparse.Namespace) -> int:
+    """Write a playlist as .otio, .otioz or .edl (by extension)."""
+    with open_horus(args) as horus:
+        report = horus.export_playlist(args.playlist_id, args.file, record_start=args.record_start)
+    print(report.path)
+    for lost in report.lost:
+        print(f"note: {lost}", file=sys.stderr)
+    return 0
+
+
+def cmd_playlist_list(args: argparse.Namespace) -> int:
+    """List playlists with clip counts and durations."""
+    with open_horus(args) as horus:
+        rows = horus.playlists(project=args.project)
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['id']}  {r['project']:10} {r['name'][:30]:30} {r['version'] or '':5} {r['status'] or '':9} "
+              f"{r['clips']:5} clips  {r['duration_timecode'] or '-'}")
+    return 0
+
+
+def cmd_playlist_create(args: argparse.Namespace) -> int:
+    """Create a playlist: empty, from media ids, or from a rule; print its id."""
+    with open_horus(args) as horus:
+        timeline = horus.create_playlist(args.name, project=args.project, media_ids=args.media or (),
+                                         rule=args.rule, timeline_type=args.type)
+    print(timeline.id)
+    return 0
+
+
+def _rate_arg(text: str) -> Fraction:
+    """A frame rate above 0 (``24``, ``29.97``, ``30000/1001``); 0, negative and NaN are refused."""
+    from horus_desktop.timeline.edl import exact_rate
+
+    try:
+        return exact_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``playlist`` verb and its actions."""
+    playlist = sub.add_parser("playlist", help="playlists: import/export OTIO and EDL, list, create").add_subparsers(
+        dest="playlist_verb", metavar="ACTION", required=True)
+    p = playlist.add_parser("import", help="import an .otio, .otioz or .edl file (prints the new playlist id)")
+    p.add_argument("file")
+    p.add_argument("--name")
+    p.add_argument("--project")
+    p.add_argument("--rate", type=_rate_arg, help="frame rate of an EDL: 24, 25, 23.976, 29.97 or 30000/1001 (default: 29.97 for "
+                   "a drop-frame EDL, else 24)")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_playlist_import)
+    p = playlist.add_parser("export", help="write a playlist as .otio, .otioz or .edl (by extension)")
+    p.add_argument("playlist_id")
+    p.add_argument("file")
+    p.add_argument("--record-start", metavar="TC", help="EDL: record timecode of the first frame "
+                   "(default 01:00:00:00; 01:00:00;00 at 29.97)")
+    add_store_options(p)
+    p.set_defaults(func=cmd_playlist_export)
+    p = playlist.add_parser("list", help="playlists with clip counts and durations")
+    p.add_argument("--project")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_playlist_list)
+    p = playlist.add_parser("create", help="a new playlist: empty, from media ids, or from a rule")
+    p.add_argument("--name", required=True)
+    p.add_argument("--project", required=True)
+    p.add_argument("--type", default="dailies", help="episode, sequence, department, dailies, client, custom")
+    p.add_argument("--rule", help="'latest:sequence=sq010,department=comp' or 'submitted-today'")
+    p.add_argument("--media", nargs="+", metavar="ID", help="media ids, in playlist order")
+    add_store_options(p)
+    p.set_defaults(func=cmd_playlist_create)
