@@ -248,6 +248,45 @@ class Horus:
 
         return duplicate_playlist(self.store, playlist_id, user=self.user.id)
 
+    # Sync (with this machine's server: `horus server set`) -------------------------------------------
+    def sync_client(self, *, server_url: str | None = None) -> Any:
+        """A :class:`~horus_desktop.sync.client.SyncClient` for this store and user; close it when done."""
+        from horus_desktop.sync.service import open_client
+
+        return open_client(self.store, self.user.username or self.user.id, server_url=server_url)
+
+    def sync(self, *, server_url: str | None = None, progress: Callable[..., None] | None = None) -> Any:
+        """One full round (push until the outbox is empty, pull until caught up): the RoundReport."""
+        client = self.sync_client(server_url=server_url)
+        try:
+            return client.round(progress=progress)
+        finally:
+            client.close()
+
+    def sync_status(self, *, server_url: str | None = None) -> Any:
+        """Pending ops, cursor, last sync, unresolved conflicts and rejected ops (a SyncStatus)."""
+        client = self.sync_client(server_url=server_url)
+        try:
+            return client.status()
+        finally:
+            client.close()
+
+    def sync_conflicts(self, *, unresolved_only: bool = True, server_url: str | None = None) -> list[Any]:
+        """The conflicts (ConflictRecord: both values, who made each and when)."""
+        client = self.sync_client(server_url=server_url)
+        try:
+            return client.conflicts(unresolved_only=unresolved_only)
+        finally:
+            client.close()
+
+    def resolve_conflict(self, conflict_id: uuid.UUID | str, choice: str, *, server_url: str | None = None) -> None:
+        """Keep the ``"local"`` or ``"remote"`` value of a conflict; the choice syncs like any change."""
+        client = self.sync_client(server_url=server_url)
+        try:
+            client.resolve(conflict_id, choice)
+        finally:
+            client.close()
+
 
 def ensure_user(store: Store, name: str) -> User:
     """The user called ``name`` (id or username), created on first use (not in a read-only store)."""

@@ -1,0 +1,253 @@
+"""``horus server ...`` (which studio server this machine syncs with) and ``horus sync ...`` (run a round,
+status, conflicts).
+
+Exit codes of ``horus sync``: 0 up to date, 1 conflicts wait for a choice, 2 an error (one line saying why:
+no server set, server unreachable, schema too old...). The outbox is never touched by a failed round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+# --- horus server ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _settings_errors() -> Iterator[None]:
+    """Settings problems (a password in the URL, a damaged file) as one-line CLI errors."""
+    from horus_desktop.machine_settings import SettingsError
+
+    try:
+        yield
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_server_set(args: argparse.Namespace) -> int:
+    """Set (or with ``none``, clear) this machine's studio server."""
+    from horus_desktop.machine_settings import load_settings, save_settings
+
+    with _settings_errors():
+        url = None if args.url.lower() == "none" else args.url
+        path = save_settings(load_settings().with_server(url))
+    print(f"server: {url or 'none (sync off)'}  ({path})")
+    return 0
+
+
+def cmd_server_show(args: argparse.Namespace) -> int:
+    """Print the server and the followed projects."""
+    from horus_desktop.machine_settings import load_settings, settings_path
+
+    with _settings_errors():
+        settings = load_settings()
+    if args.json:
+        print_json({"server_url": settings.server_url, "followed_projects": list(settings.followed_projects),
+                    "settings_file": str(settings_path())})
+        return 0
+    print(f"server: {settings.server_url or 'none (sync off)'}")
+    print("follows: " + (", ".join(settings.followed_projects) or "every project"))
+    return 0
+
+
+def cmd_server_follow(args: argparse.Namespace) -> int:
+    """Add projects to the ones this machine pulls."""
+    from dataclasses import replace
+
+    from horus_desktop.machine_settings import load_settings, save_settings
+
+    with _settings_errors():
+        settings = load_settings()
+        projects = tuple(dict.fromkeys((*settings.followed_projects, *args.projects)))
+        save_settings(replace(settings, followed_projects=projects))
+    print("follows: " + ", ".join(projects))
+    return 0
+
+
+def cmd_server_unfollow(args: argparse.Namespace) -> int:
+    """Remove projects (all of them when none is named: the machine then follows every project)."""
+    from dataclasses import replace
+
+    from horus_desktop.machine_settings import load_settings, save_settings
+
+    with _settings_errors():
+        settings = load_settings()
+        unknown = [p for p in args.projects if p not in settings.followed_projects]
+        if unknown:
+            raise CliError(f"project: not followed: {', '.join(unknown)}")
+        drop = set(args.projects) if args.projects else set(settings.followed_projects)
+        projects = tuple(p for p in settings.followed_projects if p not in drop)
+        save_settings(replace(settings, followed_projects=projects))
+    print("follows: " + (", ".join(projects) or "every project"))
+    return 0
+
+
+# --- horus sync ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    """The store and a sync client for it; sync and settings failures become one-line errors."""
+    import psycopg
+
+    from horus_desktop.machine_settings import SettingsError
+    from horus_desktop.sync.errors import SyncError
+    from horus_desktop.sync.service import NoServerError
+
+    horus = open_horus(args)
+    try:
+        yield horus.sync_client(server_url=args.server)
+    except (SyncError, NoServerError, SettingsError) as exc:
+        raise CliError(f"sync: {exc}") from exc
+    except psycopg.Error as exc:  # the server went away mid-round: the store is as the last commit left it
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CliError(f"sync: server unreachable: {first}") from exc
+    finally:
+        horus.close()
+
+
+def _progress_bar() -> tuple[Any, Callable[..., None]]:
+    """A tqdm bar on stderr, and the round's progress callback (which pages of ops/rows are done)."""
+    from tqdm import tqdm
+
+    bar = tqdm(desc="sync", unit="op", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def update(*values: Any, **_kw: Any) -> None:
+        numbers = [v for v in values if isinstance(v, int)]
+        words = [v for v in values if isinstance(v, str)]
+        if len(numbers) >= 2:
+            bar.n, bar.total = numbers[0], numbers[1]
+        if words:
+            bar.set_description(f"sync: {words[0]}", refresh=False)
+        bar.refresh()
+
+    return bar, update
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One full round: push until the outbox is empty, pull until caught up."""
+    from horus_desktop.sync.service import round_exit_code
+
+    bar, update = _progress_bar()
+    try:
+        with _client(args) as client:
+            try:
+                report = client.round(progress=update)
+                status = client.status()
+            finally:
+                client.close()
+    finally:
+        bar.close()
+    waiting = len(list(status.unresolved))
+    print(f"sync: pushed {report.pushed}, pulled {report.pulled}"
+          + (f", {len(report.rejected)} rejected" if report.rejected else "")
+          + (f"; {waiting} conflict(s) waiting (horus sync conflicts)" if waiting else "; up to date"))
+    for op_id, reason in report.rejected:
+        print(f"  rejected {op_id}: {reason}", file=sys.stderr)
+    return round_exit_code(status)
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    """Pending ops, cursor, last sync and unresolved conflicts."""
+    from horus_desktop.sync.service import status_dict
+
+    with _client(args) as client:
+        try:
+            body = status_dict(client.status())
+        finally:
+            client.close()
+    if args.json:
+        print_json(body)
+        return 0
+    print(f"pending ops: {body['pending_ops']}\ncursor: {body['cursor']}\n"
+          f"last sync: {body['last_sync'] or 'never'}\nunresolved conflicts: {body['unresolved_conflicts']}")
+    return 0
+
+
+def cmd_sync_conflicts(args: argparse.Namespace) -> int:
+    """List the conflicts (unresolved ones unless ``--all``)."""
+    from horus_desktop.sync.service import conflict_dict
+
+    with _client(args) as client:
+        try:
+            rows = [conflict_dict(c) for c in client.conflicts(unresolved_only=not args.all)]
+        finally:
+            client.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("no conflicts")
+    for row in rows:
+        state = "resolved" if row["resolved"] else f"in use: {row['winner']}"
+        print(f"{row['id']}  {row['table']}.{row['field']} of {row['row_id']}  ({state})\n"
+              f"    local : {row['local_value']!r}  by {row['local_author']} at {row['local_at']}\n"
+              f"    remote: {row['remote_value']!r}  by {row['remote_author']} at {row['remote_at']}")
+    return 0
+
+
+def cmd_sync_resolve(args: argparse.Namespace) -> int:
+    """Keep one side of a conflict (the choice is itself a change that syncs)."""
+    with _client(args) as client:
+        try:
+            client.resolve(args.conflict_id, args.choice)
+        except (KeyError, LookupError) as exc:
+            raise CliError(f"conflict: no conflict {args.conflict_id!r}") from exc
+        finally:
+            client.close()
+    print(f"conflict {args.conflict_id}: kept the {args.choice} value (sent with the next sync)")
+    return 0
+
+
+def _sync_options(parser: argparse.ArgumentParser, *, json: bool = False) -> None:
+    add_store_options(parser)
+    parser.add_argument("--server", metavar="URL", help="this server instead of the one `horus server set` saved")
+    if json:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``server`` and ``sync`` verbs."""
+    server = sub.add_parser("server", help="the studio server this machine syncs with").add_subparsers(
+        dest="server_verb", metavar="ACTION", required=True)
+    p = server.add_parser("set", help="set the server: a postgresql:// URL without password (none: sync off)")
+    p.add_argument("url", metavar="URL")
+    p.set_defaults(func=cmd_server_set)
+    p = server.add_parser("show", help="print the server and the followed projects")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_server_show)
+    p = server.add_parser("follow", help="pull only these projects (a laptop need not hold every show)")
+    p.add_argument("projects", nargs="+", metavar="PROJECT")
+    p.set_defaults(func=cmd_server_follow)
+    p = server.add_parser("unfollow", help="stop following projects (none named: follow every project)")
+    p.add_argument("projects", nargs="*", metavar="PROJECT")
+    p.set_defaults(func=cmd_server_unfollow)
+
+    sync = sub.add_parser("sync", help="one sync round with the server (exit 0 up to date, 1 conflicts "
+                          "waiting, 2 error); status; conflicts")
+    _sync_options(sync)
+    sync.set_defaults(func=cmd_sync)
+    actions = sync.add_subparsers(dest="sync_verb", metavar="ACTION")
+    p = actions.add_parser("status", help="pending ops, cursor, last sync, unresolved conflicts")
+    _sync_options(p, json=True)
+    p.set_defaults(func=cmd_sync_status)
+    conflicts = actions.add_parser("conflicts", help="list conflicts, or resolve one")
+    _sync_options(conflicts, json=True)
+    conflicts.add_argument("--all", action="store_true", help="resolved ones too")
+    conflicts.set_defaults(func=cmd_sync_conflicts)
+    choose = conflicts.add_subparsers(dest="conflicts_verb", metavar="ACTION")
+    p = choose.add_parser("list", help="list conflicts (the default)")
+    _sync_options(p, json=True)
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    p.set_defaults(func=cmd_sync_conflicts)
+    p = choose.add_parser("resolve", help="keep the local or the remote value of a conflict")
+    p.add_argument("conflict_id", metavar="ID")
+    p.add_argument("choice", choices=("local", "remote"))
+    _sync_options(p)
+    p.set_defaults(func=cmd_sync_resolve)
