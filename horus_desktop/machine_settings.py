@@ -44,6 +44,28 @@ class MachineSettings:
             check_server_url(url)
         return replace(self, server_url=url or None)
 
+    def with_path_map(self, server_root: str, local_root: str) -> MachineSettings:
+        """A copy mapping ``server_root`` to ``local_root`` (replacing an earlier mapping of the same root)."""
+        from horus_desktop.domain.paths import normalise_root
+
+        server, local = normalise_root(server_root.strip()), normalise_root(local_root.strip())
+        if not server:
+            raise SettingsError("path map: the server root is empty")
+        if not local:
+            raise SettingsError(f"path map: the local root for {server} is empty")
+        kept = tuple(m for m in self.path_maps if m.server_root != server)
+        return replace(self, path_maps=(*kept, PathMap(server, local)))
+
+    def without_path_map(self, server_root: str) -> MachineSettings:
+        """A copy without the mapping of ``server_root``; SettingsError when there is none."""
+        from horus_desktop.domain.paths import normalise_root
+
+        server = normalise_root(server_root.strip())
+        kept = tuple(m for m in self.path_maps if m.server_root != server)
+        if len(kept) == len(self.path_maps):
+            raise SettingsError(f"path map: no mapping of {server_root!r}")
+        return replace(self, path_maps=kept)
+
 
 def settings_path() -> Path:
     """The settings file of this machine."""

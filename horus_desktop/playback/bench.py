@@ -48,8 +48,10 @@ def _resolve(media: str | os.PathLike[str], store: Any) -> tuple[str, Fraction |
         if media_id is not None:
             record = store.media.get(media_id)
             from horus_desktop.domain.timecode import exact_rate
+            from horus_desktop.services.media_paths import media_paths
 
-            return record.file_path, exact_rate(record.frame_rate, record.frame_rate_rational)
+            rate = exact_rate(record.frame_rate, record.frame_rate_rational)
+            return media_paths().local_path(record.file_path), rate
     return text, None
 
 

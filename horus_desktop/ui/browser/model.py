@@ -27,6 +27,7 @@ from PySide6.QtGui import QImage
 
 from horus_desktop.domain.media_query import MediaQuery, Page
 from horus_desktop.domain.records import MediaRecord
+from horus_desktop.services.media_paths import media_paths
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
@@ -284,7 +285,8 @@ class MediaModel(QAbstractTableModel):
         records = [self._records[r] for r in rows]
         mime = QMimeData()
         mime.setData(MEDIA_MIME, json.dumps([str(r.id) for r in records]).encode())
-        mime.setUrls([QUrl.fromLocalFile(r.file_path) for r in records])
+        local = media_paths().local_path  # a drop elsewhere gets this machine's copy (path mappings)
+        mime.setUrls([QUrl.fromLocalFile(local(r.file_path)) for r in records])
         return mime
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802

@@ -12,7 +12,7 @@ import uuid
 
 from PySide6.QtCore import QObject
 
-from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.services.media_paths import open_media
 from horus_desktop.timeline.playback import PlaylistFrameSource, resolve_frame
 from horus_desktop.timeline.state import PlaylistState, TrackItem
 from horus_desktop.ui.timeline.panel import TimelinePanel
@@ -64,7 +64,7 @@ class TimelinePlayer(QObject):
         self.active = True
         at = self.panel.view.playhead.frame if frame is None else frame
         at = max(0, min(at, max(state.duration - 1, 0)))
-        self.viewer.open_source(lambda: PlaylistFrameSource(state, opener=open_frame_source),
+        self.viewer.open_source(lambda: PlaylistFrameSource(state, opener=open_media),
                                 title=f"Playlist · {state.name} {state.version or ''}", rate=state.rate,
                                 probe_frame=probe_frame(state), start_frame=at)
 

@@ -21,9 +21,9 @@ from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettin
 from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frames import Frame, FrameSource
-from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.services.media_paths import open_media
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar, DisplayOptions
@@ -196,7 +196,7 @@ class ViewerPanel(QWidget):
 
         def work() -> MediaSlot:
             choice = {} if layer is None else {"part": layer.part_index, "layer": layer.layer}
-            source = open_frame_source(record.file_path, **choice)
+            source = open_media(record.file_path, **choice)  # this machine's copy (path mappings)
             try:
                 first_frame = source.frame_range[0]
                 layers = exr_layers_of(source, first_frame)
