@@ -43,8 +43,9 @@ def cmd_bench_decode(args: argparse.Namespace) -> int:
 def cmd_bench_ingest(args: argparse.Namespace) -> int:
     """Files per second and hashing MB/s of ingest against hashlib."""
     from horus_desktop.media.bench import bench_ingest
+    from horus_desktop.store import Store
 
-    _bench_out(args, bench_ingest(args.path))
+    _bench_out(args, bench_ingest(args.path, open_store=lambda path: Store.open(path, backup=False)))
     return 0
 
 

@@ -148,12 +148,10 @@ def bench_decode(
     return result
 
 
-def _ingest_seconds(path: str | Path, *, isolated: bool) -> tuple[float, int]:
+def _ingest_seconds(path: str | Path, open_store: Callable[[Path], Any], *, isolated: bool) -> tuple[float, int]:
     """Seconds of a whole ingest (no thumbnails) into a throw-away SQLite store, and the media recorded."""
-    from horus_desktop.store import Store  # only this figure needs a store
-
     with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
-        store = Store.open(Path(folder) / "bench.sqlite", backup=False)
+        store = open_store(Path(folder) / "bench.sqlite")
         try:
             started = time.perf_counter()
             report = ingest_tree(store, path, isolated=isolated)
@@ -162,10 +160,13 @@ def _ingest_seconds(path: str | Path, *, isolated: bool) -> tuple[float, int]:
             store.close()
 
 
-def bench_ingest(path: str | Path, *, as_json: bool = False) -> dict[str, Any]:
+def bench_ingest(path: str | Path, *, open_store: Callable[[Path], Any], as_json: bool = False) -> dict[str, Any]:
     """Files/s of finding + probing + hashing a tree, our hashing MB/s beside hashlib's on the same bytes
     (both from the page cache, read once beforehand), and a whole ingest with files probed in this process
-    and in crash-isolated worker processes (what the app does), same run. Prints a table or JSON."""
+    and in crash-isolated worker processes (what the app does), same run. Prints a table or JSON.
+
+    ``open_store(sqlite_path)`` opens the throw-away store the whole ingests write to (media/ sits below
+    store/ and so does not open one itself)."""
     started = time.perf_counter()
     items = list(scan_media(path))
     files = [f for item in items for f in item.files]
@@ -200,8 +201,8 @@ def bench_ingest(path: str | Path, *, as_json: bool = False) -> dict[str, Any]:
     }
     if result["hash_mb_per_s"] and result["hashlib_mb_per_s"]:
         result["hash_vs_hashlib"] = round(result["hash_mb_per_s"] / result["hashlib_mb_per_s"], 3)
-    in_process, recorded = _ingest_seconds(path, isolated=False)
-    isolated, recorded_isolated = _ingest_seconds(path, isolated=True)
+    in_process, recorded = _ingest_seconds(path, open_store, isolated=False)
+    isolated, recorded_isolated = _ingest_seconds(path, open_store, isolated=True)
     result.update({
         "ingest_in_process_s": round(in_process, 2), "ingest_isolated_s": round(isolated, 2),
         "isolation_cost_pct": round(100 * (isolated - in_process) / in_process, 1) if in_process else None,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from horus_desktop.media.bench import bench_decode, bench_ingest
 from horus_desktop.media.synthetic import write_exr_sequence, write_jpeg_sequence, write_movie
+from horus_desktop.store import Store
 
 
 def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) -> None:
@@ -20,7 +21,7 @@ def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) 
 
 def test_bench_ingest_reports_hashing_beside_hashlib(tmp_path: Path) -> None:
     write_jpeg_sequence(tmp_path / "jpg", 4, size=(64, 36))
-    result = bench_ingest(tmp_path)
+    result = bench_ingest(tmp_path, open_store=lambda path: Store.open(path, backup=False))
     assert result["files"] == 4 and result["hash_mb_per_s"] and result["hashlib_mb_per_s"]
     assert result["media_recorded"] == 1  # the same sequence, probed in this process and in workers
     assert result["ingest_in_process_s"] > 0 and result["ingest_isolated_s"] > 0
