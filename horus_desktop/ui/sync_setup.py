@@ -1,0 +1,117 @@
+"""Sync in the main window: the status-bar indicator, Settings > Server, Review > Conflicts, and the worker
+that runs while a server is configured (restarted when the settings change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow
+
+from horus_desktop.machine_settings import MachineSettings, SettingsError, load_settings
+from horus_desktop.sync.service import SyncState
+from horus_desktop.ui.settings_dialog import SettingsDialog
+from horus_desktop.ui.sync_conflicts import ConflictsDialog
+from horus_desktop.ui.sync_indicator import SyncIndicator
+from horus_desktop.ui.sync_worker import SyncWorker
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+
+
+def default_client_factory(store: Store, user: str, settings: MachineSettings) -> Callable[[], Any]:
+    """Builds the real SyncClient (on the sync thread: opening it connects to the server)."""
+
+    def make() -> Any:
+        from horus_desktop.sync.client import SyncClient
+
+        return SyncClient(store, settings.server_url, user=user, followed_projects=settings.followed_projects)
+
+    return make
+
+
+class SyncHub:
+    """Owns the sync worker of one window and the widgets that show and steer it."""
+
+    def __init__(self, window: QMainWindow, store: Store, user: str, *,
+                 settings: MachineSettings | None = None,
+                 client_factory: Callable[[Store, str, MachineSettings], Callable[[], Any]] = default_client_factory,
+                 listen: bool = True) -> None:
+        self.window, self.store, self.user = window, store, user
+        self._client_factory = client_factory
+        self._listen = listen
+        self.worker: SyncWorker | None = None
+        self.indicator = SyncIndicator(window)
+        window.statusBar().insertPermanentWidget(0, self.indicator)
+        menu = window.menuBar().addMenu("&Settings")
+        self.server_action = QAction("&Server...", window)
+        self.server_action.setObjectName("action_server_settings")
+        self.server_action.triggered.connect(self.open_settings)
+        menu.addAction(self.server_action)
+        self.conflicts_action = QAction("Sync &Conflicts...", window)
+        self.conflicts_action.setObjectName("action_sync_conflicts")
+        self.conflicts_action.triggered.connect(self.open_conflicts)
+        menu.addAction(self.conflicts_action)
+        self.indicator.sig_open_conflicts.connect(self.open_conflicts)
+        self.indicator.sig_sync_now.connect(self.sync_now)
+        self._off_reason = ""
+        if settings is None:
+            try:
+                settings = load_settings()
+            except SettingsError as exc:  # a damaged file: the app works alone and says why
+                settings, self._off_reason = MachineSettings(), str(exc)
+        self.settings = settings
+        self._start(settings)
+
+    def _start(self, settings: MachineSettings) -> None:
+        self.settings = settings
+        self.conflicts_action.setEnabled(bool(settings.server_url) and not self.store.read_only)
+        if not settings.server_url or self.store.read_only:
+            self.indicator.show_state(SyncState("off", reason=self._off_reason or "No server set: Settings > Server"))
+            return
+        events = getattr(self.window, "events", None)
+        self.worker = SyncWorker(self._client_factory(self.store, self.user, settings),
+                                 server_url=settings.server_url, subscribe=self.store.subscribe,
+                                 publish=getattr(events, "publish", None), listen=self._listen)
+        self.worker.sig_state.connect(self.indicator.show_state)
+        self.indicator.show_state(SyncState("syncing"))
+        self.worker.start()
+
+    def sync_now(self) -> None:
+        """Run a round soon."""
+        if self.worker is not None:
+            self.worker.sync_now()
+
+    def open_settings(self) -> SettingsDialog:
+        """Settings > Server: saving restarts sync with the new server and projects."""
+        dialog = SettingsDialog(self.settings, self.window)
+        dialog.sig_saved.connect(self._restart)
+        dialog.open()
+        return dialog
+
+    def open_conflicts(self) -> ConflictsDialog | None:
+        """The Conflicts view (needs the worker: conflicts are read through the sync client)."""
+        if self.worker is None:
+            return None
+        dialog = ConflictsDialog(self.worker.call, on_resolved=self.sync_now, parent=self.window)
+        dialog.open()
+        return dialog
+
+    def _restart(self, settings: MachineSettings) -> None:
+        self.shutdown()
+        self._off_reason = ""
+        self._start(settings)
+
+    def shutdown(self) -> None:
+        """Stop syncing (the window closes, or the server changed)."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+
+def install_sync(window: Any) -> SyncHub:
+    """Sync for a main window (its store and user); the window calls ``shutdown()`` when it closes."""
+    user = getattr(window, "user", None)
+    return SyncHub(window, window.store, user.id if user is not None else window.user_id)
