@@ -16,11 +16,24 @@ import os
 import sys
 from collections.abc import Sequence
 
-from horus_desktop.cli import bench, comment, db, demo, gui, import_montu, ingest, media, playlist, sync_verbs
+from horus_desktop.cli import (
+    bench,
+    comment,
+    db,
+    demo,
+    gui,
+    import_montu,
+    ingest,
+    media,
+    offline,
+    paths,
+    playlist,
+    sync_verbs,
+)
 from horus_desktop.cli.errors import one_line_error
 from horus_desktop.cli_output import hoist_global_options, json_only_stdout
 
-VERB_MODULES = (gui, db, media, comment, import_montu, ingest, demo, bench, playlist, sync_verbs)
+VERB_MODULES = (gui, db, media, comment, import_montu, ingest, demo, bench, playlist, sync_verbs, paths, offline)
 
 
 def build_parser() -> argparse.ArgumentParser:

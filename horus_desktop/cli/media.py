@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import Any
 
 from horus_desktop.cli.common import add_store_options, open_horus
 from horus_desktop.cli_output import print_json
@@ -12,13 +13,8 @@ from horus_desktop.cli_output import print_json
 def cmd_media_list(args: argparse.Namespace) -> int:
     """Search media and print a page."""
     with open_horus(args) as horus:
-        page = horus.search_media(
-            project=args.project, episode=args.episode, sequence=args.sequence, shot=args.shot,
-            department=args.department, task_type=args.task_type, status=args.status, artist=args.artist,
-            file_type=args.file_type, created_from=args.since, created_to=args.until,
-            latest_only=args.latest, text=args.search, sort_by=args.sort, descending=args.desc,
-            offset=args.offset, limit=args.limit,
-        )
+        page = horus.search_media(**filter_values(args), sort_by=args.sort, descending=args.desc,
+                                  offset=args.offset, limit=args.limit)
     if args.json:
         print_json({"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.items})
         return 0
@@ -50,11 +46,8 @@ def _datetime_arg(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``media`` verb and its actions."""
-    media = sub.add_parser("media", help="search media, set approval status").add_subparsers(
-        dest="media_verb", metavar="ACTION", required=True)
-    p = media.add_parser("list", help="search media")
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    """The media search filters (``media list``, ``offline take``): read them back with :func:`filter_values`."""
     for flag in ("project", "episode", "sequence", "shot"):
         p.add_argument(f"--{flag}")
     p.add_argument("--department", action="append", help="repeatable")
@@ -66,6 +59,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--until", type=_datetime_arg, help="created at or before")
     p.add_argument("--latest", action="store_true", help="latest versions only")
     p.add_argument("--search", help="free text over names, paths, shots and tags")
+
+
+def filter_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The filters of :func:`add_filter_options` as ``Horus.search_media`` keywords."""
+    return {"project": args.project, "episode": args.episode, "sequence": args.sequence, "shot": args.shot,
+            "department": args.department, "task_type": args.task_type, "status": args.status,
+            "artist": args.artist, "file_type": args.file_type, "created_from": args.since,
+            "created_to": args.until, "latest_only": args.latest, "text": args.search}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``media`` verb and its actions."""
+    media = sub.add_parser("media", help="search media, set approval status").add_subparsers(
+        dest="media_verb", metavar="ACTION", required=True)
+    p = media.add_parser("list", help="search media")
+    add_filter_options(p)
     p.add_argument("--sort", default="created_at", help="column to sort on (default created_at)")
     p.add_argument("--asc", dest="desc", action="store_false", help="ascending (default descending)")
     p.add_argument("--offset", type=int, default=0)
