@@ -58,7 +58,9 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
         _bench_out(args, bench_playback(args.media, **options))
         return 0
     with open_horus(args) as horus:  # a media id: find its file through the store
-        _bench_out(args, bench_playback(args.media, store=horus.store, **options))
+        from horus_desktop.services.media_paths import media_paths
+
+        _bench_out(args, bench_playback(args.media, store=horus.store, locate=media_paths().local_path, **options))
     return 0
 
 

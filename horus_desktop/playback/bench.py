@@ -20,6 +20,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
@@ -38,7 +39,8 @@ from horus_desktop.playback.session import PlaybackSession
 PREROLL_LIMIT_S = 10.0
 
 
-def _resolve(media: str | os.PathLike[str], store: Any) -> tuple[str, Fraction | None]:
+def _resolve(media: str | os.PathLike[str], store: Any,
+             locate: Callable[[str], str] | None = None) -> tuple[str, Fraction | None]:
     text = str(media)
     if store is not None:
         try:
@@ -48,10 +50,9 @@ def _resolve(media: str | os.PathLike[str], store: Any) -> tuple[str, Fraction |
         if media_id is not None:
             record = store.media.get(media_id)
             from horus_desktop.domain.timecode import exact_rate
-            from horus_desktop.services.media_paths import media_paths
 
             rate = exact_rate(record.frame_rate, record.frame_rate_rational)
-            return media_paths().local_path(record.file_path), rate
+            return (locate(record.file_path) if locate else record.file_path), rate
     return text, None
 
 
@@ -117,6 +118,7 @@ def bench_playback(
     as_json: bool = False,
     *,
     store: Any = None,
+    locate: Callable[[str], str] | None = None,
     fps: float | None = None,
     policy: SlowPolicy = SlowPolicy.DROP,
     display: str | None = None,
@@ -128,10 +130,12 @@ def bench_playback(
 ) -> dict[str, Any]:
     """Play ``media`` (a path, a sequence pattern or, with ``store``, a media id) and return/print figures.
 
+    ``locate`` turns a record's studio path into this machine's path (the CLI passes the path mappings).
+
     Keys: target_fps, achieved_fps, dropped, decode_fps, colour_path, plus pipeline_fps, preroll_frames,
     preroll_s, frames_shown, frames_due, seconds, first_frame_ms, resolution, media.
     """
-    path, stored_rate = _resolve(media, store)
+    path, stored_rate = _resolve(media, store, locate)
     item = playable_item(path)
     path = item.path
     colour = default_colour_config()

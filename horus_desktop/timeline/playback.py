@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from horus_desktop.media.errors import MissingFrameError
 from horus_desktop.media.frames import Frame, FrameSource
-from horus_desktop.services.media_paths import open_media
+from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.timeline.state import PlaylistState, TrackItem
 
 Opener = Callable[[str], FrameSource]
@@ -60,7 +60,7 @@ class PlaylistFrameSource(FrameSource):
 
     decode_timeout = None  # each media source bounds its own decode
 
-    def __init__(self, state: PlaylistState, *, opener: Opener = open_media) -> None:
+    def __init__(self, state: PlaylistState, *, opener: Opener = open_frame_source) -> None:
         self.state = state
         self.path = f"playlist:{state.name}"
         self._opener = opener
