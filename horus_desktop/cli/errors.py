@@ -13,18 +13,12 @@ def one_line_error(exc: Exception) -> str | None:
     """The one-line message for a bad input or a refused store operation; None for a bug (let it raise)."""
     if isinstance(exc, CliError):
         return str(exc)
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
     from horus_desktop.media.errors import MediaError
-    from horus_desktop.store import InvalidFieldError, NotFoundError, ReadOnlyStoreError
-    from horus_desktop.store.engine import StoreUrlError
+    from horus_desktop.store.errors import StoreError, StoreWriteError
     from horus_desktop.timeline.errors import PlaylistError
 
-    if isinstance(exc, NotFoundError | InvalidFieldError | StoreUrlError | PlaylistError | MediaError
-                  | ReadOnlyStoreError):
-        return str(exc)
-    if isinstance(exc, OperationalError):
-        return f"cannot use the store: {exc.orig or exc}"
-    if isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, StoreWriteError):
         return f"store refused the change: {exc}"
+    if isinstance(exc, StoreError | PlaylistError | MediaError):  # StoreUnavailableError says "cannot use the store"
+        return str(exc)
     return None

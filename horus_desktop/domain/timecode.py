@@ -1,11 +1,10 @@
-"""Frame numbers <-> SMPTE timecode, through OpenTimelineIO's RationalTime."""
+"""Frame numbers <-> SMPTE timecode, in plain arithmetic (no OpenTimelineIO here: the domain imports no
+timeline library; tests/domain checks the results against OTIO's own timecodes)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-
-import opentimelineio as otio
 
 #: Rates that are really NTSC rationals when written with two decimals.
 _NTSC = {Decimal("23.98"): Fraction(24000, 1001), Decimal("29.97"): Fraction(30000, 1001),
@@ -29,12 +28,23 @@ def exact_rate(frame_rate: Decimal | float | str | None, rational: str | None = 
 
 
 def frame_to_timecode(frame: int, rate: Fraction) -> str:
-    """SMPTE timecode of an absolute frame number (1001 at 24 fps -> 00:00:41:17)."""
-    rt = otio.opentime.RationalTime(frame, float(rate))
-    return otio.opentime.to_timecode(rt, float(rate))
+    """SMPTE timecode of an absolute frame number (1001 at 24 fps -> 00:00:41:17), wrapping at 24 hours.
+
+    29.97 and 59.94 fps count in drop-frame (';' before the frames), as OpenTimelineIO does; any other rate of
+    at least 1 fps counts its nearest whole number of frames per second. A negative frame has no timecode.
+    """
+    if frame < 0:
+        raise ValueError(f"frame {frame}: a timecode cannot be negative")
+    if rate < 1:
+        raise ValueError(f"{float(rate):g} fps: too slow for a timecode")
+    for drop_rate in _DROP_RATES:
+        if abs(rate - drop_rate) < Fraction(1, 100):  # 29.97 written as 2997/100 counts drop-frame too
+            return frames_to_timecode(frame, drop_rate, drop=True)
+    return frames_to_timecode(frame, rate)
 
 
 _DROP_PER_MINUTE = {30: 2, 60: 4}  # 29.97 and 59.94 drop-frame skip these frame numbers each minute
+_DROP_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
 
 
 def _nominal(rate: Fraction) -> int:

@@ -13,15 +13,13 @@ from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from horus_desktop.store.errors import StoreUrlError
+
 APP_NAME = "horus"
 #: Environment variable that points Horus at another store (a SQLite path or any SQLAlchemy URL).
 DB_ENV = "HORUS_DB"
 #: Seconds SQLite waits on a lock held by another process before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreUrlError(ValueError):
-    """A store location that cannot be used, with the reason."""
 
 
 def data_dir() -> Path:

@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from horus_desktop.store.engine import sqlite_file
+from horus_desktop.store.errors import translated_errors
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -31,6 +32,7 @@ def head_revision() -> str:
     return head
 
 
+@translated_errors(opening=True)  # the CLI asks before opening a Store: a server that cannot be reached says so
 def current_revision(engine: Engine) -> str | None:
     """The migration a database is at (None when Alembic never ran on it)."""
     with engine.connect() as conn:
@@ -65,6 +67,7 @@ def _has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
+@translated_errors(opening=True)
 def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     """Migrate ``engine``'s database to the head revision.
 

@@ -15,6 +15,7 @@ from horus_desktop.store.engine import (
     sqlite_file,
     sqlite_is_read_only,
 )
+from horus_desktop.store.errors import ReadOnlyStoreError, translated_errors
 from horus_desktop.store.repositories.annotations import AnnotationRepository, LayerRepository
 from horus_desktop.store.repositories.comments import CommentRepository
 from horus_desktop.store.repositories.media import MediaRepository
@@ -26,7 +27,7 @@ from horus_desktop.store.repositories.people import (
 )
 from horus_desktop.store.repositories.tags import TagRepository, ThumbnailRepository
 from horus_desktop.store.repositories.timelines import TimelineRepository
-from horus_desktop.store.unit_of_work import ChangeListener, ReadOnlyStoreError, UnitOfWork
+from horus_desktop.store.unit_of_work import ChangeListener, UnitOfWork
 
 
 class Store:
@@ -71,10 +72,11 @@ class Store:
             read_only = sqlite_is_read_only(url)
         engine = create_store_engine(url, read_only=read_only)
         try:
-            if read_only:
-                _check_schema_for_reading(engine, url)
-            elif upgrade:
-                schema.upgrade(engine, backup=backup)
+            with translated_errors(opening=True):  # a server that cannot be reached, a file that is not a database
+                if read_only:
+                    _check_schema_for_reading(engine, url)
+                elif upgrade:
+                    schema.upgrade(engine, backup=backup)
         except BaseException:
             engine.dispose()
             raise

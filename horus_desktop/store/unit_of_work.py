@@ -18,6 +18,8 @@ from typing import Literal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from horus_desktop.store.errors import ReadOnlyStoreError, translated_errors
+
 ChangeOp = Literal["insert", "update", "delete", "restore"]
 
 
@@ -60,12 +62,6 @@ class WriteContext:
 ChangeListener = Callable[[ChangeSet], None]
 
 
-class ReadOnlyStoreError(Exception):
-    """A write asked of a store opened read-only (an archive); names the store.
-
-    Not a PermissionError: callers that read files catch those as "cannot read", which this is not."""
-
-
 class UnitOfWork:
     """Opens sessions on one engine; commits writes and announces what they changed."""
 
@@ -89,7 +85,7 @@ class UnitOfWork:
         if ctx is not None:
             yield ctx.session
             return
-        with self._sessions() as session:
+        with translated_errors(), self._sessions() as session:  # SQLAlchemy's errors stop here
             yield session
 
     @contextmanager
@@ -105,7 +101,7 @@ class UnitOfWork:
         if outer is not None:
             yield outer
             return
-        with self._sessions() as session:
+        with translated_errors(), self._sessions() as session:  # commit failures included
             ctx = WriteContext(session)
             self._local.ctx = ctx
             try:

@@ -1,4 +1,4 @@
-"""Shared pieces of the repositories: row -> record copying, soft delete, errors."""
+"""Shared pieces of the repositories: row -> record copying, soft delete (errors: ``store/errors.py``)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from horus_desktop.store.errors import InvalidFieldError, NotFoundError
 from horus_desktop.store.types import utcnow
 from horus_desktop.store.unit_of_work import UnitOfWork, WriteContext
 
 R = TypeVar("R")
 M = TypeVar("M", bound=DeclarativeBase)
-
-
-class NotFoundError(LookupError):
-    """A row asked for by id does not exist (or is deleted)."""
-
-    def __init__(self, what: str, row_id: object) -> None:
-        super().__init__(f"{what} {row_id} not found")
-        self.what = what
-        self.row_id = row_id
-
-
-class InvalidFieldError(ValueError):
-    """A value given for a field cannot be stored; names the field."""
-
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(f"{field_name}: {reason}")
-        self.field_name = field_name
 
 
 _FIELD_CACHE: dict[type, tuple[str, ...]] = {}

@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from horus_desktop.domain.mentions import find_mentions
+from horus_desktop.store.errors import StoreWriteError, database_message
 from horus_desktop.store.models import (
     AnnotationRow,
     CommentRow,
@@ -35,10 +36,6 @@ from horus_desktop.store.types import utcnow
 _CHUNK = 500
 _TABLES: dict[str, Any] = {"media": MediaRecordRow, "comments": CommentRow, "annotations": AnnotationRow,
                            "timelines": TimelineRow}
-
-
-class StoreWriteError(RuntimeError):
-    """The database refused a write (a constraint, a value out of range); the message is the database's."""
 
 
 def _lengths(table: Table) -> dict[str, int]:
@@ -93,9 +90,7 @@ class ImportRepository(Repository):
                 nested.rollback()
                 del ctx.changes[mark:]
                 if isinstance(exc, SQLAlchemyError):
-                    orig = getattr(exc, "orig", None) or exc
-                    raise StoreWriteError(str(orig).strip().splitlines()[0] if str(orig).strip()
-                                          else type(orig).__name__) from exc
+                    raise StoreWriteError(database_message(exc)) from exc
                 raise
             nested.commit()
 
