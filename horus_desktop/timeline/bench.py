@@ -22,7 +22,8 @@ from horus_desktop.timeline.otio_doc import trange
 from horus_desktop.timeline.state import load_state
 
 
-def _media_values(n: int) -> list[dict[str, Any]]:
+def bench_media_values(n: int) -> list[dict[str, Any]]:
+    """Column values of ``n`` media (one EXR comp per shot) for the bench playlist's clips to point at."""
     return [{"file_path": f"/shows/bench/sq{i // 100:03d}/sh{i:04d}/comp/v001/sh{i:04d}_comp_v001.%04d.exr",
              "project_id": "bench", "sequence": f"sq{i // 100:03d}", "shot": f"sh{i:04d}", "department": "comp",
              "version": "v001", "version_number": 1, "is_latest_version": True, "start_frame": 1001,
@@ -63,7 +64,7 @@ def bench_playlist(clips: int = 2000, *, db: str | None = None, as_json: bool = 
         folder = Path(tmp)
         store = Store.open(db or folder / "bench.sqlite")
         try:
-            media = _media_values(clips)
+            media = bench_media_values(clips)
             store.media.create_many(media)
             path = folder / "bench.otio"
             write_bench_otio(path, media)

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from horus_desktop.media.errors import (
     MissingFrameError,
     UnreadableFileError,
 )
-from horus_desktop.media.frames import call_with_time_bound
+from horus_desktop.media.frames import Frame, FrameSource, call_with_time_bound
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.probe import probe_media
@@ -163,28 +163,34 @@ def test_movie_of_zero_bytes(tmp_path: Path) -> None:
         probe_media(media_item_for(tmp_path / "z.mov"))
 
 
-def test_decode_past_the_time_bound_is_abandoned(tmp_path: Path) -> None:
-    started = time.monotonic()
-    with pytest.raises(DecodeTimeoutError) as info:
-        call_with_time_bound(lambda: time.sleep(0.6), 0.05, "/x/slow.exr")
-    assert time.monotonic() - started < 0.5
+def test_decode_past_the_time_bound_is_abandoned() -> None:
+    release = threading.Event()
+    with pytest.raises(DecodeTimeoutError) as info:  # the call returns only once released: never in time
+        call_with_time_bound(lambda: release.wait(60), 0.05, "/x/slow.exr")
+    release.set()  # the abandoned call ends (the thread-leak check waits for it)
     assert info.value.path == "/x/slow.exr" and "abandoned" in info.value.reason
-    time.sleep(0.6)  # let the abandoned thread end before the thread-leak check
 
 
-def test_source_read_uses_its_time_bound(tmp_path: Path) -> None:
-    write_good_exr(tmp_path / "a.exr")
-    source = open_frame_source(tmp_path / "a.exr", decode_timeout=0.05)
-    slow = source._decode_file
+class _StalledSource(FrameSource):
+    """A source whose decoder hangs (a file on a stuck network mount) until released."""
 
-    def stalled(path: str):
-        time.sleep(0.3)
-        return slow(path)
+    path = "/mnt/stuck/shot.%04d.exr"
+    frame_range = (1, 1)
 
-    source._decode_file = stalled
-    with pytest.raises(DecodeTimeoutError):
+    def __init__(self, decode_timeout: float) -> None:
+        self.decode_timeout = decode_timeout
+        self.release = threading.Event()
+
+    def _decode(self, frame: int) -> Frame:
+        self.release.wait(60)
+        raise DamagedFrameError(self.path, "released")
+
+
+def test_source_read_uses_its_time_bound() -> None:
+    source = _StalledSource(decode_timeout=0.05)
+    with pytest.raises(DecodeTimeoutError, match="/mnt/stuck/shot"):
         source.read(1)
-    time.sleep(0.4)
+    source.release.set()
 
 
 def _flip_first_channel_name(path: Path) -> None:

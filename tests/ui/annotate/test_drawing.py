@@ -36,6 +36,12 @@ def _stored(qtbot, window, store, media_id, count: int):  # noqa: ANN001, ANN202
     return rows
 
 
+def _drawn_at(window, area):  # noqa: ANN001, ANN202
+    """The drawings visible on the viewer's scene over ``area``, the one drawn on top first."""
+    scene = window.viewer.view.scene()
+    return [i for i in scene.items(area) if i.isVisible() and getattr(i, "annotation_id", None) is not None]
+
+
 def test_every_tool_round_trips_through_the_store(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
     window = make_window(demo_store)
     record, ctl = _open(qtbot, window)
@@ -140,8 +146,8 @@ def test_layers_create_rename_hide_lock_reorder(qtbot, make_window, demo_store) 
     window.db.wait_idle()
     shape = [r for r in demo_store.annotations.list(record.id) if r.layer_name == "paint"]
     assert len(shape) == 1
-    group = ctl.canvas._group_by_layer["paint"]
-    assert group.zValue() > ctl.canvas._group_by_layer[ctl.canvas.layers()[0].name].zValue() - 1
+    area = ctl.canvas.item_for(shape[0].id).sceneBoundingRect()
+    assert _drawn_at(window, area) and _drawn_at(window, area)[0].annotation_id == shape[0].id
     layers.tree.setCurrentItem(layers.tree.topLevelItem(layers.layer_names().index("paint")))
     layers.rename_current("comp fixes")
     qtbot.waitUntil(lambda: "comp fixes" in layers.layer_names(), timeout=5000)
@@ -149,15 +155,22 @@ def test_layers_create_rename_hide_lock_reorder(qtbot, make_window, demo_store) 
     assert demo_store.annotations.get(shape[0].id).layer_name == "comp fixes"
     layers.create_layer("top")
     qtbot.waitUntil(lambda: layers.layer_names()[0] == "top", timeout=5000)  # listed top first
+    count = len(demo_store.annotations.list(record.id))
+    _drag(ctl, [(50, 50), (120, 90)], "rectangle")  # the same rectangle on the new layer: drawn over the first
+    over = next(r for r in _stored(qtbot, window, demo_store, record.id, count + 1) if r.layer_name == "top")
+    qtbot.waitUntil(lambda: [i.annotation_id for i in _drawn_at(window, area)] == [over.id, shape[0].id],
+                    timeout=5000)
     layers.tree.setCurrentItem(layers.tree.topLevelItem(0))
     layers.move_current(-1)
     names = layers.layer_names
     qtbot.waitUntil(lambda: names().index("top") > names().index("comp fixes"), timeout=5000)
-    assert ctl.canvas._group_by_layer["top"].zValue() < ctl.canvas._group_by_layer["comp fixes"].zValue()
+    # moved below: the "comp fixes" rectangle is now drawn over the "top" one
+    qtbot.waitUntil(lambda: [i.annotation_id for i in _drawn_at(window, area)] == [shape[0].id, over.id],
+                    timeout=5000)
     item = layers.tree.topLevelItem(layers.layer_names().index("comp fixes"))
     item.setCheckState(0, item.checkState(0).__class__.Unchecked)
     qtbot.waitUntil(lambda: not ctl.canvas.layer("comp fixes").visible, timeout=5000)
-    assert not ctl.canvas._group_by_layer["comp fixes"].isVisible()
+    assert [i.annotation_id for i in _drawn_at(window, area)] == [over.id]  # the hidden layer's shape is gone
     item = layers.tree.topLevelItem(layers.layer_names().index("comp fixes"))
     item.setCheckState(1, item.checkState(1).__class__.Checked)
     qtbot.waitUntil(lambda: ctl.canvas.layer("comp fixes").locked, timeout=5000)
