@@ -1,0 +1,241 @@
+"""The client's side of sync in its SQLite store: the outbox, the pull cursor, applying pulled rows.
+
+A pull applies its rows in one transaction that also moves the cursor, with the capture triggers quiet (a
+pulled row is not a local change), and never over a field this client changed and has not pushed yet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from horus_desktop.domain.hlc import Hlc, receive, tick
+from horus_desktop.store.repositories.base import Repository
+from horus_desktop.store.sync_codec import local_row_id, row_from_wire, row_to_wire, wire_row_id
+from horus_desktop.store.sync_tables import (
+    SYNCED_TABLES,
+    conflicts_table,
+    outbox_table,
+    rejected_table,
+    review_table,
+    row_versions_table,
+    state_table,
+)
+from horus_desktop.store.types import utcnow
+from horus_desktop.store.unit_of_work import ChangeSet, WriteContext
+
+ALL_FIELDS = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxOp:
+    """A captured change waiting to be pushed, in wire form."""
+
+    seq: int
+    op_id: str
+    table: str
+    row_id: str
+    kind: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    base: int
+    hlc: str
+    author: str
+
+    def wire(self) -> dict[str, Any]:
+        """The op as the server's push function reads it."""
+        return {"op_id": self.op_id, "table": self.table, "row_id": wire_row_id(self.table, self.row_id),
+                "kind": self.kind, "old": self.old, "new": self.new, "base": self.base, "hlc": self.hlc,
+                "author": self.author}
+
+
+@dataclass(frozen=True, slots=True)
+class PulledRow:
+    """One change read from the server: the row's current state (None when gone) and its version."""
+
+    table: str
+    row_id: str
+    row: dict[str, Any] | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSyncState:
+    """Who this client is and where its pull stands."""
+
+    client_id: str
+    cursor: tuple[int, int]
+    last_sync: datetime | None
+    hlc: str | None
+
+
+class SyncLocalRepository(Repository):
+    """Outbox, cursor, rejected ops and conflict rows of a SQLite client store."""
+
+    def state(self) -> LocalSyncState:
+        """This client's id, pull cursor (xid, seq), last successful sync and clock."""
+        with self._uow.read() as session:
+            r = session.execute(select(state_table)).one()
+        return LocalSyncState(r.client_id, (int(r.cursor_xid), int(r.cursor_seq)), r.last_sync, r.hlc)
+
+    def pending_count(self) -> int:
+        """How many ops wait to be pushed."""
+        with self._uow.read() as session:
+            return int(session.execute(select(func.count()).select_from(outbox_table)).scalar_one())
+
+    def pending(self, limit: int, author: str) -> list[OutboxOp]:
+        """The oldest ``limit`` ops, stamped first if a write outside the store left them without clock/author."""
+        with self._uow.write(origin="sync") as ctx:
+            s = ctx.session
+            if s.execute(select(outbox_table.c.seq).where(outbox_table.c.hlc.is_(None)).limit(1)).first():
+                client_id, last = s.execute(select(state_table.c.client_id, state_table.c.hlc)).one()
+                now = str(tick(Hlc.parse(last) if last else None, client_id))
+                s.execute(update(outbox_table).where(outbox_table.c.hlc.is_(None)).values(hlc=now))
+                s.execute(update(state_table).values(hlc=now))
+            s.execute(update(outbox_table).where(outbox_table.c.author.is_(None)).values(author=author))
+            rows = s.execute(select(outbox_table).order_by(outbox_table.c.seq).limit(limit)).all()
+        return [OutboxOp(r.seq, r.op_id, r.table_name, r.row_id, r.kind,
+                         row_to_wire(r.table_name, json.loads(r.old_row)) if r.old_row else None,
+                         row_to_wire(r.table_name, json.loads(r.new_row)) if r.new_row else None,
+                         int(r.base_version), r.hlc, r.author) for r in rows]
+
+    def acknowledge(self, ops: list[OutboxOp], results: list[dict[str, Any]],
+                    refreshed: list[PulledRow]) -> ChangeSet:
+        """Record the server's answers: ops leave the outbox, refused ones are kept with their reason, row
+        versions move, and rows the server holds differently (merged, lost conflict, refused) are refreshed."""
+        with self._uow.write(origin="sync") as ctx:
+            s = ctx.session
+            for op, result in zip(ops, results, strict=True):
+                s.execute(delete(outbox_table).where(outbox_table.c.op_id == op.op_id))
+                if result.get("status") == "rejected":
+                    s.execute(sqlite_insert(rejected_table).values(
+                        op_id=op.op_id, table_name=op.table, row_id=op.row_id,
+                        reason=str(result.get("reason") or "refused by the server"), at=utcnow(),
+                    ).on_conflict_do_nothing())
+                elif result.get("version"):
+                    _set_version(ctx, op.table, op.row_id, int(result["version"]))
+            self._apply_rows(ctx, refreshed)
+        return ChangeSet(tuple(ctx.changes), "sync")
+
+    def apply_pull(self, rows: list[PulledRow], cursor: tuple[int, int], hlc: str | None) -> ChangeSet:
+        """Apply one page of pulled rows and move the cursor, in one transaction."""
+        with self._uow.write(origin="sync") as ctx:
+            self._apply_rows(ctx, rows)
+            values: dict[str, Any] = {"cursor_xid": cursor[0], "cursor_seq": cursor[1], "last_sync": utcnow()}
+            if hlc:
+                client_id, last = ctx.session.execute(select(state_table.c.client_id, state_table.c.hlc)).one()
+                values["hlc"] = str(receive(Hlc.parse(last) if last else None, Hlc.parse(hlc), client_id))
+            ctx.session.execute(update(state_table).values(**values))
+        return ChangeSet(tuple(ctx.changes), "sync")
+
+    def mark_synced(self) -> None:
+        """Note the time of a successful round that had nothing to pull."""
+        with self._uow.write(origin="sync") as ctx:
+            ctx.session.execute(update(state_table).values(last_sync=utcnow()))
+
+    def rejected(self) -> list[tuple[str, str, str, str]]:
+        """(op_id, table, row_id, reason) of every op the server refused."""
+        with self._uow.read() as session:
+            return [tuple(r) for r in session.execute(select(
+                rejected_table.c.op_id, rejected_table.c.table_name, rejected_table.c.row_id,
+                rejected_table.c.reason).order_by(rejected_table.c.at))]
+
+    def conflicts(self, unresolved_only: bool) -> list[dict[str, Any]]:
+        """Conflict rows (as dicts), oldest first."""
+        stmt = select(conflicts_table).order_by(conflicts_table.c.created_at, conflicts_table.c.id)
+        if unresolved_only:
+            stmt = stmt.where(conflicts_table.c.resolved.is_(False))
+        with self._uow.read() as session:
+            return [dict(r._mapping) for r in session.execute(stmt)]
+
+    def resolve(self, conflict_id: Any, choice: str, values: dict[str, Any], by: str) -> None:
+        """Mark a conflict resolved and set the row to the chosen ``values`` (wire form, may be empty): both
+        are local changes, so the choice syncs like any edit."""
+        with self._uow.write() as ctx:
+            s = ctx.session
+            c = s.execute(select(conflicts_table).where(conflicts_table.c.id == conflict_id)).one()
+            if values and c.table_name in SYNCED_TABLES:
+                table = review_table(c.table_name)
+                pk = SYNCED_TABLES[c.table_name][0]
+                stored = row_from_wire(c.table_name, values)
+                s.execute(update(table).where(table.c[pk] == _pk_value(c.table_name, c.row_id)).values(**stored))
+                ctx.record(c.table_name, _pk_value(c.table_name, c.row_id), "update")
+            s.execute(update(conflicts_table).where(conflicts_table.c.id == conflict_id).values(
+                resolved=True, resolution=choice, resolved_by=by))
+            ctx.record("horus_sync_conflicts", conflict_id, "update")
+
+    # ------------------------------------------------------------------------------------------------
+
+    def _apply_rows(self, ctx: WriteContext, rows: list[PulledRow]) -> None:
+        if not rows:
+            return
+        s = ctx.session
+        s.execute(update(state_table).values(applying=1))  # capture triggers quiet until the end of this
+        try:
+            pending = _pending_fields(ctx)
+            latest: dict[tuple[str, str], PulledRow] = {}
+            for r in rows:  # a row changed twice in a page: its current state is applied once, in order
+                latest.pop((r.table, r.row_id), None)
+                latest[(r.table, r.row_id)] = r
+            for r in latest.values():
+                self._apply_row(ctx, r, pending.get((r.table, local_row_id(r.table, r.row_id))))
+        finally:
+            s.execute(update(state_table).values(applying=0))
+
+    def _apply_row(self, ctx: WriteContext, r: PulledRow, mine: set[str] | None) -> None:
+        s, table = ctx.session, review_table(r.table)
+        pk = SYNCED_TABLES[r.table][0]
+        key = _pk_value(r.table, r.row_id)
+        local_id = local_row_id(r.table, r.row_id)
+        if mine is not None and ALL_FIELDS in mine:
+            return  # made or deleted here and not pushed yet: the local change stays on top
+        existing = s.execute(select(table).where(table.c[pk] == key)).first()
+        if r.row is None:
+            if existing is not None and not mine:
+                s.execute(delete(table).where(table.c[pk] == key))
+                ctx.record(r.table, key, "delete")
+            return
+        incoming = row_to_wire(r.table, r.row)
+        if existing is None:
+            if mine:
+                return
+            s.execute(insert(table).values(**row_from_wire(r.table, incoming)))
+            ctx.record(r.table, key, "insert")
+        else:
+            have = row_to_wire(r.table, dict(existing._mapping))
+            diff = {k: v for k, v in incoming.items() if have.get(k) != v and k not in (mine or ())}
+            if diff:
+                s.execute(update(table).where(table.c[pk] == key).values(**row_from_wire(r.table, diff)))
+                ctx.record(r.table, key, "update")
+        _set_version(ctx, r.table, local_id, r.version)
+
+
+def _pk_value(table: str, wire_id: str) -> Any:
+    import uuid as _uuid
+    return _uuid.UUID(wire_id) if SYNCED_TABLES[table][1] == "uuid" else wire_id
+
+
+def _set_version(ctx: WriteContext, table: str, local_id: str, version: int) -> None:
+    stmt = sqlite_insert(row_versions_table).values(table_name=table, row_id=local_id, row_version=version)
+    ctx.session.execute(stmt.on_conflict_do_update(
+        index_elements=["table_name", "row_id"], set_={"row_version": stmt.excluded.row_version}))
+
+
+def _pending_fields(ctx: WriteContext) -> dict[tuple[str, str], set[str]]:
+    """(table, local row id) -> the fields this client changed and has not pushed (``*`` = the whole row)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for table, row_id, kind, old, new in ctx.session.execute(select(
+            outbox_table.c.table_name, outbox_table.c.row_id, outbox_table.c.kind, outbox_table.c.old_row,
+            outbox_table.c.new_row)):
+        fields = out.setdefault((table, row_id), set())
+        if kind != "update":
+            fields.add(ALL_FIELDS)
+            continue
+        before, after = json.loads(old), json.loads(new)
+        fields.update(k for k in after if before.get(k) != after[k])
+    return out

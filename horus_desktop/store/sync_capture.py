@@ -1,0 +1,34 @@
+"""Stamping captured ops with the client's clock and author, in the transaction that made them.
+
+The SQLite capture triggers append each op; the unit of work calls :func:`stamp_outbox` just before its
+commit so every op of one transaction carries one hybrid-clock value, later than any this client made before.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from horus_desktop.domain.hlc import Hlc, tick
+from horus_desktop.store.sync_tables import outbox_table, state_table
+
+
+def has_outbox(session: Session) -> bool:
+    """True when this database is a sync client (SQLite at schema 0004 or later)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return session.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'horus_sync_outbox'")).first() is not None
+
+
+def stamp_outbox(session: Session, author: str | None) -> int:
+    """Give unstamped ops the next clock value (and ``author`` when known); returns how many were stamped."""
+    client_id, last = session.execute(select(state_table.c.client_id, state_table.c.hlc)).one()
+    now = tick(Hlc.parse(last) if last else None, client_id)
+    values: dict[str, str] = {"hlc": str(now)}
+    if author:
+        values["author"] = author
+    stamped = session.execute(update(outbox_table).where(outbox_table.c.hlc.is_(None)).values(**values)).rowcount
+    if stamped:
+        session.execute(update(state_table).values(hlc=str(now)))
+    return stamped

@@ -1,0 +1,274 @@
+"""The sync protocol's client: push the outbox, pull what changed, over one psycopg connection.
+
+The server decides (see ``store/sync_server_sql.py``): this side sends its ops with their base versions and
+clocks, stores the server's answers, and applies pulled rows. A round that loses the server midway leaves the
+store consistent (answers are stored only once received; a retried push is answered from the server's
+applied-op table) and is retried with backoff.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from horus_desktop.store import schema
+from horus_desktop.store.repositories.sync_local import PulledRow, SyncLocalRepository
+from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
+from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.sync.errors import SchemaTooOldError, ServerUnreachableError, SyncError
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    """A conflict seen from this client: "local" is the value this client made when it made one of them."""
+
+    id: Any
+    table: str
+    row_id: str
+    field: str
+    local_value: Any
+    remote_value: Any
+    local_author: str | None
+    remote_author: str | None
+    local_at: str | None
+    remote_at: str | None
+    winner: str
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Where this client stands."""
+
+    pending_ops: int
+    cursor: str
+    last_sync: datetime | None
+    unresolved: list[ConflictRecord]
+    rejected: list[tuple[str, str]]
+
+
+@dataclass
+class RoundReport:
+    """What one round did."""
+
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    up_to_date: bool = False
+    changes: ChangeSet | None = None
+
+
+def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
+    if not b.changes:
+        return a
+    return b if a is None else ChangeSet(a.changes + b.changes, "sync")
+
+
+class SyncClient:
+    """Syncs one store with one server as ``user``, pulling only ``followed_projects`` (all when empty)."""
+
+    def __init__(self, store: Any, server_url: str, user: str, followed_projects: tuple[str, ...] = (), *,
+                 page_size: int = 500, retries: int = 4, backoff_s: float = 0.5,
+                 connect_timeout: int = 5) -> None:
+        if not store.is_sqlite:
+            raise SyncError(f"{store.describe()} is not a SQLite client store: only laptops' stores sync")
+        self.store = store
+        self.server_url = server_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.user = user
+        self.followed_projects = tuple(followed_projects)
+        self.page_size = page_size
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.connect_timeout = connect_timeout
+        self.local = SyncLocalRepository(store.uow)
+        self._conn: psycopg.Connection[Any] | None = None
+
+    # -- connection ---------------------------------------------------------------------------------
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is not None and not self._conn.closed:
+            return self._conn
+        try:
+            conn = psycopg.connect(self.server_url, autocommit=True, connect_timeout=self.connect_timeout)
+        except psycopg.OperationalError as exc:
+            raise ServerUnreachableError(f"cannot reach the sync server: {_first_line(exc)}") from exc
+        try:
+            self._check_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        return conn
+
+    def _check_schema(self, conn: psycopg.Connection[Any]) -> None:
+        ours = schema.head_revision()
+        try:
+            theirs = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except psycopg.errors.UndefinedTable as exc:
+            raise SyncError("the server holds no Horus schema: run `horus db upgrade --db <server URL>`") from exc
+        theirs_rev = theirs[0] if theirs else None
+        if theirs_rev == ours:
+            return
+        known = {s.revision for s in schema.ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()}
+        if theirs_rev not in known:
+            raise SchemaTooOldError(f"the server's schema ({theirs_rev}) is newer than this Horus ({ours}): "
+                                    "upgrade Horus to sync; your unsent changes are kept")
+        raise SyncError(f"the server's schema ({theirs_rev}) is older than this Horus ({ours}): run "
+                        "`horus db upgrade --db <server URL>` on the server")
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # already broken: nothing more to release
+                pass
+        self._conn = None
+
+    def _call(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
+        """Run ``work`` on the connection, reconnecting and retrying with backoff while the server is away."""
+        delay = self.backoff_s
+        for attempt in range(self.retries + 1):
+            try:
+                return work(self._connection())
+            except (psycopg.OperationalError, ServerUnreachableError) as exc:
+                self._drop_connection()
+                if attempt == self.retries:
+                    raise ServerUnreachableError(f"the sync server stopped answering: {_first_line(exc)}") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+            except psycopg.Error as exc:
+                if exc.sqlstate == SCHEMA_MISMATCH_SQLSTATE:
+                    raise SchemaTooOldError(f"{_first_line(exc)}: upgrade Horus; your unsent changes are kept") from exc
+                raise SyncError(f"the sync server refused the round: {_first_line(exc)}") from exc
+        raise AssertionError("unreachable")
+
+    # -- halves ---------------------------------------------------------------------------------------
+
+    def push(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
+        """Send the outbox until it is empty (in pages, one server transaction each)."""
+        report = RoundReport()
+        client_id = self.local.state().client_id
+        total = self.local.pending_count()
+        while not (cancel and cancel()):
+            ops = self.local.pending(self.page_size, self.user)
+            if not ops:
+                break
+            self._push_blobs()
+            payload = Jsonb([op.wire() for op in ops])
+            results = self._call(lambda c, p=payload: c.execute("SELECT horus_sync_push(%s, %s, %s)",
+                                                     (client_id, schema.head_revision(), p)).fetchone()[0])
+            unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
+            refreshed = self._fetch_rows([(op.table, op.wire()["row_id"]) for op in unsettled])
+            report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
+            report.pushed += len(ops)
+            report.conflicts += sum(int(r.get("conflicts") or 0) for r in results)
+            report.rejected += [(r["op_id"], r.get("reason", "")) for r in results if r.get("status") == "rejected"]
+            if progress:
+                progress("push", report.pushed, max(total, report.pushed))
+        return report
+
+    def pull(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
+        """Apply what changed on the server since the cursor, page by page, until caught up."""
+        report = RoundReport()
+        projects = list(self.followed_projects) or None
+        while not (cancel and cancel()):
+            xid, seq = self.local.state().cursor
+            rows = self._call(lambda c, x=xid, q=seq: c.execute(
+                "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0) "
+                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s)", (str(x), q, projects, self.page_size)).fetchall())
+            if not rows:
+                self.local.mark_synced()
+                report.up_to_date = True
+                break
+            page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v in rows]
+            cursor = (int(rows[-1][0]), int(rows[-1][1]))
+            report.changes = _merge(report.changes, self.local.apply_pull(page, cursor, None))
+            report.pulled += len(page)
+            if progress:
+                progress("pull", report.pulled, report.pulled)
+        return report
+
+    def round(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
+        """Push until the outbox is empty, then pull until caught up."""
+        pushed = self.push(progress, cancel)
+        pulled = self.pull(progress, cancel)
+        pushed.pulled = pulled.pulled
+        pushed.up_to_date = pulled.up_to_date and self.local.pending_count() == 0
+        if pulled.changes is not None:
+            pushed.changes = _merge(pushed.changes, pulled.changes)
+        return pushed
+
+    # -- status and conflicts ------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        """Pending ops, cursor, last sync, unresolved conflicts and refused ops."""
+        state = self.local.state()
+        return SyncStatus(self.local.pending_count(), f"{state.cursor[0]}:{state.cursor[1]}", state.last_sync,
+                          self.conflicts(unresolved_only=True),
+                          [(op_id, reason) for op_id, _t, _r, reason in self.local.rejected()])
+
+    def conflicts(self, unresolved_only: bool = True) -> list[ConflictRecord]:
+        """Conflicts known here (pulled from the server), oldest first."""
+        me = self.local.state().client_id
+        out = []
+        for c in self.local.conflicts(unresolved_only):
+            mine_is_existing = c["existing_client"] == me
+            side = ("existing", "incoming") if mine_is_existing else ("incoming", "existing")
+            winner = "local" if c["winner"] == side[0] else "remote"
+            out.append(ConflictRecord(c["id"], c["table_name"], c["row_id"], c["field"], c[f"{side[0]}_value"],
+                                      c[f"{side[1]}_value"], c[f"{side[0]}_author"], c[f"{side[1]}_author"],
+                                      c[f"{side[0]}_hlc"], c[f"{side[1]}_hlc"], winner, bool(c["resolved"])))
+        return out
+
+    def resolve(self, conflict_id: Any, choice: str) -> None:
+        """Keep the "local" or "remote" value of a conflict; the choice is a change that syncs."""
+        if choice not in ("local", "remote"):
+            raise ValueError(f"choice: {choice!r}, expected 'local' or 'remote'")
+        found = [c for c in self.conflicts(unresolved_only=False) if str(c.id) == str(conflict_id)]
+        if not found:
+            raise SyncError(f"no conflict {conflict_id}")
+        c = found[0]
+        value = c.local_value if choice == "local" else c.remote_value
+        if c.field == "is_deleted":  # an edit raced a delete: the edit's side brings the row back
+            values = {"is_deleted": False, "deleted_at": None} if isinstance(value, dict) else {}
+        else:
+            values = {c.field: value}
+        self.local.resolve(c.id, choice, values, self.user)
+
+    def close(self) -> None:
+        """Close the server connection."""
+        self._drop_connection()
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    def _fetch_rows(self, keys: list[tuple[str, str]]) -> list[PulledRow]:
+        if not keys:
+            return []
+        tables, ids = [k[0] for k in keys], [k[1] for k in keys]
+        rows = self._call(lambda c: c.execute(
+            "SELECT k.t, k.r, horus_sync_row(k.t, k.r), coalesce(v.row_version, 0) "
+            "FROM unnest(%s::text[], %s::text[]) AS k(t, r) LEFT JOIN horus_sync_row_versions v "
+            "ON v.table_name = k.t AND v.row_id = k.r", (tables, ids)).fetchall())
+        return [PulledRow(t, r, data, int(v)) for t, r, data, v in rows]
+
+    def _push_blobs(self) -> None:
+        try:
+            from horus_desktop.sync import blobs  # G's part: attachments' bytes reach the server first
+        except ImportError:
+            return
+        push_missing = getattr(blobs, "push_missing_blobs", None)
+        if push_missing is not None:
+            self._call(lambda c: push_missing(self.store, c))
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
