@@ -15,14 +15,17 @@ from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
+from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.browser.panel import MediaBrowser
+from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import arrange_for_width, size_docks
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
-from horus_desktop.ui.notes.review import install_review
+from horus_desktop.ui.notes.review import ReviewTools
 from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
 from horus_desktop.ui.status_bar import HorusStatusBar
+from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
 from horus_desktop.ui.viewer.input_colour import DbStoreCalls
@@ -52,27 +55,36 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.store, self.db, self.jobs, self.settings = store, db, jobs, settings
-        self.user_id = user_id
+        self.user = CurrentUser(user_id, self)
+        # The one subscription to the store: every panel below hears changes from it, on this thread.
+        self.events = StoreEvents(store.subscribe, self)
         self.actions_by_name = build_actions(self)
         actions = self.actions_by_name
-        self.browser = MediaBrowser(store, db, actions, user_id=user_id)
+        self.browser = MediaBrowser(store, db, self.events, actions, self.user)
         self.viewer = ViewerPanel(colour, actions, use_gl=use_gl, versions_of=self._versions_of,
                                   annotations_of=self._annotations_of, store_calls=DbStoreCalls(db, store))
-        self.notes = NotesPanel(store, db, user_id=user_id, user_name=user_id)
+        self.annotations = AnnotationController(store, db, self.events, self.viewer.view, self.viewer.overlay,
+                                                self.user, slot_record=self._shown_record, parent=self)
+        self.notes = NotesPanel(store, db, self.events, self.user, undo_stack=self.annotations.undo_stack,
+                                drawings_for=self.annotations.take_session_drawings)
         self.setCentralWidget(self.viewer)
         self.browser_dock = self._dock("Media", "browserDock", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.notes_dock = self._dock("Notes", "notesDock", self.notes, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.timeline = TimelinePanel(store, db, user_id=user_id, selected_media=self.browser.selected_records)
+        self.timeline = TimelinePanel(store, db, self.events, user_id=user_id,
+                                      selected_media=self.browser.selected_records)
         self.timeline_player = TimelinePlayer(self.timeline, self.viewer)
         self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.status = HorusStatusBar(store_text=store.describe(), user_text=user_id)
+        self.status = HorusStatusBar(store_text=store.describe(), user=self.user)
         self.setStatusBar(self.status)
         self.problems = ProblemsButton(ProblemsDialog(self))
         self.status.insertPermanentWidget(0, self.problems)
         self.status.set_colour_path(self.viewer.colour_path())
-        self._build_menus_and_toolbar()
-        self.review = install_review(self)
+        menus = self._build_menus_and_toolbar()
+        self.review = ReviewTools(self, store, db, self.events, controller=self.annotations, user=self.user,
+                                  viewer=self.viewer, notes=self.notes, notes_dock=self.notes_dock, menus=menus,
+                                  main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
+                                  message=self._message)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
         self.resize(1500, 900)
@@ -80,6 +92,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.timeline_dock], [260], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
+
+    @property
+    def user_id(self) -> str:
+        """Who runs the app (see ``user`` for the name)."""
+        return self.user.id
 
     # --- building --------------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -92,7 +109,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _build_menus_and_toolbar(self) -> None:
+    def _build_menus_and_toolbar(self) -> dict[str, QMenu]:
         menus: dict[str, QMenu] = {name: self.menuBar().addMenu(MENU_TITLES[name]) for name in MENU_ORDER}
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
@@ -114,6 +131,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
         self.toolbar = toolbar
+        return menus
 
     def _connect(self) -> None:
         actions = self.actions_by_name
@@ -135,7 +153,7 @@ class MainWindow(QMainWindow):
         actions["ingest_folder"].triggered.connect(self._ask_folder)
         actions["ingest_files"].triggered.connect(self._ask_files)
         actions["make_demo"].triggered.connect(self.make_demo)
-        self._unsubscribe = self.store.subscribe(self._on_store_changed_any_thread)
+        self.events.changed.connect(self._on_store_changed)
         self.viewer.sig_colour_path.connect(self.status.set_colour_path)
         self.viewer.view.sig_pixel_info.connect(self.status.set_pixel_info)
 
@@ -146,11 +164,16 @@ class MainWindow(QMainWindow):
     def _annotations_of(self, record: MediaRecord, done: Callable[[list[Annotation]], None]) -> None:
         self.db.submit(self.store.annotations.list, record.id, on_done=done)
 
-    def _on_store_changed_any_thread(self, change_set: ChangeSet) -> None:
-        if "horus_annotations" in change_set.tables():
-            self.db.submit(lambda: None, on_done=lambda _r: self.viewer.reload_annotations())
-        if "horus_media_records" in change_set.tables():
-            self.db.submit(lambda: None, on_done=lambda _r: self.browser.filters.refresh_values())
+    def _shown_record(self) -> MediaRecord | None:
+        slot = self.viewer.slots["A"]
+        return slot.record if slot is not None else None
+
+    def _on_store_changed(self, change_set: ChangeSet) -> None:
+        shown = self._shown_record()
+        if shown is not None and change_set.of("drawing", shown.id):
+            self.viewer.reload_annotations()
+        if "media" in change_set.kinds():
+            self.browser.filters.refresh_values()
 
     # --- commands --------------------------------------------------------------------------------
     def open_media(self, record: MediaRecord) -> None:
@@ -173,7 +196,7 @@ class MainWindow(QMainWindow):
             if open_first and first:
                 self.open_media_id(first)
 
-        self.jobs.start("Ingest", operations.ingest_job(self.store, paths, user_id=self.user_id),
+        self.jobs.start("Ingest", operations.ingest_job(self.store, paths, user_id=self.user.id),
                         on_done=done, dialog_parent=self)
 
     def make_demo(self) -> None:
@@ -277,11 +300,10 @@ class MainWindow(QMainWindow):
         if getattr(self, "_shut", False):
             return
         self._shut = True
-        self._unsubscribe()
+        self.events.close()
         self.viewer.shutdown()
         self.browser.shutdown()
-        self.notes.shutdown()
-        self.review.shutdown()
+        self.annotations.shutdown()
         self.timeline.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from horus_desktop.ui.current_user import CurrentUser
+
 
 class HorusStatusBar(QStatusBar):
     """Permanent fields on the right, transient messages on the left."""
 
-    def __init__(self, *, store_text: str, user_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, *, store_text: str, user: CurrentUser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
         self.job_label = QLabel("")
@@ -23,7 +25,8 @@ class HorusStatusBar(QStatusBar):
         self.colour_label = QLabel("")
         self.colour_label.setObjectName("colourPath")
         self.pixel_label.hide()
-        self.user_label = QLabel(f"User: {user_text}")
+        self.user_label = QLabel(f"User: {user.name}")
+        user.changed.connect(lambda: self.user_label.setText(f"User: {user.name}"))
         self.store_label = QLabel(f"Store: {store_text}")
         self.store_label.setToolTip(store_text)
         for widget in (self.pixel_label, self.job_label, self.job_bar, self.colour_label, self.user_label,

@@ -8,6 +8,7 @@ from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.ui.browser.model import MediaModel
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.store_events import StoreEvents
 
 from .helpers import wait_rows
 
@@ -15,7 +16,7 @@ from .helpers import wait_rows
 def test_model_passes_qtmodeltester(qtbot, qtmodeltester, demo_store) -> None:
     db = DbWorker()
     loader = ThumbnailLoader(demo_store, db)
-    model = MediaModel(demo_store, db, loader)
+    model = MediaModel(demo_store, db, loader, StoreEvents(demo_store.subscribe))
     try:
         model.set_query(MediaQuery())
         qtbot.waitUntil(lambda: model.rowCount() == 11, timeout=5000)
@@ -35,7 +36,7 @@ def test_model_fetches_pages_on_demand(qtbot, sqlite_store) -> None:
     ])
     db = DbWorker()
     loader = ThumbnailLoader(sqlite_store, db)
-    model = MediaModel(sqlite_store, db, loader)
+    model = MediaModel(sqlite_store, db, loader, StoreEvents(sqlite_store.subscribe))
     try:
         model.set_query(MediaQuery(sort_by="shot", descending=False))
         qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=5000)

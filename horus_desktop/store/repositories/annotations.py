@@ -88,7 +88,8 @@ class AnnotationRepository(TombstonedRepository[Annotation]):
                 row = AnnotationRow(id=row_id, **values)
                 ctx.session.add(row)
                 rows.append(row)
-                ctx.record(AnnotationRow.__tablename__, row_id, "insert")
+                ctx.record(AnnotationRow.__tablename__, row_id, "insert", media_id=row.media_id,
+                           frame=row.frame_number)
             ctx.session.flush()
             if notify_owner:
                 self._notify_owners(ctx, rows)
@@ -122,7 +123,8 @@ class AnnotationRepository(TombstonedRepository[Annotation]):
             row = self._get_live(ctx.session, AnnotationRow, annotation_id, "annotation")
             for key, value in values.items():
                 setattr(row, key, value)
-            ctx.record(AnnotationRow.__tablename__, annotation_id, "update")
+            ctx.record(AnnotationRow.__tablename__, annotation_id, "update", media_id=row.media_id,
+                       frame=row.frame_number)
             ctx.session.flush()
         return to_record(row, Annotation)
 

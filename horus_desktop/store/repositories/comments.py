@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from horus_desktop.domain.mentions import find_mentions
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction, MediaRecord
+from horus_desktop.domain.stable_ids import reaction_id
 from horus_desktop.domain.vocabulary import CONTENT_TYPES
 from horus_desktop.store.models import (
     CommentAttachmentRow,
@@ -259,7 +260,7 @@ class CommentRepository(TombstonedRepository[Comment]):
                 CommentReactionRow.reaction_type == reaction_type,
             )).scalar_one_or_none()
             if row is None:
-                row = CommentReactionRow(id=uuid.uuid4(), comment_id=comment_id, user_id=user_id,
+                row = CommentReactionRow(id=reaction_id(comment_id, user_id, reaction_type), comment_id=comment_id, user_id=user_id,
                                          reaction_type=reaction_type)
                 ctx.session.add(row)
                 ctx.record(CommentReactionRow.__tablename__, row.id, "insert")

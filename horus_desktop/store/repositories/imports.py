@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from horus_desktop.domain.mentions import find_mentions
+from horus_desktop.domain.stable_ids import tag_id
 from horus_desktop.store.errors import StoreWriteError, database_message
 from horus_desktop.store.models import (
     AnnotationRow,
@@ -129,7 +130,7 @@ class ImportRepository(Repository):
                 check_length("tag_name", name, 100)
                 check_length("tag_category", category, 50)
                 check_length("created_by", by, 100)
-                tag_rows.append({"id": uuid.uuid4(), "media_id": media_id, "tag_name": name, "tag_category": category,
+                tag_rows.append({"id": tag_id(media_id, name), "media_id": media_id, "tag_name": name, "tag_category": category,
                                  "created_by": by, "created_at": now})
         with self._uow.write() as ctx:
             if ctx.session.get_bind().dialect.name == "sqlite" and tag_rows:
@@ -155,7 +156,7 @@ class ImportRepository(Repository):
                 if (media_id, name) in have:
                     continue
                 have.add((media_id, name))
-                rows.append(_full_row(table, {"id": uuid.uuid4(), "media_id": media_id, "tag_name": name,
+                rows.append(_full_row(table, {"id": tag_id(media_id, name), "media_id": media_id, "tag_name": name,
                                               "tag_category": category, "created_by": by}, now))
         self._insert(table, rows)
         return len(rows)

@@ -149,7 +149,7 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
                                            previous_status=previous, changed_by=by, changed_by_name=by_name,
                                            note=note)
                 ctx.session.add(change)
-                ctx.record(ApprovalChangeRow.__tablename__, change.id, "insert")
+                ctx.record(ApprovalChangeRow.__tablename__, change.id, "insert", media_id=row.id)
                 if row.artist_id and row.artist_id != by and ctx.session.get(UserRow, row.artist_id):
                     notice = NotificationRow(
                         id=uuid.uuid4(), user_id=row.artist_id, type="approval_changed",

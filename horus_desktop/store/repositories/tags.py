@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 
 from horus_desktop.domain.records import MediaTag, Thumbnail
+from horus_desktop.domain.stable_ids import tag_id
 from horus_desktop.store.models import MediaTagRow, ThumbnailRow
 from horus_desktop.store.repositories.base import (
     InvalidFieldError,
@@ -43,7 +44,7 @@ class TagRepository(Repository):
                 ).scalar_one_or_none()
                 if existing is None:
                     existing = MediaTagRow(
-                        id=uuid.uuid4(), media_id=media_id, tag_name=tag_name, tag_category=category,
+                        id=tag_id(media_id, tag_name), media_id=media_id, tag_name=tag_name, tag_category=category,
                         created_by=created_by,
                     )
                     ctx.session.add(existing)

@@ -31,7 +31,9 @@ from horus_desktop.ui.annotate.tools import (
     annotation_fields,
     selection_decoration,
 )
+from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.store_events import StoreEvents
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +60,16 @@ class AnnotationController(QObject):
     sig_layers = Signal(object)  # list[LayerInfo] of the media on screen
     sig_tool = Signal(str)
     sig_marks = Signal(object)  # frames with drawings
-    _sig_store_changed = Signal(object)
 
-    def __init__(self, store: Store, db: DbWorker, view: QGraphicsView, canvas: AnnotationCanvas, *,
-                 user_id: str, user_name: str, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, view: QGraphicsView,
+                 canvas: AnnotationCanvas, user: CurrentUser, *,
+                 slot_record: Callable[[], MediaRecord | None] | None = None, parent: QObject | None = None) -> None:
+        """``slot_record`` tells what the viewer's slot A shows (None while a playlist plays)."""
         super().__init__(parent)
         self.store, self.db, self.view, self.canvas = store, db, view, canvas
         canvas.on_rows_changed = self._on_canvas_rows_changed
         self.scene = view.scene()
-        self.user_id, self.user_name = user_id, user_name
+        self._user = user
         self.undo_stack = QUndoStack(self)
         self.media: MediaRecord | None = None
         self.frame: int | None = None
@@ -83,12 +86,21 @@ class AnnotationController(QObject):
         self._highlight: str | None = None  # the note whose drawings are outlined (highlight_note)
         self.session_drawings: dict[tuple[uuid.UUID, int], list[uuid.UUID]] = {}
         self.text_asker: Callable[[], str | None] = self._ask_text_dialog
-        self.slot_record: Callable[[], MediaRecord | None] | None = None  # what slot A shows (None: a playlist)
+        self.slot_record = slot_record
         self._drag_mode = view.dragMode()
         view.viewport().installEventFilter(self)
         view.viewport().setAttribute(Qt.WidgetAttribute.WA_TabletTracking, True)
-        self._sig_store_changed.connect(self._on_store_changed)
-        self._unsubscribe = store.subscribe(self._on_store_changed_any_thread)
+        events.changed.connect(self._on_store_changed)
+
+    @property
+    def user_id(self) -> str:
+        """Who draws."""
+        return self._user.id
+
+    @property
+    def user_name(self) -> str:
+        """The name drawings are signed with."""
+        return self._user.name
 
     # --- host protocol for tools -----------------------------------------------------------------
     def image_size(self) -> tuple[int, int]:
@@ -431,16 +443,12 @@ class AnnotationController(QObject):
 
         self.db.submit(self.store.layers.list, media.id, on_done=fill)
 
-    def _on_store_changed_any_thread(self, change_set: ChangeSet) -> None:
-        self._sig_store_changed.emit(change_set)
-
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        tables = change_set.tables()
-        if "horus_annotation_layers" in tables or "horus_annotations" in tables:
+        media_id = self.media.id if self.media is not None else None
+        if media_id is not None and (change_set.of("layer") or change_set.of("drawing", media_id)):
             self.reload_layers()
 
     def shutdown(self) -> None:
-        """Stop listening to the store; drop tool previews."""
-        self._unsubscribe()
+        """Drop tool previews."""
         for tool in self.tools.values():
             tool.cancel()

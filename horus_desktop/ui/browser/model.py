@@ -32,6 +32,7 @@ from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.theme import STATUS_LABELS, status_colour
 
 PAGE_SIZE = 200
@@ -90,9 +91,8 @@ class MediaModel(QAbstractTableModel):
 
     sig_total_changed = Signal(int)
     sig_loading = Signal(bool)
-    _sig_store_changed = Signal(object)
 
-    def __init__(self, store: Store, db: DbWorker, thumbnails: ThumbnailLoader,
+    def __init__(self, store: Store, db: DbWorker, thumbnails: ThumbnailLoader, events: StoreEvents,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
@@ -110,8 +110,7 @@ class MediaModel(QAbstractTableModel):
         self._reload_timer.setInterval(300)
         self._reload_timer.timeout.connect(self.reload)
         thumbnails.sig_loaded.connect(self._on_thumbnail)
-        self._sig_store_changed.connect(self._on_store_changed)
-        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        events.changed.connect(self._on_store_changed)
 
     # --- query -----------------------------------------------------------------------------------
     @property
@@ -187,13 +186,13 @@ class MediaModel(QAbstractTableModel):
 
     # --- store changes ---------------------------------------------------------------------------
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        media_changes = [c for c in change_set.changes if c.table == "horus_media_records"]
+        media_changes = change_set.of("media")
         if any(c.op != "update" for c in media_changes):
             self._reload_timer.start()
         updated = [c.row_id for c in media_changes if c.op == "update" and c.row_id in self._rows]
         if updated:
             self._db.submit(self._store.media.get_many, updated, on_done=self._on_updated)
-        thumbs = "horus_thumbnails" in change_set.tables()
+        thumbs = "thumbnail" in change_set.kinds()
         if thumbs:
             self._reload_thumbnails()
 
@@ -307,7 +306,7 @@ class MediaModel(QAbstractTableModel):
                                       [Qt.ItemDataRole.DecorationRole, ThumbnailRole])
 
     def close(self) -> None:
-        """Stop listening to the store."""
-        self._unsubscribe()
+        """Drop a pending reload."""
+        self._reload_timer.stop()
 
 

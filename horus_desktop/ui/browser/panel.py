@@ -29,8 +29,10 @@ from horus_desktop.ui.browser.delegate import THUMB_SIZES, ThumbnailDelegate
 from horus_desktop.ui.browser.filters import FilterBar
 from horus_desktop.ui.browser.model import COLUMNS, MediaModel
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
+from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.flow_layout import FlowLayout
+from horus_desktop.ui.store_events import StoreEvents
 
 SIZE_NAMES = ("small", "medium", "large")
 
@@ -42,17 +44,16 @@ class MediaBrowser(QWidget):
     sig_compare = Signal(object, object)  # MediaRecord A, MediaRecord B
     sig_message = Signal(str)
 
-    def __init__(self, store: Store, db: DbWorker, actions: dict[str, QAction], *, user_id: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, actions: dict[str, QAction],
+                 user: CurrentUser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mediaBrowser")
         self._store = store
         self._db = db
-        self._user_id = user_id
-        self.user_name = user_id  # the display name, set once the user record is read
+        self._user = user
         self._actions = actions
         self.thumbnails = ThumbnailLoader(store, db, self)
-        self.model = MediaModel(store, db, self.thumbnails, self)
+        self.model = MediaModel(store, db, self.thumbnails, events, self)
         self.breadcrumbs = Breadcrumbs(store, db)
         self.filters = FilterBar(store, db)
         self.grid = QListView()
@@ -212,7 +213,7 @@ class MediaBrowser(QWidget):
             self.sig_message.emit("Select media first.")
             return
         ids = [r.id for r in records]
-        self._db.submit(self._store.media.set_status, ids, status, by=self._user_id, by_name=self.user_name,
+        self._db.submit(self._store.media.set_status, ids, status, by=self._user.id, by_name=self._user.name,
                         on_done=lambda done: self.sig_message.emit(f"{len(done)} media set to {status}."))
 
     def tag_selected(self) -> None:
@@ -223,7 +224,7 @@ class MediaBrowser(QWidget):
             return
         name, ok = QInputDialog.getText(self, "Tag media", f"Tag for {len(records)} media:")
         if ok and name.strip():
-            self._db.submit(self._store.tags.add, [r.id for r in records], name.strip(), created_by=self._user_id,
+            self._db.submit(self._store.tags.add, [r.id for r in records], name.strip(), created_by=self._user.id,
                             on_done=lambda _t: self.sig_message.emit(f"Tagged {len(records)} media '{name}'."))
 
     def _context_menu(self, view: QAbstractItemView, pos: Any) -> None:

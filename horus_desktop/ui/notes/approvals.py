@@ -9,8 +9,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton
 from horus_desktop.domain.records import ApprovalChange, MediaRecord
 from horus_desktop.domain.vocabulary import APPROVAL_STATUSES
 from horus_desktop.store import Store
+from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.model import relative_time
+from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.theme import STATUS_LABELS, status_colour
 
 
@@ -19,12 +22,12 @@ class StatusControl(QWidget):
 
     sig_message = Signal(str)
 
-    def __init__(self, store: Store, db: DbWorker, *, user_id: str, user_name: str,
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, user: CurrentUser,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusControl")
         self._store, self._db = store, db
-        self.user_id, self.user_name = user_id, user_name
+        self._user = user
         self.media: MediaRecord | None = None
         self.history: list[ApprovalChange] = []
         self.combo = QComboBox()
@@ -46,6 +49,7 @@ class StatusControl(QWidget):
         layout.addWidget(QLabel("Status"))
         layout.addWidget(self.combo)
         layout.addWidget(self.history_button)
+        events.changed.connect(self._on_store_changed)
 
     def set_media(self, media: MediaRecord) -> None:
         """The version on screen."""
@@ -53,6 +57,20 @@ class StatusControl(QWidget):
         self.combo.setEnabled(True)
         self._show(media.approval_status or "pending")
         self.load_history()
+
+    def _on_store_changed(self, change_set: ChangeSet) -> None:
+        """The version's status was set elsewhere (the browser's batch status, a sync pull): show it."""
+        media = self.media
+        if media is None or not change_set.of("approval", media.id):
+            return
+
+        def done(record: MediaRecord) -> None:
+            if self.media is not None and self.media.id == record.id:
+                self.media = record
+                self._show(record.approval_status or "pending")
+                self.load_history()
+
+        self._db.submit(self._store.media.get, media.id, on_done=done)
 
     def _show(self, status: str) -> None:
         index = self.combo.findData(status)
@@ -73,7 +91,7 @@ class StatusControl(QWidget):
                 self.load_history()
             self.sig_message.emit(f"{media.file_name}: {STATUS_LABELS.get(status, status)}")
 
-        self._db.submit(self._store.media.set_status, [media.id], status, by=self.user_id, by_name=self.user_name,
+        self._db.submit(self._store.media.set_status, [media.id], status, by=self._user.id, by_name=self._user.name,
                         on_done=done, on_error=lambda e: self.sig_message.emit(f"Status: {e}"))
 
     def load_history(self) -> None:

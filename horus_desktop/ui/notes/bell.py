@@ -13,6 +13,7 @@ from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.model import relative_time
+from horus_desktop.ui.store_events import StoreEvents
 
 
 def resolve_notification(store: Store, notification: Notification) -> tuple[MediaRecord | None, int | None]:
@@ -39,9 +40,9 @@ class NotificationBell(QToolButton):
     """✉ with the unread count; ``sig_open(media, frame)`` when a notification is clicked."""
 
     sig_open = Signal(object, object)  # MediaRecord, frame or None
-    _sig_store_changed = Signal(object)
 
-    def __init__(self, store: Store, db: DbWorker, user_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, user_id: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notificationBell")
         self._store, self._db, self.user_id = store, db, user_id
@@ -53,8 +54,7 @@ class NotificationBell(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolTip("Notifications")
         self._show_count()
-        self._sig_store_changed.connect(self._on_store_changed)
-        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        events.changed.connect(self._on_store_changed)
         self.refresh()
 
     def _show_count(self) -> None:
@@ -75,7 +75,7 @@ class NotificationBell(QToolButton):
         self._db.submit(work, on_done=done)
 
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        if "horus_notifications" in change_set.tables():
+        if "notification" in change_set.kinds():
             self.refresh()
 
     def _fill_menu(self) -> None:
@@ -114,9 +114,5 @@ class NotificationBell(QToolButton):
     def ids(self) -> list[uuid.UUID]:
         """Ids of the notifications listed."""
         return [n.id for n in self.notifications]
-
-    def shutdown(self) -> None:
-        """Stop listening to the store."""
-        self._unsubscribe()
 
 

@@ -124,7 +124,7 @@ def items_from_nodes(nodes: list[CommentNode], version: str | None = None) -> li
 class NotesModel(QAbstractItemModel):
     """Thread roots at the top level, replies below; one column; ``NoteRole`` gives the NoteItem."""
 
-    def __init__(self, user_id: str) -> None:
+    def __init__(self, user_id: str, timecode_of: Callable[[int], str | None] = lambda _frame: None) -> None:
         super().__init__()
         self.user_id = user_id
         self._threads: list[NoteItem] = []
@@ -134,13 +134,77 @@ class NotesModel(QAbstractItemModel):
         self.sort = "frame"
         self.frame: int | None = None
         self.matches: set[uuid.UUID] | None = None
-        self.timecode_of: Callable[[int], str | None] = lambda _frame: None  # the panel knows the media's rate
+        self.timecode_of = timecode_of  # the panel knows the media's rate
 
     # --- content ---------------------------------------------------------------------------------
     def set_threads(self, threads: list[NoteItem]) -> None:
         """All threads (current media first, then carried ones)."""
         self._threads = threads
         self._apply()
+
+    def find(self, comment_id: uuid.UUID) -> NoteItem | None:
+        """The held note (shown or not) with that id."""
+        for root in self._threads:
+            for item in root.walk():
+                if item.comment.id == comment_id:
+                    return item
+        return None
+
+    def add_note(self, comment: Comment) -> bool:
+        """Insert one new note or reply where it belongs (rows inserted, no reset); False when its thread is
+        not held (the caller reloads). A note already held is left as it is."""
+        if self.find(comment.id) is not None:
+            return True
+        if comment.parent_id is not None:
+            parent = self.find(comment.parent_id)
+            if parent is None:
+                return False
+            item = NoteItem(comment, version=parent.version, parent=parent, row=len(parent.children))
+            parent_index = self.index_of(parent.comment.id)
+            if not parent_index.isValid():  # its thread is filtered out: held, shown when the filter allows
+                parent.children.append(item)
+                return True
+            self.beginInsertRows(parent_index, item.row, item.row)
+            parent.children.append(item)
+            self._ids[id(item)] = item
+            self.endInsertRows()
+            return True
+        item = NoteItem(comment)
+        self._threads.insert(sum(1 for t in self._threads if t.version is None), item)  # current media first
+        if not self._passes(item):
+            return True
+        key = self._sort_key
+        row = sum(1 for t in self._shown if key(t) <= key(item))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._shown.insert(row, item)
+        for i in range(row, len(self._shown)):
+            self._shown[i].row = i
+        self._ids[id(item)] = item
+        self.endInsertRows()
+        return True
+
+    def replace_note(self, comment: Comment) -> bool:
+        """A held note changed (edited, resolved): its row repaints, or the filter is applied again when the
+        change moves it in or out of view. False when the note is not held."""
+        item = self.find(comment.id)
+        if item is None:
+            return False
+        root = item
+        while root.parent is not None:
+            root = root.parent
+        was_shown = self._passes(root)
+        item.comment = comment
+        if self._passes(root) != was_shown or self.sort == "time":
+            self._apply()
+            return True
+        index = self.index_of(comment.id)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+        return True
+
+    def texts(self) -> list[str]:
+        """The text of every held note and reply (shown or not)."""
+        return [item.comment.content for root in self._threads for item in root.walk()]
 
     def threads(self) -> list[NoteItem]:
         """Every thread held (shown or not)."""
@@ -189,18 +253,18 @@ class NotesModel(QAbstractItemModel):
 
     def _apply(self) -> None:
         self.beginResetModel()
-        shown = [t for t in self._threads if self._passes(t)]
-        if self.sort == "frame":
-            shown.sort(key=lambda t: (t.version is not None, t.comment.frame_number is None,
-                                      t.comment.frame_number or 0, t.comment.created_at or datetime.min))
-        else:
-            shown.sort(key=lambda t: (t.version is not None, -(t.comment.created_at or datetime.min
-                                                               .replace(tzinfo=UTC)).timestamp()))
+        shown = sorted((t for t in self._threads if self._passes(t)), key=self._sort_key)
         self._ids = {}
         for row, item in enumerate(shown):
             self._register(item, row)
         self._shown = shown
         self.endResetModel()
+
+    def _sort_key(self, t: NoteItem) -> tuple[Any, ...]:
+        if self.sort == "frame":
+            return (t.version is not None, t.comment.frame_number is None, t.comment.frame_number or 0,
+                    _timestamp(t.comment.created_at))
+        return (t.version is not None, -_timestamp(t.comment.created_at))
 
     def _register(self, item: NoteItem, row: int) -> None:
         item.row = row
@@ -261,6 +325,13 @@ class NotesModel(QAbstractItemModel):
                 if item.comment.id == comment_id:
                     return self.createIndex(item.row, 0, id(item))
         return QModelIndex()
+
+
+def _timestamp(when: datetime | None) -> float:
+    """Seconds since the epoch (naive times are UTC, as the store writes them; none sorts first)."""
+    if when is None:
+        return float("-inf")
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
 
 
 def tooltip(item: NoteItem) -> str:

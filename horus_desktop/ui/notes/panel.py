@@ -29,8 +29,9 @@ from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.services.attachments import attach_file
-from horus_desktop.store import Store
+from horus_desktop.store import NotFoundError, Store
 from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.commands import DeleteNoteCommand
 from horus_desktop.ui.notes.delegate import NoteDelegate
@@ -42,14 +43,28 @@ from horus_desktop.ui.notes.model import (
     NoteItem,
     NotesModel,
     items_from_nodes,
+    media_timecode,
 )
+from horus_desktop.ui.store_events import StoreEvents
 
-NOTE_TABLES = {"horus_comments", "horus_comment_reactions", "horus_comment_attachments"}
+RELOAD_KINDS = {"reaction", "attachment"}  # rare, and shown inside a note's row: the threads are read again
+DrawingsFor = Callable[[uuid.UUID, int], list[uuid.UUID]]
 
 
 def load_notes(store: Store, media_id: uuid.UUID) -> tuple[list[CommentNode], list[tuple[MediaRecord, list[CommentNode]]]]:
     """The media's threads and the open notes of its earlier versions (one DB call)."""
     return store.comments.threads(media_id), store.comments.open_notes_on_earlier_versions(media_id)
+
+
+def fetch_notes(store: Store, ids: list[uuid.UUID]) -> list[Comment]:
+    """The live notes of ``ids`` (a deleted one is left out)."""
+    found = []
+    for comment_id in ids:
+        try:
+            found.append(store.comments.get(comment_id))
+        except NotFoundError:
+            pass
+    return found
 
 
 def add_note_with_drawings(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> Comment:
@@ -81,14 +96,16 @@ class NotesPanel(QWidget):
     sig_message = Signal(str)
     sig_note_clicked = Signal(object)  # comment id
     sig_note_frames = Signal(object)  # set of frames with notes
-    _sig_store_changed = Signal(object)
 
-    def __init__(self, store: Store, db: DbWorker, *, user_id: str, user_name: str,
-                 undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, user: CurrentUser, *,
+                 undo_stack: QUndoStack | None = None, drawings_for: DrawingsFor | None = None,
+                 parent: QWidget | None = None) -> None:
+        """``drawings_for(media_id, frame)`` gives the drawings a new note on that frame links to."""
         super().__init__(parent)
         self.setObjectName("notesPanel")
         self._store, self._db = store, db
-        self._user_id, self._user_name = user_id, user_name
+        self._user = user
+        self._user_id = user.id
         self.undo_stack = undo_stack or QUndoStack(self)
         self._media: MediaRecord | None = None
         self._frame: int | None = None
@@ -96,7 +113,9 @@ class NotesPanel(QWidget):
         self._editing: NoteItem | None = None
         self.thread_count = 0
         self.loads = 0
-        self.drawings_for: Callable[[uuid.UUID, int], list[uuid.UUID]] | None = None
+        self._drawings_for = drawings_for
+        self._sending = 0  # sends in flight: their own "note added" events wait for the returned note
+        self._held_inserts: set[uuid.UUID] = set()
         self.attachment_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.title = QLabel("Notes")
         self.title.setObjectName("notesTitle")
@@ -115,7 +134,8 @@ class NotesPanel(QWidget):
         self.sort_box = QComboBox()
         self.sort_box.addItem("By frame", "frame")
         self.sort_box.addItem("By time", "time")
-        self.model = NotesModel(user_id)
+        # notes stored without a timecode (older ones, imports, the demo) show it at the media's rate
+        self.model = NotesModel(user.id, timecode_of=lambda frame: media_timecode(self._media, frame))
         self.delegate = NoteDelegate(self)
         self.view = QTreeView()
         self.view.setObjectName("notesView")
@@ -188,16 +208,11 @@ class NotesPanel(QWidget):
         layout.addWidget(self.editor)
         layout.addLayout(send_row)
         layout.addWidget(self.notice)
-        self._sig_store_changed.connect(self._on_store_changed)
-        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        events.changed.connect(self._on_store_changed)
         self._update_context()
         self._sync_buttons()
 
     # --- who and where ---------------------------------------------------------------------------
-    def set_user_name(self, name: str) -> None:
-        """The display name new notes are signed with."""
-        self._user_name = name
-
     def set_media(self, media: MediaRecord) -> None:
         """Show the notes of ``media``."""
         changed = self._media is None or self._media.id != media.id
@@ -247,8 +262,7 @@ class NotesPanel(QWidget):
         self.model.set_threads(items)
         self.thread_count = len(threads)
         self.loads += 1
-        self.sig_note_frames.emit({t.comment.frame_number for t in items_from_nodes(threads)
-                                   if t.comment.frame_number is not None})
+        self._emit_note_frames()
         if keep is not None:
             index = self.model.index_of(keep)
             if index.isValid():
@@ -257,8 +271,55 @@ class NotesPanel(QWidget):
         self._sync_buttons()
 
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        if change_set.tables() & NOTE_TABLES:
+        """Only what changed: a new note is inserted, a changed one repaints; the rest reloads the threads."""
+        media = self._media
+        if media is None:
+            return
+        notes = change_set.of("note")
+        if change_set.kinds() & RELOAD_KINDS or any(c.op in ("delete", "restore") for c in notes):
             self.reload()
+            return
+        added = [c.row_id for c in notes if c.op == "insert" and c.media_id == media.id
+                 and self.model.find(c.row_id) is None]  # type: ignore[arg-type]
+        changed = [c.row_id for c in notes if c.op == "update" and self.model.find(c.row_id) is not None]  # type: ignore[arg-type]
+        if added and self._sending:
+            self._held_inserts.update(added)  # type: ignore[arg-type]
+            added = []
+        if added or changed:
+            self._fetch_and_show(added + changed)  # type: ignore[arg-type]
+
+    def _fetch_and_show(self, ids: list[uuid.UUID]) -> None:
+        media_id = self._media.id if self._media is not None else None
+        self._db.submit(fetch_notes, self._store, ids, on_done=lambda found: self._show_notes(media_id, found))
+
+    def _show_notes(self, media_id: uuid.UUID | None, comments: list[Comment]) -> None:
+        """Put fetched (or just written) notes into the tree: replace held ones, insert new ones."""
+        if self._media is None or self._media.id != media_id:
+            return
+        for comment in comments:
+            if self.model.replace_note(comment):
+                continue
+            if comment.media_id == media_id and not self.model.add_note(comment):
+                self.reload()  # a reply to a thread not held (yet): read the threads again
+                return
+            if comment.parent_id is not None:
+                self.view.expand(self.model.index_of(comment.parent_id))
+        self._emit_note_frames()
+        self._sync_buttons()
+
+    def _emit_note_frames(self) -> None:
+        self.sig_note_frames.emit({t.comment.frame_number for t in self.model.threads()
+                                   if t.version is None and t.comment.frame_number is not None})
+
+    def _send_finished(self, written: Comment | None) -> None:
+        """A send ended: show its note now, and fetch the notes others added meanwhile."""
+        self._sending -= 1
+        if written is not None and self._media is not None:
+            self._show_notes(self._media.id, [written])
+            self._held_inserts.discard(written.id)
+        if not self._sending and self._held_inserts:
+            held, self._held_inserts = list(self._held_inserts), set()
+            self._fetch_and_show(held)
 
     # --- filters and search ----------------------------------------------------------------------
     def _set_filter(self, name: str) -> None:
@@ -407,15 +468,25 @@ class NotesPanel(QWidget):
         frame = self._frame
         parent = self._reply_to
         fields: dict[str, Any] = dict(media_id=media_id, content=text, user_id=self._user_id,
-                                      user_name=self._user_name, content_type="markdown")
+                                      user_name=self._user.name, content_type="markdown")
         drawings: list[uuid.UUID] = []
         if parent is not None:
             fields["parent_id"] = parent.comment.id
         else:
             fields.update(frame_number=frame, timecode=self._timecode(frame))
-            if frame is not None and self.drawings_for is not None:
-                drawings = self.drawings_for(media_id, frame)
-        self._db.submit(write_note, self._store, drawings, **fields, on_done=done, on_error=failed)
+            if frame is not None and self._drawings_for is not None:
+                drawings = self._drawings_for(media_id, frame)
+
+        def written(result: tuple[Comment, list[str]]) -> None:
+            self._send_finished(result[0])  # the returned note is the new row: no refetch
+            done(result)
+
+        def refused(error: BaseException) -> None:
+            self._send_finished(None)
+            failed(error)
+
+        self._sending += 1
+        self._db.submit(write_note, self._store, drawings, **fields, on_done=written, on_error=refused)
 
     def _tell_unknown_mentions(self, names: list[str]) -> None:
         message = f"Note saved, but {unknown_mentions_message(names)}." if names else ""
@@ -472,6 +543,3 @@ class NotesPanel(QWidget):
         return sorted({t.comment.frame_number for t in self.model.threads()
                        if t.version is None and t.comment.frame_number is not None})
 
-    def shutdown(self) -> None:
-        """Stop listening to the store."""
-        self._unsubscribe()

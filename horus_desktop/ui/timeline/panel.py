@@ -31,6 +31,7 @@ from horus_desktop.timeline import edits, files, playlists
 from horus_desktop.timeline.edits import Edit, EditResult
 from horus_desktop.timeline.state import PlaylistState, TrackItem, load_state
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline import asks
 from horus_desktop.ui.timeline.asks import RULE_HINT
 from horus_desktop.ui.timeline.commands import EditCommand
@@ -58,9 +59,8 @@ class TimelinePanel(QWidget):
 
     sig_message = Signal(str)
     sig_state_changed = Signal(object)  # PlaylistState | None
-    _sig_store_changed = Signal(object)
 
-    def __init__(self, store: Store, db: DbWorker, *, user_id: str,
+    def __init__(self, store: Store, db: DbWorker, events: StoreEvents, *, user_id: str,
                  selected_media: Callable[[], list[MediaRecord]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,8 +104,7 @@ class TimelinePanel(QWidget):
             lambda c, i, o: self.run_edit(edits.trim_clip, c, in_delta=i, out_delta=o, ripple=True))
         self.view.sig_remove_clips.connect(self.remove_clips)
         self.view.sig_clip_menu.connect(self.show_version_menu)
-        self._sig_store_changed.connect(self._on_store_changed)
-        self._unsubscribe = store.subscribe(self._sig_store_changed.emit)
+        events.changed.connect(self._on_store_changed)
         self._update_enabled()
         self.refresh_playlists()
 
@@ -420,14 +419,13 @@ class TimelinePanel(QWidget):
 
     # --- store changes ---------------------------------------------------------------------------
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        tables = change_set.tables()
-        if self.state is not None and tables & {"horus_media_records", "horus_comments"}:
+        kinds = change_set.kinds()
+        if self.state is not None and kinds & {"media", "note"}:
             self._reload_timer.start()
-        if "horus_timelines" in tables:
+        if "playlist" in kinds:
             self._list_timer.start()
 
     def shutdown(self) -> None:
-        """Stop listening to the store."""
+        """Stop the pending reloads."""
         self._reload_timer.stop()
         self._list_timer.stop()
-        self._unsubscribe()

@@ -18,11 +18,10 @@ def _open(qtbot, window):  # noqa: ANN001, ANN202
 
 def _send(qtbot, window, text: str) -> None:  # noqa: ANN001
     notes = window.notes
-    loads = notes.loads
     notes.editor.setPlainText(text)
     notes.send()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: notes.loads > loads and not notes.editor.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=5000)
 
 
 def test_a_mention_of_nobody_is_saved_and_the_panel_says_who_was_not_found(qtbot, make_window,  # noqa: ANN001

@@ -21,11 +21,10 @@ def _open(qtbot, window, version: str = "v002"):  # noqa: ANN001, ANN202
 
 def _send(qtbot, window, text: str) -> None:  # noqa: ANN001
     notes = window.notes
-    loads = notes.loads
     notes.editor.setPlainText(text)
     notes.send()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: notes.loads > loads and not notes.editor.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=5000)
 
 
 def test_threads_mentions_reactions_resolve_delete_restore(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
