@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from horus_desktop.store.errors import ReadOnlyStoreError, translated_errors
+from horus_desktop.store.sync_capture import has_outbox, stamp_outbox
 
 ChangeOp = Literal["insert", "update", "delete", "restore"]
 
@@ -74,6 +75,9 @@ class UnitOfWork:
         self._listeners: list[ChangeListener] = []
         self._lock = threading.Lock()
         self._local = threading.local()
+        #: Who makes this store's changes (the app's user): every sync op carries it.
+        self.author: str | None = None
+        self._captures: bool | None = None  # a sync client (SQLite with an outbox)? found on first write
 
     def _current(self) -> WriteContext | None:
         return getattr(self._local, "ctx", None)
@@ -107,10 +111,20 @@ class UnitOfWork:
             try:
                 with session.begin():
                     yield ctx
+                    if ctx.changes and getattr(ctx, "origin", "local") != "sync" and self._is_sync_client(session):
+                        stamp_outbox(session, self.author)  # the ops commit with the change, clock set
             finally:
                 self._local.ctx = None
         if ctx.changes:
             self._announce(ChangeSet(tuple(ctx.changes)))
+
+    def _is_sync_client(self, session: Session) -> bool:
+        if self._captures is None:
+            found = has_outbox(session)
+            if not found:  # an older schema may gain its outbox by an upgrade: ask again then
+                return False
+            self._captures = found
+        return self._captures
 
     def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
         """Call ``listener`` after every committed write; returns a function that unsubscribes."""
