@@ -45,8 +45,9 @@ def _time_wire(value: Any) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def value_to_wire(kind: int, value: Any) -> Any:
-    """One stored value (raw SQLite or Python) in its wire form."""
+def value_to_wire(kind: int, value: Any, raw: bool = False) -> Any:
+    """One value in its wire form: ``raw`` for a value as SQLite stores it (JSON as text), else a Python or
+    wire value."""
     if value is None:
         return None
     if kind == _UUID:
@@ -56,16 +57,16 @@ def value_to_wire(kind: int, value: Any) -> Any:
     if kind == _TIME:
         return _time_wire(value)
     if kind == _JSON:
-        return json.loads(value) if isinstance(value, str) else value
+        return json.loads(value) if raw and isinstance(value, str) else value
     if kind == _NUM:
         return float(value)
     return value
 
 
-def row_to_wire(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A row (raw SQLite values or Python values) in wire form; unknown columns are dropped."""
+def row_to_wire(table: str, row: dict[str, Any], raw: bool = False) -> dict[str, Any]:
+    """A row in wire form (``raw``: as a SQLite capture trigger wrote it); unknown columns are dropped."""
     kinds = _kinds(table)
-    return {k: value_to_wire(kinds[k], v) for k, v in row.items() if k in kinds}
+    return {k: value_to_wire(kinds[k], v, raw) for k, v in row.items() if k in kinds}
 
 
 def row_from_wire(table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -100,8 +100,8 @@ class SyncLocalRepository(Repository):
             s.execute(update(outbox_table).where(outbox_table.c.author.is_(None)).values(author=author))
             rows = s.execute(select(outbox_table).order_by(outbox_table.c.seq).limit(limit)).all()
         return [OutboxOp(r.seq, r.op_id, r.table_name, r.row_id, r.kind,
-                         row_to_wire(r.table_name, json.loads(r.old_row)) if r.old_row else None,
-                         row_to_wire(r.table_name, json.loads(r.new_row)) if r.new_row else None,
+                         row_to_wire(r.table_name, json.loads(r.old_row), raw=True) if r.old_row else None,
+                         row_to_wire(r.table_name, json.loads(r.new_row), raw=True) if r.new_row else None,
                          int(r.base_version), r.hlc, r.author) for r in rows]
 
     def acknowledge(self, ops: list[OutboxOp], results: list[dict[str, Any]],
