@@ -1,4 +1,4 @@
-"""Attaching a file to a note: the one copier used by the Python API and the notes panel.
+"""Attaching a file to a note, and opening one: the one copier (and opener) of the API and the notes panel.
 
 Each file is stored once under its content's SHA-256 (``<files>/attachments/<sha256><.ext>``), so two
 attachments with the same name can never overwrite each other; the user's file name is kept in the record
@@ -21,14 +21,41 @@ import uuid
 from pathlib import Path
 
 from horus_desktop.domain.records import CommentAttachment
+from horus_desktop.machine_settings import load_settings
 from horus_desktop.store import InvalidFieldError, Store
+from horus_desktop.sync.blobs import BlobError, attachments_folder, blob_sha, fetch_attachment
 
 _CHUNK = 1 << 20
 
 
 def attachment_folder(store: Store) -> Path:
     """Where a store keeps its attachments."""
-    return store.files_dir / "attachments"
+    return attachments_folder(store)
+
+
+def attachment_file(store: Store, attachment: CommentAttachment, *, server_url: str | None = None) -> Path:
+    """This machine's copy of an attachment, fetched from the sync server on first open (slow: not on the UI thread).
+
+    The copy is found by content (``<files>/attachments/<sha256><.ext>``), so an attachment made on another
+    machine, whose recorded path is on that machine's disk, opens from here once its bytes are fetched; they are
+    kept only when their SHA-256 is the one in the name. ``server_url`` defaults to this machine's server."""
+    sha = blob_sha(attachment.file_path)
+    if sha is not None:
+        local = attachment_folder(store) / Path(attachment.file_path.replace("\\", "/")).name
+        if local.is_file():
+            return local
+    if os.path.isfile(attachment.file_path):  # made on this machine (or on a shared disk)
+        return Path(attachment.file_path)
+    if sha is None:
+        raise InvalidFieldError("attachment", f"{attachment.file_name}: not on this machine ({attachment.file_path})")
+    url = server_url or load_settings().server_url
+    if not url:
+        raise InvalidFieldError("attachment", f"{attachment.file_name}: not on this machine, and no sync server is "
+                                "set to fetch it from (horus server set URL)")
+    try:
+        return fetch_attachment(url, sha, local)
+    except BlobError as exc:
+        raise InvalidFieldError("attachment", f"{attachment.file_name}: {exc}") from exc
 
 
 def attach_file(store: Store, comment_id: uuid.UUID | str, file: str | os.PathLike[str],
