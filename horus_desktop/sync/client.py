@@ -8,6 +8,7 @@ applied-op table) and is retried with backoff.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from horus_desktop.store.repositories.sync_local import PulledRow, SyncLocalRepo
 from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.sync.errors import SchemaTooOldError, ServerUnreachableError, SyncError
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 
@@ -195,6 +198,8 @@ class SyncClient:
             report.pulled += len(page)
             if progress:
                 progress("pull", report.pulled, report.pulled)
+        if report.pulled and self.followed_projects:
+            self._prefetch_blobs()
         return report
 
     def round(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
@@ -268,6 +273,16 @@ class SyncClient:
         push_missing = getattr(blobs, "push_missing_blobs", None)
         if push_missing is not None:
             self._call(lambda c: push_missing(self.store, c))
+
+
+    def _prefetch_blobs(self) -> None:
+        """Attachments of the followed projects come down before their first open (G's sync/blobs)."""
+        from horus_desktop.sync.blobs import prefetch_blobs
+
+        try:
+            self._call(lambda c: prefetch_blobs(self.store, c, self.followed_projects))
+        except SyncError as exc:  # the rows are in; a file is fetched again on first open
+            log.warning("attachments not fetched ahead: %s", exc)
 
 
 def _first_line(exc: BaseException) -> str:

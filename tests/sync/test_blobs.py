@@ -120,3 +120,14 @@ def test_followed_projects_are_fetched_ahead_of_time(laptop: Callable[..., Any],
     assert prefetch_blobs(bo.store, conn, ["show_a"]) == 1
     assert sorted(p.name for p in (bo.store.files_dir / "attachments").iterdir()) == [Path(shown.file_path).name]
     assert prefetch_blobs(bo.store, conn, ["show_a"]) == 0
+
+
+def test_a_sync_round_fetches_the_followed_projects_attachments(laptop: Callable[..., Any],
+                                                                tmp_path: Path) -> None:
+    ana, bo = laptop("ana"), laptop("bo", ("show_a",))
+    shown, source = _attach(ana, tmp_path, "a.png", 3000, project="show_a")
+    _attach(ana, tmp_path, "b.png", 3000, project="show_b")
+    ana.sync()
+    bo.sync()
+    kept = list((bo.store.files_dir / "attachments").iterdir())
+    assert [p.name for p in kept] == [Path(shown.file_path).name] and kept[0].read_bytes() == source.read_bytes()
