@@ -125,3 +125,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strokes", type=int, default=500)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_notes)
+    from horus_desktop.cli.sync_verbs import register_bench
+
+    register_bench(bench)

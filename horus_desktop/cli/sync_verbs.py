@@ -251,3 +251,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("choice", choices=("local", "remote"))
     _sync_options(p)
     p.set_defaults(func=cmd_sync_resolve)
+
+
+# --- horus bench sync --------------------------------------------------------------------------------
+
+
+def cmd_bench_sync(args: argparse.Namespace) -> int:
+    """Push/pull against executemany, idle round, note latency, many client processes."""
+    from horus_desktop.sync.bench import bench_sync
+
+    result = bench_sync(args.server, ops=args.ops, notes=args.notes, clients=args.clients,
+                        per_client=args.per_client)
+    if args.json:
+        print_json(result)
+    return 0
+
+
+def register_bench(bench: argparse._SubParsersAction) -> None:
+    """Add ``horus bench sync`` to the bench verbs."""
+    p = bench.add_parser("sync", help="sync push/pull vs executemany, idle round, note latency, N client processes "
+                         "(a database of its own on the server, dropped afterwards)")
+    p.add_argument("--server", metavar="URL", help="PostgreSQL server to create the bench database on "
+                   "(default $HORUS_TEST_PG_URL, else postgresql://postgres@127.0.0.1:5432/postgres)")
+    p.add_argument("--ops", type=int, default=10_000, help="ops pushed and rows pulled (default 10000)")
+    p.add_argument("--notes", type=int, default=50, help="notes timed from commit to arrival (default 50)")
+    p.add_argument("--clients", type=int, default=50, help="client processes of the studio round (default 50; 0 skips)")
+    p.add_argument("--per-client", type=int, default=200, help="ops each client pushes (default 200)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_sync)

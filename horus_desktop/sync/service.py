@@ -13,9 +13,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from horus_desktop.domain.hlc import Hlc
 from horus_desktop.machine_settings import MachineSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,19 @@ def conflict_dict(record: Any) -> dict[str, Any]:
     }
 
 
+def when_of(value: Any) -> datetime | None:
+    """When a side of a conflict was made: a datetime, or the wall time of its hybrid logical clock."""
+    if isinstance(value, datetime) or value is None:
+        return value
+    try:
+        return datetime.fromtimestamp(Hlc.parse(str(value)).wall_ms / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def _iso_any(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    when = when_of(value)
+    return when.isoformat() if when is not None else value
 
 
 def status_dict(status: Any) -> dict[str, Any]:

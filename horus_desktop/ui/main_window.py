@@ -26,6 +26,7 @@ from horus_desktop.ui.notes.review import ReviewTools
 from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.store_events import StoreEvents
+from horus_desktop.ui.sync_setup import install_sync
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
 from horus_desktop.ui.viewer.input_colour import DbStoreCalls
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
                                   viewer=self.viewer, notes=self.notes, notes_dock=self.notes_dock, menus=menus,
                                   main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
                                   message=self._message)
+        self.sync = install_sync(self)  # after the menus: its Settings menu goes last
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
         self.resize(1500, 900)
@@ -305,6 +307,7 @@ class MainWindow(QMainWindow):
         self.browser.shutdown()
         self.annotations.shutdown()
         self.timeline.shutdown()
+        self.sync.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()

@@ -6,7 +6,6 @@ other is kept here, never dropped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.sync.service import when_of
+
 #: ``call(job, done, failed)``: run ``job(client)`` off the UI thread (SyncWorker.call).
 Call = Callable[[Callable[[Any], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
@@ -32,9 +33,8 @@ _TABLE_WORDS = {"horus_comments": "note", "horus_comment_replies": "reply", "hor
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    return str(value or "")
+    when = when_of(value)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S") if when is not None else str(value or "")
 
 
 def _value(value: Any) -> str:

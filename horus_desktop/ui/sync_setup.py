@@ -71,10 +71,11 @@ class SyncHub:
         if not settings.server_url or self.store.read_only:
             self.indicator.show_state(SyncState("off", reason=self._off_reason or "No server set: Settings > Server"))
             return
-        events = getattr(self.window, "events", None)
+        # No publish: the client applies a pull through this store, so the window's store-event bridge
+        # (subscribed to the store) already carries those change sets to the panels.
         self.worker = SyncWorker(self._client_factory(self.store, self.user, settings),
                                  server_url=settings.server_url, subscribe=self.store.subscribe,
-                                 publish=getattr(events, "publish", None), listen=self._listen)
+                                 listen=self._listen)
         self.worker.sig_state.connect(self.indicator.show_state)
         self.indicator.show_state(SyncState("syncing"))
         self.worker.start()

@@ -24,8 +24,9 @@ class SyncWorker(QObject):
     """Keeps one store in sync with one server while the window is open.
 
     ``make_client`` builds a SyncClient (called on the sync thread: connecting is network). ``subscribe`` is
-    the store's, so a local change pokes a round; ``publish`` hands pulled change sets to the store-event
-    bridge when the client reports them.
+    the store's, so a local change pokes a round. A pull writes through the same store, whose listeners (the
+    store-event bridge among them) hear it; ``publish`` is for a client that writes on a connection of its
+    own and reports its change sets instead.
     """
 
     sig_state = Signal(object)  # SyncState, on the UI thread
@@ -74,9 +75,9 @@ class SyncWorker(QObject):
         self._loop.stop()
 
     # --- any thread -> UI thread -------------------------------------------------------------------
-    def _on_store_changed(self, _change_set: ChangeSet) -> None:
-        # A pull's own writes arrive on the sync thread: they are not local edits to push.
-        if threading.current_thread() is not self._loop.thread:
+    def _on_store_changed(self, change_set: ChangeSet) -> None:
+        # A pull's own writes (origin "sync", on the sync thread) are not local edits to push.
+        if getattr(change_set, "origin", "local") != "sync" and threading.current_thread() is not self._loop.thread:
             self._loop.poke()
 
     def _on_changes(self, change_set: Any) -> None:

@@ -1,0 +1,121 @@
+"""Two app windows on two laptop stores syncing through the real PostgreSQL server: a note typed in one
+appears in the other's notes panel, and the status indicator goes through syncing to up to date."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from horus_desktop.store import NotFoundError, Store
+from horus_desktop.sync.bench import server_database
+from horus_desktop.ui.app import create_window
+
+pytestmark = pytest.mark.postgres
+
+ADMIN_URL = os.environ.get("HORUS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SHOTS = os.environ.get("HORUS_SYNC_SHOTS")  # a folder: screenshots of the two windows converging
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A server database of this test's own (schema and sync functions installed), named in the settings."""
+    import psycopg
+
+    try:
+        psycopg.connect(ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+    with server_database(ADMIN_URL) as url:
+        config = tmp_path / "machine.json"
+        config.write_text(f'{{"server_url": "{url}", "followed_projects": ["show"]}}', encoding="utf-8")
+        monkeypatch.setenv("HORUS_CONFIG", str(config))
+        yield url
+
+
+@pytest.fixture
+def two_windows(qtbot, server: str, tmp_path: Path):  # noqa: ANN001, ANN201
+    made = []
+
+    def make(name: str, store: Store):  # noqa: ANN202
+        window, db, jobs = create_window(store, user_id=name, use_gl=False,
+                                         settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        window.setWindowTitle(f"Horus — {name}")
+        window.resize(1100, 700)
+        window.show()
+        made.append((window, db, jobs, store))
+        return window
+
+    yield make
+    for window, db, jobs, store in made:
+        window.close()
+        window.shutdown()
+        jobs.shutdown()
+        db.shutdown()
+        store.close()
+
+
+def _has_media(store: Store, media_id) -> bool:  # noqa: ANN001
+    try:
+        store.media.get(media_id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _phases(window) -> list[str]:  # noqa: ANN001
+    seen: list[str] = []
+    window.sync.worker.sig_state.connect(lambda state: seen.append(state.phase))
+    return seen
+
+
+def _shot(window, name: str) -> None:  # noqa: ANN001
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / name))
+
+
+def test_a_note_typed_in_one_window_appears_in_the_other(qtbot, two_windows, tmp_path: Path) -> None:  # noqa: ANN001
+    store_a = Store.open(tmp_path / "ana.sqlite", backup=False)
+    store_b = Store.open(tmp_path / "bo.sqlite", backup=False)
+    media = store_a.media.create(file_path="/projects/show/sq010/sh010/comp/v001/sh010.####.exr", project_id="show",
+                                 version="v001", version_number=1, sequence="sq010", shot="sh010",
+                                 department="comp", frame_rate=Decimal("24"))
+    ana = two_windows("ana", store_a)
+    bo = two_windows("bo", store_b)
+    # The media ana made reaches bo's laptop through the server.
+    qtbot.waitUntil(lambda: _has_media(store_b, media.id), timeout=30000)
+    qtbot.waitUntil(lambda: bo.browser.model.rowCount() == 1, timeout=10000)  # and shows in bo's browser
+    qtbot.waitUntil(lambda: "Up to date" in ana.sync.indicator.text()
+                    and "Up to date" in bo.sync.indicator.text(), timeout=30000)
+    ana.notes.set_media(media)
+    bo.notes.set_media(store_b.media.get(media.id))
+    qtbot.waitUntil(lambda: ana.notes.loads > 0 and bo.notes.loads > 0, timeout=5000)
+    ana_phases, bo_phases = _phases(ana), _phases(bo)
+
+    text = "Edge flicker on the left plate, from ana's laptop"
+    ana.notes.editor.setPlainText(text)
+    ana.notes.send()
+    _shot(ana, "F-sync-1-ana-typed.png")
+    _shot(bo, "F-sync-1-bo-before.png")
+    qtbot.waitUntil(lambda: text in bo.notes.model.texts(), timeout=30000)
+    qtbot.waitUntil(lambda: "Up to date" in ana.sync.indicator.text(), timeout=30000)
+    _shot(ana, "F-sync-2-ana-after.png")
+    _shot(bo, "F-sync-2-bo-after.png")
+    # Ana's round after her note: syncing, then up to date (her outbox emptied).
+    assert "syncing" in ana_phases and ana_phases.index("syncing") < len(ana_phases) - 1 - ana_phases[::-1].index("up_to_date")
+    assert "syncing" in bo_phases
+    assert [c.content for c in store_b.comments.list_for_media(media.id)] == [text]
+    assert "Last successful sync" in bo.sync.indicator.toolTip() and "never" not in bo.sync.indicator.toolTip()
+
+    # And back: bo's reply reaches ana's panel.
+    reply = "Fixed in v002, thanks"
+    bo.notes.editor.setPlainText(reply)
+    bo.notes.send()
+    qtbot.waitUntil(lambda: reply in ana.notes.model.texts(), timeout=30000)
+    _shot(ana, "F-sync-3-ana-sees-bo.png")
+    _shot(bo, "F-sync-3-bo.png")
