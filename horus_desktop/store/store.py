@@ -27,7 +27,7 @@ from horus_desktop.store.repositories.people import (
 )
 from horus_desktop.store.repositories.tags import TagRepository, ThumbnailRepository
 from horus_desktop.store.repositories.timelines import TimelineRepository
-from horus_desktop.store.unit_of_work import ChangeListener, UnitOfWork
+from horus_desktop.store.unit_of_work import ChangeListener, ChangeOrigin, UnitOfWork
 
 
 class Store:
@@ -99,9 +99,10 @@ class Store:
         where = f"SQLite {path}" if path else self.engine.url.render_as_string(hide_password=True)
         return f"{where} (read-only)" if getattr(self, "read_only", False) else where
 
-    def transaction(self):  # noqa: ANN201 - a context manager of WriteContext
-        """Group several repository writes into one transaction: all land, or none."""
-        return self.uow.write()
+    def transaction(self, origin: ChangeOrigin = "local"):  # noqa: ANN201 - a context manager of WriteContext
+        """Group several repository writes into one transaction: all land, or none. ``origin`` says who
+        started it (a sync pull passes "sync"); listeners see it on the change set."""
+        return self.uow.write(origin)
 
     def subscribe(self, listener: ChangeListener):  # noqa: ANN201 - returns the unsubscribe callable
         """Be told of every committed change (see UnitOfWork.subscribe)."""

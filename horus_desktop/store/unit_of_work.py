@@ -22,26 +22,56 @@ from horus_desktop.store.errors import ReadOnlyStoreError, translated_errors
 from horus_desktop.store.sync_capture import has_outbox, stamp_outbox
 
 ChangeOp = Literal["insert", "update", "delete", "restore"]
+#: Who started a change: this app's user, a sync pull, or (later) a live review session.
+ChangeOrigin = Literal["local", "sync", "live"]
+
+#: The domain-level kind of a change, by the table written: what a screen listens for.
+KINDS = {
+    "horus_comments": "note", "horus_comment_reactions": "reaction", "horus_comment_attachments": "attachment",
+    "horus_annotations": "drawing", "horus_annotation_layers": "layer", "horus_media_records": "media",
+    "horus_approval_history": "approval", "horus_media_tags": "tag", "horus_thumbnails": "thumbnail",
+    "horus_notifications": "notification", "horus_timelines": "playlist", "horus_timeline_clips": "playlist_clip",
+    "horus_users": "user", "horus_user_sessions": "session", "horus_project_configs": "project",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One row touched by a committed write."""
+    """One row touched by a committed write; ``media_id`` and ``frame`` say where, when the writer knew
+    (the media whose note, drawing or approval this is; a drawing's frame)."""
 
     table: str
     row_id: uuid.UUID | str
     op: ChangeOp
+    media_id: uuid.UUID | None = None
+    frame: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """The domain-level kind ("note", "drawing", "playlist", ...); the table name for others."""
+        return KINDS.get(self.table, self.table)
 
 
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
-    """Everything one committed write touched."""
+    """Everything one committed write touched, and who started it."""
 
     changes: tuple[Change, ...]
+    origin: ChangeOrigin = "local"
 
     def tables(self) -> set[str]:
         """The tables touched."""
         return {c.table for c in self.changes}
+
+    def kinds(self) -> set[str]:
+        """The domain-level kinds touched."""
+        return {c.kind for c in self.changes}
+
+    def of(self, kind: str, media_id: uuid.UUID | None = None) -> list[Change]:
+        """The changes of ``kind``; with ``media_id``, those of that media (and those whose media is unknown,
+        which may be of it)."""
+        return [c for c in self.changes
+                if c.kind == kind and (media_id is None or c.media_id is None or c.media_id == media_id)]
 
     def ids(self, table: str) -> list[uuid.UUID | str]:
         """The ids touched in ``table``, in the order they were written."""
@@ -54,10 +84,12 @@ class WriteContext:
 
     session: Session
     changes: list[Change] = field(default_factory=list)
+    origin: ChangeOrigin = "local"
 
-    def record(self, table: str, row_id: uuid.UUID | str, op: ChangeOp) -> None:
-        """Note that ``row_id`` of ``table`` was written."""
-        self.changes.append(Change(table, row_id, op))
+    def record(self, table: str, row_id: uuid.UUID | str, op: ChangeOp, *, media_id: uuid.UUID | None = None,
+               frame: int | None = None) -> None:
+        """Note that ``row_id`` of ``table`` was written (of ``media_id``, at ``frame``, when known)."""
+        self.changes.append(Change(table, row_id, op, media_id, frame))
 
 
 ChangeListener = Callable[[ChangeSet], None]
@@ -93,11 +125,11 @@ class UnitOfWork:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[WriteContext]:
+    def write(self, origin: ChangeOrigin = "local") -> Iterator[WriteContext]:
         """A transaction: committed when the block ends, rolled back whole if it raises.
 
         Opened inside another write on the same thread, it joins that one: several repository calls
-        then land together or not at all.
+        then land together or not at all. ``origin`` says who started it (a sync pull passes "sync").
         """
         if self.read_only is not None:
             raise ReadOnlyStoreError(self.read_only)
@@ -106,7 +138,7 @@ class UnitOfWork:
             yield outer
             return
         with translated_errors(), self._sessions() as session:  # commit failures included
-            ctx = WriteContext(session)
+            ctx = WriteContext(session, origin=origin)
             self._local.ctx = ctx
             try:
                 with session.begin():
@@ -116,7 +148,7 @@ class UnitOfWork:
             finally:
                 self._local.ctx = None
         if ctx.changes:
-            self._announce(ChangeSet(tuple(ctx.changes)))
+            self._announce(ChangeSet(tuple(ctx.changes), ctx.origin))
 
     def _is_sync_client(self, session: Session) -> bool:
         if self._captures is None:

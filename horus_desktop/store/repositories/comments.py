@@ -107,7 +107,7 @@ class CommentRepository(TombstonedRepository[Comment]):
                 mentioned_users=[u.id for u in mentioned], created_at=now, updated_at=now,
             )
             ctx.session.add(row)
-            ctx.record(CommentRow.__tablename__, comment_id, "insert")
+            ctx.record(CommentRow.__tablename__, comment_id, "insert", media_id=media_uuid)
             if notify:
                 where = f" at frame {frame_number}" if frame_number is not None else ""
                 for user in mentioned:
@@ -156,7 +156,7 @@ class CommentRepository(TombstonedRepository[Comment]):
             row = self._get_live(ctx.session, CommentRow, comment_id, "comment")
             row.content = content
             row.mentioned_users = [u.id for u in self._known_usernames(ctx, find_mentions(content))]
-            ctx.record(CommentRow.__tablename__, comment_id, "update")
+            ctx.record(CommentRow.__tablename__, comment_id, "update", media_id=row.media_id)
             ctx.session.flush()
         return to_record(row, Comment)
 
@@ -172,7 +172,7 @@ class CommentRepository(TombstonedRepository[Comment]):
             # still shows the row changed, and (being set) stops onupdate and the touch trigger moving it to now.
             if row.updated_at is not None:
                 row.updated_at = row.updated_at + timedelta(milliseconds=1)
-            ctx.record(CommentRow.__tablename__, comment_id, "update")
+            ctx.record(CommentRow.__tablename__, comment_id, "update", media_id=row.media_id)
             ctx.session.flush()
         return to_record(row, Comment)
 
