@@ -23,6 +23,7 @@ from horus_desktop.ui.first_layout import arrange_for_width, size_docks
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import ReviewTools
+from horus_desktop.ui.offline_view import OfflineBadges, TakeOfflineAction
 from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.store_events import StoreEvents
@@ -146,6 +147,9 @@ class MainWindow(QMainWindow):
         self.notes.sig_seek.connect(self.viewer.seek)
         self.notes.sig_message.connect(self._message)
         self.timeline.sig_message.connect(self._message)
+        self.offline_badges = OfflineBadges(self.browser.model, self)
+        self.take_offline = TakeOfflineAction(self.timeline, self.store, self.jobs, self, self.offline_badges)
+        self.take_offline.sig_message.connect(self._message)
         self.db.sig_error.connect(self._message)
         self.jobs.sig_job_started.connect(self.status.job_started)
         self.jobs.sig_job_progress.connect(self.status.job_progress)
@@ -305,6 +309,7 @@ class MainWindow(QMainWindow):
         self.events.close()
         self.viewer.shutdown()
         self.browser.shutdown()
+        self.offline_badges.shutdown()
         self.annotations.shutdown()
         self.timeline.shutdown()
         self.sync.shutdown()

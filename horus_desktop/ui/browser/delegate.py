@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter, QPainterPath
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.ui import theme
-from horus_desktop.ui.browser.model import RecordRole, ThumbnailRole, display_name
+from horus_desktop.ui.browser.model import OfflineRole, RecordRole, ThumbnailRole, display_name
 
 THUMB_SIZES = {"small": 100, "medium": 150, "large": 256}
 TEXT_LINES = 2
@@ -58,6 +58,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(theme.PLACEHOLDER_TEXT)
             painter.drawText(image_rect, Qt.AlignmentFlag.AlignCenter, (record.media_kind or "media").upper())
         self._badges(painter, image_rect, record)
+        if index.data(OfflineRole):
+            self._badge(painter, image_rect, "OFFLINE", theme.LATEST_BADGE, bottom_left=True)
         line = QFontMetrics(option.font).height()
         text_rect = QRect(rect.left() + 6, image_rect.bottom() + 4, rect.width() - 12, line)
         bold = QFont(option.font)
@@ -75,6 +77,23 @@ class ThumbnailDelegate(QStyledItemDelegate):
                          QFontMetrics(option.font).elidedText(detail, Qt.TextElideMode.ElideMiddle,
                                                               text_rect.width()))
         painter.restore()
+
+    def _badge(self, painter: QPainter, image_rect: QRect, text: str, colour: QColor, *,
+               bottom_left: bool = False) -> None:
+        """A small labelled badge in a corner of the image (available offline: this machine holds a copy)."""
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        w, h = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+        top = image_rect.bottom() - h - 4 if bottom_left else image_rect.top() + 4
+        badge = QRectF(image_rect.left() + 4, top, w, h)
+        path = QPainterPath()
+        path.addRoundedRect(badge, 3, 3)
+        painter.fillPath(path, colour)
+        painter.setPen(theme.BADGE_TEXT)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
     def _badges(self, painter: QPainter, image_rect: QRect, record: MediaRecord) -> None:
         font = QFont(painter.font())

@@ -42,6 +42,7 @@ RecordRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
 MediaIdRole = Qt.ItemDataRole.UserRole + 3
 ThumbnailRole = Qt.ItemDataRole.UserRole + 4
+OfflineRole = Qt.ItemDataRole.UserRole + 5  # True when this machine holds a complete copy (ui/offline_view.py)
 
 #: (title, record field shown, SQL sort column)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -101,6 +102,7 @@ class MediaModel(QAbstractTableModel):
         self._query = MediaQuery(limit=PAGE_SIZE, with_total=False)
         self._records: list[MediaRecord] = []
         self._rows: dict[uuid.UUID, int] = {}
+        self._offline: dict[uuid.UUID, bool] = {}
         self._total = 0
         self._generation = 0
         self._fetching = False
@@ -247,6 +249,8 @@ class MediaModel(QAbstractTableModel):
             return record.id
         if role == StatusRole:
             return record.approval_status
+        if role == OfflineRole:
+            return self._offline.get(record.id)
         if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[column][1] == "approval_status":
             return status_colour(record.approval_status)
         if role in (ThumbnailRole, Qt.ItemDataRole.DecorationRole) and column == 0:
@@ -290,6 +294,17 @@ class MediaModel(QAbstractTableModel):
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction
+
+    def records(self) -> list[MediaRecord]:
+        """The records loaded so far (the rows), in order."""
+        return list(self._records)
+
+    def set_offline(self, flags: dict[uuid.UUID, bool]) -> None:
+        """Which records this machine holds a complete copy of (computed off the UI thread)."""
+        self._offline.update(flags)
+        rows = [self._rows[m] for m in flags if m in self._rows]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0), [OfflineRole])
 
     def _on_thumbnail(self, media_id: uuid.UUID, size: str) -> None:
         row = self._rows.get(media_id)
