@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.machine_settings import MachineSettings, SettingsError, save_settings
+from horus_desktop.ui.theme import ERROR_TEXT
 
 
 class SettingsTab(Protocol):
@@ -75,7 +76,7 @@ class SettingsDialog(QDialog):
         self.add_tab(self.server_tab, "Server")
         self.error = QLabel("")
         self.error.setObjectName("settingsError")
-        self.error.setStyleSheet("color: #ff6050;")
+        self.error.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from horus_desktop.ui.current_user import CurrentUser
+from horus_desktop.ui.theme import WARNING_TEXT
 
 
 class HorusStatusBar(QStatusBar):
@@ -41,7 +42,7 @@ class HorusStatusBar(QStatusBar):
         self.read_only_label = QLabel("READ-ONLY")
         self.read_only_label.setObjectName("readOnlyStore")
         self.read_only_label.setToolTip(self.store_label.toolTip())
-        self.read_only_label.setStyleSheet("color: #ffb020; font-weight: bold;")
+        self.read_only_label.setStyleSheet(f"color: {WARNING_TEXT}; font-weight: bold;")
         self.addPermanentWidget(self.read_only_label)
 
     def set_pixel_info(self, text: str) -> None:

@@ -10,10 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from horus_desktop.sync.service import SyncState
+from horus_desktop.ui.theme import SYNC_COLOURS, SYNC_UNKNOWN
 
-# Colours say the state at a glance; the words say it for everyone (and for screen readers).
-_COLOURS = {"offline": "#ffb020", "conflicts": "#ff6050", "waiting": "#c0c0c0", "syncing": "#60a0ff",
-            "up_to_date": "#60c060", "off": "#909090"}
+# Colours (ui/theme.py) say the state at a glance; the words say it for everyone (and for screen readers).
 
 
 class SyncIndicator(QToolButton):
@@ -35,7 +34,7 @@ class SyncIndicator(QToolButton):
         self.state = state
         self.setText(f"● {state.text()}")
         self.setToolTip(state.tooltip())
-        self.setStyleSheet(f"QToolButton#syncIndicator {{ color: {_COLOURS.get(state.phase, '#c0c0c0')}; }}")
+        self.setStyleSheet(f"QToolButton#syncIndicator {{ color: {SYNC_COLOURS.get(state.phase, SYNC_UNKNOWN)}; }}")
 
     def _clicked(self) -> None:
         if self.state.conflicts:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.domain.shapes import Shape
+from horus_desktop.ui.theme import text_shade
 
 HIT_MARGIN = 6.0
 
@@ -200,7 +201,7 @@ class TextItem(_ShapeItemMixin, QGraphicsSimpleTextItem):
         self.setPos(shape.box[0], shape.box[1])
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        shade = QColor(0, 0, 0, int(110 * self.brush().color().alphaF()))
+        shade = text_shade(self.brush().color().alphaF())
         painter.fillRect(self.boundingRect().adjusted(-3, -1, 3, 1), shade)
         super().paint(painter, option, widget)
 

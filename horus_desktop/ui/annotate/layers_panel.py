@@ -27,6 +27,7 @@ from horus_desktop.ui.annotate.canvas import LayerInfo
 from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.annotate.palette import swatch
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.theme import LAYER_DEFAULT
 
 VISIBLE, LOCKED, NAME = 0, 1, 2
 
@@ -184,7 +185,7 @@ class LayersPanel(QWidget):
         if layer is None:
             return
         if colour is None:
-            picked = QColorDialog.getColor(QColor(layer.colour or "#ffffff"), self, "Layer colour")
+            picked = QColorDialog.getColor(QColor(layer.colour or LAYER_DEFAULT), self, "Layer colour")
             if not picked.isValid():
                 return
             colour = picked.name()

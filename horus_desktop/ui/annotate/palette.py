@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QSpinBox, QToolBar, Q
 
 from horus_desktop.domain.shapes import Style
 from horus_desktop.ui.annotate.tools import TOOL_SPECS
+from horus_desktop.ui.theme import DRAW_DEFAULT, DRAW_PRESETS
 
 REFERENCE_HEIGHT = 1080.0
-PRESET_COLOURS = ("#ff3b30", "#ffcc00", "#34c759", "#0a84ff", "#bf5af2", "#ffffff", "#000000")
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -50,13 +50,13 @@ class AnnotateToolBar(QToolBar):
             self.tool_actions[spec.name] = action
         self.tool_actions["hand"].setChecked(True)
         self.addSeparator()
-        self._colour = str(settings.value("annotate/color", "#ff3b30"))
+        self._colour = str(settings.value("annotate/color", DRAW_DEFAULT))
         self.colour_button = QToolButton(self)
         self.colour_button.setObjectName("annotateColour")
         self.colour_button.setToolTip("Colour (click: presets; Other... picks any)")
         self.colour_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.colour_button)
-        for colour in PRESET_COLOURS:
+        for colour in DRAW_PRESETS:
             menu.addAction(swatch(colour), colour, lambda c=colour: self.set_colour(c))
         menu.addSeparator()
         menu.addAction("Other...", self._pick_colour)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
 from horus_desktop.domain.records import Annotation
 from horus_desktop.domain.shapes import Shape, Style
 from horus_desktop.ui.annotate.items import build_item
+from horus_desktop.ui.theme import LASER, SELECTION, SELECTION_GRIP_EDGE
 
 PREVIEW_Z = 40.0
 SELECTION_Z = 50.0
@@ -304,7 +305,7 @@ class LaserTool(Tool):
             self._item = QGraphicsPathItem()
             self._item.setZValue(PREVIEW_Z + 1)
             w, h = self.host.image_size()
-            pen = QPen(QColor(255, 40, 40, 220), max(3.0, h * 0.006))
+            pen = QPen(LASER, max(3.0, h * 0.006))
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             self._item.setPen(pen)
@@ -441,13 +442,13 @@ TOOL_CLASSES: dict[str, type[Tool]] = {
 def selection_decoration(bounds: QRectF, handle: QRectF) -> list[QGraphicsItem]:
     """A dashed box and a corner handle around the selected shapes."""
     box = QGraphicsRectItem(bounds.adjusted(-3, -3, 3, 3))
-    pen = QPen(QColor(90, 170, 255), 0)
+    pen = QPen(SELECTION, 0)
     pen.setStyle(Qt.PenStyle.DashLine)
     pen.setCosmetic(True)
     box.setPen(pen)
     grip = QGraphicsRectItem(handle)
-    grip.setPen(QPen(QColor(255, 255, 255), 0))
-    grip.setBrush(QBrush(QColor(90, 170, 255)))
+    grip.setPen(QPen(SELECTION_GRIP_EDGE, 0))
+    grip.setBrush(QBrush(SELECTION))
     for item in (box, grip):
         item.setZValue(SELECTION_Z)
     return [box, grip]

@@ -23,9 +23,12 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
     from horus_desktop.domain.shapes import Shape, Style
     from horus_desktop.store import Store
     from horus_desktop.ui.annotate.canvas import AnnotationCanvas
+    from horus_desktop.ui.current_user import CurrentUser
     from horus_desktop.ui.db_worker import DbWorker
     from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
     from horus_desktop.ui.notes.panel import NotesPanel, load_notes
+    from horus_desktop.ui.store_events import StoreEvents
+    from horus_desktop.ui.theme import DRAW_DEFAULT
 
     app = QApplication.instance() or QApplication(["horus-bench"])
     UiThreadGarbageCollector(app)  # a DB worker runs here too: no collection on its thread
@@ -50,7 +53,8 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
             threads, carried = load_notes(store, media.id)
             figures["notes_query_s"] = round(time.perf_counter() - start, 4)
             db = DbWorker()
-            panel = NotesPanel(store, db, user_id="user1", user_name="User 1")
+            events = StoreEvents(store.subscribe)
+            panel = NotesPanel(store, db, events, CurrentUser("user1"))
             panel.resize(420, 900)
             panel.show()
             app.processEvents()
@@ -64,14 +68,14 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
             panel.view.verticalScrollBar().setValue(panel.view.verticalScrollBar().maximum() // 2)
             panel.render(image)
             figures["notes_scroll_repaint_s"] = round(time.perf_counter() - start, 4)
-            panel.shutdown()
+            events.close()
             db.shutdown()
             panel.close()
             rows = []
             for _i in range(strokes):
                 x, y = rng.random() * 0.8, rng.random() * 0.8
                 points = tuple((x + k * 0.004, y + rng.random() * 0.02, 0.5 + rng.random() / 2) for k in range(40))
-                shape = Shape("freehand", points=points, style=Style(color="#ff3b30", width=0.004))
+                shape = Shape("freehand", points=points, style=Style(color=DRAW_DEFAULT, width=0.004))
                 rows.append(dict(media_id=media.id, frame_number=1001, user_id="u", user_name="U",
                                  **shape.row_fields()))
             stored = store.annotations.add_many(rows)

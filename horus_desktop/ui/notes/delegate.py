@@ -33,16 +33,11 @@ AVATAR = 26
 PAD = 6
 HEADER = 22
 LINE = 18
-AVATAR_COLOURS = ("#e57373", "#64b5f6", "#81c784", "#ffb74d", "#ba68c8", "#4db6ac", "#f06292", "#a1887f")
-CHIP = QColor(60, 64, 74)
-CHIP_TEXT = QColor(230, 200, 120)
-CARRIED = QColor(120, 90, 160)
-RESOLVED = QColor(76, 175, 80)
 
 
 def avatar_colour(user: str) -> QColor:
     """A stable colour per user."""
-    return QColor(AVATAR_COLOURS[zlib.crc32(user.encode()) % len(AVATAR_COLOURS)])
+    return QColor(theme.AVATAR_COLOURS[zlib.crc32(user.encode()) % len(theme.AVATAR_COLOURS)])
 
 
 class NoteDelegate(QStyledItemDelegate):
@@ -104,7 +99,7 @@ class NoteDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight).darker(160))
         elif item.version:
-            painter.fillRect(rect, QColor(CARRIED.red(), CARRIED.green(), CARRIED.blue(), 35))
+            painter.fillRect(rect, theme.NOTE_CARRIED_TINT)
         # avatar
         avatar = QRectF(rect.left() + PAD, rect.top() + PAD, AVATAR, AVATAR)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -137,9 +132,9 @@ class NoteDelegate(QStyledItemDelegate):
         chips = []
         label = index.data(FrameLabelRole)
         if label:
-            chips.append((label, CHIP, CHIP_TEXT))
+            chips.append((label, theme.NOTE_CHIP, theme.NOTE_CHIP_TEXT))
         if item.version:
-            chips.append((f"from {item.version}", CARRIED, theme.BADGE_TEXT))
+            chips.append((f"from {item.version}", theme.NOTE_CARRIED, theme.BADGE_TEXT))
         for text, bg, fg in chips:
             w = small.horizontalAdvance(text) + 10
             chip = QRectF(x, top + 1, w, small.height() + 2)
@@ -161,7 +156,7 @@ class NoteDelegate(QStyledItemDelegate):
         y = body_top + int(doc.size().height())
         left = int(avatar.right()) + PAD
         if c.is_resolved:
-            painter.setPen(RESOLVED)
+            painter.setPen(theme.NOTE_RESOLVED)
             painter.drawText(QPointF(left, y + small.ascent() + 1),
                              f"✓ resolved by {c.resolved_by or '?'} {relative_time(c.resolved_at)}")
             y += LINE

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from horus_desktop.timeline.state import Marker, TrackItem, TrackState
+from horus_desktop.ui import theme
 from horus_desktop.ui.timeline import style
 
 Z_GAP, Z_CLIP, Z_TRANSITION, Z_MARKER, Z_PLAYHEAD = 0, 1, 3, 4, 10
@@ -78,7 +79,7 @@ class ClipItem(TrackItemGraphic):
     def fill(self) -> QColor:
         """The colour the clip is drawn with (missing media has its own)."""
         if self.item.missing_media:
-            return style.MISSING_FILL
+            return theme.MISSING_FILL
         return style.clip_colour(self.colour_mode, self.item.department, self.item.approval_status)
 
     def set_colour_mode(self, mode: str) -> None:
@@ -116,7 +117,7 @@ class ClipItem(TrackItemGraphic):
               widget: QWidget | None = None) -> None:
         rect = self.device_rect(painter)
         if rect.width() < LOD_PX:  # zoomed far out: a coloured sliver
-            painter.fillRect(self._rect.adjusted(0, 1.5, 0, -1.5), style.MISSING_OUTLINE if self.item.missing_media
+            painter.fillRect(self._rect.adjusted(0, 1.5, 0, -1.5), theme.MISSING_OUTLINE if self.item.missing_media
                              else self.fill())
             return
         painter.save()
@@ -124,14 +125,14 @@ class ClipItem(TrackItemGraphic):
         box = rect.adjusted(0.5, 1.5, -0.5, -1.5)
         selected = self.isSelected()
         if self.item.missing_media:
-            painter.fillRect(box, style.MISSING_FILL)
-            painter.fillRect(box, QBrush(style.MISSING_HATCH, Qt.BrushStyle.BDiagPattern))
-            pen = QPen(style.SELECTED_OUTLINE if selected else style.MISSING_OUTLINE, 2)
+            painter.fillRect(box, theme.MISSING_FILL)
+            painter.fillRect(box, QBrush(theme.MISSING_HATCH, Qt.BrushStyle.BDiagPattern))
+            pen = QPen(theme.SELECTED_OUTLINE if selected else theme.MISSING_OUTLINE, 2)
         else:
             fill = self.fill()
             painter.fillRect(box, fill)
             painter.fillRect(QRectF(box.left(), box.top(), box.width(), 3), fill.lighter(135))
-            pen = QPen(style.SELECTED_OUTLINE if selected else style.CLIP_OUTLINE, 2 if selected else 1)
+            pen = QPen(theme.SELECTED_OUTLINE if selected else theme.CLIP_OUTLINE, 2 if selected else 1)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(box)
@@ -143,7 +144,7 @@ class ClipItem(TrackItemGraphic):
         text_box = box.adjusted(5, 3, -4, -2)
         painter.setClipRect(box)
         painter.setFont(_NAME_FONT)
-        painter.setPen(style.CLIP_TEXT)
+        painter.setPen(theme.CLIP_TEXT)
         name = self.label()
         if self.item.missing_media:
             name = f"⚠ {name}"
@@ -153,13 +154,13 @@ class ClipItem(TrackItemGraphic):
         if box.height() < 30:
             return
         painter.setFont(_INFO_FONT)
-        painter.setPen(style.CLIP_TEXT_DIM)
+        painter.setPen(theme.CLIP_TEXT_DIM)
         info = "missing media  " + self.info() if self.item.missing_media else self.info()
         line = QRectF(text_box.left(), text_box.top() + metrics.height() + 1, text_box.width(), text_box.height())
         painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                          painter.fontMetrics().elidedText(info, Qt.TextElideMode.ElideRight, int(line.width())))
         if self.item.is_latest_version and box.width() > 60:
-            painter.setPen(style.LATEST_STAR)
+            painter.setPen(theme.LATEST_STAR)
             painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, "★")
 
 
@@ -169,7 +170,7 @@ class StackItem(ClipItem):
     kind = "stack"
 
     def fill(self) -> QColor:  # noqa: D102
-        return style.STACK_FILL
+        return theme.STACK_FILL
 
     def info(self) -> str:  # noqa: D102
         return f"nested stack  {self.item.duration} frames"
@@ -195,7 +196,7 @@ class GapItem(TrackItemGraphic):
             return
         painter.save()
         painter.resetTransform()
-        pen = QPen(style.GAP_OUTLINE, 1, Qt.PenStyle.DashLine)
+        pen = QPen(theme.GAP_OUTLINE, 1, Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         box = rect.adjusted(1.5, 4.5, -1.5, -4.5)
@@ -230,8 +231,8 @@ class TransitionItem(TrackItemGraphic):
         if box.width() < 6:  # too short to draw a bow tie at this zoom: a bar over the cut
             box = QRectF(box.center().x() - 3, box.top(), 6, box.height())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(style.TRANSITION_FILL)
-        painter.setPen(QPen(style.TRANSITION_LINE, 1.2))
+        painter.setBrush(theme.TRANSITION_FILL)
+        painter.setPen(QPen(theme.TRANSITION_LINE, 1.2))
         painter.drawPolygon(QPolygonF([box.topLeft(), box.bottomRight(), box.topRight(), box.bottomLeft()]))
         painter.restore()
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget
 
-from horus_desktop.ui.timeline import style
+from horus_desktop.ui import theme
 from horus_desktop.ui.timeline.items import Z_PLAYHEAD
 
 GRAB_PX = 5
@@ -48,7 +48,7 @@ class PlayheadItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
               widget: QWidget | None = None) -> None:
-        pen = QPen(style.PLAYHEAD, 1.5)
+        pen = QPen(theme.PLAYHEAD, 1.5)
         painter.setPen(pen)
         painter.drawLine(QPointF(0, 0), QPointF(0, self.height))
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPoly
 from PySide6.QtWidgets import QWidget
 
 from horus_desktop.domain.timecode import frame_to_timecode
+from horus_desktop.ui import theme
 from horus_desktop.ui.timeline import style
 
 _STEPS = (1, 2, 5, 10, 12, 24, 48, 120, 240, 480, 720, 1440, 2880, 7200, 14400, 43200, 86400)
@@ -42,12 +43,12 @@ def paint_ruler(painter: QPainter, width: int, *, frame_at: float, px_per_frame:
                 playhead: int | None, x_of: Callable[[int], float]) -> None:
     """Paint the ruler across ``width`` viewport pixels; ``x_of(frame)`` maps a frame to a viewport x."""
     height = style.RULER_HEIGHT
-    painter.fillRect(QRectF(0, 0, width, height), style.RULER_BACKGROUND)
+    painter.fillRect(QRectF(0, 0, width, height), theme.RULER_BACKGROUND)
     first = max(0, int(frame_at))
     last = int(frame_at + width / max(px_per_frame, 1e-6)) + 1
     step = label_step(px_per_frame, rate)
     minor = max(1, step // 5 if step % 5 == 0 else step // 4 if step % 4 == 0 else step // 2 or 1)
-    pen = QPen(style.RULER_TICK)
+    pen = QPen(theme.RULER_TICK)
     pen.setCosmetic(True)
     painter.setPen(pen)
     if minor * px_per_frame >= 4:
@@ -62,18 +63,18 @@ def paint_ruler(painter: QPainter, width: int, *, frame_at: float, px_per_frame:
         x = x_of(f)
         painter.setPen(pen)
         painter.drawLine(QPointF(x, height - 14), QPointF(x, height))
-        painter.setPen(style.RULER_TEXT)
+        painter.setPen(theme.RULER_TEXT)
         painter.drawText(QRectF(x + 3, 2, LABEL_SPACING_PX, height - 14),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-    painter.setPen(style.GAP_OUTLINE)
+    painter.setPen(theme.GAP_OUTLINE)
     painter.drawLine(QPointF(0, height - 0.5), QPointF(width, height - 0.5))
     if playhead is not None:
         x = x_of(playhead)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.PLAYHEAD)
+        painter.setBrush(theme.PLAYHEAD)
         painter.drawPolygon(QPolygonF([QPointF(x - 6, height - 12), QPointF(x + 6, height - 12),
                                        QPointF(x, height)]))
-        painter.setPen(style.PLAYHEAD)
+        painter.setPen(theme.PLAYHEAD)
         painter.drawText(QRectF(x + 8, height - 14, 140, 13), Qt.AlignmentFlag.AlignLeft,
                          f"{playhead}  {frame_to_timecode(playhead, rate)}")
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.timeline.state import PlaylistState, TrackItem, TrackState
+from horus_desktop.ui import theme
 from horus_desktop.ui.browser.model import MEDIA_MIME
 from horus_desktop.ui.timeline import style
 from horus_desktop.ui.timeline.items import ClipItem, MarkerItem, TrackItemGraphic, make_item
@@ -72,12 +73,12 @@ class TrackHeaders(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.fillRect(self.rect(), style.RULER_BACKGROUND)
+        painter.fillRect(self.rect(), theme.RULER_BACKGROUND)
         for track, y, height in self.view.rows:
             top = self.view.mapFromScene(QPointF(0, y)).y()
             box = QRectF(2, top + 1, self.width() - 4, height - 2)
-            painter.fillRect(box, style.HEADER_FILL)
-            painter.setPen(style.HEADER_TEXT)
+            painter.fillRect(box, theme.HEADER_FILL)
+            painter.setPen(theme.HEADER_TEXT)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, track.name)
         painter.end()
 
@@ -99,7 +100,7 @@ class TrackView(QGraphicsView):
         self.setObjectName("trackView")
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self.setBackgroundBrush(style.BACKGROUND)
+        self.setBackgroundBrush(theme.TIMELINE_BACKGROUND)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -122,7 +123,7 @@ class TrackView(QGraphicsView):
         self.playhead = PlayheadItem(self.user_seek)
         self.scene().addItem(self.playhead)
         self._drop_line = QGraphicsLineItem()
-        pen = QPen(style.DROP_INDICATOR, 3)
+        pen = QPen(theme.DROP_INDICATOR, 3)
         pen.setCosmetic(True)
         self._drop_line.setPen(pen)
         self._drop_line.setZValue(20)
@@ -157,7 +158,7 @@ class TrackView(QGraphicsView):
             height = style.track_height(track.kind)
             self.rows.append((track, y, height))
             band = scene.addRect(QRectF(-1e6, y, 2e6, height), QPen(Qt.PenStyle.NoPen),
-                                 style.TRACK_AUDIO if track.kind == "audio" else style.TRACK_VIDEO)
+                                 theme.TRACK_AUDIO if track.kind == "audio" else theme.TRACK_VIDEO)
             band.setZValue(-10)
             for entry in track.items:
                 graphic = make_item(entry, track, y, height, self.colour_mode)

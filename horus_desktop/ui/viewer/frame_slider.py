@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from horus_desktop.ui import theme
 
 
 class FrameSlider(QWidget):
@@ -117,17 +119,17 @@ class FrameSlider(QWidget):
             return
         if self._in_out is not None:
             x0, x1 = self._x_of(self._in_out[0]), self._x_of(self._in_out[1] + 1)
-            painter.fillRect(QRectF(x0, track.top(), x1 - x0, track.height()), QColor(70, 80, 100))
-        cache_colour = QColor(60, 170, 100)
+            painter.fillRect(QRectF(x0, track.top(), x1 - x0, track.height()), theme.SLIDER_IN_OUT)
+        cache_colour = theme.SLIDER_CACHED
         cache_y = track.bottom() - 3
         for start, end in _runs(sorted(self._cached)):
             x0, x1 = self._x_of(start), self._x_of(end + 1)
             painter.fillRect(QRectF(x0, cache_y, max(1.0, x1 - x0), 3), cache_colour)
-        painter.setPen(QColor(240, 190, 60))
+        painter.setPen(theme.SLIDER_DRAWING_MARK)
         for frame in self._marks:
             x = self._x_of(frame + 0.5)
             painter.drawLine(int(x), 2, int(x), 7)
-        painter.setPen(QColor(90, 170, 255))
+        painter.setPen(theme.SLIDER_NOTE_MARK)
         for frame in self._note_marks:
             x = self._x_of(frame + 0.5)
             painter.drawLine(int(x), h - 6, int(x), h - 1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QKeyEvent,
     QMouseEvent,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.ui import theme
 from horus_desktop.ui.viewer.compare_modes import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend
 from horus_desktop.ui.viewer.gl_compare import GlCompositor
 from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
@@ -53,7 +53,7 @@ class ViewerView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setBackgroundBrush(QColor(22, 22, 24))
+        self.setBackgroundBrush(theme.VIEWER_BACKGROUND)
         self._layers = {slot: FrameLayerItem(slot, self) for slot in ("A", "B")}
         for item in self._layers.values():
             self.scene().addItem(item)
@@ -322,7 +322,7 @@ class ViewerView(QGraphicsView):
             return
         painter.save()
         painter.resetTransform()
-        painter.setPen(QColor(150, 154, 162))
+        painter.setPen(theme.VIEWER_HINT)
         font = QFont()
         font.setPixelSize(15)
         painter.setFont(font)

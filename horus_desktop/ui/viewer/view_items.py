@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from horus_desktop.media.colour import GpuShaderRecipe
 from horus_desktop.playback.session import ShownFrame
+from horus_desktop.ui import theme
 
 if TYPE_CHECKING:
     from horus_desktop.ui.viewer.view import ViewerView
@@ -62,8 +63,8 @@ class FrameLayerItem(QGraphicsItem):
         if self.clip is not None:
             painter.setClipRect(self.clip.translated(-self.pos()))
         if item is None or item.pixels is None:
-            painter.fillRect(rect, QColor(40, 40, 44))
-            painter.setPen(QPen(QColor(200, 90, 80), 2))
+            painter.fillRect(rect, theme.FRAME_MISSING_FILL)
+            painter.setPen(QPen(theme.FRAME_MISSING_EDGE, 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
             if item is not None:
                 painter.drawLine(rect.topLeft(), rect.bottomRight())
@@ -71,10 +72,10 @@ class FrameLayerItem(QGraphicsItem):
             font = QFont()
             font.setPixelSize(max(12, int(rect.height() / 24)))
             painter.setFont(font)
-            painter.setPen(QColor(230, 230, 230))
+            painter.setPen(theme.FRAME_MESSAGE_TEXT)
             text = (item.error or "") if item is not None else "Loading..."
             painter.fillRect(rect.adjusted(rect.width() * 0.1, rect.height() * 0.42, -rect.width() * 0.1,
-                                           -rect.height() * 0.42), QColor(20, 20, 22, 220))
+                                           -rect.height() * 0.42), theme.FRAME_MESSAGE_BACK)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         elif not self._view.uses_gl:
             pixels = self._view.blended_pixels() if self.slot == "A" else None
@@ -108,14 +109,14 @@ class WipeHandleItem(QGraphicsItem):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        pen = QPen(QColor(255, 200, 60), 0)
+        pen = QPen(theme.WIPE_HANDLE, 0)
         pen.setCosmetic(True)
         pen.setWidth(2)
         painter.setPen(pen)
         painter.drawLine(QPointF(0, 0), QPointF(0, self.height))
         scale = max(self._view.transform().m11(), 1e-3)
         r = 9.0 / scale
-        painter.setBrush(QBrush(QColor(255, 200, 60)))
+        painter.setBrush(QBrush(theme.WIPE_HANDLE))
         painter.drawEllipse(QPointF(0, self.height / 2), r, r)
         font = QFont()
         font.setPixelSize(max(1, int(16 / scale)))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QImage, QPainter, QWheelEvent
 
 from horus_desktop.timeline.files import import_playlist
 from horus_desktop.timeline.state import load_state
+from horus_desktop.ui import theme
 from horus_desktop.ui.theme import status_colour
 from horus_desktop.ui.timeline import style
 from horus_desktop.ui.timeline.items import (
@@ -57,7 +58,7 @@ def test_one_item_class_per_otio_type(qtbot, demo_store, tmp_path) -> None:
     assert names[0] == "inner" or "V2" in names and names[-1] == "A1"  # highest video on top, audio last
     missing = [i for i in items if isinstance(i, ClipItem) and i.item.missing_media]
     assert len(missing) == 1 and missing[0].label() == "sh099_comp_v001"
-    assert "MISSING MEDIA" in missing[0].tooltip() and missing[0].fill() == style.MISSING_FILL
+    assert "MISSING MEDIA" in missing[0].tooltip() and missing[0].fill() == theme.MISSING_FILL
     markers = [i for i in items if isinstance(i, MarkerItem)]
     assert any("check the hand" in m.tooltip() for m in markers)
     image = QImage(900, 320, QImage.Format.Format_ARGB32)
