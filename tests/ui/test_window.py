@@ -52,7 +52,7 @@ def test_menus_and_shortcuts_come_from_one_list(qtbot, make_window, demo_store) 
     names = {a.objectName() for a in window.actions()}
     assert {f"action_{spec.name}" for spec in ACTIONS} <= names
     menu_titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menu_titles == ["File", "View", "Playback", "Colour", "Compare", "Review"]
+    assert menu_titles == ["File", "View", "Playback", "Colour", "Compare", "Review", "Settings"]  # sync's last
     assert window.actions_by_name["play_pause"].shortcut().toString() == "Space"
     assert window.toolbar.actions()
 
