@@ -126,6 +126,7 @@ def _sqlite_value(value: Any) -> Any:
 def bench_push_pull(server: str, folder: Path, ops: int) -> dict[str, Any]:
     """Push ``ops`` notes from one client and pull them into another; the bare executemany of the rows."""
     import psycopg
+    from psycopg.types.json import Jsonb
 
     a = open_client_store(folder / "push.sqlite")
     client = make_client(a, server, "ana")
@@ -141,6 +142,7 @@ def bench_push_pull(server: str, folder: Path, ops: int) -> dict[str, Any]:
     with psycopg.connect(libpq_url(server), autocommit=True) as conn:
         cur = conn.execute("SELECT * FROM horus_comments WHERE media_id = %s", (media_id,))
         names = [d.name for d in cur.description]
+        json_cols = {i for i, d in enumerate(cur.description) if d.type_code in (114, 3802)}  # json, jsonb
         rows = cur.fetchall()
         conn.execute("CREATE TABLE bench_copy (LIKE horus_comments INCLUDING DEFAULTS)")
         columns = ", ".join(f'"{n}"' for n in names)
@@ -148,7 +150,7 @@ def bench_push_pull(server: str, folder: Path, ops: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         with conn.transaction(), conn.cursor() as c:
             c.executemany(f"INSERT INTO bench_copy ({columns}) VALUES ({marks})",
-                          [tuple(psycopg.types.json.Jsonb(v) if isinstance(v, dict | list) else v for v in r)
+                          [tuple(Jsonb(v) if i in json_cols and v is not None else v for i, v in enumerate(r))
                            for r in rows])
         bare_push_s = time.perf_counter() - t0
         conn.execute("DROP TABLE bench_copy")
