@@ -59,6 +59,9 @@ class MediaNotHereError(UnreadableFileError):
         self.location = location
         super().__init__(location.local_path, f"not on this machine: {location.looked_at()}")
 
+    def __str__(self) -> str:
+        return self.reason  # it names both paths already; the viewer puts the record's name before it
+
 
 def media_present(path: str) -> bool:
     """True when a movie/still exists, or a sequence pattern has at least one frame on disk."""
