@@ -21,13 +21,19 @@ pytest.importorskip("pytestqt")
 
 # Worker threads Horus starts: DB, jobs, opener, frame cache, thumbnails, ingest, demo writers.
 WORKER_PREFIXES = ("horus-db", "horus-job", "horus-open", "horus-frames", "horus-thumbs", "horus-ingest",
-                   "horus-demo")
+                   "horus-demo", "horus-sync")
 DEMO_FRAMES = 12
 DEMO_SIZE = (480, 270)
 
 
 def _live_workers() -> list[str]:
     return [t.name for t in threading.enumerate() if t.is_alive() and t.name.startswith(WORKER_PREFIXES)]
+
+
+@pytest.fixture(autouse=True)
+def no_machine_server(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows never sync with the server this machine is set to (tests that sync name their own)."""
+    monkeypatch.setenv("HORUS_CONFIG", str(tmp_path_factory.getbasetemp() / "machine-without-server.json"))
 
 
 @pytest.fixture(autouse=True)
