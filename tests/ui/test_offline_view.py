@@ -56,3 +56,23 @@ def test_take_offline_copies_the_playlist_and_badges_the_versions(qtbot, make_wi
         return {model.records()[r].id for r in range(model.rowCount()) if model.index(r, 0).data(OfflineRole)}
 
     qtbot.waitUntil(lambda: badged() == {m.id for m in chosen}, timeout=10000)
+
+
+def test_a_record_without_thumbnails_gets_one_made_from_the_local_copy(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                       demo_template, config: Path,
+                                                                       tmp_path: Path) -> None:
+    from horus_desktop.ui.browser.model import ThumbnailRole
+
+    (record,) = demo_store.media.search(MediaQuery(sort_by="file_path", descending=False, limit=1)).items
+    demo_store.thumbnails.delete_for([record.id])  # as a record pulled from another machine arrives
+    window = make_window(demo_store)
+    model = window.browser.model
+    qtbot.waitUntil(lambda: model.row_of(record.id) is not None, timeout=10000)
+    index = model.index(model.row_of(record.id), 0)
+
+    def shown() -> bool:
+        image = index.data(ThumbnailRole)
+        return image is not None and not image.isNull()
+
+    qtbot.waitUntil(shown, timeout=20000)
+    assert demo_store.thumbnails.for_media([record.id], model.thumbnail_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -10,7 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from horus_desktop.store import Store
+from horus_desktop.media.errors import MediaError
+from horus_desktop.services.local_thumbnails import make_local_thumbnails
+from horus_desktop.store import Store, StoreError
 from horus_desktop.ui.db_worker import DbWorker
 
 CACHE_LIMIT = 4000
@@ -70,14 +73,27 @@ class ThumbnailLoader(QObject):
             return
         for media_id in wanted:
             thumb = found.get(media_id)
-            if thumb is None:
-                self._store_image(media_id, size, None)
+            if thumb is None:  # e.g. a record synced from another machine: made here from the local copy
+                self._pool.submit(self._make_local, media_id, size)
                 continue
             self._pool.submit(self._load_file, media_id, size, thumb.thumbnail_path)
 
     def _load_file(self, media_id: uuid.UUID, size: str, path: str) -> None:
         image = QImage(path)
+        if image.isNull() and not os.path.exists(path):
+            self._make_local(media_id, size)
+            return
         self._sig_image.emit(media_id, size, None if image.isNull() else image)
+
+    def _make_local(self, media_id: uuid.UUID, size: str) -> None:
+        """Thumbnails are never synced: make this media's from this machine's copy (on this pool thread)."""
+        try:
+            made = make_local_thumbnails(self._store, media_id)
+        except (MediaError, OSError, StoreError):  # not here, does not decode, or an archive: the placeholder stays
+            made = []
+        path = next((t.path for t in made if t.size == size), None)
+        image = QImage(path) if path else None
+        self._sig_image.emit(media_id, size, None if image is None or image.isNull() else image)
 
     @Slot(object, str, object)
     def _on_image(self, media_id: uuid.UUID, size: str, image: QImage | None) -> None:
