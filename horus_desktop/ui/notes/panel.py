@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
-from horus_desktop.services.attachments import attach_file
+from horus_desktop.services.attachments import attach_file, attachment_file
 from horus_desktop.store import NotFoundError, Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.current_user import CurrentUser
@@ -384,8 +384,11 @@ class NotesPanel(QWidget):
         self.sig_note_clicked.emit(item.comment.id)
 
     def open_attachment(self, attachment: CommentAttachment) -> None:
-        """Open an attached file with the system's application."""
-        self.attachment_opener(QUrl.fromLocalFile(attachment.file_path))
+        """Open an attached file with the system's application; one made on another machine is fetched from the
+        sync server on its first open (off the UI thread; attachments are small, later opens are local)."""
+        self._db.submit(attachment_file, self._store, attachment,
+                        on_done=lambda path: self.attachment_opener(QUrl.fromLocalFile(str(path))),
+                        on_error=lambda e: self.sig_message.emit(f"Attachment: {e}"))
 
     def _context_menu(self, pos: QPoint) -> None:
         item = self.model.item(self.view.indexAt(pos))
