@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.machine_settings import MachineSettings, SettingsError, save_settings
+from horus_desktop.services.media_paths import media_paths
+from horus_desktop.ui.settings_paths_tab import PathsTab
 from horus_desktop.ui.theme import ERROR_TEXT
 
 
@@ -74,6 +76,9 @@ class SettingsDialog(QDialog):
         self.server_tab = ServerTab(settings)
         self._tab_list: list[SettingsTab] = []
         self.add_tab(self.server_tab, "Server")
+        self.paths_tab = PathsTab(settings)
+        self.add_tab(self.paths_tab, "Paths")
+        self.sig_saved.connect(lambda _saved: media_paths().forget())  # new mappings apply at once
         self.error = QLabel("")
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet(f"color: {ERROR_TEXT};")
