@@ -51,3 +51,23 @@ def test_the_mapped_copy_plays(qtbot, bare_viewer, mapped: Path) -> None:  # noq
     layer = bare_viewer.view.layer("A")
     qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=10000)
     assert bare_viewer.session.media_range == (1, 2)
+
+
+def test_a_playlist_of_studio_paths_plays_from_the_mapped_copies(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                 mapped: Path) -> None:
+    from horus_desktop.timeline.playlists import create_playlist
+
+    folder = mapped / "show" / "sh010" / "comp"
+    folder.mkdir(parents=True)
+    for n in (1, 2):
+        Image.fromarray(np.full((18, 32, 3), 200, dtype=np.uint8)).save(folder / f"sh010_comp_v003.{n:04d}.png")
+    record = demo_store.media.create(file_path=STUDIO_PATH, file_name="sh010_comp_v003.%04d.png", project_id="show",
+                                     version="v003", shot="sh010", start_frame=1, end_frame=2, frame_count=2,
+                                     frame_rate=24, media_kind="sequence")
+    playlist = create_playlist(demo_store, name="away", project_id="show", user="ana", media_ids=[record.id])
+    window = make_window(demo_store)
+    window.timeline.load_playlist(playlist.id)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=10000)
+    layer = window.viewer.view.layer("A")
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=10000)
+    assert not layer.state.item.error
