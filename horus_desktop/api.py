@@ -27,7 +27,7 @@ from horus_desktop.domain.records import (
     Timeline,
     User,
 )
-from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.services import notes as notes_service
 from horus_desktop.services.attachments import attach_file
 from horus_desktop.store import Store
 
@@ -122,17 +122,15 @@ class Horus:
     # Comments -------------------------------------------------------------------------------------
 
     def add_comment(self, media_id: uuid.UUID | str, text: str, *, frame: int | None = None,
-                    reply_to: uuid.UUID | str | None = None, content_type: str = "markdown") -> Comment:
-        """Write a note on a media (at a frame), or a reply to a note."""
-        timecode = None
-        if frame is not None:
-            media = self.store.media.get(media_id)
-            timecode = frame_to_timecode(frame, exact_rate(media.frame_rate, media.frame_rate_rational))
-        return self.store.comments.add(
-            media_id=media_id, content=text, user_id=self.user.id, user_name=self.user.display_name,
-            user_email=self.user.email, frame_number=frame, timecode=timecode, parent_id=reply_to,
-            content_type=content_type,
-        )
+                    reply_to: uuid.UUID | str | None = None, content_type: str = "markdown",
+                    drawings: Iterable[uuid.UUID | str] = ()) -> Comment:
+        """Write a note on a media (at a frame), or a reply to a note; ``drawings`` (annotation ids) are linked
+        to it in the same transaction, as the notes panel links the shapes drawn on the frame."""
+        return notes_service.add_note(self.store, media_id, text, self._author(), frame=frame, reply_to=reply_to,
+                                      drawings=drawings, content_type=content_type).comment
+
+    def _author(self) -> notes_service.Author:
+        return notes_service.Author(self.user.id, self.user.display_name, self.user.email)
 
     def unknown_mentions(self, text: str) -> list[str]:
         """The @names in ``text`` that are no user of this store: a note mentioning them notifies nobody."""
@@ -140,9 +138,7 @@ class Horus:
 
     def reply(self, comment_id: uuid.UUID | str, text: str) -> Comment:
         """Reply to a note."""
-        parent = self.store.comments.get(comment_id)
-        assert parent.media_id is not None
-        return self.add_comment(parent.media_id, text, reply_to=parent.id)
+        return notes_service.reply(self.store, comment_id, text, self._author()).comment
 
     def comments(self, media_id: uuid.UUID | str) -> list[CommentNode]:
         """The thread trees of a media."""
@@ -150,7 +146,7 @@ class Horus:
 
     def resolve(self, comment_id: uuid.UUID | str, resolved: bool = True) -> Comment:
         """Resolve (or reopen) a note, as this user."""
-        return self.store.comments.set_resolved(comment_id, resolved, self.user.id)
+        return notes_service.set_resolved(self.store, comment_id, resolved, self.user.id)
 
     def attach(self, comment_id: uuid.UUID | str, file: str | os.PathLike[str]) -> CommentAttachment:
         """Copy a file into the store (named by its content, so same-named files never collide) and attach it

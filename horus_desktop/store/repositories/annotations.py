@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -127,6 +128,27 @@ class AnnotationRepository(TombstonedRepository[Annotation]):
                        frame=row.frame_number)
             ctx.session.flush()
         return to_record(row, Annotation)
+
+    def link_to_comment(self, annotation_ids: Iterable[uuid.UUID | str],
+                        comment_id: uuid.UUID | str) -> list[Annotation]:
+        """Mark shapes as drawn for a note (``style_properties.comment_id``): one read of them all and one
+        batched update, not a read and a write per shape. A missing or deleted shape is refused by id."""
+        ids = list(dict.fromkeys(as_uuid(a, "annotation_id") for a in annotation_ids))
+        if not ids:
+            return []
+        key = str(as_uuid(comment_id, "comment_id"))
+        with self._uow.write() as ctx:
+            rows = {row.id: row for row in ctx.session.execute(select(AnnotationRow).where(
+                AnnotationRow.id.in_(ids), AnnotationRow.is_deleted.is_not(True))).scalars()}
+            missing = [i for i in ids if i not in rows]
+            if missing:
+                raise NotFoundError("annotation", missing[0])
+            for annotation_id in ids:
+                row = rows[annotation_id]
+                row.style_properties = {**(row.style_properties or {}), "comment_id": key}
+                ctx.record(AnnotationRow.__tablename__, annotation_id, "update")
+            ctx.session.flush()
+        return [to_record(rows[i], Annotation) for i in ids]
 
     def list(
         self, media_id: uuid.UUID | str, *, frame: int | None = None, layer_name: str | None = None,

@@ -186,14 +186,25 @@ class CommentRepository(TombstonedRepository[Comment]):
         A deleted note takes its replies out of the tree with it (restore brings them back).
         """
         media_id = as_uuid(media_id, "media_id")
+        return self.threads_by_media([media_id]).get(media_id, [])
+
+    def threads_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[CommentNode]]:
+        """The thread trees of many media in grouped reads (notes, then their reactions and attachments, 500
+        media or notes per query), whatever the number of media: keyed by media id, media without notes left out."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        rows: list[CommentRow] = []
         with self._uow.read() as session:
-            rows = session.execute(
-                select(CommentRow).where(CommentRow.media_id == media_id).order_by(CommentRow.thread_path)
-            ).scalars().all()
-            ids = [r.id for r in rows]
-            reactions = self._grouped(session, CommentReactionRow, ids, CommentReaction)
-            attachments = self._grouped(session, CommentAttachmentRow, ids, CommentAttachment)
-        return _build_tree(rows, reactions, attachments)
+            for start in range(0, len(ids), 500):
+                rows += session.execute(select(CommentRow).where(CommentRow.media_id.in_(ids[start:start + 500]))
+                                        .order_by(CommentRow.media_id, CommentRow.thread_path)).scalars()
+            comment_ids = [r.id for r in rows]
+            reactions = self._grouped(session, CommentReactionRow, comment_ids, CommentReaction)
+            attachments = self._grouped(session, CommentAttachmentRow, comment_ids, CommentAttachment)
+        by_media: dict[uuid.UUID, list[CommentRow]] = {}
+        for row in rows:
+            by_media.setdefault(row.media_id, []).append(row)  # type: ignore[arg-type]
+        return {media_id: trees for media_id, media_rows in by_media.items()
+                if (trees := _build_tree(media_rows, reactions, attachments))}
 
     def _grouped(self, session: Any, model: Any, ids: list[uuid.UUID], record: type) -> dict[uuid.UUID, list[Any]]:
         out: dict[uuid.UUID, list[Any]] = {}
@@ -316,7 +327,7 @@ class CommentRepository(TombstonedRepository[Comment]):
         """Open (unresolved) note threads of the earlier versions of the same shot, department and task.
 
         What a reviewer checks when a new version comes in: newest earlier version first, each with its
-        open threads (replies included).
+        open threads (replies included). The threads of all earlier versions come in one grouped read.
         """
         media_id = as_uuid(media_id, "media_id")
         with self._uow.read() as session:
@@ -331,9 +342,10 @@ class CommentRepository(TombstonedRepository[Comment]):
             earlier = [m for m in session.execute(group).scalars()
                        if _is_earlier(m, current)]
             records = [to_record(m, MediaRecord) for m in earlier]
+        trees = self.threads_by_media(r.id for r in records)
         out = []
         for record in records:
-            open_threads = [t for t in self.threads(record.id) if not t.comment.is_resolved]
+            open_threads = [t for t in trees.get(record.id, []) if not t.comment.is_resolved]
             if open_threads:
                 out.append((record, open_threads))
         return out

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QInputDialog
 
 from horus_desktop.domain.records import Annotation, AnnotationLayer, MediaRecord
 from horus_desktop.domain.shapes import Shape, Style
+from horus_desktop.services import drawings
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
@@ -40,17 +41,6 @@ log = logging.getLogger(__name__)
 _PRESS = {QEvent.Type.MouseButtonPress, QEvent.Type.TabletPress}
 _MOVE = {QEvent.Type.MouseMove, QEvent.Type.TabletMove}
 _RELEASE = {QEvent.Type.MouseButtonRelease, QEvent.Type.TabletRelease}
-
-
-def _soft_delete_all(store: Store, ids: list[uuid.UUID]) -> None:
-    with store.transaction():
-        for annotation_id in ids:
-            store.annotations.soft_delete(annotation_id)
-
-
-def _restore_all(store: Store, ids: list[uuid.UUID]) -> list[Annotation]:
-    with store.transaction():
-        return [store.annotations.restore(annotation_id) for annotation_id in ids]
 
 
 class AnnotationController(QObject):
@@ -352,7 +342,7 @@ class AnnotationController(QObject):
                 self.canvas.settle(key, deleted=True)
             self._after_change()
 
-        self._submit(_soft_delete_all, self.store, ids, on_done=done, what="Delete")
+        self._submit(drawings.delete_drawings, self.store, ids, on_done=done, what="Delete")
         self._after_change()
 
     def write_restore(self, rows: list[Annotation]) -> None:
@@ -365,7 +355,7 @@ class AnnotationController(QObject):
                 self.canvas.settle(row.id, row)
             self._after_change()
 
-        self._submit(_restore_all, self.store, [r.id for r in rows], on_done=done, what="Restore")
+        self._submit(drawings.restore_drawings, self.store, [r.id for r in rows], on_done=done, what="Restore")
         self._after_change()
 
     def _settled(self, annotation_id: uuid.UUID, stored: Annotation) -> None:

@@ -21,12 +21,13 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
     from PySide6.QtWidgets import QApplication, QGraphicsScene
 
     from horus_desktop.domain.shapes import Shape, Style
+    from horus_desktop.services import notes as notes_service
     from horus_desktop.store import Store
     from horus_desktop.ui.annotate.canvas import AnnotationCanvas
     from horus_desktop.ui.current_user import CurrentUser
     from horus_desktop.ui.db_worker import DbWorker
     from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
-    from horus_desktop.ui.notes.panel import NotesPanel, load_notes
+    from horus_desktop.ui.notes.panel import NotesPanel
     from horus_desktop.ui.store_events import StoreEvents
     from horus_desktop.ui.theme import DRAW_DEFAULT
 
@@ -40,17 +41,18 @@ def bench_notes(notes: int = 2000, strokes: int = 500, *, as_json: bool = False)
             media = store.media.create(file_path=f"{folder}/shot.1001.exr", file_name="shot.1001.exr",
                                     project_id="bench", version="v001")
             roots: list[uuid.UUID] = []
-            with store.transaction():
-                for i in range(notes):
-                    parent = rng.choice(roots) if roots and i % 3 == 0 else None
-                    text = f"Note {i}: **edge** on the _left_ flickers, see frame {1001 + i % 100}\n\n- one\n- two"
-                    c = store.comments.add(media_id=media.id, content=text, user_id=f"user{i % 7}",
-                                           user_name=f"User {i % 7}", frame_number=1001 + i % 100,
-                                           parent_id=parent, notify=False)
-                    if parent is None:
-                        roots.append(c.id)
+            rows: list[dict[str, Any]] = []
+            for i in range(notes):
+                parent = rng.choice(roots) if roots and i % 3 == 0 else None
+                text = f"Note {i}: **edge** on the _left_ flickers, see frame {1001 + i % 100}\n\n- one\n- two"
+                rows.append(dict(id=uuid.uuid4(), media_id=media.id, content=text, user_id=f"user{i % 7}",
+                                 user_name=f"User {i % 7}", frame_number=1001 + i % 100, parent_id=parent,
+                                 notify=False))
+                if parent is None:
+                    roots.append(rows[-1]["id"])
+            notes_service.add_notes(store, rows)
             start = time.perf_counter()
-            threads, carried = load_notes(store, media.id)
+            threads, carried = notes_service.load_notes(store, media.id)
             figures["notes_query_s"] = round(time.perf_counter() - start, 4)
             db = DbWorker()
             events = StoreEvents(store.subscribe)

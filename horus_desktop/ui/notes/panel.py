@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QUndoStack
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
-from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.services import notes as notes_service
 from horus_desktop.services.attachments import attach_file, attachment_file
 from horus_desktop.store import NotFoundError, Store
 from horus_desktop.store.unit_of_work import ChangeSet
@@ -51,11 +50,6 @@ RELOAD_KINDS = {"reaction", "attachment"}  # rare, and shown inside a note's row
 DrawingsFor = Callable[[uuid.UUID, int], list[uuid.UUID]]
 
 
-def load_notes(store: Store, media_id: uuid.UUID) -> tuple[list[CommentNode], list[tuple[MediaRecord, list[CommentNode]]]]:
-    """The media's threads and the open notes of its earlier versions (one DB call)."""
-    return store.comments.threads(media_id), store.comments.open_notes_on_earlier_versions(media_id)
-
-
 def fetch_notes(store: Store, ids: list[uuid.UUID]) -> list[Comment]:
     """The live notes of ``ids`` (a deleted one is left out)."""
     found = []
@@ -65,28 +59,6 @@ def fetch_notes(store: Store, ids: list[uuid.UUID]) -> list[Comment]:
         except NotFoundError:
             pass
     return found
-
-
-def add_note_with_drawings(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> Comment:
-    """Write a note and link the given drawings to it (``style_properties.comment_id``), in one transaction."""
-    with store.transaction():
-        comment = store.comments.add(**fields)
-        for annotation_id in drawing_ids:
-            row = store.annotations.get(annotation_id)
-            style = dict(row.style_properties or {})
-            style["comment_id"] = str(comment.id)
-            store.annotations.update(annotation_id, style_properties=style)
-    return comment
-
-
-def write_note(store: Store, drawing_ids: list[uuid.UUID], **fields: Any) -> tuple[Comment, list[str]]:
-    """Write a note (see add_note_with_drawings); also the @names in it that are no user (nobody was told)."""
-    return add_note_with_drawings(store, drawing_ids, **fields), store.users.unknown_mentions(fields["content"])
-
-
-def edit_note(store: Store, comment_id: uuid.UUID, text: str) -> tuple[Comment, list[str]]:
-    """Change a note's text; also the @names in it that are no user."""
-    return store.comments.edit(comment_id, text), store.users.unknown_mentions(text)
 
 
 class NotesPanel(QWidget):
@@ -234,21 +206,13 @@ class NotesPanel(QWidget):
         self.model.set_frame(frame)
         self._update_context()
 
-    def _timecode(self, frame: int | None) -> str | None:
-        if frame is None or self._media is None:
-            return None
-        try:
-            return frame_to_timecode(frame, exact_rate(self._media.frame_rate, self._media.frame_rate_rational))
-        except (ValueError, ZeroDivisionError, TypeError):
-            return None
-
     # --- loading ---------------------------------------------------------------------------------
     def reload(self) -> None:
         """Fetch the threads again."""
         if self._media is None:
             return
         media_id = self._media.id
-        self._db.submit(load_notes, self._store, media_id, on_done=lambda r: self._fill(media_id, *r))
+        self._db.submit(notes_service.load_notes, self._store, media_id, on_done=lambda r: self._fill(media_id, *r))
 
     def _fill(self, media_id: uuid.UUID, threads: list[CommentNode],
               carried: list[tuple[MediaRecord, list[CommentNode]]]) -> None:
@@ -466,19 +430,14 @@ class NotesPanel(QWidget):
             self.sig_message.emit(f"Note not saved (kept in the editor): {error}")
 
         if self._editing is not None:
-            self._db.submit(edit_note, self._store, self._editing.comment.id, text, on_done=done, on_error=failed)
+            self._db.submit(notes_service.edit_note, self._store, self._editing.comment.id, text, on_done=done, on_error=failed)
             return
         frame = self._frame
         parent = self._reply_to
-        fields: dict[str, Any] = dict(media_id=media_id, content=text, user_id=self._user_id,
-                                      user_name=self._user.name, content_type="markdown")
+        author = notes_service.Author(self._user_id, self._user.name)
         drawings: list[uuid.UUID] = []
-        if parent is not None:
-            fields["parent_id"] = parent.comment.id
-        else:
-            fields.update(frame_number=frame, timecode=self._timecode(frame))
-            if frame is not None and self._drawings_for is not None:
-                drawings = self._drawings_for(media_id, frame)
+        if parent is None and frame is not None and self._drawings_for is not None:
+            drawings = self._drawings_for(media_id, frame)
 
         def written(result: tuple[Comment, list[str]]) -> None:
             self._send_finished(result[0])  # the returned note is the new row: no refetch
@@ -489,7 +448,9 @@ class NotesPanel(QWidget):
             failed(error)
 
         self._sending += 1
-        self._db.submit(write_note, self._store, drawings, **fields, on_done=written, on_error=refused)
+        self._db.submit(notes_service.add_note, self._store, media_id, text, author,
+                        frame=None if parent else frame, reply_to=parent.comment.id if parent else None,
+                        drawings=drawings, on_done=written, on_error=refused)
 
     def _tell_unknown_mentions(self, names: list[str]) -> None:
         message = f"Note saved, but {unknown_mentions_message(names)}." if names else ""
