@@ -19,7 +19,9 @@ from horus_desktop.store import Store
 def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths | None = None) -> list[ThumbnailFile]:
     """Make and record the thumbnails of a media from this machine's copy (slow: decodes a frame).
 
-    Raises MediaNotHereError when the copy is not here, or the media error of a frame that does not decode."""
+    Raises MediaNotHereError when the copy is not here, the media error of a frame that does not decode, or
+    ReadOnlyStoreError for a store that is only browsed."""
+    store.check_writable()  # an archive's folder gets no files
     record = store.media.get(media_id)
     location = (paths or media_paths()).locate(record.file_path)
     if not location.present:

@@ -42,3 +42,20 @@ def test_no_copy_here_makes_no_thumbnail(store: Store, tmp_path: Path) -> None:
     with pytest.raises(MediaNotHereError):
         make_local_thumbnails(store, record.id, MediaPaths((PathMap("/projects", str(tmp_path / "none")),)))
     assert store.thumbnails.for_media([record.id], "small") == {}
+
+
+def test_a_read_only_store_gets_no_thumbnail_files(tmp_path: Path) -> None:
+    from horus_desktop.store import ReadOnlyStoreError
+
+    write_frames(tmp_path / "copies" / "sh010", "comp", range(1, 2))
+    writable = Store.open(tmp_path / "archive.sqlite")
+    media_id = writable.media.create(file_path=str(tmp_path / "copies" / "sh010" / "comp.%04d.png"),
+                                     project_id="show", version="v001").id
+    writable.close()
+    archive = Store.open(tmp_path / "archive.sqlite", read_only=True)
+    try:
+        with pytest.raises(ReadOnlyStoreError):
+            make_local_thumbnails(archive, media_id, MediaPaths(()))
+        assert not (archive.files_dir / "thumbnails").exists()
+    finally:
+        archive.close()
