@@ -246,6 +246,7 @@ class SyncLoop:
 
     def _step(self) -> float:
         """Run waiting jobs and one round; returns how long to wait before the next one."""
+        client: ClientLike | None = None
         try:
             client = self._client = self._client or self._make_client()
             self._run_jobs(client)
@@ -255,6 +256,7 @@ class SyncLoop:
         except Exception as exc:  # noqa: BLE001 - any failure means "offline"; the reason is shown
             reason = _reason(exc)
             log.info("sync round failed: %s", reason)
+            self._pending = self._local_pending(client)
             self._close_client()
             self._fail_jobs(exc)
             self._on_state(SyncState("offline", self._pending, 0, self._last_sync, reason))
@@ -267,6 +269,15 @@ class SyncLoop:
             self._on_changes(changes)
         self._on_state(state_after(status))
         return self.poll_seconds
+
+    def _local_pending(self, client: ClientLike | None) -> int:
+        """The outbox's size, read from the local store (known while offline too)."""
+        if client is None:
+            return self._pending
+        try:
+            return int(client.status().pending_ops)
+        except Exception:  # noqa: BLE001 - the last known count will do
+            return self._pending
 
     def _run_jobs(self, client: ClientLike) -> None:
         with self._jobs_lock:

@@ -27,7 +27,10 @@ def default_client_factory(store: Store, user: str, settings: MachineSettings) -
     def make() -> Any:
         from horus_desktop.sync.client import SyncClient
 
-        return SyncClient(store, settings.server_url, user=user, followed_projects=settings.followed_projects)
+        # No retries inside a round: the loop retries with its own backoff, and a window closing while the
+        # server is away must not wait for the client's retry sleeps.
+        return SyncClient(store, settings.server_url, user=user, followed_projects=settings.followed_projects,
+                          retries=0, connect_timeout=3)
 
     return make
 

@@ -105,7 +105,7 @@ def test_a_server_that_stops_answering_shows_offline_with_the_reason_then_recove
         assert rec.wait_for(lambda s: any(x.phase == "offline" for x in s))
         offline = next(x for x in rec.states if x.phase == "offline")
         assert "server closed the connection" in offline.reason
-        assert offline.text() == "Offline"
+        assert offline.text() == "Offline (3 waiting)"  # the outbox is local: counted offline too
         world["down"] = False  # the backoff retries by itself: no poke needed
         assert rec.wait_for(lambda s: s[-1].phase == "waiting")
         assert rec.states[-1].text() == "3 waiting"

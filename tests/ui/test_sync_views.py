@@ -134,3 +134,25 @@ def test_conflicts_view_says_when_the_client_fails(qtbot) -> None:  # noqa: ANN0
     dialog = ConflictsDialog(call)
     qtbot.addWidget(dialog)
     assert "server closed the connection" in dialog.message.text()
+
+
+def test_a_window_whose_server_does_not_answer_says_offline_and_what_waits(
+        qtbot, make_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from decimal import Decimal
+
+    from horus_desktop.store import Store
+
+    config = tmp_path / "machine.json"
+    config.write_text('{"server_url": "postgresql://postgres@127.0.0.1:1/nowhere"}', encoding="utf-8")
+    monkeypatch.setenv("HORUS_CONFIG", str(config))
+    store = Store.open(tmp_path / "laptop.sqlite", backup=False)
+    store.media.create(file_path="/projects/show/sh010.####.exr", project_id="show", version="v001",
+                       version_number=1, shot="sh010", frame_rate=Decimal("24"))
+    window = make_window(store)
+    indicator = window.sync.indicator
+    qtbot.waitUntil(lambda: "Offline" in indicator.text(), timeout=20000)
+    assert "waiting)" in indicator.text()  # the media made offline waits in the outbox
+    assert "Last successful sync: never" in indicator.toolTip() and "reach" in indicator.toolTip()
+    window.close()
+    window.shutdown()
+    store.close()
