@@ -55,7 +55,7 @@ class PathsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         hint = QLabel("A media recorded as /projects/show/a.exr opens from the folder of the longest matching "
-                      "studio root. Playlist > Take Offline copies media into these folders.")
+                      "studio root. Take Offline… on the timeline's toolbar copies a playlist's media into these folders.")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
