@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from horus_desktop.domain.hlc import Hlc, receive, tick
@@ -176,11 +176,13 @@ class SyncLocalRepository(Repository):
             return
         s = ctx.session
         s.execute(update(state_table).values(applying=1))  # capture triggers quiet until the end of this
+        # Rows of one page may name a parent further on (a row changed twice keeps its first place): foreign
+        # keys are checked at commit, when the whole page is in.
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
         try:
             pending = _pending_fields(ctx)
             latest: dict[tuple[str, str], PulledRow] = {}
-            for r in rows:  # a row changed twice in a page: its current state is applied once, in order
-                latest.pop((r.table, r.row_id), None)
+            for r in rows:  # a row changed twice in a page: its current state, applied once, at its first place
                 latest[(r.table, r.row_id)] = r
             for r in latest.values():
                 self._apply_row(ctx, r, pending.get((r.table, local_row_id(r.table, r.row_id))))
