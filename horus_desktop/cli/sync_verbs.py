@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli.common import CliError, add_store_options
 from horus_desktop.cli_output import print_json
 
 # --- horus server ----------------------------------------------------------------------------------
@@ -96,20 +96,24 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     """The store and a sync client for it; sync and settings failures become one-line errors."""
     import psycopg
 
+    from horus_desktop.api import default_user_id
     from horus_desktop.machine_settings import SettingsError
+    from horus_desktop.store import Store
     from horus_desktop.sync.errors import SyncError
-    from horus_desktop.sync.service import NoServerError
+    from horus_desktop.sync.service import NoServerError, open_client
 
-    horus = open_horus(args)
+    # The store is opened without signing the user in: that would write (a last-login time) and so leave an
+    # op behind after every `horus sync status`.
+    store = Store.open(args.db)
     try:
-        yield horus.sync_client(server_url=args.server)
+        yield open_client(store, args.user or default_user_id(), server_url=args.server)
     except (SyncError, NoServerError, SettingsError) as exc:
         raise CliError(f"sync: {exc}") from exc
     except psycopg.Error as exc:  # the server went away mid-round: the store is as the last commit left it
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise CliError(f"sync: server unreachable: {first}") from exc
     finally:
-        horus.close()
+        store.close()
 
 
 def _progress_bar() -> tuple[Any, Callable[..., None]]:
