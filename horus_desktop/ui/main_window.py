@@ -19,7 +19,7 @@ from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.browser.panel import MediaBrowser
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
-from horus_desktop.ui.first_layout import arrange_for_width, size_docks
+from horus_desktop.ui.first_layout import arrange_for_size, size_docks
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import ReviewTools
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
                                   viewer=self.viewer, notes=self.notes, notes_dock=self.notes_dock, menus=menus,
                                   main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
                                   message=self._message)
+        self.layers_dock = self.review.layers_dock
         self.sync = install_sync(self)  # after the menus: its Settings menu goes last
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
@@ -295,10 +296,10 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """Docks back where they started."""
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.browser_dock, self.notes_dock, self.timeline_dock):
+        for dock in (self.browser_dock, self.notes_dock, self.timeline_dock, self.layers_dock):
             dock.show()
             dock.setFloating(False)
-        arrange_for_width(self, self.width())  # sized for this window (a laptop), not the one of the defaults
+        arrange_for_size(self, self.width(), self.height())  # for this window (a laptop), not the defaults' one
         size_docks(self)
 
     def shutdown(self) -> None:

@@ -1,5 +1,6 @@
 """Laptop screens: the window, its tool bars and its docks fit 1280x720 logical pixels (1366x768, or a HiDPI
-laptop at scale 2) with every panel on screen and every tool bar command reachable."""
+laptop at scale 2) with every panel on screen (the layers a tab beside the notes, which keep their height) and
+every tool bar command reachable."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QToolButton
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks
 from horus_desktop.ui.resources import stylesheet
 
-from .helpers import wait_rows
+from .helpers import open_row, wait_rows
 
 LAPTOP = QRect(0, 0, 1280, 720)
 
@@ -57,7 +58,8 @@ def test_the_window_fits_a_laptop_screen_with_every_panel_on_it(qtbot, make_wind
     minimum = window.minimumSizeHint()
     assert minimum.width() <= LAPTOP.width() and minimum.height() <= LAPTOP.height(), minimum
     _first_run(qtbot, window, LAPTOP)
-    docks = [window.browser_dock, window.notes_dock, window.timeline_dock, window.review.layers_dock]
+    assert window.layers_dock in window.tabifiedDockWidgets(window.notes_dock)  # a short screen: one tab each
+    docks = [window.browser_dock, window.notes_dock, window.timeline_dock]
     for dock in docks:
         assert dock.isVisible() and not dock.isFloating(), dock.objectName()
         rect = _inside(window, dock)
@@ -74,7 +76,7 @@ def test_a_narrow_screen_gets_the_notes_and_layers_as_tabs_beside_the_browser(qt
     window = make_window(demo_store)
     wait_rows(qtbot, window)
     _first_run(qtbot, window, QRect(0, 0, 1100, 700))
-    assert {window.notes_dock, window.review.layers_dock} <= set(window.tabifiedDockWidgets(window.browser_dock))
+    assert {window.notes_dock, window.layers_dock} <= set(window.tabifiedDockWidgets(window.browser_dock))
     assert window.minimumSizeHint().width() <= 1100
     window.notes_dock.raise_()
     QApplication.processEvents()
@@ -100,7 +102,40 @@ def test_reset_layout_on_a_laptop_puts_every_panel_back_on_screen(qtbot, make_wi
     window.actions_by_name["reset_layout"].trigger()
     QApplication.processEvents()
     assert window.dockWidgetArea(window.browser_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
-    for dock in (window.browser_dock, window.notes_dock, window.timeline_dock, window.review.layers_dock):
+    for dock in (window.browser_dock, window.notes_dock, window.timeline_dock):
         assert dock.isVisible(), dock.objectName()
         _inside(window, dock)
+    assert window.layers_dock in window.tabifiedDockWidgets(window.notes_dock)
+    window.layers_dock.raise_()
+    QApplication.processEvents()
+    _inside(window, window.layers_dock)
     assert _inside(window, window.viewer.view).width() >= 400
+
+
+def test_a_short_laptop_screen_shows_several_notes(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """1366x768: the layers stacked under the notes left room for one note row; as a tab they leave the notes
+    list its height (and the timeline keeps to about one track)."""
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    _first_run(qtbot, window, QRect(0, 0, 1366, 768))
+    open_row(qtbot, window, lambda r: r.shot == "sh010" and r.version == "v003")
+    notes = window.notes
+    qtbot.waitUntil(lambda: notes.model.rowCount() >= 2, timeout=5000)
+    notes.view.expandAll()
+    QApplication.processEvents()
+    viewport = notes.view.viewport().rect()
+    shown = [notes.view.visualRect(index) for index in _all_indexes(notes.model)]
+    whole = [rect for rect in shown if rect.isValid() and viewport.contains(rect)]
+    assert len(whole) >= 2, f"{len(whole)} whole note rows in a {viewport.height()} px list"
+    window.layers_dock.raise_()  # the layers are one click away
+    QApplication.processEvents()
+    _inside(window, window.layers_dock)
+
+
+def _all_indexes(model) -> list:  # noqa: ANN001
+    out, stack = [], [model.index(r, 0) for r in range(model.rowCount())]
+    while stack:
+        index = stack.pop(0)
+        out.append(index)
+        stack.extend(model.index(r, 0, index) for r in range(model.rowCount(index)))
+    return out
