@@ -83,10 +83,10 @@ class Horus:
                thumbnails: bool = True, progress: Callable[..., None] | None = None,
                cancel: threading.Event | None = None) -> Any:
         """Add (or refresh) the media under ``path`` (with thumbnails for the browser); returns the report."""
-        from horus_desktop.media.ingest import ingest_tree  # the media engine is heavy: load on use
+        from horus_desktop.services.ingest import ingest  # the media engine is heavy: load on use
 
-        return ingest_tree(self.store, Path(path), project=project, template=template, user=self.user.id,
-                           thumbnails=thumbnails, progress=progress, cancel=cancel)
+        return ingest(self.store, path, user_id=self.user.id, project=project, template=template,
+                      thumbnails=thumbnails, progress=progress, cancel=cancel)
 
     def search_media(self, *, project: str | None = None, episode: str | None = None,
                      sequence: str | None = None, shot: str | None = None,

@@ -20,6 +20,7 @@ from horus_desktop.demo.frames import draw_demo_frame
 from horus_desktop.domain.shapes import Shape, Style
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import srgb_to_linear_half, write_exr
+from horus_desktop.services.jobs import JobFn, ProgressFn, WriteFn, write_here
 
 PROJECT = "horus_demo"
 EPISODE = "ep01"
@@ -155,8 +156,10 @@ def make_demo_project(
     size: tuple[int, int] = DEFAULT_SIZE,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    write: WriteFn = write_here,
 ) -> DemoReport:
-    """Generate the demo media under ``root``, ingest it into ``store`` and add notes and drawings."""
+    """Generate the demo media under ``root``, ingest it into ``store`` and add notes and drawings; every
+    store write runs through ``write`` (the app's DB worker; see services/jobs.py)."""
     started = time.perf_counter()
     cancel = cancel or threading.Event()
     root = Path(root)
@@ -167,13 +170,22 @@ def make_demo_project(
         return report
     if progress:
         progress(len(DEMO_MEDIA), len(DEMO_MEDIA) + 2, "Ingesting demo media")
-    ingest = ingest_tree(store, root, project=PROJECT, user="demo", cancel=cancel, thumbnails=True)
+    ingest = ingest_tree(store, root, project=PROJECT, user="demo", cancel=cancel, thumbnails=True, write=write)
     report.problems.extend(f"{p.path}: {p.reason}" for p in ingest.problems)
     if ingest.cancelled or cancel.is_set():
         report.cancelled = True
         return report
     if progress:
         progress(len(DEMO_MEDIA) + 1, len(DEMO_MEDIA) + 2, "Adding notes and drawings")
+    write(lambda: _add_reviews(store, report, frames))
+    report.seconds = time.perf_counter() - started
+    if progress:
+        progress(len(DEMO_MEDIA) + 2, len(DEMO_MEDIA) + 2, "Demo project ready")
+    return report
+
+
+def _add_reviews(store: Any, report: DemoReport, frames: int) -> None:
+    """The demo's people, statuses, notes, drawings and dailies playlist (one call on the writer thread)."""
     for user_id, name, role, department in USERS:
         store.users.ensure(user_id, username=user_id, full_name=name, role=role, department=department)
     records = {}
@@ -187,10 +199,20 @@ def make_demo_project(
         report.media_ids.append(str(record.id))
     _add_notes(store, records, report, frames)
     _add_dailies(store, records, report)
-    report.seconds = time.perf_counter() - started
-    if progress:
-        progress(len(DEMO_MEDIA) + 2, len(DEMO_MEDIA) + 2, "Demo project ready")
-    return report
+
+
+def demo_folder(store: Any) -> Path:
+    """Where the app writes the demo media: beside the store's other files."""
+    return Path(store.files_dir) / "demo-project"
+
+
+def demo_job(store: Any, *, write: WriteFn) -> JobFn:
+    """The demo project as a job (``fn(progress, cancel)``, see services/jobs.py) for the window."""
+
+    def run(progress: ProgressFn, cancel: threading.Event) -> DemoReport:
+        return make_demo_project(store, demo_folder(store), progress=progress, cancel=cancel, write=write)
+
+    return run
 
 
 def _add_dailies(store: Any, records: dict[DemoMedia, Any], report: DemoReport) -> None:

@@ -8,7 +8,9 @@ their path and reason and the ingest goes on. Files are probed and thumbnailed i
 An ingest can be stopped at any point (Cancel, Ctrl+C, kill -9) and the next one finishes its work:
 records are written in batches (one transaction each), then the latest-version flags of every group the
 tree touches are refreshed and every media of the tree lacking thumbnails gets them, whether it was
-written now or by an earlier, interrupted ingest. All database calls run on the calling thread.
+written now or by an earlier, interrupted ingest. Reads of the store run on the calling thread; every write
+(each batch's transaction) runs through the ``write`` function given, so the app can keep one writer thread
+(its DB worker) while the ingest probes and hashes on others.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from horus_desktop.media.templates import Hierarchy, PathTemplate, parse_hierarc
 from horus_desktop.media.thumbnails import THUMBNAIL_SIZES, ThumbnailFile, make_thumbnails
 
 Progress = Callable[[int, int, str], None]
+#: Runs one store write (a transaction) where the caller's writes go and returns its result (services/jobs.py).
+Write = Callable[[Callable[[], Any]], Any]
 Group = tuple[str, str | None, str | None, str | None]  # project, shot, department, task type
 UNVERSIONED = "v001"
 BATCH_SIZE = 200  # media records per transaction
@@ -193,18 +197,21 @@ def ingest_tree(
     workers: int | None = None,
     isolated: bool = True,
     batch_size: int = BATCH_SIZE,
+    write: Write | None = None,
 ) -> IngestReport:
     """Ingest the media under `root` (a folder or a file) into `store`; see the module docstring.
 
     `project` overrides the project found in paths (default: the first folder below `root`, else the
     root's own name); `template` overrides the project's stored path templates. `isolated` probes and
     thumbnails in worker processes (see probe_worker); off, they run on this process's threads.
+    `write` runs each write transaction (default: on this thread).
     Raises UnreadableFileError when `root` does not exist or cannot be read.
     """
     started = time.perf_counter()
     _check_root(Path(root))
     root = Path(root).resolve()
     cancel = cancel or threading.Event()
+    write = write or _here
     report = IngestReport(root=str(root))
     items = list(scan_media(root, on_error=lambda exc: report.problems.append(
         IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
@@ -214,7 +221,7 @@ def ingest_tree(
     existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
     probe = pool.probe if pool is not None else probe_media
-    writer = _BatchWriter(store, report, batch_size)
+    writer = _BatchWriter(store, report, batch_size, write)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
     with (ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
@@ -255,14 +262,19 @@ def ingest_tree(
             writer.add(existing, item, values)
         writer.flush()
         settled += writer.written
-        _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)})
+        _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)},
+                        write)
         if thumbnails and settled and not cancel.is_set():
             folder = Path(thumbnail_dir) if thumbnail_dir else Path(store.files_dir) / "thumbnails"
             wanted = _thumbnails_wanted(store, settled, writer.changed_ids)
             report.thumbnails = _make_thumbnails(store, threads, pool, wanted, folder, report, cancel,
-                                                 progress, batch_size)
+                                                 progress, batch_size, write)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _here(work: Callable[[], Any]) -> Any:
+    return work()
 
 
 @contextmanager
@@ -290,8 +302,8 @@ class _BatchWriter:
     """Writes media records `batch_size` at a time, one transaction per batch (a batch that fails is
     retried record by record, so one bad record is reported and the others land)."""
 
-    def __init__(self, store: StoreLike, report: IngestReport, batch_size: int) -> None:
-        self.store, self.report, self.batch_size = store, report, max(1, batch_size)
+    def __init__(self, store: StoreLike, report: IngestReport, batch_size: int, write: Write) -> None:
+        self.store, self.report, self.batch_size, self.write = store, report, max(1, batch_size), write
         self.pending: list[tuple[Any, MediaItem, dict[str, Any]]] = []
         self.written: list[tuple[str, MediaItem]] = []
         self.changed_ids: set[str] = set()
@@ -307,14 +319,12 @@ class _BatchWriter:
         if not batch:
             return
         try:
-            with self.store.transaction():
-                outcomes = [self._write(*entry) for entry in batch]
+            outcomes = self.write(lambda: self._write_together(batch))
         except (ValueError, LookupError):
             outcomes = []
             for entry in batch:
                 try:
-                    with self.store.transaction():
-                        outcomes.append(self._write(*entry))
+                    outcomes += self.write(lambda entry=entry: self._write_together([entry]))
                 except (ValueError, LookupError) as exc:
                     self.report.problems.append(IngestProblem(entry[1].path, f"not recorded: {exc}"))
         for (existing, item, values), (record_id, created) in zip(batch, outcomes, strict=False):
@@ -323,6 +333,11 @@ class _BatchWriter:
             self.groups.add((values["project_id"], values["shot"], values["department"], values["task_type"]))
             if existing is not None:
                 self.groups.add(_group(existing))
+
+    def _write_together(self, entries: list[tuple[Any, MediaItem, dict[str, Any]]]) -> list[tuple[str, bool]]:
+        """Write records in one transaction (on the writer's thread)."""
+        with self.store.transaction():
+            return [self._write(*entry) for entry in entries]
 
     def _write(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> tuple[str, bool]:
         if existing is None:
@@ -348,14 +363,17 @@ def _suspect(records: list[Any]) -> bool:
                for r in records)
 
 
-def _refresh_latest(store: StoreLike, groups: set[Group]) -> None:
+def _refresh_latest(store: StoreLike, groups: set[Group], write: Write) -> None:
     """Latest-version flags of the groups this ingest wrote to, and of groups an earlier, interrupted
     ingest may have left stale (see _suspect). A few hundred groups per transaction."""
     ordered = sorted(groups, key=lambda g: tuple(x or "" for x in g))
-    for start in range(0, len(ordered), LATEST_BATCH):
+    def refresh(chunk: list[Group]) -> None:
         with store.transaction():
-            for group in ordered[start : start + LATEST_BATCH]:
+            for group in chunk:
                 store.media.refresh_latest_versions(*group)
+
+    for start in range(0, len(ordered), LATEST_BATCH):
+        write(lambda chunk=ordered[start : start + LATEST_BATCH]: refresh(chunk))
 
 
 def _thumbnails_wanted(store: StoreLike, settled: list[tuple[str, MediaItem]],
@@ -376,7 +394,7 @@ def _thumbnails_wanted(store: StoreLike, settled: list[tuple[str, MediaItem]],
 
 def _make_thumbnails(store: StoreLike, threads: ThreadPoolExecutor, pool: ProbePool | None,
                      wanted: list[tuple[str, MediaItem]], folder: Path, report: IngestReport,
-                     cancel: threading.Event, progress: Progress | None, batch_size: int) -> int:
+                     cancel: threading.Event, progress: Progress | None, batch_size: int, write: Write) -> int:
     make = pool.thumbnails if pool is not None else make_thumbnails
     jobs = [(media_id, threads.submit(make, item, folder, media_id)) for media_id, item in wanted]
     count = 0
@@ -395,9 +413,9 @@ def _make_thumbnails(store: StoreLike, threads: ThreadPoolExecutor, pool: ProbeP
             progress(done, len(jobs), f"thumbnail {wanted[done - 1][1].path}")
         ready += [(media_id, thumb) for thumb in files]
         if len(ready) >= batch_size:
-            count += _record_thumbnails(store, ready)
+            count += write(lambda ready=ready: _record_thumbnails(store, ready))
             ready = []
-    return count + _record_thumbnails(store, ready)
+    return count + write(lambda: _record_thumbnails(store, ready))
 
 
 def _record_thumbnails(store: StoreLike, ready: list[tuple[str, ThumbnailFile]]) -> int:

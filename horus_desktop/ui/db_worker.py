@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,8 @@ class DbWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="horus-db")
+        self._db_thread: int | None = None
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="horus-db", initializer=self._remember_thread)
         self._closed = False
         self._sig_done.connect(self._deliver)
 
@@ -42,6 +44,23 @@ class DbWorker(QObject):
         future = self._executor.submit(fn, *args, **kwargs)
         future.add_done_callback(lambda f: self._sig_done.emit((f, on_done, on_error)))
         return future
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``fn(*args, **kwargs)`` on the DB thread, wait, and return its result (or raise its error).
+
+        For job threads: their store writes go through here, so the app has one writer thread (see
+        ``services/jobs.py``). Never from the UI thread, which must not wait on the database.
+        """
+        if threading.get_ident() == self._db_thread:
+            return fn(*args, **kwargs)
+        if QThread.currentThread() is self.thread():
+            raise RuntimeError("DbWorker.call would make the UI thread wait on the database: use submit")
+        if self._closed:
+            raise RuntimeError("the database worker has stopped")
+        return self._executor.submit(fn, *args, **kwargs).result()
+
+    def _remember_thread(self) -> None:
+        self._db_thread = threading.get_ident()
 
     @Slot(object)
     def _deliver(self, packet: tuple[Future[Any], Callback | None, ErrorCallback | None]) -> None:

@@ -1,4 +1,6 @@
-"""Long background jobs (ingest, demo generation) with progress and cancel, shown in a progress dialog."""
+"""Long background jobs (ingest, demo generation) with progress and cancel, shown in a progress dialog.
+
+The jobs are Qt-free functions (``services/jobs.py`` says what they take); this module only runs them."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-ProgressFn = Callable[[int, int, str], None]
-JobFn = Callable[[ProgressFn, threading.Event], Any]
+from horus_desktop.services.jobs import JobFn, ProgressFn
+
+__all__ = ["Job", "JobFn", "JobRunner", "ProgressFn"]
 
 
 class Job(QObject):

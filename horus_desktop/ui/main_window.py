@@ -9,8 +9,10 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
+from horus_desktop.demo.project import demo_job
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.media.colour import ColourConfig
+from horus_desktop.services.ingest import ingest_job
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui import operations
@@ -203,7 +205,7 @@ class MainWindow(QMainWindow):
             if open_first and first:
                 self.open_media_id(first)
 
-        self.jobs.start("Ingest", operations.ingest_job(self.store, paths, user_id=self.user.id),
+        self.jobs.start("Ingest", ingest_job(self.store, paths, user_id=self.user.id, write=self.db.call),
                         on_done=done, dialog_parent=self)
 
     def make_demo(self) -> None:
@@ -218,7 +220,7 @@ class MainWindow(QMainWindow):
             if ids:
                 self.open_media_id(ids[2] if len(ids) > 2 else ids[0])
 
-        self.jobs.start("Demo project", operations.demo_job(self.store), on_done=done, dialog_parent=self)
+        self.jobs.start("Demo project", demo_job(self.store, write=self.db.call), on_done=done, dialog_parent=self)
 
     def show_problems(self, title: str, problems: list[tuple[str, str]]) -> None:
         """A job's problems: listed in a dialog that opens now and again from the status bar's button."""

@@ -1,48 +1,11 @@
-"""Long operations the window starts (ingest of dropped or given paths, the demo project), as plain job
-functions ``fn(progress, cancel) -> result`` run by the JobRunner off the UI thread."""
+"""What the window says when a job ends (the jobs themselves, Qt-free, are ``services.ingest.ingest_job`` and
+``demo.project.demo_job``)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from pathlib import Path
 
-from horus_desktop.demo.project import DemoReport, make_demo_project
-from horus_desktop.media.ingest import IngestReport, ingest_tree
-from horus_desktop.store import Store
-from horus_desktop.ui.jobs import JobFn, ProgressFn
-
-
-def demo_folder(store: Store) -> Path:
-    """Where the demo media is written: beside the store's other files."""
-    return Path(store.files_dir) / "demo-project"
-
-
-def ingest_job(store: Store, paths: Sequence[str], *, user_id: str) -> JobFn:
-    """Ingest files or folders one after another (thumbnails included); returns the reports."""
-
-    def run(progress: ProgressFn, cancel: threading.Event) -> list[IngestReport]:
-        reports = []
-        for i, path in enumerate(paths, start=1):
-            if cancel.is_set():
-                break
-
-            def step(done: int, total: int, label: str = "", i: int = i) -> None:
-                progress(done, total, f"Ingesting {i}/{len(paths)}: {Path(label).name or label}")
-
-            reports.append(ingest_tree(store, path, user=user_id, progress=step, cancel=cancel, thumbnails=True))
-        return reports
-
-    return run
-
-
-def demo_job(store: Store) -> JobFn:
-    """Generate and ingest the demo project."""
-
-    def run(progress: ProgressFn, cancel: threading.Event) -> DemoReport:
-        return make_demo_project(store, demo_folder(store), progress=progress, cancel=cancel)
-
-    return run
+from horus_desktop.media.ingest import IngestReport
 
 
 def summarize_ingest(reports: Sequence[IngestReport]) -> str:

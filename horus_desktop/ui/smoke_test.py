@@ -78,8 +78,11 @@ def _steps(window: Any, horus: Any) -> None:
     _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
          f"text in {QFontInfo(window.font()).family() or 'no font'})")
 
+    from horus_desktop.demo.project import demo_job  # the media generators load only when the test runs
+
     reports: list[Any] = []
-    window.jobs.start("Demo project", _demo_job(store), on_done=reports.append, dialog_parent=window)
+    window.jobs.start("Demo project", demo_job(store, write=window.db.call), on_done=reports.append,
+                      dialog_parent=window)
     _wait("generate the demo project", lambda: bool(reports))
     report = reports[0]
     if report.problems or not report.media_ids:
@@ -141,12 +144,6 @@ def _steps(window: Any, horus: Any) -> None:
         if not clips or imported.missing:
             raise SmokeTestFailure(f"playlist {path.name}: {clips} clips read back, missing media {imported.missing}")
         _say(f"exported the demo playlist as {suffix} and imported it back: {clips} clips, every media found")
-
-
-def _demo_job(store: Any) -> Any:
-    from horus_desktop.ui.operations import demo_job
-
-    return demo_job(store)
 
 
 def run_smoke_test() -> int:
