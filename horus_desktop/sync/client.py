@@ -19,6 +19,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from horus_desktop.store import schema
+from horus_desktop.store.errors import StoreWriteError
 from horus_desktop.store.repositories.sync_local import PulledRow, SyncLocalRepository
 from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
 from horus_desktop.store.unit_of_work import ChangeSet
@@ -183,18 +184,29 @@ class SyncClient:
         """Apply what changed on the server since the cursor, page by page, until caught up."""
         report = RoundReport()
         projects = list(self.followed_projects) or None
+        limit = self.page_size
         while not (cancel and cancel()):
             xid, seq = self.local.state().cursor
-            rows = self._call(lambda c, x=xid, q=seq: c.execute(
+            rows = self._call(lambda c, x=xid, q=seq, n=limit: c.execute(
                 "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0) "
-                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s)", (str(x), q, projects, self.page_size)).fetchall())
+                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s)", (str(x), q, projects, n)).fetchall())
             if not rows:
                 self.local.mark_synced()
                 report.up_to_date = True
                 break
             page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v in rows]
             cursor = (int(rows[-1][0]), int(rows[-1][1]))
-            report.changes = _merge(report.changes, self.local.apply_pull(page, cursor, None))
+            try:
+                changes = self.local.apply_pull(page, cursor, None)
+            except StoreWriteError:
+                # A row's current state names a row of a later page (foreign keys are checked at the page's
+                # commit, which rolled back whole): take the page together with the next one.
+                if len(rows) < limit:
+                    raise
+                limit *= 2
+                continue
+            limit = self.page_size
+            report.changes = _merge(report.changes, changes)
             report.pulled += len(page)
             if progress:
                 progress("pull", report.pulled, report.pulled)
