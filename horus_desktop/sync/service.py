@@ -196,6 +196,7 @@ class SyncLoop:
         self._client: ClientLike | None = None
         self._last_sync: datetime | None = None
         self._pending = 0
+        self._local_edit = False
         self._thread = threading.Thread(target=self._run, name="horus-sync", daemon=True)
 
     @property
@@ -209,7 +210,12 @@ class SyncLoop:
         self._thread.start()
 
     def poke(self) -> None:
-        """Something changed (a local edit or a server hint): run a round soon."""
+        """A local edit: run a round once the burst of edits it belongs to is over (debounced)."""
+        self._local_edit = True
+        self._wake.set()
+
+    def hint(self) -> None:
+        """The server says someone pushed (or the user asks): run a round now, without the debounce."""
         self._wake.set()
 
     def submit(self, job: Callable[[Any], Any]) -> Future[Any]:
@@ -233,8 +239,9 @@ class SyncLoop:
             woke = self._wake.wait(delay)
             if self._stop.is_set():
                 break
-            if woke and self.debounce_seconds and not self._has_jobs():
+            if woke and self._local_edit and self.debounce_seconds and not self._has_jobs():
                 self._stop.wait(self.debounce_seconds)  # let a burst of edits finish
+            self._local_edit = False
             self._wake.clear()
             delay = self._step()
         self._close_client()

@@ -43,7 +43,7 @@ class SyncWorker(QObject):
         extra = {"poll_seconds": poll_seconds} if poll_seconds is not None else {}
         self._loop = SyncLoop(make_client, on_state=self._on_state_any_thread, on_changes=self._on_changes,
                               **extra)
-        self._listener = NotifyListener(server_url, self._loop.poke) if listen else None
+        self._listener = NotifyListener(server_url, self._loop.hint) if listen else None
         self._unsubscribe = subscribe(self._on_store_changed) if subscribe is not None else None
         self._stopped = False
 
@@ -54,8 +54,8 @@ class SyncWorker(QObject):
             self._listener.start()
 
     def sync_now(self) -> None:
-        """Run a round soon (the indicator's "sync now")."""
-        self._loop.poke()
+        """Run a round now (the indicator's "sync now")."""
+        self._loop.hint()
 
     def call(self, job: Callable[[Any], Any], done: Callable[[Any], None],
              failed: Callable[[BaseException], None]) -> None:
