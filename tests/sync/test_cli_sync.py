@@ -134,3 +134,29 @@ def test_a_server_that_does_not_answer_exits_2_and_keeps_the_outbox(
     status = _json(capsys, ["sync", "status", "--json", "--db", str(db), "--user", "ana",
                             "--server", "postgresql://postgres@127.0.0.1:1/nowhere"])
     assert status["pending_ops"] >= 1
+
+
+def test_the_python_api_syncs_and_lists_conflicts(server: str, tmp_path: Path) -> None:
+    from horus_desktop.api import Horus
+
+    with Horus.open(tmp_path / "ana.sqlite", user="ana") as ana:
+        media = ana.store.media.create(file_path="/projects/show/sh010.####.exr", project_id="show",
+                                       version="v001", version_number=1, shot="sh010", frame_rate=Decimal("24"))
+        note = ana.add_comment(media.id, "Grain too strong")
+        assert ana.sync_status().pending_ops >= 2
+        report = ana.sync()
+        assert report.up_to_date and report.pushed >= 2
+        assert ana.sync_status().pending_ops == 0
+    with Horus.open(tmp_path / "bo.sqlite", user="bo") as bo:
+        bo.sync()
+        bo.store.comments.edit(note.id, "Grain fine")
+        with Horus.open(tmp_path / "ana.sqlite", user="ana") as ana:
+            ana.store.comments.edit(note.id, "Grain too strong on the left")
+            ana.sync()
+        bo.sync()
+        (conflict,) = bo.sync_conflicts()
+        assert (conflict.local_value, conflict.remote_value) == ("Grain fine", "Grain too strong on the left")
+        bo.resolve_conflict(conflict.id, "remote")
+        assert bo.sync_conflicts() == []
+        assert bo.sync().up_to_date
+        assert bo.store.comments.get(note.id).content == "Grain too strong on the left"
