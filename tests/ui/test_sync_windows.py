@@ -46,7 +46,7 @@ def two_windows(qtbot, server: str, tmp_path: Path):  # noqa: ANN001, ANN201
                                          settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(window)
         window.setWindowTitle(f"Horus — {name}")
-        window.resize(1100, 700)
+        window.resize(1280, 880)
         window.show()
         made.append((window, db, jobs, store))
         return window
