@@ -261,38 +261,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), LAYOUT_VERSION)
-        bar = self.viewer.colour_bar
-        display = str(self.settings.value("viewer/display", "") or "")
-        view = str(self.settings.value("viewer/view", "") or "")
-        if display and bar.display_box.findText(display) >= 0:
-            bar.display_box.setCurrentText(display)
-        if view and bar.view_box.findText(view) >= 0:
-            bar.view_box.setCurrentText(view)
         every_frame = str(self.settings.value("viewer/play_every_frame", "false")).lower() == "true"
         self.actions_by_name["play_every_frame"].setChecked(every_frame)
-        loop = self.viewer.transport.loop_box
-        loop_index = loop.findText(str(self.settings.value("viewer/loop", "") or ""))
-        if loop_index >= 0:
-            loop.setCurrentIndex(loop_index)
-        mode = self.settings.value("browser/mode", "grid")
-        self.browser.set_view_mode(str(mode))
-        size = self.settings.value("browser/thumbnail_size", 1)
-        try:
-            self.browser.size_slider.setValue(int(size))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
+        self.viewer.restore_state(self.settings)  # each panel restores its own
+        self.browser.restore_state(self.settings)
 
     def save_layout(self) -> None:
         """Remember geometry, docks and browser mode."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        self.settings.setValue("browser/mode", self.browser.view_mode())
-        self.settings.setValue("browser/thumbnail_size", self.browser.size_slider.value())
-        options = self.viewer.colour_bar.options()
-        self.settings.setValue("viewer/display", options.display)
-        self.settings.setValue("viewer/view", options.view)
         self.settings.setValue("viewer/play_every_frame", self.actions_by_name["play_every_frame"].isChecked())
-        self.settings.setValue("viewer/loop", self.viewer.transport.loop_box.currentText())
+        self.viewer.save_state(self.settings)
+        self.browser.save_state(self.settings)
         self.settings.sync()
 
     def reset_layout(self) -> None:

@@ -56,12 +56,15 @@ class AnnotationCanvas:
         self.visible = True
         self.ghost = False
         self.problems: list[str] = []
-        #: Called after stored rows change (a reload or a settled write), to re-derive selections.
-        self.on_rows_changed: Callable[[], None] | None = None
+        self._row_listeners: list[Callable[[], None]] = []
+
+    def listen_rows(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after stored rows change (a reload or a settled write), to re-derive selections."""
+        self._row_listeners.append(listener)
 
     def _rows_changed(self) -> None:
-        if self.on_rows_changed is not None:
-            self.on_rows_changed()
+        for listener in self._row_listeners:
+            listener()
 
     # --- data ------------------------------------------------------------------------------------
     def set_annotations(self, annotations: list[Annotation], image_size: tuple[int, int]) -> None:

@@ -57,7 +57,7 @@ class AnnotationController(QObject):
         """``slot_record`` tells what the viewer's slot A shows (None while a playlist plays)."""
         super().__init__(parent)
         self.store, self.db, self.view, self.canvas = store, db, view, canvas
-        canvas.on_rows_changed = self._on_canvas_rows_changed
+        canvas.listen_rows(self._on_canvas_rows_changed)
         self.scene = view.scene()
         self._user = user
         self.undo_stack = QUndoStack(self)
@@ -410,6 +410,10 @@ class AnnotationController(QObject):
         else:
             self._decorate()
         return ids
+
+    def pick_layer(self, name: str) -> None:
+        """New shapes go on layer ``name`` (the layers panel's selection)."""
+        self.current_layer = name
 
     def _on_canvas_rows_changed(self) -> None:
         if self._highlight is not None:

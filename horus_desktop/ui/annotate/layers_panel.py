@@ -115,7 +115,7 @@ class LayersPanel(QWidget):
 
     def _on_current(self, item: QTreeWidgetItem | None, _previous: object) -> None:
         if item is not None:
-            self._ctl.current_layer = str(item.data(NAME, Qt.ItemDataRole.UserRole))
+            self._ctl.pick_layer(str(item.data(NAME, Qt.ItemDataRole.UserRole)))
 
     # --- edits -----------------------------------------------------------------------------------
     def _with_records(self, then: Callable[[dict[str, uuid.UUID]], Any]) -> None:
@@ -162,7 +162,7 @@ class LayersPanel(QWidget):
             if not ok or not name.strip():
                 return
         new_name = name.strip()
-        self._ctl.current_layer = new_name
+        self._ctl.pick_layer(new_name)
         self._with_records(lambda _ids: self._store.layers.create(media.id, new_name, created_by=self._ctl.user_id))
 
     def rename_current(self, name: str | None = None) -> None:
@@ -176,7 +176,7 @@ class LayersPanel(QWidget):
                 return
         new_name = name.strip()
         if self._ctl.current_layer == layer.name:
-            self._ctl.current_layer = new_name
+            self._ctl.pick_layer(new_name)
         self._with_records(lambda ids: self._store.layers.update(ids[layer.name], layer_name=new_name))
 
     def recolour_current(self, colour: str | None = None) -> None:

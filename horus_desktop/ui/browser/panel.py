@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,6 +158,19 @@ class MediaBrowser(QWidget):
     def view_mode(self) -> str:
         """grid or list."""
         return "grid" if self.stack.currentWidget() is self.grid else "list"
+
+    def save_state(self, settings: QSettings) -> None:
+        """Remember the view mode and the thumbnail size for the next run."""
+        settings.setValue("browser/mode", self.view_mode())
+        settings.setValue("browser/thumbnail_size", self.size_slider.value())
+
+    def restore_state(self, settings: QSettings) -> None:
+        """The view mode and thumbnail size of the last run."""
+        self.set_view_mode(str(settings.value("browser/mode", "grid")))
+        try:
+            self.size_slider.setValue(int(settings.value("browser/thumbnail_size", 1)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
 
     def _on_size(self, value: int) -> None:
         name = SIZE_NAMES[max(0, min(value, len(SIZE_NAMES) - 1))]

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
@@ -703,6 +703,25 @@ class ViewerPanel(QWidget):
             if slot is not None:
                 slot.session.close()
             self.slots[name] = None
+
+    def save_state(self, settings: QSettings) -> None:
+        """Remember the display, the view and the loop mode for the next run."""
+        options = self.colour_bar.options()
+        settings.setValue("viewer/display", options.display)
+        settings.setValue("viewer/view", options.view)
+        settings.setValue("viewer/loop", self.transport.loop_box.currentText())
+
+    def restore_state(self, settings: QSettings) -> None:
+        """The display, view and loop mode of the last run (a name no longer offered is skipped)."""
+        bar = self.colour_bar
+        for box, key in ((bar.display_box, "viewer/display"), (bar.view_box, "viewer/view")):
+            text = str(settings.value(key, "") or "")
+            if text and box.findText(text) >= 0:
+                box.setCurrentText(text)
+        loop = self.transport.loop_box
+        index = loop.findText(str(settings.value("viewer/loop", "") or ""))
+        if index >= 0:
+            loop.setCurrentIndex(index)
 
     def shutdown(self) -> None:
         """Close media, stop the opener thread, free GL objects."""
