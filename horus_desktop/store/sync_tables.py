@@ -29,8 +29,9 @@ SYNCED_TABLES: dict[str, tuple[str, str]] = {
     "horus_sync_conflicts": ("id", "uuid"),
 }
 
-#: Append-only rows: the same row made twice (a deterministic id) merges into one, never conflicts.
-MERGE_ON_INSERT = frozenset({"horus_media_tags", "horus_comment_reactions"})
+#: The same row made twice (a deterministic id: a tag, a reaction; a person or a project set up on two
+#: machines) merges into the one the server has, never conflicts.
+MERGE_ON_INSERT = frozenset({"horus_media_tags", "horus_comment_reactions", "horus_users", "horus_project_configs"})
 
 #: Columns the database maintains itself: applied, never compared for conflicts.
 BOOKKEEPING_COLUMNS = frozenset({"updated_at"})

@@ -121,3 +121,14 @@ def test_a_client_older_than_the_server_is_told_to_upgrade_and_keeps_its_outbox(
     with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("UPDATE alembic_version SET version_num = %s", (schema.head_revision(),))
     assert ana.sync().up_to_date
+
+
+def test_the_same_person_set_up_on_two_laptops_merges(laptop) -> None:
+    ana, ben = laptop("ana"), laptop("ben")
+    ana.store.users.ensure("ana", full_name="Ana")
+    ben.store.users.ensure("ana", full_name="Ana")
+    ana.sync()
+    report = ben.sync()
+    ana.sync()
+    assert report.rejected == [] and ben.client.status().rejected == []
+    assert ana.dump() == ben.dump()
