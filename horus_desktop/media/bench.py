@@ -19,7 +19,8 @@ import simplejpeg
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
 from horus_desktop.media.decode_image import decode_image
-from horus_desktop.media.frame_cache import DisplayConversion, FrameCache, upload_pixels
+from horus_desktop.media.display import cpu_convert, default_settings, gpu_convert
+from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.hashing import default_workers, sha256_files
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.open_source import open_frame_source
@@ -79,7 +80,7 @@ def _bare_fps(item: MediaItem, frames: list[int], workers: int) -> float | None:
     return _rate(len(paths), time.perf_counter() - started)
 
 
-def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = upload_pixels) -> float:
+def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert) -> float:
     with open_frame_source(item) as source, FrameCache(
         source, convert=convert, workers=workers, read_ahead=len(frames), budget_bytes=8 * 1024**3
     ) as cache:
@@ -92,7 +93,7 @@ def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any
         return _rate(len(frames), time.perf_counter() - started)
 
 
-def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = upload_pixels) -> int:
+def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert) -> int:
     """Frames not decoded by their time when played at 24 fps right after opening (no pre-roll)."""
     dropped = 0
     with open_frame_source(item) as source, FrameCache(source, convert=convert, workers=workers) as cache:
@@ -124,8 +125,7 @@ def bench_decode(
     chosen = all_frames[:count]
     workers = default_workers()
     colour = default_colour_config()
-    display = colour.default_display()
-    convert = DisplayConversion(colour, display, colour.default_view(display))
+    convert = cpu_convert(colour, default_settings(colour), per_frame=True)  # the viewer's CPU path
     convert(sample)  # bake the view outside the timings
     started = time.perf_counter()
     for _ in range(5):

@@ -1,23 +1,22 @@
 """A memory-bounded cache of decoded frames with read-ahead in the play direction.
 
-The "pipeline" is decode + conversion to what the viewer uploads: for the GPU path the raw half/uint8
-pixels, contiguous (`upload_pixels`); for the CPU path the baked-LUT uint8 display pixels
-(`DisplayConversion`). Errors are cached as error entries: the viewer draws a placeholder naming the
-problem and playback goes on.
+The "pipeline" is decode + a conversion from media/display.py to what the viewer uploads: for the GPU path
+the raw half/uint8 pixels, upload-ready (`gpu_convert`); for the CPU path the baked-view uint8 display
+pixels (`cpu_convert`). Each entry carries what it cost (read and convert seconds) so playback can aim its
+read-ahead. Errors are cached as error entries: the viewer draws a placeholder naming the problem and
+playback goes on.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-import numpy as np
-
-from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.hashing import default_workers
@@ -25,8 +24,6 @@ from horus_desktop.media.hashing import default_workers
 MAX_DEFAULT_BUDGET = 8 * 1024**3
 DEFAULT_READ_AHEAD = 48
 _ERROR_ENTRY_BYTES = 1024
-
-Conversion = Callable[[Frame], Frame]
 
 
 def default_budget_bytes() -> int:
@@ -38,28 +35,6 @@ def default_budget_bytes() -> int:
     return int(min(ram // 4, MAX_DEFAULT_BUDGET))
 
 
-def upload_pixels(frame: Frame) -> Frame:
-    """GPU path: the decoded pixels as they are, made contiguous for a texture upload."""
-    if frame.pixels.flags.c_contiguous:
-        return frame
-    return replace(frame, pixels=np.ascontiguousarray(frame.pixels))
-
-
-class DisplayConversion:
-    """CPU path: pixels through the baked view to uint8 display RGB(A)."""
-
-    def __init__(self, colour: ColourConfig, display: str, view: str, exposure: float = 0.0,
-                 gamma: float = 1.0) -> None:
-        self.colour, self.display, self.view = colour, display, view
-        self.exposure, self.gamma = exposure, gamma
-
-    def __call__(self, frame: Frame) -> Frame:
-        is_float = frame.pixels.dtype.kind == "f"
-        space = self.colour.resolve_colour_space(frame.colour_space, is_float=is_float)
-        settings = ViewSettings(space, self.display, self.view, self.exposure, self.gamma)
-        return replace(frame, pixels=self.colour.to_display(frame.pixels, settings))
-
-
 @dataclass(frozen=True, eq=False)
 class CachedFrame:
     """A cache entry: the converted frame, or the error that stopped it."""
@@ -67,6 +42,8 @@ class CachedFrame:
     number: int
     frame: Frame | None
     error: MediaError | None
+    #: Seconds a worker spent reading (decoding) and converting it: what the next frames will likely cost.
+    cost: float = 0.0
 
     @property
     def nbytes(self) -> int:
@@ -81,7 +58,7 @@ class FrameCache:
         self,
         source: FrameSource,
         *,
-        convert: Conversion = upload_pixels,
+        convert: Conversion = gpu_convert,
         budget_bytes: int | None = None,
         workers: int | None = None,
         read_ahead: int = DEFAULT_READ_AHEAD,
@@ -111,12 +88,15 @@ class FrameCache:
             return sorted(self._entries)
 
     def _load(self, number: int) -> CachedFrame:
+        started = time.perf_counter()
         try:
-            entry = CachedFrame(number, self.convert(self.source.read(number)), None)
+            converted = self.convert(self.source.read(number))
+            entry = CachedFrame(number, converted, None, time.perf_counter() - started)
         except MediaError as exc:
-            entry = CachedFrame(number, None, exc)
+            entry = CachedFrame(number, None, exc, time.perf_counter() - started)
         except Exception as exc:  # a decoder bug must not stop playback: report it as a damaged frame
-            entry = CachedFrame(number, None, DamagedFrameError(self.source.path, f"frame {number}: {exc}"))
+            error = DamagedFrameError(self.source.path, f"frame {number}: {exc}")
+            entry = CachedFrame(number, None, error, time.perf_counter() - started)
         with self._lock:
             self._pending.pop(number, None)
             if not self._closed:

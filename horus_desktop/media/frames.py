@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -16,6 +19,8 @@ Window = tuple[int, int, int, int]
 """(xmin, ymin, xmax, ymax), inclusive, as in OpenEXR."""
 
 DEFAULT_DECODE_TIMEOUT = 20.0
+#: Seconds a time-bound runner thread waits for more work before it ends.
+RUNNER_IDLE_S = 0.5
 
 T = TypeVar("T")
 
@@ -52,31 +57,72 @@ def full_window(width: int, height: int) -> Window:
     return (0, 0, width - 1, height - 1)
 
 
+class _BoundedRunner:
+    """Daemon threads, reused, that run time-bounded work: a caller waits on a future with a timeout.
+
+    Each call is handed to a free thread (a new one starts only when all are busy), so a decode costs a
+    queue hop, not a thread start; a thread idle for RUNNER_IDLE_S ends. A thread whose work overran is abandoned (not killed: it may be stuck in
+    C code) and rejoins the free threads if its work ever ends. Daemon threads never hold up the exit.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._free = 0  # threads waiting for work, not yet promised to a caller
+        self.started = 0
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._lock:
+            if self._free:
+                self._free -= 1
+            else:
+                self.started += 1
+                threading.Thread(target=self._work, name="horus-decode-bounded", daemon=True).start()
+        self._queue.put((fn, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            try:
+                fn, future = self._queue.get(timeout=RUNNER_IDLE_S)
+            except queue.Empty:
+                with self._lock:
+                    if self._free:  # idle and promised to nobody: end (a paused viewer holds no threads)
+                        self._free -= 1
+                        return
+                continue
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:  # handed to the caller
+                    future.set_exception(exc)
+            del fn, future
+            with self._lock:
+                self._free += 1
+
+
+_RUNNER = _BoundedRunner()
+
+
 def call_with_time_bound(fn: Callable[[], T], bound: float | None, path: str) -> T:
     """Run `fn` and return its result, or raise DecodeTimeoutError after `bound` seconds.
 
-    The work runs on a daemon thread that is abandoned (not killed) when it overruns, so the caller
-    never hangs on a decoder stuck in C code.
+    The work runs on one of the bounded runner's reused daemon threads, abandoned (not killed) when it
+    overruns, so the caller never hangs on a decoder stuck in C code.
     """
     if bound is None:
         return fn()
-    outcome: dict[str, Any] = {}
-    done = threading.Event()
+    future = _RUNNER.submit(fn)
+    try:
+        return future.result(timeout=bound)
+    except FutureTimeout:
+        raise DecodeTimeoutError(path, f"decode ran past {bound:g} s and was abandoned") from None
 
-    def target() -> None:
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # handed to the caller below
-            outcome["error"] = exc
-        finally:
-            done.set()
 
-    threading.Thread(target=target, name="horus-decode-bounded", daemon=True).start()
-    if not done.wait(bound):
-        raise DecodeTimeoutError(path, f"decode ran past {bound:g} s and was abandoned")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+def bounded_threads_started() -> int:
+    """How many runner threads time-bounded calls have started so far (they are reused)."""
+    return _RUNNER.started
 
 
 class FrameSource(ABC):

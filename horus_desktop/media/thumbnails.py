@@ -16,7 +16,7 @@ from PIL import Image
 
 from horus_desktop.media.colour import ColourConfig, default_colour_config
 from horus_desktop.media.decode_image import JPEG_EXTENSIONS, decode_jpeg
-from horus_desktop.media.frame_cache import DisplayConversion
+from horus_desktop.media.display import render_frame
 from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for
@@ -47,9 +47,7 @@ def _display_frame(item: MediaItem, frame: int | None, colour: ColourConfig) -> 
     with open_frame_source(item) as source:
         number = frame if frame is not None else source.frame_range[0]
         decoded = source.read(number)
-    display = colour.default_display()
-    converted = DisplayConversion(colour, display, colour.default_view(display))(decoded)
-    return number, converted.pixels
+    return number, render_frame(decoded, colour)
 
 
 def _to_rgb_image(pixels: np.ndarray) -> Image.Image:

@@ -26,7 +26,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from horus_desktop.media.colour import ColourConfig, ViewSettings, default_colour_config, passes_through
+from horus_desktop.media.colour import ViewSettings, default_colour_config, passes_through
+from horus_desktop.media.display import cpu_convert
 from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import open_frame_source
@@ -102,16 +103,6 @@ def _source_rate(source: Any, probe: Frame) -> Fraction:
         return Fraction(24)
 
 
-def cpu_convert_for(colour: ColourConfig, settings: ViewSettings) -> Any:
-    """The viewer's CPU conversion (baked view), without channel isolation."""
-    from dataclasses import replace
-
-    def convert(frame: Frame) -> Frame:
-        return replace(frame, pixels=colour.to_display(frame.pixels, settings))
-
-    return convert
-
-
 def bench_playback(
     media: str | os.PathLike[str],
     seconds: float = 10.0,
@@ -154,7 +145,7 @@ def bench_playback(
     else:
         baked = colour.baked_view(settings, probe.pixels.dtype)
         colour_path = f"cpu-{'baked-lut3d' if baked.method == 'lut3d' else 'exact'} ({settings.view})"
-    session = PlaybackSession(source, rate, convert=cpu_convert_for(colour, settings), policy=policy,
+    session = PlaybackSession(source, rate, convert=cpu_convert(colour, settings), policy=policy,
                               mode=LoopMode.ONCE, workers=workers)
     try:
         while not session.is_ready(first):
@@ -173,7 +164,7 @@ def bench_playback(
             elif shown is not None:
                 shown_frames.append(shown.frame)
             # Sleep to the next due frame; poll briefly while a due frame is late.
-            late = session.clock.due_steps(time.monotonic()) > session.clock._steps_shown
+            late = session.clock.is_late(time.monotonic())
             time.sleep(0.002 if late else min(0.01, max(0.0005, session.next_tick_in())))
         elapsed = time.monotonic() - started
         dropped = session.meter.dropped

@@ -184,6 +184,14 @@ class PlaybackClock:
         """Whole frame steps due since the anchor."""
         return max(0, math.floor((now - self._anchor_time) * self.rate + 1e-9))
 
+    def is_late(self, now: float) -> bool:
+        """True while playing when a frame fell due that is not on screen yet."""
+        return self.playing and self.due_steps(now) > self._steps_shown
+
+    def frame_after(self, steps: int) -> int:
+        """The frame ``steps`` play steps after the last anchor (where read-ahead should aim)."""
+        return self.walk.step(self._anchor_frame, self._anchor_dir, steps)[0]
+
     def next_due_time(self, now: float) -> float:
         """Wall time at which the next step falls due (for the timer to sleep until)."""
         if not self.playing:

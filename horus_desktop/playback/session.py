@@ -7,7 +7,6 @@ Both go through this code, so the figures the benchmark prints are the viewer's.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +14,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, Conversion, FrameCache, upload_pixels
-from horus_desktop.media.frames import Frame, FrameSource
+from horus_desktop.media.display import Conversion, gpu_convert
+from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, CachedFrame, FrameCache
+from horus_desktop.media.frames import FrameSource
 from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
 from horus_desktop.playback.stats import FpsMeter
 
@@ -51,33 +51,6 @@ class ShownFrame:
         return 0 if self.pixels is None else int(self.pixels.shape[0])
 
 
-class _TimedSource(FrameSource):
-    """The source as the cache sees it: reads are timed, so read-ahead can aim where decodes will land."""
-
-    def __init__(self, source: FrameSource, session: PlaybackSession) -> None:
-        self._inner = source
-        self._session = session
-        self.path = source.path
-        self.decode_timeout = None
-
-    @property
-    def frame_range(self) -> tuple[int, int]:
-        return self._inner.frame_range
-
-    def _decode(self, frame: int) -> Frame:  # pragma: no cover - read() is overridden
-        return self._inner.read(frame)
-
-    def read(self, frame: int) -> Frame:
-        started = time.perf_counter()
-        try:
-            return self._inner.read(frame)
-        finally:
-            self._session._record_cost(time.perf_counter() - started)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 class PlaybackSession:
     """Plays a FrameSource: ``tick()`` returns the frame to show and keeps the cache ahead of the playhead."""
 
@@ -86,7 +59,7 @@ class PlaybackSession:
         source: FrameSource,
         fps: Fraction | float,
         *,
-        convert: Conversion = upload_pixels,
+        convert: Conversion = gpu_convert,
         policy: SlowPolicy = SlowPolicy.DROP,
         mode: LoopMode = LoopMode.LOOP,
         read_ahead: int | None = None,
@@ -101,9 +74,6 @@ class PlaybackSession:
         self.read_ahead = read_ahead if read_ahead is not None else read_ahead_for(fps)
         self._budget, self._workers = budget_bytes, workers
         self.frame_cost = 0.0
-        self._pending_cost = 0.0
-        self._cost_parts = 0
-        self._cost_lock = threading.Lock()
         self._last_aim: tuple[int, int, bool, int] | None = None
         self.cache = self._new_cache(convert)
         self.meter = FpsMeter()
@@ -112,26 +82,13 @@ class PlaybackSession:
         self.aim()
 
     def _new_cache(self, convert: Conversion) -> FrameCache:
-        def timed(frame: Frame) -> Frame:
-            started = time.perf_counter()
-            try:
-                return convert(frame)
-            finally:
-                self._record_cost(time.perf_counter() - started)
+        return FrameCache(self.source, convert=convert, budget_bytes=self._budget, workers=self._workers,
+                          read_ahead=self.read_ahead)
 
-        return FrameCache(_TimedSource(self.source, self), convert=timed, budget_bytes=self._budget,
-                          workers=self._workers, read_ahead=self.read_ahead)
-
-    def _record_cost(self, seconds: float) -> None:
-        # Seconds one worker spends on a frame (read + convert), smoothed; read and convert each add a part.
-        with self._cost_lock:
-            self._pending_cost += seconds
-            self._cost_parts += 1
-            if self._cost_parts >= 2:
-                cost = self._pending_cost
-                self.frame_cost = 0.8 * self.frame_cost + 0.2 * cost if self.frame_cost else cost
-                self._pending_cost = 0.0
-                self._cost_parts = 0
+    def _note_cost(self, entry: CachedFrame) -> None:
+        # Seconds one worker spent on a frame (read + convert), smoothed over the frames shown.
+        if entry.cost > 0:
+            self.frame_cost = 0.8 * self.frame_cost + 0.2 * entry.cost if self.frame_cost else entry.cost
 
     def lead_frames(self) -> int:
         """How far ahead of the due frame decoding must start to be ready in time."""
@@ -164,6 +121,7 @@ class PlaybackSession:
         cached = self.cache.peek(frame)
         if cached is None:
             return None
+        self._note_cost(cached)
         if cached.frame is None:
             reason = cached.error.reason if cached.error is not None else "could not be decoded"
             return ShownFrame(frame, None, f"Frame {frame}: {reason}")
@@ -217,7 +175,7 @@ class PlaybackSession:
         start = clock.current
         if clock.playing:
             due = clock.due_steps(self._now()) + self.lead_frames()
-            start, _, _ = clock.walk.step(clock._anchor_frame, clock._anchor_dir, due)
+            start = clock.frame_after(due)
         aim = (start, clock.direction, clock.playing, id(self.cache))
         if aim == self._last_aim:
             return

@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from horus_desktop.media.colour import ColourConfig
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.display import cpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MissingFrameError
-from horus_desktop.media.frame_cache import DisplayConversion, FrameCache, default_budget_bytes
+from horus_desktop.media.frame_cache import FrameCache, default_budget_bytes
 from horus_desktop.media.frames import Frame
 from horus_desktop.media.open_source import ImageSource, open_frame_source
 from horus_desktop.media.synthetic import write_exr
@@ -96,7 +97,7 @@ def test_errors_are_cached_and_playback_goes_on(tmp_path: Path) -> None:
 def test_cpu_path_caches_display_ready_uint8(tmp_path: Path) -> None:
     pattern = write_sequence(tmp_path, range(1, 4))
     colour = ColourConfig()
-    convert = DisplayConversion(colour, "sRGB - Display", "ACES 2.0 - SDR 100 nits (Rec.709)")
+    convert = cpu_convert(colour, ViewSettings("ACEScg", "sRGB - Display", "ACES 2.0 - SDR 100 nits (Rec.709)"))
     with FrameCache(open_frame_source(pattern), convert=convert, workers=2) as cache:
         entry = cache.get(2, timeout=30)
         assert entry.frame.pixels.dtype == np.uint8 and entry.frame.pixels.shape == (H, W, 3)

@@ -73,17 +73,15 @@ def test_printing_density_dpx_is_not_read_as_acescct(tmp_path: Path) -> None:
 
     from horus_desktop.media.colour import default_colour_config
     from horus_desktop.media.decode_dpx import decode_dpx
-    from horus_desktop.media.frame_cache import DisplayConversion
+    from horus_desktop.media.display import render_frame
 
     write_dpx(str(tmp_path / "scan.dpx"), _cineon_patches(), transfer=1)
     probe = probe_media(media_item_for(tmp_path / "scan.dpx"))
     frame = decode_dpx(str(tmp_path / "scan.dpx"))
     assert probe.colour_space == frame.colour_space == "ADX10" and not probe.colour_space_guessed
     colour = default_colour_config()
-    display = colour.default_display()
-    shown = DisplayConversion(colour, display, colour.default_view(display))
-    white = shown(frame).pixels[0, 30].mean()
-    as_acescct = shown(replace(frame, colour_space="ACEScct")).pixels[0, 30].mean()
+    white = render_frame(frame, colour)[0, 30].mean()
+    as_acescct = render_frame(replace(frame, colour_space="ACEScct"), colour)[0, 30].mean()
     assert white < as_acescct - 20  # Cineon white read as ACEScct is pushed toward display white
 
 

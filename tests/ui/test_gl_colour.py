@@ -96,7 +96,7 @@ def test_gl_shader_matches_ocio_cpu_processor(qapp, view: str, exposure: float, 
 
 def test_gl_and_cpu_paths_agree_on_8bit_srgb_sources(qapp) -> None:
     context, surface = _context(qapp)
-    from horus_desktop.ui.viewer.slot_colour import gpu_recipe_for, gpu_view_for
+    from horus_desktop.media.display import gpu_recipe_for, gpu_view_for
 
     colour = default_colour_config()
     display = colour.default_display()
@@ -117,9 +117,8 @@ def test_gl_and_cpu_paths_agree_on_8bit_srgb_sources(qapp) -> None:
 
 def test_gl_difference_and_onion_match_the_cpu_compare(qapp) -> None:
     context, surface = _context(qapp)
-    from horus_desktop.ui.viewer.compare_modes import difference, onion
+    from horus_desktop.media.display import difference, gpu_recipe_for, onion
     from horus_desktop.ui.viewer.gl_compare import GlCompositor
-    from horus_desktop.ui.viewer.slot_colour import gpu_recipe_for
 
     colour = default_colour_config()
     display = colour.default_display()

@@ -240,14 +240,14 @@ def test_drawings_show_on_their_frames_with_hold(qtbot, make_window, demo_store)
     record = open_row(qtbot, window, _is("sh010", "comp", "v002"))
     viewer = window.viewer
     start = demo_store.annotations.frames_with_annotations(record.id)[0]  # the last frame of the short demo
-    qtbot.waitUntil(lambda: start in viewer.transport.slider._marks, timeout=5000)
+    qtbot.waitUntil(lambda: start in viewer.transport.slider.marks()[0], timeout=5000)
     for frame, count in ((start - 1, 0), (start, 3), (start - 2, 0), (start, 3)):
         viewer.seek(frame)
         _settle(qtbot, window, frame)
         assert viewer.overlay.item_count() == count, frame
         if count:
-            shown_ids = {i.data(0) for g in viewer.overlay._groups for i in g.childItems()}
-            assert shown_ids == {a.id for a in demo_store.annotations.list(record.id, frame=start)}
+            stored = demo_store.annotations.list(record.id, frame=start)
+            assert len(stored) == count and all(viewer.overlay.item_for(a.id) is not None for a in stored)
     assert not viewer.overlay.problems
 
 
@@ -262,7 +262,7 @@ def test_shutting_down_while_a_media_opens_leaves_no_decoders(qtbot, make_window
     record = window.browser.model.record(0)
     before = {t.name for t in threading.enumerate() if t.name.startswith("horus-frames")}
     window.viewer.open_media(record)
-    window.viewer._opener.executor.submit(lambda: None).result(timeout=10)  # opened; no Qt events processed
+    window.viewer.opener.wait(timeout=10)  # opened; no Qt events processed
     window.viewer.shutdown()
     deadline = time.monotonic() + 3.0
     while time.monotonic() < deadline:

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from horus_desktop.ui.viewer.compare_modes import difference, onion
+from horus_desktop.media.display import difference, onion
 
 from .viewer_fixtures import bare_viewer, viewer_store  # noqa: F401 - fixtures
 

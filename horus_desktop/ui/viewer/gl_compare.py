@@ -1,6 +1,6 @@
 """Difference and onion-skin compare on the GPU: A and B are each drawn through their own OCIO view into an
 offscreen buffer the size of the viewport, then one pass combines them into the viewport's framebuffer with
-the formulas of compare_modes.py (|A - B| x gain; A x (1 - opacity) + B x opacity), on display values.
+the formulas of media/display.py `blend` (|A - B| x gain; A x (1 - opacity) + B x opacity), on display values.
 
 Call with the viewport's context current (inside ``beginNativePainting``).
 """

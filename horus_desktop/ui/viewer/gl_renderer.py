@@ -22,6 +22,7 @@ from PySide6.QtOpenGL import (
 )
 
 from horus_desktop.media.colour import GpuShaderRecipe, LutTexture
+from horus_desktop.media.display import upload_ready
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +88,6 @@ _FORMATS = {
 }
 
 
-def texture_ready(pixels: np.ndarray) -> np.ndarray:
-    """Pixels in a layout the texture upload takes: HxWx3/4, contiguous, a supported type."""
-    if pixels.ndim == 2:
-        pixels = np.repeat(pixels[:, :, None], 3, axis=2)
-    elif pixels.shape[2] == 1:
-        pixels = np.repeat(pixels, 3, axis=2)
-    elif pixels.shape[2] == 2:
-        pixels = np.concatenate([np.repeat(pixels[:, :, :1], 3, axis=2), pixels[:, :, 1:2]], axis=2)
-    elif pixels.shape[2] > 4:
-        pixels = pixels[:, :, :4]
-    if (pixels.dtype, pixels.shape[2]) not in _FORMATS:
-        pixels = pixels.astype(np.float32)
-    return np.ascontiguousarray(pixels)
-
-
 @dataclass
 class _ImageTexture:
     texture: QOpenGLTexture
@@ -159,7 +145,7 @@ class OcioGlRenderer:
         current = self._images.get(slot)
         if current is not None and current.key == key:
             return
-        pixels = texture_ready(pixels)
+        pixels = upload_ready(pixels)
         fmt, pixel_format, pixel_type = _FORMATS[(pixels.dtype, pixels.shape[2])]
         if current is None or current.shape != pixels.shape or current.dtype != pixels.dtype:
             if current is not None:

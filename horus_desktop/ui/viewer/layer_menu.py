@@ -6,26 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from horus_desktop.media.exr_layers import DEFAULT_LAYER, ExrLayer, list_exr_layers
-from horus_desktop.media.frames import FrameSource
+from horus_desktop.media.exr_layers import ExrLayer
 
 _TIP = "Part / layer of the EXR to show (beauty, AOVs, depth)"
-
-
-def exr_layers_of(source: FrameSource, frame: int) -> list[ExrLayer]:
-    """The parts/layers of an EXR source's frame (none for other media). Runs on the opener thread."""
-    file_for = getattr(source, "file_for", None)
-    if file_for is None:
-        return []
-    path = str(file_for(frame))
-    if not path.lower().endswith(".exr"):
-        return []
-    return list_exr_layers(path)
-
-
-def default_layer(layers: list[ExrLayer]) -> ExrLayer | None:
-    """What is shown when nothing was picked: the first part's colour (RGB/Y) layer, else the first layer."""
-    return next((layer for layer in layers if layer.layer == DEFAULT_LAYER), layers[0] if layers else None)
 
 
 def depth_text(bits: int | None, *, is_float: bool) -> str:

@@ -1,56 +1,100 @@
-"""Opens media off the UI thread, and makes sure no session or frame cache it handed out outlives the viewer."""
+"""Runs the viewer's open requests and recipe builds off the UI thread (directory listing, container probe,
+first decode, shader build), and makes sure no session or frame cache it handed out outlives the viewer."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from horus_desktop.media.colour import ColourConfig
 from horus_desktop.media.frame_cache import FrameCache
+from horus_desktop.playback.clock import LoopMode, SlowPolicy
+from horus_desktop.playback.media_slot import RecipeRequest
+from horus_desktop.playback.opening import (
+    DisplayChoice,
+    FileOpener,
+    InputResolver,
+    Opened,
+    OpenFailed,
+    OpenRequest,
+    RecipeBuilt,
+    build_recipe,
+    open_slot,
+)
 from horus_desktop.playback.session import PlaybackSession
-from horus_desktop.ui.viewer.slot_colour import MediaSlot
+from horus_desktop.services.media_paths import open_media
+
+Result = Opened | OpenFailed | RecipeBuilt
 
 
 class Opener(QObject):
-    """Opens media off the UI thread (directory listing, container probe, first decode, shader build)."""
+    """One worker thread; each result (Opened, OpenFailed, RecipeBuilt) comes back through ``sig_done``."""
 
-    sig_opened = Signal(object)
+    sig_done = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, colour: ColourConfig, open_file: FileOpener, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.colour, self._open_file = colour, open_file
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
         self.closed = False
         self._lock = threading.Lock()
         # Sessions handed to the UI thread and not yet taken, and frame caches being closed here: the
         # viewer closes what is left of both when it shuts down, so no decode pool outlives it.
-        self._unclaimed: dict[int, PlaybackSession] = {}  # by id() of the MediaSlot emitted
+        self._unclaimed: dict[int, PlaybackSession] = {}  # by id() of the Opened result emitted
         self._retiring: list[FrameCache] = []
 
-    def submit(self, fn: Callable[[], Any], token: object) -> None:
-        def run() -> None:
+    def open(self, request: OpenRequest, choice: DisplayChoice, *, resolve: InputResolver, policy: SlowPolicy,
+             mode: LoopMode) -> None:
+        """Open ``request`` into a MediaSlot (media/display.py picks the conversion for ``choice``)."""
+        colour = self.colour
+
+        def work() -> Result:
             try:
-                result: Any = fn()
-            except Exception as exc:  # reported as a placeholder in the viewer
-                result = exc
+                return Opened(request, open_slot(request, colour, choice, resolve=resolve, policy=policy, mode=mode,
+                                                 open_media=open_media))  # this machine's copy (path mappings)
+            except Exception as exc:  # shown as a placeholder naming the problem
+                return OpenFailed(request, exc)
+
+        self._submit(work)
+
+    def build(self, request: RecipeRequest) -> None:
+        """Build a GL recipe."""
+        colour = self.colour
+
+        def work() -> Result:
+            try:
+                return RecipeBuilt(request, build_recipe(request, colour))
+            except Exception as exc:
+                return OpenFailed(request, exc)
+
+        self._submit(work)
+
+    def _submit(self, work: Callable[[], Result]) -> None:
+        def run() -> None:
+            result = work()
             with self._lock:
-                if not self.closed and isinstance(result, MediaSlot):
-                    self._unclaimed[id(result)] = result.session
                 closed = self.closed
+                if not closed and isinstance(result, Opened):
+                    self._unclaimed[id(result)] = result.slot.session
             if closed:  # the viewer shut down while this opened: nobody will take the session
-                if isinstance(result, MediaSlot):
-                    result.session.close()
+                if isinstance(result, Opened):
+                    result.slot.session.close()
                 return
-            self.sig_opened.emit((token, result))
+            self.sig_done.emit(result)
 
         self.executor.submit(run)
 
-    def claim(self, result: object) -> None:
+    def claim(self, result: Result) -> None:
         """The UI thread has taken (or closed) an opened slot."""
         with self._lock:
             self._unclaimed.pop(id(result), None)
+
+    def wait(self, timeout: float) -> None:
+        """Block until the work queued so far has run (its results may not be delivered yet)."""
+        self.executor.submit(lambda: None).result(timeout=timeout)
 
     def retire(self, cache: FrameCache) -> None:
         """Close a replaced frame cache off the UI thread (its running decodes finish first)."""

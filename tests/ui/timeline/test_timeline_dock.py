@@ -129,19 +129,6 @@ def test_a_playlist_shows_each_clip_in_its_own_colour_space(qtbot, make_window, 
     # 8-bit sRGB on an sRGB display passes through: exactly the file's pixels (the EXR's view would darken
     # and tone-map them)
     assert np.array_equal(shown, decoded)
-    # The GL path picks the frame's own shader the same way (built off the UI thread, then used).
-    slot, item = viewer.slots["A"], viewer.view.layer("A").state.item
-    viewer.use_gl = True
-    try:
-        first = viewer._recipe_for("A", slot, item)
-        assert first is slot.recipe  # the clip's own shader is still being built
-        qtbot.waitUntil(lambda: len(slot.recipes) == 1, timeout=8000)
-        recipe = viewer._recipe_for("A", slot, item)
-        jpeg_space = viewer.colour.resolve_colour_space(jpeg_frame.colour_space, is_float=False)
-        assert not viewer.colour.is_scene_linear(jpeg_space)
-        assert (recipe.colour_space, recipe.view) == (jpeg_space, "Raw")
-    finally:
-        viewer.use_gl = False
 
 
 def test_drop_from_the_browser_adds_a_clip(qtbot, make_window, demo_store, playlist) -> None:
