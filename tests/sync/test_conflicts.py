@@ -66,6 +66,11 @@ def test_delete_racing_an_edit_keeps_the_tombstone_and_records_the_edit(laptop) 
     [conflict] = ben.client.conflicts()
     assert conflict.field == "is_deleted" and conflict.local_value["content"] == "an edit made offline"
     assert ana.dump() == ben.dump()
+    ben.client.resolve(conflict.id, "local")  # keep the edit: the note comes back, for everyone
+    ben.sync()
+    ana.sync()
+    assert ana.store.comments.get(note.id).content == "an edit made offline"
+    assert ana.dump() == ben.dump()
 
 
 def test_a_reply_to_a_note_deleted_elsewhere_is_kept(laptop) -> None:
