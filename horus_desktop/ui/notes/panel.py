@@ -28,8 +28,7 @@ from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.services import notes as notes_service
 from horus_desktop.services.attachments import attach_file, attachment_file
-from horus_desktop.store import NotFoundError, Store
-from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.store import Store
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.commands import DeleteNoteCommand
@@ -44,21 +43,10 @@ from horus_desktop.ui.notes.model import (
     items_from_nodes,
     media_timecode,
 )
+from horus_desktop.ui.notes.updates import NoteUpdates
 from horus_desktop.ui.store_events import StoreEvents
 
-RELOAD_KINDS = {"reaction", "attachment"}  # rare, and shown inside a note's row: the threads are read again
 DrawingsFor = Callable[[uuid.UUID, int], list[uuid.UUID]]
-
-
-def fetch_notes(store: Store, ids: list[uuid.UUID]) -> list[Comment]:
-    """The live notes of ``ids`` (a deleted one is left out)."""
-    found = []
-    for comment_id in ids:
-        try:
-            found.append(store.comments.get(comment_id))
-        except NotFoundError:
-            pass
-    return found
 
 
 class NotesPanel(QWidget):
@@ -86,8 +74,6 @@ class NotesPanel(QWidget):
         self.thread_count = 0
         self.loads = 0
         self._drawings_for = drawings_for
-        self._sending = 0  # sends in flight: their own "note added" events wait for the returned note
-        self._held_inserts: set[uuid.UUID] = set()
         self.attachment_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.title = QLabel("Notes")
         self.title.setObjectName("notesTitle")
@@ -180,7 +166,9 @@ class NotesPanel(QWidget):
         layout.addWidget(self.editor)
         layout.addLayout(send_row)
         layout.addWidget(self.notice)
-        events.changed.connect(self._on_store_changed)
+        # store changes reach the model through one helper that touches only what changed
+        self.updates = NoteUpdates(store, db, self.model, reload=self.reload, shown=self._on_notes_shown)
+        events.changed.connect(self.updates.on_change)
         self._update_context()
         self._sync_buttons()
 
@@ -189,6 +177,7 @@ class NotesPanel(QWidget):
         """Show the notes of ``media``."""
         changed = self._media is None or self._media.id != media.id
         self._media = media
+        self.updates.set_media(media.id)
         self.add_button.setEnabled(True)
         self.title.setText(f"Notes · {media.shot or media.file_name} {media.version}")
         if changed:
@@ -234,38 +223,8 @@ class NotesPanel(QWidget):
         self.view.expandAll()
         self._sync_buttons()
 
-    def _on_store_changed(self, change_set: ChangeSet) -> None:
-        """Only what changed: a new note is inserted, a changed one repaints; the rest reloads the threads."""
-        media = self._media
-        if media is None:
-            return
-        notes = change_set.of("note")
-        if change_set.kinds() & RELOAD_KINDS or any(c.op in ("delete", "restore") for c in notes):
-            self.reload()
-            return
-        added = [c.row_id for c in notes if c.op == "insert" and c.media_id == media.id
-                 and self.model.find(c.row_id) is None]  # type: ignore[arg-type]
-        changed = [c.row_id for c in notes if c.op == "update" and self.model.find(c.row_id) is not None]  # type: ignore[arg-type]
-        if added and self._sending:
-            self._held_inserts.update(added)  # type: ignore[arg-type]
-            added = []
-        if added or changed:
-            self._fetch_and_show(added + changed)  # type: ignore[arg-type]
-
-    def _fetch_and_show(self, ids: list[uuid.UUID]) -> None:
-        media_id = self._media.id if self._media is not None else None
-        self._db.submit(fetch_notes, self._store, ids, on_done=lambda found: self._show_notes(media_id, found))
-
-    def _show_notes(self, media_id: uuid.UUID | None, comments: list[Comment]) -> None:
-        """Put fetched (or just written) notes into the tree: replace held ones, insert new ones."""
-        if self._media is None or self._media.id != media_id:
-            return
+    def _on_notes_shown(self, comments: list[Comment]) -> None:
         for comment in comments:
-            if self.model.replace_note(comment):
-                continue
-            if comment.media_id == media_id and not self.model.add_note(comment):
-                self.reload()  # a reply to a thread not held (yet): read the threads again
-                return
             if comment.parent_id is not None:
                 self.view.expand(self.model.index_of(comment.parent_id))
         self._emit_note_frames()
@@ -274,16 +233,6 @@ class NotesPanel(QWidget):
     def _emit_note_frames(self) -> None:
         self.sig_note_frames.emit({t.comment.frame_number for t in self.model.threads()
                                    if t.version is None and t.comment.frame_number is not None})
-
-    def _send_finished(self, written: Comment | None) -> None:
-        """A send ended: show its note now, and fetch the notes others added meanwhile."""
-        self._sending -= 1
-        if written is not None and self._media is not None:
-            self._show_notes(self._media.id, [written])
-            self._held_inserts.discard(written.id)
-        if not self._sending and self._held_inserts:
-            held, self._held_inserts = list(self._held_inserts), set()
-            self._fetch_and_show(held)
 
     # --- filters and search ----------------------------------------------------------------------
     def _set_filter(self, name: str) -> None:
@@ -440,14 +389,14 @@ class NotesPanel(QWidget):
             drawings = self._drawings_for(media_id, frame)
 
         def written(result: tuple[Comment, list[str]]) -> None:
-            self._send_finished(result[0])  # the returned note is the new row: no refetch
+            self.updates.send_finished(result[0])  # the returned note is the new row: no refetch
             done(result)
 
         def refused(error: BaseException) -> None:
-            self._send_finished(None)
+            self.updates.send_finished(None)
             failed(error)
 
-        self._sending += 1
+        self.updates.send_started()
         self._db.submit(notes_service.add_note, self._store, media_id, text, author,
                         frame=None if parent else frame, reply_to=parent.comment.id if parent else None,
                         drawings=drawings, on_done=written, on_error=refused)
