@@ -6,9 +6,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from horus_desktop.store import ChangeSet, Store
+from horus_desktop.ui.db_worker import DbWorker
 
 
 def test_an_ingest_from_the_window_writes_on_the_db_worker(qtbot, make_window, sqlite_store: Store,  # noqa: ANN001
@@ -29,3 +31,33 @@ def test_an_ingest_from_the_window_writes_on_the_db_worker(qtbot, make_window, s
     unsubscribe()
     assert sqlite_store.media.count() == 3
     assert committed_on and all(name.startswith("horus-db") for name in committed_on), committed_on
+
+
+
+def _on_a_job_thread(work) -> list[object]:  # noqa: ANN001
+    """Run ``work()`` on a thread of its own; its result (or error) in a list."""
+    out: list[object] = []
+
+    def run() -> None:
+        try:
+            out.append(work())
+        except Exception as exc:  # noqa: BLE001 - handed back to the test
+            out.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=10)
+    return out
+
+
+def test_a_job_waits_on_the_db_worker_but_the_ui_thread_may_not() -> None:
+    db = DbWorker()
+    try:
+        with pytest.raises(RuntimeError, match="UI thread"):
+            db.call(threading.current_thread)  # the window would freeze on a slow query
+        (name,) = _on_a_job_thread(lambda: db.call(lambda: threading.current_thread().name))
+        assert str(name).startswith("horus-db")
+        (error,) = _on_a_job_thread(lambda: db.call(lambda: 1 / 0))
+        assert isinstance(error, ZeroDivisionError)  # a refused write reaches the job that asked
+    finally:
+        db.shutdown()
