@@ -156,15 +156,13 @@ def die(*a, **k):
     os.kill(os.getpid(), signal.SIGKILL)
 if sys.argv[3] == "push":   # killed after the server committed, before the answer is stored
     sync_local.SyncLocalRepository.acknowledge = die
-else:                       # killed inside the pull's transaction, halfway through its rows
-    real = sync_local.SyncLocalRepository._apply_row
-    n = {"rows": 0}
-    def apply_then_die(self, ctx, r, mine):
-        n["rows"] += 1
-        if n["rows"] == 3:
+else:                       # killed inside the pull's transaction, rows written but not committed
+    real = sync_local.SyncLocalRepository._apply_table
+    def apply_then_die(self, ctx, name, rows, pending):
+        real(self, ctx, name, rows, pending)
+        if name == "horus_comments":
             die()
-        return real(self, ctx, r, mine)
-    sync_local.SyncLocalRepository._apply_row = apply_then_die
+    sync_local.SyncLocalRepository._apply_table = apply_then_die
 client.round()
 """
 

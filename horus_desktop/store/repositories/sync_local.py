@@ -184,37 +184,72 @@ class SyncLocalRepository(Repository):
             latest: dict[tuple[str, str], PulledRow] = {}
             for r in rows:  # a row changed twice in a page: its current state, applied once, at its first place
                 latest[(r.table, r.row_id)] = r
+            by_table: dict[str, list[PulledRow]] = {}
             for r in latest.values():
-                self._apply_row(ctx, r, pending.get((r.table, local_row_id(r.table, r.row_id))))
+                by_table.setdefault(r.table, []).append(r)
+            for name, group in by_table.items():
+                self._apply_table(ctx, name, group, pending)
         finally:
             s.execute(update(state_table).values(applying=0))
 
-    def _apply_row(self, ctx: WriteContext, r: PulledRow, mine: set[str] | None) -> None:
-        s, table = ctx.session, review_table(r.table)
-        pk = SYNCED_TABLES[r.table][0]
-        key = _pk_value(r.table, r.row_id)
-        local_id = local_row_id(r.table, r.row_id)
-        if mine is not None and ALL_FIELDS in mine:
-            return  # made or deleted here and not pushed yet: the local change stays on top
-        existing = s.execute(select(table).where(table.c[pk] == key)).first()
-        if r.row is None:
-            if existing is not None and not mine:
-                s.execute(delete(table).where(table.c[pk] == key))
-                ctx.record(r.table, key, "delete")
-            return
-        incoming = row_to_wire(r.table, r.row)
-        if existing is None:
-            if mine:
-                return
-            s.execute(insert(table).values(**row_from_wire(r.table, incoming)))
-            ctx.record(r.table, key, "insert")
-        else:
-            have = row_to_wire(r.table, dict(existing._mapping))
-            diff = {k: v for k, v in incoming.items() if have.get(k) != v and k not in (mine or ())}
-            if diff:
-                s.execute(update(table).where(table.c[pk] == key).values(**row_from_wire(r.table, diff)))
-                ctx.record(r.table, key, "update")
-        _set_version(ctx, r.table, local_id, r.version)
+    def _apply_table(self, ctx: WriteContext, name: str, rows: list[PulledRow],
+                     pending: dict[tuple[str, str], set[str]]) -> None:
+        """Apply the pulled rows of one table: existing rows read in chunks, new rows inserted in one batch."""
+        s, table = ctx.session, review_table(name)
+        pk = SYNCED_TABLES[name][0]
+        existing: dict[Any, dict[str, Any]] = {}
+        keys = [_pk_value(name, r.row_id) for r in rows]
+        for start in range(0, len(keys), 500):
+            for found in s.execute(select(table).where(table.c[pk].in_(keys[start:start + 500]))):
+                existing[found._mapping[pk]] = dict(found._mapping)
+        inserts: list[dict[str, Any]] = []
+        versions: list[dict[str, Any]] = []
+        for r, key in zip(rows, keys, strict=True):
+            local_id = local_row_id(name, r.row_id)
+            mine = pending.get((name, local_id))
+            if mine is not None and ALL_FIELDS in mine:
+                continue  # made or deleted here and not pushed yet: the local change stays on top
+            have = existing.get(key)
+            if r.row is None:
+                if have is not None and not mine:
+                    s.execute(delete(table).where(table.c[pk] == key))
+                    ctx.record(name, key, "delete", **_where(have))
+                continue
+            incoming = row_to_wire(name, r.row)
+            if have is None:
+                if mine:
+                    continue
+                values = row_from_wire(name, incoming)
+                inserts.append(values)
+                ctx.record(name, key, "insert", **_where(values))
+            else:
+                current = row_to_wire(name, have)
+                diff = {k: v for k, v in incoming.items() if current.get(k) != v and k not in (mine or ())}
+                if diff:
+                    changed = row_from_wire(name, diff)
+                    s.execute(update(table).where(table.c[pk] == key).values(**changed))
+                    ctx.record(name, key, "update", **_where({**have, **changed}))
+            versions.append({"table_name": name, "row_id": local_id, "row_version": r.version})
+        if inserts:
+            columns = {c for values in inserts for c in values}
+            s.execute(insert(table), [{c: values.get(c) for c in columns} for values in inserts])
+        if versions:
+            stmt = sqlite_insert(row_versions_table)
+            s.execute(stmt.on_conflict_do_update(index_elements=["table_name", "row_id"],
+                                                 set_={"row_version": stmt.excluded.row_version}), versions)
+
+
+def _where(values: dict[str, Any]) -> dict[str, Any]:
+    """The media and frame a pulled row is of, so open panels refresh it like a local write."""
+    import uuid as _uuid
+
+    media, frame = values.get("media_id"), values.get("frame_number")
+    if media is not None and not isinstance(media, _uuid.UUID):
+        try:
+            media = _uuid.UUID(str(media))
+        except ValueError:
+            media = None
+    return {"media_id": media, "frame": frame if isinstance(frame, int) else None}
 
 
 def _pk_value(table: str, wire_id: str) -> Any:
