@@ -12,12 +12,15 @@ import uuid
 from pathlib import Path
 
 from horus_desktop.media.thumbnails import ThumbnailFile, make_thumbnails
+from horus_desktop.services.jobs import WriteFn, write_here
 from horus_desktop.services.media_paths import MediaNotHereError, MediaPaths, media_paths
 from horus_desktop.store import Store
 
 
-def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths | None = None) -> list[ThumbnailFile]:
-    """Make and record the thumbnails of a media from this machine's copy (slow: decodes a frame).
+def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths | None = None, *,
+                          write: WriteFn = write_here) -> list[ThumbnailFile]:
+    """Make and record the thumbnails of a media from this machine's copy (slow: decodes a frame, here); the
+    rows are written through ``write`` (the app's DB worker, see services/jobs.py).
 
     Raises MediaNotHereError when the copy is not here, the media error of a frame that does not decode, or
     ReadOnlyStoreError for a store that is only browsed."""
@@ -28,8 +31,12 @@ def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths |
         raise MediaNotHereError(location)
     folder = Path(store.files_dir) / "thumbnails"
     made = make_thumbnails(location.local_path, folder, str(record.id))
-    with store.transaction():
-        for thumb in made:
-            store.thumbnails.upsert(record.id, thumb.size, thumb.path, thumbnail_hash=thumb.sha256,
-                                    frame_number=thumb.frame_number)
+
+    def record_them() -> None:
+        with store.transaction():
+            for thumb in made:
+                store.thumbnails.upsert(record.id, thumb.size, thumb.path, thumbnail_hash=thumb.sha256,
+                                        frame_number=thumb.frame_number)
+
+    write(record_them)
     return made

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.store import ChangeSet, Store
 from horus_desktop.ui.db_worker import DbWorker
+
+from .helpers import wait_rows
 
 
 def test_an_ingest_from_the_window_writes_on_the_db_worker(qtbot, make_window, sqlite_store: Store,  # noqa: ANN001
@@ -61,3 +64,19 @@ def test_a_job_waits_on_the_db_worker_but_the_ui_thread_may_not() -> None:
         assert isinstance(error, ZeroDivisionError)  # a refused write reaches the job that asked
     finally:
         db.shutdown()
+
+
+def test_thumbnails_made_here_are_recorded_on_the_db_worker(qtbot, make_window, demo_store: Store,  # noqa: ANN001
+                                                            monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # as for records pulled from the sync server: no thumbnail rows, so the browser makes them from the files
+    monkeypatch.setenv("HORUS_CONFIG", str(tmp_path / "machine.json"))
+    ids = demo_store.media.search_ids(MediaQuery())
+    demo_store.thumbnails.delete_for(ids)
+    committed_on: list[str] = []
+    unsubscribe = demo_store.subscribe(lambda _cs: committed_on.append(threading.current_thread().name))
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    qtbot.waitUntil(lambda: bool(demo_store.thumbnails.for_media(ids, "small")), timeout=30_000)
+    window.db.wait_idle()
+    unsubscribe()
+    assert committed_on and all(name.startswith("horus-db") for name in committed_on), committed_on

@@ -88,8 +88,9 @@ class ThumbnailLoader(QObject):
     def _make_local(self, media_id: uuid.UUID, size: str) -> None:
         """Thumbnails are never synced: make this media's from this machine's copy (on this pool thread)."""
         try:
-            made = make_local_thumbnails(self._store, media_id)
-        except (MediaError, OSError, StoreError):  # not here, does not decode, or an archive: the placeholder stays
+            made = make_local_thumbnails(self._store, media_id, write=self._db.call)  # rows: the one writer
+        # not here, does not decode, an archive, or the DB worker stopped (closing): the placeholder stays
+        except (MediaError, OSError, StoreError, RuntimeError):
             made = []
         path = next((t.path for t in made if t.size == size), None)
         image = QImage(path) if path else None
