@@ -163,12 +163,16 @@ class ViewerState:
         return speed
 
     def step(self, n: int) -> int | None:
-        """Step ``n`` frames (pauses); the new frame."""
-        return self.session.step(n) if self.session is not None else None
+        """Step ``n`` frames (pauses); the new frame (B follows)."""
+        frame = self.session.step(n) if self.session is not None else None
+        self.follow_a()
+        return frame
 
     def seek(self, frame: int) -> int | None:
-        """Move A's playhead (clamped to in/out); the frame it is on."""
-        return self.session.seek(frame) if self.session is not None else None
+        """Move A's playhead (clamped to in/out); the frame it is on (B follows)."""
+        at = self.session.seek(frame) if self.session is not None else None
+        self.follow_a()
+        return at
 
     def go_start(self) -> int | None:
         """Home: the in point."""

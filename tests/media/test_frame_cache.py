@@ -114,3 +114,27 @@ def test_closed_cache_refuses_work(tmp_path: Path) -> None:
     cache.close()
     with pytest.raises(RuntimeError):
         cache.get(1)
+
+
+def test_a_cached_frame_carries_what_it_cost(tmp_path: Path) -> None:
+    # Playback aims its read-ahead by what frames cost to decode and convert: the entry says, no callback.
+    source = SlowSource(write_sequence(tmp_path, range(1, 4)), delay=0.05)
+    with FrameCache(source, workers=2) as cache:
+        entry = cache.get(2, timeout=10)
+        assert entry.error is None and entry.cost >= 0.05
+
+
+def test_time_bounded_decodes_reuse_their_threads(tmp_path: Path) -> None:
+    # Every read is bounded by the source's decode_timeout; 30 frames through a 2-worker cache must not start
+    # a thread per frame (they run on the bounded runner's reused threads).
+    from horus_desktop.media.frames import bounded_threads_started
+
+    pattern = write_sequence(tmp_path, range(1, 31))
+    source = open_frame_source(pattern)
+    assert source.decode_timeout is not None
+    before = bounded_threads_started()
+    with FrameCache(source, workers=2, read_ahead=30) as cache:
+        cache.set_playhead(1)
+        for frame in range(1, 31):
+            assert cache.get(frame, timeout=10).error is None
+    assert bounded_threads_started() - before <= 4

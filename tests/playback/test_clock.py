@@ -125,3 +125,16 @@ def test_once_play_restarts_from_first_frame_at_end(mode: LoopMode) -> None:
         assert clock.current == 1
     result = clock.tick(1.0, lambda f: True)
     assert result.frame is not None
+
+
+def test_lateness_and_where_the_read_ahead_aims() -> None:
+    clock = PlaybackClock(24, 1, 100)
+    clock.seek(10, now=0.0)
+    clock.play(0.0)
+    assert not clock.is_late(0.01)
+    assert clock.is_late(0.1), "two frames fell due and none was shown"
+    assert clock.frame_after(clock.due_steps(0.1)) == 12
+    clock.tick(0.1, lambda _f: True)
+    assert not clock.is_late(0.1)
+    clock.stop()
+    assert not clock.is_late(5.0)

@@ -10,7 +10,7 @@ import numpy as np
 from horus_desktop.media.colour_defaults import is_override
 from horus_desktop.media.decode_dpx import write_dpx
 
-from .viewer_fixtures import ingest_one, viewer_store  # noqa: F401 - fixture
+from .viewer_fixtures import bare_viewer, ingest_one, viewer_store  # noqa: F401 - fixtures
 
 
 def _printing_density_dpx(folder: Path) -> Path:
@@ -67,3 +67,34 @@ def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_s
     qtbot.waitUntil(lambda: window.viewer.input_colour.box.label.text() == "Input: ADX10 · project default",
                     timeout=8000)
     assert window.viewer.slots["A"].settings.colour_space == "ADX10"
+
+
+def _ramp_exr(folder: Path) -> Path:
+    """A scene-linear half-float EXR (ramps with coloured rows) written by OpenEXR."""
+    import OpenEXR
+
+    folder.mkdir()
+    x = np.linspace(0.0, 4.0, 96, dtype=np.float32)
+    channels = {"R": np.tile(x, (48, 1)), "G": np.tile(x * 0.5, (48, 1)), "B": np.tile(x[::-1] * 0.25, (48, 1))}
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    OpenEXR.File(header, {k: v.astype(np.float16) for k, v in channels.items()}).write(str(folder / "ramp.exr"))
+    return folder / "ramp.exr"
+
+
+def test_the_display_pipeline_renders_what_the_viewer_shows(qtbot, bare_viewer, viewer_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    # An export (or a thumbnail) made with media/display.py's render_frame is pixel for pixel the CPU viewer's
+    # image, with the same exposure and channel.
+    from horus_desktop.media.display import render_frame
+    from horus_desktop.media.open_source import open_frame_source
+
+    record = ingest_one(viewer_store, _ramp_exr(tmp_path / "render"))
+    viewer = bare_viewer
+    viewer.open_media(record)
+    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (48, 96), timeout=8000)
+    with open_frame_source(record.file_path) as source:
+        decoded = source.read(source.frame_range[0])
+    for exposure, channel in ((0.0, "rgb"), (1.5, "rgb"), (1.5, "g")):
+        viewer.colour_bar.exposure.setValue(exposure)
+        viewer.colour_bar.set_channel(channel)
+        expected = render_frame(decoded, viewer.colour, viewer.slots["A"].settings, channel)
+        qtbot.waitUntil(lambda e=expected: np.array_equal(_shown(viewer), e), timeout=5000)

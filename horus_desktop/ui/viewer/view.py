@@ -355,14 +355,15 @@ class ViewerView(QGraphicsView):
             if not layer.isVisible() or item is None or item.pixels is None or state.recipe is None:
                 continue
             self.renderer.upload(slot, (id(item.pixels), item.frame), item.pixels)
-            poly = self.mapFromScene(layer.sceneBoundingRect())
-            r = poly.boundingRect()
+            # Exact (float) viewport rectangle: QPolygon's integer bounding rect is one pixel too wide and
+            # tall, which stretched the image at 100% (a row and a column drawn twice).
+            r = self._on_viewport(layer.sceneBoundingRect())
             x0, y0 = r.left() * dpr, r.top() * dpr
             x1, y1 = (r.left() + r.width()) * dpr, (r.top() + r.height()) * dpr
             ndc = (2 * x0 / vw - 1, 1 - 2 * y0 / vh, 2 * x1 / vw - 1, 1 - 2 * y1 / vh)
             scissor = None
             if layer.clip is not None:
-                clip = self.mapFromScene(layer.clip.intersected(layer.sceneBoundingRect())).boundingRect()
+                clip = self._on_viewport(layer.clip.intersected(layer.sceneBoundingRect()))
                 sx0 = max(0, int(clip.left() * dpr))
                 sx1 = min(vw, int((clip.left() + clip.width()) * dpr))
                 scissor = (sx0, 0, max(0, sx1 - sx0), vh)
@@ -371,12 +372,16 @@ class ViewerView(QGraphicsView):
                 exposure=self.exposure, gamma=self.gamma, channel=self.channel,
             )
 
+    def _on_viewport(self, scene_rect: QRectF) -> QRectF:
+        """A scene rectangle in viewport coordinates (device-independent pixels, not rounded)."""
+        return self.viewportTransform().mapRect(scene_rect)
+
     def _draw_gl_blend(self, vw: int, vh: int, dpr: float) -> None:
         """Difference / onion skin on the GPU: A and B each drawn through their view into an offscreen
         buffer at A's rectangle, then combined by the compositor into the viewport's framebuffer."""
         assert self.renderer is not None and self.compositor is not None
         layer = self._layers["A"]
-        r = self.mapFromScene(layer.sceneBoundingRect()).boundingRect()
+        r = self._on_viewport(layer.sceneBoundingRect())
         x0, y0 = r.left() * dpr, r.top() * dpr
         x1, y1 = (r.left() + r.width()) * dpr, (r.top() + r.height()) * dpr
         ndc = (2 * x0 / vw - 1, 1 - 2 * y0 / vh, 2 * x1 / vw - 1, 1 - 2 * y1 / vh)
