@@ -244,7 +244,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION horus_sync_pull(p_xid xid8, p_seq bigint, p_projects text[], p_limit int)
 RETURNS TABLE (xid xid8, seq bigint, table_name text, row_id text, kind text, row_data jsonb,
-               row_version bigint)
+               row_version bigint, row_hlc text)
 LANGUAGE sql STABLE AS $$
     -- By sequence alone: stamping holds a transaction-level lock, so sequence order is commit order.
     -- (p_xid is kept for the cursor's shape; the xid of each change is recorded for diagnosis.)
@@ -254,7 +254,8 @@ LANGUAGE sql STABLE AS $$
           AND (p_projects IS NULL OR c.project_id IS NULL OR c.project_id = ANY(p_projects))
         ORDER BY c.seq LIMIT p_limit
     )
-    SELECT p.xid, p.seq, p.table_name, p.row_id, p.kind, horus_sync_row(p.table_name, p.row_id), v.row_version
+    SELECT p.xid, p.seq, p.table_name, p.row_id, p.kind, horus_sync_row(p.table_name, p.row_id), v.row_version,
+           (SELECT max(f.value->>'h') FROM jsonb_each(v.fields) f)  -- the latest clock on the row
     FROM page p LEFT JOIN horus_sync_row_versions v ON v.table_name = p.table_name AND v.row_id = p.row_id
     ORDER BY p.seq
 $$;

@@ -188,16 +188,18 @@ class SyncClient:
         while not (cancel and cancel()):
             xid, seq = self.local.state().cursor
             rows = self._call(lambda c, x=xid, q=seq, n=limit: c.execute(
-                "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0) "
+                "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0), row_hlc "
                 "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s)", (str(x), q, projects, n)).fetchall())
             if not rows:
                 self.local.mark_synced()
                 report.up_to_date = True
                 break
-            page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v in rows]
+            page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v, _h in rows]
+            # The local clock moves past every clock seen, so an edit made after reading orders after it.
+            seen = max((h for *_rest, h in rows if h), default=None)
             cursor = (int(rows[-1][0]), int(rows[-1][1]))
             try:
-                changes = self.local.apply_pull(page, cursor, None)
+                changes = self.local.apply_pull(page, cursor, seen)
             except StoreWriteError:
                 # A row's current state names a row of a later page (foreign keys are checked at the page's
                 # commit, which rolled back whole): take the page together with the next one.
