@@ -54,7 +54,8 @@ class NoteUpdates:
             self._reload()
             return
         held = self._model.find
-        added = [c.row_id for c in notes if c.op == "insert" and c.media_id == media_id
+        # a pulled note may not say its media (None): fetched, and kept only if it is of this one
+        added = [c.row_id for c in notes if c.op == "insert" and c.media_id in (media_id, None)
                  and held(c.row_id) is None]  # type: ignore[arg-type]
         changed = [c.row_id for c in notes if c.op == "update" and held(c.row_id) is not None]  # type: ignore[arg-type]
         if added and self._sending:
