@@ -414,7 +414,7 @@ class NotesPanel(QWidget):
         item = self.current_item()
         if item is None:
             return
-        self._db.submit(self._store.comments.set_resolved, item.comment.id, not item.comment.is_resolved,
+        self._db.submit(notes_service.set_resolved, self._store, item.comment.id, not item.comment.is_resolved,
                         self._user_id, on_error=lambda e: self.sig_message.emit(f"Resolve: {e}"))
 
     def toggle_reaction(self, kind: str) -> None:
