@@ -70,8 +70,11 @@ class SyncHub:
 
     def _start(self, settings: MachineSettings) -> None:
         self.settings = settings
-        self.conflicts_action.setEnabled(bool(settings.server_url) and not self.store.read_only)
-        if not settings.server_url or self.store.read_only:
+        self.conflicts_action.setEnabled(bool(settings.server_url) and not self.store.read_only
+                                         and self.store.is_sqlite)
+        if settings.server_url and not self.store.is_sqlite:  # a window on a server store: nothing to sync
+            self._off_reason = f"{self.store.describe()} is a shared store itself; laptops' SQLite stores sync"
+        if not settings.server_url or self.store.read_only or not self.store.is_sqlite:
             self.indicator.show_state(SyncState("off", reason=self._off_reason or "No server set: Settings > Server"))
             return
         # No publish: the client applies a pull through this store, so the window's store-event bridge
