@@ -119,3 +119,41 @@ def test_a_note_typed_in_one_window_appears_in_the_other(qtbot, two_windows, tmp
     qtbot.waitUntil(lambda: reply in ana.notes.model.texts(), timeout=30000)
     _shot(ana, "F-sync-3-ana-sees-bo.png")
     _shot(bo, "F-sync-3-bo.png")
+
+
+def test_a_conflict_shows_in_the_indicator_and_is_settled_in_the_conflicts_view(
+        qtbot, two_windows, server: str, tmp_path: Path) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+
+    from horus_desktop.sync.client import SyncClient
+
+    store_a = Store.open(tmp_path / "ana.sqlite", backup=False)
+    store_b = Store.open(tmp_path / "bo.sqlite", backup=False)
+    media = store_a.media.create(file_path="/projects/show/sh010.####.exr", project_id="show", version="v001",
+                                 version_number=1, shot="sh010", frame_rate=Decimal("24"))
+    note = store_a.comments.add(media_id=media.id, content="Grain too strong", user_id="ana", user_name="ana")
+    ana_client, bo_client = SyncClient(store_a, server, user="ana"), SyncClient(store_b, server, user="bo")
+    ana_client.round()
+    bo_client.round()
+    store_a.comments.edit(note.id, "Grain too strong on the left")
+    store_b.comments.edit(note.id, "Grain is fine")
+    ana_client.round()
+    ana_client.close()
+    bo_client.close()
+    store_a.close()
+
+    bo = two_windows("bo", store_b)  # bo's window pushes his edit and meets ana's
+    qtbot.waitUntil(lambda: "1 conflict" in bo.sync.indicator.text(), timeout=30000)
+    assert "click to open the Conflicts view" in bo.sync.indicator.toolTip()
+    dialog = bo.sync.open_conflicts()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert row[1] == "Grain is fine" and row[2].startswith("bo, ")
+    assert row[3] == "Grain too strong on the left" and row[4].startswith("ana, ")
+    _shot(dialog, "F-sync-4-conflicts-view.png")
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.keep_theirs, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10000)
+    qtbot.waitUntil(lambda: "Up to date" in bo.sync.indicator.text(), timeout=30000)
+    assert store_b.comments.get(note.id).content == "Grain too strong on the left"
+    dialog.close()
