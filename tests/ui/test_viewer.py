@@ -136,12 +136,12 @@ def test_ab_toggle_wipe_and_side_by_side(qtbot, make_window, demo_store) -> None
     qtbot.waitUntil(lambda: viewer.slots["A"] is not None and viewer.slots["B"] is not None, timeout=5000)
     qtbot.waitUntil(lambda: viewer.shown_frame("B") is not None and viewer.shown_frame("A") is not None,
                     timeout=5000)
-    assert viewer.compare_mode == "ab" and viewer.shown_slot == "A"
+    assert viewer.state.compare_mode == "ab" and viewer.state.shown_slot == "A"
     assert viewer.view.layer("A").isVisible() and not viewer.view.layer("B").isVisible()
     a_version, b_version = viewer.slots["A"].record.version, viewer.slots["B"].record.version
     assert a_version != b_version
     qtbot.keyClick(viewer.view, Qt.Key.Key_T)
-    assert viewer.shown_slot == "B"
+    assert viewer.state.shown_slot == "B"
     assert viewer.view.layer("B").isVisible() and not viewer.view.layer("A").isVisible()
     a_pixels = np.asarray(viewer.view.layer("A").state.item.pixels)
     b_pixels = np.asarray(viewer.view.layer("B").state.item.pixels)
@@ -150,7 +150,7 @@ def test_ab_toggle_wipe_and_side_by_side(qtbot, make_window, demo_store) -> None
     qtbot.waitUntil(lambda: viewer.shown_frame("A") == 1002 and viewer.shown_frame("B") == 1002, timeout=5000)
     assert shown_code(window, "B") == 1002
     qtbot.keyClick(viewer.view, Qt.Key.Key_T)
-    assert viewer.shown_slot == "A"
+    assert viewer.state.shown_slot == "A"
     qtbot.keyClick(viewer.view, Qt.Key.Key_W)
     assert viewer.view.mode == "wipe"
     assert viewer.view.layer("A").isVisible() and viewer.view.layer("B").isVisible()
@@ -175,7 +175,7 @@ def test_b_list_offers_other_versions(qtbot, make_window, demo_store) -> None:
     viewer.b_box.activated.emit(1)
     qtbot.waitUntil(lambda: viewer.slots["B"] is not None, timeout=5000)
     assert viewer.slots["B"].record.version == "v001"
-    assert viewer.compare_mode == "ab"
+    assert viewer.state.compare_mode == "ab"
 
 
 def test_zoom_fit_and_pixel_readout(qtbot, make_window, demo_store) -> None:

@@ -37,7 +37,7 @@ def test_difference_and_onion_show_the_expected_pixels(qtbot, bare_viewer, viewe
     qtbot.waitUntil(lambda: viewer.shown_frame("A") is not None and viewer.shown_frame("B") is not None,
                     timeout=8000)
     qtbot.keyClick(viewer.view, Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier)
-    assert viewer.compare_mode == "diff" and viewer.blend_controls.gain.isVisible()
+    assert viewer.state.compare_mode == "diff" and viewer.blend_controls.gain.isVisible()
     viewer.blend_controls.gain.setValue(4.0)
     shown = viewer.view.blended_pixels()
     assert shown is not None and shown.shape == (90, 160, 3)
@@ -49,7 +49,7 @@ def test_difference_and_onion_show_the_expected_pixels(qtbot, bare_viewer, viewe
     assert not viewer.view.layer("B").isVisible(), "one blended image, not two layers"
 
     qtbot.keyClick(viewer.view, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
-    assert viewer.compare_mode == "onion" and viewer.blend_controls.opacity.isVisible()
+    assert viewer.state.compare_mode == "onion" and viewer.blend_controls.opacity.isVisible()
     viewer.blend_controls.opacity.setValue(25)
     shown = viewer.view.blended_pixels()
     assert tuple(shown[30, 40]) == (103, 115, 140)  # 0.75 A + 0.25 B: 102.5 and 115, rounded half up

@@ -38,8 +38,8 @@ def test_layout_and_browser_mode_persist_between_runs(qtbot, make_window, demo_s
     assert second.browser.view_mode() == "list"
     assert second.browser.size_slider.value() == 0
     assert second.viewer.colour_bar.options().view == "Un-tone-mapped"
-    assert second.viewer.policy.value == "every-frame"
-    assert second.viewer.loop_mode.value == "ping-pong"
+    assert second.viewer.state.policy.value == "every-frame"
+    assert second.viewer.state.loop_mode.value == "ping-pong"
     # offscreen's 800 px screen makes Qt adjust a restored over-wide window by a few pixels
     assert second.height() == size[1] and abs(second.width() - size[0]) <= 16
     second.actions_by_name["reset_layout"].trigger()

@@ -13,12 +13,11 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-from horus_desktop.domain.records import Annotation, MediaRecord
+from horus_desktop.domain.records import MediaRecord
 from horus_desktop.domain.timecode import frame_to_timecode
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frames import FrameSource
-from horus_desktop.playback.clock import LoopMode, SlowPolicy
 from horus_desktop.playback.media_slot import MediaSlot, media_start_timecode
 from horus_desktop.playback.opening import Opened, OpenFailed, OpenRequest, RecipeBuilt
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
@@ -28,6 +27,7 @@ from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar
 from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
+from horus_desktop.ui.viewer.drawings_loader import AnnotationsOf, DrawingsLoader
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.layer_menu import LayerMenu, depth_text
@@ -37,6 +37,7 @@ from horus_desktop.ui.viewer.title_label import ElidedTitle, TitleRow
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.version_box import VersionBox, VersionsOf
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
+from horus_desktop.ui.viewer.viewer_actions import connect_viewer_actions
 
 PLAY_INTERVAL_MS = 3
 IDLE_INTERVAL_MS = 30
@@ -55,11 +56,11 @@ class ViewerPanel(QWidget):
 
     def __init__(self, colour: ColourConfig, actions: dict[str, QAction], *, use_gl: bool,
                  versions_of: VersionsOf | None = None,
-                 annotations_of: Callable[[MediaRecord, Callable[[list[Annotation]], None]], None] | None = None,
+                 annotations_of: AnnotationsOf | None = None,
                  store_calls: ViewerStoreCalls | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("viewerPanel")
-        self.colour, self.use_gl, self._annotations_of = colour, use_gl, annotations_of
+        self.colour, self.use_gl = colour, use_gl
         self.state = ViewerState()
         self.opener = Opener(colour, open_media, self)  # files open from this machine's copy (path mappings)
         self.colour_bar = ColourBar(colour)
@@ -71,6 +72,7 @@ class ViewerPanel(QWidget):
         self.colour_bar.add_leading(self.input_colour.box)
         self.overlay = AnnotationCanvas(self.view.scene())
         self.transport = TransportBar(actions)
+        self.drawings = DrawingsLoader(annotations_of, self.state, self.overlay, self.transport.slider)
         self.compare_box = QComboBox()
         for key, label in COMPARE_MODES:
             self.compare_box.addItem(label, key)
@@ -95,35 +97,13 @@ class ViewerPanel(QWidget):
         self.colour_bar.sig_changed.connect(self.colours.set_options)
         self.view.sig_space_tapped.connect(self.play_pause)
         self.transport.sig_seek.connect(self.seek)
-        self.transport.sig_loop_mode.connect(self.set_loop_mode)
+        self.transport.sig_loop_mode.connect(self.state.set_loop_mode)
         self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
         self.b_box.sig_picked.connect(lambda record: self.open_media(record, "B"))
         self.blend_controls.sig_changed.connect(self.view.set_blend)
         self.input_colour.sig_message.connect(self.sig_message)
         self.layer_menu.sig_picked.connect(self.show_layer)
-        self._connect_actions(actions)
-
-    def _connect_actions(self, actions: dict[str, QAction]) -> None:
-        handlers: dict[str, Callable[[], object]] = {
-            "play_pause": self.play_pause, "play_backward": lambda: self.play(direction=-1),
-            "step_forward": lambda: self.step(1), "step_back": lambda: self.step(-1),
-            "shuttle_forward": lambda: self.shuttle(1), "shuttle_backward": lambda: self.shuttle(-1),
-            "shuttle_stop": self.pause, "go_start": lambda: self._moved(self.state.go_start()),
-            "go_end": lambda: self._moved(self.state.go_end()), "set_in": lambda: self._in_out(self.state.set_in),
-            "set_out": lambda: self._in_out(self.state.set_out),
-            "clear_in_out": lambda: self._in_out(self.state.clear_in_out),
-            "fit": self.view.fit, "actual_size": self.view.actual_size,
-            "zoom_in": lambda: self.view.zoom_by(1.25), "zoom_out": lambda: self.view.zoom_by(0.8),
-            "toggle_ab": self.toggle_ab,
-            **{f"compare_{m}": (lambda m=m: self.set_compare_mode(m)) for m in ("wipe", "side", "off", "diff", "onion")},
-        }
-        for name, handler in handlers.items():
-            actions[name].triggered.connect(lambda _checked=False, h=handler: h())
-        for channel in ("rgb", "r", "g", "b", "a", "luminance"):
-            actions[f"channel_{channel}"].triggered.connect(
-                lambda _checked=False, c=channel: self.colour_bar.set_channel(c))
-        actions["play_every_frame"].toggled.connect(
-            lambda on: self.set_policy(SlowPolicy.EVERY_FRAME if on else SlowPolicy.DROP))
+        connect_viewer_actions(self, actions)
 
     # --- what is shown -----------------------------------------------------------------------------
     @property
@@ -135,26 +115,6 @@ class ViewerPanel(QWidget):
     def session(self) -> PlaybackSession | None:
         """Slot A's playback session (what the transport drives)."""
         return self.state.session
-
-    @property
-    def compare_mode(self) -> str:
-        """off, ab, wipe, side, diff or onion."""
-        return self.state.compare_mode
-
-    @property
-    def shown_slot(self) -> str:
-        """The slot shown alone in A/B toggle mode."""
-        return self.state.shown_slot
-
-    @property
-    def policy(self) -> SlowPolicy:
-        """Drop frames or play every frame when decoding cannot keep up."""
-        return self.state.policy
-
-    @property
-    def loop_mode(self) -> LoopMode:
-        """Loop, ping-pong or once."""
-        return self.state.loop_mode
 
     def colour_path(self) -> str:
         """Which colour path draws the frames."""
@@ -192,8 +152,8 @@ class ViewerPanel(QWidget):
         self.view.set_has_media(True)
         if request.slot == "A":
             self.title.setText(f"Opening {request.title}...")
-        self.opener.open(request, self.colours.choice(), resolve=self.input_colour.resolve, policy=self.policy,
-                         mode=self.loop_mode)
+        self.opener.open(request, self.colours.choice(), resolve=self.input_colour.resolve, policy=self.state.policy,
+                         mode=self.state.loop_mode)
 
     @Slot(object)
     def _on_done(self, result: Opened | OpenFailed | RecipeBuilt) -> None:
@@ -218,7 +178,7 @@ class ViewerPanel(QWidget):
             self._show_a(slot, request)
         else:
             self.b_box.show_b(slot.record)
-            if self.compare_mode == "off":
+            if self.state.compare_mode == "off":
                 self.set_compare_mode("ab")
         self.view.set_frame(name, LayerState(None, slot.recipe, slot.size))
         self._apply_view_mode()
@@ -233,13 +193,10 @@ class ViewerPanel(QWidget):
         self.transport.slider.set_in_out(None)
         self.title.setText(_title(record) if record is not None else request.title)
         self._show_position(slot.session.current)
+        self.drawings.load(record, slot.size)
         if record is not None:
             self.sig_media_opened.emit(record)
             self.b_box.load(record)
-            self._load_annotations(record, slot.size)
-        else:
-            self.transport.slider.set_marks(set())
-            self.overlay.set_annotations([], slot.size)
         self.view.fit()
 
     def show_layer(self, layer: ExrLayer) -> None:
@@ -252,28 +209,12 @@ class ViewerPanel(QWidget):
         """Open two versions as A and B, and compare them."""
         self.open_media(a, "A")
         self.open_media(b, "B")
-        if self.compare_mode == "off":
+        if self.state.compare_mode == "off":
             self.set_compare_mode("ab")
-
-    def _load_annotations(self, record: MediaRecord, size: tuple[int, int], *, clear: bool = True) -> None:
-        if clear:  # a reload keeps what is shown until the new rows arrive (no flicker)
-            self.overlay.set_annotations([], size)
-        if self._annotations_of is None:
-            return
-
-        def fill(annotations: list[Annotation]) -> None:
-            slot = self.slots["A"]
-            if slot is not None and slot.record is not None and slot.record.id == record.id:
-                self.overlay.set_annotations(annotations, size)
-                self.transport.slider.set_marks(self.overlay.frames())
-
-        self._annotations_of(record, fill)
 
     def reload_annotations(self) -> None:
         """The store says drawings changed."""
-        slot = self.slots["A"]
-        if slot is not None and slot.record is not None:
-            self._load_annotations(slot.record, slot.size, clear=False)
+        self.drawings.reload()
 
     # --- compare ---------------------------------------------------------------------------------
     def _apply_view_mode(self) -> None:
@@ -290,7 +231,7 @@ class ViewerPanel(QWidget):
         self._show_compare(self.state.toggle_ab())
 
     def _show_compare(self, needs_b: bool) -> None:
-        mode = self.compare_mode
+        mode = self.state.compare_mode
         self.blend_controls.set_mode(mode)
         self.compare_box.blockSignals(True)
         self.compare_box.setCurrentIndex(self.compare_box.findData(mode))
@@ -336,21 +277,22 @@ class ViewerPanel(QWidget):
         """Slider, frame box, notes."""
         self._moved(self.state.seek(frame))
 
-    def set_loop_mode(self, mode: LoopMode | str) -> None:
-        """Loop, ping-pong or once."""
-        self.state.set_loop_mode(mode)
+    def go_start(self) -> None:
+        """Home: the in point."""
+        self._moved(self.state.go_start())
 
-    def set_policy(self, policy: SlowPolicy) -> None:
-        """Drop frames (default) or play every frame slower when decoding cannot keep up."""
-        self.state.set_policy(policy)
+    def go_end(self) -> None:
+        """End: the out point."""
+        self._moved(self.state.go_end())
+
+    def change_in_out(self, verb: Callable[[], None]) -> None:
+        """Run an in/out verb of the state ([, ], clear) and mark the result on the slider."""
+        verb()
+        self.transport.slider.set_in_out(self.state.in_out_marks())
 
     def _moved(self, frame: int | None) -> None:
         if frame is not None:
             self._show_position(frame)
-
-    def _in_out(self, verb: Callable[[], None]) -> None:
-        verb()
-        self.transport.slider.set_in_out(self.state.in_out_marks())
 
     def _playing_changed(self, speed: float, direction: int) -> None:
         from horus_desktop.ui.resources import icon

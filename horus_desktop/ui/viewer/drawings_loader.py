@@ -1,0 +1,45 @@
+"""Loads the drawings of the media in slot A onto the viewer's annotation canvas and the slider's marks
+(fetched through the window's DB worker; a late answer for another media is dropped)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from horus_desktop.domain.records import Annotation, MediaRecord
+from horus_desktop.playback.viewer_state import ViewerState
+from horus_desktop.ui.annotate.canvas import AnnotationCanvas
+from horus_desktop.ui.viewer.frame_slider import FrameSlider
+
+AnnotationsOf = Callable[[MediaRecord, Callable[[list[Annotation]], None]], None]
+
+
+class DrawingsLoader:
+    """Fills the canvas and the marks for A's media; ``reload`` when the store says drawings changed."""
+
+    def __init__(self, annotations_of: AnnotationsOf | None, state: ViewerState, overlay: AnnotationCanvas,
+                 slider: FrameSlider) -> None:
+        self._annotations_of, self._state, self._overlay, self._slider = annotations_of, state, overlay, slider
+
+    def load(self, record: MediaRecord | None, size: tuple[int, int], *, clear: bool = True) -> None:
+        """Show ``record``'s drawings (none for a playlist); ``clear=False`` keeps the old ones until then."""
+        if clear:  # a reload keeps what is shown until the new rows arrive (no flicker)
+            self._overlay.set_annotations([], size)
+        if record is None:
+            self._slider.set_marks(set())
+            return
+        if self._annotations_of is None:
+            return
+
+        def fill(annotations: list[Annotation]) -> None:
+            slot = self._state.slots["A"]
+            if slot is not None and slot.record is not None and slot.record.id == record.id:
+                self._overlay.set_annotations(annotations, size)
+                self._slider.set_marks(self._overlay.frames())
+
+        self._annotations_of(record, fill)
+
+    def reload(self) -> None:
+        """The store says drawings changed: re-read A's."""
+        slot = self._state.slots["A"]
+        if slot is not None and slot.record is not None:
+            self.load(slot.record, slot.size, clear=False)
