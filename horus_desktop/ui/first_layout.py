@@ -47,7 +47,7 @@ def size_docks(window: MainWindow) -> None:
     if notes in window.tabifiedDockWidgets(browser):
         window.resizeDocks([browser], [_share(width, 0.34, 300, 520)], Qt.Orientation.Horizontal)
     else:
-        window.resizeDocks([browser, notes], [_share(width, 0.27, 300, 560), _share(width, 0.22, 280, 420)],
+        window.resizeDocks([browser, notes], [_share(width, 0.27, 300, 560), _share(width, 0.25, 280, 420)],
                            Qt.Orientation.Horizontal)
     # a short screen keeps the timeline to about one track: the viewer and the notes list need the height more
     share = 0.2 if height < SHORT_HEIGHT else 0.26

@@ -31,6 +31,7 @@ from horus_desktop.services.attachments import attach_file, attachment_file
 from horus_desktop.store import Store
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.notes.commands import DeleteNoteCommand
 from horus_desktop.ui.notes.delegate import NoteDelegate
 from horus_desktop.ui.notes.editor import NoteEditor
@@ -111,7 +112,7 @@ class NotesPanel(QWidget):
         self.filter_box.currentIndexChanged.connect(lambda _i: self._set_filter(self.filter_box.currentData()))
         self.sort_box.currentIndexChanged.connect(lambda _i: self.model.set_sort(self.sort_box.currentData()))
         self.buttons: dict[str, QToolButton] = {}
-        actions_row = QHBoxLayout()
+        actions_row = FlowLayout()  # wraps in a narrow notes column (a laptop) instead of widening it
         actions_row.setContentsMargins(0, 0, 0, 0)
         for key, text, handler in (("reply", "Reply", self.start_reply), ("edit", "Edit", self.start_edit),
                                    ("resolve", "Resolve", self.toggle_resolved), ("react", "React", None),
