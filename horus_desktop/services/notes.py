@@ -44,9 +44,9 @@ class MediaNotes(NamedTuple):
 
 
 def load_notes(store: Store, media_id: uuid.UUID | str) -> MediaNotes:
-    """A media's threads and the open threads of its earlier versions: a fixed number of grouped queries,
-    however many earlier versions there are."""
-    return MediaNotes(store.comments.threads(media_id), store.comments.open_notes_on_earlier_versions(media_id))
+    """A media's threads and the open threads of its earlier versions: the notes of all of them in one
+    grouped query (five statements in all, however many earlier versions there are)."""
+    return MediaNotes(*store.comments.review_threads(media_id))
 
 
 def note_timecode(media: MediaRecord, frame: int | None) -> str | None:

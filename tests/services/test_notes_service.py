@@ -89,6 +89,7 @@ def test_a_reply_sits_on_its_notes_frame_and_names_unknown_mentions(store: Store
 def _selects_of_loading(store: Store, media_id: uuid.UUID) -> tuple[int, notes_service.MediaNotes]:
     with statements(store) as sent:
         loaded = notes_service.load_notes(store, media_id)
+    assert _count(sent, r"SELECT .* FROM horus_comments\b") == 1  # this version's notes and the earlier ones'
     return _count(sent, r"SELECT\b"), loaded
 
 

@@ -329,7 +329,23 @@ class CommentRepository(TombstonedRepository[Comment]):
         What a reviewer checks when a new version comes in: newest earlier version first, each with its
         open threads (replies included). The threads of all earlier versions come in one grouped read.
         """
-        media_id = as_uuid(media_id, "media_id")
+        return self.review_threads(media_id, own=False)[1]
+
+    def review_threads(self, media_id: uuid.UUID | str, *, own: bool = True,
+                       ) -> tuple[list[CommentNode], list[tuple[MediaRecord, list[CommentNode]]]]:
+        """A media's thread trees (with ``own``) and the open threads of its earlier versions (see
+        open_notes_on_earlier_versions), the notes of them all read in one grouped query (then their
+        reactions and attachments): what the notes panel shows, in five statements however many versions."""
+        records = self._earlier_versions(as_uuid(media_id, "media_id"))
+        trees = self.threads_by_media([*([media_id] if own else []), *(r.id for r in records)])
+        out = []
+        for record in records:
+            open_threads = [t for t in trees.get(record.id, []) if not t.comment.is_resolved]
+            if open_threads:
+                out.append((record, open_threads))
+        return (trees.get(as_uuid(media_id, "media_id"), []) if own else []), out
+
+    def _earlier_versions(self, media_id: uuid.UUID) -> list[MediaRecord]:
         with self._uow.read() as session:
             current = self._get_live(session, MediaRecordRow, media_id, "media")
             group = select(MediaRecordRow).where(
@@ -339,16 +355,7 @@ class CommentRepository(TombstonedRepository[Comment]):
                   else getattr(MediaRecordRow, name) == getattr(current, name)
                   for name in ("shot", "department", "task_type")),
             ).order_by(MediaRecordRow.version_number.desc().nulls_last(), MediaRecordRow.created_at.desc())
-            earlier = [m for m in session.execute(group).scalars()
-                       if _is_earlier(m, current)]
-            records = [to_record(m, MediaRecord) for m in earlier]
-        trees = self.threads_by_media(r.id for r in records)
-        out = []
-        for record in records:
-            open_threads = [t for t in trees.get(record.id, []) if not t.comment.is_resolved]
-            if open_threads:
-                out.append((record, open_threads))
-        return out
+            return [to_record(m, MediaRecord) for m in session.execute(group).scalars() if _is_earlier(m, current)]
 
     def ids_exist(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """Which of ``ids`` are comments (deleted or not): for idempotent imports."""
