@@ -330,6 +330,8 @@ class NotifyListener:
         self._url = libpq_url(server_url)
         self._on_hint = on_hint
         self._stop = threading.Event()
+        #: Set while the channel is listened to (a hint sent before that is not heard; the poll covers it).
+        self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="horus-sync-listen", daemon=True)
 
     def start(self) -> None:
@@ -350,12 +352,14 @@ class NotifyListener:
             try:
                 with psycopg.connect(self._url, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {self.CHANNEL}")
+                    self.listening.set()
                     backoff.succeeded()
                     while not self._stop.is_set():
                         # notifies(timeout=...) returns after a second at most so that stop() is heard.
                         for _note in conn.notifies(timeout=1.0, stop_after=1):
                             self._on_hint()
             except psycopg.Error as exc:
+                self.listening.clear()
                 log.info("sync hint listener: %s", _reason(exc))
                 self._stop.wait(backoff.failed())
 

@@ -160,3 +160,44 @@ def test_the_python_api_syncs_and_lists_conflicts(server: str, tmp_path: Path) -
         assert bo.sync_conflicts() == []
         assert bo.sync().up_to_date
         assert bo.store.comments.get(note.id).content == "Grain too strong on the left"
+
+
+def test_a_server_notification_brings_a_pull_without_waiting_for_the_poll(server: str, tmp_path: Path) -> None:
+    """The loop polls only every 10 minutes here: a note can only arrive this soon through LISTEN/NOTIFY."""
+    import threading
+    import time
+
+    from horus_desktop.sync.client import SyncClient
+    from horus_desktop.sync.service import NotifyListener, SyncLoop
+
+    ana = Store.open(tmp_path / "ana.sqlite", backup=False)
+    bo = Store.open(tmp_path / "bo.sqlite", backup=False)
+    media = ana.media.create(file_path="/projects/show/sh010.####.exr", project_id="show", version="v001",
+                             version_number=1, shot="sh010", frame_rate=Decimal("24"))
+    ana_client = SyncClient(ana, server, user="ana")
+    ana_client.round()
+    arrived = threading.Event()
+    bo.subscribe(lambda cs: arrived.set() if cs.of("note") else None)
+    states: list[str] = []
+    loop = SyncLoop(lambda: SyncClient(bo, server, user="bo"), on_state=lambda s: states.append(s.phase),
+                    poll_seconds=600, debounce_seconds=0)
+    listener = NotifyListener(server, loop.hint)
+    loop.start()
+    listener.start()
+    try:
+        assert listener.listening.wait(60)
+        for _ in range(1200):  # bo's first round done: now only a hint can start another within 10 minutes
+            if "up_to_date" in states:
+                break
+            time.sleep(0.05)
+        assert "up_to_date" in states
+        ana.comments.add(media_id=media.id, content="Roto edge chatter", user_id="ana", user_name="ana")
+        ana_client.round()
+        assert arrived.wait(60)
+        assert [c.content for c in bo.comments.list_for_media(media.id)] == ["Roto edge chatter"]
+    finally:
+        listener.stop()
+        loop.stop()
+        ana_client.close()
+        ana.close()
+        bo.close()
