@@ -1,7 +1,9 @@
 """Hypothesis stateful test: laptops edit at random, push and pull at random with faults and crashes, then heal.
 
 Invariants: after syncing to a fixpoint every store holds the same synced rows; every note, reply and drawing
-made anywhere is there (or refused with a reason); no duplicate rows; cursors never go back; outboxes empty.
+made anywhere is there (or refused with a reason); the last value written to a note's text or a version's
+status is the final one or is kept by a conflict record (or refused); no duplicate rows; cursors never go
+back; outboxes empty.
 ``HORUS_SYNC_EXAMPLES`` raises the number of examples for a long run; ``HORUS_SYNC_SHRINK=1`` shrinks a failure.
 """
 
@@ -76,6 +78,9 @@ class SyncMachine(RuleBasedStateMachine):
         for i in range(LAPTOPS):
             self._sync(i)
         self.made: set[tuple[str, str]] = set()  # (table, id) of rows that must survive
+        # (table, id, field) -> the last value written anywhere: final, or kept by a conflict, or refused
+        self.last: dict[tuple[str, str, str], Any] = {}
+        self.n = 0
         self.cursors = [self.clients[i].local.state().cursor for i in range(LAPTOPS)]
 
     def _admin(self) -> Any:
@@ -125,7 +130,9 @@ class SyncMachine(RuleBasedStateMachine):
             return
         note, repo, user = notes[pick % len(notes)], self.stores[i].comments, self.users[i]
         if kind == "edit":
-            repo.edit(note, f"edited by {user}")
+            self.n += 1
+            repo.edit(note, f"edit {self.n} by {user}")
+            self.last[("horus_comments", str(note), "content")] = f"edit {self.n} by {user}"
         elif kind == "resolve":
             repo.set_resolved(note, True, by=user)
         elif kind == "delete":
@@ -137,7 +144,10 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, LAPTOPS - 1), status=st.sampled_from(["approved", "rejected", "pending"]))
     def set_status(self, i: int, status: str) -> None:
+        if self.stores[i].media.get(self.media).approval_status == status:
+            return  # nothing to change here: no write
         self.stores[i].media.set_status([self.media], status, by=self.users[i], by_name=self.users[i])
+        self.last[("horus_media_records", str(self.media), "approval_status")] = status
 
     @rule(i=st.integers(0, LAPTOPS - 1), frame=st.integers(1, 3))
     def draw(self, i: int, frame: int) -> None:
@@ -216,6 +226,13 @@ class SyncMachine(RuleBasedStateMachine):
         present = {(t, str(r["id"])) for t, rows in dumps[0].items() for r in rows if "id" in r}
         lost = {m for m in self.made if m not in present and (m[0], uuid.UUID(m[1]).hex) not in rejected}
         assert not lost, f"made but neither present nor refused: {lost}"
+        conflicts = dumps[0]["horus_sync_conflicts"]
+        for (table, row_id, field), value in self.last.items():
+            [row] = [r for r in dumps[0][table] if r["id"] == row_id]
+            kept = any(c["row_id"] == row_id and c["field"] == field
+                       and value in (c["incoming_value"], c["existing_value"]) for c in conflicts)
+            refused = (table, uuid.UUID(row_id).hex) in rejected
+            assert row[field] == value or kept or refused, f"the last {field} of {row_id} was lost: {value!r}"
         for t, rows in dumps[0].items():
             ids = [r.get("id", r.get("project_id")) for r in rows]
             assert len(ids) == len(set(ids)), f"duplicate rows in {t}"
