@@ -52,3 +52,21 @@ def test_a_push_sends_a_hint_naming_the_project(laptop, server_url) -> None:
         ana.sync()
         hints = {n.payload for n in conn.notifies(timeout=5, stop_after=1)}
     assert hints == {"show_x"}
+
+
+def test_a_pull_never_hides_a_change_not_yet_pushed(laptop) -> None:
+    ana, ben = laptop("ana"), laptop("ben")
+    media = ana.media()
+    note = ana.store.comments.add(media_id=media, content="base", user_id="ana", user_name="Ana")
+    ana.sync()
+    ben.sync()
+    ben.store.comments.edit(note.id, "ben's text")
+    ben.store.comments.set_resolved(note.id, True, by="ben")
+    ben.sync()
+    ana.store.comments.edit(note.id, "ana's unsent text")
+    ana.client.pull()  # before pushing
+    got = ana.store.comments.get(note.id)
+    assert got.content == "ana's unsent text" and got.is_resolved  # her field stays, ben's other field comes
+    ana.sync()
+    ben.sync()
+    assert ana.dump() == ben.dump()
