@@ -5,16 +5,14 @@ Opening runs on the opener thread (playback/opening.py), colour through media/di
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from fractions import Fraction
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import MediaRecord
-from horus_desktop.domain.timecode import frame_to_timecode
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frames import FrameSource
@@ -32,6 +30,7 @@ from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.layer_menu import LayerMenu, depth_text
 from horus_desktop.ui.viewer.opener import Opener
+from horus_desktop.ui.viewer.playback_driver import PlaybackDriver
 from horus_desktop.ui.viewer.slot_colour import SlotColour
 from horus_desktop.ui.viewer.title_label import ElidedTitle, TitleRow
 from horus_desktop.ui.viewer.transport import TransportBar
@@ -39,8 +38,6 @@ from horus_desktop.ui.viewer.version_box import VersionBox, VersionsOf
 from horus_desktop.ui.viewer.view import LayerState, ViewerView
 from horus_desktop.ui.viewer.viewer_actions import connect_viewer_actions
 
-PLAY_INTERVAL_MS = 3
-IDLE_INTERVAL_MS = 30
 NEED_B = ("Pick a version as B (the B list above the viewer) or select two versions in the browser and use "
           "Compare Selected.")
 
@@ -88,15 +85,13 @@ class ViewerPanel(QWidget):
         layout.setSpacing(0)
         for widget, stretch in ((self.colour_bar, 0), (self.title_row, 0), (self.view, 1), (self.transport, 0)):
             layout.addWidget(widget, stretch)
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._on_tick)
-        self._timer.start(IDLE_INTERVAL_MS)
-        self._last_cache_paint = 0.0
+        self.driver = PlaybackDriver(self.state, self.view, self.colours, self.transport, self.overlay, self)
+        self.driver.sig_position.connect(self.sig_position)
+        self.driver.sig_frame_changed.connect(self.sig_frame_changed)
         self.opener.sig_done.connect(self._on_done)
         self.colour_bar.sig_changed.connect(self.colours.set_options)
-        self.view.sig_space_tapped.connect(self.play_pause)
-        self.transport.sig_seek.connect(self.seek)
+        self.view.sig_space_tapped.connect(self.driver.play_pause)
+        self.transport.sig_seek.connect(self.driver.seek)
         self.transport.sig_loop_mode.connect(self.state.set_loop_mode)
         self.compare_box.currentIndexChanged.connect(lambda _i: self.set_compare_mode(self.compare_box.currentData()))
         self.b_box.sig_picked.connect(lambda record: self.open_media(record, "B"))
@@ -192,7 +187,7 @@ class ViewerPanel(QWidget):
         self.transport.set_range(first, last)
         self.transport.slider.set_in_out(None)
         self.title.setText(_title(record) if record is not None else request.title)
-        self._show_position(slot.session.current)
+        self.driver.show_position(slot.session.current)
         self.drawings.load(record, slot.size)
         if record is not None:
             self.sig_media_opened.emit(record)
@@ -240,102 +235,26 @@ class ViewerPanel(QWidget):
             self.sig_message.emit(NEED_B)
         self._apply_view_mode()
 
-    # --- transport -------------------------------------------------------------------------------
+    # --- transport (what other panels call; the rest is the driver's) ------------------------------
     def play(self, direction: int = 1, speed: float = 1.0) -> None:
         """Start playing."""
-        if self.state.play(direction, speed):
-            self._playing_changed(speed, direction)
+        self.driver.play(direction, speed)
 
     def pause(self) -> None:
         """Stop on the current frame."""
-        frame = self.state.pause()
-        if frame is not None:
-            self._playing_changed(1.0, 1)
-            self._show_position(frame)
-
-    def play_pause(self) -> None:
-        """Space."""
-        if self.state.playing:
-            self.pause()
-        else:
-            self.play()
-
-    def shuttle(self, direction: int) -> None:
-        """J/L: play in a direction, faster on each press."""
-        speed = self.state.shuttle(direction)
-        if speed is not None:
-            self._playing_changed(speed, direction)
+        self.driver.pause()
 
     def step(self, n: int) -> None:
-        """Left/Right."""
-        frame = self.state.step(n)
-        if frame is not None:
-            self._playing_changed(1.0, 1)
-            self._show_position(frame)
+        """Step ``n`` frames and pause."""
+        self.driver.step(n)
 
     def seek(self, frame: int) -> None:
-        """Slider, frame box, notes."""
-        self._moved(self.state.seek(frame))
-
-    def go_start(self) -> None:
-        """Home: the in point."""
-        self._moved(self.state.go_start())
-
-    def go_end(self) -> None:
-        """End: the out point."""
-        self._moved(self.state.go_end())
-
-    def change_in_out(self, verb: Callable[[], None]) -> None:
-        """Run an in/out verb of the state ([, ], clear) and mark the result on the slider."""
-        verb()
-        self.transport.slider.set_in_out(self.state.in_out_marks())
-
-    def _moved(self, frame: int | None) -> None:
-        if frame is not None:
-            self._show_position(frame)
-
-    def _playing_changed(self, speed: float, direction: int) -> None:
-        from horus_desktop.ui.resources import icon
-
-        playing = self.state.playing
-        self._timer.start(PLAY_INTERVAL_MS if playing else IDLE_INTERVAL_MS)
-        self.transport.show_speed(speed if playing else 1.0, direction if playing else 1)
-        self.transport.buttons["play_pause"].defaultAction().setIcon(icon("pause" if playing else "play"))
-
-    def _show_position(self, frame: int) -> None:
-        slot = self.slots["A"]
-        self.transport.show_frame(frame, slot.timecode(frame) if slot else frame_to_timecode(frame, Fraction(24)))
-        self.sig_position.emit(frame)
-
-    # --- the tick --------------------------------------------------------------------------------
-    def _on_tick(self) -> None:
-        a = self.slots["A"]
-        if a is None:
-            return
-        tick = self.state.tick()
-        if tick.a is not None:
-            self.view.set_frame("A", self.colours.layer_state("A", a, tick.a))
-            self._show_position(tick.a.frame)
-            self.overlay.show_frame(tick.a.frame)
-            if a.record is not None:
-                self.sig_frame_changed.emit(a.record.id, tick.a.frame)
-        elif not a.session.playing and self.transport.slider.value() != a.session.current:
-            self._show_position(a.session.current)
-        b = self.slots["B"]
-        if tick.b is not None and b is not None:
-            self.view.set_frame("B", self.colours.layer_state("B", b, tick.b))
-        if not a.session.playing and self._timer.interval() != IDLE_INTERVAL_MS:
-            self._playing_changed(1.0, 1)
-        now = time.monotonic()
-        if now - self._last_cache_paint > 0.1:
-            self._last_cache_paint = now
-            self.transport.slider.set_cached(a.session.cache.cached_frames())
-            self.transport.show_rates(a.rate, a.session.actual_fps(), a.session.meter.dropped,
-                                      a.session.playing, a.session.clock.policy.value)
+        """Move A's playhead (the slider, the frame box, notes, the timeline)."""
+        self.driver.seek(frame)
 
     def close_media(self) -> None:
         """Stop playback and release every slot's decoders."""
-        self._timer.stop()
+        self.driver.stop()
         self.state.close()
 
     def save_state(self, settings: QSettings) -> None:

@@ -18,14 +18,14 @@ COMPARE_ACTIONS = ("wipe", "side", "off", "diff", "onion")
 
 def connect_viewer_actions(panel: ViewerPanel, actions: dict[str, QAction]) -> None:
     """Connect each named action to the panel verb it runs."""
-    state, view = panel.state, panel.view
+    state, view, driver = panel.state, panel.view, panel.driver
     handlers: dict[str, Callable[[], object]] = {
-        "play_pause": panel.play_pause, "play_backward": lambda: panel.play(direction=-1),
-        "step_forward": lambda: panel.step(1), "step_back": lambda: panel.step(-1),
-        "shuttle_forward": lambda: panel.shuttle(1), "shuttle_backward": lambda: panel.shuttle(-1),
-        "shuttle_stop": panel.pause, "go_start": panel.go_start, "go_end": panel.go_end,
-        "set_in": lambda: panel.change_in_out(state.set_in), "set_out": lambda: panel.change_in_out(state.set_out),
-        "clear_in_out": lambda: panel.change_in_out(state.clear_in_out),
+        "play_pause": driver.play_pause, "play_backward": lambda: driver.play(direction=-1),
+        "step_forward": lambda: driver.step(1), "step_back": lambda: driver.step(-1),
+        "shuttle_forward": lambda: driver.shuttle(1), "shuttle_backward": lambda: driver.shuttle(-1),
+        "shuttle_stop": driver.pause, "go_start": driver.go_start, "go_end": driver.go_end,
+        "set_in": lambda: driver.change_in_out(state.set_in), "set_out": lambda: driver.change_in_out(state.set_out),
+        "clear_in_out": lambda: driver.change_in_out(state.clear_in_out),
         "fit": view.fit, "actual_size": view.actual_size,
         "zoom_in": lambda: view.zoom_by(1.25), "zoom_out": lambda: view.zoom_by(0.8),
         "toggle_ab": panel.toggle_ab,
