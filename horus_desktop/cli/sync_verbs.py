@@ -209,9 +209,23 @@ def cmd_sync_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sync_options(parser: argparse.ArgumentParser, *, json: bool = False) -> None:
-    add_store_options(parser)
-    parser.add_argument("--server", metavar="URL", help="this server instead of the one `horus server set` saved")
+def _sync_options(parser: argparse.ArgumentParser, *, json: bool = False, sub_action: bool = True) -> None:
+    """``--db``, ``--user``, ``--server`` (and ``--json``) on ``sync`` and on each of its actions.
+
+    On an action they default to "not given" (SUPPRESS): argparse would otherwise reset what was given
+    before the action (``horus sync --db X status``) to None, and act on the default store.
+    """
+    if not sub_action:
+        add_store_options(parser)
+        parser.add_argument("--server", metavar="URL", help="this server instead of the one `horus server set` saved")
+        return
+    keep = argparse.SUPPRESS
+    parser.add_argument("--db", metavar="URL", default=keep, help="store: a SQLite path (default $HORUS_DB, "
+                        "else the local store)")
+    parser.add_argument("--user", metavar="NAME", default=keep, help="who is acting (default $HORUS_USER, "
+                        "else the OS account)")
+    parser.add_argument("--server", metavar="URL", default=keep,
+                        help="this server instead of the one `horus server set` saved")
     if json:
         parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -235,7 +249,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     sync = sub.add_parser("sync", help="one sync round with the server (exit 0 up to date, 1 conflicts "
                           "waiting, 2 error); status; conflicts")
-    _sync_options(sync)
+    _sync_options(sync, sub_action=False)
     sync.set_defaults(func=cmd_sync)
     actions = sync.add_subparsers(dest="sync_verb", metavar="ACTION")
     p = actions.add_parser("status", help="pending ops, cursor, last sync, unresolved conflicts")
@@ -247,8 +261,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     conflicts.set_defaults(func=cmd_sync_conflicts)
     choose = conflicts.add_subparsers(dest="conflicts_verb", metavar="ACTION")
     p = choose.add_parser("list", help="list conflicts (the default)")
-    _sync_options(p, json=True)
-    p.add_argument("--all", action="store_true", help="resolved ones too")
+    _sync_options(p)
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    p.add_argument("--all", action="store_true", default=argparse.SUPPRESS, help="resolved ones too")
     p.set_defaults(func=cmd_sync_conflicts)
     p = choose.add_parser("resolve", help="keep the local or the remote value of a conflict")
     p.add_argument("conflict_id", metavar="ID")

@@ -61,3 +61,25 @@ def test_a_damaged_settings_file_is_named(config: Path, capsys: pytest.CaptureFi
     config.write_text("{oops", encoding="utf-8")
     assert main(["server", "show"]) == 2
     assert str(config) in capsys.readouterr().err
+
+
+def test_store_options_before_the_action_are_kept(config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`horus sync --db X status` reads X (argparse would reset --db to the default store)."""
+    pytest.importorskip("horus_desktop.sync.client")
+    from decimal import Decimal
+
+    from horus_desktop.store import Store
+
+    monkeypatch.setenv("HORUS_DB", str(tmp_path / "default.sqlite"))
+    main(["server", "set", "postgresql://postgres@127.0.0.1:1/nowhere"])  # status needs no connection
+    laptop = tmp_path / "laptop.sqlite"
+    store = Store.open(laptop, backup=False)
+    store.media.create(file_path="/projects/show/sh010.####.exr", project_id="show", version="v001",
+                       version_number=1, shot="sh010", frame_rate=Decimal("24"))
+    store.close()
+    capsys.readouterr()
+    assert main(["sync", "--db", str(laptop), "--user", "ana", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pending_ops"] >= 1
+    assert main(["sync", "status", "--json"]) == 0  # the default store: nothing made there
+    assert json.loads(capsys.readouterr().out)["pending_ops"] == 0
