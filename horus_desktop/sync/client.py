@@ -94,6 +94,8 @@ class SyncClient:
         self.backoff_s = backoff_s
         self.connect_timeout = connect_timeout
         self.local = SyncLocalRepository(store.uow)
+        if store.uow.author is None:  # ops made from now on are signed when committed, not only when pushed
+            store.uow.author = user
         self._conn: psycopg.Connection[Any] | None = None
 
     # -- connection ---------------------------------------------------------------------------------
