@@ -201,3 +201,21 @@ def test_a_server_notification_brings_a_pull_without_waiting_for_the_poll(server
         ana_client.close()
         ana.close()
         bo.close()
+
+
+def test_bench_sync_small_run_prints_json_and_its_clients_converge(capsys: pytest.CaptureFixture[str]) -> None:
+    import psycopg
+
+    try:
+        psycopg.connect(ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+    assert main(["bench", "sync", "--server", ADMIN_URL, "--ops", "40", "--notes", "3", "--clients", "3",
+                 "--per-client", "10", "--json"]) == 0
+    out = capsys.readouterr()
+    result = json.loads(out.out)  # the table went to stderr
+    assert "push 40 ops" in out.err
+    assert result["push_pull"]["pull_rows"] == 40
+    assert result["live"]["latency_arrived"] == 3
+    many = result["many"]
+    assert many["converged"] and many["errors"] == [] and many["notes_per_store"] == [30]
