@@ -157,3 +157,21 @@ def test_a_conflict_shows_in_the_indicator_and_is_settled_in_the_conflicts_view(
     qtbot.waitUntil(lambda: "Up to date" in bo.sync.indicator.text(), timeout=30000)
     assert store_b.comments.get(note.id).content == "Grain too strong on the left"
     dialog.close()
+
+
+def test_setting_the_server_in_the_dialog_starts_syncing(qtbot, two_windows, server: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import psycopg
+
+    monkeypatch.setenv("HORUS_CONFIG", str(tmp_path / "fresh-machine.json"))  # no server set yet
+    store = Store.open(tmp_path / "ana.sqlite", backup=False)
+    store.media.create(file_path="/projects/show/sh010.####.exr", project_id="show", version="v001",
+                       version_number=1, shot="sh010", frame_rate=Decimal("24"))
+    ana = two_windows("ana", store)
+    assert "Sync off" in ana.sync.indicator.text()
+    dialog = ana.sync.open_settings()
+    dialog.server_tab.url.setText(server)
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Up to date" in ana.sync.indicator.text(), timeout=30000)
+    with psycopg.connect(server) as conn:  # the media made before the server was set reached it
+        assert conn.execute("SELECT count(*) FROM horus_media_records").fetchone()[0] == 1
