@@ -136,13 +136,14 @@ BEGIN
     PERFORM set_config('horus.hlc', p_hlc, true);
     PERFORM set_config('horus.author', who, true);
     cur := horus_sync_row(tbl, rid);
+    proj := horus_sync_project_of(tbl, coalesce(cur, newv));
     SELECT row_version, fields INTO cur_v, cur_fields FROM horus_sync_row_versions
         WHERE table_name = tbl AND row_id = rid;
     cur_v := coalesce(cur_v, 0); cur_fields := coalesce(cur_fields, '{}');
     IF kind = 'insert' THEN
         IF cur IS NOT NULL THEN
             IF tbl = ANY(%(merge)s) THEN
-                RETURN jsonb_build_object('status', 'merged', 'version', cur_v);
+                RETURN jsonb_build_object('status', 'merged', 'version', cur_v, 'project', proj);
             END IF;
             RAISE EXCEPTION 'a %% row with id %% already exists', tbl, rid;
         END IF;
@@ -157,7 +158,6 @@ BEGIN
         IF cur IS NULL THEN
             RAISE EXCEPTION 'this %% row was deleted on the server; the change cannot be applied', tbl;
         END IF;
-        proj := horus_sync_project_of(tbl, cur);
         FOR k IN SELECT key FROM jsonb_each(newv) LOOP
             CONTINUE WHEN k = pk[1] OR (oldv -> k) IS NOT DISTINCT FROM (newv -> k);
             fv := cur_fields -> k;
@@ -195,7 +195,8 @@ BEGIN
         RAISE EXCEPTION 'unknown op kind %%', kind;
     END IF;
     SELECT row_version INTO cur_v FROM horus_sync_row_versions WHERE table_name = tbl AND row_id = rid;
-    RETURN jsonb_build_object('status', status, 'version', coalesce(cur_v, 0), 'conflicts', n_conflicts);
+    RETURN jsonb_build_object('status', status, 'version', coalesce(cur_v, 0), 'conflicts', n_conflicts,
+                              'project', proj);
 END $$;
 """
 
@@ -226,7 +227,7 @@ BEGIN
         END IF;
         BEGIN
             r := horus_sync_apply_op(p_client, op, hlc);
-            proj := horus_sync_project_of(op->>'table', horus_sync_row(op->>'table', op->>'row_id'));
+            proj := r->>'project';
             IF proj IS NOT NULL AND NOT proj = ANY(projects) THEN projects := projects || proj; END IF;
         EXCEPTION WHEN OTHERS THEN
             r := jsonb_build_object('status', 'rejected', 'reason', SQLERRM, 'version', 0, 'conflicts', 0);

@@ -110,15 +110,23 @@ class SyncLocalRepository(Repository):
         versions move, and rows the server holds differently (merged, lost conflict, refused) are refreshed."""
         with self._uow.write(origin="sync") as ctx:
             s = ctx.session
+            versions: dict[tuple[str, str], int] = {}
             for op, result in zip(ops, results, strict=True):
-                s.execute(delete(outbox_table).where(outbox_table.c.op_id == op.op_id))
                 if result.get("status") == "rejected":
                     s.execute(sqlite_insert(rejected_table).values(
                         op_id=op.op_id, table_name=op.table, row_id=op.row_id,
                         reason=str(result.get("reason") or "refused by the server"), at=utcnow(),
                     ).on_conflict_do_nothing())
                 elif result.get("version"):
-                    _set_version(ctx, op.table, op.row_id, int(result["version"]))
+                    versions[(op.table, op.row_id)] = int(result["version"])
+            done = [op.op_id for op in ops]
+            for start in range(0, len(done), 500):  # one statement per chunk: a page is acknowledged at once
+                s.execute(delete(outbox_table).where(outbox_table.c.op_id.in_(done[start:start + 500])))
+            if versions:
+                stmt = sqlite_insert(row_versions_table)
+                s.execute(stmt.on_conflict_do_update(index_elements=["table_name", "row_id"],
+                                                     set_={"row_version": stmt.excluded.row_version}),
+                          [{"table_name": t, "row_id": r, "row_version": v} for (t, r), v in versions.items()])
             self._apply_rows(ctx, refreshed)
         return ChangeSet(tuple(ctx.changes), "sync")
 
@@ -255,12 +263,6 @@ def _where(values: dict[str, Any]) -> dict[str, Any]:
 def _pk_value(table: str, wire_id: str) -> Any:
     import uuid as _uuid
     return _uuid.UUID(wire_id) if SYNCED_TABLES[table][1] == "uuid" else wire_id
-
-
-def _set_version(ctx: WriteContext, table: str, local_id: str, version: int) -> None:
-    stmt = sqlite_insert(row_versions_table).values(table_name=table, row_id=local_id, row_version=version)
-    ctx.session.execute(stmt.on_conflict_do_update(
-        index_elements=["table_name", "row_id"], set_={"row_version": stmt.excluded.row_version}))
 
 
 def _pending_fields(ctx: WriteContext) -> dict[tuple[str, str], set[str]]:
