@@ -238,3 +238,41 @@ def test_every_change_on_the_server_names_its_author(laptop, server_url) -> None
         fields = conn.execute("SELECT fields FROM horus_sync_row_versions "
                               "WHERE table_name = 'horus_media_records'").fetchone()[0]
     assert {f["a"] for f in fields.values()} == {"ana"}, json.dumps(fields)
+
+
+def test_a_push_cut_inside_the_server_transaction_is_retried_with_one_effect(laptop, server_url) -> None:
+    """The server is holding the push's transaction open (it waits for the stamping lock) when its backend is
+    terminated: nothing of it commits, the client reconnects and the retry lands once."""
+    ana, ben = laptop("ana"), laptop("ben")
+    media = ana.media()
+    for i in range(3):
+        ana.store.comments.add(media_id=media, content=f"n{i}", user_id="ana", user_name="Ana")
+    url = _libpq(server_url)
+    holder = psycopg.connect(url, autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(7472657375)")  # the key the server's stamping takes
+    cut: list[int] = []
+
+    def cut_the_push() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not cut:
+                row = conn.execute("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                   "AND query LIKE '%%horus_sync_push%%' AND datname = current_database()").fetchone()
+                if row:
+                    conn.execute("SELECT pg_terminate_backend(%s)", (row[0],))
+                    cut.append(row[0])
+                else:
+                    conn.execute("SELECT pg_sleep(0.02)")
+        holder.execute("SELECT pg_advisory_unlock(7472657375)")
+
+    killer = threading.Thread(target=cut_the_push)
+    killer.start()
+    try:
+        report = ana.sync()
+    finally:
+        killer.join()
+        holder.close()
+    assert cut and report.up_to_date and report.rejected == []
+    assert _server_count(server_url, "SELECT count(*) FROM horus_comments") == 3
+    assert _server_count(server_url, "SELECT count(*) FROM horus_sync_applied_ops") == report.pushed
+    ben.sync()
+    assert ana.dump() == ben.dump()
