@@ -47,7 +47,8 @@ def size_docks(window: MainWindow) -> None:
     if notes in window.tabifiedDockWidgets(browser):
         window.resizeDocks([browser], [_share(width, 0.34, 300, 520)], Qt.Orientation.Horizontal)
     else:
-        window.resizeDocks([browser, notes], [_share(width, 0.27, 300, 560), _share(width, 0.25, 280, 420)],
+        # notes at most 424 px: its note buttons on one line, and the viewer wide enough for one transport row
+        window.resizeDocks([browser, notes], [_share(width, 0.27, 300, 560), _share(width, 0.25, 280, 424)],
                            Qt.Orientation.Horizontal)
     # a short screen keeps the timeline to about one track: the viewer and the notes list need the height more
     share = 0.2 if height < SHORT_HEIGHT else 0.26
