@@ -1,4 +1,5 @@
-"""The playback logic and the demo generator run with no Qt (``horus bench playback`` is headless)."""
+"""The playback logic, the viewer's state and opening, the display pipeline and the demo generator run with no
+Qt (``horus bench playback`` is headless; exports render frames without a window)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class Block:
 sys.meta_path.insert(0, Block())
 import horus_desktop.playback.clock, horus_desktop.playback.session, horus_desktop.playback.bench
 import horus_desktop.playback.stats, horus_desktop.demo, horus_desktop.demo.frames
+import horus_desktop.playback.viewer_state, horus_desktop.playback.opening, horus_desktop.media.display
 print("ok")
 """
 

@@ -15,6 +15,7 @@ from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACI
 COMPARE_MODES = (("off", "Compare off"), ("ab", "A/B toggle"), ("wipe", "Wipe"), ("side", "Side by side"),
                  ("diff", "Difference"), ("onion", "Onion skin"))
 
+
 class BlendControls(QWidget):
     """Gain of the difference and opacity of the onion skin; each shows only in its mode."""
 
