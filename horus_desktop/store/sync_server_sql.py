@@ -83,7 +83,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION horus_sync_capture() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    newj jsonb; oldj jsonb; rid text; ver bigint; k text; changed jsonb := '{}';
+    newj jsonb; oldj jsonb; rid text; changed jsonb;
     who_client text := coalesce(nullif(current_setting('horus.client_id', true), ''), 'server');
     who_hlc text := coalesce(nullif(current_setting('horus.hlc', true), ''), horus_sync_server_hlc());
     who text := coalesce(nullif(current_setting('horus.author', true), ''), session_user::text);
@@ -92,18 +92,16 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN oldj := to_jsonb(OLD); END IF;
     rid := coalesce(newj, oldj) ->> TG_ARGV[0];
     IF TG_OP = 'UPDATE' AND newj = oldj THEN RETURN NULL; END IF;
-    INSERT INTO horus_sync_row_versions (table_name, row_id, row_version, fields)
-        VALUES (TG_TABLE_NAME, rid, 1, '{}')
-        ON CONFLICT (table_name, row_id) DO UPDATE SET row_version = horus_sync_row_versions.row_version + 1
-        RETURNING row_version INTO ver;
-    FOR k IN SELECT key FROM jsonb_each(coalesce(newj, oldj)) LOOP
-        IF TG_OP <> 'UPDATE' OR (oldj -> k) IS DISTINCT FROM (newj -> k) THEN
-            changed := changed || jsonb_build_object(k, jsonb_build_object('v', ver, 'c', who_client, 'h', who_hlc,
-                                                                             'a', who));
-        END IF;
-    END LOOP;
-    UPDATE horus_sync_row_versions SET fields = coalesce(fields, '{}') || changed
-        WHERE table_name = TG_TABLE_NAME AND row_id = rid;
+    -- Who changed which field, in one pass; then the version bump and the field records in one statement.
+    SELECT coalesce(jsonb_object_agg(e.key, jsonb_build_object('c', who_client, 'h', who_hlc, 'a', who)), '{}')
+        INTO changed FROM jsonb_each(coalesce(newj, oldj)) e
+        WHERE TG_OP <> 'UPDATE' OR (oldj -> e.key) IS DISTINCT FROM (newj -> e.key);
+    INSERT INTO horus_sync_row_versions AS v (table_name, row_id, row_version, fields)
+        VALUES (TG_TABLE_NAME, rid, 1, (SELECT jsonb_object_agg(c.key, c.value || '{"v": 1}')
+                                         FROM jsonb_each(changed) c))
+        ON CONFLICT (table_name, row_id) DO UPDATE SET row_version = v.row_version + 1,
+            fields = coalesce(v.fields, '{}') || coalesce((SELECT jsonb_object_agg(
+                c.key, c.value || jsonb_build_object('v', v.row_version + 1)) FROM jsonb_each(changed) c), '{}');
     -- One lock per database, held to commit: sequence order is commit order, so a pull by sequence never
     -- passes over a change that commits late (see docs/ARCHITECTURE.md, "Sync").
     PERFORM pg_advisory_xact_lock(7472657375);
