@@ -361,7 +361,7 @@ def bench_sync(admin_url: str | None = None, *, ops: int = 10_000, notes: int = 
         if clients:
             m = result["many"] = bench_many(server, folder, clients, per_client)
             say(f"  {m['clients']} clients x {m['ops_per_client']} ops: {m['total_s']} s total "
-                f"(slowest client synced in {m['sync_s_max']} s, {m['rounds_max']} rounds), "
+                f"(slowest client synced in {m['sync_s_max']} s, {m['rounds_max']} round(s)), "
                 f"server CPU {m['server_cpu_s']} s, all stores converged: {m['converged']}"
                 + (f", errors: {m['errors']}" if m["errors"] else ""), flush=True)
     return result
