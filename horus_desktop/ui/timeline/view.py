@@ -33,35 +33,23 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
-    QGraphicsLineItem,
     QGraphicsScene,
     QGraphicsView,
     QToolTip,
     QWidget,
 )
 
-from horus_desktop.timeline.state import PlaylistState, TrackItem, TrackState
+from horus_desktop.timeline.state import PlaylistState, TrackState
 from horus_desktop.ui import theme
 from horus_desktop.ui.browser.model import MEDIA_MIME
 from horus_desktop.ui.timeline import style
-from horus_desktop.ui.timeline.items import ClipItem, MarkerItem, TrackItemGraphic, make_item
+from horus_desktop.ui.timeline.clip_drag import ClipDrag, edge_at
+from horus_desktop.ui.timeline.items import ClipItem, MarkerItem, make_item
 from horus_desktop.ui.timeline.playhead import PlayheadItem
 from horus_desktop.ui.timeline.ruler import RulerWidget
 
 MIN_PX_PER_FRAME = 0.01
 MAX_PX_PER_FRAME = 60.0
-DRAG_START_PX = 4
-
-
-def reorder_index(track: TrackState, moved: TrackItem, frame: float) -> int | None:
-    """The ``reorder_clip`` index that puts ``moved`` where ``frame`` falls among its track's items (None: no-op)."""
-    solid = [i for i in track.items if i.kind != "transition" and i.clip_id != moved.clip_id]
-    slot = next((i.index for i in solid if i.start + i.duration / 2 > frame),
-                (track.items[-1].index + 1) if track.items else 0)
-    if slot in (moved.index, moved.index + 1):
-        return None
-    return slot if slot < moved.index else slot - 1
-
 
 class TrackHeaders(QWidget):
     """Track names at the left of the viewport, following the vertical scroll."""
@@ -122,15 +110,7 @@ class TrackView(QGraphicsView):
         self.clip_items: dict[uuid.UUID, ClipItem] = {}
         self.playhead = PlayheadItem(self.user_seek)
         self.scene().addItem(self.playhead)
-        self._drop_line = QGraphicsLineItem()
-        pen = QPen(theme.DROP_INDICATOR, 3)
-        pen.setCosmetic(True)
-        self._drop_line.setPen(pen)
-        self._drop_line.setZValue(20)
-        self._drop_line.hide()
-        self.scene().addItem(self._drop_line)
-        self._press: tuple[str, TrackItemGraphic, QPointF] | None = None
-        self._dragging = False
+        self.drag = ClipDrag(self)
         self._fitted = False
         self.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
@@ -142,7 +122,7 @@ class TrackView(QGraphicsView):
         selected = set(self.selected_clip_ids())
         scene = self.scene()
         for item in list(scene.items()):
-            if item is not self.playhead and item is not self._drop_line and item.parentItem() is None:
+            if item is not self.playhead and item is not self.drag.drop_line and item.parentItem() is None:
                 scene.removeItem(item)
         self.clip_items.clear()
         self.rows = []
@@ -354,16 +334,6 @@ class TrackView(QGraphicsView):
                 return item
         return None
 
-    def _edge_at(self, item: ClipItem, pos: QPoint) -> str | None:
-        left = self.mapFromScene(item.scenePos()).x()
-        right = self.mapFromScene(item.scenePos() + QPointF(item.item.duration, 0)).x()
-        grab = min(style.EDGE_GRAB_PX, max((right - left) / 4, 1))
-        if abs(pos.x() - left) <= grab:
-            return "in"
-        if abs(pos.x() - right) <= grab:
-            return "out"
-        return None
-
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         pos = event.position().toPoint()
         item = self._graphic_at(pos)
@@ -375,94 +345,28 @@ class TrackView(QGraphicsView):
             if not item.isSelected() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.scene().clearSelection()
             item.setSelected(True)
-            mode = self._edge_at(item, pos) or "move"
-            self._press = (mode, item, self.mapToScene(pos))
-            self._dragging = False
+            self.drag.press_clip(item, pos)
             event.accept()
             return
         self.scene().clearSelection()
         self.user_seek(math.floor(self.mapToScene(pos).x()))
-        self._press = ("scrub", self.playhead, self.mapToScene(pos))  # type: ignore[arg-type]
+        self.drag.press_scrub(pos)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         pos = event.position().toPoint()
-        if self._press is None:
-            item = self._graphic_at(pos)
-            edge = self._edge_at(item, pos) if isinstance(item, ClipItem) and item.kind == "clip" else None
-            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
-            super().mouseMoveEvent(event)
+        if self.drag.active:
+            self.drag.move(pos)
             return
-        mode, graphic, start = self._press
-        scene_pos = self.mapToScene(pos)
-        if mode == "scrub":
-            self.user_seek(math.floor(scene_pos.x()))
-            return
-        delta = round(scene_pos.x() - start.x())
-        moved_px = abs(self.mapFromScene(scene_pos).x() - self.mapFromScene(start).x())
-        if not self._dragging and moved_px < DRAG_START_PX:
-            return
-        self._dragging = True
-        item = graphic.item
-        if mode == "in":
-            delta = min(delta, item.duration - 1)
-            graphic.set_span(item.start + delta, item.duration - delta)
-        elif mode == "out":
-            delta = max(delta, 1 - item.duration)
-            graphic.set_span(item.start, item.duration + delta)
-        else:
-            graphic.setX(max(0, item.start + delta))
-            track = self.track_at_y(scene_pos.y())
-            row = self.row_of(track.index) if track is not None and track.kind == graphic.track.kind else None
-            graphic.setY(row[0] if row else self.row_of(graphic.track.index)[0])  # type: ignore[index]
-            self._show_drop_line(scene_pos.x(), track if row else graphic.track)
+        item = self._graphic_at(pos)
+        edge = edge_at(self, item, pos) if isinstance(item, ClipItem) and item.kind == "clip" else None
+        self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        press, self._press = self._press, None
-        self._drop_line.hide()
-        if press is None or not self._dragging:
-            self._dragging = False
-            super().mouseReleaseEvent(event)
-            return
-        self._dragging = False
-        mode, graphic, start = press
-        scene_pos = self.mapToScene(event.position().toPoint())
-        delta = round(scene_pos.x() - start.x())
-        item = graphic.item
-        clip_id = str(item.clip_id)
-        if mode == "in":
-            delta = min(delta, item.duration - 1)
-            if delta:
-                self.sig_trim_clip.emit(clip_id, delta, 0)
-        elif mode == "out":
-            delta = max(delta, 1 - item.duration)
-            if delta:
-                self.sig_trim_clip.emit(clip_id, 0, delta)
+        if self.drag.release(event.position().toPoint()):
+            event.accept()
         else:
-            track = self.track_at_y(scene_pos.y())
-            if track is None or track.kind != graphic.track.kind:
-                track = graphic.track
-            if track.index == graphic.track.index:
-                index = reorder_index(track, item, scene_pos.x())
-                if index is not None:
-                    self.sig_reorder_clip.emit(clip_id, index)
-                else:
-                    self._restore(graphic)
-            else:
-                self.sig_move_clip.emit(clip_id, track.index, max(0, item.start + delta))
-        event.accept()
-
-    def _restore(self, graphic: TrackItemGraphic) -> None:
-        row = self.row_of(graphic.track.index)
-        graphic.set_span(graphic.item.start, graphic.item.duration)
-        if row is not None:
-            graphic.setY(row[0])
-
-    def _show_drop_line(self, frame: float, track: TrackState) -> None:
-        row = self.row_of(track.index)
-        if row is None:
-            return
-        self._drop_line.setLine(round(frame), row[0], round(frame), row[0] + row[1])
-        self._drop_line.show()
+            super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         item = self._graphic_at(event.position().toPoint())
@@ -501,14 +405,14 @@ class TrackView(QGraphicsView):
         if target is None or not event.mimeData().hasFormat(MEDIA_MIME):
             event.ignore()
             return
-        self._show_drop_line(target[1], target[0])
+        self.drag.show_drop_line(target[1], target[0])
         event.acceptProposedAction()
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
-        self._drop_line.hide()
+        self.drag.drop_line.hide()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        self._drop_line.hide()
+        self.drag.drop_line.hide()
         target = self._drop_target(event.position())
         if target is None or not event.mimeData().hasFormat(MEDIA_MIME):
             event.ignore()

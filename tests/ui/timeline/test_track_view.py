@@ -13,6 +13,7 @@ from horus_desktop.timeline.state import load_state
 from horus_desktop.ui import theme
 from horus_desktop.ui.theme import status_colour
 from horus_desktop.ui.timeline import style
+from horus_desktop.ui.timeline.clip_drag import reorder_index
 from horus_desktop.ui.timeline.items import (
     ITEM_CLASSES,
     ClipItem,
@@ -22,7 +23,7 @@ from horus_desktop.ui.timeline.items import (
     TransitionItem,
 )
 from horus_desktop.ui.timeline.ruler import label_step, tick_labels
-from horus_desktop.ui.timeline.view import TrackView, reorder_index
+from horus_desktop.ui.timeline.view import TrackView
 
 from .conftest import write_multitrack_otio
 
