@@ -167,6 +167,19 @@ class AnnotationRepository(TombstonedRepository[Annotation]):
         with self._uow.read() as session:
             return [to_record(r, Annotation) for r in session.execute(stmt).scalars()]
 
+    def list_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Annotation]]:
+        """Live shapes of many media in batched reads (500 media per query), keyed by media id, in draw order."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        out: dict[uuid.UUID, list[Annotation]] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(select(AnnotationRow).where(
+                    AnnotationRow.media_id.in_(ids[start:start + 500]), AnnotationRow.is_deleted.is_not(True))
+                    .order_by(AnnotationRow.frame_number, AnnotationRow.layer_order, AnnotationRow.created_at))
+                for row in rows.scalars():
+                    out.setdefault(row.media_id, []).append(to_record(row, Annotation))  # type: ignore[arg-type]
+        return out
+
     def frames_with_annotations(self, media_id: uuid.UUID | str) -> list[int]:
         """Frames carrying at least one live shape (slider markers, ghosting)."""
         media_id = as_uuid(media_id, "media_id")

@@ -169,6 +169,20 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
                                    .order_by(ApprovalChangeRow.created_at.desc())).scalars()
             return [to_record(r, ApprovalChange) for r in rows]
 
+    def latest_status_changes(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, ApprovalChange]:
+        """The newest approval change of each of many versions (who set the status and when), in batched
+        reads; versions never changed are left out."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        out: dict[uuid.UUID, ApprovalChange] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(select(ApprovalChangeRow).where(
+                    ApprovalChangeRow.media_id.in_(ids[start:start + 500]))
+                    .order_by(ApprovalChangeRow.created_at.desc())).scalars()
+                for row in rows:
+                    out.setdefault(row.media_id, to_record(row, ApprovalChange))
+        return out
+
     def get_many(self, media_ids: Iterable[uuid.UUID | str]) -> list[MediaRecord]:
         """Live media records by id, in the order asked (missing ones left out), in batched reads."""
         ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
