@@ -25,13 +25,9 @@ from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.annotate.commands import AddShapesCommand, DeleteShapesCommand, EditShapesCommand
 from horus_desktop.ui.annotate.items import is_shape_item
-from horus_desktop.ui.annotate.tools import (
-    TOOL_CLASSES,
-    SelectTool,
-    Tool,
-    annotation_fields,
-    selection_decoration,
-)
+from horus_desktop.ui.annotate.select_tool import SelectTool, selection_decoration
+from horus_desktop.ui.annotate.tool_base import Tool, annotation_fields
+from horus_desktop.ui.annotate.tools import TOOL_CLASSES
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.store_events import StoreEvents

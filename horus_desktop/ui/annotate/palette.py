@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QP
 from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QSpinBox, QToolBar, QToolButton, QWidget
 
 from horus_desktop.domain.shapes import Style
-from horus_desktop.ui.annotate.tools import TOOL_SPECS
+from horus_desktop.ui.annotate.tool_base import TOOL_SPECS
 from horus_desktop.ui.theme import DRAW_DEFAULT, DRAW_PRESETS
 
 REFERENCE_HEIGHT = 1080.0
