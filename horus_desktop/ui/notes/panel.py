@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from horus_desktop.services.attachments import attach_file, attachment_file
 from horus_desktop.store import Store
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
-from horus_desktop.ui.flow_layout import FlowLayout
+from horus_desktop.ui.notes.actions_row import build_actions_row
 from horus_desktop.ui.notes.commands import DeleteNoteCommand
 from horus_desktop.ui.notes.delegate import NoteDelegate
 from horus_desktop.ui.notes.editor import NoteEditor
@@ -111,25 +110,9 @@ class NotesPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(lambda _c, _p: self._sync_buttons())
         self.filter_box.currentIndexChanged.connect(lambda _i: self._set_filter(self.filter_box.currentData()))
         self.sort_box.currentIndexChanged.connect(lambda _i: self.model.set_sort(self.sort_box.currentData()))
-        self.buttons: dict[str, QToolButton] = {}
-        actions_row = FlowLayout()  # wraps in a narrow notes column (a laptop) instead of widening it
-        actions_row.setContentsMargins(0, 0, 0, 0)
-        for key, text, handler in (("reply", "Reply", self.start_reply), ("edit", "Edit", self.start_edit),
-                                   ("resolve", "Resolve", self.toggle_resolved), ("react", "React", None),
-                                   ("attach", "Attach...", self.attach_file), ("delete", "Delete", self.delete_current)):
-            button = QToolButton()
-            button.setText(text)
-            button.setObjectName(f"note_{key}")
-            if handler is not None:
-                button.clicked.connect(lambda _c=False, h=handler: h())
-            actions_row.addWidget(button)
-            self.buttons[key] = button
-        react_menu = QMenu(self.buttons["react"])
-        for kind, glyph in REACTIONS.items():
-            react_menu.addAction(f"{glyph}  {kind}", lambda k=kind: self.toggle_reaction(k))
-        self.buttons["react"].setMenu(react_menu)
-        self.buttons["react"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        actions_row.addStretch(1)
+        actions_row, self.buttons = build_actions_row(
+            {"reply": self.start_reply, "edit": self.start_edit, "resolve": self.toggle_resolved,
+             "attach": self.attach_file, "delete": self.delete_current}, self.toggle_reaction)
         self.context_label = QLabel("")
         self.context_label.setObjectName("noteContext")
         self.editor = NoteEditor(self._lookup_users)
