@@ -25,7 +25,6 @@ from horus_desktop.playback.opening import (
     open_slot,
 )
 from horus_desktop.playback.session import PlaybackSession
-from horus_desktop.services.media_paths import open_media
 
 Result = Opened | OpenFailed | RecipeBuilt
 
@@ -36,6 +35,8 @@ class Opener(QObject):
     sig_done = Signal(object)
 
     def __init__(self, colour: ColourConfig, open_file: FileOpener, parent: QObject | None = None) -> None:
+        """``open_file`` opens a media's file (the viewer passes services.media_paths.open_media: this
+        machine's copy through the path mappings)."""
         super().__init__(parent)
         self.colour, self._open_file = colour, open_file
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
@@ -49,12 +50,12 @@ class Opener(QObject):
     def open(self, request: OpenRequest, choice: DisplayChoice, *, resolve: InputResolver, policy: SlowPolicy,
              mode: LoopMode) -> None:
         """Open ``request`` into a MediaSlot (media/display.py picks the conversion for ``choice``)."""
-        colour = self.colour
+        colour, open_file = self.colour, self._open_file
 
         def work() -> Result:
             try:
                 return Opened(request, open_slot(request, colour, choice, resolve=resolve, policy=policy, mode=mode,
-                                                 open_media=open_media))  # this machine's copy (path mappings)
+                                                 open_media=open_file))
             except Exception as exc:  # shown as a placeholder naming the problem
                 return OpenFailed(request, exc)
 

@@ -1,14 +1,15 @@
 """The viewer panel: layout and signal wiring around the Qt-free viewer state (playback/viewer_state.py).
 
 Keys and buttons become the state's verbs; a precise timer ticks it and puts what it returns on screen.
-Opening runs on the opener thread (playback/opening.py), colour through media/display.py (slot_colour.py)."""
+Opening runs on the opener thread (playback/opening.py) and its answer is shown by open_results.py;
+colour goes through media/display.py (slot_colour.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
 
-from PySide6.QtCore import QSettings, Signal, Slot
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
@@ -16,26 +17,26 @@ from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frames import FrameSource
-from horus_desktop.playback.media_slot import MediaSlot, media_start_timecode
-from horus_desktop.playback.opening import Opened, OpenFailed, OpenRequest, RecipeBuilt
-from horus_desktop.playback.session import PlaybackSession, ShownFrame
+from horus_desktop.playback.media_slot import MediaSlot
+from horus_desktop.playback.opening import OpenRequest
+from horus_desktop.playback.session import PlaybackSession
 from horus_desktop.playback.viewer_state import ViewerState
 from horus_desktop.services.media_paths import open_media
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
-from horus_desktop.ui.browser.model import display_name
 from horus_desktop.ui.viewer.colour_bar import ColourBar
 from horus_desktop.ui.viewer.compare_modes import COMPARE_MODES, BlendControls
 from horus_desktop.ui.viewer.drawings_loader import AnnotationsOf, DrawingsLoader
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
-from horus_desktop.ui.viewer.layer_menu import LayerMenu, depth_text
+from horus_desktop.ui.viewer.layer_menu import LayerMenu
+from horus_desktop.ui.viewer.open_results import OpenResults
 from horus_desktop.ui.viewer.opener import Opener
 from horus_desktop.ui.viewer.playback_driver import PlaybackDriver
 from horus_desktop.ui.viewer.slot_colour import SlotColour
 from horus_desktop.ui.viewer.title_label import ElidedTitle, TitleRow
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.version_box import VersionBox, VersionsOf
-from horus_desktop.ui.viewer.view import LayerState, ViewerView
+from horus_desktop.ui.viewer.view import ViewerView
 from horus_desktop.ui.viewer.viewer_actions import connect_viewer_actions
 
 NEED_B = ("Pick a version as B (the B list above the viewer) or select two versions in the browser and use "
@@ -88,7 +89,7 @@ class ViewerPanel(QWidget):
         self.driver = PlaybackDriver(self.state, self.view, self.colours, self.transport, self.overlay, self)
         self.driver.sig_position.connect(self.sig_position)
         self.driver.sig_frame_changed.connect(self.sig_frame_changed)
-        self.opener.sig_done.connect(self._on_done)
+        self.open_results = OpenResults(self)
         self.colour_bar.sig_changed.connect(self.colours.set_options)
         self.view.sig_space_tapped.connect(self.driver.play_pause)
         self.transport.sig_seek.connect(self.driver.seek)
@@ -130,7 +131,7 @@ class ViewerPanel(QWidget):
         """Open a media into slot A (the main one) or B (compare); returns at once.
 
         ``layer``: the EXR part/layer to show (default: the first colour layer); ``at_frame``: where to start."""
-        self._open(OpenRequest.media(record, slot, layer=layer, at_frame=at_frame))
+        self.open_results.start(OpenRequest.media(record, slot, layer=layer, at_frame=at_frame))
 
     def open_source(self, make_source: Callable[[], FrameSource], *, title: str, rate: Fraction,
                     probe_frame: int | None = None, start_frame: int | None = None) -> None:
@@ -138,61 +139,8 @@ class ViewerPanel(QWidget):
 
         ``make_source`` runs on the opener thread; ``probe_frame`` is a frame that decodes (its size and
         colour space set the view); without one, or if it fails, the view assumes 1920x1080 sRGB."""
-        self._open(OpenRequest("A", title, Fraction(rate), make_source=make_source, probe_frame=probe_frame,
+        self.open_results.start(OpenRequest("A", title, Fraction(rate), make_source=make_source, probe_frame=probe_frame,
                                start_frame=start_frame))
-
-    def _open(self, request: OpenRequest) -> None:
-        self.state.begin_open(request)
-        self.view.set_frame(request.slot, LayerState(None, None, self.view.layer(request.slot).state.size))
-        self.view.set_has_media(True)
-        if request.slot == "A":
-            self.title.setText(f"Opening {request.title}...")
-        self.opener.open(request, self.colours.choice(), resolve=self.input_colour.resolve, policy=self.state.policy,
-                         mode=self.state.loop_mode)
-
-    @Slot(object)
-    def _on_done(self, result: Opened | OpenFailed | RecipeBuilt) -> None:
-        self.opener.claim(result)
-        if not isinstance(result.request, OpenRequest):
-            self.colours.recipe_arrived(result)  # type: ignore[arg-type] - a recipe request's answer
-            return
-        assert not isinstance(result, RecipeBuilt)
-        request, name = result.request, result.request.slot
-        if not self.state.accept(result):
-            return
-        if isinstance(result, OpenFailed):
-            message = f"Cannot open {request.record.file_path if request.record else request.title}: {result.error}"
-            self.view.set_frame(name, LayerState(ShownFrame(0, None, message), None, None))
-            self.sig_message.emit(message)
-            if name == "A":
-                self.title.setText(request.title)
-            return
-        slot = result.slot
-        self.input_colour.opened(name)
-        if name == "A":
-            self._show_a(slot, request)
-        else:
-            self.b_box.show_b(slot.record)
-            if self.state.compare_mode == "off":
-                self.set_compare_mode("ab")
-        self.view.set_frame(name, LayerState(None, slot.recipe, slot.size))
-        self._apply_view_mode()
-
-    def _show_a(self, slot: MediaSlot, request: OpenRequest) -> None:
-        record = slot.record
-        bits = slot.layer.bit_depth if slot.layer is not None else (record.bit_depth if record else None)
-        self.layer_menu.show_layers(slot.layers, slot.layer, depth_text(bits, is_float=slot.source_dtype.kind == "f"))
-        first, last = slot.session.media_range
-        self.transport.set_timecode_source(media_start_timecode(record, first)[0] if record else None)
-        self.transport.set_range(first, last)
-        self.transport.slider.set_in_out(None)
-        self.title.setText(_title(record) if record is not None else request.title)
-        self.driver.show_position(slot.session.current)
-        self.drawings.load(record, slot.size)
-        if record is not None:
-            self.sig_media_opened.emit(record)
-            self.b_box.load(record)
-        self.view.fit()
 
     def show_layer(self, layer: ExrLayer) -> None:
         """Show another part/layer of the EXR in A, at the same frame (re-opened off the UI thread)."""
@@ -212,7 +160,8 @@ class ViewerPanel(QWidget):
         self.drawings.reload()
 
     # --- compare ---------------------------------------------------------------------------------
-    def _apply_view_mode(self) -> None:
+    def apply_view_mode(self) -> None:
+        """Show A, B or both as the compare mode says; drawings only over A."""
         mode, shown = self.state.view_mode()
         self.view.set_mode(mode, shown)
         self.overlay.set_visible(not (mode == "single" and shown == "B"))
@@ -233,7 +182,7 @@ class ViewerPanel(QWidget):
         self.compare_box.blockSignals(False)
         if needs_b:
             self.sig_message.emit(NEED_B)
-        self._apply_view_mode()
+        self.apply_view_mode()
 
     # --- transport (what other panels call; the rest is the driver's) ------------------------------
     def play(self, direction: int = 1, speed: float = 1.0) -> None:
@@ -282,9 +231,3 @@ class ViewerPanel(QWidget):
         self.opener.shutdown()
         self.view.release_gl()
 
-
-def _title(record: MediaRecord) -> str:
-    parts = [record.sequence, record.shot, record.department, record.version]
-    where = " / ".join(p for p in parts if p)
-    name = display_name(record.file_name)
-    return f"{where}   {name}" if where else name
