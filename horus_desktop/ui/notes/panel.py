@@ -47,6 +47,8 @@ from horus_desktop.ui.notes.updates import NoteUpdates
 from horus_desktop.ui.store_events import StoreEvents
 
 DrawingsFor = Callable[[uuid.UUID, int], list[uuid.UUID]]
+#: A media's threads and the open notes carried from its earlier versions (services.notes.load_notes).
+LoadedNotes = tuple[list[CommentNode], list[tuple[MediaRecord, list[CommentNode]]]]
 
 
 class NotesPanel(QWidget):
@@ -157,8 +159,9 @@ class NotesPanel(QWidget):
         self._sync_buttons()
 
     # --- who and where ---------------------------------------------------------------------------
-    def set_media(self, media: MediaRecord) -> None:
-        """Show the notes of ``media``."""
+    def set_media(self, media: MediaRecord, notes: LoadedNotes | None = None) -> None:
+        """Show the notes of ``media``: fetched on the DB worker, or ``notes`` when the caller already has
+        them (what services.notes.load_notes returns; the notes benchmark times the paint alone)."""
         changed = self._media is None or self._media.id != media.id
         self._media = media
         self.updates.set_media(media.id)
@@ -167,7 +170,10 @@ class NotesPanel(QWidget):
         if changed:
             self.cancel_compose()
             self.delegate.clear_cache()
-        self.reload()
+        if notes is None:
+            self.reload()
+        else:
+            self._fill(media.id, *notes)
 
     def media(self) -> MediaRecord | None:
         """The media whose notes are shown."""

@@ -107,3 +107,20 @@ def test_published_change_sets_arrive_on_the_ui_thread_with_their_origin(qtbot) 
     events.publish(pulled)
     qtbot.wait(50)
     assert len(got) == 1  # closed: nothing more is delivered
+
+
+def test_notes_handed_to_the_panel_are_shown_without_a_query(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                             monkeypatch) -> None:  # noqa: ANN001
+    from horus_desktop.services import notes as notes_service
+
+    window = make_window(demo_store)
+    record = _open(qtbot, window)
+    other = next(m for m in demo_store.media.versions_of(record) if m.id != record.id)
+    demo_store.comments.add(media_id=other.id, content="handed over", user_id="ben", user_name="Ben",
+                            frame_number=1001)
+    loaded = notes_service.load_notes(demo_store, other.id)
+    counts = _Counts(window, monkeypatch)
+    window.notes.set_media(other, notes=loaded)
+    # on screen at once, from what was handed over: no load on the DB worker
+    assert "handed over" in window.notes.model.texts() and window.notes.media() == other
+    assert "load_notes" not in counts.calls
