@@ -8,7 +8,9 @@ EDL, or the item) and the store is untouched. Unmatched clips stay, marked as mi
 
 from __future__ import annotations
 
+import json
 import uuid
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,8 +23,11 @@ from horus_desktop.domain.records import Timeline
 from horus_desktop.domain.vocabulary import TIMELINE_TYPES
 from horus_desktop.store import Store
 from horus_desktop.timeline import edl
+from horus_desktop.timeline.annotation_export import add_drawing_effects
+from horus_desktop.timeline.annotation_import import read_drawings, set_aside_unknown_effects
 from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.matching import MediaMatcher, shot_version_of
+from horus_desktop.timeline.otio_annotations import register as register_annotation_schemas
 from horus_desktop.timeline.otio_doc import meta, rate_text, set_meta, timeline_rate, trange
 from horus_desktop.timeline.otio_parse import ensure_clip_ids
 from horus_desktop.timeline.playlists import create_from_document, document_of, media_info
@@ -41,12 +46,14 @@ class ImportReport:
     timeline: Timeline
     matched: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)
+    drawings: int = 0
+    kept: list[str] = field(default_factory=list)  # unknown annotation schemas kept in clip metadata
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {"id": str(self.timeline.id), "name": self.timeline.name, "clips": len(self.timeline.clips),
                 "matched_by_path": self.matched["path"], "matched_by_name": self.matched["name"],
-                "missing_media": self.missing}
+                "missing_media": self.missing, "drawings": self.drawings, "kept_unknown_annotations": self.kept}
 
 
 @dataclass
@@ -81,6 +88,22 @@ def _edl_line(path: Path, message: str) -> int | None:
     return None
 
 
+def _read_otio(path: Path, suffix: str) -> Any:
+    """An .otio/.otioz file through OTIO, effects of unknown schemas first set aside into clip metadata."""
+    try:
+        if suffix == ".otio":
+            text = path.read_text(encoding="utf-8")
+        else:
+            with zipfile.ZipFile(path) as bundle:
+                text = bundle.read("content.otio").decode("utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        data = None  # not readable as JSON here: OTIO's own reader says why
+    if data is not None and set_aside_unknown_effects(data):
+        return otio.adapters.read_from_string(json.dumps(data), adapter_name="otio_json")
+    return otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix])
+
+
 def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None = None) -> otio.schema.Timeline:
     """The OTIO Timeline of a file, its times checked; errors name the file and line (or item).
 
@@ -88,6 +111,7 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None 
     """
     path = Path(path)
     suffix = _suffix(path, READ_SUFFIXES)
+    register_annotation_schemas()  # OpenRV's Annotation.1 & co. read as objects, not unknown schemas
     if not path.is_file():
         raise PlaylistFileError(path, "no such file")
     try:
@@ -106,7 +130,7 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None 
                 raise PlaylistFileError(path, str(exc)) from exc
             result = otio.adapters.read_from_string(text, adapter_name=_ADAPTERS[suffix], rate=float(exact))
         else:
-            result = otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix])
+            result = _read_otio(path, suffix)
     except PlaylistFileError:
         raise
     except Exception as exc:  # the adapters raise OTIOError, ValueError, KeyError, zip errors...
@@ -172,14 +196,23 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
         ensure_clip_ids(document, fresh=True)
         counts, missing, project = match_document(store, document, project_id)
         set_meta(document, imported_from=str(path), timeline_id=None)
-        timeline = create_from_document(store, document, name=name or document.name or path.stem,
-                                        project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+        linked = [meta(c)["media_id"] for c in document.find_clips() if meta(c).get("media_id")]
+        sizes = {str(m.id): m.resolution for m in store.media.get_many(linked)}
+        drawings = read_drawings(document, path, sizes)  # all checked before anything is written
+        with store.uow.write():  # the playlist and its drawings in one transaction
+            timeline = create_from_document(store, document, name=name or document.name or path.stem,
+                                            project_id=project or "unassigned", user=user,
+                                            timeline_type=timeline_type)
+            store.annotations.add_many([{**row, "user_id": user, "user_name": user} for row in drawings.rows])
+            for media_id in dict.fromkeys(row["media_id"] for row in drawings.rows):
+                store.layers.ensure_for_shapes(media_id, created_by=user)
     except PlaylistFileError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,
             otio.exceptions.OTIOError) as exc:  # PlaylistError and InvalidFieldError are ValueErrors
         raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
-    return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing)
+    return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing,
+                        len(drawings.rows), drawings.kept)
 
 
 def add_note_markers(store: Store, document: otio.schema.Timeline) -> int:
@@ -237,7 +270,8 @@ def _edl_ready(document: otio.schema.Timeline, record_start: int) -> tuple[otio.
     if any(c.media_reference is None or isinstance(c.media_reference, otio.schema.MissingReference)
            for c in track.find_clips()):
         lost.append("missing-media clips written with their names as reels")
-    lost.append("clip metadata (media ids, departments) is not kept by EDL; notes are kept as LOC markers")
+    lost.append("clip metadata (media ids, departments) and drawings are not kept by EDL; notes are kept as "
+                "LOC markers")
     track.source_range = None  # an imported EDL's track keeps its old record offset; Horus starts at 0
     if record_start:
         track.insert(0, otio.schema.Gap(source_range=trange(0, record_start, rate)))
@@ -260,6 +294,8 @@ def export_playlist(store: Store, timeline_id: uuid.UUID | str, path: str | Path
     if notes:
         add_note_markers(store, document)
     lost: list[str] = []
+    if suffix != ".edl":  # drawings as OpenRV Annotation effects; CMX 3600 has no place for them
+        lost += add_drawing_effects(store, document)
     target: otio.schema.Timeline = document
     options: dict[str, Any] = {}
     rate = timeline_rate(document)
