@@ -28,11 +28,6 @@ from horus_desktop.sync.blobs import BlobError, attachments_folder, blob_sha, fe
 _CHUNK = 1 << 20
 
 
-def attachment_folder(store: Store) -> Path:
-    """Where a store keeps its attachments."""
-    return attachments_folder(store)
-
-
 def attachment_file(store: Store, attachment: CommentAttachment, *, server_url: str | None = None) -> Path:
     """This machine's copy of an attachment, fetched from the sync server on first open (slow: not on the UI thread).
 
@@ -41,7 +36,7 @@ def attachment_file(store: Store, attachment: CommentAttachment, *, server_url: 
     kept only when their SHA-256 is the one in the name. ``server_url`` defaults to this machine's server."""
     sha = blob_sha(attachment.file_path)
     if sha is not None:
-        local = attachment_folder(store) / Path(attachment.file_path.replace("\\", "/")).name
+        local = attachments_folder(store) / Path(attachment.file_path.replace("\\", "/")).name
         if local.is_file():
             return local
     if os.path.isfile(attachment.file_path):  # made on this machine (or on a shared disk)
@@ -64,7 +59,7 @@ def attach_file(store: Store, comment_id: uuid.UUID | str, file: str | os.PathLi
     source = Path(file)
     store.check_writable()  # an archive's folder gets no copy
     comment = store.comments.get(comment_id)  # a missing note is refused before anything is copied
-    folder = attachment_folder(store)
+    folder = attachments_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
     digest, size = _copy_by_content(source, folder)
     target = folder / f"{digest}{_suffix(source)}"

@@ -158,3 +158,31 @@ def test_tags_are_not_a_vocabulary(store: Store) -> None:
     media = _media(store)
     assert store.tags.add([media.id], "anything goes")[0].tag_name == "anything goes"
     assert _rows(store, MediaTagRow) == 1
+
+
+def test_a_reply_on_another_media_is_refused_written_or_imported_and_replies_nest(store: Store) -> None:
+    import uuid
+
+    from horus_desktop.store.repositories.imports import ImportRepository
+
+    shot_a, shot_b = _media(store, "sh010"), _media(store, "sh020")
+    note = store.comments.add(media_id=shot_a.id, content="edge flickers", user_id="ana", user_name="Ana",
+                              frame_number=1012)
+    before = _rows(store, CommentRow)
+    with pytest.raises(InvalidFieldError, match="same media as its note"):
+        store.comments.add(media_id=shot_b.id, content="wrong shot", user_id="ben", user_name="Ben",
+                           parent_id=note.id)
+    imports = ImportRepository(store.uow)
+    with pytest.raises(InvalidFieldError, match="same media as its note"):
+        imports.insert_comments([dict(id=uuid.uuid4(), media_id=shot_b.id, content="wrong shot", user_id="ben",
+                                      user_name="Ben", parent_id=note.id)])
+    assert _rows(store, CommentRow) == before  # nothing half-written
+    # a written reply and an imported one sit under the note, on its frame
+    store.comments.add(media_id=shot_a.id, content="fixed in v2", user_id="ben", user_name="Ben",
+                       parent_id=note.id)
+    imports.insert_comments([dict(id=uuid.uuid4(), media_id=shot_a.id, content="agreed", user_id="cy",
+                                  user_name="Cy", parent_id=note.id)])
+    (thread,) = store.comments.threads(shot_a.id)
+    assert sorted(r.comment.content for r in thread.replies) == ["agreed", "fixed in v2"]
+    assert {r.comment.thread_depth for r in thread.replies} == {1}
+    assert {r.comment.frame_number for r in thread.replies} == {1012}

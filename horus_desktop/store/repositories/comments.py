@@ -38,6 +38,23 @@ def thread_key(created_us: int, comment_id: uuid.UUID) -> str:
     return f"{created_us:017d}{comment_id.hex[:8]}"
 
 
+#: What a reply needs of its parent note: (media id, thread path, thread depth).
+ParentPlace = tuple[uuid.UUID, str | None, int | None]
+
+
+def thread_place(comment_id: uuid.UUID, created: datetime, media_id: uuid.UUID,
+                 parent: ParentPlace | None) -> tuple[int, str]:
+    """(thread depth, thread path) of a new note, or of a reply under ``parent``; the one rule both a written
+    note and an imported one follow. A reply must be on its note's media."""
+    key = thread_key(int(created.timestamp() * 1_000_000), comment_id)
+    if parent is None:
+        return 0, key
+    parent_media, parent_path, parent_depth = parent
+    if parent_media != media_id:
+        raise InvalidFieldError("parent_id", "a reply must be on the same media as its note")
+    return (parent_depth or 0) + 1, f"{parent_path}/{key}"
+
+
 class CommentRepository(TombstonedRepository[Comment]):
     """``horus_comments`` and its reactions and attachments."""
 
@@ -88,14 +105,12 @@ class CommentRepository(TombstonedRepository[Comment]):
         now = created_at or utcnow()
         with self._uow.write() as ctx:
             media = self._get_live(ctx.session, MediaRecordRow, media_uuid, "media")
-            key = thread_key(int(now.timestamp() * 1_000_000), comment_id)
-            depth, path, parent = 0, key, None
+            parent = None
             if parent_id is not None:
                 parent = self._get_live(ctx.session, CommentRow, as_uuid(parent_id, "parent_id"), "comment")
-                if parent.media_id != media_uuid:
-                    raise InvalidFieldError("parent_id", "a reply must be on the same media as its note")
-                depth = (parent.thread_depth or 0) + 1
-                path = f"{parent.thread_path}/{key}"
+            depth, path = thread_place(comment_id, now, media_uuid, None if parent is None else
+                                       (parent.media_id, parent.thread_path, parent.thread_depth))
+            if parent is not None:
                 if frame_number is None:
                     frame_number, timecode = parent.frame_number, parent.timecode
             mentioned = self._known_usernames(ctx, find_mentions(content))

@@ -30,7 +30,7 @@ from horus_desktop.store.models import (
     UserRow,
 )
 from horus_desktop.store.repositories.base import InvalidFieldError, NotFoundError, Repository, check_length
-from horus_desktop.store.repositories.comments import thread_key
+from horus_desktop.store.repositories.comments import thread_place
 from horus_desktop.store.repositories.timelines import _TIMELINE_FIELDS, _check_clip
 from horus_desktop.store.types import utcnow
 
@@ -188,16 +188,14 @@ class ImportRepository(Repository):
                 if not item.get("content", "").strip():
                     raise InvalidFieldError("content", "a note needs some text")
                 created = item.get("created_at") or now
-                key = thread_key(int(created.timestamp() * 1_000_000), item["id"])
-                depth, path, frame = 0, key, item.get("frame_number")
+                frame, parent = item.get("frame_number"), None
                 if item.get("parent_id"):
                     parent = known.get(item["parent_id"])
                     if parent is None:
                         raise NotFoundError("comment", item["parent_id"])
-                    if parent[0] != item["media_id"]:
-                        raise InvalidFieldError("parent_id", "a reply must be on the same media as its note")
-                    depth, path = parent[2] + 1, f"{parent[1]}/{key}"
                     frame = parent[3] if frame is None else frame
+                depth, path = thread_place(item["id"], created, item["media_id"],
+                                           None if parent is None else parent[:3])
                 known[item["id"]] = (item["media_id"], path, depth, frame)
                 mentioned = [users[n] for n in find_mentions(item["content"]) if n in users]
                 resolved = bool(item.get("is_resolved"))
