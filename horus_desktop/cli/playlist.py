@@ -20,6 +20,8 @@ def cmd_playlist_import(args: argparse.Namespace) -> int:
         print(report.timeline.id)
         if report.missing:
             print(f"{len(report.missing)} clip(s) without media: {', '.join(report.missing[:10])}", file=sys.stderr)
+    for kept in report.kept:  # unknown annotation schemas: on stderr with --json too (stdout stays JSON)
+        print(f"note: {kept}", file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from horus_desktop.cli import main
 from horus_desktop.domain.shapes import Shape, Style, shape_from_row
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import write_jpeg_sequence
@@ -138,6 +139,17 @@ def test_unknown_annotation_schemas_are_kept_in_the_clip_and_reported(store: Sto
     kept = [json.loads(text) for text in clip.metadata["horus_unknown_annotations"]]
     assert {"OTIO_SCHEMA": "Squiggle.1", "wiggle": 3} in kept
     assert any(k["OTIO_SCHEMA"] == "SketchAnnotation.1" and k["name"] == "future" for k in kept)
+
+
+def test_cli_import_lists_kept_schemas_on_stderr_and_keeps_json_on_stdout(
+        store: Store, plate, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    out = tmp_path / "dailies.otio"
+    _export(store, plate, out)
+    _rewrite(out, lambda clip: clip["effects"].append({"OTIO_SCHEMA": "SketchAnnotation.1", "strokes": []}))
+    code = main(["playlist", "import", str(out), "--db", str(tmp_path / "cli.sqlite"), "--json"])
+    printed, err = capsys.readouterr()
+    assert code == 0 and json.loads(printed)["kept_unknown_annotations"]
+    assert "SketchAnnotation.1" in err and "kept in the clip's metadata" in err
 
 
 def test_a_malformed_annotation_names_file_and_clip_and_writes_nothing(store: Store, plate,  # noqa: ANN001
