@@ -21,6 +21,7 @@ from horus_desktop.cli import (
     comment,
     db,
     demo,
+    export,
     gui,
     import_montu,
     ingest,
@@ -33,7 +34,8 @@ from horus_desktop.cli import (
 from horus_desktop.cli.errors import one_line_error
 from horus_desktop.cli_output import hoist_global_options, json_only_stdout
 
-VERB_MODULES = (gui, db, media, comment, import_montu, ingest, demo, bench, playlist, sync_verbs, paths, offline)
+VERB_MODULES = (gui, db, media, comment, import_montu, ingest, demo, bench, playlist, sync_verbs, paths, offline,
+                export)
 
 
 def build_parser() -> argparse.ArgumentParser:
