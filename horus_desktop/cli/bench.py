@@ -84,6 +84,14 @@ def cmd_bench_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_export(args: argparse.Namespace) -> int:
+    """A 50-shot playlist's notes report to PDF and HTML against decoding its frames alone."""
+    from horus_desktop.ui.reports.bench import bench_export
+
+    _bench_out(args, bench_export(args.shots, image_width=args.image_width))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``bench`` verb and its benchmarks."""
     bench = sub.add_parser("bench", help="benchmarks (print figures)").add_subparsers(
@@ -120,6 +128,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--clips", type=int, default=2000)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_playlist)
+    p = bench.add_parser("export", help="notes report of a 50-shot playlist (200 notes, 100 drawn frames) "
+                         "to PDF and HTML vs decoding the frames alone")
+    p.add_argument("--shots", type=int, default=50)
+    p.add_argument("--image-width", type=int, default=960)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_export)
     p = bench.add_parser("notes", help="notes panel first paint with N notes; scene draw of a frame of M strokes")
     p.add_argument("--notes", type=int, default=2000)
     p.add_argument("--strokes", type=int, default=500)
