@@ -89,6 +89,8 @@ def drawing_effects(shapes: Iterable[Annotation], layers: Iterable[AnnotationLay
             effect.layers.append(shape_layer(shape, str(row.id), row.frame_number, rate, space))
             kept[str(row.id)] = {"kind": shape.kind, "style": shape.style.to_dict(), "author": row.user_name,
                                  "visible": row.is_visible is not False}
+            if shape.kind == "freehand" and all(len(p) < 3 for p in shape.points):
+                kept[str(row.id)]["pressure"] = False  # drawn without a tablet: read back without pressure
         effect.hold = any(s["style"]["hold"] > 1 for s in kept.values())
         set_meta(effect, layer_name=name, layer_order=rows[0].layer_order or 0,
                  layer_color=record.layer_color if record else None, shapes=kept)
@@ -108,6 +110,7 @@ def add_drawing_effects(store: Any, document: otio.schema.Timeline) -> list[str]
     shapes = store.annotations.list_by_media(media_ids)
     medias = {m.id: m for m in store.media.get_many(list(media_ids))}
     notes: list[str] = []
+    layers: dict[uuid.UUID, list[AnnotationLayer]] = {}  # a media twice in the playlist: its layers read once
     for clip in clips:
         clip.effects[:] = [e for e in clip.effects if getattr(e, "effect_name", "") != EFFECT]  # type: ignore[index]
         media_id = uuid.UUID(meta(clip)["media_id"])
@@ -123,7 +126,9 @@ def add_drawing_effects(store: Any, document: otio.schema.Timeline) -> list[str]
         if size is None:
             notes.append(f"{clip.name}: resolution unknown, drawings placed for a {DEFAULT_SIZE[0]}x"
                          f"{DEFAULT_SIZE[1]} image")
-        effects, skipped = drawing_effects(rows, store.layers.list(media_id), RVSpace(*(size or DEFAULT_SIZE)), rate)
+        if media_id not in layers:
+            layers[media_id] = store.layers.list(media_id)
+        effects, skipped = drawing_effects(rows, layers[media_id], RVSpace(*(size or DEFAULT_SIZE)), rate)
         if skipped:
             notes.append(f"{clip.name}: {skipped} unreadable drawing(s) not exported")
         clip.effects.extend(effects)

@@ -90,6 +90,8 @@ def _shape(layer: Any, kind: str, space: RVSpace, rate: float, extra: dict[str, 
         width = max(s[2] for s in samples) or float(saved.get("width", 0.004))
         style = {"width": float(saved.get("width", width)), "hold": duration}
         points = tuple((x, y, w / style["width"] if style["width"] else 1.0) for x, y, w in samples)
+        if extra.get("pressure") is False:
+            points = tuple(p[:2] for p in points)
         shape = Shape(kind, points=points)
         frame = start
     else:
@@ -175,6 +177,17 @@ def _schemas(texts: list[str]) -> list[str]:
     return names
 
 
+def _image_bounds(clip: otio.schema.Clip) -> tuple[float, float, float, float] | None:
+    """Where the clip's media reference says its image sits (``available_image_bounds``), when it is usable."""
+    box = getattr(clip.media_reference, "available_image_bounds", None)
+    if box is None:
+        return None
+    bounds = (box.min.x, box.min.y, box.max.x, box.max.y)
+    if not all(math.isfinite(v) for v in bounds) or bounds[2] <= bounds[0] or bounds[3] <= bounds[1]:
+        return None
+    return bounds
+
+
 def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, str | None]) -> Drawings:
     """The drawings of every clip linked to a media (``sizes``: media id -> resolution), unknowns kept aside.
 
@@ -195,7 +208,8 @@ def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, s
                     continue
                 size = image_size(sizes.get(media_id)) or DEFAULT_SIZE
                 try:
-                    _read_effect(effect, media_id, RVSpace(*size), rate, out, unknown, seen, clip.name)
+                    space = RVSpace(*size, bounds=_image_bounds(clip))
+                    _read_effect(effect, media_id, space, rate, out, unknown, seen, clip.name)
                 except _Bad as exc:
                     raise PlaylistFileError(path, f"clip {clip.name!r}: annotation {effect.name!r}: {exc}") from exc
             else:
@@ -237,6 +251,9 @@ def _read_effect(effect: Any, media_id: str, space: RVSpace, rate: float, out: D
         except _Bad as exc:
             raise _Bad(f"layers[{index}] ({label}): {exc}") from exc
         fields = shape.row_fields()
+        author = extra.get("author")
+        if isinstance(author, str) and author.strip():
+            fields["user_name"] = author[:255]  # the drawing's author, as Horus exported it
         out.rows.append({**fields, "media_id": media_id, "frame_number": frame, "layer_name": layer_name,
                          "layer_order": int(order) if isinstance(order, int) else 0,
                          "is_visible": bool(getattr(layer, "visible", True)) and extra.get("visible", True)})

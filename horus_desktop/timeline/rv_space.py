@@ -28,19 +28,25 @@ def image_size(resolution: str | None) -> tuple[int, int] | None:
 
 
 class RVSpace:
-    """The mapping for one image size."""
+    """The mapping for one image size.
 
-    def __init__(self, width: int, height: int) -> None:
+    ``bounds`` (min x, min y, max x, max y), when a file's media reference gives ``available_image_bounds``,
+    is where the image sits in that space instead (OpenRV's reader then scales by those bounds).
+    """
+
+    def __init__(self, width: int, height: int, bounds: tuple[float, float, float, float] | None = None) -> None:
         self.aspect = width / height
-        self.unit = WIDTH_UNITS / self.aspect  # annotation units per image height
+        half_w, half_h = WIDTH_UNITS / 2, WIDTH_UNITS / self.aspect / 2
+        self.left, self.bottom, self.right, self.top = bounds or (-half_w, -half_h, half_w, half_h)
+        self.unit = self.top - self.bottom  # annotation units per image height
 
     def to_rv(self, x: float, y: float) -> tuple[float, float]:
-        """A normalized image point in OpenRV's space."""
-        return (x - 0.5) * WIDTH_UNITS, (0.5 - y) * self.unit
+        """A normalized image point (y down) in OpenRV's space (y up)."""
+        return self.left + x * (self.right - self.left), self.top - y * self.unit
 
     def from_rv(self, x: float, y: float) -> tuple[float, float]:
         """An OpenRV point as normalized image coordinates."""
-        return x / WIDTH_UNITS + 0.5, 0.5 - y / self.unit
+        return (x - self.left) / (self.right - self.left), (self.top - y) / self.unit
 
     def size_to_rv(self, fraction_of_height: float) -> float:
         """A size (fraction of the image height) in annotation units."""

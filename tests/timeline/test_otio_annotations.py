@@ -25,6 +25,7 @@ SIZE = (80, 60)
 SHAPES = [  # (frame, layer, order, shape)
     (1001, "default", 0, Shape("freehand", points=((0.1, 0.2, 1.0), (0.3, 0.25, 0.5), (0.35, 0.4, 0.8)),
                                style=Style(color="#12ab34", width=0.01, opacity=0.75, hold=3))),
+    (1001, "fx", 1, Shape("freehand", points=((0.5, 0.5), (0.6, 0.55)))),  # a mouse stroke: no pressure
     (1002, "default", 0, Shape("line", points=((0.0, 0.0), (1.0, 1.0)), style=Style(width=0.005))),
     (1002, "fx", 1, Shape("arrow", points=((0.2, 0.8), (0.6, 0.5)), style=Style(color="#0000ff"))),
     (1003, "fx", 1, Shape("rectangle", box=(0.25, 0.3, 0.5, 0.2), style=Style(hold=2))),
@@ -72,6 +73,7 @@ def test_round_trip_gives_the_same_shapes_frames_and_layers(store: Store, plate,
     new = [a for a in store.annotations.list(plate.id) if a.id not in before]
     assert sorted((a.frame_number, a.layer_name, a.layer_order) for a in new) == sorted(
         (f, layer, order) for f, layer, order, _ in SHAPES)
+    assert {a.user_name for a in new} == {"Ana"} and {a.user_id for a in new} == {"ben"}
     for frame, layer, _, shape in SHAPES:
         [row] = [a for a in new if a.frame_number == frame and a.layer_name == layer
                  and a.annotation_type == shape.kind]
@@ -106,13 +108,40 @@ print(json.dumps(out))
                           check=True)
     layers = json.loads(done.stdout)
     assert sorted(item["schema"] for item in layers) == sorted(
-        ["Paint.2", "Line.1", "Arrow.1", "Rectangle.1", "Ellipse.1", "Text.1", "Ellipse.1"])
+        ["Paint.2", "Paint.2", "Line.1", "Arrow.1", "Rectangle.1", "Ellipse.1", "Text.1", "Ellipse.1"])
     # 4:3: the image is 16 units wide and 12 high, centred, y up: top-left (0, 0) -> (-8, 6), bottom-right -> (8, -6)
     [line] = [item for item in layers if item["schema"] == "Line.1"]
     assert line["ends"] == pytest.approx([-8.0, 6.0, 8.0, -6.0])
-    [paint] = [item for item in layers if item["schema"] == "Paint.2"]
+    [paint] = [item for item in layers if item["schema"] == "Paint.2" and item["duration"] == 3]
     assert paint["first"] == pytest.approx([(0.1 - 0.5) * 16, (0.5 - 0.2) * 12, 0.01 * 12])
     assert (paint["start"], paint["duration"]) == (1001, 3)  # the stroke's hold is its layer range
+
+
+def test_import_places_shapes_by_the_references_image_bounds_when_given(store: Store, plate,  # noqa: ANN001
+                                                                         tmp_path: Path) -> None:
+    out = tmp_path / "dailies.otio"
+    _export(store, plate, out)
+
+    def bounds_and_a_line(clip: dict) -> None:  # the image on (0, 0)..(4, 3); a line across its diagonal
+        clip["media_references"][clip["active_media_reference_key"]]["available_image_bounds"] = {
+            "OTIO_SCHEMA": "Box2d.1", "min": {"OTIO_SCHEMA": "V2d.1", "x": 0.0, "y": 0.0},
+            "max": {"OTIO_SCHEMA": "V2d.1", "x": 4.0, "y": 3.0}}
+        pos = [{"OTIO_SCHEMA": "Position.1", "x": 0.0, "y": 3.0}, {"OTIO_SCHEMA": "Position.1", "x": 1.0, "y": 1.5}]
+        clip["effects"] = [{"OTIO_SCHEMA": "Annotation.1", "name": "rv", "effect_name": "Annotation.1", "layers": [
+            {"OTIO_SCHEMA": "Line.1", "start_position": pos[0], "end_position": pos[1], "width": 0.03,
+             "border_color": [1.0, 0.0, 0.0, 1.0], "id": "l1", "visible": True,
+             "layer_range": {"OTIO_SCHEMA": "TimeRange.1",
+                             "start_time": {"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": 1004.0},
+                             "duration": {"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": 1.0}}}]}]
+
+    _rewrite(out, bounds_and_a_line)
+    before = {a.id for a in store.annotations.list(plate.id)}
+    files.import_playlist(store, out, user="ben")
+    [row] = [a for a in store.annotations.list(plate.id) if a.id not in before]
+    shape = shape_from_row(row.annotation_type, row.coordinates, row.style_properties, row.content)
+    assert (row.frame_number, row.layer_name, shape.kind, shape.style.color) == (1004, "rv", "line", "#ff0000")
+    assert [v for p in shape.points for v in p] == pytest.approx([0.0, 0.0, 0.25, 0.5])
+    assert shape.style.width == pytest.approx(0.01)  # 0.03 units of an image 3 units high
 
 
 def _rewrite(path: Path, change) -> None:  # noqa: ANN001
