@@ -37,6 +37,29 @@ class Drawings:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    layers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (media, name) -> visible, colour
+
+    def write(self, store: Any, user: str) -> None:
+        """Store the shapes (the importing user's, under their authors' names) and give their layers records;
+        a layer new to its media takes the file's visibility and colour. Call inside the import's transaction."""
+        media_ids = list(dict.fromkeys(row["media_id"] for row in self.rows))
+        existing = {(m, layer.layer_name) for m in media_ids for layer in store.layers.list(m)}
+        store.annotations.add_many([{"user_name": user, **row, "user_id": user} for row in self.rows])
+        for media_id in media_ids:
+            for layer in store.layers.ensure_for_shapes(media_id, created_by=user):
+                saved = self.layers.get((media_id, layer.layer_name))
+                if saved is None or (media_id, layer.layer_name) in existing:
+                    continue
+                changes = {"is_visible": False} if not saved["visible"] else {}
+                if _is_hex(saved.get("color")):
+                    changes["layer_color"] = saved["color"]
+                if changes:
+                    store.layers.update(layer.id, **changes)
+
+
+def _is_hex(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 7 and value[0] == "#" and all(
+        c in "0123456789abcdefABCDEF" for c in value[1:])
 
 
 class _Bad(ValueError):
@@ -227,6 +250,8 @@ def _read_effect(effect: Any, media_id: str, space: RVSpace, rate: float, out: D
     extras = meta(effect)
     layer_name = str(extras.get("layer_name") or effect.name or "default")[:100]
     order = extras.get("layer_order", 0)
+    out.layers.setdefault((media_id, layer_name), {"visible": getattr(effect, "visible", True) is not False,
+                                                   "color": extras.get("layer_color")})
     saved = dict(extras.get("shapes") or {})
     layers = getattr(effect, "layers", None)
     if layers is None:

@@ -203,9 +203,7 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
             timeline = create_from_document(store, document, name=name or document.name or path.stem,
                                             project_id=project or "unassigned", user=user,
                                             timeline_type=timeline_type)
-            store.annotations.add_many([{"user_name": user, **row, "user_id": user} for row in drawings.rows])
-            for media_id in dict.fromkeys(row["media_id"] for row in drawings.rows):
-                store.layers.ensure_for_shapes(media_id, created_by=user)
+            drawings.write(store, user)
     except PlaylistFileError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,

@@ -81,6 +81,22 @@ def test_round_trip_gives_the_same_shapes_frames_and_layers(store: Store, plate,
     assert {layer.layer_name for layer in store.layers.list(plate.id)} >= {"default", "fx"}
 
 
+def test_import_onto_media_without_those_layers_restores_their_colour_and_visibility(
+        store: Store, plate, tmp_path: Path) -> None:  # noqa: ANN001
+    fx = next(layer for layer in store.layers.ensure_for_shapes(plate.id) if layer.layer_name == "fx")
+    store.layers.update(fx.id, layer_color="#00ff88", is_visible=False)
+    out = tmp_path / "dailies.otio"
+    _export(store, plate, out)
+    for layer in store.layers.list(plate.id):
+        store.layers.delete(layer.id)  # the media starts over without layers or shapes
+    assert store.annotations.count(plate.id) == 0
+    files.import_playlist(store, out, user="ben")
+    layers = {layer.layer_name: layer for layer in store.layers.list(plate.id)}
+    assert (layers["fx"].layer_color, layers["fx"].is_visible) == ("#00ff88", False)
+    assert layers["default"].is_visible is not False
+    assert store.annotations.count(plate.id) == len(SHAPES)
+
+
 def test_plain_otio_reads_openrv_annotations_in_image_centred_aspect_space(store: Store, plate,  # noqa: ANN001
                                                                            tmp_path: Path) -> None:
     out = tmp_path / "dailies.otio"

@@ -312,8 +312,10 @@ class TimelinePanel(QWidget):
 
         def done(report: files.ImportReport) -> None:
             missing = f", {len(report.missing)} missing media" if report.missing else ""
+            drawn = f", {report.drawings} drawings" if report.drawings else ""
+            kept = f"; kept unread: {'; '.join(report.kept)}" if report.kept else ""  # unknown annotation schemas
             self._created(report.timeline, f"imported from {Path(path).name} ({len(report.timeline.clips)} clips"
-                                           f"{missing})")
+                                           f"{missing}{drawn}){kept}")
 
         self.db.submit(work, self.store, on_done=done, on_error=self._on_error)
 
