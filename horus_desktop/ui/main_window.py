@@ -27,6 +27,7 @@ from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import ReviewTools
 from horus_desktop.ui.offline_view import OfflineBadges, TakeOfflineAction
 from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
+from horus_desktop.ui.reports.export_action import install_report_export
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.sync_setup import install_sync
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
                                   main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
                                   message=self._message)
         self.layers_dock = self.review.layers_dock
+        self.report_export = install_report_export(self, menus["File"])
+        self.report_export.sig_message.connect(self._message)
         self.sync = install_sync(self)  # after the menus: its Settings menu goes last
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()

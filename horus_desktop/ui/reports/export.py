@@ -121,15 +121,16 @@ def _write_pdf(report: NotesReport, path: Path, images: dict[FrameKey, QImage], 
     os.replace(partial, path)
 
 
-def export_report(report: NotesReport, fmt: str, path: Path, colour: ColourConfig, *, image_width: int = 960,
-                  paths: MediaPaths | None = None, progress: Progress | None = None) -> ExportResult:
-    """Write ``report`` as ``fmt`` (pdf, html, csv) to ``path``."""
+def write_report(report: NotesReport, fmt: str, path: Path, images: dict[FrameKey, QImage],
+                 problems: dict[FrameKey, str], *, image_width: int = 960) -> ExportResult:
+    """Write ``report`` with its burned-in ``images`` as ``fmt`` (pdf, html, csv) to ``path``.
+
+    Uses only QtGui's reentrant classes (QImage, QTextDocument, QPdfWriter): it may run on a job's thread."""
     if fmt not in FORMATS:
         raise ValueError(f"format: {fmt!r}; one of {', '.join(FORMATS)}")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"{path.parent}: no such folder")
-    images, problems = burn_report_frames(report, colour, image_width=image_width, paths=paths, progress=progress)
-    result = ExportResult(path, frames=len(images), problems=problems,
+    result = ExportResult(path, frames=len(images), problems=dict(problems),
                           notes=sum(len(t.walk()) for m in report.media() for t in m.threads()))
     if fmt == "html":
         _write_html(report, path, images, problems, image_width)
@@ -139,9 +140,10 @@ def export_report(report: NotesReport, fmt: str, path: Path, colour: ColourConfi
         folder = path.with_name(path.stem + "_frames")
         folder.mkdir(exist_ok=True)
         written: dict[FrameKey, str] = {}
+        media = {m.media.id: m.media for m in report.media()}
         for key, image in images.items():
-            media = next(m.media for m in report.media() if m.media.id == key[0])
-            name = f"{media.shot or 'media'}_{media.version or ''}_{key[1]}_{str(key[0])[:8]}.png"
+            record = media[key[0]]
+            name = f"{record.shot or 'media'}_{record.version or ''}_{key[1]}_{str(key[0])[:8]}.png"
             target = folder / name
             if not image.save(str(target), "PNG"):
                 raise OSError(f"{target}: could not write the frame image")
@@ -149,3 +151,14 @@ def export_report(report: NotesReport, fmt: str, path: Path, colour: ColourConfi
             written[key] = f"{folder.name}/{name}"
         write_csv(report, path, written)
     return result
+
+
+def export_report(report: NotesReport, fmt: str, path: Path, colour: ColourConfig, *, image_width: int = 960,
+                  paths: MediaPaths | None = None, progress: Progress | None = None) -> ExportResult:
+    """Burn in the frames of ``report`` and write it as ``fmt`` to ``path``, all on this thread (the CLI)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format: {fmt!r}; one of {', '.join(FORMATS)}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{path.parent}: no such folder")
+    images, problems = burn_report_frames(report, colour, image_width=image_width, paths=paths, progress=progress)
+    return write_report(report, fmt, path, images, problems, image_width=image_width)

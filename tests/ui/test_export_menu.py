@@ -1,0 +1,56 @@
+"""File > Export Frame… and File > Export Notes… in the main window: the files they write, without
+blocking the window."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from horus_desktop.services import notes as notes_service
+from horus_desktop.services.notes import Author
+from horus_desktop.ui.reports.export_dialog import ExportChoice
+
+from .helpers import open_row, wait_rows
+
+
+def test_export_frame_writes_what_the_viewer_shows_with_its_drawings(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                    tmp_path: Path) -> None:
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = open_row(qtbot, window, lambda r: r.shot == "sh010" and r.version == "v002"
+                      and r.department == "comp")
+    frame = window.viewer.shown_frame()
+    demo_store.annotations.add(media_id=record.id, frame_number=frame, annotation_type="rectangle",
+                               coordinates={"v": 1, "x": 0.1, "y": 0.1, "w": 0.3, "h": 0.3}, user_id="ana",
+                               user_name="Ana", style_properties={"color": "#00ff00", "width": 0.01})
+    assert window.actions_by_name["export_frame"].shortcut().toString() == "Ctrl+Shift+E"
+    out = tmp_path / "frame.png"
+    window.report_export.export_frame(record, frame, out)
+    qtbot.waitUntil(lambda: out.exists(), timeout=15000)
+    with Image.open(out) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    size = window.viewer.view.layer("A").image_size()
+    assert pixels.shape[:2] == (size[1], size[0])
+    top_edge = pixels[int(0.1 * size[1]), int(0.25 * size[0])]
+    assert top_edge[1] > 200 and top_edge[0] < 80, "the green rectangle is burned in"
+
+
+def test_export_notes_of_the_viewers_media_to_csv(qtbot, make_window, demo_store, tmp_path: Path) -> None:  # noqa: ANN001
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = open_row(qtbot, window, lambda r: r.shot == "sh010" and r.version == "v002"
+                      and r.department == "comp")
+    notes_service.add_note(demo_store, record.id, "Export me ✓ مرحبا", Author("ana", "Ana"),
+                           frame=window.viewer.shown_frame())
+    out = tmp_path / "notes.csv"
+    window.report_export.export_notes(ExportChoice("csv", "media", "none", False, 320, out))
+    qtbot.waitUntil(lambda: out.exists(), timeout=20000)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    mine = next(r for r in rows if r["note"] == "Export me ✓ مرحبا")
+    assert mine["shot"] == "sh010" and mine["image"]
+    with Image.open(out.parent / mine["image"]) as image:
+        assert image.width == 320
