@@ -95,9 +95,15 @@ def _frames(layer: Any, rate: float) -> tuple[int, int]:
     shown = getattr(layer, "layer_range", None)
     if not isinstance(shown, otio.opentime.TimeRange):
         raise _Bad(f"layer_range: {shown!r} is not a TimeRange")
-    start = round(shown.start_time.value_rescaled_to(rate))
-    duration = max(1, round(shown.duration.value_rescaled_to(rate)))
-    return start, duration
+    try:
+        start_f = shown.start_time.value_rescaled_to(rate)
+        duration_f = shown.duration.value_rescaled_to(rate)
+    except (ArithmeticError, ValueError) as exc:
+        raise _Bad(f"layer_range: {exc}") from None
+    if not all(math.isfinite(v) and abs(v) < 2**31 for v in (start_f, duration_f)):
+        raise _Bad(f"layer_range: start {shown.start_time.value!r} / duration {shown.duration.value!r} at rate "
+                   f"{shown.start_time.rate!r} are not frame numbers")
+    return round(start_f), max(1, round(duration_f))
 
 
 def _shape(layer: Any, kind: str, space: RVSpace, rate: float, extra: dict[str, Any]) -> tuple[Shape, int]:
@@ -157,7 +163,7 @@ def _as_json(obj: Any) -> str:
 
 def set_aside_unknown_effects(data: Any) -> bool:
     """Move effects of schemas OTIO cannot build (unknown, or a newer version) out of each clip's ``effects``
-    into its ``horus`` metadata, in an otio_json dict, before OTIO reads it (OTIO refuses the whole file
+    into its ``horus_unknown_annotations`` metadata (as otio_json texts), in an otio_json dict, before OTIO reads it (OTIO refuses the whole file
     otherwise). Returns whether anything was moved."""
     register()
     known = otio.core.type_version_map()
@@ -261,7 +267,8 @@ def _read_effect(effect: Any, media_id: str, space: RVSpace, rate: float, out: D
             raise _Bad(f"layers[{index}]: {layer!r} is not an annotation layer")
         label = f"{layer.schema_name()}.{layer.schema_version()}"
         kind = _KINDS.get(layer.schema_name())
-        if layer.is_unknown_schema or kind is None:
+        erase = kind == "freehand" and getattr(layer, "type", "COLOR") not in ("COLOR", "")
+        if layer.is_unknown_schema or kind is None or erase:  # (Horus has no eraser strokes)
             unknown.append(_as_json(layer))
             continue
         if getattr(layer, "soft_deleted", False):

@@ -174,6 +174,10 @@ def test_unknown_annotation_schemas_are_kept_in_the_clip_and_reported(store: Sto
 
     def add_unknowns(clip: dict) -> None:
         clip["effects"][0]["layers"].append({"OTIO_SCHEMA": "Squiggle.1", "wiggle": 3})
+        eraser = json.loads(json.dumps(next(layer for layer in clip["effects"][0]["layers"]
+                                            if layer["OTIO_SCHEMA"] == "Paint.2")))
+        eraser.update(type="ERASE", id="eraser-1")  # Horus has no eraser strokes: kept, not drawn in colour
+        clip["effects"][0]["layers"].append(eraser)
         clip["effects"].append({"OTIO_SCHEMA": "SketchAnnotation.1", "name": "future", "layers": []})
 
     _rewrite(out, add_unknowns)
@@ -183,6 +187,7 @@ def test_unknown_annotation_schemas_are_kept_in_the_clip_and_reported(store: Sto
     clip = list(playlists.document_of(store.timelines.get(report.timeline.id)).find_clips())[0]
     kept = [json.loads(text) for text in clip.metadata["horus_unknown_annotations"]]
     assert {"OTIO_SCHEMA": "Squiggle.1", "wiggle": 3} in kept
+    assert any(k.get("id") == "eraser-1" and k["type"] == "ERASE" for k in kept)
     assert any(k["OTIO_SCHEMA"] == "SketchAnnotation.1" and k["name"] == "future" for k in kept)
 
 
@@ -197,21 +202,27 @@ def test_cli_import_lists_kept_schemas_on_stderr_and_keeps_json_on_stdout(
     assert "SketchAnnotation.1" in err and "kept in the clip's metadata" in err
 
 
-def test_a_malformed_annotation_names_file_and_clip_and_writes_nothing(store: Store, plate,  # noqa: ANN001
-                                                                       tmp_path: Path) -> None:
+BREAKAGES = {  # schema to break -> (change, words the error must hold)
+    "point x": ("Paint.2", lambda layer: layer["points"][1].update(x="left"), "x: 'left' is not a number"),
+    "no range": ("Rectangle.1", lambda layer: layer.update(layer_range=None), "layer_range: None"),
+    "short colour": ("Line.1", lambda layer: layer.update(border_color=[1.0, 0.0]), "border_color: expected 4"),
+    "no anchor": ("Text.1", lambda layer: layer.update(anchor=None), "anchor: missing"),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_a_malformed_annotation_names_file_clip_and_field_and_writes_nothing(
+        store: Store, plate, tmp_path: Path, breakage: str) -> None:  # noqa: ANN001
+    schema, change, words = BREAKAGES[breakage]
     out = tmp_path / "dailies.otio"
     _export(store, plate, out)
-
-    def break_a_point(clip: dict) -> None:
-        paint = next(layer for e in clip["effects"] for layer in e["layers"] if layer["OTIO_SCHEMA"] == "Paint.2")
-        paint["points"][1]["x"] = "left"
-
-    _rewrite(out, break_a_point)
+    _rewrite(out, lambda clip: change(next(layer for e in clip["effects"] for layer in e["layers"]
+                                           if layer["OTIO_SCHEMA"] == schema)))
     playlists_before = len(store.timelines.list())
     shapes_before = store.annotations.count(plate.id)
     with pytest.raises(PlaylistFileError) as caught:
         files.import_playlist(store, out, user="ben")
     message = str(caught.value)
-    assert str(out) in message and "sh100" in message and "Paint.2" in message and "x" in message
+    assert str(out) in message and "clip 'sh100 v001'" in message and schema in message and words in message
     assert len(store.timelines.list()) == playlists_before
     assert store.annotations.count(plate.id) == shapes_before
