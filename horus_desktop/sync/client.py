@@ -77,12 +77,18 @@ def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
     return b if a is None else ChangeSet(a.changes + b.changes, "sync")
 
 
+#: Opens a connection to the sync server (autocommit): ``SyncClient(connect=...)`` replaces the default.
+Connector = Callable[[], "psycopg.Connection[Any]"]
+
+
 class SyncClient:
     """Syncs one store with one server as ``user``, pulling only ``followed_projects`` (all when empty)."""
 
     def __init__(self, store: Any, server_url: str, user: str, followed_projects: tuple[str, ...] = (), *,
                  page_size: int = 500, retries: int = 4, backoff_s: float = 0.5,
-                 connect_timeout: int = 5) -> None:
+                 connect_timeout: int = 5, connect: Connector | None = None) -> None:
+        """``connect`` opens a connection to the server (default: psycopg to ``server_url``, autocommit, within
+        ``connect_timeout``); a caller may route or wrap it (the fault tests cut it at a chosen call)."""
         if not store.is_sqlite:
             raise SyncError(f"{store.describe()} is not a SQLite client store: only laptops' stores sync")
         self.store = store
@@ -96,6 +102,7 @@ class SyncClient:
         self.local = SyncLocalRepository(store.uow)
         if store.uow.author is None:  # ops made from now on are signed when committed, not only when pushed
             store.uow.author = user
+        self._connect: Connector = connect or self._connect_to_server
         self._conn: psycopg.Connection[Any] | None = None
 
     # -- connection ---------------------------------------------------------------------------------
@@ -104,7 +111,7 @@ class SyncClient:
         if self._conn is not None and not self._conn.closed:
             return self._conn
         try:
-            conn = psycopg.connect(self.server_url, autocommit=True, connect_timeout=self.connect_timeout)
+            conn = self._connect()
         except psycopg.OperationalError as exc:
             raise ServerUnreachableError(f"cannot reach the sync server: {_first_line(exc)}") from exc
         try:
@@ -114,6 +121,9 @@ class SyncClient:
             raise
         self._conn = conn
         return conn
+
+    def _connect_to_server(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.server_url, autocommit=True, connect_timeout=self.connect_timeout)
 
     def _check_schema(self, conn: psycopg.Connection[Any]) -> None:
         ours = schema.head_revision()

@@ -45,18 +45,21 @@ class _Faulty:
         return getattr(self._conn, name)
 
 
-def _inject(client: SyncClient, when: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = client._connection  # noqa: SLF001 - the seam where a network fault happens
-    state = {"armed": True}
+def _faulty_client(laptop: Any, when: str) -> SyncClient:
+    """The laptop's client again, whose first server connection loses its first push (``when``)."""
+    armed = [True]
 
-    def faulty() -> Any:
-        conn = real()
-        if state["armed"]:
-            state["armed"] = False
+    def connect() -> Any:
+        conn = psycopg.connect(_libpq(laptop.server_url), autocommit=True)
+        if armed:
+            armed.clear()
             return _Faulty(conn, when)
         return conn
 
-    monkeypatch.setattr(client, "_connection", faulty)
+    laptop.client.close()
+    laptop.client = SyncClient(laptop.store, laptop.server_url, laptop.user, laptop.projects, backoff_s=0.01,
+                               retries=2, connect=connect)
+    return laptop.client
 
 
 def _server_count(url: str, sql: str) -> int:
@@ -65,11 +68,11 @@ def _server_count(url: str, sql: str) -> int:
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-def test_a_lost_connection_or_answer_is_retried_with_one_effect(laptop, server_url, monkeypatch, when) -> None:
+def test_a_lost_connection_or_answer_is_retried_with_one_effect(laptop, server_url, when) -> None:
     ana, ben = laptop("ana"), laptop("ben")
     media = ana.media()
     ana.store.comments.add(media_id=media, content="only once", user_id="ana", user_name="Ana")
-    _inject(ana.client, when, monkeypatch)
+    _faulty_client(ana, when)
     report = ana.sync()
     assert report.up_to_date and ana.client.status().pending_ops == 0
     assert report.rejected == [] and ana.client.status().rejected == []  # the retry was answered, not redone
@@ -157,12 +160,11 @@ def die(*a, **k):
 if sys.argv[3] == "push":   # killed after the server committed, before the answer is stored
     sync_local.SyncLocalRepository.acknowledge = die
 else:                       # killed inside the pull's transaction, rows written but not committed
-    real = sync_local.SyncLocalRepository._apply_table
-    def apply_then_die(self, ctx, name, rows, pending):
-        real(self, ctx, name, rows, pending)
-        if name == "horus_comments":
-            die()
-    sync_local.SyncLocalRepository._apply_table = apply_then_die
+    from sqlalchemy import event
+    def write_then_die(conn, cursor, statement, *rest):
+        if "horus_comments" in statement and statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            die()           # the pulled notes' statement ran; its transaction is not committed
+    event.listen(store.engine, "after_cursor_execute", write_then_die)
 client.round()
 """
 

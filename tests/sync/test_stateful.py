@@ -68,6 +68,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.users = [f"user{i}" for i in range(LAPTOPS)]
         self.stores: list[Store] = []
         self.clients: list[SyncClient] = []
+        self.cut = [""] * LAPTOPS  # the fault laptop i's server connections carry ("": none)
         for i in range(LAPTOPS):
             self.stores.append(Store.open(self.dir / f"{i}.sqlite"))
             self.clients.append(self._client(i))
@@ -89,7 +90,13 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _client(self, i: int) -> SyncClient:
         self.stores[i].uow.author = self.users[i]
-        return SyncClient(self.stores[i], self.url.replace("+psycopg", ""), self.users[i], retries=2, backoff_s=0)
+        url = self.url.replace("+psycopg", "")
+
+        def connect() -> Any:  # where a network fault happens: while a cut is set, each push call is cut
+            conn = psycopg.connect(url, autocommit=True)
+            return _Cut(conn, self.cut[i]) if self.cut[i] else conn
+
+        return SyncClient(self.stores[i], url, self.users[i], retries=2, backoff_s=0, connect=connect)
 
     def _sync(self, i: int) -> None:
         self.clients[i].round()
@@ -169,14 +176,15 @@ class SyncMachine(RuleBasedStateMachine):
     def push(self, i: int, fault: str) -> None:
         client = self.clients[i]
         if fault:
-            real = client._connection  # noqa: SLF001 - where a network fault happens
-            client._connection = lambda: _Cut(real(), fault)  # type: ignore[method-assign]  # noqa: SLF001
+            client.close()  # the push opens a new connection: the cut one
+            self.cut[i] = fault
             try:
                 client.push()
             except ServerUnreachableError:
                 pass
             finally:
-                del client._connection  # noqa: SLF001
+                self.cut[i] = ""
+                client.close()  # a cut left unused (nothing to push) does not fire on a later push
         else:
             client.push()
 
