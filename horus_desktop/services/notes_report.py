@@ -108,9 +108,12 @@ def _open_only(threads: Sequence[CommentNode]) -> list[CommentNode]:
 
 
 def media_entry(media: MediaRecord, threads: Sequence[CommentNode], drawings: Sequence[Annotation],
-                status_change: ApprovalChange | None, *, open_only: bool = False) -> ReportMedia:
+                status_change: ApprovalChange | None, *, open_only: bool = False,
+                hidden_layers: frozenset[str] = frozenset()) -> ReportMedia:
     """Lay one media's notes and drawings out by frame: every frame with a note or the start of a drawing,
-    each with the shapes on screen there (held shapes included), then the notes without a frame."""
+    each with the shapes on screen there (held shapes included; hidden layers and shapes left out, as the
+    viewer leaves them out), then the notes without a frame."""
+    drawings = [d for d in drawings if d.is_visible is not False and (d.layer_name or "default") not in hidden_layers]
     if open_only:
         threads = _open_only(threads)
     on_frame: dict[int, list[CommentNode]] = {}
@@ -128,8 +131,7 @@ def media_entry(media: MediaRecord, threads: Sequence[CommentNode], drawings: Se
         drawn = {f for f in drawn if f in on_frame or f not in noted_closed}
     frames = []
     for frame in sorted(set(on_frame) | drawn):
-        shown = tuple(d for d in drawings if shown_on(d.frame_number, d.style_properties, frame)
-                      and (d.is_visible is not False))
+        shown = tuple(d for d in drawings if shown_on(d.frame_number, d.style_properties, frame))
         frames.append(ReportFrame(frame, frame_timecode(media, frame), tuple(on_frame.get(frame, ())), shown))
     return ReportMedia(media, status_change, tuple(frames), tuple(general))
 
@@ -158,16 +160,18 @@ def _group(entries: Sequence[ReportMedia], grouping: str) -> tuple[ReportSection
 def build_report(store: Store, media: Sequence[MediaRecord], *, title: str, scope: str,
                  reviewer: str | None = None, grouping: str = "none", open_only: bool = False,
                  now: datetime | None = None) -> NotesReport:
-    """The report of ``media`` (in the order given): threads, drawings and approval changes of all of them are
-    read in one grouped read each."""
+    """The report of ``media`` (in the order given): threads, drawings, layers and approval changes of all of
+    them are read in one grouped read each."""
     if grouping not in GROUPINGS:
         raise ValueError(f"grouping: {grouping!r}; one of {', '.join(GROUPINGS)}")
     ids = [m.id for m in media]
     threads = store.comments.threads_by_media(ids)
     drawings = store.annotations.list_by_media(ids)
     changes = store.media.latest_status_changes(ids)
+    hidden = {media_id: frozenset(layer.layer_name for layer in layers if layer.is_visible is False)
+              for media_id, layers in store.layers.list_by_media(ids).items()}
     entries = [media_entry(m, threads.get(m.id, []), drawings.get(m.id, []), changes.get(m.id),
-                           open_only=open_only) for m in media]
+                           open_only=open_only, hidden_layers=hidden.get(m.id, frozenset())) for m in media]
     return NotesReport(title=title, scope=scope, reviewer=reviewer, created_at=now or datetime.now(UTC),
                        sections=_group(entries, grouping), open_only=open_only, shot_summary=_summary(entries))
 

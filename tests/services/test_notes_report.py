@@ -91,3 +91,17 @@ def test_a_media_without_notes_gives_an_empty_entry_not_an_error(store: Store) -
     (entry,) = report.media()
     assert entry.frames == () and entry.general == ()
     assert report.counts()["notes"] == 0
+
+
+def test_drawings_on_a_hidden_layer_stay_out_of_the_report_as_they_stay_off_the_viewer(store: Store) -> None:
+    media = _media(store, "sh040", 1, "Ana", "comp")
+    layer = store.layers.create(media.id, "roto")
+    store.layers.update(layer.id, is_visible=False)
+    store.annotations.add(media_id=media.id, frame_number=1001, annotation_type="rectangle",
+                          coordinates={"v": 1, "x": 0.1, "y": 0.1, "w": 0.2, "h": 0.2}, user_id="ana",
+                          user_name="Ana", layer_name="roto")
+    _draw(store, media.id, 1002)
+
+    (entry,) = media_report(store, media.id).media()
+
+    assert [(f.frame, len(f.drawings)) for f in entry.frames] == [(1002, 1)]

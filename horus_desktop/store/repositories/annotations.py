@@ -315,3 +315,16 @@ class LayerRepository(Repository):
             rows = session.execute(select(AnnotationLayerRow).where(AnnotationLayerRow.media_id == media_id)
                                    .order_by(AnnotationLayerRow.layer_order, AnnotationLayerRow.created_at)).scalars()
             return [to_record(r, AnnotationLayer) for r in rows]
+
+    def list_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[AnnotationLayer]]:
+        """The layers of many media (500 per query), bottom first, keyed by media id."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        out: dict[uuid.UUID, list[AnnotationLayer]] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(select(AnnotationLayerRow).where(
+                    AnnotationLayerRow.media_id.in_(ids[start:start + 500]))
+                    .order_by(AnnotationLayerRow.layer_order, AnnotationLayerRow.created_at)).scalars()
+                for row in rows:
+                    out.setdefault(row.media_id, []).append(to_record(row, AnnotationLayer))  # type: ignore[arg-type]
+        return out
