@@ -1,12 +1,14 @@
 """The notes report as HTML (no Qt): the self-contained .html export, and the text the PDF writer lays out.
 
 Images are referenced through ``image_src`` (a ``data:`` URI for the HTML file, a document resource name for
-the PDF), so both formats come from one layout. Every name and note is escaped and marked ``dir="auto"`` so
-right-to-left text reads in its own direction.
+the PDF), so both formats come from one layout. Every name and note is escaped; a note's paragraph gets the
+direction of its first strong letter (``dir="rtl"`` for Hebrew or Arabic: Qt's rich text does not know
+``dir="auto"``), so right-to-left text reads and aligns in its own direction.
 """
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -34,6 +36,17 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def direction(text: str) -> str:
+    """"rtl" when the first strong letter of ``text`` is right to left, else "ltr" (the Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 def _text(value: object) -> str:
     return escape(str(value) if value is not None else "")
 
@@ -50,7 +63,7 @@ def _note(node: CommentNode, depth: int = 0) -> list[str]:
             f'</span> {status}')
     # The header line is left to right whatever the author's name; the note keeps its own direction.
     lines = [f'<div class="note{" reply" if depth else ""}"><p dir="ltr">{head}</p>'
-             f'<p dir="auto">{_text(c.content).replace(chr(10), "<br/>")}</p>'
+             f'<p dir="{direction(c.content)}">{_text(c.content).replace(chr(10), "<br/>")}</p>'
              + (f'<p class="meta">Reactions: {reactions}</p>' if reactions else "")]
     for reply in node.replies:
         lines += _note(reply, depth + 1)

@@ -132,6 +132,9 @@ def test_the_html_is_one_file_with_every_note_and_decodable_images(report: Notes
     for note in NOTES:
         assert _normal(note) in text, note
     assert "بو" in text and "Zoë Ábaco" in text
+    html = out.read_text(encoding="utf-8")
+    assert f'<p dir="rtl">{NOTES[1]}</p>' in html, "a Hebrew note reads (and aligns) right to left"
+    assert f'<p dir="ltr">{NOTES[0]}</p>' in html
     assert len(page.images) == result.frames == 4
     for src in page.images:
         assert src.startswith("data:image/jpeg;base64,"), "embedded, nothing beside the file"
