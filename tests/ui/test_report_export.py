@@ -162,3 +162,20 @@ def test_the_csv_has_one_row_per_note_with_its_frame_image_beside_it(report: Not
             with Image.open(out.parent / row["image"]) as image:
                 assert image.width == 320
     assert {r["shot"] for r in rows} == {"sh010", "sh020", "sh030"}
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "csv"])
+def test_an_empty_selection_gives_a_report_that_says_so(qapp, viewer_store: Store, tmp_path: Path,  # noqa: ANN001, F811
+                                                          fmt: str) -> None:
+    empty = build_report(viewer_store, [], title="Nothing", scope="Browser filter")
+    out = tmp_path / f"empty.{fmt}"
+    result = export_report(empty, fmt, out, default_colour_config())
+    assert result.frames == 0 and result.notes == 0 and out.exists()
+    if fmt == "html":
+        assert "No media in this selection." in out.read_text(encoding="utf-8")
+    elif fmt == "csv":
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            assert list(csv.DictReader(handle)) == []
+    elif shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "No media in this selection." in _normal(text)
