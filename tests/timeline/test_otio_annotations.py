@@ -97,6 +97,15 @@ def test_import_onto_media_without_those_layers_restores_their_colour_and_visibi
     assert store.annotations.count(plate.id) == len(SHAPES)
 
 
+def test_export_without_a_resolution_assumes_16_9_and_says_so(store: Store, plate, tmp_path: Path) -> None:  # noqa: ANN001
+    store.media.update(plate.id, resolution=None)
+    made = playlists.create_playlist(store, name="dailies", project_id="p", user="ana", media_ids=[plate.id])
+    report = files.export_playlist(store, made.id, tmp_path / "dailies.otio")
+    assert any("resolution unknown" in line and "1920x1080" in line for line in report.lost)
+    edl = files.export_playlist(store, made.id, tmp_path / "dailies.edl")
+    assert any("drawings are not kept by EDL" in line for line in edl.lost)
+
+
 def test_plain_otio_reads_openrv_annotations_in_image_centred_aspect_space(store: Store, plate,  # noqa: ANN001
                                                                            tmp_path: Path) -> None:
     out = tmp_path / "dailies.otio"
