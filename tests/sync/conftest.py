@@ -22,13 +22,23 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="session")
-def sync_template(pg_server_url: str) -> str:
-    """The name of a database migrated to the head schema (the server part of sync installed)."""
-    server = Store.open(pg_server_url)
-    server.close()
-    name = make_url(pg_server_url).database
-    assert name
-    return name
+def sync_template(pg_server_url: str) -> Iterator[str]:
+    """The name of a database of its own, migrated to the head schema (the server part of sync installed).
+
+    Not the session's shared test database: other PostgreSQL tests leave their rows there, and a template
+    copies whatever it holds into every server database made from it."""
+    admin = create_engine(make_url(pg_server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = f"horus_sync_template_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        server = Store.open(make_url(pg_server_url).set(database=name).render_as_string(hide_password=False))
+        server.close()
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
