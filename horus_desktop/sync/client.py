@@ -174,6 +174,7 @@ class SyncClient:
         report = RoundReport()
         client_id = self.local.state().client_id
         total = self.local.pending_count()
+        head = schema.head_revision()  # read once: Alembic loads every revision file to find it
         while not (cancel and cancel()):
             ops = self.local.pending(self.page_size, self.user)
             if not ops:
@@ -181,7 +182,7 @@ class SyncClient:
             self._push_blobs()
             payload = Jsonb([op.wire() for op in ops])
             results = self._call(lambda c, p=payload: c.execute("SELECT horus_sync_push(%s, %s, %s)",
-                                                     (client_id, schema.head_revision(), p)).fetchone()[0])
+                                                     (client_id, head, p)).fetchone()[0])
             unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
             refreshed = self._fetch_rows([(op.table, op.wire()["row_id"]) for op in unsettled])
             report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
@@ -201,7 +202,7 @@ class SyncClient:
             xid, seq = self.local.state().cursor
             rows = self._call(lambda c, x=xid, q=seq, n=limit: c.execute(
                 "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0), row_hlc "
-                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s)", (str(x), q, projects, n)).fetchall())
+                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s) ORDER BY seq", (str(x), q, projects, n)).fetchall())
             if not rows:
                 self.local.mark_synced()
                 report.up_to_date = True

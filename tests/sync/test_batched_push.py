@@ -1,0 +1,117 @@
+"""A page of new rows is applied by the server in one statement: each op keeps its own answer, author, clock
+and change-log entry, exactly as when ops are pushed one at a time."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from horus_desktop.store import schema
+from horus_desktop.sync.client import SyncClient
+
+
+def _notes(lap, count: int) -> None:
+    media = lap.media()
+    with lap.store.uow.write():
+        for i in range(count):
+            lap.store.comments.add(media_id=media, content=f"note {i}", user_id=lap.user, user_name=lap.user,
+                                   notify=False)
+
+
+def _server_records(url: str, author: str) -> tuple[list, list]:
+    """(per-field records of the author's notes, their change-log entries in order)."""
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        fields = conn.execute(
+            "SELECT c.content, v.row_version, v.fields FROM horus_comments c JOIN horus_sync_row_versions v "
+            "ON v.table_name = 'horus_comments' AND v.row_id = c.id::text WHERE c.user_id = %s ORDER BY c.content",
+            (author,)).fetchall()
+        log = conn.execute(
+            "SELECT g.kind, c.content FROM horus_sync_changes g JOIN horus_comments c ON c.id::text = g.row_id "
+            "WHERE g.table_name = 'horus_comments' AND c.user_id = %s ORDER BY g.seq", (author,)).fetchall()
+    return fields, log
+
+
+def _shape(fields: list, author: str) -> list:
+    """The records with client ids and clocks left out (authors named as "me"): what two pushes share."""
+    return [(content, version, sorted((k, "me" if f["a"] == author else f["a"], f["v"]) for k, f in rec.items()))
+            for content, version, rec in fields]
+
+
+def test_a_page_of_notes_is_recorded_like_notes_pushed_one_by_one(laptop, server_url) -> None:
+    ana, ben = laptop("ana"), laptop("ben")
+    _notes(ana, 6)
+    _notes(ben, 6)
+    ana_ops = ana.client.local.pending(100, "ana")
+    ana.sync()  # one page: the notes go in one statement
+    ben.client = SyncClient(ben.store, server_url, "ben", page_size=1)  # one op per call: the per-op path
+    ben.sync()
+    ana_fields, ana_log = _server_records(server_url, "ana")
+    ben_fields, ben_log = _server_records(server_url, "ben")
+    assert len(ana_fields) == 6
+    assert _shape(ana_fields, "ana") == _shape(ben_fields, "ben")
+    assert [k for k, _c in ana_log] == [k for k, _c in ben_log] == ["insert"] * 6
+    assert [c for _k, c in ana_log] == [f"note {i}" for i in range(6)]  # log order is op order
+    client_id = ana.client.local.state().client_id
+    clocks = {op.new["content"]: op.hlc for op in ana_ops if op.table == "horus_comments"}
+    for content, _v, rec in ana_fields:
+        assert {f["c"] for f in rec.values()} == {client_id}
+        assert {f["h"] for f in rec.values()} == {clocks[content]}  # each op's own clock, not the page's
+
+
+def test_a_retried_page_is_answered_from_the_first_time_and_applies_nothing_twice(laptop, server_url) -> None:
+    ana = laptop("ana")
+    _notes(ana, 5)
+    ops = ana.client.local.pending(100, "ana")
+    client_id = ana.client.local.state().client_id
+    payload = Jsonb([op.wire() for op in ops])
+    with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+        push = "SELECT horus_sync_push(%s, %s, %s)"
+        first = conn.execute(push, (client_id, schema.head_revision(), payload)).fetchone()[0]
+        again = conn.execute(push, (client_id, schema.head_revision(), payload)).fetchone()[0]
+        notes = conn.execute("SELECT count(*) FROM horus_comments").fetchone()[0]
+        logged = conn.execute("SELECT count(*) FROM horus_sync_changes WHERE table_name = 'horus_comments'"
+                              ).fetchone()[0]
+    assert [r["status"] for r in first] == ["applied"] * len(ops)
+    assert again == first
+    assert notes == logged == 5
+
+
+def test_clocks_far_ahead_are_clamped_and_authors_kept_per_op_in_a_page(laptop, server_url) -> None:
+    ana = laptop("ana")
+    _notes(ana, 4)
+    ops = [op.wire() for op in ana.client.local.pending(100, "ana")]
+    notes = [op for op in ops if op["table"] == "horus_comments"]
+    for i, op in enumerate(notes):
+        op["hlc"] = "999999999999999.00000.future"
+        op["author"] = f"writer{i}"
+    with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+        results = conn.execute("SELECT horus_sync_push(%s, %s, %s)", (
+            "c1", schema.head_revision(), Jsonb(ops))).fetchone()[0]
+        authors = conn.execute(
+            "SELECT DISTINCT f.value->>'a' FROM horus_sync_row_versions v, jsonb_each(v.fields) f "
+            "WHERE v.table_name = 'horus_comments'").fetchall()
+    limit = int(time.time() * 1000) + 60_000 + 5_000
+    by_id = {r["op_id"]: r for r in results}
+    for op in notes:
+        assert by_id[op["op_id"]]["status"] == "applied"
+        assert int(by_id[op["op_id"]]["hlc"][:15]) <= limit
+    assert {a for (a,) in authors} == {f"writer{i}" for i in range(len(notes))}
+
+
+def test_a_page_with_a_row_already_on_the_server_answers_each_op(laptop, server_url) -> None:
+    ana = laptop("ana")
+    _notes(ana, 3)
+    ops = [op.wire() for op in ana.client.local.pending(100, "ana")]
+    notes = [op for op in ops if op["table"] == "horus_comments"]
+    with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+        push = "SELECT horus_sync_push(%s, %s, %s)"
+        conn.execute(push, ("c1", schema.head_revision(), Jsonb(ops[:-1]))).fetchone()
+        # The same last-but-one row again under a new op id, then a fresh note: one refused, one applied.
+        dup = {**notes[-2], "op_id": "00000000-0000-4000-8000-000000000001"}
+        results = conn.execute(push, ("c1", schema.head_revision(), Jsonb([dup, notes[-1]]))).fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM horus_comments").fetchone()[0]
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "already exists" in results[0]["reason"]
+    assert count == 3
