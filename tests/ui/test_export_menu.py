@@ -54,3 +54,21 @@ def test_export_notes_of_the_viewers_media_to_csv(qtbot, make_window, demo_store
     assert mine["shot"] == "sh010" and mine["image"]
     with Image.open(out.parent / mine["image"]) as image:
         assert image.width == 320
+
+
+def test_export_notes_of_a_filter_too_wide_says_so_and_writes_nothing(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                     tmp_path: Path,
+                                                                     monkeypatch) -> None:  # noqa: ANN001
+    from horus_desktop.ui.reports import export_action
+
+    monkeypatch.setattr(export_action, "BROWSER_LIMIT", 3)
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    window.browser.grid.clearSelection()
+    ended: list[tuple[str, str]] = []
+    window.jobs.sig_job_ended.connect(lambda title, message: ended.append((title, message)))
+    out = tmp_path / "notes.html"
+    window.report_export.export_notes(ExportChoice("html", "browser", "none", False, 320, out))
+    qtbot.waitUntil(lambda: bool(ended), timeout=15000)
+    assert "narrow it to at most 3" in ended[0][1]
+    assert not out.exists()

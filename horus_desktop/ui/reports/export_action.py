@@ -36,6 +36,8 @@ from horus_desktop.ui.reports.export_dialog import ExportChoice, ExportNotesDial
 from horus_desktop.ui.reports.frame_export import save_image, slate_line
 
 EXPORT_FRAME_KEY = "Ctrl+Shift+E"
+#: A report of the browser's filter covers at most this many media (a filter left empty must not report a show).
+BROWSER_LIMIT = 500
 FrameKey = tuple[uuid.UUID, int]
 
 
@@ -99,7 +101,11 @@ class ReportExporter(QObject):
             elif choice.scope == "media" and shown is not None:
                 report = media_report(store, shown[0].id, **options)
             else:
-                records = selection or store.media.get_many(store.media.search_ids(query))
+                ids = [r.id for r in selection] or store.media.search_ids(query)
+                if len(ids) > BROWSER_LIMIT:
+                    raise ValueError(f"the browser's filter finds {len(ids)} media; narrow it to at most "
+                                     f"{BROWSER_LIMIT} (or select the versions to report)")
+                records = selection or store.media.get_many(ids)
                 report = build_report(store, records, title="Notes", scope=f"{len(records)} media from the browser",
                                       **options)
             total = sum(len(m.frames) for m in report.media())
