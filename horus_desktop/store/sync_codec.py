@@ -36,7 +36,16 @@ def _kinds(table: str) -> dict[str, int]:
     return out
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
 def _time_wire(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 26 and value[10] in " T" and value[19] == "." \
+            and value[20:].isdigit():
+        return f"{value[:10]}T{value[11:]}+00:00"  # as SQLite stores it (naive UTC): the common case, quickly
+    if isinstance(value, str) and len(value) == 32 and value[10] == "T" and value[19] == "." \
+            and value[26:] == "+00:00":
+        return value  # already the wire form (the server's to_jsonb in UTC)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
     else:
@@ -51,6 +60,8 @@ def value_to_wire(kind: int, value: Any, raw: bool = False) -> Any:
     if value is None:
         return None
     if kind == _UUID:
+        if isinstance(value, str) and len(value) == 32 and _HEX.issuperset(value):  # as SQLite stores it
+            return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
         return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
     if kind == _BOOL:
         return bool(value)
@@ -65,8 +76,13 @@ def value_to_wire(kind: int, value: Any, raw: bool = False) -> Any:
 
 def row_to_wire(table: str, row: dict[str, Any], raw: bool = False) -> dict[str, Any]:
     """A row in wire form (``raw``: as a SQLite capture trigger wrote it); unknown columns are dropped."""
-    kinds = _kinds(table)
-    return {k: value_to_wire(kinds[k], v, raw) for k, v in row.items() if k in kinds}
+    kinds, out = _kinds(table), {}
+    for k, v in row.items():
+        kind = kinds.get(k)
+        if kind is None:
+            continue
+        out[k] = v if v is None or kind == _PLAIN else value_to_wire(kind, v, raw)  # plain values: no call
+    return out
 
 
 def row_from_wire(table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -174,15 +174,16 @@ class SyncClient:
         report = RoundReport()
         client_id = self.local.state().client_id
         total = self.local.pending_count()
-        head = schema.head_revision()  # read once: Alembic loads every revision file to find it
+        head: str | None = None  # read once, when there is something to send: Alembic loads every revision file
         while not (cancel and cancel()):
             ops = self.local.pending(self.page_size, self.user)
             if not ops:
                 break
+            head = head or schema.head_revision()
             self._push_blobs()
             payload = Jsonb([op.wire() for op in ops])
-            results = self._call(lambda c, p=payload: c.execute("SELECT horus_sync_push(%s, %s, %s)",
-                                                     (client_id, head, p)).fetchone()[0])
+            results = self._call(lambda c, p=payload, h=head: c.execute("SELECT horus_sync_push(%s, %s, %s)",
+                                                             (client_id, h, p)).fetchone()[0])
             unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
             refreshed = self._fetch_rows([(op.table, op.wire()["row_id"]) for op in unsettled])
             report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
