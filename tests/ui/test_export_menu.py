@@ -7,7 +7,9 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from horus_desktop.services import notes as notes_service
 from horus_desktop.services.notes import Author
@@ -72,3 +74,31 @@ def test_export_notes_of_a_filter_too_wide_says_so_and_writes_nothing(qtbot, mak
     qtbot.waitUntil(lambda: bool(ended), timeout=15000)
     assert "narrow it to at most 3" in ended[0][1]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("phase", ["Export notes", "Write notes report"])
+def test_cancelling_a_notes_export_ends_cleanly_and_leaves_no_file(qtbot, make_window, demo_store, tmp_path: Path,  # noqa: ANN001
+                                                                   capsys, phase: str) -> None:  # noqa: ANN001
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = open_row(qtbot, window, lambda r: r.shot == "sh010" and r.version == "v002"
+                      and r.department == "comp")
+    for frame in range(1, 7):  # several frames to decode and write
+        notes_service.add_note(demo_store, record.id, f"Note on frame {frame}", Author("ana", "Ana"), frame=frame)
+    ended: list[tuple[str, str]] = []
+    window.jobs.sig_job_ended.connect(lambda title, message: ended.append((title, message)))
+
+    def press_cancel(title: str) -> None:  # the Cancel button of the job's progress dialog, as soon as it exists
+        if title == phase:
+            dialogs = [d for d in window.findChildren(QProgressDialog) if d.windowTitle() == title]
+            dialogs[-1].findChild(QPushButton).click()
+
+    window.jobs.sig_job_started.connect(press_cancel)
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "notes.pdf"
+    window.report_export.export_notes(ExportChoice("pdf", "media", "none", False, 320, out))
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "Export cancelled", timeout=30000)
+    assert ended and all(message == "" for _title, message in ended), f"no job failed: {ended}"
+    assert not out.exists() and not out.with_name("notes.pdf.partial").exists()
+    assert list(out.parent.iterdir()) == [], "nothing written beside the target"
+    assert "Traceback" not in capsys.readouterr().err

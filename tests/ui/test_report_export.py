@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -184,3 +185,41 @@ def test_an_empty_selection_gives_a_report_that_says_so(qapp, viewer_store: Stor
     elif shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "No media in this selection." in _normal(text)
+
+
+def _pdf_pages(out: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils (./dev installs it)")
+def test_every_frame_heading_is_on_the_page_of_its_picture(qapp, viewer_store: Store,  # noqa: ANN001, F811
+                                                           tmp_path: Path) -> None:
+    load_fonts()
+    folder = tmp_path / "media" / "sh040"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(7)
+    count = 14
+    for frame in range(1, count + 1):
+        Image.fromarray(rng.integers(0, 256, (36, 64, 3), dtype=np.uint8)).save(folder / f"sh040.{frame:04d}.png")
+    record = ingest_one(viewer_store, folder)
+    for frame in range(1, count + 1):  # notes of different lengths: the headings fall anywhere on the pages
+        for n in range(frame % 4 + 1):
+            notes_service.add_note(viewer_store, record.id, f"Note {n} on frame {frame}: " + "fix the edge " * (n * 9),
+                                   Author("ana", "Ana"), frame=frame)
+    report = build_report(viewer_store, viewer_store.media.get_many([record.id]), title="Many frames", scope="t")
+    out = tmp_path / "many.pdf"
+    export_report(report, "pdf", out, default_colour_config(), image_width=320)
+
+    heading_page: dict[int, int] = {}
+    for page in range(1, _pdf_pages(out) + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        for match in re.finditer(r"^Frame (\d+)\b", text, re.MULTILINE):
+            heading_page[int(match.group(1))] = page
+    listing = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    image_pages = [int(line.split()[0]) for line in listing.splitlines()[2:] if line.split()[2] == "image"]
+    assert sorted(heading_page) == list(range(1, count + 1)) and len(image_pages) == count
+    assert len(set(image_pages)) > 2, "the report spans several pages"
+    parted = {f: (heading_page[f], image_pages[f - 1]) for f in heading_page if heading_page[f] != image_pages[f - 1]}
+    assert not parted, f"frame: (heading page, picture page) {parted}"

@@ -26,10 +26,13 @@ from horus_desktop.services.report_csv import write_csv
 from horus_desktop.services.report_frames import decode_frames
 from horus_desktop.services.report_html import report_html
 from horus_desktop.ui.reports.burn_in import FrameBurner
+from horus_desktop.ui.reports.keep_together import keep_frames_with_pictures
 
 FORMATS = ("pdf", "html", "csv")
 FrameKey = tuple[uuid.UUID, int]
 Progress = Callable[[int, int, str], None]
+#: ``cancelled()`` is true once the user cancelled the export (a job's cancel event's ``is_set``).
+Cancelled = Callable[[], bool]
 
 
 @dataclass
@@ -41,6 +44,8 @@ class ExportResult:
     notes: int = 0
     problems: dict[FrameKey, str] = field(default_factory=dict)
     image_files: list[Path] = field(default_factory=list)
+    #: The export was cancelled: nothing was written (like ingest's report, a cancel is a result, not an error).
+    cancelled: bool = False
 
 
 def frame_count(report: NotesReport) -> int:
@@ -83,18 +88,28 @@ def encoded(image: QImage, fmt: str = "JPEG", quality: int = 90) -> bytes:
     return bytes(data.data())
 
 
+def _finish(partial: Path, path: Path, cancelled: Cancelled) -> bool:
+    """Rename the finished ``partial`` over ``path``, or remove it when the export was cancelled meanwhile
+    (then true)."""
+    if cancelled():
+        partial.unlink(missing_ok=True)
+        return True
+    os.replace(partial, path)
+    return False
+
+
 def _write_html(report: NotesReport, path: Path, images: dict[FrameKey, QImage], problems: dict[FrameKey, str],
-                width: int) -> None:
+                width: int, cancelled: Cancelled) -> bool:
     uris = {key: "data:image/jpeg;base64," + base64.b64encode(encoded(img)).decode("ascii")
             for key, img in images.items()}
     html = report_html(report, lambda m, f: uris.get((m, f)), image_width=width, problems=problems)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(html, encoding="utf-8")
-    os.replace(partial, path)
+    return _finish(partial, path, cancelled)
 
 
 def _write_pdf(report: NotesReport, path: Path, images: dict[FrameKey, QImage], problems: dict[FrameKey, str],
-               width: int) -> None:
+               width: int, cancelled: Cancelled) -> bool:
     doc = QTextDocument()
     font = QFont("DejaVu Sans", 10)
     # No "fi"/"fl" ligatures: text copied or searched in the PDF reads as typed.
@@ -116,14 +131,17 @@ def _write_pdf(report: NotesReport, path: Path, images: dict[FrameKey, QImage], 
     writer.setTitle(report.title)
     writer.setCreator("Horus")
     writer.setResolution(150)
+    keep_frames_with_pictures(doc, writer)
     doc.print_(writer)  # an unpaginated document is paginated for the page, with page numbers at the foot
     del writer  # the file is finished when the writer goes
-    os.replace(partial, path)
+    return _finish(partial, path, cancelled)
 
 
 def write_report(report: NotesReport, fmt: str, path: Path, images: dict[FrameKey, QImage],
-                 problems: dict[FrameKey, str], *, image_width: int = 960) -> ExportResult:
-    """Write ``report`` with its burned-in ``images`` as ``fmt`` (pdf, html, csv) to ``path``.
+                 problems: dict[FrameKey, str], *, image_width: int = 960,
+                 cancelled: Cancelled = lambda: False) -> ExportResult:
+    """Write ``report`` with its burned-in ``images`` as ``fmt`` (pdf, html, csv) to ``path``; once
+    ``cancelled()`` is true it stops, removes what it wrote and returns a result marked ``cancelled``.
 
     Uses only QtGui's reentrant classes (QImage, QTextDocument, QPdfWriter): it may run on a job's thread."""
     if fmt not in FORMATS:
@@ -133,15 +151,17 @@ def write_report(report: NotesReport, fmt: str, path: Path, images: dict[FrameKe
     result = ExportResult(path, frames=len(images), problems=dict(problems),
                           notes=sum(len(t.walk()) for m in report.media() for t in m.threads()))
     if fmt == "html":
-        _write_html(report, path, images, problems, image_width)
+        result.cancelled = _write_html(report, path, images, problems, image_width, cancelled)
     elif fmt == "pdf":
-        _write_pdf(report, path, images, problems, image_width)
+        result.cancelled = _write_pdf(report, path, images, problems, image_width, cancelled)
     else:
         folder = path.with_name(path.stem + "_frames")
         folder.mkdir(exist_ok=True)
         written: dict[FrameKey, str] = {}
         media = {m.media.id: m.media for m in report.media()}
         for key, image in images.items():
+            if cancelled():
+                break
             record = media[key[0]]
             name = f"{record.shot or 'media'}_{record.version or ''}_{key[1]}_{str(key[0])[:8]}.png"
             target = folder / name
@@ -149,7 +169,15 @@ def write_report(report: NotesReport, fmt: str, path: Path, images: dict[FrameKe
                 raise OSError(f"{target}: could not write the frame image")
             result.image_files.append(target)
             written[key] = f"{folder.name}/{name}"
-        write_csv(report, path, written)
+        result.cancelled = cancelled()
+        if result.cancelled:  # the images of a cancelled export go with it (the folder too, if left empty)
+            for target in result.image_files:
+                target.unlink(missing_ok=True)
+            result.image_files.clear()
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        else:
+            write_csv(report, path, written)
     return result
 
 

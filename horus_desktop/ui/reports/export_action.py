@@ -39,12 +39,16 @@ EXPORT_FRAME_KEY = "Ctrl+Shift+E"
 #: A report of the browser's filter covers at most this many media (a filter left empty must not report a show).
 BROWSER_LIMIT = 500
 FrameKey = tuple[uuid.UUID, int]
+#: What the status bar says when the user cancels an export (nothing is left on disk).
+CANCELLED = "Export cancelled"
 
 
 @dataclass
 class _Decoded:
-    report: NotesReport
+    report: NotesReport | None
     frames: list[tuple[FrameKey, DecodedFrame, tuple[Annotation, ...]]]
+    #: The user cancelled: a cancel ends the job with this result, as ingest's does, not with an error.
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class ReportExporter(QObject):
         selection, query = sources.selection(), sources.query()
 
         def run(progress: Callable[[int, int, str], None], cancel: Any) -> _Decoded:
+            if cancel.is_set():
+                return _Decoded(None, [], cancelled=True)
             progress(0, 0, "Reading notes")
             if choice.scope == "playlist" and playlist is not None:
                 report = playlist_report(store, str(playlist), **options)
@@ -114,7 +120,7 @@ class ReportExporter(QObject):
                 by_frame = {f.frame: f for f in entry.frames}
                 for number, decoded in decode_frames(entry.media, list(by_frame), colour, media_paths()):
                     if cancel.is_set():
-                        raise RuntimeError("cancelled")
+                        return _Decoded(report, [], cancelled=True)
                     frames.append(((entry.media.id, number), decoded, by_frame[number].drawings))
                     progress(len(frames), total, f"Decoding {entry.media.shot or entry.media.file_name} {number}")
             return _Decoded(report, frames)
@@ -123,6 +129,10 @@ class ReportExporter(QObject):
 
     def _compose(self, decoded: _Decoded, choice: ExportChoice) -> None:
         """Draw one frame per event-loop turn, then hand the writing to a job."""
+        if decoded.cancelled or decoded.report is None:
+            self.sig_message.emit(CANCELLED)
+            return
+        report = decoded.report
         self._burner = self._burner or FrameBurner()
         images: dict[FrameKey, QImage] = {}
         problems: dict[FrameKey, str] = {}
@@ -140,14 +150,18 @@ class ReportExporter(QObject):
                 QTimer.singleShot(0, step)
                 return
             self._jobs.start("Write notes report",
-                             lambda _p, _c: write_report(decoded.report, choice.fmt, choice.path, images, problems,
-                                                         image_width=choice.image_width),
+                             lambda _p, cancel: write_report(report, choice.fmt, choice.path, images, problems,
+                                                             image_width=choice.image_width,
+                                                             cancelled=cancel.is_set),
                              on_done=self._written, dialog_parent=self._parent)
 
         step()
 
     def _written(self, result: object) -> None:
         self.last_result = result
+        if getattr(result, "cancelled", False):
+            self.sig_message.emit(CANCELLED)
+            return
         path, notes, frames = (getattr(result, n) for n in ("path", "notes", "frames"))
         problems = getattr(result, "problems", {})
         self.sig_message.emit(f"Exported {notes} notes and {frames} frames to {path}"
