@@ -17,6 +17,7 @@ from horus_desktop.services.notes import Author
 from horus_desktop.services.notes_report import playlist_report
 from horus_desktop.services.report_frames import decode_frames
 from horus_desktop.store import Store
+from horus_desktop.ui import theme
 from horus_desktop.ui.reports.export import export_report
 from horus_desktop.ui.reports.headless import headless_app
 
@@ -37,7 +38,7 @@ def _fill(store: Store, folder: Path, shots: int, size: tuple[int, int]) -> str:
                                    resolution=f"{size[0]}x{size[1]}")
         store.annotations.add_many([dict(media_id=media.id, frame_number=f, annotation_type="rectangle",
                                          coordinates={"v": 1, "x": 0.2, "y": 0.2, "w": 0.4, "h": 0.3},
-                                         user_id="ana", user_name="Ana Ruiz", style_properties={"color": "#ff3b30"})
+                                         user_id="ana", user_name="Ana Ruiz", style_properties={"color": theme.DRAW_DEFAULT})
                                     for f in (START, START + 1)])
         first = notes_service.add_note(store, media.id, f"{shot}: edge flickers on the left", ana, frame=START)
         notes_service.reply(store, first.comment.id, "Fixed in the next version", bo)

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
 from horus_desktop.domain.records import Annotation, AnnotationLayer
 from horus_desktop.playback.session import ShownFrame
+from horus_desktop.ui import theme
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.viewer.view_items import FrameLayerItem, LayerState
 
@@ -57,7 +58,7 @@ class FrameBurner:
         self._layer.set_state(LayerState(shown, None, size))
         slate_height = max(24, height // 24) if slate else 0
         image = QImage(width, height + slate_height, QImage.Format.Format_RGB32)
-        image.fill(QColor(0, 0, 0))
+        image.fill(theme.BURN_IN_BACKGROUND)
         painter = QPainter(image)
         self.scene.render(painter, QRectF(0, 0, width, height), QRectF(0, 0, width, height),
                           Qt.AspectRatioMode.IgnoreAspectRatio)
@@ -72,11 +73,11 @@ class FrameBurner:
 
 
 def _draw_slate(painter: QPainter, rect: QRectF, text: str) -> None:
-    painter.fillRect(rect, QColor(0, 0, 0))
+    painter.fillRect(rect, theme.BURN_IN_BACKGROUND)
     font = QFont("DejaVu Sans")
     font.setPixelSize(max(10, int(rect.height() * 0.6)))
     painter.setFont(font)
-    painter.setPen(QColor(235, 235, 235))
+    painter.setPen(theme.BURN_IN_SLATE_TEXT)
     painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
 
