@@ -42,8 +42,11 @@ def tree(tmp_path: Path) -> Path:
 def test_ingest_creates_records_with_hierarchy_and_metadata(sqlite_store, tree: Path) -> None:
     seen = []
     report = ingest_tree(sqlite_store, tree, user="u1", progress=lambda d, t, label: seen.append((d, t)))
-    assert report.found == 5 and len(report.created) == 4 and not report.cancelled
-    assert [p.path for p in report.problems] == [str(tree / "film/ep01/sq010/sh020/comp/v001/broken.exr")]
+    # The whole report in the message: this failed once in a full CI run under heavy load (2 of 4 created, only
+    # the broken file reported) and did not reproduce in 60 runs since; the next failure must say where the two went.
+    summary = repr(report)
+    assert report.found == 5 and len(report.created) == 4 and not report.cancelled, summary
+    assert [p.path for p in report.problems] == [str(tree / "film/ep01/sq010/sh020/comp/v001/broken.exr")], summary
     assert seen[-1] == (5, 5)
     pattern = str(tree / "film/ep01/sq010/sh010/comp/v002/sh010_comp.%04d.exr")
     record = sqlite_store.media.get_by_path(pattern)
