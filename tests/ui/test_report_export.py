@@ -91,7 +91,7 @@ def _words(text: str) -> list[str]:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (./dev installs it)")
 def test_the_pdf_holds_every_note_as_text_and_every_frame_as_an_image(report: NotesReport, tmp_path: Path) -> None:
     out = tmp_path / "dailies.pdf"
-    result = export_report(report, "pdf", out, default_colour_config(), image_width=320)
+    result = export_report(report, "pdf", out, default_colour_config(), image_width=960)  # wider than the column
 
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -111,6 +111,11 @@ def test_the_pdf_holds_every_note_as_text_and_every_frame_as_an_image(report: No
     listing = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
     images = [line for line in listing.splitlines()[2:] if line.split()[2] == "image"]
     assert len(images) == result.frames == 4  # sh010: 1 (drawn) and 2 (noted); sh020: 2; sh030: 2 (damaged)
+    # Each frame fits the text column (A4 less the writer's 15 mm and the layout's 2 cm margins each side).
+    column_inches = (210 - 2 * 15 - 2 * 20) / 25.4
+    for line in images:
+        fields = line.split()
+        assert int(fields[3]) / int(fields[12]) <= column_inches + 0.05, f"a frame runs past the margin: {line}"
     assert not out.with_name("dailies.pdf.partial").exists()
 
 

@@ -26,7 +26,7 @@ from horus_desktop.services.report_csv import write_csv
 from horus_desktop.services.report_frames import decode_frames
 from horus_desktop.services.report_html import report_html
 from horus_desktop.ui.reports.burn_in import FrameBurner
-from horus_desktop.ui.reports.keep_together import keep_frames_with_pictures
+from horus_desktop.ui.reports.keep_together import keep_frames_with_pictures, text_column_width
 
 FORMATS = ("pdf", "html", "csv")
 FrameKey = tuple[uuid.UUID, int]
@@ -122,8 +122,6 @@ def _write_pdf(report: NotesReport, path: Path, images: dict[FrameKey, QImage], 
     for index, (key, image) in enumerate(images.items()):
         names[key] = f"horus-frame-{index}.png"
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(names[key]), image)
-    # On an A4 page at Qt's layout resolution the text column is about 680 units wide.
-    doc.setHtml(report_html(report, lambda m, f: names.get((m, f)), image_width=min(width, 640), problems=problems))
     partial = path.with_name(path.name + ".partial")
     writer = QPdfWriter(str(partial))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -131,6 +129,10 @@ def _write_pdf(report: NotesReport, path: Path, images: dict[FrameKey, QImage], 
     writer.setTitle(report.title)
     writer.setCreator("Horus")
     writer.setResolution(150)
+    # Frames no wider than the text column, so they stay inside the page's margins.
+    column = text_column_width(writer)
+    doc.setHtml(report_html(report, lambda m, f: names.get((m, f)), image_width=min(width, column),
+                            problems=problems))
     keep_frames_with_pictures(doc, writer)
     doc.print_(writer)  # an unpaginated document is paginated for the page, with page numbers at the foot
     del writer  # the file is finished when the writer goes

@@ -31,6 +31,14 @@ def _source_dpi() -> tuple[float, float]:
     return float(round(screen.logicalDotsPerInchX())), float(round(screen.logicalDotsPerInchY()))
 
 
+def text_column_width(device: QPagedPaintDevice) -> int:
+    """How wide, in the units ``print_`` lays the document out in, the text column is on ``device``'s page:
+    an image wider than this runs past the right margin."""
+    dpi_x, _ = _source_dpi()
+    page_inches = device.width() / device.logicalDpiX()
+    return int(page_inches * dpi_x) - 2 * int(_PRINT_MARGIN_INCHES * dpi_x)
+
+
 def _laid_out_like_print(doc: QTextDocument, device: QPagedPaintDevice) -> QTextDocument:
     """A copy of ``doc`` paginated as ``print_`` paginates it on ``device``."""
     probe = doc.clone()
