@@ -9,8 +9,6 @@ Without a server they skip, saying how to point them at one; in CI (``CI=true``)
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,26 +109,3 @@ def pg_store(pg_server_url: str, tmp_path: Path) -> Iterator[Store]:
     s = Store(engine, files_dir=tmp_path / "files")
     yield s
     s.close()
-
-
-@pytest.fixture(scope="session")
-def xvfb_display() -> Iterator[str]:
-    """A private Xvfb display for tests that need a real X server (the GL path, the built app).
-
-    ``-displayfd`` makes Xvfb pick a free display and say which: xvfb-run's guessing raced with other X
-    servers on the machine."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri; ./dev test installs them as root)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as reader:
-            number = reader.readline().strip()
-        assert number, "Xvfb did not report a display"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

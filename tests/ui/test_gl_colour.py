@@ -8,6 +8,7 @@ Needs an OpenGL >= 4.0 context: run under Xvfb with the xcb platform (Mesa llvmp
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -243,16 +244,33 @@ def test_the_display_pipeline_renders_what_the_gl_viewer_shows(qtbot, qapp, sour
         assert np.percentile(diff, 99) <= 2 and diff.max() <= 12, (np.percentile(diff, 99), diff.max())
 
 
-def test_gl_path_in_a_virtual_x_server(qapp, request: pytest.FixtureRequest) -> None:
-    """From the off-screen test run, run the GL tests above in Xvfb (Mesa llvmpipe) so CI covers them."""
+def test_gl_path_in_a_virtual_x_server(qapp) -> None:
+    """From the off-screen test run, run the GL tests above in Xvfb (Mesa llvmpipe) so CI covers them.
+
+    Xvfb is started here with ``-displayfd`` (it picks a free display and says which), not through
+    xvfb-run, whose display guessing raced with other X servers on the machine.
+    """
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         pytest.skip("already on a display: the GL tests above ran directly")
-    display = request.getfixturevalue("xvfb_display")  # only now: a run on a real display needs no Xvfb
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not virtual_x_server", __file__],
-        capture_output=True, text=True, timeout=240, env=env,
-    )
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri) to test the GL path")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as reader:
+            display = reader.readline().strip()
+        assert display, "Xvfb did not report a display"
+        env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{display}"}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not virtual_x_server", __file__],
+            capture_output=True, text=True, timeout=240, env=env,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in summary and not any(word in summary for word in ("skipped", "failed", "error")), summary
