@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.theme import WARNING_TEXT
+
+#: The store's path is cut in the middle past this width: a long path made the window wider than a laptop's
+#: screen (the status bar's fields set the window's minimum width).
+STORE_LABEL_MAX_WIDTH = 360
 
 
 class HorusStatusBar(QStatusBar):
@@ -28,15 +33,22 @@ class HorusStatusBar(QStatusBar):
         self.pixel_label.hide()
         self.user_label = QLabel(f"User: {user.name}")
         user.changed.connect(lambda: self.user_label.setText(f"User: {user.name}"))
-        self.store_label = QLabel(f"Store: {store_text}")
+        self.store_label = QLabel()
+        self._show_store(store_text)
         self.store_label.setToolTip(store_text)
         for widget in (self.pixel_label, self.job_label, self.job_bar, self.colour_label, self.user_label,
                        self.store_label):
             self.addPermanentWidget(widget)
 
+    def _show_store(self, store_text: str) -> None:
+        """The store's name, cut in the middle when long (the tooltip has it whole)."""
+        metrics = self.store_label.fontMetrics()
+        self.store_label.setText(metrics.elidedText(f"Store: {store_text}", Qt.TextElideMode.ElideMiddle,
+                                                    STORE_LABEL_MAX_WIDTH))
+
     def set_read_only(self, store_text: str) -> None:
         """Say, for as long as the window is open, that the store is read-only (an archive: browse only)."""
-        self.store_label.setText(f"Store: {store_text}")
+        self._show_store(store_text)
         self.store_label.setToolTip(f"{store_text}: the file or its folder cannot be written, so notes, "
                                     "drawings and statuses cannot be changed")
         self.read_only_label = QLabel("READ-ONLY")
