@@ -19,6 +19,7 @@ from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
 from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.browser.panel import MediaBrowser
+from horus_desktop.ui.current_media import CurrentMedia
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import arrange_for_size, size_docks
@@ -68,8 +69,10 @@ class MainWindow(QMainWindow):
         self.browser = MediaBrowser(store, db, self.events, actions, self.user)
         self.viewer = ViewerPanel(colour, actions, use_gl=use_gl, versions_of=self._versions_of,
                                   annotations_of=self._annotations_of, store_calls=DbStoreCalls(db, store))
+        # What every review panel follows: the media open in the viewer, or the clip under a playlist's playhead.
+        self.current = CurrentMedia(self.viewer, self.events, self._records_of, self)
         self.annotations = AnnotationController(store, db, self.events, self.viewer.view, self.viewer.overlay,
-                                                self.user, slot_record=self._shown_record, parent=self)
+                                                self.user, slot_record=self.current.record, parent=self)
         self.notes = NotesPanel(store, db, self.events, self.user, undo_stack=self.annotations.undo_stack,
                                 drawings_for=self.annotations.take_session_drawings)
         self.setCentralWidget(self.viewer)
@@ -148,9 +151,9 @@ class MainWindow(QMainWindow):
         self.browser.sig_compare.connect(self.viewer.compare)
         self.browser.sig_message.connect(self._message)
         self.viewer.sig_message.connect(self._message)
-        self.viewer.sig_media_opened.connect(self.notes.set_media)
-        self.viewer.sig_frame_changed.connect(self.notes.set_frame)
-        self.notes.sig_seek.connect(self.viewer.seek)
+        self.current.sig_media.connect(self.notes.set_media)
+        self.current.sig_frame.connect(self.notes.set_frame)
+        self.notes.sig_seek.connect(self.current.seek_source)
         self.notes.sig_message.connect(self._message)
         self.timeline.sig_message.connect(self._message)
         self.offline_badges = OfflineBadges(self.browser.model, self)
@@ -176,12 +179,11 @@ class MainWindow(QMainWindow):
     def _annotations_of(self, record: MediaRecord, done: Callable[[list[Annotation]], None]) -> None:
         self.db.submit(self.store.annotations.list, record.id, on_done=done)
 
-    def _shown_record(self) -> MediaRecord | None:
-        slot = self.viewer.slots["A"]
-        return slot.record if slot is not None else None
+    def _records_of(self, ids: list[uuid.UUID], done: Callable[[list[MediaRecord]], None]) -> None:
+        self.db.submit(self.store.media.get_many, ids, on_done=done)
 
     def _on_store_changed(self, change_set: ChangeSet) -> None:
-        shown = self._shown_record()
+        shown = self.current.record()
         if shown is not None and change_set.of("drawing", shown.id):
             self.viewer.reload_annotations()
         if "media" in change_set.kinds():

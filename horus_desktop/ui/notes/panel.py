@@ -159,9 +159,14 @@ class NotesPanel(QWidget):
         self._sync_buttons()
 
     # --- who and where ---------------------------------------------------------------------------
-    def set_media(self, media: MediaRecord, notes: LoadedNotes | None = None) -> None:
+    def set_media(self, media: MediaRecord | None, notes: LoadedNotes | None = None) -> None:
         """Show the notes of ``media``: fetched on the DB worker, or ``notes`` when the caller already has
-        them (what services.notes.load_notes returns; the notes benchmark times the paint alone)."""
+        them (what services.notes.load_notes returns; the notes benchmark times the paint alone).
+
+        ``None``: no media is current (a gap or a clip without media under a playlist's playhead)."""
+        if media is None:
+            self._show_no_media()
+            return
         changed = self._media is None or self._media.id != media.id
         self._media = media
         self.updates.set_media(media.id)
@@ -175,12 +180,27 @@ class NotesPanel(QWidget):
         else:
             self._fill(media.id, *notes)
 
+    def _show_no_media(self) -> None:
+        self.cancel_compose()
+        self._media = None
+        self._frame = None
+        self.updates.set_media(None)
+        self.add_button.setEnabled(False)
+        self.title.setText("Notes · no media here")
+        self.model.set_threads([])
+        self.thread_count = 0
+        self._emit_note_frames()
+        self._update_context()
+        self._sync_buttons()
+
     def media(self) -> MediaRecord | None:
         """The media whose notes are shown."""
         return self._media
 
-    def set_frame(self, _media_id: uuid.UUID, frame: int) -> None:
-        """The frame a new note goes on."""
+    def set_frame(self, media_id: uuid.UUID, frame: int) -> None:
+        """The frame a new note goes on (a source frame of ``media_id``; another media's frame is not ours)."""
+        if self._media is not None and media_id != self._media.id:
+            return
         self._frame = frame
         self.model.set_frame(frame)
         self._update_context()
