@@ -1,15 +1,17 @@
 """The state a track view draws: tracks with their items in order, in timeline frames, and markers.
 
 Built from the OTIO document (the structure) and one batched read of the media records (name, shot,
-version, department, approval status) and of their notes (markers at their frames). Plain frozen
-dataclasses: safe to hand from the database worker to the UI thread.
+version, department, approval status) and of their notes and drawn frames (marks at their frames). Plain
+frozen dataclasses: safe to hand from the database worker to the UI thread. :func:`with_marks` and
+:func:`with_media` give a copy with one media's marks or shown columns changed (a note added, a status set)
+without reading the playlist again.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -31,11 +33,16 @@ from horus_desktop.timeline.state_json import (
 )
 
 ITEM_KINDS = ("clip", "gap", "transition", "stack")
+MARK_KINDS = ("marker", "note", "drawing")
 
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A marker at a timeline frame: from the document, or a note on the clip's media (``comment_id`` set)."""
+    """A marker at a timeline frame.
+
+    ``kind``: "marker" (in the document, exported notes included), "note" (a live note of the clip's media,
+    ``comment_id`` set) or "drawing" (a frame of the clip's media with drawn shapes).
+    """
 
     frame: int
     duration: int
@@ -46,6 +53,7 @@ class Marker:
     color: str | None = None
     comment_id: str | None = None
     source_frame: int | None = None
+    kind: str = "marker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +169,32 @@ def notes_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
     return store.comments.frame_notes_by_media(media_ids)
 
 
+class Marks(NamedTuple):
+    """What a playlist marks on its clips, by media: top-level notes on a frame, and frames with drawings."""
+
+    notes: Mapping[uuid.UUID, list[Comment]]
+    drawn: Mapping[uuid.UUID, list[int]]
+
+
+NO_MARKS = Marks({}, {})
+
+
+def marks_by_media(store: Store, media_ids: Iterable[uuid.UUID]) -> Marks:
+    """The notes and drawn frames of many media: two batched reads, whatever the number of clips."""
+    ids = list(dict.fromkeys(media_ids))
+    if not ids:
+        return NO_MARKS
+    return Marks(notes_by_media(store, ids), store.annotations.frames_by_media(ids))
+
+
 def _clip_item(index: int, start: int, duration: int, name: str, info: dict[str, Any], kept_path: str,
                source_start: int, markers: list[Marker], media: dict[uuid.UUID, Any],
-               notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+               marks: Marks) -> TrackItem:
     """A clip's track item, from its ``horus`` metadata and, when found, its media record (both builders)."""
     media_id = uuid.UUID(info["media_id"]) if info.get("media_id") else None
     record = media.get(media_id) if media_id else None
-    _add_note_markers(markers, notes.get(media_id, []) if media_id else [], start, source_start, duration)
+    if media_id is not None:
+        _add_marks(markers, marks, media_id, start, source_start, duration)
     return TrackItem(
         kind="clip", index=index, start=start, duration=duration, name=name,
         clip_id=uuid.UUID(info["clip_id"]) if info.get("clip_id") else None, media_id=media_id,
@@ -180,14 +207,17 @@ def _clip_item(index: int, start: int, duration: int, name: str, info: dict[str,
     )
 
 
-def _add_note_markers(markers: list[Marker], notes: list[Comment], start: int, source_start: int,
-                      duration: int) -> None:
-    """Add the media's notes that fall in the clip's source range, unless the file already had them."""
+def _add_marks(markers: list[Marker], marks: Marks, media_id: uuid.UUID, start: int, source_start: int,
+               duration: int) -> None:
+    """Add the media's notes (unless the file already had them) and drawn frames in the clip's source range."""
     seen = {m.comment_id for m in markers if m.comment_id}
     last = source_start + duration
-    for note in notes:
+    for note in marks.notes.get(media_id, ()):
         if str(note.id) not in seen and source_start <= (note.frame_number or 0) < last:
             markers.append(note_marker(note, start=start, source_start=source_start))
+    for frame in marks.drawn.get(media_id, ()):
+        if source_start <= frame < last:
+            markers.append(drawing_marker(frame, start=start, source_start=source_start))
 
 
 def note_marker(comment: Comment, *, start: int, source_start: int) -> Marker:
@@ -195,11 +225,55 @@ def note_marker(comment: Comment, *, start: int, source_start: int) -> Marker:
     return Marker(frame=start + (comment.frame_number or 0) - source_start, duration=1,
                   name=comment.content.splitlines()[0][:80] if comment.content else "note", text=comment.content,
                   author=comment.user_name, status="resolved" if comment.is_resolved else "open", color="RED",
-                  comment_id=str(comment.id), source_frame=comment.frame_number)
+                  comment_id=str(comment.id), source_frame=comment.frame_number, kind="note")
 
 
-def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord],
-          notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+def drawing_marker(frame: int, *, start: int, source_start: int) -> Marker:
+    """The mark of a drawn media ``frame`` on a clip starting at ``start`` showing ``source_start``."""
+    return Marker(frame=start + frame - source_start, duration=1, name="drawing", text="drawing",
+                  source_frame=frame, kind="drawing")
+
+
+def _replace_clips(state: PlaylistState, change: Callable[[TrackItem], TrackItem]) -> PlaylistState:
+    """A copy of ``state`` with ``change`` applied to every clip (the rest shared, not copied)."""
+    tracks = []
+    clips: dict[uuid.UUID, tuple[int, TrackItem]] = {}
+    for position, track in enumerate(state.tracks):
+        items = tuple(change(i) if i.kind == "clip" else i for i in track.items)
+        for item in items:
+            if item.clip_id is not None:
+                clips[item.clip_id] = (position, item)
+        tracks.append(replace(track, items=items))
+    return replace(state, tracks=tuple(tracks), _clips=clips)
+
+
+def with_marks(state: PlaylistState, marks: Marks, media_ids: Iterable[uuid.UUID]) -> PlaylistState:
+    """``state`` with the notes and drawing marks of the clips of ``media_ids`` replaced by ``marks``'."""
+    wanted = set(media_ids)
+
+    def change(item: TrackItem) -> TrackItem:
+        if item.media_id not in wanted:
+            return item
+        kept = [m for m in item.markers if m.kind == "marker"]
+        _add_marks(kept, marks, item.media_id, item.start, item.source_start or 0, item.duration)  # type: ignore[arg-type]
+        return replace(item, markers=tuple(sorted(kept, key=lambda m: m.frame)))
+
+    return _replace_clips(state, change)
+
+
+def with_media(state: PlaylistState, media: Mapping[uuid.UUID, MediaInfo]) -> PlaylistState:
+    """``state`` with the shown columns (shot, version, department, status, latest) of these media renewed."""
+    def change(item: TrackItem) -> TrackItem:
+        info = media.get(item.media_id) if item.media_id is not None else None
+        if info is None:
+            return item
+        return replace(item, shot=info.shot, version=info.version, department=info.department,
+                       approval_status=info.approval_status, is_latest_version=info.is_latest_version)
+
+    return _replace_clips(state, change)
+
+
+def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord], marks: Marks) -> TrackItem:
     item = entry.item
     if isinstance(item, otio.schema.Transition):
         return TrackItem(kind="transition", index=entry.index, start=entry.start, duration=entry.duration,
@@ -213,7 +287,7 @@ def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord],
         return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
                          name=item.name, source_start=source_start, markers=tuple(markers))
     return _clip_item(entry.index, entry.start, entry.duration, item.name, meta(item), media_path_of(item),
-                      source_start, markers, media, notes)
+                      source_start, markers, media, marks)
 
 
 def state_from_document(timeline: Timeline, document: otio.schema.Timeline, store: Store | None = None,
@@ -224,17 +298,17 @@ def state_from_document(timeline: Timeline, document: otio.schema.Timeline, stor
     ids = [uuid.UUID(meta(e.item)["media_id"]) for t in flat for e in t.items
            if isinstance(e.item, otio.schema.Clip) and meta(e.item).get("media_id")]
     media: dict[uuid.UUID, MediaRecord] = {}
-    notes: dict[uuid.UUID, list[Comment]] = {}
+    marks = NO_MARKS
     if store is not None and ids:
         unique = list(dict.fromkeys(ids))
         for i in range(0, len(unique), 500):
             media.update((m.id, m) for m in store.media.get_many(unique[i:i + 500]))
         if with_notes:
-            notes = notes_by_media(store, media)
+            marks = marks_by_media(store, media)
     tracks = []
     clips: dict[uuid.UUID, tuple[int, TrackItem]] = {}
     for t in flat:
-        items = tuple(_item(e, rate, media, notes) for e in t.items)
+        items = tuple(_item(e, rate, media, marks) for e in t.items)
         for item in items:
             if item.clip_id is not None:
                 clips[item.clip_id] = (t.index, item)
@@ -302,8 +376,7 @@ def _json_markers(obj: dict[str, Any], start: int, source_start: int, rate: Frac
     return out
 
 
-def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo],
-               notes: dict[uuid.UUID, list[Comment]]) -> TrackItem:
+def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo], marks: Marks) -> TrackItem:
     data = entry.data
     name = data.get("name") or ""
     if entry.kind == "transition":
@@ -318,7 +391,7 @@ def _json_item(entry: JsonItem, rate: Fraction, media: dict[uuid.UUID, MediaInfo
         return TrackItem(kind="stack", index=entry.index, start=entry.start, duration=entry.duration,
                          name=name, source_start=source_start, markers=tuple(markers))
     return _clip_item(entry.index, entry.start, entry.duration, name, horus_meta(data), media_path(data),
-                      source_start, markers, media, notes)
+                      source_start, markers, media, marks)
 
 
 def _state_from_json(row: Timeline, store: Store, *, with_notes: bool) -> PlaylistState:
@@ -334,11 +407,11 @@ def _state_from_json(row: Timeline, store: Store, *, with_notes: bool) -> Playli
     ids = [uuid.UUID(horus_meta(e.data)["media_id"]) for t in flat for e in t.items
            if e.kind == "clip" and horus_meta(e.data).get("media_id")]
     media = media_info_by_id(store, ids) if ids else {}
-    notes = notes_by_media(store, media) if with_notes and media else {}
+    marks = marks_by_media(store, media) if with_notes and media else NO_MARKS
     tracks = []
     clips: dict[uuid.UUID, tuple[int, TrackItem]] = {}
     for t in flat:
-        items = tuple(_json_item(e, rate, media, notes) for e in t.items)
+        items = tuple(_json_item(e, rate, media, marks) for e in t.items)
         for item in items:
             if item.clip_id is not None:
                 clips[item.clip_id] = (t.index, item)

@@ -190,6 +190,21 @@ class AnnotationRepository(TombstonedRepository[Annotation]):
                 .distinct().order_by(AnnotationRow.frame_number)
             ).scalars())
 
+    def frames_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[int]]:
+        """Frames carrying a live, visible shape, of many media in batched reads (a playlist's drawing marks)."""
+        ids = list(dict.fromkeys(as_uuid(m, "media_id") for m in media_ids))
+        out: dict[uuid.UUID, list[int]] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(AnnotationRow.media_id, AnnotationRow.frame_number)
+                    .where(AnnotationRow.media_id.in_(ids[start:start + 500]), AnnotationRow.is_deleted.is_not(True),
+                           AnnotationRow.is_visible.is_not(False))
+                    .distinct().order_by(AnnotationRow.media_id, AnnotationRow.frame_number))
+                for media_id, frame in rows:
+                    out.setdefault(media_id, []).append(frame)
+        return out
+
     def count(self, media_id: uuid.UUID | str) -> int:
         """How many live shapes a media has."""
         media_id = as_uuid(media_id, "media_id")
