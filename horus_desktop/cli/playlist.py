@@ -1,4 +1,4 @@
-"""``horus playlist import|export|list|create``: playlists, and OTIO/EDL files."""
+"""``horus playlist import|export|list|create|notes``: playlists, OTIO/EDL files, and a playlist's dailies notes."""
 
 from __future__ import annotations
 
@@ -57,6 +57,19 @@ def cmd_playlist_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_playlist_notes(args: argparse.Namespace) -> int:
+    """Every note made in a playlist, grouped by shot then version (the dailies notes list)."""
+    from horus_desktop.services.dailies import dailies_notes, format_notes
+
+    with open_horus(args) as horus:
+        listing = dailies_notes(horus.store, args.playlist)
+    if args.json:
+        print_json(listing.to_dict())
+    else:
+        print(format_notes(listing))
+    return 0
+
+
 def _rate_arg(text: str) -> Fraction:
     """A frame rate above 0 (``24``, ``29.97``, ``30000/1001``); 0, negative and NaN are refused."""
     from horus_desktop.timeline.edl import exact_rate
@@ -69,7 +82,7 @@ def _rate_arg(text: str) -> Fraction:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``playlist`` verb and its actions."""
-    playlist = sub.add_parser("playlist", help="playlists: import/export OTIO and EDL, list, create").add_subparsers(
+    playlist = sub.add_parser("playlist", help="playlists: import/export OTIO and EDL, list, create, notes").add_subparsers(
         dest="playlist_verb", metavar="ACTION", required=True)
     p = playlist.add_parser("import", help="import an .otio, .otioz or .edl file (prints the new playlist id)")
     p.add_argument("file")
@@ -100,3 +113,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--media", nargs="+", metavar="ID", help="media ids, in playlist order")
     add_store_options(p)
     p.set_defaults(func=cmd_playlist_create)
+    p = playlist.add_parser("notes", help="every note made in a playlist, grouped by shot then version")
+    p.add_argument("playlist", metavar="PLAYLIST", help="playlist id or name")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_playlist_notes)

@@ -99,3 +99,21 @@ def test_a_version_switch_keeps_the_notes_of_the_new_media(dailies) -> None:  # 
     state = edits.switch_version(store, playlist.id, clip_id, newer.id).state
     assert [(m.kind, m.frame) for m in state.clips()[1].markers] == [("note", 12)]
     assert [v.version for v in dailies_notes(store, playlist.id).shots[1].versions] == ["v002"]
+
+
+def test_cli_prints_the_same_list_and_json_only_with_json(dailies, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    import json
+
+    from horus_desktop.cli import main
+
+    store, playlist, _media_by = dailies
+    assert main(["playlist", "notes", "Dailies 12", "--db", store.url, "--json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)  # nothing but JSON on stdout
+    assert data["notes"] == 4 and [s["shot"] for s in data["shots"]] == ["sh010", "sh020"]
+    first = data["shots"][0]["versions"][0]["notes"][0]
+    assert (first["frame"], first["playlist_frame"], first["author"], first["text"]) == (1005, 4, "Ana", "Edge flickers")
+    assert main(["playlist", "notes", str(playlist.id), "--db", store.url]) == 0
+    assert capsys.readouterr().out.strip() == format_notes(dailies_notes(store, playlist.id))
+    assert main(["playlist", "notes", "nope", "--db", store.url]) == 2
+    assert "nope" in capsys.readouterr().err
