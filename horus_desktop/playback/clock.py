@@ -4,6 +4,10 @@ Time is anchored: the frame due at ``now`` is computed from (anchor time, anchor
 by adding up timer intervals, so a late timer tick does not make playback drift. When decoding cannot keep
 up, the ``DROP`` policy skips to the frame due now (staying real-time) and counts the frames skipped; the
 ``EVERY_FRAME`` policy shows every frame and re-anchors, playing slower than real time.
+
+While sound plays at 1x, the audio output is the master: ``follow(master)`` makes every ``now`` the clock is
+given be replaced by the master's time (seconds of sound played since the anchor), so the frame due is the
+frame whose sound is being heard (the standard A/V sync approach: the picture follows the sound).
 """
 
 from __future__ import annotations
@@ -117,6 +121,21 @@ class PlaybackClock:
         self._anchor_frame = first
         self._anchor_dir = 1
         self._steps_shown = 0
+        self._master: Callable[[], float] | None = None
+
+    # --- the time source -----------------------------------------------------------------------
+    def follow(self, master: Callable[[], float] | None, now: float = 0.0) -> None:
+        """Take time from ``master`` (the audio clock; None: the ``now`` callers pass) from the current frame."""
+        self._master = master
+        self._reanchor_at(self.current, master() if master is not None else now)
+
+    @property
+    def following(self) -> bool:
+        """True while an audio clock drives the picture."""
+        return self._master is not None
+
+    def _time(self, now: float) -> float:
+        return self._master() if self._master is not None else now
 
     # --- configuration -------------------------------------------------------------------------
     def set_range(self, first: int, last: int) -> None:
@@ -151,7 +170,7 @@ class PlaybackClock:
             if at_end:
                 self.current = self.walk.first if self.direction > 0 else self.walk.last
         self.playing = True
-        self._reanchor_at(self.current, now)
+        self._reanchor_at(self.current, self._time(now))
 
     def stop(self) -> None:
         """Pause on the current frame."""
@@ -160,7 +179,7 @@ class PlaybackClock:
     def seek(self, frame: int, now: float = 0.0) -> int:
         """Move the playhead (clamped to the range); playback, if on, continues from there."""
         self.current = min(max(int(frame), self.walk.first), self.walk.last)
-        self._reanchor_at(self.current, now)
+        self._reanchor_at(self.current, self._time(now))
         return self.current
 
     def step(self, n: int) -> int:
@@ -182,6 +201,7 @@ class PlaybackClock:
 
     def due_steps(self, now: float) -> int:
         """Whole frame steps due since the anchor."""
+        now = self._time(now)
         return max(0, math.floor((now - self._anchor_time) * self.rate + 1e-9))
 
     def is_late(self, now: float) -> bool:
@@ -196,6 +216,8 @@ class PlaybackClock:
         """Wall time at which the next step falls due (for the timer to sleep until)."""
         if not self.playing:
             return now + 0.01
+        if self._master is not None:  # audio time runs at wall speed: the next step, less the audio done
+            return now + max(0.0, (self.due_steps(now) + 1) / self.rate - (self._master() - self._anchor_time))
         n = self._steps_shown + 1 if self.policy is SlowPolicy.EVERY_FRAME else self.due_steps(now) + 1
         return self._anchor_time + n / self.rate
 
@@ -204,10 +226,12 @@ class PlaybackClock:
         """The frame to show at ``now`` given which frames are decoded."""
         if not self.playing:
             return TickResult(None)
+        now = self._time(now)
         due = self.due_steps(now)
         if due <= self._steps_shown:
             return TickResult(None)
-        if self.policy is SlowPolicy.EVERY_FRAME:
+        # Sound playing is never held back for the picture: with a master clock late frames drop.
+        if self.policy is SlowPolicy.EVERY_FRAME and self._master is None:
             target = self._steps_shown + 1
             frame, direction, end = self.walk.step(self._anchor_frame, self._anchor_dir, target)
             if not is_ready(frame):
