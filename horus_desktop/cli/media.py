@@ -87,3 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("status", help="pending, approved, rejected or on_hold")
     add_store_options(p)
     p.set_defaults(func=cmd_media_set_status)
+    from horus_desktop.cli.media_sound import register_sound
+
+    register_sound(media)

@@ -49,6 +49,10 @@ class AudioPlayer:
         self.muted = muted
         self.sink.set_volume(0.0 if muted else self.volume)
 
+    def set_scrub(self, on: bool) -> None:
+        """Scrubbing sound: a short slice at each step or seek while paused."""
+        self.scrub = on
+
     @staticmethod
     def audible_at(session: PlaybackSession) -> bool:
         """True when the transport plays forwards at 1x (the only way sound plays)."""

@@ -29,7 +29,7 @@ def _frames_at_clicks(path: Path, seconds: float) -> list[tuple[int, float]]:
     player = AudioPlayer(sink, now=clock, start_feed=lambda feed: feed)
     player.set_plan(MediaSound(str(path), 1, Fraction(FPS), origin=video_origin(str(path))), session)
     timeline: list[tuple[int, int, float]] = []  # (samples played, frame on screen, brightness)
-    on_screen: list[tuple[int, float]] = [(1, 0.0)]
+    on_screen: list[tuple[int, float]] = [(1, float(source.read(1).pixels.mean()))]  # shown before play
 
     def record(shown, feed) -> None:
         if shown is not None and shown.pixels is not None:

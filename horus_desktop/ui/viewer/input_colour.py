@@ -52,6 +52,10 @@ class DbStoreCalls:
 
         self._db.submit(read, on_done=done)
 
+    def run(self, work: Callable[[Any], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+        """``work(store)`` on the DB thread (the viewer's other writes: a media's sound file)."""
+        self._db.submit(lambda: work(self._store), on_done=done, on_error=failed)
+
     def set_input_space(self, record: MediaRecord, space: str | None, done: Callable[[MediaRecord], None],
                         failed: Callable[[BaseException], None]) -> None:
         """Write the override on the DB thread, from the record as stored now (not the copy on screen)."""

@@ -86,9 +86,11 @@ class ViewerPanel(QWidget):
         layout.setSpacing(0)
         for widget, stretch in ((self.colour_bar, 0), (self.title_row, 0), (self.view, 1), (self.transport, 0)):
             layout.addWidget(widget, stretch)
-        self.driver = PlaybackDriver(self.state, self.view, self.colours, self.transport, self.overlay, self)
+        self.driver = PlaybackDriver(self.state, self.view, self.colours, self.transport, self.overlay, self,
+                                     store_calls=store_calls)
         self.driver.sig_position.connect(self.sig_position)
         self.driver.sig_frame_changed.connect(self.sig_frame_changed)
+        self.driver.sig_sound_message.connect(self.sig_message)
         self.open_results = OpenResults(self)
         self.colour_bar.sig_changed.connect(self.colours.set_options)
         self.view.sig_space_tapped.connect(self.driver.play_pause)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from horus_desktop.playback.clock import LoopMode
 from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.resources import icon
+from horus_desktop.ui.viewer.audio_controls import AudioControls
 from horus_desktop.ui.viewer.frame_slider import FrameSlider
 
 LOOP_LABELS = {LoopMode.LOOP: "Loop", LoopMode.PING_PONG: "Ping-pong", LoopMode.ONCE: "Play once"}
@@ -91,6 +92,8 @@ class TransportBar(QWidget):
         self.fps_label = QLabel("")
         self.fps_label.setObjectName("fpsLabel")
         row.addWidget(self.fps_label)
+        self.audio = AudioControls()  # mute, volume, scrub, sound file (ui/viewer/audio_controls.py)
+        row.addWidget(self.audio)
         for label, key in ((self.timecode, "timecode"), (self.speed_label, "speed"), (self.fps_label, "fps")):
             _fixed_width(label, _WIDEST[key])
         self.slider.sig_seek.connect(self.sig_seek)

@@ -1,0 +1,43 @@
+"""``horus media sound MEDIA_ID FILE --offset N`` / ``--clear``: an image sequence's sound file."""
+
+from __future__ import annotations
+
+import argparse
+
+from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli_output import print_json
+
+
+def cmd_media_sound(args: argparse.Namespace) -> int:
+    """Attach a sound file to a media (or clear it)."""
+    from horus_desktop.media.audio_attach import sound_of
+    from horus_desktop.services.sound import clear_sound, set_sound
+
+    if not args.clear and not args.file:
+        raise SystemExit("horus media sound: give a sound FILE, or --clear")
+    with open_horus(args) as horus:
+        if args.clear:
+            record = clear_sound(horus.store, args.media_id)
+        else:
+            record = set_sound(horus.store, args.media_id, args.file, args.offset)
+    sound = sound_of(record.extra_metadata)
+    if args.json:
+        print_json({"media_id": str(record.id), "sound": sound.as_metadata() if sound else None})
+    elif sound is None:
+        print(f"{record.id}  {record.file_name}: no sound file")
+    else:
+        print(f"{record.id}  {record.file_name}: sound {sound.path} from frame offset {sound.offset}")
+    return 0
+
+
+def register_sound(media: argparse._SubParsersAction) -> None:
+    """Add ``media sound``."""
+    p = media.add_parser("sound", help="attach a sound file (WAV/AIFF/MP3) to a media, with an offset in frames")
+    p.add_argument("media_id", metavar="MEDIA_ID")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("--offset", type=int, default=0,
+                   help="media frame (counted from its first frame) at which the sound starts; default 0")
+    p.add_argument("--clear", action="store_true", help="remove the media's sound file")
+    p.add_argument("--json", action="store_true")
+    add_store_options(p)
+    p.set_defaults(func=cmd_media_sound)

@@ -1,0 +1,44 @@
+"""A sound file attached to a media (an image sequence's sound): where it is stored on the record and how it is read.
+
+Stored in the media record's ``extra_metadata["sound"]`` as ``{"path": ..., "offset": N}`` (no migration;
+synced with the record like every extra_metadata field). ``offset``: the frame of the media, counted from its
+first frame, at which the sound's start is heard (negative: the sound's first frames are skipped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SOUND_KEY = "sound"
+
+
+@dataclass(frozen=True, slots=True)
+class SoundAttachment:
+    """A media's sound file and its offset in frames."""
+
+    path: str
+    offset: int = 0
+
+    def as_metadata(self) -> dict[str, Any]:
+        """The value stored under extra_metadata["sound"]."""
+        return {"path": self.path, "offset": self.offset}
+
+
+def sound_of(extra_metadata: dict[str, Any] | None) -> SoundAttachment | None:
+    """The attachment stored in a record's extra_metadata (None when there is none or it is malformed)."""
+    value = (extra_metadata or {}).get(SOUND_KEY)
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str) or not value["path"]:
+        return None
+    offset = value.get("offset", 0)
+    return SoundAttachment(value["path"], int(offset) if isinstance(offset, int | float) else 0)
+
+
+def with_sound(extra_metadata: dict[str, Any] | None, sound: SoundAttachment | None) -> dict[str, Any]:
+    """A copy of extra_metadata with the sound set (None: removed)."""
+    out = dict(extra_metadata or {})
+    if sound is None:
+        out.pop(SOUND_KEY, None)
+    else:
+        out[SOUND_KEY] = sound.as_metadata()
+    return out

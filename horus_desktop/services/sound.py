@@ -1,0 +1,35 @@
+"""A media's sound file (an image sequence's sound): set or clear it on the record (Qt-free; the viewer runs
+these on the DB worker, the CLI and the API call them directly).
+
+The file is checked before anything is written (it opens and holds audio), so a bad path is refused with a
+message naming it and the record is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from horus_desktop.domain.records import MediaRecord
+from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
+from horus_desktop.media.audio_source import check_sound_file
+from horus_desktop.store import Store
+
+
+def set_sound(store: Store, media_id: uuid.UUID | str, path: str, offset: int = 0) -> MediaRecord:
+    """Attach ``path`` (WAV, AIFF, MP3...) to a media, heard from frame ``offset`` (counted from its first frame)."""
+    path = os.path.abspath(os.path.expanduser(path))
+    check_sound_file(path)  # raises a MediaError naming the file: nothing is written
+    with store.transaction():
+        current = store.media.get(media_id)
+        extra = with_sound(current.extra_metadata, SoundAttachment(path, int(offset)))
+        return store.media.update(current.id, extra_metadata=extra)
+
+
+def clear_sound(store: Store, media_id: uuid.UUID | str) -> MediaRecord:
+    """Remove a media's sound file (a movie plays its own audio again)."""
+    with store.transaction():
+        current = store.media.get(media_id)
+        if sound_of(current.extra_metadata) is None:
+            return current
+        return store.media.update(current.id, extra_metadata=with_sound(current.extra_metadata, None))
