@@ -351,12 +351,16 @@ def _switched(session: _Session, entry: FlatItem, new: MediaRecord, source_start
     info = meta(old)
     old_start = entry.source_start or 0
     if source_start is None:
-        old_first = old_start
-        available = old.media_reference.available_range if old.media_reference else None
-        if available is not None:
-            old_first = round(available.start_time.value_rescaled_to(float(session.rate)))
         first, last = media_range(new)
-        source_start = first + (old_start - old_first)
+        if first <= old_start + entry.duration - 1 and old_start <= last:
+            # Versions of a shot share frame numbers: keep the clip's frames where the new range has them.
+            source_start = old_start
+        else:  # numbered otherwise (a movie from 0 and a sequence from 1001): the same offset into the media
+            old_first = old_start
+            available = old.media_reference.available_range if old.media_reference else None
+            if available is not None:
+                old_first = round(available.start_time.value_rescaled_to(float(session.rate)))
+            source_start = first + (old_start - old_first)
         if source_start + entry.duration - 1 > last:
             source_start = last - entry.duration + 1
         source_start = max(source_start, first)

@@ -21,6 +21,7 @@ from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.browser.panel import MediaBrowser
 from horus_desktop.ui.current_media import CurrentMedia
 from horus_desktop.ui.current_user import CurrentUser
+from horus_desktop.ui.dailies.tools import DailiesTools
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import arrange_for_size, size_docks
 from horus_desktop.ui.jobs import JobRunner
@@ -89,10 +90,13 @@ class MainWindow(QMainWindow):
         self.status.insertPermanentWidget(0, self.problems)
         self.status.set_colour_path(self.viewer.colour_path())
         menus = self._build_menus_and_toolbar()
+        self.dailies_tools = DailiesTools(self, store, db, self.events, timeline=self.timeline,
+                                          player=self.timeline_player, viewer=self.viewer, actions=actions,
+                                          view_menu=menus["View"], beside=self.notes_dock, message=self._message)
         self.review = ReviewTools(self, store, db, self.events, controller=self.annotations, user=self.user,
                                   viewer=self.viewer, notes=self.notes, notes_dock=self.notes_dock, menus=menus,
                                   main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
-                                  message=self._message)
+                                  message=self._message, note_jump=self.dailies_tools.jump_note)
         self.layers_dock = self.review.layers_dock
         self.report_export = install_report_export(self, menus["File"])
         self.report_export.sig_message.connect(self._message)

@@ -33,11 +33,13 @@ class ReviewTools:
     def __init__(self, window: QMainWindow, store: Store, db: DbWorker, events: StoreEvents, *,
                  controller: AnnotationController, user: CurrentUser, viewer: ViewerPanel, notes: NotesPanel,
                  notes_dock: QDockWidget, menus: dict[str, QMenu], main_toolbar: QToolBar, settings: QSettings,
-                 open_media: Callable[[MediaRecord], None], message: Callable[[str], None]) -> None:
+                 open_media: Callable[[MediaRecord], None], message: Callable[[str], None],
+                 note_jump: Callable[[int], bool] | None = None) -> None:
         """``menus`` are the window's menus by key ("File", "View", "Review"); ``open_media`` shows a media."""
         self.window, self.store, self.db, self.user = window, store, db, user
         self.viewer, self.notes, self.controller = viewer, notes, controller
         self._open_media, self._message = open_media, message
+        self._note_jump = note_jump  # a playlist's own note jumps (across clips); False: single media
         ctl = controller
         self.toolbar = AnnotateToolBar(settings, ctl.undo_stack, window)
         self.status_control = StatusControl(store, db, events, user)
@@ -133,7 +135,9 @@ class ReviewTools:
         self.viewer.transport.slider.set_note_marks(frames)
 
     def jump_note(self, step: int) -> None:
-        """``,`` / ``.``: the previous/next frame with a note or a drawing."""
+        """``,`` / ``.``: the previous/next frame with a note or a drawing (in a playlist, across its clips)."""
+        if self._note_jump is not None and self._note_jump(step):
+            return
         frame = self.viewer.current_frame()
         if frame is None:
             return

@@ -1,5 +1,6 @@
 """One graphics item class per OTIO type (clip, gap, transition, nested stack, marker), chosen through
-one lookup table.
+one lookup table. A clip carries a strip of its approval status colour along its bottom edge in either colour
+mode; a note is a flag at the top of its clip, a drawn frame a small diamond at the bottom.
 
 Scene x is the timeline frame, scene y the track row; the view scales x only. Items paint in device
 pixels (text stays crisp and unstretched at any zoom). Level of detail: a clip narrower than a few pixels is
@@ -24,6 +25,7 @@ from horus_desktop.ui.timeline import style
 Z_GAP, Z_CLIP, Z_TRANSITION, Z_MARKER, Z_PLAYHEAD = 0, 1, 3, 4, 10
 CACHE = QGraphicsItem.CacheMode.NoCache
 LOD_PX = 3.0
+STATUS_STRIP_PX = 4
 
 
 def _font(size: float, bold: bool = False) -> QFont:
@@ -88,6 +90,15 @@ class ClipItem(TrackItemGraphic):
             self.colour_mode = mode
             self.update()
 
+    def set_item(self, item: TrackItem) -> None:
+        """Show the same clip's renewed item (a status or version changed; same place and length)."""
+        self.item = item
+        self.update()
+
+    def status_fill(self) -> QColor:
+        """The colour of the clip's approval status (its bottom strip)."""
+        return style.clip_colour("approval", None, self.item.approval_status)
+
     def label(self) -> str:
         """The clip's name."""
         return self.item.name or (self.item.media_path or "").rsplit("/", 1)[-1]
@@ -132,6 +143,9 @@ class ClipItem(TrackItemGraphic):
             fill = self.fill()
             painter.fillRect(box, fill)
             painter.fillRect(QRectF(box.left(), box.top(), box.width(), 3), fill.lighter(135))
+            if self.kind == "clip":  # the status at a glance, whatever the colour mode
+                painter.fillRect(QRectF(box.left(), box.bottom() - STATUS_STRIP_PX, box.width(), STATUS_STRIP_PX),
+                                 self.status_fill().lighter(120))
             pen = QPen(theme.SELECTED_OUTLINE if selected else theme.CLIP_OUTLINE, 2 if selected else 1)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -254,6 +268,8 @@ class MarkerItem(QGraphicsItem):
     def tooltip(self) -> str:
         """Who wrote the note, its status, frame and text."""
         m = self.marker
+        if m.kind == "drawing":
+            return f"drawing · frame {m.frame} (media frame {m.source_frame})"
         head = m.author or "marker"
         if m.status:
             head += f" · {m.status}"
@@ -261,10 +277,15 @@ class MarkerItem(QGraphicsItem):
         return f"{head} · {frame}\n{m.text or m.name}"
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        if self.marker.kind == "drawing":
+            return QRectF(-self.SIZE / 2 - 1, -1, self.SIZE + 2, self.SIZE + 2)
         return QRectF(-1, 0, self.SIZE + 2, self.SIZE + 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
               widget: QWidget | None = None) -> None:
+        if self.marker.kind == "drawing":
+            self._paint_drawing(painter)
+            return
         colour = style.marker_colour(self.marker.color)
         if self.marker.status == "resolved":
             colour = colour.darker(160)
@@ -274,6 +295,15 @@ class MarkerItem(QGraphicsItem):
         path = QPainterPath()
         path.addPolygon(QPolygonF([QPointF(0, 0), QPointF(self.SIZE, self.SIZE / 2 - 1), QPointF(0, self.SIZE - 1)]))
         painter.fillPath(path, colour)
+
+    def _paint_drawing(self, painter: QPainter) -> None:
+        """A drawn frame: a diamond on the clip's bottom edge (the item sits its size above that edge)."""
+        half = self.SIZE / 2
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.DRAWING_MARK_EDGE, 1))
+        painter.setBrush(theme.DRAWING_MARK)
+        painter.drawPolygon(QPolygonF([QPointF(0, 0), QPointF(half, half), QPointF(0, self.SIZE),
+                                       QPointF(-half, half)]))
 
 
 ITEM_CLASSES: dict[str, type[Any]] = {

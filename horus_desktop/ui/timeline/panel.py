@@ -2,6 +2,12 @@
 
 Every store call runs on the DB worker; edits come back as ``EditResult`` and go on a ``QUndoStack``
 whose commands replay the edit or its inverse (see :mod:`horus_desktop.ui.timeline.commands`).
+
+A note or a drawing added, or a status set, does not read the playlist again: the marks or shown columns of
+the media concerned are read (batched) and put on the clips in place (``sig_marks_changed``, not
+``sig_state_changed``: the viewer keeps playing what it plays). An edit that changes the clip under the
+playhead (a version switch, update to latest, undo) keeps the playhead on the same source frame where the
+new clip shows it, else on the clip's nearest frame.
 """
 
 from __future__ import annotations
@@ -29,7 +35,17 @@ from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.timeline import edits, files, playlists
 from horus_desktop.timeline.edits import Edit, EditResult
-from horus_desktop.timeline.state import PlaylistState, TrackItem, load_state
+from horus_desktop.timeline.playback import resolve_frame
+from horus_desktop.timeline.state import (
+    MediaInfo,
+    PlaylistState,
+    TrackItem,
+    load_state,
+    marks_by_media,
+    media_info_by_id,
+    with_marks,
+    with_media,
+)
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline import asks
@@ -59,6 +75,7 @@ class TimelinePanel(QWidget):
 
     sig_message = Signal(str)
     sig_state_changed = Signal(object)  # PlaylistState | None
+    sig_marks_changed = Signal(object)  # PlaylistState: same clips, new marks or statuses
 
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, *, user_id: str,
                  selected_media: Callable[[], list[MediaRecord]] | None = None,
@@ -340,9 +357,28 @@ class TimelinePanel(QWidget):
         self.db.submit(fn, self.store, playlist_id, *args, user=self.user_id, **kwargs,
                        on_done=lambda result: self._on_edited(playlist_id, result), on_error=self._on_error)
 
+    def _keep_source_frame(self, new: PlaylistState) -> None:
+        """Before showing ``new``: when the clip under the playhead now shows other media or frames, put the
+        playhead where the new clip shows the same source frame (or its nearest frame)."""
+        old, frame = self.state, self.view.playhead_frame()
+        if old is None or frame is None:
+            return
+        hit = resolve_frame(old, frame)
+        if hit is None or hit.clip.clip_id is None:
+            return
+        try:
+            _track, clip = new.clip(hit.clip.clip_id)
+        except KeyError:
+            return
+        if (clip.media_id, clip.source_start, clip.start) == (hit.clip.media_id, hit.clip.source_start, hit.clip.start):
+            return
+        offset = hit.source_frame - (clip.source_start or 0)
+        self.view.set_playhead(clip.start + max(0, min(offset, clip.duration - 1)))
+
     def _on_edited(self, playlist_id: uuid.UUID, result: EditResult) -> None:
         if self.state is None or self.state.id != playlist_id:
             return
+        self._keep_source_frame(result.state)
         self.set_state(result.state)
         self.undo_stack.push(EditCommand(result, self._replay))
         self._list_timer.start()
@@ -354,6 +390,7 @@ class TimelinePanel(QWidget):
 
         def done(result: EditResult) -> None:
             if self.state is not None and self.state.id == playlist_id:
+                self._keep_source_frame(result.state)
                 self.set_state(result.state)
                 self._list_timer.start()
 
@@ -422,10 +459,55 @@ class TimelinePanel(QWidget):
     # --- store changes ---------------------------------------------------------------------------
     def _on_store_changed(self, change_set: ChangeSet) -> None:
         kinds = change_set.kinds()
-        if self.state is not None and kinds & {"media", "note"}:
-            self._reload_timer.start()
+        if self.state is not None:
+            shown = {c.media_id for c in self.state.clips() if c.media_id is not None}
+            marked = self._media_of(change_set, ("note", "drawing"), shown)
+            if marked:
+                self.db.submit(marks_by_media, self.store, marked,
+                               on_done=lambda marks, ids=marked: self._decorate(with_marks, marks, ids),
+                               on_error=self._on_error)
+            changed = self._media_of(change_set, ("approval", "media"), shown)
+            if changed:
+                self.db.submit(media_info_by_id, self.store, changed,
+                               on_done=lambda infos, ids=changed: self._on_media_info(ids, infos),
+                               on_error=self._on_error)
         if "playlist" in kinds:
             self._list_timer.start()
+
+    @staticmethod
+    def _media_of(change_set: ChangeSet, kinds: tuple[str, ...], shown: set[uuid.UUID]) -> list[uuid.UUID]:
+        """The playlist's media that ``change_set`` touched in ``kinds`` (all of them when a change does not
+        say its media)."""
+        out: set[uuid.UUID] = set()
+        for kind in kinds:
+            for change in change_set.of(kind):
+                media_id = change.media_id
+                if media_id is None and kind == "media" and isinstance(change.row_id, uuid.UUID):
+                    media_id = change.row_id
+                if media_id is None:
+                    return sorted(shown, key=str)
+                if media_id in shown:
+                    out.add(media_id)
+        return sorted(out, key=str)
+
+    def _on_media_info(self, asked: list[uuid.UUID], infos: dict[uuid.UUID, MediaInfo]) -> None:
+        """Statuses and names put on the clips at once; a media gone or moved needs the playlist read again."""
+        state = self.state
+        if state is None:
+            return
+        paths = {c.media_id: c.media_path for c in state.clips() if c.media_id is not None}
+        if any(i not in infos or infos[i].file_path != paths.get(i) for i in asked if i in paths):
+            self._reload_timer.start()
+            return
+        self._decorate(with_media, infos)
+
+    def _decorate(self, change: Callable[..., PlaylistState], *args: Any) -> None:
+        """Apply a marks or media change to the state shown now (not the one current when it was asked for)."""
+        if self.state is None or self._loading is not None:
+            return
+        self.state = change(self.state, *args)
+        self.view.update_clips(self.state)
+        self.sig_marks_changed.emit(self.state)
 
     def shutdown(self) -> None:
         """Stop the pending reloads."""

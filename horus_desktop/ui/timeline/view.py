@@ -39,12 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from horus_desktop.timeline.state import PlaylistState, TrackState
+from horus_desktop.timeline.state import Marker, PlaylistState, TrackItem, TrackState
 from horus_desktop.ui import theme
 from horus_desktop.ui.browser.model import MEDIA_MIME
 from horus_desktop.ui.timeline import style
 from horus_desktop.ui.timeline.clip_drag import ClipDrag, edge_at
-from horus_desktop.ui.timeline.items import ClipItem, MarkerItem, make_item
+from horus_desktop.ui.timeline.items import STATUS_STRIP_PX, ClipItem, MarkerItem, make_item
 from horus_desktop.ui.timeline.playhead import PlayheadItem
 from horus_desktop.ui.timeline.ruler import RulerWidget
 
@@ -108,6 +108,7 @@ class TrackView(QGraphicsView):
         self.colour_mode = "department"
         self.rows: list[tuple[TrackState, float, float]] = []
         self.clip_items: dict[uuid.UUID, ClipItem] = {}
+        self._clip_marks: dict[uuid.UUID, list[MarkerItem]] = {}
         self.playhead = PlayheadItem(self.user_seek)
         self.scene().addItem(self.playhead)
         self.drag = ClipDrag(self)
@@ -125,6 +126,7 @@ class TrackView(QGraphicsView):
             if item is not self.playhead and item is not self.drag.drop_line and item.parentItem() is None:
                 scene.removeItem(item)
         self.clip_items.clear()
+        self._clip_marks.clear()
         self.rows = []
         first_state = self.state is None or state is None or self.state.id != state.id
         self.state = state
@@ -146,8 +148,9 @@ class TrackView(QGraphicsView):
                 if isinstance(graphic, ClipItem) and entry.clip_id is not None and entry.kind == "clip":
                     self.clip_items[entry.clip_id] = graphic
                     graphic.setSelected(entry.clip_id in selected)
-                for marker in entry.markers:
-                    scene.addItem(MarkerItem(marker, y + 1))
+                marks = [self._mark(marker, y, height) for marker in entry.markers]
+                if entry.clip_id is not None and entry.kind == "clip":
+                    self._clip_marks[entry.clip_id] = marks
             for marker in track.markers:
                 scene.addItem(MarkerItem(marker, y + 1))
             y += height + style.TRACK_SPACING
@@ -160,6 +163,36 @@ class TrackView(QGraphicsView):
             self.fit()
         self.headers.update()
         self.ruler.update()
+
+    def _mark(self, marker: Marker, top: float, height: float) -> MarkerItem:
+        """A marker's item in the scene: a note's flag at the row's top, a drawn frame's diamond at its bottom."""
+        y = top + height - MarkerItem.SIZE - STATUS_STRIP_PX - 3 if marker.kind == "drawing" else top + 1
+        item = MarkerItem(marker, y)
+        self.scene().addItem(item)
+        return item
+
+    def update_clips(self, state: PlaylistState) -> None:
+        """Show a state whose clips sit where the drawn ones do but whose marks or statuses changed (a note, a
+        drawing, an approval): only the clips that changed are touched, nothing is rebuilt."""
+        if self.state is None or state.id != self.state.id:
+            self.set_state(state)
+            return
+        self.state = state
+        for clip in state.clips():
+            graphic = self.clip_items.get(clip.clip_id) if clip.clip_id is not None else None
+            if graphic is None or graphic.item is clip:
+                continue
+            old: TrackItem = graphic.item
+            graphic.set_item(clip)
+            if old.markers != clip.markers:
+                for item in self._clip_marks.pop(clip.clip_id, []):  # type: ignore[arg-type]
+                    self.scene().removeItem(item)
+                row = graphic.y(), graphic.height
+                self._clip_marks[clip.clip_id] = [self._mark(m, *row) for m in clip.markers]  # type: ignore[index]
+
+    def clip_marks(self, clip_id: uuid.UUID) -> list[Marker]:
+        """The marks drawn on a clip (notes, drawn frames, document markers), left to right."""
+        return [item.marker for item in self._clip_marks.get(clip_id, [])]
 
     @staticmethod
     def _row_order(state: PlaylistState) -> list[TrackState]:

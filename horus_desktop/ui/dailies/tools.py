@@ -1,0 +1,51 @@
+"""Puts the dailies tools in the main window: the playlist note jumps, the "Notes Only" play mode (the Playback
+menu's checkable action) and the Dailies Notes dock (View menu). ``MainWindow`` builds one, handing it the parts
+it joins, before the review tools (whose ``,`` / ``.`` ask :meth:`DailiesTools.jump_note` first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from horus_desktop.store import Store
+from horus_desktop.ui.dailies.navigation import PlaylistNavigator
+from horus_desktop.ui.dailies.notes_only import NotesOnlyPlay
+from horus_desktop.ui.dailies.notes_view import DailiesNotesPanel
+from horus_desktop.ui.db_worker import DbWorker
+from horus_desktop.ui.store_events import StoreEvents
+from horus_desktop.ui.timeline.panel import TimelinePanel
+from horus_desktop.ui.timeline.player import TimelinePlayer
+from horus_desktop.ui.viewer.panel import ViewerPanel
+
+
+class DailiesTools:
+    """The dailies navigation and notes list, built and connected in one place."""
+
+    def __init__(self, window: QMainWindow, store: Store, db: DbWorker, events: StoreEvents, *,
+                 timeline: TimelinePanel, player: TimelinePlayer, viewer: ViewerPanel,
+                 actions: dict[str, QAction], view_menu: QMenu, beside: QDockWidget,
+                 message: Callable[[str], None]) -> None:
+        """``beside``: the dock the notes list is tabbed with (the notes dock)."""
+        self.navigator = PlaylistNavigator(timeline, player, viewer)
+        self.notes_only = NotesOnlyPlay(actions["notes_only"], viewer, self.navigator)
+        self.notes_only.sig_message.connect(message)
+        self.panel = DailiesNotesPanel(store, db, events, timeline)
+        self.panel.sig_message.connect(message)
+        self.dock = QDockWidget("Dailies Notes", window)
+        self.dock.setObjectName("dailiesNotesDock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.tabifyDockWidget(beside, self.dock)
+        beside.raise_()
+        toggle = self.dock.toggleViewAction()
+        toggle.setObjectName("action_dailies_notes")
+        toggle.setText("Dailies &Notes")
+        toggle.setToolTip("Every note of the playlist in the timeline, by shot and version")
+        view_menu.addAction(toggle)
+
+    def jump_note(self, step: int) -> bool:
+        """``,`` / ``.`` in a playlist: the previous/next note or drawing across clips (False: no playlist plays)."""
+        return self.navigator.jump(step)
