@@ -42,7 +42,7 @@ def cmd_bench_decode(args: argparse.Namespace) -> int:
 
 def cmd_bench_ingest(args: argparse.Namespace) -> int:
     """Files per second and hashing MB/s of ingest against hashlib."""
-    from horus_desktop.media.bench import bench_ingest
+    from horus_desktop.media.ingest_bench import bench_ingest
     from horus_desktop.store import Store
 
     _bench_out(args, bench_ingest(args.path, open_store=lambda path: Store.open(path, backup=False)))
@@ -113,7 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_decode)
     p = bench.add_parser("ingest", help="ingest files/s and hashing MB/s against hashlib")
-    p.add_argument("path")
+    p.add_argument("path", nargs="?", help="a media tree (default: a generated tree of 10,000 small files)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_ingest)
     p = bench.add_parser("playback", help="headless playback through the viewer's code path")

@@ -19,20 +19,22 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from horus_desktop.media import errors as media_errors
+from horus_desktop.media import probe_worker
 from horus_desktop.media.colour_defaults import keep_override
 from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
 from horus_desktop.media.probe import ProbeResult, probe_media
 from horus_desktop.media.probe_worker import ProbePool, shared_pool
 from horus_desktop.media.sequences import MediaItem, MediaKind, scan_media
-from horus_desktop.media.templates import Hierarchy, PathTemplate, parse_hierarchy
+from horus_desktop.media.templates import DEFAULT_TEMPLATE, Hierarchy, PathTemplate, parse_hierarchy
 from horus_desktop.media.thumbnails import THUMBNAIL_SIZES, ThumbnailFile, make_thumbnails
 
 Progress = Callable[[int, int, str], None]
@@ -105,32 +107,115 @@ def _unchanged(existing: Any, probe: ProbeResult) -> bool:
             and abs(stored - probe.mtime) < 1e-3 and bool(existing.file_hash))
 
 
-def _prepare(item: MediaItem, existing: Any, cancel: threading.Event,
-             probe_with: Callable[[MediaItem], ProbeResult]) -> _Prepared:
-    if cancel.is_set():
-        return _Prepared(item, None, None, None)
+def _readable(item: MediaItem, probe: ProbeResult) -> list[str]:
+    """The files a media's hash covers: its non-empty frames (all of them when every one is empty)."""
+    if not probe.empty_frames or not item.frames:
+        return list(item.files)
+    empty = set(probe.empty_frames)
+    return [path for frame, path in zip(item.frames, item.files, strict=False) if frame not in empty] or list(item.files)
+
+
+ProbeOutcome = ProbeResult | MediaError
+ProbeMany = Callable[[list[MediaItem]], list[ProbeOutcome]]
+CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
+
+
+def probe_each(probe: Callable[[MediaItem], ProbeResult], items: list[MediaItem]) -> list[tuple[Any, ...]]:
+    """Probe several media in one worker task: ("ok", result) or ("media", error type, path, reason) each.
+
+    Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_task``)."""
+    out: list[tuple[Any, ...]] = []
+    for item in items:
+        try:
+            out.append(("ok", probe(item)))
+        except MediaError as exc:
+            out.append(("media", type(exc).__name__, exc.path, exc.reason))
+    return out
+
+
+def _isolated_probe(pool: ProbePool) -> ProbeMany:
+    """Probe a chunk of media in one worker round trip; when the worker dies or hangs on the chunk, probe
+    its media one at a time, so the file that did it is the only one reported."""
+
+    def probe_many(items: list[MediaItem]) -> list[ProbeOutcome]:
+        if len(items) > 1:
+            try:
+                replies = pool.call(items[0].path, probe_worker.PROBE_TIMEOUT, probe_each, probe_worker.probe_task,
+                                    items)
+            except MediaError:
+                pass  # a crash, a hang or a decoder bug somewhere in the chunk: find which file, below
+            else:
+                return [reply[1] if reply[0] == "ok" else getattr(media_errors, reply[1], MediaError)(
+                    reply[2], reply[3]) for reply in replies]
+        return [_outcome(pool.probe, item) for item in items]
+
+    return probe_many
+
+
+def _in_process_probe(items: list[MediaItem]) -> list[ProbeOutcome]:
+    return [_outcome(probe_media, item) for item in items]
+
+
+def _outcome(probe: Callable[[MediaItem], ProbeResult], item: MediaItem) -> ProbeOutcome:
     try:
-        probe = probe_with(item)
-        if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
-            return _Prepared(item, None, None, None)
-        if existing is not None and _unchanged(existing, probe):
-            return _Prepared(item, probe, None, None)
-        readable = [p for p in item.files if os.path.getsize(p) > 0] or list(item.files)
-        return _Prepared(item, probe, sha256_media(readable), None)
+        return probe(item)
+    except MediaError as exc:
+        return exc
+
+
+def _chunks(items: list[MediaItem], files: int) -> list[list[MediaItem]]:
+    """Consecutive media grouped up to ``files`` files a group (a longer sequence alone)."""
+    out: list[list[MediaItem]] = []
+    size = files  # start a new group at once
+    for item in items:
+        if size + len(item.files) > files or not out:
+            out.append([])
+            size = 0
+        out[-1].append(item)
+        size += len(item.files)
+    return out
+
+
+def _prepare(items: list[MediaItem], existing: dict[str, Any], cancel: threading.Event, probe_many: ProbeMany,
+             threads: Executor) -> list[_Prepared]:
+    """Probe a chunk of media, then hash those new or changed (on the ingest's pool)."""
+    if cancel.is_set():
+        return [_Prepared(item, None, None, None) for item in items]
+    try:
+        outcomes = probe_many(items)
+    except OSError as exc:
+        outcomes = [MediaError(item.path, exc.strerror or str(exc)) for item in items]
+    return [_hashed(item, outcome, existing.get(item.path), cancel, threads) for item, outcome in zip(items, outcomes,
+                                                                                                     strict=True)]
+
+
+def _hashed(item: MediaItem, outcome: ProbeOutcome, existing: Any, cancel: threading.Event,
+            threads: Executor) -> _Prepared:
+    if isinstance(outcome, MediaError):
+        return _Prepared(item, None, None, outcome)
+    if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
+        return _Prepared(item, None, None, None)
+    if existing is not None and _unchanged(existing, outcome):
+        return _Prepared(item, outcome, None, None)
+    try:
+        # A sequence's frames are hashed by this thread with helpers from the ingest's one pool.
+        return _Prepared(item, outcome, sha256_media(_readable(item, outcome), threads), None)
     except MediaError as exc:
         return _Prepared(item, None, None, exc)
     except OSError as exc:
         return _Prepared(item, None, None, MediaError(item.path, exc.strerror or str(exc)))
 
 
-def _templates(store: StoreLike, project: str | None, template: str | None) -> list[PathTemplate] | None:
+def _templates(store: StoreLike, project: str | None, template: str | None) -> list[PathTemplate]:
+    """The path templates tried on every media of the ingest, compiled once (the default one when neither
+    the caller nor the project names any)."""
     if template:
         return [PathTemplate(template)]
     if project:
         config = store.projects.get(project)
         if config is not None and config.path_templates:
             return [PathTemplate(t) for t in config.path_templates]
-    return None
+    return [PathTemplate(DEFAULT_TEMPLATE)]
 
 
 def _record_values(item: MediaItem, probe: ProbeResult, hierarchy: Hierarchy, project: str,
@@ -220,29 +305,23 @@ def ingest_tree(
     anchor = root if root.is_dir() else root.parent
     existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
-    probe = pool.probe if pool is not None else probe_media
+    # Isolated, small media are probed CHUNK_FILES files per worker round trip; in process, one by one.
+    probe_many = _isolated_probe(pool) if pool is not None else _in_process_probe
     writer = _BatchWriter(store, report, batch_size, write)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
+    # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails.
     with (ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
-        futures = []
-        for item in items:
-            existing = existing_by_path.get(item.path)
-            futures.append((existing, threads.submit(_prepare, item, existing, cancel, probe)))
-        for done, (existing, future) in enumerate(futures, start=1):
-            if cancel.is_set():
-                report.cancelled = True
-                for _, later in futures[done - 1 :]:
-                    later.cancel()
-                break
-            prepared = future.result()
+        futures = [threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
+                   for chunk in _chunks(items, CHUNK_FILES if pool is not None else 1)]
+        done = 0
+        for prepared in _in_order(futures, cancel, report):
+            done += 1
             item = prepared.item
-            if prepared.probe is None and prepared.error is None:  # skipped: cancelled meanwhile
-                report.cancelled = True
-                break
+            existing = existing_by_path.get(item.path)
             if progress is not None:
-                progress(done, len(futures), item.path)
+                progress(done, len(items), item.path)
             if prepared.error is not None or prepared.probe is None:
                 error = prepared.error
                 report.problems.append(IngestProblem(error.path if error else item.path,
@@ -271,6 +350,25 @@ def ingest_tree(
                                                  progress, batch_size, write)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _in_order(futures: list[Future[list[_Prepared]]], cancel: threading.Event,
+              report: IngestReport) -> Iterator[_Prepared]:
+    """The prepared media in the tree's order, until the ingest is cancelled (the rest is dropped)."""
+    reached = 0
+    for future in futures:
+        if cancel.is_set():
+            break
+        reached += 1
+        for prepared in future.result():
+            if prepared.probe is None and prepared.error is None:  # skipped: cancelled meanwhile
+                cancel.set()
+                break
+            yield prepared
+    if cancel.is_set():
+        report.cancelled = True
+        for later in futures[reached:]:
+            later.cancel()
 
 
 def _here(work: Callable[[], Any]) -> Any:
@@ -335,13 +433,15 @@ class _BatchWriter:
                 self.groups.add(_group(existing))
 
     def _write_together(self, entries: list[tuple[Any, MediaItem, dict[str, Any]]]) -> list[tuple[str, bool]]:
-        """Write records in one transaction (on the writer's thread)."""
+        """Write records in one transaction (on the writer's thread): the new ones in one batched insert,
+        the changed ones updated one by one (their thumbnails dropped with them)."""
         with self.store.transaction():
-            return [self._write(*entry) for entry in entries]
+            created = iter(self.store.media.create_many([values for existing, _, values in entries
+                                                         if existing is None]))
+            return [(str(next(created).id), True) if existing is None else self._update(existing, values)
+                    for existing, _, values in entries]
 
-    def _write(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> tuple[str, bool]:
-        if existing is None:
-            return str(self.store.media.create(**values).id), True
+    def _update(self, existing: Any, values: dict[str, Any]) -> tuple[str, bool]:
         record = self.store.media.update(existing.id, **keep_override(existing, values))  # a user's colour stays
         # The file changed: its old thumbnails go in the same transaction, so that an ingest stopped
         # before making new ones leaves none (and the next ingest makes them) rather than stale ones.
@@ -367,13 +467,8 @@ def _refresh_latest(store: StoreLike, groups: set[Group], write: Write) -> None:
     """Latest-version flags of the groups this ingest wrote to, and of groups an earlier, interrupted
     ingest may have left stale (see _suspect). A few hundred groups per transaction."""
     ordered = sorted(groups, key=lambda g: tuple(x or "" for x in g))
-    def refresh(chunk: list[Group]) -> None:
-        with store.transaction():
-            for group in chunk:
-                store.media.refresh_latest_versions(*group)
-
     for start in range(0, len(ordered), LATEST_BATCH):
-        write(lambda chunk=ordered[start : start + LATEST_BATCH]: refresh(chunk))
+        write(lambda chunk=ordered[start : start + LATEST_BATCH]: store.media.refresh_latest_versions_many(chunk))
 
 
 def _thumbnails_wanted(store: StoreLike, settled: list[tuple[str, MediaItem]],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,50 @@ def test_missing_file_is_a_typed_error(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError) as info:
         sha256_file(tmp_path / "nope")
     assert info.value.path.endswith("nope")
+
+
+def test_digests_are_hashlibs_for_empty_huge_sparse_and_many_files(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.bin"
+    with open(sparse, "wb") as handle:  # 40 MiB of holes and a few bytes: spans many read blocks
+        handle.truncate(40 * 1024 * 1024)
+        handle.seek(17 * 1024 * 1024 + 3)
+        handle.write(b"data")
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    frames = []
+    for i in range(30):
+        frames.append(tmp_path / f"f.{i:04d}.bin")
+        frames[-1].write_bytes(os.urandom(i * 1000))  # the first one empty too
+    paths = [sparse, empty, *frames]
+    expected = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    assert [sha256_file(p) for p in paths] == expected
+    assert sha256_files(paths) == expected
+    with ThreadPoolExecutor(3) as pool:
+        assert sha256_files(paths, pool) == expected
+        assert sha256_media(frames, pool) == combine_digests(expected[2:])
+
+
+def test_sequences_hashed_on_a_pool_whose_threads_all_hash_sequences(tmp_path: Path) -> None:
+    """Each task of a one-thread (or two-thread) pool hashes a sequence with helpers from that same pool:
+    the caller never waits on a helper that has not started, so this ends (no deadlock)."""
+    sequences = []
+    for s in range(4):
+        frames = []
+        for i in range(6):
+            frames.append(tmp_path / f"s{s}.{i:04d}.bin")
+            frames[-1].write_bytes(bytes([s, i]) * 5000)
+        sequences.append(frames)
+    expected = [combine_digests([hashlib.sha256(p.read_bytes()).hexdigest() for p in frames]) for frames in sequences]
+    for workers in (1, 2):
+        with ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(sha256_media, frames, pool) for frames in sequences]
+            assert [f.result(timeout=60) for f in futures] == expected
+
+
+def test_an_unreadable_frame_fails_the_sequence_naming_it(tmp_path: Path) -> None:
+    frames = [tmp_path / f"s.{i:04d}.bin" for i in range(5)]
+    for frame in frames[:2] + frames[3:]:
+        frame.write_bytes(b"x" * 100)
+    with ThreadPoolExecutor(2) as pool, pytest.raises(UnreadableFileError) as info:
+        sha256_media(frames, pool)
+    assert info.value.path == str(frames[2])

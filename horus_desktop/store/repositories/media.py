@@ -11,8 +11,10 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     false,
     func,
+    insert,
     literal_column,
     or_,
     select,
@@ -53,6 +55,11 @@ _MEDIA_KINDS = ("movie", "sequence", "still")
 _RECORD_COLUMNS = tuple(_TABLE.c[name] for name in field_names(MediaRecord))
 _SELECT_RECORDS = select(*_RECORD_COLUMNS)
 _ROWID = literal_column("horus_media_records.rowid")
+_FIELD_NAMES = field_names(MediaRecord)
+_EMPTY_ROW: dict[str, Any] = {c.name: None for c in _TABLE.columns}
+#: The columns' own defaults, filled in here because an ``executemany`` row must name every column.
+_DEFAULTS: dict[str, Any] = {"is_latest_version": False, "is_deleted": False, "approval_status": "pending"}
+_CHUNK = 500
 SEARCH_TEXT_SQL = (
     "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
     "coalesce(sequence, '') || ' ' || coalesce(artist_name, ''))"
@@ -90,25 +97,32 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         return self.create_many([{**values, "id": id}])[0]
 
     def create_many(self, items: Sequence[dict[str, Any]]) -> list[MediaRecord]:
-        """Add many media records in one transaction."""
+        """Add many media records in one transaction (one ``executemany`` per 500 rows, not a flush per row:
+        an ingest writes its batches through here)."""
+        now = utcnow()
         rows = []
+        for item in items:
+            values = dict(item)
+            row_id = values.pop("id", None) or uuid.uuid4()
+            values = _clean_fields(values)
+            if not values.get("file_path"):
+                raise InvalidFieldError("file_path", "required")
+            values.setdefault("file_name", values["file_path"].replace("\\", "/").rsplit("/", 1)[-1])
+            for required in ("project_id", "version"):
+                if not values.get(required):
+                    raise InvalidFieldError(required, "required")
+            row = {**_EMPTY_ROW, **_DEFAULTS, "created_at": now, "updated_at": now}
+            row.update((k, v) for k, v in values.items() if v is not None or k not in _DEFAULTS)
+            row["id"] = row_id
+            rows.append(row)
+        if not rows:
+            return []
         with self._uow.write() as ctx:
-            for item in items:
-                values = dict(item)
-                row_id = values.pop("id", None) or uuid.uuid4()
-                values = _clean_fields(values)
-                if not values.get("file_path"):
-                    raise InvalidFieldError("file_path", "required")
-                values.setdefault("file_name", values["file_path"].replace("\\", "/").rsplit("/", 1)[-1])
-                for required in ("project_id", "version"):
-                    if not values.get(required):
-                        raise InvalidFieldError(required, "required")
-                row = MediaRecordRow(id=row_id, **values)
-                ctx.session.add(row)
-                rows.append(row)
-                ctx.record(_TABLE.name, row_id, "insert")
-            ctx.session.flush()
-        return [to_record(r, MediaRecord) for r in rows]
+            for start in range(0, len(rows), _CHUNK):
+                ctx.session.execute(insert(_TABLE), rows[start:start + _CHUNK])
+            for row in rows:
+                ctx.record(_TABLE.name, row["id"], "insert")
+        return [MediaRecord(*(row[name] for name in _FIELD_NAMES)) for row in rows]
 
     def update(self, media_id: uuid.UUID | str, **values: Any) -> MediaRecord:
         """Change fields of a media record."""
@@ -283,6 +297,51 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
                 ctx.record(_TABLE.name, latest, "update")
         return latest
 
+    def refresh_latest_versions_many(
+        self, groups: Iterable[tuple[str, str | None, str | None, str | None]]
+    ) -> int:
+        """:meth:`refresh_latest_versions` for many (project, shot, department, task type) groups in one
+        transaction: their rows read in a few statements, the flags that change written in one
+        ``executemany``. The order is the same (version number, then version name, then creation time).
+        Returns how many flags changed."""
+        wanted = set(groups)
+        if not wanted:
+            return 0
+        c = _TABLE.c
+        members: dict[tuple[Any, ...], list[Any]] = {}
+        by_project: dict[str, set[str | None]] = {}
+        for project, shot, _, _ in wanted:
+            by_project.setdefault(project, set()).add(shot)
+        with self._uow.write() as ctx:
+            for project, shots in by_project.items():
+                named = sorted(s for s in shots if s is not None)
+                chunks: list[ColumnElement[bool]] = [c.shot.in_(named[i:i + _CHUNK])
+                                                     for i in range(0, len(named), _CHUNK)]
+                if None in shots:
+                    chunks.append(c.shot.is_(None))
+                for shot_condition in chunks:
+                    rows = ctx.session.execute(select(
+                        c.id, c.shot, c.department, c.task_type, c.version_number, c.version, c.created_at,
+                        c.is_latest_version, c.is_deleted).where(c.project_id == project, shot_condition)).all()
+                    for row in rows:
+                        key = (project, row.shot, row.department, row.task_type)
+                        if key in wanted:
+                            members.setdefault(key, []).append(row)
+            changes: list[dict[str, Any]] = []
+            for rows in members.values():
+                live = [r for r in rows if not r.is_deleted]
+                latest = max(live, key=_version_order).id if live else None
+                for r in rows:
+                    flag = r.id == latest
+                    if bool(r.is_latest_version) != flag:
+                        changes.append({"row_id": r.id, "flag": flag})
+            if changes:
+                ctx.session.execute(update(_TABLE).where(c.id == bindparam("row_id")).values(
+                    is_latest_version=bindparam("flag"), updated_at=utcnow()), changes)
+                for change in changes:
+                    ctx.record(_TABLE.name, change["row_id"], "update")
+        return len(changes)
+
     def search(self, query: MediaQuery) -> Page[MediaRecord]:
         """One page of live media matching ``query``, sorted in SQL with the seed's indexes."""
         stmt = self.search_statement(query)
@@ -337,6 +396,14 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         stmt = select(col).where(*_conditions(query or MediaQuery()), col.is_not(None)).distinct().order_by(col)
         with self._uow.read() as session:
             return [v for v in session.execute(stmt).scalars() if v != ""]
+
+
+def _version_order(row: Any) -> tuple[Any, ...]:
+    """Sort key of "newest version", as ``refresh_latest_versions`` orders in SQL: a number beats none, then
+    the number, the name, the creation time; on a full tie the one flagged now stays flagged."""
+    created = row.created_at.timestamp() if row.created_at is not None else float("-inf")
+    return (row.version_number is not None, row.version_number or 0, row.version or "", created,
+            bool(row.is_latest_version))
 
 
 def _same(column: Any, value: Any) -> ColumnElement[bool]:
