@@ -8,6 +8,7 @@ result is taken (a slower, older one is closed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from horus_desktop.playback.clock import SHUTTLE_SPEEDS, LoopMode, SlowPolicy
@@ -38,6 +39,7 @@ class ViewerState:
         self.shown_slot = "A"
         self.policy = policy
         self.loop_mode = loop_mode
+        self._b_frame_of: Callable[[int], int | None] | None = None
 
     # --- queries ---------------------------------------------------------------------------------
     @property
@@ -115,12 +117,21 @@ class ViewerState:
         self.follow_a()
         return False
 
+    def follow_b_by(self, b_frame_of: Callable[[int], int | None] | None) -> None:
+        """B follows A through ``b_frame_of`` (A's frame -> B's: a playlist clip's source frame) instead of the
+        same offset from the first frame; None: back to the offset."""
+        self._b_frame_of = b_frame_of
+
     def b_frame_for(self, a_frame: int) -> int | None:
-        """B's frame matching A's ``a_frame`` (same offset from the first frame, held at B's last)."""
+        """B's frame matching A's ``a_frame`` (same offset from the first frame, or ``follow_b_by``'s mapping;
+        kept within B's range)."""
         a, b = self.slots["A"], self.slots["B"]
         if a is None or b is None:
             return None
         first, last = b.session.media_range
+        mapped = self._b_frame_of(a_frame) if self._b_frame_of is not None else None
+        if mapped is not None:
+            return max(first, min(mapped, last))
         return min(first + a_frame - a.session.media_range[0], last)
 
     def follow_a(self) -> None:

@@ -125,6 +125,25 @@ class CurrentMedia(QObject):
             out.update(clip.start + f - first for f in frames if first <= f < first + clip.duration)
         return out
 
+    # --- the annotation canvas's frame map (ui/annotate/canvas.FrameMap) ---------------------------
+    def source_of(self, shown: int, media_id: uuid.UUID | None) -> int | None:
+        """The frame of ``media_id`` the viewer shows at ``shown`` (its own number for a single media)."""
+        source = self._source
+        if source is None:
+            return shown
+        if shown == self._playlist_frame and self._record is not None:
+            return self._source_frame if self._record.id == media_id else None
+        hit = source.hit(shown)
+        return hit.source_frame if hit is not None and hit.media_id == media_id else None
+
+    def shown_of(self, source_frames: set[int]) -> set[int]:
+        """Where these frames of the current media are on the viewer's slider."""
+        return self.playlist_frames(source_frames)
+
+    def hold_window(self) -> tuple[int, int] | None:
+        """Held and ghosted drawings come only from the current clip's source frames (None: any frame)."""
+        return self.source_range()
+
     def seek_source(self, source_frame: int) -> None:
         """Go to a frame of the current media (a note's, a typed source frame): in a playlist, within the current
         clip when it shows that frame (else another clip of the media, else the clip's nearest frame)."""

@@ -37,6 +37,7 @@ from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
 from horus_desktop.ui.viewer.input_colour import DbStoreCalls
 from horus_desktop.ui.viewer.panel import ViewerPanel
+from horus_desktop.ui.viewer.playlist_compare import PlaylistCompare
 
 LAYOUT_VERSION = 1
 
@@ -67,11 +68,12 @@ class MainWindow(QMainWindow):
         self.events = StoreEvents(store.subscribe, self)
         self.actions_by_name = build_actions(self)
         actions = self.actions_by_name
-        self.browser = MediaBrowser(store, db, self.events, actions, self.user)
         self.viewer = ViewerPanel(colour, actions, use_gl=use_gl, versions_of=self._versions_of,
                                   annotations_of=self._annotations_of, store_calls=DbStoreCalls(db, store))
         # What every review panel follows: the media open in the viewer, or the clip under a playlist's playhead.
         self.current = CurrentMedia(self.viewer, self.events, self._records_of, self)
+        self.viewer.overlay.set_frame_map(self.current)  # drawings of the clip's source frame, held within the clip
+        self.browser = MediaBrowser(store, db, self.events, actions, self.user, current=self.current)
         self.annotations = AnnotationController(store, db, self.events, self.viewer.view, self.viewer.overlay,
                                                 self.user, slot_record=self.current.record, parent=self)
         self.notes = NotesPanel(store, db, self.events, self.user, undo_stack=self.annotations.undo_stack,
@@ -96,7 +98,9 @@ class MainWindow(QMainWindow):
         self.review = ReviewTools(self, store, db, self.events, controller=self.annotations, user=self.user,
                                   viewer=self.viewer, notes=self.notes, notes_dock=self.notes_dock, menus=menus,
                                   main_toolbar=self.toolbar, settings=settings, open_media=self.open_media,
-                                  message=self._message, note_jump=self.dailies_tools.jump_note)
+                                  message=self._message, note_jump=self.dailies_tools.jump_note, current=self.current)
+        self.compare_previous = PlaylistCompare(self.viewer, self.current, self._versions_of,
+                                                actions["compare_previous"], self)
         self.layers_dock = self.review.layers_dock
         self.report_export = install_report_export(self, menus["File"])
         self.report_export.sig_message.connect(self._message)
@@ -156,8 +160,13 @@ class MainWindow(QMainWindow):
         self.browser.sig_message.connect(self._message)
         self.viewer.sig_message.connect(self._message)
         self.current.sig_media.connect(self.notes.set_media)
+        self.current.sig_media.connect(self.viewer.show_drawings)
+        self.current.sig_media.connect(self._on_current_media)
         self.current.sig_frame.connect(self.notes.set_frame)
+        self.current.sig_frame.connect(self._show_source_clock)
         self.notes.sig_seek.connect(self.current.seek_source)
+        self.viewer.transport.sig_source_seek.connect(self.current.seek_source)
+        self.compare_previous.sig_message.connect(self._message)
         self.notes.sig_message.connect(self._message)
         self.timeline.sig_message.connect(self._message)
         self.offline_badges = OfflineBadges(self.browser.model, self)
@@ -185,6 +194,15 @@ class MainWindow(QMainWindow):
 
     def _records_of(self, ids: list[uuid.UUID], done: Callable[[list[MediaRecord]], None]) -> None:
         self.db.submit(self.store.media.get_many, ids, on_done=done)
+
+    def _on_current_media(self, record: MediaRecord | None) -> None:
+        if record is None:
+            self.viewer.show_source_clock(None, None, None)
+        elif self.current.in_playlist():
+            self.browser.highlight(record)  # shows where the clip's media is, without opening it
+
+    def _show_source_clock(self, _media_id: uuid.UUID, frame: int) -> None:
+        self.viewer.show_source_clock(self.current.record(), frame, self.current.source_range())
 
     def _on_store_changed(self, change_set: ChangeSet) -> None:
         shown = self.current.record()

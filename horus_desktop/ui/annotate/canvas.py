@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsItemGroup, QGraphicsScene
 
@@ -24,6 +25,19 @@ log = logging.getLogger(__name__)
 LAYER_Z = 10.0
 GHOST_Z = 9.0
 GHOST_OPACITY = 0.28
+
+
+class FrameMap(Protocol):
+    """How the frames the viewer shows map to the media's frames (a playlist: timeline frame -> source frame)."""
+
+    def source_of(self, shown: int, media_id: uuid.UUID | None) -> int | None:
+        """The frame of ``media_id`` on screen at ``shown`` (None: another media or a gap is shown there)."""
+
+    def shown_of(self, source_frames: set[int]) -> set[int]:
+        """The shown frames where these frames of the current media are (the slider's marks)."""
+
+    def hold_window(self) -> tuple[int, int] | None:
+        """The source frames held and ghosted drawings may come from (a playlist: the clip's own; None: all)."""
 
 
 @dataclass
@@ -50,13 +64,21 @@ class AnnotationCanvas:
         self._groups: list[QGraphicsItemGroup] = []
         self._group_by_layer: dict[str, QGraphicsItemGroup] = {}
         self._ghost_group: QGraphicsItemGroup | None = None
-        self._frame: int | None = None
+        self._frame: int | None = None  # the media's frame (a playlist's clip: its source frame)
+        self._shown: int | None = None  # the frame the viewer shows (a playlist: its timeline frame)
+        self._window: tuple[int, int] | None = None
+        self._frame_map: FrameMap | None = None
         self._size = (1, 1)
         self.media_id: uuid.UUID | None = None
         self.visible = True
         self.ghost = False
         self.problems: list[str] = []
         self._row_listeners: list[Callable[[], None]] = []
+
+    def set_frame_map(self, frame_map: FrameMap | None) -> None:
+        """Map the viewer's frames to the media's (the window's current media, once it is built)."""
+        self._frame_map = frame_map
+        self._resolve()
 
     def listen_rows(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after stored rows change (a reload or a settled write), to re-derive selections."""
@@ -88,7 +110,8 @@ class AnnotationCanvas:
         self.media_id = media_id
         if image_size is not None:
             self._size = image_size
-        self.refresh()
+        if not self._resolve():
+            self.refresh()
 
     def set_layers(self, layers: list[AnnotationLayer]) -> None:
         """The media's layer records (order, visibility, lock, colour)."""
@@ -137,8 +160,13 @@ class AnnotationCanvas:
         return self._stored.get(annotation_id)
 
     def frames(self) -> set[int]:
-        """Frames where a shape starts."""
+        """Frames where a shape starts (the media's frame numbers)."""
         return {a.frame_number for a in self.rows()}
+
+    def marked_frames(self) -> set[int]:
+        """``frames`` as the viewer's slider numbers them (a playlist: timeline frames of the media's clips)."""
+        frames = self.frames()
+        return self._frame_map.shown_of(frames) if self._frame_map is not None else frames
 
     def layers(self) -> list[LayerInfo]:
         """Layers bottom first: the stored ones and those only named by shapes."""
@@ -169,14 +197,25 @@ class AnnotationCanvas:
         self._ghost_group = None
 
     def show_frame(self, frame: int) -> None:
-        """Items for ``frame``."""
-        if frame == self._frame:
-            return
-        self._frame = frame
+        """Items for the viewer's ``frame`` (a playlist's timeline frame is mapped to its clip's source frame)."""
+        self._shown = frame
+        self._resolve()
+
+    def _resolve(self) -> bool:
+        """Work out the media frame and hold window of the shown frame; True when they changed (redrawn)."""
+        shown, frame_map = self._shown, self._frame_map
+        if shown is None:
+            return False
+        frame = frame_map.source_of(shown, self.media_id) if frame_map is not None else shown
+        window = frame_map.hold_window() if frame_map is not None else None
+        if (frame, window) == (self._frame, self._window):
+            return False
+        self._frame, self._window = frame, window
         self.refresh()
+        return True
 
     def current_frame(self) -> int | None:
-        """The frame shown."""
+        """The media's frame shown (None: a playlist shows another media or a gap)."""
         return self._frame
 
     def refresh(self) -> None:
@@ -186,6 +225,9 @@ class AnnotationCanvas:
         if frame is None or not self.visible:
             return
         rows = self.rows()
+        if self._window is not None:  # a playlist: holds and ghosts only from the clip's own frames
+            first, last = self._window
+            rows = [a for a in rows if first <= a.frame_number <= last]
         for info in self.layers():
             group = QGraphicsItemGroup()
             group.setZValue(LAYER_Z + info.order)

@@ -50,7 +50,8 @@ class AnnotationController(QObject):
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, view: QGraphicsView,
                  canvas: AnnotationCanvas, user: CurrentUser, *,
                  slot_record: Callable[[], MediaRecord | None] | None = None, parent: QObject | None = None) -> None:
-        """``slot_record`` tells what the viewer's slot A shows (None while a playlist plays)."""
+        """``slot_record`` tells which media the viewer shows now (the window's current media: in a playlist the
+        clip's under the playhead; None in a gap)."""
         super().__init__(parent)
         self.store, self.db, self.view, self.canvas = store, db, view, canvas
         canvas.listen_rows(self._on_canvas_rows_changed)
@@ -147,19 +148,27 @@ class AnnotationController(QObject):
 
     # --- state -----------------------------------------------------------------------------------
     def can_draw(self) -> bool:
-        """A media (not a playlist) is in slot A and a frame is shown."""
+        """A media is shown (alone, or a playlist's clip under the playhead) and a frame of it is on screen."""
         if self.media is None or self.frame is None or self.canvas.media_id != self.media.id:
             return False
         shown = self.slot_record() if self.slot_record is not None else self.media
         return shown is not None and shown.id == self.media.id
 
-    def set_media(self, record: MediaRecord) -> None:
-        """Slot A now shows ``record``: load its layers; undo history starts over."""
-        if self.media is None or record.id != self.media.id:
+    def set_media(self, record: MediaRecord | None) -> None:
+        """The viewer now shows ``record`` (None: no media, a playlist's gap): load its layers; undo history
+        starts over."""
+        if record is None or self.media is None or record.id != self.media.id:
             self.tool.cancel()
             self.undo_stack.clear()
             self._selected = []
             self._highlight = None
+            self._decorate()
+        if record is None:
+            self.media = None
+            self.frame = None
+            self.canvas.set_media(None)
+            self.sig_layers.emit(self.canvas.layers())
+            return
         self.media = record
         self.canvas.set_media(record.id)
         self.reload_layers()
@@ -223,7 +232,7 @@ class AnnotationController(QObject):
             return False
         if not self.can_draw():
             if kind in _PRESS:
-                self.sig_message.emit("Open a media to draw on it (playlists are not drawn on).")
+                self.sig_message.emit("No media here to draw on (open a media, or stop the playlist on a clip).")
             return True
         scene_pos = self.view.mapToScene(pos.toPoint())
         if isinstance(event, QMouseEvent) and kind in _PRESS and isinstance(self.tool, SelectTool):

@@ -29,12 +29,15 @@ from horus_desktop.ui.browser.delegate import THUMB_SIZES, ThumbnailDelegate
 from horus_desktop.ui.browser.filters import FilterBar
 from horus_desktop.ui.browser.model import COLUMNS, MediaModel
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
+from horus_desktop.ui.current_media import CurrentMedia
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.store_events import StoreEvents
+from horus_desktop.ui.theme import STATUS_LABELS
 
 SIZE_NAMES = ("small", "medium", "large")
+STATUS_OF_ACTION = {"approve": "approved", "reject": "rejected", "hold": "on_hold"}
 
 
 class MediaBrowser(QWidget):
@@ -45,13 +48,15 @@ class MediaBrowser(QWidget):
     sig_message = Signal(str)
 
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, actions: dict[str, QAction],
-                 user: CurrentUser, parent: QWidget | None = None) -> None:
+                 user: CurrentUser, *, current: CurrentMedia | None = None, parent: QWidget | None = None) -> None:
+        """``current``: the media under a playlist's playhead, which the approve/reject/hold keys act on."""
         super().__init__(parent)
         self.setObjectName("mediaBrowser")
         self._store = store
         self._db = db
         self._user = user
         self._actions = actions
+        self._current = current
         self.thumbnails = ThumbnailLoader(store, db, self)
         self.model = MediaModel(store, db, self.thumbnails, events, self)
         self.breadcrumbs = Breadcrumbs(store, db)
@@ -131,9 +136,9 @@ class MediaBrowser(QWidget):
         actions["view_grid"].triggered.connect(lambda: self.set_view_mode("grid"))
         actions["view_list"].triggered.connect(lambda: self.set_view_mode("list"))
         actions["open_selected"].triggered.connect(self.open_selected)
-        actions["approve"].triggered.connect(lambda: self.set_status("approved"))
-        actions["reject"].triggered.connect(lambda: self.set_status("rejected"))
-        actions["hold"].triggered.connect(lambda: self.set_status("on_hold"))
+        actions["approve"].triggered.connect(lambda: self.status_key("approved"))
+        actions["reject"].triggered.connect(lambda: self.status_key("rejected"))
+        actions["hold"].triggered.connect(lambda: self.status_key("on_hold"))
         actions["tag"].triggered.connect(self.tag_selected)
         actions["compare_selected"].triggered.connect(self.compare_selected)
         actions["focus_search"].triggered.connect(self.filters.focus_search)
@@ -219,8 +224,35 @@ class MediaBrowser(QWidget):
             return
         self.sig_compare.emit(records[0], records[1])
 
+    def status_key(self, status: str) -> None:
+        """The approve / reject / hold keys: while a playlist plays, the clip under the playhead; otherwise the
+        selected media."""
+        current = self._current
+        if current is None or not current.in_playlist():
+            self.set_status(status)
+            return
+        record = current.record()
+        if record is None:
+            self.sig_message.emit("No media under the playhead.")
+            return
+        name = " ".join(p for p in (record.shot, record.department, record.version) if p) or record.file_name
+        self._db.submit(self._store.media.set_status, [record.id], status, by=self._user.id, by_name=self._user.name,
+                        on_done=lambda _d: self.sig_message.emit(f"{name}: {STATUS_LABELS.get(status, status)}"),
+                        on_error=lambda e: self.sig_message.emit(f"Status: {e}"))
+
+    def highlight(self, record: MediaRecord) -> None:
+        """Select and scroll to a media's row without opening it (the clip under a playlist's playhead); a media
+        the browser's filters leave out, or not loaded yet, stays unselected."""
+        row = self.model.row_of(record.id)
+        if row is None:
+            return
+        self.select_row(row)
+        view = self.stack.currentWidget()
+        if isinstance(view, QAbstractItemView):
+            view.scrollTo(self.model.index(row, 0))
+
     def set_status(self, status: str) -> None:
-        """Batch approve / reject / on hold."""
+        """Batch approve / reject / on hold of the selected media."""
         records = self.selected_records()
         if not records:
             self.sig_message.emit("Select media first.")
@@ -247,6 +279,9 @@ class MediaBrowser(QWidget):
         for name in ("open_selected", "compare_selected", None, "approve", "reject", "hold", "tag"):
             if name is None:
                 menu.addSeparator()
+            elif name in STATUS_OF_ACTION:  # the selection's, even while the keys act on a playlist's clip
+                menu.addAction(self._actions[name].icon(), self._actions[name].text(),
+                               lambda s=STATUS_OF_ACTION[name]: self.set_status(s))
             else:
                 menu.addAction(self._actions[name])
         menu.exec(view.viewport().mapToGlobal(pos))

@@ -51,10 +51,16 @@ class StatusControl(QWidget):
         layout.addWidget(self.history_button)
         events.changed.connect(self._on_store_changed)
 
-    def set_media(self, media: MediaRecord) -> None:
-        """The version on screen."""
+    def set_media(self, media: MediaRecord | None) -> None:
+        """The version on screen (in a playlist the clip's under the playhead; None: no media there)."""
         self.media = media
-        self.combo.setEnabled(True)
+        self.combo.setEnabled(media is not None)
+        if media is None:
+            self.history = []
+            self.combo.setCurrentIndex(-1)
+            self.combo.setStyleSheet("")
+            self.history_button.setToolTip("No media under the playhead")
+            return
         self._show(media.approval_status or "pending")
         self.load_history()
 

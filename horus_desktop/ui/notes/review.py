@@ -17,6 +17,7 @@ from horus_desktop.store import Store
 from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.annotate.layers_panel import LayersPanel
 from horus_desktop.ui.annotate.palette import AnnotateToolBar
+from horus_desktop.ui.current_media import CurrentMedia
 from horus_desktop.ui.current_user import CurrentUser, current_user
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.approvals import StatusControl
@@ -31,12 +32,14 @@ class ReviewTools:
     """Everything issue 5 adds to the window, built and connected in one place from the parts it is given."""
 
     def __init__(self, window: QMainWindow, store: Store, db: DbWorker, events: StoreEvents, *,
-                 controller: AnnotationController, user: CurrentUser, viewer: ViewerPanel, notes: NotesPanel,
+                 controller: AnnotationController, current: CurrentMedia, user: CurrentUser,
+                 viewer: ViewerPanel, notes: NotesPanel,
                  notes_dock: QDockWidget, menus: dict[str, QMenu], main_toolbar: QToolBar, settings: QSettings,
                  open_media: Callable[[MediaRecord], None], message: Callable[[str], None],
                  note_jump: Callable[[int], bool] | None = None) -> None:
         """``menus`` are the window's menus by key ("File", "View", "Review"); ``open_media`` shows a media."""
         self.window, self.store, self.db, self.user = window, store, db, user
+        self.current = current  # what the tools work on: in a playlist the clip under the playhead
         self.viewer, self.notes, self.controller = viewer, notes, controller
         self._open_media, self._message = open_media, message
         self._note_jump = note_jump  # a playlist's own note jumps (across clips); False: single media
@@ -112,27 +115,28 @@ class ReviewTools:
         self.toolbar.sig_ghost.connect(ctl.set_ghost)
         ctl.sig_tool.connect(self.toolbar.set_tool)
         ctl.sig_message.connect(self._message)
-        ctl.sig_marks.connect(viewer.transport.slider.set_marks)
+        ctl.sig_marks.connect(lambda _frames: viewer.transport.slider.set_marks(ctl.canvas.marked_frames()))
         self.layers.sig_message.connect(self._message)
         self.status_control.sig_message.connect(self._message)
-        viewer.sig_media_opened.connect(self._on_media_opened)
-        viewer.sig_frame_changed.connect(ctl.set_frame)
+        self.current.sig_media.connect(self._on_media_opened)
+        self.current.sig_frame.connect(ctl.set_frame)
         notes.sig_note_clicked.connect(ctl.highlight_note)
         notes.sig_note_frames.connect(self._on_note_frames)
         self.bell.sig_open.connect(self.open_at)
 
     # --- handlers --------------------------------------------------------------------------------
-    def _on_media_opened(self, record: MediaRecord) -> None:
+    def _on_media_opened(self, record: MediaRecord | None) -> None:
+        """The current media changed (an open, or a playlist's playhead crossing into another media's clip)."""
         self.controller.set_media(record)
         self.status_control.set_media(record)
-        if self._pending_seek is not None and self._pending_seek[0] == record.id:
+        if record is not None and self._pending_seek is not None and self._pending_seek[0] == record.id:
             frame = self._pending_seek[1]
             self._pending_seek = None
-            self.viewer.seek(frame)
+            self.current.seek_source(frame)
 
     def _on_note_frames(self, frames: set[int]) -> None:
         self._note_frames = sorted(frames)
-        self.viewer.transport.slider.set_note_marks(frames)
+        self.viewer.transport.slider.set_note_marks(self.current.playlist_frames(frames))
 
     def jump_note(self, step: int) -> None:
         """``,`` / ``.``: the previous/next frame with a note or a drawing (in a playlist, across its clips)."""
@@ -148,10 +152,10 @@ class ReviewTools:
 
     def open_at(self, media: MediaRecord, frame: int | None) -> None:
         """Open a media (if not on screen) and go to a frame."""
-        shown = self.controller.slot_record() if self.controller.slot_record else None
+        shown = self.current.record()
         if shown is not None and shown.id == media.id:
             if frame is not None:
-                self.viewer.seek(frame)
+                self.current.seek_source(frame)
             return
         self._pending_seek = (media.id, frame) if frame is not None else None
         self._open_media(media)

@@ -1,5 +1,5 @@
 """Starting an open in the viewer and putting its answer on screen: the placeholder while the opener
-thread works, then the image, title, layers, range, drawings and B list of an opened slot A, or the
+thread works, then the image, title, layers, range and B list of an opened slot A, or the
 opened B (turning A/B compare on), or a placeholder naming the problem when the open failed.
 
 Every request goes through one path: ``start`` hands it to the opener (ui/viewer/opener.py); the opener's
@@ -88,12 +88,15 @@ class OpenResults(QObject):
         bits = slot.layer.bit_depth if slot.layer is not None else (record.bit_depth if record else None)
         panel.layer_menu.show_layers(slot.layers, slot.layer, depth_text(bits, is_float=slot.source_dtype.kind == "f"))
         first, last = slot.session.media_range
+        panel.transport.set_playlist_mode(record is None)  # a playlist: its clock beside the clip's source clock
         panel.transport.set_timecode_source(media_start_timecode(record, first)[0] if record else None)
         panel.transport.set_range(first, last)
         panel.transport.slider.set_in_out(None)
         panel.title.setText(media_title(record) if record is not None else request.title)
         panel.driver.show_position(slot.session.current)
-        panel.drawings.load(record, slot.size)
+        # The drawings follow the window's current media (a playlist: the clip under the playhead); the canvas
+        # takes this image's size for the shapes it shows.
+        panel.overlay.set_media(panel.overlay.media_id, slot.size)
         if record is not None:
             panel.sig_media_opened.emit(record)
             panel.b_box.load(record)

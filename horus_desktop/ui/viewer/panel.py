@@ -14,10 +14,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from horus_desktop.domain.records import MediaRecord
+from horus_desktop.domain.timecode import exact_rate, source_timecode
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.media.frames import FrameSource
-from horus_desktop.playback.media_slot import MediaSlot
+from horus_desktop.playback.media_slot import MediaSlot, media_start_timecode
 from horus_desktop.playback.opening import OpenRequest
 from horus_desktop.playback.session import PlaybackSession
 from horus_desktop.playback.viewer_state import ViewerState
@@ -137,7 +138,8 @@ class ViewerPanel(QWidget):
 
     def open_source(self, make_source: Callable[[], FrameSource], *, title: str, rate: Fraction,
                     probe_frame: int | None = None, start_frame: int | None = None) -> None:
-        """Open any FrameSource into slot A (a playlist): no media record, so no versions, drawings or notes.
+        """Open any FrameSource into slot A (a playlist): no media record of its own; the window's current media
+        (ui/current_media.py) gives the panels the clip under the playhead.
 
         ``make_source`` runs on the opener thread; ``probe_frame`` is a frame that decodes (its size and
         colour space set the view); without one, or if it fails, the view assumes 1920x1080 sRGB."""
@@ -160,6 +162,23 @@ class ViewerPanel(QWidget):
     def reload_annotations(self) -> None:
         """The store says drawings changed."""
         self.drawings.reload()
+
+    def show_drawings(self, record: MediaRecord | None) -> None:
+        """Draw ``record``'s drawings over A (the current media: in a playlist the clip under the playhead)."""
+        self.drawings.load(record)
+
+    def show_source_clock(self, record: MediaRecord | None, frame: int | None,
+                          frame_range: tuple[int, int] | None) -> None:
+        """In a playlist: the clip's source frame and source timecode (as a single media shows them) in the frame
+        box and timecode, ``frame_range`` being the clip's source frames."""
+        if record is None or frame is None:
+            self.transport.show_source(None, "")
+            return
+        first = frame_range[0] if frame_range is not None else frame
+        start, start_frame = media_start_timecode(record, first)
+        rate = exact_rate(record.frame_rate, record.frame_rate_rational)
+        self.transport.set_timecode_source(start)
+        self.transport.show_source(frame, source_timecode(frame, start_frame, start, rate), frame_range)
 
     # --- compare ---------------------------------------------------------------------------------
     def apply_view_mode(self) -> None:

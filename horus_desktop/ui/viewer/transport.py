@@ -41,7 +41,8 @@ def _fixed_width(label: QLabel, widest: str) -> None:
 class TransportBar(QWidget):
     """Buttons and readouts; every button triggers the same QAction as its keyboard shortcut."""
 
-    sig_seek = Signal(int)
+    sig_seek = Signal(int)  # a frame of what slot A plays (a playlist: a timeline frame)
+    sig_source_seek = Signal(int)  # in a playlist: a source frame of the clip under the playhead
     sig_loop_mode = Signal(object)
 
     def __init__(self, actions: dict[str, object], parent: QWidget | None = None) -> None:
@@ -86,6 +87,22 @@ class TransportBar(QWidget):
         self.timecode.setObjectName("timecodeLabel")
         self.timecode.setToolTip("Timecode (the source timecode when the file has one)")
         row.addWidget(self.timecode)
+        # A playlist's own clock, shown beside the clip's source clock while a playlist plays.
+        self.playlist_mode = False
+        self.playlist_label = QLabel("Playlist")
+        self.playlist_label.setObjectName("playlistClockLabel")
+        self.playlist_box = QSpinBox()
+        self.playlist_box.setObjectName("playlistFrameBox")
+        self.playlist_box.setKeyboardTracking(False)
+        self.playlist_box.setToolTip("Playlist frame (from 0 at the first cut); type one to go there")
+        self.playlist_box.setRange(0, 0)
+        self.playlist_box.setMinimumWidth(70)
+        self.playlist_timecode = QLabel("00:00:00:00")
+        self.playlist_timecode.setObjectName("playlistTimecodeLabel")
+        self.playlist_timecode.setToolTip("Playlist timecode (from 00:00:00:00 at the first cut)")
+        for widget in (self.playlist_label, self.playlist_box, self.playlist_timecode):
+            widget.hide()
+            row.addWidget(widget)
         self.speed_label = QLabel("")
         self.speed_label.setObjectName("speedLabel")
         row.addWidget(self.speed_label)
@@ -94,26 +111,55 @@ class TransportBar(QWidget):
         row.addWidget(self.fps_label)
         self.audio = AudioControls()  # mute, volume, scrub, sound file (ui/viewer/audio_controls.py)
         row.addWidget(self.audio)
-        for label, key in ((self.timecode, "timecode"), (self.speed_label, "speed"), (self.fps_label, "fps")):
+        for label, key in ((self.timecode, "timecode"), (self.playlist_timecode, "timecode"),
+                           (self.speed_label, "speed"), (self.fps_label, "fps")):
             _fixed_width(label, _WIDEST[key])
         self.slider.sig_seek.connect(self.sig_seek)
         self.frame_box.valueChanged.connect(self._on_frame_box)
+        self.playlist_box.valueChanged.connect(self.sig_seek)
         self.loop_box.currentIndexChanged.connect(lambda _i: self.sig_loop_mode.emit(self.loop_box.currentData()))
 
+    def set_playlist_mode(self, on: bool) -> None:
+        """A playlist plays: the frame box and timecode are the clip's source clock, the playlist's own beside
+        them; a single media: one clock (the media's)."""
+        self.playlist_mode = on
+        for widget in (self.playlist_label, self.playlist_box, self.playlist_timecode):
+            widget.setVisible(on)
+        self.frame_box.setToolTip("Source frame of the clip under the playhead (as on disk); type one to go there "
+                                  "in the clip" if on else "Source frame number (as on disk)")
+        self.frame_box.setEnabled(True)
+
     def set_range(self, first: int, last: int) -> None:
-        """The media's frame numbers."""
+        """The frame numbers of what slot A plays (a playlist: its timeline frames)."""
         self.slider.set_range(first, last)
-        self.frame_box.blockSignals(True)
-        self.frame_box.setRange(first, last)
-        self.frame_box.blockSignals(False)
+        box = self.playlist_box if self.playlist_mode else self.frame_box
+        box.blockSignals(True)
+        box.setRange(first, last)
+        box.blockSignals(False)
 
     def show_frame(self, frame: int, timecode: str) -> None:
-        """The playhead moved."""
+        """The playhead moved (a playlist: its timeline frame and timecode)."""
         self.slider.set_value(frame)
-        self.frame_box.blockSignals(True)
-        self.frame_box.setValue(frame)
-        self.frame_box.blockSignals(False)
-        self.timecode.setText(timecode)
+        box, label = ((self.playlist_box, self.playlist_timecode) if self.playlist_mode
+                      else (self.frame_box, self.timecode))
+        box.blockSignals(True)
+        box.setValue(frame)
+        box.blockSignals(False)
+        label.setText(timecode)
+
+    def show_source(self, frame: int | None, timecode: str, frame_range: tuple[int, int] | None = None) -> None:
+        """In a playlist: the source frame and timecode of the clip under the playhead (None: a gap, no media)."""
+        if not self.playlist_mode:
+            return
+        box = self.frame_box
+        box.setEnabled(frame is not None)
+        box.blockSignals(True)
+        if frame_range is not None:
+            box.setRange(*frame_range)
+        if frame is not None:
+            box.setValue(frame)
+        box.blockSignals(False)
+        self.timecode.setText(timecode if frame is not None else "--:--:--:--")
 
     def set_timecode_source(self, start_timecode: str | None) -> None:
         """Say where the timecode comes from: the file's own (starting at ``start_timecode``) or the frame
@@ -123,7 +169,7 @@ class TransportBar(QWidget):
             else "Timecode counted from the frame number (the file carries no timecode)")
 
     def _on_frame_box(self, value: int) -> None:
-        self.sig_seek.emit(value)
+        (self.sig_source_seek if self.playlist_mode else self.sig_seek).emit(value)
 
     def show_rates(self, target: Fraction | float, actual: float, dropped: int, playing: bool,
                    policy: str) -> None:
