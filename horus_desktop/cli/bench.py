@@ -1,4 +1,10 @@
-"""``horus bench WHAT``: benchmarks that print figures (JSON with ``--json``)."""
+"""``horus bench WHAT``: benchmarks that print figures (JSON with ``--json``).
+
+A new bench is a ``cmd_bench_*`` function and a parser in :func:`register` (``--json`` prints its figures as
+JSON only). ``horus bench all`` finds it there and runs it in a child process: give it a size that finishes
+in well under a minute in :data:`horus_desktop.cli.bench_all.ALL_RUNS`, and either ``"rows"`` in its JSON
+(:func:`horus_desktop.domain.bench_table.bench_row`) or an adapter in ``bench_all.ADAPTERS`` for its table rows.
+"""
 
 from __future__ import annotations
 
@@ -92,10 +98,62 @@ def cmd_bench_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_all(args: argparse.Namespace) -> int:
+    """Every bench in a child process of its own; one table (figure, Horus, baseline, ratio, goal)."""
+    import sys
+
+    from horus_desktop.cli import build_parser
+    from horus_desktop.cli.bench_all import bench_all
+    from horus_desktop.cli.common import CliError
+    from horus_desktop.domain.bench_table import format_table
+
+    try:
+        result = bench_all(build_parser(), only=args.only, timeout=args.timeout,
+                           say=lambda line: print(line, file=sys.stderr, flush=True))
+    except ValueError as exc:
+        raise CliError(f"bench all: {exc}") from exc
+    if args.json:
+        print_json(result)
+    else:
+        print(format_table(result["rows"], markdown=args.markdown))
+        print(f"\n{len(result['runs'])} runs in {result['seconds']} s")
+    return 1 if any(not run["ok"] for run in result["runs"]) else 0
+
+
+def cmd_bench_startup(args: argparse.Namespace) -> int:
+    """``horus --help``, a verb and the main window: time to first output / to shown, against bare Python/Qt."""
+    from horus_desktop.domain.bench_table import format_table
+    from horus_desktop.ui.startup_bench import bench_startup
+
+    result = bench_startup(args.repeats, media=args.media)
+    if args.json:
+        print_json(result)
+    else:
+        print(format_table(result["rows"]))
+    return 0
+
+
+def _register_all_and_startup(bench: argparse._SubParsersAction) -> None:
+    p = bench.add_parser("all", help="every bench below (each in a child process) at a size that takes a few "
+                         "minutes in all; one table of the figures and their ratios; exit 1 if one failed")
+    p.add_argument("--only", nargs="+", metavar="BENCH", help="these benches only")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds one bench may take (600)")
+    p.add_argument("--markdown", action="store_true", help="the table in Markdown (for the README)")
+    p.add_argument("--json", action="store_true", help="the rows and every run's figures as JSON")
+    p.set_defaults(func=cmd_bench_all)
+    p = bench.add_parser("startup", help="`horus --help`, a verb and the main window: time to first output / "
+                         "shown against bare Python / a bare Qt window")
+    p.add_argument("--repeats", type=int, default=5, help="runs of each (the median is shown; 5)")
+    p.add_argument("--media", type=int, default=300, help="media in the store the window opens (300)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_startup)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``bench`` verb and its benchmarks."""
     bench = sub.add_parser("bench", help="benchmarks (print figures)").add_subparsers(
         dest="bench_verb", metavar="WHAT", required=True)
+    _register_all_and_startup(bench)
     p = bench.add_parser("store", help="media search on a generated store of N records")
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=200)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli.common import add_store_options
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Open the main window (after ingesting PATHs)."""
+    """Open the main window (after ingesting PATHs).
+
+    The store is not opened here: the window shows first and the DB worker brings the schema up to date
+    and signs the user in while it paints (see :func:`horus_desktop.ui.app.run_gui`).
+    """
+    from horus_desktop.api import default_user_id
     from horus_desktop.domain.links import is_link, unsupported_message
     from horus_desktop.ui.app import run_gui
 
@@ -18,9 +23,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     for line in notices:
         print(f"horus: {line}", file=sys.stderr)
     paths = [a for a in args.paths if not is_link(a)]
-    with open_horus(args) as horus:
-        return run_gui(horus.store, paths=paths, user_id=horus.user.id, demo_if_empty=args.demo,
-                       notice="; ".join(notices))
+    return run_gui(args.db, paths=paths, user_id=args.user or default_user_id(), demo_if_empty=args.demo,
+                   notice="; ".join(notices))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

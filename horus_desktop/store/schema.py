@@ -5,21 +5,23 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from horus_desktop.store.engine import sqlite_file
 from horus_desktop.store.errors import translated_errors
+
+if TYPE_CHECKING:  # Alembic loads when a schema is checked, not with the store (start-up of every verb)
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the packaged migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -27,6 +29,8 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest migration the code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -35,6 +39,8 @@ def head_revision() -> str:
 @translated_errors(opening=True)  # the CLI asks before opening a Store: a server that cannot be reached says so
 def current_revision(engine: Engine) -> str | None:
     """The migration a database is at (None when Alembic never ran on it)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -79,6 +85,8 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     if backup and path is not None and path.exists() and _has_tables(engine) and needs_upgrade(engine):
         copied = backup_sqlite_store(path)
         prune_backups(path)  # a copy per upgrade, not forever
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

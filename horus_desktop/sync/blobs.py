@@ -19,11 +19,12 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import psycopg
+from typing import TYPE_CHECKING, Any
 
 from horus_desktop.sync.errors import SyncError
+
+if TYPE_CHECKING:  # psycopg loads when a server is talked to, not with every note panel
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,8 @@ def prefetch_blobs(store: Any, conn: psycopg.Connection[Any], projects: Iterable
 
 def fetch_attachment(server_url: str, sha256: str, dest: Path, *, connect_timeout: int = 10) -> Path:
     """:func:`fetch_blob` over a connection of its own to ``server_url`` (libpq finds the password)."""
+    import psycopg
+
     try:
         conn = psycopg.connect(server_url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True,
                                connect_timeout=connect_timeout)

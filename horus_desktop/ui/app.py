@@ -1,11 +1,18 @@
-"""Start the GUI: the one place (with cli.py) that assembles the parts of the window."""
+"""Start the GUI: the one place (with cli.py) that assembles the parts of the window.
+
+Start-up shows the window first: the store is created without touching the database, its first task on the
+DB worker brings the schema up to date and signs the user in while the window paints, and every panel's
+first query waits behind that task in the worker's queue (so panels fill when the store is ready).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
@@ -19,6 +26,9 @@ from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.main_window import MainWindow
 from horus_desktop.ui.resources import icon, load_fonts, stylesheet
+
+if TYPE_CHECKING:
+    from horus_desktop.domain.records import User
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +93,32 @@ def make_settings(organisation: str = "Horus", application: str = "Horus Desktop
     return QSettings(organisation, application)
 
 
+def prepare_store(store: Store, user_id: str) -> User:
+    """The DB worker's first task: bring the schema up to date (a SQLite store is copied aside first) and
+    sign the user in, as ``Horus.open`` does for the other verbs."""
+    from horus_desktop.api import ensure_user
+    from horus_desktop.store import schema
+    from horus_desktop.store.errors import translated_errors
+
+    if not store.read_only:  # a read-only store's schema was checked when it was opened
+        with translated_errors(opening=True):  # a server that cannot be reached, a file that is not a database
+            schema.upgrade(store.engine, backup=True)
+    return ensure_user(store, user_id)
+
+
 def create_window(store: Store, *, user_id: str, settings: QSettings | None = None,
-                  use_gl: bool | None = None) -> tuple[MainWindow, DbWorker, JobRunner]:
-    """Build the main window and the workers it uses (tests call this too)."""
+                  use_gl: bool | None = None,
+                  first_task: tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+                  | None = None) -> tuple[MainWindow, DbWorker, JobRunner]:
+    """Build the main window and the workers it uses (tests call this too).
+
+    ``first_task`` (function, on done, on error) is queued on the DB worker before any panel's query: the
+    store's opening, whose queries must run first.
+    """
     db = DbWorker()
+    if first_task is not None:
+        task, on_done, on_error = first_task
+        db.submit(task, on_done=on_done, on_error=on_error)
     jobs = JobRunner()
     colour = default_colour_config()
     if use_gl is None:
@@ -104,10 +136,20 @@ def create_window(store: Store, *, user_id: str, settings: QSettings | None = No
     return window, db, jobs
 
 
-def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool, notice: str = "") -> int:
-    """Open the main window on ``store``; ingest ``paths`` first; make the demo project when the store is
-    empty and ``demo_if_empty`` (otherwise offer it); show ``notice`` in the status bar. Returns the exit code."""
+def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty: bool, notice: str = "",
+            on_shown: Callable[[MainWindow, DbWorker], None] | None = None) -> int:
+    """Open the main window on the store at ``db_url``; ingest ``paths`` first; make the demo project when the
+    store is empty and ``demo_if_empty`` (otherwise offer it); show ``notice`` in the status bar. Returns the
+    exit code (2 when the store cannot be used: said on stderr and in a dialog).
+
+    A bad location (``StoreUrlError``) or an unreadable archive is refused before any window; the schema
+    check (and migration) runs on the DB worker while the window paints. ``on_shown(window, db)`` is called
+    once the window is on screen (``horus bench startup`` times it).
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    store = Store.open(db_url, upgrade=False)  # an engine: no connection yet (but a read-only one is checked)
+    if store.read_only:
+        print(f"horus: note: {store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
     set_default_gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
     app.setApplicationName("Horus")
@@ -119,7 +161,20 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists
     settings = make_settings()
     first_run = settings.value("window/geometry") is None
-    window, db, jobs = create_window(store, user_id=user_id, settings=settings)
+    shown: list[MainWindow] = []
+
+    def opened(user: User) -> None:
+        log.info("store ready: %s, signed in as %s", store.describe(), user.id)
+
+    def cannot_open(error: BaseException) -> None:
+        message = str(error) or type(error).__name__
+        print(f"horus: error: {message}", file=sys.stderr)
+        QMessageBox.critical(shown[0] if shown else None, "Horus: cannot open the store", message)
+        app.exit(2)
+
+    window, db, jobs = create_window(store, user_id=user_id, settings=settings,
+                                     first_task=(lambda: prepare_store(store, user_id), opened, cannot_open))
+    shown.append(window)
     if first_run:
         screen = app.primaryScreen()
         if screen is not None:
@@ -154,9 +209,12 @@ def run_gui(store: Store, *, paths: list[str], user_id: str, demo_if_empty: bool
         db.submit(store.media.count, on_done=decide)
 
     QTimer.singleShot(0, start)
+    if on_shown is not None:
+        QTimer.singleShot(0, lambda: on_shown(window, db))
     code = app.exec()
     collector.stop()
     window.shutdown()
     jobs.shutdown()
     db.shutdown()
+    store.close()
     return int(code)

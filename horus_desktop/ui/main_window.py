@@ -9,10 +9,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
-from horus_desktop.demo.project import demo_job
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.media.colour import ColourConfig
-from horus_desktop.services.ingest import ingest_job
 from horus_desktop.store import Store
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui import operations
@@ -224,6 +222,7 @@ class MainWindow(QMainWindow):
         """Ingest files or folders with a cancellable progress dialog, then open the first one."""
         if not paths:
             return
+        from horus_desktop.services.ingest import ingest_job  # the media engine loads on use, not at start
 
         def done(reports: object) -> None:
             self._message(operations.summarize_ingest(reports))  # type: ignore[arg-type]
@@ -237,6 +236,7 @@ class MainWindow(QMainWindow):
 
     def make_demo(self) -> None:
         """Generate the demo project and open its first shot."""
+        from horus_desktop.demo.project import demo_job  # its media generators load on use, not at start
 
         def done(report: object) -> None:
             ids = getattr(report, "media_ids", [])

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from horus_desktop.media.ingest import IngestReport
+if TYPE_CHECKING:  # the media engine is not loaded to start the window
+    from horus_desktop.media.ingest import IngestReport
 
 
 def summarize_ingest(reports: Sequence[IngestReport]) -> str:

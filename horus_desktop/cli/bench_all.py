@@ -1,0 +1,291 @@
+"""``horus bench all``: every ``horus bench`` verb in a child process of its own, and one table of the figures.
+
+The verbs are found in the parser (whatever :mod:`horus_desktop.cli.bench` registered). A verb runs with the
+arguments of :data:`ALL_RUNS` (a size that finishes in well under a minute; placeholders such as ``{exr}``
+name inputs generated once per run by :data:`INPUTS`), or with none when it is not listed there. A verb whose
+child fails, times out or prints no JSON is one failed row; the others go on.
+
+The rows come from the bench's JSON: its own ``"rows"`` (see :func:`horus_desktop.domain.bench_table.bench_row`)
+when it has them, else the adapter of :data:`ADAPTERS`, else one row per ``*ratio*`` / ``*_vs_*`` figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from horus_desktop.domain.bench_table import bench_row
+
+Row = dict[str, Any]
+
+#: Arguments of each bench for ``bench all``: one tuple per run (a verb may run on several inputs).
+ALL_RUNS: dict[str, list[tuple[str, ...]]] = {
+    "startup": [("--repeats", "3")],
+    "store": [("--records", "20000", "--runs", "100")],
+    "decode": [("{exr}", "--frames", "48"), ("{movie}", "--frames", "96")],
+    "scrub": [("{exr}", "--seeks", "16"), ("{movie_gop48}", "--seeks", "16")],
+    "ingest": [()],
+    "playback": [("{exr}", "--seconds", "4"), ("{movie}", "--seconds", "4")],
+    "playlist": [("--clips", "2000",)],
+    "export": [("--shots", "10", "--image-width", "480")],
+    "notes": [("--notes", "2000", "--strokes", "500")],
+    "sync": [("--ops", "2000", "--notes", "10", "--clients", "4", "--per-client", "50")],
+}
+
+#: Verbs ``bench all`` leaves out, and why (shown in their row).
+SKIPPED: dict[str, str] = {
+    "montu": "skipped: a 27,600-media import (several minutes); run `horus bench montu` alone",
+}
+
+
+def _make_exr(folder: Path) -> str:
+    from horus_desktop.media.synthetic import write_exr_sequence
+
+    return write_exr_sequence(folder / "exr", 48, compression="piz")
+
+
+def _make_movie(folder: Path, gop: int = 12) -> str:
+    from horus_desktop.media.synthetic import write_movie
+
+    return write_movie(folder / f"movie_gop{gop}.mov", 96, gop=gop)
+
+
+#: The inputs placeholders name: a 2K half-float PIZ EXR sequence, 1080p H.264 movies (GOP 12 and 48).
+INPUTS: dict[str, Callable[[Path], str]] = {
+    "exr": _make_exr,
+    "movie": _make_movie,
+    "movie_gop48": lambda folder: _make_movie(folder, gop=48),
+}
+
+
+def _get(result: dict[str, Any], path: str) -> Any:
+    value: Any = result
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _pair(result: dict[str, Any], figure: str, ours: str, base: str | None, *, unit: str = "s", label: str = "",
+          goal: str = "", scale: float = 1.0) -> list[Row]:
+    """A row from two figures of ``result`` (dotted paths); none when ours is missing."""
+    value = _num(_get(result, ours))
+    if value is None:
+        return []
+    baseline = _num(_get(result, base)) if base else None
+    return [bench_row(figure, value * scale, baseline * scale if baseline is not None else None, unit=unit,
+                      baseline_label=label, goal=goal)]
+
+
+def _what(args: tuple[str, ...]) -> str:
+    """The input of a run, for its figures' names: "EXR", "movie", ..."""
+    for arg in args:
+        if "exr" in arg.lower():
+            return "2K PIZ EXR"
+        if "gop48" in arg:
+            return "1080p H.264 GOP 48"
+        if "movie" in arg or arg.endswith((".mov", ".mp4")):
+            return "1080p H.264"
+    return ""
+
+
+def _store_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    n = f"{r['records']:,}" if isinstance(r.get("records"), int) else "?"
+    return (_pair(r, f"store: media search p50 ({n} records)", "search.p50_ms", "bare_sql.p50_ms", unit="ms",
+                  label="bare SQL")
+            + _pair(r, f"store: media search p95 ({n} records)", "search.p95_ms", "bare_sql.p95_ms", unit="ms",
+                    label="bare SQL"))
+
+
+def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
+    what = _what(args)
+    best = "bare_best_all" if "bare_best_all" in r else "bare_fps_all"
+    rows = _pair(r, f"decode: {what} pipeline, decode + CPU colour, all cores", "pipeline_cpu_colour_fps_all", best,
+                 unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
+    rows += _pair(r, f"decode: {what} pipeline, decode only (GPU colour), all cores", "pipeline_fps_all", best,
+                  unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
+    rows += _pair(r, f"decode: {what} pipeline, 1 worker", "pipeline_fps_1", "bare_fps_1", unit="fps",
+                  label="bare decoder, 1 thread")
+    rows += _pair(r, f"decode: {what} played at 24 fps on open, frames dropped", "playback_24fps_dropped", None,
+                  unit="frames")
+    if _num(r.get("movie_seeks")) is not None:
+        rows += _pair(r, f"decode: {what} re-seeks during forward playback", "movie_seeks", None, unit="",
+                      goal="0")
+    return rows
+
+
+def _playlist_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    return (_pair(r, f"playlist: import of {r.get('clips', '?')} clips", "import_s", "otio_read_s",
+                  label="OpenTimelineIO read", goal="<= 5x")
+            + _pair(r, "playlist: track view opened", "view_open_s", None))
+
+
+def _notes_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    return (_pair(r, f"notes: panel first paint, {r.get('notes', '?')} notes", "notes_first_paint_s", "notes_query_s",
+                  label="the store query alone")
+            + _pair(r, f"notes: scene draw of {r.get('strokes', '?')} strokes", "strokes_draw_s", None))
+
+
+def _export_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    label = "decode + render the frames alone"
+    return (_pair(r, f"export: notes report PDF ({r.get('shots', '?')} shots)", "pdf_s", "baseline_decode_render_s",
+                  label=label)
+            + _pair(r, f"export: notes report HTML ({r.get('shots', '?')} shots)", "html_s",
+                    "baseline_decode_render_s", label=label))
+
+
+def _sync_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    ops = _get(r, "push_pull.ops") or "?"
+    rows = (_pair(r, f"sync: push {ops} ops", "push_pull.push_s", "push_pull.bare_push_s", label="executemany",
+                  goal="<= 2x")
+            + _pair(r, f"sync: pull {ops} rows", "push_pull.pull_s", "push_pull.bare_pull_s", label="executemany",
+                    goal="<= 2x")
+            + _pair(r, "sync: idle round p50", "live.idle_round_ms_p50", None, unit="ms")
+            + _pair(r, "sync: note to another store p95", "live.latency_ms_p95", None, unit="ms", goal="< 2000 ms"))
+    return rows + _pair(r, f"sync: {_get(r, 'many.clients')} client processes, all synced", "many.total_s", None)
+
+
+#: How each known bench's JSON becomes rows (a bench with its own ``"rows"`` needs none).
+ADAPTERS: dict[str, Callable[[dict[str, Any], tuple[str, ...]], list[Row]]] = {
+    "store": _store_rows,
+    "decode": _decode_rows,
+    "playlist": _playlist_rows,
+    "notes": _notes_rows,
+    "export": _export_rows,
+    "sync": _sync_rows,
+}
+
+
+def _ratio_rows(name: str, result: dict[str, Any], prefix: str = "") -> list[Row]:
+    """Every ratio-like figure of an unknown bench's JSON (``*ratio*``, ``*_vs_*``), nested dicts included."""
+    rows: list[Row] = []
+    for key, value in result.items():
+        if isinstance(value, dict):
+            rows += _ratio_rows(name, value, f"{prefix}{key}.")
+        elif ("ratio" in key or "_vs_" in key) and _num(value) is not None:
+            row = bench_row(f"{name}: {prefix}{key}", None, None, unit="", note="see --json")
+            row["ratio"] = value
+            rows.append(row)
+    return rows
+
+
+def rows_of(name: str, result: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
+    """A bench's rows: its own, else its adapter's, else its ratios; one row saying so when there are none."""
+    if isinstance(result.get("rows"), list):
+        rows = [dict(r) for r in result["rows"]]
+    elif name in ADAPTERS:
+        rows = ADAPTERS[name](result, args)
+    else:
+        rows = _ratio_rows(name, result)
+    if not rows:
+        rows = [bench_row(f"{name}: ran", None, None, note="no figure this table knows: see --json")]
+    for row in rows:
+        row.setdefault("bench", name)
+        if not str(row["figure"]).startswith(f"{name}:"):
+            row["figure"] = f"{name}: {row['figure']}"
+    return rows
+
+
+def bench_verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The ``horus bench`` verbs the parser knows, in the order they were registered (``all`` left out)."""
+    for action in parser._actions:  # argparse has no public walk over sub-commands
+        if isinstance(action, argparse._SubParsersAction) and "bench" in action.choices:
+            for inner in action.choices["bench"]._actions:
+                if isinstance(inner, argparse._SubParsersAction):
+                    return {n: p for n, p in inner.choices.items() if n != "all"}
+    return {}
+
+
+def _failed(name: str, args: tuple[str, ...], why: str) -> Row:
+    return {**bench_row(f"{name}: {' '.join(args) or 'defaults'}", None, None, note=f"FAILED: {why}"),
+            "bench": name, "failed": True}
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "no output"
+
+
+class _Inputs:
+    """Generated inputs, made the first time a run names them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, str] = {}
+
+    def fill(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        filled = []
+        for arg in args:
+            if arg.startswith("{") and arg.endswith("}"):
+                key = arg[1:-1]
+                if key not in self.made:
+                    self.made[key] = INPUTS[key](self.folder)
+                filled.append(self.made[key])
+            else:
+                filled.append(arg)
+        return tuple(filled)
+
+
+def _run_one(name: str, args: tuple[str, ...], timeout: float) -> tuple[dict[str, Any] | None, str]:
+    """The JSON of one bench run in a child process, or None and why it failed."""
+    command = [sys.executable, "-m", "horus_desktop", "bench", name, *args, "--json"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout:.0f} s"
+    if done.returncode != 0:
+        return None, f"exit {done.returncode}: {_last_line(done.stderr)}"
+    try:
+        result = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return None, f"no JSON on stdout: {_last_line(done.stdout or done.stderr)}"
+    if not isinstance(result, dict):
+        return None, "its JSON is not an object"
+    return result, ""
+
+
+def bench_all(parser: argparse.ArgumentParser, *, only: list[str] | None = None, timeout: float = 600.0,
+              say: Callable[[str], None] = lambda _line: None) -> dict[str, Any]:
+    """Run every bench verb (or ``only`` these), each in a child process; the rows and each run's JSON."""
+    verbs = bench_verbs(parser)
+    unknown = [n for n in (only or []) if n not in verbs]
+    if unknown:
+        raise ValueError(f"no bench {', '.join(unknown)} (benches: {', '.join(verbs)})")
+    rows: list[Row] = []
+    runs: list[dict[str, Any]] = []
+    started_all = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="horus-bench-all-") as folder:
+        inputs = _Inputs(Path(folder))
+        for name in verbs:
+            if only and name not in only:
+                continue
+            if name in SKIPPED and not only:
+                rows.append({**bench_row(f"{name}: -", None, None, note=SKIPPED[name]), "bench": name})
+                continue
+            for args in ALL_RUNS.get(name, [()]):
+                say(f"bench {name} {' '.join(args)}".rstrip())
+                started = time.perf_counter()
+                try:
+                    filled = inputs.fill(args)
+                except Exception as exc:  # an input that cannot be made fails the benches that need it only
+                    result, why = None, f"input not made: {type(exc).__name__}: {exc}"
+                else:
+                    result, why = _run_one(name, filled, timeout)
+                seconds = round(time.perf_counter() - started, 1)
+                runs.append({"bench": name, "args": list(args), "seconds": seconds, "ok": result is not None,
+                             "error": why or None, "result": result})
+                rows += rows_of(name, result, args) if result is not None else [_failed(name, args, why)]
+                say(f"  {'done' if result is not None else 'FAILED'} in {seconds} s" + (f": {why}" if why else ""))
+    return {"seconds": round(time.perf_counter() - started_all, 1), "rows": rows, "runs": runs}

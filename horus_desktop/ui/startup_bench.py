@@ -1,0 +1,143 @@
+"""``horus bench startup``: how long the command and the window take to start, against bare Python and Qt.
+
+Every figure is a fresh process timed from its start by this (parent) process, median of ``repeats``, each
+run next to its baseline so both see the same load:
+
+- ``horus --help`` and ``horus paths list`` (no store) to their first output, against ``python -c print()``;
+- ``horus db info`` on a current store (SQLAlchemy and the store load), against the same;
+- the main window on screen (off-screen platform) on a store of a few hundred media, against a bare
+  ``QMainWindow`` shown the same way; and the store ready, its first queries answered (the DB worker's
+  schema check, then the panels' first pages).
+
+Qt is imported in the child processes only: this module loads nothing heavy until a child runs.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from horus_desktop.domain.bench_table import bench_row
+
+_CHILD = "from horus_desktop.ui.startup_bench import child_main; child_main()"
+
+
+def _say(what: str) -> None:
+    print(f"{what} {time.time():.6f}", flush=True)
+
+
+def _child_bare_window() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(["bare"])
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    window.resize(1500, 900)
+    window.showMaximized()
+    QTimer.singleShot(0, lambda: (_say("shown"), _say("ready"), os._exit(0)))
+    app.exec()
+
+
+def _child_horus_window(db_url: str) -> None:
+    from horus_desktop.ui.app import run_gui
+
+    def shown(_window: Any, db: Any) -> None:
+        _say("shown")
+        # Queued behind the store's opening and the panels' first queries: their answers have arrived.
+        db.submit(lambda: None, on_done=lambda _: (_say("ready"), os._exit(0)))
+
+    run_gui(db_url, paths=[], user_id="bench", demo_if_empty=False, on_shown=shown)
+    os._exit(1)  # the window closed before it was shown
+
+
+def child_main() -> None:
+    """Entry of the timed child processes: ``bare`` or ``horus DB_URL``."""
+    if sys.argv[1] == "bare":
+        _child_bare_window()
+    else:
+        _child_horus_window(sys.argv[2])
+
+
+def _window_times(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, float]:
+    """Seconds from the child's start to each event it reports (``shown``, ``ready``)."""
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env,
+                            timeout=timeout, check=False)
+    times: dict[str, float] = {}
+    for line in result.stdout.splitlines():
+        name, _, stamp = line.partition(" ")
+        if name in ("shown", "ready"):
+            times[name] = float(stamp) - started
+    if "shown" not in times:
+        tail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the window did not show (exit {result.returncode}): {tail}")
+    return times
+
+
+def _first_output_s(argv: list[str], env: dict[str, str], timeout: float) -> float:
+    """Seconds from a command's start to its first line on stdout (or its end when it prints nothing)."""
+    started = time.perf_counter()
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        first = time.perf_counter() - started
+        process.stdout.read()
+        if process.wait(timeout) != 0:
+            raise RuntimeError(f"{' '.join(argv[2:])} failed (exit {process.returncode})")
+    return first
+
+
+def _make_store(path: Path, media: int) -> str:
+    from horus_desktop.api import Horus
+
+    with Horus.open(str(path), user="bench") as horus:
+        with horus.store.transaction():
+            for i in range(media):
+                horus.store.media.create(file_path=f"/show/sq{i // 100:02d}/sh{i:04d}/comp/v001/sh{i:04d}.exr",
+                                         project_id="show", sequence=f"sq{i // 100:02d}", shot=f"sh{i:04d}",
+                                         department="comp", version="v001")
+    return str(path)
+
+
+def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0) -> dict[str, Any]:
+    """Start-up figures (medians of ``repeats``) and their table rows."""
+    with tempfile.TemporaryDirectory(prefix="horus-bench-startup-") as folder:
+        db = _make_store(Path(folder) / "bench.sqlite", media)
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(Path(folder) / "settings.ini"),
+               "HORUS_USER": "bench", "HORUS_DB": db}
+        horus = [sys.executable, "-m", "horus_desktop"]
+        commands = {"help": horus + ["--help"], "paths list": horus + ["paths", "list"],
+                    "db info": horus + ["db", "info"], "python": [sys.executable, "-c", "print()"]}
+        samples: dict[str, list[float]] = {name: [] for name in (*commands, "shown", "ready", "bare shown")}
+        for _ in range(repeats):
+            for name, argv in commands.items():
+                samples[name].append(_first_output_s(argv, env, timeout))
+            bare = _window_times(["bare"], env, timeout)
+            ours = _window_times(["horus", db], env, timeout)
+            samples["bare shown"].append(bare["shown"])
+            samples["shown"].append(ours["shown"])
+            if "ready" in ours:
+                samples["ready"].append(ours["ready"])
+    median = {name: round(statistics.median(values), 3) if values else None for name, values in samples.items()}
+    python, bare = median["python"], median["bare shown"]
+    rows = [
+        bench_row("`horus --help`, first output", median["help"], python, baseline_label="python -c print()",
+                  goal="< 0.2 s"),
+        bench_row("`horus paths list` (no store), first output", median["paths list"], python,
+                  baseline_label="python -c print()", goal="< 0.2 s"),
+        bench_row("`horus db info` (store opened), first output", median["db info"], python,
+                  baseline_label="python -c print()", goal="< 0.2 s"),
+        bench_row(f"main window shown, offscreen ({media} media)", median["shown"], bare,
+                  baseline_label="bare QMainWindow", goal="< 1 s"),
+        bench_row("store ready, panels' first queries answered", median["ready"], bare,
+                  baseline_label="bare QMainWindow", goal="-"),
+    ]
+    return {"repeats": repeats, "media": media, "median_s": median,
+            "samples_s": {k: [round(v, 3) for v in vs] for k, vs in samples.items()}, "rows": rows}

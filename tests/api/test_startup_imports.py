@@ -1,0 +1,75 @@
+"""Start-up: ``horus --help`` and every verb's ``--help`` answer without loading the heavy libraries.
+
+The store (SQLAlchemy), Qt, the image and movie decoders, OpenTimelineIO and OpenColorIO load only when a
+verb that needs them runs: a pipeline script asking for help, or mistyping an option, does not wait for them.
+Each check runs in a fresh interpreter, where ``sys.modules`` says what was loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import pytest
+
+from horus_desktop.cli import build_parser
+
+HEAVY = ("sqlalchemy", "PySide6", "numpy", "OpenImageIO", "OpenEXR", "av", "opentimelineio", "PyOpenColorIO",
+         "alembic", "psycopg")
+
+_CHILD = """
+import contextlib, io, json, sys
+from horus_desktop.cli import main
+heavy = json.loads(sys.argv[1])
+loaded = {}
+for argv in json.loads(sys.argv[2]):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit:
+            pass
+    found = sorted({name.split(".")[0] for name in sys.modules} & set(heavy))
+    if found:
+        loaded[" ".join(argv)] = found
+        break
+print(json.dumps(loaded))
+"""
+
+
+def _verb_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every verb and action (``db``, ``db upgrade``, ``bench store``, ...) the parser knows."""
+    paths: list[tuple[str, ...]] = []
+    for action in parser._actions:  # argparse offers no public walk over its sub-commands
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                paths.append(prefix + (name,))
+                paths.extend(_verb_paths(sub, prefix + (name,)))
+    return paths
+
+
+def _loaded_by(argvs: list[list[str]]) -> dict[str, list[str]]:
+    """The heavy packages the first of ``argvs`` to load any loaded (empty when none did)."""
+    result = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(HEAVY), json.dumps(argvs)],
+                            capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+def test_every_verb_is_walked() -> None:
+    paths = _verb_paths(build_parser())
+    assert ("db", "upgrade") in paths and ("bench", "store") in paths and ("gui",) in paths
+
+
+def test_help_loads_no_heavy_library() -> None:
+    assert _loaded_by([["--help"], ["-h"]]) == {}
+
+
+@pytest.mark.parametrize("verb", sorted({p[0] for p in _verb_paths(build_parser())}))
+def test_verb_help_loads_no_heavy_library(verb: str) -> None:
+    nested = [list(p) + ["--help"] for p in _verb_paths(build_parser()) if p[0] == verb]
+    assert _loaded_by(nested) == {}
+
+
+def test_a_mistyped_option_is_refused_without_loading_the_store() -> None:
+    assert _loaded_by([["media", "list", "--no-such-option"], ["db", "info", "--db"]]) == {}
