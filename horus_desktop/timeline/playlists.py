@@ -77,10 +77,12 @@ def new_document(name: str, rate: Fraction, *, video_tracks: int = 1) -> otio.sc
     return timeline
 
 
-def _document_fields(timeline: otio.schema.Timeline) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _document_fields(timeline: otio.schema.Timeline, *, ids_set: bool = False) -> tuple[
+        list[dict[str, Any]], dict[str, Any]]:
     rate = timeline_rate(timeline)
     set_meta(timeline, rate=rate_text(rate))
-    ensure_clip_ids(timeline)
+    if not ids_set:  # an import gave every clip a fresh id already (in its one metadata write per clip)
+        ensure_clip_ids(timeline)
     rows = clip_rows(flatten(timeline, rate))
     length = duration_frames(timeline, rate)
     fields = {"otio_data": to_dict(timeline), "duration_frames": length,
@@ -100,11 +102,12 @@ def save_document(store: Store, timeline_id: uuid.UUID | str, timeline: otio.sch
 
 def create_from_document(store: Store, timeline: otio.schema.Timeline, *, name: str, project_id: str, user: str,
                          timeline_type: str = "dailies", status: str = "draft", version: str = "v001",
-                         **values: Any) -> Timeline:
-    """A new playlist holding ``timeline`` (its row and clip rows written in one transaction)."""
+                         ids_set: bool = False, **values: Any) -> Timeline:
+    """A new playlist holding ``timeline`` (its row and clip rows written in one transaction); ``ids_set``:
+    every clip has its ``clip_id`` already."""
     _check_vocabulary(timeline_type, status)
     timeline.name = name
-    rows, fields = _document_fields(timeline)
+    rows, fields = _document_fields(timeline, ids_set=ids_set)
     return store.timelines.create(name=name, project_id=project_id, timeline_type=timeline_type, created_by=user,
                                   clips=rows, status=status, version=version, **fields, **values)
 

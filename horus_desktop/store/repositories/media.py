@@ -243,6 +243,29 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         with self._uow.read() as session:
             return [to_record(r, MediaRecord) for r in session.execute(stmt).mappings()]
 
+    def find_by_shot_versions(
+        self, pairs: Iterable[tuple[str, str]], project_id: str | None = None
+    ) -> dict[tuple[str, str], list[MediaRecord]]:
+        """:meth:`find_by_shot_version` for many (shot, version) pairs in batched reads: each pair's media,
+        newest version first (pairs with none are left out)."""
+        wanted = set(pairs)
+        shots = sorted({shot for shot, _ in wanted})
+        versions = sorted({version for _, version in wanted})
+        out: dict[tuple[str, str], list[MediaRecord]] = {}
+        with self._uow.read() as session:
+            for start in range(0, len(shots), _CHUNK):
+                conds = [_TABLE.c.shot.in_(shots[start:start + _CHUNK]), _TABLE.c.version.in_(versions),
+                         _TABLE.c.is_deleted.is_not(True)]
+                if project_id:
+                    conds.append(_TABLE.c.project_id == project_id)
+                rows = session.execute(select(*_RECORD_COLUMNS).where(*conds).order_by(
+                    _TABLE.c.version_number.desc(), _TABLE.c.created_at.desc()))
+                for record in (MediaRecord(*row) for row in rows):
+                    key = (record.shot, record.version)
+                    if key in wanted:
+                        out.setdefault(key, []).append(record)
+        return out
+
     def versions_of(self, media: MediaRecord) -> list[MediaRecord]:
         """Every live version of the same project, shot, department and task type, newest first."""
         stmt = (
