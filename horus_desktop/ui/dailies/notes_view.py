@@ -25,7 +25,7 @@ from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline.panel import TimelinePanel
 
 RELOAD_DELAY_MS = 300
-COLUMNS = ("Frame", "Timecode", "Author", "Note", "Status")
+COLUMNS = ("Note", "Frame", "Status")  # the note wraps; frame over timecode: readable in a narrow dock
 NOTE_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -52,7 +52,8 @@ class DailiesNotesPanel(QWidget):
         self.tree.setObjectName("dailiesNotesTree")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(True)
+        self.tree.setIndentation(12)
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -131,8 +132,10 @@ class DailiesNotesPanel(QWidget):
             self.tree.addTopLevelItem(shot_item)
             for version in shot.versions:
                 label = f"{version.version} {version.department or ''}".strip()
-                version_item = QTreeWidgetItem([label, "", "", f"{len(version.notes)} line(s)", version.approval_status])
-                version_item.setForeground(4, theme.status_colour(version.approval_status))
+                if not version.notes:
+                    label += "  (no notes)"
+                version_item = QTreeWidgetItem([label, "", version.approval_status])
+                version_item.setForeground(COLUMNS.index("Status"), theme.status_colour(version.approval_status))
                 shot_item.addChild(version_item)
                 for note in version.notes:
                     version_item.addChild(self._note_item(note))
@@ -147,11 +150,15 @@ class DailiesNotesPanel(QWidget):
 
     @staticmethod
     def _note_item(note: DailiesNote) -> QTreeWidgetItem:
-        text = note.text.splitlines()[0] if note.text else ""
+        text = " ".join(note.text.split()) if note.text else ""
+        if note.author:
+            text = f"{note.author}: {text}"
         if note.replies:
             text += f"  (+{len(note.replies)} repl{'y' if len(note.replies) == 1 else 'ies'})"
         frame = "-" if note.frame is None else str(note.frame)
-        item = QTreeWidgetItem([frame, note.timecode or "", note.author, text, note.status])
+        if note.timecode:
+            frame += f"\n{note.timecode}"
+        item = QTreeWidgetItem([text, frame, note.status])
         item.setData(0, NOTE_ROLE, note)
         tip = [f"{note.author}: {note.text}" if note.author else note.text]
         tip += [f"  > {r.author}: {r.text}" for r in note.replies]

@@ -38,13 +38,25 @@ class DailiesTools:
         self.dock.setObjectName("dailiesNotesDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(beside, self.dock)
-        beside.raise_()
+        self.dock.hide()  # opened from the View menu, as a tab beside the notes
+        self._window, self._beside = window, beside
         toggle = self.dock.toggleViewAction()
         toggle.setObjectName("action_dailies_notes")
         toggle.setText("Dailies &Notes")
         toggle.setToolTip("Every note of the playlist in the timeline, by shot and version")
+        toggle.triggered.connect(self._on_toggled)
         view_menu.addAction(toggle)
+
+    def _on_toggled(self, shown: bool) -> None:
+        """Opened from the menu: a tab beside the notes (unless the user put it elsewhere), in front."""
+        if not shown:
+            return
+        window = self._window
+        if not self.dock.isFloating() and window.dockWidgetArea(self.dock) == window.dockWidgetArea(self._beside) \
+                and self.dock not in window.tabifiedDockWidgets(self._beside):
+            window.tabifyDockWidget(self._beside, self.dock)
+        self.dock.show()
+        self.dock.raise_()
 
     def jump_note(self, step: int) -> bool:
         """``,`` / ``.`` in a playlist: the previous/next note or drawing across clips (False: no playlist plays)."""
