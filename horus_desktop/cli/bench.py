@@ -46,6 +46,20 @@ def cmd_bench_decode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_colour(args: argparse.Namespace) -> int:
+    """The CPU colour step per 2K frame against the exact processor and the EXR decode; its accuracy."""
+    import contextlib
+    import sys
+
+    from horus_desktop.media.colour_bench import bench_colour, print_colour
+
+    result = bench_colour(view=args.view, repeats=args.repeats)
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        print_colour(result)
+    _bench_out(args, result)
+    return 0
+
+
 def cmd_bench_ingest(args: argparse.Namespace) -> int:
     """Files per second and hashing MB/s of ingest against hashlib."""
     from horus_desktop.media.ingest_bench import bench_ingest
@@ -170,6 +184,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--frames", type=int, default=48)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_decode)
+    p = bench.add_parser("colour", help="CPU colour step per 2K frame vs OCIO's exact processor and the EXR decode")
+    p.add_argument("--view", help="the view of the default display (default: its default view)")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_colour)
     p = bench.add_parser("ingest", help="ingest files/s and hashing MB/s against hashlib")
     p.add_argument("path", nargs="?", help="a media tree (default: a generated tree of 10,000 small files)")
     p.add_argument("--json", action="store_true")

@@ -42,7 +42,8 @@ import PyOpenColorIO as ocio
 from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES, InputColourSpace
 
 BUILTIN_CONFIG = "ocio://studio-config-latest"
-LUT_SIZE = 65
+LUT_SIZE = 97
+FLAG_SECOND_DIFFERENCE = 8.0  # codes: a LUT cell near one this curved goes through the exact processor
 EXACT_BUDGET_MS = 60.0
 _BAKE_CACHE_SIZE = 16
 
@@ -242,43 +243,161 @@ def _lut_grid(size: int) -> np.ndarray:
     return np.ascontiguousarray(np.stack([r, g, b], axis=-1).reshape(-1, 3))
 
 
+def _is_unit_clamp(transform: Any) -> bool:
+    return isinstance(transform, ocio.RangeTransform) and (
+        transform.getMinInValue(), transform.getMaxInValue(), transform.getMinOutValue(), transform.getMaxOutValue()
+    ) == (0.0, 1.0, 0.0, 1.0)
+
+
+def smooth_processor(config: ocio.Config, exact: ocio.Processor) -> ocio.Processor:
+    """The exact processor without its display clamp when leaving it to the final 8-bit clamp changes nothing.
+
+    A view ends in a [0, 1] clamp followed by the display encoding; sampled into a LUT, the clamp is a crease
+    that interpolation rounds off (tens of codes on saturated colours). When what follows the clamp is
+    per-channel, non-decreasing, 0 -> 0 and 1 -> 1, clamping at the very end gives the same codes."""
+    steps = list(exact.createGroupTransform())
+    clamps = [i for i, t in enumerate(steps) if _is_unit_clamp(t)]
+    if not clamps:
+        return exact
+    after = config.getProcessor(ocio.GroupTransform(steps[clamps[-1] + 1:]))
+    if after.hasChannelCrosstalk():
+        return exact
+    probe = np.repeat(np.linspace(-1.0, 2.0, 3001, dtype=np.float32)[:, None], 3, axis=1)
+    at = {0.0: 1000, 1.0: 2000}
+    after.getDefaultCPUProcessor().applyRGB(probe)
+    if not (np.all(np.diff(probe, axis=0) >= -1e-6) and np.allclose(probe[at[0.0]], 0.0, atol=1e-6)
+            and np.allclose(probe[at[1.0]], 1.0, atol=1e-5)):
+        return exact
+    return config.getProcessor(ocio.GroupTransform(steps[: clamps[-1]] + steps[clamps[-1] + 1:]))
+
+
+# The bins the exact fallback is looked up by: the top 7 bits of each channel's value (for half floats sign,
+# exponent and one mantissa bit: half an octave), 21 bits a pixel.
+_BIN_BITS = 7
+_BIN_SHIFT = {np.dtype(np.float16): 9, np.dtype(np.uint16): 9, np.dtype(np.uint8): 1}
+
+
+def _bin_bounds(dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest and largest value of each bin (per channel), as float32 input values."""
+    q = np.arange(1 << _BIN_BITS, dtype=np.uint32)
+    shift = _BIN_SHIFT[dtype]
+    lo_bits, hi_bits = q << shift, (q << shift) | ((1 << shift) - 1)
+    if dtype == np.float16:
+        lo = lo_bits.astype(np.uint16).view(np.float16).astype(np.float32)
+        hi = hi_bits.astype(np.uint16).view(np.float16).astype(np.float32)
+        lo, hi = np.nan_to_num(lo, nan=65504.0, posinf=65504.0, neginf=-65504.0), np.nan_to_num(
+            hi, nan=65504.0, posinf=65504.0, neginf=-65504.0)
+        return np.minimum(lo, hi), np.maximum(lo, hi)
+    scale = float(np.iinfo(dtype).max)
+    return lo_bits.astype(np.float32) / scale, np.minimum(hi_bits, np.iinfo(dtype).max).astype(np.float32) / scale
+
+
+def pixel_bins(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel's bin number (see _BIN_BITS) from the raw bits of its RGB values (float32 goes as half).
+
+    Shifted to one byte a channel first: numpy widens three byte columns much faster than 16-bit ones."""
+    if rgb.dtype == np.float32:
+        rgb = rgb.astype(np.float16)
+    bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
+    q = (bits.reshape(-1, 3) >> _BIN_SHIFT[rgb.dtype]).astype(np.uint8)
+    ids = q[:, 0].astype(np.uint32)
+    ids <<= 2 * _BIN_BITS
+    ids |= q[:, 1].astype(np.uint32) << _BIN_BITS
+    ids |= q[:, 2]
+    return ids
+
+
+def _creased_cells(values: np.ndarray, size: int) -> np.ndarray:
+    """LUT cells where tetrahedral interpolation may miss the exact view by more than about half a code.
+
+    Second differences of the sampled codes along the axes and the diagonals the tetrahedra use bound the
+    interpolation error of a smooth function (an eighth of them); a crease shows up as a large one. Values
+    beyond the 8-bit range on all three nodes are clamped either way and do not count."""
+    codes = np.moveaxis(values.reshape(size, size, size, 3), -1, 0) * np.float32(255.0)  # channel first
+    worst = np.zeros((size, size, size), dtype=np.float32)
+    for step in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)):
+        before = (slice(None), *(slice(0, size - 2 * k) for k in step))
+        centre = (slice(None), *(slice(k, size - k) for k in step))
+        after = (slice(None), *(slice(2 * k, size) for k in step))
+        a, b, c = codes[before], codes[centre], codes[after]
+        second = np.abs(a - 2.0 * b + c)
+        second[(np.maximum(np.maximum(a, b), c) <= 0.0) | (np.minimum(np.minimum(a, b), c) >= 255.0)] = 0.0
+        np.maximum(worst[centre[1:]], np.maximum(np.maximum(second[0], second[1]), second[2]), out=worst[centre[1:]])
+    nodes = worst > FLAG_SECOND_DIFFERENCE
+    cells = np.zeros((size - 1,) * 3, dtype=bool)
+    for dr in (0, 1):
+        for dg in (0, 1):
+            for db in (0, 1):
+                cells |= nodes[dr:size - 1 + dr, dg:size - 1 + dg, db:size - 1 + db]
+    return cells
+
+
+def _fallback_table(config: ocio.Config, cells: np.ndarray, dtype: np.dtype, shaper: bool) -> np.ndarray | None:
+    """Per pixel bin: True when the bin touches a creased LUT cell (None when no cell is creased)."""
+    if not cells.any():
+        return None
+    lo, hi = _bin_bounds(dtype)
+    coords = np.ascontiguousarray(np.stack([lo, hi, lo], axis=1))
+    if shaper:
+        config.getProcessor(acescct_shaper()).getDefaultCPUProcessor().applyRGB(coords)
+    coords = np.clip(np.nan_to_num(coords[:, :2], nan=1.0), 0.0, 1.0)
+    n = cells.shape[0]
+    first = np.clip(np.floor(coords.min(axis=1) * n).astype(int) - 1, 0, n - 1)
+    last = np.clip(np.floor(coords.max(axis=1) * n).astype(int) + 1, 0, n - 1)
+    cell = np.arange(n)
+    touches = ((cell[None, :] >= first[:, None]) & (cell[None, :] <= last[:, None])).astype(np.float32)
+    hits = np.tensordot(touches, cells.astype(np.float32), axes=(1, 0))  # red bins x green cells x blue cells
+    hits = np.tensordot(hits, touches, axes=(1, 1))  # red bins x blue cells x green bins
+    hits = np.tensordot(hits, touches, axes=(1, 1))  # red x green x blue bins
+    return np.ascontiguousarray(hits.reshape(-1) > 0.0)
+
+
 @dataclass(frozen=True, eq=False)
 class BakedView:
-    """A view baked into shaper + 3D LUT, with optimized CPU processors per channel count."""
+    """A view baked into shaper + 3D LUT, with optimized CPU processors per channel count.
+
+    `fallback` (per pixel bin, see `pixel_bins`) marks the colours whose LUT cell straddles a crease of the
+    view (ACES 2.0's gamut-compression cusps, near-black clamps): those pixels go through `exact` instead."""
 
     settings: ViewSettings
     source_dtype: np.dtype
     processor: ocio.Processor
     method: str
+    exact: ocio.Processor | None = None
+    fallback: np.ndarray | None = field(default=None, repr=False)
     _cpu: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
     def bake(
         cls, colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype, shaper: bool,
-        method: str = "auto",
+        method: str = "auto", size: int = LUT_SIZE,
     ) -> BakedView:
-        """Sample the exact view on a LUT_SIZE^3 grid (through the inverse shaper when `shaper`).
+        """Sample the view on a size^3 grid (LUT_SIZE) (through the inverse shaper when `shaper`).
 
         `method` "lut" always bakes; "exact" keeps OCIO's own optimized processor; "auto" keeps the
         exact one when sampling the grid shows it would take under EXACT_BUDGET_MS per 2K frame, and bakes
-        otherwise (ACES 2.0 always; "Video (colorimetric)" measured ~70 ms exact here, so it is baked,
-        and its gamut clamps cost the LUT accuracy on saturated colours: see the tests).
+        otherwise (ACES 2.0 always; "Video (colorimetric)" measured ~70 ms exact here, so it is baked).
         """
         config = colour.config
         exact = colour.exact_processor(settings)
-        grid = _lut_grid(LUT_SIZE)
+        smooth = smooth_processor(config, exact)
+        grid = _lut_grid(size)
         if shaper:
             config.getProcessor(acescct_shaper(ocio.TRANSFORM_DIR_INVERSE)).getDefaultCPUProcessor().applyRGB(grid)
         started = time.perf_counter()
-        exact.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT).applyRGB(grid)
+        smooth.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT).applyRGB(grid)
         per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(grid)
         if method == "exact" or (method == "auto" and per_2k_frame_ms <= EXACT_BUDGET_MS):
             return cls(settings, source_dtype, exact, "exact")
-        lut = ocio.Lut3DTransform(gridSize=LUT_SIZE)
+        lut = ocio.Lut3DTransform(gridSize=size)
         lut.setInterpolation(ocio.INTERP_TETRAHEDRAL)
         lut.setData(np.ascontiguousarray(grid, dtype=np.float32).ravel())
         group = ocio.GroupTransform([acescct_shaper(), lut] if shaper else [lut])
-        return cls(settings, source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d")
+        fallback = None
+        if np.dtype(source_dtype) in _BIN_SHIFT or np.dtype(source_dtype) == np.float32:
+            binned = np.dtype(np.float16) if np.dtype(source_dtype) == np.float32 else np.dtype(source_dtype)
+            fallback = _fallback_table(config, _creased_cells(grid, size), binned, shaper)
+        return cls(settings, source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d", exact, fallback)
 
     def _cpu_for(self, channels: int) -> Any:
         cpu = self._cpu.get(channels)
@@ -288,6 +407,18 @@ class BakedView:
             )
             self._cpu[channels] = cpu
         return cpu
+
+    def _exact_cpu(self) -> Any:
+        cpu = self._cpu.get(0)
+        if cpu is None:
+            cpu = self._cpu[0] = self.exact.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT)
+        return cpu
+
+    def fallback_pixels(self, rgb: np.ndarray) -> np.ndarray:
+        """Flat indices of the pixels of HxWx3 `rgb` that go through the exact processor."""
+        if self.fallback is None:
+            return np.empty(0, dtype=np.intp)
+        return np.flatnonzero(self.fallback[pixel_bins(rgb)])
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:
         """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
@@ -302,6 +433,13 @@ class BakedView:
                                  3 * size * w),
             ocio.PackedImageDesc(out, w, h, ocio.CHANNEL_ORDERING_RGB, ocio.BIT_DEPTH_UINT8, 1, 3, 3 * w),
         )
+        creased = self.fallback_pixels(rgb)
+        if creased.size:
+            values = np.ascontiguousarray(rgb.reshape(-1, 3)[creased], dtype=np.float32)
+            if rgb.dtype.kind == "u":
+                values /= float(np.iinfo(rgb.dtype).max)
+            self._exact_cpu().applyRGB(values)
+            out.reshape(-1, 3)[creased] = np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
         if c == 3:
             return out
         return np.concatenate([out, alpha_to_uint8(pixels[:, :, 3:4])], axis=2)

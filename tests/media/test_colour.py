@@ -1,10 +1,9 @@
 """The CPU colour path against OCIO's own exact processor.
 
-Tolerances (8-bit display codes): the ACES 2.0 SDR view baked into the 65^3 LUT over the ACEScct shaper
-stays within 2 codes at the 99.9th percentile and 6 at most on a linearised test frame and on grey-ish
-scene-linear values over 16 stops. Pushed +1.5 stops, saturated colours reach the view's gamut
-compression, where the LUT is coarser: 8 codes at the 99.9th percentile on the test frame. "Video (colorimetric)" is baked as well when its exact processor is
-slow; a 3D LUT rounds off its gamut clamps, so it is held to 2 codes only on grey-ish content.
+Tolerance (8-bit display codes): the baked view (97^3 LUT over the ACEScct shaper, with the exact processor
+for the colours whose LUT cell straddles a crease of the view) is within 2 codes everywhere, on a linearised
+test frame and on grey-ish scene-linear values over 16 stops, with exposure and gamma; the whole ACEScg cube
+is held to the same bound in test_colour_accuracy.py.
 """
 
 from __future__ import annotations
@@ -42,10 +41,8 @@ def greyish() -> np.ndarray:
     return (level * rng.uniform(0.8, 1.2, (64, 128, 3))).astype(np.float16)
 
 
-@pytest.mark.parametrize(("exposure", "gamma", "p999", "worst"), [(0.0, 1.0, 2, 6), (-1.0, 2.2, 2, 6), (1.5, 1.0, 8, 24)])
-def test_aces_view_baked_lut_matches_exact(
-    colour: ColourConfig, exposure: float, gamma: float, p999: int, worst: int
-) -> None:
+@pytest.mark.parametrize(("exposure", "gamma"), [(0.0, 1.0), (-1.0, 2.2), (1.5, 1.0)])
+def test_aces_view_baked_lut_matches_exact(colour: ColourConfig, exposure: float, gamma: float) -> None:
     settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, exposure, gamma)
     baked = colour.baked_view(settings, np.dtype(np.float16), method="lut")
     assert baked.method == "lut3d"
@@ -53,14 +50,14 @@ def test_aces_view_baked_lut_matches_exact(
         out = baked.apply(pixels)
         assert out.dtype == np.uint8 and out.shape == pixels.shape
         diff = np.abs(out.astype(np.int16) - exact_codes(colour, settings, pixels))
-        assert np.percentile(diff, 99.9) <= p999 and diff.max() <= worst
+        assert diff.max() <= 2
 
 
 def test_video_view_lut_on_greyish_and_exact_method(colour: ColourConfig) -> None:
     settings = ViewSettings("ACEScg", DISPLAY, VIDEO_VIEW)
     pixels = greyish()
     lut = colour.baked_view(settings, np.dtype(np.float16), method="lut").apply(pixels)
-    assert np.percentile(np.abs(lut.astype(np.int16) - exact_codes(colour, settings, pixels)), 99.9) <= 2
+    assert np.abs(lut.astype(np.int16) - exact_codes(colour, settings, pixels)).max() <= 2
     frame = frame_2k_like()
     exact = colour.baked_view(settings, np.dtype(np.float16), method="exact").apply(frame)
     assert np.abs(exact.astype(np.int16) - exact_codes(colour, settings, frame)).max() <= 1

@@ -1,0 +1,143 @@
+"""The CPU colour step measured: its accuracy against OCIO's exact processor on a generated ACEScg chart, and
+its cost per 2K frame against the exact processor and the EXR decode in the same run (`horus bench colour`)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import OpenEXR
+
+from horus_desktop.media.colour import BakedView, ColourConfig, ViewSettings
+from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
+from horus_desktop.media.synthetic import SIZE_2K, draw_test_frame, srgb_to_linear_half, write_exr
+
+CHART_MAX = 16.0
+_CCT_BREAK, _CCT_SLOPE, _CCT_OFFSET = 0.0078125, 10.5402377416545, 0.0729055341958355
+
+
+def _acescct(x: np.ndarray) -> np.ndarray:
+    safe = np.maximum(x, _CCT_BREAK)
+    return np.where(x <= _CCT_BREAK, _CCT_SLOPE * x + _CCT_OFFSET, (np.log2(safe) + 9.72) / 17.52)
+
+
+def _from_acescct(y: np.ndarray) -> np.ndarray:
+    return np.where(y <= _acescct(np.float64(_CCT_BREAK)), (y - _CCT_OFFSET) / _CCT_SLOPE, np.exp2(y * 17.52 - 9.72))
+
+
+def acescg_chart(steps: int = 48, line: int = 1024) -> np.ndarray:
+    """ACEScg colours 0..CHART_MAX as an Nx3 float16 array: a steps^3 grid of the AP1 cube evenly spaced in
+    ACEScct (so darks are as dense as highlights), and its 12 edges (the saturated primaries and secondaries
+    from black and towards white) and the neutral axis, `line` values each."""
+    axis = _from_acescct(np.linspace(_acescct(np.float64(0.0)), _acescct(np.float64(CHART_MAX)), steps))
+    axis[0], axis[-1] = 0.0, CHART_MAX
+    r, g, b = np.meshgrid(axis, axis, axis, indexing="ij")
+    parts = [np.stack([r, g, b], axis=-1).reshape(-1, 3)]
+    ramp = _from_acescct(np.linspace(_acescct(np.float64(0.0)), _acescct(np.float64(CHART_MAX)), line))
+    ramp[0] = 0.0
+    zero, full = np.zeros_like(ramp), np.full_like(ramp, CHART_MAX)
+    parts.append(np.stack([ramp, ramp, ramp], axis=-1))
+    for fixed in ((zero, full), (full, zero), (zero, zero), (full, full)):
+        for moving in range(3):
+            others = iter(fixed)
+            parts.append(np.stack([ramp if c == moving else next(others) for c in range(3)], axis=-1))
+    return np.concatenate(parts).astype(np.float16)
+
+
+def exact_codes(colour: ColourConfig, settings: ViewSettings, pixels: np.ndarray) -> np.ndarray:
+    """OCIO's exact processor (no optimisation) on `pixels`, as 8-bit display codes (int16)."""
+    import PyOpenColorIO as ocio
+
+    values = np.ascontiguousarray(pixels.reshape(-1, 3), dtype=np.float32)
+    if pixels.dtype.kind == "u":
+        values /= float(np.iinfo(pixels.dtype).max)
+    colour.exact_processor(settings).getOptimizedCPUProcessor(ocio.OPTIMIZATION_NONE).applyRGB(values)
+    return np.clip(np.rint(values * 255.0), 0, 255).astype(np.int16).reshape(pixels.shape[:-1] + (3,))
+
+
+def code_errors(colour: ColourConfig, settings: ViewSettings, pixels: np.ndarray, method: str = "lut") -> np.ndarray:
+    """Per pixel, the largest channel difference (8-bit codes) of the baked CPU path from the exact processor."""
+    image = pixels.reshape(1, -1, 3) if pixels.ndim == 2 else pixels
+    baked = colour.baked_view(settings, image.dtype, method).apply(image)
+    return np.abs(baked.astype(np.int16) - exact_codes(colour, settings, image)).max(axis=-1).reshape(-1)
+
+
+def _best_ms(run: Any, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times) * 1000.0
+
+
+def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourConfig | None = None) -> dict[str, Any]:
+    """ms per 2K half-float ACEScg frame: the baked CPU colour step (LUT alone and with its exact fallback),
+    OCIO's exact processor and the bare OpenEXR decode of the same frame as half PIZ, measured in one run;
+    and the baked path's worst error on the ACEScg chart and on the frame."""
+    colour = colour or ColourConfig()
+    display = colour.default_display()
+    settings = ViewSettings("ACEScg", display, view or colour.default_view(display))
+    frame = np.ascontiguousarray(srgb_to_linear_half(draw_test_frame(1, SIZE_2K))[:, :, :3])
+    started = time.perf_counter()
+    baked = colour.baked_view(settings, frame.dtype, method="lut")
+    bake_ms = (time.perf_counter() - started) * 1000.0
+    lut_only = replace(baked, fallback=None, _cpu={})
+    shaper = colour.is_scene_linear(settings.colour_space)
+    lut_65 = replace(BakedView.bake(colour, settings, frame.dtype, shaper, "lut", 65), fallback=None)
+    exact = colour.baked_view(settings, frame.dtype, method="exact")
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "frame.exr")
+        write_exr(path, frame)
+        decode_ms = _best_ms(lambda: OpenEXR.File(path, num_threads=EXR_THREADS_PER_FILE).parts[0].channels, repeats)
+    colour_ms = _best_ms(lambda: baked.apply(frame), repeats)
+    lut_ms = _best_ms(lambda: lut_only.apply(frame), repeats)
+    lut_65_ms = _best_ms(lambda: lut_65.apply(frame), repeats)
+    check_ms = _best_ms(lambda: baked.fallback_pixels(frame), repeats)
+    exact_strip = frame[:128]  # the exact processor is slow: timed on a strip, scaled to the frame
+    exact_ms = _best_ms(lambda: exact.apply(exact_strip), 1) * frame.shape[0] / exact_strip.shape[0]
+    chart = acescg_chart()
+    chart_errors = code_errors(colour, settings, chart)
+    lut_chart_errors = np.abs(lut_only.apply(chart.reshape(1, -1, 3)).astype(np.int16).reshape(-1, 3)
+                              - exact_codes(colour, settings, chart)).max(axis=-1)
+    frame_errors = code_errors(colour, settings, frame)
+    result = {
+        "view": settings.view, "size": list(SIZE_2K),
+        "exr_decode_ms": round(decode_ms, 2), "colour_ms": round(colour_ms, 2), "lut_only_ms": round(lut_ms, 2),
+        "lut_65_ms": round(lut_65_ms, 2), "fallback_check_ms": round(check_ms, 2), "exact_ms": round(exact_ms, 1), "bake_ms": round(bake_ms, 1),
+        "colour_vs_decode": round(colour_ms / decode_ms, 3), "lut_only_vs_decode": round(lut_ms / decode_ms, 3),
+        "colour_vs_exact": round(colour_ms / exact_ms, 4),
+        "fallback_share_frame": round(baked.fallback_pixels(frame).size / (frame.shape[0] * frame.shape[1]), 4),
+        "fallback_share_chart": round(baked.fallback_pixels(chart.reshape(1, -1, 3)).size / len(chart), 4),
+        "chart_colours": len(chart), "chart_max_codes": int(chart_errors.max()),
+        "chart_over_2_codes": round(float((chart_errors > 2).mean()), 5),
+        "lut_only_chart_max_codes": int(lut_chart_errors.max()),
+        "lut_only_chart_over_2_codes": round(float((lut_chart_errors > 2).mean()), 5),
+        "frame_max_codes": int(frame_errors.max()),
+    }
+    return result
+
+
+def print_colour(result: dict[str, Any]) -> None:
+    """The figures as a short table (stderr-free: the caller picks the stream)."""
+    print(f"colour step, 2K half ACEScg frame, {result['view']}")
+    rows = [
+        ("EXR decode (bare OpenEXR, half PIZ)", result["exr_decode_ms"], "1.00"),
+        ("baked CPU colour (LUT + exact fallback)", result["colour_ms"], f"{result['colour_vs_decode']:.2f}"),
+        ("  of which LUT alone", result["lut_only_ms"], f"{result['lut_only_vs_decode']:.2f}"),
+        ("  of which fallback check", result["fallback_check_ms"], ""),
+        ("65^3 LUT alone (before this change)", result["lut_65_ms"], f"{result['lut_65_ms'] / result['exr_decode_ms']:.2f}"),
+        ("OCIO exact processor", result["exact_ms"], f"{result['exact_ms'] / result['exr_decode_ms']:.2f}"),
+    ]
+    print(f"{'step':<42}{'ms/frame':>10}{'x decode':>10}")
+    for name, ms, ratio in rows:
+        print(f"{name:<42}{ms:>10.1f}{ratio:>10}")
+    print(f"fallback share: frame {result['fallback_share_frame']:.2%}, chart {result['fallback_share_chart']:.2%}; "
+          f"bake {result['bake_ms']:.0f} ms")
+    print(f"max error vs exact (8-bit codes): chart of {result['chart_colours']} ACEScg colours 0..16 "
+          f"{result['chart_max_codes']} (LUT alone {result['lut_only_chart_max_codes']}, "
+          f"{result['lut_only_chart_over_2_codes']:.2%} > 2), frame {result['frame_max_codes']}")

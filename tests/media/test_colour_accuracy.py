@@ -1,0 +1,68 @@
+"""The accuracy bound of the CPU colour path: on a generated ACEScg chart (a dense grid of the AP1 cube from 0
+to 16 linear, its saturated edges and the neutral axis), the baked view is within 2 display codes of OCIO's
+exact processor everywhere. Exact arithmetic on fixed inputs, so the bound is asserted as it is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.colour_bench import CHART_MAX, acescg_chart, code_errors, exact_codes
+
+DISPLAY = "sRGB - Display"
+ACES_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
+
+
+@pytest.fixture(scope="module")
+def colour() -> ColourConfig:
+    return ColourConfig()
+
+
+@pytest.fixture(scope="module")
+def chart() -> np.ndarray:
+    return acescg_chart()
+
+
+def test_chart_spans_the_ap1_cube_with_its_corners_and_neutral_axis(chart: np.ndarray) -> None:
+    values = chart.astype(np.float32)
+    assert values.min() == 0.0 and values.max() == CHART_MAX
+    corners = {tuple(v) for v in values[np.all((values == 0) | (values == CHART_MAX), axis=1)]}
+    assert len(corners) == 8  # black, white, the primaries and secondaries at 16
+    grey = values[(values[:, 0] == values[:, 1]) & (values[:, 1] == values[:, 2])]
+    assert len(np.unique(grey[:, 0])) > 1000
+
+
+@pytest.mark.parametrize(("view", "exposure", "gamma"), [
+    (ACES_VIEW, 0.0, 1.0), (ACES_VIEW, 1.5, 1.0), (ACES_VIEW, -1.0, 2.2), ("Video (colorimetric)", 0.0, 1.0),
+])
+def test_baked_view_is_within_2_codes_of_the_exact_processor(
+    colour: ColourConfig, chart: np.ndarray, view: str, exposure: float, gamma: float
+) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, view, exposure, gamma)
+    errors = code_errors(colour, settings, chart, method="lut")
+    worst = int(errors.argmax())
+    assert errors.max() <= 2, f"{errors.max()} codes at ACEScg {chart[worst].tolist()}"
+
+
+def test_the_lut_alone_misses_saturated_colours_the_fallback_catches(colour: ColourConfig, chart: np.ndarray) -> None:
+    """Without the exact fallback the LUT rounds off the view's gamut-compression creases: tens of codes."""
+    from dataclasses import replace
+
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    baked = colour.baked_view(settings, chart.dtype, method="lut")
+    image = chart.reshape(1, -1, 3)
+    lut_only = replace(baked, fallback=None, _cpu={}).apply(image).reshape(-1, 3).astype(np.int16)
+    errors = np.abs(lut_only - exact_codes(colour, settings, chart)).max(axis=1)
+    assert errors.max() > 10
+    missed = np.flatnonzero(errors > 2)
+    assert np.isin(missed, baked.fallback_pixels(image)).all()
+
+
+def test_float32_and_rgba_sources_keep_the_bound(colour: ColourConfig, chart: np.ndarray) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    rgb = chart[::7].astype(np.float32).reshape(1, -1, 3)
+    rgba = np.concatenate([rgb, np.ones(rgb.shape[:2] + (1,), np.float32)], axis=2)
+    out = colour.to_display(rgba, settings)
+    assert out.shape == rgba.shape and np.all(out[:, :, 3] == 255)
+    assert np.abs(out[:, :, :3].astype(np.int16) - exact_codes(colour, settings, rgb)).max() <= 2
