@@ -165,3 +165,17 @@ def test_a_version_switch_keeps_the_source_frame_and_undoes(qtbot, make_window, 
     qtbot.waitUntil(lambda: panel.state.clip(clip_id)[1].version == "v001", timeout=5000)
     assert panel.view.playhead.frame == 7
     qtbot.waitUntil(lambda: viewer.current_frame() == 7 and window.current.source_frame() == 1008, timeout=8000)
+
+
+def test_notes_only_play_stops_on_notes_of_a_single_media(qtbot, make_window, demo_store) -> None:
+    _playlist, media = _clean_playlist(demo_store)
+    notes_service.add_note(demo_store, media[0].id, "pop", ANA, frame=1006)
+    window = make_window(demo_store)
+    viewer = window.viewer
+    window.open_media(media[0])
+    qtbot.waitUntil(lambda: 1006 in viewer.transport.slider.marks()[1], timeout=8000)
+    window.actions_by_name["notes_only"].setChecked(True)
+    viewer.seek(1001)
+    viewer.play()
+    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=10000)
+    assert viewer.current_frame() == 1006
