@@ -14,6 +14,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
     The store is not opened here: the window shows first and the DB worker brings the schema up to date
     and signs the user in while it paints (see :func:`horus_desktop.ui.app.run_gui`).
     """
+    import gc
+
+    # The window's imports allocate millions of objects: the cyclic collector would run hundreds of times
+    # over them (about a tenth of the start-up). The app's collector (ui/gc_on_ui_thread.py) takes over.
+    gc.disable()
     from horus_desktop.api import default_user_id
     from horus_desktop.domain.links import is_link, unsupported_message
     from horus_desktop.ui.app import run_gui

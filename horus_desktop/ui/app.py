@@ -167,6 +167,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
         log.info("store ready: %s, signed in as %s", store.describe(), user.id)
 
     def cannot_open(error: BaseException) -> None:
+        db.shutdown()  # the panels' queries queued behind the opening failed too: one message, not one each
         message = str(error) or type(error).__name__
         print(f"horus: error: {message}", file=sys.stderr)
         QMessageBox.critical(shown[0] if shown else None, "Horus: cannot open the store", message)

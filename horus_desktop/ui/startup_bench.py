@@ -46,6 +46,9 @@ def _child_bare_window() -> None:
 
 
 def _child_horus_window(db_url: str) -> None:
+    import gc
+
+    gc.disable()  # as `horus gui` does before its imports (cli/gui.py)
     from horus_desktop.ui.app import run_gui
 
     def shown(_window: Any, db: Any) -> None:

@@ -1,0 +1,73 @@
+"""Start-up of the window: it opens before the store is checked, and the store is still made ready behind it.
+
+The window is shown first; the DB worker then creates or migrates the schema and signs the user in, and
+the panels' queries wait behind that. What the user sees: a new store is created, an empty store still
+offers the demo project, and a file that is no database is refused with a dialog, a line on stderr and
+exit status 2 (no traceback). Each run is a fresh app process (off-screen); dialogs are answered "No".
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from horus_desktop.store import Store, schema
+
+_CHILD = """
+import sys
+from horus_desktop.ui.app import run_gui
+
+def shown(window, db):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def answer_no():
+        box = QApplication.activeModalWidget()
+        if box is not None:
+            print("dialog: " + box.windowTitle(), flush=True)
+            box.reject()
+
+    timer = QTimer(window)
+    timer.timeout.connect(answer_no)
+    timer.start(50)
+    print("shown: " + window.windowTitle(), flush=True)
+    if sys.argv[2] == "quit-when-ready":  # queued behind the store's opening and the panels' first queries
+        db.submit(lambda: None, on_done=lambda _: QTimer.singleShot(500, QApplication.quit))
+
+sys.exit(run_gui(sys.argv[1], paths=[], user_id="ana", demo_if_empty=False, on_shown=shown))
+"""
+
+
+def _start(db: Path, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
+    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
+           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", _CHILD, str(db), mode], capture_output=True, text=True,
+                          timeout=300, env=env, check=False)
+
+
+def test_a_new_store_is_created_behind_the_shown_window_and_offers_the_demo(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "horus.sqlite"
+    db.parent.mkdir()
+    run = _start(db, tmp_path, "quit-when-ready")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines()[0] == "shown: Horus"
+    assert "dialog: Horus: empty store" in run.stdout  # the empty store still offers the demo project
+    assert "Traceback" not in run.stderr
+    store = Store.open(str(db), upgrade=False)
+    try:
+        assert schema.current_revision(store.engine) == schema.head_revision()
+        assert store.users.find("ana") is not None  # signed in by the worker's first task
+    finally:
+        store.close()
+
+
+def test_a_file_that_is_no_database_is_refused_with_a_dialog_and_exit_2(tmp_path: Path) -> None:
+    db = tmp_path / "notes.sqlite"
+    db.write_text("these are my notes, not a database\n" * 200)
+    run = _start(db, tmp_path, "stay")
+    assert run.returncode == 2, (run.stdout, run.stderr[-2000:])
+    assert "dialog: Horus: cannot open the store" in run.stdout
+    assert "horus: error: cannot use the store" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert db.read_text().startswith("these are my notes")  # nothing written over it
