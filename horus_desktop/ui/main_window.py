@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self.browser.sig_message.connect(self._message)
         self.viewer.sig_message.connect(self._message)
         self.current.sig_media.connect(self.notes.set_media)
-        self.current.sig_media.connect(self.viewer.show_drawings)
+        self.current.sig_media.connect(self.viewer.show_current_media)
         self.current.sig_media.connect(self._on_current_media)
         self.current.sig_frame.connect(self.notes.set_frame)
         self.current.sig_frame.connect(self._show_source_clock)

@@ -33,6 +33,12 @@ def media_title(record: MediaRecord) -> str:
     return f"{where}   {name}" if where else name
 
 
+def clip_label(record: MediaRecord) -> str:
+    """A short name for a media: 'sh010 comp v003' (the file's name when the record has no shot)."""
+    parts = [p for p in (record.shot, record.department, record.version) if p]
+    return " ".join(parts) or display_name(record.file_name)
+
+
 class OpenResults(QObject):
     """The viewer's one open path, from request to what the panel's widgets show."""
 
@@ -92,7 +98,7 @@ class OpenResults(QObject):
         panel.transport.set_timecode_source(media_start_timecode(record, first)[0] if record else None)
         panel.transport.set_range(first, last)
         panel.transport.slider.set_in_out(None)
-        panel.title.setText(media_title(record) if record is not None else request.title)
+        panel.show_title(media_title(record) if record is not None else request.title)
         panel.driver.show_position(slot.session.current)
         # The drawings follow the window's current media (a playlist: the clip under the playhead); the canvas
         # takes this image's size for the shapes it shows.

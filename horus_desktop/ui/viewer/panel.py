@@ -30,7 +30,7 @@ from horus_desktop.ui.viewer.drawings_loader import AnnotationsOf, DrawingsLoade
 from horus_desktop.ui.viewer.input_colour import ViewerStoreCalls
 from horus_desktop.ui.viewer.input_colour_control import InputColourControl
 from horus_desktop.ui.viewer.layer_menu import LayerMenu
-from horus_desktop.ui.viewer.open_results import OpenResults
+from horus_desktop.ui.viewer.open_results import OpenResults, clip_label
 from horus_desktop.ui.viewer.opener import Opener
 from horus_desktop.ui.viewer.playback_driver import PlaybackDriver
 from horus_desktop.ui.viewer.slot_colour import SlotColour
@@ -77,6 +77,8 @@ class ViewerPanel(QWidget):
             self.compare_box.addItem(label, key)
         self.b_box = VersionBox(versions_of)
         self.title = ElidedTitle("")
+        self._title = ""
+        self._current_record: MediaRecord | None = None
         self.title.setObjectName("viewerTitle")
         self.layer_menu = LayerMenu()
         self.blend_controls = BlendControls()
@@ -163,9 +165,25 @@ class ViewerPanel(QWidget):
         """The store says drawings changed."""
         self.drawings.reload()
 
-    def show_drawings(self, record: MediaRecord | None) -> None:
-        """Draw ``record``'s drawings over A (the current media: in a playlist the clip under the playhead)."""
+    def show_title(self, title: str) -> None:
+        """The title of what A shows (a playlist's is followed by the media of the clip under the playhead)."""
+        self._title = title
+        slot = self.slots["A"]
+        current = self._current_record
+        in_playlist = slot is not None and slot.record is None
+        self.title.setText(f"{title}   ·   {clip_label(current)}" if in_playlist and current is not None else title)
+
+    def show_current_media(self, record: MediaRecord | None) -> None:
+        """The window's current media changed (in a playlist: the clip under the playhead's): its drawings over A;
+        in a playlist also its name after the playlist's and its other versions in the B list."""
+        self._current_record = record
         self.drawings.load(record)
+        slot = self.slots["A"]
+        if slot is None or slot.record is not None:
+            return
+        self.show_title(self._title)
+        if record is not None:
+            self.b_box.load(record)
 
     def show_source_clock(self, record: MediaRecord | None, frame: int | None,
                           frame_range: tuple[int, int] | None) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.timeline.playback import resolve_frame
 from horus_desktop.ui.current_media import CurrentMedia
+from horus_desktop.ui.viewer.open_results import clip_label
 from horus_desktop.ui.viewer.panel import ViewerPanel
 from horus_desktop.ui.viewer.version_box import VersionsOf
 
@@ -31,12 +32,6 @@ def previous_version(record: MediaRecord, versions: list[MediaRecord]) -> MediaR
     number = record.version_number
     older = [v for v in versions if number is not None and v.version_number is not None and v.version_number < number]
     return older[0] if older else None
-
-
-def media_label(record: MediaRecord) -> str:
-    """'sh010 comp v003' (the file name when the record has no shot)."""
-    parts = [p for p in (record.shot, record.department, record.version) if p]
-    return " ".join(parts) or record.file_name
 
 
 class PlaylistCompare(QObject):
@@ -75,14 +70,14 @@ class PlaylistCompare(QObject):
                 return  # the playhead has moved on to another media since
             previous = previous_version(record, versions)
             if previous is None:
-                self.sig_message.emit(f"{media_label(record)} has no earlier version: showing it alone.")
+                self.sig_message.emit(f"{clip_label(record)} has no earlier version: showing it alone.")
                 self._off_expected = True
                 self._viewer.set_compare_mode("off")
                 return
             self._off_expected = True
             self._viewer.open_media(previous, "B")  # turns A/B compare on if it was off
             if announce:
-                self.sig_message.emit(f"Comparing {media_label(record)} with {previous.version or previous.file_name}"
+                self.sig_message.emit(f"Comparing {clip_label(record)} with {previous.version or previous.file_name}"
                                       " (T flips A/B, W wipes, Shift+T ends).")
 
         self._versions_of(record, done)

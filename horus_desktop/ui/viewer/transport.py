@@ -34,7 +34,8 @@ def format_rate(rate: Fraction | float) -> str:
 def _fixed_width(label: QLabel, widest: str) -> None:
     """A monospaced readout as wide as its widest text, right-aligned, so it never changes width."""
     label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance(widest) + 8)
+    label.ensurePolished()  # measured in the stylesheet's font (the source timecode's is larger), padding included
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(widest) + 20)
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
