@@ -358,8 +358,8 @@ class TimelinePanel(QWidget):
                        on_done=lambda result: self._on_edited(playlist_id, result), on_error=self._on_error)
 
     def _keep_source_frame(self, new: PlaylistState) -> None:
-        """Before showing ``new``: when the clip under the playhead now shows other media or frames, put the
-        playhead where the new clip shows the same source frame (or its nearest frame)."""
+        """Before showing ``new``: when the clip under the playhead now shows another version, put the playhead
+        where the new clip shows the same source frame (or its nearest frame)."""
         old, frame = self.state, self.view.playhead_frame()
         if old is None or frame is None:
             return
@@ -370,8 +370,8 @@ class TimelinePanel(QWidget):
             _track, clip = new.clip(hit.clip.clip_id)
         except KeyError:
             return
-        if (clip.media_id, clip.source_start, clip.start) == (hit.clip.media_id, hit.clip.source_start, hit.clip.start):
-            return
+        if clip.media_id == hit.clip.media_id or clip.start != hit.clip.start:
+            return  # only a version switch (or its undo): a moved or trimmed clip leaves the playhead alone
         offset = hit.source_frame - (clip.source_start or 0)
         self.view.set_playhead(clip.start + max(0, min(offset, clip.duration - 1)))
 
