@@ -73,7 +73,12 @@ def cmd_bench_playback(args: argparse.Namespace) -> int:
     """Play a media headless through the viewer's code path."""
     from horus_desktop.playback.bench import bench_playback
 
-    options = {"seconds": args.seconds, "cold": args.cold}
+    if args.audio:  # A/V sync against the null audio output (playback/audio_bench.py)
+        from horus_desktop.playback.audio_bench import bench_audio
+
+        _bench_out(args, bench_audio(args.media, args.seconds or 300.0, realtime=args.realtime, quiet=args.json))
+        return 0
+    options = {"seconds": args.seconds or 5.0, "cold": args.cold}
     if Path(args.media).exists() or "%" in args.media or "#" in args.media:
         _bench_out(args, bench_playback(args.media, **options))
         return 0
@@ -195,9 +200,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_bench_ingest)
     p = bench.add_parser("playback", help="headless playback through the viewer's code path")
     p.add_argument("media", help="a movie, a sequence (shot.%%04d.exr / shot.####.exr) or a media id")
-    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--seconds", type=float, default=None,
+                   help="seconds to play (default 5; with --audio, 300 seconds of media time)")
     p.add_argument("--cold", action="store_true",
                    help="press play the moment the first frame shows (no read-ahead before playing)")
+    p.add_argument("--audio", action="store_true", help="A/V sync of a movie with sound: worst av_offset_ms, "
+                   "against a null audio output on a virtual clock (faster than real time)")
+    p.add_argument("--realtime", action="store_true", help="with --audio: play against the wall clock")
     p.add_argument("--json", action="store_true")
     add_store_options(p)
     p.set_defaults(func=cmd_bench_playback)

@@ -32,6 +32,8 @@ from horus_desktop.playback.clock import LoopMode
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
 
 TICK_S = 0.004
+#: Longest the virtual clock waits for one frame (a decode that never ends is an error, not a hang).
+DECODE_WAIT_S = 60.0
 
 
 class VirtualTime:
@@ -57,8 +59,7 @@ def play_with_sound(session: PlaybackSession, player: AudioPlayer, seconds: floa
                     on_tick: Callable[[ShownFrame | None, AudioFeed], None] | None = None) -> dict[str, Any]:
     """Play ``seconds`` of media time with sound; returns the worst offset (frames) and the ticks' counts."""
     first = session.clock.current
-    while not session.is_ready(first):
-        time.sleep(0.001)
+    session.cache.get(first, timeout=DECODE_WAIT_S)
     session.tick()
     session.play()
     player.follow(session)
@@ -73,8 +74,8 @@ def play_with_sound(session: PlaybackSession, player: AudioPlayer, seconds: floa
             clock.now += TICK_S
             feed.pump()
             due = session.clock.frame_after(session.clock.due_steps(0.0))
-            while not session.is_ready(due):  # the virtual clock waits for decoding (see the module's doc)
-                time.sleep(0.0005)
+            if not session.is_ready(due):  # the virtual clock waits for decoding (see the module's doc)
+                session.cache.get(due, timeout=DECODE_WAIT_S)  # asked first, before the read-ahead
         else:
             time.sleep(TICK_S)
         shown = session.tick()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
@@ -33,3 +34,13 @@ def clear_sound(store: Store, media_id: uuid.UUID | str) -> MediaRecord:
         if sound_of(current.extra_metadata) is None:
             return current
         return store.media.update(current.id, extra_metadata=with_sound(current.extra_metadata, None))
+
+
+def sound_attachments(store: Store, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, tuple[SoundAttachment, int]]:
+    """Media id -> (its sound file, its first frame) for those media that have one (a playlist's clips; one read)."""
+    out: dict[uuid.UUID, tuple[SoundAttachment, int]] = {}
+    for record in store.media.get_many(list(media_ids)):
+        sound = sound_of(record.extra_metadata)
+        if sound is not None:
+            out[record.id] = (sound, record.start_frame if record.start_frame is not None else 1)
+    return out

@@ -51,7 +51,9 @@ class PlaylistSoundPlan:
             refs = []
             for track in self._audio_tracks:
                 item = track.item_at(frame)
-                if item is not None and item.kind == "clip" and item.media_path and not item.missing_media:
+                # A sound file is not a media record, so an audio clip is "missing" to the store: its path is
+                # played as it is (a file that does not open is silent, its error kept by the feed).
+                if item is not None and item.kind == "clip" and item.media_path:
                     refs.append(SoundRef(item.media_path, item.source_frame(frame)))
             return refs
         hit = resolve_frame(self.state, frame)

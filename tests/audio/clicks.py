@@ -9,6 +9,13 @@ from pathlib import Path
 import av
 import numpy as np
 
+from horus_desktop.media.audio_source import AudioFormat
+from horus_desktop.playback.audio_bench import VirtualTime, play_with_sound
+from horus_desktop.playback.audio_feed import NullSink, SoundPlan
+from horus_desktop.playback.audio_player import AudioPlayer
+from horus_desktop.playback.clock import LoopMode
+from horus_desktop.playback.session import PlaybackSession
+
 FPS = 24
 RATE = 48000
 CLICK_SAMPLES = 96  # 2 ms: shorter than a frame
@@ -81,3 +88,35 @@ def click_starts(samples: np.ndarray, threshold: float = 0.3) -> list[int]:
     loud = level > threshold
     starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
     return ([0] if len(loud) and loud[0] else []) + [int(s) for s in starts]
+
+
+def frames_at_clicks(source, plan: SoundPlan, seconds: float, *, mode: LoopMode = LoopMode.LOOP
+                     ) -> list[tuple[int, float]]:
+    """Play ``source`` with ``plan``'s sound on the null output (virtual clock); for each click heard, the frame
+    on screen then (the first tick after it) and that frame's mean brightness (None for a placeholder)."""
+    clock = VirtualTime()
+    fmt = AudioFormat()
+    sink = NullSink(fmt, clock=clock, keep=True)
+    session = PlaybackSession(source, plan.fps, mode=mode, clock=clock)
+    player = AudioPlayer(sink, now=clock, start_feed=lambda feed: feed)
+    player.set_plan(plan, session)
+    first = session.current
+    try:
+        level = float(source.read(first).pixels.mean())
+    except Exception:
+        level = None
+    on_screen: list = [(first, level)]  # what is shown before play
+    timeline: list[tuple[int, int, float | None]] = []
+
+    def record(shown, feed) -> None:
+        if shown is not None:
+            on_screen[0] = (shown.frame, None if shown.pixels is None else float(np.asarray(shown.pixels).mean()))
+        timeline.append((feed.played_samples(), *on_screen[0]))
+
+    try:
+        play_with_sound(session, player, seconds, clock=clock, on_tick=record)
+    finally:
+        player.close()
+        session.close()
+    heard = np.frombuffer(bytes(sink.kept), "<i2").reshape(-1, fmt.channels).astype(np.float32) / 32767
+    return [next(t for t in timeline if t[0] > click)[1:] for click in click_starts(heard)]
