@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from horus_desktop.store.engine import sqlite_file
 from horus_desktop.store.errors import translated_errors
@@ -73,6 +76,44 @@ def _has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
+_SCRIPT_FIELD = re.compile(r"^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def scripts_head() -> str | None:
+    """The one head revision the migration scripts name, read as text without loading Alembic; None when
+    that is not certain (a merge, a branch label, a dependency, scripts shipped compiled only)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        fields = dict(_SCRIPT_FIELD.findall(script.read_text(encoding="utf-8")))
+        revision, down = fields.get("revision", ""), fields.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w-]+[\"']", revision) or any(
+                fields.get(k, "None") != "None" for k in ("branch_labels", "depends_on")):
+            return None
+        if down != "None":
+            if not re.fullmatch(r"[\"'][\w-]+[\"']", down):
+                return None
+            parents.add(down[1:-1])
+        revisions.add(revision[1:-1])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """True when the database's one recorded revision is the scripts' head: most opens, which then need
+    neither Alembic (about half a second to load and run) nor a write. Anything else takes the full path."""
+    head = scripts_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            recorded = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    except DBAPIError:  # no such table (a new store), or the database says why on the full path
+        return False
+    return recorded == [head]
+
+
 @translated_errors(opening=True)
 def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     """Migrate ``engine``'s database to the head revision.
@@ -80,6 +121,8 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     With ``backup``, an existing SQLite store that is behind is first copied aside; the copy's path is
     returned (None when nothing was copied).
     """
+    if _at_head(engine):
+        return None
     copied: Path | None = None
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if backup and path is not None and path.exists() and _has_tables(engine) and needs_upgrade(engine):

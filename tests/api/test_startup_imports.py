@@ -11,10 +11,12 @@ import argparse
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from horus_desktop.cli import build_parser
+from horus_desktop.cli import build_parser, main
+from horus_desktop.store import schema
 
 HEAVY = ("sqlalchemy", "PySide6", "numpy", "OpenImageIO", "OpenEXR", "av", "opentimelineio", "PyOpenColorIO",
          "alembic", "psycopg")
@@ -49,9 +51,9 @@ def _verb_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -
     return paths
 
 
-def _loaded_by(argvs: list[list[str]]) -> dict[str, list[str]]:
-    """The heavy packages the first of ``argvs`` to load any loaded (empty when none did)."""
-    result = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(HEAVY), json.dumps(argvs)],
+def _loaded_by(argvs: list[list[str]], heavy: tuple[str, ...] = HEAVY) -> dict[str, list[str]]:
+    """The ``heavy`` packages the first of ``argvs`` to load any loaded (empty when none did)."""
+    result = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(heavy), json.dumps(argvs)],
                             capture_output=True, text=True, timeout=120, check=True)
     return json.loads(result.stdout)
 
@@ -73,3 +75,16 @@ def test_verb_help_loads_no_heavy_library(verb: str) -> None:
 
 def test_a_mistyped_option_is_refused_without_loading_the_store() -> None:
     assert _loaded_by([["media", "list", "--no-such-option"], ["db", "info", "--db"]]) == {}
+
+
+def test_a_verb_on_a_current_store_neither_loads_alembic_nor_qt(tmp_path: Path) -> None:
+    db = str(tmp_path / "current.sqlite")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    no_media = "00000000-0000-0000-0000-000000000000"
+    assert _loaded_by([["media", "list", "--db", db, "--json"], ["comment", "list", no_media, "--db", db]],
+                      heavy=("alembic", "PySide6", "av", "opentimelineio", "PyOpenColorIO")) == {}
+
+
+def test_the_head_read_from_the_migration_scripts_is_alembics() -> None:
+    # The quick "already current" check of every open reads the scripts as text: it must agree with Alembic.
+    assert schema.scripts_head() == schema.head_revision()
