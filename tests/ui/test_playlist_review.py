@@ -244,3 +244,48 @@ def test_compare_with_the_previous_version_follows_the_clips(qtbot, make_window,
     _at(qtbot, window, 28, dailies.sh030)  # sh030 anim v002: B is its v001, compare on again
     qtbot.waitUntil(lambda: b_version() == "sh030 v001" and viewer.state.compare_mode != "off", timeout=8000)
     assert viewer.state.b_frame_for(28) == 1005
+
+
+def test_turning_compare_off_ends_the_previous_version_mode(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    dailies = Dailies(demo_store)
+    window = make_window(demo_store)
+    _open(qtbot, window, dailies)
+    viewer = window.viewer
+    _at(qtbot, window, 28, dailies.sh030)
+    window.actions_by_name["compare_previous"].trigger()
+    qtbot.waitUntil(lambda: viewer.slots["B"] is not None and viewer.slots["B"].record.version == "v001"
+                    and viewer.state.compare_mode != "off", timeout=8000)
+    qtbot.waitUntil(lambda: viewer.b_box.currentText().startswith("B: v001 · anim"), timeout=5000)  # the B list
+    window.actions_by_name["compare_off"].trigger()  # Shift+T
+    _at(qtbot, window, 3, dailies.sh010)  # sh010 has a v001 too: not opened, compare stays off
+    window.db.wait_idle()
+    qtbot.wait(300)
+    assert viewer.state.compare_mode == "off"
+    assert viewer.slots["B"].record.shot == "sh030"
+
+
+def test_a_gap_has_no_current_media(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    import opentimelineio as otio
+
+    from horus_desktop.timeline.otio_doc import trange
+
+    sh010 = _media(demo_store, *SHOTS[0])
+    sh020 = _media(demo_store, *SHOTS[1])
+    rate = Fraction(24)
+    doc = new_document("With a gap", rate)
+    doc.tracks[0].append(clip_for_media(sh010, rate))
+    doc.tracks[0].append(otio.schema.Gap(source_range=trange(0, 6, 24)))
+    doc.tracks[0].append(clip_for_media(sh020, rate))
+    playlist = create_from_document(demo_store, doc, name="With a gap", project_id=sh010.project_id, user="ana")
+    window = make_window(demo_store)
+    window.timeline.load_playlist(playlist.id)
+    qtbot.waitUntil(lambda: window.timeline_player.showing() and window.current.record() is not None, timeout=8000)
+    window.timeline_player.seek(14)  # in the gap (frames 12-17)
+    qtbot.waitUntil(lambda: window.current.playlist_frame() == 14 and window.current.record() is None, timeout=5000)
+    notes, status, transport = window.notes, window.review.status_control, window.viewer.transport
+    assert notes.media() is None and not notes.add_button.isEnabled() and notes.model.texts() == []
+    assert not status.combo.isEnabled() and not transport.frame_box.isEnabled()
+    assert transport.playlist_box.value() == 14 and not window.review.controller.can_draw()
+    window.timeline_player.seek(20)  # sh020 at 1003
+    qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == sh020.id, timeout=5000)
+    assert transport.frame_box.isEnabled() and transport.frame_box.value() == 1003 and status.combo.isEnabled()

@@ -45,12 +45,12 @@ class PlaylistCompare(QObject):
         self._viewer, self._current, self._versions_of = viewer, current, versions_of
         self.active = False  # the playlist mode is armed
         self._b_for: uuid.UUID | None = None  # the media whose previous version B is (or is being opened as)
+        self._b_opened: uuid.UUID | None = None  # the previous version last asked for as B
         # Compare is off and that is ours (a clip without an earlier version, or B still opening): not the user's
         # Shift+T, which ends the mode.
         self._off_expected = False
         action.triggered.connect(self.start)
         current.sig_media.connect(self._on_media)
-        current.sig_frame.connect(self._watch_mode)
 
     def start(self) -> None:
         """Open the current media's previous version as B (in a playlist: and follow the clips)."""
@@ -71,10 +71,10 @@ class PlaylistCompare(QObject):
             previous = previous_version(record, versions)
             if previous is None:
                 self.sig_message.emit(f"{clip_label(record)} has no earlier version: showing it alone.")
-                self._off_expected = True
+                self._off_expected, self._b_opened = True, None
                 self._viewer.set_compare_mode("off")
                 return
-            self._off_expected = True
+            self._off_expected, self._b_opened = True, previous.id
             self._viewer.open_media(previous, "B")  # turns A/B compare on if it was off
             if announce:
                 self.sig_message.emit(f"Comparing {clip_label(record)} with {previous.version or previous.file_name}"
@@ -91,10 +91,6 @@ class PlaylistCompare(QObject):
     def _follow_source_frames(self) -> None:
         self._viewer.state.follow_b_by(self._b_frame if self._current.in_playlist() else None)
 
-    def _watch_mode(self, _media_id: object, _frame: int) -> None:
-        if self._off_expected and self._viewer.state.compare_mode != "off":
-            self._off_expected = False  # B is on screen: from now on "off" is the user's
-
     def _on_media(self, record: MediaRecord | None) -> None:
         self._follow_source_frames()
         if not self._current.in_playlist():
@@ -102,10 +98,12 @@ class PlaylistCompare(QObject):
             return
         if not self.active:
             return
+        b = self._viewer.slots["B"]
+        b_shown = b is not None and b.record is not None and b.record.id == self._b_opened
         if self._viewer.state.compare_mode != "off":
             self._off_expected = False
-        elif not self._off_expected:
-            self.active = False  # the user turned compare off: the mode ends
+        elif b_shown or not self._off_expected:
+            self.active = False  # the user turned compare off (Shift+T, the compare box): the mode ends
             self._b_for = None
             return
         if record is not None and record.id != self._b_for:
