@@ -46,6 +46,14 @@ def cmd_bench_decode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_scrub(args: argparse.Namespace) -> int:
+    """Latency of scrubbing to uncached frames against one bare decode of each."""
+    from horus_desktop.playback.scrub_bench import bench_scrub
+
+    _bench_out(args, bench_scrub(args.path, seeks=args.seeks))
+    return 0
+
+
 def cmd_bench_colour(args: argparse.Namespace) -> int:
     """The CPU colour step per 2K frame against the exact processor and the EXR decode; its accuracy."""
     import contextlib
@@ -189,6 +197,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--frames", type=int, default=48)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_decode)
+    p = bench.add_parser("scrub", help="latency of scrubbing to uncached random frames vs one bare decode")
+    p.add_argument("path")
+    p.add_argument("--seeks", type=int, default=24)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_scrub)
     p = bench.add_parser("colour", help="CPU colour step per 2K frame vs OCIO's exact processor and the EXR decode")
     p.add_argument("--view", help="the view of the default display (default: its default view)")
     p.add_argument("--repeats", type=int, default=3)

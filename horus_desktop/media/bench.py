@@ -1,14 +1,15 @@
-"""Benchmarks that print figures (not timed tests): `bench_decode` and `bench_ingest`."""
+"""Benchmarks that print figures (not timed tests): `bench_decode`, `bench_scrub` and `bench_ingest`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import simplejpeg
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
 from horus_desktop.media.decode_image import decode_image
+from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import cpu_convert, default_settings, gpu_convert
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.hashing import default_workers, sha256_files
@@ -30,7 +32,7 @@ from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, 
 PLAYBACK_FPS = 24
 
 
-def _media_for(path: str | Path) -> MediaItem:
+def media_for(path: str | Path) -> MediaItem:
     if Path(path).is_dir():
         items = list(scan_media(path))
         if not items:
@@ -39,50 +41,73 @@ def _media_for(path: str | Path) -> MediaItem:
     return media_item_for(path)
 
 
-def _bare_image_decoder(extension: str) -> Callable[[str], Any]:
+def _bare_exr(path: str) -> None:
+    # Same OpenEXR threading as our decoder, so the two figures compare like with like.
+    OpenEXR.File(path, num_threads=EXR_THREADS_PER_FILE).parts[0].channels  # noqa: B018 (reads the pixels)
+
+
+def _bare_jpeg(path: str) -> None:
+    with open(path, "rb") as handle:
+        simplejpeg.decode_jpeg(handle.read(), colorspace="RGB")
+
+
+def _bare_other(path: str) -> None:
+    decode_image(path)
+
+
+def bare_image_decoder(extension: str) -> Callable[[str], None]:
     if extension == ".exr":
-        # Same OpenEXR threading as our decoder, so the two figures compare like with like.
-        return lambda p: OpenEXR.File(p, num_threads=EXR_THREADS_PER_FILE).parts[0].channels
+        return _bare_exr
     if extension in (".jpg", ".jpeg"):
-        def jpeg(p: str) -> Any:
-            with open(p, "rb") as handle:
-                return simplejpeg.decode_jpeg(handle.read(), colorspace="RGB")
-        return jpeg
-    return decode_image
+        return _bare_jpeg
+    return _bare_other
 
 
 def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 2) if seconds > 0 else float("inf")
 
 
-def _bare_fps(item: MediaItem, frames: list[int], workers: int) -> float | None:
+def _bare_movie_fps(item: MediaItem, count: int) -> float:
+    started = time.perf_counter()
+    with av.open(item.path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for index, video in enumerate(container.decode(stream)):
+            video.to_ndarray(format="rgb24")
+            if index + 1 >= count:
+                break
+    return _rate(count, time.perf_counter() - started)
+
+
+def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bool = False) -> float | None:
+    """The bare library's frames/s on `workers` threads (or worker processes, started before the clock)."""
     if item.kind is MediaKind.MOVIE:
-        if workers > 1:
+        if workers > 1 or processes:
             return None  # one demuxer/decoder: the library's own threads are already in use
-        started = time.perf_counter()
-        with av.open(item.path) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            for index, video in enumerate(container.decode(stream)):
-                video.to_ndarray(format="rgb24")
-                if index + 1 >= len(frames):
-                    break
-        return _rate(len(frames), time.perf_counter() - started)
-    decode = _bare_image_decoder(item.extension)
+        return _bare_movie_fps(item, len(frames))
+    decode = bare_image_decoder(item.extension)
     paths = [item.file_for_frame(f) for f in frames]
+    if processes:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(decode, paths[:workers]))  # started and imported outside the timing
+            started = time.perf_counter()
+            list(pool.map(decode, paths))
+            return _rate(len(paths), time.perf_counter() - started)
     started = time.perf_counter()
     if workers == 1:
         for path in paths:
             decode(path)
     else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(decode, paths))
+        with ThreadPoolExecutor(workers) as threads:
+            list(threads.map(decode, paths))
     return _rate(len(paths), time.perf_counter() - started)
 
 
-def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert) -> float:
+def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert,
+                  pool: DecodePool | None = None) -> tuple[float, int]:
+    """The frame cache's frames/s reading `frames` ahead (decode + `convert`), and the movie seeks made."""
     with open_frame_source(item) as source, FrameCache(
-        source, convert=convert, workers=workers, read_ahead=len(frames), budget_bytes=8 * 1024**3
+        source, convert=convert, workers=workers, read_ahead=len(frames), budget_bytes=8 * 1024**3, pool=pool
     ) as cache:
         started = time.perf_counter()
         cache.set_playhead(frames[0])
@@ -90,13 +115,14 @@ def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any
             entry = cache.get(frame, timeout=60)
             if entry.error is not None:
                 raise entry.error
-        return _rate(len(frames), time.perf_counter() - started)
+        return _rate(len(frames), time.perf_counter() - started), int(getattr(source, "seeks", 0))
 
 
-def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert) -> int:
+def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert,
+                    pool: DecodePool | None = None) -> int:
     """Frames not decoded by their time when played at 24 fps right after opening (no pre-roll)."""
     dropped = 0
-    with open_frame_source(item) as source, FrameCache(source, convert=convert, workers=workers) as cache:
+    with open_frame_source(item) as source, FrameCache(source, convert=convert, workers=workers, pool=pool) as cache:
         cache.set_playhead(frames[0])
         started = time.perf_counter()
         for index, frame in enumerate(frames):
@@ -110,12 +136,17 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
     return dropped
 
 
+def _ratio(ours: float | None, bare: float | None) -> float | None:
+    return round(ours / bare, 3) if ours and bare else None
+
+
 def bench_decode(
     path: str | Path, frames: int | None = 48, *, seconds: float | None = None, as_json: bool = False
 ) -> dict[str, Any]:
-    """Frames/s of the bare library and of our pipeline (decode + what the viewer uploads), on 1 and all
-    workers, the CPU colour path's frames/s, and 24 fps playback drops. Prints a table or JSON."""
-    item = _media_for(path)
+    """Frames/s of the bare library and of our pipeline (decode + what the viewer uploads; then with the CPU
+    colour path) on 1 and all workers, threads and processes for images, all in one run; the movie seeks
+    made while reading ahead, and 24 fps playback drops. Prints a table or JSON."""
+    item = media_for(path)
     with open_frame_source(item) as source:
         all_frames = list(source.frames())
         sample = source.read(all_frames[0])
@@ -132,20 +163,45 @@ def bench_decode(
     for _ in range(5):
         convert(sample)
     colour_fps = _rate(5, time.perf_counter() - started)
+    movie = item.kind is MediaKind.MOVIE
     result: dict[str, Any] = {
         "media": item.path, "frames": count, "resolution": f"{sample.width}x{sample.height}",
-        "pixel_type": str(sample.pixels.dtype), "workers": workers,
-        "bare_fps_1": _bare_fps(item, chosen, 1), "bare_fps_all": _bare_fps(item, chosen, workers),
-        "pipeline_fps_1": _pipeline_fps(item, chosen, 1), "pipeline_fps_all": _pipeline_fps(item, chosen, workers),
+        "pixel_type": str(sample.pixels.dtype), "workers": workers, "view": settings.view,
         "cpu_colour_fps_1": colour_fps,
-        "pipeline_cpu_colour_fps_all": _pipeline_fps(item, chosen, workers, convert),
-        "playback_24fps_dropped": _playback_drops(item, chosen, workers),
-        "view": settings.view,
+        "bare_fps_1": _bare_fps(item, chosen, 1), "bare_fps_all": _bare_fps(item, chosen, workers),
     }
-    result["pipeline_vs_bare_1"] = round(result["pipeline_fps_1"] / result["bare_fps_1"], 3)
-    if result["bare_fps_all"]:
-        result["pipeline_vs_bare_all"] = round(result["pipeline_fps_all"] / result["bare_fps_all"], 3)
-    _print(result, as_json)
+    result["pipeline_fps_1"], seeks_1 = _pipeline_fps(item, chosen, 1)
+    result["pipeline_fps_all"], seeks_all = _pipeline_fps(item, chosen, workers)
+    best_pool: DecodePool | None = None
+    if movie:
+        result["movie_seeks_1"], result["movie_seeks_all"] = seeks_1, seeks_all
+        result["pipeline_cpu_colour_fps_all"] = _pipeline_fps(item, chosen, workers, convert)[0]
+        bare_best, ours_best = result["bare_fps_1"], result["pipeline_fps_all"]
+    else:
+        # The decode-process pipeline beside the threads, at each worker count: the scaling.
+        for n in sorted({1, workers}):
+            result[f"bare_processes_fps_{n}"] = _bare_fps(item, chosen, n, processes=True)
+            pool = DecodePool(n)
+            pool.wait_ready()
+            result[f"pipeline_processes_fps_{n}"] = _pipeline_fps(item, chosen, n, pool=pool)[0]
+            if n == workers:
+                best_pool = pool
+            else:
+                pool.close()
+        bare_best = max(result["bare_fps_all"] or 0, result[f"bare_processes_fps_{workers}"] or 0)
+        ours_best = max(result["pipeline_fps_all"], result[f"pipeline_processes_fps_{workers}"])
+        processes_win = result[f"pipeline_processes_fps_{workers}"] >= result["pipeline_fps_all"]
+        result["decode_backend"] = "processes" if processes_win else "threads"
+        result["pipeline_cpu_colour_fps_all"] = _pipeline_fps(
+            item, chosen, workers, convert, pool=best_pool if processes_win else None)[0]
+    result["bare_best_all"] = bare_best
+    result["pipeline_vs_bare_1"] = _ratio(result["pipeline_fps_1"], result["bare_fps_1"])
+    result["pipeline_vs_bare_all"] = _ratio(ours_best, bare_best)
+    result["pipeline_cpu_colour_vs_bare_all"] = _ratio(result["pipeline_cpu_colour_fps_all"], bare_best)
+    result["playback_24fps_dropped"] = _playback_drops(item, chosen, workers, pool=best_pool)
+    if best_pool is not None:
+        best_pool.close()
+    print_result(result, as_json)
     return result
 
 
@@ -209,11 +265,11 @@ def bench_ingest(path: str | Path, *, open_store: Callable[[Path], Any], as_json
         "isolation_cost_pct": round(100 * (isolated - in_process) / in_process, 1) if in_process else None,
         "media_recorded": recorded if recorded == recorded_isolated else f"{recorded} / {recorded_isolated}",
     })
-    _print(result, as_json)
+    print_result(result, as_json)
     return result
 
 
-def _print(result: dict[str, Any], as_json: bool) -> None:
+def print_result(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, default=str))
         return

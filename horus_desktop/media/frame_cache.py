@@ -1,5 +1,17 @@
 """A memory-bounded cache of decoded frames with read-ahead in the play direction.
 
+Scheduling: the cache's worker threads take the most wanted frame each time one is free, never a queue
+made earlier. First the frames a caller waits for (`get`, newest first), then the read-ahead window from
+the playhead in the play direction (its first frame, the one on screen, as urgent as a waited-for one),
+then frames asked ahead of time (`prefetch`: after a loop's wrap). Every `set_playhead` replaces the
+window, so read-ahead aimed at an old playhead is dropped at once (only the decodes already running
+finish). While scrubbing (paused), read-ahead waits until the playhead has rested SCRUB_SETTLE_S, then
+leaves one worker free so the next frame the user asks for starts at once. A source that must be read in order (a movie) is decoded on
+one lane in play order (one seek, then the decoder runs forward); its frames are converted on the other
+workers. Given a `DecodePool`, read-ahead image frames are decoded in worker processes (all cores, no
+GIL) and only converted here; the frame on screen or waited for is decoded on the worker thread itself
+(no round trip: the lowest latency while scrubbing).
+
 The "pipeline" is decode + a conversion from media/display.py to what the viewer uploads: for the GPU path
 the raw half/uint8 pixels, upload-ready (`gpu_convert`); for the CPU path the baked-view uint8 display
 pixels (`cpu_convert`). Each entry carries what it cost (read and convert seconds) so playback can aim its
@@ -9,13 +21,16 @@ playback goes on.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
+from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource
@@ -23,6 +38,9 @@ from horus_desktop.media.hashing import default_workers
 
 MAX_DEFAULT_BUDGET = 8 * 1024**3
 DEFAULT_READ_AHEAD = 48
+#: Seconds the playhead must rest while paused before read-ahead starts: while the user scrubs, every
+#: decoder works on the frames asked for (read-ahead beside them made each one wait or share the cores).
+SCRUB_SETTLE_S = 0.15
 _ERROR_ENTRY_BYTES = 1024
 
 
@@ -52,7 +70,7 @@ class CachedFrame:
 
 
 class FrameCache:
-    """Decoded frames of one source under a byte budget, read ahead of the playhead on a thread pool."""
+    """Decoded frames of one source under a byte budget, read ahead of the playhead on worker threads."""
 
     def __init__(
         self,
@@ -62,20 +80,39 @@ class FrameCache:
         budget_bytes: int | None = None,
         workers: int | None = None,
         read_ahead: int = DEFAULT_READ_AHEAD,
+        pool: DecodePool | None = None,
     ) -> None:
         self.source = source
         self.convert = convert
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
         self.first, self.last = source.frame_range
-        self._pool = ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-frames")
-        self._lock = threading.Lock()
+        self.workers = max(1, workers or default_workers())
+        self._pool = pool
+        # Frames decoded at once: the pool's processes, else the worker threads. With a pool there are
+        # twice as many threads as processes, so a process decodes the next frame while its last one is
+        # converted here.
+        self._decode_slots = min(self.workers, pool.workers) if pool is not None else self.workers
+        threads = self.workers if pool is None else max(self.workers, 2 * self._decode_slots)
+        self._cond = threading.Condition()
         self._entries: OrderedDict[int, CachedFrame] = OrderedDict()
-        self._pending: dict[int, Future[CachedFrame]] = {}
+        self._asked: list[int] = []  # frames callers wait for, newest first
+        self._window_frames: list[int] = []  # read-ahead from the playhead, in play order
+        self._prefetched: list[int] = []
+        self._running: set[int] = set()
+        self._waiters: dict[int, Future[CachedFrame]] = {}
         self._bytes = 0
         self._playhead = self.first
         self._direction = 1
+        self._scrubbing = False
+        self._settled_at = 0.0
         self._closed = False
+        # One decode at a time, in play order, for sources that decode forward (movies).
+        self._lane: threading.Lock | None = threading.Lock() if source.ordered_decode else None
+        self._threads = [threading.Thread(target=self._work, name=f"horus-frames-{i}", daemon=True)
+                         for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     @property
     def bytes_used(self) -> int:
@@ -84,25 +121,89 @@ class FrameCache:
 
     def cached_frames(self) -> list[int]:
         """Frame numbers held (frames and errors), sorted, for the cache bar."""
-        with self._lock:
+        with self._cond:
             return sorted(self._entries)
 
-    def _load(self, number: int) -> CachedFrame:
-        started = time.perf_counter()
+    # --- workers -----------------------------------------------------------------------------------
+    def _pick(self) -> tuple[int, bool] | None:
+        """The most wanted frame neither cached nor being decoded, and whether someone waits for it now
+        (call with the condition held)."""
+        playhead = self._window_frames[:1]  # the frame on screen goes first, like a frame waited for
+        for number in itertools.chain(self._asked, playhead):
+            if number not in self._entries and number not in self._running:
+                return number, True
+        if self._scrubbing:
+            if time.monotonic() < self._settled_at:
+                return None  # the user is still moving the playhead: every core for the frames asked
+            if self._decode_slots > 1 and len(self._running) >= self._decode_slots - 1:
+                return None  # keep a worker for the frame the user scrubs to next
+        for number in itertools.chain(self._window_frames, self._prefetched):
+            if number not in self._entries and number not in self._running:
+                return number, False
+        return None
+
+    def _take(self) -> tuple[int, bool] | None:
+        with self._cond:
+            while not self._closed:
+                picked = self._pick()
+                if picked is not None:
+                    self._running.add(picked[0])
+                    return picked
+                settling = self._settled_at - time.monotonic() if self._scrubbing else 0.0
+                self._cond.wait(settling if settling > 0 else None)
+            return None
+
+    def _work(self) -> None:
+        while True:
+            lane = self._lane if self._lane is not None else contextlib.nullcontext()
+            with lane:
+                picked = self._take()
+                if picked is None:
+                    return
+                number, urgent = picked
+                started = time.perf_counter()
+                decoded = self._read(number, started, urgent)
+            entry = decoded if isinstance(decoded, CachedFrame) else self._converted(number, decoded, started)
+            self._finish(entry)
+
+    def _error(self, number: int, exc: Exception, started: float) -> CachedFrame:
+        if not isinstance(exc, MediaError):  # a decoder bug must not stop playback: report a damaged frame
+            exc = DamagedFrameError(self.source.path, f"frame {number}: {exc}")
+        return CachedFrame(number, None, exc, time.perf_counter() - started)
+
+    def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame:
         try:
-            converted = self.convert(self.source.read(number))
-            entry = CachedFrame(number, converted, None, time.perf_counter() - started)
-        except MediaError as exc:
-            entry = CachedFrame(number, None, exc, time.perf_counter() - started)
-        except Exception as exc:  # a decoder bug must not stop playback: report it as a damaged frame
-            error = DamagedFrameError(self.source.path, f"frame {number}: {exc}")
-            entry = CachedFrame(number, None, error, time.perf_counter() - started)
-        with self._lock:
-            self._pending.pop(number, None)
+            # A frame someone waits for is decoded here: a hop to a process and back costs 20-40 ms a 2K
+            # frame on this loaded 2-core machine, a third of the decode; read-ahead goes to the processes.
+            if self._pool is not None and not urgent:
+                job = self.source.decode_job(number)
+                if job is not None:
+                    frame = self._pool.decode(job, self.source.decode_timeout)
+                    if frame is not None:
+                        return frame
+            return self.source.read(number)
+        except Exception as exc:
+            return self._error(number, exc, started)
+
+    def _converted(self, number: int, frame: Frame, started: float) -> CachedFrame:
+        try:
+            return CachedFrame(number, self.convert(frame), None, time.perf_counter() - started)
+        except Exception as exc:
+            return self._error(number, exc, started)
+
+    def _finish(self, entry: CachedFrame) -> None:
+        with self._cond:
+            self._running.discard(entry.number)
+            if entry.number in self._asked:
+                self._asked.remove(entry.number)
             if not self._closed:
                 self._insert(entry)
-        return entry
+            waiter = self._waiters.pop(entry.number, None)
+            self._cond.notify_all()
+        if waiter is not None and not waiter.done():
+            waiter.set_result(entry)
 
+    # --- entries -----------------------------------------------------------------------------------
     def _insert(self, entry: CachedFrame) -> None:
         old = self._entries.pop(entry.number, None)
         if old is not None:
@@ -130,13 +231,6 @@ class FrameCache:
                 continue
             self._bytes -= self._entries.pop(number).nbytes
 
-    def _submit(self, number: int) -> Future[CachedFrame]:
-        future = self._pending.get(number)
-        if future is None:
-            future = self._pool.submit(self._load, number)
-            self._pending[number] = future
-        return future
-
     def _window(self) -> list[int]:
         frame_bytes = max((e.nbytes for e in self._entries.values() if e.frame is not None), default=0)
         count = self.read_ahead
@@ -145,58 +239,83 @@ class FrameCache:
         numbers = (self._playhead + i * self._direction for i in range(count + 1))
         return [n for n in numbers if self.first <= n <= self.last]
 
-    def set_playhead(self, frame: int, direction: int = 1) -> None:
-        """Aim read-ahead at `frame` going `direction` (+1 forward, -1 backward); cancel what is now off."""
-        with self._lock:
+    # --- requests ----------------------------------------------------------------------------------
+    def set_playhead(self, frame: int, direction: int = 1, *, scrubbing: bool = False) -> None:
+        """Aim read-ahead at `frame` going `direction` (+1 forward, -1 backward); read-ahead aimed elsewhere
+        that has not started is dropped. `scrubbing` (paused): read-ahead leaves a worker free."""
+        with self._cond:
             if self._closed:
                 return
+            if scrubbing and frame != self._playhead:
+                self._settled_at = time.monotonic() + SCRUB_SETTLE_S
             self._playhead, self._direction = frame, 1 if direction >= 0 else -1
-            wanted = self._window()
-            wanted_set = set(wanted)
-            for number, future in list(self._pending.items()):
-                if number not in wanted_set and future.cancel():
-                    del self._pending[number]
-            for number in wanted:
+            self._scrubbing = scrubbing
+            self._window_frames = self._window()
+            self._prefetched = []
+            for number in self._window_frames:
                 if number in self._entries:
                     self._entries.move_to_end(number)
-                else:
-                    self._submit(number)
+            self._cond.notify_all()
+
+    def prefetch(self, frames: list[int]) -> None:
+        """Also decode `frames` (after the read-ahead window), e.g. the first frames after a loop's wrap."""
+        with self._cond:
+            if self._closed:
+                return
+            self._prefetched = [f for f in frames if self.first <= f <= self.last]
+            self._cond.notify_all()
 
     def peek(self, frame: int) -> CachedFrame | None:
         """The entry if cached, without waiting or scheduling."""
-        with self._lock:
+        with self._cond:
             entry = self._entries.get(frame)
             if entry is not None:
                 self._entries.move_to_end(frame)
             return entry
 
     def get(self, frame: int, timeout: float | None = None) -> CachedFrame:
-        """The entry of `frame`, decoding it now if needed; raises TimeoutError past `timeout` seconds."""
-        with self._lock:
+        """The entry of `frame`, decoded before any read-ahead if needed; raises TimeoutError past `timeout`."""
+        with self._cond:
             entry = self._entries.get(frame)
             if entry is not None:
                 self._entries.move_to_end(frame)
                 return entry
             if self._closed:
                 raise RuntimeError("frame cache is closed")
-            future = self._submit(frame)
-        return future.result(timeout=timeout)
+            future = self._waiters.get(frame)
+            if future is None:
+                future = self._waiters[frame] = Future()
+            if frame in self._asked:
+                self._asked.remove(frame)
+            self._asked.insert(0, frame)
+            self._cond.notify_all()
+        try:
+            return future.result(timeout=timeout)
+        except TimeoutError:
+            with self._cond:  # no longer urgent: an old ask must not go before the next one
+                if frame in self._asked:
+                    self._asked.remove(frame)
+            raise
 
     def clear(self) -> None:
         """Drop every entry (e.g. when the view settings of the CPU path change)."""
-        with self._lock:
+        with self._cond:
             self._entries.clear()
             self._bytes = 0
 
     def close(self) -> None:
-        """Cancel queued work, wait for running decodes and drop the entries."""
-        with self._lock:
+        """Drop queued work, wait for running decodes and drop the entries."""
+        with self._cond:
             self._closed = True
-            pending = list(self._pending.values())
-            self._pending.clear()
-        for future in pending:
+            self._asked, self._window_frames, self._prefetched = [], [], []
+            waiters, self._waiters = list(self._waiters.values()), {}
+            self._cond.notify_all()
+        for future in waiters:
             future.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        current = threading.current_thread()
+        for thread in self._threads:
+            if thread is not current:
+                thread.join()
         self.clear()
 
     def __enter__(self) -> FrameCache:

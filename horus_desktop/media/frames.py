@@ -52,6 +52,17 @@ class Frame:
         return int(self.pixels.shape[0])
 
 
+@dataclass(frozen=True)
+class DecodeJob:
+    """How to decode one frame in another process (media/decode_pool): ``decode(path, **options)``, a
+    module-level function (picklable), gives the Frame, numbered ``frame`` by the caller."""
+
+    path: str
+    frame: int
+    decode: Callable[..., Frame]
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
 def full_window(width: int, height: int) -> Window:
     """The window of a whole width x height image."""
     return (0, 0, width - 1, height - 1)
@@ -130,6 +141,10 @@ class FrameSource(ABC):
 
     path: str
     decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT
+    #: True when frames must be decoded one at a time in play order to be cheap (a movie: each read
+    #: continues the decoder; reads out of order seek back to a keyframe). The frame cache then decodes
+    #: on one lane in order and converts the decoded frames on its other workers.
+    ordered_decode: bool = False
 
     @property
     @abstractmethod
@@ -147,6 +162,11 @@ class FrameSource(ABC):
         except MemoryError as exc:  # a damaged header can claim a size no machine could hold
             raise DamagedFrameError(self.path, f"frame {frame} is too large to decode (damaged size in its "
                                     "header?)") from exc
+
+    def decode_job(self, frame: int) -> DecodeJob | None:
+        """How a worker process can decode `frame`, or None (decode it here with `read`). Raises the
+        MediaError `read` would raise for a frame known missing without decoding."""
+        return None
 
     def frames(self) -> range:
         """All frame numbers of the range."""

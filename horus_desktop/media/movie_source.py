@@ -23,6 +23,8 @@ from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSourc
 MOVIE_FIRST_FRAME = 1
 # Decoding forward this many frames is cheaper than a seek plus the decode from the keyframe.
 FORWARD_DECODE_LIMIT = 48
+#: Open decoders per movie: one for the playhead's run, one for a second range (loop wrap, a jump away).
+MAX_DECODERS = 2
 
 
 def stream_rate(stream: Any) -> Fraction | None:
@@ -53,102 +55,153 @@ def _output_format(stream: Any) -> str:
     return "rgba" if alpha else "rgb24"
 
 
+def _open_container(path: str) -> Any:
+    try:
+        return av.open(path)
+    except PermissionError as exc:
+        raise UnreadableFileError(path, "no read permission") from exc
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(path, "file not found") from exc
+    except (av.FFmpegError, UnicodeDecodeError) as exc:  # damaged metadata text fails to decode
+        raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
+
+
+class _Decoder:
+    """One open container and where its decoder is in the stream."""
+
+    def __init__(self, container: Any) -> None:
+        self.container = container
+        self.stream = container.streams.video[0]
+        self.stream.thread_type = "AUTO"  # the codec's own frame/slice threads: all cores on one stream
+        self.frames: Iterator[Any] | None = None
+        self.position = -1  # index of the last frame taken from the decoder
+        self.last: tuple[int, np.ndarray] | None = None
+        self.used = 0
+
+    def distance(self, index: int) -> int | None:
+        """Frames to decode forward to reach `index` without a seek, or None if a seek is needed."""
+        if self.last is not None and self.last[0] == index:
+            return 0
+        ahead = index - self.position
+        if self.frames is None or ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
+            return None
+        return ahead
+
+    def close(self) -> None:
+        self.container.close()
+        self.frames = None
+
+
 class MovieSource(FrameSource):
     """Frames of a movie's first video stream."""
+
+    ordered_decode = True
 
     def __init__(self, path: str, *, decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT) -> None:
         self.path = path
         self.decode_timeout = decode_timeout
         self._lock = threading.Lock()
-        try:
-            self._container = av.open(path)
-        except PermissionError as exc:
-            raise UnreadableFileError(path, "no read permission") from exc
-        except FileNotFoundError as exc:
-            raise UnreadableFileError(path, "file not found") from exc
-        except (av.FFmpegError, UnicodeDecodeError) as exc:  # damaged metadata text fails to decode
-            raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
-        if not self._container.streams.video:
-            self._container.close()
+        self.seeks = 0
+        container = _open_container(path)
+        if not container.streams.video:
+            container.close()
             raise UnreadableFileError(path, "no video stream")
-        self._stream = self._container.streams.video[0]
-        if self._stream.codec_context is None:  # a damaged or unknown codec header: PyAV has no decoder
-            self._container.close()
+        stream = container.streams.video[0]
+        if stream.codec_context is None:  # a damaged or unknown codec header: PyAV has no decoder
+            container.close()
             raise DamagedFrameError(path, "the video stream has no usable codec (damaged or unknown header)")
-        self._stream.thread_type = "AUTO"
-        self.rate = stream_rate(self._stream) or Fraction(24)
-        self._time_base = self._stream.time_base or Fraction(1, 1_000_000)
-        self._start_pts = self._stream.start_time or 0
-        self.frame_count = stream_frame_count(self._container, self._stream, self.rate)
+        self._stream = stream
+        self.rate = stream_rate(stream) or Fraction(24)
+        self._time_base = stream.time_base or Fraction(1, 1_000_000)
+        self._start_pts = stream.start_time or 0
+        self.frame_count = stream_frame_count(container, stream, self.rate)
         if self.frame_count <= 0:
-            self._container.close()
+            container.close()
             raise DamagedFrameError(path, "movie has no frames")
-        self._format = _output_format(self._stream)
-        self._decoder: Iterator[Any] | None = None
-        self._position = -1  # index of the last frame taken from the decoder
-        self._last: tuple[int, np.ndarray] | None = None
+        self._format = _output_format(stream)
+        self._decoders: list[_Decoder] | None = [_Decoder(container)]
+        self._uses = 0
 
     @property
     def frame_range(self) -> tuple[int, int]:
         """(1, frame count)."""
         return (MOVIE_FIRST_FRAME, MOVIE_FIRST_FRAME + self.frame_count - 1)
 
-    def _index_of(self, video: Any) -> int:
+    def _index_of(self, decoder: _Decoder, video: Any) -> int:
         pts = video.pts if video.pts is not None else video.dts
         if pts is None:
-            return self._position + 1
+            return decoder.position + 1
         return int(round((pts - self._start_pts) * self._time_base * self.rate))
 
-    def _seek_to(self, index: int) -> None:
-        target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
-        self._container.seek(max(target, self._start_pts), stream=self._stream, backward=True, any_frame=False)
-        self._decoder = self._container.decode(self._stream)
-        self._position = -1
+    def _decoder_for(self, index: int) -> _Decoder:
+        """The decoder that reaches `index` soonest without seeking; else a new one or the least used."""
+        assert self._decoders is not None
+        reachable = [(d.distance(index), d) for d in self._decoders]
+        near = [(ahead, d) for ahead, d in reachable if ahead is not None]
+        if near:
+            return min(near, key=lambda pair: pair[0])[1]
+        if len(self._decoders) < MAX_DECODERS:
+            try:
+                decoder = _Decoder(_open_container(self.path))
+            except DamagedFrameError:
+                pass
+            else:
+                self._decoders.append(decoder)
+                return decoder
+        return min(self._decoders, key=lambda d: d.used)
 
-    def _next(self) -> tuple[int, Any] | None:
-        assert self._decoder is not None
+    def _seek_to(self, decoder: _Decoder, index: int) -> None:
+        target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
+        decoder.container.seek(max(target, self._start_pts), stream=decoder.stream, backward=True, any_frame=False)
+        decoder.frames = decoder.container.decode(decoder.stream)
+        decoder.position = -1
+        self.seeks += 1
+
+    def _next(self, decoder: _Decoder) -> tuple[int, Any] | None:
+        assert decoder.frames is not None
         try:
-            video = next(self._decoder)
+            video = next(decoder.frames)
         except StopIteration:
             return None
         except av.FFmpegError as exc:
             raise DamagedFrameError(self.path, f"decode error: {exc}") from exc
-        index = self._index_of(video)
-        self._position = index
+        index = self._index_of(decoder, video)
+        decoder.position = index
         return index, video
 
-    def _decode_index(self, index: int) -> np.ndarray:
-        if self._last is not None and self._last[0] == index:
-            return self._last[1]
-        ahead = index - self._position
-        if self._decoder is None or ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
-            self._seek_to(index)
+    def _decode_index(self, decoder: _Decoder, index: int) -> np.ndarray:
+        self._uses += 1
+        decoder.used = self._uses
+        if decoder.last is not None and decoder.last[0] == index:
+            return decoder.last[1]
+        if decoder.distance(index) is None:
+            self._seek_to(decoder, index)
         for attempt in range(3):
             previous: tuple[int, Any] | None = None
-            while (step := self._next()) is not None:
+            while (step := self._next(decoder)) is not None:
                 if step[0] == index:
-                    return self._keep(*step)
+                    return self._keep(decoder, *step)
                 if step[0] > index:
                     if previous is not None:  # no frame has this number (a gap): hold the one before
-                        return self._keep(*previous)
+                        return self._keep(decoder, *previous)
                     break
                 previous = step
             else:
-                return self._fail(index, previous[0] if previous else self._position)
+                return self._fail(decoder, index, previous[0] if previous else decoder.position)
             # The seek landed after the frame: go back further and decode forward again.
-            self._seek_to(max(index - (attempt + 1) * FORWARD_DECODE_LIMIT, 0))
-        return self._fail(index, self._position)
+            self._seek_to(decoder, max(index - (attempt + 1) * FORWARD_DECODE_LIMIT, 0))
+        return self._fail(decoder, index, decoder.position)
 
-    def _keep(self, index: int, video: Any) -> np.ndarray:
+    def _keep(self, decoder: _Decoder, index: int, video: Any) -> np.ndarray:
         try:
             pixels = video.to_ndarray(format=self._format)
         except (av.FFmpegError, ValueError) as exc:
             raise DamagedFrameError(self.path, f"cannot convert frame: {exc}") from exc
-        self._last = (index, pixels)
+        decoder.last = (index, pixels)
         return pixels
 
-    def _fail(self, index: int, reached: int) -> np.ndarray:
-        self._decoder = None
+    def _fail(self, decoder: _Decoder, index: int, reached: int) -> np.ndarray:
+        decoder.frames = None
         raise DamagedFrameError(
             self.path, f"frame {index + MOVIE_FIRST_FRAME} could not be decoded (stream ends at frame "
             f"{reached + MOVIE_FIRST_FRAME})"
@@ -159,12 +212,13 @@ class MovieSource(FrameSource):
         if not first <= frame <= last:
             raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
         with self._lock:
-            if self._container is None:
+            if self._decoders is None:
                 raise UnreadableFileError(self.path, "source is closed")
+            decoder = self._decoder_for(frame - first)
             try:
-                pixels = self._decode_index(frame - first)
+                pixels = self._decode_index(decoder, frame - first)
             except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode
-                self._decoder = None
+                decoder.frames = None
                 raise DamagedFrameError(self.path, f"frame {frame}: {exc}") from exc
         window = full_window(pixels.shape[1], pixels.shape[0])
         channels = ("R", "G", "B", "A") if pixels.shape[2] == 4 else ("R", "G", "B")
@@ -172,9 +226,9 @@ class MovieSource(FrameSource):
         return Frame(pixels, frame, MOVIE_DEFAULT, window, window, channels, metadata)
 
     def close(self) -> None:
-        """Close the container."""
+        """Close the containers."""
         with self._lock:
-            if self._container is not None:
-                self._container.close()
-                self._container = None  # type: ignore[assignment]
-                self._decoder = None
+            if self._decoders is not None:
+                for decoder in self._decoders:
+                    decoder.close()
+                self._decoders = None

@@ -6,9 +6,9 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from horus_desktop.media.decode_image import decoder_for
+from horus_desktop.media.decode_image import decode_image, decoder_for
 from horus_desktop.media.errors import MissingFrameError, UnreadableFileError
-from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource
+from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, DecodeJob, Frame, FrameSource
 from horus_desktop.media.movie_source import MovieSource
 from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for
 
@@ -31,6 +31,7 @@ class ImageSource(FrameSource):
         self.path = item.path
         self.decode_timeout = decode_timeout
         options = {k: v for k, v in {"part": part, "view": view, "layer": layer}.items() if v is not None}
+        self._options = options
         self._decode_file = decoder_for(item.files[0], **options)
         self._present = frozenset(item.frames)
 
@@ -47,7 +48,7 @@ class ImageSource(FrameSource):
             return self.item.file_for_frame(frame)
         return self.item.files[0]
 
-    def _decode(self, frame: int) -> Frame:
+    def _file_checked(self, frame: int) -> str:
         first, last = self.frame_range
         if not first <= frame <= last:
             raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
@@ -56,7 +57,14 @@ class ImageSource(FrameSource):
             raise MissingFrameError(path, f"frame {frame} is missing from the sequence")
         if not os.path.exists(path):
             raise MissingFrameError(path, f"frame {frame}: file no longer exists")
-        return replace(self._decode_file(path), frame=frame)
+        return path
+
+    def _decode(self, frame: int) -> Frame:
+        return replace(self._decode_file(self._file_checked(frame)), frame=frame)
+
+    def decode_job(self, frame: int) -> DecodeJob:
+        """Decode `frame`'s file in a worker process with the same decoder and options."""
+        return DecodeJob(self._file_checked(frame), frame, decode_image, self._options)
 
 
 def open_frame_source(

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from horus_desktop.media.decode_pool import DecodePool, shared_decode_pool
 from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, CachedFrame, FrameCache
 from horus_desktop.media.frames import FrameSource
@@ -66,13 +67,19 @@ class PlaybackSession:
         budget_bytes: int | None = None,
         workers: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        processes: bool = True,
     ) -> None:
+        """``processes``: decode image frames in the app's decode processes (media/decode_pool), one per
+        core; the source's frames are then only converted in this process. Movies decode in-process."""
         first, last = source.frame_range
         self.source = source
         self.media_range = (first, last)
         self.clock = PlaybackClock(fps, first, last, mode=mode, policy=policy)
         self.read_ahead = read_ahead if read_ahead is not None else read_ahead_for(fps)
         self._budget, self._workers = budget_bytes, workers
+        self._pool: DecodePool | None = None
+        if processes and type(source).decode_job is not FrameSource.decode_job:
+            self._pool = shared_decode_pool()
         self.frame_cost = 0.0
         self._last_aim: tuple[int, int, bool, int] | None = None
         self.cache = self._new_cache(convert)
@@ -83,7 +90,7 @@ class PlaybackSession:
 
     def _new_cache(self, convert: Conversion) -> FrameCache:
         return FrameCache(self.source, convert=convert, budget_bytes=self._budget, workers=self._workers,
-                          read_ahead=self.read_ahead)
+                          read_ahead=self.read_ahead, pool=self._pool)
 
     def _note_cost(self, entry: CachedFrame) -> None:
         # Seconds one worker spent on a frame (read + convert), smoothed over the frames shown.
@@ -180,23 +187,15 @@ class PlaybackSession:
         if aim == self._last_aim:
             return
         self._last_aim = aim
-        self.cache.set_playhead(start, clock.direction)
+        # Paused: the user scrubs; the frame asked for next must not wait behind read-ahead.
+        self.cache.set_playhead(start, clock.direction, scrubbing=not clock.playing)
         if clock.playing:
             upcoming = clock.walk.ahead(start, clock.direction, self.read_ahead)
             # Near the out point of a loop the cache's window stops at the media's end: ask for the frames
             # after the wrap explicitly so the loop point does not stall.
             wrapped = [f for f in upcoming[: self.read_ahead // 4] if (f - start) * clock.direction < 0]
-            for frame in wrapped:
-                if self.cache.peek(frame) is None:
-                    self._prefetch(frame)
-
-    def _prefetch(self, frame: int) -> None:
-        try:
-            self.cache.get(frame, timeout=0)  # schedules the decode; does not wait
-        except TimeoutError:
-            pass
-        except RuntimeError:  # cache closed
-            pass
+            if wrapped:
+                self.cache.prefetch(wrapped)
 
     def tick(self) -> ShownFrame | None:
         """Called by the timer: the frame to put on screen now, or None to keep the current one."""
