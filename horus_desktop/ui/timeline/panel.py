@@ -113,6 +113,14 @@ class TimelinePanel(QWidget):
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(RELOAD_DELAY_MS)
         self._list_timer.timeout.connect(self.refresh_playlists)
+        # Store changes to marks and statuses are gathered for a moment, then read in one go (a sync pull of
+        # many notes is one read, not one per note).
+        self._pending_marks: set[uuid.UUID] = set()
+        self._pending_media: set[uuid.UUID] = set()
+        self._decorate_timer = QTimer(self)
+        self._decorate_timer.setSingleShot(True)
+        self._decorate_timer.setInterval(RELOAD_DELAY_MS)
+        self._decorate_timer.timeout.connect(self._read_decorations)
         self.playlist_box.activated.connect(self._on_playlist_picked)
         self.view.sig_drop_media.connect(self.add_media)
         self.view.sig_move_clip.connect(lambda c, t, f: self.run_edit(edits.move_clip, c, track=t, frame=f))
@@ -461,18 +469,24 @@ class TimelinePanel(QWidget):
         kinds = change_set.kinds()
         if self.state is not None:
             shown = {c.media_id for c in self.state.clips() if c.media_id is not None}
-            marked = self._media_of(change_set, ("note", "drawing"), shown)
-            if marked:
-                self.db.submit(marks_by_media, self.store, marked,
-                               on_done=lambda marks, ids=marked: self._decorate(with_marks, marks, ids),
-                               on_error=self._on_error)
-            changed = self._media_of(change_set, ("approval", "media"), shown)
-            if changed:
-                self.db.submit(media_info_by_id, self.store, changed,
-                               on_done=lambda infos, ids=changed: self._on_media_info(ids, infos),
-                               on_error=self._on_error)
+            self._pending_marks.update(self._media_of(change_set, ("note", "drawing"), shown))
+            self._pending_media.update(self._media_of(change_set, ("approval", "media"), shown))
+            if self._pending_marks or self._pending_media:
+                self._decorate_timer.start()
         if "playlist" in kinds:
             self._list_timer.start()
+
+    def _read_decorations(self) -> None:
+        """Read the marks and shown columns of the media the gathered changes touched (batched reads)."""
+        marked, changed = sorted(self._pending_marks, key=str), sorted(self._pending_media, key=str)
+        self._pending_marks.clear()
+        self._pending_media.clear()
+        if marked:
+            self.db.submit(marks_by_media, self.store, marked,
+                           on_done=lambda marks: self._decorate(with_marks, marks, marked), on_error=self._on_error)
+        if changed:
+            self.db.submit(media_info_by_id, self.store, changed,
+                           on_done=lambda infos: self._on_media_info(changed, infos), on_error=self._on_error)
 
     @staticmethod
     def _media_of(change_set: ChangeSet, kinds: tuple[str, ...], shown: set[uuid.UUID]) -> list[uuid.UUID]:
@@ -513,3 +527,4 @@ class TimelinePanel(QWidget):
         """Stop the pending reloads."""
         self._reload_timer.stop()
         self._list_timer.stop()
+        self._decorate_timer.stop()
