@@ -37,14 +37,17 @@ IDLE_INTERVAL_MS = 30
 CACHE_BAR_EVERY_S = 0.1
 
 
-def sound_plan_for(record: MediaRecord | None, session: PlaybackSession) -> tuple[SoundPlan | None, str]:
-    """What a slot's media sounds like, and a few words saying so (opens files: call it off the UI thread)."""
+def sound_plan_for(record: MediaRecord | None, session: PlaybackSession,
+                   attachments: dict[Any, Any] | None = None) -> tuple[SoundPlan | None, str]:
+    """What a slot's media sounds like, and a few words saying so (opens files: call it off the UI thread).
+
+    ``attachments``: for a playlist, its media's sound files (``services.sound.sound_attachments``)."""
     from horus_desktop.timeline.audio_playback import playlist_sound_plan
 
     source = session.source
     state = getattr(source, "state", None)
     if state is not None:  # a playlist
-        plan = playlist_sound_plan(state, {})
+        plan = playlist_sound_plan(state, attachments or {})
         return plan, "the playlist's audio tracks" if plan.uses_audio_tracks else "each clip's movie sound"
     first = session.media_range[0]
     fps = session.clock.fps
@@ -167,6 +170,7 @@ class PlaybackDriver(QObject):
         if slot.session is self._sound_session:
             return
         self._sound_session = slot.session
+        self._transport.audio.sound_file.setEnabled(self._store_calls is not None and slot.record is not None)
         self.audio.set_plan(None, slot.session)
         self.reload_sound(slot.record)
 
@@ -177,14 +181,24 @@ class PlaybackDriver(QObject):
             return
         session, record = slot.session, record or slot.record
 
-        def work() -> None:
+        def work(attachments: dict[Any, Any] | None = None) -> None:
             try:
-                plan, what = sound_plan_for(record, session)
+                plan, what = sound_plan_for(record, session, attachments)
             except Exception as exc:  # a sound that cannot be read never stops the picture
                 plan, what = None, f"sound unreadable: {exc}"
             self.sig_sound_plan.emit(session, plan, what)
 
-        threading.Thread(target=work, name="horus-sound-plan", daemon=True).start()
+        def start(attachments: dict[Any, Any] | None = None) -> None:
+            threading.Thread(target=work, args=(attachments,), name="horus-sound-plan", daemon=True).start()
+
+        state = getattr(session.source, "state", None)
+        if state is not None and self._store_calls is not None:  # a playlist: its media's sound files first
+            from horus_desktop.services.sound import sound_attachments
+
+            ids = [clip.media_id for clip in state.clips() if clip.media_id is not None]
+            self._store_calls.run(lambda store: sound_attachments(store, ids), start, lambda _exc: start())
+        else:
+            start()
 
     def _on_sound_plan(self, session: PlaybackSession, plan: SoundPlan | None, what: str) -> None:
         if session is not self._sound_session:  # A changed again meanwhile
