@@ -31,8 +31,10 @@ ALL_RUNS: dict[str, list[tuple[str, ...]]] = {
     "store": [("--records", "20000", "--runs", "100")],
     "decode": [("{exr}", "--frames", "48"), ("{movie}", "--frames", "96")],
     "scrub": [("{exr}", "--seeks", "16"), ("{movie_gop48}", "--seeks", "16")],
+    "colour": [("--repeats", "3")],
     "ingest": [()],
-    "playback": [("{exr}", "--seconds", "4"), ("{movie}", "--seconds", "4")],
+    "playback": [("{exr}", "--seconds", "4"), ("{movie}", "--seconds", "4"),
+                 ("{movie_sound}", "--audio", "--seconds", "120")],
     "playlist": [("--clips", "2000",)],
     "export": [("--shots", "10", "--image-width", "480")],
     "notes": [("--notes", "2000", "--strokes", "500")],
@@ -57,11 +59,43 @@ def _make_movie(folder: Path, gop: int = 12) -> str:
     return write_movie(folder / f"movie_gop{gop}.mov", 96, gop=gop)
 
 
-#: The inputs placeholders name: a 2K half-float PIZ EXR sequence, 1080p H.264 movies (GOP 12 and 48).
+def _make_movie_with_sound(folder: Path, seconds: int = 10) -> str:
+    """A 640x360 H.264 movie at 24 fps with an AAC 48 kHz tone: what the A/V sync bench plays."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    path = folder / "movie_sound.mp4"
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height, video.pix_fmt = 640, 360, "yuv420p"
+        audio = out.add_stream("aac", rate=48000, layout="stereo")
+        for i in range(seconds * 24):
+            frame = av.VideoFrame.from_ndarray(np.full((360, 640, 3), (i * 7) % 256, np.uint8), format="rgb24")
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode():
+            out.mux(packet)
+        tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(seconds * 48000) / 48000)).astype(np.float32)
+        for start in range(0, len(tone), 1024):
+            chunk = tone[start:start + 1024]
+            block = av.AudioFrame.from_ndarray(np.stack([chunk, chunk]), format="fltp", layout="stereo")
+            block.sample_rate, block.pts, block.time_base = 48000, start, Fraction(1, 48000)
+            for packet in audio.encode(block):
+                out.mux(packet)
+        for packet in audio.encode():
+            out.mux(packet)
+    return str(path)
+
+
+#: The inputs placeholders name: a 2K half-float PIZ EXR sequence, 1080p H.264 movies (GOP 12 and 48), and a
+#: small movie with sound.
 INPUTS: dict[str, Callable[[Path], str]] = {
     "exr": _make_exr,
     "movie": _make_movie,
     "movie_gop48": lambda folder: _make_movie(folder, gop=48),
+    "movie_sound": _make_movie_with_sound,
 }
 
 
@@ -126,6 +160,50 @@ def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
     return rows
 
 
+def _scrub_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
+    what = _what(args)
+    rows = _pair(r, f"scrub: {what}, uncached random frame p95", "scrub_ms_p95", "bare_decode_ms_p50", unit="ms",
+                 label="one bare decode, p50", goal="<= 1.5x")
+    for row in rows:  # the bench's own ratio: the p95 of each frame's latency over its own bare decode
+        row["ratio"] = _num(r.get("scrub_vs_bare_p95")) or row["ratio"]
+    return rows + _pair(r, f"scrub: {what}, slowest", "scrub_ms_max", "bare_decode_ms_p50", unit="ms",
+                        label="one bare decode, p50")
+
+
+def _colour_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    return (_pair(r, "colour: baked CPU colour, 2K frame", "colour_ms", "exr_decode_ms", unit="ms",
+                  label="bare EXR decode", goal="a fraction of the decode")
+            + _pair(r, "colour: baked CPU colour vs OCIO's exact processor", "colour_ms", "exact_ms", unit="ms",
+                    label="OCIO exact CPU processor", goal="same or lower")
+            + _pair(r, "colour: max error, ACEScg chart 0..16", "chart_max_codes", None, unit="codes",
+                    goal="<= 2 codes"))
+
+
+def _ingest_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
+    files = f"{r['files']:,}" if isinstance(r.get("files"), int) else "?"
+    rows = _pair(r, "ingest: hashing 2K-frame-sized files, all workers", "frames_hash_mb_per_s_all",
+                 "frames_hashlib_mb_per_s", unit="MB/s", label="hashlib, 1 thread")
+    if rows and _num(r.get("frames_hash_vs_hashlib_per_core")) is not None:
+        rows[0]["ratio"] = r["frames_hash_vs_hashlib_per_core"]
+        rows[0]["goal"] = ">= 0.8x per core"
+    return (rows + _pair(r, f"ingest: {files} small files (probes isolated)", "ingest_isolated_s", "walk_hash_s",
+                         label="walk + hash", goal="<= 3x")
+            + _pair(r, f"ingest: {files} small files (probes in process)", "ingest_in_process_s", "walk_hash_s",
+                    label="walk + hash", goal="<= 3x"))
+
+
+def _playback_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
+    if "av_offset_ms" in r:
+        return _pair(r, f"playback: A/V sync, worst offset over {r.get('media_seconds', '?')} s of a movie with "
+                     "sound", "av_offset_ms", None, unit="ms", goal="<= 1 frame (41.7 ms)")
+    what = _what(args)
+    return (_pair(r, f"playback: {what}, achieved fps", "achieved_fps", "target_fps", unit="fps", label="target",
+                  goal="1.0, 0 dropped")
+            + _pair(r, f"playback: {what}, frames dropped", "dropped", None, unit="frames", goal="0")
+            + _pair(r, f"playback: {what}, pipeline fps (cache fill)", "pipeline_fps", "decode_fps", unit="fps",
+                    label="bare decode", goal=">= 0.8x"))
+
+
 def _playlist_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
     return (_pair(r, f"playlist: import of {r.get('clips', '?')} clips", "import_s", "otio_read_s",
                   label="OpenTimelineIO read", goal="<= 5x")
@@ -161,6 +239,10 @@ def _sync_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
 ADAPTERS: dict[str, Callable[[dict[str, Any], tuple[str, ...]], list[Row]]] = {
     "store": _store_rows,
     "decode": _decode_rows,
+    "scrub": _scrub_rows,
+    "colour": _colour_rows,
+    "ingest": _ingest_rows,
+    "playback": _playback_rows,
     "playlist": _playlist_rows,
     "notes": _notes_rows,
     "export": _export_rows,
