@@ -3,8 +3,9 @@
 It is the notes export's own content (:func:`horus_desktop.services.notes_report.build_report`: the same grouped
 reads of threads, drawings and status changes, the same frames and timecodes), laid out by shot and version and
 placed on the playlist: each note knows the playlist frame that shows it, so the dailies notes dock moves the
-playhead there. A frame with drawings and no note is listed too (the export prints it). Two more reads than the
-report: the playlist's clips (one) and its media (batched), never one per clip.
+playhead there. A frame with drawings and no note is listed too (the export prints it). Reads besides the
+report's: the playlist (``load_state`` without marks: its document and the media columns it shows) and the
+media records (batched), never one per clip.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ class DailiesNotes:
         return [n for s in self.shots for v in s.versions for n in v.notes]
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON values (what ``horus playlist notes --json`` prints)."""
+        """As JSON values (what ``horus playlist notes --json`` prints; ``notes`` counts notes, not drawn frames
+        or replies)."""
         return {"playlist_id": str(self.playlist_id), "name": self.name, "version": self.version,
                 "notes": sum(1 for n in self.notes() if n.comment_id),
                 "shots": [{"shot": s.shot, "versions": [
