@@ -26,14 +26,21 @@ class PlaylistNavigator(QObject):
         self._marked: tuple[PlaylistState | None, list[int]] = (None, [])
 
     def in_playlist(self) -> bool:
-        """True while the viewer plays the timeline's playlist."""
-        state = self._timeline.state
+        """True while the viewer plays a playlist."""
+        return self._player.source() is not None
+
+    def _state(self) -> PlaylistState | None:
+        """The playlist in the viewer: the timeline's state when it shows that one (its marks are the newest),
+        else the one the viewer was given."""
         source = self._player.source()
-        return state is not None and source is not None and source.state.id == state.id
+        if source is None:
+            return None
+        shown = self._timeline.state
+        return shown if shown is not None and shown.id == source.state.id else source.state
 
     def marks(self) -> list[int]:
-        """Sorted playlist frames with a note, a drawing or a marker (worked out once per shown state)."""
-        state = self._timeline.state
+        """Sorted playlist frames with a note, a drawing or a marker (worked out once per state)."""
+        state = self._state()
         if state is None:
             return []
         if self._marked[0] is not state:
