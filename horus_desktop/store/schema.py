@@ -100,7 +100,7 @@ def scripts_head() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-def _at_head(engine: Engine) -> bool:
+def is_at_head(engine: Engine) -> bool:
     """True when the database's one recorded revision is the scripts' head: most opens, which then need
     neither Alembic (about half a second to load and run) nor a write. Anything else takes the full path."""
     head = scripts_head()
@@ -121,7 +121,7 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     With ``backup``, an existing SQLite store that is behind is first copied aside; the copy's path is
     returned (None when nothing was copied).
     """
-    if _at_head(engine):
+    if is_at_head(engine):
         return None
     copied: Path | None = None
     path = sqlite_file(engine.url.render_as_string(hide_password=False))

@@ -93,17 +93,36 @@ def make_settings(organisation: str = "Horus", application: str = "Horus Desktop
     return QSettings(organisation, application)
 
 
-def prepare_store(store: Store, user_id: str) -> User:
-    """The DB worker's first task: bring the schema up to date (a SQLite store is copied aside first) and
-    sign the user in, as ``Horus.open`` does for the other verbs."""
-    from horus_desktop.api import ensure_user
+def bring_up_to_date(store: Store) -> None:
+    """Migrate the schema to this Horus's (a SQLite store is copied aside first); nothing when it is current."""
     from horus_desktop.store import schema
     from horus_desktop.store.errors import translated_errors
 
     if not store.read_only:  # a read-only store's schema was checked when it was opened
         with translated_errors(opening=True):  # a server that cannot be reached, a file that is not a database
             schema.upgrade(store.engine, backup=True)
+
+
+def prepare_store(store: Store, user_id: str) -> User:
+    """The DB worker's first task: bring the schema up to date and sign the user in, as ``Horus.open`` does
+    for the other verbs."""
+    from horus_desktop.api import ensure_user
+
+    bring_up_to_date(store)
     return ensure_user(store, user_id)
+
+
+def needs_upgrade_before_window(store: Store) -> bool:
+    """True for a writable SQLite store that is new or behind: it is migrated before the window is built.
+
+    The window starts threads of its own that read a SQLite store directly (sync's first round, an ingest
+    of the PATHs given), which must not meet a half-migrated schema; that happens once per upgrade. A
+    current store is recognised with one query on the local file; a server store is checked and migrated on
+    the DB worker while the window paints (nothing else reads it around the worker).
+    """
+    from horus_desktop.store import schema
+
+    return store.is_sqlite and not store.read_only and not schema.is_at_head(store.engine)
 
 
 def create_window(store: Store, *, user_id: str, settings: QSettings | None = None,
@@ -148,6 +167,12 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     store = Store.open(db_url, upgrade=False)  # an engine: no connection yet (but a read-only one is checked)
+    if needs_upgrade_before_window(store):
+        try:
+            bring_up_to_date(store)  # a store that cannot be used: the command's one-line error, exit 2
+        except BaseException:
+            store.close()
+            raise
     if store.read_only:
         print(f"horus: note: {store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
     set_default_gl_format()
@@ -165,6 +190,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
 
     def opened(user: User) -> None:
         log.info("store ready: %s, signed in as %s", store.describe(), user.id)
+        start()  # the PATHs' ingest reads the store from the jobs thread: after the schema is current
 
     def cannot_open(error: BaseException) -> None:
         db.shutdown()  # the panels' queries queued behind the opening failed too: one message, not one each
@@ -209,7 +235,6 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
 
         db.submit(store.media.count, on_done=decide)
 
-    QTimer.singleShot(0, start)
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window, db))
     code = app.exec()

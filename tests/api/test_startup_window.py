@@ -1,9 +1,11 @@
-"""Start-up of the window: it opens before the store is checked, and the store is still made ready behind it.
+"""Start-up of the window: it opens without waiting on the store, and the store is still made ready.
 
-The window is shown first; the DB worker then creates or migrates the schema and signs the user in, and
-the panels' queries wait behind that. What the user sees: a new store is created, an empty store still
-offers the demo project, and a file that is no database is refused with a dialog, a line on stderr and
-exit status 2 (no traceback). Each run is a fresh app process (off-screen); dialogs are answered "No".
+The DB worker's first task signs the user in (and checks and migrates a server store) while the window
+paints; the panels' queries wait behind it. A new or older SQLite store is migrated before the window (its
+sync and an ingest of the given paths read it from their own threads). What the user sees: a new store is
+created and, empty, offers the demo project; a file that is no database is refused in one line, exit 2;
+a server that cannot be reached is said in a dialog and on stderr, exit 2 (no traceback). Each run is a
+fresh app process (off-screen); dialogs are answered "No".
 """
 
 from __future__ import annotations
@@ -39,14 +41,14 @@ sys.exit(run_gui(sys.argv[1], paths=[], user_id="ana", demo_if_empty=False, on_s
 """
 
 
-def _start(db: Path, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
+def _start(db: Path | str, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
     env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-c", _CHILD, str(db), mode], capture_output=True, text=True,
                           timeout=300, env=env, check=False)
 
 
-def test_a_new_store_is_created_behind_the_shown_window_and_offers_the_demo(tmp_path: Path) -> None:
+def test_a_new_store_is_created_and_offers_the_demo(tmp_path: Path) -> None:
     db = tmp_path / "new" / "horus.sqlite"
     db.parent.mkdir()
     run = _start(db, tmp_path, "quit-when-ready")
@@ -62,12 +64,22 @@ def test_a_new_store_is_created_behind_the_shown_window_and_offers_the_demo(tmp_
         store.close()
 
 
-def test_a_file_that_is_no_database_is_refused_with_a_dialog_and_exit_2(tmp_path: Path) -> None:
+def test_a_file_that_is_no_database_is_refused_in_one_line_with_exit_2(tmp_path: Path) -> None:
     db = tmp_path / "notes.sqlite"
     db.write_text("these are my notes, not a database\n" * 200)
-    run = _start(db, tmp_path, "stay")
+    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HOME": str(tmp_path),
+           "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-m", "horus_desktop", "gui", "--db", str(db)], capture_output=True,
+                         text=True, timeout=300, env=env, check=False)
     assert run.returncode == 2, (run.stdout, run.stderr[-2000:])
+    assert "horus: error: cannot use the store" in run.stderr and "Traceback" not in run.stderr
+    assert db.read_text().startswith("these are my notes")  # nothing written over it
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_a_dialog_and_exit_2(tmp_path: Path) -> None:
+    run = _start("postgresql://postgres@127.0.0.1:1/horus", tmp_path, "stay")  # nothing listens on port 1
+    assert run.returncode == 2, (run.stdout, run.stderr[-2000:])
+    assert run.stdout.splitlines()[0] == "shown: Horus"  # the window was up before the store was tried
     assert "dialog: Horus: cannot open the store" in run.stdout
     assert "horus: error: cannot use the store" in run.stderr
     assert "Traceback" not in run.stderr
-    assert db.read_text().startswith("these are my notes")  # nothing written over it
