@@ -188,8 +188,10 @@ class AudioFeed:
     # --- what is heard ---------------------------------------------------------------------------
     def played_samples(self) -> int:
         """Samples of this feed the output has played."""
-        written = self._starts[-1] - len(self._pending) // self.format.bytes_per_frame
-        return max(0, written - self.sink.buffered_bytes() // self.format.bytes_per_frame)
+        with self._lock:  # the step list and the bytes still pending change together on the feed's thread
+            written = self._starts[-1] - len(self._pending) // self.format.bytes_per_frame
+            buffered = self.sink.buffered_bytes() // self.format.bytes_per_frame
+        return max(0, written - buffered)
 
     def _locate(self, played: int) -> tuple[int, float]:
         starts = self._starts
@@ -208,7 +210,8 @@ class AudioFeed:
         """(frame, fraction of it) whose sound is being heard; None before any is written."""
         if not self._frames:
             return None
-        n, frac = self._locate(self.played_samples())
+        played = self.played_samples()
+        n, frac = self._locate(played)
         return self._frames[min(n, len(self._frames) - 1)], frac
 
     # --- writing ---------------------------------------------------------------------------------
