@@ -1,10 +1,14 @@
 """OpenColorIO display transforms: config loading, a baked-LUT CPU path and GPU shader recipes.
 
-CPU path: the view (with exposure and gamma) is sampled once per settings on a 65^3 grid into OCIO's own
-`Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input, and run by an
-optimized CPU processor on whole frames (half/float/uint -> uint8). The exact ACES 2.0 view costs ~0.9 s
-per 2K frame on this CPU; the bake costs ~0.2 s once and then ~25-50 ms per frame. A view whose exact
-processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame) keeps it instead.
+CPU path: the view (with gamma; exposure as a scale in front) is sampled once per settings on a 97^3 grid
+into OCIO's own `Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input, and run
+by an optimized CPU processor on whole frames (half/float/uint -> uint8). The LUT cells that straddle a crease
+of the view (ACES 2.0's gamut-compression cusps) are found when baking, and the pixels in them go through the
+exact processor, so the result is within 2 codes of it for every ACEScg colour 0..16 (tests/media/
+test_colour_accuracy.py). The exact ACES 2.0 view costs ~0.9 s per 2K frame on this CPU; the bake ~1.5 s
+once (an exposure change re-uses it), then the LUT ~25-30 ms a frame plus the crease look-up (`horus bench
+colour`). A view whose exact processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame)
+keeps it instead.
 
 GPU path: `gpu_recipe` hands the viewer OCIO's GLSL 4.0 shader, its LUT textures and its uniforms; exposure
 and gamma are dynamic uniforms, so one recipe serves every exposure/gamma.
@@ -33,7 +37,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +47,8 @@ from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES, 
 
 BUILTIN_CONFIG = "ocio://studio-config-latest"
 LUT_SIZE = 97
-FLAG_SECOND_DIFFERENCE = 8.0  # codes: a LUT cell near one this curved goes through the exact processor
+FLAG_SECOND_DIFFERENCE = 6.0  # codes: a LUT cell near one this curved goes through the exact processor
+BLACK_RISE = 3.0  # codes: x^(1/2.2) interpolated straight from black misses by up to ~0.3 of the rise
 EXACT_BUDGET_MS = 60.0
 _BAKE_CACHE_SIZE = 16
 
@@ -51,6 +56,8 @@ _BAKE_CACHE_SIZE = 16
 _ACESCCT_LOG_SLOPE = 1.0 / 17.52
 _ACESCCT_LOG_OFFSET = 9.72 / 17.52
 _ACESCCT_BREAK = 0.0078125
+_ACESCCT_LINEAR = (10.5402377416545, 0.0729055341958355)  # the straight part's slope and offset
+_CELL_MARGIN = 2e-3  # of a LUT cell: numpy's ACEScct and OCIO's agree within 1e-4 cells
 
 _BIT_DEPTHS = {
     np.dtype(np.float16): ocio.BIT_DEPTH_F16,
@@ -191,7 +198,14 @@ class ColourConfig:
                 self._bakes.move_to_end(key)
                 return baked
         shaper = is_float and self.is_scene_linear(settings.colour_space)
-        baked = BakedView.bake(self, settings, np.dtype(source_dtype), shaper, method)
+        baked = None
+        if shaper and settings.exposure != 0.0 and method != "exact":
+            # Exposure scales scene-linear input: the LUT of the view at exposure 0 serves every exposure
+            # behind a scale, so dragging the exposure does not bake again.
+            base = self.baked_view(replace(settings, exposure=0.0), source_dtype, method)
+            baked = base.exposed(self, settings) if base.method == "lut3d" else None
+        if baked is None:
+            baked = BakedView.bake(self, settings, np.dtype(source_dtype), shaper, method)
         with self._lock:
             self._bakes[key] = baked
             while len(self._bakes) > _BAKE_CACHE_SIZE:
@@ -234,6 +248,14 @@ def acescct_shaper(direction: int = ocio.TRANSFORM_DIR_FORWARD) -> ocio.LogCamer
         logSideOffset=[_ACESCCT_LOG_OFFSET] * 3, linSideSlope=[1.0] * 3, linSideOffset=[0.0] * 3,
         direction=direction,
     )
+
+
+def acescct(values: np.ndarray) -> np.ndarray:
+    """The shaper's curve in numpy (float64): what `acescct_shaper` maps scene-linear values to."""
+    slope, offset = _ACESCCT_LINEAR
+    safe = np.maximum(values, _ACESCCT_BREAK)
+    return np.where(values <= _ACESCCT_BREAK, slope * values + offset,
+                    _ACESCCT_LOG_SLOPE * np.log2(safe) + _ACESCCT_LOG_OFFSET)
 
 
 def _lut_grid(size: int) -> np.ndarray:
@@ -307,12 +329,14 @@ def pixel_bins(rgb: np.ndarray) -> np.ndarray:
     return ids
 
 
-def _creased_cells(values: np.ndarray, size: int) -> np.ndarray:
+def _creased_cells(values: np.ndarray, size: int, steep_black: bool = False) -> np.ndarray:
     """LUT cells where tetrahedral interpolation may miss the exact view by more than about half a code.
 
     Second differences of the sampled codes along the axes and the diagonals the tetrahedra use bound the
     interpolation error of a smooth function (an eighth of them); a crease shows up as a large one. Values
-    beyond the 8-bit range on all three nodes are clamped either way and do not count."""
+    beyond the 8-bit range on all three nodes are clamped either way and do not count. With `steep_black`
+    (a display gamma above 1: out = in^(1/g) rises from black with an infinite slope, which second
+    differences underrate) a cell whose nodes go from black to over BLACK_RISE codes counts as well."""
     codes = np.moveaxis(values.reshape(size, size, size, 3), -1, 0) * np.float32(255.0)  # channel first
     worst = np.zeros((size, size, size), dtype=np.float32)
     for step in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)):
@@ -325,19 +349,30 @@ def _creased_cells(values: np.ndarray, size: int) -> np.ndarray:
         np.maximum(worst[centre[1:]], np.maximum(np.maximum(second[0], second[1]), second[2]), out=worst[centre[1:]])
     nodes = worst > FLAG_SECOND_DIFFERENCE
     cells = np.zeros((size - 1,) * 3, dtype=bool)
+    low = np.full((3,) + cells.shape, np.inf, dtype=np.float32)
+    high = np.full((3,) + cells.shape, -np.inf, dtype=np.float32)
     for dr in (0, 1):
         for dg in (0, 1):
             for db in (0, 1):
-                cells |= nodes[dr:size - 1 + dr, dg:size - 1 + dg, db:size - 1 + db]
+                corner = (slice(dr, size - 1 + dr), slice(dg, size - 1 + dg), slice(db, size - 1 + db))
+                cells |= nodes[corner]
+                if steep_black:
+                    np.minimum(low, codes[(slice(None), *corner)], out=low)
+                    np.maximum(high, codes[(slice(None), *corner)], out=high)
+    if steep_black:
+        cells |= ((low <= 0.5) & (high > BLACK_RISE)).any(axis=0)
     return cells
 
 
-def _fallback_table(config: ocio.Config, cells: np.ndarray, dtype: np.dtype, shaper: bool) -> np.ndarray | None:
-    """Per pixel bin: True when the bin touches a creased LUT cell (None when no cell is creased)."""
+def _fallback_table(
+    config: ocio.Config, cells: np.ndarray, dtype: np.dtype, shaper: bool, scale: float = 1.0
+) -> np.ndarray | None:
+    """Per pixel bin: True when the bin touches a creased LUT cell (None when no cell is creased); `scale`
+    multiplies the values before the shaper (exposure)."""
     if not cells.any():
         return None
     lo, hi = _bin_bounds(dtype)
-    coords = np.ascontiguousarray(np.stack([lo, hi, lo], axis=1))
+    coords = np.ascontiguousarray(np.stack([lo, hi, lo], axis=1) * np.float32(scale))
     if shaper:
         config.getProcessor(acescct_shaper()).getDefaultCPUProcessor().applyRGB(coords)
     coords = np.clip(np.nan_to_num(coords[:, :2], nan=1.0), 0.0, 1.0)
@@ -356,8 +391,9 @@ def _fallback_table(config: ocio.Config, cells: np.ndarray, dtype: np.dtype, sha
 class BakedView:
     """A view baked into shaper + 3D LUT, with optimized CPU processors per channel count.
 
-    `fallback` (per pixel bin, see `pixel_bins`) marks the colours whose LUT cell straddles a crease of the
-    view (ACES 2.0's gamut-compression cusps, near-black clamps): those pixels go through `exact` instead."""
+    `creased` marks the LUT cells that straddle a crease of the view (ACES 2.0's gamut-compression cusps): the
+    pixels in them go through `exact` instead. They are found in two steps: `fallback`, a table of the bins
+    of `pixel_bins` that touch a creased cell, on every pixel; then, for the few it lets through, their cell."""
 
     settings: ViewSettings
     source_dtype: np.dtype
@@ -365,6 +401,10 @@ class BakedView:
     method: str
     exact: ocio.Processor | None = None
     fallback: np.ndarray | None = field(default=None, repr=False)
+    creased: np.ndarray | None = field(default=None, repr=False)
+    shaper: bool = False
+    lut: Any = None
+    scale: float = 1.0
     _cpu: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
@@ -393,11 +433,26 @@ class BakedView:
         lut.setInterpolation(ocio.INTERP_TETRAHEDRAL)
         lut.setData(np.ascontiguousarray(grid, dtype=np.float32).ravel())
         group = ocio.GroupTransform([acescct_shaper(), lut] if shaper else [lut])
-        fallback = None
+        fallback = creased = None
         if np.dtype(source_dtype) in _BIN_SHIFT or np.dtype(source_dtype) == np.float32:
             binned = np.dtype(np.float16) if np.dtype(source_dtype) == np.float32 else np.dtype(source_dtype)
-            fallback = _fallback_table(config, _creased_cells(grid, size), binned, shaper)
-        return cls(settings, source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d", exact, fallback)
+            creased = _creased_cells(grid, size, steep_black=settings.gamma > 1.0)
+            fallback = _fallback_table(config, creased, binned, shaper)
+        processor = ocio.Config.CreateRaw().getProcessor(group)
+        return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, shaper, lut)
+
+    def exposed(self, colour: ColourConfig, settings: ViewSettings) -> BakedView:
+        """This bake (a scene-linear view at exposure 0) for `settings`' exposure: the input scaled by
+        2^exposure before the shaper, the same LUT and creased cells, the exact processor with the exposure."""
+        scale = 2.0 ** settings.exposure
+        matrix = ocio.MatrixTransform(matrix=[scale, 0, 0, 0, 0, scale, 0, 0, 0, 0, scale, 0, 0, 0, 0, 1])
+        group = ocio.GroupTransform([matrix, acescct_shaper(), self.lut])
+        fallback = None
+        if self.creased is not None:
+            binned = np.dtype(np.float16) if self.source_dtype == np.float32 else self.source_dtype
+            fallback = _fallback_table(colour.config, self.creased, binned, True, scale)
+        return BakedView(settings, self.source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d",
+                         colour.exact_processor(settings), fallback, self.creased, True, self.lut, scale)
 
     def _cpu_for(self, channels: int) -> Any:
         cpu = self._cpu.get(channels)
@@ -416,9 +471,25 @@ class BakedView:
 
     def fallback_pixels(self, rgb: np.ndarray) -> np.ndarray:
         """Flat indices of the pixels of HxWx3 `rgb` that go through the exact processor."""
-        if self.fallback is None:
+        if self.fallback is None or self.creased is None:
             return np.empty(0, dtype=np.intp)
-        return np.flatnonzero(self.fallback[pixel_bins(rgb)])
+        candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
+        if not candidates.size:
+            return candidates
+        values = np.nan_to_num(rgb.reshape(-1, 3)[candidates].astype(np.float64), nan=0.0, posinf=1e9, neginf=-1e9)
+        if rgb.dtype.kind == "u":
+            values /= float(np.iinfo(rgb.dtype).max)
+        cells = self.creased.shape[0]
+        position = np.clip((acescct(values * self.scale) if self.shaper else values) * cells, 0.0, cells)
+        # A position within the margin of a cell's side is looked up in both cells.
+        low = np.clip(np.floor(position - _CELL_MARGIN), 0, cells - 1).astype(np.intp)
+        high = np.clip(np.floor(position + _CELL_MARGIN), 0, cells - 1).astype(np.intp)
+        hit = np.zeros(len(candidates), dtype=bool)
+        for r in (low[:, 0], high[:, 0]):
+            for g in (low[:, 1], high[:, 1]):
+                for b in (low[:, 2], high[:, 2]):
+                    hit |= self.creased[r, g, b]
+        return candidates[hit]
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:
         """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""

@@ -98,9 +98,13 @@ def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourCon
     lut_ms = _best_ms(lambda: lut_only.apply(frame), repeats)
     lut_65_ms = _best_ms(lambda: lut_65.apply(frame), repeats)
     check_ms = _best_ms(lambda: baked.fallback_pixels(frame), repeats)
+    brighter = colour.baked_view(replace(settings, exposure=1.5), frame.dtype, method="lut")
+    bright_ms = _best_ms(lambda: brighter.apply(frame), repeats)
+    chart = acescg_chart()
+    tiled = np.resize(chart, (frame.shape[0] * frame.shape[1], 3)).reshape(frame.shape)  # worst case: all chart
+    chart_frame_ms = _best_ms(lambda: baked.apply(tiled), 1)
     exact_strip = frame[:128]  # the exact processor is slow: timed on a strip, scaled to the frame
     exact_ms = _best_ms(lambda: exact.apply(exact_strip), 1) * frame.shape[0] / exact_strip.shape[0]
-    chart = acescg_chart()
     chart_errors = code_errors(colour, settings, chart)
     lut_chart_errors = np.abs(lut_only.apply(chart.reshape(1, -1, 3)).astype(np.int16).reshape(-1, 3)
                               - exact_codes(colour, settings, chart)).max(axis=-1)
@@ -111,6 +115,8 @@ def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourCon
         "lut_65_ms": round(lut_65_ms, 2), "fallback_check_ms": round(check_ms, 2), "exact_ms": round(exact_ms, 1), "bake_ms": round(bake_ms, 1),
         "colour_vs_decode": round(colour_ms / decode_ms, 3), "lut_only_vs_decode": round(lut_ms / decode_ms, 3),
         "colour_vs_exact": round(colour_ms / exact_ms, 4),
+        "colour_plus_1_5_stops_ms": round(bright_ms, 2), "colour_chart_frame_ms": round(chart_frame_ms, 1),
+        "fallback_share_plus_1_5_stops": round(brighter.fallback_pixels(frame).size / (frame.shape[0] * frame.shape[1]), 4),
         "fallback_share_frame": round(baked.fallback_pixels(frame).size / (frame.shape[0] * frame.shape[1]), 4),
         "fallback_share_chart": round(baked.fallback_pixels(chart.reshape(1, -1, 3)).size / len(chart), 4),
         "chart_colours": len(chart), "chart_max_codes": int(chart_errors.max()),
@@ -130,13 +136,18 @@ def print_colour(result: dict[str, Any]) -> None:
         ("baked CPU colour (LUT + exact fallback)", result["colour_ms"], f"{result['colour_vs_decode']:.2f}"),
         ("  of which LUT alone", result["lut_only_ms"], f"{result['lut_only_vs_decode']:.2f}"),
         ("  of which fallback check", result["fallback_check_ms"], ""),
+        ("colour, the frame +1.5 stops", result["colour_plus_1_5_stops_ms"],
+         f"{result['colour_plus_1_5_stops_ms'] / result['exr_decode_ms']:.2f}"),
+        ("colour, a frame of chart colours (worst)", result["colour_chart_frame_ms"],
+         f"{result['colour_chart_frame_ms'] / result['exr_decode_ms']:.2f}"),
         ("65^3 LUT alone (before this change)", result["lut_65_ms"], f"{result['lut_65_ms'] / result['exr_decode_ms']:.2f}"),
         ("OCIO exact processor", result["exact_ms"], f"{result['exact_ms'] / result['exr_decode_ms']:.2f}"),
     ]
     print(f"{'step':<42}{'ms/frame':>10}{'x decode':>10}")
     for name, ms, ratio in rows:
         print(f"{name:<42}{ms:>10.1f}{ratio:>10}")
-    print(f"fallback share: frame {result['fallback_share_frame']:.2%}, chart {result['fallback_share_chart']:.2%}; "
+    print(f"exact fallback share: frame {result['fallback_share_frame']:.2%}, +1.5 stops "
+          f"{result['fallback_share_plus_1_5_stops']:.2%}, chart {result['fallback_share_chart']:.2%}; "
           f"bake {result['bake_ms']:.0f} ms")
     print(f"max error vs exact (8-bit codes): chart of {result['chart_colours']} ACEScg colours 0..16 "
           f"{result['chart_max_codes']} (LUT alone {result['lut_only_chart_max_codes']}, "
