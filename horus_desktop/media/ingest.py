@@ -303,6 +303,7 @@ def ingest_tree(
     report.found = len(items)
     templates = _templates(store, project, template)
     anchor = root if root.is_dir() else root.parent
+    anchor_text = str(anchor)  # a str: the hierarchy parser splits it without building a path object
     existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
     # Isolated, small media are probed CHUNK_FILES files per worker round trip; in process, one by one.
@@ -335,7 +336,7 @@ def ingest_tree(
                 settled.append((str(existing.id), item))
                 continue
             report.hashed_bytes += probe_result.file_size
-            hierarchy = parse_hierarchy(item.path, templates, anchor)
+            hierarchy = parse_hierarchy(item.path, templates, anchor_text)
             values = _record_values(item, probe_result, hierarchy, project or hierarchy.project or anchor.name, user)
             values["file_hash"] = prepared.file_hash
             writer.add(existing, item, values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -47,6 +48,9 @@ class Hierarchy:
         return Hierarchy(**values)
 
 
+_POSIX = os.sep == "/"
+
+
 def version_number_of(version: str | None) -> int | None:
     """The number in a version name: 'v012' -> 12, None when it has no digits."""
     if not version:
@@ -56,6 +60,9 @@ def version_number_of(version: str | None) -> int | None:
 
 
 def _segments(path: str | PurePath) -> list[str]:
+    if _POSIX and isinstance(path, str) and path not in ("", "."):
+        # What PurePosixPath keeps (no empty or "." parts), without building one: ingest asks 4x per media.
+        return [s for s in path.split("/") if s and s != "."]
     return [s for s in PurePath(path).as_posix().split("/") if s and s != "/"]
 
 

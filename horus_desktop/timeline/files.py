@@ -9,6 +9,7 @@ EDL, or the item) and the store is untouched. Unmatched clips stay, marked as mi
 from __future__ import annotations
 
 import json
+import re
 import uuid
 import zipfile
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from horus_desktop.domain.records import Timeline
+from horus_desktop.domain.records import MediaRecord, Timeline
 from horus_desktop.domain.vocabulary import TIMELINE_TYPES
 from horus_desktop.store import Store
 from horus_desktop.timeline import edl
@@ -29,7 +30,7 @@ from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.matching import MediaMatcher, clip_sources, shot_version_of
 from horus_desktop.timeline.otio_annotations import register as register_annotation_schemas
 from horus_desktop.timeline.otio_doc import NS, meta, rate_text, set_meta, timeline_rate, trange
-from horus_desktop.timeline.playlists import create_from_document, document_of, media_info
+from horus_desktop.timeline.playlists import document_of, import_document, media_info
 from horus_desktop.timeline.state import notes_by_media
 from horus_desktop.timeline.validate import check_document, document_rate, stored_rate
 
@@ -87,6 +88,26 @@ def _edl_line(path: Path, message: str) -> int | None:
     return None
 
 
+#: otio_json's value types: written with an OTIO_SCHEMA, never in OTIO's map of object schemas.
+_VALUE_SCHEMAS = {"RationalTime": 1, "TimeRange": 1, "TimeTransform": 1, "V2d": 1, "Box2d": 1}
+_SCHEMA_NAME = re.compile(r'"OTIO_SCHEMA"\s*:\s*"([^"\\]*)"')
+
+
+def _all_schemas_known(text: str) -> bool:
+    """Whether every schema the otio_json text names is one OTIO builds (at that version or older), found by a
+    scan of the text: then nothing needs setting aside and the text need not be parsed twice. Escaped text
+    (``\\u`` escapes could spell a key) takes the careful way."""
+    found = _SCHEMA_NAME.findall(text)
+    if "\\u" in text or len(found) != text.count('"OTIO_SCHEMA"'):  # a key or name the scan cannot read
+        return False
+    known = {**_VALUE_SCHEMAS, **otio.core.type_version_map()}
+    for schema in set(found):
+        name, _, version = schema.rpartition(".")
+        if not name or not version.isdigit() or name not in known or int(version) > known[name]:
+            return False
+    return True
+
+
 def _read_otio(path: Path, suffix: str) -> Any:
     """An .otio/.otioz file through OTIO, effects of unknown schemas first set aside into clip metadata."""
     try:
@@ -95,7 +116,7 @@ def _read_otio(path: Path, suffix: str) -> Any:
         else:
             with zipfile.ZipFile(path) as bundle:
                 text = bundle.read("content.otio").decode("utf-8")
-        data = json.loads(text)
+        data = None if _all_schemas_known(text) else json.loads(text)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         data = None  # not readable as JSON here: OTIO's own reader says why
     if data is not None and set_aside_unknown_effects(data):
@@ -156,9 +177,9 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None 
 
 
 def match_document(store: Store, document: otio.schema.Timeline, project_id: str | None, *,
-                   fresh_ids: bool = False) -> tuple[Counter[str], list[str], str | None, list[str]]:
+                   fresh_ids: bool = False) -> tuple[Counter[str], list[str], str | None, dict[str, MediaRecord]]:
     """Link every clip of a document to its media (metadata ``horus``); returns counts, missing names, project
-    and the ids of the media linked. With ``fresh_ids`` every clip gets a new ``clip_id`` in the same write.
+    and the media linked, by id. With ``fresh_ids`` every clip gets a new ``clip_id`` in the same write.
 
     Each clip's metadata is read once into a plain dict and written once (OTIO's dict wrapper costs tens of
     microseconds a key), and the media of all clips are found with one batched read per kind (path, name).
@@ -166,7 +187,7 @@ def match_document(store: Store, document: otio.schema.Timeline, project_id: str
     matcher = MediaMatcher(store, project_id)
     counts: Counter[str] = Counter()
     missing: list[str] = []
-    linked: list[str] = []
+    linked: dict[str, MediaRecord] = {}
     project = project_id
     clips = list(document.find_clips())
     horus = [meta(clip) for clip in clips]
@@ -183,7 +204,7 @@ def match_document(store: Store, document: otio.schema.Timeline, project_id: str
             missing.append(clip.name)
         else:
             project = project or media.project_id
-            linked.append(str(media.id))
+            linked[str(media.id)] = media
             values.update(media_id=str(media.id), media_path=media.file_path, matched_by=how, missing_media=None,
                           **media_info(media))
             ref = clip.media_reference
@@ -205,12 +226,11 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
     try:  # the whole import is guarded: whatever a bad file breaks later is reported on the file
         counts, missing, project, linked = match_document(store, document, project_id, fresh_ids=True)
         set_meta(document, imported_from=str(path), timeline_id=None)
-        sizes = {str(m.id): m.resolution for m in store.media.get_many(linked)}
+        sizes = {media_id: media.resolution for media_id, media in linked.items()}
         drawings = read_drawings(document, path, sizes)  # all checked before anything is written
         with store.uow.write():  # the playlist and its drawings in one transaction
-            timeline = create_from_document(store, document, name=name or document.name or path.stem,
-                                            project_id=project or "unassigned", user=user,
-                                            timeline_type=timeline_type, ids_set=True)
+            timeline = import_document(store, document, name=name or document.name or path.stem,
+                                       project_id=project or "unassigned", user=user, timeline_type=timeline_type)
             drawings.write(store, user)
     except PlaylistFileError:
         raise

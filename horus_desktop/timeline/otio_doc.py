@@ -38,11 +38,11 @@ def frames(time: otio.opentime.RationalTime, rate: Fraction | float) -> int:
 
 def meta(obj: Any) -> dict[str, Any]:
     """The ``horus`` metadata dict of an OTIO object (created empty when absent), as a plain dict copy."""
-    try:
-        found = obj.metadata[NS]
-    except KeyError:
-        return {}
-    return dict(found.items())
+    metadata = obj.metadata
+    for key in metadata:  # not metadata[NS] in a try: a missing key raises through pybind11, ~20x slower
+        if key == NS:
+            return dict(metadata[NS].items())
+    return {}
 
 
 def set_meta(obj: Any, **values: Any) -> None:

@@ -22,6 +22,7 @@ from horus_desktop.domain.records import MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.domain.vocabulary import TIMELINE_STATUSES, TIMELINE_TYPES
 from horus_desktop.store import Store
+from horus_desktop.store.repositories.imports import ImportRepository
 from horus_desktop.timeline.errors import PlaylistError
 from horus_desktop.timeline.otio_doc import (
     load_timeline,
@@ -102,14 +103,25 @@ def save_document(store: Store, timeline_id: uuid.UUID | str, timeline: otio.sch
 
 def create_from_document(store: Store, timeline: otio.schema.Timeline, *, name: str, project_id: str, user: str,
                          timeline_type: str = "dailies", status: str = "draft", version: str = "v001",
-                         ids_set: bool = False, **values: Any) -> Timeline:
-    """A new playlist holding ``timeline`` (its row and clip rows written in one transaction); ``ids_set``:
-    every clip has its ``clip_id`` already."""
+                         **values: Any) -> Timeline:
+    """A new playlist holding ``timeline`` (its row and clip rows written in one transaction)."""
     _check_vocabulary(timeline_type, status)
     timeline.name = name
-    rows, fields = _document_fields(timeline, ids_set=ids_set)
+    rows, fields = _document_fields(timeline)
     return store.timelines.create(name=name, project_id=project_id, timeline_type=timeline_type, created_by=user,
                                   clips=rows, status=status, version=version, **fields, **values)
+
+
+def import_document(store: Store, timeline: otio.schema.Timeline, *, name: str, project_id: str, user: str,
+                    timeline_type: str = "dailies") -> Timeline:
+    """A new playlist holding an imported document whose clips all have fresh ``clip_id``s: the row and its
+    clip rows written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built
+    from what was written rather than read back."""
+    _check_vocabulary(timeline_type, "draft")
+    timeline.name = name
+    rows, fields = _document_fields(timeline, ids_set=True)
+    return ImportRepository(store.uow).create_timeline(
+        {"name": name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user, **fields}, rows)
 
 
 def _check_vocabulary(timeline_type: str, status: str) -> None:

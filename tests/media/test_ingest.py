@@ -138,6 +138,8 @@ from horus_desktop.media.errors import UnreadableFileError
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.store import Store
 Image.init()  # every image plugin loaded now: Python's own files may be out of nobody's reach
+# The same for what a new store's migration imports lazily (Alembic and the standard modules it uses).
+import alembic.command, alembic.config, alembic.runtime.migration, alembic.script  # noqa: E401, F401
 root, locked, db = sys.argv[1:4]
 if os.geteuid() == 0:  # root reads every folder: drop to the user nobody
     nobody = pwd.getpwnam("nobody")

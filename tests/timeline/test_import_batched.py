@@ -59,6 +59,7 @@ def test_import_matches_with_batched_reads_and_same_links(media_store: Store, me
     matcher = MediaMatcher(media_store, "p")  # the clip-by-clip lookups, as the reference
     expected = [matcher.match(clip_sources(clip)) for clip in document.find_clips()]
     stored = media_store.timelines.get(report.timeline.id)
+    assert report.timeline == stored  # what the import hands back is what the store holds, clips in order
     assert [str(c.media_id) if c.media_id else None for c in stored.clips] == [
         str(media.id) if media else None for media, _ in expected]
     assert {str(v002.id), str(sh020.id)} == {str(c.media_id) for c in stored.clips if c.media_id}
