@@ -103,14 +103,107 @@ def row_from_wire(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _uuid_stored(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 36 and value[8] == "-" and value[23] == "-":
+        return value.replace("-", "").lower()  # the server's to_jsonb form: the common case, quickly
+    return uuid.UUID(str(value)).hex
+
+
+def _time_stored(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 32 and value[10] == "T" and value[19] == "." \
+            and value[26:] == "+00:00":
+        return f"{value[:10]} {value[11:26]}"  # the wire form with microseconds in UTC: the common case
+    moment = datetime.fromisoformat(_time_wire(value)).astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond:06d}"
+
+
+_STORED: dict[int, Any] = {
+    _UUID: _uuid_stored,
+    _BOOL: lambda v: 1 if v else 0,
+    _TIME: _time_stored,
+    _JSON: json.dumps,  # SQLAlchemy's JSON on SQLite: json.dumps, and None as the JSON text 'null'
+    _NUM: float,
+}
+
+
+def stored_columns(table: str, rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of ``table`` that wire ``rows`` carry (all of them, from the server), in table order."""
+    present = set().union(*rows) if rows else set()
+    return [c for c in _kinds(table) if c in present]
+
+
+@cache
+def _stored_rows_function(table: str, columns: tuple[str, ...]) -> Any:
+    """A function turning wire rows into tuples of ``columns``, compiled once per table and column list (one
+    tuple expression per row: this runs for every pulled row)."""
+    kinds = _kinds(table)
+    parts = []
+    for i, name in enumerate(columns):
+        kind = kinds[name]
+        if kind == _PLAIN:
+            parts.append(f"g({name!r})")
+        elif kind == _JSON:
+            parts.append(f"dumps(g({name!r}))")  # None too: SQLAlchemy stores it as the JSON text 'null'
+        else:
+            parts.append(f"(None if (v{i} := g({name!r})) is None else f{kind}(v{i}))")
+    source = ("def convert(rows):\n    out = []\n    for row in rows:\n        g = row.get\n"
+              f"        out.append(({', '.join(parts)},))\n    return out\n")
+    scope: dict[str, Any] = {"dumps": json.dumps, **{f"f{k}": fn for k, fn in _STORED.items()}}
+    exec(compile(source, f"<stored rows of {table}>", "exec"), scope)  # noqa: S102 - source built above
+    return scope["convert"]
+
+
+def rows_to_stored(table: str, columns: list[str], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Wire rows as the exact values SQLAlchemy stores in SQLite for ``columns`` (32-hex ids, naive UTC
+    timestamps with microseconds, 0/1, JSON text): written with a plain ``executemany``, without the ORM's
+    per-value type handling. A missing value is NULL (a JSON column's None is the JSON text ``null``, as
+    SQLAlchemy stores it)."""
+    return _stored_rows_function(table, tuple(columns))(rows)
+
+
+def sqlite_wire_json(table: str, alias: str) -> str:
+    """A SQLite expression giving the row ``alias`` (NEW or OLD) of ``table`` as wire JSON text, in SQL: what
+    :func:`row_to_wire` makes of the stored row, so a capture trigger writes ops ready to send (pushing then
+    neither parses nor re-encodes them). Stored shapes not written by SQLAlchemy or SQLite's own clock (a
+    timestamp in another format) are passed as they are; the server reads them as PostgreSQL input."""
+    parts = []
+    for name, kind in _kinds(table).items():
+        ref = f"{alias}.{name}"
+        if kind == _UUID:
+            expr = (f"CASE WHEN length({ref}) = 32 THEN lower(substr({ref}, 1, 8) || '-' || substr({ref}, 9, 4) "
+                    f"|| '-' || substr({ref}, 13, 4) || '-' || substr({ref}, 17, 4) || '-' || substr({ref}, 21)) "
+                    f"ELSE lower({ref}) END")
+        elif kind == _BOOL:
+            expr = f"json(CASE WHEN {ref} IS NULL THEN 'null' WHEN {ref} THEN 'true' ELSE 'false' END)"
+        elif kind == _TIME:  # SQLAlchemy's form (microseconds), then SQLite's clock (milliseconds, seconds)
+            head = f"substr({ref}, 1, 10) || 'T' || substr({ref}, 12)"
+            sep = f"substr({ref}, 11, 1) = ' '"
+            expr = (f"CASE WHEN length({ref}) = 26 AND {sep} THEN {head} || '+00:00' "
+                    f"WHEN length({ref}) = 23 AND {sep} THEN {head} || '000+00:00' "
+                    f"WHEN length({ref}) = 19 AND {sep} THEN {head} || '.000000+00:00' ELSE {ref} END")
+        elif kind == _JSON:
+            expr = f"json(CASE WHEN json_valid({ref}) THEN {ref} ELSE json_quote({ref}) END)"
+        elif kind == _NUM:
+            expr = f"CAST({ref} AS REAL)"
+        else:
+            expr = ref
+        parts.append(f"'{name}', {expr}")
+    return "json_object(" + ", ".join(parts) + ")"
+
+
+def outbox_row_to_wire(table: str, stored_json: str) -> str:
+    """An op's row as a capture trigger before revision 0007 wrote it (raw stored values) in wire JSON."""
+    return json.dumps(row_to_wire(table, json.loads(stored_json), raw=True))
+
+
 def local_row_id(table: str, wire_id: str) -> str:
     """A row id as the SQLite client keys it (32 hex digits for a UUID)."""
-    return uuid.UUID(wire_id).hex if SYNCED_TABLES[table][1] == "uuid" else wire_id
+    return _uuid_stored(wire_id) if SYNCED_TABLES[table][1] == "uuid" else wire_id
 
 
 def wire_row_id(table: str, local_id: str) -> str:
     """A row id as the server keys it (dashed text for a UUID)."""
-    return str(uuid.UUID(local_id)) if SYNCED_TABLES[table][1] == "uuid" else local_id
+    return value_to_wire(_UUID, local_id) if SYNCED_TABLES[table][1] == "uuid" else local_id
 
 
 def canonical_dump(session: Session) -> dict[str, list[dict[str, Any]]]:

@@ -117,16 +117,22 @@ def review_table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def sqlite_capture_triggers(name: str) -> list[str]:
+def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
     """DDL of the three SQLite triggers that append an outbox op for every write to ``name``.
 
     Triggers, not Python: every statement (ORM, Core bulk, plain SQL) is caught in its own transaction.
+    ``wire_form`` (revision 0007): the op's rows are written in wire form (``sync_codec.sqlite_wire_json``),
+    ready to push; before, they held the raw stored values.
     """
     table = review_table(name)
     pk = SYNCED_TABLES[name][0]
     quiet = "NOT EXISTS (SELECT 1 FROM horus_sync_state WHERE applying = 1)"
 
     def row_json(alias: str) -> str:
+        if wire_form:
+            from horus_desktop.store.sync_codec import sqlite_wire_json
+
+            return sqlite_wire_json(name, alias)
         return "json_object(" + ", ".join(f"'{c.name}', {alias}.{c.name}" for c in table.columns) + ")"
 
     def op(kind: str, alias: str, old: str, new: str) -> str:

@@ -116,7 +116,7 @@ def _count_notes(path: Path) -> int:
 
 def _sqlite_value(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
-        return str(value)
+        return value.hex  # as the store keeps ids (the foreign key to the media row must match)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict | list):
@@ -147,7 +147,11 @@ def bench_push_pull(server: str, folder: Path, ops: int) -> dict[str, Any]:
         names = [d.name for d in cur.description]
         json_cols = {i for i, d in enumerate(cur.description) if d.type_code in (114, 3802)}  # json, jsonb
         rows = cur.fetchall()
-        conn.execute("CREATE TABLE bench_copy (LIKE horus_comments INCLUDING DEFAULTS)")
+        # The same table: its columns, defaults, indexes and foreign keys (the sync trigger is what is measured).
+        conn.execute("CREATE TABLE bench_copy (LIKE horus_comments INCLUDING ALL)")
+        for (fk,) in conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                  "WHERE conrelid = 'horus_comments'::regclass AND contype = 'f'").fetchall():
+            conn.execute(f"ALTER TABLE bench_copy ADD {fk.replace('REFERENCES horus_comments(', 'REFERENCES bench_copy(')}")
         columns = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join(["%s"] * len(names))
         t0 = time.perf_counter()
@@ -168,13 +172,26 @@ def bench_push_pull(server: str, folder: Path, ops: int) -> dict[str, Any]:
     b.close()
     pulled = _count_notes(b_path)
 
-    # Bare pull: the same rows read from the server and written into SQLite with executemany.
+    # Bare pull: the same rows read from the server and written with executemany into the same SQLite table
+    # (the store's own DDL: columns, indexes, foreign keys checked against the same media row).
+    with sqlite3.connect(b_path) as store_db:
+        ddl = [sql for (sql,) in store_db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name IN ('horus_media_records', 'horus_comments') "
+            "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC")]
+    with sqlite3.connect(folder / "bare.sqlite") as lite:
+        for sql in ddl:
+            lite.execute(sql)
+        lite.execute("ATTACH DATABASE ? AS pulled", (str(b_path),))
+        lite.execute("INSERT INTO horus_media_records SELECT * FROM pulled.horus_media_records")
+        lite.commit()
+        lite.execute("DETACH DATABASE pulled")
+        lite.execute("PRAGMA foreign_keys = ON")
     t0 = time.perf_counter()
     with psycopg.connect(libpq_url(server)) as conn:
         rows = conn.execute("SELECT * FROM horus_comments WHERE media_id = %s", (media_id,)).fetchall()
     with sqlite3.connect(folder / "bare.sqlite") as lite:
-        lite.execute(f"CREATE TABLE c ({', '.join(f'{n!r}' for n in names)})")
-        lite.executemany(f"INSERT INTO c VALUES ({', '.join('?' * len(names))})",
+        lite.execute("PRAGMA foreign_keys = ON")
+        lite.executemany(f"INSERT INTO horus_comments ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                          [tuple(_sqlite_value(v) for v in r) for r in rows])
     bare_pull_s = time.perf_counter() - t0
     return {"ops": ops, "push_s": round(push_s, 3), "bare_push_s": round(bare_push_s, 3),

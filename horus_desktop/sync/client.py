@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from horus_desktop.store import schema
 from horus_desktop.store.errors import StoreWriteError
-from horus_desktop.store.repositories.sync_local import PulledRow, SyncLocalRepository
+from horus_desktop.store.repositories.sync_local import OutboxOp, PulledRow, SyncLocalRepository
+from horus_desktop.store.sync_codec import wire_row_id
+from horus_desktop.store.sync_schema import known_revisions
 from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
 from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.sync.errors import SchemaTooOldError, ServerUnreachableError, SyncError
@@ -77,6 +79,9 @@ def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
     return b if a is None else ChangeSet(a.changes + b.changes, "sync")
 
 
+#: Default page sizes: ops per push call, changes per pull page.
+PUSH_PAGE, PULL_PAGE = 1000, 5000
+
 #: Opens a connection to the sync server (autocommit): ``SyncClient(connect=...)`` replaces the default.
 Connector = Callable[[], "psycopg.Connection[Any]"]
 
@@ -85,7 +90,7 @@ class SyncClient:
     """Syncs one store with one server as ``user``, pulling only ``followed_projects`` (all when empty)."""
 
     def __init__(self, store: Any, server_url: str, user: str, followed_projects: tuple[str, ...] = (), *,
-                 page_size: int = 500, retries: int = 4, backoff_s: float = 0.5,
+                 page_size: int | None = None, retries: int = 4, backoff_s: float = 0.5,
                  connect_timeout: int = 5, connect: Connector | None = None) -> None:
         """``connect`` opens a connection to the server (default: psycopg to ``server_url``, autocommit, within
         ``connect_timeout``); a caller may route or wrap it (the fault tests cut it at a chosen call)."""
@@ -95,7 +100,10 @@ class SyncClient:
         self.server_url = server_url.replace("postgresql+psycopg://", "postgresql://", 1)
         self.user = user
         self.followed_projects = tuple(followed_projects)
-        self.page_size = page_size
+        # Ops per push (one server transaction) and changes per pull page (one SQLite transaction); a
+        # given page_size sets both. Pull pages are larger: each costs a commit (an fsync) on the laptop.
+        self.page_size = page_size or PUSH_PAGE
+        self.pull_page_size = page_size or PULL_PAGE
         self.retries = retries
         self.backoff_s = backoff_s
         self.connect_timeout = connect_timeout
@@ -104,6 +112,7 @@ class SyncClient:
             store.uow.author = user
         self._connect: Connector = connect or self._connect_to_server
         self._conn: psycopg.Connection[Any] | None = None
+        self._head: str | None = None
 
     # -- connection ---------------------------------------------------------------------------------
 
@@ -125,8 +134,14 @@ class SyncClient:
     def _connect_to_server(self) -> psycopg.Connection[Any]:
         return psycopg.connect(self.server_url, autocommit=True, connect_timeout=self.connect_timeout)
 
+    def _schema_head(self) -> str:
+        """This Horus's schema head, read once (Alembic loads every revision file to find it)."""
+        if self._head is None:
+            self._head = schema.head_revision()
+        return self._head
+
     def _check_schema(self, conn: psycopg.Connection[Any]) -> None:
-        ours = schema.head_revision()
+        ours = self._schema_head()
         try:
             theirs = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except psycopg.errors.UndefinedTable as exc:
@@ -134,8 +149,7 @@ class SyncClient:
         theirs_rev = theirs[0] if theirs else None
         if theirs_rev == ours:
             return
-        known = {s.revision for s in schema.ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()}
-        if theirs_rev not in known:
+        if theirs_rev not in known_revisions():
             raise SchemaTooOldError(f"the server's schema ({theirs_rev}) is newer than this Horus ({ours}): "
                                     "upgrade Horus to sync; your unsent changes are kept")
         raise SyncError(f"the server's schema ({theirs_rev}) is older than this Horus ({ours}): run "
@@ -170,65 +184,100 @@ class SyncClient:
     # -- halves ---------------------------------------------------------------------------------------
 
     def push(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
-        """Send the outbox until it is empty (in pages, one server transaction each)."""
+        """Send the outbox until it is empty (in pages, one server transaction each).
+
+        While the server applies a page, this side acknowledges the previous one and reads the next: the
+        connection is used by one page at a time (the send runs on a helper thread), the store only here. A
+        page is sent before the previous one's answers are stored; if the laptop stops between the two, both
+        are sent again and the server answers them from its applied-op table."""
         report = RoundReport()
         client_id = self.local.state().client_id
         total = self.local.pending_count()
-        head: str | None = None  # read once, when there is something to send: Alembic loads every revision file
-        while not (cancel and cancel()):
-            ops = self.local.pending(self.page_size, self.user)
-            if not ops:
-                break
-            head = head or schema.head_revision()
+        ops = self.local.pending(self.page_size, self.user)
+        if not ops or (cancel and cancel()):
+            return report
+        head = self._schema_head()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-sync-push") as sender:
             self._push_blobs()
-            payload = Jsonb([op.wire() for op in ops])
-            results = self._call(lambda c, p=payload, h=head: c.execute("SELECT horus_sync_push(%s, %s, %s)",
-                                                             (client_id, h, p)).fetchone()[0])
-            unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
-            refreshed = self._fetch_rows([(op.table, op.wire()["row_id"]) for op in unsettled])
-            report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
-            report.pushed += len(ops)
-            report.conflicts += sum(int(r.get("conflicts") or 0) for r in results)
-            report.rejected += [(r["op_id"], r.get("reason", "")) for r in results if r.get("status") == "rejected"]
-            if progress:
-                progress("push", report.pushed, max(total, report.pushed))
-        return report
+            in_flight = sender.submit(self._send_ops, client_id, head, ops)
+            while True:
+                results = in_flight.result()
+                unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
+                refreshed = self._fetch_rows([(op.table, wire_row_id(op.table, op.row_id)) for op in unsettled])
+                following = [] if cancel and cancel() else self.local.pending(self.page_size, self.user,
+                                                                              after=ops[-1].seq)
+                if following:
+                    self._push_blobs()
+                    in_flight = sender.submit(self._send_ops, client_id, head, following)
+                report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
+                report.pushed += len(ops)
+                report.conflicts += sum(int(r.get("conflicts") or 0) for r in results)
+                report.rejected += [(r["op_id"], r.get("reason", "")) for r in results
+                                    if r.get("status") == "rejected"]
+                if progress:
+                    progress("push", report.pushed, max(total, report.pushed))
+                if not following:
+                    return report
+                ops = following
+
+    def _send_ops(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
+        payload = "[" + ",".join(op.wire_json() for op in ops) + "]"  # the ops' JSON as captured
+        return self._call(lambda c: c.execute("SELECT horus_sync_push(%s, %s, %s::jsonb)",
+                                              (client_id, head, payload)).fetchone()[0])
 
     def pull(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
-        """Apply what changed on the server since the cursor, page by page, until caught up."""
+        """Apply what changed on the server since the cursor, page by page, until caught up.
+
+        The next page is read from the server (on a helper thread) while this one is applied."""
         report = RoundReport()
-        projects = list(self.followed_projects) or None
-        limit = self.page_size
-        while not (cancel and cancel()):
-            xid, seq = self.local.state().cursor
-            rows = self._call(lambda c, x=xid, q=seq, n=limit: c.execute(
-                "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0), row_hlc "
-                "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s) ORDER BY seq", (str(x), q, projects, n)).fetchall())
-            if not rows:
-                self.local.mark_synced()
-                report.up_to_date = True
-                break
-            page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v, _h in rows]
-            # The local clock moves past every clock seen, so an edit made after reading orders after it.
-            seen = max((h for *_rest, h in rows if h), default=None)
-            cursor = (int(rows[-1][0]), int(rows[-1][1]))
-            try:
-                changes = self.local.apply_pull(page, cursor, seen)
-            except StoreWriteError:
-                # A row's current state names a row of a later page (foreign keys are checked at the page's
-                # commit, which rolled back whole): take the page together with the next one.
-                if len(rows) < limit:
-                    raise
-                limit *= 2
-                continue
-            limit = self.page_size
-            report.changes = _merge(report.changes, changes)
-            report.pulled += len(page)
-            if progress:
-                progress("pull", report.pulled, report.pulled)
+        limit = self.pull_page_size
+        cursor = self.local.state().cursor
+        reader: ThreadPoolExecutor | None = None  # made for a second page only: an idle round starts no thread
+        try:
+            in_flight: Future[list[Any]] | None = None
+            while not (cancel and cancel()):
+                rows = in_flight.result() if in_flight is not None else self._read_page(cursor, limit)
+                if not rows:
+                    self.local.mark_synced()
+                    report.up_to_date = True
+                    break
+                page = [PulledRow(t, rid, data, int(v)) for _x, _s, t, rid, data, v, _h in rows]
+                # The local clock moves past every clock seen, so an edit made after reading orders after it.
+                seen = max((h for *_rest, h in rows if h), default=None)
+                after = (int(rows[-1][0]), int(rows[-1][1]))
+                ahead = None
+                if len(rows) == limit:
+                    reader = reader or ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-sync-pull")
+                    ahead = reader.submit(self._read_page, after, self.pull_page_size)
+                try:
+                    changes = self.local.apply_pull(page, after, seen)
+                except StoreWriteError:
+                    # A row's current state names a row of a later page (foreign keys are checked at the
+                    # page's commit, which rolled back whole): take the page together with the next one.
+                    if ahead is None:
+                        raise
+                    wait([ahead])  # the connection is free again
+                    limit *= 2
+                    in_flight = None
+                    continue
+                cursor, limit, in_flight = after, self.pull_page_size, ahead
+                report.changes = _merge(report.changes, changes)
+                report.pulled += len(page)
+                if progress:
+                    progress("pull", report.pulled, report.pulled)
+        finally:
+            if reader is not None:
+                reader.shutdown(wait=True)
         if report.pulled and self.followed_projects:
             self._prefetch_blobs()
         return report
+
+    def _read_page(self, cursor: tuple[int, int], limit: int) -> list[Any]:
+        projects = list(self.followed_projects) or None
+        return self._call(lambda c: c.execute(
+            "SELECT xid::text, seq, table_name, row_id, row_data, coalesce(row_version, 0), row_hlc "
+            "FROM horus_sync_pull(%s::text::xid8, %s, %s, %s) ORDER BY seq",
+            (str(cursor[0]), cursor[1], projects, limit)).fetchall())
 
     def round(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
         """Push until the outbox is empty, then pull until caught up."""

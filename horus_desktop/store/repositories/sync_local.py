@@ -7,23 +7,31 @@ pulled row is not a local change), and never over a field this client changed an
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from horus_desktop.domain.hlc import Hlc, receive, tick
 from horus_desktop.store.repositories.base import Repository
-from horus_desktop.store.sync_codec import local_row_id, row_from_wire, row_to_wire, wire_row_id
+from horus_desktop.store.sync_codec import (
+    local_row_id,
+    row_from_wire,
+    row_to_wire,
+    rows_to_stored,
+    stored_columns,
+    wire_row_id,
+)
 from horus_desktop.store.sync_tables import (
     SYNCED_TABLES,
     conflicts_table,
     outbox_table,
     rejected_table,
     review_table,
-    row_versions_table,
     state_table,
 )
 from horus_desktop.store.types import utcnow
@@ -34,24 +42,45 @@ ALL_FIELDS = "*"
 
 @dataclass(frozen=True, slots=True)
 class OutboxOp:
-    """A captured change waiting to be pushed, in wire form."""
+    """A captured change waiting to be pushed; its rows are wire JSON text, as the capture trigger wrote them."""
 
     seq: int
     op_id: str
     table: str
     row_id: str
     kind: str
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
+    old_json: str | None
+    new_json: str | None
     base: int
     hlc: str
     author: str
 
+    @property
+    def old(self) -> dict[str, Any] | None:
+        """The row before the change (wire form), None for an insert."""
+        return json.loads(self.old_json) if self.old_json else None
+
+    @property
+    def new(self) -> dict[str, Any] | None:
+        """The row after the change (wire form), None for a delete."""
+        return json.loads(self.new_json) if self.new_json else None
+
     def wire(self) -> dict[str, Any]:
         """The op as the server's push function reads it."""
-        return {"op_id": self.op_id, "table": self.table, "row_id": wire_row_id(self.table, self.row_id),
-                "kind": self.kind, "old": self.old, "new": self.new, "base": self.base, "hlc": self.hlc,
-                "author": self.author}
+        return json.loads(self.wire_json())
+
+    def wire_json(self) -> str:
+        """The op as JSON text, built around the rows' text as captured (nothing parsed or re-encoded)."""
+        row_id = wire_row_id(self.table, self.row_id)
+        row_id = f'"{row_id}"' if SYNCED_TABLES[self.table][1] == "uuid" else json.dumps(row_id)
+        return (f'{{"op_id":"{self.op_id}","table":"{self.table}","row_id":{row_id},'
+                f'"kind":"{self.kind}","old":{self.old_json or "null"},"new":{self.new_json or "null"},'
+                f'"base":{int(self.base)},"hlc":{_json_text(self.hlc)},"author":{_json_text(self.author)}}}')
+
+
+@lru_cache(maxsize=256)  # authors and clocks repeat across a page's ops
+def _json_text(value: str | None) -> str:
+    return json.dumps(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +117,13 @@ class SyncLocalRepository(Repository):
         with self._uow.read() as session:
             return int(session.execute(select(func.count()).select_from(outbox_table)).scalar_one())
 
-    def pending(self, limit: int, author: str) -> list[OutboxOp]:
-        """The oldest ``limit`` ops, stamped first if a write outside the store left them without clock/author."""
+    def pending(self, limit: int, author: str, after: int = 0) -> list[OutboxOp]:
+        """The oldest ``limit`` ops (past outbox position ``after``), stamped first if a write outside the store
+        left them without clock/author."""
+        with self._uow.read() as session:  # plain rows: the op's JSON is sent as the trigger wrote it
+            rows = session.connection().exec_driver_sql(_PAGE, (after, limit)).all()
+        if all(r.hlc is not None and r.author is not None for r in rows):
+            return [OutboxOp(*r) for r in rows]
         with self._uow.write(origin="sync") as ctx:
             s = ctx.session
             if s.execute(select(outbox_table.c.seq).where(outbox_table.c.hlc.is_(None)).limit(1)).first():
@@ -98,11 +132,8 @@ class SyncLocalRepository(Repository):
                 s.execute(update(outbox_table).where(outbox_table.c.hlc.is_(None)).values(hlc=now))
                 s.execute(update(state_table).values(hlc=now))
             s.execute(update(outbox_table).where(outbox_table.c.author.is_(None)).values(author=author))
-            rows = s.execute(select(outbox_table).order_by(outbox_table.c.seq).limit(limit)).all()
-        return [OutboxOp(r.seq, r.op_id, r.table_name, r.row_id, r.kind,
-                         row_to_wire(r.table_name, json.loads(r.old_row), raw=True) if r.old_row else None,
-                         row_to_wire(r.table_name, json.loads(r.new_row), raw=True) if r.new_row else None,
-                         int(r.base_version), r.hlc, r.author) for r in rows]
+            rows = s.connection().exec_driver_sql(_PAGE, (after, limit)).all()
+        return [OutboxOp(*r) for r in rows]
 
     def acknowledge(self, ops: list[OutboxOp], results: list[dict[str, Any]],
                     refreshed: list[PulledRow]) -> ChangeSet:
@@ -110,6 +141,7 @@ class SyncLocalRepository(Repository):
         versions move, and rows the server holds differently (merged, lost conflict, refused) are refreshed."""
         with self._uow.write(origin="sync") as ctx:
             s = ctx.session
+            raw = s.connection()
             versions: dict[tuple[str, str], int] = {}
             for op, result in zip(ops, results, strict=True):
                 if result.get("status") == "rejected":
@@ -121,12 +153,11 @@ class SyncLocalRepository(Repository):
                     versions[(op.table, op.row_id)] = int(result["version"])
             done = [op.op_id for op in ops]
             for start in range(0, len(done), 500):  # one statement per chunk: a page is acknowledged at once
-                s.execute(delete(outbox_table).where(outbox_table.c.op_id.in_(done[start:start + 500])))
+                chunk = done[start:start + 500]
+                raw.exec_driver_sql(f"DELETE FROM horus_sync_outbox WHERE op_id IN ({', '.join('?' * len(chunk))})",
+                                    tuple(chunk))
             if versions:
-                stmt = sqlite_insert(row_versions_table)
-                s.execute(stmt.on_conflict_do_update(index_elements=["table_name", "row_id"],
-                                                     set_={"row_version": stmt.excluded.row_version}),
-                          [{"table_name": t, "row_id": r, "row_version": v} for (t, r), v in versions.items()])
+                raw.exec_driver_sql(_UPSERT_VERSION, [(t, r, v) for (t, r), v in versions.items()])
             self._apply_rows(ctx, refreshed)
         return ChangeSet(tuple(ctx.changes), "sync")
 
@@ -205,15 +236,20 @@ class SyncLocalRepository(Repository):
         """Apply the pulled rows of one table: existing rows read in chunks, new rows inserted in one batch."""
         s, table = ctx.session, review_table(name)
         pk = SYNCED_TABLES[name][0]
+        raw = s.connection()
         existing: dict[Any, dict[str, Any]] = {}
         keys = [_pk_value(name, r.row_id) for r in rows]
-        for start in range(0, len(keys), 500):
+        local_ids = [local_row_id(name, r.row_id) for r in rows]  # as SQLite stores the key
+        for start in range(0, len(keys), 500):  # which rows are here already: a plain read of their keys
+            chunk = local_ids[start:start + 500]
+            if raw.exec_driver_sql(f"SELECT 1 FROM {name} WHERE {pk} IN ({', '.join('?' * len(chunk))}) LIMIT 1",
+                                   tuple(chunk)).first() is None:
+                continue
             for found in s.execute(select(table).where(table.c[pk].in_(keys[start:start + 500]))):
                 existing[found._mapping[pk]] = dict(found._mapping)
         inserts: list[dict[str, Any]] = []
-        versions: list[dict[str, Any]] = []
-        for r, key in zip(rows, keys, strict=True):
-            local_id = local_row_id(name, r.row_id)
+        versions: list[tuple[str, str, int]] = []
+        for r, key, local_id in zip(rows, keys, local_ids, strict=True):
             mine = pending.get((name, local_id))
             if mine is not None and ALL_FIELDS in mine:
                 continue  # made or deleted here and not pushed yet: the local change stays on top
@@ -223,46 +259,54 @@ class SyncLocalRepository(Repository):
                     s.execute(delete(table).where(table.c[pk] == key))
                     ctx.record(name, key, "delete", **_where(have))
                 continue
-            incoming = row_to_wire(name, r.row)
             if have is None:
                 if mine:
                     continue
-                values = row_from_wire(name, incoming)
-                inserts.append(values)
-                ctx.record(name, key, "insert", **_where(values))
+                inserts.append(r.row)  # the server's row is in wire form already
+                ctx.record(name, key, "insert", **_where(r.row))
             else:
+                incoming = row_to_wire(name, r.row)
                 current = row_to_wire(name, have)
                 diff = {k: v for k, v in incoming.items() if current.get(k) != v and k not in (mine or ())}
                 if diff:
                     changed = row_from_wire(name, diff)
                     s.execute(update(table).where(table.c[pk] == key).values(**changed))
                     ctx.record(name, key, "update", **_where({**have, **changed}))
-            versions.append({"table_name": name, "row_id": local_id, "row_version": r.version})
+            versions.append((name, local_id, r.version))
         if inserts:
-            columns = {c for values in inserts for c in values}
-            s.execute(insert(table), [{c: values.get(c) for c in columns} for values in inserts])
+            # New rows go in with one plain executemany in the stored form (the codec knows it): no ORM
+            # per-value type handling. Capture is quiet in a pull, so no op is made.
+            columns = stored_columns(name, inserts)
+            raw.exec_driver_sql(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                                rows_to_stored(name, columns, inserts))
         if versions:
-            stmt = sqlite_insert(row_versions_table)
-            s.execute(stmt.on_conflict_do_update(index_elements=["table_name", "row_id"],
-                                                 set_={"row_version": stmt.excluded.row_version}), versions)
+            raw.exec_driver_sql(_UPSERT_VERSION, versions)
+
+
+_PAGE = ("SELECT seq, op_id, table_name, row_id, kind, old_row, new_row, base_version, hlc, author "
+         "FROM horus_sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?")
+_UPSERT_VERSION = ("INSERT INTO horus_sync_row_versions (table_name, row_id, row_version) VALUES (?, ?, ?) "
+                   "ON CONFLICT (table_name, row_id) DO UPDATE SET row_version = excluded.row_version")
 
 
 def _where(values: dict[str, Any]) -> dict[str, Any]:
     """The media and frame a pulled row is of, so open panels refresh it like a local write."""
-    import uuid as _uuid
-
     media, frame = values.get("media_id"), values.get("frame_number")
-    if media is not None and not isinstance(media, _uuid.UUID):
-        try:
-            media = _uuid.UUID(str(media))
-        except ValueError:
-            media = None
+    if media is not None and not isinstance(media, uuid.UUID):
+        media = _media_uuid(str(media))
     return {"media_id": media, "frame": frame if isinstance(frame, int) else None}
 
 
+@lru_cache(maxsize=1024)  # a page's rows are mostly of a few media
+def _media_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
 def _pk_value(table: str, wire_id: str) -> Any:
-    import uuid as _uuid
-    return _uuid.UUID(wire_id) if SYNCED_TABLES[table][1] == "uuid" else wire_id
+    return uuid.UUID(wire_id) if SYNCED_TABLES[table][1] == "uuid" else wire_id
 
 
 def _pending_fields(ctx: WriteContext) -> dict[tuple[str, str], set[str]]:
