@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtMultimedia import QMediaDevices
 
 from tests.audio.clicks import write_click_movie
+from tests.ui.conftest import make_window, settings  # noqa: F401 - fixtures
 from tests.ui.viewer_fixtures import bare_viewer, ingest_one, viewer_store  # noqa: F401 - fixtures
 
 
@@ -35,3 +36,27 @@ def test_no_audio_device_is_said_and_a_movie_with_sound_still_plays(qtbot, bare_
     driver.play()
     assert driver.audio.playing and driver.audio.muted and driver.audio.volume == 0.4
     driver.pause()
+
+
+def test_a_sound_file_set_in_the_app_is_stored_and_played(qtbot, make_window, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    from horus_desktop.media.audio_attach import sound_of
+    from horus_desktop.media.synthetic import write_jpeg_sequence
+    from horus_desktop.store import Store
+    from tests.audio.clicks import write_click_wav
+
+    write_jpeg_sequence(tmp_path / "media" / "sq010" / "sh010" / "comp" / "v001", 24, size=(64, 36),
+                        name="sh010_comp_v001")
+    store = Store.open(tmp_path / "horus.sqlite")
+    record = ingest_one(store, tmp_path / "media")
+    window = make_window(store)
+    window.viewer.open_media(record)
+    controls = window.viewer.transport.audio
+    qtbot.waitUntil(lambda: "no sound" in controls.mute.toolTip(), timeout=10000)
+    assert controls.sound_file.isEnabled()  # "Sound…" is there for a stored media
+    wav = write_click_wav(tmp_path / "mix.wav", seconds=1)
+    window.viewer.driver.attach_sound(str(wav), 12)  # what the Sound… dialog hands over
+    qtbot.waitUntil(lambda: f"sound file {wav}" in controls.mute.toolTip(), timeout=10000)
+    assert sound_of(store.media.get(record.id).extra_metadata).offset == 12
+    window.viewer.driver.play()
+    assert window.viewer.driver.audio.playing
+    window.viewer.driver.pause()
