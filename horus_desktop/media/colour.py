@@ -251,11 +251,11 @@ def acescct_shaper(direction: int = ocio.TRANSFORM_DIR_FORWARD) -> ocio.LogCamer
 
 
 def acescct(values: np.ndarray) -> np.ndarray:
-    """The shaper's curve in numpy (float64): what `acescct_shaper` maps scene-linear values to."""
-    slope, offset = _ACESCCT_LINEAR
-    safe = np.maximum(values, _ACESCCT_BREAK)
-    return np.where(values <= _ACESCCT_BREAK, slope * values + offset,
-                    _ACESCCT_LOG_SLOPE * np.log2(safe) + _ACESCCT_LOG_OFFSET)
+    """The shaper's curve in numpy (float32 in, float32 out): what `acescct_shaper` maps scene-linear values to."""
+    slope, offset = (np.float32(v) for v in _ACESCCT_LINEAR)
+    safe = np.maximum(values, np.float32(_ACESCCT_BREAK))
+    return np.where(values <= np.float32(_ACESCCT_BREAK), slope * values + offset,
+                    np.float32(_ACESCCT_LOG_SLOPE) * np.log2(safe) + np.float32(_ACESCCT_LOG_OFFSET))
 
 
 def _lut_grid(size: int) -> np.ndarray:
@@ -291,6 +291,21 @@ def smooth_processor(config: ocio.Config, exact: ocio.Processor) -> ocio.Process
             and np.allclose(probe[at[1.0]], 1.0, atol=1e-5)):
         return exact
     return config.getProcessor(ocio.GroupTransform(steps[: clamps[-1]] + steps[clamps[-1] + 1:]))
+
+
+def rises_steeply_from_black(config: ocio.Config, exact: ocio.Processor) -> bool:
+    """True when the view's display encoding (its trailing per-channel steps) leaves black with a slope over
+    20, as a pure power curve does (gamma 2.2/2.4 displays, a display gamma setting); sRGB's straight start
+    has 12.92."""
+    steps = list(exact.createGroupTransform())
+    start = len(steps)
+    while start > 0 and not config.getProcessor(ocio.GroupTransform(steps[start - 1:])).hasChannelCrosstalk():
+        start -= 1
+    if start == len(steps):
+        return False
+    probe = np.array([[0.0, 0.0, 0.0], [1e-5, 1e-5, 1e-5]], dtype=np.float32)
+    config.getProcessor(ocio.GroupTransform(steps[start:])).getDefaultCPUProcessor().applyRGB(probe)
+    return bool(((probe[1] - probe[0]) / 1e-5 > 20.0).any())
 
 
 # The bins the exact fallback is looked up by: the top 7 bits of each channel's value (for half floats sign,
@@ -335,8 +350,8 @@ def _creased_cells(values: np.ndarray, size: int, steep_black: bool = False) -> 
     Second differences of the sampled codes along the axes and the diagonals the tetrahedra use bound the
     interpolation error of a smooth function (an eighth of them); a crease shows up as a large one. Values
     beyond the 8-bit range on all three nodes are clamped either way and do not count. With `steep_black`
-    (a display gamma above 1: out = in^(1/g) rises from black with an infinite slope, which second
-    differences underrate) a cell whose nodes go from black to over BLACK_RISE codes counts as well."""
+    (a power-curve display encoding or gamma: out = in^(1/g) rises from black with an infinite slope, which
+    second differences underrate) a cell whose nodes go from black to over BLACK_RISE codes counts as well."""
     codes = np.moveaxis(values.reshape(size, size, size, 3), -1, 0) * np.float32(255.0)  # channel first
     worst = np.zeros((size, size, size), dtype=np.float32)
     for step in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)):
@@ -436,7 +451,7 @@ class BakedView:
         fallback = creased = None
         if np.dtype(source_dtype) in _BIN_SHIFT or np.dtype(source_dtype) == np.float32:
             binned = np.dtype(np.float16) if np.dtype(source_dtype) == np.float32 else np.dtype(source_dtype)
-            creased = _creased_cells(grid, size, steep_black=settings.gamma > 1.0)
+            creased = _creased_cells(grid, size, steep_black=rises_steeply_from_black(config, exact))
             fallback = _fallback_table(config, creased, binned, shaper)
         processor = ocio.Config.CreateRaw().getProcessor(group)
         return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, shaper, lut)
@@ -476,19 +491,26 @@ class BakedView:
         candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
         if not candidates.size:
             return candidates
-        values = np.nan_to_num(rgb.reshape(-1, 3)[candidates].astype(np.float64), nan=0.0, posinf=1e9, neginf=-1e9)
+        values = np.nan_to_num(rgb.reshape(-1, 3)[candidates].astype(np.float32), nan=0.0, posinf=1e9, neginf=-1e9)
         if rgb.dtype.kind == "u":
-            values /= float(np.iinfo(rgb.dtype).max)
+            values /= np.float32(np.iinfo(rgb.dtype).max)
         cells = self.creased.shape[0]
-        position = np.clip((acescct(values * self.scale) if self.shaper else values) * cells, 0.0, cells)
-        # A position within the margin of a cell's side is looked up in both cells.
-        low = np.clip(np.floor(position - _CELL_MARGIN), 0, cells - 1).astype(np.intp)
-        high = np.clip(np.floor(position + _CELL_MARGIN), 0, cells - 1).astype(np.intp)
-        hit = np.zeros(len(candidates), dtype=bool)
-        for r in (low[:, 0], high[:, 0]):
-            for g in (low[:, 1], high[:, 1]):
-                for b in (low[:, 2], high[:, 2]):
-                    hit |= self.creased[r, g, b]
+        if self.shaper:
+            values *= np.float32(self.scale)
+            values = acescct(values)
+        position = np.clip(values * np.float32(cells), 0.0, cells - 1e-3).astype(np.float32)
+        cell = position.astype(np.intp)
+        hit = self.creased[cell[:, 0], cell[:, 1], cell[:, 2]]
+        # A position within the margin of a cell's side is looked up in the cells on both sides as well.
+        fraction = position - cell
+        edge = np.flatnonzero(((fraction < _CELL_MARGIN) | (fraction > 1.0 - _CELL_MARGIN)).any(axis=1))
+        if edge.size:
+            low = np.clip(np.floor(position[edge] - _CELL_MARGIN), 0, cells - 1).astype(np.intp)
+            high = np.clip(np.floor(position[edge] + _CELL_MARGIN), 0, cells - 1).astype(np.intp)
+            for r in (low[:, 0], high[:, 0]):
+                for g in (low[:, 1], high[:, 1]):
+                    for b in (low[:, 2], high[:, 2]):
+                        hit[edge] |= self.creased[r, g, b]
         return candidates[hit]
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:

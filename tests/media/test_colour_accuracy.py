@@ -33,13 +33,16 @@ def test_chart_spans_the_ap1_cube_with_its_corners_and_neutral_axis(chart: np.nd
     assert len(np.unique(grey[:, 0])) > 1000
 
 
-@pytest.mark.parametrize(("view", "exposure", "gamma"), [
-    (ACES_VIEW, 0.0, 1.0), (ACES_VIEW, 1.5, 1.0), (ACES_VIEW, -1.0, 2.2), ("Video (colorimetric)", 0.0, 1.0),
+@pytest.mark.parametrize(("display", "view", "exposure", "gamma"), [
+    (DISPLAY, ACES_VIEW, 0.0, 1.0), (DISPLAY, ACES_VIEW, 1.5, 1.0), (DISPLAY, ACES_VIEW, -1.0, 2.2),
+    (DISPLAY, "Video (colorimetric)", 0.0, 1.0),
+    ("Rec.1886 Rec.709 - Display", ACES_VIEW, 0.0, 1.0),  # a power-curve encoding: steep from black
+    ("Display P3 - Display", "ACES 2.0 - SDR 100 nits (P3 D65)", 0.0, 1.0),
 ])
 def test_baked_view_is_within_2_codes_of_the_exact_processor(
-    colour: ColourConfig, chart: np.ndarray, view: str, exposure: float, gamma: float
+    colour: ColourConfig, chart: np.ndarray, display: str, view: str, exposure: float, gamma: float
 ) -> None:
-    settings = ViewSettings("ACEScg", DISPLAY, view, exposure, gamma)
+    settings = ViewSettings("ACEScg", display, view, exposure, gamma)
     errors = code_errors(colour, settings, chart, method="lut")
     worst = int(errors.argmax())
     assert errors.max() <= 2, f"{errors.max()} codes at ACEScg {chart[worst].tolist()}"
