@@ -40,17 +40,27 @@ def cmd_bench_store(args: argparse.Namespace) -> int:
 
 def cmd_bench_decode(args: argparse.Namespace) -> int:
     """Frames per second of the decode pipeline against the bare library."""
+    import contextlib
+    import sys
+
     from horus_desktop.media.bench import bench_decode
 
-    _bench_out(args, bench_decode(args.path, frames=args.frames))
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        result = bench_decode(args.path, frames=args.frames)
+    _bench_out(args, result)
     return 0
 
 
 def cmd_bench_scrub(args: argparse.Namespace) -> int:
     """Latency of scrubbing to uncached frames against one bare decode of each."""
+    import contextlib
+    import sys
+
     from horus_desktop.playback.scrub_bench import bench_scrub
 
-    _bench_out(args, bench_scrub(args.path, seeks=args.seeks))
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        result = bench_scrub(args.path, seeks=args.seeks)
+    _bench_out(args, result)
     return 0
 
 

@@ -9,8 +9,8 @@ finish). While scrubbing (paused), read-ahead waits until the playhead has reste
 leaves one worker free so the next frame the user asks for starts at once. A source that must be read in order (a movie) is decoded on
 one lane in play order (one seek, then the decoder runs forward); its frames are converted on the other
 workers. Given a `DecodePool`, read-ahead image frames are decoded in worker processes (all cores, no
-GIL) and only converted here; the frame on screen or waited for is decoded on the worker thread itself
-(no round trip: the lowest latency while scrubbing).
+GIL) and only converted here; while scrubbing, the frame on screen or waited for is decoded on the worker
+thread itself (no round trip: the lowest latency).
 
 The "pipeline" is decode + a conversion from media/display.py to what the viewer uploads: for the GPU path
 the raw half/uint8 pixels, upload-ready (`gpu_convert`); for the CPU path the baked-view uint8 display
@@ -173,9 +173,10 @@ class FrameCache:
 
     def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame:
         try:
-            # A frame someone waits for is decoded here: a hop to a process and back costs 20-40 ms a 2K
-            # frame on this loaded 2-core machine, a third of the decode; read-ahead goes to the processes.
-            if self._pool is not None and not urgent:
+            # Scrubbing, the frame asked for is decoded here: a hop to a process and back costs 20-40 ms a
+            # 2K frame on this loaded 2-core machine, a third of the decode, and nothing else runs then.
+            # Playing, every frame goes to the processes (decode threads here would share the GIL).
+            if self._pool is not None and not (urgent and self._scrubbing):
                 job = self.source.decode_job(number)
                 if job is not None:
                     frame = self._pool.decode(job, self.source.decode_timeout)

@@ -140,6 +140,9 @@ class MovieSource(FrameSource):
         near = [(ahead, d) for ahead, d in reachable if ahead is not None]
         if near:
             return min(near, key=lambda pair: pair[0])[1]
+        unused = [d for d in self._decoders if d.frames is None]
+        if unused:  # opened (or stopped by an error) and not positioned: seek it rather than open another
+            return unused[0]
         if len(self._decoders) < MAX_DECODERS:
             try:
                 decoder = _Decoder(_open_container(self.path))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from horus_desktop.media.bench import bench_decode, bench_ingest
 from horus_desktop.media.synthetic import write_exr_sequence, write_jpeg_sequence, write_movie
+from horus_desktop.playback.scrub_bench import bench_scrub
 from horus_desktop.store import Store
 
 
@@ -16,7 +17,22 @@ def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) 
     for media in (tmp_path / "exr", tmp_path / "jpg", movie):
         result = bench_decode(media, frames=6, as_json=True)
         assert result["frames"] == 6 and result["pipeline_fps_1"] > 0 and result["bare_fps_1"] > 0
+        assert result["pipeline_vs_bare_all"] > 0
+        if media != movie:  # images: the scaling on 1 and all workers, threads and processes, same run
+            assert result["pipeline_processes_fps_1"] > 0 and result["bare_processes_fps_1"] > 0
+            assert result["decode_backend"] in ("threads", "processes")
+        else:
+            assert result["movie_seeks"] == 0  # read ahead in order: no seek after the first
     assert '"pipeline_fps_all"' in capsys.readouterr().out
+
+
+def test_bench_scrub_sets_each_scrub_against_a_bare_decode(tmp_path: Path) -> None:
+    write_exr_sequence(tmp_path / "exr", 8, size=(64, 36))
+    movie = write_movie(tmp_path / "m.mp4", 30, size=(64, 36), gop=12)
+    for media in (tmp_path / "exr", movie):
+        result = bench_scrub(media, seeks=4, as_json=True)
+        assert result["seeks"] == 4 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
+        assert result["scrub_vs_bare_p95"] > 0
 
 
 def test_bench_ingest_reports_hashing_beside_hashlib(tmp_path: Path) -> None:
