@@ -265,6 +265,24 @@ def _lut_grid(size: int) -> np.ndarray:
     return np.ascontiguousarray(np.stack([r, g, b], axis=-1).reshape(-1, 3))
 
 
+def _cores() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _apply_on_all_cores(cpu: Any, values: np.ndarray) -> None:
+    """`cpu.applyRGB` in place on Nx3 float32 `values`, in one slice per core (OCIO releases the GIL): a bake
+    samples the exact view a million times, and the first frame of a media waits for it."""
+    parts = [part for part in np.array_split(values, _cores()) if len(part)]
+    if len(parts) == 1:
+        cpu.applyRGB(values)
+        return
+    threads = [threading.Thread(target=cpu.applyRGB, args=(part,)) for part in parts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _is_unit_clamp(transform: Any) -> bool:
     return isinstance(transform, ocio.RangeTransform) and (
         transform.getMinInValue(), transform.getMaxInValue(), transform.getMinOutValue(), transform.getMaxOutValue()
@@ -352,16 +370,27 @@ def _creased_cells(values: np.ndarray, size: int, steep_black: bool = False) -> 
     beyond the 8-bit range on all three nodes are clamped either way and do not count. With `steep_black`
     (a power-curve display encoding or gamma: out = in^(1/g) rises from black with an infinite slope, which
     second differences underrate) a cell whose nodes go from black to over BLACK_RISE codes counts as well."""
-    codes = np.moveaxis(values.reshape(size, size, size, 3), -1, 0) * np.float32(255.0)  # channel first
+    codes = np.ascontiguousarray(np.moveaxis(values.reshape(size, size, size, 3), -1, 0)) * np.float32(255.0)
     worst = np.zeros((size, size, size), dtype=np.float32)
     for step in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)):
         before = (slice(None), *(slice(0, size - 2 * k) for k in step))
         centre = (slice(None), *(slice(k, size - k) for k in step))
         after = (slice(None), *(slice(2 * k, size) for k in step))
         a, b, c = codes[before], codes[centre], codes[after]
-        second = np.abs(a - 2.0 * b + c)
-        second[(np.maximum(np.maximum(a, b), c) <= 0.0) | (np.minimum(np.minimum(a, b), c) >= 255.0)] = 0.0
-        np.maximum(worst[centre[1:]], np.maximum(np.maximum(second[0], second[1]), second[2]), out=worst[centre[1:]])
+        second = a + c
+        second -= b
+        second -= b
+        np.abs(second, out=second)
+        clamped = np.maximum(a, b)
+        np.maximum(clamped, c, out=clamped)
+        beyond = clamped <= 0.0
+        np.minimum(a, b, out=clamped)
+        np.minimum(clamped, c, out=clamped)
+        beyond |= clamped >= 255.0
+        second[beyond] = 0.0
+        np.maximum(second[0], second[1], out=second[0])
+        np.maximum(second[0], second[2], out=second[0])
+        np.maximum(worst[centre[1:]], second[0], out=worst[centre[1:]])
     nodes = worst > FLAG_SECOND_DIFFERENCE
     cells = np.zeros((size - 1,) * 3, dtype=bool)
     low = np.full((3,) + cells.shape, np.inf, dtype=np.float32)
@@ -440,8 +469,8 @@ class BakedView:
         if shaper:
             config.getProcessor(acescct_shaper(ocio.TRANSFORM_DIR_INVERSE)).getDefaultCPUProcessor().applyRGB(grid)
         started = time.perf_counter()
-        smooth.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT).applyRGB(grid)
-        per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(grid)
+        _apply_on_all_cores(smooth.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT), grid)
+        per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(grid) * _cores()
         if method == "exact" or (method == "auto" and per_2k_frame_ms <= EXACT_BUDGET_MS):
             return cls(settings, source_dtype, exact, "exact")
         lut = ocio.Lut3DTransform(gridSize=size)
