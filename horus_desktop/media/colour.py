@@ -302,11 +302,10 @@ def smooth_processor(config: ocio.Config, exact: ocio.Processor) -> ocio.Process
     after = config.getProcessor(ocio.GroupTransform(steps[clamps[-1] + 1:]))
     if after.hasChannelCrosstalk():
         return exact
-    probe = np.repeat(np.linspace(-1.0, 2.0, 3001, dtype=np.float32)[:, None], 3, axis=1)
-    at = {0.0: 1000, 1.0: 2000}
+    probe = np.repeat(np.linspace(-1.0, 2.0, 3001, dtype=np.float32)[:, None], 3, axis=1)  # 0 at 1000, 1 at 2000
     after.getDefaultCPUProcessor().applyRGB(probe)
-    if not (np.all(np.diff(probe, axis=0) >= -1e-6) and np.allclose(probe[at[0.0]], 0.0, atol=1e-6)
-            and np.allclose(probe[at[1.0]], 1.0, atol=1e-5)):
+    if not (np.all(np.diff(probe, axis=0) >= -1e-6) and np.allclose(probe[1000], 0.0, atol=1e-6)
+            and np.allclose(probe[2000], 1.0, atol=1e-5)):
         return exact
     return config.getProcessor(ocio.GroupTransform(steps[: clamps[-1]] + steps[clamps[-1] + 1:]))
 
@@ -468,9 +467,12 @@ class BakedView:
         grid = _lut_grid(size)
         if shaper:
             config.getProcessor(acescct_shaper(ocio.TRANSFORM_DIR_INVERSE)).getDefaultCPUProcessor().applyRGB(grid)
+        cpu = smooth.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT)
+        timed = grid[: len(grid) // 8]  # timed on one core: what a frame would cost a decode worker
         started = time.perf_counter()
-        _apply_on_all_cores(smooth.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT), grid)
-        per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(grid) * _cores()
+        cpu.applyRGB(timed)
+        per_2k_frame_ms = (time.perf_counter() - started) * 1000.0 * (2048 * 1152) / len(timed)
+        _apply_on_all_cores(cpu, grid[len(timed):])
         if method == "exact" or (method == "auto" and per_2k_frame_ms <= EXACT_BUDGET_MS):
             return cls(settings, source_dtype, exact, "exact")
         lut = ocio.Lut3DTransform(gridSize=size)
