@@ -5,9 +5,9 @@ made earlier. First the frames a caller waits for (`get`, newest first), then th
 the playhead in the play direction (its first frame, the one on screen, as urgent as a waited-for one),
 then frames asked ahead of time (`prefetch`: after a loop's wrap). Every `set_playhead` replaces the
 window, so read-ahead aimed at an old playhead is dropped at once (only the decodes already running
-finish). While scrubbing (paused), read-ahead waits until the playhead has rested SCRUB_SETTLE_S, then
-leaves one worker free so the next frame the user asks for starts at once. A source that must be read in order (a movie) is decoded on
-one lane in play order (one seek, then the decoder runs forward); its frames are converted on the other
+finish). While scrubbing (paused), read-ahead waits until the frame scrubbed to has been ready for
+SCRUB_SETTLE_S, then leaves one worker free so the next frame the user asks for starts at once. A source
+that must be read in order (a movie) is decoded on one lane in play order (one seek, then the decoder runs forward); its frames are converted on the other
 workers. Given a `DecodePool`, read-ahead image frames are decoded in worker processes (all cores, no
 GIL) and only converted here; while scrubbing, the frame on screen or waited for is decoded on the worker
 thread itself (no round trip: the lowest latency).
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import os
 import threading
 import time
@@ -38,8 +39,8 @@ from horus_desktop.media.hashing import default_workers
 
 MAX_DEFAULT_BUDGET = 8 * 1024**3
 DEFAULT_READ_AHEAD = 48
-#: Seconds the playhead must rest while paused before read-ahead starts: while the user scrubs, every
-#: decoder works on the frames asked for (read-ahead beside them made each one wait or share the cores).
+#: Seconds the frame scrubbed to must have been ready while paused before read-ahead starts: while the user
+#: scrubs, every core works on the frames asked for (read-ahead beside them made each wait or share cores).
 SCRUB_SETTLE_S = 0.15
 _ERROR_ENTRY_BYTES = 1024
 
@@ -150,7 +151,7 @@ class FrameCache:
                     self._running.add(picked[0])
                     return picked
                 settling = self._settled_at - time.monotonic() if self._scrubbing else 0.0
-                self._cond.wait(settling if settling > 0 else None)
+                self._cond.wait(settling if 0 < settling < math.inf else None)
             return None
 
     def _work(self) -> None:
@@ -199,6 +200,8 @@ class FrameCache:
                 self._asked.remove(entry.number)
             if not self._closed:
                 self._insert(entry)
+            if entry.number == self._playhead and self._settled_at == math.inf:
+                self._settled_at = time.monotonic() + SCRUB_SETTLE_S
             waiter = self._waiters.pop(entry.number, None)
             self._cond.notify_all()
         if waiter is not None and not waiter.done():
@@ -247,8 +250,8 @@ class FrameCache:
         with self._cond:
             if self._closed:
                 return
-            if scrubbing and frame != self._playhead:
-                self._settled_at = time.monotonic() + SCRUB_SETTLE_S
+            if scrubbing and frame != self._playhead:  # the rest counts from when the frame is shown
+                self._settled_at = time.monotonic() + SCRUB_SETTLE_S if frame in self._entries else math.inf
             self._playhead, self._direction = frame, 1 if direction >= 0 else -1
             self._scrubbing = scrubbing
             self._window_frames = self._window()

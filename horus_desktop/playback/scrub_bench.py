@@ -71,11 +71,9 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, as_json: bool = False) -> 
             for frame in frames:
                 started = time.perf_counter()
                 session.seek(frame)
-                while True:
-                    shown = session.tick()
-                    if shown is not None and shown.frame == frame:
-                        break
-                    time.sleep(0.0005)
+                session.cache.get(frame, timeout=60)  # wait without polling: a busy poll would take the GIL
+                shown = session.tick()
+                assert shown is not None and shown.frame == frame
                 latencies[frame] = time.perf_counter() - started
         finally:
             session.cache.close()
