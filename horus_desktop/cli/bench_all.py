@@ -43,7 +43,7 @@ ALL_RUNS: dict[str, list[tuple[str, ...]]] = {
 
 #: Verbs ``bench all`` leaves out, and why (shown in their row).
 SKIPPED: dict[str, str] = {
-    "montu": "skipped: a 27,600-media import (several minutes); run `horus bench montu` alone",
+    "montu": "a 27,600-media import (several minutes): run `horus bench montu` alone",
 }
 
 
@@ -354,7 +354,7 @@ def bench_all(parser: argparse.ArgumentParser, *, only: list[str] | None = None,
             if only and name not in only:
                 continue
             if name in SKIPPED and not only:
-                rows.append({**bench_row(f"{name}: -", None, None, note=SKIPPED[name]), "bench": name})
+                rows.append({**bench_row(f"{name}: skipped, {SKIPPED[name]}", None, None, note="-"), "bench": name})
                 continue
             for args in ALL_RUNS.get(name, [()]):
                 say(f"bench {name} {' '.join(args)}".rstrip())

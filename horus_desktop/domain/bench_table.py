@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 COLUMNS = ("figure", "Horus", "baseline (same run)", "ratio", "goal")
+NOTE_WIDTH = 70
 
 
 def bench_row(figure: str, horus: float | None, baseline: float | None, *, unit: str = "s",
@@ -37,7 +38,10 @@ def row_cells(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
         baseline += f" ({row['baseline_label']})"
     elif row.get("baseline_label"):
         baseline = str(row["baseline_label"])
-    horus = str(row["note"]) if row.get("horus") is None and row.get("note") else _number(row.get("horus"), unit)
+    note = str(row.get("note") or "")
+    if len(note) > NOTE_WIDTH:  # a failure's whole reason is in the JSON
+        note = note[:NOTE_WIDTH - 1] + "…"
+    horus = note if row.get("horus") is None and note else _number(row.get("horus"), unit)
     ratio = "-" if row.get("ratio") is None else f"{row['ratio']:g}"
     return str(row.get("figure", "")), horus, baseline, ratio, str(row.get("goal") or "-")
 
