@@ -8,6 +8,7 @@ the next frames (or a short jump ahead) continues decoding without seeking.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterator
 from fractions import Fraction
@@ -78,12 +79,16 @@ class _Decoder:
         self.last: tuple[int, np.ndarray] | None = None
         self.used = 0
 
-    def distance(self, index: int) -> int | None:
-        """Frames to decode forward to reach `index` without a seek, or None if a seek is needed."""
+    def distance(self, index: int, keyframe: int | None = None) -> int | None:
+        """Frames to decode forward to reach `index` without a seek, or None if a seek is needed (also when
+        `keyframe`, the last keyframe at or before `index`, lies past the decoder: decoding from it is
+        shorter)."""
         if self.last is not None and self.last[0] == index:
             return 0
         ahead = index - self.position
         if self.frames is None or ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
+            return None
+        if keyframe is not None and keyframe > self.position + 1:
             return None
         return ahead
 
@@ -120,6 +125,7 @@ class MovieSource(FrameSource):
             raise DamagedFrameError(path, "movie has no frames")
         self._format = _output_format(stream)
         self._decoders: list[_Decoder] | None = [_Decoder(container)]
+        self._keyframes: list[int] | None = None
         self._uses = 0
 
     @property
@@ -137,6 +143,9 @@ class MovieSource(FrameSource):
         """The decoder that reaches `index` soonest without seeking; else a new one or the least used."""
         assert self._decoders is not None
         reachable = [(d.distance(index), d) for d in self._decoders]
+        if any(ahead is not None and ahead > 1 for ahead, _ in reachable):  # a jump ahead: is a seek shorter?
+            keyframe = self._keyframe_before(index)
+            reachable = [(d.distance(index, keyframe), d) for d in self._decoders]
         near = [(ahead, d) for ahead, d in reachable if ahead is not None]
         if near:
             return min(near, key=lambda pair: pair[0])[1]
@@ -152,6 +161,24 @@ class MovieSource(FrameSource):
                 self._decoders.append(decoder)
                 return decoder
         return min(self._decoders, key=lambda d: d.used)
+
+    def _keyframe_before(self, index: int) -> int | None:
+        """The last keyframe at or before `index` (from a packet index read once, without decoding), or
+        None when unknown."""
+        if self._keyframes is None:
+            self._keyframes = []
+            try:
+                with av.open(self.path) as container:
+                    stream = container.streams.video[0]
+                    for packet in container.demux(stream):
+                        if packet.is_keyframe and packet.pts is not None:
+                            self._keyframes.append(
+                                int(round((packet.pts - self._start_pts) * self._time_base * self.rate)))
+            except (av.FFmpegError, OSError, IndexError):
+                self._keyframes = []
+            self._keyframes.sort()
+        at = bisect.bisect_right(self._keyframes, index)
+        return self._keyframes[at - 1] if at else None
 
     def _seek_to(self, decoder: _Decoder, index: int) -> None:
         target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
