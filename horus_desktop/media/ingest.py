@@ -308,12 +308,14 @@ def ingest_tree(
     pool = shared_pool() if isolated else None
     # Isolated, small media are probed CHUNK_FILES files per worker round trip; in process, one by one.
     probe_many = _isolated_probe(pool) if pool is not None else _in_process_probe
-    writer = _BatchWriter(store, report, batch_size, write)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
-    # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails.
-    with (ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
+    # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails; and one
+    # thread that hands each batch to `write` while the next is prepared.
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-write") as lane,
+          ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
+        writer = _BatchWriter(store, report, batch_size, write, lane)
         futures = [threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
                    for chunk in _chunks(items, CHUNK_FILES if pool is not None else 1)]
         done = 0
@@ -399,11 +401,21 @@ def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:
 
 class _BatchWriter:
     """Writes media records `batch_size` at a time, one transaction per batch (a batch that fails is
-    retried record by record, so one bad record is reported and the others land)."""
+    retried record by record, so one bad record is reported and the others land).
 
-    def __init__(self, store: StoreLike, report: IngestReport, batch_size: int, write: Write) -> None:
+    A batch is committed on a writer thread of its own while the ingest prepares the next one (a SQLite
+    insert runs its search-index and sync triggers without holding the GIL); at most one batch is in flight,
+    and its outcome is taken in order before the next goes."""
+
+    Entry = tuple[Any, MediaItem, dict[str, Any]]
+
+    def __init__(self, store: StoreLike, report: IngestReport, batch_size: int, write: Write,
+                 lane: Executor) -> None:
         self.store, self.report, self.batch_size, self.write = store, report, max(1, batch_size), write
-        self.pending: list[tuple[Any, MediaItem, dict[str, Any]]] = []
+        self.lane = lane
+        self.pending: list[_BatchWriter.Entry] = []
+        self.in_flight: Future[tuple[list[tuple[_BatchWriter.Entry, tuple[str, bool]]], list[IngestProblem]]] | None
+        self.in_flight = None
         self.written: list[tuple[str, MediaItem]] = []
         self.changed_ids: set[str] = set()
         self.groups: set[Group] = set()
@@ -411,29 +423,45 @@ class _BatchWriter:
     def add(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> None:
         self.pending.append((existing, item, values))
         if len(self.pending) >= self.batch_size:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
+    def flush(self, wait: bool = True) -> None:
+        """Send the pending records (after taking the outcome of the batch before); with `wait`, until written."""
         batch, self.pending = self.pending, []
-        if not batch:
+        self._settle()
+        if batch:
+            self.in_flight = self.lane.submit(self._commit, batch)
+        if wait:
+            self._settle()
+
+    def _settle(self) -> None:
+        if self.in_flight is None:
             return
-        try:
-            outcomes = self.write(lambda: self._write_together(batch))
-        except (ValueError, LookupError):
-            outcomes = []
-            for entry in batch:
-                try:
-                    outcomes += self.write(lambda entry=entry: self._write_together([entry]))
-                except (ValueError, LookupError) as exc:
-                    self.report.problems.append(IngestProblem(entry[1].path, f"not recorded: {exc}"))
-        for (existing, item, values), (record_id, created) in zip(batch, outcomes, strict=False):
+        done, self.in_flight = self.in_flight, None
+        outcomes, problems = done.result()
+        self.report.problems.extend(problems)
+        for (existing, item, values), (record_id, created) in outcomes:
             (self.report.created if created else self.report.updated).append(record_id)
             self.written.append((record_id, item))
             self.groups.add((values["project_id"], values["shot"], values["department"], values["task_type"]))
             if existing is not None:
                 self.groups.add(_group(existing))
 
-    def _write_together(self, entries: list[tuple[Any, MediaItem, dict[str, Any]]]) -> list[tuple[str, bool]]:
+    def _commit(self, batch: list[Entry]) -> tuple[list[tuple[Entry, tuple[str, bool]]], list[IngestProblem]]:
+        """One batch through `write` (on the writer thread): each entry with its (id, created), and problems."""
+        try:
+            return list(zip(batch, self.write(lambda: self._write_together(batch)), strict=True)), []
+        except (ValueError, LookupError):
+            pass
+        outcomes, problems = [], []
+        for entry in batch:
+            try:
+                outcomes += zip([entry], self.write(lambda entry=entry: self._write_together([entry])), strict=True)
+            except (ValueError, LookupError) as exc:
+                problems.append(IngestProblem(entry[1].path, f"not recorded: {exc}"))
+        return outcomes, problems
+
+    def _write_together(self, entries: list[Entry]) -> list[tuple[str, bool]]:
         """Write records in one transaction (on the writer's thread): the new ones in one batched insert,
         the changed ones updated one by one (their thumbnails dropped with them)."""
         with self.store.transaction():

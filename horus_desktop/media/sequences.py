@@ -133,19 +133,27 @@ def group_files(paths: Iterable[str]) -> list[MediaItem]:
     return items
 
 
+SCAN_GROUP_FILES = 5000  # files grouped per fileseq call while walking a tree
+
+
 def scan_media(root: str | Path, *, include_hidden: bool = False,
                on_error: Callable[[OSError], None] | None = None) -> Iterator[MediaItem]:
-    """Walk a folder tree (or take a single file) and yield its media, folder by folder.
+    """Walk a folder tree (or take a single file) and yield its media, a few thousand files at a time (whole
+    folders; fileseq groups several folders in one call 2-3x faster than one call per folder).
 
     A folder that cannot be listed is skipped; `on_error` is told of it (ingest reports it)."""
     root = Path(root)
     if root.is_file():
         yield from group_files([str(root)])
         return
+    pending: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if include_hidden or not d.startswith("."))
-        names = [n for n in filenames if include_hidden or not n.startswith(".")]
-        yield from group_files(os.path.join(dirpath, n) for n in names)
+        pending += [os.path.join(dirpath, n) for n in filenames if include_hidden or not n.startswith(".")]
+        if len(pending) >= SCAN_GROUP_FILES:
+            yield from group_files(pending)
+            pending = []
+    yield from group_files(pending)
 
 
 def _frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:

@@ -21,7 +21,7 @@ import opentimelineio as otio
 from horus_desktop.domain.shapes import Shape, ShapeError, Style
 from horus_desktop.timeline.errors import PlaylistFileError
 from horus_desktop.timeline.otio_annotations import register
-from horus_desktop.timeline.otio_doc import meta, timeline_rate
+from horus_desktop.timeline.otio_doc import meta, metadata_entry, timeline_rate
 from horus_desktop.timeline.rv_space import DEFAULT_SIZE, RVSpace, hex_color, image_size
 
 KEPT = "horus_unknown_annotations"
@@ -228,7 +228,7 @@ def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, s
     seen: set[tuple[str, str]] = set()
     for clip in document.find_clips():
         media_id = meta(clip).get("media_id")
-        unknown: list[str] = [str(text) for text in clip.metadata.get(KEPT) or []]
+        unknown: list[str] = [str(text) for text in metadata_entry(clip, KEPT) or []]
         kept_effects = []
         for effect in clip.effects:
             if isinstance(effect, otio.schemadef.Annotation.Annotation):
@@ -243,7 +243,8 @@ def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, s
                     raise PlaylistFileError(path, f"clip {clip.name!r}: annotation {effect.name!r}: {exc}") from exc
             else:
                 kept_effects.append(effect)
-        clip.effects[:] = kept_effects  # type: ignore[index]
+        if len(kept_effects) != len(clip.effects):
+            clip.effects[:] = kept_effects  # type: ignore[index]
         if unknown:
             clip.metadata[KEPT] = unknown
             out.kept.append(f"{clip.name}: {', '.join(_schemas(unknown))} not read as drawings, kept in the "

@@ -19,7 +19,7 @@ import opentimelineio as otio
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
-from horus_desktop.timeline.otio_doc import meta
+from horus_desktop.timeline.otio_doc import meta, metadata_entry
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
 _FRAME_DIGITS = re.compile(r"([._])(-?\d+)(\.[A-Za-z0-9]+)$")
@@ -62,6 +62,28 @@ def candidate_paths(path: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _frame_width(name: str) -> int | None:
+    """The frame-number width a file name's token or frame digits say (``####`` 4, ``%04d`` 4, ``1001`` 4)."""
+    token = _FRAME_TOKEN.search(name)
+    if token is not None:
+        text = token.group(1)
+        if text[0] in "#@":
+            return len(text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return int(digits) if digits else None
+    frame = _FRAME_DIGITS.search(name)
+    return len(frame.group(2).lstrip("-")) if frame else None
+
+
+def _likely_cut(path: str, candidates: list[str]) -> int:
+    """How many of ``candidates`` (see :func:`candidate_paths`) to read first: those up to the ``%0Nd``
+    spelling of the width the path's frame token or digits give (all of them when it gives none)."""
+    key = path_key(path)
+    width = _frame_width(strip_url(path).rpartition("/")[2])
+    spelling = key.replace(PLACEHOLDER, f"%0{width}d") if width and PLACEHOLDER in key else None
+    return candidates.index(spelling) + 1 if spelling in candidates else len(candidates)
+
+
 def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
     """(shot, version) found in a clip name, reel or file name: ``sh010_comp_v003`` -> (sh010, v003)."""
     for name in names:
@@ -77,15 +99,6 @@ def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
             if found.shot and found.version:
                 return found.shot, found.version
     return None, None
-
-
-def metadata_entry(obj: Any, key: str) -> Any:
-    """``obj.metadata[key]`` or None, without ``Mapping.get`` (which walks OTIO's dict wrapper: ~20x slower)."""
-    metadata = obj.metadata
-    for name in metadata:  # a pass over the keys: a missing key would raise through pybind11 (~10x slower)
-        if name == key:
-            return metadata[key]
-    return None
 
 
 @dataclass(frozen=True)
@@ -147,8 +160,16 @@ class MediaMatcher:
             for path in source.paths:
                 if path not in self._by_path:
                     wanted[path] = candidate_paths(path)
-        spellings = list(dict.fromkeys(s for c in wanted.values() for s in c))
-        found = self.store.media.get_by_paths(spellings)
+        # Two reads: first each path's spellings up to the one its own frame token implies (``####`` ->
+        # ``%04d``, what ingest stores), then the remaining spellings of the paths still unmatched. The first
+        # spelling found in candidate order wins, as if all had been read at once.
+        cut = {path: _likely_cut(path, candidates) for path, candidates in wanted.items()}
+        found = self.store.media.get_by_paths(dict.fromkeys(
+            s for path, candidates in wanted.items() for s in candidates[:cut[path]]))
+        rest = {path: candidates[cut[path]:] for path, candidates in wanted.items()
+                if not any(c in found for c in candidates[:cut[path]])}
+        if any(rest.values()):
+            found.update(self.store.media.get_by_paths(dict.fromkeys(s for c in rest.values() for s in c)))
         for path, candidates in wanted.items():
             self._by_path[path] = next((found[c] for c in candidates if c in found), None)
         names: set[tuple[str, str]] = set()

@@ -16,7 +16,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from horus_desktop.timeline.otio_doc import NS
+from horus_desktop.timeline.otio_doc import NS, metadata_entry
 
 MAX_FRAMES = 2**31 - 1
 """Frame numbers and durations are stored as 32-bit integers (``horus_timeline_clips``)."""
@@ -102,7 +102,7 @@ def _check_range(time_range: otio.opentime.TimeRange | None, what: str, rate: Fr
 
 
 def _check_object(obj: Any, label: str, rate: Fraction) -> None:
-    found = obj.metadata.get(NS) if hasattr(obj, "metadata") else None
+    found = metadata_entry(obj, NS) if hasattr(obj, "metadata") else None
     if found is not None and not isinstance(found, Mapping):
         raise ValueError(f"{label}: metadata {NS!r} is not a dictionary")
     _check_range(getattr(obj, "source_range", None), f"{label}: source_range", rate)

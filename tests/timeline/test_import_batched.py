@@ -74,3 +74,22 @@ def test_batched_name_lookup_picks_the_newest_version_first(media_store: Store) 
     assert set(found) == {("sh010", "v001"), ("sh010", "v002")}
     for (shot, version), records in found.items():
         assert [r.id for r in records] == [r.id for r in media_store.media.find_by_shot_version(shot, version, "p")]
+
+
+def test_batched_path_lookup_prefers_the_same_spelling_as_one_by_one(store: Store) -> None:
+    """A store holding several spellings of one sequence (``%03d`` and ``%04d``), or only a rare one
+    (``%d``): the batched lookup picks what the clip-by-clip lookup picks."""
+    paths = ["/s/a/x.%03d.exr", "/s/a/x.%04d.exr", "/s/b/y.%d.exr", "/s/c/z.%04d.exr"]
+    store.media.create_many([{"file_path": p, "project_id": "p", "version": "v001"} for p in paths])
+    urls = ["file:///s/a/x.####.exr", "/s/a/x.1001.exr", "/s/b/y.####.exr", "/s/c/z.%04d.exr", "/s/c/z.1001.exr",
+            "/s/d/none.####.exr"]
+    batched = MediaMatcher(store, "p")
+    batched.prefetch([clip_sources(otio.schema.Clip(
+        name="c", media_reference=otio.schema.ExternalReference(target_url=url))) for url in urls])
+    one_by_one = MediaMatcher(store, "p")
+    for url in urls:
+        expected = one_by_one.by_path([url])
+        got = batched.by_path([url])
+        assert (got.file_path if got else None) == (expected.file_path if expected else None), url
+    assert batched.by_path(["file:///s/a/x.####.exr"]).file_path == "/s/a/x.%03d.exr"
+    assert batched.by_path(["/s/b/y.####.exr"]).file_path == "/s/b/y.%d.exr"
