@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -55,7 +56,7 @@ _MEDIA_KINDS = ("movie", "sequence", "still")
 _RECORD_COLUMNS = tuple(_TABLE.c[name] for name in field_names(MediaRecord))
 _SELECT_RECORDS = select(*_RECORD_COLUMNS)
 _ROWID = literal_column("horus_media_records.rowid")
-_FIELD_NAMES = field_names(MediaRecord)
+_RECORD_VALUES = itemgetter(*field_names(MediaRecord))  # a row dict's values in MediaRecord's field order
 _EMPTY_ROW: dict[str, Any] = {c.name: None for c in _TABLE.columns}
 #: The columns' own defaults, filled in here because an ``executemany`` row must name every column.
 _DEFAULTS: dict[str, Any] = {"is_latest_version": False, "is_deleted": False, "approval_status": "pending"}
@@ -111,9 +112,10 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
             for required in ("project_id", "version"):
                 if not values.get(required):
                     raise InvalidFieldError(required, "required")
-            row = {**_EMPTY_ROW, **_DEFAULTS, "created_at": now, "updated_at": now}
-            row.update((k, v) for k, v in values.items() if v is not None or k not in _DEFAULTS)
-            row["id"] = row_id
+            row = {**_EMPTY_ROW, **_DEFAULTS, "created_at": now, "updated_at": now, **values, "id": row_id}
+            for flag, default in _DEFAULTS.items():
+                if row[flag] is None:  # None means the column's default, as in an ORM insert
+                    row[flag] = default
             rows.append(row)
         if not rows:
             return []
@@ -122,7 +124,7 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
                 ctx.session.execute(insert(_TABLE), rows[start:start + _CHUNK])
             for row in rows:
                 ctx.record(_TABLE.name, row["id"], "insert")
-        return [MediaRecord(*(row[name] for name in _FIELD_NAMES)) for row in rows]
+        return [MediaRecord(*_RECORD_VALUES(row)) for row in rows]
 
     def update(self, media_id: uuid.UUID | str, **values: Any) -> MediaRecord:
         """Change fields of a media record."""
