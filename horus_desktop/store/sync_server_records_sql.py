@@ -7,6 +7,9 @@ update adds records only for the fields it changed, as before. The conflict chec
 and falls back to ``*``, so answers, conflicts, clocks and authors are unchanged; rows recorded before 0007
 keep their per-field records, which the same lookup reads.
 
+Each op's author (and the PostgreSQL login that sent it) is kept with its answer in
+``horus_sync_applied_ops``, and answers older than ``APPLIED_OPS_KEPT`` are pruned by the push.
+
 The set-based push of 0006 is kept and writes the compact record too; a row it writes no longer even queues
 the capture trigger (the trigger's ``WHEN`` checks ``horus.bulk``), and a row's project is looked up once per
 distinct owner.
@@ -86,6 +89,12 @@ def _bulk(base: str) -> str:
     text = _replace(text, "INTO taken, results, projects USING p_ops, p_limit_hlc, p_client, cols;",
                     "INTO taken, results, projects USING p_ops, p_limit_hlc, p_client;")
     text = _replace(text, "clash int; taken int;\n    cols text[];", "taken int;")
+    # Who made each op is kept with its answer (the login that sent it defaults to the session's).
+    text = _replace(text, "                SELECT got.ord, got.op_id, got.proj,\n",
+                    "                SELECT got.ord, got.op_id, got.proj, got.who,\n")
+    text = _replace(text, """                INSERT INTO horus_sync_applied_ops (op_id, client_id, result)
+                SELECT res.op_id::uuid, $3, res.r FROM res""", """                INSERT INTO horus_sync_applied_ops (op_id, client_id, result, author)
+                SELECT res.op_id::uuid, $3, res.r, res.who FROM res""")
     # A row's project is looked up once per distinct owner, not once per row.
     return _replace(text, """), owners AS (
                 SELECT DISTINCT ON (o.owner) o.owner, horus_sync_project_of(%1$L, o.owner) AS proj FROM o""",
@@ -94,10 +103,36 @@ def _bulk(base: str) -> str:
 
 
 def _push(base: str) -> str:
-    """The push of 0006, handing a page that is one run of inserts to the set-based path as it is."""
-    return _replace(base, "(SELECT jsonb_agg(p_ops -> k ORDER BY k) FROM generate_series(i, j - 1) k)",
+    """The push of 0006, handing a page that is one run of inserts to the set-based path as it is, keeping
+    each op's author with its answer, and pruning answers past the retention."""
+    text = _replace(base, "(SELECT jsonb_agg(p_ops -> k ORDER BY k) FROM generate_series(i, j - 1) k)",
                     "CASE WHEN i = 0 AND j = n THEN p_ops ELSE (SELECT jsonb_agg(p_ops -> k ORDER BY k) "
                     "FROM generate_series(i, j - 1) k) END")
+    text = _replace(text, "INSERT INTO horus_sync_applied_ops (op_id, client_id, result) "
+                          "VALUES ((op->>'op_id')::uuid, p_client, r);",
+                    "INSERT INTO horus_sync_applied_ops (op_id, client_id, result, author) "
+                    "VALUES ((op->>'op_id')::uuid, p_client, r, nullif(op->>'author', ''));")
+    return _replace(text, "    RETURN to_jsonb(results);\nEND $$;",
+                    "    PERFORM horus_sync_prune_applied_ops();  -- cheap when nothing is due (an index range)\n"
+                    "    RETURN to_jsonb(results);\nEND $$;")
+
+
+#: How long the server keeps an op's answer for a retry: far longer than any laptop stays away between a push
+#: whose answer it lost and the next one (``horus_sync_prune_applied_ops(interval)`` to choose another).
+APPLIED_OPS_KEPT = "30 days"
+
+_APPLIED_OPS = f"""
+ALTER TABLE horus_sync_applied_ops ADD COLUMN author text,
+    ADD COLUMN login_role text NOT NULL DEFAULT session_user;
+CREATE INDEX ix_horus_sync_applied_ops_applied_at ON horus_sync_applied_ops (applied_at);
+CREATE OR REPLACE FUNCTION horus_sync_prune_applied_ops(p_keep interval DEFAULT '{APPLIED_OPS_KEPT}')
+RETURNS bigint LANGUAGE sql AS $$
+    -- An op's answer is kept for a retry of the same op (a response lost on the way back); past the
+    -- retention it is dropped, so the table holds recent pushes only, not every op ever made.
+    WITH gone AS (DELETE FROM horus_sync_applied_ops WHERE applied_at < now() - p_keep RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+"""
 
 
 def _triggers(quiet_in_bulk: bool) -> list[str]:
@@ -123,8 +158,8 @@ def compact_records_ddl() -> list[str]:
     from horus_desktop.store.sync_server_sql import _APPLY, _CAPTURE
 
     push = _push(_PUSH.replace("%(sqlstate)s", SCHEMA_MISMATCH_SQLSTATE))
-    return [_capture(capture_function(_CAPTURE)), _apply(_APPLY % _apply_params()), _bulk(_BULK), push,
-            *_triggers(quiet_in_bulk=True)]
+    return [_APPLIED_OPS, _capture(capture_function(_CAPTURE)), _apply(_APPLY % _apply_params()), _bulk(_BULK),
+            push, *_triggers(quiet_in_bulk=True)]
 
 
 def compact_records_drop_ddl() -> list[str]:
@@ -134,5 +169,8 @@ def compact_records_drop_ddl() -> list[str]:
     from horus_desktop.store.sync_server_sql import _APPLY, _CAPTURE
 
     return [capture_function(_CAPTURE), _APPLY % _apply_params(), _BULK,
-            _PUSH.replace("%(sqlstate)s", SCHEMA_MISMATCH_SQLSTATE), *_triggers(quiet_in_bulk=False)]
+            _PUSH.replace("%(sqlstate)s", SCHEMA_MISMATCH_SQLSTATE), *_triggers(quiet_in_bulk=False),
+            "DROP FUNCTION IF EXISTS horus_sync_prune_applied_ops(interval)",
+            "DROP INDEX IF EXISTS ix_horus_sync_applied_ops_applied_at",
+            "ALTER TABLE horus_sync_applied_ops DROP COLUMN author, DROP COLUMN login_role"]
 

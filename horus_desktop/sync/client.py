@@ -80,7 +80,7 @@ def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
 
 
 #: Default page sizes: ops per push call, changes per pull page.
-PUSH_PAGE, PULL_PAGE = 1000, 5000
+PUSH_PAGE, PULL_PAGE = 2000, 5000
 
 #: Opens a connection to the sync server (autocommit): ``SyncClient(connect=...)`` replaces the default.
 Connector = Callable[[], "psycopg.Connection[Any]"]

@@ -122,7 +122,7 @@ class SyncLocalRepository(Repository):
         left them without clock/author."""
         with self._uow.read() as session:  # plain rows: the op's JSON is sent as the trigger wrote it
             rows = session.connection().exec_driver_sql(_PAGE, (after, limit)).all()
-        if all(r.hlc is not None and r.author is not None for r in rows):
+        if all(r[8] is not None and r[9] is not None for r in rows):  # clock and author: stamped at commit
             return [OutboxOp(*r) for r in rows]
         with self._uow.write(origin="sync") as ctx:
             s = ctx.session
