@@ -1,12 +1,9 @@
-"""Benchmarks that print figures (not timed tests): `bench_decode`, `bench_scrub` and `bench_ingest`."""
+"""Benchmarks that print figures (not timed tests): `bench_decode` and `bench_scrub` (ingest: `ingest_bench`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -23,10 +20,8 @@ from horus_desktop.media.decode_image import decode_image
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import cpu_convert, default_settings, gpu_convert
 from horus_desktop.media.frame_cache import FrameCache
-from horus_desktop.media.hashing import default_workers, sha256_files
-from horus_desktop.media.ingest import ingest_tree
+from horus_desktop.media.hashing import default_workers
 from horus_desktop.media.open_source import open_frame_source
-from horus_desktop.media.probe import probe_media
 from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, scan_media
 
 PLAYBACK_FPS = 24
@@ -203,70 +198,6 @@ def bench_decode(
     result["playback_24fps_dropped"] = _playback_drops(item, chosen, workers, pool=best_pool)
     if best_pool is not None:
         best_pool.close()
-    print_result(result, as_json)
-    return result
-
-
-def _ingest_seconds(path: str | Path, open_store: Callable[[Path], Any], *, isolated: bool) -> tuple[float, int]:
-    """Seconds of a whole ingest (no thumbnails) into a throw-away SQLite store, and the media recorded."""
-    with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
-        store = open_store(Path(folder) / "bench.sqlite")
-        try:
-            started = time.perf_counter()
-            report = ingest_tree(store, path, isolated=isolated)
-            return time.perf_counter() - started, len(report.created)
-        finally:
-            store.close()
-
-
-def bench_ingest(path: str | Path, *, open_store: Callable[[Path], Any], as_json: bool = False) -> dict[str, Any]:
-    """Files/s of finding + probing + hashing a tree, our hashing MB/s beside hashlib's on the same bytes
-    (both from the page cache, read once beforehand), and a whole ingest with files probed in this process
-    and in crash-isolated worker processes (what the app does), same run. Prints a table or JSON.
-
-    ``open_store(sqlite_path)`` opens the throw-away store the whole ingests write to (media/ sits below
-    store/ and so does not open one itself)."""
-    started = time.perf_counter()
-    items = list(scan_media(path))
-    files = [f for item in items for f in item.files]
-    for item in items:
-        try:
-            probe_media(item)
-        except Exception:  # a damaged file is an ingest problem, not a benchmark failure
-            continue
-    scan_probe_seconds = time.perf_counter() - started
-    total = sum(os.path.getsize(f) for f in files)
-    for name in files:  # warm the page cache so both hashers read from memory
-        with open(name, "rb") as handle:
-            while handle.read(4 * 1024 * 1024):
-                pass
-    started = time.perf_counter()
-    ours = sha256_files(files)
-    ours_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    reference = []
-    for name in files:
-        with open(name, "rb") as handle:
-            reference.append(hashlib.file_digest(handle, "sha256").hexdigest())
-    hashlib_seconds = time.perf_counter() - started
-    assert ours == reference
-    megabytes = total / 1e6
-    result = {
-        "root": str(path), "media": len(items), "files": len(files), "megabytes": round(megabytes, 1),
-        "files_per_s": _rate(len(files), scan_probe_seconds + ours_seconds),
-        "hash_mb_per_s": _rate(int(megabytes * 1000), ours_seconds * 1000) if ours_seconds else None,
-        "hashlib_mb_per_s": _rate(int(megabytes * 1000), hashlib_seconds * 1000) if hashlib_seconds else None,
-        "workers": default_workers(),
-    }
-    if result["hash_mb_per_s"] and result["hashlib_mb_per_s"]:
-        result["hash_vs_hashlib"] = round(result["hash_mb_per_s"] / result["hashlib_mb_per_s"], 3)
-    in_process, recorded = _ingest_seconds(path, open_store, isolated=False)
-    isolated, recorded_isolated = _ingest_seconds(path, open_store, isolated=True)
-    result.update({
-        "ingest_in_process_s": round(in_process, 2), "ingest_isolated_s": round(isolated, 2),
-        "isolation_cost_pct": round(100 * (isolated - in_process) / in_process, 1) if in_process else None,
-        "media_recorded": recorded if recorded == recorded_isolated else f"{recorded} / {recorded_isolated}",
-    })
     print_result(result, as_json)
     return result
 

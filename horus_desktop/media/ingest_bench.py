@@ -178,11 +178,12 @@ def _start_probe_workers(items: list[MediaItem]) -> float:
 
 
 def bench_ingest(path: str | Path | None = None, *, open_store: Callable[[Path], Any], files: int = 10_000,
-                 as_json: bool = False) -> dict[str, Any]:
+                 frame_files: int = FRAME_FILES, as_json: bool = False) -> dict[str, Any]:
     """Our hashing against hashlib, and whole ingests against walk + hash (see the module docstring).
 
     ``open_store(sqlite_path)`` opens the throw-away store the whole ingests write to (media/ sits below
-    store/ and so does not open one itself). Without ``path`` a tree of ``files`` small files is made."""
+    store/ and so does not open one itself). Without ``path`` a tree of ``files`` small files is made;
+    hashing is also measured on ``frame_files`` files of 12 MiB."""
     with _tree(path, files) as root:
         items = list(scan_media(root))
         names = [f for item in items for f in item.files]
@@ -191,7 +192,7 @@ def bench_ingest(path: str | Path | None = None, *, open_store: Callable[[Path],
         result.update(_hash_figures(names, "tree"))
         with tempfile.TemporaryDirectory(prefix="horus-bench-frames-") as folder:
             frames = []
-            for i in range(FRAME_FILES):  # 2K-EXR-sized frames: where hashing's MB/s matters
+            for i in range(frame_files):  # 2K-EXR-sized frames: where hashing's MB/s matters
                 frames.append(os.path.join(folder, f"frame.{i:04d}.bin"))
                 with open(frames[-1], "wb") as handle:
                     handle.write(os.urandom(FRAME_BYTES))

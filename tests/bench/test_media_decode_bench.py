@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from horus_desktop.media.bench import bench_decode, bench_ingest
+from horus_desktop.media.bench import bench_decode
 from horus_desktop.media.synthetic import write_exr_sequence, write_jpeg_sequence, write_movie
 from horus_desktop.playback.scrub_bench import bench_scrub
-from horus_desktop.store import Store
 
 
 def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) -> None:
@@ -33,11 +32,3 @@ def test_bench_scrub_sets_each_scrub_against_a_bare_decode(tmp_path: Path) -> No
         result = bench_scrub(media, seeks=4, as_json=True)
         assert result["seeks"] == 4 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
         assert result["scrub_vs_bare_p95"] > 0
-
-
-def test_bench_ingest_reports_hashing_beside_hashlib(tmp_path: Path) -> None:
-    write_jpeg_sequence(tmp_path / "jpg", 4, size=(64, 36))
-    result = bench_ingest(tmp_path, open_store=lambda path: Store.open(path, backup=False))
-    assert result["files"] == 4 and result["hash_mb_per_s"] and result["hashlib_mb_per_s"]
-    assert result["media_recorded"] == 1  # the same sequence, probed in this process and in workers
-    assert result["ingest_in_process_s"] > 0 and result["ingest_isolated_s"] > 0
