@@ -199,9 +199,7 @@ def _playback_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
     what = _what(args)
     return (_pair(r, f"playback: {what}, achieved fps", "achieved_fps", "target_fps", unit="fps", label="target",
                   goal="1.0, 0 dropped")
-            + _pair(r, f"playback: {what}, frames dropped", "dropped", None, unit="frames", goal="0")
-            + _pair(r, f"playback: {what}, pipeline fps (cache fill)", "pipeline_fps", "decode_fps", unit="fps",
-                    label="bare decode", goal=">= 0.8x"))
+            + _pair(r, f"playback: {what}, frames dropped", "dropped", None, unit="frames", goal="0"))
 
 
 def _playlist_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
