@@ -430,13 +430,108 @@ def _fallback_table(
     return np.ascontiguousarray(hits.reshape(-1) > 0.0)
 
 
+# The pre-filter on the LUT's own 8-bit output: tiles of TILE pixels (rows, columns), output codes in bins of
+# _OUTPUT_BIN codes a channel. Tetrahedral interpolation keeps each output channel within its cell's corner
+# values, so a tile whose output box meets no creased cell's box (widened by a code) holds no creased pixel.
+TILE = (16, 8)
+_OUTPUT_BIN = 4
+_PREFILTER_MAX_SHARE = 0.5  # of the tiles: past this, every pixel goes to the full look-up at once
+
+
+def _creased_output_counts(
+    values: np.ndarray, size: int, cells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The output bins (`_OUTPUT_BIN` codes a channel) that the output box of some creased cell touches: as a
+    summed-area table (entry [r, g, b] counts the touched bins below (r, g, b)) and as a flat table of flags
+    by bin (r * 64 + g) * 64 + b. None: nothing creased."""
+    where = np.argwhere(cells)
+    if not len(where):
+        return None
+    codes = values.reshape(size, size, size, 3)
+    low = np.full((len(where), 3), np.inf, dtype=np.float32)
+    high = np.full((len(where), 3), -np.inf, dtype=np.float32)
+    for corner in np.ndindex(2, 2, 2):
+        nodes = codes[where[:, 0] + corner[0], where[:, 1] + corner[1], where[:, 2] + corner[2]]
+        np.minimum(low, nodes, out=low)
+        np.maximum(high, nodes, out=high)
+    low = np.nan_to_num(low * np.float32(255.0), nan=0.0, posinf=255.0, neginf=0.0)
+    high = np.nan_to_num(high * np.float32(255.0), nan=255.0, posinf=255.0, neginf=0.0)
+    # A code's margin each side: OCIO rounds its float32 result to 8 bits, and a pixel on a cell's side may be
+    # placed in the neighbour (whose values on that side are the same).
+    first = np.clip(np.floor(low - 1.0), 0, 255).astype(np.intp) // _OUTPUT_BIN
+    last = np.clip(np.ceil(high + 1.0), 0, 255).astype(np.intp) // _OUTPUT_BIN
+    bins = 256 // _OUTPUT_BIN
+    marks = np.zeros((bins + 1,) * 3, dtype=np.int32)
+    for corner in np.ndindex(2, 2, 2):
+        index = tuple(np.where(corner[c], last[:, c] + 1, first[:, c]) for c in range(3))
+        np.add.at(marks, index, (-1) ** sum(corner))
+    touched = (marks.cumsum(0).cumsum(1).cumsum(2)[:bins, :bins, :bins] > 0).astype(np.int32)
+    counts = np.zeros((bins + 1,) * 3, dtype=np.int32)
+    counts[1:, 1:, 1:] = touched.cumsum(0).cumsum(1).cumsum(2)
+    return counts, touched.reshape(-1) > 0
+
+
+def _tile_extreme(out: np.ndarray, op: Any) -> np.ndarray:
+    """Per whole tile of HxWx3 uint8 `out`, the channels' `op` (np.minimum/np.maximum): (H//th, W//tw, 3)."""
+    th, tw = TILE
+    rows, cols = out.shape[0] // th, out.shape[1] // tw
+    extreme = op.reduce(out[: rows * th, : cols * tw].reshape(rows, th, cols * tw * 3), axis=1)
+    extreme = extreme.reshape(rows, cols, tw * 3)
+    while extreme.shape[2] > 3:  # halve the tile's columns: contiguous element-wise ops, no small-axis reduce
+        half = extreme.shape[2] // 2
+        extreme = op(extreme[:, :, :half], extreme[:, :, half:])
+    return extreme
+
+
+def _touched(counts: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """How many output bins touched by a creased cell lie in each box from bins `first` to `last` (inclusive,
+    ...x3 uint8 arrays of bin numbers), from the summed-area table `counts` (8 look-ups a box)."""
+    side = counts.shape[0]
+    flat = counts.reshape(-1)
+    # Each corner's flat index in `counts`, built from per-channel parts: (lower, upper) ends of r, g and b.
+    ends = []
+    for channel, stride in enumerate((side * side, side, 1)):
+        low = first[..., channel].astype(np.intp) * stride
+        ends.append((low, low + (last[..., channel].astype(np.intp) - first[..., channel] + 1) * stride))
+    inside = np.zeros(first.shape[:-1], dtype=np.int64)
+    for corner in np.ndindex(2, 2, 2):
+        term = flat[ends[0][corner[0]] + ends[1][corner[1]] + ends[2][corner[2]]]
+        if sum(corner) % 2:  # the sign is (-1) ** (the number of lower ends)
+            inside += term
+        else:
+            inside -= term
+    return inside
+
+
+def prefilter_tiles(
+    out: np.ndarray, counts: np.ndarray, max_share: float = _PREFILTER_MAX_SHARE
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The whole tiles (`TILE`) of the LUT's HxWx3 uint8 output `out` whose output box touches a creased cell's
+    (`_creased_output_counts`), as (tile rows, tile columns); None when more than `max_share` of the tiles do,
+    or the image has no whole tile (the caller then looks up every pixel). The ragged edge right of and below
+    the whole tiles is not covered: the caller looks it up."""
+    th, tw = TILE
+    rows, cols = out.shape[0] // th, out.shape[1] // tw
+    if not rows or not cols:
+        return None
+    first = _tile_extreme(out, np.minimum) // np.uint8(_OUTPUT_BIN)
+    last = _tile_extreme(out, np.maximum) // np.uint8(_OUTPUT_BIN)
+    inside = _touched(counts, first, last)
+    hit_rows, hit_cols = np.nonzero(inside)
+    if hit_rows.size > max_share * rows * cols:
+        return None
+    return hit_rows, hit_cols
+
+
 @dataclass(frozen=True, eq=False)
 class BakedView:
     """A view baked into shaper + 3D LUT, with optimized CPU processors per channel count.
 
     `creased` marks the LUT cells that straddle a crease of the view (ACES 2.0's gamut-compression cusps): the
-    pixels in them go through `exact` instead. They are found in two steps: `fallback`, a table of the bins
-    of `pixel_bins` that touch a creased cell, on every pixel; then, for the few it lets through, their cell."""
+    pixels in them go through `exact` instead. They are found in three steps: `crease_outputs`, the output
+    codes a creased cell can give, on tiles of the LUT's own 8-bit output (`prefilter_pixels`); in the tiles
+    it lets through, `fallback`, a table of the bins of `pixel_bins` that touch a creased cell; then, for the
+    few pixels that lets through, their cell."""
 
     settings: ViewSettings
     source_dtype: np.dtype
@@ -445,6 +540,7 @@ class BakedView:
     exact: ocio.Processor | None = None
     fallback: np.ndarray | None = field(default=None, repr=False)
     creased: np.ndarray | None = field(default=None, repr=False)
+    crease_outputs: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     shaper: bool = False
     lut: Any = None
     scale: float = 1.0
@@ -479,13 +575,14 @@ class BakedView:
         lut.setInterpolation(ocio.INTERP_TETRAHEDRAL)
         lut.setData(np.ascontiguousarray(grid, dtype=np.float32).ravel())
         group = ocio.GroupTransform([acescct_shaper(), lut] if shaper else [lut])
-        fallback = creased = None
+        fallback = creased = crease_outputs = None
         if np.dtype(source_dtype) in _BIN_SHIFT or np.dtype(source_dtype) == np.float32:
             binned = np.dtype(np.float16) if np.dtype(source_dtype) == np.float32 else np.dtype(source_dtype)
             creased = _creased_cells(grid, size, steep_black=rises_steeply_from_black(config, exact))
             fallback = _fallback_table(config, creased, binned, shaper)
+            crease_outputs = _creased_output_counts(grid, size, creased)
         processor = ocio.Config.CreateRaw().getProcessor(group)
-        return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, shaper, lut)
+        return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, crease_outputs, shaper, lut)
 
     def exposed(self, colour: ColourConfig, settings: ViewSettings) -> BakedView:
         """This bake (a scene-linear view at exposure 0) for `settings`' exposure: the input scaled by
@@ -498,7 +595,8 @@ class BakedView:
             binned = np.dtype(np.float16) if self.source_dtype == np.float32 else self.source_dtype
             fallback = _fallback_table(colour.config, self.creased, binned, True, scale)
         return BakedView(settings, self.source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d",
-                         colour.exact_processor(settings), fallback, self.creased, True, self.lut, scale)
+                         colour.exact_processor(settings), fallback, self.creased, self.crease_outputs, True,
+                         self.lut, scale)
 
     def _cpu_for(self, channels: int) -> Any:
         cpu = self._cpu.get(channels)
@@ -515,14 +613,27 @@ class BakedView:
             cpu = self._cpu[0] = self.exact.getOptimizedCPUProcessor(ocio.OPTIMIZATION_DEFAULT)
         return cpu
 
-    def fallback_pixels(self, rgb: np.ndarray) -> np.ndarray:
-        """Flat indices of the pixels of HxWx3 `rgb` that go through the exact processor."""
+    def fallback_pixels(self, rgb: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Flat indices of the pixels of HxWx3 `rgb` that go through the exact processor; `out`, this view's LUT
+        output for `rgb` (HxWx3 uint8), lets the pre-filter skip the tiles that cannot hold one."""
         if self.fallback is None or self.creased is None:
             return np.empty(0, dtype=np.intp)
-        candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
+        tiles = None
+        if out is not None and self.crease_outputs is not None:
+            tiles = prefilter_tiles(out, self.crease_outputs[0])
+        if tiles is None:
+            candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
+            values = rgb.reshape(-1, 3)[candidates]
+        else:
+            candidates, values = self._tile_candidates(rgb, *tiles)
+            # Then each of those pixels' own output code: in a bin that some creased cell can give?
+            bins = (out.reshape(-1, 3)[candidates] // np.uint8(_OUTPUT_BIN)).astype(np.intp)
+            side = 256 // _OUTPUT_BIN
+            kept = np.flatnonzero(self.crease_outputs[1][(bins[:, 0] * side + bins[:, 1]) * side + bins[:, 2]])
+            candidates, values = candidates[kept], values[kept]
         if not candidates.size:
             return candidates
-        values = np.nan_to_num(rgb.reshape(-1, 3)[candidates].astype(np.float32), nan=0.0, posinf=1e9, neginf=-1e9)
+        values = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=1e9, neginf=-1e9)
         if rgb.dtype.kind == "u":
             values /= np.float32(np.iinfo(rgb.dtype).max)
         cells = self.creased.shape[0]
@@ -544,6 +655,30 @@ class BakedView:
                         hit[edge] |= self.creased[r, g, b]
         return candidates[hit]
 
+    def _tile_candidates(
+        self, rgb: np.ndarray, hit_rows: np.ndarray, hit_cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The flat indices and values of the pixels in the given tiles and the ragged edge whose bin touches a
+        creased cell. Tiles are copied whole (a tile's rows are contiguous runs), not pixel by pixel."""
+        h, w = rgb.shape[:2]
+        th, tw = TILE
+        rows, cols = h // th, w // tw
+        values = rgb[: rows * th, : cols * tw].reshape(rows, th, cols, tw, 3)[hit_rows, :, hit_cols].reshape(-1, 3)
+        hits = np.flatnonzero(self.fallback[pixel_bins(values)])
+        tile, within = np.divmod(hits, th * tw)
+        index = [(hit_rows[tile] * th + within // tw) * w + hit_cols[tile] * tw + within % tw]
+        found = [values[hits]]
+        if cols * tw < w:  # the columns right of the last whole tile
+            edge = rgb[: rows * th, cols * tw:]
+            hits = np.flatnonzero(self.fallback[pixel_bins(edge)])
+            index.append(hits // (w - cols * tw) * w + cols * tw + hits % (w - cols * tw))
+            found.append(edge.reshape(-1, 3)[hits])
+        if rows * th < h:  # the rows below the last whole tile
+            hits = np.flatnonzero(self.fallback[pixel_bins(rgb[rows * th:])])
+            index.append(rows * th * w + hits)
+            found.append(rgb[rows * th:].reshape(-1, 3)[hits])
+        return np.concatenate(index), np.concatenate(found)
+
     def apply(self, pixels: np.ndarray) -> np.ndarray:
         """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
         h, w, c = pixels.shape
@@ -557,7 +692,7 @@ class BakedView:
                                  3 * size * w),
             ocio.PackedImageDesc(out, w, h, ocio.CHANNEL_ORDERING_RGB, ocio.BIT_DEPTH_UINT8, 1, 3, 3 * w),
         )
-        creased = self.fallback_pixels(rgb)
+        creased = self.fallback_pixels(rgb, out)
         if creased.size:
             values = np.ascontiguousarray(rgb.reshape(-1, 3)[creased], dtype=np.float32)
             if rgb.dtype.kind == "u":
