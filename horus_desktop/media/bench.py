@@ -17,7 +17,7 @@ import simplejpeg
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
 from horus_desktop.media.decode_image import decode_image
-from horus_desktop.media.decode_pool import DecodePool
+from horus_desktop.media.decode_pool import DecodePool, threads_per_worker
 from horus_desktop.media.display import cpu_convert, default_settings, gpu_convert
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.hashing import default_workers
@@ -25,6 +25,7 @@ from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, scan_media
 
 PLAYBACK_FPS = 24
+_EXR_THREADS = EXR_THREADS_PER_FILE  # in a bare decode process: what our decode processes use
 
 
 def media_for(path: str | Path) -> MediaItem:
@@ -38,7 +39,12 @@ def media_for(path: str | Path) -> MediaItem:
 
 def _bare_exr(path: str) -> None:
     # Same OpenEXR threading as our decoder, so the two figures compare like with like.
-    OpenEXR.File(path, num_threads=EXR_THREADS_PER_FILE).parts[0].channels  # noqa: B018 (reads the pixels)
+    OpenEXR.File(path, num_threads=_EXR_THREADS).parts[0].channels  # noqa: B018 (reads the pixels)
+
+
+def _set_exr_threads(count: int) -> None:
+    global _EXR_THREADS
+    _EXR_THREADS = count
 
 
 def _bare_jpeg(path: str) -> None:
@@ -82,8 +88,9 @@ def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bo
         return _bare_movie_fps(item, len(frames))
     decode = bare_image_decoder(item.extension)
     paths = [item.file_for_frame(f) for f in frames]
-    if processes:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    if processes:  # with the OpenEXR threads our decode processes use
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_set_exr_threads, initargs=(threads_per_worker(workers),)) as pool:
             list(pool.map(decode, paths[:workers]))  # started and imported outside the timing
             started = time.perf_counter()
             list(pool.map(decode, paths))

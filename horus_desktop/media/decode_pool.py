@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from horus_desktop.media import errors
+from horus_desktop.media import decode_exr, errors
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame
 
@@ -76,8 +76,15 @@ def _read_shared(name: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     return np.frombuffer(mapped, dtype=np.dtype(dtype), count=count).reshape(shape)
 
 
-def _worker_main(conn: Connection) -> None:
+def threads_per_worker(workers: int) -> int:
+    """OpenEXR threads each of `workers` processes uses: the cores shared out (one each when every core
+    has its process, so 16 processes on 16 cores do not run 256 threads)."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _worker_main(conn: Connection, exr_threads: int) -> None:
     """A worker process: decode jobs until the pipe closes."""
+    decode_exr.EXR_THREADS_PER_FILE = exr_threads
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
@@ -100,9 +107,10 @@ def _worker_main(conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, exr_threads: int) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True, name="horus-decode")
+        self.process = context.Process(target=_worker_main, args=(child, exr_threads), daemon=True,
+                                       name="horus-decode")
         self.process.start()
         child.close()
 
@@ -143,7 +151,7 @@ class DecodePool:
         with self._lock:
             if self._closed:
                 return
-        started = [_Worker(self._context) for _ in range(count)]  # they import their decoders in parallel
+        started = [_Worker(self._context, threads_per_worker(self.workers)) for _ in range(count)]  # they import their decoders in parallel
         for worker in started:
             if not worker.ready():
                 worker.stop(kill=True)
@@ -165,6 +173,11 @@ class DecodePool:
         with self._lock:
             self._restarts = [t for t in self._restarts if t.is_alive()] + [restart]
         restart.start()
+
+    def _has_workers(self) -> bool:
+        """True while a worker is alive or one is being started."""
+        with self._lock:
+            return bool(self._all) or any(t.is_alive() for t in self._restarts) or self._starter.is_alive()
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (started ones only)."""
@@ -226,8 +239,8 @@ class DecodePool:
             try:
                 worker = self._idle.get(block=block, timeout=0.5 if block else None)
             except queue.Empty:
-                if not block:
-                    return None
+                if not block or not self._has_workers():
+                    return None  # none could start (a broken install?): the caller decodes in its thread
                 continue
             if worker.process.is_alive():
                 return worker

@@ -102,3 +102,15 @@ def test_the_frame_scrubbed_to_is_decoded_before_stale_read_ahead(tmp_path: Path
         assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.2)
         after = source.decoded[at_jump + 1 :]
         assert after.index(20) <= 1
+
+
+def test_a_jump_ahead_past_a_keyframe_seeks_to_it_and_playing_on_does_not(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 60, size=SIZE, gop=12)
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        source.read(5)
+        jumped = source.read(30)  # 25 frames ahead, keyframes at 13 and 25 between: seek to 25, not decode on
+        assert source.seeks == 2
+        played_on = [source.read(f) for f in range(31, 40)]
+        assert source.seeks == 2
+        expected = [reference.read(f).pixels for f in range(30, 40)]
+        assert all(np.array_equal(a.pixels, b) for a, b in zip([jumped, *played_on], expected, strict=True))
