@@ -79,8 +79,9 @@ def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
     return b if a is None else ChangeSet(a.changes + b.changes, "sync")
 
 
-#: Default page sizes: ops per push call, changes per pull page.
-PUSH_PAGE, PULL_PAGE = 2000, 5000
+#: Default page sizes: ops per push call, changes per pull page (the first page of a pull at most
+#: FIRST_PULL_PAGE, so the laptop starts applying while the server reads the next).
+PUSH_PAGE, PULL_PAGE, FIRST_PULL_PAGE = 2000, 5000, 1000
 
 #: Opens a connection to the sync server (autocommit): ``SyncClient(connect=...)`` replaces the default.
 Connector = Callable[[], "psycopg.Connection[Any]"]
@@ -230,7 +231,7 @@ class SyncClient:
 
         The next page is read from the server (on a helper thread) while this one is applied."""
         report = RoundReport()
-        limit = self.pull_page_size
+        limit = min(self.pull_page_size, FIRST_PULL_PAGE)  # a small first page: applying starts sooner
         cursor = self.local.state().cursor
         reader: ThreadPoolExecutor | None = None  # made for a second page only: an idle round starts no thread
         try:
