@@ -433,8 +433,9 @@ def _fallback_table(
 # The pre-filter on the LUT's own 8-bit output: tiles of TILE pixels (rows, columns), output codes in bins of
 # _OUTPUT_BIN codes a channel. Tetrahedral interpolation keeps each output channel within its cell's corner
 # values, so a tile whose output box meets no creased cell's box (widened by a code) holds no creased pixel.
-TILE = (16, 8)
-_OUTPUT_BIN = 4
+TILE = (32, 16)
+_OUTPUT_SHIFT = 2
+_OUTPUT_BIN = 1 << _OUTPUT_SHIFT
 _PREFILTER_MAX_SHARE = 0.5  # of the tiles: past this, every pixel goes to the full look-up at once
 
 
@@ -624,16 +625,16 @@ class BakedView:
         if tiles is None:
             candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
             values = rgb.reshape(-1, 3)[candidates]
-        else:
-            candidates, values = self._tile_candidates(rgb, *tiles)
-            # Then each of those pixels' own output code: in a bin that some creased cell can give?
-            bins = (out.reshape(-1, 3)[candidates] // np.uint8(_OUTPUT_BIN)).astype(np.intp)
-            side = 256 // _OUTPUT_BIN
-            kept = np.flatnonzero(self.crease_outputs[1][(bins[:, 0] * side + bins[:, 1]) * side + bins[:, 2]])
+        else:  # the kept tiles' pixels whose own output code a creased cell can give, then their bins
+            candidates = self._tile_candidates(out, *tiles)
+            values = rgb.reshape(-1, 3)[candidates]
+            kept = np.flatnonzero(self.fallback[pixel_bins(values)])
             candidates, values = candidates[kept], values[kept]
         if not candidates.size:
             return candidates
-        values = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=1e9, neginf=-1e9)
+        values = values.astype(np.float32)
+        values[np.isnan(values)] = 0.0  # as np.nan_to_num, whose per-call set-up costs more than this look-up
+        np.clip(values, -1e9, 1e9, out=values)
         if rgb.dtype.kind == "u":
             values /= np.float32(np.iinfo(rgb.dtype).max)
         cells = self.creased.shape[0]
@@ -655,29 +656,37 @@ class BakedView:
                         hit[edge] |= self.creased[r, g, b]
         return candidates[hit]
 
-    def _tile_candidates(
-        self, rgb: np.ndarray, hit_rows: np.ndarray, hit_cols: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The flat indices and values of the pixels in the given tiles and the ragged edge whose bin touches a
-        creased cell. Tiles are copied whole (a tile's rows are contiguous runs), not pixel by pixel."""
-        h, w = rgb.shape[:2]
+    def _output_flagged(self, codes: np.ndarray) -> np.ndarray:
+        """For Nx3 uint8 LUT output codes: True where the code's output bin is one a creased cell can give."""
+        assert self.crease_outputs is not None
+        q = codes >> np.uint8(_OUTPUT_SHIFT)
+        bits = 8 - _OUTPUT_SHIFT
+        index = q[:, 0].astype(np.uint32)
+        index <<= 2 * bits
+        index |= q[:, 1].astype(np.uint32) << bits
+        index |= q[:, 2]
+        return self.crease_outputs[1][index]
+
+    def _tile_candidates(self, out: np.ndarray, hit_rows: np.ndarray, hit_cols: np.ndarray) -> np.ndarray:
+        """The flat indices of the pixels in the given tiles of the LUT output `out` and in its ragged edge whose
+        own output code is one a creased cell can give. Tiles are copied whole (runs of a row), not pixel by
+        pixel."""
+        h, w = out.shape[:2]
         th, tw = TILE
         rows, cols = h // th, w // tw
-        values = rgb[: rows * th, : cols * tw].reshape(rows, th, cols, tw, 3)[hit_rows, :, hit_cols].reshape(-1, 3)
-        hits = np.flatnonzero(self.fallback[pixel_bins(values)])
+        codes = out[: rows * th, : cols * tw].reshape(rows, th, cols, tw, 3)[hit_rows, :, hit_cols].reshape(-1, 3)
+        hits = np.flatnonzero(self._output_flagged(codes))
         tile, within = np.divmod(hits, th * tw)
         index = [(hit_rows[tile] * th + within // tw) * w + hit_cols[tile] * tw + within % tw]
-        found = [values[hits]]
+        edge = []
         if cols * tw < w:  # the columns right of the last whole tile
-            edge = rgb[: rows * th, cols * tw:]
-            hits = np.flatnonzero(self.fallback[pixel_bins(edge)])
-            index.append(hits // (w - cols * tw) * w + cols * tw + hits % (w - cols * tw))
-            found.append(edge.reshape(-1, 3)[hits])
+            edge.append((np.arange(rows * th)[:, None] * w + np.arange(cols * tw, w)[None, :]).reshape(-1))
         if rows * th < h:  # the rows below the last whole tile
-            hits = np.flatnonzero(self.fallback[pixel_bins(rgb[rows * th:])])
-            index.append(rows * th * w + hits)
-            found.append(rgb[rows * th:].reshape(-1, 3)[hits])
-        return np.concatenate(index), np.concatenate(found)
+            edge.append(np.arange(rows * th * w, h * w))
+        if edge:
+            edges = np.concatenate(edge)
+            index.append(edges[self._output_flagged(out.reshape(-1, 3)[edges])])
+        return np.concatenate(index)
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:
         """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
