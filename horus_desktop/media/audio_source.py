@@ -9,6 +9,7 @@ reader per thread (the audio feed owns its readers).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -17,6 +18,7 @@ import av
 import numpy as np
 
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.sequences import MOVIE_EXTENSIONS
 
 #: Sound files a user can attach to an image sequence (anything FFmpeg reads works; these are the documented).
 SOUND_FILE_SUFFIXES = (".wav", ".aif", ".aiff", ".mp3", ".flac", ".m4a", ".aac")
@@ -66,6 +68,12 @@ def has_audio(path: str) -> bool:
         return bool(container.streams.audio)
     finally:
         container.close()
+
+
+def movie_has_audio(path: str) -> bool:
+    """True for a movie file with an audio stream (an image sequence's pattern is never opened: FFmpeg would
+    read it as a video of its frames)."""
+    return os.path.splitext(path)[1].lower() in MOVIE_EXTENSIONS and has_audio(path)
 
 
 def check_sound_file(path: str) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from horus_desktop.media.audio_attach import SoundAttachment
-from horus_desktop.media.audio_source import has_audio, video_origin
+from horus_desktop.media.audio_source import movie_has_audio, video_origin
 from horus_desktop.playback.audio_feed import SoundRef
 from horus_desktop.timeline.playback import resolve_frame
 from horus_desktop.timeline.state import PlaylistState
@@ -66,7 +66,7 @@ class PlaylistSoundPlan:
 
 
 def playlist_sound_plan(state: PlaylistState, attachments: Mapping[uuid.UUID, tuple[SoundAttachment, int]], *,
-                        probe: Callable[[str], bool] = has_audio) -> PlaylistSoundPlan:
+                        probe: Callable[[str], bool] = movie_has_audio) -> PlaylistSoundPlan:
     """The plan for ``state``; ``attachments``: media id -> (its sound file, its first frame) from the records.
 
     Opens each clip's movie once to see whether it has audio (call it off the UI thread).
