@@ -5,9 +5,10 @@ into OCIO's own `Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper f
 by an optimized CPU processor on whole frames (half/float/uint -> uint8). The LUT cells that straddle a crease
 of the view (ACES 2.0's gamut-compression cusps) are found when baking, and the pixels in them go through the
 exact processor, so the result is within 2 codes of it for every ACEScg colour 0..16 (tests/media/
-test_colour_accuracy.py). The exact ACES 2.0 view costs ~0.9 s per 2K frame on this CPU; the bake ~1.5 s
-once (an exposure change re-uses it), then the LUT ~25-30 ms a frame plus the crease look-up (`horus bench
-colour`). A view whose exact processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame)
+test_colour_accuracy.py). Those pixels are found by a pre-filter on the LUT's own 8-bit output (tiles whose
+output box meets no creased cell's are skipped), then a look-up by input bits. The exact ACES 2.0 view costs
+~0.9 s per 2K frame on this CPU; the bake ~1.5 s once (an exposure change re-uses it), then the LUT ~23 ms a
+frame plus ~5 ms for the pre-filtered look-up (`horus bench colour`). A view whose exact processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame)
 keeps it instead.
 
 GPU path: `gpu_recipe` hands the viewer OCIO's GLSL 4.0 shader, its LUT textures and its uniforms; exposure
