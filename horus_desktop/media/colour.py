@@ -662,9 +662,9 @@ class BakedView:
         assert self.crease_outputs is not None
         q = codes >> np.uint8(_OUTPUT_SHIFT)
         bits = 8 - _OUTPUT_SHIFT
-        index = q[:, 0].astype(np.uint32)
+        index = q[:, 0].astype(np.intp)  # intp: numpy would convert a narrower index before gathering
         index <<= 2 * bits
-        index |= q[:, 1].astype(np.uint32) << bits
+        index |= q[:, 1].astype(np.intp) << bits
         index |= q[:, 2]
         return self.crease_outputs[1][index]
 
