@@ -74,6 +74,7 @@ class PlaybackDriver(QObject):
         self._output = open_output()
         self.audio = AudioPlayer(self._output.sink)
         self._sound_session: PlaybackSession | None = None
+        self._stored_record: MediaRecord | None = None  # A's record as the last sound change stored it
         self._store_calls = store_calls if hasattr(store_calls, "run") else None
         controls = transport.audio
         controls.show_output(self._output.device, self._output.message)
@@ -210,7 +211,8 @@ class PlaybackDriver(QObject):
         slot = self._state.slots["A"]
         if slot is None or slot.record is None or self._store_calls is None:
             return
-        current = sound_of(slot.record.extra_metadata)
+        stored = self._stored_record if self._stored_record and self._stored_record.id == slot.record.id else None
+        current = sound_of((stored or slot.record).extra_metadata)  # as last written here, if it was
         answer = ask_sound_file(self._transport, current.path if current else None, current.offset if current else 0)
         if answer is not None:
             self.attach_sound(*answer)
@@ -228,6 +230,7 @@ class PlaybackDriver(QObject):
             return set_sound(store, media_id, path, offset) if path else clear_sound(store, media_id)
 
         def done(record: Any) -> None:
+            self._stored_record = record
             current = self._state.slots["A"]
             if current is not None and current.record is not None and current.record.id == record.id:
                 self.reload_sound(record)
