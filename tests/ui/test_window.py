@@ -23,7 +23,7 @@ def test_layout_and_browser_mode_persist_between_runs(qtbot, make_window, demo_s
     first.browser_dock.show()
     first.browser.set_view_mode("list")
     first.browser.size_slider.setValue(0)
-    size = (first.minimumSizeHint().width() + 10, 700)
+    size = (max(first.minimumSizeHint().width() + 10, 780), 700)
     first.resize(*size)
     first.viewer.colour_bar.view_box.setCurrentText("Un-tone-mapped")
     first.actions_by_name["play_every_frame"].setChecked(True)
