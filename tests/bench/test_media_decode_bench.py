@@ -30,5 +30,5 @@ def test_bench_scrub_sets_each_scrub_against_a_bare_decode(tmp_path: Path) -> No
     movie = write_movie(tmp_path / "m.mp4", 30, size=(64, 36), gop=12)
     for media in (tmp_path / "exr", movie):
         result = bench_scrub(media, seeks=4, as_json=True)
-        assert result["seeks"] == 4 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
+        assert result["seeks"] + result["skipped_cached"] == 4 and result["seeks"] >= 3 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
         assert result["scrub_vs_bare_p95"] > 0
