@@ -173,6 +173,9 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
         except BaseException:
             store.close()
             raise
+    if store.is_sqlite:  # one query on the local file: notes are signed with the id `--user NAME` names
+        found = store.users.find(user_id)
+        user_id = found.id if found is not None else user_id
     if store.read_only:
         print(f"horus: note: {store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
     set_default_gl_format()

@@ -14,7 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from horus_desktop.store import Store, schema
+from horus_desktop.store.errors import NotFoundError
 
 _CHILD = """
 import sys
@@ -34,17 +37,18 @@ def shown(window, db):
     timer.timeout.connect(answer_no)
     timer.start(50)
     print("shown: " + window.windowTitle(), flush=True)
+    print("user: " + window.user_id, flush=True)
     if sys.argv[2] == "quit-when-ready":  # queued behind the store's opening and the panels' first queries
         db.submit(lambda: None, on_done=lambda _: QTimer.singleShot(500, QApplication.quit))
 
-sys.exit(run_gui(sys.argv[1], paths=[], user_id="ana", demo_if_empty=False, on_shown=shown))
+sys.exit(run_gui(sys.argv[1], paths=[], user_id=sys.argv[3], demo_if_empty=False, on_shown=shown))
 """
 
 
-def _start(db: Path | str, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
+def _start(db: Path | str, tmp_path: Path, mode: str, user: str = "ana") -> subprocess.CompletedProcess[str]:
     env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-c", _CHILD, str(db), mode], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", _CHILD, str(db), mode, user], capture_output=True, text=True,
                           timeout=300, env=env, check=False)
 
 
@@ -83,3 +87,21 @@ def test_a_server_that_cannot_be_reached_is_said_in_a_dialog_and_exit_2(tmp_path
     assert "dialog: Horus: cannot open the store" in run.stdout
     assert "horus: error: cannot use the store" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_user_named_by_username_signs_under_their_id(tmp_path: Path) -> None:
+    db = tmp_path / "team.sqlite"
+    store = Store.open(str(db))
+    try:
+        store.users.ensure("u-0042", username="alice")
+    finally:
+        store.close()
+    run = _start(db, tmp_path, "quit-when-ready", user="alice")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "user: u-0042" in run.stdout.splitlines()
+    store = Store.open(str(db), upgrade=False)
+    try:
+        with pytest.raises(NotFoundError):  # no second user made with the username as its id
+            store.users.get("alice")
+    finally:
+        store.close()
