@@ -7,15 +7,16 @@ Both go through this code, so the figures the benchmark prints are the viewer's.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 
 from horus_desktop.media.decode_pool import DecodePool, shared_decode_pool
-from horus_desktop.media.display import Conversion, gpu_convert
+from horus_desktop.media.display import Conversion, at_view_size, gpu_convert, view_reduction
 from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, CachedFrame, FrameCache
 from horus_desktop.media.frames import FrameSource
 from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
@@ -40,6 +41,10 @@ class ShownFrame:
     error: str | None = None
     colour_space: str = ""
     dropped: int = 0
+    #: Reduced for the view while playing: image pixels per pixel held (1: full resolution).
+    scale: int = 1
+    #: The full image's width and height the pixels stand for (None: the pixels' own).
+    full_size: tuple[int, int] | None = None
 
     @property
     def width(self) -> int:
@@ -50,6 +55,11 @@ class ShownFrame:
     def height(self) -> int:
         """Height in pixels (0 for an error)."""
         return 0 if self.pixels is None else int(self.pixels.shape[0])
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        """Width and height of the image in image pixels (the full frame's, also when reduced)."""
+        return self.full_size if self.full_size is not None else (self.width, self.height)
 
 
 class PlaybackSession:
@@ -82,6 +92,9 @@ class PlaybackSession:
             self._pool = shared_decode_pool()
         self.frame_cost = 0.0
         self._last_aim: tuple[int, int, bool, int] | None = None
+        self._convert = convert
+        self._view_reduction = 1  # asked for while playing (the CPU path's view size)
+        self.reduction = 1  # what the cache's frames are reduced by
         self.cache = self._new_cache(convert)
         self.meter = FpsMeter()
         self._now = clock
@@ -89,7 +102,7 @@ class PlaybackSession:
         self.aim()
 
     def _new_cache(self, convert: Conversion) -> FrameCache:
-        return FrameCache(self.source, convert=convert, budget_bytes=self._budget, workers=self._workers,
+        return FrameCache(self.source, convert=at_view_size(convert, self.reduction), budget_bytes=self._budget, workers=self._workers,
                           read_ahead=self.read_ahead, pool=self._pool)
 
     def _note_cost(self, entry: CachedFrame) -> None:
@@ -132,7 +145,9 @@ class PlaybackSession:
         if cached.frame is None:
             reason = cached.error.reason if cached.error is not None else "could not be decoded"
             return ShownFrame(frame, None, f"Frame {frame}: {reason}")
-        return ShownFrame(frame, cached.frame.pixels, None, cached.frame.colour_space)
+        factor, size = view_reduction(cached.frame)
+        return ShownFrame(frame, cached.frame.pixels, None, cached.frame.colour_space,
+                          scale=factor, full_size=size if factor > 1 else None)
 
     # --- control ---------------------------------------------------------------------------------
     def play(self, direction: int | None = None, speed: float | None = None) -> None:
@@ -171,13 +186,35 @@ class PlaybackSession:
     def set_convert(self, convert: Conversion) -> FrameCache:
         """New colour settings (CPU path): a fresh cache; returns the old one for the caller to close."""
         old = self.cache
+        self._convert = convert
         self.cache = self._new_cache(convert)
         self.shown = None
         self.aim()
         return old
 
+    def set_view_reduction(self, factor: int) -> None:
+        """Frames played are reduced by ``factor`` before the colour step (the CPU path at the view's size:
+        media/display.at_view_size); paused, stepping or scrubbing, frames are full resolution. A change of
+        the factor in force re-aims a fresh cache, as a colour change does."""
+        factor = max(1, int(factor))
+        if factor != self._view_reduction:
+            self._view_reduction = factor
+            self.aim()
+
+    def _follow_reduction(self) -> None:
+        wanted = self._view_reduction if self.clock.playing else 1
+        if wanted == self.reduction:
+            return
+        self.reduction = wanted
+        old = self.cache
+        self.cache = self._new_cache(self._convert)
+        self.shown = None
+        # Closing waits for its running decodes: not on the caller's (the UI) thread.
+        threading.Thread(target=old.close, name="horus-cache-retire", daemon=True).start()
+
     def aim(self) -> None:
         """Point the read-ahead at the frame due now, in the play direction."""
+        self._follow_reduction()
         clock = self.clock
         start = clock.current
         if clock.playing:
@@ -217,7 +254,7 @@ class PlaybackSession:
             return None
         self.meter.frame_shown(now, result.dropped)
         self.shown = result.frame
-        return ShownFrame(entry.frame, entry.pixels, entry.error, entry.colour_space, result.dropped)
+        return replace(entry, dropped=result.dropped)
 
     def next_tick_in(self) -> float:
         """Seconds until the next frame falls due."""

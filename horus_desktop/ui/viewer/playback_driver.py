@@ -4,7 +4,10 @@
 It also drives slot A's sound (``playback/audio_player.AudioPlayer``): after every verb the sound restarts
 where the picture is (or stops), and while it plays at 1x the picture clock follows the audio clock. What a
 media sounds like (its movie's audio, its sound file, a playlist's audio tracks) is worked out on a thread
-of its own when A changes, never on the UI thread."""
+of its own when A changes, never on the UI thread. The audio output opens after the window's first frame (on
+the second tick of the idle timer: the first runs in the event loop's first pass, with the first paint) or at
+the first play, whichever comes first; the transport says which device it found then.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from horus_desktop.playback.session import PlaybackSession
 from horus_desktop.playback.viewer_state import ViewerState
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.viewer.audio_controls import ask_sound_file
-from horus_desktop.ui.viewer.audio_output import open_output
+from horus_desktop.ui.viewer.audio_output import DeferredOutput, OutputChoice
 from horus_desktop.ui.viewer.slot_colour import SlotColour
 from horus_desktop.ui.viewer.transport import TransportBar
 from horus_desktop.ui.viewer.view import ViewerView
@@ -71,13 +74,13 @@ class PlaybackDriver(QObject):
     def __init__(self, state: ViewerState, view: ViewerView, colours: SlotColour, transport: TransportBar,
                  overlay: AnnotationCanvas, parent: QObject | None = None, *, store_calls: Any = None) -> None:
         super().__init__(parent)
-        self._output = open_output()
-        self.audio = AudioPlayer(self._output.sink)
+        self._output = DeferredOutput(self._show_output)
+        self._ticks_before_output = 2  # see the module's doc
+        self.audio = AudioPlayer(self._output)
         self._sound_session: PlaybackSession | None = None
         self._stored_record: MediaRecord | None = None  # A's record as the last sound change stored it
         self._store_calls = store_calls if hasattr(store_calls, "run") else None
         controls = transport.audio
-        controls.show_output(self._output.device, self._output.message)
         controls.sig_muted.connect(self.audio.set_muted)
         controls.sig_volume.connect(self.audio.set_volume)
         controls.sig_scrub.connect(self.audio.set_scrub)
@@ -153,9 +156,14 @@ class PlaybackDriver(QObject):
         """No more ticks (the viewer closes): the sound stops and the output closes."""
         self._timer.stop()
         self.audio.close()
-        close = getattr(self._output.sink, "close", None)
-        if close is not None:
-            close()
+        self._output.close()
+
+    def open_output(self) -> None:
+        """Open the audio output now (it opens by itself shortly after the window shows, or at the first play)."""
+        self._output.open()
+
+    def _show_output(self, choice: OutputChoice) -> None:
+        self._transport.audio.show_output(choice.device, choice.message)
 
     # --- sound -----------------------------------------------------------------------------------
     def _sound_follows(self, *, scrub: bool = False) -> None:
@@ -261,10 +269,16 @@ class PlaybackDriver(QObject):
 
     # --- the tick --------------------------------------------------------------------------------
     def _on_tick(self) -> None:
+        if self._ticks_before_output:
+            self._ticks_before_output -= 1
+            if not self._ticks_before_output:
+                self.open_output()
         a = self._state.slots["A"]
         if a is None:
             return
         self._check_sound_source(a)
+        # CPU path: frames played at the size the view draws them (full resolution paused or zoomed in).
+        a.session.set_view_reduction(self._view.playback_reduction())
         tick = self._state.tick()
         if tick.a is not None:
             self._view.set_frame("A", self._colours.layer_state("A", a, tick.a))

@@ -70,7 +70,7 @@ class SlotColour:
             recipe, missing = slot.recipe_for(name, self.colour, shown)
             if missing is not None:
                 self._opener.build(missing)
-        size = (shown.width, shown.height) if shown.pixels is not None else slot.size
+        size = shown.image_size if shown.pixels is not None else slot.size  # a reduced frame: the full size
         return LayerState(shown, recipe, size)
 
     def recipe_arrived(self, result: RecipeBuilt | OpenFailed) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend
+from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend, view_factor
 from horus_desktop.ui import theme
 from horus_desktop.ui.viewer.gl_compare import GlCompositor
 from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
@@ -102,7 +102,7 @@ class ViewerView(QGraphicsView):
         if self.mode not in BLEND_MODES or self.uses_gl:
             return None
         a, b = self._layers["A"].state.item, self._layers["B"].state.item
-        if a is None or b is None or a.pixels is None or b.pixels is None:
+        if a is None or b is None or a.pixels is None or b.pixels is None or a.scale != b.scale:
             return None
         key = (id(a.pixels), id(b.pixels), self.mode, self.blend_gain, self.blend_opacity)
         if self._blended is None or self._blended[0] != key:
@@ -206,6 +206,14 @@ class ViewerView(QGraphicsView):
         """Screen pixels per image pixel."""
         return self.transform().m11() * self.devicePixelRatioF()
 
+    def playback_reduction(self) -> int:
+        """The reduction a CPU-path frame of slot A may be played at: the largest integer factor that keeps
+        it at least as large as it is drawn (1 at 100% and closer, and while comparing: A and B are then
+        drawn and blended as decoded)."""
+        if self.uses_gl or self.mode != "single" or self.shown_slot != "A":
+            return 1
+        return view_factor(self.zoom())
+
     def zoom_by(self, factor: float) -> None:
         """Zoom around the cursor (or the centre)."""
         current = self.transform().m11()
@@ -305,8 +313,9 @@ class ViewerView(QGraphicsView):
             x, y = int(local.x()), int(local.y())
             blended = self.blended_pixels() if slot == "A" else None
             pixels = item.pixels if blended is None else blended
-            if 0 <= x < pixels.shape[1] and 0 <= y < pixels.shape[0]:
-                value = pixels[y, x]
+            width, height = item.image_size if blended is None else (pixels.shape[1], pixels.shape[0])
+            if 0 <= x < width and 0 <= y < height:
+                value = pixels[y // item.scale, x // item.scale] if blended is None else pixels[y, x]
                 names = "RGBA"[: len(np.atleast_1d(value))]
                 text = "  ".join(f"{n} {_fmt(v)}" for n, v in zip(names, np.atleast_1d(value), strict=False))
                 prefix = "" if self.mode == "single" else f"{slot}  "

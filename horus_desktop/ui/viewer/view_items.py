@@ -81,6 +81,9 @@ class FrameLayerItem(QGraphicsItem):
             pixels = self._view.blended_pixels() if self.slot == "A" else None
             image = _qimage(item.pixels if pixels is None else pixels)
             if image is not None:
+                if item.scale > 1 and pixels is None:  # reduced for the view: over the whole image rect
+                    painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+                    painter.scale(item.scale, item.scale)
                 painter.drawImage(QPointF(0, 0), image)
         painter.restore()
 
