@@ -51,7 +51,8 @@ class AudioControls(QWidget):
         self.volume.valueChanged.connect(lambda value: self.sig_volume.emit(value / 100.0))
         self.scrub.toggled.connect(self.sig_scrub)
         self.sound_file.clicked.connect(self.sig_sound_file)
-        self.show_output(None, "")
+        for widget in (self, self.mute, self.status):  # the device is said once the output opened (after show)
+            widget.setToolTip(_TIP)
 
     def show_output(self, device: str | None, message: str) -> None:
         """Which device plays the sound; with none, say so where the user looks (label and tooltips)."""
