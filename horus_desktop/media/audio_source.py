@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import av
 import numpy as np
 
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
@@ -48,6 +47,8 @@ class AudioFormat:
 
 
 def _open(path: str) -> Any:
+    import av  # PyAV loads with the first sound opened, not when the window starts
+
     try:
         return av.open(path)
     except FileNotFoundError as exc:
@@ -78,6 +79,8 @@ def movie_has_audio(path: str) -> bool:
 
 def check_sound_file(path: str) -> float:
     """Duration in seconds of a sound file a user attaches; a clear error naming the file when unusable."""
+    import av  # PyAV loads with the first sound opened, not when the window starts
+
     container = _open(path)
     try:
         if not container.streams.audio:
@@ -120,6 +123,8 @@ class AudioReader:
         self._ended = False
 
     def _restart(self, start: int) -> None:
+        import av  # PyAV loads with the first sound opened, not when the window starts
+
         seconds = self.origin + max(start, 0) / self.format.rate
         target = int(seconds / self._time_base)
         try:
@@ -134,6 +139,8 @@ class AudioReader:
         self._ended = False
 
     def _decode_more(self) -> bool:
+        import av  # PyAV loads with the first sound opened, not when the window starts
+
         try:
             frame = next(self._decoder)
         except StopIteration:

@@ -20,10 +20,17 @@ from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.display import cpu_convert, gpu_convert, gpu_recipe_for
 from horus_desktop.media.exr_layers import DEFAULT_LAYER, ExrLayer, list_exr_layers
 from horus_desktop.media.frames import Frame, FrameSource
-from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.clock import LoopMode, SlowPolicy
 from horus_desktop.playback.media_slot import MediaSlot, RecipeRequest
 from horus_desktop.playback.session import PlaybackSession
+
+
+def open_frame_source(path: str, **options: object) -> FrameSource:
+    """A file's frames (the decoders load on the first open, not when the window starts)."""
+    from horus_desktop.media.open_source import open_frame_source as open_source
+
+    return open_source(path, **options)  # type: ignore[arg-type]
+
 
 #: The view's size and colour space when a playlist's probe frame does not decode (a gap, missing media).
 FALLBACK_SIZE = (1920, 1080)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from horus_desktop.media.thumbnails import ThumbnailFile, make_thumbnails
 from horus_desktop.services.jobs import WriteFn, write_here
 from horus_desktop.services.media_paths import MediaNotHereError, MediaPaths, media_paths
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:  # the decoders and the store load when a thumbnail is made, not when the window starts
+    from horus_desktop.media.thumbnails import ThumbnailFile
+    from horus_desktop.store import Store
 
 
 def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths | None = None, *,
@@ -30,6 +33,8 @@ def make_local_thumbnails(store: Store, media_id: uuid.UUID, paths: MediaPaths |
     if not location.present:
         raise MediaNotHereError(location)
     folder = Path(store.files_dir) / "thumbnails"
+    from horus_desktop.media.thumbnails import make_thumbnails
+
     made = make_thumbnails(location.local_path, folder, str(record.id))
 
     def record_them() -> None:

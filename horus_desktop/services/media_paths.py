@@ -23,8 +23,6 @@ from horus_desktop.domain.paths import map_to_local
 from horus_desktop.machine_settings import PathMap, SettingsError, load_settings, settings_path
 from horus_desktop.media.errors import UnreadableFileError
 from horus_desktop.media.frames import FrameSource
-from horus_desktop.media.open_source import open_frame_source
-from horus_desktop.media.sequences import media_item_for
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +64,9 @@ class MediaNotHereError(UnreadableFileError):
 def media_present(path: str) -> bool:
     """True when a movie/still exists, or a sequence pattern has at least one frame on disk."""
     if "%" in path or "#" in path or "@" in path:
+        # fileseq loads on first use, not at start-up
+        from horus_desktop.media.sequences import media_item_for
+
         try:
             return bool(media_item_for(path).files)
         except (ValueError, OSError):
@@ -132,6 +133,8 @@ class MediaPaths:
         location = self.locate(path)
         if not location.present:
             raise MediaNotHereError(location)
+        from horus_desktop.media.open_source import open_frame_source  # the decoders load on the first open
+
         return open_frame_source(location.local_path, **options)
 
 

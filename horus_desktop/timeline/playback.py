@@ -15,10 +15,16 @@ from dataclasses import dataclass, replace
 
 from horus_desktop.media.errors import MissingFrameError
 from horus_desktop.media.frames import Frame, FrameSource
-from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.timeline.state import PlaylistState, TrackItem
 
 Opener = Callable[[str], FrameSource]
+
+
+def open_frame_source(path: str) -> FrameSource:
+    """The media's frames (the decoders load here, on the first open, not when the window starts)."""
+    from horus_desktop.media.open_source import open_frame_source as open_source
+
+    return open_source(path)
 
 
 @dataclass(frozen=True, slots=True)

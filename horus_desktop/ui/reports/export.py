@@ -23,7 +23,6 @@ from horus_desktop.media.colour import ColourConfig
 from horus_desktop.services.media_paths import MediaPaths
 from horus_desktop.services.notes_report import NotesReport
 from horus_desktop.services.report_csv import write_csv
-from horus_desktop.services.report_frames import decode_frames
 from horus_desktop.services.report_html import report_html
 from horus_desktop.ui.reports.burn_in import FrameBurner
 from horus_desktop.ui.reports.keep_together import keep_frames_with_pictures, text_column_width
@@ -58,6 +57,8 @@ def burn_report_frames(report: NotesReport, colour: ColourConfig, *, image_width
                        ) -> tuple[dict[FrameKey, QImage], dict[FrameKey, str]]:
     """Every frame of the report with its drawings, scaled to ``image_width``, and the problems met
     (missing file, damaged frame) by frame."""
+    from horus_desktop.services.report_frames import decode_frames  # the decoders load with the first report
+
     burner = FrameBurner()
     images: dict[FrameKey, QImage] = {}
     problems: dict[FrameKey, str] = {}

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
@@ -27,13 +27,15 @@ from horus_desktop.services.notes_report import (
     media_report,
     playlist_report,
 )
-from horus_desktop.services.report_frames import DecodedFrame, decode_frames
 from horus_desktop.store import Store
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.reports.burn_in import FrameBurner
 from horus_desktop.ui.reports.export import write_report
 from horus_desktop.ui.reports.export_dialog import ExportChoice, ExportNotesDialog
 from horus_desktop.ui.reports.frame_export import save_image, slate_line
+
+if TYPE_CHECKING:  # the decoders load with the first report, not when the window starts
+    from horus_desktop.services.report_frames import DecodedFrame
 
 EXPORT_FRAME_KEY = "Ctrl+Shift+E"
 #: A report of the browser's filter covers at most this many media (a filter left empty must not report a show).
@@ -115,6 +117,7 @@ class ReportExporter(QObject):
                 report = build_report(store, records, title="Notes", scope=f"{len(records)} media from the browser",
                                       **options)
             total = sum(len(m.frames) for m in report.media())
+            from horus_desktop.services.report_frames import decode_frames
             frames: list[tuple[FrameKey, DecodedFrame, tuple[Annotation, ...]]] = []
             for entry in report.media():
                 by_frame = {f.frame: f for f in entry.frames}
@@ -191,6 +194,8 @@ class ReportExporter(QObject):
         def gather(_progress: Any, _cancel: Any) -> tuple[DecodedFrame, list[Annotation], list[Any]]:
             drawings = store.annotations.list(record.id)
             layers = store.layers.list(record.id)
+            from horus_desktop.services.report_frames import decode_frames
+
             (_, decoded), = decode_frames(record, [frame], colour, media_paths())
             return decoded, drawings, layers
 

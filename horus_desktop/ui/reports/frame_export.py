@@ -17,11 +17,9 @@ from PySide6.QtGui import QImage
 
 from horus_desktop.domain.records import Annotation, AnnotationLayer, MediaRecord
 from horus_desktop.media.colour import ColourConfig
-from horus_desktop.media.synthetic import write_exr
 from horus_desktop.playback.session import ShownFrame
 from horus_desktop.services.media_paths import MediaPaths
 from horus_desktop.services.notes_report import NotesReport, frame_timecode
-from horus_desktop.services.report_frames import decode_frames
 from horus_desktop.ui.reports.burn_in import FrameBurner, qimage_pixels
 
 FRAME_FORMATS = ("png", "jpg", "exr")
@@ -41,6 +39,8 @@ def save_image(image: QImage, path: Path) -> None:
         raise ValueError(f"{path}: the format must be one of {', '.join(FRAME_FORMATS)}")
     partial = path.with_name(path.stem + ".partial" + path.suffix)
     if fmt == "exr":
+        from horus_desktop.media.synthetic import write_exr  # the writers load with the first export
+
         write_exr(partial, (qimage_pixels(image).astype(np.float32) / 255.0).astype(np.float16))
     elif not image.save(str(partial), "PNG" if fmt == "png" else "JPEG", 95):
         raise OSError(f"{path}: could not write the image")
@@ -65,6 +65,8 @@ def export_report_frames(report: NotesReport, folder: Path, colour: ColourConfig
         raise ValueError(f"format: {fmt!r}; one of {', '.join(FRAME_FORMATS)}")
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder")
+    from horus_desktop.services.report_frames import decode_frames  # the decoders load with the first export
+
     burner = FrameBurner()
     written: list[Path] = []
     total = sum(len(m.frames) for m in report.media())

@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.domain.timecode import frame_to_timecode
 from horus_desktop.media.audio_attach import sound_of
-from horus_desktop.media.audio_source import movie_has_audio, video_origin
 from horus_desktop.playback.audio_feed import MediaSound, SoundPlan
 from horus_desktop.playback.audio_player import AudioPlayer
 from horus_desktop.playback.media_slot import MediaSlot
@@ -58,6 +57,8 @@ def sound_plan_for(record: MediaRecord | None, session: PlaybackSession,
     if attached is not None:
         return MediaSound(attached.path, first, fps, attached.offset), f"sound file {attached.path}"
     path = str(getattr(source, "path", ""))
+    from horus_desktop.media.audio_source import movie_has_audio, video_origin  # PyAV: loaded on this thread
+
     if path and movie_has_audio(path):
         return MediaSound(path, first, fps, origin=video_origin(path)), "the movie's sound"
     return None, "no sound"

@@ -1,0 +1,44 @@
+"""Start-up of the window: it shows before the decoders and the audio backend load.
+
+PyAV, the image decoders and Qt Multimedia's backend load when a media is first opened or played (the audio
+output opens just after the window's first frame), not while the window is built: the window a user waits for
+is on screen without them. Checked in a fresh app process (off-screen), where ``sys.modules`` says what loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from horus_desktop.api import Horus
+
+LATER = ("av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
+         "PySide6.QtMultimedia")
+
+_CHILD = """
+import json, os, sys
+from horus_desktop.ui.app import run_gui
+
+def shown(window, db):
+    loaded = sorted(set(json.loads(sys.argv[2])) & set(sys.modules))
+    print(json.dumps({"title": window.windowTitle(), "loaded": loaded}), flush=True)
+    os._exit(0)
+
+run_gui(sys.argv[1], paths=[], user_id="ana", demo_if_empty=False, on_shown=shown)
+os._exit(1)
+"""
+
+
+def test_the_window_shows_before_the_decoders_and_the_audio_backend_load(tmp_path: Path) -> None:
+    db = tmp_path / "horus.sqlite"
+    with Horus.open(str(db), user="ana"):  # a current store: the window's usual start
+        pass
+    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
+           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", _CHILD, str(db), json.dumps(LATER)], capture_output=True,
+                         text=True, timeout=300, env=env, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report == {"title": "Horus", "loaded": []}
