@@ -148,6 +148,9 @@ def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
     best = "bare_best_all" if "bare_best_all" in r else "bare_fps_all"
     rows = _pair(r, f"decode: {what} pipeline, decode + CPU colour, all cores", "pipeline_cpu_colour_fps_all", best,
                  unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
+    rows += _pair(r, f"decode: {what} pipeline, decode + CPU colour at half size (view), all cores",
+                  "pipeline_cpu_colour_view2_fps_all", best, unit="fps", label="bare decoder, all cores",
+                  goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, decode only (GPU colour), all cores", "pipeline_fps_all", best,
                   unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, 1 worker", "pipeline_fps_1", "bare_fps_1", unit="fps",

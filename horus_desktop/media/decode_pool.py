@@ -39,6 +39,7 @@ import numpy as np
 from horus_desktop.media import decode_exr, errors
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame
+from horus_desktop.media.view_size import reduced_pixels, with_reduction
 
 # Map with the page tables filled in one call (Linux) rather than a page fault per 4 KiB of a frame.
 _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
@@ -88,15 +89,17 @@ def _worker_main(conn: Connection, exr_threads: int) -> None:
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
-            job, name = conn.recv()
+            job, name, reduction = conn.recv()
         except (EOFError, OSError):
             return
         try:
             frame = job.decode(job.path, **job.options)
-            _write_shared(name, frame.pixels)
+            # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
+            pixels = reduced_pixels(frame.pixels, reduction)
+            _write_shared(name, pixels)
             fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
-                      dict(frame.metadata))
-            reply: tuple[Any, ...] = ("ok", frame.pixels.shape, frame.pixels.dtype.str, fields)
+                      dict(frame.metadata), (frame.width, frame.height))
+            reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields)
         except MediaError as exc:
             reply = ("error", type(exc).__name__, exc.path, exc.reason)
         except MemoryError:
@@ -194,8 +197,11 @@ class DecodePool:
             thread.join(max(0.0, deadline - time.monotonic()))
         return not self._starter.is_alive() and not any(t.is_alive() for t in restarts)
 
-    def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True) -> Frame | None:
+    def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True,
+               reduction: int = 1) -> Frame | None:
         """The frame of ``job`` decoded by a worker, or None when no worker was free (decode it yourself).
+
+        ``reduction``: the worker keeps every n-th pixel of every n-th row (media/view_size.py) before sharing.
 
         ``wait``: wait for a busy worker (all started) rather than return None. Raises the decoder's
         MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past ``timeout`` seconds.
@@ -206,7 +212,7 @@ class DecodePool:
         name = os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
         try:
             try:
-                worker.conn.send((job, name))
+                worker.conn.send((job, name, max(1, reduction)))
                 if not worker.conn.poll(timeout):
                     self._replace(worker)
                     worker = None
@@ -224,9 +230,10 @@ class DecodePool:
                 raise DamagedFrameError(job.path, f"the decoder process died on this file{how}") from None
             if reply[0] == "error":
                 raise _ERRORS.get(reply[1], DamagedFrameError)(reply[2], reply[3])
-            _, shape, dtype, (colour_space, display, data, channels, metadata) = reply
+            _, shape, dtype, (colour_space, display, data, channels, metadata, full_size) = reply
             pixels = _read_shared(name, shape, dtype)
-            return Frame(pixels, job.frame, colour_space, display, data, channels, metadata)
+            frame = Frame(pixels, job.frame, colour_space, display, data, channels, metadata)
+            return with_reduction(frame, reduction, full_size)
         finally:
             if worker is not None:
                 self._idle.put(worker)

@@ -13,10 +13,9 @@ One place for every conversion the viewer, thumbnails, the benchmarks, the tests
 
 `render_frame` is the whole CPU path for one frame: what a reviewer sees, for exports and tests.
 
-While playing on the CPU path the viewer asks for frames at the size it draws them (`at_view_size`): every
-``factor``-th pixel of every ``factor``-th row is kept before the colour step, so the view costs 1/factor²
-of a full frame (a box mean of float16 pixels cost as much as the colour step itself in numpy). The frame
-remembers its full size (`view_reduction`) so the viewer draws it over the whole image rectangle.
+While playing on the CPU path the viewer asks for frames at the size it draws them (`at_view_size`, with
+media/view_size.py): the frame is reduced by an integer factor before the colour step, so colour costs
+1/factor² of a full frame.
 """
 
 from __future__ import annotations
@@ -28,11 +27,9 @@ import numpy as np
 
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.frames import Frame
+from horus_desktop.media.view_size import reduce_for_view
 
 Conversion = Callable[[Frame], Frame]
-
-#: Frame metadata key of a frame reduced for the view: (factor, full width, full height).
-VIEW_REDUCTION_KEY = "horus.view_reduction"
 RecipeKey = tuple[str, str, str, str]
 
 #: Channel views: the colour image, one channel as grey, or luminance (Rec.709 weights) as grey.
@@ -109,27 +106,9 @@ def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str = "rg
     return convert
 
 
-def reduce_for_view(frame: Frame, factor: int) -> Frame:
-    """The frame with every ``factor``-th pixel of every ``factor``-th row (a strided view, no copy: the colour
-    step copies), remembering its full size; ``factor`` 1 returns the frame itself."""
-    if factor <= 1:
-        return frame
-    height, width = frame.pixels.shape[:2]
-    metadata = {**frame.metadata, VIEW_REDUCTION_KEY: (factor, width, height)}
-    return replace(frame, pixels=frame.pixels[::factor, ::factor], metadata=metadata)
-
-
-def view_reduction(frame: Frame) -> tuple[int, tuple[int, int]]:
-    """How a converted frame was reduced for the view: (factor, (full width, full height)); (1, own size)."""
-    reduced = frame.metadata.get(VIEW_REDUCTION_KEY)
-    if reduced is None:
-        return 1, (frame.width, frame.height)
-    factor, width, height = reduced
-    return int(factor), (int(width), int(height))
-
-
 def at_view_size(convert: Conversion, factor: int) -> Conversion:
-    """``convert`` applied to frames reduced by ``factor`` first (the CPU path while playing); 1: ``convert``."""
+    """``convert`` applied to frames reduced by ``factor`` first (the CPU path while playing; a frame a decode
+    process already reduced is not reduced again); 1: ``convert``."""
     if factor <= 1:
         return convert
 
@@ -137,14 +116,6 @@ def at_view_size(convert: Conversion, factor: int) -> Conversion:
         return convert(reduce_for_view(frame, factor))
 
     return reduced
-
-
-def view_factor(zoom: float) -> int:
-    """The largest integer reduction that keeps a frame at least as large as it is drawn: ``zoom`` screen
-    pixels per image pixel (1 when the view shows the image at 100% or larger)."""
-    if zoom <= 0:
-        return 1
-    return max(1, int(1.0 / zoom + 1e-6))
 
 
 def default_settings(colour: ColourConfig, colour_space: str = "") -> ViewSettings:

@@ -82,8 +82,12 @@ class FrameCache:
         workers: int | None = None,
         read_ahead: int = DEFAULT_READ_AHEAD,
         pool: DecodePool | None = None,
+        reduction: int = 1,
     ) -> None:
+        """``reduction``: the decode processes reduce frames by this factor before sharing them (the CPU path
+        playing at the view's size: media/view_size.py); ``convert`` must then expect reduced frames."""
         self.source = source
+        self.reduction = max(1, reduction)
         self.convert = convert
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
@@ -180,7 +184,7 @@ class FrameCache:
             if self._pool is not None and not (urgent and self._scrubbing):
                 job = self.source.decode_job(number)
                 if job is not None:
-                    frame = self._pool.decode(job, self.source.decode_timeout)
+                    frame = self._pool.decode(job, self.source.decode_timeout, reduction=self.reduction)
                     if frame is not None:
                         return frame
             return self.source.read(number)

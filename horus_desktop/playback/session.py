@@ -16,9 +16,10 @@ from fractions import Fraction
 import numpy as np
 
 from horus_desktop.media.decode_pool import DecodePool, shared_decode_pool
-from horus_desktop.media.display import Conversion, at_view_size, gpu_convert, view_reduction
+from horus_desktop.media.display import Conversion, at_view_size, gpu_convert
 from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, CachedFrame, FrameCache
 from horus_desktop.media.frames import FrameSource
+from horus_desktop.media.view_size import view_reduction
 from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
 from horus_desktop.playback.stats import FpsMeter
 
@@ -102,8 +103,9 @@ class PlaybackSession:
         self.aim()
 
     def _new_cache(self, convert: Conversion) -> FrameCache:
-        return FrameCache(self.source, convert=at_view_size(convert, self.reduction), budget_bytes=self._budget, workers=self._workers,
-                          read_ahead=self.read_ahead, pool=self._pool)
+        return FrameCache(self.source, convert=at_view_size(convert, self.reduction), budget_bytes=self._budget,
+                          workers=self._workers, read_ahead=self.read_ahead, pool=self._pool,
+                          reduction=self.reduction)
 
     def _note_cost(self, entry: CachedFrame) -> None:
         # Seconds one worker spent on a frame (read + convert), smoothed over the frames shown.

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend, view_factor
+from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend
+from horus_desktop.media.view_size import view_factor
 from horus_desktop.ui import theme
 from horus_desktop.ui.viewer.gl_compare import GlCompositor
 from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer

@@ -1,0 +1,84 @@
+"""Frames played at the size the view draws them (CPU colour path): the reduction a zoom asks for, the same
+reduced pixels whether a decode process or the cache's thread reduces, and a session that plays reduced
+frames and shows full-resolution ones when paused."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from horus_desktop.media.colour import default_colour_config
+from horus_desktop.media.decode_pool import DecodePool
+from horus_desktop.media.display import at_view_size, cpu_convert, default_settings, gpu_convert, render_frame
+from horus_desktop.media.frame_cache import FrameCache
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.synthetic import write_exr
+from horus_desktop.media.view_size import view_factor, view_reduction
+from horus_desktop.playback.session import PlaybackSession
+
+H, W = 37, 65  # odd: the reduced frame covers the last row and column too
+
+
+def _sequence(folder: Path, count: int = 4) -> str:
+    rng = np.random.default_rng(7)
+    for f in range(1, count + 1):
+        write_exr(folder / f"v.{f:04d}.exr", rng.random((H, W, 3)).astype("f2") * f, compression="piz")
+    return str(folder / "v.%04d.exr")
+
+
+@pytest.mark.parametrize(("zoom", "factor"), [(2.0, 1), (1.0, 1), (0.9, 1), (0.5, 2), (0.4, 2), (0.34, 2),
+                                              (1 / 3, 3), (0.2, 5), (0.0, 1)])
+def test_the_reduction_keeps_the_frame_at_least_as_large_as_it_is_drawn(zoom: float, factor: int) -> None:
+    assert view_factor(zoom) == factor
+
+
+def test_a_frame_reduced_in_a_decode_process_is_the_one_reduced_here(tmp_path: Path) -> None:
+    pattern = _sequence(tmp_path)
+    colour = default_colour_config()
+    convert = cpu_convert(colour, default_settings(colour, "ACES2065-1"))
+    pool = DecodePool(1)
+    try:
+        assert pool.wait_ready()
+        with open_frame_source(pattern) as source:
+            full = source.read(2)
+            with FrameCache(source, convert=at_view_size(convert, 2), workers=1, pool=pool, reduction=2) as cache:
+                cache.set_playhead(1)  # read-ahead goes to the process, which reduces before sharing
+                entry = cache.get(2, timeout=30)
+    finally:
+        pool.close()
+    assert entry.error is None and entry.frame is not None
+    factor, size = view_reduction(entry.frame)
+    assert (factor, size) == (2, (W, H))
+    assert entry.frame.pixels.shape[:2] == ((H + 1) // 2, (W + 1) // 2)
+    # the colour at half size is the full-size colour of the pixels kept (reduced once, not twice)
+    np.testing.assert_array_equal(entry.frame.pixels, render_frame(full, colour, default_settings(colour, "ACES2065-1"))[::2, ::2])
+
+
+def test_a_session_plays_reduced_frames_and_pauses_on_the_full_frame(tmp_path: Path) -> None:
+    session = PlaybackSession(open_frame_source(_sequence(tmp_path, 8)), 24, convert=gpu_convert, processes=False)
+    try:
+        session.set_view_reduction(2)
+
+        def shown(predicate, timeout: float = 10.0):  # noqa: ANN001, ANN202
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                frame = session.tick()
+                if frame is not None and predicate(frame):
+                    return frame
+                time.sleep(0.005)
+            raise AssertionError("no such frame shown")
+
+        paused = shown(lambda f: True)
+        assert paused.scale == 1 and (paused.width, paused.height) == (W, H)  # paused: full resolution
+        session.play()
+        playing = shown(lambda f: True)
+        assert playing.scale == 2 and (playing.width, playing.height) == ((W + 1) // 2, (H + 1) // 2)
+        assert playing.image_size == (W, H)
+        session.pause()
+        again = shown(lambda f: True)
+        assert again.frame == session.current and again.scale == 1 and again.image_size == (W, H)
+    finally:
+        session.close()
