@@ -28,14 +28,18 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource
 from horus_desktop.media.hashing import default_workers
+from horus_desktop.media.view_size import reduce_for_view, view_reduction
 
 MAX_DEFAULT_BUDGET = 8 * 1024**3
 DEFAULT_READ_AHEAD = 48
@@ -83,11 +87,16 @@ class FrameCache:
         read_ahead: int = DEFAULT_READ_AHEAD,
         pool: DecodePool | None = None,
         reduction: int = 1,
+        seed: Mapping[int, CachedFrame] | None = None,
     ) -> None:
         """``reduction``: the decode processes reduce frames by this factor before sharing them (the CPU path
-        playing at the view's size: media/view_size.py); ``convert`` must then expect reduced frames."""
+        playing at the view's size: media/view_size.py); ``convert`` must then expect reduced frames.
+        ``seed``: full-size entries already converted (the paused cache's read-ahead when play is pressed):
+        a reducing cache takes those frames by striding their display pixels (the colour is per pixel, so
+        that is the frame it would make) instead of decoding them again."""
         self.source = source
         self.reduction = max(1, reduction)
+        self._seed = dict(seed or {}) if self.reduction > 1 else {}
         self.convert = convert
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
@@ -176,7 +185,21 @@ class FrameCache:
             exc = DamagedFrameError(self.source.path, f"frame {number}: {exc}")
         return CachedFrame(number, None, exc, time.perf_counter() - started)
 
+    def _seeded(self, number: int) -> CachedFrame | None:
+        """The seed's entry of ``number`` reduced to this cache's size (an error entry as it is), or None."""
+        with self._cond:
+            entry = self._seed.pop(number, None)
+        if entry is None or entry.frame is None:
+            return entry
+        if view_reduction(entry.frame)[0] != 1:
+            return None
+        reduced = reduce_for_view(entry.frame, self.reduction)
+        return CachedFrame(number, replace(reduced, pixels=np.ascontiguousarray(reduced.pixels)), None, entry.cost)
+
     def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame:
+        seeded = self._seeded(number) if self._seed else None
+        if seeded is not None:
+            return seeded
         try:
             # Scrubbing, the frame asked for is decoded here: a hop to a process and back costs 20-40 ms a
             # 2K frame on this loaded 2-core machine, a third of the decode, and nothing else runs then.
@@ -272,6 +295,11 @@ class FrameCache:
                 return
             self._prefetched = [f for f in frames if self.first <= f <= self.last]
             self._cond.notify_all()
+
+    def entries(self) -> dict[int, CachedFrame]:
+        """The entries held now, by frame number (e.g. to seed a cache that replaces this one)."""
+        with self._cond:
+            return dict(self._entries)
 
     def peek(self, frame: int) -> CachedFrame | None:
         """The entry if cached, without waiting or scheduling."""

@@ -102,10 +102,10 @@ class PlaybackSession:
         self.shown: int | None = None
         self.aim()
 
-    def _new_cache(self, convert: Conversion) -> FrameCache:
+    def _new_cache(self, convert: Conversion, seed: dict[int, CachedFrame] | None = None) -> FrameCache:
         return FrameCache(self.source, convert=at_view_size(convert, self.reduction), budget_bytes=self._budget,
                           workers=self._workers, read_ahead=self.read_ahead, pool=self._pool,
-                          reduction=self.reduction)
+                          reduction=self.reduction, seed=seed)
 
     def _note_cost(self, entry: CachedFrame) -> None:
         # Seconds one worker spent on a frame (read + convert), smoothed over the frames shown.
@@ -209,7 +209,12 @@ class PlaybackSession:
             return
         self.reduction = wanted
         old = self.cache
-        self.cache = self._new_cache(self._convert)
+        seed = None
+        if wanted > 1:  # play pressed: the paused read-ahead is reduced, not decoded again
+            ahead = range(self.read_ahead + 1)
+            at, direction = self.clock.current, self.clock.direction
+            seed = {n: e for n, e in old.entries().items() if (n - at) * direction in ahead}
+        self.cache = self._new_cache(self._convert, seed)
         self.shown = None
         # Closing waits for its running decodes: not on the caller's (the UI) thread.
         threading.Thread(target=old.close, name="horus-cache-retire", daemon=True).start()

@@ -14,6 +14,7 @@ from horus_desktop.media.colour import default_colour_config
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import at_view_size, cpu_convert, default_settings, gpu_convert, render_frame
 from horus_desktop.media.frame_cache import FrameCache
+from horus_desktop.media.frames import Frame, FrameSource, full_window
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.synthetic import write_exr
 from horus_desktop.media.view_size import view_factor, view_reduction
@@ -80,5 +81,51 @@ def test_a_session_plays_reduced_frames_and_pauses_on_the_full_frame(tmp_path: P
         session.pause()
         again = shown(lambda f: True)
         assert again.frame == session.current and again.scale == 1 and again.image_size == (W, H)
+    finally:
+        session.close()
+
+
+class CountingSource(FrameSource):
+    """Frames whose pixels tell their number, row and column; every read counted."""
+
+    path = "memory://counting"
+
+    def __init__(self) -> None:
+        self.reads: list[int] = []
+
+    @property
+    def frame_range(self) -> tuple[int, int]:
+        return (1, 40)
+
+    def _decode(self, frame: int) -> Frame:
+        self.reads.append(frame)
+        rows, cols = np.mgrid[0:H, 0:W]
+        pixels = np.stack([rows, cols, np.full((H, W), frame)], axis=2).astype(np.uint8)
+        return Frame(pixels, frame, "sRGB Encoded Rec.709 (sRGB)", full_window(W, H), full_window(W, H),
+                     ("R", "G", "B"))
+
+
+def test_play_pressed_after_a_pause_reduces_the_frames_read_ahead_instead_of_decoding_them(tmp_path: Path) -> None:
+    source = CountingSource()
+    session = PlaybackSession(source, 24, convert=gpu_convert, processes=False, read_ahead=8, workers=2)
+    try:
+        session.set_view_reduction(2)
+        deadline = time.monotonic() + 10
+        while not all(session.is_ready(f) for f in range(1, 10)):  # paused: the read-ahead at full size
+            assert time.monotonic() < deadline, "read-ahead did not fill"
+            session.tick()
+            time.sleep(0.01)
+        assert session.entry(3).scale == 1
+        session.play()
+        deadline = time.monotonic() + 10
+        while not all(session.is_ready(f) for f in range(1, 6)):
+            assert time.monotonic() < deadline, "playing frames not ready"
+            time.sleep(0.005)
+        for f in range(1, 6):
+            shown = session.entry(f)
+            assert shown.scale == 2 and shown.image_size == (W, H)
+            expected = source.read(f).pixels[::2, ::2]
+            np.testing.assert_array_equal(shown.pixels, expected)
+            assert source.reads.count(f) == 2  # read once while paused, once by this check: not by playing
     finally:
         session.close()
