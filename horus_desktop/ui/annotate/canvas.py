@@ -113,6 +113,13 @@ class AnnotationCanvas:
         if not self._resolve():
             self.refresh()
 
+    def set_image_size(self, image_size: tuple[int, int]) -> None:
+        """The image on screen has another size (a playlist's clip of another resolution): shapes are stored in
+        normalised image space, so they are laid out again over the new image."""
+        if image_size != self._size:
+            self._size = image_size
+            self.refresh()
+
     def set_layers(self, layers: list[AnnotationLayer]) -> None:
         """The media's layer records (order, visibility, lock, colour)."""
         self._layers = {

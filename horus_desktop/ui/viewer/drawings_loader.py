@@ -24,7 +24,8 @@ class DrawingsLoader:
 
     def _size(self) -> tuple[int, int]:
         slot = self._state.slots["A"]
-        return slot.size if slot is not None else self._overlay.image_size()
+        # a playlist's clips may differ in resolution: the driver keeps the canvas at the shown frame's size
+        return slot.size if slot is not None and slot.record is not None else self._overlay.image_size()
 
     def load(self, record: MediaRecord | None, *, clear: bool = True) -> None:
         """Show ``record``'s drawings (None: no media, none); ``clear=False`` keeps the old ones until then."""

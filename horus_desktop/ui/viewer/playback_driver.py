@@ -282,7 +282,11 @@ class PlaybackDriver(QObject):
         a.session.set_view_reduction(self._view.playback_reduction())
         tick = self._state.tick()
         if tick.a is not None:
-            self._view.set_frame("A", self._colours.layer_state("A", a, tick.a))
+            layer = self._colours.layer_state("A", a, tick.a)
+            self._view.set_frame("A", layer)
+            if tick.a.pixels is not None and layer.size is not None:
+                # drawings follow the image on screen: a playlist's clips may differ in resolution
+                self._overlay.set_image_size(layer.size)
             self.show_position(tick.a.frame)
             self._overlay.show_frame(tick.a.frame)
             if a.record is not None:

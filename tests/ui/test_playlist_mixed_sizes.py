@@ -1,0 +1,57 @@
+"""A playlist whose clips differ in resolution: each clip's drawings are laid out over its own image."""
+
+from __future__ import annotations
+
+import uuid
+from fractions import Fraction
+from pathlib import Path
+
+from horus_desktop.domain.records import MediaRecord
+from horus_desktop.domain.shapes import Shape
+from horus_desktop.media.synthetic import write_jpeg_sequence
+from horus_desktop.store import Store
+from horus_desktop.timeline.playlists import clip_for_media, create_from_document, media_range, new_document
+
+from .viewer_fixtures import ingest_one
+
+BOX = (0.25, 0.5, 0.5, 0.25)
+
+
+def _draw(store: Store, media: MediaRecord, frame: int) -> uuid.UUID:
+    key = uuid.uuid4()
+    fields = Shape("rectangle", box=BOX).row_fields()
+    store.annotations.add_many([dict(id=key, media_id=media.id, frame_number=frame, user_id="ben", user_name="Ben",
+                                     layer_name="default", layer_order=0, **fields)])
+    return key
+
+
+def test_each_clip_draws_over_its_own_resolution(qtbot, make_window, tmp_path: Path) -> None:  # noqa: ANN001
+    write_jpeg_sequence(tmp_path / "m" / "sq010" / "sh010" / "comp" / "v001", 6, size=(192, 108), name="sh010_comp_v001")
+    write_jpeg_sequence(tmp_path / "n" / "sq010" / "sh020" / "anim" / "v001", 6, size=(64, 64), name="sh020_anim_v001")
+    store = Store.open(tmp_path / "horus.sqlite")
+    wide = ingest_one(store, tmp_path / "m")
+    square = ingest_one(store, tmp_path / "n")
+    rate = Fraction(24)
+    doc = new_document("Mixed", rate)
+    doc.tracks[0].append(clip_for_media(wide, rate))
+    doc.tracks[0].append(clip_for_media(square, rate))
+    playlist = create_from_document(store, doc, name="Mixed", project_id=wide.project_id, user="ana")
+    first = media_range(square)[0]
+    assert media_range(wide)[0] == first
+    drawings = {wide.id: _draw(store, wide, first + 2), square.id: _draw(store, square, first + 2)}
+    window = make_window(store)
+    window.timeline.load_playlist(playlist.id)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=8000)
+
+    placed: dict[uuid.UUID, tuple[float, float]] = {}
+    canvas = window.review.controller.canvas
+    for playlist_frame, media, size in ((2, wide, (192, 108)), (8, square, (64, 64))):
+        window.timeline_player.seek(playlist_frame)
+        qtbot.waitUntil(lambda media=media: canvas.item_for(drawings[media.id]) is not None, timeout=8000)
+        qtbot.waitUntil(lambda size=size: window.viewer.view.layer("A").image_size() == size, timeout=8000)
+        rect = canvas.item_for(drawings[media.id]).sceneBoundingRect()
+        width, height = window.viewer.view.layer("A").image_size()
+        placed[media.id] = (rect.center().x() / width, rect.center().y() / height)
+    # the same normalised box sits at the same place on both images (centre within 2% of the image)
+    (wx, wy), (sx, sy) = placed[wide.id], placed[square.id]
+    assert abs(wx - sx) < 0.02 and abs(wy - sy) < 0.02, placed
