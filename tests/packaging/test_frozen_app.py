@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support_xvfb import private_display
+
 ROOT = Path(__file__).resolve().parents[2]
 BARE_PATH = "/usr/bin:/bin"
 
@@ -48,21 +50,8 @@ def app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
     """A private Xvfb display (``-displayfd`` picks a free number)."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb) to run the built app")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as reader:
-            number = reader.readline().strip()
-        assert number, "Xvfb did not report a display"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with private_display("1600x1000x24", why="apt-get install xvfb, to run the built app") as number:
+        yield number
 
 
 def bare_env(home: Path, display: str, **extra: str) -> dict[str, str]:

@@ -7,11 +7,6 @@ Needs an OpenGL >= 4.0 context; from the off-screen test run the last test runs 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
@@ -20,6 +15,7 @@ from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectF
 from horus_desktop.media.colour import ViewSettings, default_colour_config
 from horus_desktop.media.colour_bench import acescg_chart, exact_codes
 from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
+from tests.support_xvfb import rerun_under_xvfb
 
 SIDE = 352  # 352^2 = the chart's 123,904 colours
 
@@ -79,25 +75,4 @@ def test_gl_chart_in_a_virtual_x_server(qapp) -> None:  # noqa: ANN001
     """From the off-screen test run, run the test above in Xvfb (started with -displayfd, as test_gl_colour)."""
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         pytest.skip("already on a display: the GL test above ran directly")
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb libgl1-mesa-dri) to test the GL path")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as reader:
-            display = reader.readline().strip()
-        assert display, "Xvfb did not report a display"
-        env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{display}"}
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not virtual_x_server", __file__],
-            capture_output=True, text=True, timeout=240, env=env,
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert " passed" in summary and not any(word in summary for word in ("skipped", "failed", "error")), summary
+    rerun_under_xvfb(__file__)
