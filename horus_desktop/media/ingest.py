@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -316,10 +317,13 @@ def ingest_tree(
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
         writer = _BatchWriter(store, report, batch_size, write, lane)
-        futures = [threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
-                   for chunk in _chunks(items, CHUNK_FILES if pool is not None else 1)]
+        chunks = _chunks(items, CHUNK_FILES if pool is not None else 1)
+
+        def prepare(chunk: list[MediaItem]) -> Future[list[_Prepared]]:
+            return threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
+
         done = 0
-        for prepared in _in_order(futures, cancel, report):
+        for prepared in _in_order(chunks, prepare, 2 * (workers or default_workers()), cancel, report):
             done += 1
             item = prepared.item
             existing = existing_by_path.get(item.path)
@@ -355,22 +359,34 @@ def ingest_tree(
     return report
 
 
-def _in_order(futures: list[Future[list[_Prepared]]], cancel: threading.Event,
-              report: IngestReport) -> Iterator[_Prepared]:
-    """The prepared media in the tree's order, until the ingest is cancelled (the rest is dropped)."""
-    reached = 0
-    for future in futures:
-        if cancel.is_set():
-            break
-        reached += 1
-        for prepared in future.result():
+def _in_order(chunks: Iterable[list[MediaItem]], prepare: Callable[[list[MediaItem]], Future[list[_Prepared]]],
+              window: int, cancel: threading.Event, report: IngestReport) -> Iterator[_Prepared]:
+    """The prepared media in the tree's order, until the ingest is cancelled (the rest is dropped).
+
+    Chunks are handed to the pool ``window`` ahead of the one awaited, not all at once: the pool never idles,
+    and a Ctrl+C (raised in the caller's progress) leaves at most that many started, whatever the tree's size
+    and however fast small files probe."""
+    pending: deque[Future[list[_Prepared]]] = deque()
+    upcoming = iter(chunks)
+
+    def top_up() -> None:
+        while len(pending) < window and not cancel.is_set():
+            chunk = next(upcoming, None)
+            if chunk is None:
+                return
+            pending.append(prepare(chunk))
+
+    top_up()
+    while pending and not cancel.is_set():
+        for prepared in pending.popleft().result():
             if prepared.probe is None and prepared.error is None:  # skipped: cancelled meanwhile
                 cancel.set()
                 break
             yield prepared
+        top_up()
     if cancel.is_set():
         report.cancelled = True
-        for later in futures[reached:]:
+        for later in pending:
             later.cancel()
 
 
