@@ -54,6 +54,7 @@ from horus_desktop.ui.timeline.commands import EditCommand
 from horus_desktop.ui.timeline.view import TrackView
 
 RELOAD_DELAY_MS = 400
+STATUS_DELAY_MS = 20  # a status set during dailies shows on its clip at once; marks are gathered longer
 
 
 def _project_of(store: Store, project: str | None) -> str:
@@ -119,7 +120,6 @@ class TimelinePanel(QWidget):
         self._pending_media: set[uuid.UUID] = set()
         self._decorate_timer = QTimer(self)
         self._decorate_timer.setSingleShot(True)
-        self._decorate_timer.setInterval(RELOAD_DELAY_MS)
         self._decorate_timer.timeout.connect(self._read_decorations)
         self.playlist_box.activated.connect(self._on_playlist_picked)
         self.view.sig_drop_media.connect(self.add_media)
@@ -472,7 +472,10 @@ class TimelinePanel(QWidget):
             self._pending_marks.update(self._media_of(change_set, ("note", "drawing"), shown))
             self._pending_media.update(self._media_of(change_set, ("approval", "media"), shown))
             if self._pending_marks or self._pending_media:
-                self._decorate_timer.start()
+                delay = STATUS_DELAY_MS if change_set.of("approval") else RELOAD_DELAY_MS
+                timer = self._decorate_timer
+                if not (timer.isActive() and timer.remainingTime() <= delay):
+                    timer.start(delay)
         if "playlist" in kinds:
             self._list_timer.start()
 
