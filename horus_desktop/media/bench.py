@@ -240,6 +240,7 @@ def bench_decode(
 
 
 def print_result(result: dict[str, Any], as_json: bool) -> None:
+    """A bench's figures: JSON alone on stdout with --json, else one aligned "name  value" line each."""
     if as_json:
         print(json.dumps(result, default=str))
         return

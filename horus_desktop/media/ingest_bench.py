@@ -17,10 +17,8 @@ frames and 5,000 PNG stills, 10,000 files) and removes it afterwards.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from horus_desktop.media.bench import print_result
 from horus_desktop.media.errors import MediaError
 from horus_desktop.media.hashing import default_workers, sha256_files
 from horus_desktop.media.ingest import ingest_tree
@@ -209,14 +208,7 @@ def bench_ingest(path: str | Path | None = None, *, open_store: Callable[[Path],
             "media_recorded": recorded if recorded == recorded_isolated else f"{recorded} / {recorded_isolated}",
             "transactions": commits,
         })
-    _print(result, as_json)
+    print_result(result, as_json)
     return result
 
 
-def _print(result: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result, default=str))
-        return
-    width = max(len(k) for k in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}", file=sys.stdout)

@@ -15,7 +15,6 @@ plays against the wall clock, with the feed on its own thread as in the viewer, 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from horus_desktop.media.audio_source import AudioFormat, has_audio, video_origin
+from horus_desktop.media.bench import print_result
 from horus_desktop.media.errors import UnreadableFileError
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.playback.audio_feed import AudioFeed, MediaSound, NullSink
@@ -127,10 +127,5 @@ def bench_audio(media: str | os.PathLike[str], seconds: float = 300.0, as_json: 
         "sound_errors": figures["errors"],
     }
     if not quiet:
-        if as_json:
-            print(json.dumps(result))
-        else:
-            width = max(len(k) for k in result)
-            for key, value in result.items():
-                print(f"{key:<{width}}  {value}")
+        print_result(result, as_json)
     return result

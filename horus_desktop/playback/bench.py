@@ -16,7 +16,6 @@ While the cache fills, the run measures the pipeline's sustained rate (decode + 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
@@ -26,6 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from horus_desktop.media.bench import print_result
 from horus_desktop.media.colour import ViewSettings, default_colour_config, passes_through
 from horus_desktop.media.display import cpu_convert
 from horus_desktop.media.errors import MediaError, UnreadableFileError
@@ -196,12 +196,7 @@ def bench_playback(
         "damaged_reasons": [f"frame {f}: {damaged[f]}" for f in sorted(damaged)[:5]],
     }
     if not quiet:
-        if as_json:
-            print(json.dumps(result))
-        else:
-            width = max(len(k) for k in result)
-            for key, value in result.items():
-                print(f"{key:<{width}}  {value}")
+        print_result(result, as_json)
     return result
 
 
