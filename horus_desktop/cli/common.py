@@ -9,9 +9,14 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from horus_desktop.cli_output import print_json
+
+if TYPE_CHECKING:
+    from horus_desktop.store.quick_read import QuickReader
+
+T = TypeVar("T")
 
 
 class CliError(Exception):
@@ -33,6 +38,22 @@ def open_horus(args: argparse.Namespace):  # noqa: ANN201 - returns horus_deskto
     if horus.store.read_only:
         print(f"horus: note: {horus.store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
     return horus
+
+
+def quick_answer(args: argparse.Namespace, ask: Callable[[QuickReader], T]) -> T | None:
+    """``ask`` answered from a current SQLite store without SQLAlchemy (see :mod:`horus_desktop.store.quick_read`),
+    or None when the verb must take the full path (:func:`open_horus`): the answers are the same."""
+    from horus_desktop.store.quick_read import NotHere, QuickReader
+
+    reader = QuickReader.open(args.db)
+    if reader is None:
+        return None
+    try:
+        return ask(reader)
+    except NotHere:
+        return None
+    finally:
+        reader.close()
 
 
 @contextmanager

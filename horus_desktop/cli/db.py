@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli.common import CliError, add_store_options, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
@@ -32,12 +32,18 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_db_info(args: argparse.Namespace) -> int:
     """Where the store is and what it holds."""
-    from horus_desktop.store import schema
+    from horus_desktop.store.quick_read import default_user_id
 
-    with open_horus(args) as horus:
-        info = {"store": horus.store.describe(), "revision": schema.current_revision(horus.store.engine),
-                "media": horus.store.media.count(), "user": horus.user.id,
-                "files": str(horus.store.files_dir)}
+    info = quick_answer(args, lambda reader: {
+        "store": reader.describe(), "revision": reader.revision, "media": reader.media_count(),
+        "user": reader.user_id(args.user or default_user_id()), "files": str(reader.files_dir)})
+    if info is None:
+        from horus_desktop.store import schema
+
+        with open_horus(args) as horus:
+            info = {"store": horus.store.describe(), "revision": schema.current_revision(horus.store.engine),
+                    "media": horus.store.media.count(), "user": horus.user.id,
+                    "files": str(horus.store.files_dir)}
     if args.json:
         print_json(info)
     else:

@@ -6,15 +6,27 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
 def cmd_media_list(args: argparse.Namespace) -> int:
     """Search media and print a page."""
-    with open_horus(args) as horus:
-        page = horus.search_media(**filter_values(args), sort_by=args.sort, descending=args.desc,
-                                  offset=args.offset, limit=args.limit)
+    from horus_desktop.domain.media_query import MediaQuery
+
+    f = filter_values(args)
+    # The query Horus.search_media makes of the same keywords (one value or a list: a tuple).
+    query = MediaQuery(
+        project_id=f["project"], episode=f["episode"], sequence=f["sequence"], shot=f["shot"],
+        departments=_tuple(f["department"]), task_types=_tuple(f["task_type"]), statuses=_tuple(f["status"]),
+        artists=_tuple(f["artist"]), file_types=_tuple(f["file_type"]), created_from=f["created_from"],
+        created_to=f["created_to"], latest_only=f["latest_only"], text=f["text"], sort_by=args.sort,
+        descending=args.desc, offset=args.offset, limit=args.limit, with_total=True)
+    page = quick_answer(args, lambda reader: reader.search_media(query))
+    if page is None:
+        with open_horus(args) as horus:
+            page = horus.search_media(**f, sort_by=args.sort, descending=args.desc, offset=args.offset,
+                                      limit=args.limit)
     if args.json:
         print_json({"total": page.total, "offset": page.offset, "limit": page.limit, "items": page.items})
         return 0
@@ -67,6 +79,10 @@ def filter_values(args: argparse.Namespace) -> dict[str, Any]:
             "department": args.department, "task_type": args.task_type, "status": args.status,
             "artist": args.artist, "file_type": args.file_type, "created_from": args.since,
             "created_to": args.until, "latest_only": args.latest, "text": args.search}
+
+
+def _tuple(value: list[str] | None) -> tuple[str, ...]:
+    return tuple(value) if value else ()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli.common import CliError, add_store_options, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
@@ -97,8 +97,10 @@ def cmd_paths_where(args: argparse.Namespace) -> int:
     except ValueError:
         server_path = target
     else:
-        with open_horus(args) as horus:
-            server_path = horus.media(target).file_path
+        server_path = quick_answer(args, lambda reader: reader.media(target).file_path)
+        if server_path is None:
+            with open_horus(args) as horus:
+                server_path = horus.media(target).file_path
     location = media_paths().locate(server_path)
     if args.json:
         print_json({"server_path": location.server_path, "local_path": location.local_path,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +12,10 @@ from sqlalchemy.exc import DBAPIError
 
 from horus_desktop.store.engine import sqlite_file
 from horus_desktop.store.errors import translated_errors
+from horus_desktop.store.quick_read import MIGRATIONS_DIR, scripts_head
 
 if TYPE_CHECKING:  # Alembic loads when a schema is checked, not with the store (start-up of every verb)
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config() -> Config:
@@ -74,30 +71,6 @@ def backup_sqlite_store(path: Path) -> Path:
 
 def _has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
-
-
-_SCRIPT_FIELD = re.compile(r"^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
-
-
-@lru_cache(maxsize=1)
-def scripts_head() -> str | None:
-    """The one head revision the migration scripts name, read as text without loading Alembic; None when
-    that is not certain (a merge, a branch label, a dependency, scripts shipped compiled only)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        fields = dict(_SCRIPT_FIELD.findall(script.read_text(encoding="utf-8")))
-        revision, down = fields.get("revision", ""), fields.get("down_revision", "")
-        if not re.fullmatch(r"[\"'][\w-]+[\"']", revision) or any(
-                fields.get(k, "None") != "None" for k in ("branch_labels", "depends_on")):
-            return None
-        if down != "None":
-            if not re.fullmatch(r"[\"'][\w-]+[\"']", down):
-                return None
-            parents.add(down[1:-1])
-        revisions.add(revision[1:-1])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def is_at_head(engine: Engine) -> bool:

@@ -1,0 +1,328 @@
+"""The read-only verbs' answers from a current SQLite store, with the standard library only.
+
+``horus media list``, ``db info`` and ``paths where`` answer here instead of through SQLAlchemy and the
+mapped models, whose import alone is most of a verb's start-up (about 8x a bare ``python`` start). Only a
+store this can read exactly as the full path does is taken: a SQLite file that exists, can be written (a
+read-only one is announced by the full path) and is at the migration head; anything else (PostgreSQL, a new
+store, an older schema, a damaged or locked file, a bad argument) returns None or raises :class:`NotHere`,
+and the caller takes the full path, which migrates or says what is wrong as it always did.
+
+Nothing here writes: not even the sign-in (a last-login time, an op in the sync outbox) that opening the
+store as a user does on the full path. The SQL is the repositories' own, written out; the tests run every
+answer through both paths and compare them, and check the shared pieces (columns, types, text search) match.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
+from horus_desktop.domain.records import MediaRecord
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: As store/engine.py: the variable naming the store, the app's data folder, SQLite's wait on a lock.
+DB_ENV = "HORUS_DB"
+APP_NAME = "horus"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: As api.py: who acts when no --user is given.
+USER_ENV = "HORUS_USER"
+#: As repositories/media.py (a test keeps them equal): the text a search word is looked for in.
+SEARCH_TEXT_SQL = (
+    "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
+    "coalesce(sequence, '') || ' ' || coalesce(artist_name, ''))"
+)
+MEDIA_KINDS = ("movie", "sequence", "still")
+#: Decimal columns and their scale (Numeric(5, 2)): SQLite keeps a float, read back as "%.2f" like SQLAlchemy.
+_DECIMAL_SCALE = {"frame_rate": 2}
+#: SQLAlchemy's SQLite DATETIME storage format: bound values must compare as the stored text does.
+_SQLITE_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+
+
+class NotHere(Exception):  # noqa: N818 - a signal to take the full path, not an error the user sees
+    """This question is for the full path (which answers it, or says what is wrong with it)."""
+
+
+_SCRIPT_FIELD = re.compile(r"^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def scripts_head() -> str | None:
+    """The one head revision the migration scripts name, read as text without loading Alembic; None when
+    that is not certain (a merge, a branch label, a dependency, scripts shipped compiled only)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_SCRIPT_FIELD.findall(script.read_text(encoding="utf-8")))
+        revision, down = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w-]+[\"']", revision) or any(
+                found.get(k, "None") != "None" for k in ("branch_labels", "depends_on")):
+            return None
+        if down != "None":
+            if not re.fullmatch(r"[\"'][\w-]+[\"']", down):
+                return None
+            parents.add(down[1:-1])
+        revisions.add(revision[1:-1])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def default_user_id() -> str:
+    """As ``api.default_user_id``: ``$HORUS_USER``, else the OS account."""
+    name = os.environ.get(USER_ENV)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reviewer"
+
+
+def sqlite_path(db: str | os.PathLike[str] | None) -> Path | None:
+    """The SQLite file ``--db`` (or ``$HORUS_DB``, or the default) names, as ``engine.resolve_store_url``
+    resolves it; None for anything this module leaves to SQLAlchemy (another database, a URL with options)."""
+    raw = os.fspath(db) if db is not None else os.environ.get(DB_ENV) or ""
+    if not raw:
+        from platformdirs import user_data_path
+
+        return user_data_path(APP_NAME, appauthor=False) / "horus.sqlite"
+    if "://" not in raw:
+        return Path(raw).expanduser().resolve()
+    prefix = "sqlite:///"
+    rest = raw[len(prefix):]
+    if not raw.startswith(prefix) or not rest or any(c in rest for c in "?%#") or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def _annotation_converter(name: str, annotation: str) -> Callable[[Any], Any] | None:
+    """How a column of a record comes back from SQLite, as SQLAlchemy's portable types convert it."""
+    if "UUID" in annotation:
+        return lambda v: None if v is None else uuid.UUID(v)
+    if "datetime" in annotation:
+        return lambda v: None if v is None else datetime.fromisoformat(v).replace(tzinfo=UTC)
+    if "Decimal" in annotation:
+        form = f"%.{_DECIMAL_SCALE[name]}f"
+        return lambda v: None if v is None else Decimal(form % v)
+    if annotation.startswith("bool"):
+        return lambda v: None if v is None else bool(v)
+    if annotation.startswith(("list", "dict")):
+        return lambda v: None if v is None else json.loads(v)
+    return None
+
+
+def record_reader(record_type: type) -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Any]]:
+    """The columns of ``record_type`` (its fields, in order) and a function making a record of a row of them."""
+    names = tuple(f.name for f in fields(record_type))
+    converters = [(i, c) for i, f in enumerate(fields(record_type))
+                  if (c := _annotation_converter(f.name, str(f.type))) is not None]
+
+    def make(row: Sequence[Any]) -> Any:
+        values = list(row)
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        return record_type(*values)
+
+    return names, make
+
+
+_MEDIA_COLUMNS, _make_media = record_reader(MediaRecord)
+
+
+def _has_nul(value: Any) -> bool:
+    """As ``field_rules.has_nul`` for the filter values a query holds (text, tuples of text)."""
+    if type(value) is str:
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _datetime_param(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise NotHere("a naive datetime: the full path refuses it")
+    v = value.astimezone(UTC)
+    return _SQLITE_DATETIME % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+
+
+def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def media_conditions(query: MediaQuery) -> tuple[list[str], list[Any]]:
+    """The WHERE terms of a media search on SQLite and their parameters, as ``repositories.media`` builds them."""
+    if any(_has_nul(getattr(query, name)) for name in (
+            "project_id", "episode", "sequence", "shot", "departments", "task_types", "statuses", "artists",
+            "file_types", "text")):
+        return ["0"], []  # the store keeps no NUL: such a filter matches nothing
+    conds: list[str] = []
+    params: list[Any] = []
+    if not query.include_deleted:
+        conds.append("horus_media_records.is_deleted IS NOT 1")
+    for name in ("project_id", "episode", "sequence", "shot"):
+        value = getattr(query, name)
+        if value:
+            conds.append(f"horus_media_records.{name} = ?")
+            params.append(value)
+    for name, values in (("department", query.departments), ("task_type", query.task_types),
+                         ("approval_status", query.statuses)):
+        if values:
+            conds.append(_in(f"horus_media_records.{name}", values, params))
+    if query.artists:
+        conds.append(f"({_in('horus_media_records.artist_id', query.artists, params)} OR "
+                     f"{_in('horus_media_records.artist_name', query.artists, params)})")
+    if query.created_from is not None:
+        conds.append("horus_media_records.created_at >= ?")
+        params.append(_datetime_param(query.created_from))
+    if query.created_to is not None:
+        conds.append("horus_media_records.created_at <= ?")
+        params.append(_datetime_param(query.created_to))
+    if query.latest_only:
+        conds.append("horus_media_records.is_latest_version IS 1")
+    if query.file_types:
+        kinds = [t.lower() for t in query.file_types if t.lower() in MEDIA_KINDS]
+        exts = [t.lower().lstrip(".") for t in query.file_types if t.lower() not in MEDIA_KINDS]
+        alternatives = [_in("horus_media_records.media_kind", kinds, params)] if kinds else []
+        for ext in exts:
+            alternatives.append("lower(horus_media_records.file_name) LIKE ? ESCAPE '\\'")
+            params.append(f"%.{_escape_like(ext)}")
+        conds.append(f"({' OR '.join(alternatives)})")
+    if query.text and query.text.strip():
+        for word in query.text.split():
+            if len(word) >= 3:  # the FTS5 trigram index (migration 0002)
+                conds.append("horus_media_records.rowid IN (SELECT rowid FROM horus_media_search "
+                             "WHERE horus_media_search MATCH ?)")
+                params.append('"' + word.replace('"', '""') + '"')
+            else:
+                conds.append(f"horus_media_records.id IN (SELECT horus_media_records.id FROM horus_media_records "
+                             f"WHERE {SEARCH_TEXT_SQL} LIKE ? ESCAPE '\\' UNION SELECT horus_media_tags.media_id "
+                             "FROM horus_media_tags WHERE lower(horus_media_tags.tag_name) LIKE ? ESCAPE '\\')")
+                pattern = f"%{_escape_like(word.lower())}%"
+                params.extend((pattern, pattern))
+    return conds, params
+
+
+class QuickReader:
+    """A current SQLite store opened for reading with ``sqlite3``: see the module docstring."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        #: The schema revision: the scripts' head (a store at another one is not opened here).
+        self.revision = scripts_head()
+
+    @classmethod
+    def open(cls, db: str | os.PathLike[str] | None = None) -> QuickReader | None:
+        """The store ``db`` names, when it is a current SQLite store this can read; else None (full path)."""
+        path = sqlite_path(db)
+        head = scripts_head()
+        if path is None or head is None or not path.is_file():
+            return None
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            return None  # read-only: the full path opens it so and says so
+        try:
+            # mode=rw: never create a file; query_only: never write one.
+            conn = sqlite3.connect(f"file:{quote(str(path), safe='/')}?mode=rw", uri=True)
+        except sqlite3.Error:
+            return None
+        try:
+            conn.execute("PRAGMA query_only=ON")
+            conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            recorded = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+        except sqlite3.Error:  # not a database, damaged, no Horus schema, locked: the full path says which
+            conn.close()
+            return None
+        if recorded != [head]:
+            conn.close()
+            return None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> QuickReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:  # the full path reports it as the store's error
+            raise NotHere(str(exc)) from exc
+
+    def describe(self) -> str:
+        """As ``Store.describe`` for a writable SQLite store."""
+        return f"SQLite {self.path}"
+
+    @property
+    def files_dir(self) -> Path:
+        """As ``Store.files_dir``: beside the SQLite file."""
+        return self.path.parent / f"{self.path.stem}-files"
+
+    def search_media(self, query: MediaQuery) -> Page[MediaRecord]:
+        """As ``MediaRepository.search`` on SQLite: the same deferred join, in the same order."""
+        if query.limit < 0 or query.offset < 0:
+            raise NotHere("a negative page: the full path refuses it")
+        sort = list(dict.fromkeys((query.sort_by, *query.extra_sort)))
+        if any(name not in MEDIA_SORT_COLUMNS for name in sort):
+            raise NotHere("an unknown sort column: the full path refuses it")
+        way = "DESC" if query.descending else "ASC"
+        conds, params = media_conditions(query)
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        inner_order = ", ".join([f"horus_media_records.{n} {way}" for n in sort] + [f"horus_media_records.rowid {way}"])
+        outer_order = ", ".join([f"page.{n} {way}" for n in sort] + [f"page.page_key {way}"])
+        columns = ", ".join(f"horus_media_records.{n}" for n in _MEDIA_COLUMNS)
+        sort_columns = ", ".join(f"horus_media_records.{n}" for n in sort)
+        sql = (f"SELECT {columns} FROM horus_media_records JOIN (SELECT horus_media_records.rowid AS page_key, "
+               f"{sort_columns} FROM horus_media_records{where} ORDER BY {inner_order} LIMIT ? OFFSET ?) AS page "
+               f"ON page.page_key = horus_media_records.rowid ORDER BY {outer_order}")
+        rows = self._rows(sql, [*params, query.limit, query.offset])
+        total = None
+        if query.with_total:
+            total = self._rows(f"SELECT count(*) FROM horus_media_records{where}", params)[0][0]
+        return Page(items=tuple(_make_media(r) for r in rows), offset=query.offset, limit=query.limit, total=total)
+
+    def media_count(self) -> int:
+        """Live media, as ``MediaRepository.count()``."""
+        return self._rows("SELECT count(*) FROM horus_media_records WHERE is_deleted IS NOT 1")[0][0]
+
+    def media(self, media_id: str) -> MediaRecord:
+        """One live media by id, as ``MediaRepository.get`` (absent, deleted or a bad id: the full path's error)."""
+        try:
+            key = uuid.UUID(media_id).hex
+        except ValueError as exc:
+            raise NotHere("not a UUID") from exc
+        columns = ", ".join(_MEDIA_COLUMNS)
+        rows = self._rows(f"SELECT {columns} FROM horus_media_records WHERE id = ? AND is_deleted IS NOT 1", [key])
+        if not rows:
+            raise NotHere("no such media")
+        return _make_media(rows[0])
+
+    def user_id(self, name: str) -> str:
+        """The id ``api.ensure_user`` would sign ``name`` in as (the name itself when it is no user yet)."""
+        if not name.strip() or len(name) > 100:
+            raise NotHere("no such user can be made: the full path says why")
+        # Every column, as the repository selects them, so SQLite takes the same plan and the same first row.
+        rows = self._rows("SELECT * FROM horus_users WHERE horus_users.id = ? OR horus_users.username = ?",
+                          [name, name])
+        return str(rows[0][0]) if rows else name

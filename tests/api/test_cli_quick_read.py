@@ -1,0 +1,331 @@
+"""The read-only verbs answer from a current SQLite store without SQLAlchemy (store/quick_read.py), and say
+exactly what the full path says: every verb run both ways on the same store, output compared byte for byte.
+
+Anything the quick path does not read exactly (PostgreSQL, an older schema, a damaged, read-only or missing
+file, a bad argument) goes the full path, with its migration, note or error as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from horus_desktop.api import Horus
+from horus_desktop.cli import main
+from horus_desktop.store import quick_read
+from horus_desktop.store.engine import create_store_engine, resolve_store_url, sqlite_file
+from horus_desktop.store.schema import alembic_config
+
+NAMES = ("plate_v001.exr", "Ünïcødé_ß_v002.exr", "shot 10% _done_v003.mov", "emoji_🎬_v004.png", "a\\b_v005.dpx",
+         "ab.jpg")
+
+
+def _fill(db: str) -> dict[str, str]:
+    """A store with media of every kind the filters tell apart; returns some ids by name."""
+    ids: dict[str, str] = {}
+    with Horus.open(db, user="ana") as horus:
+        store = horus.store
+        with store.transaction():
+            for i, name in enumerate(NAMES):
+                record = store.media.create(
+                    file_path=f"/show/ép{i % 2}/sq{i % 3:02d}/{name}", file_name=name, project_id="show" if i < 5 else "other",
+                    episode=f"ép{i % 2}", sequence=f"sq{i % 3:02d}", shot=f"sh{i:03d}", version=f"v{i + 1:03d}",
+                    version_number=i + 1, is_latest_version=i % 2 == 0, department=("comp", "light", "anim")[i % 3], task_type="main",
+                    artist_id=f"u{i % 2}", artist_name=("Zoë", "Åsa")[i % 2], resolution="2048x1152",
+                    frame_rate=Decimal("23.98") if i % 2 else Decimal(24), frame_rate_rational="24000/1001",
+                    bit_depth=16, start_frame=1001 if i % 2 else None, end_frame=1100 if i % 2 else None,
+                    frame_count=100, file_size=10 ** (i + 3), media_kind=("sequence", "movie", "still")[i % 3],
+                    missing_frames=[1003, 1007] if i == 1 else None,
+                    extra_metadata={"codec": "piz", "ünï": [1, 2.5, None]} if i % 2 else None,
+                    created_at=datetime(2025, 1 + i, 3, 4, 5, 6, 7 * i, tzinfo=UTC),
+                    file_modified_at=datetime(2025, 1, 1, tzinfo=UTC) if i == 2 else None)
+                ids[name] = str(record.id)
+        store.media.set_status([ids[NAMES[0]], ids[NAMES[3]]], "approved", by="ana", by_name="Ana")
+        store.tags.add([ids[NAMES[2]]], "Hero-Shot", created_by="ana")
+        store.media.soft_delete(ids[NAMES[4]])
+    return ids
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    db = str(tmp_path / "quick.sqlite")
+    return db, _fill(db)
+
+
+class Runner:
+    """Runs a verb the quick way (the full path forbidden) and the full way (the quick path off)."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.capsys, self.monkeypatch = capsys, monkeypatch
+        self.opened: list[bool] = []
+
+    def _run(self, argv: list[str]) -> tuple[int, str, str]:
+        code = main(argv)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def quick(self, *argv: str) -> tuple[int, str, str]:
+        with self.monkeypatch.context() as m:
+            def no_full_path(*_a: object, **_k: object) -> None:
+                raise AssertionError("the full path was taken")
+            m.setattr(Horus, "open", classmethod(no_full_path))
+            return self._run(list(argv))
+
+    def full(self, *argv: str) -> tuple[int, str, str]:
+        with self.monkeypatch.context() as m:
+            m.setattr(quick_read.QuickReader, "open", classmethod(lambda cls, db=None: None))
+            return self._run(list(argv))
+
+    def either(self, *argv: str) -> tuple[int, str, str]:
+        """As a user runs it, noting whether the quick path opened the store."""
+        real = quick_read.QuickReader.open.__func__
+
+        def spy(cls: type, db: object = None) -> object:
+            reader = real(cls, db)
+            self.opened.append(reader is not None)
+            return reader
+
+        with self.monkeypatch.context() as m:
+            m.setattr(quick_read.QuickReader, "open", classmethod(spy))
+            return self._run(list(argv))
+
+
+@pytest.fixture
+def runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
+    monkeypatch.setenv("HORUS_USER", "ana")
+    return Runner(capsys, monkeypatch)
+
+
+MEDIA_LISTS = [
+    [],
+    ["--limit", "2"],
+    ["--offset", "2", "--limit", "3"],
+    ["--offset", "50"],
+    ["--limit", "0"],
+    ["--asc"],
+    ["--sort", "file_name"],
+    ["--sort", "frame_rate", "--asc"],
+    ["--sort", "start_frame"],
+    ["--sort", "file_size", "--asc"],
+    ["--project", "show"],
+    ["--episode", "ép1"],
+    ["--sequence", "sq01", "--shot", "sh001"],
+    ["--department", "comp", "--department", "anim"],
+    ["--task-type", "main", "--status", "approved"],
+    ["--status", "pending"],
+    ["--artist", "Zoë"],
+    ["--artist", "u1"],
+    ["--file-type", "exr"],
+    ["--file-type", ".MOV", "--file-type", "still"],
+    ["--file-type", "movie"],
+    ["--since", "2025-03-01"],
+    ["--until", "2025-03-03T04:05:06.000014+00:00"],
+    ["--since", "2025-02-03T05:05:06+01:00", "--until", "2025-06-01"],
+    ["--latest"],
+    ["--search", "ünï"],
+    ["--search", "ÜNÏCØDÉ"],
+    ["--search", "ab"],
+    ["--search", "10%"],
+    ["--search", "_d"],
+    ["--search", "hero"],
+    ["--search", "he"],
+    ["--search", "🎬"],
+    ["--search", 'a\\b "x'],
+    ["--search", "plate sq00"],
+    ["--search", "   "],
+    ["--project", "sh\x00ow"],
+    ["--search", "nothing-like-it"],
+]
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
+@pytest.mark.parametrize("filters", MEDIA_LISTS, ids=lambda f: " ".join(f) or "all")
+def test_media_list_says_the_same_both_ways(sqlite_db: tuple[str, dict[str, str]], runner: Runner,
+                                            filters: list[str], json_flag: list[str]) -> None:
+    db, _ = sqlite_db
+    argv = ["media", "list", "--db", db, *filters, *json_flag]
+    quick = runner.quick(*argv)
+    assert quick == runner.full(*argv)
+    assert quick[0] == 0
+
+
+def test_the_store_is_named_every_way_engine_names_it(sqlite_db: tuple[str, dict[str, str]], runner: Runner,
+                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db, _ = sqlite_db
+    monkeypatch.chdir(tmp_path)
+    for given in (db, "quick.sqlite", f"sqlite:///{db}", "sqlite:///quick.sqlite"):
+        path = quick_read.sqlite_path(given)
+        assert path == sqlite_file(resolve_store_url(given))
+        assert runner.quick("db", "info", "--db", given) == runner.full("db", "info", "--db", given)
+    monkeypatch.setenv("HORUS_DB", db)
+    assert runner.quick("media", "list", "--json") == runner.full("media", "list", "--json")
+    monkeypatch.delenv("HORUS_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert quick_read.sqlite_path(None) == sqlite_file(resolve_store_url(None))
+
+
+@pytest.mark.parametrize("user", ["ana", "newcomer", None])
+def test_db_info_says_the_same_both_ways_and_signs_no_one_in(sqlite_db: tuple[str, dict[str, str]],
+                                                             runner: Runner, user: str | None) -> None:
+    db, _ = sqlite_db
+    argv = ["db", "info", "--db", db, *(["--user", user] if user else [])]
+    before = _users(db)
+    quick_text, quick_json = runner.quick(*argv), runner.quick(*argv, "--json")
+    assert _users(db) == before  # nothing written: no last-login time, no user made, no op to sync
+    assert quick_text == runner.full(*argv)
+    assert quick_json == runner.full(*argv, "--json")
+
+
+def _users(db: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM horus_users ORDER BY id").fetchall()
+
+
+def test_paths_where_says_the_same_both_ways(sqlite_db: tuple[str, dict[str, str]], runner: Runner) -> None:
+    db, ids = sqlite_db
+    for target in (ids[NAMES[1]], ids[NAMES[1]].replace("-", "").upper()):
+        argv = ["paths", "where", target, "--db", db, "--json"]
+        assert runner.quick(*argv) == runner.full(*argv)
+    # A deleted or unknown media: the full path's error, either way.
+    for target in (ids[NAMES[4]], str(uuid.uuid4())):
+        argv = ["paths", "where", target, "--db", db]
+        seen = runner.either(*argv)
+        assert seen == runner.full(*argv) and seen[0] == 2 and "not found" in seen[2].lower()
+
+
+def test_an_empty_store(tmp_path: Path, runner: Runner) -> None:
+    db = str(tmp_path / "empty.sqlite")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    runner.capsys.readouterr()
+    for argv in (["media", "list"], ["media", "list", "--json"], ["db", "info", "--json"]):
+        quick = runner.quick(*argv, "--db", db)
+        assert quick == runner.full(*argv, "--db", db)
+    assert runner.quick("media", "list", "--db", db)[1] == "0 media\n"
+
+
+def test_a_bad_argument_gets_the_full_paths_error(sqlite_db: tuple[str, dict[str, str]], runner: Runner) -> None:
+    db, _ = sqlite_db
+    for argv in (["media", "list", "--sort", "nope"], ["media", "list", "--limit", "-1"]):
+        seen = runner.either(*argv, "--db", db)
+        assert seen == runner.full(*argv, "--db", db)
+        assert seen[0] == 2 and seen[2].startswith("horus: error:")
+
+
+def test_an_older_store_is_upgraded_as_before(tmp_path: Path, runner: Runner) -> None:
+    db = tmp_path / "old.sqlite"
+    engine = create_store_engine(f"sqlite:///{db}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006")
+    engine.dispose()
+    code, out, err = runner.either("media", "list", "--db", str(db))
+    assert runner.opened == [False]  # the quick path left it to the full one, which upgraded it
+    assert (code, out) == (0, "0 media\n")
+    assert list(tmp_path.glob("old.before-upgrade-*.sqlite"))  # copied aside first, as always
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(quick_read.scripts_head(),)]
+    assert runner.either("media", "list", "--db", str(db)) == (0, "0 media\n", "")
+    assert runner.opened == [False, True]
+
+
+def test_a_damaged_file_gets_the_same_error(tmp_path: Path, runner: Runner) -> None:
+    db = tmp_path / "damaged.sqlite"
+    db.write_bytes(b"this is no database at all" * 200)
+    for argv in (["media", "list"], ["db", "info"]):
+        seen = runner.either(*argv, "--db", str(db))
+        assert seen == runner.full(*argv, "--db", str(db))
+        assert seen[0] == 2 and seen[2].startswith("horus: error:")
+    assert not any(runner.opened)
+
+
+def test_a_missing_file_is_made_as_before(tmp_path: Path, runner: Runner) -> None:
+    db = tmp_path / "new" / "fresh.sqlite"
+    assert runner.either("media", "list", "--db", str(db)) == (0, "0 media\n", "")
+    assert runner.opened == [False] and db.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32" or (hasattr(os, "geteuid") and os.geteuid() == 0),
+                    reason="needs file permissions that bind (not root)")
+def test_a_read_only_store_takes_the_full_path_and_its_note(sqlite_db: tuple[str, dict[str, str]],
+                                                            runner: Runner) -> None:
+    db, _ = sqlite_db
+    os.chmod(db, 0o444)
+    try:
+        seen = runner.either("media", "list", "--db", db)
+        assert runner.opened == [False]
+        assert seen[0] == 0 and "browsing only" in seen[2]
+        assert seen == runner.full("media", "list", "--db", db)
+    finally:
+        os.chmod(db, 0o644)
+
+
+def test_a_store_locked_by_a_writer_is_still_read(sqlite_db: tuple[str, dict[str, str]], runner: Runner) -> None:
+    db, _ = sqlite_db
+    expected = runner.full("media", "list", "--db", db, "--json")
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        assert runner.either("media", "list", "--db", db, "--json") == expected
+        assert runner.opened == [True]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_takes_the_full_path(pg_server_url: str, runner: Runner) -> None:
+    ids = _fill(pg_server_url)
+    assert quick_read.QuickReader.open(pg_server_url) is None
+    for argv in (["media", "list", "--json"], ["media", "list", "--search", "ünï"], ["db", "info"],
+                 ["paths", "where", ids[NAMES[1]], "--json"]):
+        seen = runner.either(*argv, "--db", pg_server_url)
+        assert seen[0] == 0 and seen == runner.full(*argv, "--db", pg_server_url)
+
+
+def test_the_pieces_shared_with_the_repositories_match() -> None:
+    from sqlalchemy import JSON, Boolean, Numeric, Uuid
+
+    from horus_desktop.api import default_user_id
+    from horus_desktop.domain.records import MediaRecord
+    from horus_desktop.store.models import MediaRecordRow
+    from horus_desktop.store.repositories import media as media_repository
+    from horus_desktop.store.types import UtcDateTime
+
+    assert quick_read.SEARCH_TEXT_SQL == media_repository.SEARCH_TEXT_SQL
+    assert quick_read.MEDIA_KINDS == media_repository._MEDIA_KINDS
+    assert quick_read.default_user_id() == default_user_id()
+    # Each column comes back converted as its SQLAlchemy type converts it on SQLite.
+    names, _ = quick_read.record_reader(MediaRecord)
+    table = MediaRecordRow.__table__
+    assert set(names) == {c.name for c in table.columns}
+    for name in names:
+        column_type = table.c[name].type
+        converter = quick_read._annotation_converter(name, str(MediaRecord.__dataclass_fields__[name].type))
+        if isinstance(column_type, Uuid | UtcDateTime | Boolean | JSON):
+            assert converter is not None, name
+        elif isinstance(column_type, Numeric):
+            assert column_type.scale == quick_read._DECIMAL_SCALE[name]
+        else:
+            assert converter is None, name
+
+
+def test_media_list_on_a_current_store_loads_no_sqlalchemy(sqlite_db: tuple[str, dict[str, str]]) -> None:
+    db, ids = sqlite_db
+    child = ("import sys; from horus_desktop.cli import main\n"
+             "for argv in (['media', 'list', '--db', sys.argv[1], '--json'], ['db', 'info', '--db', sys.argv[1]],\n"
+             "             ['paths', 'where', sys.argv[2], '--db', sys.argv[1]]):\n"
+             "    assert main(argv) == 0\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'psycopg'}))")
+    result = subprocess.run([sys.executable, "-c", child, db, ids[NAMES[0]]], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"
