@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
@@ -35,8 +35,10 @@ def _node_dict(node: Any) -> dict[str, Any]:
 
 def cmd_comment_list(args: argparse.Namespace) -> int:
     """Print a media's note threads."""
-    with open_horus(args) as horus:
-        threads = horus.comments(args.media_id)
+    threads = quick_answer(args, lambda reader: reader.comment_threads(args.media_id))
+    if threads is None:
+        with open_horus(args) as horus:
+            threads = horus.comments(args.media_id)
     if args.json:
         print_json([_node_dict(n) for n in threads])
         return 0

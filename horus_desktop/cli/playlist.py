@@ -6,7 +6,7 @@ import argparse
 import sys
 from fractions import Fraction
 
-from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
@@ -37,8 +37,10 @@ def cmd_playlist_export(args: argparse.Namespace) -> int:
 
 def cmd_playlist_list(args: argparse.Namespace) -> int:
     """List playlists with clip counts and durations."""
-    with open_horus(args) as horus:
-        rows = horus.playlists(project=args.project)
+    rows = quick_answer(args, lambda reader: reader.playlists(args.project))
+    if rows is None:
+        with open_horus(args) as horus:
+            rows = horus.playlists(project=args.project)
     if args.json:
         print_json(rows)
         return 0

@@ -1,6 +1,6 @@
 """The read-only verbs' answers from a current SQLite store, with the standard library only.
 
-``horus media list``, ``db info`` and ``paths where`` answer here instead of through SQLAlchemy and the
+``horus media list``, ``db info``, ``comment list``, ``playlist list`` and ``paths where`` answer here instead of through SQLAlchemy and the
 mapped models, whose import alone is most of a verb's start-up (about 8x a bare ``python`` start). Only a
 store this can read exactly as the full path does is taken: a SQLite file that exists, can be written (a
 read-only one is announced by the full path) and is at the migration head; anything else (PostgreSQL, a new
@@ -30,7 +30,13 @@ from typing import Any
 from urllib.parse import quote
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
-from horus_desktop.domain.records import MediaRecord
+from horus_desktop.domain.records import (
+    Comment,
+    CommentAttachment,
+    CommentNode,
+    CommentReaction,
+    MediaRecord,
+)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: As store/engine.py: the variable naming the store, the app's data folder, SQLite's wait on a lock.
@@ -326,3 +332,81 @@ class QuickReader:
         rows = self._rows("SELECT * FROM horus_users WHERE horus_users.id = ? OR horus_users.username = ?",
                           [name, name])
         return str(rows[0][0]) if rows else name
+
+    def _columns(self, table: str) -> list[str]:
+        return [row[1] for row in self._rows(f"PRAGMA table_info({table})")]
+
+    def _records(self, record_type: type, table: str, tail: str, params: Sequence[Any]) -> list[Any]:
+        """Records of ``table``'s rows (``tail``: WHERE/ORDER BY), as ``to_record`` copies them: the fields that
+        are columns, the others left at their defaults. Every column is selected, as the models select them, so
+        SQLite picks the same plan and rows that tie on the order come in the same order."""
+        columns = self._columns(table)
+        wanted = {f.name: _annotation_converter(f.name, str(f.type)) for f in fields(record_type)}
+        picked = [(i, name, wanted[name]) for i, name in enumerate(columns) if name in wanted]
+        out = []
+        for row in self._rows(f"SELECT {', '.join(f'{table}.{c}' for c in columns)} FROM {table} {tail}", params):
+            out.append(record_type(**{name: (row[i] if convert is None else convert(row[i]))
+                                      for i, name, convert in picked}))
+        return out
+
+    def comment_threads(self, media_id: str) -> list[CommentNode]:
+        """As ``CommentRepository.threads``: top-level notes in time order, replies nested, a deleted note's
+        replies out with it; reactions and attachments in creation order."""
+        try:
+            key = uuid.UUID(media_id).hex
+        except ValueError as exc:
+            raise NotHere("not a UUID") from exc
+        rows = self._records(Comment, "horus_comments", "WHERE horus_comments.media_id IN (?) ORDER BY "
+                             "horus_comments.media_id, horus_comments.thread_path", [key])
+        ids = [r.id.hex for r in rows]
+        reactions = self._grouped(CommentReaction, "horus_comment_reactions", ids)
+        attachments = self._grouped(CommentAttachment, "horus_comment_attachments", ids)
+        children: dict[uuid.UUID | None, list[Comment]] = {}
+        live = {r.id for r in rows if not r.is_deleted}
+        for row in rows:
+            if row.id in live:
+                children.setdefault(row.parent_id, []).append(row)
+
+        def build(comment: Comment) -> CommentNode:
+            return CommentNode(comment=comment, replies=tuple(build(c) for c in children.get(comment.id, [])),
+                               reactions=tuple(reactions.get(comment.id, ())),
+                               attachments=tuple(attachments.get(comment.id, ())))
+
+        return [build(row) for row in children.get(None, [])]
+
+    def _grouped(self, record_type: type, table: str, comment_ids: list[str]) -> dict[uuid.UUID, list[Any]]:
+        out: dict[uuid.UUID, list[Any]] = {}
+        for start in range(0, len(comment_ids), 500):  # the repository's chunks: the same statements
+            chunk = comment_ids[start:start + 500]
+            for record in self._records(record_type, table, f"WHERE {table}.comment_id IN "
+                                        f"({', '.join('?' * len(chunk))}) ORDER BY {table}.created_at", chunk):
+                out.setdefault(record.comment_id, []).append(record)
+        return out
+
+    def playlists(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        """As ``timeline.playlists.list_playlists``: live playlists, newest first, with clip counts."""
+        columns = self._columns("horus_timelines")
+        where, params = "horus_timelines.is_deleted IS NOT 1", []
+        if project_id:
+            where += " AND horus_timelines.project_id = ?"
+            params.append(project_id)
+        rows = self._rows(
+            f"SELECT {', '.join(f'horus_timelines.{c}' for c in columns)}, coalesce(counts.n, 0) FROM horus_timelines "
+            "LEFT OUTER JOIN (SELECT horus_timeline_clips.timeline_id AS timeline_id, count(*) AS n FROM "
+            "horus_timeline_clips GROUP BY horus_timeline_clips.timeline_id) AS counts ON counts.timeline_id = "
+            f"horus_timelines.id WHERE {where} ORDER BY horus_timelines.created_at DESC", params)
+        at = {name: i for i, name in enumerate(columns)}
+        to_uuid = _annotation_converter("id", "uuid.UUID")
+        to_time = _annotation_converter("created_at", "datetime")
+        to_rate = _annotation_converter("frame_rate", "Decimal")
+        assert to_uuid and to_time and to_rate
+        out = []
+        for row in rows:
+            rate = to_rate(row[at["frame_rate"]])
+            out.append({"id": str(to_uuid(row[at["id"]])), "name": row[at["name"]], "project": row[at["project_id"]],
+                        "type": row[at["timeline_type"]], "status": row[at["status"]], "version": row[at["version"]],
+                        "clips": int(row[-1]), "duration_frames": row[at["duration_frames"]] or 0,
+                        "duration_timecode": row[at["duration_timecode"]],
+                        "frame_rate": float(rate) if rate is not None else None,
+                        "created_at": to_time(row[at["created_at"]])})
+        return out

@@ -1,4 +1,4 @@
-"""The read-only verbs answer from a current SQLite store without SQLAlchemy (store/quick_read.py), and say
+"""The read-only verbs (media list, db info, comment list, playlist list, paths where) answer from a current SQLite store without SQLAlchemy (store/quick_read.py), and say
 exactly what the full path says: every verb run both ways on the same store, output compared byte for byte.
 
 Anything the quick path does not read exactly (PostgreSQL, an older schema, a damaged, read-only or missing
@@ -52,6 +52,26 @@ def _fill(db: str) -> dict[str, str]:
         store.media.set_status([ids[NAMES[0]], ids[NAMES[3]]], "approved", by="ana", by_name="Ana")
         store.tags.add([ids[NAMES[2]]], "Hero-Shot", created_by="ana")
         store.media.soft_delete(ids[NAMES[4]])
+        # Notes: threads, replies, a deleted note taking its reply with it, reactions, attachments, unicode.
+        media = ids[NAMES[1]]
+        first = horus.add_comment(media, "Edge flicker — gauche 🎬", frame=1012)
+        reply = horus.reply(first.id, "@ana fixed in v003?")
+        horus.reply(reply.id, "Ja, bestätigt")
+        second = horus.add_comment(media, "Grain too strong", frame=None)
+        gone = horus.add_comment(media, "wrong shot")
+        horus.reply(gone.id, "a reply that goes with it")
+        store.comments.soft_delete(gone.id, by="ana")
+        horus.resolve(second.id)
+        for who, kind in (("ana", "like"), ("bob", "like"), ("bob", "approve")):
+            store.comments.react(first.id, who, kind)
+        store.comments.attach(reply.id, file_name="ref_ß.png", file_path="files/ab/ref.png", file_size=12,
+                              mime_type="image/png", uploaded_by="ana")
+        ids["note"] = str(first.id)
+        # Playlists: two projects, clips, a deleted one.
+        horus.create_playlist("Dailies ünï", project="show", media_ids=[ids[NAMES[0]], ids[NAMES[1]]])
+        horus.create_playlist("Empty", project="other")
+        doomed = horus.create_playlist("Gone", project="show")
+        store.timelines.soft_delete(doomed.id)
     return ids
 
 
@@ -202,11 +222,36 @@ def test_paths_where_says_the_same_both_ways(sqlite_db: tuple[str, dict[str, str
         assert seen == runner.full(*argv) and seen[0] == 2 and "not found" in seen[2].lower()
 
 
+@pytest.mark.parametrize("which", ["notes", "none", "deleted", "bad"])
+def test_comment_list_says_the_same_both_ways(sqlite_db: tuple[str, dict[str, str]], runner: Runner,
+                                              which: str) -> None:
+    db, ids = sqlite_db
+    media = {"notes": ids[NAMES[1]], "none": ids[NAMES[0]], "deleted": ids[NAMES[4]], "bad": "not-an-id"}[which]
+    for json_flag in ([], ["--json"]):
+        argv = ["comment", "list", media, "--db", db, *json_flag]
+        seen = runner.either(*argv)
+        assert seen == runner.full(*argv)
+        assert seen[0] == (2 if which == "bad" else 0)
+    if which == "notes":
+        assert runner.quick("comment", "list", media, "--db", db)[1].count("\n") == 4  # 3 in a thread, 1 resolved
+
+
+@pytest.mark.parametrize("project", [[], ["--project", "show"], ["--project", "nope"]], ids=lambda p: " ".join(p))
+def test_playlist_list_says_the_same_both_ways(sqlite_db: tuple[str, dict[str, str]], runner: Runner,
+                                               project: list[str]) -> None:
+    db, _ = sqlite_db
+    for json_flag in ([], ["--json"]):
+        argv = ["playlist", "list", "--db", db, *project, *json_flag]
+        quick = runner.quick(*argv)
+        assert quick == runner.full(*argv) and quick[0] == 0
+
+
 def test_an_empty_store(tmp_path: Path, runner: Runner) -> None:
     db = str(tmp_path / "empty.sqlite")
     assert main(["db", "upgrade", "--db", db]) == 0
     runner.capsys.readouterr()
-    for argv in (["media", "list"], ["media", "list", "--json"], ["db", "info", "--json"]):
+    for argv in (["media", "list"], ["media", "list", "--json"], ["db", "info", "--json"], ["playlist", "list"],
+                 ["comment", "list", str(uuid.uuid4()), "--json"]):
         quick = runner.quick(*argv, "--db", db)
         assert quick == runner.full(*argv, "--db", db)
     assert runner.quick("media", "list", "--db", db)[1] == "0 media\n"
@@ -287,7 +332,8 @@ def test_postgresql_takes_the_full_path(pg_server_url: str, runner: Runner) -> N
     ids = _fill(pg_server_url)
     assert quick_read.QuickReader.open(pg_server_url) is None
     for argv in (["media", "list", "--json"], ["media", "list", "--search", "ünï"], ["db", "info"],
-                 ["paths", "where", ids[NAMES[1]], "--json"]):
+                 ["paths", "where", ids[NAMES[1]], "--json"], ["comment", "list", ids[NAMES[1]], "--json"],
+                 ["playlist", "list"]):
         seen = runner.either(*argv, "--db", pg_server_url)
         assert seen[0] == 0 and seen == runner.full(*argv, "--db", pg_server_url)
 
@@ -296,33 +342,50 @@ def test_the_pieces_shared_with_the_repositories_match() -> None:
     from sqlalchemy import JSON, Boolean, Numeric, Uuid
 
     from horus_desktop.api import default_user_id
-    from horus_desktop.domain.records import MediaRecord
-    from horus_desktop.store.models import MediaRecordRow
+    from horus_desktop.domain.records import (
+        Comment,
+        CommentAttachment,
+        CommentReaction,
+        MediaRecord,
+        Timeline,
+    )
+    from horus_desktop.store.models import (
+        CommentAttachmentRow,
+        CommentReactionRow,
+        CommentRow,
+        MediaRecordRow,
+        TimelineRow,
+    )
     from horus_desktop.store.repositories import media as media_repository
     from horus_desktop.store.types import UtcDateTime
 
     assert quick_read.SEARCH_TEXT_SQL == media_repository.SEARCH_TEXT_SQL
     assert quick_read.MEDIA_KINDS == media_repository._MEDIA_KINDS
     assert quick_read.default_user_id() == default_user_id()
-    # Each column comes back converted as its SQLAlchemy type converts it on SQLite.
     names, _ = quick_read.record_reader(MediaRecord)
-    table = MediaRecordRow.__table__
-    assert set(names) == {c.name for c in table.columns}
-    for name in names:
-        column_type = table.c[name].type
-        converter = quick_read._annotation_converter(name, str(MediaRecord.__dataclass_fields__[name].type))
-        if isinstance(column_type, Uuid | UtcDateTime | Boolean | JSON):
-            assert converter is not None, name
-        elif isinstance(column_type, Numeric):
-            assert column_type.scale == quick_read._DECIMAL_SCALE[name]
-        else:
-            assert converter is None, name
+    assert set(names) == {c.name for c in MediaRecordRow.__table__.columns}
+    # Each column comes back converted as its SQLAlchemy type converts it on SQLite.
+    for record, model in ((MediaRecord, MediaRecordRow), (Comment, CommentRow), (CommentReaction, CommentReactionRow),
+                          (CommentAttachment, CommentAttachmentRow), (Timeline, TimelineRow)):
+        table = model.__table__
+        for name, spec in record.__dataclass_fields__.items():
+            if name not in table.c:
+                continue
+            column_type = table.c[name].type
+            converter = quick_read._annotation_converter(name, str(spec.type))
+            if isinstance(column_type, Uuid | UtcDateTime | Boolean | JSON):
+                assert converter is not None, name
+            elif isinstance(column_type, Numeric):
+                assert column_type.scale == quick_read._DECIMAL_SCALE[name]
+            else:
+                assert converter is None, name
 
 
 def test_media_list_on_a_current_store_loads_no_sqlalchemy(sqlite_db: tuple[str, dict[str, str]]) -> None:
     db, ids = sqlite_db
     child = ("import sys; from horus_desktop.cli import main\n"
              "for argv in (['media', 'list', '--db', sys.argv[1], '--json'], ['db', 'info', '--db', sys.argv[1]],\n"
+             "             ['comment', 'list', sys.argv[2], '--db', sys.argv[1]], ['playlist', 'list', '--db', sys.argv[1]],\n"
              "             ['paths', 'where', sys.argv[2], '--db', sys.argv[1]]):\n"
              "    assert main(argv) == 0\n"
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'psycopg'}))")
