@@ -125,7 +125,6 @@ def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
     ready to push; before, they held the raw stored values.
     """
     table = review_table(name)
-    pk = SYNCED_TABLES[name][0]
     quiet = "NOT EXISTS (SELECT 1 FROM horus_sync_state WHERE applying = 1)"
 
     def row_json(alias: str) -> str:
@@ -136,10 +135,7 @@ def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
         return "json_object(" + ", ".join(f"'{c.name}', {alias}.{c.name}" for c in table.columns) + ")"
 
     def op(kind: str, alias: str, old: str, new: str) -> str:
-        return (f"INSERT INTO horus_sync_outbox (op_id, table_name, row_id, kind, old_row, new_row, base_version) "
-                f"VALUES (lower(hex(randomblob(16))), '{name}', {alias}.{pk}, '{kind}', {old}, {new}, "
-                f"COALESCE((SELECT row_version FROM horus_sync_row_versions "
-                f"WHERE table_name = '{name}' AND row_id = {alias}.{pk}), 0));")
+        return f"{_OUTBOX_INSERT} VALUES ({_op_values(name, kind, alias, old, new)});"
 
     return [
         f"CREATE TRIGGER trg_{name}_sync_ins AFTER INSERT ON {name} WHEN {quiet} BEGIN "
@@ -149,6 +145,27 @@ def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
         f"CREATE TRIGGER trg_{name}_sync_del AFTER DELETE ON {name} WHEN {quiet} BEGIN "
         f"{op('delete', 'OLD', row_json('OLD'), 'NULL')} END",
     ]
+
+
+_OUTBOX_INSERT = "INSERT INTO horus_sync_outbox (op_id, table_name, row_id, kind, old_row, new_row, base_version)"
+
+
+def _op_values(name: str, kind: str, alias: str, old: str, new: str) -> str:
+    """The values of one captured op of row ``alias`` (a capture trigger's, or a set-based capture's)."""
+    pk = SYNCED_TABLES[name][0]
+    return (f"lower(hex(randomblob(16))), '{name}', {alias}.{pk}, '{kind}', {old}, {new}, "
+            f"COALESCE((SELECT row_version FROM horus_sync_row_versions "
+            f"WHERE table_name = '{name}' AND row_id = {alias}.{pk}), 0)")
+
+
+def sqlite_capture_inserts_sql(name: str, where: str) -> str:
+    """One statement appending the insert ops the capture trigger (wire form) would have appended, in rowid
+    order, for the rows of ``name`` (alias ``m``) matching ``where``: for a bulk insert made while capture
+    was quiet (``applying = 1``), so a batch's ops are written in one statement, not one trigger per row."""
+    from horus_desktop.store.sync_codec import sqlite_wire_json
+
+    return (f"{_OUTBOX_INSERT} SELECT {_op_values(name, 'insert', 'm', 'NULL', sqlite_wire_json(name, 'm'))} "
+            f"FROM {name} AS m WHERE {where} ORDER BY m.rowid")
 
 
 def sqlite_capture_trigger_names() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -43,6 +44,9 @@ from horus_desktop.store.repositories.base import (
     field_names,
     to_record,
 )
+from horus_desktop.store.sync_capture import has_outbox
+from horus_desktop.store.sync_codec import rows_to_stored
+from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
 from horus_desktop.store.types import utcnow
 
 _TABLE = MediaRecordRow.__table__
@@ -61,6 +65,9 @@ _EMPTY_ROW: dict[str, Any] = {c.name: None for c in _TABLE.columns}
 #: The columns' own defaults, filled in here because an ``executemany`` row must name every column.
 _DEFAULTS: dict[str, Any] = {"is_latest_version": False, "is_deleted": False, "approval_status": "pending"}
 _CHUNK = 500
+#: SQLite (revision 0008): while this table holds a row, the media search trigger is quiet (a set-based
+#: insert fills the index for its whole batch instead). Only ever non-empty inside that insert's transaction.
+SEARCH_DEFERRED_TABLE = "horus_media_search_deferred"
 SEARCH_TEXT_SQL = (
     "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
     "coalesce(sequence, '') || ' ' || coalesce(artist_name, ''))"
@@ -94,12 +101,22 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
     _model, _record, _what = MediaRecordRow, MediaRecord, "media"
 
     def create(self, *, id: uuid.UUID | None = None, **values: Any) -> MediaRecord:
-        """Add a media record; the id is made here unless given (client-made keys, for sync)."""
-        return self.create_many([{**values, "id": id}])[0]
+        """Add a media record; the id is made here unless given (client-made keys, for sync).
+
+        One row goes through the table's triggers (search index, sync capture): for one row they cost what
+        a set-based write does."""
+        return self._create([{**values, "id": id}], set_based=False)[0]
 
     def create_many(self, items: Sequence[dict[str, Any]]) -> list[MediaRecord]:
-        """Add many media records in one transaction (one ``executemany`` per 500 rows, not a flush per row:
-        an ingest writes its batches through here)."""
+        """Add many media records in one transaction (an ingest writes its batches through here).
+
+        On SQLite the rows go in with one plain ``executemany`` in the stored form (``sync_codec``, as a sync
+        pull writes them), with the per-row triggers quiet; then the search index and the sync outbox are
+        filled for the whole batch in one statement each, with the very rows and ops the triggers would have
+        written (tests compare the two). Elsewhere: one ``executemany`` per 500 rows."""
+        return self._create(items, set_based=True)
+
+    def _create(self, items: Sequence[dict[str, Any]], *, set_based: bool) -> list[MediaRecord]:
         now = utcnow()
         rows = []
         for item in items:
@@ -120,11 +137,26 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         if not rows:
             return []
         with self._uow.write() as ctx:
-            for start in range(0, len(rows), _CHUNK):
-                ctx.session.execute(insert(_TABLE), rows[start:start + _CHUNK])
+            if set_based and self._bulk_ready(ctx.session):
+                _insert_set_based(ctx.session, rows)
+            else:
+                for start in range(0, len(rows), _CHUNK):
+                    ctx.session.execute(insert(_TABLE), rows[start:start + _CHUNK])
             for row in rows:
                 ctx.record(_TABLE.name, row["id"], "insert")
         return [MediaRecord(*_RECORD_VALUES(row)) for row in rows]
+
+    def _bulk_ready(self, session: Any) -> bool:
+        """Whether this store takes set-based inserts: SQLite at the schema whose search trigger can be
+        quieted (found once; a store opened at an older schema is upgraded before it is written)."""
+        ready: bool | None = getattr(self, "_bulk", None)
+        if ready is None:
+            ready = session.get_bind().dialect.name == "sqlite" and session.connection().exec_driver_sql(
+                f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{SEARCH_DEFERRED_TABLE}'"
+            ).first() is not None
+            if ready:
+                self._bulk = ready
+        return ready
 
     def update(self, media_id: uuid.UUID | str, **values: Any) -> MediaRecord:
         """Change fields of a media record."""
@@ -421,6 +453,53 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         stmt = select(col).where(*_conditions(query or MediaQuery()), col.is_not(None)).distinct().order_by(col)
         with self._uow.read() as session:
             return [v for v in session.execute(stmt).scalars() if v != ""]
+
+
+def sqlite_search_body(alias: str) -> str:
+    """The text the SQLite search index holds for media row ``alias`` (names, path, shot, sequence, artist,
+    tags); the search trigger and the set-based fill write the same."""
+    return (
+        f"coalesce({alias}.file_name, '') || ' ' || coalesce({alias}.file_path, '') || ' ' || "
+        f"coalesce({alias}.shot, '') || ' ' || coalesce({alias}.sequence, '') || ' ' || "
+        f"coalesce({alias}.artist_name, '') || ' ' || coalesce((SELECT group_concat(tag_name, ' ') "
+        f"FROM horus_media_tags WHERE media_id = {alias}.id), '')"
+    )
+
+
+_FILL_SEARCH = (f"INSERT INTO horus_media_search(rowid, body) SELECT m.rowid, {sqlite_search_body('m')} "
+                f"FROM {_TABLE.name} AS m WHERE m.rowid > ?")
+
+
+@cache
+def _fill_outbox() -> str:
+    return sqlite_capture_inserts_sql(_TABLE.name, "m.rowid > ?")
+
+
+def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (every column named) on SQLite with the per-row triggers quiet, then write the search
+    index rows and sync ops of the batch set-based, in this transaction (see ``create_many``).
+
+    The new rows are those past the largest rowid before the insert: SQLite gives each new row the largest
+    rowid plus one (the table has no AUTOINCREMENT), and this transaction is the only writer."""
+    columns = list(_TABLE.c.keys())
+    for row in rows:  # the field rules: run by an event on SQLAlchemy's statements, not on a driver one
+        check_row(_TABLE.name, row, columns)
+    raw = session.connection()
+    after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {_TABLE.name}").scalar_one()
+    captures = has_outbox(session)
+    # Quiet for this statement only: the search trigger (while the deferral table holds a row) and the
+    # capture triggers (applying = 1, as during a sync pull).
+    raw.exec_driver_sql(f"INSERT INTO {SEARCH_DEFERRED_TABLE} (id) VALUES (1)")
+    if captures:
+        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 1")
+    raw.exec_driver_sql(f"INSERT INTO {_TABLE.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                        rows_to_stored(_TABLE.name, columns, rows))
+    if captures:
+        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 0")
+    raw.exec_driver_sql(f"DELETE FROM {SEARCH_DEFERRED_TABLE}")
+    raw.exec_driver_sql(_FILL_SEARCH, (after,))
+    if captures:
+        raw.exec_driver_sql(_fill_outbox(), (after,))
 
 
 def _version_order(row: Any) -> tuple[Any, ...]:
