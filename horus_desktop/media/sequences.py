@@ -10,12 +10,15 @@ from enum import StrEnum
 from pathlib import Path
 
 import fileseq
+import fileseq.constants
 
 MOVIE_EXTENSIONS = frozenset({".mov", ".mp4", ".mxf", ".avi", ".mkv", ".webm", ".m4v"})
 IMAGE_EXTENSIONS = frozenset(
     {".exr", ".dpx", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".cin", ".tga", ".bmp", ".webp"}
 )
 
+#: fileseq's own split of a file name into folder, name, frame number and extension.
+_DISK_RE = fileseq.constants.DISK_RE
 _PRINTF_PAD = re.compile(r"%(0?)(\d*)d")
 # "shot_v001.exr", "comp-V12.png": digits after a version marker are a version, not a frame number.
 _VERSION_TAIL = re.compile(r"(?:^|[^A-Za-z])[vV]$")
@@ -90,15 +93,16 @@ def _looks_like_frames(seq: fileseq.FileSequence) -> bool:
 # fileseq reads a backslash as a Windows folder separator and skips names holding a line break; both are
 # legal in Linux file names, so they are swapped for private-use characters while fileseq groups the names.
 _FILESEQ_UNSAFE = {"\\": "\ue000", "\n": "\ue001", "\r": "\ue002"}
-_FILESEQ_RESTORE = {v: k for k, v in _FILESEQ_UNSAFE.items()}
+_TO_SAFE = str.maketrans(_FILESEQ_UNSAFE)
+_FROM_SAFE = str.maketrans({v: k for k, v in _FILESEQ_UNSAFE.items()})
 
 
 def _fileseq_safe(path: str) -> str:
-    return path.translate(str.maketrans(_FILESEQ_UNSAFE))
+    return path.translate(_TO_SAFE)
 
 
 def _restored(text: str) -> str:
-    return text.translate(str.maketrans(_FILESEQ_RESTORE))
+    return text.translate(_FROM_SAFE)
 
 
 def _still(path: str, frame: int | None = None) -> MediaItem:
@@ -106,15 +110,46 @@ def _still(path: str, frame: int | None = None) -> MediaItem:
 
 
 def group_files(paths: Iterable[str]) -> list[MediaItem]:
-    """Group file paths (of any folders) into sequences, movies and stills, sorted by path."""
+    """Group file paths (of any folders) into sequences, movies and stills, sorted by path.
+
+    A name that shares its fileseq key (folder, name, extension, with or without a frame number) with no other
+    is a still and is made here; only names that may form a sequence go through fileseq (which builds a
+    sequence object for every still too: most of a scan's time in a tree of stills)."""
     items: list[MediaItem] = []
     images: list[str] = []
     for path in paths:
-        suffix = Path(path).suffix.lower()
+        suffix = os.path.splitext(path)[1].lower()
         if suffix in MOVIE_EXTENSIONS:
             items.append(MediaItem(MediaKind.MOVIE, path, (path,)))
         elif suffix in IMAGE_EXTENSIONS:
             images.append(_fileseq_safe(path))
+    by_key: dict[tuple[str, str, str, bool], list[tuple[str, str | None, str]]] = {}
+    grouped: list[str] = []
+    for path in images:
+        match = _DISK_RE.match(path)
+        if match is None:
+            grouped.append(path)
+            continue
+        dirname, basename, frame, ext = match.groups()
+        # The key fileseq groups names by (yield_sequences_in_list); one name alone under it is a still.
+        key = ((dirname or "").rstrip(os.sep), basename or "", ext or "", frame is not None)
+        by_key.setdefault(key, []).append((path, frame, basename or ""))
+    for members in by_key.values():
+        path, frame, basename = members[0]
+        if len(members) > 1 or (frame is not None and not frame.isdigit()):
+            grouped += [member[0] for member in members]  # a sequence, or a signed frame: fileseq decides
+        elif frame is None:
+            items.append(_still(_restored(path)))
+        else:
+            items.append(_still(_restored(path), None if _VERSION_TAIL.search(basename) else int(frame)))
+    items += _group_with_fileseq(grouped)
+    items.sort(key=lambda item: item.path)
+    return items
+
+
+def _group_with_fileseq(images: list[str]) -> list[MediaItem]:
+    """fileseq's grouping of image paths (in fileseq-safe form) into sequences and stills."""
+    items: list[MediaItem] = []
     for seq in fileseq.findSequencesInList(sorted(images)):
         frame_set = seq.frameSet()
         if frame_set is None:
@@ -129,7 +164,6 @@ def group_files(paths: Iterable[str]) -> list[MediaItem]:
         present = set(frames)
         missing = tuple(f for f in range(frames[0], frames[-1] + 1) if f not in present)
         items.append(MediaItem(MediaKind.SEQUENCE, _restored(_printf_pattern(seq)), files, frames, missing))
-    items.sort(key=lambda item: item.path)
     return items
 
 

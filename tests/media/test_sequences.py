@@ -75,3 +75,22 @@ def test_pattern_forms_open_the_same_sequence(tmp_path: Path) -> None:
 def test_group_files_mixes_folders() -> None:
     items = group_files(["/x/a.0001.png", "/x/a.0002.png", "/y/a.0003.png", "/y/a.0004.png"])
     assert [i.frames for i in items] == [(1, 2), (3, 4)]
+
+
+def test_names_alone_are_grouped_as_fileseq_groups_them() -> None:
+    """Stills are told apart without fileseq (a name alone under its key); the result is fileseq's, name for
+    name, for every shape of name: frame numbers padded or not, signed, versions, dots, no extension, names
+    fileseq cannot read as they are (backslashes, line breaks), sequences of one frame next to stills."""
+    from horus_desktop.media.sequences import _fileseq_safe, _group_with_fileseq
+
+    names = ["plate.1001.exr", "plate.1001.png", "shot_v001.exr", "comp-V12.png", "a.0001.png", "a.0002.png",
+             "a.0004.png", "b1.png", "b01.png", "b001.png", "c.-0001.exr", "c.-1.exr", "c.0001.exr", "d.tif",
+             "e.1.2.exr", "f_1001_v2.dpx", "g.0100.jpg", "g.100.jpg", "h.00001.exr", "no_ext", "x.tar.png",
+             "back\\slash.0001.png", "line\nbreak.0001.png", "line\nbreak.0002.png", "ünï.42.tiff", "1001.exr",
+             "only.v3.exr", "name..png", "tail_v.0007.png", "space 12.png", "k.1001.EXR", "k.1002.exr",
+             "clip.mov", "clip.0001.mov"]
+    paths = [f"/show/{folder}/{name}" for folder in ("one", "two.1") for name in names] + ["/show/solo.0001.exr"]
+    images = [p for p in paths if not p.endswith((".mov", "no_ext"))]
+    reference = sorted([item for item in group_files([p for p in paths if p.endswith(".mov")])]
+                       + _group_with_fileseq([_fileseq_safe(p) for p in images]), key=lambda item: item.path)
+    assert group_files(paths) == reference
