@@ -60,12 +60,17 @@ def quick_answer(args: argparse.Namespace, ask: Callable[[QuickReader], T]) -> T
 def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[Any, Callable[..., None]]]:
     """The store opened as the user, and a terminal progress callback ``(done, total, label)``.
 
-    Both are closed when the block ends. No bar is drawn when stderr is not a terminal (logs, pipes).
+    Both are closed when the block ends. No bar is drawn when stderr is not a terminal (logs, pipes). On a
+    terminal the bar shows before the store and its libraries load: the verb's first output, within moments.
     """
     from tqdm import tqdm
 
-    horus = open_horus(args)
     bar = tqdm(desc=label, unit="item", disable=not sys.stderr.isatty())
+    try:
+        horus = open_horus(args)
+    except BaseException:
+        bar.close()
+        raise
 
     def update(done: int, total: int, what: str = "") -> None:
         bar.total, bar.n = total, done

@@ -38,11 +38,16 @@ def cmd_offline_take(args: argparse.Namespace) -> int:
     """Copy the media of a playlist (or of a search) to this machine, with a progress bar."""
     from tqdm import tqdm
 
-    from horus_desktop.services.offline import take_offline
-
-    with open_horus(args) as horus:
-        records = _records(horus, args)
+    # On a terminal the bar is the first output, before the store and the copier load.
     bar = tqdm(desc="offline", unit="B", unit_scale=True, unit_divisor=1024, disable=not sys.stderr.isatty())
+    try:
+        from horus_desktop.services.offline import take_offline
+
+        with open_horus(args) as horus:
+            records = _records(horus, args)
+    except BaseException:
+        bar.close()
+        raise
 
     def progress(done: int, total: int, what: str) -> None:
         bar.total, bar.n = total, done

@@ -4,7 +4,9 @@ Every figure is a fresh process timed from its start by this (parent) process, m
 run next to its baseline so both see the same load:
 
 - ``horus --help`` and ``horus paths list`` (no store) to their first output, against ``python -c print()``;
-- ``horus media list`` on a current store (SQLAlchemy and the store load), against the same;
+- ``horus media list`` on a current store, against the same; and the slowest of the store's read verbs
+  (``media list``, ``db info``, ``comment list``, ``playlist list``: answered with ``sqlite3``, see
+  store/quick_read.py), each timed in the same round;
 - the main window on screen (off-screen platform) on a store of a few hundred media, against a bare
   ``QMainWindow`` shown the same way; and the store ready, its first queries answered (the DB worker's
   schema check, then the panels' first pages).
@@ -26,6 +28,8 @@ from typing import Any
 from horus_desktop.domain.bench_table import bench_row
 
 _CHILD = "from horus_desktop.ui.startup_bench import child_main; child_main()"
+#: The store's read verbs timed on the bench store; the row shows the slowest of them in each round.
+_STORE_VERBS = ("media list", "db info", "comment list", "playlist list")
 
 
 def _say(what: str) -> None:
@@ -97,32 +101,42 @@ def _first_output_s(argv: list[str], env: dict[str, str], timeout: float) -> flo
     return first
 
 
-def _make_store(path: Path, media: int) -> str:
+def _make_store(path: Path, media: int) -> tuple[str, str]:
+    """A store of ``media`` media and a playlist of them; returns it and a media id with notes."""
     from horus_desktop.api import Horus
 
     with Horus.open(str(path), user="bench") as horus:
         with horus.store.transaction():
-            for i in range(media):
-                horus.store.media.create(file_path=f"/show/sq{i // 100:02d}/sh{i:04d}/comp/v001/sh{i:04d}.exr",
-                                         project_id="show", sequence=f"sq{i // 100:02d}", shot=f"sh{i:04d}",
-                                         department="comp", version="v001")
-    return str(path)
+            records = [horus.store.media.create(
+                file_path=f"/show/sq{i // 100:02d}/sh{i:04d}/comp/v001/sh{i:04d}.exr", project_id="show",
+                sequence=f"sq{i // 100:02d}", shot=f"sh{i:04d}", department="comp", version="v001")
+                for i in range(media)]
+        noted = records[0].id
+        for n in range(5):
+            note = horus.add_comment(noted, f"note {n}", frame=n)
+            horus.reply(note.id, "reply")
+        horus.create_playlist("dailies", project="show", media_ids=[r.id for r in records[:50]])
+    return str(path), str(noted)
 
 
 def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0) -> dict[str, Any]:
     """Start-up figures (medians of ``repeats``) and their table rows."""
     with tempfile.TemporaryDirectory(prefix="horus-bench-startup-") as folder:
-        db = _make_store(Path(folder) / "bench.sqlite", media)
+        db, noted = _make_store(Path(folder) / "bench.sqlite", media)
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(Path(folder) / "settings.ini"),
                "HORUS_USER": "bench", "HORUS_DB": db}
         horus = [sys.executable, "-m", "horus_desktop"]
         commands = {"help": horus + ["--help"], "paths list": horus + ["paths", "list"],
                     "media list": horus + ["media", "list", "--limit", "20"],
+                    "db info": horus + ["db", "info"], "comment list": horus + ["comment", "list", noted],
+                    "playlist list": horus + ["playlist", "list"],
                     "python": [sys.executable, "-c", "print()"]}
-        samples: dict[str, list[float]] = {name: [] for name in (*commands, "shown", "ready", "bare shown")}
+        samples: dict[str, list[float]] = {name: [] for name in (*commands, "store verbs", "shown", "ready",
+                                                                 "bare shown")}
         for _ in range(repeats):
             for name, argv in commands.items():
                 samples[name].append(_first_output_s(argv, env, timeout))
+            samples["store verbs"].append(max(samples[name][-1] for name in _STORE_VERBS))
             bare = _window_times(["bare"], env, timeout)
             ours = _window_times(["horus", db], env, timeout)
             samples["bare shown"].append(bare["shown"])
@@ -138,6 +152,8 @@ def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0)
                   baseline_label="python -c print()", goal="< 0.2 s"),
         bench_row("`horus media list` (store opened), first output", median["media list"], python,
                   baseline_label="python -c print()", goal="< 0.2 s"),
+        bench_row(f"slowest store read verb ({', '.join(_STORE_VERBS)}), first output", median["store verbs"],
+                  python, baseline_label="python -c print()", goal="< 0.2 s"),
         bench_row(f"main window shown, offscreen ({media} media)", median["shown"], bare,
                   baseline_label="bare QMainWindow", goal="< 1 s"),
         bench_row("store ready, panels' first queries answered", median["ready"], bare,

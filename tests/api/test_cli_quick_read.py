@@ -7,6 +7,8 @@ file, a bad argument) goes the full path, with its migration, note or error as b
 
 from __future__ import annotations
 
+import argparse
+import io
 import os
 import sqlite3
 import subprocess
@@ -392,3 +394,29 @@ def test_media_list_on_a_current_store_loads_no_sqlalchemy(sqlite_db: tuple[str,
     result = subprocess.run([sys.executable, "-c", child, db, ids[NAMES[0]]], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_verb_shows_its_bar_on_a_terminal_before_the_store_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ingest, demo, montu import and offline take: their first output comes before the store's libraries load.
+    from horus_desktop.cli import common, offline
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    shown_before_opening: list[str] = []
+
+    def opening(_args: object) -> None:
+        shown_before_opening.append(terminal.getvalue())
+        raise common.CliError("stop here")
+
+    monkeypatch.setattr(common, "open_horus", opening)
+    monkeypatch.setattr(offline, "open_horus", opening)
+    with pytest.raises(common.CliError), common.store_with_progress(argparse.Namespace(db=None, user=None), "ingest"):
+        pass
+    assert main(["offline", "take", "--project", "show"]) == 2
+    assert len(shown_before_opening) == 2
+    assert "ingest" in shown_before_opening[0] and "offline" in shown_before_opening[1]
