@@ -169,7 +169,7 @@ def check_file(path: str | Path) -> str | None:
     Raises OSError when the file cannot be opened.
     """
     path = str(path)
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()  # not pathlib: this runs for every frame of an ingest
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size == 0:

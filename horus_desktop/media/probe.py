@@ -104,7 +104,7 @@ class _ImageInfo:
 
 def mime_type_of(path: str | Path) -> str:
     """Mime type by extension, including the VFX formats the system table lacks."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(str(path))[1].lower()  # not pathlib: this runs for every file of an ingest
     return MIME_TYPES.get(suffix) or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
 
 
@@ -211,7 +211,7 @@ def probe_image_file(path: str) -> _ImageInfo:
     """Header-only metadata of one image file."""
     if os.path.getsize(path) == 0:
         raise DamagedFrameError(path, "empty file (0 bytes)")
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix == ".exr":
         return _probe_exr(path)
     if suffix == ".dpx":

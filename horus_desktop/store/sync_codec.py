@@ -104,6 +104,8 @@ def row_from_wire(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _uuid_stored(value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return value.hex  # a Python value (a bulk insert of new rows)
     if isinstance(value, str) and len(value) == 36 and value[8] == "-" and value[23] == "-":
         return value.replace("-", "").lower()  # the server's to_jsonb form: the common case, quickly
     return uuid.UUID(str(value)).hex
@@ -113,6 +115,8 @@ def _time_stored(value: Any) -> str:
     if isinstance(value, str) and len(value) == 32 and value[10] == "T" and value[19] == "." \
             and value[26:] == "+00:00":
         return f"{value[:10]} {value[11:26]}"  # the wire form with microseconds in UTC: the common case
+    if isinstance(value, datetime) and value.tzinfo is not None and value.year >= 1000:
+        return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # a Python value, as SQLAlchemy stores it
     moment = datetime.fromisoformat(_time_wire(value)).astimezone(UTC)
     return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond:06d}"
 

@@ -153,3 +153,12 @@ def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: p
     assert dumps[0] == dumps[1]
     # The latest-version flags were refreshed after the inserts: their ops follow the inserts'.
     assert [op[3] for op in dumps[1]["outbox"]] == ["insert"] * 7 + ["update"] * 4
+
+
+def test_a_batch_with_a_timestamp_without_zone_is_refused_as_a_row_is(sqlite_store: Store) -> None:
+    naive = {**_values(1), "file_modified_at": datetime(2026, 11, 30, 1, 2, 3)}
+    with pytest.raises(Exception, match="naive datetime"):
+        sqlite_store.media.create(**naive)
+    with pytest.raises(Exception, match="naive datetime"):
+        sqlite_store.media.create_many([_values(2), {**naive, "id": uuid.UUID(int=5)}])
+    assert _dump(sqlite_store) == {"records": [], "search": [], "outbox": []}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from operator import itemgetter
@@ -47,7 +48,7 @@ from horus_desktop.store.repositories.base import (
 from horus_desktop.store.sync_capture import has_outbox
 from horus_desktop.store.sync_codec import rows_to_stored
 from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
-from horus_desktop.store.types import utcnow
+from horus_desktop.store.types import UtcDateTime, utcnow
 
 _TABLE = MediaRecordRow.__table__
 # created_at is writable so imports keep the original date; updated_at belongs to the store.
@@ -137,7 +138,7 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         if not rows:
             return []
         with self._uow.write() as ctx:
-            if set_based and self._bulk_ready(ctx.session):
+            if set_based and self._bulk_ready(ctx.session) and not any(map(_naive_time, rows)):
                 _insert_set_based(ctx.session, rows)
             else:
                 for start in range(0, len(rows), _CHUNK):
@@ -473,6 +474,15 @@ _FILL_SEARCH = (f"INSERT INTO horus_media_search(rowid, body) SELECT m.rowid, {s
 @cache
 def _fill_outbox() -> str:
     return sqlite_capture_inserts_sql(_TABLE.name, "m.rowid > ?")
+
+
+_TIME_COLUMNS = tuple(c.name for c in _TABLE.columns if isinstance(c.type, UtcDateTime))
+
+
+def _naive_time(row: dict[str, Any]) -> bool:
+    """A timestamp without a zone: the store refuses it (``UtcDateTime``), so such a batch takes the path
+    that says so."""
+    return any(isinstance(v, datetime) and v.tzinfo is None for v in map(row.get, _TIME_COLUMNS))
 
 
 def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
