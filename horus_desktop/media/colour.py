@@ -708,6 +708,7 @@ class BakedView:
             if rgb.dtype.kind == "u":
                 values /= float(np.iinfo(rgb.dtype).max)
             self._exact_cpu().applyRGB(values)
+            values[np.isnan(values)] = 0.0  # the exact view can give NaN for huge inputs: black, as the LUT does
             out.reshape(-1, 3)[creased] = np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
         if c == 3:
             return out
@@ -720,7 +721,11 @@ def alpha_to_uint8(alpha: np.ndarray) -> np.ndarray:
         return alpha
     if alpha.dtype == np.uint16:
         return ((alpha.astype(np.uint32) + 128) // 257).astype(np.uint8)
-    return np.clip(alpha.astype(np.float32) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    scaled = alpha.astype(np.float32) * np.float32(255.0)
+    scaled += np.float32(0.5)
+    np.fmax(scaled, np.float32(0.0), out=scaled)  # fmax, not clip: a NaN alpha becomes 0 (a NaN cast is undefined)
+    np.minimum(scaled, np.float32(255.0), out=scaled)
+    return scaled.astype(np.uint8)
 
 
 @dataclass(frozen=True)

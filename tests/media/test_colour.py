@@ -115,3 +115,25 @@ def test_gpu_uniform_values_mean_what_the_cpu_bake_means(colour: ColourConfig) -
     dynamic.applyRGB(a)
     colour.exact_processor(settings).getDefaultCPUProcessor().applyRGB(b)
     np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+@pytest.mark.parametrize(("view", "exposure", "gamma"), [(ACES_VIEW, 0.0, 1.0), (ACES_VIEW, 1.5, 1.0),
+                                                         (ACES_VIEW, -1.0, 2.2), (VIDEO_VIEW, 0.0, 1.0)])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_nan_and_infinite_pixels_show_black_or_white(colour: ColourConfig, view: str, exposure: float, gamma: float,
+                                                     dtype: type) -> None:
+    """A damaged or over-range float frame still shows: NaN as black, +inf as white, -inf as black, and every
+    mix of them with ordinary values in the other channels gives a display colour, the same each time."""
+    settings = ViewSettings("ACEScg", DISPLAY, view, exposure, gamma)
+    special = np.array([[np.nan] * 3, [np.inf] * 3, [-np.inf] * 3], dtype=dtype)
+    values = [np.nan, np.inf, -np.inf, 0.0, 0.18, 1.0, 16.0, 65504.0, -65504.0]
+    mixed = np.array([[r, g, b] for r in values for g in values for b in values], dtype=dtype)
+    pixels = np.resize(np.concatenate([special, mixed]), (48 * 64, 3)).reshape(48, 64, 3)
+    out = colour.to_display(pixels, settings)
+    assert out.dtype == np.uint8 and out.shape == pixels.shape
+    assert out.reshape(-1, 3)[:3].tolist() == [[0, 0, 0], [255, 255, 255], [0, 0, 0]]
+    np.testing.assert_array_equal(colour.to_display(pixels.copy(), settings), out)
+    alpha = np.resize(np.array([np.nan, np.inf, -np.inf, 0.5], dtype=dtype), (48, 64, 1))
+    rgba = colour.to_display(np.concatenate([pixels, alpha], axis=2), settings)
+    np.testing.assert_array_equal(rgba[:, :, :3], out)
+    assert rgba[0, :4, 3].tolist() == [0, 255, 0, 128]

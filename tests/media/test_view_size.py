@@ -17,7 +17,7 @@ from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource, full_window
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.synthetic import write_exr
-from horus_desktop.media.view_size import view_factor, view_reduction
+from horus_desktop.media.view_size import reduced_pixels, view_factor, view_reduction
 from horus_desktop.playback.session import PlaybackSession
 
 H, W = 37, 65  # odd: the reduced frame covers the last row and column too
@@ -34,6 +34,18 @@ def _sequence(folder: Path, count: int = 4) -> str:
                                               (1 / 3, 3), (0.2, 5), (0.0, 1)])
 def test_the_reduction_keeps_the_frame_at_least_as_large_as_it_is_drawn(zoom: float, factor: int) -> None:
     assert view_factor(zoom) == factor
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.uint8, np.uint16])
+@pytest.mark.parametrize("channels", [1, 3, 4])
+@pytest.mark.parametrize("factor", [2, 3])
+def test_a_reduced_frame_keeps_every_nth_pixel_of_every_nth_row(dtype: type, channels: int, factor: int) -> None:
+    pixels = (np.random.default_rng(3).random((H, W, channels)) * 200).astype(dtype)
+    reduced = reduced_pixels(pixels, factor)
+    assert reduced.flags.c_contiguous and reduced.dtype == pixels.dtype
+    np.testing.assert_array_equal(reduced, pixels[::factor, ::factor])
+    np.testing.assert_array_equal(reduced_pixels(pixels[:, ::-1], factor), pixels[::factor, ::-factor])
+    assert reduced_pixels(pixels, 1) is pixels
 
 
 def test_a_frame_reduced_in_a_decode_process_is_the_one_reduced_here(tmp_path: Path) -> None:
