@@ -15,6 +15,7 @@ INSERT and UPDATE values before any SQL is sent. A bad value raises :class:`Inva
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -56,10 +57,24 @@ def has_nul(value: Any) -> bool:
     """True when ``value`` (text, or JSON-like lists and dicts of it) holds a NUL character anywhere."""
     if type(value) is str:
         return NUL in value
+    if type(value) is dict or type(value) is list:
+        # One pass in C over a whole document (a playlist's is thousands of nodes): JSON writes every NUL as
+        # \u0000, so text without that has none; text with it (or a literal backslash-u0000) is walked.
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            return _walk_has_nul(value)
+        return "\\u0000" in text and _walk_has_nul(value)
+    return _walk_has_nul(value)
+
+
+def _walk_has_nul(value: Any) -> bool:
+    if type(value) is str:
+        return NUL in value
     if isinstance(value, Mapping):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+        return any(_walk_has_nul(k) or _walk_has_nul(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(has_nul(v) for v in value)
+        return any(_walk_has_nul(v) for v in value)
     return False
 
 

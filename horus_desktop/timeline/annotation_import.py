@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ class Drawings:
     rows: list[dict[str, Any]] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     layers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (media, name) -> visible, colour
+    changed: list[Any] = field(default_factory=list)  # the clips whose effects or kept annotations were rewritten
 
     def write(self, store: Any, user: str) -> None:
         """Store the shapes (the importing user's, under their authors' names) and give their layers records;
@@ -217,17 +219,22 @@ def _image_bounds(clip: otio.schema.Clip) -> tuple[float, float, float, float] |
     return bounds
 
 
-def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, str | None]) -> Drawings:
+def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, str | None],
+                  clips: Iterable[tuple[otio.schema.Clip, str | None]] | None = None) -> Drawings:
     """The drawings of every clip linked to a media (``sizes``: media id -> resolution), unknowns kept aside.
 
     Known annotation effects are taken off the clips (they become drawings); nothing is written here.
+    ``clips``: the (clip, media id) pairs to read, in document order (an import passes those holding effects
+    or kept annotations); by default every clip of ``document``, its media id read from its metadata. The
+    clips changed are listed in ``Drawings.changed``.
     """
     register()
     rate = float(timeline_rate(document))
     out = Drawings()
     seen: set[tuple[str, str]] = set()
-    for clip in document.find_clips():
-        media_id = meta(clip).get("media_id")
+    if clips is None:
+        clips = ((clip, meta(clip).get("media_id")) for clip in document.find_clips())
+    for clip, media_id in clips:
         unknown: list[str] = [str(text) for text in metadata_entry(clip, KEPT) or []]
         kept_effects = []
         for effect in clip.effects:
@@ -243,12 +250,16 @@ def read_drawings(document: otio.schema.Timeline, path: Path, sizes: dict[str, s
                     raise PlaylistFileError(path, f"clip {clip.name!r}: annotation {effect.name!r}: {exc}") from exc
             else:
                 kept_effects.append(effect)
+        changed = bool(unknown)
         if len(kept_effects) != len(clip.effects):
             clip.effects[:] = kept_effects  # type: ignore[index]
+            changed = True
         if unknown:
             clip.metadata[KEPT] = unknown
             out.kept.append(f"{clip.name}: {', '.join(_schemas(unknown))} not read as drawings, kept in the "
                             "clip's metadata")
+        if changed:
+            out.changed.append(clip)
     return out
 
 

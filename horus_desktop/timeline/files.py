@@ -25,14 +25,23 @@ from horus_desktop.domain.vocabulary import TIMELINE_TYPES
 from horus_desktop.store import Store
 from horus_desktop.timeline import edl
 from horus_desktop.timeline.annotation_export import add_drawing_effects
-from horus_desktop.timeline.annotation_import import read_drawings, set_aside_unknown_effects
+from horus_desktop.timeline.annotation_import import KEPT, read_drawings, set_aside_unknown_effects
 from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
-from horus_desktop.timeline.matching import MediaMatcher, clip_sources, shot_version_of
+from horus_desktop.timeline.matching import MediaMatcher, node_sources, shot_version_of
 from horus_desktop.timeline.otio_annotations import register as register_annotation_schemas
-from horus_desktop.timeline.otio_doc import NS, meta, rate_text, set_meta, timeline_rate, trange
+from horus_desktop.timeline.otio_doc import NS, meta, rate_text, set_meta, timeline_rate, to_dict, trange
+from horus_desktop.timeline.otio_parse import (
+    active_reference,
+    clip_path,
+    clip_rows,
+    flatten,
+    horus_of,
+    iter_clips,
+    node_at,
+)
 from horus_desktop.timeline.playlists import document_of, import_document, media_info
 from horus_desktop.timeline.state import notes_by_media
-from horus_desktop.timeline.validate import check_document, document_rate, stored_rate
+from horus_desktop.timeline.validate import check_document, document_rate, stored_rate, times_fine
 
 READ_SUFFIXES = (".otio", ".otioz", ".edl")
 WRITE_SUFFIXES = (".otio", ".otioz", ".edl")
@@ -130,6 +139,20 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None 
     EDLs are read at ``rate``, by default 30000/1001 when drop-frame, else 24 (see :mod:`.edl`).
     """
     path = Path(path)
+    document, exact = _read_document(path, rate)
+    _check_times(path, document, exact)
+    return document
+
+
+def _check_times(path: Path, document: otio.schema.Timeline, rate: Fraction) -> None:
+    try:
+        check_document(document, rate)
+    except (ValueError, AttributeError, TypeError, otio.exceptions.OTIOError) as exc:
+        raise PlaylistFileError(path, str(exc)) from exc
+
+
+def _read_document(path: Path, rate: Fraction | float | str | None) -> tuple[otio.schema.Timeline, Fraction]:
+    """The OTIO Timeline of a file and its exact rate (kept in its metadata), its times not checked yet."""
     suffix = _suffix(path, READ_SUFFIXES)
     register_annotation_schemas()  # OpenRV's Annotation.1 & co. read as objects, not unknown schemas
     if not path.is_file():
@@ -170,67 +193,121 @@ def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None 
             exact = (stored_rate(stored) if stored else
                      given or edl.exact_rate(document_rate(result), "rate of its times"))
         set_meta(result, rate=rate_text(exact))
-        check_document(result, exact)
     except (ValueError, AttributeError, TypeError, otio.exceptions.OTIOError) as exc:
         raise PlaylistFileError(path, str(exc)) from exc
-    return result
+    return result, exact
 
 
-def match_document(store: Store, document: otio.schema.Timeline, project_id: str | None, *,
-                   fresh_ids: bool = False) -> tuple[Counter[str], list[str], str | None, dict[str, MediaRecord]]:
-    """Link every clip of a document to its media (metadata ``horus``); returns counts, missing names, project
-    and the media linked, by id. With ``fresh_ids`` every clip gets a new ``clip_id`` in the same write.
+@dataclass
+class _Clip:
+    """One clip of an imported document: the OTIO object, its otio_json dict in the document's dict (where its
+    metadata is written) and its place (child indices: sorted, they give ``find_clips`` order)."""
 
-    Each clip's metadata is read once into a plain dict and written once (OTIO's dict wrapper costs tens of
-    microseconds a key), and the media of all clips are found with one batched read per kind (path, name).
+    clip: otio.schema.Clip
+    node: dict[str, Any]
+    path: tuple[int, ...]
+    values: dict[str, Any] = field(default_factory=dict)  # its ``horus`` metadata as it will be stored
+
+
+def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tuple[
+        Counter[str], list[str], str | None, dict[str, MediaRecord], list[_Clip]]:
+    """Link every clip (in document order) to its media in its ``values``, each with a new ``clip_id``; returns
+    counts, missing names, project, the media linked by id, and the clips whose reference was replaced.
+
+    Everything is read from the clips' otio_json dicts (OTIO's dict wrapper costs tens of microseconds a
+    key), and the media of all clips are found with one batched read per kind (path, name).
     """
     matcher = MediaMatcher(store, project_id)
     counts: Counter[str] = Counter()
     missing: list[str] = []
     linked: dict[str, MediaRecord] = {}
+    replaced: list[_Clip] = []
     project = project_id
-    clips = list(document.find_clips())
-    horus = [meta(clip) for clip in clips]
-    sources = [clip_sources(clip, h) for clip, h in zip(clips, horus, strict=True)]
+    sources = []
+    for item in clips:
+        item.values = horus_of(item.node)
+        sources.append(node_sources(item.node, item.values))
     matcher.prefetch(sources)
-    for clip, values, source in zip(clips, horus, sources, strict=True):
-        if fresh_ids:
-            values["clip_id"] = str(uuid.uuid4())
+    for item, source in zip(clips, sources, strict=True):
+        values = item.values
+        values["clip_id"] = str(uuid.uuid4())
         media, how = matcher.match(source)
         counts[how] += 1
         if media is None:
-            shot, version = shot_version_of(clip.name, source.reel)
+            shot, version = shot_version_of(source.name, source.reel)
             values.update(media_id=None, missing_media=True, shot=shot, version=version)
-            missing.append(clip.name)
+            missing.append(source.name)
         else:
             project = project or media.project_id
             linked[str(media.id)] = media
             values.update(media_id=str(media.id), media_path=media.file_path, matched_by=how, missing_media=None,
                           **media_info(media))
-            ref = clip.media_reference
-            if not isinstance(ref, otio.schema.ExternalReference | otio.schema.ImageSequenceReference):
-                clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
-                set_meta(clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
-        clip.metadata[NS] = {k: v for k, v in values.items() if v is not None}
-    return counts, missing, project, linked
+            kind, _ = active_reference(item.node)
+            if kind not in ("ExternalReference", "ImageSequenceReference"):
+                ref = item.clip.media_reference
+                item.clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
+                set_meta(item.clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
+                replaced.append(item)
+    return counts, missing, project, linked, replaced
+
+
+def _write_metadata(item: _Clip) -> None:
+    """Put a clip's ``horus`` values in its otio_json dict as OTIO writes a dict: keys sorted, None dropped."""
+    metadata = item.node.setdefault("metadata", {})
+    new = NS not in metadata
+    metadata[NS] = {key: item.values[key] for key in sorted(item.values) if item.values[key] is not None}
+    if new:
+        item.node["metadata"] = dict(sorted(metadata.items()))
 
 
 def import_playlist(store: Store, path: str | Path, *, user: str, name: str | None = None,
                     project_id: str | None = None, rate: Fraction | float | None = None,
                     timeline_type: str = "dailies") -> ImportReport:
-    """Read a file, match its clips, write one new playlist (row + clips in one transaction)."""
+    """Read a file, match its clips, write one new playlist (row + clips in one transaction).
+
+    The document is serialised once (its otio_json dict, what the playlist keeps); the clips' metadata is
+    written into that dict, not through OTIO's objects, and the clip rows are read from it. A clip OTIO
+    changes (a reference replaced, drawings taken off) is serialised again alone.
+    """
     path = Path(path)
     if timeline_type not in TIMELINE_TYPES:  # the caller's mistake, not the file's
         raise PlaylistError(f"type {timeline_type!r} is not one of {', '.join(TIMELINE_TYPES)}")
-    document = read_playlist_file(path, rate=rate)
+    document, exact = _read_document(path, rate)
+    set_meta(document, imported_from=str(path), timeline_id=None)
+    document.name = name or document.name or path.stem
+    try:
+        data: dict[str, Any] | None = to_dict(document)
+    except (ValueError, otio.exceptions.OTIOError):
+        data = None  # said below, once the times are checked (as before)
+    if data is None or not times_fine(document, data, exact):
+        _check_times(path, document, exact)  # names the first bad item
     try:  # the whole import is guarded: whatever a bad file breaks later is reported on the file
-        counts, missing, project, linked = match_document(store, document, project_id, fresh_ids=True)
-        set_meta(document, imported_from=str(path), timeline_id=None)
+        if data is None:
+            data = to_dict(document)
+        rate = timeline_rate(document)
+        tracks = flatten(document, rate)
+        placed = [_Clip(entry.item, {}, clip_path(track, entry)) for track, entry in iter_clips(tracks)]
+        for item in placed:
+            item.node = node_at(data, item.path)
+        clips = sorted(placed, key=lambda item: item.path)  # document order, as find_clips gives
+        counts, missing, project, linked, replaced = match_clips(store, clips, project_id)
         sizes = {media_id: media.resolution for media_id, media in linked.items()}
-        drawings = read_drawings(document, path, sizes)  # all checked before anything is written
+        drawn = [(item.clip, item.values.get("media_id")) for item in clips
+                 if item.node.get("effects") or KEPT in (item.node.get("metadata") or {})]
+        drawings = read_drawings(document, path, sizes, drawn)  # all checked before anything is written
+        if replaced:  # a replaced reference may change a clip's duration (as before: placed after the change)
+            tracks = flatten(document, rate)
+        changed = {id(clip) for clip in drawings.changed} | {id(item.clip) for item in replaced}
+        for item in clips:
+            if id(item.clip) in changed:  # OTIO changed this clip: its dict again, from the object
+                fresh = to_dict(item.clip)
+                item.node.clear()
+                item.node.update(fresh)
+            _write_metadata(item)
+        rows = clip_rows(tracks, [item.node for item in placed])
         with store.uow.write():  # the playlist and its drawings in one transaction
-            timeline = import_document(store, document, name=name or document.name or path.stem,
-                                       project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+            timeline = import_document(store, document, data, rows, project_id=project or "unassigned", user=user,
+                                       timeline_type=timeline_type)
             drawings.write(store, user)
     except PlaylistFileError:
         raise

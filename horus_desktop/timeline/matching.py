@@ -9,7 +9,7 @@ meet ``sh010.%04d.exr`` as ingest stores it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +20,7 @@ from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
 from horus_desktop.timeline.otio_doc import meta, metadata_entry
+from horus_desktop.timeline.otio_parse import active_reference, horus_of
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
 _FRAME_DIGITS = re.compile(r"([._])(-?\d+)(\.[A-Za-z0-9]+)$")
@@ -133,6 +134,32 @@ def clip_sources(clip: otio.schema.Clip, horus: dict[str, Any] | None = None) ->
             out.append(found.group(1))
     reel = cmx.get("reel")
     return ClipSources(clip.name, tuple(dict.fromkeys(out)), str(reel) if reel is not None else None)
+
+
+def node_sources(node: Mapping[str, Any], horus: Mapping[str, Any]) -> ClipSources:
+    """:func:`clip_sources` read from a clip's otio_json dict (``horus``: its ``horus`` metadata), without
+    OTIO's wrappers (tens of microseconds a key: an import of thousands of clips)."""
+    out: list[str] = []
+    kind, ref = active_reference(node)
+    if kind == "ExternalReference" and ref is not None and ref.get("target_url"):
+        out.append(str(ref["target_url"]))
+    elif kind == "ImageSequenceReference" and ref is not None:
+        out.append(f"{ref['target_url_base']}{ref['name_prefix']}%0{ref['frame_zero_padding']}d"
+                   f"{ref['name_suffix']}")
+    kept = horus.get("media_path")
+    if kept:
+        out.append(str(kept))
+    if ref is not None:
+        kept = horus_of(ref, "media reference metadata").get("media_path")
+        if kept:
+            out.append(str(kept))
+    cmx = (node.get("metadata") or {}).get("cmx_3600") or {}
+    for comment in cmx.get("comments") or ():
+        found = _SOURCE_FILE.match(str(comment))
+        if found:
+            out.append(found.group(1))
+    reel = cmx.get("reel")
+    return ClipSources(str(node.get("name") or ""), tuple(dict.fromkeys(out)), str(reel) if reel is not None else None)
 
 
 def clip_paths(clip: otio.schema.Clip) -> list[str]:

@@ -11,14 +11,14 @@ not tracks) is a layer of that stack: it gets a flat track of its own (``layer``
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import opentimelineio as otio
 
-from horus_desktop.timeline.otio_doc import frames, meta, set_meta
+from horus_desktop.timeline.otio_doc import NS, frames, meta, set_meta
 
 Path = tuple[int, ...]
 
@@ -143,15 +143,68 @@ def media_path_of(clip: otio.schema.Clip) -> str | None:
     return meta(clip).get("media_path")
 
 
-def clip_rows(tracks: list[FlatTrack]) -> list[dict[str, Any]]:
-    """The ``horus_timeline_clips`` values of every clip (clip ids must be set: see ensure_clip_ids)."""
+def clip_path(track: FlatTrack, entry: FlatItem) -> Path:
+    """Child indices of a clip from the document's top stack (``find_clips`` order is their sorted order)."""
+    return track.path if track.layer else (*track.path, entry.index)
+
+
+def node_at(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The otio_json dict of the item at ``path`` in the otio_json dict of a timeline."""
+    node = data["tracks"]
+    for index in path:
+        node = node["children"][index]
+    return node
+
+
+def active_reference(node: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | None]:
+    """(schema name, dict) of the active media reference in a clip's otio_json dict (``""``, None: none)."""
+    ref = (node.get("media_references") or {}).get(node.get("active_media_reference_key"))
+    if not isinstance(ref, Mapping):
+        return "", None
+    return str(ref.get("OTIO_SCHEMA", "")).rpartition(".")[0], ref
+
+
+def horus_of(node: Mapping[str, Any], what: str = "metadata") -> dict[str, Any]:
+    """A copy of the ``horus`` metadata of an otio_json dict (empty when absent), as :func:`meta` reads it."""
+    found = (node.get("metadata") or {}).get(NS)
+    if found is None:
+        return {}
+    if not isinstance(found, Mapping):
+        raise ValueError(f"{what} {NS!r} is not a dictionary")
+    return dict(found)
+
+
+def node_media_path(node: Mapping[str, Any], info: Mapping[str, Any]) -> str | None:
+    """:func:`media_path_of` read from a clip's otio_json dict (``info``: its ``horus`` metadata)."""
+    kind, ref = active_reference(node)
+    if kind == "ExternalReference" and ref is not None and ref.get("target_url"):
+        return str(ref["target_url"])
+    if kind == "ImageSequenceReference" and ref is not None:
+        return (f"{ref['target_url_base']}{ref['name_prefix']}%0{ref['frame_zero_padding']}d"
+                f"{ref['name_suffix']}")
+    if ref is not None:
+        kept = horus_of(ref, "media reference metadata").get("media_path") or info.get("media_path")
+        if kept:
+            return str(kept)
+    return info.get("media_path")
+
+
+def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The ``horus_timeline_clips`` values of every clip (clip ids must be set: see ensure_clip_ids).
+
+    ``nodes``: the otio_json dicts of the clips in :func:`iter_clips` order, read instead of the OTIO objects
+    (an import writes its metadata there; OTIO's wrappers cost tens of microseconds a key)."""
     rows: list[dict[str, Any]] = []
     order: dict[int, int] = {}
-    for track, entry in iter_clips(tracks):
+    for i, (track, entry) in enumerate(iter_clips(tracks)):
         clip: otio.schema.Clip = entry.item
-        info = meta(clip)
+        if nodes is None:
+            info, name = meta(clip), clip.name
+            path = media_path_of(clip) or f"missing:{name}"
+        else:
+            info, name = horus_of(nodes[i]), nodes[i].get("name") or ""
+            path = node_media_path(nodes[i], info) or f"missing:{name}"
         media_id = info.get("media_id")
-        path = media_path_of(clip) or f"missing:{clip.name}"
         n = order.get(track.index, 0)
         order[track.index] = n + 1
         extra = {k: v for k, v in info.items() if k not in ("clip_id", "media_id", "media_path")}
@@ -167,7 +220,7 @@ def clip_rows(tracks: list[FlatTrack]) -> list[dict[str, Any]]:
             "duration_frames": entry.duration,
             "source_start_frames": entry.source_start or 0,
             "source_duration_frames": entry.duration,
-            "clip_name": (clip.name or path.rsplit("/", 1)[-1])[:255],
+            "clip_name": (name or path.rsplit("/", 1)[-1])[:255],
             "clip_metadata": extra,
             "clip_order": n,
         })

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import opentimelineio as otio
 
@@ -21,8 +21,6 @@ from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
 from horus_desktop.domain.vocabulary import TIMELINE_STATUSES, TIMELINE_TYPES
-from horus_desktop.store import Store
-from horus_desktop.store.repositories.imports import ImportRepository
 from horus_desktop.timeline.errors import PlaylistError
 from horus_desktop.timeline.otio_doc import (
     load_timeline,
@@ -33,6 +31,9 @@ from horus_desktop.timeline.otio_doc import (
     to_dict,
 )
 from horus_desktop.timeline.otio_parse import clip_rows, duration_frames, ensure_clip_ids, flatten
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 RULE_LIMIT = 5000
@@ -78,18 +79,18 @@ def new_document(name: str, rate: Fraction, *, video_tracks: int = 1) -> otio.sc
     return timeline
 
 
-def _document_fields(timeline: otio.schema.Timeline, *, ids_set: bool = False) -> tuple[
-        list[dict[str, Any]], dict[str, Any]]:
+def _document_fields(timeline: otio.schema.Timeline) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     rate = timeline_rate(timeline)
     set_meta(timeline, rate=rate_text(rate))
-    if not ids_set:  # an import gave every clip a fresh id already (in its one metadata write per clip)
-        ensure_clip_ids(timeline)
+    ensure_clip_ids(timeline)
     rows = clip_rows(flatten(timeline, rate))
-    length = duration_frames(timeline, rate)
-    fields = {"otio_data": to_dict(timeline), "duration_frames": length,
-              "duration_timecode": frame_to_timecode(length, rate),
-              "frame_rate": Decimal(float(rate)).quantize(Decimal("0.01"))}
-    return rows, fields
+    return rows, _fields(to_dict(timeline), duration_frames(timeline, rate), rate)
+
+
+def _fields(data: dict[str, Any], length: int, rate: Fraction) -> dict[str, Any]:
+    """The ``horus_timelines`` values of a document: its otio_json dict, length and rate."""
+    return {"otio_data": data, "duration_frames": length, "duration_timecode": frame_to_timecode(length, rate),
+            "frame_rate": Decimal(float(rate)).quantize(Decimal("0.01"))}
 
 
 def save_document(store: Store, timeline_id: uuid.UUID | str, timeline: otio.schema.Timeline, *,
@@ -112,16 +113,21 @@ def create_from_document(store: Store, timeline: otio.schema.Timeline, *, name: 
                                   clips=rows, status=status, version=version, **fields, **values)
 
 
-def import_document(store: Store, timeline: otio.schema.Timeline, *, name: str, project_id: str, user: str,
-                    timeline_type: str = "dailies") -> Timeline:
-    """A new playlist holding an imported document whose clips all have fresh ``clip_id``s: the row and its
-    clip rows written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built
-    from what was written rather than read back."""
+def import_document(store: Store, timeline: otio.schema.Timeline, data: dict[str, Any], rows: list[dict[str, Any]],
+                    *, project_id: str, user: str, timeline_type: str = "dailies") -> Timeline:
+    """A new playlist of an imported document (named already): ``data`` is its otio_json dict, where the import
+    wrote its clips' metadata, ``rows`` its clip rows (fresh ``clip_id``s). The row and its clip rows are
+    written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built from what
+    was written rather than read back."""
     _check_vocabulary(timeline_type, "draft")
-    timeline.name = name
-    rows, fields = _document_fields(timeline, ids_set=True)
+    rate = timeline_rate(timeline)
+    fields = _fields(data, duration_frames(timeline, rate), rate)
+
+    from horus_desktop.store.repositories.imports import ImportRepository  # the store's classes load on use
+
     return ImportRepository(store.uow).create_timeline(
-        {"name": name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user, **fields}, rows)
+        {"name": timeline.name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user,
+         **fields}, rows)
 
 
 def _check_vocabulary(timeline_type: str, status: str) -> None:

@@ -142,3 +142,100 @@ def _duration(obj: Any, label: str) -> otio.opentime.RationalTime:
         return obj.duration()
     except otio.exceptions.OTIOError as exc:
         raise ValueError(f"{label}: no duration ({exc})") from exc
+
+
+_ITEMS = {"Clip", "Gap", "Transition", "Track", "Stack"}
+
+
+def times_fine(document: otio.schema.Timeline, data: Mapping[str, Any], rate: Fraction) -> bool:
+    """Whether :func:`check_document` would find nothing wrong, decided in one pass over ``data`` (the
+    document's otio_json dict: plain numbers, not OTIO's wrappers, which cost microseconds a field on
+    thousands of clips). False whenever it is not sure (a clip without a source range, a schema it does not
+    know, any bad number): the caller then runs :func:`check_document`, which names the first bad item."""
+    try:
+        check_rate(rate, "timeline rate")
+        whole = document.duration() if len(document.tracks) else None
+    except (ValueError, otio.exceptions.OTIOError):
+        return False
+    limit = float(rate)
+    if not _object_fine(data, limit) or not _time_fine(data.get("global_start_time"), limit, True):
+        return False
+    if whole is not None and not _time_fine({"value": whole.value, "rate": whole.rate}, limit, False):
+        return False
+    tracks = data.get("tracks")
+    return isinstance(tracks, Mapping) and _object_fine(tracks, limit) and _children_fine(tracks, limit)
+
+
+def _time_fine(time: Any, limit: float, negative_ok: bool) -> bool:
+    """:func:`_check_time` without the message (``limit``: the timeline rate as a float)."""
+    if time is None:
+        return True
+    if not isinstance(time, Mapping):
+        return False
+    rate, value = time.get("rate"), time.get("value")
+    if type(rate) not in (int, float) or type(value) not in (int, float):
+        return False
+    if not math.isfinite(rate) or rate <= 0 or not math.isfinite(value):
+        return False
+    frames = value * limit / rate
+    return math.isfinite(frames) and abs(frames) <= MAX_FRAMES and (negative_ok or frames >= 0)
+
+
+def _range_fine(time_range: Any, limit: float) -> bool:
+    if time_range is None:
+        return True
+    return isinstance(time_range, Mapping) and _time_fine(time_range.get("start_time"), limit, True) and \
+        _time_fine(time_range.get("duration"), limit, False)
+
+
+def _object_fine(node: Mapping[str, Any], limit: float) -> bool:
+    """:func:`_check_object` of one otio_json dict."""
+    metadata = node.get("metadata")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        return False
+    found = (metadata or {}).get(NS)
+    if found is not None and not isinstance(found, Mapping):
+        return False
+    if not _range_fine(node.get("source_range"), limit):
+        return False
+    for marker in node.get("markers") or ():
+        if not isinstance(marker, Mapping) or not _range_fine(marker.get("marked_range"), limit):
+            return False
+    return True
+
+
+def _children_fine(composition: Mapping[str, Any], limit: float) -> bool:
+    for child in composition.get("children") or ():
+        if not isinstance(child, Mapping):
+            return False
+        kind = str(child.get("OTIO_SCHEMA", "")).rpartition(".")[0]
+        if kind not in _ITEMS or not _object_fine(child, limit):
+            return False
+        if kind == "Transition":
+            if not (_time_fine(child.get("in_offset"), limit, False)
+                    and _time_fine(child.get("out_offset"), limit, False)):
+                return False
+        elif kind in ("Track", "Stack"):
+            if not _children_fine(child, limit):
+                return False
+        elif child.get("source_range") is None:  # a clip's duration from its media: check_document knows
+            return False
+        if kind == "Clip" and not _references_fine(child, limit):
+            return False
+    return True
+
+
+def _references_fine(clip: Mapping[str, Any], limit: float) -> bool:
+    references = clip.get("media_references")
+    if not isinstance(references, Mapping):
+        return False
+    for ref in references.values():
+        if ref is None:
+            continue
+        if not isinstance(ref, Mapping) or not _range_fine(ref.get("available_range"), limit):
+            return False
+        if str(ref.get("OTIO_SCHEMA", "")).startswith("ImageSequenceReference."):
+            rate = ref.get("rate")
+            if type(rate) not in (int, float) or not math.isfinite(rate) or rate <= 0:
+                return False
+    return True

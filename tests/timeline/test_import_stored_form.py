@@ -124,3 +124,22 @@ def test_import_stores_the_same_playlist_clips_and_document(media_store: Store, 
         EXPECTED.write_text(json.dumps(stored, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     assert stored == json.loads(EXPECTED.read_text())
     assert uuid.UUID(str(report.timeline.id))
+
+
+def test_nested_horus_metadata_is_kept_as_json(store: Store, tmp_path: Path) -> None:
+    """A clip's ``horus`` metadata holding a dict, a list and an OTIO time is stored as its JSON, in the clip row
+    and the document (it stopped the import with a raw database error before)."""
+    doc = otio.schema.Timeline(name="nested")
+    track = otio.schema.Track()
+    clip = otio.schema.Clip(name="a", source_range=trange(0, 3, 24))
+    clip.metadata["horus"] = {"nest": {"a": 1, "t": otio.opentime.RationalTime(1, 24)}, "list": [1, "x"]}
+    track.append(clip)
+    doc.tracks.append(track)
+    otio.adapters.write_to_file(doc, str(tmp_path / "nested.otio"))
+    report = files.import_playlist(store, tmp_path / "nested.otio", user="ben")
+    timeline = store.timelines.get(report.timeline.id)
+    time = {"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": 1.0}
+    [row] = timeline.clips
+    assert row.clip_metadata["nest"] == {"a": 1, "t": time} and row.clip_metadata["list"] == [1, "x"]
+    stored = timeline.otio_data["tracks"]["children"][0]["children"][0]["metadata"]["horus"]
+    assert stored["nest"] == {"a": 1, "t": time} and stored["clip_id"] == str(row.id)
