@@ -19,11 +19,14 @@ import stat
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import CommentAttachment
 from horus_desktop.machine_settings import load_settings
-from horus_desktop.store import InvalidFieldError, Store
 from horus_desktop.sync.blobs import BlobError, attachments_folder, blob_sha, fetch_attachment
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 _CHUNK = 1 << 20
 
@@ -34,6 +37,8 @@ def attachment_file(store: Store, attachment: CommentAttachment, *, server_url: 
     The copy is found by content (``<files>/attachments/<sha256><.ext>``), so an attachment made on another
     machine, whose recorded path is on that machine's disk, opens from here once its bytes are fetched; they are
     kept only when their SHA-256 is the one in the name. ``server_url`` defaults to this machine's server."""
+    from horus_desktop.store.errors import InvalidFieldError
+
     sha = blob_sha(attachment.file_path)
     if sha is not None:
         local = attachments_folder(store) / Path(attachment.file_path.replace("\\", "/")).name
@@ -69,6 +74,8 @@ def attach_file(store: Store, comment_id: uuid.UUID | str, file: str | os.PathLi
 
 def _open_regular(source: Path) -> int:
     """An open descriptor on the regular file ``source`` is (or links to); a clear error otherwise."""
+    from horus_desktop.store.errors import InvalidFieldError
+
     try:
         real = os.path.realpath(source, strict=True)
     except (FileNotFoundError, RuntimeError) as exc:  # missing, dangling link, or a link loop

@@ -13,12 +13,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.records import CommentNode, MediaRecord
 from horus_desktop.services.notes_report import ReportMedia, build_report
-from horus_desktop.store import InvalidFieldError, NotFoundError, Store
 from horus_desktop.timeline.state import TrackItem, load_state
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class DailiesNotes:
 
 def find_playlist(store: Store, playlist: uuid.UUID | str) -> uuid.UUID:
     """A playlist's id from its id or its name (refused when no playlist, or several, have that name)."""
+    from horus_desktop.store.errors import InvalidFieldError, NotFoundError
+
     try:
         return uuid.UUID(str(playlist))
     except ValueError:

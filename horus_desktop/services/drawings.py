@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import Annotation
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 def delete_drawings(store: Store, annotation_ids: Iterable[uuid.UUID | str]) -> None:

@@ -7,10 +7,13 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from horus_desktop.media.ingest import IngestReport, ingest_tree
 from horus_desktop.services.jobs import JobFn, ProgressFn, WriteFn, write_here
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 def ingest(store: Store, path: str | os.PathLike[str], *, user_id: str | None, project: str | None = None,

@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from horus_desktop.domain.records import Annotation, Comment, CommentNode, MediaRecord
 from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import Annotation, ApprovalChange, CommentNode, MediaRecord
@@ -21,7 +22,9 @@ from horus_desktop.domain.shapes import hold_of, shown_on
 from horus_desktop.domain.timecode import exact_rate, source_timecode
 from horus_desktop.playback.media_slot import media_start_timecode
 from horus_desktop.services.offline import playlist_media
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 GROUPINGS = ("none", "artist", "department")
 

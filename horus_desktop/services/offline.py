@@ -17,14 +17,16 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.hashing import combine_digests
 from horus_desktop.media.sequences import media_item_for
 from horus_desktop.services.media_paths import MediaPaths, media_paths, media_present
 from horus_desktop.services.offline_copy import CopyCancelled, copy_file, discard, sha256_of
-from horus_desktop.store import InvalidFieldError, NotFoundError, Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 #: progress(bytes done, bytes in all, what is being copied)
 Progress = Callable[[int, int, str], None]
@@ -96,6 +98,8 @@ class OfflineReport:
 
 def playlist_media(store: Store, playlist: str) -> list[MediaRecord]:
     """The live media of a playlist (by id, or by name when one playlist has it), in clip order, once each."""
+    from horus_desktop.store.errors import InvalidFieldError, NotFoundError
+
     try:
         timeline_id: uuid.UUID | None = uuid.UUID(playlist)
     except ValueError:

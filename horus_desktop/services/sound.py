@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
 from horus_desktop.media.audio_source import check_sound_file
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 def set_sound(store: Store, media_id: uuid.UUID | str, path: str, offset: int = 0) -> MediaRecord:

@@ -16,17 +16,19 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import opentimelineio as otio
 
 from horus_desktop.domain.records import MediaRecord, Timeline
-from horus_desktop.store import Store
 from horus_desktop.timeline.errors import EditError
 from horus_desktop.timeline.otio_doc import from_dict, meta, set_meta, timeline_rate, to_dict, trange
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten
 from horus_desktop.timeline.playlists import clip_for_media, document_of, media_range, save_document
 from horus_desktop.timeline.state import PlaylistState, state_from_document
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 Path = tuple[int, ...]
 

@@ -13,13 +13,12 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import opentimelineio as otio
 
 from horus_desktop.domain.records import Comment, MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate
-from horus_desktop.store import Store
 from horus_desktop.timeline.otio_doc import frames, load_timeline, meta, timeline_rate
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten, media_path_of
 from horus_desktop.timeline.state_json import (
@@ -31,6 +30,9 @@ from horus_desktop.timeline.state_json import (
     horus_meta,
     media_path,
 )
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 ITEM_KINDS = ("clip", "gap", "transition", "stack")
 MARK_KINDS = ("marker", "note", "drawing")

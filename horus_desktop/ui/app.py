@@ -1,8 +1,9 @@
 """Start the GUI: the one place (with cli.py) that assembles the parts of the window.
 
-Start-up shows the window first: the store is created without touching the database, its first task on the
-DB worker brings the schema up to date and signs the user in while the window paints, and every panel's
-first query waits behind that task in the worker's queue (so panels fill when the store is ready).
+Start-up shows the window first: it is built on a stand-in for the store (``PendingStore``); the DB worker's
+first task opens the store (SQLAlchemy and the models load there), brings the schema up to date and signs the
+user in while the window paints, and every panel's first query waits behind that task in the worker's queue
+(so panels fill when the store is ready).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,16 +21,17 @@ from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext, QS
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from horus_desktop.media.colour import default_colour_config
-from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks
 from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.main_window import MainWindow
+from horus_desktop.ui.pending_store import PendingStore, local_user_id, looks_like_a_store
 from horus_desktop.ui.resources import icon, load_fonts, stylesheet
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import User
+    from horus_desktop.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,43 @@ def make_settings(organisation: str = "Horus", application: str = "Horus Desktop
     return QSettings(organisation, application)
 
 
+def create_window(store: Store | PendingStore, *, user_id: str, settings: QSettings | None = None,
+                  use_gl: bool | None = None,
+                  first_task: tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+                  | None = None) -> tuple[MainWindow, DbWorker, JobRunner]:
+    """Build the main window and the workers it uses (tests call this too, with a store already open).
+
+    ``first_task`` (function, on done, on error) is queued on the DB worker before any panel's query: the
+    store's opening, whose queries must run first; the window learns the store is open when it is done.
+    """
+    db = DbWorker()
+    built: list[MainWindow] = []
+    if first_task is not None:
+        task, on_done, on_error = first_task
+
+        def opened(result: Any) -> None:
+            built[0].store_opened()
+            on_done(result)
+
+        db.submit(task, on_done=opened, on_error=on_error)
+    jobs = JobRunner()
+    colour = default_colour_config()
+    if use_gl is None:
+        use_gl, why = choose_colour_path()
+    else:
+        why = "chosen by the caller"
+    window = MainWindow(store, db, jobs, colour, settings or make_settings(), user_id=user_id, use_gl=use_gl)
+    built.append(window)
+    window.status.set_colour_path(f"{window.viewer.colour_path()}")
+    window.status.colour_label.setToolTip(why)
+    log.info("viewer colour path: %s (%s)", window.viewer.colour_path(), why)
+    if first_task is None:  # a store given open
+        window.store_opened()
+        if not store.read_only:
+            db.submit(store.users.ensure, user_id)
+    return window, db, jobs
+
+
 def bring_up_to_date(store: Store) -> None:
     """Migrate the schema to this Horus's (a SQLite store is copied aside first); nothing when it is current."""
     from horus_desktop.store import schema
@@ -104,55 +144,43 @@ def bring_up_to_date(store: Store) -> None:
 
 
 def prepare_store(store: Store, user_id: str) -> User:
-    """The DB worker's first task: bring the schema up to date and sign the user in, as ``Horus.open`` does
-    for the other verbs."""
+    """Bring the schema up to date and sign the user in, as ``Horus.open`` does for the other verbs."""
     from horus_desktop.api import ensure_user
 
     bring_up_to_date(store)
     return ensure_user(store, user_id)
 
 
-def needs_upgrade_before_window(store: Store) -> bool:
-    """True for a writable SQLite store that is new or behind: it is migrated before the window is built.
+def open_store(location: str | None, user_id: str, pending: PendingStore) -> User:
+    """The DB worker's first task: open the store (SQLAlchemy and the models load here, not before the
+    window), bring it up to date, sign the user in, and hand the store to ``pending``."""
+    from horus_desktop.store import Store
 
-    The window starts threads of its own that read a SQLite store directly (sync's first round, an ingest
-    of the PATHs given), which must not meet a half-migrated schema; that happens once per upgrade. A
-    current store is recognised with one query on the local file; a server store is checked and migrated on
-    the DB worker while the window paints (nothing else reads it around the worker).
-    """
-    from horus_desktop.store import schema
+    try:
+        store = Store.open(location, upgrade=False)  # a read-only archive's schema is checked here
+    except BaseException as error:
+        pending.fail(error)
+        raise
+    try:
+        user = prepare_store(store, user_id)
+    except BaseException as error:
+        store.close()
+        pending.fail(error)
+        raise
+    pending.set(store)
+    return user
 
-    return store.is_sqlite and not store.read_only and not schema.is_at_head(store.engine)
 
+def refuse_before_window(location: str | None) -> None:
+    """A plain path naming a file that is not a database is refused as the other verbs refuse it (one line,
+    exit 2), before any window: opening it raises the store's error."""
+    from horus_desktop.store import Store
 
-def create_window(store: Store, *, user_id: str, settings: QSettings | None = None,
-                  use_gl: bool | None = None,
-                  first_task: tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
-                  | None = None) -> tuple[MainWindow, DbWorker, JobRunner]:
-    """Build the main window and the workers it uses (tests call this too).
-
-    ``first_task`` (function, on done, on error) is queued on the DB worker before any panel's query: the
-    store's opening, whose queries must run first.
-    """
-    db = DbWorker()
-    if first_task is not None:
-        task, on_done, on_error = first_task
-        db.submit(task, on_done=on_done, on_error=on_error)
-    jobs = JobRunner()
-    colour = default_colour_config()
-    if use_gl is None:
-        use_gl, why = choose_colour_path()
-    else:
-        why = "chosen by the caller"
-    window = MainWindow(store, db, jobs, colour, settings or make_settings(), user_id=user_id, use_gl=use_gl)
-    window.status.set_colour_path(f"{window.viewer.colour_path()}")
-    window.status.colour_label.setToolTip(why)
-    log.info("viewer colour path: %s (%s)", window.viewer.colour_path(), why)
-    if store.read_only:  # an archive: browse it, write nothing (every write would be refused)
-        window.status.set_read_only(store.describe())
-    else:
-        db.submit(store.users.ensure, user_id)
-    return window, db, jobs
+    store = Store.open(location, upgrade=False)
+    try:
+        bring_up_to_date(store)  # raises the store's one-line error (exit 2), as before the window
+    finally:
+        store.close()
 
 
 def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty: bool, notice: str = "",
@@ -161,23 +189,18 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     store is empty and ``demo_if_empty`` (otherwise offer it); show ``notice`` in the status bar. Returns the
     exit code (2 when the store cannot be used: said on stderr and in a dialog).
 
-    A bad location (``StoreUrlError``) or an unreadable archive is refused before any window; the schema
-    check (and migration) runs on the DB worker while the window paints. ``on_shown(window, db)`` is called
-    once the window is on screen (``horus bench startup`` times it).
+    The window is built on a ``PendingStore`` and shown first; the DB worker's first task opens the store
+    (its classes load there), migrates it and signs the user in while the window paints, and the panels fill
+    when it is ready. A plain path naming a file that is no database is refused before any window.
+    ``on_shown(window, db)`` is called once the window is on screen (``horus bench startup`` times it).
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    store = Store.open(db_url, upgrade=False)  # an engine: no connection yet (but a read-only one is checked)
-    if needs_upgrade_before_window(store):
-        try:
-            bring_up_to_date(store)  # a store that cannot be used: the command's one-line error, exit 2
-        except BaseException:
-            store.close()
-            raise
-    if store.is_sqlite:  # one query on the local file: notes are signed with the id `--user NAME` names
-        found = store.users.find(user_id)
-        user_id = found.id if found is not None else user_id
-    if store.read_only:
-        print(f"horus: note: {store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
+    if not looks_like_a_store(db_url):
+        refuse_before_window(db_url)
+    # Notes are signed with the id `--user NAME` names (a username): read from a local file before the
+    # panels take the id; a server store, or a store that cannot be read so, uses the name given.
+    user_id = local_user_id(db_url, user_id)
+    pending = PendingStore("Opening the store...")
     set_default_gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
     app.setApplicationName("Horus")
@@ -192,8 +215,10 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     shown: list[MainWindow] = []
 
     def opened(user: User) -> None:
-        log.info("store ready: %s, signed in as %s", store.describe(), user.id)
-        start()  # the PATHs' ingest reads the store from the jobs thread: after the schema is current
+        log.info("store ready: %s, signed in as %s", pending.describe(), user.id)
+        if pending.read_only:
+            print(f"horus: note: {pending.describe()}: browsing only, nothing can be changed", file=sys.stderr)
+        start()
 
     def cannot_open(error: BaseException) -> None:
         db.shutdown()  # the panels' queries queued behind the opening failed too: one message, not one each
@@ -202,8 +227,19 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
         QMessageBox.critical(shown[0] if shown else None, "Horus: cannot open the store", message)
         app.exit(2)
 
-    window, db, jobs = create_window(store, user_id=user_id, settings=settings,
-                                     first_task=(lambda: prepare_store(store, user_id), opened, cannot_open))
+    painted = threading.Event()  # set once the window's first frame is queued: the store opens after it
+    closing: list[bool] = []
+
+    def open_after_first_frame() -> User:
+        painted.wait()  # on the DB worker: its imports and queries must not take the UI thread's time first
+        if closing:
+            error = RuntimeError("the window closed before the store was opened")
+            pending.fail(error)
+            raise error
+        return open_store(db_url, user_id, pending)
+
+    window, db, jobs = create_window(pending, user_id=user_id, settings=settings,
+                                     first_task=(open_after_first_frame, opened, cannot_open))
     shown.append(window)
     if first_run:
         screen = app.primaryScreen()
@@ -223,7 +259,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
             return
 
         def decide(count: int) -> None:
-            if count or store.read_only:  # nothing can be generated into an archive
+            if count or pending.read_only:  # nothing can be generated into an archive
                 return
             if demo_if_empty:
                 window.make_demo()
@@ -236,14 +272,19 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
             if answer == QMessageBox.StandardButton.Yes:
                 window.make_demo()
 
-        db.submit(store.media.count, on_done=decide)
+        db.submit(pending.media.count, on_done=decide)
 
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window, db))
+    # The store opens once the show's first paint (queued before these timers) and on_shown have run.
+    QTimer.singleShot(0, painted.set)
     code = app.exec()
+    closing.append(True)
+    painted.set()  # a store not opened yet is not opened now
     collector.stop()
     window.shutdown()
     jobs.shutdown()
     db.shutdown()
-    store.close()
+    if pending.ready:
+        pending.store().close()
     return int(code)

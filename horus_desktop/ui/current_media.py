@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from horus_desktop.domain.records import MediaRecord
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.timeline.playback import FrameHit, PlaylistFrameSource
 from horus_desktop.timeline.state import PlaylistState, TrackItem
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.viewer.panel import ViewerPanel
+
+if TYPE_CHECKING:
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 RecordsOf = Callable[[list[uuid.UUID], Callable[[list[MediaRecord]], None]], None]
 

@@ -3,10 +3,14 @@ read ``name`` when they write and connect ``changed`` to show a new one (no name
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from horus_desktop.domain.records import User
-from horus_desktop.store import Store
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 def display_name(user: User) -> str:

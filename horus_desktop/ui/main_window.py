@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
-from horus_desktop.domain.records import Annotation, MediaRecord
-from horus_desktop.media.colour import ColourConfig
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
 from horus_desktop.ui.annotate.controller import AnnotationController
@@ -37,6 +34,13 @@ from horus_desktop.ui.viewer.input_colour import DbStoreCalls
 from horus_desktop.ui.viewer.panel import ViewerPanel
 from horus_desktop.ui.viewer.playlist_compare import PlaylistCompare
 
+if TYPE_CHECKING:
+    from horus_desktop.domain.records import Annotation, MediaRecord
+    from horus_desktop.media.colour import ColourConfig
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
+    from horus_desktop.ui.pending_store import PendingStore
+
 LAYOUT_VERSION = 1
 
 
@@ -45,7 +49,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | PendingStore,
         db: DbWorker,
         jobs: JobRunner,
         colour: ColourConfig,
@@ -102,7 +106,7 @@ class MainWindow(QMainWindow):
         self.layers_dock = self.review.layers_dock
         self.report_export = install_report_export(self, menus["File"])
         self.report_export.sig_message.connect(self._message)
-        self.sync = install_sync(self)  # after the menus: its Settings menu goes last
+        self.sync = install_sync(self, start=False)  # after the menus: its Settings menu goes last
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._connect()
         self.resize(1500, 900)
@@ -110,6 +114,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.timeline_dock], [260], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
+
+    def store_opened(self) -> None:
+        """The store is open (the DB worker's first task, or at once for a store given open): say where it
+        is, and start what reads it from threads of its own (sync)."""
+        if self.store.read_only:  # an archive: browse it, write nothing (every write would be refused)
+            self.status.set_read_only(self.store.describe())
+        else:
+            self.status.set_store(self.store.describe())
+        self.sync.begin()
 
     @property
     def user_id(self) -> str:

@@ -14,7 +14,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
@@ -22,10 +22,12 @@ from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
 
 from horus_desktop.services.media_paths import media_paths
 from horus_desktop.services.offline import OfflineReport, offline_availability, playlist_media, take_offline
-from horus_desktop.store import Store
 from horus_desktop.ui.browser.model import MediaModel
 from horus_desktop.ui.jobs import JobFn, JobRunner, ProgressFn
 from horus_desktop.ui.timeline.panel import TimelinePanel
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 class OfflineBadges(QObject):

@@ -46,6 +46,11 @@ class HorusStatusBar(QStatusBar):
         self.store_label.setText(metrics.elidedText(f"Store: {store_text}", Qt.TextElideMode.ElideMiddle,
                                                     STORE_LABEL_MAX_WIDTH))
 
+    def set_store(self, store_text: str) -> None:
+        """The store in use (known once it is open)."""
+        self._show_store(store_text)
+        self.store_label.setToolTip(store_text)
+
     def set_read_only(self, store_text: str) -> None:
         """Say, for as long as the window is open, that the store is read-only (an archive: browse only)."""
         self._show_store(store_text)

@@ -11,12 +11,14 @@ by another connection, a live session's peers) are handed in with :meth:`StoreEv
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from horus_desktop.store.unit_of_work import ChangeSet
+if TYPE_CHECKING:
+    from horus_desktop.store.unit_of_work import ChangeSet
 
-Subscribe = Callable[[Callable[[ChangeSet], None]], Callable[[], None]]
+    Subscribe = Callable[[Callable[[ChangeSet], None]], Callable[[], None]]
 
 
 class StoreEvents(QObject):

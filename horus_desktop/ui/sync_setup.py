@@ -41,8 +41,10 @@ class SyncHub:
     def __init__(self, window: QMainWindow, store: Store, user: str, *,
                  settings: MachineSettings | None = None,
                  client_factory: Callable[[Store, str, MachineSettings], Callable[[], Any]] = default_client_factory,
-                 listen: bool = True) -> None:
+                 listen: bool = True, start: bool = True) -> None:
+        """``start=False``: the store is still opening; ``begin`` starts sync once it is open."""
         self.window, self.store, self.user = window, store, user
+        self._held = not start
         self._client_factory = client_factory
         self._listen = listen
         self.worker: SyncWorker | None = None
@@ -68,8 +70,16 @@ class SyncHub:
         self.settings = settings
         self._start(settings)
 
+    def begin(self) -> None:
+        """The store is open: start syncing as the settings say (once)."""
+        if self._held:
+            self._held = False
+            self._start(self.settings)
+
     def _start(self, settings: MachineSettings) -> None:
         self.settings = settings
+        if self._held:  # read_only and is_sqlite are known once the store is open
+            return
         self.conflicts_action.setEnabled(bool(settings.server_url) and not self.store.read_only
                                          and self.store.is_sqlite)
         if settings.server_url and not self.store.is_sqlite:  # a window on a server store: nothing to sync
@@ -118,7 +128,8 @@ class SyncHub:
             self.worker = None
 
 
-def install_sync(window: Any) -> SyncHub:
-    """Sync for a main window (its store and user); the window calls ``shutdown()`` when it closes."""
+def install_sync(window: Any, *, start: bool = True) -> SyncHub:
+    """Sync for a main window (its store and user); the window calls ``shutdown()`` when it closes
+    (``start=False``: it calls ``begin()`` once the store is open)."""
     user = getattr(window, "user", None)
-    return SyncHub(window, window.store, user.id if user is not None else window.user_id)
+    return SyncHub(window, window.store, user.id if user is not None else window.user_id, start=start)

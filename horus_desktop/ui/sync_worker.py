@@ -12,12 +12,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from horus_desktop.store import ChangeSet
 from horus_desktop.sync.service import NotifyListener, SyncLoop, SyncState
+
+if TYPE_CHECKING:
+    from horus_desktop.store import ChangeSet
 
 
 class SyncWorker(QObject):

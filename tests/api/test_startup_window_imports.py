@@ -1,8 +1,9 @@
-"""Start-up of the window: it shows before the decoders and the audio backend load.
+"""Start-up of the window: it shows before the store's classes, the decoders and the audio backend load.
 
-PyAV, the image decoders and Qt Multimedia's backend load when a media is first opened or played (the audio
-output opens just after the window's first frame), not while the window is built: the window a user waits for
-is on screen without them. Checked in a fresh app process (off-screen), where ``sys.modules`` says what loaded.
+SQLAlchemy and the store's models load on the DB worker, which opens the store after the window's first
+frame; PyAV, the image decoders and Qt Multimedia's backend load when a media is first opened or played (the
+audio output opens just after the window's first frame), not while the window is built: the window a user
+waits for is on screen without them. Checked in a fresh app process (off-screen), where ``sys.modules`` says what loaded.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from horus_desktop.api import Horus
 
-LATER = ("av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
+LATER = ("sqlalchemy", "horus_desktop.store.store", "horus_desktop.store.models", "av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
          "PySide6.QtMultimedia")
 
 _CHILD = """
@@ -31,7 +32,7 @@ os._exit(1)
 """
 
 
-def test_the_window_shows_before_the_decoders_and_the_audio_backend_load(tmp_path: Path) -> None:
+def test_the_window_shows_before_the_store_classes_the_decoders_and_the_audio_backend_load(tmp_path: Path) -> None:
     db = tmp_path / "horus.sqlite"
     with Horus.open(str(db), user="ana"):  # a current store: the window's usual start
         pass

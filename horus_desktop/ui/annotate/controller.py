@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainterPath, QTabletEvent, QUndoStack
@@ -20,8 +20,6 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QInputDialog
 from horus_desktop.domain.records import Annotation, AnnotationLayer, MediaRecord
 from horus_desktop.domain.shapes import Shape, Style
 from horus_desktop.services import drawings
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.annotate.canvas import AnnotationCanvas
 from horus_desktop.ui.annotate.commands import AddShapesCommand, DeleteShapesCommand, EditShapesCommand
 from horus_desktop.ui.annotate.items import is_shape_item
@@ -31,6 +29,10 @@ from horus_desktop.ui.annotate.tools import TOOL_CLASSES
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.store_events import StoreEvents
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.domain.records import AnnotationLayer
-from horus_desktop.store import Store
 from horus_desktop.ui.annotate.canvas import LayerInfo
 from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.annotate.palette import swatch
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.theme import LAYER_DEFAULT
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 VISIBLE, LOCKED, NAME = 0, 1, 2
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from horus_desktop.domain.media_query import MediaQuery
-from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.resources import icon
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 LEVELS = (("project_id", "project"), ("episode", "episode"), ("sequence", "sequence"), ("shot", "shot"))
 

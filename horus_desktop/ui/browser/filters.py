@@ -4,7 +4,7 @@ date range and latest-only. Emits the filter part of a MediaQuery."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.domain.vocabulary import APPROVAL_STATUSES
-from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.resources import icon
 from horus_desktop.ui.theme import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 SEARCH_DEBOUNCE_MS = 300
 FILE_TYPES = ("exr", "jpg", "png", "dpx", "tif", "movie", "sequence", "still")

@@ -10,7 +10,7 @@ import json
 import re
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,12 +28,14 @@ from PySide6.QtGui import QImage
 from horus_desktop.domain.media_query import MediaQuery, Page
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.services.media_paths import media_paths
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.browser.thumbnails import ThumbnailLoader
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.theme import STATUS_LABELS, status_colour
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 PAGE_SIZE = 200
 _PRINTF = re.compile(r"%0?(\d*)d")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from horus_desktop.domain.records import MediaRecord
-from horus_desktop.store import Store
 from horus_desktop.ui.browser.breadcrumbs import Breadcrumbs
 from horus_desktop.ui.browser.delegate import THUMB_SIZES, ThumbnailDelegate
 from horus_desktop.ui.browser.filters import FilterBar
@@ -35,6 +34,9 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.flow_layout import FlowLayout
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.theme import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 SIZE_NAMES = ("small", "medium", "large")
 STATUS_OF_ACTION = {"approve": "approved", "reject": "rejected", "hold": "on_hold"}

@@ -7,14 +7,17 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from horus_desktop.media.errors import MediaError
 from horus_desktop.services.local_thumbnails import make_local_thumbnails
-from horus_desktop.store import Store, StoreError
 from horus_desktop.ui.db_worker import DbWorker
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 CACHE_LIMIT = 4000
 
@@ -87,6 +90,9 @@ class ThumbnailLoader(QObject):
 
     def _make_local(self, media_id: uuid.UUID, size: str) -> None:
         """Thumbnails are never synced: make this media's from this machine's copy (on this pool thread)."""
+        # on this pool thread: not among the window's first imports
+        from horus_desktop.store import StoreError
+
         try:
             made = make_local_thumbnails(self._store, media_id, write=self._db.call)  # rows: the one writer
         # not here, does not decode, an archive, or the DB worker stopped (closing): the placeholder stays

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from horus_desktop.services.dailies import DailiesNote, DailiesNotes, dailies_notes
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.timeline.state import PlaylistState
 from horus_desktop.ui import theme
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline.panel import TimelinePanel
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 RELOAD_DELAY_MS = 300
 COLUMNS = ("Note", "Frame", "Status")  # the note wraps; frame over timecode: readable in a narrow dock

@@ -5,12 +5,12 @@ it joins, before the review tools (whose ``,`` / ``.`` ask :meth:`DailiesTools.j
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from horus_desktop.store import Store
 from horus_desktop.ui.dailies.navigation import PlaylistNavigator
 from horus_desktop.ui.dailies.notes_only import NotesOnlyPlay
 from horus_desktop.ui.dailies.notes_view import DailiesNotesPanel
@@ -19,6 +19,9 @@ from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline.panel import TimelinePanel
 from horus_desktop.ui.timeline.player import TimelinePlayer
 from horus_desktop.ui.viewer.panel import ViewerPanel
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 class DailiesTools:

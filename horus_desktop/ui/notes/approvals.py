@@ -3,18 +3,22 @@ with who/when history in a popup. Changes go through ``store.media.set_status`` 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from horus_desktop.domain.records import ApprovalChange, MediaRecord
 from horus_desktop.domain.vocabulary import APPROVAL_STATUSES
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.model import relative_time
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.theme import STATUS_LABELS, status_colour
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 
 class StatusControl(QWidget):

@@ -4,16 +4,19 @@ clicking one marks it read and opens its media at its frame."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from horus_desktop.domain.records import MediaRecord, Notification
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.model import relative_time
 from horus_desktop.ui.store_events import StoreEvents
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 
 def resolve_notification(store: Store, notification: Notification) -> tuple[MediaRecord | None, int | None]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from horus_desktop.store import Store
 from horus_desktop.ui.db_worker import DbWorker
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 class DeleteNoteCommand(QUndoCommand):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QUndoStack
@@ -27,7 +28,6 @@ from horus_desktop.domain.mentions import unknown_mentions_message
 from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, MediaRecord
 from horus_desktop.services import notes as notes_service
 from horus_desktop.services.attachments import attach_file, attachment_file
-from horus_desktop.store import Store
 from horus_desktop.ui.current_user import CurrentUser
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.actions_row import build_actions_row
@@ -45,6 +45,9 @@ from horus_desktop.ui.notes.model import (
 )
 from horus_desktop.ui.notes.updates import NoteUpdates
 from horus_desktop.ui.store_events import StoreEvents
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 DrawingsFor = Callable[[uuid.UUID, int], list[uuid.UUID]]
 #: A media's threads and the open notes carried from its earlier versions (services.notes.load_notes).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QMenu, QToolBar
 
 from horus_desktop.domain.records import MediaRecord, User
 from horus_desktop.domain.shapes import neighbour_frame
-from horus_desktop.store import Store
 from horus_desktop.ui.annotate.controller import AnnotationController
 from horus_desktop.ui.annotate.layers_panel import LayersPanel
 from horus_desktop.ui.annotate.palette import AnnotateToolBar
@@ -26,6 +26,9 @@ from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.preferences import PreferencesDialog
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.viewer.panel import ViewerPanel
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 class ReviewTools:

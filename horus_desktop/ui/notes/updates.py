@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import Comment
-from horus_desktop.store import NotFoundError, Store
-from horus_desktop.store.unit_of_work import ChangeSet
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.model import NotesModel
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 RELOAD_KINDS = {"reaction", "attachment"}  # rare, and drawn inside a note's row: the threads are read again
 
 
 def fetch_notes(store: Store, ids: list[uuid.UUID]) -> list[Comment]:
     """The live notes of ``ids`` (a deleted one is left out)."""
+    from horus_desktop.store import NotFoundError  # on the DB worker: the store is loaded
+
     found = []
     for comment_id in ids:
         try:

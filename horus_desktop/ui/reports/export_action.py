@@ -27,7 +27,6 @@ from horus_desktop.services.notes_report import (
     media_report,
     playlist_report,
 )
-from horus_desktop.store import Store
 from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.reports.burn_in import FrameBurner
 from horus_desktop.ui.reports.export import write_report
@@ -36,6 +35,7 @@ from horus_desktop.ui.reports.frame_export import save_image, slate_line
 
 if TYPE_CHECKING:  # the decoders load with the first report, not when the window starts
     from horus_desktop.services.report_frames import DecodedFrame
+    from horus_desktop.store import Store
 
 EXPORT_FRAME_KEY = "Ctrl+Shift+E"
 #: A report of the browser's filter covers at most this many media (a filter left empty must not report a show).

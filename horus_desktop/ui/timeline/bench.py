@@ -7,10 +7,12 @@ import os
 import statistics
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from horus_desktop.store import Store
 from horus_desktop.timeline.state import load_state
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
 
 
 def _ms(values: list[float]) -> dict[str, float]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
@@ -31,9 +31,7 @@ from PySide6.QtWidgets import (
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import MediaRecord, Timeline
-from horus_desktop.store import Store
-from horus_desktop.store.unit_of_work import ChangeSet
-from horus_desktop.timeline import edits, files, playlists
+from horus_desktop.timeline import edits, playlists
 from horus_desktop.timeline.edits import Edit, EditResult
 from horus_desktop.timeline.playback import resolve_frame
 from horus_desktop.timeline.state import (
@@ -52,6 +50,10 @@ from horus_desktop.ui.timeline import asks
 from horus_desktop.ui.timeline.asks import RULE_HINT
 from horus_desktop.ui.timeline.commands import EditCommand
 from horus_desktop.ui.timeline.view import TrackView
+
+if TYPE_CHECKING:
+    from horus_desktop.store import Store
+    from horus_desktop.store.unit_of_work import ChangeSet
 
 RELOAD_DELAY_MS = 400
 STATUS_DELAY_MS = 20  # a status set during dailies shows on its clip at once; marks are gathered longer
@@ -332,6 +334,8 @@ class TimelinePanel(QWidget):
 
     def import_file(self, path: str | Path, *, name: str | None = None) -> None:
         """Import an .otio, .otioz or .edl file as a new playlist and show it."""
+        from horus_desktop.timeline import files  # the importers (and their matching) load on first use
+
         def work(store: Store) -> files.ImportReport:
             return files.import_playlist(store, path, user=self.user_id, name=name)
 
@@ -346,6 +350,8 @@ class TimelinePanel(QWidget):
 
     def export_file(self, path: str | Path) -> None:
         """Write the shown playlist as .otio, .otioz or .edl (by extension)."""
+        from horus_desktop.timeline import files
+
         if self.state is None:
             return
 
