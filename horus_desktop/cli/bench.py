@@ -59,7 +59,7 @@ def cmd_bench_scrub(args: argparse.Namespace) -> int:
     from horus_desktop.playback.scrub_bench import bench_scrub
 
     with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-        result = bench_scrub(args.path, seeks=args.seeks)
+        result = bench_scrub(args.path, seeks=args.seeks, passes=args.passes)
     _bench_out(args, result)
     return 0
 
@@ -210,6 +210,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = bench.add_parser("scrub", help="latency of scrubbing to uncached random frames vs one bare decode")
     p.add_argument("path")
     p.add_argument("--seeks", type=int, default=24)
+    p.add_argument("--passes", type=int, default=2, help="seeks passed over (never shown) before each measured one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_scrub)
     p = bench.add_parser("colour", help="CPU colour step per 2K frame vs OCIO's exact processor and the EXR decode")

@@ -19,18 +19,28 @@ A worker that dies (a decoder crash on a damaged file, ``kill -9``) or overruns 
 killed) is replaced by a new process; its frame becomes an error entry the viewer shows as a placeholder
 and later frames decode on the other workers and the replacement. Until the workers have started (spawning
 costs ~0.5 s) and whenever a job cannot go to a process, the caller decodes in its own thread.
+
+Scrubbing: an ``urgent`` decode (the frame the user asked for) takes the next free worker before any
+read-ahead waiting for one and decodes with every core's OpenEXR threads (nothing else decodes then); the
+``spare`` workers beyond one per core are for urgent decodes only, so one is free even while read-ahead
+has every core's worker. A decode whose ``cancelled`` check turns true while it runs (the user has moved
+past its frame) is stopped by killing its worker: that frees the cores for the newest frame at once.
+Workers are forked from a fork server that has imported the decoders (Unix), so a replacement costs
+15-45 ms of a quiet machine, not the 0.5-0.8 s of a spawned interpreter; where there is no fork server
+(Windows) a stale decode finishes instead.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import mmap
 import multiprocessing
 import os
-import queue
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -38,13 +48,15 @@ import numpy as np
 
 from horus_desktop.media import decode_exr, errors
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
-from horus_desktop.media.frames import DecodeJob, Frame
+from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import reduced_pixels, with_reduction
 
 # Map with the page tables filled in one call (Linux) rather than a page fault per 4 KiB of a frame.
 _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
 #: Seconds a new worker may take to import the decoders before it is given up.
 START_TIMEOUT_S = 60.0
+#: How often a running decode checks whether it is still wanted (a select() on its pipe in between).
+CANCEL_POLL_S = 0.005
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
                                          errors.UnreadableFileError, errors.DecodeTimeoutError)}
@@ -85,13 +97,14 @@ def threads_per_worker(workers: int) -> int:
 
 def _worker_main(conn: Connection, exr_threads: int) -> None:
     """A worker process: decode jobs until the pipe closes."""
-    decode_exr.EXR_THREADS_PER_FILE = exr_threads
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
-            job, name, reduction = conn.recv()
+            job, name, reduction, threads = conn.recv()
         except (EOFError, OSError):
             return
+        # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
+        decode_exr.EXR_THREADS_PER_FILE = threads or exr_threads
         try:
             frame = job.decode(job.path, **job.options)
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
@@ -134,10 +147,18 @@ class _Worker:
 class DecodePool:
     """``workers`` decode processes shared by every frame cache that is given the pool."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, spare: int = 0) -> None:
+        """``workers`` processes for any decode (one per core), plus ``spare`` ones for urgent decodes only."""
         self.workers = max(1, workers)
-        self._context = multiprocessing.get_context("spawn")  # forking a process with threads is unsafe
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self.spare = max(0, spare)
+        self._context = _context()
+        #: True when a killed worker is replaced cheaply (forked from the fork server): stale decodes are
+        #: then stopped rather than finished.
+        self.cancels = self._context.get_start_method() == "forkserver"
+        self._idle: list[_Worker] = []
+        self._free = threading.Condition()
+        self._urgent_waiting = 0
+        self._busy = 0  # workers taken by callers
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         self._names = itertools.count()
@@ -148,7 +169,7 @@ class DecodePool:
         self._starter.start()
 
     def _start_all(self) -> None:
-        self._start(self.workers)
+        self._start(self.workers + self.spare)
 
     def _start(self, count: int) -> None:
         with self._lock:
@@ -164,7 +185,7 @@ class DecodePool:
                     worker.stop(kill=True)
                     continue
                 self._all.append(worker)
-            self._idle.put(worker)
+            self._give_back(worker)
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop(kill=True)
@@ -198,22 +219,32 @@ class DecodePool:
         return not self._starter.is_alive() and not any(t.is_alive() for t in restarts)
 
     def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True,
-               reduction: int = 1) -> Frame | None:
+               reduction: int = 1, urgent: bool = False,
+               cancelled: Callable[[], bool] | None = None) -> Frame | None:
         """The frame of ``job`` decoded by a worker, or None when no worker was free (decode it yourself).
 
         ``reduction``: the worker keeps every n-th pixel of every n-th row (media/view_size.py) before sharing.
 
-        ``wait``: wait for a busy worker (all started) rather than return None. Raises the decoder's
+        ``wait``: wait for a busy worker (all started) rather than return None. ``urgent``: the frame a user
+        waits for: the next free worker goes to it before other callers, and it decodes on every core.
+        ``cancelled``: checked while the decode runs; once true, the decode stops (its worker killed and
+        replaced, when that is cheap: ``cancels``) and Superseded is raised. Raises the decoder's
         MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past ``timeout`` seconds.
         """
-        worker = self._take(wait)
+        worker = self._take(wait, urgent)
         if worker is None:
             return None
         name = os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
+        threads = (os.cpu_count() or 1) if urgent else 0
         try:
             try:
-                worker.conn.send((job, name, max(1, reduction)))
-                if not worker.conn.poll(timeout):
+                worker.conn.send((job, name, max(1, reduction), threads))
+                ready = self._reply_ready(worker, timeout, cancelled)
+                if ready is None:
+                    self._replace(worker)
+                    worker = None
+                    raise Superseded(job.path)
+                if not ready:
                     self._replace(worker)
                     worker = None
                     raise DecodeTimeoutError(job.path, f"decode ran past {timeout:g} s; its worker was stopped")
@@ -235,24 +266,65 @@ class DecodePool:
             frame = Frame(pixels, job.frame, colour_space, display, data, channels, metadata)
             return with_reduction(frame, reduction, full_size)
         finally:
+            with self._free:
+                self._busy -= 1
             if worker is not None:
-                self._idle.put(worker)
+                self._give_back(worker)
             if os.path.exists(name):  # a worker that died or overran may have left its file
                 os.unlink(name)
 
-    def _take(self, wait: bool) -> _Worker | None:
+    def _reply_ready(self, worker: _Worker, timeout: float | None,
+                     cancelled: Callable[[], bool] | None) -> bool | None:
+        """Wait for the worker's reply: True when it is there, False past ``timeout``, None once
+        ``cancelled`` (when stopping is cheap: ``cancels``)."""
+        if cancelled is None or not self.cancels:
+            return bool(worker.conn.poll(timeout))
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        while not worker.conn.poll(CANCEL_POLL_S):
+            if cancelled():
+                return None
+            if time.monotonic() >= deadline:
+                return False
+        return True
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._free:
+            self._idle.append(worker)
+            self._free.notify_all()
+
+    def _take(self, wait: bool, urgent: bool = False) -> _Worker | None:
         while not self._closed:
             block = wait and not self._starter.is_alive()
-            try:
-                worker = self._idle.get(block=block, timeout=0.5 if block else None)
-            except queue.Empty:
+            worker = None
+            with self._free:
+                self._urgent_waiting += urgent
+                try:
+                    while not self._may_take(urgent) and block and not self._closed:
+                        if not self._free.wait(0.5) and not self._idle and not self._has_workers():
+                            break
+                    if self._may_take(urgent):
+                        worker = self._idle.pop()
+                        self._busy += 1
+                finally:
+                    self._urgent_waiting -= urgent
+                    self._free.notify_all()
+            if worker is None:
                 if not block or not self._has_workers():
-                    return None  # none could start (a broken install?): the caller decodes in its thread
+                    return None  # none free or none could start: the caller decodes in its thread
                 continue
             if worker.process.is_alive():
                 return worker
+            with self._free:
+                self._busy -= 1
             self._replace(worker)  # died while idle
         return None
+
+    def _may_take(self, urgent: bool) -> bool:
+        """A worker is idle for this caller: read-ahead leaves the spares, and a free worker to a frame
+        the user waits for (call with ``_free`` held)."""
+        if not self._idle:
+            return False
+        return urgent or (not self._urgent_waiting and self._busy < self.workers)
 
     def close(self) -> None:
         """Stop every worker."""
@@ -263,14 +335,26 @@ class DecodePool:
             worker.stop(kill=True)
 
 
+def _context() -> Any:
+    """Fork server where there is one (Unix: a replacement worker is a fork of a process that has imported
+    the decoders), else spawn. Never a plain fork of this process: forking a process with threads is unsafe."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # The app's main module too: a worker would import it again otherwise, as spawn does (0.3 s).
+        context.set_forkserver_preload(["__main__", __name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 _SHARED: DecodePool | None = None
 _SHARED_LOCK = threading.Lock()
 
 
 def shared_decode_pool() -> DecodePool:
-    """The app's one decode pool, one worker process per core, started on first use."""
+    """The app's one decode pool, one worker process per core and a spare for the frame scrubbed to,
+    started on first use."""
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = DecodePool(os.cpu_count() or 1)
+            _SHARED = DecodePool(os.cpu_count() or 1, spare=1)
         return _SHARED

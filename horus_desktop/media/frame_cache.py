@@ -7,10 +7,17 @@ then frames asked ahead of time (`prefetch`: after a loop's wrap). Every `set_pl
 window, so read-ahead aimed at an old playhead is dropped at once (only the decodes already running
 finish). While scrubbing (paused), read-ahead waits until the frame scrubbed to has been ready for
 SCRUB_SETTLE_S, then leaves one worker free so the next frame the user asks for starts at once. A source
-that must be read in order (a movie) is decoded on one lane in play order (one seek, then the decoder runs forward); its frames are converted on the other
-workers. Given a `DecodePool`, read-ahead image frames are decoded in worker processes (all cores, no
-GIL) and only converted here; while scrubbing, the frame on screen or waited for is decoded on the worker
-thread itself (no round trip: the lowest latency).
+that must be read in order (a movie) is decoded on one lane in play order (one seek, then the decoder runs
+forward); its frames are converted on the other workers. While scrubbing, the frame asked for does not take
+the lane: the movie source decodes it on a decoder of its own, so it never waits for read-ahead.
+
+Given a `DecodePool`, image frames are decoded in worker processes (all cores, no GIL, and a decoder crash
+on a damaged file is the worker's, not the app's) and only converted here; while scrubbing, the frame asked
+for goes to the next free worker before any read-ahead and decodes on every core.
+
+Superseded decodes: while scrubbing, a decode already running for a frame nobody wants any more (the user
+moved on before it was shown) is stopped (a decode process is killed and replaced, a movie stops between
+frames: `FrameSource.read_unless`) and nothing is cached for it, so the newest frame gets the cores.
 
 The "pipeline" is decode + a conversion from media/display.py to what the viewer uploads: for the GPU path
 the raw half/uint8 pixels, upload-ready (`gpu_convert`); for the CPU path the baked-view uint8 display
@@ -21,7 +28,6 @@ playback goes on.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import os
@@ -37,7 +43,7 @@ import numpy as np
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MediaError
-from horus_desktop.media.frames import Frame, FrameSource
+from horus_desktop.media.frames import Frame, FrameSource, Superseded
 from horus_desktop.media.hashing import default_workers
 from horus_desktop.media.view_size import reduce_for_view, view_reduction
 
@@ -121,8 +127,9 @@ class FrameCache:
         self._scrubbing = False
         self._settled_at = 0.0
         self._closed = False
-        # One decode at a time, in play order, for sources that decode forward (movies).
-        self._lane: threading.Lock | None = threading.Lock() if source.ordered_decode else None
+        # One decode at a time, in play order, for sources that decode forward (movies): the lane.
+        self._ordered = source.ordered_decode
+        self._lane_busy = False
         self._threads = [threading.Thread(target=self._work, name=f"horus-frames-{i}", daemon=True)
                          for i in range(threads)]
         for thread in self._threads:
@@ -139,29 +146,37 @@ class FrameCache:
             return sorted(self._entries)
 
     # --- workers -----------------------------------------------------------------------------------
-    def _pick(self) -> tuple[int, bool] | None:
-        """The most wanted frame neither cached nor being decoded, and whether someone waits for it now
-        (call with the condition held)."""
+    def _pick(self) -> tuple[int, bool, bool] | None:
+        """The most wanted frame neither cached nor being decoded, whether someone waits for it now, and
+        whether it takes the lane (call with the condition held)."""
         playhead = self._window_frames[:1]  # the frame on screen goes first, like a frame waited for
         for number in itertools.chain(self._asked, playhead):
             if number not in self._entries and number not in self._running:
-                return number, True
+                # Playing, a movie's frames all go down the lane in order (no re-seek); a frame scrubbed to
+                # is decoded beside it, on the source's other decoder.
+                laned = self._ordered and not self._scrubbing
+                if laned and self._lane_busy:
+                    return None
+                return number, True, laned
         if self._scrubbing:
             if time.monotonic() < self._settled_at:
                 return None  # the user is still moving the playhead: every core for the frames asked
             if self._decode_slots > 1 and len(self._running) >= self._decode_slots - 1:
                 return None  # keep a worker for the frame the user scrubs to next
+        if self._ordered and self._lane_busy:
+            return None
         for number in itertools.chain(self._window_frames, self._prefetched):
             if number not in self._entries and number not in self._running:
-                return number, False
+                return number, False, self._ordered
         return None
 
-    def _take(self) -> tuple[int, bool] | None:
+    def _take(self) -> tuple[int, bool, bool] | None:
         with self._cond:
             while not self._closed:
                 picked = self._pick()
                 if picked is not None:
                     self._running.add(picked[0])
+                    self._lane_busy = self._lane_busy or picked[2]
                     return picked
                 settling = self._settled_at - time.monotonic() if self._scrubbing else 0.0
                 self._cond.wait(settling if 0 < settling < math.inf else None)
@@ -169,16 +184,39 @@ class FrameCache:
 
     def _work(self) -> None:
         while True:
-            lane = self._lane if self._lane is not None else contextlib.nullcontext()
-            with lane:
-                picked = self._take()
-                if picked is None:
-                    return
-                number, urgent = picked
-                started = time.perf_counter()
+            picked = self._take()
+            if picked is None:
+                return
+            number, urgent, laned = picked
+            started = time.perf_counter()
+            try:
                 decoded = self._read(number, started, urgent)
+            finally:
+                if laned:  # decoded: the lane's next frame may start while this one is converted
+                    with self._cond:
+                        self._lane_busy = False
+                        self._cond.notify_all()
+            if decoded is None:
+                self._drop(number)
+                continue
             entry = decoded if isinstance(decoded, CachedFrame) else self._converted(number, decoded, started)
             self._finish(entry)
+
+    def _superseded(self, number: int) -> bool:
+        """True while scrubbing once nobody wants `number`: not waited for, not the playhead, and not read
+        ahead (until the scrub settles there is no read-ahead: a frame passed over is not kept for it)."""
+        with self._cond:
+            if self._closed or not self._scrubbing or number in self._asked or number == self._playhead:
+                return False
+            if time.monotonic() < self._settled_at:
+                return True
+            return number not in self._window_frames and number not in self._prefetched
+
+    def _drop(self, number: int) -> None:
+        """A superseded decode stopped: nothing to cache; a caller who asked again meanwhile gets it anew."""
+        with self._cond:
+            self._running.discard(number)
+            self._cond.notify_all()
 
     def _error(self, number: int, exc: Exception, started: float) -> CachedFrame:
         if not isinstance(exc, MediaError):  # a decoder bug must not stop playback: report a damaged frame
@@ -196,21 +234,29 @@ class FrameCache:
         reduced = reduce_for_view(entry.frame, self.reduction)
         return CachedFrame(number, replace(reduced, pixels=np.ascontiguousarray(reduced.pixels)), None, entry.cost)
 
-    def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame:
+    def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame | None:
+        """The decoded frame, a ready entry (seeded, or the error), or None when it was superseded."""
         seeded = self._seeded(number) if self._seed else None
         if seeded is not None:
             return seeded
+
+        def superseded() -> bool:
+            return self._superseded(number)
+
         try:
-            # Scrubbing, the frame asked for is decoded here: a hop to a process and back costs 20-40 ms a
-            # 2K frame on this loaded 2-core machine, a third of the decode, and nothing else runs then.
-            # Playing, every frame goes to the processes (decode threads here would share the GIL).
-            if self._pool is not None and not (urgent and self._scrubbing):
+            if self._pool is not None:
                 job = self.source.decode_job(number)
                 if job is not None:
-                    frame = self._pool.decode(job, self.source.decode_timeout, reduction=self.reduction)
+                    # The frame scrubbed to never waits for a worker: with none free (stale decodes
+                    # being stopped and replaced) it decodes here at once.
+                    scrubbed_to = urgent and self._scrubbing
+                    frame = self._pool.decode(job, self.source.decode_timeout, reduction=self.reduction,
+                                              urgent=scrubbed_to, wait=not scrubbed_to, cancelled=superseded)
                     if frame is not None:
                         return frame
-            return self.source.read(number)
+            return self.source.read_unless(number, superseded)
+        except Superseded:
+            return None
         except Exception as exc:
             return self._error(number, exc, started)
 

@@ -63,6 +63,10 @@ class DecodeJob:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Superseded(Exception):  # noqa: N818 (not an error: nobody wants the frame any more)
+    """A decode stopped because the user moved on (a scrub passed its frame): nothing to show or cache."""
+
+
 def full_window(width: int, height: int) -> Window:
     """The window of a whole width x height image."""
     return (0, 0, width - 1, height - 1)
@@ -162,6 +166,11 @@ class FrameSource(ABC):
         except MemoryError as exc:  # a damaged header can claim a size no machine could hold
             raise DamagedFrameError(self.path, f"frame {frame} is too large to decode (damaged size in its "
                                     "header?)") from exc
+
+    def read_unless(self, frame: int, cancelled: Callable[[], bool]) -> Frame:
+        """`read`, for a source that can stop a long decode (a movie decoding forward from a keyframe)
+        raising Superseded once ``cancelled()`` is true; the base source just reads."""
+        return self.read(frame)
 
     def decode_job(self, frame: int) -> DecodeJob | None:
         """How a worker process can decode `frame`, or None (decode it here with `read`). Raises the

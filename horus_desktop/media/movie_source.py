@@ -4,13 +4,19 @@ Frame numbers count from `first_frame` (1, as RV shows them). A frame's number i
 presentation timestamp, so frame N is the same image whether reached by playing or by seeking: a seek
 goes to the keyframe at or before N and decodes forward to N. The container stays open, and a read of
 the next frames (or a short jump ahead) continues decoding without seeking.
+
+Each open decoder (its own container) decodes one frame at a time, and different decoders decode at the
+same time: a frame scrubbed to while another decoder reads ahead takes an idle decoder, or a new one, so it
+never waits behind the read-ahead. A read given a ``cancelled`` check (`read_unless`) stops between two
+decoded frames once the check is true: a scrub that moved on does not keep the cores decoding up to a frame
+nobody will see.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -19,13 +25,15 @@ import numpy as np
 
 from horus_desktop.media.colour_defaults import MOVIE_DEFAULT
 from horus_desktop.media.errors import DamagedFrameError, MissingFrameError, UnreadableFileError
-from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource, full_window
+from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource, Superseded, full_window
 
 MOVIE_FIRST_FRAME = 1
 # Decoding forward this many frames is cheaper than a seek plus the decode from the keyframe.
 FORWARD_DECODE_LIMIT = 48
 #: Open decoders per movie: one for the playhead's run, one for a second range (loop wrap, a jump away).
 MAX_DECODERS = 2
+#: One more, opened only while every other decoder is busy: a frame scrubbed to while both decode.
+MAX_BUSY_DECODERS = MAX_DECODERS + 1
 
 
 def stream_rate(stream: Any) -> Fraction | None:
@@ -78,6 +86,7 @@ class _Decoder:
         self.position = -1  # index of the last frame taken from the decoder
         self.last: tuple[int, np.ndarray] | None = None
         self.used = 0
+        self.busy = False  # a thread decodes on it now (set and read under the source's lock)
 
     def distance(self, index: int, keyframe: int | None = None) -> int | None:
         """Frames to decode forward to reach `index` without a seek, or None if a seek is needed (also when
@@ -105,8 +114,9 @@ class MovieSource(FrameSource):
     def __init__(self, path: str, *, decode_timeout: float | None = DEFAULT_DECODE_TIMEOUT) -> None:
         self.path = path
         self.decode_timeout = decode_timeout
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # the decoders' list and busy marks; one decode per decoder
         self.seeks = 0
+        self._cancels: dict[int, Callable[[], bool]] = {}
         container = _open_container(path)
         if not container.streams.video:
             container.close()
@@ -139,20 +149,22 @@ class MovieSource(FrameSource):
             return decoder.position + 1
         return int(round((pts - self._start_pts) * self._time_base * self.rate))
 
-    def _decoder_for(self, index: int) -> _Decoder:
-        """The decoder that reaches `index` soonest without seeking; else a new one or the least used."""
+    def _decoder_for(self, index: int) -> _Decoder | None:
+        """The idle decoder that reaches `index` soonest without seeking (keyframe-aware); else a new one or
+        the least used idle one; None when every decoder is busy and no more may open (call locked)."""
         assert self._decoders is not None
-        reachable = [(d.distance(index), d) for d in self._decoders]
+        idle = [d for d in self._decoders if not d.busy]
+        reachable = [(d.distance(index), d) for d in idle]
         if any(ahead is not None and ahead > 1 for ahead, _ in reachable):  # a jump ahead: is a seek shorter?
             keyframe = self._keyframe_before(index)
-            reachable = [(d.distance(index, keyframe), d) for d in self._decoders]
+            reachable = [(d.distance(index, keyframe), d) for d in idle]
         near = [(ahead, d) for ahead, d in reachable if ahead is not None]
         if near:
             return min(near, key=lambda pair: pair[0])[1]
-        unused = [d for d in self._decoders if d.frames is None]
+        unused = [d for d in idle if d.frames is None]
         if unused:  # opened (or stopped by an error) and not positioned: seek it rather than open another
             return unused[0]
-        if len(self._decoders) < MAX_DECODERS:
+        if len(self._decoders) < (MAX_DECODERS if idle else MAX_BUSY_DECODERS):
             try:
                 decoder = _Decoder(_open_container(self.path))
             except DamagedFrameError:
@@ -160,7 +172,7 @@ class MovieSource(FrameSource):
             else:
                 self._decoders.append(decoder)
                 return decoder
-        return min(self._decoders, key=lambda d: d.used)
+        return min(idle, key=lambda d: d.used) if idle else None
 
     def _keyframe_before(self, index: int) -> int | None:
         """The last keyframe at or before `index` (from a packet index read once, without decoding), or
@@ -185,7 +197,8 @@ class MovieSource(FrameSource):
         decoder.container.seek(max(target, self._start_pts), stream=decoder.stream, backward=True, any_frame=False)
         decoder.frames = decoder.container.decode(decoder.stream)
         decoder.position = -1
-        self.seeks += 1
+        with self._lock:
+            self.seeks += 1
 
     def _next(self, decoder: _Decoder) -> tuple[int, Any] | None:
         assert decoder.frames is not None
@@ -199,9 +212,7 @@ class MovieSource(FrameSource):
         decoder.position = index
         return index, video
 
-    def _decode_index(self, decoder: _Decoder, index: int) -> np.ndarray:
-        self._uses += 1
-        decoder.used = self._uses
+    def _decode_index(self, decoder: _Decoder, index: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
         if decoder.last is not None and decoder.last[0] == index:
             return decoder.last[1]
         if decoder.distance(index) is None:
@@ -209,6 +220,8 @@ class MovieSource(FrameSource):
         for attempt in range(3):
             previous: tuple[int, Any] | None = None
             while (step := self._next(decoder)) is not None:
+                if cancelled is not None and step[0] != index and cancelled():
+                    raise Superseded(self.path)
                 if step[0] == index:
                     return self._keep(decoder, *step)
                 if step[0] > index:
@@ -237,19 +250,44 @@ class MovieSource(FrameSource):
             f"{reached + MOVIE_FIRST_FRAME})"
         )
 
+    def read_unless(self, frame: int, cancelled: Callable[[], bool]) -> Frame:
+        """`read`, stopping between decoded frames with Superseded once ``cancelled()`` is true."""
+        with self._lock:
+            self._cancels[frame] = cancelled
+        try:
+            return self.read(frame)
+        finally:
+            with self._lock:
+                if self._cancels.get(frame) is cancelled:
+                    del self._cancels[frame]
+
     def _decode(self, frame: int) -> Frame:
         first, last = self.frame_range
         if not first <= frame <= last:
             raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
         with self._lock:
-            if self._decoders is None:
-                raise UnreadableFileError(self.path, "source is closed")
-            decoder = self._decoder_for(frame - first)
-            try:
-                pixels = self._decode_index(decoder, frame - first)
-            except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode
-                decoder.frames = None
-                raise DamagedFrameError(self.path, f"frame {frame}: {exc}") from exc
+            while True:
+                if self._decoders is None:
+                    raise UnreadableFileError(self.path, "source is closed")
+                decoder = self._decoder_for(frame - first)
+                if decoder is not None:
+                    break
+                self._lock.wait()  # every decoder busy: the first to finish takes this frame
+            decoder.busy = True
+            self._uses += 1
+            decoder.used = self._uses
+            cancelled = self._cancels.get(frame)
+        try:
+            pixels = self._decode_index(decoder, frame - first, cancelled)
+        except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode
+            decoder.frames = None
+            raise DamagedFrameError(self.path, f"frame {frame}: {exc}") from exc
+        finally:
+            with self._lock:
+                decoder.busy = False
+                if self._decoders is None:  # closed while this decoder worked: it closes now
+                    decoder.close()
+                self._lock.notify_all()
         window = full_window(pixels.shape[1], pixels.shape[0])
         channels = ("R", "G", "B", "A") if pixels.shape[2] == 4 else ("R", "G", "B")
         metadata = {"codec": self._stream.codec_context.name, "fps": self.rate}
@@ -260,5 +298,7 @@ class MovieSource(FrameSource):
         with self._lock:
             if self._decoders is not None:
                 for decoder in self._decoders:
-                    decoder.close()
+                    if not decoder.busy:  # a busy one closes when its decode ends
+                        decoder.close()
                 self._decoders = None
+                self._lock.notify_all()

@@ -1,9 +1,15 @@
 """`horus bench scrub MEDIA`: how long the viewer takes to show an uncached frame the user scrubs to.
 
-Seeks to random frames through the viewer's PlaybackSession (paused, the GL path's conversion), each the
-moment the last one is on screen, so the read-ahead of the last one is still running: the frame asked
-for must go before it. Each frame's latency is set against one bare decode of the same frame in the same
-run (measured before and after the scrubs and averaged; an EXR: OpenEXR reading the file; a movie: PyAV seeking to the keyframe and decoding forward to it).
+Quick successive seeks, as a drag over the timeline makes them, through the viewer's PlaybackSession
+(paused, the GL path's conversion). Each measured frame is the last of a burst: ``passes`` seeks to other
+uncached random frames ``gap_s`` apart (a drag's mouse moves), then the seek to it, timed until the frame
+is on screen. The frames passed over are never shown (the viewer shows the playhead's frame only), so they
+have no latency of their own and are not counted, but their decodes are running when the measured seek
+comes: that is the cost a user sees. Every other burst starts after a pause longer than the scrub's
+settle time, so the read-ahead of the last frame shown is running too. Each frame's latency is set against
+one bare decode of the same frame in the same run (measured before and after the scrubs and averaged; an
+EXR: OpenEXR reading the file; a movie: PyAV seeking to the keyframe and decoding forward to it).
+``passes=0`` gives the plain figure: each seek the moment the last frame shows, none superseded.
 """
 
 from __future__ import annotations
@@ -20,12 +26,16 @@ import av
 from horus_desktop.media.bench import PLAYBACK_FPS, bare_image_decoder, media_for, print_result
 from horus_desktop.media.decode_pool import shared_decode_pool
 from horus_desktop.media.display import gpu_convert
+from horus_desktop.media.frame_cache import SCRUB_SETTLE_S
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.sequences import MediaItem, MediaKind
 from horus_desktop.playback.session import PlaybackSession
 
 #: Longest wait for the read-ahead started on open before the scrubs begin.
 READ_AHEAD_WAIT_S = 20.0
+#: Seeks passed over before each measured one, and the time between two seeks of a drag.
+PASSES = 2
+GAP_S = 0.02
 
 
 def _bare_frame_seconds(item: MediaItem, frame: int, source_first: int) -> float:
@@ -55,15 +65,20 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
-def bench_scrub(path: str | Path, seeks: int = 24, *, as_json: bool = False) -> dict[str, Any]:
-    """Latency of scrubbing to uncached random frames through the viewer's PlaybackSession (paused, the
-    next seek the moment a frame shows, so read-ahead of the last one is still running), against one
-    bare decode of each frame, same run. Prints a table or JSON."""
+def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_s: float = GAP_S,
+                as_json: bool = False) -> dict[str, Any]:
+    """Latency of scrubbing to uncached random frames through the viewer's PlaybackSession (paused; each
+    measured seek the last of a quick burst, see the module), against one bare decode of each frame, same
+    run. Prints a table or JSON."""
     item = media_for(path)
     rng = random.Random(14)
     with open_frame_source(item) as source:
         first, last = source.frame_range
-        frames = rng.sample(range(first, last + 1), min(seeks, last - first + 1))
+        count = last - first + 1
+        seeks = min(seeks, count)
+        passes = max(0, min(passes, count // max(1, seeks) - 1))
+        chosen = rng.sample(range(first, last + 1), seeks * (passes + 1))
+        frames, passed_over = chosen[:: passes + 1], [f for i, f in enumerate(chosen) if i % (passes + 1)]
         before = {f: _bare_frame_seconds(item, f, first) for f in frames}
         session = PlaybackSession(source, PLAYBACK_FPS, convert=gpu_convert)
         try:
@@ -77,9 +92,15 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, as_json: bool = False) -> 
                 time.sleep(0.01)
             session.cache.clear()
             latencies: dict[int, float] = {}
-            for frame in frames:
-                if session.is_ready(frame):  # read ahead on open: not an uncached frame
+            for burst, frame in enumerate(frames):
+                if burst % 2:  # the user stops, then drags on: the read-ahead of the frame shown is running
+                    time.sleep(2 * SCRUB_SETTLE_S)
+                if session.is_ready(frame):  # read ahead meanwhile: not an uncached frame
                     continue
+                for other in passed_over[burst * passes:(burst + 1) * passes]:
+                    session.seek(other)  # passed over: superseded before it can show
+                    session.tick()  # the viewer's timer: shows the frame only if it is ready
+                    time.sleep(gap_s)
                 started = time.perf_counter()
                 session.seek(frame)
                 session.cache.get(frame, timeout=60)  # wait without polling: a busy poll would take the GIL
@@ -96,6 +117,7 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, as_json: bool = False) -> 
     ours_ms = [1000 * latencies[f] for f in measured]
     result: dict[str, Any] = {
         "media": item.path, "seeks": len(measured), "skipped_cached": len(frames) - len(measured),
+        "passed_over_per_seek": passes, "gap_ms": round(1000 * gap_s, 1),
         "bare_decode_ms_p50": round(statistics.median(bare_ms), 1),
         "scrub_ms_p50": round(statistics.median(ours_ms), 1),
         "scrub_ms_p95": round(_percentile(ours_ms, 0.95), 1),

@@ -1,0 +1,192 @@
+"""Scrubbing: the newest frame asked for goes first, read-ahead leaves a worker free, a decode the user has
+moved past is stopped, and the frame asked for decodes in a worker process (a crash there is a placeholder)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from horus_desktop.media.decode_image import decode_image
+from horus_desktop.media.decode_pool import DecodePool
+from horus_desktop.media.errors import DamagedFrameError
+from horus_desktop.media.frame_cache import FrameCache
+from horus_desktop.media.frames import DecodeJob, Frame, Superseded
+from horus_desktop.media.movie_source import MovieSource
+from horus_desktop.media.open_source import ImageSource, open_frame_source
+from horus_desktop.media.synthetic import write_exr, write_movie
+
+H, W = 36, 64
+
+
+def write_sequence(folder: Path, count: int) -> str:
+    for f in range(1, count + 1):
+        write_exr(folder / f"s.{f:04d}.exr", np.full((H, W, 3), f / 100, "f2"), compression="zip")
+    return str(folder / "s.%04d.exr")
+
+
+def wait_for(predicate, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+class SlowSequence(ImageSource):
+    """A real EXR sequence decoded here (no processes) that records the order and how many decode at once."""
+
+    def __init__(self, pattern: str, delay: float) -> None:
+        super().__init__(open_frame_source(pattern).item)
+        self.delay, self.decoded, self.started = delay, [], []
+        self._lock = threading.Lock()
+        self.running = self.most_at_once = 0
+
+    def _decode(self, frame: int) -> Frame:
+        with self._lock:
+            self.started.append(frame)
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            time.sleep(self.delay)
+            return super()._decode(frame)
+        finally:
+            with self._lock:
+                self.running -= 1
+                self.decoded.append(frame)
+
+
+def _die(path: str) -> Frame:
+    os.kill(os.getpid(), signal.SIGKILL)  # a decoder crash on a damaged file
+    raise AssertionError("unreachable")
+
+
+def _stuck(path: str) -> Frame:
+    time.sleep(600)  # a decode that would hold its worker far longer than any test
+    return decode_image(path)
+
+
+class JobSource(ImageSource):
+    """A real EXR sequence whose frames in ``special`` decode with another function in the worker."""
+
+    def __init__(self, pattern: str, special: dict) -> None:
+        super().__init__(open_frame_source(pattern).item)
+        self.special = special
+
+    def decode_job(self, frame: int) -> DecodeJob:
+        job = super().decode_job(frame)
+        return DecodeJob(job.path, frame, self.special[frame]) if frame in self.special else job
+
+
+@pytest.fixture
+def pool():
+    pool = DecodePool(2)
+    assert pool.wait_ready()
+    yield pool
+    pool.close()
+
+
+def test_the_newest_frame_scrubbed_to_goes_before_frames_passed_over(tmp_path: Path) -> None:
+    source = SlowSequence(write_sequence(tmp_path, 60), delay=0.1)
+    with FrameCache(source, workers=1, read_ahead=4) as cache:
+        cache.set_playhead(1, scrubbing=True)
+        assert wait_for(lambda: source.started == [1])
+        for frame in (10, 20, 30):  # a drag passes over 10 and 20 while 1 still decodes
+            cache.set_playhead(frame, scrubbing=True)
+        entry = cache.get(30, timeout=30)
+        assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.3)
+        assert source.started[:2] == [1, 30]
+        assert 10 not in source.started and 20 not in source.started
+
+
+def test_read_ahead_leaves_a_worker_free_while_scrubbing(tmp_path: Path) -> None:
+    source = SlowSequence(write_sequence(tmp_path, 40), delay=0.05)
+    with FrameCache(source, workers=2, read_ahead=8) as cache:
+        cache.set_playhead(1, scrubbing=True)
+        assert wait_for(lambda: len(source.decoded) >= 6)  # the frame shown, then its read-ahead
+        assert source.most_at_once == 1
+        before = len(source.started)
+        cache.set_playhead(30, scrubbing=True)
+        entry = cache.get(30, timeout=30)
+        assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.3)
+        # 30 starts on the free worker: no read-ahead frame of the old playhead starts before it (one may
+        # have been picked in the instant before the scrub).
+        assert source.started.index(30) <= before + 1
+
+
+def test_the_frame_scrubbed_to_decodes_in_a_worker_process_and_a_crash_there_is_a_placeholder(
+        tmp_path: Path, pool: DecodePool) -> None:
+    source = JobSource(write_sequence(tmp_path, 8), {3: _die})
+    pids = set(pool.worker_pids())
+    with FrameCache(source, workers=2, pool=pool, read_ahead=0) as cache:
+        cache.set_playhead(3, scrubbing=True)
+        crashed = cache.get(3, timeout=60)
+        assert isinstance(crashed.error, DamagedFrameError) and "process died" in crashed.error.reason
+        cache.set_playhead(5, scrubbing=True)  # the next frame scrubbed to decodes
+        entry = cache.get(5, timeout=60)
+    assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.05)
+    assert pool.replaced == 1 and pool.wait_ready() and set(pool.worker_pids()) != pids
+
+
+def test_a_decode_the_scrub_moved_past_is_stopped_and_not_cached(tmp_path: Path) -> None:
+    source = JobSource(write_sequence(tmp_path, 8), {2: _stuck})
+    pool = DecodePool(1)  # its one worker is busy with frame 2: frame 6 decodes here, not behind it
+    try:
+        assert pool.wait_ready()
+        if not pool.cancels:
+            pytest.skip("no fork server here: a stale decode finishes instead of being stopped")
+        with FrameCache(source, workers=1, pool=pool, read_ahead=0) as cache:
+            cache.set_playhead(2, scrubbing=True)
+            time.sleep(0.3)  # let frame 2 reach the worker (the stop below is what is tested)
+            cache.set_playhead(6, scrubbing=True)
+            entry = cache.get(6, timeout=120)
+            assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.06)
+            assert wait_for(lambda: pool.replaced == 1)  # the stale decode's worker stopped and replaced
+            assert cache.peek(2) is None  # nothing cached for the frame passed over
+        assert pool.wait_ready() and len(pool.worker_pids()) == 1
+    finally:
+        pool.close()
+
+
+def test_a_movie_decode_stops_once_superseded_and_the_decoder_goes_on_right(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 60, size=(W, H), gop=48)
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        source.read(1)
+        with pytest.raises(Superseded):
+            source.read_unless(40, lambda: True)  # decoding forward from frame 1: stopped between frames
+        for frame in (40, 41, 10):
+            assert np.array_equal(source.read(frame).pixels, reference.read(frame).pixels)
+
+
+def test_movie_frames_far_apart_decode_at_once_on_their_own_decoders(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 96, size=(W, H), gop=48)
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        results: dict[int, np.ndarray] = {}
+        inside = threading.Barrier(2, timeout=30)
+
+        def read(frame: int) -> None:
+            def cancelled() -> bool:
+                # At its first decoded frame each read waits for the other to be decoding too: with one
+                # decode at a time for the whole movie the barrier would break and no frame would come.
+                if not waited:
+                    waited.append(frame)
+                    inside.wait()
+                return False
+
+            waited: list[int] = []
+            results[frame] = source.read_unless(frame, cancelled).pixels
+
+        threads = [threading.Thread(target=read, args=(f,)) for f in (20, 80)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sorted(results) == [20, 80]
+        for frame in (20, 80):
+            assert np.array_equal(results[frame], reference.read(frame).pixels)
