@@ -11,9 +11,10 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
-from horus_desktop.cli.common import CliError, add_store_options
+from horus_desktop.cli.common import CliError, add_store_options, quick_answer
 from horus_desktop.cli_output import print_json
 
 # --- horus server ----------------------------------------------------------------------------------
@@ -94,8 +95,6 @@ def cmd_server_unfollow(args: argparse.Namespace) -> int:
 @contextmanager
 def _client(args: argparse.Namespace) -> Iterator[Any]:
     """The store and a sync client for it; sync and settings failures become one-line errors."""
-    import psycopg
-
     from horus_desktop.api import default_user_id
     from horus_desktop.machine_settings import SettingsError
     from horus_desktop.store import Store
@@ -109,7 +108,12 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         yield open_client(store, args.user or default_user_id(), server_url=args.server)
     except (SyncError, NoServerError, SettingsError) as exc:
         raise CliError(f"sync: {exc}") from exc
-    except psycopg.Error as exc:  # the server went away mid-round: the store is as the last commit left it
+    except Exception as exc:
+        # The server went away mid-round: the store is as the last commit left it. psycopg is not imported for
+        # this check: an error can be one of its only once the round has loaded it.
+        psycopg = sys.modules.get("psycopg")
+        if psycopg is None or not isinstance(exc, psycopg.Error):
+            raise
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise CliError(f"sync: server unreachable: {first}") from exc
     finally:
@@ -157,15 +161,52 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return round_exit_code(status)
 
 
+def _quick_conflicts(reader: Any, unresolved_only: bool) -> list[SimpleNamespace]:
+    """As ``SyncClient.conflicts`` over the quick reader: "local" is the side this client made."""
+    me = reader.sync_state()["client_id"]
+    out = []
+    for c in reader.sync_conflicts(unresolved_only):
+        mine, theirs = ("existing", "incoming") if c["existing_client"] == me else ("incoming", "existing")
+        out.append(SimpleNamespace(
+            id=c["id"], table=c["table_name"], row_id=c["row_id"], field=c["field"], local_value=c[f"{mine}_value"],
+            remote_value=c[f"{theirs}_value"], local_author=c[f"{mine}_author"], remote_author=c[f"{theirs}_author"],
+            local_at=c[f"{mine}_hlc"], remote_at=c[f"{theirs}_hlc"],
+            winner="local" if c["winner"] == mine else "remote", resolved=bool(c["resolved"])))
+    return out
+
+
+def _quick_sync(args: argparse.Namespace, ask: Callable[[Any], Any]) -> Any:
+    """``ask`` answered from a current SQLite store without SQLAlchemy (see ``store/quick_read.py``), or None:
+    the full path answers when no server is set, the settings are damaged, or the store is not read here."""
+    from horus_desktop.machine_settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return None
+    if not (getattr(args, "server", None) or settings.server_url):
+        return None
+    return quick_answer(args, ask)
+
+
 def cmd_sync_status(args: argparse.Namespace) -> int:
     """Pending ops, cursor, last sync and unresolved conflicts."""
     from horus_desktop.sync.service import status_dict
 
-    with _client(args) as client:
-        try:
-            body = status_dict(client.status())
-        finally:
-            client.close()
+    def quick(reader: Any) -> dict[str, Any]:
+        state = reader.sync_state()
+        return status_dict(SimpleNamespace(
+            pending_ops=reader.sync_pending_count(), cursor=f"{state['cursor_xid']}:{state['cursor_seq']}",
+            last_sync=state["last_sync"], unresolved=_quick_conflicts(reader, True),
+            rejected=[(op_id, reason) for op_id, _t, _r, reason in reader.sync_rejected()]))
+
+    body = _quick_sync(args, quick)
+    if body is None:
+        with _client(args) as client:
+            try:
+                body = status_dict(client.status())
+            finally:
+                client.close()
     if args.json:
         print_json(body)
         return 0
@@ -178,11 +219,13 @@ def cmd_sync_conflicts(args: argparse.Namespace) -> int:
     """List the conflicts (unresolved ones unless ``--all``)."""
     from horus_desktop.sync.service import conflict_dict
 
-    with _client(args) as client:
-        try:
-            rows = [conflict_dict(c) for c in client.conflicts(unresolved_only=not args.all)]
-        finally:
-            client.close()
+    rows = _quick_sync(args, lambda reader: [conflict_dict(c) for c in _quick_conflicts(reader, not args.all)])
+    if rows is None:
+        with _client(args) as client:
+            try:
+                rows = [conflict_dict(c) for c in client.conflicts(unresolved_only=not args.all)]
+            finally:
+                client.close()
     if args.json:
         print_json(rows)
         return 0

@@ -1,6 +1,7 @@
 """The read-only verbs' answers from a current SQLite store, with the standard library only.
 
-``horus media list``, ``db info``, ``comment list``, ``playlist list`` and ``paths where`` answer here instead of through SQLAlchemy and the
+``horus media list``, ``db info``, ``comment list``, ``playlist list``, ``paths where``, ``sync status`` and
+``sync conflicts`` answer here instead of through SQLAlchemy and the
 mapped models, whose import alone is most of a verb's start-up (about 8x a bare ``python`` start). Only a
 store this can read exactly as the full path does is taken: a SQLite file that exists, can be written (a
 read-only one is announced by the full path) and is at the migration head; anything else (PostgreSQL, a new
@@ -410,3 +411,46 @@ class QuickReader:
                         "frame_rate": float(rate) if rate is not None else None,
                         "created_at": to_time(row[at["created_at"]])})
         return out
+
+    def _dicts(self, sql: str, converters: dict[str, Callable[[Any], Any]]) -> list[dict[str, Any]]:
+        try:
+            cursor = self._conn.execute(sql)
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise NotHere(str(exc)) from exc
+        out = []
+        for row in rows:
+            values = dict(zip(names, row, strict=True))
+            for name, convert in converters.items():
+                values[name] = convert(values[name])
+            out.append(values)
+        return out
+
+    def sync_state(self) -> dict[str, Any]:
+        """As ``SyncLocalRepository.state``: the client's one state row (client_id, cursor, last_sync, hlc)."""
+        rows = self._dicts("SELECT * FROM horus_sync_state", {"last_sync": _SYNC_TIME})
+        if len(rows) != 1:
+            raise NotHere("not one sync state row: the full path says so")
+        return rows[0]
+
+    def sync_pending_count(self) -> int:
+        """As ``SyncLocalRepository.pending_count``: ops waiting in the outbox."""
+        return int(self._rows("SELECT count(*) FROM horus_sync_outbox")[0][0])
+
+    def sync_conflicts(self, unresolved_only: bool) -> list[dict[str, Any]]:
+        """As ``SyncLocalRepository.conflicts``: conflict rows as dicts, oldest first."""
+        where = " WHERE horus_sync_conflicts.resolved IS 0" if unresolved_only else ""
+        return self._dicts(f"SELECT * FROM horus_sync_conflicts{where} ORDER BY horus_sync_conflicts.created_at, "
+                           "horus_sync_conflicts.id", _CONFLICT_TYPES)
+
+    def sync_rejected(self) -> list[tuple[str, str, str, str]]:
+        """As ``SyncLocalRepository.rejected``: (op_id, table, row_id, reason) of each refused op."""
+        return [tuple(r) for r in self._rows(
+            "SELECT op_id, table_name, row_id, reason FROM horus_sync_rejected ORDER BY horus_sync_rejected.at")]
+
+
+_SYNC_TIME = _annotation_converter("last_sync", "datetime")
+_CONFLICT_TYPES = {name: convert for name, kind in (
+    ("id", "uuid.UUID"), ("incoming_value", "dict"), ("existing_value", "dict"), ("resolved", "bool"),
+    ("created_at", "datetime")) if (convert := _annotation_converter(name, kind)) is not None}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -388,6 +389,7 @@ def test_media_list_on_a_current_store_loads_no_sqlalchemy(sqlite_db: tuple[str,
     child = ("import sys; from horus_desktop.cli import main\n"
              "for argv in (['media', 'list', '--db', sys.argv[1], '--json'], ['db', 'info', '--db', sys.argv[1]],\n"
              "             ['comment', 'list', sys.argv[2], '--db', sys.argv[1]], ['playlist', 'list', '--db', sys.argv[1]],\n"
+             "             ['sync', 'status', '--db', sys.argv[1], '--server', 'postgresql://h/db'],\n"
              "             ['paths', 'where', sys.argv[2], '--db', sys.argv[1]]):\n"
              "    assert main(argv) == 0\n"
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'psycopg'}))")
@@ -420,3 +422,53 @@ def test_a_long_verb_shows_its_bar_on_a_terminal_before_the_store_opens(monkeypa
     assert main(["offline", "take", "--project", "show"]) == 2
     assert len(shown_before_opening) == 2
     assert "ingest" in shown_before_opening[0] and "offline" in shown_before_opening[1]
+
+
+def _add_sync_rows(db: str) -> None:
+    """Conflicts (one each way, one resolved, unicode and JSON values) and a refused op, as a pull leaves them."""
+    with sqlite3.connect(db) as conn:
+        me = conn.execute("SELECT client_id FROM horus_sync_state").fetchone()[0]
+        rows = [
+            (uuid.uuid4().hex, "horus_media_records", "r1", "approval_status", '"approved"', '"rejected"', "bob",
+             "ana", "other", me, "001764547200000.00001.other", "001764547201000.00000." + me, "incoming", 0,
+             "2026-11-30 10:00:00.000001"),
+            (uuid.uuid4().hex, "horus_comments", "r2", "content", '"Grün ✓"', '{"a": [1, null]}', "zoë", "ana",
+             me, "other", "not a clock", None, "existing", 0, "2026-11-30 10:00:00.000002"),
+            (uuid.uuid4().hex, "horus_comments", "r3", "content", "null", '"x"', None, None, "other", me,
+             None, None, "incoming", 1, "2026-11-30 10:00:00.000002"),
+        ]
+        conn.executemany(
+            "INSERT INTO horus_sync_conflicts (id, table_name, row_id, field, incoming_value, existing_value, "
+            "incoming_author, existing_author, incoming_client, existing_client, incoming_hlc, existing_hlc, winner, "
+            "resolved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("INSERT INTO horus_sync_rejected (op_id, table_name, row_id, reason, at) VALUES "
+                     "('op1', 'horus_comments', 'r9', 'no such media ü', '2026-11-30 11:00:00.000000')")
+        conn.execute("UPDATE horus_sync_state SET cursor_xid = 12, cursor_seq = 3, "
+                     "last_sync = '2026-11-30 12:00:00.000000'")
+
+
+@pytest.mark.parametrize("server", ["saved", "given", "none"])
+def test_sync_status_and_conflicts_say_the_same_both_ways(sqlite_db: tuple[str, dict[str, str]], runner: Runner,
+                                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          server: str) -> None:
+    db, _ = sqlite_db
+    monkeypatch.setenv("HORUS_CONFIG", str(tmp_path / "machine.json"))
+    url = "postgresql://postgres@127.0.0.1:9/never_contacted"
+    if server == "saved":
+        assert runner.full("server", "set", url)[0] == 0
+    given = ["--server", url] if server == "given" else []
+    _add_sync_rows(db)
+    for argv in (["sync", "status"], ["sync", "status", "--json"], ["sync", "conflicts"],
+                 ["sync", "conflicts", "--all", "--json"], ["sync", "conflicts", "list", "--json"],
+                 ["sync", "--db", db, "status", *given]):
+        argv = [*argv, "--db", db, *given] if argv[1] != "--db" else argv
+        seen = runner.either(*argv)
+        assert seen == runner.full(*argv)
+        if server == "none":
+            assert seen[0] == 2 and "no" in seen[2] and "server" in seen[2]
+        else:
+            assert seen[0] == 0 and runner.opened[-1]
+    if server == "saved":
+        body = json.loads(runner.quick("sync", "status", "--db", db, "--json")[1])
+        assert (body["pending_ops"] > 0, body["cursor"], body["unresolved_conflicts"], len(body["rejected"])) == (
+            True, "12:3", 2, 1)
