@@ -547,6 +547,7 @@ class BakedView:
     lut: Any = None
     scale: float = 1.0
     _cpu: dict[int, Any] = field(default_factory=dict)
+    _cell_tables: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def bake(
@@ -633,29 +634,65 @@ class BakedView:
             candidates, values = candidates[kept], values[kept]
         if not candidates.size:
             return candidates
-        values = values.astype(np.float32)
+        if values.dtype.itemsize <= 2:  # half, 16- or 8-bit: each channel's cells from a table by its bits
+            low, high = self._cell_table(values.dtype)
+            keys = values.view(np.uint16) if values.dtype == np.float16 else values
+            return candidates[self._creased_between(low[keys], high[keys])]
+        low, high = self._cells_of(values.astype(np.float32), values.dtype)
+        return candidates[self._creased_between(low, high)]
+
+    def _cells_of(self, values: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """For float32 input values of pixel type `dtype`: per value, the lowest and highest LUT cell index
+        (uint8) its position lies in, within _CELL_MARGIN of a cell's side (equal away from the sides)."""
+        assert self.creased is not None
         values[np.isnan(values)] = 0.0  # as np.nan_to_num, whose per-call set-up costs more than this look-up
         np.clip(values, -1e9, 1e9, out=values)
-        if rgb.dtype.kind == "u":
-            values /= np.float32(np.iinfo(rgb.dtype).max)
+        if np.dtype(dtype).kind == "u":
+            values /= np.float32(np.iinfo(dtype).max)
         cells = self.creased.shape[0]
         if self.shaper:
             values *= np.float32(self.scale)
             values = acescct(values)
         position = np.clip(values * np.float32(cells), 0.0, cells - 1e-3).astype(np.float32)
-        cell = position.astype(np.intp)
-        hit = self.creased[cell[:, 0], cell[:, 1], cell[:, 2]]
-        # A position within the margin of a cell's side is looked up in the cells on both sides as well.
-        fraction = position - cell
-        edge = np.flatnonzero(((fraction < _CELL_MARGIN) | (fraction > 1.0 - _CELL_MARGIN)).any(axis=1))
+        low = np.clip(np.floor(position - np.float32(_CELL_MARGIN)), 0, cells - 1).astype(np.uint8)
+        high = np.clip(np.floor(position + np.float32(_CELL_MARGIN)), 0, cells - 1).astype(np.uint8)
+        return low, high
+
+    def _cell_table(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """`_cells_of` for every value of a 16- or 8-bit pixel type, indexed by its bits (made once a view):
+        the look-up then gathers from two small tables instead of running the shaper on each candidate."""
+        key = np.dtype(dtype).str
+        table = self._cell_tables.get(key)
+        if table is None:
+            bits = np.arange(1 << (8 * np.dtype(dtype).itemsize), dtype=np.uint32)
+            domain = bits.astype(np.uint16).view(np.float16) if dtype == np.float16 else bits.astype(dtype)
+            table = self._cell_tables[key] = np.stack(self._cells_of(domain.astype(np.float32), dtype))
+        return table[0], table[1]
+
+    def _creased_between(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """For Nx3 lowest and highest cell indices: True where any cell between them (per channel) is creased.
+        A position within the margin of a cell's side is looked up in the cells on both sides."""
+        assert self.creased is not None
+        cells = self.creased.shape[0]
+        flat = self.creased.reshape(-1)
+
+        def index(r: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
+            at = r.astype(np.intp)
+            at *= cells
+            at += g
+            at *= cells
+            at += b
+            return at
+
+        hit = flat[index(low[:, 0], low[:, 1], low[:, 2])]
+        edge = np.flatnonzero((low != high).any(axis=1))
         if edge.size:
-            low = np.clip(np.floor(position[edge] - _CELL_MARGIN), 0, cells - 1).astype(np.intp)
-            high = np.clip(np.floor(position[edge] + _CELL_MARGIN), 0, cells - 1).astype(np.intp)
+            low, high = low[edge], high[edge]
             for r in (low[:, 0], high[:, 0]):
                 for g in (low[:, 1], high[:, 1]):
                     for b in (low[:, 2], high[:, 2]):
-                        hit[edge] |= self.creased[r, g, b]
-        return candidates[hit]
+                        hit[edge] |= flat[index(r, g, b)]
+        return hit
 
     def _output_flagged(self, codes: np.ndarray) -> np.ndarray:
         """For Nx3 uint8 LUT output codes: True where the code's output bin is one a creased cell can give."""
