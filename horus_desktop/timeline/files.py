@@ -210,9 +210,10 @@ class _Clip:
 
 
 def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tuple[
-        Counter[str], list[str], str | None, dict[str, MediaRecord], list[_Clip]]:
+        Counter[str], list[str], str | None, dict[str, MediaRecord], list[_Clip], dict[str, uuid.UUID]]:
     """Link every clip (in document order) to its media in its ``values``, each with a new ``clip_id``; returns
-    counts, missing names, project, the media linked by id, and the clips whose reference was replaced.
+    counts, missing names, project, the media linked by id, the clips whose reference was replaced, and the
+    clip and media ids given, as UUIDs by their text.
 
     Everything is read from the clips' otio_json dicts (OTIO's dict wrapper costs tens of microseconds a
     key), and the media of all clips are found with one batched read per kind (path, name).
@@ -223,6 +224,7 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
     linked: dict[str, MediaRecord] = {}
     replaced: list[_Clip] = []
     project = project_id
+    ids: dict[str, uuid.UUID] = {}
     sources = []
     for item in clips:
         item.values = horus_of(item.node)
@@ -230,7 +232,9 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
     matcher.prefetch(sources)
     for item, source in zip(clips, sources, strict=True):
         values = item.values
-        values["clip_id"] = str(uuid.uuid4())
+        clip_id = uuid.uuid4()
+        values["clip_id"] = str(clip_id)
+        ids[values["clip_id"]] = clip_id
         media, how = matcher.match(source)
         counts[how] += 1
         if media is None:
@@ -239,8 +243,10 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
             missing.append(source.name)
         else:
             project = project or media.project_id
-            linked[str(media.id)] = media
-            values.update(media_id=str(media.id), media_path=media.file_path, matched_by=how, missing_media=None,
+            media_id = str(media.id)
+            linked[media_id] = media
+            ids[media_id] = media.id
+            values.update(media_id=media_id, media_path=media.file_path, matched_by=how, missing_media=None,
                           **media_info(media))
             kind, _ = active_reference(item.node)
             if kind not in ("ExternalReference", "ImageSequenceReference"):
@@ -248,7 +254,7 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
                 item.clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
                 set_meta(item.clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
                 replaced.append(item)
-    return counts, missing, project, linked, replaced
+    return counts, missing, project, linked, replaced, ids
 
 
 def _write_metadata(item: _Clip) -> None:
@@ -290,7 +296,7 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
         for item in placed:
             item.node = node_at(data, item.path)
         clips = sorted(placed, key=lambda item: item.path)  # document order, as find_clips gives
-        counts, missing, project, linked, replaced = match_clips(store, clips, project_id)
+        counts, missing, project, linked, replaced, ids = match_clips(store, clips, project_id)
         sizes = {media_id: media.resolution for media_id, media in linked.items()}
         drawn = [(item.clip, item.values.get("media_id")) for item in clips
                  if item.node.get("effects") or KEPT in (item.node.get("metadata") or {})]
@@ -304,7 +310,7 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
                 item.node.clear()
                 item.node.update(fresh)
             _write_metadata(item)
-        rows = clip_rows(tracks, [item.node for item in placed])
+        rows = clip_rows(tracks, [item.node for item in placed], ids)
         with store.uow.write():  # the playlist and its drawings in one transaction
             timeline = import_document(store, document, data, rows, project_id=project or "unassigned", user=user,
                                        timeline_type=timeline_type)

@@ -43,7 +43,11 @@ def strip_url(path: str) -> str:
 
 def path_key(path: str) -> str:
     """The comparison key of a media path: URL stripped, frame token or single-frame digits generalised."""
-    text = strip_url(path)
+    return _key(strip_url(path))
+
+
+def _key(text: str) -> str:
+    """:func:`path_key` of a path whose URL is stripped already."""
     folder, _, name = text.rpartition("/")
     if _FRAME_TOKEN.search(name):
         name = _FRAME_TOKEN.sub(PLACEHOLDER, name, count=1)
@@ -55,8 +59,11 @@ def path_key(path: str) -> str:
 def candidate_paths(path: str) -> list[str]:
     """Exact spellings a store may hold for ``path`` (ingest writes ``%0Nd`` patterns)."""
     text = strip_url(path)
+    return _candidates(text, path_key(text))
+
+
+def _candidates(text: str, key: str) -> list[str]:
     out = [text]
-    key = path_key(text)
     if PLACEHOLDER in key:
         out += [key.replace(PLACEHOLDER, f"%0{n}d") for n in range(1, 9)]
         out += [key.replace(PLACEHOLDER, "#" * n) for n in (1, 4)] + [key.replace(PLACEHOLDER, "%d")]
@@ -76,13 +83,18 @@ def _frame_width(name: str) -> int | None:
     return len(frame.group(2).lstrip("-")) if frame else None
 
 
-def _likely_cut(path: str, candidates: list[str]) -> int:
-    """How many of ``candidates`` (see :func:`candidate_paths`) to read first: those up to the ``%0Nd``
-    spelling of the width the path's frame token or digits give (all of them when it gives none)."""
-    key = path_key(path)
-    width = _frame_width(strip_url(path).rpartition("/")[2])
+def _spellings(path: str) -> tuple[list[str], int]:
+    """:func:`candidate_paths` of ``path`` and how many of them to read first: those up to the ``%0Nd``
+    spelling of the width the path's frame token or digits give (all of them when it gives none). The URL is
+    stripped and the key made once (an import of thousands of clips)."""
+    text = strip_url(path)
+    key = _key(text)
+    # candidate_paths strips the stripped text again: the same text unless it still looks like a URL
+    again = key if text == text.strip() and text[:5].lower() != "file:" else path_key(text)
+    candidates = _candidates(text, again)
+    width = _frame_width(text.rpartition("/")[2])
     spelling = key.replace(PLACEHOLDER, f"%0{width}d") if width and PLACEHOLDER in key else None
-    return candidates.index(spelling) + 1 if spelling in candidates else len(candidates)
+    return candidates, candidates.index(spelling) + 1 if spelling in candidates else len(candidates)
 
 
 def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
@@ -183,14 +195,14 @@ class MediaMatcher:
         match nothing, in a few batched reads (one query per kind, not per clip: imports of thousands)."""
         sources = [c if isinstance(c, ClipSources) else clip_sources(c) for c in clips]
         wanted: dict[str, list[str]] = {}
+        cut: dict[str, int] = {}
         for source in sources:
             for path in source.paths:
-                if path not in self._by_path:
-                    wanted[path] = candidate_paths(path)
+                if path not in self._by_path and path not in wanted:
+                    wanted[path], cut[path] = _spellings(path)
         # Two reads: first each path's spellings up to the one its own frame token implies (``####`` ->
         # ``%04d``, what ingest stores), then the remaining spellings of the paths still unmatched. The first
         # spelling found in candidate order wins, as if all had been read at once.
-        cut = {path: _likely_cut(path, candidates) for path, candidates in wanted.items()}
         found = self.store.media.get_by_paths(dict.fromkeys(
             s for path, candidates in wanted.items() for s in candidates[:cut[path]]))
         rest = {path: candidates[cut[path]:] for path, candidates in wanted.items()

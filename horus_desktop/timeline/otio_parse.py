@@ -189,11 +189,14 @@ def node_media_path(node: Mapping[str, Any], info: Mapping[str, Any]) -> str | N
     return info.get("media_path")
 
 
-def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None,
+              uuids: Mapping[str, uuid.UUID] | None = None) -> list[dict[str, Any]]:
     """The ``horus_timeline_clips`` values of every clip (clip ids must be set: see ensure_clip_ids).
 
     ``nodes``: the otio_json dicts of the clips in :func:`iter_clips` order, read instead of the OTIO objects
-    (an import writes its metadata there; OTIO's wrappers cost tens of microseconds a key)."""
+    (an import writes its metadata there; OTIO's wrappers cost tens of microseconds a key). ``uuids``: ids
+    the caller holds as UUIDs already, by their text (not parsed again)."""
+    known = uuids or {}
     rows: list[dict[str, Any]] = []
     order: dict[int, int] = {}
     for i, (track, entry) in enumerate(iter_clips(tracks)):
@@ -210,8 +213,8 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
         extra = {k: v for k, v in info.items() if k not in ("clip_id", "media_id", "media_path")}
         extra.update(track_path=track.path_text, item_index=entry.index, missing_media=media_id is None)
         rows.append({
-            "id": uuid.UUID(info["clip_id"]),
-            "media_id": uuid.UUID(media_id) if media_id else None,
+            "id": known.get(info["clip_id"]) or uuid.UUID(info["clip_id"]),
+            "media_id": (known.get(media_id) or uuid.UUID(media_id)) if media_id else None,
             "media_path": path[:1000],
             "track_name": track.name[:100],
             "track_type": track.kind,
