@@ -490,16 +490,18 @@ def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
     index rows and sync ops of the batch set-based, in this transaction (see ``create_many``).
 
     The new rows are those past the largest rowid before the insert: SQLite gives each new row the largest
-    rowid plus one (the table has no AUTOINCREMENT), and this transaction is the only writer."""
+    rowid plus one (the table has no AUTOINCREMENT), and no other connection writes until this transaction
+    ends."""
     columns = list(_TABLE.c.keys())
     for row in rows:  # the field rules: run by an event on SQLAlchemy's statements, not on a driver one
         check_row(_TABLE.name, row, columns)
-    raw = session.connection()
-    after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {_TABLE.name}").scalar_one()
     captures = has_outbox(session)
+    raw = session.connection()
     # Quiet for this statement only: the search trigger (while the deferral table holds a row) and the
-    # capture triggers (applying = 1, as during a sync pull).
+    # capture triggers (applying = 1, as during a sync pull). This first write takes the database's write
+    # lock, so the largest rowid read next stays the largest until the batch is in.
     raw.exec_driver_sql(f"INSERT INTO {SEARCH_DEFERRED_TABLE} (id) VALUES (1)")
+    after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {_TABLE.name}").scalar_one()
     if captures:
         raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 1")
     raw.exec_driver_sql(f"INSERT INTO {_TABLE.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
