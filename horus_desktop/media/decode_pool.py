@@ -26,8 +26,8 @@ read-ahead waiting for one and decodes with every core's OpenEXR threads (nothin
 has every core's worker. A decode whose ``cancelled`` check turns true while it runs (the user has moved
 past its frame) is stopped by killing its worker: that frees the cores for the newest frame at once.
 Workers are forked from a fork server that has imported the decoders (Unix), so a replacement costs
-15-45 ms of a quiet machine, not the 0.5-0.8 s of a spawned interpreter; where there is no fork server
-(Windows) a stale decode finishes instead.
+15-45 ms here when the machine is not overloaded, not the 0.5-0.8 s of a spawned interpreter; where there
+is no fork server (Windows, the frozen app) a stale decode finishes instead.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import math
 import mmap
 import multiprocessing
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -337,8 +338,10 @@ class DecodePool:
 
 def _context() -> Any:
     """Fork server where there is one (Unix: a replacement worker is a fork of a process that has imported
-    the decoders), else spawn. Never a plain fork of this process: forking a process with threads is unsafe."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    the decoders), else spawn; spawn in the frozen app too (its entry runs spawned workers through
+    freeze_support, tested; a fork server there is not). Never a plain fork of this process: forking a
+    process with threads is unsafe."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         # The app's main module too: a worker would import it again otherwise, as spawn does (0.3 s).
         context.set_forkserver_preload(["__main__", __name__])
