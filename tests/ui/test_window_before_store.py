@@ -61,6 +61,7 @@ def test_the_window_shows_loading_panels_before_the_store_opens_then_they_fill(
         assert window.browser.count_label.text() == "Loading..."
         assert window.browser.model.rowCount() == 0
         assert window.status.store_label.toolTip() == "Opening the store..."
+        assert window.timeline.playlist_box.placeholderText() == "Loading playlists..."
         assert window.sync.worker is None  # nothing reads the store from its own thread yet
 
         release.set()
@@ -68,6 +69,7 @@ def test_the_window_shows_loading_panels_before_the_store_opens_then_they_fill(
         qtbot.waitUntil(lambda: "user" in outcome, timeout=10000)
         assert window.browser.count_label.text() == "11 media"
         assert window.status.store_label.toolTip() == f"SQLite {db_file}"
+        qtbot.waitUntil(lambda: window.timeline.playlist_box.count() > 0, timeout=10000)  # the demo's dailies
     finally:
         _close(window, db, jobs, pending, release)
 

@@ -97,7 +97,7 @@ class TimelinePanel(QWidget):
         self.playlist_box.setObjectName("playlistBox")
         self.playlist_box.setMinimumContentsLength(28)
         self.playlist_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.playlist_box.setPlaceholderText("No playlist: make one with New")
+        self.playlist_box.setPlaceholderText("Loading playlists...")  # until the first list arrives
         self.playlist_box.setToolTip("The playlist shown (newest first)")
         self.info = QLabel("")
         self.info.setObjectName("timelineInfo")
@@ -223,6 +223,7 @@ class TimelinePanel(QWidget):
 
     def _fill(self, rows: list[dict[str, Any]], select_id: uuid.UUID | str | None) -> None:
         wanted = str(select_id) if select_id else (str(self.state.id) if self.state else None)
+        self.playlist_box.setPlaceholderText("No playlist: make one with New")
         self.playlist_box.blockSignals(True)
         self.playlist_box.clear()
         for row in rows:
@@ -350,10 +351,9 @@ class TimelinePanel(QWidget):
 
     def export_file(self, path: str | Path) -> None:
         """Write the shown playlist as .otio, .otioz or .edl (by extension)."""
-        from horus_desktop.timeline import files
-
         if self.state is None:
             return
+        from horus_desktop.timeline import files  # the exporters load on first use
 
         def done(report: files.ExportReport) -> None:
             lost = f" (lost: {'; '.join(report.lost)})" if report.lost else ""
