@@ -8,7 +8,9 @@ Figures printed, not asserted:
 - a whole ingest (find, probe, hash, write the records; no thumbnails) into a throw-away SQLite store,
   probed in this process and in crash-isolated worker processes (what the app does; the workers, started
   once per session, are started before the timings and their start printed apart), against a bare
-  ``os.walk`` + ``hashlib`` of every file of the tree.
+  ``os.walk`` + ``hashlib`` of every file of the tree;
+- where a whole ingest's time goes: each step alone over the tree on one thread (find and group, probe,
+  hash, build the records, write them in the ingest's batches), against the same walk + hash.
 
 Without a path the bench makes a tree of many small files (``make_small_tree``: 50 sequences of 100 PNG
 frames and 5,000 PNG stills, 10,000 files) and removes it afterwards.
@@ -29,7 +31,7 @@ from typing import Any
 
 from horus_desktop.media.bench import print_result
 from horus_desktop.media.errors import MediaError
-from horus_desktop.media.hashing import default_workers, sha256_files
+from horus_desktop.media.hashing import combine_digests, default_workers, sha256_file, sha256_files
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.probe_worker import shared_pool
 from horus_desktop.media.sequences import MediaItem, scan_media
@@ -122,6 +124,49 @@ FRAME_FILES = 24
 FRAME_BYTES = 12 * 1024 * 1024
 
 
+def _phase_seconds(root: Path, open_store: Callable[[Path], Any]) -> dict[str, float]:
+    """Where an ingest's time goes: each step alone over the whole tree, on this thread, in order (find and
+    group, probe, hash, build the records, write them in the ingest's batches into a throw-away store)."""
+    from horus_desktop.media.ingest import BATCH_SIZE, _record_values
+    from horus_desktop.media.probe import probe_media
+    from horus_desktop.media.templates import DEFAULT_TEMPLATE, PathTemplate, parse_hierarchy
+
+    out: dict[str, float] = {}
+    started = time.perf_counter()
+    items = list(scan_media(root))
+    out["scan"] = time.perf_counter() - started
+    started = time.perf_counter()
+    probes = []
+    for item in items:
+        try:
+            probes.append((item, probe_media(item)))
+        except MediaError:
+            pass
+    out["probe"] = time.perf_counter() - started
+    started = time.perf_counter()
+    hashes = [combine_digests([sha256_file(f) for f in item.files]) if len(item.files) > 1 else sha256_file(item.files[0])
+              for item, _ in probes]
+    out["hash"] = time.perf_counter() - started
+    started = time.perf_counter()
+    templates, anchor = [PathTemplate(DEFAULT_TEMPLATE)], str(root.resolve())
+    records = []
+    for (item, probe), file_hash in zip(probes, hashes, strict=True):
+        hierarchy = parse_hierarchy(item.path, templates, anchor)
+        values = _record_values(item, probe, hierarchy, hierarchy.project or root.name, None)
+        records.append({**values, "file_hash": file_hash})
+    out["records"] = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
+        store = open_store(Path(folder) / "bench.sqlite")
+        try:
+            started = time.perf_counter()
+            for start in range(0, len(records), BATCH_SIZE):
+                store.media.create_many(records[start:start + BATCH_SIZE])
+            out["write"] = time.perf_counter() - started
+        finally:
+            store.close()
+    return out
+
+
 def _hash_figures(names: list[str], label: str) -> dict[str, Any]:
     """MB/s of hashlib on one thread, of our hashing on one thread and on every worker, over ``names``
     read from the page cache (best of ``ROUNDS`` interleaved runs); the ratios per core (ours per worker /
@@ -208,6 +253,8 @@ def bench_ingest(path: str | Path | None = None, *, open_store: Callable[[Path],
             "media_recorded": recorded if recorded == recorded_isolated else f"{recorded} / {recorded_isolated}",
             "transactions": commits,
         })
+        for phase, seconds in _phase_seconds(root, open_store).items():
+            result[f"phase_{phase}_vs_walk_hash"] = round(seconds / walk_hash, 2) if walk_hash else None
     print_result(result, as_json)
     return result
 
