@@ -27,17 +27,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
-from horus_desktop.domain.records import (
-    Comment,
-    CommentAttachment,
-    CommentNode,
-    CommentReaction,
-    MediaRecord,
-)
+if TYPE_CHECKING:  # loaded by the verbs that build them (their dataclasses cost a start-up's tenth)
+    from horus_desktop.domain.media_query import MediaQuery, Page
+    from horus_desktop.domain.records import Comment, CommentNode, MediaRecord
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: As store/engine.py: the variable naming the store, the app's data folder, SQLite's wait on a lock.
@@ -145,7 +140,11 @@ def record_reader(record_type: type) -> tuple[tuple[str, ...], Callable[[Sequenc
     return names, make
 
 
-_MEDIA_COLUMNS, _make_media = record_reader(MediaRecord)
+@lru_cache(maxsize=1)
+def _media_reader() -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Any]]:
+    from horus_desktop.domain.records import MediaRecord
+
+    return record_reader(MediaRecord)
 
 
 def _has_nul(value: Any) -> bool:
@@ -288,6 +287,8 @@ class QuickReader:
 
     def search_media(self, query: MediaQuery) -> Page[MediaRecord]:
         """As ``MediaRepository.search`` on SQLite: the same deferred join, in the same order."""
+        from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, Page
+
         if query.limit < 0 or query.offset < 0:
             raise NotHere("a negative page: the full path refuses it")
         sort = list(dict.fromkeys((query.sort_by, *query.extra_sort)))
@@ -298,7 +299,8 @@ class QuickReader:
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         inner_order = ", ".join([f"horus_media_records.{n} {way}" for n in sort] + [f"horus_media_records.rowid {way}"])
         outer_order = ", ".join([f"page.{n} {way}" for n in sort] + [f"page.page_key {way}"])
-        columns = ", ".join(f"horus_media_records.{n}" for n in _MEDIA_COLUMNS)
+        names, make = _media_reader()
+        columns = ", ".join(f"horus_media_records.{n}" for n in names)
         sort_columns = ", ".join(f"horus_media_records.{n}" for n in sort)
         sql = (f"SELECT {columns} FROM horus_media_records JOIN (SELECT horus_media_records.rowid AS page_key, "
                f"{sort_columns} FROM horus_media_records{where} ORDER BY {inner_order} LIMIT ? OFFSET ?) AS page "
@@ -307,7 +309,7 @@ class QuickReader:
         total = None
         if query.with_total:
             total = self._rows(f"SELECT count(*) FROM horus_media_records{where}", params)[0][0]
-        return Page(items=tuple(_make_media(r) for r in rows), offset=query.offset, limit=query.limit, total=total)
+        return Page(items=tuple(make(r) for r in rows), offset=query.offset, limit=query.limit, total=total)
 
     def media_count(self) -> int:
         """Live media, as ``MediaRepository.count()``."""
@@ -319,11 +321,12 @@ class QuickReader:
             key = uuid.UUID(media_id).hex
         except ValueError as exc:
             raise NotHere("not a UUID") from exc
-        columns = ", ".join(_MEDIA_COLUMNS)
+        names, make = _media_reader()
+        columns = ", ".join(names)
         rows = self._rows(f"SELECT {columns} FROM horus_media_records WHERE id = ? AND is_deleted IS NOT 1", [key])
         if not rows:
             raise NotHere("no such media")
-        return _make_media(rows[0])
+        return make(rows[0])
 
     def user_id(self, name: str) -> str:
         """The id ``api.ensure_user`` would sign ``name`` in as (the name itself when it is no user yet)."""
@@ -353,6 +356,8 @@ class QuickReader:
     def comment_threads(self, media_id: str) -> list[CommentNode]:
         """As ``CommentRepository.threads``: top-level notes in time order, replies nested, a deleted note's
         replies out with it; reactions and attachments in creation order."""
+        from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
+
         try:
             key = uuid.UUID(media_id).hex
         except ValueError as exc:
