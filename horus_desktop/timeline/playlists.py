@@ -79,18 +79,18 @@ def new_document(name: str, rate: Fraction, *, video_tracks: int = 1) -> otio.sc
     return timeline
 
 
-def _document_fields(timeline: otio.schema.Timeline, *, ids_set: bool = False) -> tuple[
-        list[dict[str, Any]], dict[str, Any]]:
+def _document_fields(timeline: otio.schema.Timeline) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     rate = timeline_rate(timeline)
     set_meta(timeline, rate=rate_text(rate))
-    if not ids_set:  # an import gave every clip a fresh id already (in its one metadata write per clip)
-        ensure_clip_ids(timeline)
+    ensure_clip_ids(timeline)
     rows = clip_rows(flatten(timeline, rate))
-    length = duration_frames(timeline, rate)
-    fields = {"otio_data": to_dict(timeline), "duration_frames": length,
-              "duration_timecode": frame_to_timecode(length, rate),
-              "frame_rate": Decimal(float(rate)).quantize(Decimal("0.01"))}
-    return rows, fields
+    return rows, _fields(to_dict(timeline), duration_frames(timeline, rate), rate)
+
+
+def _fields(data: dict[str, Any], length: int, rate: Fraction) -> dict[str, Any]:
+    """The ``horus_timelines`` values of a document: its otio_json dict, length and rate."""
+    return {"otio_data": data, "duration_frames": length, "duration_timecode": frame_to_timecode(length, rate),
+            "frame_rate": Decimal(float(rate)).quantize(Decimal("0.01"))}
 
 
 def save_document(store: Store, timeline_id: uuid.UUID | str, timeline: otio.schema.Timeline, *,
@@ -113,18 +113,21 @@ def create_from_document(store: Store, timeline: otio.schema.Timeline, *, name: 
                                   clips=rows, status=status, version=version, **fields, **values)
 
 
-def import_document(store: Store, timeline: otio.schema.Timeline, *, name: str, project_id: str, user: str,
-                    timeline_type: str = "dailies") -> Timeline:
-    """A new playlist holding an imported document whose clips all have fresh ``clip_id``s: the row and its
-    clip rows written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built
-    from what was written rather than read back."""
+def import_document(store: Store, timeline: otio.schema.Timeline, data: dict[str, Any], rows: list[dict[str, Any]],
+                    *, project_id: str, user: str, timeline_type: str = "dailies") -> Timeline:
+    """A new playlist of an imported document (named already): ``data`` is its otio_json dict, where the import
+    wrote its clips' metadata, ``rows`` its clip rows (fresh ``clip_id``s). The row and its clip rows are
+    written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built from what
+    was written rather than read back."""
     _check_vocabulary(timeline_type, "draft")
-    timeline.name = name
-    rows, fields = _document_fields(timeline, ids_set=True)
+    rate = timeline_rate(timeline)
+    fields = _fields(data, duration_frames(timeline, rate), rate)
+
     from horus_desktop.store.repositories.imports import ImportRepository  # the store's classes load on use
 
     return ImportRepository(store.uow).create_timeline(
-        {"name": name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user, **fields}, rows)
+        {"name": timeline.name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user,
+         **fields}, rows)
 
 
 def _check_vocabulary(timeline_type: str, status: str) -> None:
