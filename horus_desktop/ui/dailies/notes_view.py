@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from horus_desktop.services.dailies import DailiesNote, DailiesNotes, dailies_notes
 from horus_desktop.timeline.state import PlaylistState
 from horus_desktop.ui import theme
 from horus_desktop.ui.db_worker import DbWorker
@@ -24,6 +23,7 @@ from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.timeline.panel import TimelinePanel
 
 if TYPE_CHECKING:
+    from horus_desktop.services.dailies import DailiesNote, DailiesNotes
     from horus_desktop.store import Store
     from horus_desktop.store.unit_of_work import ChangeSet
 
@@ -96,6 +96,8 @@ class DailiesNotesPanel(QWidget):
             self._stale = True
             return
         self._stale = False
+        from horus_desktop.services.dailies import dailies_notes  # with the first listing, not at start
+
         wanted = self.playlist_id
         self.db.submit(dailies_notes, self.store, wanted, on_done=lambda listing: self._show(wanted, listing),
                        on_error=lambda e: self.sig_message.emit(f"Dailies notes: {e}"))
@@ -183,6 +185,8 @@ class DailiesNotesPanel(QWidget):
         return out
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        from horus_desktop.services.dailies import DailiesNote
+
         note = item.data(0, NOTE_ROLE)
         if not isinstance(note, DailiesNote):
             return

@@ -21,21 +21,16 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.services.media_paths import media_paths
-from horus_desktop.services.notes_report import (
-    NotesReport,
-    build_report,
-    media_report,
-    playlist_report,
-)
 from horus_desktop.ui.jobs import JobRunner
-from horus_desktop.ui.reports.burn_in import FrameBurner
-from horus_desktop.ui.reports.export import write_report
-from horus_desktop.ui.reports.export_dialog import ExportChoice, ExportNotesDialog
-from horus_desktop.ui.reports.frame_export import save_image, slate_line
 
-if TYPE_CHECKING:  # the decoders load with the first report, not when the window starts
+# The report builders and writers, the dialog, the frame burner and the decoders load with the first export,
+# not when the window starts.
+if TYPE_CHECKING:
+    from horus_desktop.services.notes_report import NotesReport
     from horus_desktop.services.report_frames import DecodedFrame
     from horus_desktop.store import Store
+    from horus_desktop.ui.reports.burn_in import FrameBurner
+    from horus_desktop.ui.reports.export_dialog import ExportChoice
 
 EXPORT_FRAME_KEY = "Ctrl+Shift+E"
 #: A report of the browser's filter covers at most this many media (a filter left empty must not report a show).
@@ -79,6 +74,8 @@ class ReportExporter(QObject):
     # --- notes ----------------------------------------------------------------------------------
     def ask_and_export_notes(self) -> None:
         """Show the dialog; on Export, start the export."""
+        from horus_desktop.ui.reports.export_dialog import ExportNotesDialog
+
         available = {"playlist": self._sources.playlist_id() is not None, "media": self._sources.shown() is not None,
                      "browser": True}
         dialog = ExportNotesDialog(available, self._parent)
@@ -101,6 +98,8 @@ class ReportExporter(QObject):
         selection, query = sources.selection(), sources.query()
 
         def run(progress: Callable[[int, int, str], None], cancel: Any) -> _Decoded:
+            from horus_desktop.services.notes_report import build_report, media_report, playlist_report
+
             if cancel.is_set():
                 return _Decoded(None, [], cancelled=True)
             progress(0, 0, "Reading notes")
@@ -135,6 +134,9 @@ class ReportExporter(QObject):
         if decoded.cancelled or decoded.report is None:
             self.sig_message.emit(CANCELLED)
             return
+        from horus_desktop.ui.reports.burn_in import FrameBurner
+        from horus_desktop.ui.reports.export import write_report
+
         report = decoded.report
         self._burner = self._burner or FrameBurner()
         images: dict[FrameKey, QImage] = {}
@@ -200,6 +202,9 @@ class ReportExporter(QObject):
             return decoded, drawings, layers
 
         def draw(found: tuple[DecodedFrame, list[Annotation], list[Any]]) -> None:
+            from horus_desktop.ui.reports.burn_in import FrameBurner
+            from horus_desktop.ui.reports.frame_export import save_image, slate_line
+
             decoded, drawings, layers = found
             self._burner = self._burner or FrameBurner()
             image = self._burner.render(decoded.shown, decoded.size, drawings, layers,
