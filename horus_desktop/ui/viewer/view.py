@@ -4,6 +4,8 @@ skin (the scene's items are in view_items.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -23,9 +25,11 @@ from PySide6.QtWidgets import (
 from horus_desktop.media.display import BLEND_MODES, DEFAULT_GAIN, DEFAULT_OPACITY, blend
 from horus_desktop.media.view_size import view_factor
 from horus_desktop.ui import theme
-from horus_desktop.ui.viewer.gl_compare import GlCompositor
-from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
 from horus_desktop.ui.viewer.view_items import FrameLayerItem, LayerState, WipeHandleItem
+
+if TYPE_CHECKING:
+    from horus_desktop.ui.viewer.gl_compare import GlCompositor
+    from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
 
 SIDE_BY_SIDE_GAP = 16.0
 
@@ -40,8 +44,13 @@ class ViewerView(QGraphicsView):
     def __init__(self, *, use_gl: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.uses_gl = use_gl
-        self.renderer = OcioGlRenderer() if use_gl else None
-        self.compositor = GlCompositor() if use_gl else None
+        self.renderer: OcioGlRenderer | None = None
+        self.compositor: GlCompositor | None = None
+        if use_gl:  # the GL path's modules load only for it (the CPU path never needs them)
+            from horus_desktop.ui.viewer.gl_compare import GlCompositor
+            from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
+
+            self.renderer, self.compositor = OcioGlRenderer(), GlCompositor()
         if use_gl:
             self.setViewport(QOpenGLWidget())
             self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
