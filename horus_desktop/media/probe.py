@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
+import struct
+import zlib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any
 
 import av
 import OpenEXR
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from horus_desktop.domain.timecode import (
     frames_to_timecode,
@@ -193,6 +195,59 @@ def _pillow_bit_depth(image: Image.Image) -> int:
     return 1 if image.mode == "1" else 8
 
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# (bit depth, colour type) -> the bit depth Pillow's PNG plugin and _pillow_bit_depth give (its mode and raw mode).
+_PNG_BIT_DEPTHS = {(1, 0): 1, (2, 0): 8, (4, 0): 8, (8, 0): 8, (16, 0): 16, (8, 2): 8, (16, 2): 16, (1, 3): 8,
+                   (2, 3): 8, (4, 3): 8, (8, 3): 8, (8, 4): 8, (16, 4): 16, (8, 6): 8, (16, 6): 16}
+# Chunks before the first IDAT whose content cannot change what Pillow says about the header (or make it fail);
+# any other (iCCP, text, animation, ...) and the file is read by Pillow itself. Value: the shortest Pillow reads.
+_PNG_PLAIN_CHUNKS = {b"sRGB": 1, b"pHYs": 9, b"tIME": 0, b"sBIT": 0, b"bKGD": 0, b"PLTE": 0}
+_PNG_HEAD = 64 * 1024
+
+
+def _probe_png_header(path: str) -> _ImageInfo | None:
+    """What `_probe_pillow` says of a plain PNG, read from its first chunks without Pillow's image set-up
+    (a still is probed per file). None whenever the file is not plain (another chunk, a bad checksum, a
+    huge or odd header, Pillow told to load truncated files): Pillow then reads it, so the answer and the
+    errors are Pillow's, by construction."""
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        return None
+    with open(path, "rb") as handle:
+        head = handle.read(_PNG_HEAD)
+    if not head.startswith(_PNG_SIGNATURE):
+        return None
+    pos, width, height, bit_depth, gamma = 8, 0, 0, 0, None
+    while True:
+        if pos + 8 > len(head):
+            return None
+        length, cid = struct.unpack_from(">I4s", head, pos)
+        data_end = pos + 8 + length
+        if cid == b"IDAT":
+            break
+        if data_end + 4 > len(head):
+            return None
+        data = head[pos + 8 : data_end]
+        if zlib.crc32(data, zlib.crc32(cid)) != struct.unpack_from(">I", head, data_end)[0]:
+            return None
+        if pos == 8:
+            if cid != b"IHDR" or length != 13 or data[11] or data[12] not in (0, 1):
+                return None
+            width, height = struct.unpack_from(">II", data)
+            bit_depth = _PNG_BIT_DEPTHS.get((data[8], data[9]), 0)
+            if not bit_depth:
+                return None
+        elif cid == b"gAMA" and length == 4:
+            gamma = struct.unpack(">I", data)[0] / 100000.0
+        elif length < _PNG_PLAIN_CHUNKS.get(cid, length + 1):
+            return None
+        pos = data_end + 4
+    if width <= 0 or height <= 0 or (Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS):
+        return None
+    linear = gamma is not None and abs(gamma - 1.0) < 0.01
+    return _ImageInfo(width, height, cd.LINEAR_REC709 if linear else cd.INTEGER_IMAGE_DEFAULT, bit_depth,
+                      "deflate", colour_space_guessed=not linear)
+
+
 def _probe_pillow(path: str) -> _ImageInfo:
     try:
         with Image.open(path) as image:
@@ -216,6 +271,13 @@ def probe_image_file(path: str) -> _ImageInfo:
         return _probe_exr(path)
     if suffix == ".dpx":
         return _probe_dpx(path)
+    if suffix == ".png":
+        try:
+            plain = _probe_png_header(path)
+        except OSError as exc:
+            raise DamagedFrameError(path, f"not a readable image: {exc}") from exc
+        if plain is not None:
+            return plain
     return _probe_pillow(path)
 
 

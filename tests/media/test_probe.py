@@ -136,3 +136,75 @@ def test_png_with_linear_gamma_chunk(tmp_path: Path) -> None:
     ihdr_end = 8 + 25
     (tmp_path / "lin.png").write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
     assert probe_media(media_item_for(tmp_path / "lin.png")).colour_space == "Linear Rec.709 (sRGB)"
+
+
+def _raw_png(depth: int, colour: int, interlace: int) -> bytes:
+    """A PNG header of any (bit depth, colour type), pixels left out: what Pillow has no writer for."""
+    import struct
+    import zlib
+
+    def chunk(cid: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + cid + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(cid)))
+
+    header = struct.pack(">IIBBBBB", W, H, depth, colour, 0, 0, interlace)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
+def _png_variants(folder: Path) -> list[Path]:
+    """PNGs of every colour type and bit depth, with and without gamma, palette, transparency, physical size,
+    interlacing, an ICC profile, text, a bad checksum and a cut header: what PNG writers put before the pixels."""
+    from PIL import ImageCms, PngImagePlugin
+
+    made: list[Path] = []
+
+    def save(name: str, image: Image.Image, **options: object) -> None:
+        made.append(folder / name)
+        image.save(made[-1], **options)
+
+    for mode in ("1", "L", "LA", "RGB", "RGBA", "P", "I;16"):
+        save(f"{mode.replace(';', '_')}.png", Image.new(mode, (W, H)))
+    for depth, colour, interlace in ((16, 2, 0), (16, 6, 0), (16, 4, 0), (2, 0, 0), (4, 3, 0), (8, 2, 1), (8, 5, 0)):
+        made.append(folder / f"raw_{depth}_{colour}_{interlace}.png")
+        made[-1].write_bytes(_raw_png(depth, colour, interlace))
+    for gamma in (1.0, 1.005, 0.45455, 2.2):
+        info = PngImagePlugin.PngInfo()
+        info.add(b"gAMA", int(gamma * 100000).to_bytes(4, "big"))
+        save(f"gamma{gamma}.png", Image.new("RGB", (W, H)), pnginfo=info)
+    save("dpi.png", Image.new("RGB", (W, H)), dpi=(300, 300))
+    save("palette_alpha.png", Image.new("P", (W, H)), transparency=0)
+    save("rgb_alpha.png", Image.new("RGB", (W, H)), transparency=(1, 2, 3))
+    save("interlaced.png", Image.new("RGB", (W, H)), optimize=False)
+    save("icc.png", Image.new("RGB", (W, H)), icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Software", "Nuke")
+    save("text.png", Image.new("RGB", (W, H)), pnginfo=text)
+    srgb = PngImagePlugin.PngInfo()
+    srgb.add(b"sRGB", b"\x00")
+    srgb.add(b"gAMA", (100000).to_bytes(4, "big"))
+    save("srgb_linear.png", Image.new("RGB", (W, H)), pnginfo=srgb)
+    broken = bytearray((folder / "RGB.png").read_bytes())
+    broken[29] ^= 0xFF  # inside the IHDR's checksum
+    (folder / "bad_crc.png").write_bytes(bytes(broken))
+    (folder / "cut.png").write_bytes(bytes(broken[:20]))
+    made += [folder / "bad_crc.png", folder / "cut.png"]
+    return made
+
+
+def test_png_header_reader_says_what_pillow_says(tmp_path: Path) -> None:
+    """Stills are probed from their PNG chunks without Pillow; every header reads as Pillow reads it, and
+    files it cannot read plainly fail with Pillow's own error."""
+    from horus_desktop.media import probe as probe_module
+    from horus_desktop.media.errors import DamagedFrameError
+
+    for path in _png_variants(tmp_path):
+        try:
+            pillow: object = probe_module._probe_pillow(str(path))
+        except DamagedFrameError as exc:
+            pillow = exc.reason
+        try:
+            ours: object = probe_module.probe_image_file(str(path))
+        except DamagedFrameError as exc:
+            ours = exc.reason
+        assert ours == pillow, path.name
+    assert probe_module._probe_png_header(str(tmp_path / "RGB.png")) is not None  # the plain path is taken
+    assert probe_module._probe_png_header(str(tmp_path / "gamma1.0.png")).colour_space == "Linear Rec.709 (sRGB)"
