@@ -79,9 +79,9 @@ def _merge(a: ChangeSet | None, b: ChangeSet) -> ChangeSet | None:
     return b if a is None else ChangeSet(a.changes + b.changes, "sync")
 
 
-#: Default page sizes: ops per push call, changes per pull page (the first page of a push at most
-#: FIRST_PUSH_PAGE, of a pull FIRST_PULL_PAGE: the other side starts working while this one reads the next).
-PUSH_PAGE, PULL_PAGE, FIRST_PUSH_PAGE, FIRST_PULL_PAGE = 2000, 5000, 500, 1000
+#: Default page sizes: ops per push call, changes per pull page (the first page of a pull at most
+#: FIRST_PULL_PAGE, so the laptop starts applying while the server reads the next).
+PUSH_PAGE, PULL_PAGE, FIRST_PULL_PAGE = 2000, 5000, 1000
 
 #: Opens a connection to the sync server (autocommit): ``SyncClient(connect=...)`` replaces the default.
 Connector = Callable[[], "psycopg.Connection[Any]"]
@@ -190,25 +190,23 @@ class SyncClient:
         While the server applies a page, this side acknowledges the previous one and reads the next: the
         connection is used by one page at a time (the send runs on a helper thread), the store only here. A
         page is sent before the previous one's answers are stored; if the laptop stops between the two, both
-        are sent again and the server answers them from its applied-op table. The first page is small, so the
-        server starts sooner."""
+        are sent again and the server answers them from its applied-op table."""
         report = RoundReport()
         client_id = self.local.state().client_id
         total = self.local.pending_count()
-        ops = self.local.pending(min(self.page_size, FIRST_PUSH_PAGE), self.user)
+        ops = self.local.pending(self.page_size, self.user)
         if not ops or (cancel and cancel()):
             return report
         head = self._schema_head()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-sync-push") as sender:
             self._push_blobs()
             in_flight = sender.submit(self._send_ops, client_id, head, ops)
-            following = self.local.pending(self.page_size, self.user, after=ops[-1].seq)  # while the server works
             while True:
                 results = in_flight.result()
                 unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
                 refreshed = self._fetch_rows([(op.table, wire_row_id(op.table, op.row_id)) for op in unsettled])
-                if cancel and cancel():
-                    following = []
+                following = [] if cancel and cancel() else self.local.pending(self.page_size, self.user,
+                                                                              after=ops[-1].seq)
                 if following:
                     self._push_blobs()
                     in_flight = sender.submit(self._send_ops, client_id, head, following)
@@ -222,7 +220,6 @@ class SyncClient:
                 if not following:
                     return report
                 ops = following
-                following = self.local.pending(self.page_size, self.user, after=ops[-1].seq)
 
     def _send_ops(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
         payload = "[" + ",".join(op.wire_json() for op in ops) + "]"  # the ops' JSON as captured
