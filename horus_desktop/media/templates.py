@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 HIERARCHY_FIELDS = ("project", "episode", "sequence", "shot", "department", "task_type", "version")
@@ -49,6 +50,7 @@ class Hierarchy:
 
 
 _POSIX = os.sep == "/"
+_CACHE_SIZE = 4096  # folders (and folder names per template part) remembered between files
 
 
 def version_number_of(version: str | None) -> int | None:
@@ -79,6 +81,9 @@ class PathTemplate:
         self.template = template.strip().strip("/")
         self._parts = [p for p in self.template.split("/") if p]
         self._regexes = [None if p == "..." else self._compile_part(p) for p in self._parts]
+        # (part index, folder or file name) -> its captures, None when it does not match: an ingest asks the
+        # same folders' names again for every file below them. Cleared when full, so it stays small.
+        self._matches: dict[tuple[int, str], dict[str, str] | None] = {}
 
     def __repr__(self) -> str:
         return f"PathTemplate({self.template!r})"
@@ -96,26 +101,39 @@ class PathTemplate:
         pattern += re.escape(part[pos:])
         return re.compile(pattern + r"$", re.IGNORECASE)
 
+    def _match_part(self, index: int, regex: re.Pattern[str], segment: str) -> dict[str, str] | None:
+        key = (index, segment)
+        try:
+            return self._matches[key]
+        except KeyError:
+            pass
+        if len(self._matches) >= _CACHE_SIZE:
+            self._matches.clear()
+        match = regex.match(segment)
+        captured = self._matches[key] = None if match is None else match.groupdict()
+        return captured
+
     def _match_from(self, segments: list[str], start: int) -> dict[str, str] | None:
         def walk(ti: int, si: int, found: dict[str, str]) -> dict[str, str] | None:
-            if ti == len(self._regexes):
-                return found
-            regex = self._regexes[ti]
-            if regex is None:
-                for skip in range(si, len(segments) + 1):
-                    result = walk(ti + 1, skip, found)
-                    if result is not None:
-                        return result
-                return None
-            if si >= len(segments):
-                return None
-            match = regex.match(segments[si])
-            if match is None:
-                return None
-            captured = match.groupdict()
-            if any(found.get(k, v).lower() != v.lower() for k, v in captured.items()):
-                return None  # a field repeated in several folders must hold the same value
-            return walk(ti + 1, si + 1, {**found, **captured})
+            # Fixed parts in a loop, a recursion only at each `...` (the folders it may skip).
+            while ti < len(self._regexes):
+                regex = self._regexes[ti]
+                if regex is None:
+                    for skip in range(si, len(segments) + 1):
+                        result = walk(ti + 1, skip, found)
+                        if result is not None:
+                            return result
+                    return None
+                if si >= len(segments):
+                    return None
+                captured = self._match_part(ti, regex, segments[si])
+                if captured is None:
+                    return None
+                if found and any(found.get(k, v).lower() != v.lower() for k, v in captured.items()):
+                    return None  # a field repeated in several folders must hold the same value
+                found = {**found, **captured}
+                ti, si = ti + 1, si + 1
+            return found
 
         return walk(0, start, {})
 
@@ -157,23 +175,42 @@ def _last_token(regex: re.Pattern[str], segments: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _segment_tokens(segment: str) -> tuple[str | None, str | None, str | None, str | None, bool]:
+    """The last version, episode, sequence and shot token in one folder or file name, and whether it names a
+    known department: an ingest asks this of the same folder names for every file below them."""
+    return (_last_token(_VERSION, [segment]), _last_token(_EPISODE, [segment]), _last_token(_SEQUENCE, [segment]),
+            _last_token(_SHOT, [segment]), segment.lower() in KNOWN_DEPARTMENTS)
+
+
+def _last_of(index: int, tokens: list[tuple[str | None, str | None, str | None, str | None, bool]]) -> str | None:
+    """`_last_token` over segments, from their remembered tokens: the last segment that has one wins."""
+    for found in reversed(tokens):
+        if found[index] is not None:
+            return found[index]
+    return None
+
+
 def lenient_hierarchy(path: str | PurePath, root: str | PurePath | None = None) -> Hierarchy:
     """Find what can be found anywhere in the path: `v###`, `ep##`, `sq###`/`seq###`, `sh###`/`shot###`
     tokens and well-known department folder names; the project is the first folder below `root`."""
     segments = _segments(path)
-    relative = segments
+    tokens = [_segment_tokens(s) for s in segments]
+    relative, skipped = segments, 0
     if root is not None:
         root_segments = _segments(root)
         if segments[: len(root_segments)] == root_segments:
-            relative = segments[len(root_segments) :]
-    version = _last_token(_VERSION, segments)
-    department = next((s for s in reversed(relative[:-1]) if s.lower() in KNOWN_DEPARTMENTS), None)
+            relative, skipped = segments[len(root_segments) :], len(root_segments)
+    relative_tokens = tokens[skipped:]
+    version = _last_of(0, tokens)
+    department = next((s for s, t in zip(reversed(relative[:-1]), reversed(relative_tokens[:-1]), strict=True)
+                       if t[4]), None)
     project = relative[0] if root is not None and len(relative) > 1 else None
     return Hierarchy(
         project=project,
-        episode=_last_token(_EPISODE, relative[:-1]),
-        sequence=_last_token(_SEQUENCE, relative),
-        shot=_last_token(_SHOT, relative),
+        episode=_last_of(1, relative_tokens[:-1]),
+        sequence=_last_of(2, relative_tokens),
+        shot=_last_of(3, relative_tokens),
         department=department,
         version=version,
         version_number=version_number_of(version),
