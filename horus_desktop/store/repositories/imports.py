@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from horus_desktop.domain.mentions import find_mentions
 from horus_desktop.domain.records import Timeline, TimelineClip
 from horus_desktop.domain.stable_ids import tag_id
+from horus_desktop.store.bulk_insert import insert_set_based
 from horus_desktop.store.errors import StoreWriteError, database_message
 from horus_desktop.store.models import (
     AnnotationRow,
@@ -238,15 +239,23 @@ class ImportRepository(Repository):
     def create_timeline(self, values: dict[str, Any], clips: Sequence[dict[str, Any]],
                         timeline_id: uuid.UUID | None = None) -> Timeline:
         """One new timeline and its clips (a playlist file's import), checked as ``timelines.create`` checks
-        them and written with one ``executemany`` per table; the record is built from the rows written (no
-        read back of thousands of clips)."""
+        them and written with one ``executemany`` per table (on SQLite set-based, ``store.bulk_insert``: capture
+        triggers quiet, the batch's outbox ops in one statement each); the record is built from the rows
+        written (no read back of thousands of clips)."""
         name = values.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InvalidFieldError("name", "required")
         rows, clip_rows = _timeline_rows([(timeline_id or uuid.uuid4(), values, clips)])
-        with self._uow.write():
-            self._insert(TimelineRow.__table__, rows)
-            self._insert(TimelineClipRow.__table__, clip_rows)
+        with self._uow.write() as ctx:
+            if ctx.session.get_bind().dialect.name == "sqlite":
+                for table, batch in ((TimelineRow.__table__, rows), (TimelineClipRow.__table__, clip_rows)):
+                    if batch:
+                        insert_set_based(ctx.session, table, batch)
+                        for row in batch:
+                            ctx.record(table.name, row["id"], "insert")
+            else:
+                self._insert(TimelineRow.__table__, rows)
+                self._insert(TimelineClipRow.__table__, clip_rows)
         ordered = sorted(clip_rows, key=lambda c: (c["track_index"], c["clip_order"]))
         return to_record(rows[0], Timeline, clips=tuple(to_record(c, TimelineClip) for c in ordered))
 

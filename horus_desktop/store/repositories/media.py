@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqlalchemy import (
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
 from horus_desktop.domain.records import ApprovalChange, MediaRecord
+from horus_desktop.store.bulk_insert import insert_set_based
 from horus_desktop.store.field_rules import check_row, has_nul
 from horus_desktop.store.models import (
     ApprovalChangeRow,
@@ -45,9 +45,6 @@ from horus_desktop.store.repositories.base import (
     field_names,
     to_record,
 )
-from horus_desktop.store.sync_capture import has_outbox
-from horus_desktop.store.sync_codec import rows_to_stored
-from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
 from horus_desktop.store.types import UtcDateTime, utcnow
 
 _TABLE = MediaRecordRow.__table__
@@ -471,11 +468,6 @@ _FILL_SEARCH = (f"INSERT INTO horus_media_search(rowid, body) SELECT m.rowid, {s
                 f"FROM {_TABLE.name} AS m WHERE m.rowid > ?")
 
 
-@cache
-def _fill_outbox() -> str:
-    return sqlite_capture_inserts_sql(_TABLE.name, "m.rowid > ?")
-
-
 _TIME_COLUMNS = tuple(c.name for c in _TABLE.columns if isinstance(c.type, UtcDateTime))
 
 
@@ -487,31 +479,10 @@ def _naive_time(row: dict[str, Any]) -> bool:
 
 def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (every column named) on SQLite with the per-row triggers quiet, then write the search
-    index rows and sync ops of the batch set-based, in this transaction (see ``create_many``).
-
-    The new rows are those past the largest rowid before the insert: SQLite gives each new row the largest
-    rowid plus one (the table has no AUTOINCREMENT), and no other connection writes until this transaction
-    ends."""
-    columns = list(_TABLE.c.keys())
-    for row in rows:  # the field rules: run by an event on SQLAlchemy's statements, not on a driver one
-        check_row(_TABLE.name, row, columns)
-    captures = has_outbox(session)
-    raw = session.connection()
-    # Quiet for this statement only: the search trigger (while the deferral table holds a row) and the
-    # capture triggers (applying = 1, as during a sync pull). This first write takes the database's write
-    # lock, so the largest rowid read next stays the largest until the batch is in.
-    raw.exec_driver_sql(f"INSERT INTO {SEARCH_DEFERRED_TABLE} (id) VALUES (1)")
-    after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {_TABLE.name}").scalar_one()
-    if captures:
-        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 1")
-    raw.exec_driver_sql(f"INSERT INTO {_TABLE.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        rows_to_stored(_TABLE.name, columns, rows))
-    if captures:
-        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 0")
-    raw.exec_driver_sql(f"DELETE FROM {SEARCH_DEFERRED_TABLE}")
-    raw.exec_driver_sql(_FILL_SEARCH, (after,))
-    if captures:
-        raw.exec_driver_sql(_fill_outbox(), (after,))
+    index rows and sync ops of the batch set-based, in this transaction (see ``create_many``): the search
+    trigger is quiet while the deferral table holds a row (``bulk_insert`` quiets the capture triggers)."""
+    insert_set_based(session, _TABLE, rows, mute=f"INSERT INTO {SEARCH_DEFERRED_TABLE} (id) VALUES (1)",
+                     unmute=f"DELETE FROM {SEARCH_DEFERRED_TABLE}", fills=(_FILL_SEARCH,))
 
 
 def _version_order(row: Any) -> tuple[Any, ...]:
