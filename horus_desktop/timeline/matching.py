@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import opentimelineio as otio
 
-from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.templates import lenient_hierarchy
 from horus_desktop.store import Store
 from horus_desktop.timeline.otio_doc import meta, metadata_entry
 from horus_desktop.timeline.otio_parse import active_reference, horus_of
+
+if TYPE_CHECKING:
+    from horus_desktop.store.media_match import MediaMatch
 
 _FRAME_TOKEN = re.compile(r"(%0?\d*d|#+|@+|\$F\d*)")
 _FRAME_DIGITS = re.compile(r"([._])(-?\d+)(\.[A-Za-z0-9]+)$")
@@ -181,14 +183,18 @@ def clip_paths(clip: otio.schema.Clip) -> list[str]:
 
 @dataclass
 class MediaMatcher:
-    """Finds the media record of clips, with lookups cached for one import."""
+    """Finds the media of clips, with lookups cached for one import: only the columns a clip keeps of its
+    media are read (``store.media_match``), not whole records."""
 
     store: Store
     project_id: str | None = None
 
     def __post_init__(self) -> None:
-        self._by_path: dict[str, MediaRecord | None] = {}
-        self._by_name: dict[tuple[str, str], MediaRecord | None] = {}
+        from horus_desktop.store.media_match import MediaMatchReads  # the store's classes load on use
+
+        self._reads = MediaMatchReads(self.store.uow)
+        self._by_path: dict[str, MediaMatch | None] = {}
+        self._by_name: dict[tuple[str, str], MediaMatch | None] = {}
 
     def prefetch(self, clips: Iterable[otio.schema.Clip | ClipSources]) -> None:
         """Look up every spelling of every clip path, and every shot+version named by clips whose paths
@@ -203,12 +209,12 @@ class MediaMatcher:
         # Two reads: first each path's spellings up to the one its own frame token implies (``####`` ->
         # ``%04d``, what ingest stores), then the remaining spellings of the paths still unmatched. The first
         # spelling found in candidate order wins, as if all had been read at once.
-        found = self.store.media.get_by_paths(dict.fromkeys(
+        found = self._reads.by_paths(dict.fromkeys(
             s for path, candidates in wanted.items() for s in candidates[:cut[path]]))
         rest = {path: candidates[cut[path]:] for path, candidates in wanted.items()
                 if not any(c in found for c in candidates[:cut[path]])}
         if any(rest.values()):
-            found.update(self.store.media.get_by_paths(dict.fromkeys(s for c in rest.values() for s in c)))
+            found.update(self._reads.by_paths(dict.fromkeys(s for c in rest.values() for s in c)))
         for path, candidates in wanted.items():
             self._by_path[path] = next((found[c] for c in candidates if c in found), None)
         names: set[tuple[str, str]] = set()
@@ -218,18 +224,18 @@ class MediaMatcher:
                 if shot and version and (shot, version) not in self._by_name:
                     names.add((shot, version))
         if names:
-            by_name = self.store.media.find_by_shot_versions(names, self.project_id)
+            by_name = self._reads.by_shot_versions(names, self.project_id)
             for key in names:
                 found_versions = by_name.get(key) or []
                 self._by_name[key] = found_versions[0] if found_versions else None
 
-    def by_path(self, paths: Iterable[str]) -> MediaRecord | None:
-        """The first live media record stored under any spelling of one of ``paths``."""
+    def by_path(self, paths: Iterable[str]) -> MediaMatch | None:
+        """The first live media stored under any spelling of one of ``paths``."""
         for path in paths:
             if path not in self._by_path:
                 found = None
                 for spelling in candidate_paths(path):
-                    found = self.store.media.get_by_path(spelling)
+                    found = self._reads.by_paths([spelling]).get(spelling)
                     if found is not None:
                         break
                 self._by_path[path] = found
@@ -237,11 +243,11 @@ class MediaMatcher:
                 return self._by_path[path]
         return None
 
-    def by_shot_version(self, shot: str, version: str) -> MediaRecord | None:
+    def by_shot_version(self, shot: str, version: str) -> MediaMatch | None:
         """The media of a shot at a version (newest first when several departments match)."""
         key = (shot, version)
         if key not in self._by_name:
-            found = self.store.media.find_by_shot_version(shot, version, self.project_id)
+            found = self._reads.by_shot_versions([key], self.project_id).get(key)
             self._by_name[key] = found[0] if found else None
         return self._by_name[key]
 
@@ -249,7 +255,7 @@ class MediaMatcher:
     def _names(source: ClipSources) -> list[str | None]:
         return [source.name, source.reel, *(p.rsplit("/", 1)[-1] for p in source.paths)]
 
-    def match(self, clip: otio.schema.Clip | ClipSources) -> tuple[MediaRecord | None, str]:
+    def match(self, clip: otio.schema.Clip | ClipSources) -> tuple[MediaMatch | None, str]:
         """The media of a clip and how it was found (``path``, ``name`` or ``missing``)."""
         source = clip if isinstance(clip, ClipSources) else clip_sources(clip)
         media = self.by_path(source.paths)

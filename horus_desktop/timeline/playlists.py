@@ -34,6 +34,7 @@ from horus_desktop.timeline.otio_parse import clip_rows, duration_frames, ensure
 
 if TYPE_CHECKING:
     from horus_desktop.store import Store
+    from horus_desktop.store.media_match import MediaMatch
 
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 RULE_LIMIT = 5000
@@ -53,7 +54,7 @@ def media_range(media: MediaRecord) -> tuple[int, int]:
     return first, last
 
 
-def media_info(media: MediaRecord) -> dict[str, Any]:
+def media_info(media: MediaRecord | MediaMatch) -> dict[str, Any]:
     """What the ``horus`` clip metadata keeps about a media."""
     return {"shot": media.shot, "version": media.version, "department": media.department,
             "sequence": media.sequence, "task_type": media.task_type}
