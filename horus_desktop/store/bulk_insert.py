@@ -1,21 +1,68 @@
-"""Set-based inserts on SQLite: a batch of new rows written with one plain ``executemany`` in the stored form
-(``sync_codec.rows_to_stored``, as a sync pull writes rows) while the per-row capture triggers are quiet, then
-the batch's sync outbox ops written with one ``INSERT .. SELECT`` giving the very ops the triggers would have
-written (``sync_tables.sqlite_capture_inserts_sql``). An ingest's media batches and a playlist import's
-timeline and clip rows are written this way."""
+"""Set-based inserts on SQLite. A batch of new rows goes in with one plain ``executemany`` in the stored form
+(``sync_codec.rows_to_stored``, as a sync pull writes rows). From :data:`TRIGGERS_ABSENT_ROWS` rows, the
+table's per-row insert triggers that a set-based statement can replace are absent for the insert
+(:func:`triggers_absent`), and the batch's sync outbox ops (and for media its search rows) are then written
+with one ``INSERT .. SELECT`` each, giving the very rows the triggers would have written
+(``sync_tables.sqlite_capture_inserts_sql``). An ingest's media batches, a playlist import's timeline and clip
+rows, and a sync pull's new rows (there without ops: pulled rows are not local changes) are written this way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
 
 from horus_desktop.store.field_rules import check_row
-from horus_desktop.store.sync_capture import has_outbox
 from horus_desktop.store.sync_codec import rows_to_stored
 from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
+
+#: From this many new rows of one table in one statement, its insert triggers are taken away for the insert.
+#: Below it, the triggers run per row: taking one away and making it again (and every other connection
+#: reading the changed schema once after the commit) costs about what its ``WHEN`` costs on ~100 rows here.
+TRIGGERS_ABSENT_ROWS = 200
+
+
+def capture_trigger(table: str) -> str:
+    """The name of ``table``'s sync capture trigger on inserts (``sync_tables``)."""
+    return f"trg_{table}_sync_ins"
+
+
+@contextmanager
+def triggers_absent(raw: Any, names: Sequence[str], rows: int) -> Iterator[frozenset[str]]:
+    """For a write of ``rows`` new rows on the SQLite connection ``raw`` inside its transaction: from
+    :data:`TRIGGERS_ABSENT_ROWS` rows, the triggers ``names`` (those that exist) are dropped for the block and
+    made again from their own stored text (``sqlite_master``) before it ends. Yields the names dropped, so the
+    caller writes what they would have written (nothing dropped: the triggers ran per row).
+
+    Even quiet, a trigger runs its ``WHEN`` for every row, often costing more than the insert itself. SQLite's
+    schema changes are part of the transaction: another connection never sees a trigger missing (it cannot
+    write meanwhile, and reads the schema as last committed), and a transaction that fails rolls back with its
+    triggers. A trigger still missing when the block ends (the block raised, the transaction goes on) is made
+    again all the same, in its original order."""
+    if rows < TRIGGERS_ABSENT_ROWS or not names:
+        yield frozenset()
+        return
+    if not raw.connection.driver_connection.in_transaction:
+        # The sqlite3 module begins a transaction only before a DML statement: a DROP first would be
+        # committed on its own at once. Begin here (taking the write lock the DROP would take).
+        raw.exec_driver_sql("BEGIN IMMEDIATE")
+    marks = ", ".join("?" * len(names))
+    query = f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) ORDER BY rowid"
+    found = [tuple(r) for r in raw.exec_driver_sql(query, tuple(names))]
+    for name, _ in found:
+        raw.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield frozenset(name for name, _ in found)
+    finally:
+        # After a failed statement the transaction may have been rolled back whole (its triggers are back).
+        present = {r[0] for r in raw.exec_driver_sql(query, tuple(names))}
+        for name, sql in found:
+            if name not in present:
+                raw.exec_driver_sql(sql)
 
 
 @cache
@@ -23,33 +70,27 @@ def _fill_outbox(table: str) -> str:
     return sqlite_capture_inserts_sql(table, "m.rowid > ?")
 
 
-def insert_set_based(session: Any, table: Table, rows: list[dict[str, Any]], *, mute: str | None = None,
-                     unmute: str | None = None, fills: Sequence[str] = ()) -> None:
-    """Insert ``rows`` (every column named) into ``table`` on SQLite inside the session's transaction, with
-    the capture triggers quiet (``applying = 1``, as during a sync pull), then append the batch's insert ops
-    to the outbox in rowid order. ``mute``/``unmute`` quiet a table's other triggers around the insert;
-    each of ``fills`` then runs with the largest rowid before the batch (the batch is the rows past it).
+def insert_set_based(session: Any, table: Table, rows: list[dict[str, Any]], *,
+                     replaces: Mapping[str, str] | None = None) -> None:
+    """Insert ``rows`` (every column named) into ``table`` on SQLite inside the session's transaction, as the
+    per-row triggers would leave them: from :data:`TRIGGERS_ABSENT_ROWS` rows without the capture trigger and
+    the triggers of ``replaces`` (trigger name -> the statement writing what it writes for the batch, run with
+    the largest rowid before the batch), the batch's insert ops then appended to the outbox in rowid order.
 
     The new rows are those past the largest rowid before the insert: SQLite gives each new row the largest
-    rowid plus one (these tables have no AUTOINCREMENT), and the first write below takes the database's
+    rowid plus one (these tables have no AUTOINCREMENT), and the first write (a drop) takes the database's
     write lock, so no other connection's row can fall in the batch."""
     columns = list(table.c.keys())
     for row in rows:  # the field rules: run by an event on SQLAlchemy's statements, not on a driver one
         check_row(table.name, row, columns)
-    captures = has_outbox(session)
+    fills = {capture_trigger(table.name): _fill_outbox(table.name), **(replaces or {})}
     raw = session.connection()
-    if mute:
-        raw.exec_driver_sql(mute)
-    if captures:
-        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 1")
-    after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one()
-    raw.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        rows_to_stored(table.name, columns, rows))
-    if captures:
-        raw.exec_driver_sql("UPDATE horus_sync_state SET applying = 0")
-    if unmute:
-        raw.exec_driver_sql(unmute)
-    for fill in fills:
-        raw.exec_driver_sql(fill, (after,))
-    if captures:
-        raw.exec_driver_sql(_fill_outbox(table.name), (after,))
+    with triggers_absent(raw, list(fills), len(rows)) as dropped:
+        after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one() \
+            if dropped else 0
+        raw.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            rows_to_stored(table.name, columns, rows))
+        for name, fill in fills.items():
+            if name in dropped:
+                raw.exec_driver_sql(fill, (after,))

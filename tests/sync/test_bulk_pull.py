@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from horus_desktop.store.repositories.sync_local import BULK_INSERT_ROWS
+from horus_desktop.store.bulk_insert import TRIGGERS_ABSENT_ROWS as BULK_INSERT_ROWS
 from horus_desktop.sync.client import SyncClient
 
 

@@ -63,8 +63,8 @@ _EMPTY_ROW: dict[str, Any] = {c.name: None for c in _TABLE.columns}
 #: The columns' own defaults, filled in here because an ``executemany`` row must name every column.
 _DEFAULTS: dict[str, Any] = {"is_latest_version": False, "is_deleted": False, "approval_status": "pending"}
 _CHUNK = 500
-#: SQLite (revision 0008): while this table holds a row, the media search trigger is quiet (a set-based
-#: insert fills the index for its whole batch instead). Only ever non-empty inside that insert's transaction.
+#: SQLite (revision 0008): while this table holds a row, the media search trigger is quiet. No longer written:
+#: a large set-based insert drops the trigger for its batch instead (``store.bulk_insert.triggers_absent``).
 SEARCH_DEFERRED_TABLE = "horus_media_search_deferred"
 SEARCH_TEXT_SQL = (
     "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
@@ -144,17 +144,11 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
                 ctx.record(_TABLE.name, row["id"], "insert")
         return [MediaRecord(*_RECORD_VALUES(row)) for row in rows]
 
-    def _bulk_ready(self, session: Any) -> bool:
-        """Whether this store takes set-based inserts: SQLite at the schema whose search trigger can be
-        quieted (found once; a store opened at an older schema is upgraded before it is written)."""
-        ready: bool | None = getattr(self, "_bulk", None)
-        if ready is None:
-            ready = session.get_bind().dialect.name == "sqlite" and session.connection().exec_driver_sql(
-                f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{SEARCH_DEFERRED_TABLE}'"
-            ).first() is not None
-            if ready:
-                self._bulk = ready
-        return ready
+    @staticmethod
+    def _bulk_ready(session: Any) -> bool:
+        """Whether this store takes set-based inserts: SQLite (the search trigger is dropped for a large
+        batch, so the deferral table of revision 0008 is no longer used)."""
+        return bool(session.get_bind().dialect.name == "sqlite")
 
     def update(self, media_id: uuid.UUID | str, **values: Any) -> MediaRecord:
         """Change fields of a media record."""
@@ -478,11 +472,10 @@ def _naive_time(row: dict[str, Any]) -> bool:
 
 
 def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (every column named) on SQLite with the per-row triggers quiet, then write the search
-    index rows and sync ops of the batch set-based, in this transaction (see ``create_many``): the search
-    trigger is quiet while the deferral table holds a row (``bulk_insert`` quiets the capture triggers)."""
-    insert_set_based(session, _TABLE, rows, mute=f"INSERT INTO {SEARCH_DEFERRED_TABLE} (id) VALUES (1)",
-                     unmute=f"DELETE FROM {SEARCH_DEFERRED_TABLE}", fills=(_FILL_SEARCH,))
+    """Insert ``rows`` (every column named) on SQLite in this transaction (see ``create_many``): for a large
+    batch without the search and capture triggers, the batch's search index rows and sync ops then written
+    set-based (``store.bulk_insert``)."""
+    insert_set_based(session, _TABLE, rows, replaces={"trg_media_search_insert": _FILL_SEARCH})
 
 
 def _version_order(row: Any) -> tuple[Any, ...]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -19,6 +17,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from horus_desktop.domain.hlc import Hlc, receive, tick
+from horus_desktop.store.bulk_insert import capture_trigger, triggers_absent
 from horus_desktop.store.repositories.base import Repository
 from horus_desktop.store.sync_codec import (
     local_row_id,
@@ -279,7 +278,7 @@ class SyncLocalRepository(Repository):
             # New rows go in with one plain executemany in the stored form (the codec knows it): no ORM
             # per-value type handling. Capture is quiet in a pull, so no op is made.
             columns = stored_columns(name, inserts)
-            with _without_insert_capture(raw, name, len(inserts)):
+            with triggers_absent(raw, [capture_trigger(name)], len(inserts)):
                 raw.exec_driver_sql(
                     f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                     rows_to_stored(name, columns, inserts))
@@ -291,34 +290,6 @@ _PAGE = ("SELECT seq, op_id, table_name, row_id, kind, old_row, new_row, base_ve
          "FROM horus_sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?")
 _UPSERT_VERSION = ("INSERT INTO horus_sync_row_versions (table_name, row_id, row_version) VALUES (?, ?, ?) "
                    "ON CONFLICT (table_name, row_id) DO UPDATE SET row_version = excluded.row_version")
-
-
-#: From this many new rows of one table in a page, the pull takes the capture trigger away for its insert.
-BULK_INSERT_ROWS = 200
-
-
-@contextmanager
-def _without_insert_capture(raw: Any, table: str, rows: int) -> Iterator[None]:
-    """Insert ``rows`` new rows of ``table`` without invoking its insert capture trigger, in the pull's
-    transaction: the trigger is dropped and made again from its own stored text before the transaction ends.
-
-    Quiet (``applying = 1``), the trigger still runs its ``WHEN`` for every row, which cost more than the
-    insert itself (about 0.07 ms a row here). SQLite's DDL is transactional: a pull that fails rolls back
-    with its trigger in place, and no other connection can write (or see the table without it) meanwhile."""
-    if rows < BULK_INSERT_ROWS:
-        yield
-        return
-    name = f"trg_{table}_sync_ins"
-    found = raw.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                (name,)).first()
-    if found is None:
-        yield
-        return
-    raw.exec_driver_sql(f"DROP TRIGGER {name}")
-    try:
-        yield
-    finally:
-        raw.exec_driver_sql(found[0])
 
 
 def _where(values: dict[str, Any]) -> dict[str, Any]:
