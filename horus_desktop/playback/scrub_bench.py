@@ -79,7 +79,11 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         passes = max(0, min(passes, count // max(1, seeks) - 1))
         chosen = rng.sample(range(first, last + 1), seeks * (passes + 1))
         frames, passed_over = chosen[:: passes + 1], [f for i, f in enumerate(chosen) if i % (passes + 1)]
-        before = {f: _bare_frame_seconds(item, f, first) for f in frames}
+        # Stand-ins for a frame the read-ahead reached during a pause: another uncached frame is measured
+        # instead of one seek fewer (on short media the read-ahead covers much of it).
+        unused = sorted(set(range(first, last + 1)) - set(chosen))
+        reserve = rng.sample(unused, min(len(unused), 2 * seeks))
+        before = {f: _bare_frame_seconds(item, f, first) for f in frames + reserve}
         session = PlaybackSession(source, PLAYBACK_FPS, convert=gpu_convert)
         try:
             while not session.is_ready(first):  # opened paused on the first frame, as the viewer does
@@ -92,11 +96,18 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
                 time.sleep(0.01)
             session.cache.clear()
             latencies: dict[int, float] = {}
+            targets: list[int] = []
             for burst, frame in enumerate(frames):
                 if burst % 2:  # the user stops, then drags on: the read-ahead of the frame shown is running
                     time.sleep(2 * SCRUB_SETTLE_S)
                 if session.is_ready(frame):  # read ahead meanwhile: not an uncached frame
-                    continue
+                    frame = next((f for f in reserve if not session.is_ready(f)), None)
+                    if frame is None:
+                        continue
+                    reserve.remove(frame)
+                    targets.append(frame)
+                else:
+                    targets.append(frame)
                 for other in passed_over[burst * passes:(burst + 1) * passes]:
                     session.seek(other)  # passed over: superseded before it can show
                     session.tick()  # the viewer's timer: shows the frame only if it is ready
@@ -110,8 +121,8 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         finally:
             session.cache.close()
     # Bare decodes before and after the scrubs, averaged: the machine's load drifts during a run.
-    bare = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in frames}
-    measured = [f for f in frames if f in latencies]
+    bare = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in targets}
+    measured = [f for f in targets if f in latencies]
     ratios = [latencies[f] / bare[f] for f in measured]
     bare_ms = [1000 * bare[f] for f in measured]
     ours_ms = [1000 * latencies[f] for f in measured]

