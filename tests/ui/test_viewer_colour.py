@@ -98,3 +98,20 @@ def test_the_display_pipeline_renders_what_the_viewer_shows(qtbot, bare_viewer, 
         viewer.colour_bar.set_channel(channel)
         expected = render_frame(decoded, viewer.colour, viewer.slots["A"].settings, channel)
         qtbot.waitUntil(lambda e=expected: np.array_equal(_shown(viewer), e), timeout=5000)
+
+
+def test_the_channel_buttons_wrap_together_on_a_narrow_viewer(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QToolButton
+
+    from horus_desktop.media.colour import ColourConfig
+    from horus_desktop.ui.viewer.colour_bar import CHANNEL_BUTTONS, ColourBar
+
+    bar = ColourBar(ColourConfig())
+    qtbot.addWidget(bar)
+    bar.show()
+    buttons = [bar.findChild(QToolButton, f"channel_{key}") for key, _text in CHANNEL_BUTTONS]
+    for width in range(300, 1400, 37):  # every wrap point the bar goes through
+        bar.resize(width, bar.heightForWidth(width))
+        qtbot.waitUntil(lambda: bar.layout().geometry().width() == width, timeout=2000)  # noqa: B023
+        rows = {b.mapTo(bar, b.rect().topLeft()).y() for b in buttons}
+        assert len(rows) == 1, f"at {width} px the channel buttons are split over rows {sorted(rows)}"

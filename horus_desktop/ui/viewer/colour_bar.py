@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QToolButton,
     QWidget,
 )
@@ -70,6 +71,12 @@ class ColourBar(QWidget):
         layout.addWidget(self.view_box, 3)
         layout.addWidget(self.exposure)
         layout.addWidget(self.gamma)
+        # The channel buttons wrap as one group: a lone "L" on a row of its own reads as a stray control.
+        channel_row = QWidget()
+        channel_row.setObjectName("channelButtons")
+        channel_layout = QHBoxLayout(channel_row)
+        channel_layout.setContentsMargins(0, 0, 0, 0)
+        channel_layout.setSpacing(2)
         for key, text in CHANNEL_BUTTONS:
             button = QToolButton()
             button.setText(text)
@@ -78,9 +85,10 @@ class ColourBar(QWidget):
             button.setToolTip({"rgb": "All channels", "luminance": "Luminance"}.get(key, f"{text} channel only"))
             button.setProperty("channel", key)
             self.channels.addButton(button)
-            layout.addWidget(button)
+            channel_layout.addWidget(button)
             if key == "rgb":
                 button.setChecked(True)
+        layout.addWidget(channel_row)
         layout.addStretch(1)
         self.display_box.setCurrentText(colour.default_display())
         self._fill_views()
