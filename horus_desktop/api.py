@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import threading
 import uuid
@@ -30,22 +29,10 @@ from horus_desktop.domain.records import (
 from horus_desktop.services import notes as notes_service
 from horus_desktop.services.attachments import attach_file
 from horus_desktop.store import Store
+from horus_desktop.store.quick_read import default_user_id
 
 if TYPE_CHECKING:
     from types import TracebackType
-
-USER_ENV = "HORUS_USER"
-
-
-def default_user_id() -> str:
-    """The reviewer when none is named: ``$HORUS_USER``, else the OS account."""
-    name = os.environ.get(USER_ENV)
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        return "reviewer"
 
 
 class Horus:

@@ -82,13 +82,13 @@ def scripts_head() -> str | None:
 
 
 def default_user_id() -> str:
-    """As ``api.default_user_id``: ``$HORUS_USER``, else the OS account."""
+    """The reviewer when none is named: ``$HORUS_USER``, else the OS account (``api`` gives it too)."""
     name = os.environ.get(USER_ENV)
     if name:
         return name
     try:
         return getpass.getuser()
-    except (KeyError, OSError):
+    except (KeyError, OSError):  # no passwd entry (some containers)
         return "reviewer"
 
 
