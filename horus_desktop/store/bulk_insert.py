@@ -18,7 +18,7 @@ from sqlalchemy import Table
 
 from horus_desktop.store.field_rules import check_row
 from horus_desktop.store.sync_codec import rows_to_stored
-from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
+from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql, sqlite_capture_trigger
 
 #: From this many new rows of one table in one statement, its insert triggers are taken away for the insert.
 #: Below it, the triggers run per row. The writer gains from ~25 rows (a 200-media batch 78 -> 44 ms of CPU
@@ -29,7 +29,7 @@ TRIGGERS_ABSENT_ROWS = 200
 
 def capture_trigger(table: str) -> str:
     """The name of ``table``'s sync capture trigger on inserts (``sync_tables``)."""
-    return f"trg_{table}_sync_ins"
+    return sqlite_capture_trigger(table, "ins")
 
 
 @contextmanager

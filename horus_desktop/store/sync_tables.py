@@ -117,6 +117,12 @@ def review_table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
+def sqlite_capture_trigger(name: str, kind: str = "ins") -> str:
+    """The name of ``name``'s SQLite capture trigger on ``kind`` (``ins``, ``upd`` or ``del``) writes: the one
+    spelling, for the DDL here and for whoever drops a trigger for a while (``bulk_insert``)."""
+    return f"trg_{name}_sync_{kind}"
+
+
 def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
     """DDL of the three SQLite triggers that append an outbox op for every write to ``name``.
 
@@ -138,11 +144,11 @@ def sqlite_capture_triggers(name: str, wire_form: bool = False) -> list[str]:
         return f"{_OUTBOX_INSERT} VALUES ({_op_values(name, kind, alias, old, new)});"
 
     return [
-        f"CREATE TRIGGER trg_{name}_sync_ins AFTER INSERT ON {name} WHEN {quiet} BEGIN "
+        f"CREATE TRIGGER {sqlite_capture_trigger(name, 'ins')} AFTER INSERT ON {name} WHEN {quiet} BEGIN "
         f"{op('insert', 'NEW', 'NULL', row_json('NEW'))} END",
-        f"CREATE TRIGGER trg_{name}_sync_upd AFTER UPDATE ON {name} WHEN {quiet} BEGIN "
+        f"CREATE TRIGGER {sqlite_capture_trigger(name, 'upd')} AFTER UPDATE ON {name} WHEN {quiet} BEGIN "
         f"{op('update', 'NEW', row_json('OLD'), row_json('NEW'))} END",
-        f"CREATE TRIGGER trg_{name}_sync_del AFTER DELETE ON {name} WHEN {quiet} BEGIN "
+        f"CREATE TRIGGER {sqlite_capture_trigger(name, 'del')} AFTER DELETE ON {name} WHEN {quiet} BEGIN "
         f"{op('delete', 'OLD', row_json('OLD'), 'NULL')} END",
     ]
 
@@ -170,4 +176,4 @@ def sqlite_capture_inserts_sql(name: str, where: str) -> str:
 
 def sqlite_capture_trigger_names() -> list[tuple[str, str]]:
     """(trigger, table) of every capture trigger."""
-    return [(f"trg_{n}_sync_{k}", n) for n in SYNCED_TABLES for k in ("ins", "upd", "del")]
+    return [(sqlite_capture_trigger(n, k), n) for n in SYNCED_TABLES for k in ("ins", "upd", "del")]
