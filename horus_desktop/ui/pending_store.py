@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 
     Listener = Callable[[ChangeSet], None]
 
-#: How a SQLite database file starts (its header string): anything else at the path is not a store.
-SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 def local_user_id(location: str | None, name: str) -> str:
     """The id of the user ``name`` names (an id or a username) in a current local store, read with
@@ -43,19 +40,13 @@ def local_user_id(location: str | None, name: str) -> str:
 
 
 def looks_like_a_store(location: str | None) -> bool:
-    """False when the location names an existing SQLite file that is not a database (a quick look at its
-    header, no database opened): such a location is checked, and refused, before the window."""
+    """False when the location names an existing file that is not a SQLite database (its header, read by
+    ``store.sqlite_file``, no database opened): such a location is checked, and refused, before the window."""
     from horus_desktop.store.quick_read import sqlite_path
+    from horus_desktop.store.sqlite_file import not_a_database
 
     path = sqlite_path(location)
-    if path is None or not path.is_file():
-        return True
-    try:
-        with path.open("rb") as file:
-            head = file.read(len(SQLITE_HEADER))
-    except OSError:
-        return False
-    return head in (b"", SQLITE_HEADER)  # an empty file becomes a new store
+    return path is None or not not_a_database(path)
 
 
 class _Repository:
