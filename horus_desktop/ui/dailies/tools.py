@@ -37,6 +37,8 @@ class DailiesTools:
         self.notes_only.sig_message.connect(message)
         self.panel = DailiesNotesPanel(store, db, events, timeline)
         self.panel.sig_message.connect(message)
+        self._player, self._viewer = player, viewer
+        viewer.sig_position.connect(self._on_position)  # the list follows the playhead
         self.dock = QDockWidget("Dailies Notes", window)
         self.dock.setObjectName("dailiesNotesDock")
         self.dock.setWidget(self.panel)
@@ -60,6 +62,15 @@ class DailiesTools:
             window.tabifyDockWidget(self._beside, self.dock)
         self.dock.show()
         self.dock.raise_()
+
+    def _on_position(self, frame: int) -> None:
+        source = self._player.source()
+        hit = source.hit(frame) if source is not None else None
+        session = self._viewer.session
+        self.panel.follow_playhead(source.state.id if source is not None else None,
+                                   hit.clip if hit is not None else None,
+                                   hit.source_frame if hit is not None else None,
+                                   playing=session is not None and session.playing)
 
     def jump_note(self, step: int) -> bool:
         """``,`` / ``.`` in a playlist: the previous/next note or drawing across clips (False: no playlist plays)."""
