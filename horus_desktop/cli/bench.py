@@ -250,5 +250,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_notes)
     from horus_desktop.cli.sync_verbs import register_bench
+    from horus_desktop.cli.verb_bench import register_bench as register_verbs_bench
 
     register_bench(bench)
+    register_verbs_bench(bench)

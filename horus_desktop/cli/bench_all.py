@@ -28,6 +28,7 @@ Row = dict[str, Any]
 #: Arguments of each bench for ``bench all``: one tuple per run (a verb may run on several inputs).
 ALL_RUNS: dict[str, list[tuple[str, ...]]] = {
     "startup": [("--repeats", "3")],
+    "verbs": [("--repeats", "3")],
     "store": [("--records", "20000", "--runs", "100")],
     "decode": [("{exr}", "--frames", "48"), ("{movie}", "--frames", "96")],
     "scrub": [("{exr}", "--seeks", "16"), ("{movie_gop48}", "--seeks", "16")],
