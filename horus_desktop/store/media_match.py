@@ -5,11 +5,13 @@ and ``find_by_shot_versions`` give, but not the ~40 columns of a full record (bu
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy.orm import Session
 
 from horus_desktop.store.models import MediaRecordRow
 from horus_desktop.store.repositories.base import Repository
@@ -34,6 +36,35 @@ class MediaMatch(NamedTuple):
 
 
 _COLUMNS = tuple(_TABLE.c[name] for name in MediaMatch._fields)
+#: Every path in one statement, compiled once (the paths are bound at execution, not built into the SQL).
+_BY_PATHS = select(*_COLUMNS).where(_TABLE.c.file_path.in_(bindparam("paths", expanding=True)),
+                                    _TABLE.c.is_deleted.is_not(True))
+#: On SQLite, the paths go as one JSON array: one statement and one bound value for thousands of paths (an
+#: import's spellings), each looked up in the path index as ``IN (...)`` would.
+_BY_PATHS_SQLITE = (f"SELECT {', '.join(c.name for c in _COLUMNS)} FROM {_TABLE.name} WHERE file_path IN "
+                    "(SELECT value FROM json_each(?)) AND is_deleted IS NOT 1")
+
+
+def shot_version_rows(session: Session, columns: Sequence[ColumnElement[Any]], pairs: Iterable[tuple[str, str]],
+                      project_id: str | None = None) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """``columns`` of each (shot, version) pair's live media (of ``project_id`` when given), newest version
+    first (version number, then creation time); pairs with none are left out. The one query of
+    ``MediaRepository.find_by_shot_versions`` (whole records) and :meth:`MediaMatchReads.by_shot_versions`."""
+    wanted = set(pairs)
+    shots = sorted({shot for shot, _ in wanted})
+    versions = sorted({version for _, version in wanted})
+    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for start in range(0, len(shots), _CHUNK):  # a shot's rows all come in one chunk: their order holds
+        conds = [_TABLE.c.shot.in_(shots[start:start + _CHUNK]), _TABLE.c.version.in_(versions),
+                 _TABLE.c.is_deleted.is_not(True)]
+        if project_id:
+            conds.append(_TABLE.c.project_id == project_id)
+        for row in session.execute(select(*columns, _TABLE.c.shot, _TABLE.c.version).where(*conds).order_by(
+                _TABLE.c.version_number.desc(), _TABLE.c.created_at.desc())):
+            key = (row[-2], row[-1])
+            if key in wanted:
+                out.setdefault(key, []).append(tuple(row[:-2]))
+    return out
 
 
 class MediaMatchReads(Repository):
@@ -44,10 +75,17 @@ class MediaMatchReads(Repository):
         ``get_by_paths`` keeps it)."""
         paths = list(dict.fromkeys(file_paths))
         found: dict[str, MediaMatch] = {}
+        if not paths:
+            return found
         with self._uow.read() as session:
+            if session.get_bind().dialect.name == "sqlite":
+                # Driver rows: ids as SQLite keeps them (32 hex digits, as SQLAlchemy's Uuid stores them).
+                for row in session.connection().exec_driver_sql(_BY_PATHS_SQLITE, (json.dumps(paths),)):
+                    if row[2] not in found:
+                        found[row[2]] = MediaMatch(uuid.UUID(row[0]), *row[1:])
+                return found
             for start in range(0, len(paths), _CHUNK):
-                for row in session.execute(select(*_COLUMNS).where(
-                        _TABLE.c.file_path.in_(paths[start:start + _CHUNK]), _TABLE.c.is_deleted.is_not(True))):
+                for row in session.execute(_BY_PATHS, {"paths": paths[start:start + _CHUNK]}):
                     found.setdefault(row[2], MediaMatch(*row))
         return found
 
@@ -55,19 +93,6 @@ class MediaMatchReads(Repository):
                          project_id: str | None = None) -> dict[tuple[str, str], list[MediaMatch]]:
         """Each (shot, version) pair's live media (of ``project_id`` when given), newest version first;
         pairs with none are left out."""
-        wanted = set(pairs)
-        shots = sorted({shot for shot, _ in wanted})
-        versions = sorted({version for _, version in wanted})
-        out: dict[tuple[str, str], list[MediaMatch]] = {}
         with self._uow.read() as session:
-            for start in range(0, len(shots), _CHUNK):
-                conds = [_TABLE.c.shot.in_(shots[start:start + _CHUNK]), _TABLE.c.version.in_(versions),
-                         _TABLE.c.is_deleted.is_not(True)]
-                if project_id:
-                    conds.append(_TABLE.c.project_id == project_id)
-                for row in session.execute(select(*_COLUMNS).where(*conds).order_by(
-                        _TABLE.c.version_number.desc(), _TABLE.c.created_at.desc())):
-                    key = (row[3], row[4])
-                    if key in wanted:
-                        out.setdefault(key, []).append(MediaMatch(*row))
-        return out
+            return {key: [MediaMatch(*row) for row in rows]
+                    for key, rows in shot_version_rows(session, _COLUMNS, pairs, project_id).items()}

@@ -29,7 +29,11 @@ _FRAME_DIGITS = re.compile(r"([._])(-?\d+)(\.[A-Za-z0-9]+)$")
 _VERSION = re.compile(r"(?:^|[^A-Za-z0-9])[vV](\d+)(?![0-9])")
 _SHOT = re.compile(r"(?:^|[^A-Za-z0-9])((?:sh|shot)\d+[A-Za-z]?)(?![0-9])", re.IGNORECASE)
 _SOURCE_FILE = re.compile(r"^\s*SOURCE FILE:\s*(.+?)\s*$", re.IGNORECASE)
+_FILE_URL = re.compile(r"^file:(//(localhost)?)?", re.IGNORECASE)
+_DRIVE = re.compile(r"^/[A-Za-z]:/")
 PLACEHOLDER = "<frame>"
+#: The spellings of a frame token ingest may have stored, in the order they are tried.
+_TOKENS = (*(f"%0{n}d" for n in range(1, 9)), "#", "####", "%d")
 
 
 def strip_url(path: str) -> str:
@@ -37,8 +41,8 @@ def strip_url(path: str) -> str:
     text = path.strip()
     if text.lower().startswith("file:"):
         # not urlparse: '#' in a frame pattern is not a URL fragment here
-        text = unquote(re.sub(r"^file:(//(localhost)?)?", "", text, flags=re.IGNORECASE))
-        if re.match(r"^/[A-Za-z]:/", text):  # file:///C:/shows -> C:/shows
+        text = unquote(_FILE_URL.sub("", text))
+        if _DRIVE.match(text):  # file:///C:/shows -> C:/shows
             text = text[1:]
     return text.replace("\\", "/")
 
@@ -50,12 +54,28 @@ def path_key(path: str) -> str:
 
 def _key(text: str) -> str:
     """:func:`path_key` of a path whose URL is stripped already."""
+    return _key_width(text)[0]
+
+
+def _key_width(text: str) -> tuple[str, int | None]:
+    """:func:`_key` of a stripped path and the frame-number width its name's token or frame digits say
+    (``####`` 4, ``%04d`` 4, ``1001`` 4; None when neither says one), from one search of the name."""
     folder, _, name = text.rpartition("/")
-    if _FRAME_TOKEN.search(name):
-        name = _FRAME_TOKEN.sub(PLACEHOLDER, name, count=1)
+    token = _FRAME_TOKEN.search(name)
+    if token is not None:
+        found = token.group(1)
+        name = f"{name[:token.start()]}{PLACEHOLDER}{name[token.end():]}"  # the first token only
+        if found[0] in "#@":
+            width: int | None = len(found)
+        else:
+            digits = "".join(ch for ch in found if ch.isdigit())
+            width = int(digits) if digits else None
     else:
-        name = _FRAME_DIGITS.sub(lambda m: f"{m.group(1)}{PLACEHOLDER}{m.group(3)}", name)
-    return f"{folder}/{name}" if folder else name
+        frame = _FRAME_DIGITS.search(name)
+        width = len(frame.group(2).lstrip("-")) if frame else None
+        if frame is not None:  # the pattern is anchored at the end: at most one match
+            name = f"{name[:frame.start()]}{frame.group(1)}{PLACEHOLDER}{frame.group(3)}"
+    return (f"{folder}/{name}" if folder else name), width
 
 
 def candidate_paths(path: str) -> list[str]:
@@ -67,36 +87,30 @@ def candidate_paths(path: str) -> list[str]:
 def _candidates(text: str, key: str) -> list[str]:
     out = [text]
     if PLACEHOLDER in key:
-        out += [key.replace(PLACEHOLDER, f"%0{n}d") for n in range(1, 9)]
-        out += [key.replace(PLACEHOLDER, "#" * n) for n in (1, 4)] + [key.replace(PLACEHOLDER, "%d")]
+        parts = key.split(PLACEHOLDER)  # joined with each token: key.replace, every placeholder replaced
+        out += [token.join(parts) for token in _TOKENS]
     return list(dict.fromkeys(out))
 
 
 def _frame_width(name: str) -> int | None:
     """The frame-number width a file name's token or frame digits say (``####`` 4, ``%04d`` 4, ``1001`` 4)."""
-    token = _FRAME_TOKEN.search(name)
-    if token is not None:
-        text = token.group(1)
-        if text[0] in "#@":
-            return len(text)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        return int(digits) if digits else None
-    frame = _FRAME_DIGITS.search(name)
-    return len(frame.group(2).lstrip("-")) if frame else None
+    return _key_width(name)[1]
 
 
 def _spellings(path: str) -> tuple[list[str], int]:
     """:func:`candidate_paths` of ``path`` and how many of them to read first: those up to the ``%0Nd``
     spelling of the width the path's frame token or digits give (all of them when it gives none). The URL is
-    stripped and the key made once (an import of thousands of clips)."""
+    stripped, the key made and the width read once (an import of thousands of clips)."""
     text = strip_url(path)
-    key = _key(text)
+    key, width = _key_width(text)
     # candidate_paths strips the stripped text again: the same text unless it still looks like a URL
     again = key if text == text.strip() and text[:5].lower() != "file:" else path_key(text)
     candidates = _candidates(text, again)
-    width = _frame_width(text.rpartition("/")[2])
-    spelling = key.replace(PLACEHOLDER, f"%0{width}d") if width and PLACEHOLDER in key else None
-    return candidates, candidates.index(spelling) + 1 if spelling in candidates else len(candidates)
+    if width and PLACEHOLDER in key:
+        spelling = key.replace(PLACEHOLDER, f"%0{width}d")
+        if spelling in candidates:
+            return candidates, candidates.index(spelling) + 1
+    return candidates, len(candidates)
 
 
 def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:

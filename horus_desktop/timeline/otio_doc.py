@@ -62,8 +62,9 @@ def set_meta(obj: Any, **values: Any) -> None:
 
 
 def to_dict(obj: otio.core.SerializableObject) -> dict[str, Any]:
-    """An OTIO object as the dict of its otio_json text."""
-    return json.loads(otio.adapters.write_to_string(obj, "otio_json"))
+    """An OTIO object as the dict of its otio_json text (written without indentation: the same dict, from a
+    third of the text to parse)."""
+    return json.loads(otio.adapters.write_to_string(obj, "otio_json", indent=-1))
 
 
 def from_dict(data: dict[str, Any]) -> Any:

@@ -274,23 +274,11 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
     ) -> dict[tuple[str, str], list[MediaRecord]]:
         """:meth:`find_by_shot_version` for many (shot, version) pairs in batched reads: each pair's media,
         newest version first (pairs with none are left out)."""
-        wanted = set(pairs)
-        shots = sorted({shot for shot, _ in wanted})
-        versions = sorted({version for _, version in wanted})
-        out: dict[tuple[str, str], list[MediaRecord]] = {}
+        from horus_desktop.store.media_match import shot_version_rows  # the query clip matching reads too
+
         with self._uow.read() as session:
-            for start in range(0, len(shots), _CHUNK):
-                conds = [_TABLE.c.shot.in_(shots[start:start + _CHUNK]), _TABLE.c.version.in_(versions),
-                         _TABLE.c.is_deleted.is_not(True)]
-                if project_id:
-                    conds.append(_TABLE.c.project_id == project_id)
-                rows = session.execute(select(*_RECORD_COLUMNS).where(*conds).order_by(
-                    _TABLE.c.version_number.desc(), _TABLE.c.created_at.desc()))
-                for record in (MediaRecord(*row) for row in rows):
-                    key = (record.shot, record.version)
-                    if key in wanted:
-                        out.setdefault(key, []).append(record)
-        return out
+            return {key: [MediaRecord(*row) for row in rows]
+                    for key, rows in shot_version_rows(session, _RECORD_COLUMNS, pairs, project_id).items()}
 
     def versions_of(self, media: MediaRecord) -> list[MediaRecord]:
         """Every live version of the same project, shot, department and task type, newest first."""
