@@ -32,7 +32,7 @@ from horus_desktop.media import probe_worker
 from horus_desktop.media.colour_defaults import keep_override
 from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
-from horus_desktop.media.probe import ProbeResult, probe_media
+from horus_desktop.media.probe import Known, ProbeResult, hashed_files, probe_and_hash, unchanged
 from horus_desktop.media.probe_worker import ProbePool, shared_pool
 from horus_desktop.media.sequences import MediaItem, MediaKind, scan_media
 from horus_desktop.media.templates import DEFAULT_TEMPLATE, Hierarchy, PathTemplate, parse_hierarchy
@@ -102,33 +102,29 @@ def _timestamp(value: datetime | None) -> float | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
-def _unchanged(existing: Any, probe: ProbeResult) -> bool:
-    stored = _timestamp(existing.file_modified_at)
-    return (existing.file_size == probe.file_size and stored is not None
-            and abs(stored - probe.mtime) < 1e-3 and bool(existing.file_hash))
+def _known(existing: Any) -> Known | None:
+    """What a stored media's files were when hashed (size, modification time); None when it has no hash."""
+    stored = _timestamp(existing.file_modified_at) if existing is not None and existing.file_hash else None
+    return None if stored is None or existing.file_size is None else (existing.file_size, stored)
 
 
-def _readable(item: MediaItem, probe: ProbeResult) -> list[str]:
-    """The files a media's hash covers: its non-empty frames (all of them when every one is empty)."""
-    if not probe.empty_frames or not item.frames:
-        return list(item.files)
-    empty = set(probe.empty_frames)
-    return [path for frame, path in zip(item.frames, item.files, strict=False) if frame not in empty] or list(item.files)
-
-
-ProbeOutcome = ProbeResult | MediaError
-ProbeMany = Callable[[list[MediaItem]], list[ProbeOutcome]]
+#: A probed media and its hash when the probe read it (`probe.probe_and_hash`), or why it could not be read.
+ProbeOutcome = tuple[ProbeResult, str | None] | MediaError
+Entry = tuple[MediaItem, Known | None]
+ProbeMany = Callable[[list[Entry]], list[ProbeOutcome]]
 CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
 
 
-def probe_each(probe: Callable[[MediaItem], ProbeResult], items: list[MediaItem]) -> list[tuple[Any, ...]]:
-    """Probe several media in one worker task: ("ok", result) or ("media", error type, path, reason) each.
+def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
+               entries: list[Entry]) -> list[tuple[Any, ...]]:
+    """Probe (and hash) several media in one worker task: ("ok", result, hash) or ("media", error type, path,
+    reason) each.
 
-    Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_task``)."""
+    Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_hash_task``)."""
     out: list[tuple[Any, ...]] = []
-    for item in items:
+    for item, known in entries:
         try:
-            out.append(("ok", probe(item)))
+            out.append(("ok", *probe(item, known)))
         except MediaError as exc:
             out.append(("media", type(exc).__name__, exc.path, exc.reason))
     return out
@@ -138,28 +134,32 @@ def _isolated_probe(pool: ProbePool) -> ProbeMany:
     """Probe a chunk of media in one worker round trip; when the worker dies or hangs on the chunk, probe
     its media one at a time, so the file that did it is the only one reported."""
 
-    def probe_many(items: list[MediaItem]) -> list[ProbeOutcome]:
-        if len(items) > 1:
+    def probe_one(item: MediaItem, known: Known | None) -> tuple[ProbeResult, str | None]:
+        return pool.call(item.path, probe_worker.PROBE_TIMEOUT, probe_worker.probe_hash_task, item, known)
+
+    def probe_many(entries: list[Entry]) -> list[ProbeOutcome]:
+        if len(entries) > 1:
             try:
-                replies = pool.call(items[0].path, probe_worker.PROBE_TIMEOUT, probe_each, probe_worker.probe_task,
-                                    items)
+                replies = pool.call(entries[0][0].path, probe_worker.PROBE_TIMEOUT, probe_each,
+                                    probe_worker.probe_hash_task, entries)
             except MediaError:
                 pass  # a crash, a hang or a decoder bug somewhere in the chunk: find which file, below
             else:
-                return [reply[1] if reply[0] == "ok" else getattr(media_errors, reply[1], MediaError)(
+                return [(reply[1], reply[2]) if reply[0] == "ok" else getattr(media_errors, reply[1], MediaError)(
                     reply[2], reply[3]) for reply in replies]
-        return [_outcome(pool.probe, item) for item in items]
+        return [_outcome(probe_one, entry) for entry in entries]
 
     return probe_many
 
 
-def _in_process_probe(items: list[MediaItem]) -> list[ProbeOutcome]:
-    return [_outcome(probe_media, item) for item in items]
+def _in_process_probe(entries: list[Entry]) -> list[ProbeOutcome]:
+    return [_outcome(probe_and_hash, entry) for entry in entries]
 
 
-def _outcome(probe: Callable[[MediaItem], ProbeResult], item: MediaItem) -> ProbeOutcome:
+def _outcome(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
+             entry: Entry) -> ProbeOutcome:
     try:
-        return probe(item)
+        return probe(*entry)
     except MediaError as exc:
         return exc
 
@@ -182,25 +182,29 @@ def _prepare(items: list[MediaItem], existing: dict[str, Any], cancel: threading
     """Probe a chunk of media, then hash those new or changed (on the ingest's pool)."""
     if cancel.is_set():
         return [_Prepared(item, None, None, None) for item in items]
+    entries = [(item, _known(existing.get(item.path))) for item in items]
     try:
-        outcomes = probe_many(items)
+        outcomes = probe_many(entries)
     except OSError as exc:
         outcomes = [MediaError(item.path, exc.strerror or str(exc)) for item in items]
-    return [_hashed(item, outcome, existing.get(item.path), cancel, threads) for item, outcome in zip(items, outcomes,
-                                                                                                     strict=True)]
+    return [_hashed(item, outcome, known, cancel, threads) for (item, known), outcome in zip(entries, outcomes,
+                                                                                               strict=True)]
 
 
-def _hashed(item: MediaItem, outcome: ProbeOutcome, existing: Any, cancel: threading.Event,
+def _hashed(item: MediaItem, outcome: ProbeOutcome, known: Known | None, cancel: threading.Event,
             threads: Executor) -> _Prepared:
     if isinstance(outcome, MediaError):
         return _Prepared(item, None, None, outcome)
     if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
         return _Prepared(item, None, None, None)
-    if existing is not None and _unchanged(existing, outcome):
-        return _Prepared(item, outcome, None, None)
+    probe, file_hash = outcome
+    if unchanged(known, probe):
+        return _Prepared(item, probe, None, None)
+    if file_hash is not None:  # read whole by the probe (small files): hashed from the same bytes
+        return _Prepared(item, probe, file_hash, None)
     try:
         # A sequence's frames are hashed by this thread with helpers from the ingest's one pool.
-        return _Prepared(item, outcome, sha256_media(_readable(item, outcome), threads), None)
+        return _Prepared(item, probe, sha256_media(hashed_files(item, probe), threads), None)
     except MediaError as exc:
         return _Prepared(item, None, None, exc)
     except OSError as exc:

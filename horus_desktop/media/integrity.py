@@ -174,14 +174,27 @@ def check_file(path: str | Path) -> str | None:
         size = os.fstat(handle.fileno()).st_size
         if size == 0:
             return "empty file (0 bytes)"
-        if suffix == ".exr":
-            return _check_exr(handle, size)
-        if suffix in (".jpg", ".jpeg"):
-            return _check_jpeg(handle, size)
-        if suffix == ".png":
-            return _check_png(handle, size)
-        if suffix == ".dpx":
-            return _check_dpx(handle, size)
+        if suffix in HANDLE_CHECKED:
+            return check_handle(handle, size, suffix)
     if suffix in (".tif", ".tiff"):
         return _check_tiff(path, size)
+    return None
+
+
+#: Extensions whose check reads only the open file (``check_handle``); a TIFF's also asks Pillow by path.
+HANDLE_CHECKED = frozenset({".exr", ".jpg", ".jpeg", ".png", ".dpx"})
+
+
+def check_handle(handle: BinaryIO, size: int, suffix: str) -> str | None:
+    """``check_file`` of a file of ``size`` bytes (not 0) with extension ``suffix`` (one of
+    :data:`HANDLE_CHECKED`) open as ``handle`` (a file, or its bytes already read: ingest reads a small file
+    once for the check, its header and its hash)."""
+    if suffix == ".exr":
+        return _check_exr(handle, size)
+    if suffix in (".jpg", ".jpeg"):
+        return _check_jpeg(handle, size)
+    if suffix == ".png":
+        return _check_png(handle, size)
+    if suffix == ".dpx":
+        return _check_dpx(handle, size)
     return None

@@ -3,6 +3,7 @@ compression, frame range, size on disk, modification time and mime type."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import mimetypes
 import os
@@ -28,7 +29,8 @@ from horus_desktop.media.decode_dpx import read_dpx_header
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
 from horus_desktop.media.exr_header import COMPRESSION_NAMES, ExrStructureError, read_exr_layout
 from horus_desktop.media.exr_layers import ExrLayer, default_part_index, part_bit_depth, part_layers
-from horus_desktop.media.integrity import check_file
+from horus_desktop.media.hashing import combine_digests
+from horus_desktop.media.integrity import HANDLE_CHECKED, check_file, check_handle
 from horus_desktop.media.movie_source import MOVIE_FIRST_FRAME, stream_frame_count, stream_rate
 from horus_desktop.media.sequences import MediaItem, MediaKind
 
@@ -154,7 +156,10 @@ def _probe_exr(path: str) -> _ImageInfo:
 
 def _probe_dpx(path: str) -> _ImageInfo:
     with open(path, "rb") as handle:
-        header = read_dpx_header(handle.read(2048), path)
+        return _dpx_info(read_dpx_header(handle.read(2048), path))
+
+
+def _dpx_info(header: Any) -> _ImageInfo:
     compression = "rle" if header.encoding else "none"
     colour_space, guessed = cd.dpx_colour_space(header.transfer, header.colorimetric, header.bit_depth)
     return _ImageInfo(header.width, header.height, colour_space, header.bit_depth, compression, header.frame_rate,
@@ -213,8 +218,12 @@ def _probe_png_header(path: str) -> _ImageInfo | None:
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         return None
     with open(path, "rb") as handle:
-        head = handle.read(_PNG_HEAD)
-    if not head.startswith(_PNG_SIGNATURE):
+        return _png_header_info(handle.read(_PNG_HEAD))
+
+
+def _png_header_info(head: bytes) -> _ImageInfo | None:
+    """`_probe_png_header` of a file's first bytes (at least its chunks before the first IDAT)."""
+    if ImageFile.LOAD_TRUNCATED_IMAGES or not head.startswith(_PNG_SIGNATURE):
         return None
     pos, width, height, bit_depth, gamma = 8, 0, 0, 0, None
     while True:
@@ -376,13 +385,18 @@ def probe_media(item: MediaItem) -> ProbeResult:
         return _probe_movie(item, _stat(item.path))
     numbers: list[int | None] = list(item.frames) if item.frames else [None]
     stats = [(frame, path, _stat(path)) for frame, path in zip(numbers, item.files, strict=False)]
-    empty = tuple(frame for frame, _, st in stats if st.st_size == 0 and frame is not None)
     damaged: list[tuple[int | None, str]] = []
     good: list[tuple[int | None, str]] = []
     for frame, path, st in stats:
         reason = _frame_damage(path, st.st_size)
         (good.append((frame, path)) if reason is None else damaged.append((frame, reason)))
-    found = _probe_good_frame(good, damaged)
+    return _image_result(item, stats, damaged, _probe_good_frame(good, damaged))
+
+
+def _image_result(item: MediaItem, stats: list[tuple[int | None, str, os.stat_result]],
+                  damaged: list[tuple[int | None, str]], found: tuple[_ImageInfo, int | None] | None) -> ProbeResult:
+    """The ProbeResult of a still or sequence from its files' stats, damaged frames and first good header."""
+    empty = tuple(frame for frame, _, st in stats if st.st_size == 0 and frame is not None)
     if found is None:
         frame, reason = min(damaged, key=lambda d: d[0] or 0)
         many = f"all {len(stats)} frames are damaged; " if len(stats) > 1 else ""
@@ -406,3 +420,100 @@ def probe_media(item: MediaItem) -> ProbeResult:
         layers=info.layers,
         damaged_frames=tuple(sorted((frame if frame is not None else start, reason) for frame, reason in damaged)),
     )
+
+
+#: Files up to this size are read whole, once, by `probe_and_hash`: the integrity check, the header and the
+#: hash from the same bytes (three opens of a small file cost more than reading and hashing it).
+SMALL_FILE = 1024 * 1024
+_EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
+#: A media's stored (file size, modification time) when it has a hash: unchanged files are not hashed again.
+Known = tuple[int, float]
+
+
+def hashed_files(item: MediaItem, probe: ProbeResult) -> list[str]:
+    """The files a media's hash covers: its non-empty frames (all of them when every one is empty)."""
+    if not probe.empty_frames or not item.frames:
+        return list(item.files)
+    empty = set(probe.empty_frames)
+    return [path for frame, path in zip(item.frames, item.files, strict=False) if frame not in empty] or list(item.files)
+
+
+def unchanged(known: Known | None, probe: ProbeResult) -> bool:
+    """Whether a media stored as ``known`` (size, modification time) is the one probed (not hashed again)."""
+    return known is not None and known[0] == probe.file_size and abs(known[1] - probe.mtime) < 1e-3
+
+
+def probe_and_hash(item: MediaItem, known: Known | None = None) -> tuple[ProbeResult, str | None]:
+    """`probe_media(item)` and the media's ``file_hash`` (None when `unchanged` against ``known``, or when the
+    media is not read here: a movie, a large or unusual file, which the caller hashes).
+
+    A still or sequence of small files (every one up to `SMALL_FILE`, a format `integrity.check_handle`
+    reads) is read once per file: the integrity check, the first good frame's header and the hash come from
+    the same bytes. Anything unexpected on the way (a file that cannot be opened, changes size meanwhile)
+    and the media is probed by `probe_media` instead, so the answer and the errors are the same."""
+    fast = _probe_small(item, known)
+    return fast if fast is not None else (probe_media(item), None)
+
+
+def _probe_small(item: MediaItem, known: Known | None) -> tuple[ProbeResult, str | None] | None:
+    if item.kind is MediaKind.MOVIE:
+        return None
+    suffix = os.path.splitext(item.files[0])[1].lower()
+    if suffix not in HANDLE_CHECKED:
+        return None
+    numbers: list[int | None] = list(item.frames) if item.frames else [None]
+    try:
+        stats = [(frame, path, os.stat(path)) for frame, path in zip(numbers, item.files, strict=False)]
+    except OSError:
+        return None
+    if any(st.st_size > SMALL_FILE for _, _, st in stats):
+        return None
+    hashing = not (known is not None and known[0] == sum(st.st_size for _, _, st in stats)
+                   and abs(known[1] - max(st.st_mtime for _, _, st in stats)) < 1e-3)
+    damaged: list[tuple[int | None, str]] = []
+    digests: list[str] = []
+    found: tuple[_ImageInfo, int | None] | None = None
+    for frame, path, st in stats:
+        size = st.st_size
+        if size == 0:
+            damaged.append((frame, "empty file (0 bytes)"))
+            digests.append(_EMPTY_DIGEST)
+            continue
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                data = handle.read(size + 1)
+        except OSError:
+            return None
+        if len(data) != size:  # written to meanwhile: probe_media reads it as it is now
+            return None
+        if hashing:
+            digests.append(hashlib.sha256(data).hexdigest())
+        reason = check_handle(io.BytesIO(data), size, suffix)
+        if reason is not None:
+            damaged.append((frame, reason))
+        elif found is None:
+            try:
+                found = _header_from_bytes(path, suffix, data), frame
+            except DamagedFrameError as exc:
+                damaged.append((frame, exc.reason))
+    result = _image_result(item, stats, damaged, found)
+    if not hashing:
+        return result, None
+    if result.empty_frames and item.frames:  # the hash covers the non-empty frames (hashed_files)
+        empty = set(result.empty_frames)
+        kept = [d for f, d in zip(item.frames, digests, strict=True) if f not in empty] or digests
+    else:
+        kept = digests
+    return result, (kept[0] if len(kept) == 1 else combine_digests(kept))
+
+
+def _header_from_bytes(path: str, suffix: str, data: bytes) -> _ImageInfo:
+    """`probe_image_file(path)` of a non-empty file whose bytes are ``data`` (PNG and DPX read from them)."""
+    if suffix == ".png":
+        plain = _png_header_info(data[:_PNG_HEAD])
+        if plain is not None:
+            return plain
+        return _probe_pillow(path)
+    if suffix == ".dpx":
+        return _dpx_info(read_dpx_header(data[:2048], path))
+    return probe_image_file(path)

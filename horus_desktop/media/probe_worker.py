@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from horus_desktop.media import errors
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.hashing import default_workers
-from horus_desktop.media.probe import ProbeResult, probe_media
+from horus_desktop.media.probe import Known, ProbeResult, probe_and_hash, probe_media
 from horus_desktop.media.sequences import MediaItem
 from horus_desktop.media.thumbnails import ThumbnailFile, make_thumbnails
 
@@ -170,6 +170,12 @@ class ProbePool:
 def probe_task(item: MediaItem) -> ProbeResult:
     """What a worker runs to probe (module-level so it pickles by reference)."""
     return probe_media(item)
+
+
+def probe_hash_task(item: MediaItem, known: Known | None) -> tuple[ProbeResult, str | None]:
+    """What a worker runs to probe a media of an ingest and hash it when it reads it whole
+    (`probe.probe_and_hash`)."""
+    return probe_and_hash(item, known)
 
 
 def thumbnail_task(item: MediaItem, folder: Path, key: str) -> list[ThumbnailFile]:

@@ -229,13 +229,13 @@ def test_ctrl_c_stops_at_once_without_probing_the_rest(sqlite_store, tmp_path: P
     for i in range(40):
         Image.fromarray(draw_test_frame(i, (W, H))).save(tmp_path / f"still_{i:02d}_x.png")
     probed = []
-    real_probe = ingest_module.probe_media
+    real_probe = ingest_module.probe_and_hash
 
-    def counting_probe(item):
+    def counting_probe(item, known=None):
         probed.append(item.path)
-        return real_probe(item)
+        return real_probe(item, known)
 
-    monkeypatch.setattr(ingest_module, "probe_media", counting_probe)
+    monkeypatch.setattr(ingest_module, "probe_and_hash", counting_probe)
 
     def interrupt(done: int, total: int, label: str) -> None:
         raise KeyboardInterrupt

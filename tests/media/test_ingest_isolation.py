@@ -13,19 +13,19 @@ from PIL import Image
 
 from horus_desktop.media import probe_worker
 from horus_desktop.media.ingest import ingest_tree
-from horus_desktop.media.probe import ProbeResult, probe_media
+from horus_desktop.media.probe import Known, ProbeResult, probe_and_hash
 from horus_desktop.media.sequences import MediaItem
 from horus_desktop.media.synthetic import draw_test_frame
 
 
-def probe_crashing_on_named_files(item: MediaItem) -> ProbeResult:
+def probe_crashing_on_named_files(item: MediaItem, known: Known | None = None) -> tuple[ProbeResult, str | None]:
     """Probe as ingest does, but read address 0 (SIGSEGV in C) for a file named crash*, hang on hang*."""
     name = Path(item.path).name
     if name.startswith("crash"):
         ctypes.string_at(0)
     if name.startswith("hang"):
         time.sleep(3600)
-    return probe_media(item)
+    return probe_and_hash(item, known)
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_a_crashing_or_hanging_decoder_costs_one_file(sqlite_store, tree: Path, monkeypatch) -> None:
-    monkeypatch.setattr(probe_worker, "probe_task", probe_crashing_on_named_files)
+    monkeypatch.setattr(probe_worker, "probe_hash_task", probe_crashing_on_named_files)
     monkeypatch.setattr(probe_worker, "PROBE_TIMEOUT", 5.0)
     report = ingest_tree(sqlite_store, tree, thumbnails=True, thumbnail_dir=tree.parent / "thumbs")
     problems = {Path(p.path).name: p.reason for p in report.problems}
