@@ -5,17 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
+from types import SimpleNamespace
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
+from horus_desktop.cli.common import add_store_options, open_horus, quick_answer, quick_write
 from horus_desktop.cli_output import print_json
 
 
 def cmd_comment_add(args: argparse.Namespace) -> int:
     """Write a note or a reply."""
-    with open_horus(args) as horus:
-        comment = horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
-        unknown = horus.unknown_mentions(args.text)
+    def quick(writer: Any, user: str) -> tuple[Any, list[str]]:
+        note = writer.add_comment(user, args.media_id, args.text, frame=args.frame, reply_to=args.reply_to)
+        # Without --json only the id is printed: the record (its dataclasses' import) is left unread.
+        return (writer.comment(note) if args.json else SimpleNamespace(id=note)), writer.unknown_mentions(args.text)
+
+    written = quick_write(args, quick)
+    if written is None:
+        with open_horus(args) as horus:
+            written = (horus.add_comment(args.media_id, args.text, frame=args.frame, reply_to=args.reply_to),
+                       horus.unknown_mentions(args.text))
+    comment, unknown = written
     if unknown:  # the note is kept; the writer learns who was not told
         from horus_desktop.domain.mentions import unknown_mentions_message
 

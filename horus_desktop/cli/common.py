@@ -15,6 +15,7 @@ from horus_desktop.cli_output import print_json
 
 if TYPE_CHECKING:
     from horus_desktop.store.quick_read import QuickReader
+    from horus_desktop.store.quick_write import QuickWriter
 
 T = TypeVar("T")
 
@@ -56,6 +57,24 @@ def quick_answer(args: argparse.Namespace, ask: Callable[[QuickReader], T]) -> T
         reader.close()
 
 
+def quick_write(args: argparse.Namespace, write: Callable[[QuickWriter, str], T]) -> T | None:
+    """``write(writer, user)`` done on a current SQLite store without SQLAlchemy (see
+    :mod:`horus_desktop.store.quick_write`: the same rows, ops and sign-in), or None when the verb must take
+    the full path (:func:`open_horus`), which then does it (or says what is wrong) as before."""
+    from horus_desktop.store.quick_read import NotHere, default_user_id
+    from horus_desktop.store.quick_write import QuickWriter
+
+    writer = QuickWriter.open(args.db)
+    if writer is None:
+        return None
+    try:
+        return write(writer, args.user or default_user_id())
+    except NotHere:
+        return None
+    finally:
+        writer.close()
+
+
 @contextmanager
 def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[Any, Callable[..., None]]]:
     """The store opened as the user, and a terminal progress callback ``(done, total, label)``.
@@ -83,6 +102,21 @@ def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[
     finally:
         bar.close()
         horus.close()
+
+
+def announce(what: str) -> None:
+    """A long-running verb's first line, on stderr before its libraries load: what it is about to do (a script's
+    log and a terminal both see it at once; standard output keeps the result, or the JSON, alone)."""
+    print(f"horus: {what} ...", file=sys.stderr, flush=True)
+
+
+def files_folder(db: str | None) -> str:
+    """Where the store of ``--db`` keeps its files (beside a SQLite file), as the store will say, for a verb's
+    first line; without loading the store."""
+    from horus_desktop.store.quick_read import sqlite_path
+
+    path = sqlite_path(db)
+    return str(path.parent / f"{path.stem}-files") if path is not None else "the store's files folder"
 
 
 def print_report(args: argparse.Namespace, report: Any, text: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
+from horus_desktop.cli.common import add_store_options, open_horus, quick_answer, quick_write
 from horus_desktop.cli_output import print_json
 
 
@@ -41,8 +41,10 @@ def cmd_media_list(args: argparse.Namespace) -> int:
 
 def cmd_media_set_status(args: argparse.Namespace) -> int:
     """Set the approval status of media."""
-    with open_horus(args) as horus:
-        records = horus.set_status(args.media_ids, args.status)
+    records = quick_write(args, lambda writer, user: writer.set_status(user, args.media_ids, args.status))
+    if records is None:
+        with open_horus(args) as horus:
+            records = horus.set_status(args.media_ids, args.status)
     for m in records:
         print(f"{m.id}  {m.file_name}: {m.approval_status}")
     return 0

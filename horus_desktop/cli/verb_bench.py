@@ -7,23 +7,16 @@ long-running verb (demo, ingest, import, export, offline take, sync) is stopped 
 baseline is ``python -c print()`` timed in the same round. The benchmarks themselves (``horus bench ...``) and
 the window are not counted.
 
-Standard library only, so building the parser stays light.
+Standard library only, imported when the bench runs: building the parser (every verb's start) stays light.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import wave
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Stopped after their first output: their whole run is not what this measures.
 LONG_RUNNING = ("demo", "ingest", "import-montu", "export notes", "export frames", "offline take", "sync")
@@ -62,6 +55,9 @@ def _verbs(fx: dict[str, str]) -> dict[str, list[str]]:
 
 def _first_output_s(argv: list[str], env: dict[str, str], stop_early: bool, timeout: float) -> tuple[float, str]:
     """Seconds to the first line on stdout or stderr, and that line."""
+    import subprocess
+    import time
+
     started = time.perf_counter()
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                           env=env) as process:
@@ -78,6 +74,10 @@ def _first_output_s(argv: list[str], env: dict[str, str], stop_early: bool, time
 
 def _fixtures(folder: Path, env: dict[str, str]) -> dict[str, str]:
     """The demo store and the inputs the verbs take (a media, a playlist, a WAV, an OTIO file, a Montu folder)."""
+    import sqlite3
+    import subprocess
+    import wave
+
     horus = [sys.executable, "-m", "horus_desktop"]
     base = folder / "base.sqlite"
     subprocess.run([*horus, "demo", "--db", str(base)], env=env, check=True, capture_output=True)
@@ -117,6 +117,13 @@ def _uuid(value: Any) -> str:
 
 def bench_verbs(repeats: int = 5, *, only: tuple[str, ...] = (), timeout: float = 300.0) -> dict[str, Any]:
     """Medians over ``repeats`` rounds of each verb's first output, with ``python -c print()``'s in each round."""
+    import json
+    import os
+    import shutil
+    import statistics
+    import tempfile
+    from pathlib import Path
+
     with tempfile.TemporaryDirectory(prefix="horus-bench-verbs-") as name:
         folder = Path(name)
         env = {**os.environ, "HOME": str(folder), "XDG_DATA_HOME": str(folder / "data"),
