@@ -80,7 +80,8 @@ class MediaMatchReads(Repository):
         with self._uow.read() as session:
             if session.get_bind().dialect.name == "sqlite":
                 # Driver rows: ids as SQLite keeps them (32 hex digits, as SQLAlchemy's Uuid stores them).
-                for row in session.connection().exec_driver_sql(_BY_PATHS_SQLITE, (json.dumps(paths),)):
+                rows = session.connection().exec_driver_sql(_BY_PATHS_SQLITE, (json.dumps(paths),)).fetchall()
+                for row in rows:
                     if row[2] not in found:
                         found[row[2]] = MediaMatch(uuid.UUID(row[0]), *row[1:])
                 return found

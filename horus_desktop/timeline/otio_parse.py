@@ -75,11 +75,11 @@ def track_kind(track: otio.schema.Track) -> str:
 def flatten(timeline: otio.schema.Timeline, rate: Fraction) -> list[FlatTrack]:
     """Every track of the document, depth first, with its items placed in timeline frames."""
     out: list[FlatTrack] = []
-    _walk_stack(timeline.tracks, 0, (), rate, out)
+    _walk_stack(timeline.tracks, 0, (), float(rate), out)  # frames() takes the float: not made per item
     return out
 
 
-def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: Fraction, out: list[FlatTrack],
+def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: float, out: list[FlatTrack],
                 kind: str = "video") -> None:
     for ti, child in enumerate(stack):
         if isinstance(child, otio.schema.Track):
@@ -95,16 +95,17 @@ def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: Fract
                                  layer=True))
 
 
-def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: Fraction, out: list[FlatTrack]) -> None:
+def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: float, out: list[FlatTrack]) -> None:
     flat = FlatTrack(index=len(out), path=path, track=track, kind=track_kind(track))
     out.append(flat)
     ranges = track.range_of_all_children()
-    for index, item in enumerate(track):
+    for index, item in enumerate(track):  # OTIO's attributes read once each: every read builds a new object
         placed = ranges[item]
-        start = offset + frames(placed.start_time, rate)
-        entry = FlatItem(item, index, start, frames(placed.duration, rate))
-        if isinstance(item, otio.core.Item) and item.source_range is not None:
-            entry.source_start = frames(item.source_range.start_time, rate)
+        start = offset + round(placed.start_time.value_rescaled_to(rate))
+        entry = FlatItem(item, index, start, round(placed.duration.value_rescaled_to(rate)))
+        source = item.source_range if isinstance(item, otio.core.Item) else None
+        if source is not None:
+            entry.source_start = round(source.start_time.value_rescaled_to(rate))
         flat.items.append(entry)
         if isinstance(item, otio.core.Composition):
             inner = start - (entry.source_start or 0)
@@ -159,7 +160,7 @@ def node_at(data: dict[str, Any], path: Path) -> dict[str, Any]:
 def active_reference(node: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | None]:
     """(schema name, dict) of the active media reference in a clip's otio_json dict (``""``, None: none)."""
     ref = (node.get("media_references") or {}).get(node.get("active_media_reference_key"))
-    if not isinstance(ref, Mapping):
+    if type(ref) is not dict and not isinstance(ref, Mapping):  # json's dicts first: an ABC check is slow
         return "", None
     return str(ref.get("OTIO_SCHEMA", "")).rpartition(".")[0], ref
 
@@ -169,7 +170,7 @@ def horus_of(node: Mapping[str, Any], what: str = "metadata") -> dict[str, Any]:
     found = (node.get("metadata") or {}).get(NS)
     if found is None:
         return {}
-    if not isinstance(found, Mapping):
+    if type(found) is not dict and not isinstance(found, Mapping):
         raise ValueError(f"{what} {NS!r} is not a dictionary")
     return dict(found)
 

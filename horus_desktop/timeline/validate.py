@@ -163,14 +163,16 @@ def times_fine(document: otio.schema.Timeline, data: Mapping[str, Any], rate: Fr
     if whole is not None and not _time_fine({"value": whole.value, "rate": whole.rate}, limit, False):
         return False
     tracks = data.get("tracks")
-    return isinstance(tracks, Mapping) and _object_fine(tracks, limit) and _children_fine(tracks, limit)
+    return (type(tracks) is dict or isinstance(tracks, Mapping)) and _object_fine(tracks, limit) and \
+        _children_fine(tracks, limit)
 
 
 def _time_fine(time: Any, limit: float, negative_ok: bool) -> bool:
-    """:func:`_check_time` without the message (``limit``: the timeline rate as a float)."""
+    """:func:`_check_time` without the message (``limit``: the timeline rate as a float). The dicts json
+    makes are checked for first: an ABC's isinstance costs as much as the rest of the check."""
     if time is None:
         return True
-    if not isinstance(time, Mapping):
+    if not (type(time) is dict or isinstance(time, Mapping)):
         return False
     rate, value = time.get("rate"), time.get("value")
     if type(rate) not in (int, float) or type(value) not in (int, float):
@@ -184,29 +186,30 @@ def _time_fine(time: Any, limit: float, negative_ok: bool) -> bool:
 def _range_fine(time_range: Any, limit: float) -> bool:
     if time_range is None:
         return True
-    return isinstance(time_range, Mapping) and _time_fine(time_range.get("start_time"), limit, True) and \
-        _time_fine(time_range.get("duration"), limit, False)
+    return (type(time_range) is dict or isinstance(time_range, Mapping)) and \
+        _time_fine(time_range.get("start_time"), limit, True) and _time_fine(time_range.get("duration"), limit, False)
 
 
 def _object_fine(node: Mapping[str, Any], limit: float) -> bool:
     """:func:`_check_object` of one otio_json dict."""
     metadata = node.get("metadata")
-    if metadata is not None and not isinstance(metadata, Mapping):
+    if metadata is not None and not (type(metadata) is dict or isinstance(metadata, Mapping)):
         return False
     found = (metadata or {}).get(NS)
-    if found is not None and not isinstance(found, Mapping):
+    if found is not None and not (type(found) is dict or isinstance(found, Mapping)):
         return False
     if not _range_fine(node.get("source_range"), limit):
         return False
     for marker in node.get("markers") or ():
-        if not isinstance(marker, Mapping) or not _range_fine(marker.get("marked_range"), limit):
+        if not (type(marker) is dict or isinstance(marker, Mapping)) or \
+                not _range_fine(marker.get("marked_range"), limit):
             return False
     return True
 
 
 def _children_fine(composition: Mapping[str, Any], limit: float) -> bool:
     for child in composition.get("children") or ():
-        if not isinstance(child, Mapping):
+        if not (type(child) is dict or isinstance(child, Mapping)):
             return False
         kind = str(child.get("OTIO_SCHEMA", "")).rpartition(".")[0]
         if kind not in _ITEMS or not _object_fine(child, limit):
@@ -227,12 +230,12 @@ def _children_fine(composition: Mapping[str, Any], limit: float) -> bool:
 
 def _references_fine(clip: Mapping[str, Any], limit: float) -> bool:
     references = clip.get("media_references")
-    if not isinstance(references, Mapping):
+    if not (type(references) is dict or isinstance(references, Mapping)):
         return False
     for ref in references.values():
         if ref is None:
             continue
-        if not isinstance(ref, Mapping) or not _range_fine(ref.get("available_range"), limit):
+        if not (type(ref) is dict or isinstance(ref, Mapping)) or not _range_fine(ref.get("available_range"), limit):
             return False
         if str(ref.get("OTIO_SCHEMA", "")).startswith("ImageSequenceReference."):
             rate = ref.get("rate")

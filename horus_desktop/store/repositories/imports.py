@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
@@ -36,6 +37,7 @@ from horus_desktop.store.repositories.base import (
     NotFoundError,
     Repository,
     check_length,
+    field_names,
     to_record,
 )
 from horus_desktop.store.repositories.comments import thread_place
@@ -257,7 +259,8 @@ class ImportRepository(Repository):
                 self._insert(TimelineRow.__table__, rows)
                 self._insert(TimelineClipRow.__table__, clip_rows)
         ordered = sorted(clip_rows, key=lambda c: (c["track_index"], c["clip_order"]))
-        return to_record(rows[0], Timeline, clips=tuple(to_record(c, TimelineClip) for c in ordered))
+        fields = itemgetter(*field_names(TimelineClip))  # every clip row holds every column: no per-field lookup
+        return to_record(rows[0], Timeline, clips=tuple(TimelineClip(*fields(c)) for c in ordered))
 
     def refresh_latest_versions(self, projects: Iterable[str]) -> int:
         """Mark the highest live version of every (project, shot, department, task type) of ``projects``.
