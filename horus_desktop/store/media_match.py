@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
+from horus_desktop.store.field_rules import NUL
 from horus_desktop.store.models import MediaRecordRow
-from horus_desktop.store.repositories.base import Repository
+from horus_desktop.store.repositories.base import InvalidFieldError, Repository
 
 _TABLE = MediaRecordRow.__table__
 _CHUNK = 500
@@ -37,7 +38,7 @@ class MediaMatch(NamedTuple):
 
 _COLUMNS = tuple(_TABLE.c[name] for name in MediaMatch._fields)
 #: Every path in one statement, compiled once (the paths are bound at execution, not built into the SQL).
-_BY_PATHS = select(*_COLUMNS).where(_TABLE.c.file_path.in_(bindparam("paths", expanding=True)),
+_BY_PATHS = select(*_COLUMNS).where(_TABLE.c.file_path.in_(bindparam("file_path", expanding=True)),
                                     _TABLE.c.is_deleted.is_not(True))
 #: On SQLite, the paths go as one JSON array: one statement and one bound value for thousands of paths (an
 #: import's spellings), each looked up in the path index as ``IN (...)`` would.
@@ -79,14 +80,19 @@ class MediaMatchReads(Repository):
             return found
         with self._uow.read() as session:
             if session.get_bind().dialect.name == "sqlite":
+                for path in paths:  # the field rules' refusal of a read parameter holding one (json_each ends at it)
+                    if NUL in path:
+                        raise InvalidFieldError(f"{_TABLE.name}.file_path", "contains a NUL character (\\x00); "
+                                                "nothing stored holds one")
                 # Driver rows: ids as SQLite keeps them (32 hex digits, as SQLAlchemy's Uuid stores them).
-                rows = session.connection().exec_driver_sql(_BY_PATHS_SQLITE, (json.dumps(paths),)).fetchall()
+                text = json.dumps(paths, ensure_ascii=False)
+                rows = session.connection().exec_driver_sql(_BY_PATHS_SQLITE, (text,)).fetchall()
                 for row in rows:
                     if row[2] not in found:
                         found[row[2]] = MediaMatch(uuid.UUID(row[0]), *row[1:])
                 return found
             for start in range(0, len(paths), _CHUNK):
-                for row in session.execute(_BY_PATHS, {"paths": paths[start:start + _CHUNK]}):
+                for row in session.execute(_BY_PATHS, {"file_path": paths[start:start + _CHUNK]}):
                     found.setdefault(row[2], MediaMatch(*row))
         return found
 
