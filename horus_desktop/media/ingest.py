@@ -43,7 +43,7 @@ Progress = Callable[[int, int, str], None]
 Write = Callable[[Callable[[], Any]], Any]
 Group = tuple[str, str | None, str | None, str | None]  # project, shot, department, task type
 UNVERSIONED = "v001"
-BATCH_SIZE = 200  # media records per transaction
+BATCH_SIZE = 1000  # media records per transaction
 LATEST_BATCH = 500  # version groups refreshed per transaction
 
 
@@ -113,6 +113,9 @@ ProbeOutcome = tuple[ProbeResult, str | None] | MediaError
 Entry = tuple[MediaItem, Known | None]
 ProbeMany = Callable[[list[Entry]], list[ProbeOutcome]]
 CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
+#: Files probed per task in process: a few, so a task costs less than handing it over, and a Ctrl+C still
+#: leaves only a handful of files started.
+CHUNK_FILES_IN_PROCESS = 4
 
 
 def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
@@ -311,7 +314,7 @@ def ingest_tree(
     anchor_text = str(anchor)  # a str: the hierarchy parser splits it without building a path object
     existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
-    # Isolated, small media are probed CHUNK_FILES files per worker round trip; in process, one by one.
+    # Small media are probed together: CHUNK_FILES files per worker round trip isolated, a few in process.
     probe_many = _isolated_probe(pool) if pool is not None else _in_process_probe
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
@@ -321,7 +324,7 @@ def ingest_tree(
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
         writer = _BatchWriter(store, report, batch_size, write, lane)
-        chunks = _chunks(items, CHUNK_FILES if pool is not None else 1)
+        chunks = _chunks(items, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)
 
         def prepare(chunk: list[MediaItem]) -> Future[list[_Prepared]]:
             return threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
