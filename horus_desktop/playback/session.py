@@ -42,8 +42,8 @@ class ShownFrame:
     error: str | None = None
     colour_space: str = ""
     dropped: int = 0
-    #: Reduced for the view while playing: image pixels per pixel held (1: full resolution).
-    scale: int = 1
+    #: Reduced for the view while playing: image pixels per pixel held (1: full resolution; 1.375, ...).
+    scale: float = 1
     #: The full image's width and height the pixels stand for (None: the pixels' own).
     full_size: tuple[int, int] | None = None
 
@@ -194,11 +194,11 @@ class PlaybackSession:
         self.aim()
         return old
 
-    def set_view_reduction(self, factor: int) -> None:
+    def set_view_reduction(self, factor: float) -> None:
         """Frames played are reduced by ``factor`` before the colour step (the CPU path at the view's size:
         media/display.at_view_size); paused, stepping or scrubbing, frames are full resolution. A change of
         the factor in force re-aims a fresh cache, as a colour change does."""
-        factor = max(1, int(factor))
+        factor = max(1, factor)
         if factor != self._view_reduction:
             self._view_reduction = factor
             self.aim()

@@ -17,7 +17,7 @@ from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import Frame, FrameSource, full_window
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.synthetic import write_exr
-from horus_desktop.media.view_size import reduced_pixels, view_factor, view_reduction
+from horus_desktop.media.view_size import reduced_pixels, reduced_size, view_factor, view_reduction
 from horus_desktop.playback.session import PlaybackSession
 
 H, W = 37, 65  # odd: the reduced frame covers the last row and column too
@@ -30,10 +30,13 @@ def _sequence(folder: Path, count: int = 4) -> str:
     return str(folder / "v.%04d.exr")
 
 
-@pytest.mark.parametrize(("zoom", "factor"), [(2.0, 1), (1.0, 1), (0.9, 1), (0.5, 2), (0.4, 2), (0.34, 2),
+@pytest.mark.parametrize(("zoom", "factor"), [(2.0, 1), (1.0, 1), (0.9, 1), (0.8, 1.25), (0.7, 1.375),
+                                              (1400 / 2048, 1.375), (0.5, 2), (0.4, 2.5), (0.34, 2.875),
                                               (1 / 3, 3), (0.2, 5), (0.0, 1)])
-def test_the_reduction_keeps_the_frame_at_least_as_large_as_it_is_drawn(zoom: float, factor: int) -> None:
+def test_the_reduction_keeps_the_frame_at_least_as_large_as_it_is_drawn(zoom: float, factor: float) -> None:
     assert view_factor(zoom) == factor
+    if factor > 1:  # a 2K frame reduced is still at least as large as drawn, and no more than an eighth larger
+        assert 2048 * zoom <= reduced_size(2048, factor) <= 2048 * zoom * 1.125 + 1
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.uint8, np.uint16])
@@ -48,7 +51,24 @@ def test_a_reduced_frame_keeps_every_nth_pixel_of_every_nth_row(dtype: type, cha
     assert reduced_pixels(pixels, 1) is pixels
 
 
-def test_a_frame_reduced_in_a_decode_process_is_the_one_reduced_here(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dtype", [np.float16, np.uint8, np.float32])
+@pytest.mark.parametrize("shape", [(H, W, 3), (H, W, 4), (H, W)])
+@pytest.mark.parametrize("factor", [1.25, 1.375, 2.5])
+def test_a_frame_reduced_by_a_fraction_keeps_the_nearest_pixel_each_reduced_pixel_is_drawn_over(
+        dtype: type, shape: tuple[int, ...], factor: float) -> None:
+    pixels = (np.random.default_rng(5).random(shape) * 200).astype(dtype)
+    reduced = reduced_pixels(pixels, factor)
+    assert reduced.flags.c_contiguous and reduced.dtype == pixels.dtype
+    assert reduced.shape[:2] == (reduced_size(H, factor), reduced_size(W, factor))
+    assert reduced.shape[0] * factor >= H > (reduced.shape[0] - 1) * factor  # drawn over the whole frame
+    for y in range(reduced.shape[0]):  # reduced pixel (y, x) drawn at factor x its size starts on this pixel
+        for x in range(reduced.shape[1]):
+            np.testing.assert_array_equal(reduced[y, x], pixels[int(y * factor), int(x * factor)])
+    np.testing.assert_array_equal(reduced_pixels(pixels[:, ::-1], factor), reduced_pixels(pixels[:, ::-1].copy(), factor))
+
+
+@pytest.mark.parametrize("factor", [2, 1.375])
+def test_a_frame_reduced_in_a_decode_process_is_the_one_reduced_here(tmp_path: Path, factor: float) -> None:
     pattern = _sequence(tmp_path)
     colour = default_colour_config()
     convert = cpu_convert(colour, default_settings(colour, "ACES2065-1"))
@@ -57,17 +77,18 @@ def test_a_frame_reduced_in_a_decode_process_is_the_one_reduced_here(tmp_path: P
         assert pool.wait_ready()
         with open_frame_source(pattern) as source:
             full = source.read(2)
-            with FrameCache(source, convert=at_view_size(convert, 2), workers=1, pool=pool, reduction=2) as cache:
+            with FrameCache(source, convert=at_view_size(convert, factor), workers=1, pool=pool,
+                            reduction=factor) as cache:
                 cache.set_playhead(1)  # read-ahead goes to the process, which reduces before sharing
                 entry = cache.get(2, timeout=30)
     finally:
         pool.close()
     assert entry.error is None and entry.frame is not None
-    factor, size = view_reduction(entry.frame)
-    assert (factor, size) == (2, (W, H))
-    assert entry.frame.pixels.shape[:2] == ((H + 1) // 2, (W + 1) // 2)
-    # the colour at half size is the full-size colour of the pixels kept (reduced once, not twice)
-    np.testing.assert_array_equal(entry.frame.pixels, render_frame(full, colour, default_settings(colour, "ACES2065-1"))[::2, ::2])
+    assert view_reduction(entry.frame) == (factor, (W, H))
+    assert entry.frame.pixels.shape[:2] == (reduced_size(H, factor), reduced_size(W, factor))
+    # the colour at the view's size is the full-size colour of the pixels kept (reduced once, not twice)
+    shown = render_frame(full, colour, default_settings(colour, "ACES2065-1"))
+    np.testing.assert_array_equal(entry.frame.pixels, reduced_pixels(shown, factor))
 
 
 def test_a_session_plays_reduced_frames_and_pauses_on_the_full_frame(tmp_path: Path) -> None:

@@ -216,9 +216,9 @@ class ViewerView(QGraphicsView):
         """Screen pixels per image pixel."""
         return self.transform().m11() * self.devicePixelRatioF()
 
-    def playback_reduction(self) -> int:
-        """The reduction a CPU-path frame of slot A may be played at: the largest integer factor that keeps
-        it at least as large as it is drawn (1 at 100% and closer, and while comparing: A and B are then
+    def playback_reduction(self) -> float:
+        """The reduction a CPU-path frame of slot A may be played at: the largest factor (view_size) that keeps
+        it at least as large as it is drawn (1 at 80% and closer, and while comparing: A and B are then
         drawn and blended as decoded)."""
         if self.uses_gl or self.mode != "single" or self.shown_slot != "A":
             return 1
@@ -325,7 +325,7 @@ class ViewerView(QGraphicsView):
             pixels = item.pixels if blended is None else blended
             width, height = item.image_size if blended is None else (pixels.shape[1], pixels.shape[0])
             if 0 <= x < width and 0 <= y < height:
-                value = pixels[y // item.scale, x // item.scale] if blended is None else pixels[y, x]
+                value = pixels[int(y // item.scale), int(x // item.scale)] if blended is None else pixels[y, x]
                 names = "RGBA"[: len(np.atleast_1d(value))]
                 text = "  ".join(f"{n} {_fmt(v)}" for n, v in zip(names, np.atleast_1d(value), strict=False))
                 prefix = "" if self.mode == "single" else f"{slot}  "
