@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from horus_desktop.cli.common import add_store_options, store_with_progress
+from horus_desktop.cli.common import add_store_options, announce, files_folder, store_with_progress
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo project into the store."""
+    announce(f"demo: generating the demo project's media, notes and playlist under "
+             f"{Path(args.folder) if args.folder else Path(files_folder(args.db)) / 'demo'}")
     from horus_desktop.demo import make_demo_project
 
     with store_with_progress(args, "demo project") as (horus, update):

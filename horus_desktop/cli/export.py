@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli.common import CliError, add_store_options, announce, open_horus
 from horus_desktop.cli.media import add_filter_options, filter_values
 from horus_desktop.cli_output import print_json
 
@@ -37,6 +37,20 @@ def _report(horus, args: argparse.Namespace):  # noqa: ANN001, ANN202 - Horus ->
     return build_report(horus.store, list(page.items), title="Notes", scope="Media matching the filters", **options)
 
 
+def _scope_words(args: argparse.Namespace) -> str | None:
+    """What the report covers, in words, for the verb's first line (None when the scope is not one of the three:
+    the verb then says what is wrong)."""
+    filters = {k: v for k, v in filter_values(args).items() if v}
+    given = [bool(args.playlist), bool(args.media), bool(filters)]
+    if sum(given) != 1:
+        return None
+    if args.playlist:
+        return f"playlist {args.playlist!r}"
+    if args.media:
+        return f"media {args.media}"
+    return "the media the filters find"
+
+
 def _progress(label: str):  # noqa: ANN202 - a (done, total, what) callback and the bar
     from tqdm import tqdm
 
@@ -57,6 +71,9 @@ def cmd_export_notes(args: argparse.Namespace) -> int:
         raise CliError(f"--out {out}: the folder {out.parent} does not exist")
     if args.image_width < 64 or args.image_width > 8192:
         raise CliError(f"--image-width {args.image_width}: between 64 and 8192")
+    scope = _scope_words(args)
+    if scope:
+        announce(f"export: the {args.format.upper()} notes report of {scope} to {out}")
     with open_horus(args) as horus:
         report = _report(horus, args)
     from horus_desktop.media.colour import default_colour_config
@@ -86,6 +103,9 @@ def cmd_export_frames(args: argparse.Namespace) -> int:
     folder = Path(args.out)
     if not folder.is_dir():
         raise CliError(f"--out {folder}: no such folder")
+    scope = _scope_words(args)
+    if scope:
+        announce(f"export: the noted and drawn frames of {scope}, burned in, as {args.format.upper()} to {folder}")
     with open_horus(args) as horus:
         report = _report(horus, args)
     from horus_desktop.media.colour import default_colour_config

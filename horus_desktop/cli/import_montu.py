@@ -6,16 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from horus_desktop.cli.common import CliError, add_store_options, print_report, store_with_progress
+from horus_desktop.cli.common import CliError, add_store_options, announce, print_report, store_with_progress
 
 
 def cmd_import_montu(args: argparse.Namespace) -> int:
     """Import a Montu JSON database folder."""
-    from horus_desktop.migrate.montu import format_report, import_montu
-
     folder = Path(args.directory)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a folder")
+    announce(f"import-montu: importing the Montu export in {folder.resolve()}")
+    from horus_desktop.migrate.montu import format_report, import_montu
     try:
         with store_with_progress(args, "montu import") as (horus, update):
             report = import_montu(horus.store, folder, user_id=horus.user.id, progress=update)

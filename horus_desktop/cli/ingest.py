@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import threading
 
-from horus_desktop.cli.common import add_store_options, print_report, store_with_progress
+from horus_desktop.cli.common import add_store_options, announce, print_report, store_with_progress
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest a folder tree or files (Ctrl+C cancels cleanly: what was written stays consistent)."""
+    import os  # the first line comes before the media engine loads
+
+    if os.path.exists(args.path):  # a missing one: the error is the first line, as before
+        announce(f"ingest: scanning {os.path.abspath(args.path)} for sequences, movies and stills")
     from horus_desktop.media.ingest import format_ingest_report
 
     cancel = threading.Event()

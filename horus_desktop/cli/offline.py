@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus
+from horus_desktop.cli.common import CliError, add_store_options, announce, open_horus
 from horus_desktop.cli.media import add_filter_options, filter_values
 from horus_desktop.cli_output import print_json
 
@@ -36,6 +36,10 @@ def _records(horus, args: argparse.Namespace) -> list:  # noqa: ANN001 - Horus, 
 
 def cmd_offline_take(args: argparse.Namespace) -> int:
     """Copy the media of a playlist (or of a search) to this machine, with a progress bar."""
+    filters = any(v for v in filter_values(args).values())
+    if bool(args.playlist) != filters:  # one of them: else the verb says what to give
+        announce("offline: copying " + (f"the media of playlist {args.playlist!r}" if args.playlist else
+                                        "the media the filters find") + " to this machine's mapped local roots")
     from tqdm import tqdm
 
     # On a terminal the bar is the first output, before the store and the copier load.

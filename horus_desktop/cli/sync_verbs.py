@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
-from horus_desktop.cli.common import CliError, add_store_options, quick_answer
+from horus_desktop.cli.common import CliError, add_store_options, announce, quick_answer
 from horus_desktop.cli_output import print_json
 
 # --- horus server ----------------------------------------------------------------------------------
@@ -138,8 +138,30 @@ def _progress_bar() -> tuple[Any, Callable[..., None]]:
     return bar, update
 
 
+def _announce_round(args: argparse.Namespace) -> None:
+    """The round's first line, before the store and the sync libraries load: the server, and the changes waiting
+    here when the store is read without them. Nothing when no server is set (the round says how to set one)."""
+    from horus_desktop.machine_settings import SettingsError, load_settings
+
+    try:
+        server = args.server or load_settings().server_url
+    except SettingsError:
+        return  # the round names the damaged file
+    if not server:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server)
+    if parts.password:  # a --server URL may carry one: never printed
+        server = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+    pending = quick_answer(args, lambda reader: reader.sync_pending_count())
+    waiting = f": {pending} change(s) to push" if pending is not None else ""
+    announce(f"sync: one round with {server}{waiting}")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """One full round: push until the outbox is empty, pull until caught up."""
+    _announce_round(args)
     from horus_desktop.sync.service import round_exit_code
 
     bar, update = _progress_bar()
