@@ -22,8 +22,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -94,6 +95,7 @@ class _Prepared:
     probe: ProbeResult | None
     file_hash: str | None
     error: MediaError | None
+    hierarchy: Hierarchy | None = None  # parsed where the media was probed
 
 
 def _timestamp(value: datetime | None) -> float | None:
@@ -108,10 +110,13 @@ def _known(existing: Any) -> Known | None:
     return None if stored is None or existing.file_size is None else (existing.file_size, stored)
 
 
-#: A probed media and its hash when the probe read it (`probe.probe_and_hash`), or why it could not be read.
-ProbeOutcome = tuple[ProbeResult, str | None] | MediaError
+#: A probed media, its hash when the probe read it (`probe.probe_and_hash`) and, when new or changed, its
+#: place in the hierarchy; or why it could not be read.
+ProbeOutcome = tuple[ProbeResult, str | None, Hierarchy | None] | MediaError
 Entry = tuple[MediaItem, Known | None]
 ProbeMany = Callable[[list[Entry]], list[ProbeOutcome]]
+#: What places a media in the hierarchy: the ingest's path templates (their text) and the folder they start at.
+Where = tuple[tuple[str, ...], str]
 CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
 #: Files probed per task in process: a few, so a task costs less than handing it over, and a Ctrl+C still
 #: leaves only a handful of files started.
@@ -119,52 +124,66 @@ CHUNK_FILES_IN_PROCESS = 4
 
 
 def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
-               entries: list[Entry]) -> list[tuple[Any, ...]]:
-    """Probe (and hash) several media in one worker task: ("ok", result, hash) or ("media", error type, path,
-    reason) each.
+               entries: list[Entry], where: Where | None = None) -> list[tuple[Any, ...]]:
+    """Probe (and hash) several media in one worker task: ("ok", result, hash, hierarchy fields or None) or
+    ("media", error type, path, reason) each. With ``where``, a new or changed media's place in the hierarchy
+    is parsed here too (in a worker process, off the ingest's own interpreter lock).
 
     Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_hash_task``)."""
     out: list[tuple[Any, ...]] = []
     for item, known in entries:
         try:
-            out.append(("ok", *probe(item, known)))
+            result, file_hash = probe(item, known)
         except MediaError as exc:
             out.append(("media", type(exc).__name__, exc.path, exc.reason))
+            continue
+        fields = None
+        if where is not None and not unchanged(known, result):
+            fields = astuple(parse_hierarchy(item.path, _compiled(where[0]), where[1]))
+        out.append(("ok", result, file_hash, fields))
     return out
 
 
-def _isolated_probe(pool: ProbePool) -> ProbeMany:
+@lru_cache(maxsize=8)
+def _compiled(templates: tuple[str, ...]) -> list[PathTemplate]:
+    """Path templates compiled once per process (a probe worker keeps them, and what they matched, between
+    tasks)."""
+    return [PathTemplate(t) for t in templates]
+
+
+def _outcomes(replies: list[tuple[Any, ...]]) -> list[ProbeOutcome]:
+    return [(reply[1], reply[2], None if reply[3] is None else Hierarchy(*reply[3])) if reply[0] == "ok"
+            else getattr(media_errors, reply[1], MediaError)(reply[2], reply[3]) for reply in replies]
+
+
+def _isolated_probe(pool: ProbePool, where: Where) -> ProbeMany:
     """Probe a chunk of media in one worker round trip; when the worker dies or hangs on the chunk, probe
     its media one at a time, so the file that did it is the only one reported."""
 
-    def probe_one(item: MediaItem, known: Known | None) -> tuple[ProbeResult, str | None]:
-        return pool.call(item.path, probe_worker.PROBE_TIMEOUT, probe_worker.probe_hash_task, item, known)
+    def probe_one(entry: Entry) -> ProbeOutcome:
+        try:
+            return _outcomes(pool.call(entry[0].path, probe_worker.PROBE_TIMEOUT, probe_each,
+                                       probe_worker.probe_hash_task, [entry], where))[0]
+        except MediaError as exc:
+            return exc
 
     def probe_many(entries: list[Entry]) -> list[ProbeOutcome]:
         if len(entries) > 1:
             try:
-                replies = pool.call(entries[0][0].path, probe_worker.PROBE_TIMEOUT, probe_each,
-                                    probe_worker.probe_hash_task, entries)
+                return _outcomes(pool.call(entries[0][0].path, probe_worker.PROBE_TIMEOUT, probe_each,
+                                           probe_worker.probe_hash_task, entries, where))
             except MediaError:
                 pass  # a crash, a hang or a decoder bug somewhere in the chunk: find which file, below
-            else:
-                return [(reply[1], reply[2]) if reply[0] == "ok" else getattr(media_errors, reply[1], MediaError)(
-                    reply[2], reply[3]) for reply in replies]
-        return [_outcome(probe_one, entry) for entry in entries]
+        return [probe_one(entry) for entry in entries]
 
     return probe_many
 
 
-def _in_process_probe(entries: list[Entry]) -> list[ProbeOutcome]:
-    return [_outcome(probe_and_hash, entry) for entry in entries]
+def _in_process_probe(where: Where) -> ProbeMany:
+    def probe_many(entries: list[Entry]) -> list[ProbeOutcome]:
+        return _outcomes(probe_each(probe_and_hash, entries, where))
 
-
-def _outcome(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
-             entry: Entry) -> ProbeOutcome:
-    try:
-        return probe(*entry)
-    except MediaError as exc:
-        return exc
+    return probe_many
 
 
 def _chunks(items: list[MediaItem], files: int) -> list[list[MediaItem]]:
@@ -200,14 +219,14 @@ def _hashed(item: MediaItem, outcome: ProbeOutcome, known: Known | None, cancel:
         return _Prepared(item, None, None, outcome)
     if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
         return _Prepared(item, None, None, None)
-    probe, file_hash = outcome
+    probe, file_hash, hierarchy = outcome
     if unchanged(known, probe):
         return _Prepared(item, probe, None, None)
     if file_hash is not None:  # read whole by the probe (small files): hashed from the same bytes
-        return _Prepared(item, probe, file_hash, None)
+        return _Prepared(item, probe, file_hash, None, hierarchy)
     try:
         # A sequence's frames are hashed by this thread with helpers from the ingest's one pool.
-        return _Prepared(item, probe, sha256_media(hashed_files(item, probe), threads), None)
+        return _Prepared(item, probe, sha256_media(hashed_files(item, probe), threads), None, hierarchy)
     except MediaError as exc:
         return _Prepared(item, None, None, exc)
     except OSError as exc:
@@ -315,7 +334,8 @@ def ingest_tree(
     existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
     # Small media are probed together: CHUNK_FILES files per worker round trip isolated, a few in process.
-    probe_many = _isolated_probe(pool) if pool is not None else _in_process_probe
+    where = (tuple(t.template for t in templates), anchor_text)
+    probe_many = _isolated_probe(pool, where) if pool is not None else _in_process_probe(where)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
     # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails; and one
@@ -349,7 +369,7 @@ def ingest_tree(
                 settled.append((str(existing.id), item))
                 continue
             report.hashed_bytes += probe_result.file_size
-            hierarchy = parse_hierarchy(item.path, templates, anchor_text)
+            hierarchy = prepared.hierarchy or parse_hierarchy(item.path, templates, anchor_text)
             values = _record_values(item, probe_result, hierarchy, project or hierarchy.project or anchor.name, user)
             values["file_hash"] = prepared.file_hash
             writer.add(existing, item, values)
