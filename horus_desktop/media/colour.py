@@ -474,15 +474,16 @@ def _creased_output_counts(
 
 
 def _tile_extreme(out: np.ndarray, op: Any) -> np.ndarray:
-    """Per whole tile of HxWx3 uint8 `out`, the channels' `op` (np.minimum/np.maximum): (H//th, W//tw, 3)."""
+    """Per whole tile of HxWxC uint8 `out` (C = 3, or 4: RGBA, alpha left out), the colour channels' `op`
+    (np.minimum/np.maximum): (H//th, W//tw, 3)."""
     th, tw = TILE
-    rows, cols = out.shape[0] // th, out.shape[1] // tw
-    extreme = op.reduce(out[: rows * th, : cols * tw].reshape(rows, th, cols * tw * 3), axis=1)
-    extreme = extreme.reshape(rows, cols, tw * 3)
-    while extreme.shape[2] > 3:  # halve the tile's columns: contiguous element-wise ops, no small-axis reduce
+    rows, cols, c = out.shape[0] // th, out.shape[1] // tw, out.shape[2]
+    extreme = op.reduce(out[: rows * th, : cols * tw].reshape(rows, th, cols * tw * c), axis=1)
+    extreme = extreme.reshape(rows, cols, tw * c)
+    while extreme.shape[2] > c:  # halve the tile's columns: contiguous element-wise ops, no small-axis reduce
         half = extreme.shape[2] // 2
         extreme = op(extreme[:, :, :half], extreme[:, :, half:])
-    return extreme
+    return extreme[:, :, :3]
 
 
 def _touched(counts: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -508,7 +509,7 @@ def _touched(counts: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndar
 def prefilter_tiles(
     out: np.ndarray, counts: np.ndarray, max_share: float = _PREFILTER_MAX_SHARE
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The whole tiles (`TILE`) of the LUT's HxWx3 uint8 output `out` whose output box touches a creased cell's
+    """The whole tiles (`TILE`) of the LUT's HxWx3 (or RGBA) uint8 output `out` whose output box touches a creased cell's
     (`_creased_output_counts`), as (tile rows, tile columns); None when more than `max_share` of the tiles do,
     or the image has no whole tile (the caller then looks up every pixel). The ragged edge right of and below
     the whole tiles is not covered: the caller looks it up."""
@@ -617,19 +618,21 @@ class BakedView:
         return cpu
 
     def fallback_pixels(self, rgb: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Flat indices of the pixels of HxWx3 `rgb` that go through the exact processor; `out`, this view's LUT
-        output for `rgb` (HxWx3 uint8), lets the pre-filter skip the tiles that cannot hold one."""
+        """Flat indices of the pixels of HxWx3 `rgb` (or contiguous RGBA: alpha left out) that go through the
+        exact processor; `out`, this view's LUT output for `rgb` (HxWx3 or RGBA uint8, C-contiguous), lets the
+        pre-filter skip the tiles that cannot hold one."""
         if self.fallback is None or self.creased is None:
             return np.empty(0, dtype=np.intp)
         tiles = None
         if out is not None and self.crease_outputs is not None:
             tiles = prefilter_tiles(out, self.crease_outputs[0])
         if tiles is None:
-            candidates = np.flatnonzero(self.fallback[pixel_bins(rgb)])
-            values = rgb.reshape(-1, 3)[candidates]
+            colours = np.ascontiguousarray(rgb[:, :, :3]) if rgb.ndim == 3 else rgb
+            candidates = np.flatnonzero(self.fallback[pixel_bins(colours)])
+            values = colours.reshape(-1, 3)[candidates]
         else:  # the kept tiles' pixels whose own output code a creased cell can give, then their bins
             candidates = self._tile_candidates(out, *tiles)
-            values = rgb.reshape(-1, 3)[candidates]
+            values = rgb.reshape(-1, rgb.shape[-1])[candidates, :3]
             kept = np.flatnonzero(self.fallback[pixel_bins(values)])
             candidates, values = candidates[kept], values[kept]
         if not candidates.size:
@@ -709,10 +712,11 @@ class BakedView:
         """The flat indices of the pixels in the given tiles of the LUT output `out` and in its ragged edge whose
         own output code is one a creased cell can give. Tiles are copied whole (runs of a row), not pixel by
         pixel."""
-        h, w = out.shape[:2]
+        h, w, c = out.shape
         th, tw = TILE
         rows, cols = h // th, w // tw
-        codes = out[: rows * th, : cols * tw].reshape(rows, th, cols, tw, 3)[hit_rows, :, hit_cols].reshape(-1, 3)
+        codes = out[: rows * th, : cols * tw].reshape(rows, th, cols, tw, c)[hit_rows, :, hit_cols, :, :3]
+        codes = codes.reshape(-1, 3)
         hits = np.flatnonzero(self._output_flagged(codes))
         tile, within = np.divmod(hits, th * tw)
         index = [(hit_rows[tile] * th + within // tw) * w + hit_cols[tile] * tw + within % tw]
@@ -723,33 +727,56 @@ class BakedView:
             edge.append(np.arange(rows * th * w, h * w))
         if edge:
             edges = np.concatenate(edge)
-            index.append(edges[self._output_flagged(out.reshape(-1, 3)[edges])])
+            index.append(edges[self._output_flagged(out.reshape(-1, c)[edges, :3])])
         return np.concatenate(index)
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:
         """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
         h, w, c = pixels.shape
-        # PyOpenColorIO 2.6 rejects RGBA PackedImageDescs with explicit strides (it sizes them as 0
-        # entries), so the colour goes through as packed RGB and alpha is rescaled beside it.
-        rgb = np.ascontiguousarray(pixels[:, :, :3])
-        out = np.empty((h, w, 3), dtype=np.uint8)
+        # RGBA goes through OCIO as it is (its packed RGBA path is ~15% cheaper than RGB, and no RGB copy is
+        # made), described by channel count: PyOpenColorIO 2.6 rejects RGBA descs given a channel ordering with
+        # explicit strides (it sizes them as 0 entries). Alpha is then written as alpha_to_uint8 makes it.
+        if c == 4 and pixels.flags.c_contiguous:
+            rgb = pixels
+        else:
+            rgb, c = np.ascontiguousarray(pixels[:, :, :3]), 3
+        if self.method == "exact" and rgb.dtype.kind == "f" and not np.isfinite(rgb).all():
+            # OCIO's exact view may turn +inf into NaN (black); the LUT path's shaper clamps it to white.
+            big = float(np.finfo(rgb.dtype).max)
+            rgb = np.nan_to_num(rgb, nan=0.0, posinf=big, neginf=-big)
+        out = np.empty((h, w, c), dtype=np.uint8)
         size = rgb.itemsize
-        self._cpu_for(3).apply(
-            ocio.PackedImageDesc(rgb, w, h, ocio.CHANNEL_ORDERING_RGB, _BIT_DEPTHS[rgb.dtype], size, 3 * size,
-                                 3 * size * w),
-            ocio.PackedImageDesc(out, w, h, ocio.CHANNEL_ORDERING_RGB, ocio.BIT_DEPTH_UINT8, 1, 3, 3 * w),
+        self._cpu_for(c).apply(
+            ocio.PackedImageDesc(rgb, w, h, c, _BIT_DEPTHS[rgb.dtype], size, c * size, c * size * w),
+            ocio.PackedImageDesc(out, w, h, c, ocio.BIT_DEPTH_UINT8, 1, c, c * w),
         )
         creased = self.fallback_pixels(rgb, out)
         if creased.size:
-            values = np.ascontiguousarray(rgb.reshape(-1, 3)[creased], dtype=np.float32)
+            values = np.ascontiguousarray(rgb.reshape(-1, c)[creased, :3], dtype=np.float32)
             if rgb.dtype.kind == "u":
                 values /= float(np.iinfo(rgb.dtype).max)
             self._exact_cpu().applyRGB(values)
             values[np.isnan(values)] = 0.0  # the exact view can give NaN for huge inputs: black, as the LUT does
-            out.reshape(-1, 3)[creased] = np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
-        if c == 3:
+            out.reshape(-1, c)[creased, :3] = np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
+        if pixels.shape[2] == 3:
+            return out
+        if c == 4:  # OCIO's own alpha is not alpha_to_uint8's (NaN, rounding): written over it
+            out[:, :, 3] = alpha_to_uint8(pixels[:, :, 3])
             return out
         return np.concatenate([out, alpha_to_uint8(pixels[:, :, 3:4])], axis=2)
+
+
+_half_alpha: np.ndarray | None = None
+
+
+def _half_alpha_table() -> np.ndarray:
+    """alpha_to_uint8 of every float16 value, indexed by its bits (one gather a frame, not four float passes)."""
+    global _half_alpha
+    if _half_alpha is None:
+        halves = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+        with np.errstate(invalid="ignore"):
+            _half_alpha = _float_alpha_to_uint8(halves)
+    return _half_alpha
 
 
 def alpha_to_uint8(alpha: np.ndarray) -> np.ndarray:
@@ -758,6 +785,12 @@ def alpha_to_uint8(alpha: np.ndarray) -> np.ndarray:
         return alpha
     if alpha.dtype == np.uint16:
         return ((alpha.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    if alpha.dtype == np.float16:
+        return _half_alpha_table()[alpha.view(np.uint16)]
+    return _float_alpha_to_uint8(alpha)
+
+
+def _float_alpha_to_uint8(alpha: np.ndarray) -> np.ndarray:
     scaled = alpha.astype(np.float32) * np.float32(255.0)
     scaled += np.float32(0.5)
     np.fmax(scaled, np.float32(0.0), out=scaled)  # fmax, not clip: a NaN alpha becomes 0 (a NaN cast is undefined)

@@ -137,3 +137,13 @@ def test_nan_and_infinite_pixels_show_black_or_white(colour: ColourConfig, view:
     rgba = colour.to_display(np.concatenate([pixels, alpha], axis=2), settings)
     np.testing.assert_array_equal(rgba[:, :, :3], out)
     assert rgba[0, :4, 3].tolist() == [0, 255, 0, 128]
+
+
+@pytest.mark.parametrize("method", ["exact", "lut"])
+def test_infinite_pixels_show_white_whichever_way_the_view_is_run(colour: ColourConfig, method: str) -> None:
+    """A cheap view may keep OCIO's exact processor instead of a bake ("auto", timed on the machine): +inf is
+    white and NaN black there too, as through the LUT."""
+    settings = ViewSettings("ACEScg", DISPLAY, VIDEO_VIEW)
+    pixels = np.resize(np.array([[np.nan] * 3, [np.inf] * 3, [-np.inf] * 3], np.float16), (48, 64, 3))
+    out = colour.baked_view(settings, pixels.dtype, method).apply(pixels)
+    assert out.reshape(-1, 3)[:3].tolist() == [[0, 0, 0], [255, 255, 255], [0, 0, 0]]

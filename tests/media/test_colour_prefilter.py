@@ -95,3 +95,23 @@ def test_prefilter_sends_every_creased_pixel_to_the_exact_processor(
         errors = np.abs(baked.apply(image).astype(np.int16) - exact_codes(colour, settings, image)).max(axis=-1)
         worst = np.unravel_index(int(errors.argmax()), errors.shape)
         assert errors.max() <= 2, f"{errors.max()} codes at ACEScg {image[worst].tolist()}"
+
+
+@pytest.mark.parametrize(("display", "view", "exposure", "gamma"), [
+    (DISPLAY, ACES_VIEW, 0.0, 1.0), (DISPLAY, ACES_VIEW, -1.0, 2.2),
+])
+def test_an_rgba_frame_shows_the_colours_of_its_rgb_and_keeps_its_alpha(
+    colour: ColourConfig, images: list[np.ndarray], display: str, view: str, exposure: float, gamma: float
+) -> None:
+    """RGBA goes through OCIO and the pre-filter as RGBA (no RGB copy): the same display colours, pixel for
+    pixel, as the frame's RGB alone (creased pixels included), and alpha as 0-255 (NaN alpha 0)."""
+    settings = ViewSettings("ACEScg", display, view, exposure, gamma)
+    rng = np.random.default_rng(3)
+    for image in images[:3]:
+        alpha = rng.random(image.shape[:2] + (1,)).astype(np.float16)
+        alpha[0, :3, 0] = [np.nan, 1.0, 0.0]
+        shown = colour.to_display(np.concatenate([image, alpha], axis=2), settings)
+        assert shown.shape == image.shape[:2] + (4,)
+        np.testing.assert_array_equal(shown[:, :, :3], colour.to_display(image, settings))
+        expected = np.clip(np.nan_to_num(alpha[:, :, 0].astype(np.float32), nan=0.0) * 255.0 + 0.5, 0, 255)
+        np.testing.assert_array_equal(shown[:, :, 3], expected.astype(np.uint8))
