@@ -152,6 +152,9 @@ def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
     rows += _pair(r, f"decode: {what} pipeline, decode + CPU colour at half size (view), all cores",
                   "pipeline_cpu_colour_view2_fps_all", best, unit="fps", label="bare decoder, all cores",
                   goal=">= 0.8x")
+    rows += _pair(r, f"decode: {what} pipeline, decode + CPU colour at a 1400-px viewer's size, all cores",
+                  "pipeline_cpu_colour_viewer_fps_all", best, unit="fps", label="bare decoder, all cores",
+                  goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, decode only (GPU colour), all cores", "pipeline_fps_all", best,
                   unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, 1 worker", "pipeline_fps_1", "bare_fps_1", unit="fps",

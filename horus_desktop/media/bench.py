@@ -23,10 +23,14 @@ from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.hashing import default_workers
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, scan_media
+from horus_desktop.media.view_size import view_factor
 
 PLAYBACK_FPS = 24
 #: The reduction the CPU colour path is also measured at: a 2K frame played in a view at most 1024 px wide.
 VIEW_FACTOR = 2
+#: ... and at the size a 2K frame is drawn in a viewer 1400 px wide (a 1920-px screen beside the panels): 1.375.
+VIEWER_WIDTH = 1400
+VIEWER_FACTOR = view_factor(VIEWER_WIDTH / 2048)
 _EXR_THREADS = EXR_THREADS_PER_FILE  # in a bare decode process: what our decode processes use
 
 
@@ -142,18 +146,21 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
     return dropped
 
 
-def _colour_pipelines(item: MediaItem, frames: list[int], workers: int, convert: Any, convert_view: Any,
-                      pool: DecodePool | None, rounds: int = 2) -> tuple[float, float, float]:
+def _colour_pipelines(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
+                      rounds: int = 2) -> tuple[float, float, float, float]:
     """Frames/s of the bare decoder (on the backend the pipeline uses: processes with a pool), and of the CPU
-    colour pipeline at full size and at VIEW_FACTOR, interleaved, best of ``rounds`` each (so a burst of load
-    on a shared machine falls on all three alike)."""
+    colour pipeline at full size, at VIEW_FACTOR and at VIEWER_FACTOR, interleaved, best of ``rounds`` each (so
+    a burst of load on a shared machine falls on all four alike)."""
     movie = item.kind is MediaKind.MOVIE
-    bare, full, view = 0.0, 0.0, 0.0
+    bare, full, view, viewer = 0.0, 0.0, 0.0, 0.0
     for _ in range(rounds):
         bare = max(bare, _bare_fps(item, frames, 1 if movie else workers, processes=pool is not None) or 0.0)
         full = max(full, _pipeline_fps(item, frames, workers, convert, pool=pool)[0])
-        view = max(view, _pipeline_fps(item, frames, workers, convert_view, pool=pool, reduction=VIEW_FACTOR)[0])
-    return bare, full, view
+        view = max(view, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEW_FACTOR), pool=pool,
+                                       reduction=VIEW_FACTOR)[0])
+        viewer = max(viewer, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEWER_FACTOR), pool=pool,
+                                           reduction=VIEWER_FACTOR)[0])
+    return bare, full, view, viewer
 
 
 def _ratio(ours: float | None, bare: float | None) -> float | None:
@@ -188,11 +195,17 @@ def bench_decode(
     for _ in range(5):
         convert_view(sample)
     colour_view_fps = _rate(5, time.perf_counter() - started)
+    convert_viewer = at_view_size(convert, VIEWER_FACTOR)
+    started = time.perf_counter()
+    for _ in range(5):
+        convert_viewer(sample)
+    colour_viewer_fps = _rate(5, time.perf_counter() - started)
     movie = item.kind is MediaKind.MOVIE
     result: dict[str, Any] = {
         "media": item.path, "frames": count, "resolution": f"{sample.width}x{sample.height}",
         "pixel_type": str(sample.pixels.dtype), "workers": workers, "view": settings.view,
         "cpu_colour_fps_1": colour_fps, f"cpu_colour_view{VIEW_FACTOR}_fps_1": colour_view_fps,
+        "viewer_factor": VIEWER_FACTOR, "cpu_colour_viewer_fps_1": colour_viewer_fps,
         "bare_fps_1": _bare_fps(item, chosen, 1), "bare_fps_all": _bare_fps(item, chosen, workers),
     }
     result["pipeline_fps_1"], seeks_1 = _pipeline_fps(item, chosen, 1)
@@ -202,7 +215,7 @@ def bench_decode(
         # Re-seeks while reading ahead forward (the first positioning seek not counted): the goal is 0.
         result["movie_seeks"] = max(0, seeks_all - 1)
         result["movie_seeks_1"] = max(0, seeks_1 - 1)
-        colour_run = _colour_pipelines(item, chosen, workers, convert, convert_view, None)
+        colour_run = _colour_pipelines(item, chosen, workers, convert, None)
         bare_best, ours_best = result["bare_fps_1"], result["pipeline_fps_all"]
     else:
         # The decode-process pipeline beside the threads, at each worker count: the scaling.
@@ -219,11 +232,10 @@ def bench_decode(
         ours_best = max(result["pipeline_fps_all"], result[f"pipeline_processes_fps_{workers}"])
         processes_win = result[f"pipeline_processes_fps_{workers}"] >= result["pipeline_fps_all"]
         result["decode_backend"] = "processes" if processes_win else "threads"
-        colour_run = _colour_pipelines(item, chosen, workers, convert, convert_view,
-                                       best_pool if processes_win else None)
-    # The CPU colour pipeline at full size and at the view's size, beside the bare decoder in the same rounds.
-    bare_beside, result["pipeline_cpu_colour_fps_all"], result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"] = \
-        colour_run
+        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool if processes_win else None)
+    # The CPU colour pipeline at full size and at the view's sizes, beside the bare decoder in the same rounds.
+    (bare_beside, result["pipeline_cpu_colour_fps_all"], result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"],
+     result["pipeline_cpu_colour_viewer_fps_all"]) = colour_run
     result["bare_beside_colour_fps_all"] = bare_beside
     result["bare_best_all"] = bare_best
     result["pipeline_vs_bare_1"] = _ratio(result["pipeline_fps_1"], result["bare_fps_1"])
@@ -232,6 +244,7 @@ def bench_decode(
     result["pipeline_cpu_colour_vs_bare_all"] = _ratio(result["pipeline_cpu_colour_fps_all"], bare_colour)
     result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_vs_bare_all"] = _ratio(
         result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"], bare_colour)
+    result["pipeline_cpu_colour_viewer_vs_bare_all"] = _ratio(result["pipeline_cpu_colour_viewer_fps_all"], bare_colour)
     result["playback_24fps_dropped"] = _playback_drops(item, chosen, workers, pool=best_pool)
     if best_pool is not None:
         best_pool.close()
