@@ -5,11 +5,12 @@ so decode threads in one process scale poorly (measured on this 2-core machine: 
 of 2K half PIZ EXR, 2 processes 48 frames/s, one thread 24). One worker process per core decodes a frame
 each; the parent never gets pixels through a pipe:
 
-- the parent names a shared-memory file (``/dev/shm`` on Linux: POSIX shared memory; elsewhere the temp
-  folder) for each request; the worker decodes, sizes the file, maps it and copies the pixels in (its one
-  copy, on its own core) and replies with the frame's small fields (shape, dtype, windows, channels);
-- the parent maps the same file, unlinks it at once (the mapping lives on until the array goes) and wraps
-  it as the frame's pixel array: no pickled pixel copy, no copy in the parent.
+- the parent hands the worker an open, unlinked shared-memory file over its pipe (Linux, media/
+  shm_frames.py; elsewhere it names a new file in the temp folder); the worker decodes, writes the pixels
+  in (its one copy, on its own core) and replies with the frame's small fields (shape, dtype, windows,
+  channels);
+- the parent maps the same file (a named one it unlinks at once: the mapping lives on until the array
+  goes) and wraps it as the frame's pixel array: no pickled pixel copy, no copy in the parent.
 
 Plain files in the shared-memory folder are used instead of ``multiprocessing.shared_memory`` because on
 Python 3.11 a ``SharedMemory`` cannot be closed while a NumPy array uses its buffer and its resource
@@ -21,33 +22,41 @@ and later frames decode on the other workers and the replacement. Until the work
 costs ~0.5 s) and whenever a job cannot go to a process, the caller decodes in its own thread.
 
 Scrubbing: an ``urgent`` decode (the frame the user asked for) takes the next free worker before any
-read-ahead waiting for one and decodes with every core's OpenEXR threads (nothing else decodes then); the
-``spare`` workers beyond one per core are for urgent decodes only, so one is free even while read-ahead
-has every core's worker. A decode whose ``cancelled`` check turns true while it runs (the user has moved
-past its frame) is stopped by killing its worker: that frees the cores for the newest frame at once.
-Workers are forked from a fork server that has imported the decoders (Unix), so a replacement costs
-15-45 ms here when the machine is not overloaded, not the 0.5-0.8 s of a spawned interpreter; where there
-is no fork server (Windows, the frozen app) a stale decode finishes instead.
+read-ahead waiting for one and decodes with every core's OpenEXR threads; the ``spare`` workers beyond one
+per core are for urgent decodes only, so one is free even while read-ahead has every core's worker. As it
+starts, every other running decode whose ``cancelled`` check is true (the user has moved past its frame)
+is paused (SIGSTOP: it stops using the cores at once, at no cost) until no urgent decode runs, then
+finishes and its frame is dropped. Stopping those decodes by killing their workers cost a fork each (the
+replacement), which took 0.2-0.8 s to be ready on this loaded 2-core machine and emptied the pool during a
+drag, so frames scrubbed to fell back to decodes in the app's threads that could not be stopped. With
+every worker busy or paused, a frame scrubbed to resumes the longest paused one and takes it when it is
+free. Where processes cannot be paused (Windows) a stale decode finishes beside the new one.
+Shared-memory files come from media/shm_frames.py (Linux): made ready or reused, so the worker's write
+is a copy, not a page allocation and zeroing of every 4 KiB (2 against 7.5 ms a 2K half frame here).
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import math
 import mmap
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
 from typing import Any
 
 import numpy as np
 
-from horus_desktop.media import decode_exr, errors
+from horus_desktop.media import decode_exr, errors, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import reduced_pixels, with_reduction
@@ -56,8 +65,11 @@ from horus_desktop.media.view_size import reduced_pixels, with_reduction
 _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
 #: Seconds a new worker may take to import the decoders before it is given up.
 START_TIMEOUT_S = 60.0
-#: How often a running decode checks whether it is still wanted (a select() on its pipe in between).
-CANCEL_POLL_S = 0.005
+#: How often a running decode checks whether it is still wanted (a select() on its pipe in between). A
+#: frame a user waits for pauses the stale decodes itself as it starts: this check is for the rest.
+CANCEL_POLL_S = 0.02
+#: Longest a stale decode stays paused (then it finishes whatever else runs).
+PAUSE_MAX_S = 2.0
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
                                          errors.UnreadableFileError, errors.DecodeTimeoutError)}
@@ -102,6 +114,7 @@ def _worker_main(conn: Connection, exr_threads: int) -> None:
     while True:
         try:
             job, name, reduction, threads = conn.recv()
+            fd = recv_handle(conn) if name is None else None  # a file the app made ready (shm_frames)
         except (EOFError, OSError):
             return
         # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
@@ -110,7 +123,10 @@ def _worker_main(conn: Connection, exr_threads: int) -> None:
             frame = job.decode(job.path, **job.options)
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
             pixels = reduced_pixels(frame.pixels, reduction)
-            _write_shared(name, pixels)
+            if fd is not None:
+                shm_frames.write_pixels(fd, pixels)
+            else:
+                _write_shared(name, pixels)
             fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
                       dict(frame.metadata), (frame.width, frame.height))
             reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields)
@@ -120,6 +136,9 @@ def _worker_main(conn: Connection, exr_threads: int) -> None:
             reply = ("error", "DamagedFrameError", job.path, "too large to decode (damaged size in its header?)")
         except Exception as exc:  # a decoder bug is the frame's problem, not the worker's
             reply = ("error", "DamagedFrameError", job.path, f"cannot decode: {exc}")
+        finally:
+            if fd is not None:
+                os.close(fd)
         conn.send(reply)
 
 
@@ -153,13 +172,18 @@ class DecodePool:
         self.workers = max(1, workers)
         self.spare = max(0, spare)
         self._context = _context()
-        #: True when a killed worker is replaced cheaply (forked from the fork server): stale decodes are
-        #: then stopped rather than finished.
-        self.cancels = self._context.get_start_method() == "forkserver"
+        #: True where a worker can be paused (Unix): a stale decode then waits while a frame a user waits
+        #: for decodes, and finishes after it (its result dropped), rather than take cores from it.
+        self.pauses = hasattr(signal, "SIGSTOP")
+        self._running: dict[_Worker, tuple[bool, Callable[[], bool] | None]] = {}  # decoding: urgent, check
+        self._paused: dict[_Worker, float] = {}  # paused (SIGSTOP) since
+        self._finishing: set[_Worker] = set()  # resumed because a worker is wanted: not paused again
         self._idle: list[_Worker] = []
         self._free = threading.Condition()
         self._urgent_waiting = 0
         self._busy = 0  # workers taken by callers
+        #: Shared-memory files made ready for the frames (Linux), else each worker makes a named file.
+        self._pages = shm_frames.FramePages(self.workers + self.spare) if shm_frames.available() else None
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         self._names = itertools.count()
@@ -168,6 +192,7 @@ class DecodePool:
         self._restarts: list[threading.Thread] = []
         self._starter = threading.Thread(target=self._start_all, name="horus-decode-start", daemon=True)
         self._starter.start()
+        _POOLS.add(self)
 
     def _start_all(self) -> None:
         self._start(self.workers + self.spare)
@@ -189,7 +214,7 @@ class DecodePool:
             self._give_back(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        worker.stop(kill=True)
+        worker.stop(kill=True)  # a paused worker too (SIGKILL needs no resume)
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
@@ -208,6 +233,11 @@ class DecodePool:
         """Process ids of the live workers (started ones only)."""
         with self._lock:
             return [w.process.pid for w in self._all if w.process.pid is not None]
+
+    def busy(self) -> int:
+        """Decodes under way (paused ones included)."""
+        with self._free:
+            return len(self._running)
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> bool:
         """Wait until the workers have started and imported their decoders; True if they have."""
@@ -228,24 +258,28 @@ class DecodePool:
 
         ``wait``: wait for a busy worker (all started) rather than return None. ``urgent``: the frame a user
         waits for: the next free worker goes to it before other callers, and it decodes on every core.
-        ``cancelled``: checked while the decode runs; once true, the decode stops (its worker killed and
-        replaced, when that is cheap: ``cancels``) and Superseded is raised. Raises the decoder's
-        MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past ``timeout`` seconds.
+        ``cancelled``: checked while the decode runs; once true while a frame a user waits for decodes, the
+        worker is paused until none does (``pauses``), and Superseded is raised when its reply comes.
+        Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
+        ``timeout`` seconds of decoding (paused time not counted).
         """
         worker = self._take(wait, urgent)
         if worker is None:
             return None
-        name = os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
+        taken = worker
+        with self._free:
+            self._running[worker] = (urgent, cancelled)
+        if urgent:
+            self._pause_stale(worker)  # at once: a stale decode would share the cores until its next check
+        fd = self._pages.take() if self._pages is not None else None
+        name = None if fd is not None else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
         threads = (os.cpu_count() or 1) if urgent else 0
         try:
             try:
                 worker.conn.send((job, name, max(1, reduction), threads))
-                ready = self._reply_ready(worker, timeout, cancelled)
-                if ready is None:
-                    self._replace(worker)
-                    worker = None
-                    raise Superseded(job.path)
-                if not ready:
+                if fd is not None:
+                    send_handle(worker.conn, fd, worker.process.pid)
+                if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None
                     raise DecodeTimeoutError(job.path, f"decode ran past {timeout:g} s; its worker was stopped")
@@ -262,31 +296,98 @@ class DecodePool:
                 raise DamagedFrameError(job.path, f"the decoder process died on this file{how}") from None
             if reply[0] == "error":
                 raise _ERRORS.get(reply[1], DamagedFrameError)(reply[2], reply[3])
+            if cancelled is not None and self.pauses and cancelled():
+                raise Superseded(job.path)  # nobody wants it: no conversion, nothing cached
             _, shape, dtype, (colour_space, display, data, channels, metadata, full_size) = reply
-            pixels = _read_shared(name, shape, dtype)
+            if fd is not None and self._pages is not None:
+                pixels = self._pages.adopt(fd, shape, dtype)
+                fd = None  # the frame's now: it comes back to the pages when the frame is freed
+            else:
+                pixels = _read_shared(str(name), shape, dtype)
             frame = Frame(pixels, job.frame, colour_space, display, data, channels, metadata)
             return with_reduction(frame, reduction, full_size)
         finally:
             with self._free:
                 self._busy -= 1
+                self._running.pop(taken, None)
+                if taken in self._paused:  # paused as its reply came: never give back a stopped worker
+                    self._resume([taken])
+                self._finishing.discard(taken)
+                self._resume_unless_urgent()
+                self._free.notify_all()
             if worker is not None:
                 self._give_back(worker)
-            if os.path.exists(name):  # a worker that died or overran may have left its file
+            if fd is not None and self._pages is not None:
+                self._pages.give_back(fd)  # no frame maps it: the next decode writes over it
+            if name is not None and os.path.exists(name):  # a worker that died or overran may have left it
                 os.unlink(name)
 
+    # --- pausing stale decodes (call with ``_free`` held unless said otherwise) ------------------------
+    def _urgent_active(self, other_than: _Worker | None = None) -> bool:
+        """A frame a user waits for is decoding (not paused) or waiting for a worker."""
+        return bool(self._urgent_waiting) or any(
+            urgent and w is not other_than and w not in self._paused for w, (urgent, _) in self._running.items())
+
+    def _pause(self, worker: _Worker) -> None:
+        if worker in self._paused or worker in self._finishing or not self.pauses:
+            return
+        try:
+            os.kill(worker.process.pid or 0, signal.SIGSTOP)
+        except (OSError, AttributeError):
+            return
+        self._paused[worker] = time.monotonic()
+
+    def _resume(self, workers: list[_Worker], *, finish: bool = False) -> None:
+        for worker in workers:
+            self._paused.pop(worker, None)
+            if finish:
+                self._finishing.add(worker)  # wanted for its core: not paused again before it is free
+            try:
+                os.kill(worker.process.pid or 0, signal.SIGCONT)
+            except (OSError, AttributeError):
+                pass
+
+    def _resume_unless_urgent(self) -> None:
+        if self._paused and not self._urgent_active():
+            self._resume(list(self._paused))
+
+    def _pause_stale(self, urgent_worker: _Worker) -> None:
+        """Pause every other running decode nobody wants any more (called without ``_free`` held: a
+        ``cancelled`` check takes its cache's lock)."""
+        with self._free:
+            others = [(w, c) for w, (_, c) in self._running.items()
+                      if w is not urgent_worker and c is not None and w not in self._paused]
+        stale = [(w, cancelled) for w, cancelled in others if cancelled()]
+        with self._free:
+            for worker, cancelled in stale:
+                if self._running.get(worker, (False, None))[1] is cancelled:  # still that decode
+                    self._pause(worker)
+
     def _reply_ready(self, worker: _Worker, timeout: float | None,
-                     cancelled: Callable[[], bool] | None) -> bool | None:
-        """Wait for the worker's reply: True when it is there, False past ``timeout``, None once
-        ``cancelled`` (when stopping is cheap: ``cancels``)."""
-        if cancelled is None or not self.cancels:
+                     cancelled: Callable[[], bool] | None) -> bool:
+        """Wait for the worker's reply: True when it is there, False past ``timeout`` seconds of decoding.
+        Meanwhile, once ``cancelled``, the worker is paused while a frame a user waits for decodes."""
+        if cancelled is None or not self.pauses:
             return bool(worker.conn.poll(timeout))
-        deadline = math.inf if timeout is None else time.monotonic() + timeout
-        while not worker.conn.poll(CANCEL_POLL_S):
-            if cancelled():
-                return None
-            if time.monotonic() >= deadline:
-                return False
-        return True
+        left = math.inf if timeout is None else timeout
+        while True:
+            began = time.monotonic()
+            if worker.conn.poll(CANCEL_POLL_S):
+                return True
+            with self._free:
+                paused_at = self._paused.get(worker)
+                check = paused_at is None and worker not in self._finishing and self._urgent_active(worker)
+            if paused_at is None:
+                left -= time.monotonic() - began
+                if left <= 0:
+                    return False
+                if check and cancelled():
+                    with self._free:
+                        if self._urgent_active(worker):
+                            self._pause(worker)
+            elif time.monotonic() - paused_at > PAUSE_MAX_S:
+                with self._free:
+                    self._resume([worker], finish=True)
 
     def _give_back(self, worker: _Worker) -> None:
         with self._free:
@@ -295,12 +396,16 @@ class DecodePool:
 
     def _take(self, wait: bool, urgent: bool = False) -> _Worker | None:
         while not self._closed:
-            block = wait and not self._starter.is_alive()
+            # A frame a user waits for with every worker busy: stale decodes are resumed and it takes the
+            # first worker free, rather than decode in the caller's thread (where it could not be stopped).
+            block = (wait or (urgent and bool(self._paused or self._finishing))) and not self._starter.is_alive()
             worker = None
             with self._free:
                 self._urgent_waiting += urgent
                 try:
                     while not self._may_take(urgent) and block and not self._closed:
+                        if urgent and self._paused and not self._finishing:  # the longest paused first
+                            self._resume([min(self._paused, key=self._paused.__getitem__)], finish=True)
                         if not self._free.wait(0.5) and not self._idle and not self._has_workers():
                             break
                     if self._may_take(urgent):
@@ -308,6 +413,8 @@ class DecodePool:
                         self._busy += 1
                 finally:
                     self._urgent_waiting -= urgent
+                    if not self._urgent_waiting:
+                        self._resume_unless_urgent()
                     self._free.notify_all()
             if worker is None:
                 if not block or not self._has_workers():
@@ -329,11 +436,27 @@ class DecodePool:
 
     def close(self) -> None:
         """Stop every worker."""
+        with self._free:
+            self._resume(list(self._paused))
         with self._lock:
             self._closed = True
             workers, self._all = self._all, []
         for worker in workers:
             worker.stop(kill=True)
+        if self._pages is not None:
+            self._pages.close()
+
+
+_POOLS: weakref.WeakSet[DecodePool] = weakref.WeakSet()
+
+
+@atexit.register
+def _resume_paused() -> None:
+    """No worker is left paused when the app exits (registered after multiprocessing's own exit handler,
+    so it runs before that one stops the workers)."""
+    for pool in list(_POOLS):
+        with pool._free:
+            pool._resume(list(pool._paused))
 
 
 def _context() -> Any:
@@ -349,6 +472,9 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+#: Workers beyond one per core, for the frames scrubbed to only: one for the frame asked for while the last
+#: one asked for and a read-ahead decode it passed over wait paused (~15-45 MB each, forked).
+SCRUB_SPARES = 2
 _SHARED: DecodePool | None = None
 _SHARED_LOCK = threading.Lock()
 
@@ -359,5 +485,5 @@ def shared_decode_pool() -> DecodePool:
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = DecodePool(os.cpu_count() or 1, spare=1)
+            _SHARED = DecodePool(os.cpu_count() or 1, spare=SCRUB_SPARES)
         return _SHARED

@@ -16,8 +16,11 @@ on a damaged file is the worker's, not the app's) and only converted here; while
 for goes to the next free worker before any read-ahead and decodes on every core.
 
 Superseded decodes: while scrubbing, a decode already running for a frame nobody wants any more (the user
-moved on before it was shown) is stopped (a decode process is killed and replaced, a movie stops between
-frames: `FrameSource.read_unless`) and nothing is cached for it, so the newest frame gets the cores.
+moved on before it was shown) gives the newest frame the cores and nothing is cached for it: a decode
+process is paused while the frame asked for decodes and finishes after it (media/decode_pool.py: no
+process killed and forked again), a movie stops between frames (`FrameSource.read_unless`). The frame
+scrubbed to is converted in bands of rows on every core when its conversion costs (the CPU path's colour
+step: media/banded.py).
 
 The "pipeline" is decode + a conversion from media/display.py to what the viewer uploads: for the GPU path
 the raw half/uint8 pixels, upload-ready (`gpu_convert`); for the CPU path the baked-view uint8 display
@@ -40,6 +43,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from horus_desktop.media.banded import convert_in_bands
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert
 from horus_desktop.media.errors import DamagedFrameError, MediaError
@@ -53,6 +57,9 @@ DEFAULT_READ_AHEAD = 48
 #: scrubs, every core works on the frames asked for (read-ahead beside them made each wait or share cores).
 SCRUB_SETTLE_S = 0.15
 _ERROR_ENTRY_BYTES = 1024
+#: A conversion that took longer than this (seconds) runs in bands on every core for the frame scrubbed to
+#: (media/banded.py): the CPU path's colour step, ~20 ms a 2K frame; not the GL path's (~0).
+BANDED_CONVERT_S = 0.002
 
 
 def default_budget_bytes() -> int:
@@ -127,6 +134,7 @@ class FrameCache:
         self._scrubbing = False
         self._settled_at = 0.0
         self._closed = False
+        self._convert_s = 0.0  # the last conversion's seconds
         # One decode at a time, in play order, for sources that decode forward (movies): the lane.
         self._ordered = source.ordered_decode
         self._lane_busy = False
@@ -199,7 +207,10 @@ class FrameCache:
             if decoded is None:
                 self._drop(number)
                 continue
-            entry = decoded if isinstance(decoded, CachedFrame) else self._converted(number, decoded, started)
+            if isinstance(decoded, CachedFrame):
+                entry = decoded
+            else:  # the frame scrubbed to is the only one wanted: its colour on every core
+                entry = self._converted(number, decoded, started, banded=urgent and self._scrubbing)
             self._finish(entry)
 
     def _superseded(self, number: int) -> bool:
@@ -260,9 +271,15 @@ class FrameCache:
         except Exception as exc:
             return self._error(number, exc, started)
 
-    def _converted(self, number: int, frame: Frame, started: float) -> CachedFrame:
+    def _converted(self, number: int, frame: Frame, started: float, *, banded: bool = False) -> CachedFrame:
         try:
-            return CachedFrame(number, self.convert(frame), None, time.perf_counter() - started)
+            began = time.perf_counter()
+            if banded and self.reduction == 1 and self._convert_s > BANDED_CONVERT_S:
+                converted = convert_in_bands(self.convert, frame)
+            else:
+                converted = self.convert(frame)
+            self._convert_s = time.perf_counter() - began
+            return CachedFrame(number, converted, None, time.perf_counter() - started)
         except Exception as exc:
             return self._error(number, exc, started)
 

@@ -1,8 +1,9 @@
 """Scrubbing: the newest frame asked for goes first, read-ahead leaves a worker free, a decode the user has
-moved past is stopped, and the frame asked for decodes in a worker process (a crash there is a placeholder)."""
+moved past waits (paused) while the frame asked for decodes and is not cached, and the frame asked for decodes in a worker process (a crash there is a placeholder)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
@@ -67,11 +68,6 @@ def _die(path: str) -> Frame:
     raise AssertionError("unreachable")
 
 
-def _stuck(path: str) -> Frame:
-    time.sleep(600)  # a decode that would hold its worker far longer than any test
-    return decode_image(path)
-
-
 class JobSource(ImageSource):
     """A real EXR sequence whose frames in ``special`` decode with another function in the worker."""
 
@@ -134,22 +130,47 @@ def test_the_frame_scrubbed_to_decodes_in_a_worker_process_and_a_crash_there_is_
     assert pool.replaced == 1 and pool.wait_ready() and set(pool.worker_pids()) != pids
 
 
-def test_a_decode_the_scrub_moved_past_is_stopped_and_not_cached(tmp_path: Path) -> None:
-    source = JobSource(write_sequence(tmp_path, 8), {2: _stuck})
-    pool = DecodePool(1)  # its one worker is busy with frame 2: frame 6 decodes here, not behind it
+def _spin(path: str, seconds: float) -> Frame:
+    """A decode that keeps a core busy for ``seconds`` of its own CPU time (a paused process uses none)."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return decode_image(path)
+
+
+def _when_told(path: str) -> Frame:
+    """A decode that goes on once the test makes ``<path>.go``."""
+    while not os.path.exists(path + ".go"):
+        time.sleep(0.01)
+    return decode_image(path)
+
+
+def _process_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
+def test_a_decode_the_scrub_moved_past_waits_while_the_frame_scrubbed_to_decodes_and_is_not_cached(
+        tmp_path: Path) -> None:
+    source = JobSource(write_sequence(tmp_path, 8), {2: functools.partial(_spin, seconds=1.0), 6: _when_told})
+    pool = DecodePool(1, spare=1)
     try:
         assert pool.wait_ready()
-        if not pool.cancels:
-            pytest.skip("no fork server here: a stale decode finishes instead of being stopped")
+        if not pool.pauses:
+            pytest.skip("no process pausing here: a stale decode finishes beside the new one")
         with FrameCache(source, workers=1, pool=pool, read_ahead=0) as cache:
             cache.set_playhead(2, scrubbing=True)
-            time.sleep(0.3)  # let frame 2 reach the worker (the stop below is what is tested)
+            time.sleep(0.3)  # let frame 2 reach a worker (the pause below is what is tested)
             cache.set_playhead(6, scrubbing=True)
-            entry = cache.get(6, timeout=120)
+            # While frame 6 decodes (until told), frame 2's worker is stopped: every core for frame 6.
+            assert wait_for(lambda: sorted(_process_state(p) for p in pool.worker_pids())[-1] == "T")
+            Path(source.file_for(6) + ".go").touch()
+            entry = cache.get(6, timeout=60)
             assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.06)
-            assert wait_for(lambda: pool.replaced == 1)  # the stale decode's worker stopped and replaced
-            assert cache.peek(2) is None  # nothing cached for the frame passed over
-        assert pool.wait_ready() and len(pool.worker_pids()) == 1
+            assert wait_for(lambda: pool.busy() == 0)  # frame 2 went on after it, then finished
+            assert 2 not in cache.cached_frames()  # nothing cached for the frame passed over
+        assert pool.replaced == 0 and len(pool.worker_pids()) == 2  # no process was killed
     finally:
         pool.close()
 

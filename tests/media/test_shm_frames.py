@@ -1,0 +1,58 @@
+"""Frames decoded in worker processes share their pixels through files the app made ready or reuses: a
+file is reused only once no frame maps it, so a frame held keeps its pixels whatever decodes after it."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from horus_desktop.media import shm_frames
+from horus_desktop.media.decode_pool import DecodePool
+from horus_desktop.media.open_source import open_frame_source
+from horus_desktop.media.synthetic import write_exr
+
+H, W = 36, 64
+
+pytestmark = pytest.mark.skipif(not shm_frames.available(), reason="files are made ready on Linux only")
+
+
+def write_sequence(folder: Path, count: int, size: tuple[int, int] = (H, W)) -> str:
+    folder.mkdir(exist_ok=True)
+    for f in range(1, count + 1):
+        write_exr(folder / f"s.{f:04d}.exr", np.full((*size, 3), f / 100, "f2"), compression="zip")
+    return str(folder / "s.%04d.exr")
+
+
+def test_frames_held_keep_their_pixels_while_freed_frames_files_are_reused(tmp_path: Path) -> None:
+    source = open_frame_source(write_sequence(tmp_path, 12))
+    pool = DecodePool(2, spare=1)
+    try:
+        assert pool.wait_ready()
+        held = {f: pool.decode(source.decode_job(f), timeout=60) for f in (1, 2, 3)}
+        for f in range(4, 13):  # each freed at once: its file is the next frame's
+            frame = pool.decode(source.decode_job(f), timeout=60)
+            assert frame is not None and np.all(frame.pixels == np.float16(f / 100))
+            del frame
+            gc.collect()
+        for f, frame in held.items():
+            assert frame is not None and np.all(frame.pixels == np.float16(f / 100))
+    finally:
+        pool.close()
+
+
+def test_a_reused_file_takes_a_frame_of_another_size(tmp_path: Path) -> None:
+    large = open_frame_source(write_sequence(tmp_path / "large", 2, (2 * H, 2 * W)))
+    small = open_frame_source(write_sequence(tmp_path / "small", 2))
+    pool = DecodePool(1)
+    try:
+        assert pool.wait_ready()
+        for source, shape in ((large, (2 * H, 2 * W, 3)), (small, (H, W, 3)), (large, (2 * H, 2 * W, 3))):
+            frame = pool.decode(source.decode_job(2), timeout=60)
+            assert frame is not None and frame.pixels.shape == shape and np.all(frame.pixels == np.float16(0.02))
+            del frame
+            gc.collect()
+    finally:
+        pool.close()
