@@ -10,6 +10,15 @@ from horus_desktop.cli_output import print_json
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
+    from horus_desktop.store.quick_write import QuickWriter
+
+    # A writable SQLite store already at the head: nothing to copy aside or migrate, so no Alembic or SQLAlchemy
+    # to load. It is opened as the store's engine opens it (WAL, ...), and the answer is the full path's.
+    current = QuickWriter.open(args.db)
+    if current is not None:
+        current.close()
+        print(f"schema at {current.revision} (already current)")
+        return 0
     from horus_desktop.store import schema
     from horus_desktop.store.engine import create_store_engine, resolve_store_url, sqlite_is_read_only
 

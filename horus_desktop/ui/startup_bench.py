@@ -6,7 +6,9 @@ run next to its baseline so both see the same load:
 - ``horus --help`` and ``horus paths list`` (no store) to their first output, against ``python -c print()``;
 - ``horus media list`` on a current store, against the same; and the slowest of the store's read verbs
   (``media list``, ``db info``, ``comment list``, ``playlist list``: answered with ``sqlite3``, see
-  store/quick_read.py), each timed in the same round;
+  store/quick_read.py), each timed in the same round; and the slowest of its common write verbs (``comment
+  add``, ``media set-status``, written with ``sqlite3``, see store/quick_write.py; the status alternates between
+  rounds so each run writes);
 - the main window on screen (off-screen platform) on a store of a few hundred media, against a bare
   ``QMainWindow`` shown the same way; and the store ready, its first queries answered (the DB worker's
   schema check, then the panels' first pages).
@@ -30,6 +32,8 @@ from horus_desktop.domain.bench_table import bench_row
 _CHILD = "from horus_desktop.ui.startup_bench import child_main; child_main()"
 #: The store's read verbs timed on the bench store; the row shows the slowest of them in each round.
 _STORE_VERBS = ("media list", "db info", "comment list", "playlist list")
+#: The store's common write verbs timed on the bench store (``horus bench verbs`` times every verb).
+_WRITE_VERBS = ("comment add", "media set-status")
 
 
 def _say(what: str) -> None:
@@ -131,12 +135,16 @@ def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0)
                     "db info": horus + ["db", "info"], "comment list": horus + ["comment", "list", noted],
                     "playlist list": horus + ["playlist", "list"],
                     "python": [sys.executable, "-c", "print()"]}
-        samples: dict[str, list[float]] = {name: [] for name in (*commands, "store verbs", "shown", "ready",
-                                                                 "bare shown")}
-        for _ in range(repeats):
-            for name, argv in commands.items():
+        samples: dict[str, list[float]] = {name: [] for name in (*commands, *_WRITE_VERBS, "store verbs",
+                                                                 "write verbs", "shown", "ready", "bare shown")}
+        for round_number in range(repeats):
+            writes = {"comment add": horus + ["comment", "add", noted, "--text", f"bench note {round_number}"],
+                      "media set-status": horus + ["media", "set-status", noted,
+                                                   ("approved", "rejected")[round_number % 2]]}
+            for name, argv in {**commands, **writes}.items():
                 samples[name].append(_first_output_s(argv, env, timeout))
             samples["store verbs"].append(max(samples[name][-1] for name in _STORE_VERBS))
+            samples["write verbs"].append(max(samples[name][-1] for name in _WRITE_VERBS))
             bare = _window_times(["bare"], env, timeout)
             ours = _window_times(["horus", db], env, timeout)
             samples["bare shown"].append(bare["shown"])
@@ -153,6 +161,8 @@ def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0)
         bench_row("`horus media list` (store opened), first output", median["media list"], python,
                   baseline_label="python -c print()", goal="< 0.2 s"),
         bench_row(f"slowest store read verb ({', '.join(_STORE_VERBS)}), first output", median["store verbs"],
+                  python, baseline_label="python -c print()", goal="< 0.2 s"),
+        bench_row(f"slowest store write verb ({', '.join(_WRITE_VERBS)}), first output", median["write verbs"],
                   python, baseline_label="python -c print()", goal="< 0.2 s"),
         bench_row(f"main window shown, offscreen ({media} media)", median["shown"], bare,
                   baseline_label="bare QMainWindow", goal="< 1 s"),

@@ -271,7 +271,21 @@ def test_the_write_verbs_load_no_sqlalchemy_on_a_current_store(base: tuple[Path,
              "print(json.dumps([out, sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'})]))")
     argvs = [["comment", "add", base[1]["plate"], "--text", "@bob hi", "--frame", "3", "--db", str(db)],
              ["comment", "add", base[1]["plate"], "--text", "as json", "--json", "--db", str(db)],
-             ["media", "set-status", base[1]["plate"], base[1]["comp"], "approved", "--db", str(db)]]
+             ["media", "set-status", base[1]["plate"], base[1]["comp"], "approved", "--db", str(db)],
+             ["db", "upgrade", "--db", str(db)]]
     result = subprocess.run([sys.executable, "-c", child, json.dumps(argvs)], capture_output=True, text=True,
                             check=True, timeout=120, env={**os.environ, "HORUS_USER": "ana"})
-    assert json.loads(result.stdout) == [[0, 0, 0], []]
+    assert json.loads(result.stdout) == [[0, 0, 0, 0], []]
+
+
+def test_db_upgrade_of_a_current_store_answers_as_the_full_path(base: tuple[Path, dict[str, str]], tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "current.sqlite"
+    shutil.copyfile(base[0], db)
+    quick = _run(["db", "upgrade", "--db", str(db)], capsys)
+    with monkeypatch.context() as m:
+        m.setattr(quick_write.QuickWriter, "open", classmethod(lambda cls, db=None: None))
+        full = _run(["db", "upgrade", "--db", str(db)], capsys)
+    assert quick == full and quick[1].endswith("(already current)\n")
+    assert not list(tmp_path.glob("*before-upgrade*"))  # nothing copied aside either way
