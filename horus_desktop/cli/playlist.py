@@ -6,12 +6,16 @@ import argparse
 import sys
 from fractions import Fraction
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_answer
+from horus_desktop.cli.common import add_store_options, announce, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
 
 
 def cmd_playlist_import(args: argparse.Namespace) -> int:
     """Import an .otio, .otioz or .edl file as a new playlist; print its id."""
+    import os  # the first line comes before the store and OTIO load; a missing file: its error comes first
+
+    if os.path.isfile(args.file):
+        announce(f"playlist: importing {os.path.abspath(args.file)} as a new playlist")
     with open_horus(args) as horus:
         report = horus.import_playlist(args.file, name=args.name, project=args.project, rate=args.rate)
     if args.json:
@@ -27,6 +31,10 @@ def cmd_playlist_import(args: argparse.Namespace) -> int:
 
 def cmd_playlist_export(args: argparse.Namespace) -> int:
     """Write a playlist as .otio, .otioz or .edl (by extension)."""
+    import os  # the first line comes before the store and OTIO load; a format it cannot write: the error first
+
+    if os.path.splitext(args.file)[1].lower() in (".otio", ".otioz", ".edl"):
+        announce(f"playlist: writing playlist {args.playlist_id} to {args.file}")
     with open_horus(args) as horus:
         report = horus.export_playlist(args.playlist_id, args.file, record_start=args.record_start)
     print(report.path)

@@ -47,6 +47,8 @@ def _stderr_before_heavy(argv: list[str], tmp_path: Path) -> list[str]:
      "horus: export: the CSV notes report of playlist 'dailies' to {tmp}/n.csv ..."),
     (["export", "frames", "--media", "m1", "--out", "{tmp}"],
      "horus: export: the noted and drawn frames of media m1, burned in, as PNG to {tmp} ..."),
+    (["playlist", "import", "{tmp}/cut.otio"], "horus: playlist: importing {tmp}/cut.otio as a new playlist ..."),
+    (["playlist", "export", "pl1", "{tmp}/out.edl"], "horus: playlist: writing playlist pl1 to {tmp}/out.edl ..."),
     (["offline", "take", "--shot", "sh010"],
      "horus: offline: copying the media the filters find to this machine's mapped local roots ..."),
     (["sync", "--server", "postgresql://ana:secret@127.0.0.1:9/studio"],
@@ -55,6 +57,7 @@ def _stderr_before_heavy(argv: list[str], tmp_path: Path) -> list[str]:
 def test_a_long_verb_says_what_it_will_do_before_the_heavy_libraries_load(argv: list[str], said: str,
                                                                           tmp_path: Path) -> None:
     tmp = str(tmp_path)
+    (tmp_path / "cut.otio").write_text("{}")
     lines = _stderr_before_heavy([a.format(tmp=tmp) for a in argv] + ["--db", f"{tmp}/s.sqlite"], tmp_path)
     assert lines[0] == said.format(tmp=tmp)
     assert lines[1].startswith("HEAVY ")
@@ -79,6 +82,8 @@ def test_a_sync_round_counts_the_changes_waiting_when_the_store_is_read_without_
     ["ingest", "{tmp}/no such folder"],  # the error comes first, as before
     ["export", "notes", "--format", "csv", "--out", "{tmp}/n.csv"],  # no scope: the verb says what to give
     ["offline", "take"],
+    ["playlist", "import", "{tmp}/missing.otio"],
+    ["playlist", "export", "pl1", "{tmp}/out.mov"],
     ["sync"],  # no server: the round says how to set one
 ])
 def test_a_verb_about_to_fail_says_nothing_first(argv: list[str], tmp_path: Path) -> None:
