@@ -102,15 +102,17 @@ class QuickWriter(QuickReader):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (the write lock taken at once), its ops stamped before the commit."""
+        """One write transaction (the write lock taken at once), its ops stamped before the commit when it wrote."""
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise NotHere(str(exc)) from exc
+        before = conn.total_changes
         try:
             yield conn
-            self._stamp_outbox()
+            if conn.total_changes != before:  # as the unit of work: only a write that changed something stamps
+                self._stamp_outbox()
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -289,3 +289,20 @@ def test_db_upgrade_of_a_current_store_answers_as_the_full_path(base: tuple[Path
         full = _run(["db", "upgrade", "--db", str(db)], capsys)
     assert quick == full and quick[1].endswith("(already current)\n")
     assert not list(tmp_path.glob("*before-upgrade*"))  # nothing copied aside either way
+
+
+def test_a_status_already_set_writes_and_stamps_nothing_more_than_the_sign_in(
+        base: tuple[Path, dict[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An op left unstamped (as a writer that does not stamp would leave it) is stamped with the sign-in's clock
+    # on either path; the status already set then writes nothing: no history row, no notification, no op.
+    monkeypatch.setenv("HORUS_USER", "ana")
+    unstamped = tmp_path / "unstamped.sqlite"
+    shutil.copyfile(base[0], unstamped)
+    with sqlite3.connect(unstamped) as conn:
+        conn.execute("UPDATE horus_sync_outbox SET hlc = NULL WHERE seq = (SELECT max(seq) FROM horus_sync_outbox)")
+    conn.close()
+    quick, full, quick_dump, full_dump, _known = _both((unstamped, base[1]), tmp_path, capsys, monkeypatch,
+                                                       "media", "set-status", base[1]["comp"], "on_hold")
+    assert quick[0] == 0 and quick_dump == full_dump
+    _same_output(quick, full)
