@@ -9,7 +9,7 @@ Figures printed, not asserted:
   probed in this process and in crash-isolated worker processes (what the app does; the workers, started
   once per session, are started before the timings and their start printed apart), against a bare
   ``os.walk`` + ``hashlib`` of every file of the tree;
-- where a whole ingest's time goes: each step alone over the tree on one thread (find and group, probe,
+- where a whole ingest's time goes: each step alone over the tree on one thread (find and group, probe and
   hash, build the records, write them in the ingest's batches), against the same walk + hash.
 
 Without a path the bench makes a tree of many small files (``make_small_tree``: 50 sequences of 100 PNG
@@ -31,7 +31,7 @@ from typing import Any
 
 from horus_desktop.media.bench import print_result
 from horus_desktop.media.errors import MediaError
-from horus_desktop.media.hashing import combine_digests, default_workers, sha256_file, sha256_files
+from horus_desktop.media.hashing import default_workers, sha256_files
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.probe_worker import shared_pool
 from horus_desktop.media.sequences import MediaItem, scan_media
@@ -126,9 +126,11 @@ FRAME_BYTES = 12 * 1024 * 1024
 
 def _phase_seconds(root: Path, open_store: Callable[[Path], Any]) -> dict[str, float]:
     """Where an ingest's time goes: each step alone over the whole tree, on this thread, in order (find and
-    group, probe, hash, build the records, write them in the ingest's batches into a throw-away store)."""
+    group, probe and hash (one read of a small file, ``probe.probe_and_hash``), build the records, write them in
+    the ingest's batches into a throw-away store)."""
+    from horus_desktop.media.hashing import sha256_media
     from horus_desktop.media.ingest import BATCH_SIZE, _record_values
-    from horus_desktop.media.probe import probe_media
+    from horus_desktop.media.probe import hashed_files, probe_and_hash
     from horus_desktop.media.templates import DEFAULT_TEMPLATE, PathTemplate, parse_hierarchy
 
     out: dict[str, float] = {}
@@ -136,17 +138,15 @@ def _phase_seconds(root: Path, open_store: Callable[[Path], Any]) -> dict[str, f
     items = list(scan_media(root))
     out["scan"] = time.perf_counter() - started
     started = time.perf_counter()
-    probes = []
+    probes, hashes = [], []
     for item in items:
         try:
-            probes.append((item, probe_media(item)))
+            probe, file_hash = probe_and_hash(item)
         except MediaError:
-            pass
-    out["probe"] = time.perf_counter() - started
-    started = time.perf_counter()
-    hashes = [combine_digests([sha256_file(f) for f in item.files]) if len(item.files) > 1 else sha256_file(item.files[0])
-              for item, _ in probes]
-    out["hash"] = time.perf_counter() - started
+            continue
+        probes.append((item, probe))  # small files: hashed from the probe's one read; others: hashed after it
+        hashes.append(file_hash or sha256_media(hashed_files(item, probe)))
+    out["probe_hash"] = time.perf_counter() - started
     started = time.perf_counter()
     templates, anchor = [PathTemplate(DEFAULT_TEMPLATE)], str(root.resolve())
     records = []
