@@ -61,6 +61,8 @@ def quick_write(args: argparse.Namespace, write: Callable[[QuickWriter, str], T]
     """``write(writer, user)`` done on a current SQLite store without SQLAlchemy (see
     :mod:`horus_desktop.store.quick_write`: the same rows, ops and sign-in), or None when the verb must take
     the full path (:func:`open_horus`), which then does it (or says what is wrong) as before."""
+    import sqlite3
+
     from horus_desktop.store.quick_read import NotHere, default_user_id
     from horus_desktop.store.quick_write import QuickWriter
 
@@ -69,7 +71,7 @@ def quick_write(args: argparse.Namespace, write: Callable[[QuickWriter, str], T]
         return None
     try:
         return write(writer, args.user or default_user_id())
-    except NotHere:
+    except (NotHere, sqlite3.Error):  # a write's own errors are NotHere already; a read's (a lock): full path
         return None
     finally:
         writer.close()

@@ -114,8 +114,11 @@ class QuickWriter(QuickReader):
             if conn.total_changes != before:  # as the unit of work: only a write that changed something stamps
                 self._stamp_outbox()
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if conn.in_transaction:  # some errors end the transaction in SQLite already
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # a constraint, a lock held too long: the full path says which
+                raise NotHere(str(exc)) from exc
             raise
 
     def _stamp_outbox(self, author: str | None = None) -> int:

@@ -39,6 +39,7 @@ def _fill(db: str) -> dict[str, str]:
         store.users.ensure("ana", username="ana", full_name="Ana Ruiz")
         store.users.ensure("bob", username="bob")
         store.users.ensure("u-zoe", username="zoe", full_name="Zoë Ünïcødé")
+        store.users.ensure("u-q", username="q", email="zed@localhost")  # `--user zed` cannot be made: same email
         with store.transaction():
             for name, artist, rate in (("plate", "u-zoe", Decimal("23.98")), ("comp", None, Decimal(25)),
                                        ("gone", "bob", Decimal(24)), ("light", "nobody-here", None),
@@ -197,6 +198,8 @@ REFUSED = [
     ("comment", "add", "{comp}", "--text", "reply on another media", "--reply-to", "{note}"),
     ("comment", "add", "{plate}", "--text", "reply to a deleted note", "--reply-to", "{gone_note}"),
     ("comment", "add", "{plate}", "--text", "x", "--user", "u" * 101),
+    ("comment", "add", "{plate}", "--text", "x", "--user", "zed"),
+    ("media", "set-status", "{plate}", "approved", "--user", "zed"),
     ("media", "set-status", "{plate}", "great"),
     ("media", "set-status", "{plate}", "{gone}", "approved"),
     ("media", "set-status", str(uuid.UUID(int=7)), "approved"),
