@@ -171,8 +171,10 @@ def _rows(result: dict[str, Any], goal_s: float = 0.2) -> list[dict[str, Any]]:
     verbs = {k: v for k, v in median.items() if k != "python"}
     slowest = max(verbs, key=verbs.__getitem__)
     over = sorted(k for k, v in verbs.items() if v >= goal_s)
-    return [bench_row(f"slowest non-GUI verb (`horus {slowest}`), first output; over {goal_s} s: "
-                      f"{', '.join(over) or 'none'}", verbs[slowest], median["python"],
+    # The verbs over the goal are listed in the JSON (``over_goal``): the table keeps one short line.
+    result["over_goal"] = over
+    return [bench_row(f"slowest non-GUI verb (`horus {slowest}`), first output ({len(over)} of {len(verbs)} "
+                      f"over {goal_s} s)", verbs[slowest], median["python"],
                       baseline_label="python -c print()", goal=f"< {goal_s} s")]
 
 
