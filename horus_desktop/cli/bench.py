@@ -59,7 +59,7 @@ def cmd_bench_scrub(args: argparse.Namespace) -> int:
     from horus_desktop.playback.scrub_bench import bench_scrub
 
     with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-        result = bench_scrub(args.path, seeks=args.seeks, passes=args.passes)
+        result = bench_scrub(args.path, seeks=args.seeks, passes=args.passes, colour=args.colour)
     _bench_out(args, result)
     return 0
 
@@ -211,6 +211,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path")
     p.add_argument("--seeks", type=int, default=24)
     p.add_argument("--passes", type=int, default=2, help="seeks passed over (never shown) before each measured one")
+    p.add_argument("--colour", choices=("gpu", "cpu"), default="gpu",
+                   help="the viewer's colour path: gpu (the shader's, no CPU colour) or cpu (baked view on the CPU)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_scrub)
     p = bench.add_parser("colour", help="CPU colour step per 2K frame vs OCIO's exact processor and the EXR decode")

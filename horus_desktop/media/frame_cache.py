@@ -60,6 +60,11 @@ _ERROR_ENTRY_BYTES = 1024
 #: A conversion that took longer than this (seconds) runs in bands on every core for the frame scrubbed to
 #: (media/banded.py): the CPU path's colour step, ~20 ms a 2K frame; not the GL path's (~0).
 BANDED_CONVERT_S = 0.002
+#: A conversion that took longer than this gives the frame scrubbed to a preview at 1/PREVIEW_REDUCTION
+#: size first (its colour step a quarter), shown while the full frame is converted, as a professional
+#: player shows a proxy while the user drags; the full frame replaces it ~10 ms later.
+PREVIEW_CONVERT_S = 0.006
+PREVIEW_REDUCTION = 2
 
 
 def default_budget_bytes() -> int:
@@ -121,6 +126,10 @@ class FrameCache:
         # converted here.
         self._decode_slots = min(self.workers, pool.workers) if pool is not None else self.workers
         threads = self.workers if pool is None else max(self.workers, 2 * self._decode_slots)
+        if source.ordered_decode:
+            # One more for the frame scrubbed to: a movie decode passed over stops only at its next decoded
+            # frame (after a seek, tens of ms), and the frame asked for must not wait for its thread.
+            threads += 1
         self._cond = threading.Condition()
         self._entries: OrderedDict[int, CachedFrame] = OrderedDict()
         self._asked: list[int] = []  # frames callers wait for, newest first
@@ -210,8 +219,27 @@ class FrameCache:
             if isinstance(decoded, CachedFrame):
                 entry = decoded
             else:  # the frame scrubbed to is the only one wanted: its colour on every core
-                entry = self._converted(number, decoded, started, banded=urgent and self._scrubbing)
+                scrubbed_to = urgent and self._scrubbing
+                if scrubbed_to and self.reduction == 1 and self._convert_s > PREVIEW_CONVERT_S:
+                    if not self._preview(number, decoded, started):
+                        continue  # the user moved on meanwhile: not converted at full size
+                entry = self._converted(number, decoded, started, banded=scrubbed_to)
             self._finish(entry)
+
+    def _preview(self, number: int, frame: Frame, started: float) -> bool:
+        """The frame scrubbed to shown at half size first (a quarter of the colour step), the full frame
+        after it; False (the preview dropped) when the user moved on before the full one."""
+        preview = CachedFrame(number, convert_in_bands(self.convert, reduce_for_view(frame, PREVIEW_REDUCTION)),
+                              None, time.perf_counter() - started)
+        self._finish(preview, final=False)
+        if not self._superseded(number):
+            return True
+        with self._cond:
+            if self._entries.get(number) is preview:  # a later visit decodes it anew, at full size
+                self._bytes -= self._entries.pop(number).nbytes
+            self._running.discard(number)
+            self._cond.notify_all()
+        return False
 
     def _superseded(self, number: int) -> bool:
         """True while scrubbing once nobody wants `number`: not waited for, not the playhead, and not read
@@ -283,9 +311,12 @@ class FrameCache:
         except Exception as exc:
             return self._error(number, exc, started)
 
-    def _finish(self, entry: CachedFrame) -> None:
+    def _finish(self, entry: CachedFrame, *, final: bool = True) -> None:
+        """Cache ``entry`` and hand it to whoever waits for it; ``final`` False: a preview, the frame goes on
+        decoding (it stays running, not picked again)."""
         with self._cond:
-            self._running.discard(entry.number)
+            if final:
+                self._running.discard(entry.number)
             if entry.number in self._asked:
                 self._asked.remove(entry.number)
             if not self._closed:

@@ -10,6 +10,15 @@ settle time, so the read-ahead of the last frame shown is running too. Each fram
 one bare decode of the same frame in the same run (measured before and after the scrubs and averaged; an
 EXR: OpenEXR reading the file; a movie: PyAV seeking to the keyframe and decoding forward to it).
 ``passes=0`` gives the plain figure: each seek the moment the last frame shows, none superseded.
+
+On the CPU path the frame scrubbed to shows first as a half-size preview, then at full size (media/
+frame_cache.py): ``scrub_ms_*`` time the first picture on screen, ``scrub_full_ms_*`` the full-resolution one
+(the same on the GL path, which has no preview).
+
+``colour``: "gpu" (the default) converts as the GL path does (upload-ready pixels: the view is the shader's,
+so no CPU colour); "cpu" as the CPU path does (the baked OCIO view to uint8 on the CPU: ~20 ms a 2K frame
+on one core here, about as much as its decode), the viewer's path with no OpenGL 4 or on a software
+rasteriser (ui/app.choose_colour_path), e.g. on this machine.
 """
 
 from __future__ import annotations
@@ -24,8 +33,9 @@ from typing import Any
 import av
 
 from horus_desktop.media.bench import PLAYBACK_FPS, bare_image_decoder, media_for, print_result
+from horus_desktop.media.colour import ViewSettings, default_colour_config
 from horus_desktop.media.decode_pool import shared_decode_pool
-from horus_desktop.media.display import gpu_convert
+from horus_desktop.media.display import Conversion, cpu_convert, gpu_convert
 from horus_desktop.media.frame_cache import SCRUB_SETTLE_S
 from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.media.sequences import MediaItem, MediaKind
@@ -65,8 +75,21 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
+def _conversion(colour_path: str, source: Any, first: int) -> Conversion:
+    """The viewer's conversion of the GL path, or of the CPU path in the default display and view."""
+    if colour_path == "gpu":
+        return gpu_convert
+    if colour_path != "cpu":
+        raise ValueError(f"unknown colour path {colour_path!r} (gpu or cpu)")
+    colour = default_colour_config()
+    probe = source.read(first)
+    space = colour.resolve_colour_space(probe.colour_space, is_float=probe.pixels.dtype.kind == "f")
+    display = colour.default_display()
+    return cpu_convert(colour, ViewSettings(space, display, colour.default_view(display)))
+
+
 def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_s: float = GAP_S,
-                as_json: bool = False) -> dict[str, Any]:
+                colour: str = "gpu", as_json: bool = False) -> dict[str, Any]:
     """Latency of scrubbing to uncached random frames through the viewer's PlaybackSession (paused; each
     measured seek the last of a quick burst, see the module), against one bare decode of each frame, same
     run. Prints a table or JSON."""
@@ -84,7 +107,7 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         unused = sorted(set(range(first, last + 1)) - set(chosen))
         reserve = rng.sample(unused, min(len(unused), 2 * seeks))
         before = {f: _bare_frame_seconds(item, f, first) for f in frames + reserve}
-        session = PlaybackSession(source, PLAYBACK_FPS, convert=gpu_convert)
+        session = PlaybackSession(source, PLAYBACK_FPS, convert=_conversion(colour, source, first))
         try:
             while not session.is_ready(first):  # opened paused on the first frame, as the viewer does
                 time.sleep(0.001)
@@ -96,6 +119,8 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
                 time.sleep(0.01)
             session.cache.clear()
             latencies: dict[int, float] = {}
+            full: dict[int, float] = {}  # until the full-resolution frame is on screen
+            previews = 0
             targets: list[int] = []
             for burst, frame in enumerate(frames):
                 if burst % 2:  # the user stops, then drags on: the read-ahead of the frame shown is running
@@ -118,16 +143,23 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
                 shown = session.tick()
                 assert shown is not None and shown.frame == frame
                 latencies[frame] = time.perf_counter() - started
+                previews += shown.scale != 1
+                while shown.scale != 1:  # a reduced preview first (the CPU path): then the full frame
+                    time.sleep(0.001)
+                    shown = session.tick() or shown
+                full[frame] = time.perf_counter() - started
         finally:
             session.cache.close()
     # Bare decodes before and after the scrubs, averaged: the machine's load drifts during a run.
     bare = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in targets}
     measured = [f for f in targets if f in latencies]
     ratios = [latencies[f] / bare[f] for f in measured]
+    full_ratios = [full[f] / bare[f] for f in measured]
+    full_ms = [1000 * full[f] for f in measured]
     bare_ms = [1000 * bare[f] for f in measured]
     ours_ms = [1000 * latencies[f] for f in measured]
     result: dict[str, Any] = {
-        "media": item.path, "seeks": len(measured), "skipped_cached": len(frames) - len(measured),
+        "media": item.path, "colour_path": colour, "seeks": len(measured), "skipped_cached": len(frames) - len(measured),
         "passed_over_per_seek": passes, "gap_ms": round(1000 * gap_s, 1),
         "bare_decode_ms_p50": round(statistics.median(bare_ms), 1),
         "scrub_ms_p50": round(statistics.median(ours_ms), 1),
@@ -135,6 +167,11 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         "scrub_ms_max": round(max(ours_ms), 1),
         "scrub_vs_bare_p50": round(statistics.median(ratios), 2),
         "scrub_vs_bare_p95": round(_percentile(ratios, 0.95), 2),
+        "previews": previews,
+        "scrub_full_ms_p50": round(statistics.median(full_ms), 1),
+        "scrub_full_ms_p95": round(_percentile(full_ms, 0.95), 1),
+        "scrub_full_vs_bare_p50": round(statistics.median(full_ratios), 2),
+        "scrub_full_vs_bare_p95": round(_percentile(full_ratios, 0.95), 2),
         "movie_seeks": int(getattr(source, "seeks", 0)),
     }
     print_result(result, as_json)

@@ -100,6 +100,7 @@ class PlaybackSession:
         self.meter = FpsMeter()
         self._now = clock
         self.shown: int | None = None
+        self._shown_preview = False  # the frame on screen is the cache's preview of the frame scrubbed to
         self.aim()
 
     def _new_cache(self, convert: Conversion, seed: dict[int, CachedFrame] | None = None) -> FrameCache:
@@ -246,10 +247,13 @@ class PlaybackSession:
         now = self._now()
         clock = self.clock
         if not clock.playing:
-            if self.shown != clock.current:
+            if self.shown != clock.current or self._shown_preview:
                 entry = self.entry(clock.current)
-                if entry is not None:
+                # A frame scrubbed to may come as a reduced preview first (media/frame_cache.py): the full
+                # one replaces it when it comes.
+                if entry is not None and (self.shown != clock.current or entry.scale == 1):
                     self.shown = clock.current
+                    self._shown_preview = entry.scale != 1
                     return entry
             return None
         result = clock.tick(now, self.is_ready)
