@@ -180,6 +180,8 @@ def _scrub_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
 def _colour_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
     return (_pair(r, "colour: baked CPU colour, 2K frame", "colour_ms", "exr_decode_ms", unit="ms",
                   label="bare EXR decode", goal="a fraction of the decode")
+            + _pair(r, "colour: baked CPU colour at a 1400-px viewer's size (playing)", "colour_viewer_ms",
+                    "exr_decode_ms", unit="ms", label="bare EXR decode", goal="a fraction of the decode")
             + _pair(r, "colour: baked CPU colour vs OCIO's exact processor", "colour_ms", "exact_ms", unit="ms",
                     label="OCIO exact CPU processor", goal="same or lower")
             + _pair(r, "colour: max error, ACEScg chart 0..16", "chart_max_codes", None, unit="codes",

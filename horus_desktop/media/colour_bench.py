@@ -15,6 +15,10 @@ import OpenEXR
 from horus_desktop.media.colour import BakedView, ColourConfig, ViewSettings
 from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
 from horus_desktop.media.synthetic import SIZE_2K, draw_test_frame, srgb_to_linear_half, write_exr
+from horus_desktop.media.view_size import reduced_pixels
+
+#: The reduction a 2K frame plays at in a 1400-px-wide viewer (media/bench.py's VIEWER_FACTOR).
+VIEWER_FACTOR = 1.375
 
 CHART_MAX = 16.0
 _CCT_BREAK, _CCT_SLOPE, _CCT_OFFSET = 0.0078125, 10.5402377416545, 0.0729055341958355
@@ -99,16 +103,20 @@ def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourCon
         decode_ms = _best_ms(lambda: OpenEXR.File(path, num_threads=EXR_THREADS_PER_FILE).parts[0].channels, repeats,
                              time.process_time)
     # Interleaved, so a burst of load from other work falls on each of them alike.
-    colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms = [], [], [], [], []
+    colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms, viewer_ms, rgba_ms = [], [], [], [], [], [], []
     out = lut_only.apply(frame)
+    viewer = reduced_pixels(frame, VIEWER_FACTOR)  # as the decode processes hand it on while playing
+    rgba = np.concatenate([frame, np.full(frame.shape[:2] + (1,), 0.75, frame.dtype)], axis=2)
     for _ in range(repeats):
         colour_ms.append(_best_ms(lambda: baked.apply(frame), 1))
+        viewer_ms.append(_best_ms(lambda: baked.apply(viewer), 1))
+        rgba_ms.append(_best_ms(lambda: baked.apply(rgba), 1))
         lut_ms.append(_best_ms(lambda: lut_only.apply(frame), 1))
         lut_65_ms.append(_best_ms(lambda: lut_65.apply(frame), 1))
         check_ms.append(_best_ms(lambda: baked.fallback_pixels(frame, out), 1))
         full_check_ms.append(_best_ms(lambda: baked.fallback_pixels(frame), 1))
-    colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms = (
-        min(times) for times in (colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms))
+    colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms, viewer_ms, rgba_ms = (
+        min(times) for times in (colour_ms, lut_ms, lut_65_ms, check_ms, full_check_ms, viewer_ms, rgba_ms))
     brighter = colour.baked_view(replace(settings, exposure=1.5), frame.dtype, method="lut")
     bright_ms = _best_ms(lambda: brighter.apply(frame), repeats)
     chart = acescg_chart()
@@ -127,6 +135,9 @@ def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourCon
         "full_check_ms": round(full_check_ms, 2), "exact_ms": round(exact_ms, 1), "bake_ms": round(bake_ms, 1),
         "colour_vs_decode": round(colour_ms / decode_ms, 3), "lut_only_vs_decode": round(lut_ms / decode_ms, 3),
         "colour_vs_lut_65": round(colour_ms / lut_65_ms, 3),
+        "viewer_factor": VIEWER_FACTOR, "colour_viewer_ms": round(viewer_ms, 2),
+        "colour_viewer_vs_decode": round(viewer_ms / decode_ms, 3),
+        "colour_viewer_vs_lut_65": round(viewer_ms / lut_65_ms, 3), "colour_rgba_ms": round(rgba_ms, 2),
         "colour_vs_exact": round(colour_ms / exact_ms, 4),
         "colour_plus_1_5_stops_ms": round(bright_ms, 2), "colour_chart_frame_ms": round(chart_frame_ms, 1),
         "fallback_share_plus_1_5_stops": round(brighter.fallback_pixels(frame).size / (frame.shape[0] * frame.shape[1]), 4),
@@ -152,6 +163,10 @@ def print_colour(result: dict[str, Any]) -> None:
          f"{result['fallback_check_ms'] / result['exr_decode_ms']:.2f}"),
         ("  the check without the pre-filter", result["full_check_ms"],
          f"{result['full_check_ms'] / result['exr_decode_ms']:.2f}"),
+        (f"colour at a 1400-px viewer's size (/{result['viewer_factor']})", result["colour_viewer_ms"],
+         f"{result['colour_viewer_vs_decode']:.2f}"),
+        ("colour, the frame as RGBA", result["colour_rgba_ms"],
+         f"{result['colour_rgba_ms'] / result['exr_decode_ms']:.2f}"),
         ("colour, the frame +1.5 stops", result["colour_plus_1_5_stops_ms"],
          f"{result['colour_plus_1_5_stops_ms'] / result['exr_decode_ms']:.2f}"),
         ("colour, a frame of chart colours (worst)", result["colour_chart_frame_ms"],

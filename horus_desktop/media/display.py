@@ -14,8 +14,8 @@ One place for every conversion the viewer, thumbnails, the benchmarks, the tests
 `render_frame` is the whole CPU path for one frame: what a reviewer sees, for exports and tests.
 
 While playing on the CPU path the viewer asks for frames at the size it draws them (`at_view_size`, with
-media/view_size.py): the frame is reduced by an integer factor before the colour step, so colour costs
-1/factor² of a full frame.
+media/view_size.py): the frame is reduced by the view's factor (1.375 for a 2K frame in a 1400-px view, 2 at
+half size) before the colour step, so colour costs 1/factor² of a full frame.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str = "rg
     return convert
 
 
-def at_view_size(convert: Conversion, factor: int) -> Conversion:
+def at_view_size(convert: Conversion, factor: float) -> Conversion:
     """``convert`` applied to frames reduced by ``factor`` first (the CPU path while playing; a frame a decode
     process already reduced is not reduced again); 1: ``convert``."""
     if factor <= 1:
