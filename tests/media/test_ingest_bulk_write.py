@@ -137,7 +137,7 @@ def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: p
     dumps = []
     for name, set_based in (("triggers", False), ("set_based", True)):
         ids, ticks = itertools.count(1), itertools.count(1)
-        monkeypatch.setattr(media_repository.uuid, "uuid4", lambda c=ids: uuid.UUID(int=next(c)))
+        monkeypatch.setattr(media_repository, "_new_ids", lambda n, c=ids: [uuid.UUID(int=next(c)) for _ in range(n)])
         monkeypatch.setattr(media_repository, "utcnow", lambda c=ticks: NOW + timedelta(microseconds=next(c)))
         store = Store.open(tmp_path / f"{name}.sqlite", backup=False)
         store.uow.author = "ana"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -117,9 +118,10 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
     def _create(self, items: Sequence[dict[str, Any]], *, set_based: bool) -> list[MediaRecord]:
         now = utcnow()
         rows = []
+        ids = iter(_new_ids(sum(1 for item in items if not item.get("id"))))
         for item in items:
             values = dict(item)
-            row_id = values.pop("id", None) or uuid.uuid4()
+            row_id = values.pop("id", None) or next(ids)
             values = _clean_fields(values)
             if not values.get("file_path"):
                 raise InvalidFieldError("file_path", "required")
@@ -457,6 +459,13 @@ def _naive_time(row: dict[str, Any]) -> bool:
     """A timestamp without a zone: the store refuses it (``UtcDateTime``), so such a batch takes the path
     that says so."""
     return any(isinstance(v, datetime) and v.tzinfo is None for v in map(row.get, _TIME_COLUMNS))
+
+
+def _new_ids(count: int) -> list[uuid.UUID]:
+    """``count`` random (version 4) ids as ``uuid.uuid4`` makes them, from one read of the system's random
+    source: a read per row let a writer thread's interpreter lock go, and wait to come back, once a row."""
+    data = os.urandom(16 * count)
+    return [uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
 
 
 def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
