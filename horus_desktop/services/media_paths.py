@@ -17,12 +17,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.paths import map_to_local
 from horus_desktop.machine_settings import PathMap, SettingsError, load_settings, settings_path
 from horus_desktop.media.errors import UnreadableFileError
-from horus_desktop.media.frames import FrameSource
+
+if TYPE_CHECKING:  # a type only: media.frames loads numpy (most of `horus paths where`'s start-up)
+    from horus_desktop.media.frames import FrameSource
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,16 @@ class MediaNotHereError(UnreadableFileError):
 
 def media_present(path: str) -> bool:
     """True when a movie/still exists, or a sequence pattern has at least one frame on disk."""
-    if "%" in path or "#" in path or "@" in path:
-        # fileseq loads on first use, not at start-up
+    if "%" in path:
+        # A printf pattern's folder is read without fileseq, as media_item_for reads it.
+        from horus_desktop.media.frame_pattern import printf_frames
+
+        try:
+            return bool(printf_frames(path))
+        except (ValueError, OSError):
+            return False
+    if "#" in path or "@" in path:
+        # fileseq loads on first use, not at start-up (a hash pattern's padding is its to read)
         from horus_desktop.media.sequences import media_item_for
 
         try:
