@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import argparse
 
-from horus_desktop.cli.common import add_store_options, open_horus
+from horus_desktop.cli.common import add_store_options, open_horus, quick_write
 from horus_desktop.cli_output import print_json
 
 
 def cmd_media_sound(args: argparse.Namespace) -> int:
     """Attach a sound file to a media (or clear it)."""
-    from horus_desktop.media.audio_attach import sound_of
-    from horus_desktop.services.sound import clear_sound, set_sound
+    from horus_desktop.media.audio_attach import attach_path, is_plain_wav, sound_of
 
     if not args.clear and not args.file:
         raise SystemExit("horus media sound: give a sound FILE, or --clear")
-    with open_horus(args) as horus:
-        if args.clear:
-            record = clear_sound(horus.store, args.media_id)
-        else:
-            record = set_sound(horus.store, args.media_id, args.file, args.offset)
+    record = None
+    # A PCM WAV is checked by its header (the standard library) and written without SQLAlchemy on a current
+    # SQLite store; any other file is checked by PyAV, on the full path (set_sound), as before.
+    if args.clear or is_plain_wav(attach_path(args.file)):
+        path = None if args.clear else attach_path(args.file)
+        record = quick_write(args, lambda writer, user: writer.set_sound(user, args.media_id, path, args.offset))
+    if record is None:
+        from horus_desktop.services.sound import clear_sound, set_sound
+
+        with open_horus(args) as horus:
+            if args.clear:
+                record = clear_sound(horus.store, args.media_id)
+            else:
+                record = set_sound(horus.store, args.media_id, args.file, args.offset)
     sound = sound_of(record.extra_metadata)
     if args.json:
         print_json({"media_id": str(record.id), "sound": sound.as_metadata() if sound else None})

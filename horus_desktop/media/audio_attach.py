@@ -42,3 +42,24 @@ def with_sound(extra_metadata: dict[str, Any] | None, sound: SoundAttachment | N
     else:
         out[SOUND_KEY] = sound.as_metadata()
     return out
+
+
+def attach_path(path: str) -> str:
+    """The path stored for a sound file given on a command line or in a dialog: absolute, ``~`` expanded."""
+    import os
+
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def is_plain_wav(path: str) -> bool:
+    """True when the standard library reads ``path`` as a PCM WAV file (channels, a rate, a sample width): FFmpeg
+    opens every such file as audio (a test checks it against PyAV's ``check_sound_file``), so the check a
+    user's file goes through needs no PyAV for it. False answers nothing: another format, a WAV the
+    standard library does not read (float samples, WAVE_FORMAT_EXTENSIBLE) or no sound at all is for PyAV."""
+    import wave
+
+    try:
+        with wave.open(path, "rb") as w:
+            return w.getnchannels() > 0 and w.getframerate() > 0 and w.getsampwidth() > 0
+    except (wave.Error, EOFError, OSError, ValueError):
+        return False

@@ -7,13 +7,12 @@ message naming it and the record is left as it was.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import MediaRecord
-from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
+from horus_desktop.media.audio_attach import SoundAttachment, attach_path, sound_of, with_sound
 from horus_desktop.media.audio_source import check_sound_file
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 def set_sound(store: Store, media_id: uuid.UUID | str, path: str, offset: int = 0) -> MediaRecord:
     """Attach ``path`` (WAV, AIFF, MP3...) to a media, heard from frame ``offset`` (counted from its first frame)."""
-    path = os.path.abspath(os.path.expanduser(path))
+    path = attach_path(path)
     check_sound_file(path)  # raises a MediaError naming the file: nothing is written
     with store.transaction():
         current = store.media.get(media_id)

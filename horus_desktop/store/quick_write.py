@@ -355,3 +355,36 @@ class QuickWriter(QuickReader):
                                  f"{by_name or by or 'Someone'} set {media.version} to {status} "
                                  f"(was {media.approval_status})", key, None)
             return [self._media_row(key) for key in keys]
+
+    # --- media sound -----------------------------------------------------------------------------------
+
+    def _extra_row(self, media_key: str) -> SimpleNamespace:
+        """A live media's id, file name and extra_metadata as the record holds them (NotHere when absent)."""
+        row = self._live("horus_media_records", media_key, "id, file_name, extra_metadata, is_deleted")
+        extra = None if row[2] is None else json.loads(row[2])
+        if extra is not None and not isinstance(extra, dict):
+            raise NotHere("extra_metadata that is not an object: the full path says what it makes of it")
+        return SimpleNamespace(id=uuid.UUID(row[0]), file_name=row[1], extra_metadata=extra)
+
+    def set_sound(self, user_name: str, media_id: str, path: str | None, offset: int = 0) -> SimpleNamespace:
+        """As ``Horus.open(user=user_name)`` then ``services.sound.set_sound(media_id, path, offset)`` with the
+        file already checked by the caller (None: ``clear_sound``); the media's id, file name and extra_metadata.
+        """
+        from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
+
+        _no_nul(path)
+        key = _key(media_id, "media_id")
+        found = self._check_sign_in(user_name)
+        self._extra_row(key)
+        self._sign_in(user_name, found)
+        with self._transaction() as conn:
+            media = self._extra_row(key)
+            if path is None and sound_of(media.extra_metadata) is None:
+                return media  # clear_sound: nothing to remove, nothing written
+            extra = with_sound(media.extra_metadata, None if path is None else SoundAttachment(path, int(offset)))
+            if extra == media.extra_metadata:
+                return media  # the same value: SQLAlchemy's flush writes no UPDATE for it either
+            # SQLAlchemy's JSON type stores json.dumps' text with its defaults; updated_at is the column's onupdate.
+            conn.execute("UPDATE horus_media_records SET extra_metadata = ?, updated_at = ? "
+                         "WHERE horus_media_records.id = ?", (json.dumps(extra), _stored_time(_utcnow()), key))
+            return self._extra_row(key)
