@@ -425,6 +425,9 @@ def _image_result(item: MediaItem, stats: list[tuple[int | None, str, os.stat_re
 #: Files up to this size are read whole, once, by `probe_and_hash`: the integrity check, the header and the
 #: hash from the same bytes (three opens of a small file cost more than reading and hashing it).
 SMALL_FILE = 1024 * 1024
+#: ... as long as the whole media stays under this: a long sequence is hashed by the ingest's threads, all
+#: cores on its frames, not by the one thread that probes it.
+SMALL_MEDIA = 64 * 1024 * 1024
 _EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 #: A media's stored (file size, modification time) when it has a hash: unchanged files are not hashed again.
 Known = tuple[int, float]
@@ -445,10 +448,10 @@ def unchanged(known: Known | None, probe: ProbeResult) -> bool:
 
 def probe_and_hash(item: MediaItem, known: Known | None = None) -> tuple[ProbeResult, str | None]:
     """`probe_media(item)` and the media's ``file_hash`` (None when `unchanged` against ``known``, or when the
-    media is not read here: a movie, a large or unusual file, which the caller hashes).
+    media is not read here: a movie, a large or unusual file, a long sequence, which the caller hashes).
 
-    A still or sequence of small files (every one up to `SMALL_FILE`, a format `integrity.check_handle`
-    reads) is read once per file: the integrity check, the first good frame's header and the hash come from
+    A still or sequence of small files (every one up to `SMALL_FILE`, all of them up to `SMALL_MEDIA`, a
+    format `integrity.check_handle` reads) is read once per file: the integrity check, the first good frame's header and the hash come from
     the same bytes. Anything unexpected on the way (a file that cannot be opened, changes size meanwhile)
     and the media is probed by `probe_media` instead, so the answer and the errors are the same."""
     fast = _probe_small(item, known)
@@ -466,7 +469,7 @@ def _probe_small(item: MediaItem, known: Known | None) -> tuple[ProbeResult, str
         stats = [(frame, path, os.stat(path)) for frame, path in zip(numbers, item.files, strict=False)]
     except OSError:
         return None
-    if any(st.st_size > SMALL_FILE for _, _, st in stats):
+    if any(st.st_size > SMALL_FILE for _, _, st in stats) or sum(st.st_size for _, _, st in stats) > SMALL_MEDIA:
         return None
     hashing = not (known is not None and known[0] == sum(st.st_size for _, _, st in stats)
                    and abs(known[1] - max(st.st_mtime for _, _, st in stats)) < 1e-3)

@@ -86,10 +86,19 @@ def test_the_one_read_probe_equals_probe_media_and_the_files_hash(media: Path) -
 
 
 def test_an_unchanged_media_is_probed_but_not_hashed(media: Path) -> None:
-    [item] = [i for i in scan_media(media) if "seq" in i.path]
+    [item] = [i for i in scan_media(media) if Path(i.path).parent.name == "seq"]
     probe, file_hash = probe_and_hash(item)
     assert file_hash is not None
     again, none = probe_and_hash(item, (probe.file_size, probe.mtime))
     assert again == probe and none is None
     _, changed = probe_and_hash(item, (probe.file_size + 1, probe.mtime))
     assert changed == file_hash
+
+
+def test_a_long_sequence_is_left_to_the_ingests_hashing_threads(media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from horus_desktop.media import probe as probe_module
+
+    [item] = [i for i in scan_media(media) if Path(i.path).parent.name == "seq"]
+    monkeypatch.setattr(probe_module, "SMALL_MEDIA", 100)  # every frame is small, the sequence is not
+    probe, file_hash = probe_and_hash(item)
+    assert probe == probe_media(item) and file_hash is None
