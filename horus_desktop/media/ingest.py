@@ -113,8 +113,8 @@ def _known(existing: Any) -> Known | None:
 #: A probed media, its hash when the probe read it (`probe.probe_and_hash`) and, when new or changed, its
 #: place in the hierarchy; or why it could not be read.
 ProbeOutcome = tuple[ProbeResult, str | None, Hierarchy | None] | MediaError
-Entry = tuple[MediaItem, Known | None]
-ProbeMany = Callable[[list[Entry]], list[ProbeOutcome]]
+ProbeEntry = tuple[MediaItem, Known | None]
+ProbeMany = Callable[[list[ProbeEntry]], list[ProbeOutcome]]
 #: What places a media in the hierarchy: the ingest's path templates (their text) and the folder they start at.
 Where = tuple[tuple[str, ...], str]
 CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
@@ -124,7 +124,7 @@ CHUNK_FILES_IN_PROCESS = 4
 
 
 def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
-               entries: list[Entry], where: Where | None = None) -> list[tuple[Any, ...]]:
+               entries: list[ProbeEntry], where: Where | None = None) -> list[tuple[Any, ...]]:
     """Probe (and hash) several media in one worker task: ("ok", result, hash, hierarchy fields or None) or
     ("media", error type, path, reason) each. With ``where``, a new or changed media's place in the hierarchy
     is parsed here too (in a worker process, off the ingest's own interpreter lock).
@@ -160,14 +160,14 @@ def _isolated_probe(pool: ProbePool, where: Where) -> ProbeMany:
     """Probe a chunk of media in one worker round trip; when the worker dies or hangs on the chunk, probe
     its media one at a time, so the file that did it is the only one reported."""
 
-    def probe_one(entry: Entry) -> ProbeOutcome:
+    def probe_one(entry: ProbeEntry) -> ProbeOutcome:
         try:
             return _outcomes(pool.call(entry[0].path, probe_worker.PROBE_TIMEOUT, probe_each,
                                        probe_worker.probe_hash_task, [entry], where))[0]
         except MediaError as exc:
             return exc
 
-    def probe_many(entries: list[Entry]) -> list[ProbeOutcome]:
+    def probe_many(entries: list[ProbeEntry]) -> list[ProbeOutcome]:
         if len(entries) > 1:
             try:
                 return _outcomes(pool.call(entries[0][0].path, probe_worker.PROBE_TIMEOUT, probe_each,
@@ -180,7 +180,7 @@ def _isolated_probe(pool: ProbePool, where: Where) -> ProbeMany:
 
 
 def _in_process_probe(where: Where) -> ProbeMany:
-    def probe_many(entries: list[Entry]) -> list[ProbeOutcome]:
+    def probe_many(entries: list[ProbeEntry]) -> list[ProbeOutcome]:
         return _outcomes(probe_each(probe_and_hash, entries, where))
 
     return probe_many
