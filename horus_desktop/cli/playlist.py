@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from fractions import Fraction
+from typing import Any
 
 from horus_desktop.cli.common import add_store_options, announce, open_horus, quick_answer
 from horus_desktop.cli_output import print_json
@@ -71,13 +72,35 @@ def cmd_playlist_notes(args: argparse.Namespace) -> int:
     """Every note made in a playlist, grouped by shot then version (the dailies notes list)."""
     from horus_desktop.services.dailies import dailies_notes, format_notes
 
-    with open_horus(args) as horus:
-        listing = dailies_notes(horus.store, args.playlist)
+    listing = quick_answer(args, lambda reader: _quick_notes(reader, args.playlist))
+    if listing is None:
+        with open_horus(args) as horus:
+            listing = dailies_notes(horus.store, args.playlist)
     if args.json:
         print_json(listing.to_dict())
     else:
         print(format_notes(listing))
     return 0
+
+
+def _quick_notes(reader: Any, playlist: str) -> Any:
+    """The dailies notes list read without SQLAlchemy (store/quick_store.py: the same reads, the same layout);
+    a name no playlist or several have goes to the full path, which says so."""
+    import uuid
+
+    from horus_desktop.services.dailies import dailies_notes
+    from horus_desktop.store.quick_read import NotHere
+    from horus_desktop.store.quick_store import QuickStore
+
+    store = QuickStore(reader)
+    try:
+        playlist_id = uuid.UUID(playlist)
+    except ValueError:
+        named = [t.id for t, _ in store.timelines.list() if t.name == playlist]  # as dailies.find_playlist
+        if len(named) != 1:
+            raise NotHere("no playlist, or several, of that name: the full path says which") from None
+        playlist_id = named[0]
+    return dailies_notes(store, playlist_id)
 
 
 def _rate_arg(text: str) -> Fraction:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from horus_desktop.domain.records import MediaRecord
 
 #: Rates that are really NTSC rationals when written with two decimals.
 _NTSC = {Decimal("23.98"): Fraction(24000, 1001), Decimal("29.97"): Fraction(30000, 1001),
@@ -124,3 +128,11 @@ def source_timecode(frame: int, start_frame: int, start_timecode: str | None, ra
         return frame_to_timecode(frame, rate)
     drop = parse_timecode(start_timecode)[4]
     return frames_to_timecode(start + frame - start_frame, rate, drop)
+
+
+def media_start_timecode(record: MediaRecord, first_frame: int) -> tuple[str | None, int]:
+    """The source timecode the file gave (ingest keeps it in a media record's extra_metadata) and the frame it
+    belongs to: the record's first frame (``first_frame`` when the record has none)."""
+    start = (record.extra_metadata or {}).get("start_timecode")
+    first = record.start_frame if record.start_frame is not None else first_frame
+    return (start if isinstance(start, str) and start else None), first

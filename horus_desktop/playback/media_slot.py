@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from horus_desktop.domain.records import MediaRecord
-from horus_desktop.domain.timecode import frame_to_timecode, source_timecode
+from horus_desktop.domain.timecode import frame_to_timecode, media_start_timecode, source_timecode
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
 from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.display import RecipeKey, frame_settings, key_of, recipe_key
@@ -106,9 +106,3 @@ class MediaSlot:
         return source_timecode(frame, first, start, self.rate)
 
 
-def media_start_timecode(record: MediaRecord, first_frame: int) -> tuple[str | None, int]:
-    """The source timecode the file gave (ingest keeps it in extra_metadata) and the frame it belongs to:
-    the record's first frame."""
-    start = (record.extra_metadata or {}).get("start_timecode")
-    first = record.start_frame if record.start_frame is not None else first_frame
-    return (start if isinstance(start, str) and start else None), first

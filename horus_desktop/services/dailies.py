@@ -110,12 +110,11 @@ class DailiesNotes:
 
 def find_playlist(store: Store, playlist: uuid.UUID | str) -> uuid.UUID:
     """A playlist's id from its id or its name (refused when no playlist, or several, have that name)."""
-    from horus_desktop.store.errors import InvalidFieldError, NotFoundError
-
     try:
         return uuid.UUID(str(playlist))
     except ValueError:
         pass
+    from horus_desktop.store.errors import InvalidFieldError, NotFoundError  # SQLAlchemy's: only for a name
     named = [t for t, _ in store.timelines.list() if t.name == playlist]
     if not named:
         raise NotFoundError("playlist", repr(playlist))

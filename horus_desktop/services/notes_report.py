@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import Annotation, ApprovalChange, CommentNode, MediaRecord
 from horus_desktop.domain.shapes import hold_of, shown_on
-from horus_desktop.domain.timecode import exact_rate, source_timecode
-from horus_desktop.playback.media_slot import media_start_timecode
-from horus_desktop.services.offline import playlist_media
+from horus_desktop.domain.timecode import exact_rate, media_start_timecode, source_timecode
 
 if TYPE_CHECKING:
     from horus_desktop.store import Store
@@ -181,6 +179,8 @@ def build_report(store: Store, media: Sequence[MediaRecord], *, title: str, scop
 
 def playlist_report(store: Store, playlist: str, **options: object) -> NotesReport:
     """The report of a playlist (by id or unique name): its media in clip order."""
+    from horus_desktop.services.offline import playlist_media  # its file copying loads with it
+
     media = playlist_media(store, playlist)
     try:
         name = store.timelines.get(uuid.UUID(playlist), with_clips=False).name
