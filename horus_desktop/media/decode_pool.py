@@ -177,7 +177,7 @@ class DecodePool:
         self.pauses = hasattr(signal, "SIGSTOP")
         self._running: dict[_Worker, tuple[bool, Callable[[], bool] | None]] = {}  # decoding: urgent, check
         self._paused: dict[_Worker, float] = {}  # paused (SIGSTOP) since
-        self._finishing: set[_Worker] = set()  # resumed because a worker is wanted: not paused again
+        self._finishing: set[_Worker] = set()  # resumed: they finish, not paused again
         self._idle: list[_Worker] = []
         self._free = threading.Condition()
         self._urgent_waiting = 0
@@ -337,11 +337,12 @@ class DecodePool:
             return
         self._paused[worker] = time.monotonic()
 
-    def _resume(self, workers: list[_Worker], *, finish: bool = False) -> None:
+    def _resume(self, workers: list[_Worker]) -> None:
         for worker in workers:
             self._paused.pop(worker, None)
-            if finish:
-                self._finishing.add(worker)  # wanted for its core: not paused again before it is free
+            # Paused once only: paused again by the next frame asked for, stale decodes would pile up paused
+            # over a drag and hold every worker (traced: the frame asked for then waited for one to finish).
+            self._finishing.add(worker)
             try:
                 os.kill(worker.process.pid or 0, signal.SIGCONT)
             except (OSError, AttributeError):
@@ -387,7 +388,7 @@ class DecodePool:
                             self._pause(worker)
             elif time.monotonic() - paused_at > PAUSE_MAX_S:
                 with self._free:
-                    self._resume([worker], finish=True)
+                    self._resume([worker])
 
     def _give_back(self, worker: _Worker) -> None:
         with self._free:
@@ -405,7 +406,7 @@ class DecodePool:
                 try:
                     while not self._may_take(urgent) and block and not self._closed:
                         if urgent and self._paused and not self._finishing:  # the longest paused first
-                            self._resume([min(self._paused, key=self._paused.__getitem__)], finish=True)
+                            self._resume([min(self._paused, key=self._paused.__getitem__)])
                         if not self._free.wait(0.5) and not self._idle and not self._has_workers():
                             break
                     if self._may_take(urgent):

@@ -126,6 +126,11 @@ class FrameCache:
         # converted here.
         self._decode_slots = min(self.workers, pool.workers) if pool is not None else self.workers
         threads = self.workers if pool is None else max(self.workers, 2 * self._decode_slots)
+        if pool is not None:
+            # While scrubbing, decodes passed over wait paused in the pool, each holding its thread here: one
+            # thread per process beyond those, so the frame asked for is picked at once (a trace showed it
+            # waiting 85-117 ms for a thread behind three paused decodes).
+            threads += pool.spare + 1
         if source.ordered_decode:
             # One more for the frame scrubbed to: a movie decode passed over stops only at its next decoded
             # frame (after a seek, tens of ms), and the frame asked for must not wait for its thread.
