@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
     union,
     update,
 )
@@ -342,7 +344,11 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         """:meth:`refresh_latest_versions` for many (project, shot, department, task type) groups in one
         transaction: their rows read in a few statements, the flags that change written in one
         ``executemany``. The order is the same (version number, then version name, then creation time).
-        Returns how many flags changed."""
+        Returns how many flags changed.
+
+        On SQLite in one statement: the groups' rows ranked in SQL (a window over the same order) and the
+        flags that change updated there, the changed ids returned for the change set; no row crosses into
+        Python (an ingest refreshes the groups of each batch it writes, in the batch's transaction)."""
         wanted = set(groups)
         if not wanted:
             return 0
@@ -352,6 +358,13 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         for project, shot, _, _ in wanted:
             by_project.setdefault(project, set()).add(shot)
         with self._uow.write() as ctx:
+            if self._bulk_ready(ctx.session):
+                changed = ctx.session.execute(_REFRESH_LATEST_SQLITE, {
+                    "groups": json.dumps(sorted(wanted, key=lambda g: tuple(x or "" for x in g))),
+                    "now": utcnow()}).scalars().all()
+                for row_id in changed:
+                    ctx.record(_TABLE.name, row_id, "update")
+                return len(changed)
             for project, shots in by_project.items():
                 named = sorted(s for s in shots if s is not None)
                 chunks: list[ColumnElement[bool]] = [c.shot.in_(named[i:i + _CHUNK])
@@ -473,6 +486,31 @@ def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
     batch without the search and capture triggers, the batch's search index rows and sync ops then written
     set-based (``store.bulk_insert``)."""
     insert_set_based(session, _TABLE, rows, replaces={"trg_media_search_insert": _FILL_SEARCH})
+
+
+#: ``refresh_latest_versions_many`` on SQLite: ``:groups`` a JSON list of [project, shot, department, task
+#: type]. The order is ``_version_order``'s: a number beats none, then the number, the name, the creation
+#: time (SQLAlchemy's fixed-width text: its order is the time's), the flag held now; deleted rows are never
+#: the latest. A NULL field of a group matches NULL (``IS``).
+_REFRESH_LATEST_SQLITE = text("""
+WITH wanted AS (
+    SELECT DISTINCT json_extract(value, '$[0]') AS project_id, json_extract(value, '$[1]') AS shot,
+           json_extract(value, '$[2]') AS department, json_extract(value, '$[3]') AS task_type
+    FROM json_each(:groups)),
+ranked AS (
+    SELECT m.id, coalesce(m.is_latest_version, 0) AS flagged,
+           CASE WHEN coalesce(m.is_deleted, 0) THEN 0 ELSE row_number() OVER (
+               PARTITION BY m.project_id, m.shot, m.department, m.task_type, coalesce(m.is_deleted, 0)
+               ORDER BY m.version_number IS NULL, coalesce(m.version_number, 0) DESC,
+                        coalesce(m.version, '') DESC, m.created_at IS NULL, m.created_at DESC,
+                        coalesce(m.is_latest_version, 0) DESC) = 1 END AS flag
+    FROM wanted w JOIN horus_media_records m
+      ON m.project_id = w.project_id AND m.shot IS w.shot AND m.department IS w.department
+         AND m.task_type IS w.task_type)
+UPDATE horus_media_records SET is_latest_version = ranked.flag, updated_at = :now
+FROM ranked WHERE horus_media_records.id = ranked.id AND ranked.flagged != ranked.flag
+RETURNING horus_media_records.id
+""").bindparams(bindparam("now", type_=_TABLE.c.updated_at.type)).columns(id=_TABLE.c.id.type)
 
 
 def _version_order(row: Any) -> tuple[Any, ...]:
