@@ -7,7 +7,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, announce, open_horus, quick_answer
+from horus_desktop.cli.common import add_store_options, announce, open_horus, quick_answer, quick_write
 from horus_desktop.cli_output import print_json
 
 
@@ -61,10 +61,17 @@ def cmd_playlist_list(args: argparse.Namespace) -> int:
 
 def cmd_playlist_create(args: argparse.Namespace) -> int:
     """Create a playlist: empty, from media ids, or from a rule; print its id."""
-    with open_horus(args) as horus:
-        timeline = horus.create_playlist(args.name, project=args.project, media_ids=args.media or (),
-                                         rule=args.rule, timeline_type=args.type)
-    print(timeline.id)
+    created = None
+    if not args.rule:  # empty or of media ids: written with sqlite3 on a current SQLite store (quick_playlist)
+        from horus_desktop.store.quick_playlist import create_playlist
+
+        created = quick_write(args, lambda writer, user: create_playlist(
+            writer, user, args.name, args.project, args.media or (), args.type))
+    if created is None:
+        with open_horus(args) as horus:
+            created = horus.create_playlist(args.name, project=args.project, media_ids=args.media or (),
+                                            rule=args.rule, timeline_type=args.type).id
+    print(created)
     return 0
 
 
