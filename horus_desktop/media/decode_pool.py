@@ -215,6 +215,9 @@ class DecodePool:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop(kill=True)  # a paused worker too (SIGKILL needs no resume)
+        with self._free:
+            self._paused.pop(worker, None)  # never signalled again: its pid may be another process's
+            self._finishing.discard(worker)
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
