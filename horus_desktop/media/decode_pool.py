@@ -26,7 +26,7 @@ read-ahead waiting for one and decodes with every core's OpenEXR threads; the ``
 per core are for urgent decodes only, so one is free even while read-ahead has every core's worker. As it
 starts, every other running decode whose ``cancelled`` check is true (the user has moved past its frame)
 is paused (SIGSTOP: it stops using the cores at once, at no cost) until no urgent decode runs, then
-finishes and its frame is dropped. Stopping those decodes by killing their workers cost a fork each (the
+finishes (paused ones one at a time, each once only) and its frame is dropped. Stopping those decodes by killing their workers cost a fork each (the
 replacement), which took 0.2-0.8 s to be ready on this loaded 2-core machine and emptied the pool during a
 drag, so frames scrubbed to fell back to decodes in the app's threads that could not be stopped. With
 every worker busy or paused, a frame scrubbed to resumes the longest paused one and takes it when it is
@@ -352,8 +352,10 @@ class DecodePool:
                 pass
 
     def _resume_unless_urgent(self) -> None:
-        if self._paused and not self._urgent_active():
-            self._resume(list(self._paused))
+        """With no frame a user waits for decoding, the longest paused decode goes on; one at a time, so the
+        stale decodes finishing take at most one worker's cores from the next frame asked for."""
+        if self._paused and not self._urgent_active() and not self._finishing:
+            self._resume([min(self._paused, key=self._paused.__getitem__)])
 
     def _pause_stale(self, urgent_worker: _Worker) -> None:
         """Pause every other running decode nobody wants any more (called without ``_free`` held: a
