@@ -222,7 +222,8 @@ class SyncClient:
                 report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
                 report.pushed += len(ops)
                 report.conflicts += sum(int(r.get("conflicts") or 0) for r in results)
-                report.rejected += [(r["op_id"], r.get("reason", "")) for r in results
+                # Answers are in the page's order (a set-based answer does not repeat the op's id: revision 0010).
+                report.rejected += [(op.op_id, r.get("reason", "")) for op, r in zip(ops, results, strict=True)
                                     if r.get("status") == "rejected"]
                 if progress:
                     progress("push", report.pushed, max(total, report.pushed))
