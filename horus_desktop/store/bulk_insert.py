@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import JSON, Table
 
 from horus_desktop.store.field_rules import check_row
 from horus_desktop.store.sync_codec import rows_to_stored
@@ -66,6 +66,37 @@ def triggers_absent(raw: Any, names: Sequence[str], rows: int) -> Iterator[froze
                 raw.exec_driver_sql(sql)
 
 
+def checked_stored_rows(table: Table, columns: list[str], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``rows`` in the stored form (``sync_codec.rows_to_stored``), after the field rules (``check_row``: run
+    by an event on SQLAlchemy's statements, not on a driver one). A JSON value is checked for NUL on the text
+    just encoded for storage: JSON writes every NUL as ``\\u0000``, so text without that has none, and only a
+    value whose text has it is walked (a literal backslash-u0000 is no NUL). A 2,000-clip playlist's document
+    (1.5 MB) and clip metadata are so encoded once, not once for the check and again for the row."""
+    json_at = _json_columns(table, tuple(columns))
+    if not json_at:
+        for row in rows:
+            check_row(table.name, row, columns)
+        return rows_to_stored(table.name, columns, rows)
+    try:
+        stored = rows_to_stored(table.name, columns, rows)
+    except (TypeError, ValueError, RecursionError):
+        for row in rows:  # a value JSON cannot write: the rules first (a NUL in it is named), else its error
+            check_row(table.name, row, columns)
+        raise
+    skip = frozenset(columns[i] for i in json_at)
+    for row, values in zip(rows, stored, strict=True):
+        for i in json_at:
+            if "\\u0000" in values[i]:
+                check_row(table.name, {columns[i]: row.get(columns[i])}, columns)
+        check_row(table.name, {k: v for k, v in row.items() if k not in skip}, columns)
+    return stored
+
+
+@cache
+def _json_columns(table: Table, columns: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON))
+
+
 @cache
 def _fill_outbox(table: str) -> str:
     return sqlite_capture_inserts_sql(table, "m.rowid > ?")
@@ -82,16 +113,14 @@ def insert_set_based(session: Any, table: Table, rows: list[dict[str, Any]], *,
     rowid plus one (these tables have no AUTOINCREMENT), and the first write (a drop) takes the database's
     write lock, so no other connection's row can fall in the batch."""
     columns = list(table.c.keys())
-    for row in rows:  # the field rules: run by an event on SQLAlchemy's statements, not on a driver one
-        check_row(table.name, row, columns)
+    stored = checked_stored_rows(table, columns, rows)
     fills = {capture_trigger(table.name): _fill_outbox(table.name), **(replaces or {})}
     raw = session.connection()
     with triggers_absent(raw, list(fills), len(rows)) as dropped:
         after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one() \
             if dropped else 0
         raw.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            rows_to_stored(table.name, columns, rows))
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", stored)
         for name, fill in fills.items():
             if name in dropped:
                 raw.exec_driver_sql(fill, (after,))
