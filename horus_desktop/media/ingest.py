@@ -45,6 +45,10 @@ Write = Callable[[Callable[[], Any]], Any]
 Group = tuple[str, str | None, str | None, str | None]  # project, shot, department, task type
 UNVERSIONED = "v001"
 BATCH_SIZE = 1000  # media records per transaction
+#: The first batch is smaller, so the writer (the busiest thread of an ingest of small files) starts early
+#: instead of waiting for a whole batch to be probed; still large enough for a set-based insert
+#: (store/bulk_insert.TRIGGERS_ABSENT_ROWS).
+FIRST_BATCH_SIZE = 250
 LATEST_BATCH = 500  # version groups refreshed per transaction
 
 
@@ -459,13 +463,14 @@ class _BatchWriter:
         self.pending: list[_BatchWriter.Entry] = []
         self.in_flight: Future[tuple[list[tuple[_BatchWriter.Entry, tuple[str, bool]]], list[IngestProblem]]] | None
         self.in_flight = None
+        self.sent = False  # a batch went to the writer
         self.written: list[tuple[str, MediaItem]] = []
         self.changed_ids: set[str] = set()
         self.groups: set[Group] = set()
 
     def add(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> None:
         self.pending.append((existing, item, values))
-        if len(self.pending) >= self.batch_size:
+        if len(self.pending) >= (self.batch_size if self.sent else min(self.batch_size, FIRST_BATCH_SIZE)):
             self.flush(wait=False)
 
     def flush(self, wait: bool = True) -> None:
@@ -474,6 +479,7 @@ class _BatchWriter:
         self._settle()
         if batch:
             self.in_flight = self.lane.submit(self._commit, batch)
+            self.sent = True
         if wait:
             self._settle()
 
