@@ -8,19 +8,18 @@ applied-op table) and is retried with backoff.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import psycopg
 
+from horus_desktop.domain.gc_pause import collector_paused
 from horus_desktop.store import schema
 from horus_desktop.store.errors import StoreWriteError
 from horus_desktop.store.repositories.sync_local import OutboxOp, PulledRow, SyncLocalRepository
@@ -190,13 +189,13 @@ class SyncClient:
     def push(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
         """Send the outbox until it is empty (in pages, one server transaction each).
 
-        Python's cyclic garbage collector is paused meanwhile (:func:`_collector_paused`).
+        Python's cyclic garbage collector is paused meanwhile (:func:`collector_paused`).
 
         While the server applies a page, this side acknowledges the previous one and reads the next: the
         connection is used by one page at a time (the send runs on a helper thread), the store only here. A
         page is sent before the previous one's answers are stored; if the laptop stops between the two, both
         are sent again and the server answers them from its applied-op table."""
-        with _collector_paused():
+        with collector_paused():
             return self._push(progress, cancel)
 
     def _push(self, progress: Progress | None, cancel: Callable[[], bool] | None) -> RoundReport:
@@ -240,8 +239,8 @@ class SyncClient:
         """Apply what changed on the server since the cursor, page by page, until caught up.
 
         The next page is read from the server (on a helper thread) while this one is applied, with Python's
-        cyclic garbage collector paused (:func:`_collector_paused`)."""
-        with _collector_paused():
+        cyclic garbage collector paused (:func:`collector_paused`)."""
+        with collector_paused():
             return self._pull(progress, cancel)
 
     def _pull(self, progress: Progress | None, cancel: Callable[[], bool] | None) -> RoundReport:
@@ -379,24 +378,6 @@ class SyncClient:
             self._call(lambda c: prefetch_blobs(self.store, c, self.followed_projects))
         except SyncError as exc:  # the rows are in; a file is fetched again on first open
             log.warning("attachments not fetched ahead: %s", exc)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block (back on after, if it was on).
-
-    A pull page is thousands of parsed rows and their stored tuples, a push page thousands of answers: none in
-    reference cycles, yet their allocations trigger collections that walk them, and now and then a full one
-    that walks everything the process holds (about a quarter of a 10,000-row pull here: 260-320 ms of 1.2-1.6
-    s). What garbage the block makes is collected as usual once it ends. The app has automatic collection off
-    already (``ui/gc_on_ui_thread.py``): then this changes nothing."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,13 +8,10 @@ EDL, or the item) and the store is untouched. Unmatched clips stay, marked as mi
 
 from __future__ import annotations
 
-import gc
 import json
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +19,7 @@ from typing import Any
 
 import opentimelineio as otio
 
+from horus_desktop.domain.gc_pause import collector_paused
 from horus_desktop.domain.records import MediaRecord, Timeline
 from horus_desktop.domain.vocabulary import TIMELINE_TYPES
 from horus_desktop.store import Store
@@ -258,23 +256,6 @@ def _write_metadata(item: _Clip) -> None:
         item.node["metadata"] = dict(sorted(metadata.items()))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block (back on after, if it was on).
-
-    An import builds a document dict of ~100,000 objects and thousands of rows, all kept until it ends and
-    none in reference cycles; each collection the allocations trigger walks them, and a full one everything
-    the process holds (a quarter of a 2,000-clip import's time here). Whatever garbage the block makes is
-    collected as usual once it ends."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def import_playlist(store: Store, path: str | Path, *, user: str, name: str | None = None,
                     project_id: str | None = None, rate: Fraction | float | None = None,
                     timeline_type: str = "dailies") -> ImportReport:
@@ -284,7 +265,7 @@ def import_playlist(store: Store, path: str | Path, *, user: str, name: str | No
     written into that dict, not through OTIO's objects, and the clip rows are read from it. A clip OTIO
     changes (a reference replaced, drawings taken off) is serialised again alone.
     """
-    with _collector_paused():
+    with collector_paused():
         return _import_playlist(store, Path(path), user=user, name=name, project_id=project_id, rate=rate,
                                 timeline_type=timeline_type)
 
