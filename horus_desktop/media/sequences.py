@@ -12,6 +12,8 @@ from pathlib import Path
 import fileseq
 import fileseq.constants
 
+from horus_desktop.media.frame_pattern import PRINTF_PAD, frame_regex
+
 MOVIE_EXTENSIONS = frozenset({".mov", ".mp4", ".mxf", ".avi", ".mkv", ".webm", ".m4v"})
 IMAGE_EXTENSIONS = frozenset(
     {".exr", ".dpx", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".cin", ".tga", ".bmp", ".webp"}
@@ -19,7 +21,6 @@ IMAGE_EXTENSIONS = frozenset(
 
 #: fileseq's own split of a file name into folder, name, frame number and extension.
 _DISK_RE = fileseq.constants.DISK_RE
-_PRINTF_PAD = re.compile(r"%(0?)(\d*)d")
 # "shot_v001.exr", "comp-V12.png": digits after a version marker are a version, not a frame number.
 _VERSION_TAIL = re.compile(r"(?:^|[^A-Za-z])[vV]$")
 
@@ -71,7 +72,7 @@ class MediaItem:
 
 def printf_frame(pattern: str, frame: int) -> str:
     """Fill a printf frame pattern (`%04d`) with a frame number."""
-    return _PRINTF_PAD.sub(lambda m: f"{frame:0{m.group(2) or 0}d}" if m.group(1) else str(frame), pattern)
+    return PRINTF_PAD.sub(lambda m: f"{frame:0{m.group(2) or 0}d}" if m.group(1) else str(frame), pattern)
 
 
 def is_media_file(path: str | Path) -> bool:
@@ -226,17 +227,6 @@ def _walk(root: str, include_hidden: bool, on_error: Callable[[OSError], None] |
         stack += [prefix + name for name in sorted(folders, reverse=True)]
 
 
-def _frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:
-    name = os.path.basename(pattern)
-    match = _PRINTF_PAD.search(name)
-    if match is None:
-        raise ValueError(f"not a printf frame pattern: {pattern}")
-    width = int(match.group(2) or 1)
-    head, tail = name[: match.start()], name[match.end() :]
-    digits = rf"(-?\d{{{width},}})" if match.group(1) else r"(-?\d+)"
-    return head, re.compile(re.escape(head) + digits + re.escape(tail) + "$")
-
-
 def sequence_from_pattern(pattern: str | Path) -> MediaItem:
     """Build a sequence item from a printf (`%04d`) or hash (`####`, `#`, `@`) pattern, reading the folder.
 
@@ -249,7 +239,7 @@ def sequence_from_pattern(pattern: str | Path) -> MediaItem:
         pad = seq.zfill()
         pattern = f"{seq.dirname()}{seq.basename()}{f'%0{pad}d' if pad > 1 else '%d'}{seq.extension()}"
     folder = os.path.dirname(pattern) or "."
-    _, regex = _frame_regex(pattern)
+    _, regex = frame_regex(pattern)
     frames: list[int] = []
     if os.path.isdir(folder):
         for name in os.listdir(folder):
