@@ -8,7 +8,14 @@ from dataclasses import asdict
 from types import SimpleNamespace
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_answer, quick_write
+from horus_desktop.cli.common import (
+    add_store_options,
+    frame_argument,
+    open_horus,
+    quick_answer,
+    quick_write,
+    text_argument,
+)
 from horus_desktop.cli_output import print_json
 
 
@@ -66,8 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="comment_verb", metavar="ACTION", required=True)
     p = comment.add_parser("add", help="write a note (or a reply)")
     p.add_argument("media_id")
-    p.add_argument("--text", required=True)
-    p.add_argument("--frame", type=int)
+    p.add_argument("--text", required=True, type=text_argument)
+    p.add_argument("--frame", type=frame_argument)
     p.add_argument("--reply-to", metavar="COMMENT_ID")
     p.add_argument("--json", action="store_true")
     add_store_options(p)

@@ -24,11 +24,35 @@ class CliError(Exception):
     """A problem to report in one line, with exit status 2."""
 
 
+def text_argument(value: str) -> str:
+    """An argparse type: text the store can hold. A byte that is not UTF-8 (a Latin-1 terminal, a file name
+    pasted from elsewhere) reaches Python as a lone surrogate, which SQLite cannot encode: refused here, naming
+    the argument, before the store is opened (it raised a traceback after the sign-in was written)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise argparse.ArgumentTypeError(f"not UTF-8 text (a byte 0x{ord(value[exc.start]) & 0xFF:02x} at "
+                                         f"character {exc.start + 1})") from None
+    return value
+
+
+def frame_argument(value: str) -> int:
+    """An argparse type: a frame number the store can hold (SQLite's 64-bit integer)."""
+    try:
+        frame = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole frame number: {value!r}") from None
+    if not -2 ** 63 <= frame < 2 ** 63:
+        raise argparse.ArgumentTypeError(f"{value[:30]}{'...' if len(value) > 30 else ''}: out of range "
+                                         f"(a frame is from {-2 ** 63} to {2 ** 63 - 1})")
+    return frame
+
+
 def add_store_options(parser: argparse.ArgumentParser) -> None:
     """``--db`` and ``--user``, which every verb that opens the store takes (before the verb too)."""
     parser.add_argument("--db", metavar="URL", help="store: a SQLite path or a postgresql:// URL "
                         "(default $HORUS_DB, else the local store)")
-    parser.add_argument("--user", metavar="NAME", help="who is acting (default $HORUS_USER, else the OS account)")
+    parser.add_argument("--user", metavar="NAME", type=text_argument, help="who is acting (default $HORUS_USER, else the OS account)")
 
 
 def open_horus(args: argparse.Namespace):  # noqa: ANN201 - returns horus_desktop.api.Horus

@@ -1,0 +1,95 @@
+"""Hostile input to the quick write verbs through the real ``horus`` command (a fresh process): each refusal is
+one line naming the argument (exit 2, nothing on stdout with ``--json``), before the store is opened, so the
+store is left exactly as it was (no sign-in either); a ``comment add`` killed mid-write leaves the whole note
+with its outbox op, or nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from horus_desktop.api import Horus
+
+_HORUS = str(Path(sys.executable).with_name("horus"))  # the installed command, as a user runs it
+
+
+def _horus(*argv: str | bytes, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([_HORUS, *argv], env=env, capture_output=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
+    db = tmp_path / "store.sqlite"
+    with Horus.open(str(db), user="ana") as horus:
+        with horus.store.transaction():
+            media = horus.store.media.create(file_path="/show/sh010/plate_v001.exr", project_id="show",
+                                             shot="sh010", version="v001")
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "HORUS_USER": "ana", "HORUS_DB": str(db)}
+    return db, str(media.id), env
+
+
+def _dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return [f"{t}: {row!r}" for t in tables for row in sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"')))]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["--text", b"bad \xff byte"], b"--text"),                                  # not UTF-8 (a Latin-1 shell)
+    (["--text", "hi", "--frame", str(2 ** 63)], b"--frame"),                   # more than SQLite holds
+    (["--text", "hi", "--frame", str(-2 ** 63 - 1)], b"--frame"),
+    (["--text", "hi", "--frame", "9" * 40], b"--frame"),
+    (["--text", "hi", "--user", b"z\xe9d"], b"--user"),
+])
+def test_comment_add_refuses_what_it_cannot_store_naming_the_argument(
+        argv: list[str | bytes], named: bytes, store: tuple[Path, str, dict[str, str]]) -> None:
+    db, media, env = store
+    before = _dump(db)
+    done = _horus("comment", "add", media, *argv, "--json", env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert named in done.stderr and b"Traceback" not in done.stderr
+    assert _dump(db) == before
+
+
+def test_comment_add_keeps_unicode_and_long_text_as_given(store: tuple[Path, str, dict[str, str]]) -> None:
+    db, media, env = store
+    text = "\u202eRTL 😀 e\u0301 " + "x" * 100_000
+    done = _horus("comment", "add", media, "--text", text, "--frame", str(2 ** 63 - 1), env=env)
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT content, frame_number FROM horus_comments").fetchall() == [(text, 2 ** 63 - 1)]
+    conn.close()
+
+
+def test_comment_add_killed_mid_write_leaves_the_whole_note_or_nothing(store: tuple[Path, str, dict[str, str]]
+                                                                      ) -> None:
+    db, media, env = store
+    for attempt in range(20):
+        proc = subprocess.Popen([_HORUS, "comment", "add", media, "--text", f"note {attempt}"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.02 * (attempt % 10) + 0.1)  # kill at different points: start-up, sign-in, the note
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        notes = {r[0] for r in conn.execute("SELECT id FROM horus_comments")}
+        ops = {r[0] for r in conn.execute("SELECT row_id FROM horus_sync_outbox WHERE table_name = "
+                                          "'horus_comments'")}
+        unstamped = conn.execute("SELECT count(*) FROM horus_sync_outbox WHERE hlc IS NULL").fetchone()[0]
+    finally:
+        conn.close()
+    assert notes == ops
+    assert unstamped == 0
