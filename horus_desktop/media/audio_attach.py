@@ -60,6 +60,7 @@ def is_plain_wav(path: str) -> bool:
 
     try:
         with wave.open(path, "rb") as w:
-            return w.getnchannels() > 0 and w.getframerate() > 0 and w.getsampwidth() > 0
+            # FFmpeg keeps the rate in a C int and refuses a header saying more (wave reads 32 bits unsigned).
+            return w.getnchannels() > 0 and 0 < w.getframerate() < 2 ** 31 and w.getsampwidth() > 0
     except (wave.Error, EOFError, OSError, ValueError):
         return False

@@ -5,9 +5,11 @@ with its outbox op, or nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
@@ -93,3 +95,30 @@ def test_comment_add_killed_mid_write_leaves_the_whole_note_or_nothing(store: tu
         conn.close()
     assert notes == ops
     assert unstamped == 0
+
+
+def _wav(path: Path, rate: int) -> Path:
+    """A PCM WAV, 2 channels of 16 bits, 100 frames of silence, whose header says ``rate``."""
+    fmt = struct.pack("<HHIIHH", 1, 2, rate, rate * 4 & 0xFFFFFFFF, 4, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", 400) + b"\0" * 400
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
+
+
+def test_media_sound_refuses_a_wav_whose_rate_ffmpeg_cannot_hold(store: tuple[Path, str, dict[str, str]],
+                                                                  tmp_path: Path) -> None:
+    """The standard library reads any rate a header says; FFmpeg (which plays the sound) refuses one over
+    2**31 - 1: such a file is refused naming it, as every other file the sound player cannot open."""
+    db, media, env = store
+    before = _dump(db)
+    lying = _wav(tmp_path / "lying.wav", 2 ** 32 - 1)
+    done = _horus("media", "sound", media, str(lying), "--json", env=env)
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == b""
+    assert str(lying).encode() in done.stderr and b"Traceback" not in done.stderr
+    assert [line for line in _dump(db) if line.startswith("horus_media_records")] == \
+        [line for line in before if line.startswith("horus_media_records")]
+    fine = _wav(tmp_path / "fine.wav", 2 ** 31 - 1)
+    done = _horus("media", "sound", media, str(fine), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sound"] == {"path": str(fine), "offset": 0}
