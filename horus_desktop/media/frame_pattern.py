@@ -13,6 +13,8 @@ import re
 
 #: A printf frame field (``%04d``, ``%d``): group 1 the zero flag, group 2 the width.
 PRINTF_PAD = re.compile(r"%(0?)(\d*)d")
+#: The longest file name of the file systems media live on (ext4, NTFS, APFS: 255).
+_NAME_MAX = 255
 
 
 def frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:
@@ -22,10 +24,13 @@ def frame_regex(pattern: str) -> tuple[str, re.Pattern[str]]:
     match = PRINTF_PAD.search(name)
     if match is None:
         raise ValueError(f"not a printf frame pattern: {pattern}")
-    width = int(match.group(2) or 1)
+    # No file name is longer than 255 bytes: a wider field matches nothing either way, and a width past
+    # the regex engine's repeat bound (``%099999999999d``) raised OverflowError.
+    width = min(int(match.group(2) or 1), _NAME_MAX + 1)
     head, tail = name[: match.start()], name[match.end():]
     digits = rf"(-?\d{{{width},}})" if match.group(1) else r"(-?\d+)"
-    return head, re.compile(re.escape(head) + digits + re.escape(tail) + "$")
+    # \Z, not $: "$" also matches before a final newline, which made "shot.0001.exr\n" frame 1.
+    return head, re.compile(re.escape(head) + digits + re.escape(tail) + r"\Z")
 
 
 def printf_frames(pattern: str) -> list[int]:

@@ -122,3 +122,27 @@ def test_media_sound_refuses_a_wav_whose_rate_ffmpeg_cannot_hold(store: tuple[Pa
     done = _horus("media", "sound", media, str(fine), "--json", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["sound"] == {"path": str(fine), "offset": 0}
+
+
+def test_paths_where_counts_only_frames_named_as_the_pattern_says(store: tuple[Path, str, dict[str, str]],
+                                                                  tmp_path: Path) -> None:
+    """A file whose name is a frame's name and a newline is not that frame (the regex's ``$`` took it)."""
+    _db, _media, env = store
+    folder = tmp_path / "seq"
+    folder.mkdir()
+    (folder / "shot.0001.exr\n").write_bytes(b"")
+    done = _horus("paths", "where", f"{folder}/shot.%04d.exr", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["present"] is False
+    (folder / "shot.0002.exr").write_bytes(b"")
+    done = _horus("paths", "where", f"{folder}/shot.%04d.exr", "--json", env=env)
+    assert json.loads(done.stdout)["present"] is True
+
+
+def test_paths_where_answers_for_a_frame_field_wider_than_any_file_name(store: tuple[Path, str, dict[str, str]],
+                                                                        tmp_path: Path) -> None:
+    _db, _media, env = store
+    (tmp_path / "shot.0001.exr").write_bytes(b"")
+    done = _horus("paths", "where", f"{tmp_path}/shot.%099999999999d.exr", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["present"] is False
