@@ -108,8 +108,41 @@ def threads_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-def _worker_main(conn: Connection, exr_threads: int) -> None:
+def _die_with_parent() -> bool:
+    """Have the kernel kill this process when its parent (the fork server) ends; False when its parent has
+    ended already. A worker paused (SIGSTOP) when the app is killed would otherwise stay stopped for ever:
+    it never reads the closed pipe, and the kernel resumes stopped orphans only when their process group
+    becomes orphaned by that death (not when the app leads its own session, as a desktop launcher starts
+    it). The fork server ends with the app, and SIGKILL ends a stopped process too."""
+    parent = os.getppid()
+    try:
+        from multiprocessing import forkserver
+
+        # Each fork server child inherits the app's end of the server's "alive" pipe, and the server ends
+        # only once every holder has closed it: a stopped worker would keep it (and itself) alive. A worker
+        # starts no process, so it needs none.
+        alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)  # noqa: SLF001
+        if alive is not None:
+            os.close(alive)
+            forkserver._forkserver._forkserver_alive_fd = None  # noqa: SLF001
+    except (ImportError, AttributeError, OSError):
+        pass
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return True
+    return os.getppid() == parent  # else it ended before the call: the signal will not come
+
+
+def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = False) -> None:
     """A worker process: decode jobs until the pipe closes."""
+    # Only a fork server's child: the kernel tells of the death of the parent *thread*, and a spawned
+    # worker's is the app's pool thread that started it, which ends at once.
+    if forked_by_server and sys.platform == "linux" and not _die_with_parent():
+        return
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
@@ -145,7 +178,8 @@ def _worker_main(conn: Connection, exr_threads: int) -> None:
 class _Worker:
     def __init__(self, context: Any, exr_threads: int) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, exr_threads), daemon=True,
+        forked_by_server = context.get_start_method() == "forkserver"
+        self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
                                        name="horus-decode")
         self.process.start()
         child.close()
