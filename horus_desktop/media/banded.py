@@ -34,6 +34,8 @@ def cores() -> int:
 def band_rows(height: int, bands: int) -> list[tuple[int, int]]:
     """(start, stop) rows of up to ``bands`` bands covering ``height`` rows, each a multiple of BAND_ROWS
     but the last."""
+    if height <= 0:
+        return []  # nothing to split (a step of 0 rows would be an error)
     step = -(-height // max(1, bands))
     step = -(-step // BAND_ROWS) * BAND_ROWS
     return [(start, min(height, start + step)) for start in range(0, height, step)]

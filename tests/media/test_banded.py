@@ -39,3 +39,11 @@ def test_a_frame_converted_in_bands_equals_the_frame_converted_whole() -> None:
             assert banded.pixels.dtype == whole.pixels.dtype and banded.pixels.shape == whole.pixels.shape
             assert np.array_equal(banded.pixels, whole.pixels)
             assert banded.colour_space == whole.colour_space and banded.channels == whole.channels
+
+
+def test_a_frame_without_rows_is_converted_whole() -> None:
+    """A frame 0 rows high (an empty data window) is handed to the conversion as it is, as without bands."""
+    empty = Frame(np.zeros((0, 4096, 3), np.float16), 1, "ACES - ACEScg", full_window(4096, 1),
+                  full_window(4096, 1), tuple("RGB"))
+    assert band_rows(0, 4) == []
+    assert convert_in_bands(lambda f: f, empty, bands=4) is empty
