@@ -7,7 +7,14 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, announce, open_horus, quick_answer, quick_write
+from horus_desktop.cli.common import (
+    add_store_options,
+    announce,
+    open_horus,
+    quick_answer,
+    quick_write,
+    text_argument,
+)
 from horus_desktop.cli_output import print_json
 
 
@@ -146,8 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(p)
     p.set_defaults(func=cmd_playlist_list)
     p = playlist.add_parser("create", help="a new playlist: empty, from media ids, or from a rule")
-    p.add_argument("--name", required=True)
-    p.add_argument("--project", required=True)
+    p.add_argument("--name", required=True, type=text_argument)
+    p.add_argument("--project", required=True, type=text_argument)
     p.add_argument("--type", default="dailies", help="episode, sequence, department, dailies, client, custom")
     p.add_argument("--rule", help="'latest:sequence=sq010,department=comp' or 'submitted-today'")
     p.add_argument("--media", nargs="+", metavar="ID", help="media ids, in playlist order")

@@ -146,3 +146,18 @@ def test_paths_where_answers_for_a_frame_field_wider_than_any_file_name(store: t
     done = _horus("paths", "where", f"{tmp_path}/shot.%099999999999d.exr", "--json", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["present"] is False
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["--name", b"cut \xff", "--project", "show"], b"--name"),
+    (["--name", "cut", "--project", b"sh\xf6w"], b"--project"),
+])
+def test_playlist_create_refuses_text_that_is_not_utf8_naming_the_argument(
+        argv: list[str | bytes], named: bytes, store: tuple[Path, str, dict[str, str]]) -> None:
+    db, media, env = store
+    before = _dump(db)
+    done = _horus("playlist", "create", *argv, "--media", media, env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert named in done.stderr and b"Traceback" not in done.stderr
+    assert _dump(db) == before
