@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_write
+from horus_desktop.cli.common import add_store_options, open_horus, quick_write, text_argument
 from horus_desktop.cli_output import print_json
 
 
@@ -42,7 +42,7 @@ def register_sound(media: argparse._SubParsersAction) -> None:
     """Add ``media sound``."""
     p = media.add_parser("sound", help="attach a sound file (WAV/AIFF/MP3) to a media, with an offset in frames")
     p.add_argument("media_id", metavar="MEDIA_ID")
-    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("file", nargs="?", metavar="FILE", type=text_argument)
     p.add_argument("--offset", type=int, default=0,
                    help="media frame (counted from its first frame) at which the sound starts; default 0")
     p.add_argument("--clear", action="store_true", help="remove the media's sound file")

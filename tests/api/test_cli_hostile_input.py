@@ -161,3 +161,19 @@ def test_playlist_create_refuses_text_that_is_not_utf8_naming_the_argument(
     assert done.stdout == b""
     assert named in done.stderr and b"Traceback" not in done.stderr
     assert _dump(db) == before
+
+
+def test_media_sound_refuses_a_file_name_that_is_not_utf8_before_writing(
+        store: tuple[Path, str, dict[str, str]], tmp_path: Path) -> None:
+    """The store and sync keep text: a file name with a byte that is not UTF-8 is refused naming the
+    argument, not stored as an escaped lone surrogate (PostgreSQL's JSON refuses it) before a traceback."""
+    db, media, env = store
+    _wav(tmp_path / "ok.wav", 48000)
+    named = os.fsencode(tmp_path) + b"/b\xe9bop.wav"
+    Path(os.fsdecode(named)).write_bytes((tmp_path / "ok.wav").read_bytes())
+    before = _dump(db)
+    done = _horus("media", "sound", media, named, "--json", env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert b"FILE" in done.stderr and b"Traceback" not in done.stderr
+    assert _dump(db) == before
