@@ -88,14 +88,16 @@ def quick_write(args: argparse.Namespace, write: Callable[[QuickWriter, str], T]
     import sqlite3
 
     from horus_desktop.store.quick_read import NotHere, default_user_id
-    from horus_desktop.store.quick_write import QuickWriter
+    from horus_desktop.store.quick_write import QuickWriter, StoreBusy
 
     writer = QuickWriter.open(args.db)
     if writer is None:
         return None
     try:
         return write(writer, args.user or default_user_id())
-    except (NotHere, sqlite3.Error):  # a write's own errors are NotHere already; a read's (a lock): full path
+    except StoreBusy as exc:  # the full path's words (StoreUnavailableError), after one wait for the lock
+        raise CliError(f"cannot use the store: {exc}") from exc
+    except (NotHere, sqlite3.Error):  # a write's own errors are NotHere already; a read's: full path
         return None
     finally:
         writer.close()

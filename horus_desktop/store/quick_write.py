@@ -37,6 +37,11 @@ _USER_ID_MAX, _USER_NAME_MAX, _EMAIL_MAX, _TIMECODE_MAX, _TITLE_MAX = 100, 255, 
 NOTE_CONTENT_TYPE = "markdown"
 
 
+class StoreBusy(Exception):  # noqa: N818 - as NotHere: a signal, reported by the verb
+    """Another writer held the store's write lock past the wait. Said at once as the full path says it
+    (``cannot use the store: database is locked``): taking the full path would wait for the lock again."""
+
+
 def _stored_time(value: datetime) -> str:
     """A timezone-aware time as SQLAlchemy stores it on SQLite (UTC, naive, microseconds)."""
     v = value.astimezone(UTC)
@@ -106,6 +111,10 @@ class QuickWriter(QuickReader):
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc):
+                raise StoreBusy(str(exc)) from exc
+            raise NotHere(str(exc)) from exc
         except sqlite3.Error as exc:
             raise NotHere(str(exc)) from exc
         before = conn.total_changes

@@ -177,3 +177,33 @@ def test_media_sound_refuses_a_file_name_that_is_not_utf8_before_writing(
     assert done.stdout == b""
     assert b"FILE" in done.stderr and b"Traceback" not in done.stderr
     assert _dump(db) == before
+
+
+def test_a_store_locked_by_another_writer_is_reported_after_one_wait(
+        store: tuple[Path, str, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Another process holds the write lock past the wait: the quick path says so as the full path does
+    ('cannot use the store: database is locked') instead of handing over to the full path, which waited for
+    the lock all over again (twice the wait, 20 s, before the same error)."""
+    from horus_desktop.cli import main
+    from horus_desktop.store import quick_read
+
+    db, media, _env = store
+    before = _dump(db)
+    monkeypatch.setattr(quick_read, "SQLITE_BUSY_TIMEOUT_MS", 100)
+
+    def no_second_wait(*_a: object, **_k: object) -> None:
+        raise AssertionError("the full path was taken")
+
+    monkeypatch.setattr(Horus, "open", classmethod(no_second_wait))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for argv in (["comment", "add", media, "--text", "hi", "--json"], ["media", "set-status", media, "approved"]):
+            code = main([*argv, "--db", str(db), "--user", "ana"])
+            out, err = capsys.readouterr()
+            assert (code, out, err) == (2, "", "horus: error: cannot use the store: database is locked\n")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _dump(db) == before
