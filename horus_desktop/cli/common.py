@@ -36,6 +36,19 @@ def text_argument(value: str) -> str:
     return value
 
 
+def int64_argument(value: str) -> int:
+    """An argparse type: a whole number SQLite can be given (64 bits; the range a negative one is checked
+    in is the verb's)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not -2 ** 63 <= number < 2 ** 63:
+        raise argparse.ArgumentTypeError(f"{value[:30]}{'...' if len(value) > 30 else ''}: out of range "
+                                         f"(at most {2 ** 63 - 1})")
+    return number
+
+
 def frame_argument(value: str) -> int:
     """An argparse type: a frame number the store can hold (SQLite's 64-bit integer)."""
     try:

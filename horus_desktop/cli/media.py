@@ -6,7 +6,14 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_answer, quick_write
+from horus_desktop.cli.common import (
+    add_store_options,
+    int64_argument,
+    open_horus,
+    quick_answer,
+    quick_write,
+    text_argument,
+)
 from horus_desktop.cli_output import print_json
 
 
@@ -63,16 +70,16 @@ def _datetime_arg(text: str) -> datetime:
 def add_filter_options(p: argparse.ArgumentParser) -> None:
     """The media search filters (``media list``, ``offline take``): read them back with :func:`filter_values`."""
     for flag in ("project", "episode", "sequence", "shot"):
-        p.add_argument(f"--{flag}")
-    p.add_argument("--department", action="append", help="repeatable")
-    p.add_argument("--task-type", action="append", help="repeatable")
-    p.add_argument("--status", action="append", help="repeatable: pending, approved, rejected, on_hold, ...")
-    p.add_argument("--artist", action="append", help="repeatable")
-    p.add_argument("--file-type", action="append", help="exr, jpg, mov, ... or movie/sequence/still; repeatable")
+        p.add_argument(f"--{flag}", type=text_argument)
+    p.add_argument("--department", action="append", type=text_argument, help="repeatable")
+    p.add_argument("--task-type", action="append", type=text_argument, help="repeatable")
+    p.add_argument("--status", action="append", type=text_argument, help="repeatable: pending, approved, rejected, on_hold, ...")
+    p.add_argument("--artist", action="append", type=text_argument, help="repeatable")
+    p.add_argument("--file-type", action="append", type=text_argument, help="exr, jpg, mov, ... or movie/sequence/still; repeatable")
     p.add_argument("--since", type=_datetime_arg, help="created at or after (ISO date/time, UTC if no zone)")
     p.add_argument("--until", type=_datetime_arg, help="created at or before")
     p.add_argument("--latest", action="store_true", help="latest versions only")
-    p.add_argument("--search", help="free text over names, paths, shots and tags")
+    p.add_argument("--search", type=text_argument, help="free text over names, paths, shots and tags")
 
 
 def filter_values(args: argparse.Namespace) -> dict[str, Any]:
@@ -93,10 +100,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="media_verb", metavar="ACTION", required=True)
     p = media.add_parser("list", help="search media")
     add_filter_options(p)
-    p.add_argument("--sort", default="created_at", help="column to sort on (default created_at)")
+    p.add_argument("--sort", default="created_at", type=text_argument, help="column to sort on (default created_at)")
     p.add_argument("--asc", dest="desc", action="store_false", help="ascending (default descending)")
-    p.add_argument("--offset", type=int, default=0)
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--offset", type=int64_argument, default=0)
+    p.add_argument("--limit", type=int64_argument, default=200)
     p.add_argument("--json", action="store_true")
     add_store_options(p)
     p.set_defaults(func=cmd_media_list)

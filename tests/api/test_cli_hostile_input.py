@@ -207,3 +207,21 @@ def test_a_store_locked_by_another_writer_is_reported_after_one_wait(
         holder.execute("ROLLBACK")
         holder.close()
     assert _dump(db) == before
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["--offset", "9" * 25], b"--offset"),
+    (["--limit", str(2 ** 63)], b"--limit"),
+    (["--search", b"caf\xe9"], b"--search"),
+    (["--shot", b"sh\xff"], b"--shot"),
+    (["--department", b"c\xf6mp"], b"--department"),
+])
+def test_media_list_refuses_what_no_store_can_be_asked_naming_the_argument(
+        argv: list[str | bytes], named: bytes, store: tuple[Path, str, dict[str, str]]) -> None:
+    db, _media, env = store
+    before = _dump(db)
+    done = _horus("media", "list", *argv, "--json", env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert named in done.stderr and b"Traceback" not in done.stderr
+    assert _dump(db) == before
