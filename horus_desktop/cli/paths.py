@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from horus_desktop.cli.common import CliError, add_store_options, open_horus, quick_answer
+from horus_desktop.cli.common import CliError, add_store_options, open_horus, quick_answer, text_argument
 from horus_desktop.cli_output import print_json
 
 
@@ -117,17 +117,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     paths = sub.add_parser("paths", help="map studio paths to this machine's copies").add_subparsers(
         dest="paths_verb", metavar="ACTION", required=True)
     p = paths.add_parser("map", help="media under SERVER_ROOT is found under LOCAL_ROOT on this machine")
-    p.add_argument("server_root", metavar="SERVER_ROOT", help="as media records name it, e.g. /projects or P:\\projects")
-    p.add_argument("local_root", metavar="LOCAL_ROOT", help="this machine's folder, e.g. ~/review/projects")
+    p.add_argument("server_root", metavar="SERVER_ROOT", type=text_argument, help="as media records name it, e.g. /projects or P:\\projects")
+    p.add_argument("local_root", metavar="LOCAL_ROOT", type=text_argument, help="this machine's folder, e.g. ~/review/projects")
     p.set_defaults(func=cmd_paths_map)
     p = paths.add_parser("unmap", help="remove the mapping of SERVER_ROOT")
-    p.add_argument("server_root", metavar="SERVER_ROOT")
+    p.add_argument("server_root", metavar="SERVER_ROOT", type=text_argument)
     p.set_defaults(func=cmd_paths_unmap)
     p = paths.add_parser("list", help="this machine's mappings")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_paths_list)
     p = paths.add_parser("where", help="where a media (id or studio path) is looked for here")
-    p.add_argument("media", metavar="MEDIA_ID|PATH")
+    p.add_argument("media", metavar="MEDIA_ID|PATH", type=text_argument)
     p.add_argument("--json", action="store_true")
     add_store_options(p)
     p.set_defaults(func=cmd_paths_where)

@@ -225,3 +225,19 @@ def test_media_list_refuses_what_no_store_can_be_asked_naming_the_argument(
     assert done.stdout == b""
     assert named in done.stderr and b"Traceback" not in done.stderr
     assert _dump(db) == before
+
+
+@pytest.mark.parametrize("argv", [
+    ["map", b"/sh\xf6ws", "/tmp/x"],
+    ["map", "/shows", b"/tmp/caf\xe9"],
+])
+def test_paths_map_refuses_a_root_that_is_not_utf8_and_keeps_the_settings(
+        argv: list[str | bytes], store: tuple[Path, str, dict[str, str]], tmp_path: Path) -> None:
+    _db, _media, env = store
+    assert _horus("paths", "map", "/projects", str(tmp_path), env=env).returncode == 0
+    settings = sorted((tmp_path / "config").rglob("*"))
+    before = {p: p.read_bytes() for p in settings if p.is_file()}
+    done = _horus("paths", *argv, env=env)
+    assert done.returncode == 2, done.stderr
+    assert b"ROOT" in done.stderr and b"Traceback" not in done.stderr
+    assert {p: p.read_bytes() for p in sorted((tmp_path / "config").rglob("*")) if p.is_file()} == before
