@@ -206,9 +206,13 @@ class DecodePool:
         self.workers = max(1, workers)
         self.spare = max(0, spare)
         self._context = _context()
-        #: True where a worker can be paused (Unix): a stale decode then waits while a frame a user waits
-        #: for decodes, and finishes after it (its result dropped), rather than take cores from it.
-        self.pauses = hasattr(signal, "SIGSTOP")
+        #: True where a worker can be paused: a stale decode then waits while a frame a user waits for
+        #: decodes, and finishes after it (its result dropped), rather than take cores from it. Only where a
+        #: worker dies with its parent (a fork server's child on Linux: PR_SET_PDEATHSIG): elsewhere (macOS,
+        #: the frozen app's spawned workers) a worker paused when the app is killed would stay stopped for
+        #: ever, so there stale decodes simply finish.
+        self.pauses = (hasattr(signal, "SIGSTOP") and sys.platform == "linux"
+                       and self._context.get_start_method() == "forkserver")
         self._running: dict[_Worker, tuple[bool, Callable[[], bool] | None]] = {}  # decoding: urgent, check
         self._paused: dict[_Worker, float] = {}  # paused (SIGSTOP) since
         self._finishing: set[_Worker] = set()  # resumed: they finish, not paused again

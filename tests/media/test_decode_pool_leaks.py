@@ -89,3 +89,19 @@ def test_a_worker_killed_mid_pool_leaves_no_shared_memory_file() -> None:
     finally:
         pool.close()
     assert _shm_files() <= before
+
+
+def test_workers_that_cannot_die_with_the_app_are_never_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The frozen app starts its workers by spawn, where a worker does not die with the app: a worker paused
+    # when the app is killed would stay stopped for ever, so there nothing is paused (stale decodes finish).
+    live = DecodePool(1)
+    try:
+        assert live.pauses  # a fork server's worker on Linux dies with it: pausing is safe
+    finally:
+        live.close()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    frozen = DecodePool(1)
+    try:
+        assert not frozen.pauses
+    finally:
+        frozen.close()
