@@ -141,12 +141,15 @@ def _check_vocabulary(timeline_type: str, status: str) -> None:
 def create_playlist(store: Store, *, name: str, project_id: str, user: str, media_ids: Sequence[uuid.UUID | str] = (),
                     timeline_type: str = "dailies", status: str = "draft", rate: Fraction | None = None,
                     **values: Any) -> Timeline:
-    """A new playlist: empty, or the given media one after another on V1 (in the order given)."""
-    medias = store.media.get_many(media_ids)
-    if len(medias) != len(list(media_ids)):
-        found = {m.id for m in medias}
-        lost = [str(m) for m in media_ids if uuid.UUID(str(m)) not in found]
+    """A new playlist: empty, or the given media one after another on V1 (in the order given; a media given
+    twice is two clips, as a before/after pair is)."""
+    asked = list(media_ids)
+    by_id = {m.id: m for m in store.media.get_many(asked)}
+    keys = [uuid.UUID(str(m)) for m in asked]
+    lost = list(dict.fromkeys(str(m) for m, key in zip(asked, keys, strict=True) if key not in by_id))
+    if lost:
         raise PlaylistError(f"media not found: {', '.join(lost)}")
+    medias = [by_id[key] for key in keys]
     rate = rate or (media_rate(medias[0]) if medias else Fraction(24))
     timeline = new_document(name, rate)
     for media in medias:

@@ -12,7 +12,7 @@ from horus_desktop.media.errors import MissingFrameError
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.store import Store
 from horus_desktop.timeline import files, playlists
-from horus_desktop.timeline.errors import PlaylistFileError
+from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.otio_doc import trange
 from horus_desktop.timeline.playback import PlaylistFrameSource, resolve_frame, upcoming
 from horus_desktop.timeline.state import load_state
@@ -112,3 +112,15 @@ def test_playback_reads_ahead_across_a_cut(media_store: Store) -> None:
     assert [e.frame.metadata["source_frame"] for e in entries[:6]] == [1004, 1005, 1001, 1002, 1003, 1004]
     assert entries[2].frame.pixels.shape[:2] == (36, 64)
     assert all(isinstance(e.error, MissingFrameError) for e in entries[6:])
+
+
+def test_a_media_given_twice_makes_two_clips_and_a_missing_one_is_named(media_store: Store) -> None:
+    store = media_store
+    v1, s2 = media(store, "sh010", "v001"), media(store, "sh020", "v001")
+    made = playlists.create_playlist(store, name="before-after", project_id="p", user="ana",
+                                     media_ids=[v1.id, s2.id, v1.id])
+    state = load_state(store, made.id)
+    assert [hit.media_id for hit in (resolve_frame(state, f) for f in (0, 6, 12))] == [v1.id, s2.id, v1.id]
+    gone = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(PlaylistError, match=f"media not found: {gone}$"):
+        playlists.create_playlist(store, name="lost", project_id="p", user="ana", media_ids=[v1.id, gone, gone])
