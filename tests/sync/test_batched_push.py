@@ -117,3 +117,29 @@ def test_a_page_with_a_row_already_on_the_server_answers_each_op(laptop, server_
     assert [r["status"] for r in results] == ["rejected", "applied"]
     assert "already exists" in results[0]["reason"]
     assert count == 3
+
+
+def test_a_row_made_again_after_a_delete_in_a_page_gets_the_next_version(laptop, server_url) -> None:
+    ana = laptop("ana")
+    _notes(ana, 3)
+    ops = [op.wire() for op in ana.client.local.pending(100, "ana")]
+    notes = [op for op in ops if op["table"] == "horus_comments"]
+    again = {**notes[0], "op_id": "00000000-0000-4000-8000-000000000002"}
+    gone = {**notes[0], "op_id": "00000000-0000-4000-8000-000000000003", "kind": "delete",
+            "old": notes[0]["new"], "new": None, "base": 1}
+    with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+        push = "SELECT horus_sync_push(%s, %s, %s)"
+        conn.execute(push, ("c1", schema.head_revision(), Jsonb([op for op in ops if op not in notes[1:]])))
+        conn.execute(push, ("c1", schema.head_revision(), Jsonb([gone])))
+        # One page of two new notes, the first deleted before: made again at version 3, the other at 1.
+        results = conn.execute(push, ("c1", schema.head_revision(), Jsonb([again, notes[1]]))).fetchone()[0]
+        versions = dict(conn.execute(
+            "SELECT c.content, v.row_version FROM horus_comments c JOIN horus_sync_row_versions v "
+            "ON v.table_name = 'horus_comments' AND v.row_id = c.id::text").fetchall())
+        log = [k for (k,) in conn.execute(
+            "SELECT kind FROM horus_sync_changes WHERE table_name = 'horus_comments' ORDER BY seq")]
+    # Answered by the set-based insert (the per-op path names each op's id and clock too).
+    assert results == [{"status": "applied", "version": 3, "conflicts": 0},
+                       {"status": "applied", "version": 1, "conflicts": 0}]
+    assert versions == {"note 0": 3, "note 1": 1}
+    assert log == ["insert", "delete", "insert", "insert"]
