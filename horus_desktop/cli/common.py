@@ -36,29 +36,27 @@ def text_argument(value: str) -> str:
     return value
 
 
-def int64_argument(value: str) -> int:
-    """An argparse type: a whole number SQLite can be given (64 bits; the range a negative one is checked
-    in is the verb's)."""
+def _int64(value: str, noun: str, bounds: str) -> int:
+    """``value`` as a whole number SQLite can be given (64 bits), else an argparse error naming ``noun`` and
+    ``bounds``."""
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"not a {noun}: {value!r}") from None
     if not -2 ** 63 <= number < 2 ** 63:
-        raise argparse.ArgumentTypeError(f"{value[:30]}{'...' if len(value) > 30 else ''}: out of range "
-                                         f"(at most {2 ** 63 - 1})")
+        raise argparse.ArgumentTypeError(f"{value[:30]}{'...' if len(value) > 30 else ''}: out of range ({bounds})")
     return number
+
+
+def int64_argument(value: str) -> int:
+    """An argparse type: a whole number SQLite can be given (64 bits; the range a negative one is checked
+    in is the verb's)."""
+    return _int64(value, "whole number", f"at most {2 ** 63 - 1}")
 
 
 def frame_argument(value: str) -> int:
     """An argparse type: a frame number the store can hold (SQLite's 64-bit integer)."""
-    try:
-        frame = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole frame number: {value!r}") from None
-    if not -2 ** 63 <= frame < 2 ** 63:
-        raise argparse.ArgumentTypeError(f"{value[:30]}{'...' if len(value) > 30 else ''}: out of range "
-                                         f"(a frame is from {-2 ** 63} to {2 ** 63 - 1})")
-    return frame
+    return _int64(value, "whole frame number", f"a frame is from {-2 ** 63} to {2 ** 63 - 1}")
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
