@@ -130,6 +130,13 @@ def source_timecode(frame: int, start_frame: int, start_timecode: str | None, ra
     return frames_to_timecode(start + frame - start_frame, rate, drop)
 
 
+def media_rate(media: MediaRecord | None, default: Fraction = Fraction(24)) -> Fraction:
+    """The exact frame rate of a media record (``default`` when unknown)."""
+    if media is None or (media.frame_rate is None and not media.frame_rate_rational):
+        return default
+    return exact_rate(media.frame_rate, media.frame_rate_rational)
+
+
 def media_start_timecode(record: MediaRecord, first_frame: int) -> tuple[str | None, int]:
     """The source timecode the file gave (ingest keeps it in a media record's extra_metadata) and the frame it
     belongs to: the record's first frame (``first_frame`` when the record has none)."""

@@ -20,8 +20,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from horus_desktop.store.quick_read import NotHere
-from horus_desktop.store.quick_write import _key, _no_nul, _stored_time, _utcnow
+from horus_desktop.domain.timecode import media_rate
+from horus_desktop.store.quick_read import NotHere, stored_time
+from horus_desktop.store.quick_write import _key, _no_nul, _utcnow
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import MediaRecord
@@ -47,15 +48,6 @@ def _meta(values: dict[str, Any]) -> dict[str, Any]:
 def _item(schema: str, name: str, metadata: dict[str, Any], source_range: Any) -> dict[str, Any]:
     return {"OTIO_SCHEMA": schema, "metadata": metadata, "name": name, "source_range": source_range,
             "effects": [], "markers": [], "enabled": True, "color": None}
-
-
-def media_rate(media: MediaRecord | None) -> Fraction:
-    """As ``timeline.playlists.media_rate``."""
-    from horus_desktop.domain.timecode import exact_rate
-
-    if media is None or (media.frame_rate is None and not media.frame_rate_rational):
-        return Fraction(24)
-    return exact_rate(media.frame_rate, media.frame_rate_rational)
 
 
 def playlist_document(name: str, medias: Sequence[MediaRecord]) -> tuple[dict[str, Any], list[dict[str, Any]], int,
@@ -121,7 +113,7 @@ def create_playlist(writer: QuickWriter, user_name: str, name: str, project_id: 
         if len(medias) != len(keys):
             raise NotHere("a media deleted meanwhile: the full path says which")
         document, rows, length, rate = playlist_document(name, medias)
-        now = _stored_time(_utcnow())
+        now = stored_time(_utcnow())
         conn.execute(
             "INSERT INTO horus_timelines (id, name, description, project_id, episode, sequence, timeline_type, "
             "otio_data, frame_rate, resolution, duration_frames, duration_timecode, created_by, created_by_name, "
@@ -131,7 +123,7 @@ def create_playlist(writer: QuickWriter, user_name: str, name: str, project_id: 
              float(Decimal(float(rate)).quantize(Decimal("0.01"))), length, frame_to_timecode(length, rate),
              user["id"], writer._display_name(user), now, now))
         if rows:
-            stamp = _stored_time(_utcnow())
+            stamp = stored_time(_utcnow())
             conn.executemany(
                 "INSERT INTO horus_timeline_clips (id, timeline_id, media_id, media_path, track_name, track_type, "
                 "track_index, start_time_frames, duration_frames, source_start_frames, source_duration_frames, "

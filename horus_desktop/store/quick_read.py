@@ -160,11 +160,16 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def stored_time(value: datetime) -> str:
+    """A timezone-aware time as SQLAlchemy stores it on SQLite (UTC, naive, microseconds)."""
+    v = value.astimezone(UTC)
+    return _SQLITE_DATETIME % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+
+
 def _datetime_param(value: datetime) -> str:
     if value.tzinfo is None:
         raise NotHere("a naive datetime: the full path refuses it")
-    v = value.astimezone(UTC)
-    return _SQLITE_DATETIME % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+    return stored_time(value)
 
 
 def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:

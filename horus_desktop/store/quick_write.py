@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from horus_desktop.store.quick_read import _SQLITE_DATETIME, NotHere, QuickReader
+from horus_desktop.store.quick_read import NotHere, QuickReader, stored_time
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import Comment
@@ -40,12 +40,6 @@ NOTE_CONTENT_TYPE = "markdown"
 class StoreBusy(Exception):  # noqa: N818 - as NotHere: a signal, reported by the verb
     """Another writer held the store's write lock past the wait. Said at once as the full path says it
     (``cannot use the store: database is locked``): taking the full path would wait for the lock again."""
-
-
-def _stored_time(value: datetime) -> str:
-    """A timezone-aware time as SQLAlchemy stores it on SQLite (UTC, naive, microseconds)."""
-    v = value.astimezone(UTC)
-    return _SQLITE_DATETIME % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
 
 
 def _utcnow() -> datetime:
@@ -169,11 +163,11 @@ class QuickWriter(QuickReader):
         with self._transaction() as conn:
             if found is not None:
                 # touch_login: last_login_at from the statement's values, updated_at from the column's onupdate.
-                login = _stored_time(_utcnow())
+                login = stored_time(_utcnow())
                 conn.execute("UPDATE horus_users SET last_login_at = ?, updated_at = ? WHERE horus_users.id = ?",
-                             (login, _stored_time(_utcnow()), found["id"]))
+                             (login, stored_time(_utcnow()), found["id"]))
             else:
-                now = _stored_time(_utcnow())
+                now = stored_time(_utcnow())
                 conn.execute("INSERT INTO horus_users (id, username, email, role, is_active, created_at, updated_at) "
                              "VALUES (?, ?, ?, 'artist', 1, ?, ?)", (name, name, f"{name}@localhost", now, now))
             user = self._find_user(found["id"] if found is not None else name)
@@ -203,7 +197,7 @@ class QuickWriter(QuickReader):
             "INSERT INTO horus_notifications (id, user_id, type, title, message, related_media_id, "
             "related_comment_id, is_read, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
             (uuid.uuid4().hex, user_id, kind, title[:_TITLE_MAX], message, media_key, comment_key,
-             _stored_time(_utcnow())))
+             stored_time(_utcnow())))
 
     def _known_users(self, names: list[str]) -> list[dict[str, Any]]:
         """As ``CommentRepository._known_usernames``: the users named (by username or id), in mention order."""
@@ -269,7 +263,7 @@ class QuickWriter(QuickReader):
             if parent is not None and frame is None:
                 frame, timecode = parent[2], parent[3]
             mentioned = self._known_users(find_mentions(text))
-            stamp = _stored_time(now)
+            stamp = stored_time(now)
             conn.execute(
                 "INSERT INTO horus_comments (id, parent_id, media_id, frame_number, timecode, user_id, user_name, "
                 "user_email, user_avatar_url, content, content_type, thread_depth, thread_path, is_resolved, "
@@ -355,9 +349,9 @@ class QuickWriter(QuickReader):
                 conn.execute(
                     "INSERT INTO horus_approval_history (id, media_id, status, previous_status, changed_by, "
                     "changed_by_name, note, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                    (uuid.uuid4().hex, key, status, media.approval_status, by, by_name, _stored_time(_utcnow())))
+                    (uuid.uuid4().hex, key, status, media.approval_status, by, by_name, stored_time(_utcnow())))
                 conn.execute("UPDATE horus_media_records SET approval_status = ?, updated_at = ? "
-                             "WHERE horus_media_records.id = ?", (status, _stored_time(_utcnow()), key))
+                             "WHERE horus_media_records.id = ?", (status, stored_time(_utcnow()), key))
                 if media.artist_id and media.artist_id != by and self._user_exists(media.artist_id):
                     self._notify(media.artist_id, "approval_changed",
                                  f"{media.file_name} {status.replace('_', ' ')}",
@@ -395,5 +389,5 @@ class QuickWriter(QuickReader):
                 return media  # the same value: SQLAlchemy's flush writes no UPDATE for it either
             # SQLAlchemy's JSON type stores json.dumps' text with its defaults; updated_at is the column's onupdate.
             conn.execute("UPDATE horus_media_records SET extra_metadata = ?, updated_at = ? "
-                         "WHERE horus_media_records.id = ?", (json.dumps(extra), _stored_time(_utcnow()), key))
+                         "WHERE horus_media_records.id = ?", (json.dumps(extra), stored_time(_utcnow()), key))
             return self._extra_row(key)

@@ -19,7 +19,7 @@ import opentimelineio as otio
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import MediaRecord, Timeline
-from horus_desktop.domain.timecode import exact_rate, frame_to_timecode
+from horus_desktop.domain.timecode import exact_rate, frame_to_timecode, media_rate
 from horus_desktop.domain.vocabulary import TIMELINE_STATUSES, TIMELINE_TYPES
 from horus_desktop.timeline.errors import PlaylistError
 from horus_desktop.timeline.otio_doc import (
@@ -38,13 +38,6 @@ if TYPE_CHECKING:
 
 _VERSION = re.compile(r"^v(\d+)$", re.IGNORECASE)
 RULE_LIMIT = 5000
-
-
-def media_rate(media: MediaRecord | None, default: Fraction = Fraction(24)) -> Fraction:
-    """The exact frame rate of a media record (``default`` when unknown)."""
-    if media is None or (media.frame_rate is None and not media.frame_rate_rational):
-        return default
-    return exact_rate(media.frame_rate, media.frame_rate_rational)
 
 
 def media_range(media: MediaRecord) -> tuple[int, int]:
