@@ -25,7 +25,6 @@ BAND_ROWS = 32
 MIN_PIXELS = 512 * 1024
 
 
-
 def cores() -> int:
     """Bands a frame is split into: one per core."""
     return max(1, os.cpu_count() or 1)
