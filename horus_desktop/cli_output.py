@@ -7,18 +7,13 @@ before the verb too. :func:`json_only_stdout` keeps standard output for :func:`p
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
-from datetime import datetime
-from decimal import Decimal
-from fractions import Fraction
-from pathlib import Path
-from typing import Any, TextIO
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 GLOBAL_OPTIONS = ("--db", "--user")
 GLOBAL_FLAGS = ("--json",)
@@ -28,6 +23,15 @@ _json_stream: TextIO | None = None
 
 
 def _json_default(value: Any) -> Any:
+    # Imported here: every verb imports this module, and few print JSON (json, uuid and dataclasses are a
+    # cheap verb's start-up's tenth).
+    from dataclasses import asdict, is_dataclass
+    from datetime import datetime
+    from decimal import Decimal
+    from fractions import Fraction
+    from pathlib import Path
+    from uuid import UUID
+
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
@@ -45,6 +49,8 @@ def _json_default(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     """Print ``data`` as indented JSON (UUIDs, datetimes and decimals as text and numbers) on stdout."""
+    import json
+
     stream = _json_stream or sys.stdout
     stream.write(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False) + "\n")
     stream.flush()

@@ -4,56 +4,46 @@ Every verb takes ``--db URL`` (or ``$HORUS_DB``; default the local SQLite store)
 ``$HORUS_USER``; default the OS account). Verbs that list take ``--json``. These may come before the verb
 too. With ``--json`` standard output holds the JSON only (see :mod:`horus_desktop.cli_output`).
 
-Each verb group is a module of this package with a ``register(subparsers)`` function; :data:`VERB_MODULES`
-lists them in the order ``horus --help`` shows them. Verb modules import their heavy work inside the
-command functions, so building the parser (``horus --help``) loads neither SQLAlchemy nor Qt.
+Each verb group is a module of this package with a ``register(subparsers)`` function; :data:`VERBS` names
+the module of each verb, in the order ``horus --help`` shows them. Verb modules import their heavy work inside
+the command functions, so building the parser (``horus --help``) loads neither SQLAlchemy nor Qt. A verb run
+builds its own module's parser only: importing every verb module and building some 50 parsers (argparse
+looks its messages up in gettext's catalogues for each) was about a third of a quick verb's start.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from horus_desktop.cli import (
-    bench,
-    comment,
-    db,
-    demo,
-    export,
-    gui,
-    import_montu,
-    ingest,
-    media,
-    offline,
-    paths,
-    playlist,
-    sync_verbs,
-)
 from horus_desktop.cli.errors import one_line_error
 from horus_desktop.cli_output import hoist_global_options, json_only_stdout
 
-VERB_MODULES = (gui, db, media, comment, import_montu, ingest, demo, bench, playlist, sync_verbs, paths, offline,
-                export)
+#: Each verb and the module of this package that registers it, in the order ``horus --help`` lists them.
+VERBS = {"gui": "gui", "db": "db", "media": "media", "comment": "comment", "import-montu": "import_montu",
+         "ingest": "ingest", "demo": "demo", "bench": "bench", "playlist": "playlist", "server": "sync_verbs",
+         "sync": "sync_verbs", "paths": "paths", "offline": "offline", "export": "export"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full ``horus`` argument parser."""
-    return _parser_and_verbs()[0]
+    return _parser(VERBS.values())
 
 
-def _parser_and_verbs() -> tuple[argparse.ArgumentParser, set[str]]:
-    """The parser, and the names of the verbs its modules registered."""
+def _parser(modules: Iterable[str]) -> argparse.ArgumentParser:
+    """The ``horus`` parser with the verbs of ``modules`` (names in this package; each registered once)."""
     parser = argparse.ArgumentParser(prog="horus", description="Horus: review media, draw and write notes.")
     parser.add_argument("--version", action="store_true",
                         help="print the versions of Horus, Qt, OCIO, OpenEXR, OTIO, FFmpeg and the schema")
     parser.add_argument("--smoke-test", action="store_true",
                         help="open the window on a temporary store, run the demo through it, exit 0 if all worked")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for module in VERB_MODULES:
-        module.register(sub)
-    return parser, set(sub.choices)
+    for name in dict.fromkeys(modules):
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,10 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_smoke_test()
     args_list = hoist_global_options(args_list)
-    parser, verbs = _parser_and_verbs()
     # `horus` and `horus PATH...` open the window: the verb is optional.
-    if not args_list or (args_list[0] not in verbs and args_list[0] not in ("-h", "--help")):
+    if not args_list or (args_list[0] not in VERBS and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")
+    # A verb is parsed by its own module's parser (the same parser the full one holds); help lists them all.
+    verb = args_list[0]
+    parser = _parser([VERBS[verb]]) if verb in VERBS else build_parser()
     args = parser.parse_args(args_list)
     try:
         with json_only_stdout(bool(getattr(args, "json", False))):

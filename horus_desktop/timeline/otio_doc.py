@@ -12,8 +12,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-NS = "horus"
-"""Metadata namespace of everything Horus writes on OTIO objects."""
+from horus_desktop.timeline.otio_names import NS  # also imported from here, where it was defined first
 
 
 def rate_of(rate: Fraction | float) -> float:

@@ -15,12 +15,8 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import opentimelineio as otio
-
 from horus_desktop.domain.records import Comment, MediaRecord, Timeline
 from horus_desktop.domain.timecode import exact_rate
-from horus_desktop.timeline.otio_doc import frames, load_timeline, meta, timeline_rate
-from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten, media_path_of
 from horus_desktop.timeline.state_json import (
     JsonItem,
     Unsupported,
@@ -32,7 +28,10 @@ from horus_desktop.timeline.state_json import (
 )
 
 if TYPE_CHECKING:
+    import opentimelineio as otio
+
     from horus_desktop.store import Store
+    from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack
 
 ITEM_KINDS = ("clip", "gap", "transition", "stack")
 MARK_KINDS = ("marker", "note", "drawing")
@@ -155,6 +154,8 @@ class PlaylistState:
 
 
 def _markers(obj: Any, start: int, source_start: int, rate: Fraction) -> list[Marker]:
+    from horus_desktop.timeline.otio_doc import frames, meta
+
     out = []
     for marker in getattr(obj, "markers", ()):
         info = meta(marker)
@@ -276,6 +277,11 @@ def with_media(state: PlaylistState, media: Mapping[uuid.UUID, MediaInfo]) -> Pl
 
 
 def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord], marks: Marks) -> TrackItem:
+    import opentimelineio as otio
+
+    from horus_desktop.timeline.otio_doc import frames, meta
+    from horus_desktop.timeline.otio_parse import media_path_of
+
     item = entry.item
     if isinstance(item, otio.schema.Transition):
         return TrackItem(kind="transition", index=entry.index, start=entry.start, duration=entry.duration,
@@ -295,6 +301,11 @@ def _item(entry: FlatItem, rate: Fraction, media: dict[uuid.UUID, MediaRecord], 
 def state_from_document(timeline: Timeline, document: otio.schema.Timeline, store: Store | None = None,
                         *, with_notes: bool = True) -> PlaylistState:
     """The track view state of a document (media and notes read from ``store`` when given)."""
+    import opentimelineio as otio
+
+    from horus_desktop.timeline.otio_doc import frames, meta, timeline_rate
+    from horus_desktop.timeline.otio_parse import flatten
+
     rate = timeline_rate(document, exact_rate(timeline.frame_rate))
     flat = flatten(document, rate)
     ids = [uuid.UUID(meta(e.item)["media_id"]) for t in flat for e in t.items
@@ -333,7 +344,8 @@ def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool =
 
     Built from the stored otio_json dict and a narrow read of the media columns it shows
     (:mod:`horus_desktop.timeline.state_json`); a document the JSON walk does not model goes through
-    OpenTimelineIO instead.
+    OpenTimelineIO instead (imported only then, as by the other functions of that path: the JSON walk's
+    readers, such as ``horus playlist notes``, do without it).
     """
     header = store.timelines.get(timeline_id, with_clips=False)
     if header.otio_data:
@@ -341,6 +353,8 @@ def load_state(store: Store, timeline_id: uuid.UUID | str, *, with_notes: bool =
             return _state_from_json(header, store, with_notes=with_notes)
         except Unsupported:
             pass
+    from horus_desktop.timeline.otio_doc import load_timeline
+
     timeline = store.timelines.get(timeline_id)
     document = load_timeline(timeline.otio_data, timeline.name, exact_rate(timeline.frame_rate))
     return state_from_document(timeline, document, store, with_notes=with_notes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from horus_desktop.timeline.otio_doc import NS
+from horus_desktop.timeline.otio_names import NS
 
 
 class Unsupported(Exception):

@@ -8,14 +8,18 @@ Each check runs in a fresh interpreter, where ``sys.modules`` says what was load
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from horus_desktop.cli import build_parser, main
+from horus_desktop.cli import VERBS, build_parser, main
 from horus_desktop.store import schema
 
 HEAVY = ("sqlalchemy", "PySide6", "numpy", "OpenImageIO", "OpenEXR", "av", "opentimelineio", "PyOpenColorIO",
@@ -88,3 +92,24 @@ def test_a_verb_on_a_current_store_neither_loads_alembic_nor_qt(tmp_path: Path) 
 def test_the_head_read_from_the_migration_scripts_is_alembics() -> None:
     # The quick "already current" check of every open reads the scripts as text: it must agree with Alembic.
     assert schema.scripts_head() == schema.head_revision()
+
+
+def _help_and_status(parse: Callable[[], object]) -> tuple[str, object]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exited:
+        parse()
+    return out.getvalue(), exited.value.code
+
+
+def test_every_verb_is_known_to_the_command() -> None:
+    # A verb the command does not know would be taken for a path to open in the window.
+    assert [p[0] for p in _verb_paths(build_parser()) if len(p) == 1] == list(VERBS)
+
+
+def test_a_verb_run_alone_is_parsed_as_the_full_parser_parses_it() -> None:
+    # `horus VERB ...` builds its own module's parser only: every verb and action's help is the full parser's.
+    for path in _verb_paths(build_parser()):
+        argv = [*path, "--help"]
+        alone = _help_and_status(partial(main, argv))
+        assert alone == _help_and_status(partial(build_parser().parse_args, argv)), path
+        assert alone[0].startswith(f"usage: horus {' '.join(path)}")
