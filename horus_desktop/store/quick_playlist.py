@@ -21,8 +21,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.timecode import media_rate
-from horus_desktop.store.quick_read import NotHere, stored_time
-from horus_desktop.store.quick_write import _key, _no_nul, _utcnow
+from horus_desktop.store.quick_read import NotHere, no_nul, stored_time, uuid_key
+from horus_desktop.store.quick_write import _utcnow
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import MediaRecord
@@ -97,13 +97,13 @@ def create_playlist(writer: QuickWriter, user_name: str, name: str, project_id: 
     from horus_desktop.domain.vocabulary import TIMELINE_TYPES
     from horus_desktop.store.quick_store import QuickStore
 
-    _no_nul(name, project_id, timeline_type)
+    no_nul(name, project_id, timeline_type)
     if timeline_type not in TIMELINE_TYPES or not name or not name.strip() or len(name) > 255:
         raise NotHere("a type or a name the full path refuses: it says why")
-    keys = [_key(m, "media_id") for m in media_ids]
+    keys = [uuid_key(m) for m in media_ids]
     if len(set(keys)) != len(keys):
         raise NotHere("a media given twice: the full path says what it makes of it")
-    found = writer._check_sign_in(user_name)
+    found = writer.signs_in_as(user_name)
     if len(QuickStore(writer).media.get_many(keys)) != len(keys):
         raise NotHere("a media not found: the full path says which")
     user = writer._sign_in(user_name, found)

@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -41,6 +41,8 @@ APP_NAME = "horus"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: As api.py: who acts when no --user is given.
 USER_ENV = "HORUS_USER"
+#: As the users repository's check_length limits: a user's id, a user's email.
+USER_ID_MAX, EMAIL_MAX = 100, 255
 #: As repositories/media.py (a test keeps them equal): the text a search word is looked for in.
 SEARCH_TEXT_SQL = (
     "lower(coalesce(file_name, '') || ' ' || coalesce(file_path, '') || ' ' || coalesce(shot, '') || ' ' || "
@@ -147,13 +149,39 @@ def _media_reader() -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Any]]:
     return record_reader(MediaRecord)
 
 
-def _has_nul(value: Any) -> bool:
-    """As ``field_rules.has_nul`` for the filter values a query holds (text, tuples of text)."""
+def has_nul(value: Any) -> bool:
+    """As ``field_rules.has_nul`` for the values asked and written here (text, lists and tuples of text)."""
     if type(value) is str:
         return "\x00" in value
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(has_nul(v) for v in value)
     return False
+
+
+def no_nul(*values: Any) -> None:
+    """NotHere when a value holds a NUL: the store's field rules refuse it, and the full path says so."""
+    if any(has_nul(v) for v in values):
+        raise NotHere("a NUL in the text: the full path refuses it")
+
+
+def uuid_key(value: Any) -> str:
+    """A UUID (or its text, with or without dashes) as the store keeps it (32 hex digits); NotHere when it is
+    no UUID: the full path says so."""
+    try:
+        return uuid.UUID(str(value)).hex
+    except ValueError as exc:
+        raise NotHere(f"not a UUID: {value!r}") from exc
+
+
+def marks(n: int) -> str:
+    """``n`` parameter marks for an ``IN (...)``."""
+    return ", ".join("?" * n)
+
+
+def chunks(keys: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``keys`` in the repositories' batches of ids (500 a statement): the same statements as theirs."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
 def _escape_like(text: str) -> str:
@@ -174,12 +202,12 @@ def _datetime_param(value: datetime) -> str:
 
 def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:
     params.extend(values)
-    return f"{column} IN ({', '.join('?' * len(values))})"
+    return f"{column} IN ({marks(len(values))})"
 
 
 def media_conditions(query: MediaQuery) -> tuple[list[str], list[Any]]:
     """The WHERE terms of a media search on SQLite and their parameters, as ``repositories.media`` builds them."""
-    if any(_has_nul(getattr(query, name)) for name in (
+    if any(has_nul(getattr(query, name)) for name in (
             "project_id", "episode", "sequence", "shot", "departments", "task_types", "statuses", "artists",
             "file_types", "text")):
         return ["0"], []  # the store keeps no NUL: such a filter matches nothing
@@ -322,25 +350,35 @@ class QuickReader:
 
     def media(self, media_id: str) -> MediaRecord:
         """One live media by id, as ``MediaRepository.get`` (absent, deleted or a bad id: the full path's error)."""
-        try:
-            key = uuid.UUID(media_id).hex
-        except ValueError as exc:
-            raise NotHere("not a UUID") from exc
         names, make = _media_reader()
         columns = ", ".join(names)
-        rows = self._rows(f"SELECT {columns} FROM horus_media_records WHERE id = ? AND is_deleted IS NOT 1", [key])
+        rows = self._rows(f"SELECT {columns} FROM horus_media_records WHERE id = ? AND is_deleted IS NOT 1",
+                          [uuid_key(media_id)])
         if not rows:
             raise NotHere("no such media")
         return make(rows[0])
 
+    def _find_user(self, name: str) -> dict[str, Any] | None:
+        """The user ``name`` names (an id or a username), as ``UserRepository.find`` finds it."""
+        # Every column, as the repository selects them, so SQLite takes the same plan and the same first row.
+        found = self._dicts("SELECT * FROM horus_users WHERE horus_users.id = ? OR horus_users.username = ?", {},
+                            [name, name])
+        return found[0] if found else None
+
+    def signs_in_as(self, name: str) -> dict[str, Any] | None:
+        """The user ``api.ensure_user`` signs ``name`` in as, or None when it is made on first use; NotHere when
+        no such user can be made (checked as ``UserRepository.ensure`` checks: the full path says why)."""
+        no_nul(name)
+        found = self._find_user(name)
+        if found is None and (not name.strip() or len(name) > USER_ID_MAX
+                              or len(f"{name}@localhost") > EMAIL_MAX):
+            raise NotHere("no such user can be made: the full path says why")
+        return found
+
     def user_id(self, name: str) -> str:
         """The id ``api.ensure_user`` would sign ``name`` in as (the name itself when it is no user yet)."""
-        if not name.strip() or len(name) > 100:
-            raise NotHere("no such user can be made: the full path says why")
-        # Every column, as the repository selects them, so SQLite takes the same plan and the same first row.
-        rows = self._rows("SELECT * FROM horus_users WHERE horus_users.id = ? OR horus_users.username = ?",
-                          [name, name])
-        return str(rows[0][0]) if rows else name
+        found = self.signs_in_as(name)
+        return name if found is None else str(found["id"])
 
     def _columns(self, table: str) -> list[str]:
         return [row[1] for row in self._rows(f"PRAGMA table_info({table})")]
@@ -361,11 +399,8 @@ class QuickReader:
     def comment_threads(self, media_id: str) -> list[CommentNode]:
         """As ``CommentRepository.threads``: top-level notes in time order, replies nested, a deleted note's
         replies out with it; reactions and attachments in creation order."""
-        try:
-            key = uuid.UUID(media_id).hex
-        except ValueError as exc:
-            raise NotHere("not a UUID") from exc
-        return self.threads_by_media([key]).get(uuid.UUID(key), [])
+        media_key = uuid_key(media_id)
+        return self.threads_by_media([media_key]).get(uuid.UUID(media_key), [])
 
     def threads_by_media(self, media_keys: list[str]) -> dict[uuid.UUID, list[CommentNode]]:
         """As ``CommentRepository.threads_by_media`` (ids as hex): each media's threads, in 500-media reads as
@@ -373,14 +408,14 @@ class QuickReader:
         from horus_desktop.domain.records import Comment, CommentAttachment, CommentNode, CommentReaction
 
         rows: list[Comment] = []
-        for start in range(0, len(media_keys), 500):
-            chunk = media_keys[start:start + 500]
-            rows += self._records(Comment, "horus_comments", f"WHERE horus_comments.media_id IN "
-                                  f"({', '.join('?' * len(chunk))}) ORDER BY horus_comments.media_id, "
-                                  "horus_comments.thread_path", chunk)
+        for chunk in chunks(media_keys):
+            rows += self._records(Comment, "horus_comments", f"WHERE horus_comments.media_id IN ({marks(len(chunk))})"
+                                  " ORDER BY horus_comments.media_id, horus_comments.thread_path", chunk)
         ids = [r.id.hex for r in rows]
-        reactions = self._grouped(CommentReaction, "horus_comment_reactions", ids)
-        attachments = self._grouped(CommentAttachment, "horus_comment_attachments", ids)
+        reactions = self.grouped(CommentReaction, "horus_comment_reactions", "comment_id", ids,
+                                 "horus_comment_reactions.created_at")
+        attachments = self.grouped(CommentAttachment, "horus_comment_attachments", "comment_id", ids,
+                                   "horus_comment_attachments.created_at")
         by_media: dict[uuid.UUID, list[Comment]] = {}
         for row in rows:
             by_media.setdefault(row.media_id, []).append(row)
@@ -402,13 +437,16 @@ class QuickReader:
                 out[media_id] = trees
         return out
 
-    def _grouped(self, record_type: type, table: str, comment_ids: list[str]) -> dict[uuid.UUID, list[Any]]:
+    def grouped(self, record_type: type, table: str, column: str, keys: Sequence[str], order: str,
+                where: str = "") -> dict[uuid.UUID, list[Any]]:
+        """Records of ``table`` whose ``column`` is one of ``keys`` (and ``where``, an ``AND ...``), ordered by
+        ``order`` (SQL), grouped by ``column``: a repository's ``list_by_media`` and the like,
+        in its 500-key statements."""
         out: dict[uuid.UUID, list[Any]] = {}
-        for start in range(0, len(comment_ids), 500):  # the repository's chunks: the same statements
-            chunk = comment_ids[start:start + 500]
-            for record in self._records(record_type, table, f"WHERE {table}.comment_id IN "
-                                        f"({', '.join('?' * len(chunk))}) ORDER BY {table}.created_at", chunk):
-                out.setdefault(record.comment_id, []).append(record)
+        for chunk in chunks(keys):
+            for record in self._records(record_type, table, f"WHERE {table}.{column} IN ({marks(len(chunk))})"
+                                        f"{where} ORDER BY {order}", chunk):
+                out.setdefault(getattr(record, column), []).append(record)
         return out
 
     def playlists(self, project_id: str | None = None) -> list[dict[str, Any]]:
@@ -439,9 +477,11 @@ class QuickReader:
                         "created_at": to_time(row[at["created_at"]])})
         return out
 
-    def _dicts(self, sql: str, converters: dict[str, Callable[[Any], Any]]) -> list[dict[str, Any]]:
+    def _dicts(self, sql: str, converters: dict[str, Callable[[Any], Any]], params: Sequence[Any] = ()
+               ) -> list[dict[str, Any]]:
+        """The rows of ``sql`` as dicts by column name, the ``converters``' columns converted."""
         try:
-            cursor = self._conn.execute(sql)
+            cursor = self._conn.execute(sql, params)
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
         except sqlite3.Error as exc:

@@ -15,23 +15,15 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from horus_desktop.store.quick_read import NotHere, QuickReader, _media_reader
+from horus_desktop.store.quick_read import NotHere, QuickReader, _media_reader, chunks, marks, uuid_key
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import ApprovalChange, CommentNode, MediaRecord, Timeline
 
-_CHUNK = 500  # ids per statement, as the repositories batch them
-
 
 def _keys(ids: Iterable[uuid.UUID | str]) -> list[str]:
-    try:
-        return [uuid.UUID(str(i)).hex for i in dict.fromkeys(ids)]
-    except ValueError as exc:
-        raise NotHere("not a UUID: the full path says so") from exc
-
-
-def _marks(n: int) -> str:
-    return ", ".join("?" * n)
+    """The ids asked, as the store keeps them, each once (NotHere when one is no UUID)."""
+    return [uuid_key(i) for i in dict.fromkeys(ids)]
 
 
 class _Timelines:
@@ -68,11 +60,10 @@ class _Media:
         keys = _keys(media_ids)
         names, make = _media_reader()
         by_id: dict[str, Any] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
+        for chunk in chunks(keys):
             for row in self._reader._rows(
                     f"SELECT {', '.join(names)} FROM horus_media_records WHERE horus_media_records.id IN "
-                    f"({_marks(len(chunk))}) AND horus_media_records.is_deleted IS NOT 1", chunk):
+                    f"({marks(len(chunk))}) AND horus_media_records.is_deleted IS NOT 1", chunk):
                 record = make(row)
                 by_id[record.id.hex] = record
         return [by_id[k] for k in keys if k in by_id]
@@ -81,15 +72,9 @@ class _Media:
         """As ``MediaRepository.latest_status_changes``: each version's newest approval change."""
         from horus_desktop.domain.records import ApprovalChange
 
-        keys = _keys(media_ids)
-        out: dict[uuid.UUID, ApprovalChange] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
-            for change in self._reader._records(
-                    ApprovalChange, "horus_approval_history", f"WHERE horus_approval_history.media_id IN "
-                    f"({_marks(len(chunk))}) ORDER BY horus_approval_history.created_at DESC", chunk):
-                out.setdefault(change.media_id, change)
-        return out
+        changes = self._reader.grouped(ApprovalChange, "horus_approval_history", "media_id", _keys(media_ids),
+                                       "horus_approval_history.created_at DESC")
+        return {media_id: newest_first[0] for media_id, newest_first in changes.items()}
 
 
 class _Comments:
@@ -110,16 +95,8 @@ class _ByMedia:
     def list_by_media(self, media_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Any]]:
         from horus_desktop.domain import records
 
-        record_type = getattr(records, self._record)
-        keys = _keys(media_ids)
-        out: dict[uuid.UUID, list[Any]] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
-            t = self._table
-            for record in self._reader._records(record_type, t, f"WHERE {t}.media_id IN ({_marks(len(chunk))})"
-                                                f"{self._where} ORDER BY {self._order}", chunk):
-                out.setdefault(record.media_id, []).append(record)
-        return out
+        return self._reader.grouped(getattr(records, self._record), self._table, "media_id", _keys(media_ids),
+                                    self._order, self._where)
 
 
 class QuickStore:

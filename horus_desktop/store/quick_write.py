@@ -26,13 +26,13 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from horus_desktop.store.quick_read import NotHere, QuickReader, stored_time
+from horus_desktop.store.quick_read import NotHere, QuickReader, marks, no_nul, stored_time, uuid_key
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import Comment
 
-#: As the repositories' check_length limits of the columns written here.
-_USER_ID_MAX, _USER_NAME_MAX, _EMAIL_MAX, _TIMECODE_MAX, _TITLE_MAX = 100, 255, 255, 20, 255
+#: As the repositories' check_length limits of the columns written here (a user's: quick_read's).
+_USER_NAME_MAX, _TIMECODE_MAX, _TITLE_MAX = 255, 20, 255
 #: As api.Horus.add_comment's default.
 NOTE_CONTENT_TYPE = "markdown"
 
@@ -44,19 +44,6 @@ class StoreBusy(Exception):  # noqa: N818 - as NotHere: a signal, reported by th
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _no_nul(*values: Any) -> None:
-    """The store's field rules refuse a NUL in any text: the full path says so."""
-    if any(isinstance(v, str) and "\x00" in v for v in values):
-        raise NotHere("a NUL in the text: the full path refuses it")
-
-
-def _key(value: str, what: str) -> str:
-    try:
-        return uuid.UUID(str(value)).hex
-    except ValueError as exc:
-        raise NotHere(f"{what}: not a UUID") from exc
 
 
 def thread_place(comment_id: uuid.UUID, created: datetime, parent: tuple[str | None, int | None] | None
@@ -141,22 +128,6 @@ class QuickWriter(QuickReader):
 
     # --- the sign-in ---------------------------------------------------------------------------------
 
-    def _find_user(self, name: str) -> dict[str, Any] | None:
-        cursor = self._conn.execute("SELECT * FROM horus_users WHERE horus_users.id = ? OR horus_users.username = ?",
-                                    (name, name))
-        names = [d[0] for d in cursor.description]
-        row = cursor.fetchone()
-        return None if row is None else dict(zip(names, row, strict=True))
-
-    def _check_sign_in(self, name: str) -> dict[str, Any] | None:
-        """The user ``name`` signs in as, or None when it is made on first use (checked as ``ensure`` checks)."""
-        _no_nul(name)
-        found = self._find_user(name)
-        if found is None and (not name.strip() or len(name) > _USER_ID_MAX
-                              or len(f"{name}@localhost") > _EMAIL_MAX):
-            raise NotHere("no such user can be made: the full path says why")
-        return found
-
     def _sign_in(self, name: str, found: dict[str, Any] | None) -> dict[str, Any]:
         """As ``api.ensure_user`` on a writable store, in its own transaction: the last login of a known user,
         else the user made (username and id ``name``, ``name@localhost``)."""
@@ -203,11 +174,8 @@ class QuickWriter(QuickReader):
         """As ``CommentRepository._known_usernames``: the users named (by username or id), in mention order."""
         if not names:
             return []
-        marks = ", ".join("?" * len(names))
-        cursor = self._conn.execute(f"SELECT * FROM horus_users WHERE horus_users.username IN ({marks}) OR "
-                                    f"horus_users.id IN ({marks})", (*names, *names))
-        columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        rows = self._dicts(f"SELECT * FROM horus_users WHERE horus_users.username IN ({marks(len(names))}) OR "
+                           f"horus_users.id IN ({marks(len(names))})", {}, (*names, *names))
         order = {n: i for i, n in enumerate(names)}
         return sorted(rows, key=lambda u: order.get(u["username"], order.get(u["id"], 0)))
 
@@ -235,14 +203,14 @@ class QuickWriter(QuickReader):
         returns the note's id (:meth:`comment` reads its record)."""
         from horus_desktop.domain.mentions import find_mentions
 
-        _no_nul(text)
+        no_nul(text)
         if frame is not None and not -2 ** 63 <= frame < 2 ** 63:
             raise NotHere("a frame SQLite cannot hold: the full path says so")
         if not text or not text.strip():
             raise NotHere("an empty note: the full path refuses it")
-        media_key = _key(media_id, "media_id")
-        parent_key = None if reply_to is None else _key(reply_to, "reply_to")
-        found = self._check_sign_in(user_name)
+        media_key = uuid_key(media_id)
+        parent_key = None if reply_to is None else uuid_key(reply_to)
+        found = self.signs_in_as(user_name)
         # Everything the write needs is checked before the sign-in commits (the full path would then refuse
         # the note after signing in: run both, and the user would be signed in twice).
         if len(self._display_name(found) if found is not None else user_name) > _USER_NAME_MAX:
@@ -333,8 +301,8 @@ class QuickWriter(QuickReader):
 
         if status not in APPROVAL_STATUSES:
             raise NotHere("not an approval status: the full path says which are")
-        keys = [_key(m, "media_id") for m in media_ids]
-        found = self._check_sign_in(user_name)
+        keys = [uuid_key(m) for m in media_ids]
+        found = self.signs_in_as(user_name)
         for key in keys:
             self._media_row(key)
         user = self._sign_in(user_name, found)
@@ -375,9 +343,9 @@ class QuickWriter(QuickReader):
         """
         from horus_desktop.media.audio_attach import SoundAttachment, sound_of, with_sound
 
-        _no_nul(path)
-        key = _key(media_id, "media_id")
-        found = self._check_sign_in(user_name)
+        no_nul(path)
+        key = uuid_key(media_id)
+        found = self.signs_in_as(user_name)
         self._extra_row(key)
         self._sign_in(user_name, found)
         with self._transaction() as conn:
