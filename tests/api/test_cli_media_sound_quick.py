@@ -22,7 +22,7 @@ from horus_desktop.api import Horus
 from horus_desktop.media.audio_attach import is_plain_wav
 from horus_desktop.media.audio_source import check_sound_file
 from horus_desktop.media.errors import MediaError
-from tests.api.test_cli_quick_write import _both, _dump, _dump_raw, _fill, _run, _same_output
+from tests.api.both_ways import Base, BothWays, fill
 
 
 def _wav(path: Path, channels: int = 1, width: int = 2, rate: int = 48000, frames: int = 4800) -> Path:
@@ -44,10 +44,10 @@ def _float_wav(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
     folder = tmp_path_factory.mktemp("quick-sound")
     db = folder / "base.sqlite"
-    ids = _fill(str(db))
+    ids = fill(str(db))
     ids["wav"] = str(_wav(folder / "take 1 ünï.wav"))
     ids["wav2"] = str(_wav(folder / "take2.WAV", channels=2, width=3, rate=44100))
     ids["float"] = str(_float_wav(folder / "float.wav"))
@@ -93,26 +93,16 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"sound {i}" for i in range(len(CASES))])
-def test_media_sound_writes_the_same_store_both_ways(case: tuple[str, ...], base: tuple[Path, dict[str, str]],
-                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HORUS_USER", "ana")
-    argv = [a.format(**base[1]) for a in case]
-    quick, full, quick_dump, full_dump, _known = _both(base, tmp_path, capsys, monkeypatch, *argv)
-    assert quick[0] == 0, quick
-    _same_output(quick, full)
-    assert quick_dump == full_dump
+def test_media_sound_writes_the_same_store_both_ways(case: tuple[str, ...], base: Base, both_ways: BothWays) -> None:
+    both_ways.written(base, case)
 
 
-def test_a_relative_path_is_stored_absolute_both_ways(base: tuple[Path, dict[str, str]], tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str],
+def test_a_relative_path_is_stored_absolute_both_ways(base: Base, both_ways: BothWays,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HORUS_USER", "ana")
     monkeypatch.chdir(Path(base[1]["wav"]).parent)
-    quick, full, quick_dump, full_dump, _known = _both(base, tmp_path, capsys, monkeypatch, "media", "sound",
-                                                       base[1]["plate"], "take2.WAV")
-    assert quick == full and quick[1].endswith(f"sound {Path(base[1]['wav2'])} from frame offset 0\n")
-    assert quick_dump == full_dump
+    written = both_ways.written(base, ("media", "sound", "{plate}", "take2.WAV"))
+    assert written.quick == written.full
+    assert written.quick[1].endswith(f"sound {Path(base[1]['wav2'])} from frame offset 0\n")
 
 
 REFUSED = [
@@ -127,27 +117,13 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[f"full path {i}" for i in range(len(REFUSED))])
-def test_what_the_quick_path_does_not_take_is_answered_as_before(
-        case: tuple[str, ...], base: tuple[Path, dict[str, str]], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from horus_desktop.store import quick_write
-
-    monkeypatch.setenv("HORUS_USER", "ana")
-    argv = [a.format(**base[1]) for a in case]
-    db, full_db = tmp_path / "as-a-user-runs-it.sqlite", tmp_path / "full.sqlite"
-    shutil.copyfile(base[0], db)
-    shutil.copyfile(base[0], full_db)
-    seen = _run([*argv, "--db", str(db)], capsys)
-    with monkeypatch.context() as m:
-        m.setattr(quick_write.QuickWriter, "open", classmethod(lambda cls, db=None: None))
-        full = _run([*argv, "--db", str(full_db)], capsys)
-    _same_output(seen, full)
-    assert seen[0] == (0 if "float" in argv[3] else 2)
-    known = "\n".join(_dump_raw(__import__("sqlite3").connect(base[0])))
-    assert _dump(db, known) == _dump(full_db, known)  # signed in once, written once, as on the full path
+def test_what_the_quick_path_does_not_take_is_answered_as_before(case: tuple[str, ...], base: Base,
+                                                                 both_ways: BothWays) -> None:
+    code, _out, _err = both_ways.answered_as_before(base, case)
+    assert code == (0 if case[3] == "{float}" else 2)
 
 
-def test_media_sound_with_a_wav_loads_neither_pyav_nor_sqlalchemy(base: tuple[Path, dict[str, str]],
+def test_media_sound_with_a_wav_loads_neither_pyav_nor_sqlalchemy(base: Base,
                                                                   tmp_path: Path) -> None:
     db = tmp_path / "loads.sqlite"
     shutil.copyfile(base[0], db)

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from horus_desktop.api import Horus
-from tests.api.test_cli_quick_write import _both, _dump, _dump_raw, _run, _same_output
+from tests.api.both_ways import Base, BothWays
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
     folder = tmp_path_factory.mktemp("quick-create")
     db = folder / "base.sqlite"
     ids: dict[str, str] = {}
@@ -59,25 +59,20 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"create {i}" for i in range(len(CASES))])
-def test_playlist_create_writes_the_same_store_both_ways(case: tuple[str, ...], base: tuple[Path, dict[str, str]],
-                                                         tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_playlist_create_writes_the_same_store_both_ways(case: tuple[str, ...], base: Base,
+                                                         both_ways: BothWays) -> None:
     import opentimelineio as otio
 
-    monkeypatch.setenv("HORUS_USER", "ana")
-    argv = [a.format(**base[1]) for a in case]
-    quick, full, quick_dump, full_dump, _known = _both(base, tmp_path, capsys, monkeypatch, *argv)
-    assert quick[0] == 0, quick
-    _same_output(quick, full)
-    assert quick_dump == full_dump
-    conn = sqlite3.connect(tmp_path / "quick.sqlite")
-    text = conn.execute("SELECT otio_data FROM horus_timelines WHERE id = ?", (uuid.UUID(quick[1].strip()).hex,)
+    written = both_ways.written(base, case)
+    playlist_id = written.quick[1].strip()
+    conn = sqlite3.connect(written.quick_db)
+    text = conn.execute("SELECT otio_data FROM horus_timelines WHERE id = ?", (uuid.UUID(playlist_id).hex,)
                         ).fetchone()[0]
     conn.close()
     document = otio.adapters.read_from_string(text, "otio_json")
     assert json.loads(otio.adapters.write_to_string(document, "otio_json")) == json.loads(text)
-    with Horus.open(str(tmp_path / "quick.sqlite"), user="ana") as horus:  # the app opens it as its own
-        assert horus.store.timelines.get(quick[1].strip()).name == argv[3]
+    with Horus.open(str(written.quick_db), user="ana") as horus:  # the app opens it as its own
+        assert horus.store.timelines.get(playlist_id).name == case[3]
 
 
 REFUSED = [
@@ -92,26 +87,12 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[f"full path {i}" for i in range(len(REFUSED))])
-def test_what_the_quick_path_does_not_write_is_answered_as_before(
-        case: tuple[str, ...], base: tuple[Path, dict[str, str]], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from horus_desktop.store import quick_write
-
-    monkeypatch.setenv("HORUS_USER", "ana")
-    argv = [a.format(**base[1]) for a in case]
-    db, full_db = tmp_path / "as-a-user-runs-it.sqlite", tmp_path / "full.sqlite"
-    shutil.copyfile(base[0], db)
-    shutil.copyfile(base[0], full_db)
-    seen = _run([*argv, "--db", str(db)], capsys)
-    with monkeypatch.context() as m:
-        m.setattr(quick_write.QuickWriter, "open", classmethod(lambda cls, db=None: None))
-        full = _run([*argv, "--db", str(full_db)], capsys)
-    _same_output(seen, full)
-    known = "\n".join(_dump_raw(sqlite3.connect(base[0])))
-    assert _dump(db, known) == _dump(full_db, known)
+def test_what_the_quick_path_does_not_write_is_answered_as_before(case: tuple[str, ...], base: Base,
+                                                                  both_ways: BothWays) -> None:
+    both_ways.answered_as_before(base, case)
 
 
-def test_playlist_create_loads_neither_otio_nor_sqlalchemy(base: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+def test_playlist_create_loads_neither_otio_nor_sqlalchemy(base: Base, tmp_path: Path) -> None:
     db = tmp_path / "loads.sqlite"
     shutil.copyfile(base[0], db)
     child = ("import contextlib, io, json, sys\nfrom horus_desktop.cli import main\nout = []\n"
