@@ -13,21 +13,18 @@ run next to its baseline so both see the same load:
   ``QMainWindow`` shown the same way; and the store ready, its first queries answered (the DB worker's
   schema check, then the panels' first pages).
 
-Qt is imported in the child processes only: this module loads nothing heavy until a child runs.
+Qt is imported in the child processes only: this module loads nothing heavy until a child runs. The parent's
+tools (subprocess, statistics, the table) are imported in its functions: a timed window's child does not load
+them (``horus gui`` does not either).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-from horus_desktop.domain.bench_table import bench_row
 
 _CHILD = "from horus_desktop.ui.startup_bench import child_main; child_main()"
 #: The store's read verbs timed on the bench store; the row shows the slowest of them in each round.
@@ -78,6 +75,8 @@ def child_main() -> None:
 
 def _window_times(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, float]:
     """Seconds from the child's start to each event it reports (``shown``, ``ready``)."""
+    import subprocess
+
     started = time.time()
     result = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env,
                             timeout=timeout, check=False)
@@ -94,6 +93,8 @@ def _window_times(argv: list[str], env: dict[str, str], timeout: float) -> dict[
 
 def _first_output_s(argv: list[str], env: dict[str, str], timeout: float) -> float:
     """Seconds from a command's start to its first line on stdout (or its end when it prints nothing)."""
+    import subprocess
+
     started = time.perf_counter()
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env) as process:
         assert process.stdout is not None
@@ -125,6 +126,11 @@ def _make_store(path: Path, media: int) -> tuple[str, str]:
 
 def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0) -> dict[str, Any]:
     """Start-up figures (medians of ``repeats``) and their table rows."""
+    import statistics
+    import tempfile
+
+    from horus_desktop.domain.bench_table import bench_row
+
     with tempfile.TemporaryDirectory(prefix="horus-bench-startup-") as folder:
         db, noted = _make_store(Path(folder) / "bench.sqlite", media)
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(Path(folder) / "settings.ini"),

@@ -8,12 +8,14 @@ The edit runs first (on the DB worker); its command is pushed when it has succee
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from horus_desktop.timeline.edits import Edit, EditResult
+if TYPE_CHECKING:  # the edits module loads OpenTimelineIO: imported with the first edit, not with the window
+    from horus_desktop.timeline.edits import Edit, EditResult
 
-Replay = Callable[[Edit], None]
+Replay = Callable[["Edit"], None]
 
 
 class EditCommand(QUndoCommand):

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import MediaRecord, Timeline
-from horus_desktop.timeline import edits, playlists
-from horus_desktop.timeline.edits import Edit, EditResult
 from horus_desktop.timeline.playback import resolve_frame
 from horus_desktop.timeline.state import (
     MediaInfo,
@@ -52,8 +50,11 @@ from horus_desktop.ui.timeline.commands import EditCommand
 from horus_desktop.ui.timeline.view import TrackView
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from horus_desktop.store import Store
     from horus_desktop.store.unit_of_work import ChangeSet
+    from horus_desktop.timeline.edits import Edit, EditResult
 
 RELOAD_DELAY_MS = 400
 STATUS_DELAY_MS = 20  # a status set during dailies shows on its clip at once; marks are gathered longer
@@ -65,6 +66,26 @@ def _project_of(store: Store, project: str | None) -> str:
         return project
     page = store.media.search(MediaQuery(limit=1))
     return page.items[0].project_id if page.items else "default"
+
+
+def _edits() -> ModuleType:
+    """``timeline.edits``, imported at the first edit: it and ``timeline.playlists`` load OpenTimelineIO, which
+    showing the window does not need (the picker's first list imports them on the DB worker, see below)."""
+    from horus_desktop.timeline import edits
+
+    return edits
+
+
+def _playlists() -> ModuleType:
+    """``timeline.playlists``, imported where a playlist is listed or made (see ``_edits``)."""
+    from horus_desktop.timeline import playlists
+
+    return playlists
+
+
+def _list_playlists(store: Store) -> list[dict[str, Any]]:
+    """The picker's rows, on the DB worker: the first call imports the playlists module there."""
+    return _playlists().list_playlists(store)
 
 
 def version_label(media: MediaRecord) -> str:
@@ -125,10 +146,10 @@ class TimelinePanel(QWidget):
         self._decorate_timer.timeout.connect(self._read_decorations)
         self.playlist_box.activated.connect(self._on_playlist_picked)
         self.view.sig_drop_media.connect(self.add_media)
-        self.view.sig_move_clip.connect(lambda c, t, f: self.run_edit(edits.move_clip, c, track=t, frame=f))
-        self.view.sig_reorder_clip.connect(lambda c, i: self.run_edit(edits.reorder_clip, c, i))
+        self.view.sig_move_clip.connect(lambda c, t, f: self.run_edit(_edits().move_clip, c, track=t, frame=f))
+        self.view.sig_reorder_clip.connect(lambda c, i: self.run_edit(_edits().reorder_clip, c, i))
         self.view.sig_trim_clip.connect(
-            lambda c, i, o: self.run_edit(edits.trim_clip, c, in_delta=i, out_delta=o, ripple=True))
+            lambda c, i, o: self.run_edit(_edits().trim_clip, c, in_delta=i, out_delta=o, ripple=True))
         self.view.sig_remove_clips.connect(self.remove_clips)
         self.view.sig_clip_menu.connect(self.show_version_menu)
         events.changed.connect(self._on_store_changed)
@@ -219,7 +240,7 @@ class TimelinePanel(QWidget):
     # --- playlists -------------------------------------------------------------------------------
     def refresh_playlists(self, select_id: uuid.UUID | str | None = None) -> None:
         """Fill the picker (newest first); select ``select_id`` when given."""
-        self.db.submit(playlists.list_playlists, self.store, on_done=lambda rows: self._fill(rows, select_id))
+        self.db.submit(_list_playlists, self.store, on_done=lambda rows: self._fill(rows, select_id))
 
     def _fill(self, rows: list[dict[str, Any]], select_id: uuid.UUID | str | None) -> None:
         wanted = str(select_id) if select_id else (str(self.state.id) if self.state else None)
@@ -293,20 +314,20 @@ class TimelinePanel(QWidget):
 
     def create_empty(self, name: str, *, project: str | None = None) -> None:
         """A new empty playlist (one video track)."""
-        self._create(lambda s: playlists.create_playlist(s, name=name, project_id=_project_of(s, project),
+        self._create(lambda s: _playlists().create_playlist(s, name=name, project_id=_project_of(s, project),
                                                          user=self.user_id), "created")
 
     def create_from_media(self, name: str, media_ids: Sequence[uuid.UUID | str], *,
                           project: str | None = None) -> None:
         """A new playlist of these media one after another on V1."""
         ids = [str(m) for m in media_ids]
-        self._create(lambda s: playlists.create_playlist(s, name=name, project_id=_project_of(s, project),
+        self._create(lambda s: _playlists().create_playlist(s, name=name, project_id=_project_of(s, project),
                                                          user=self.user_id, media_ids=ids),
                      f"{len(ids)} clip(s) from the browser")
 
     def create_from_rule(self, name: str, rule: str, *, project: str | None = None) -> None:
         """A new playlist of what a rule selects (see ``playlists.parse_rule``)."""
-        self._create(lambda s: playlists.create_from_rule(s, rule, name=name, project_id=_project_of(s, project),
+        self._create(lambda s: _playlists().create_from_rule(s, rule, name=name, project_id=_project_of(s, project),
                                                           user=self.user_id), f"rule {rule}")
 
     def _create(self, work: Callable[[Store], Timeline], what: str) -> None:
@@ -315,7 +336,7 @@ class TimelinePanel(QWidget):
     def duplicate_current(self) -> None:
         """Copy the shown playlist as its next version."""
         if self.state is not None:
-            self._create(lambda s, pid=self.state.id: playlists.duplicate_playlist(s, pid, user=self.user_id),
+            self._create(lambda s, pid=self.state.id: _playlists().duplicate_playlist(s, pid, user=self.user_id),
                          "duplicated as a new version")
 
     def set_properties(self, **values: Any) -> None:
@@ -408,7 +429,7 @@ class TimelinePanel(QWidget):
                 self.set_state(result.state)
                 self._list_timer.start()
 
-        self.db.submit(edits.apply_edit, self.store, playlist_id, edit, user=self.user_id, on_done=done,
+        self.db.submit(_edits().apply_edit, self.store, playlist_id, edit, user=self.user_id, on_done=done,
                        on_error=self._on_error)
 
     def _on_error(self, error: BaseException) -> None:
@@ -418,24 +439,24 @@ class TimelinePanel(QWidget):
 
     def add_media(self, media_ids: list[str], track: int = 0, frame: int | None = None) -> None:
         """Add media as clips on a track at a frame (dropped from the browser)."""
-        self.run_edit(edits.add_clips, media_ids, track=track, frame=frame)
+        self.run_edit(_edits().add_clips, media_ids, track=track, frame=frame)
 
     def remove_clips(self, clip_ids: list[str], ripple: bool = False) -> None:
         """Remove clips (each its own undo step); ``ripple`` closes the gap."""
         for clip_id in clip_ids:
-            self.run_edit(edits.remove_clip, clip_id, ripple=ripple)
+            self.run_edit(_edits().remove_clip, clip_id, ripple=ripple)
 
     def add_track(self, kind: str = "video") -> None:
         """Add an empty video or audio track."""
-        self.run_edit(edits.add_track, kind=kind)
+        self.run_edit(_edits().add_track, kind=kind)
 
     def update_all_to_latest(self) -> None:
         """Every clip to the latest version of its shot/department (one undo step)."""
-        self.run_edit(edits.update_all_to_latest)
+        self.run_edit(_edits().update_all_to_latest)
 
     def switch_version(self, clip_id: uuid.UUID | str, media_id: uuid.UUID | str) -> None:
         """Show another version in a clip."""
-        self.run_edit(edits.switch_version, str(clip_id), str(media_id))
+        self.run_edit(_edits().switch_version, str(clip_id), str(media_id))
 
     def set_colour_mode(self, mode: str) -> None:
         """Colour clips by ``department`` or ``approval``."""
@@ -448,7 +469,7 @@ class TimelinePanel(QWidget):
         if item.media_id is None:
             self.sig_message.emit(f"{item.name}: missing media, no versions to switch to")
             return
-        self.db.submit(edits.other_versions, self.store, item.media_id,
+        self.db.submit(_edits().other_versions, self.store, item.media_id,
                        on_done=lambda versions: self.version_menu(item, versions).popup(global_pos),
                        on_error=self._on_error)
 
