@@ -191,33 +191,44 @@ class SyncClient:
 
         Python's cyclic garbage collector is paused meanwhile (:func:`collector_paused`).
 
-        While the server applies a page, this side acknowledges the previous one and reads the next: the
+        While the server applies a page, this side reads the next one and acknowledges the previous one: the
         connection is used by one page at a time (the send runs on a helper thread), the store only here. A
         page is sent before the previous one's answers are stored; if the laptop stops between the two, both
-        are sent again and the server answers them from its applied-op table."""
+        are sent again and the server answers them from its applied-op table. Pages shrink toward the end of
+        the outbox (:meth:`_page_size`), so the last acknowledgement, which nothing overlaps, is short."""
         with collector_paused():
             return self._push(progress, cancel)
+
+    def _page_size(self, remaining: int, first: bool = False) -> int:
+        """Ops in the next page when about ``remaining`` wait: full pages, halving toward the end (never below
+        an eighth of a page); the first page of a long outbox is a quarter, so the server starts sooner."""
+        tail = max(1, self.page_size // 8)
+        if remaining <= 0:  # more ops were committed since the count: take them in full pages
+            return self.page_size
+        if first and remaining > self.page_size:
+            return max(tail, self.page_size // 4)
+        return max(tail, min(self.page_size, remaining // 2 if remaining < 2 * self.page_size else remaining))
 
     def _push(self, progress: Progress | None, cancel: Callable[[], bool] | None) -> RoundReport:
         report = RoundReport()
         client_id = self.local.state().client_id
         total = self.local.pending_count()
-        ops = self.local.pending(self.page_size, self.user)
+        ops = self.local.pending(self._page_size(total, first=True), self.user)
         if not ops or (cancel and cancel()):
             return report
         head = self._schema_head()
+        sent = len(ops)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-sync-push") as sender:
-            self._push_blobs()
-            in_flight = sender.submit(self._send_ops, client_id, head, ops)
+            in_flight = sender.submit(self._send_page, client_id, head, ops)
+            following = self._following(ops, total - sent, cancel)
             while True:
                 results = in_flight.result()
                 unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
+                # Rows the server holds differently are read before the next page takes the connection.
                 refreshed = self._fetch_rows([(op.table, wire_row_id(op.table, op.row_id)) for op in unsettled])
-                following = [] if cancel and cancel() else self.local.pending(self.page_size, self.user,
-                                                                              after=ops[-1].seq)
                 if following:
-                    self._push_blobs()
-                    in_flight = sender.submit(self._send_ops, client_id, head, following)
+                    in_flight = sender.submit(self._send_page, client_id, head, following)
+                    sent += len(following)
                 report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
                 report.pushed += len(ops)
                 report.conflicts += sum(int(r.get("conflicts") or 0) for r in results)
@@ -229,6 +240,18 @@ class SyncClient:
                 if not following:
                     return report
                 ops = following
+                following = self._following(ops, total - sent, cancel)
+
+    def _following(self, ops: list[OutboxOp], remaining: int, cancel: Callable[[], bool] | None) -> list[OutboxOp]:
+        """The page after ``ops`` (read while the server applies ``ops``), or none when cancelled."""
+        if cancel and cancel():
+            return []
+        return self.local.pending(self._page_size(remaining), self.user, after=ops[-1].seq)
+
+    def _send_page(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
+        """Attachments' bytes first (a page's notes may name them), then the page's ops."""
+        self._push_blobs()
+        return self._send_ops(client_id, head, ops)
 
     def _send_ops(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
         payload = "[" + ",".join(op.wire_json() for op in ops) + "]"  # the ops' JSON as captured
@@ -355,9 +378,8 @@ class SyncClient:
             return []
         tables, ids = [k[0] for k in keys], [k[1] for k in keys]
         rows = self._call(lambda c: c.execute(
-            "SELECT k.t, k.r, horus_sync_row(k.t, k.r), coalesce(v.row_version, 0) "
-            "FROM unnest(%s::text[], %s::text[]) AS k(t, r) LEFT JOIN horus_sync_row_versions v "
-            "ON v.table_name = k.t AND v.row_id = k.r", (tables, ids)).fetchall())
+            "SELECT k.t, k.r, horus_sync_row(k.t, k.r), coalesce((horus_sync_version_of(k.t, k.r)).row_version, 0) "
+            "FROM unnest(%s::text[], %s::text[]) AS k(t, r)", (tables, ids)).fetchall())
         return [PulledRow(t, r, data, int(v)) for t, r, data, v in rows]
 
     def _push_blobs(self) -> None:

@@ -1,5 +1,6 @@
 """A page of new rows is applied by the server in one statement: each op keeps its own answer, author, clock
-and change-log entry, exactly as when ops are pushed one at a time."""
+and change-log entry, exactly as when ops are pushed one at a time (versions and records read as the server
+reads them, through ``horus_sync_version_of``: a row made by a page has no version record until it changes)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ def _server_records(url: str, author: str) -> tuple[list, list]:
     """(per-field records of the author's notes, their change-log entries in order)."""
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
         fields = conn.execute(
-            "SELECT c.content, v.row_version, v.fields FROM horus_comments c JOIN horus_sync_row_versions v "
-            "ON v.table_name = 'horus_comments' AND v.row_id = c.id::text WHERE c.user_id = %s ORDER BY c.content",
+            "SELECT c.content, v.row_version, v.fields FROM horus_comments c, "
+            "horus_sync_version_of('horus_comments', c.id::text) v WHERE c.user_id = %s ORDER BY c.content",
             (author,)).fetchall()
         log = conn.execute(
             "SELECT g.kind, c.content FROM horus_sync_changes g JOIN horus_comments c ON c.id::text = g.row_id "
@@ -90,11 +91,11 @@ def test_clocks_far_ahead_are_clamped_and_authors_kept_per_op_in_a_page(laptop, 
         results = conn.execute("SELECT horus_sync_push(%s, %s, %s)", (
             "c1", schema.head_revision(), Jsonb(ops))).fetchone()[0]
         authors = conn.execute(
-            "SELECT DISTINCT f.value->>'a' FROM horus_sync_row_versions v, jsonb_each(v.fields) f "
-            "WHERE v.table_name = 'horus_comments'").fetchall()
+            "SELECT DISTINCT f.value->>'a' FROM horus_comments c, "
+            "horus_sync_version_of('horus_comments', c.id::text) v, jsonb_each(v.fields) f").fetchall()
         clocks = [h for (h,) in conn.execute(
-            "SELECT f.value->>'h' FROM horus_sync_row_versions v, jsonb_each(v.fields) f "
-            "WHERE v.table_name = 'horus_comments'")]
+            "SELECT f.value->>'h' FROM horus_comments c, "
+            "horus_sync_version_of('horus_comments', c.id::text) v, jsonb_each(v.fields) f")]
     limit = int(time.time() * 1000) + 60_000 + 5_000
     assert [r["status"] for r in results] == ["applied"] * len(ops)
     assert len(clocks) == len(notes)  # the clocks conflicts are decided on: each clamped
@@ -134,8 +135,8 @@ def test_a_row_made_again_after_a_delete_in_a_page_gets_the_next_version(laptop,
         # One page of two new notes, the first deleted before: made again at version 3, the other at 1.
         results = conn.execute(push, ("c1", schema.head_revision(), Jsonb([again, notes[1]]))).fetchone()[0]
         versions = dict(conn.execute(
-            "SELECT c.content, v.row_version FROM horus_comments c JOIN horus_sync_row_versions v "
-            "ON v.table_name = 'horus_comments' AND v.row_id = c.id::text").fetchall())
+            "SELECT c.content, v.row_version FROM horus_comments c, "
+            "horus_sync_version_of('horus_comments', c.id::text) v").fetchall())
         log = [k for (k,) in conn.execute(
             "SELECT kind FROM horus_sync_changes WHERE table_name = 'horus_comments' ORDER BY seq")]
     # Answered by the set-based insert (the per-op path names each op's id and clock too).
@@ -143,3 +144,38 @@ def test_a_row_made_again_after_a_delete_in_a_page_gets_the_next_version(laptop,
                        {"status": "applied", "version": 1, "conflicts": 0}]
     assert versions == {"note 0": 3, "note 1": 1}
     assert log == ["insert", "delete", "insert", "insert"]
+
+
+def test_rows_made_by_a_page_keep_their_versions_through_edits_conflicts_and_deletes(laptop, server_url) -> None:
+    """Notes made by one page have no version record on the server (the change log says who made them), yet
+    a pull gives them version 1 and their maker's clock, and later edits conflict, merge and delete as for
+    notes pushed one at a time."""
+    ana, ben = laptop("ana"), laptop("ben")
+    media = ana.media()
+    with ana.store.uow.write():
+        made = [ana.store.comments.add(media_id=media, content=f"note {i}", user_id="ana", user_name="ana",
+                                       notify=False).id for i in range(4)]
+    ana.sync()
+    with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+        recorded = conn.execute("SELECT count(*) FROM horus_sync_row_versions "
+                                "WHERE table_name = 'horus_comments'").fetchone()[0]
+    assert recorded == 0  # the page went the set-based way
+    ben.sync()
+    notes = {f"note {i}": note_id for i, note_id in enumerate(made)}
+    assert {n.content for n in ben.store.comments.list_for_media(media)} == set(notes)
+    ana.store.comments.edit(notes["note 0"], "ana's words")
+    ben.store.comments.edit(notes["note 0"], "ben's words")  # later clock
+    ana.store.comments.edit(notes["note 1"], "clearer words")
+    ben.store.comments.set_resolved(notes["note 1"], True, by="ben")
+    ana.store.comments.soft_delete(notes["note 2"], by="ana")
+    ben.store.comments.edit(notes["note 2"], "an edit made offline")
+    ana.sync()
+    report = ben.sync()
+    ana.sync()
+    assert report.conflicts == 2  # note 0's words, note 2's edit against its delete
+    [words] = [c for c in ana.client.conflicts() if c.field == "content"]
+    assert (words.local_value, words.remote_value, words.winner) == ("ana's words", "ben's words", "remote")
+    assert (words.local_author, words.remote_author) == ("ana", "ben")
+    got = ana.store.comments.get(notes["note 1"])
+    assert got.content == "clearer words" and got.is_resolved
+    assert ana.dump() == ben.dump()
