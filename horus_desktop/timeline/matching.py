@@ -113,6 +113,29 @@ def _spellings(path: str) -> tuple[list[str], int]:
     return candidates, len(candidates)
 
 
+def _first_spellings(path: str) -> list[str]:
+    """The spellings of :func:`_spellings` read first (up to its cut), without making those after them: the
+    ``%0Nd`` spelling a path's own token implies comes fifth of twelve for ``####``, and the rest is read
+    only for the few paths whose first spellings match nothing."""
+    text = strip_url(path)
+    key, width = _key_width(text)
+    again = key if text == text.strip() and text[:5].lower() != "file:" else path_key(text)
+    if PLACEHOLDER not in again:
+        return [text]
+    stop = key.replace(PLACEHOLDER, f"%0{width}d") if width and PLACEHOLDER in key else None
+    out = [text]
+    if stop == text:
+        return out
+    parts = again.split(PLACEHOLDER)
+    for token in _TOKENS:
+        spelling = token.join(parts)
+        if spelling not in out:
+            out.append(spelling)
+        if spelling == stop:
+            break
+    return out
+
+
 def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
     """(shot, version) found in a clip name, reel or file name: ``sh010_comp_v003`` -> (sh010, v003)."""
     for name in names:
@@ -215,22 +238,26 @@ class MediaMatcher:
         match nothing, in a few batched reads (one query per kind, not per clip: imports of thousands)."""
         sources = [c if isinstance(c, ClipSources) else clip_sources(c) for c in clips]
         wanted: dict[str, list[str]] = {}
-        cut: dict[str, int] = {}
         for source in sources:
             for path in source.paths:
                 if path not in self._by_path and path not in wanted:
-                    wanted[path], cut[path] = _spellings(path)
+                    wanted[path] = _first_spellings(path)
         # Two reads: first each path's spellings up to the one its own frame token implies (``####`` ->
         # ``%04d``, what ingest stores), then the remaining spellings of the paths still unmatched. The first
         # spelling found in candidate order wins, as if all had been read at once.
-        found = self._reads.by_paths(dict.fromkeys(
-            s for path, candidates in wanted.items() for s in candidates[:cut[path]]))
-        rest = {path: candidates[cut[path]:] for path, candidates in wanted.items()
-                if not any(c in found for c in candidates[:cut[path]])}
+        found = self._reads.by_paths(dict.fromkeys(s for first in wanted.values() for s in first))
+        rest: dict[str, list[str]] = {}
+        for path, first in wanted.items():
+            for spelling in first:
+                if spelling in found:
+                    self._by_path[path] = found[spelling]
+                    break
+            else:
+                rest[path] = _spellings(path)[0][len(first):]
         if any(rest.values()):
             found.update(self._reads.by_paths(dict.fromkeys(s for c in rest.values() for s in c)))
-        for path, candidates in wanted.items():
-            self._by_path[path] = next((found[c] for c in candidates if c in found), None)
+        for path, more in rest.items():
+            self._by_path[path] = next((found[c] for c in more if c in found), None)
         names: set[tuple[str, str]] = set()
         for source in sources:
             if self.by_path(source.paths) is None:

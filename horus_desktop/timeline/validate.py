@@ -54,10 +54,21 @@ def document_rate(document: otio.schema.Timeline) -> float:
     """The rate a document's own times are at (as ``otio_doc.timeline_rate`` finds it), unchecked."""
     if document.global_start_time is not None:
         return document.global_start_time.rate
-    for clip in document.find_clips():
-        if clip.source_range is not None:
-            return clip.source_range.duration.rate
+    for clip in _clips_in_order(document.tracks):
+        source = clip.source_range
+        if source is not None:
+            return source.duration.rate
     return 24.0
+
+
+def _clips_in_order(composition: Any) -> Iterator[Any]:
+    """The clips of a composition in ``find_clips`` order (depth first), found one by one: ``find_clips``
+    makes every clip's Python object first (a 2,000-clip document's rate is its first clip's)."""
+    for child in composition:
+        if isinstance(child, otio.schema.Clip):
+            yield child
+        elif isinstance(child, otio.core.Composition):
+            yield from _clips_in_order(child)
 
 
 def _label(item: Any) -> str:

@@ -5,8 +5,10 @@ capture triggers write, an import that fails half-way leaves nothing, and sync p
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from horus_desktop.timeline.otio_doc import trange
 
 NOW = datetime(2026, 12, 1, 2, 3, 4, 567891, tzinfo=UTC)
 _TABLES = ("horus_timelines", "horus_timeline_clips")
+_TIMES = ("created_at", "updated_at", "deleted_at")
 
 
 def _with_media(store: Store, count: int) -> None:
@@ -33,8 +36,9 @@ def _with_media(store: Store, count: int) -> None:
                            end_frame=1100, resolution="2048x1152")
 
 
-def _write_otio(path: Path, count: int) -> Path:
-    """A cut of ``count`` clips on two tracks: matched by path, by name, missing; a gap and a marker."""
+def _write_otio(path: Path, count: int, *, not_finite: bool = False) -> Path:
+    """A cut of ``count`` clips on two tracks: matched by path, by name, missing; a gap and a marker
+    (``not_finite``: one clip's metadata holds NaN and Infinity, which OTIO writes and reads)."""
     doc = otio.schema.Timeline(name="Coupe \u2728 \"q\"")
     tracks = [otio.schema.Track(name="V1"), otio.schema.Track(name="V2")]
     for i in range(count):
@@ -48,6 +52,8 @@ def _write_otio(path: Path, count: int) -> Path:
                                     media_reference=otio.schema.ExternalReference(
                                         target_url=f"file:///show/sh{i:03d}/comp/v001/sh{i:03d}%20\u00e9t\u00e9.mov"))
             clip.metadata["vendor"] = {"take": i, "note": None}
+            if not_finite and i == 1:
+                clip.metadata["vendor"].update(gain=float("nan"), limit=float("inf"))
         if i % 9 == 0:
             clip.markers.append(otio.schema.Marker(name="look", marked_range=trange(1002, 1, 24)))
         tracks[i % 2].append(clip)
@@ -72,9 +78,17 @@ def _fixed(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     return restart
 
 
+@contextmanager
+def _triggers_kept(_raw: Any, _names: Any, _rows: int) -> Iterator[frozenset[str]]:
+    """``bulk_insert.triggers_absent`` for a write through the triggers: none taken away."""
+    yield frozenset()
+
+
 def _per_row(session: Any, table: Any, rows: list[dict[str, Any]], **_: Any) -> None:
-    """The trigger path: SQLAlchemy's insert, each row through the capture triggers."""
-    session.execute(insert(table), rows)
+    """The trigger path: SQLAlchemy's insert, each row through the capture triggers (times given as their
+    wire text, as an import gives its clip rows to the set-based insert, as SQLAlchemy takes them)."""
+    session.execute(insert(table), [{k: datetime.fromisoformat(v) if k in _TIMES and isinstance(v, str) else v
+                                     for k, v in row.items()} for row in rows])
 
 
 def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
@@ -98,9 +112,12 @@ def _store(path: Path) -> Store:
     return store
 
 
-def test_an_import_leaves_the_rows_and_outbox_the_triggers_leave(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    cut = _write_otio(tmp_path / "cut.otio", 60)
+@pytest.mark.parametrize(("clips", "not_finite"), [(60, False), (250, False), (250, True)])
+def test_an_import_leaves_the_rows_and_outbox_the_triggers_leave(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 clips: int, not_finite: bool) -> None:
+    # 250 clips: past bulk_insert.TRIGGERS_ABSENT_ROWS, the playlist row's and the clips' ops are written
+    # set-based; NaN and Infinity in the document: its text is no JSON, and the op keeps it as the trigger does.
+    cut = _write_otio(tmp_path / "cut.otio", clips, not_finite=not_finite)
     restart = _fixed(monkeypatch)
     by_row = _store(tmp_path / "rows.sqlite")
     restart()
@@ -109,15 +126,18 @@ def test_an_import_leaves_the_rows_and_outbox_the_triggers_leave(tmp_path: Path,
         restart()
         with monkeypatch.context() as patch:
             patch.setattr(imports, "insert_set_based", _per_row)
+            patch.setattr(imports, "triggers_absent", _triggers_kept)
             expected_report = files.import_playlist(by_row, cut, user="ana")
         restart()
         report = files.import_playlist(by_set, cut, user="ana")
         assert report == expected_report
         expected, got = _dump(by_row), _dump(by_set)
-        assert len(got["horus_timelines"]) == 1 and len(got["horus_timeline_clips"]) == 60
+        assert len(got["horus_timelines"]) == 1 and len(got["horus_timeline_clips"]) == clips
         ops = [op for op in got["outbox"] if op[1] in _TABLES]
         assert [(op[1], op[3]) for op in ops] == [("horus_timelines", "insert")] + [
-            ("horus_timeline_clips", "insert")] * 60
+            ("horus_timeline_clips", "insert")] * clips
+        if not_finite:  # the document as the trigger keeps a text that is no JSON: quoted
+            assert isinstance(json.loads(ops[0][5])["otio_data"], str)
         assert got == expected
         assert by_set.timelines.get(report.timeline.id) == by_row.timelines.get(report.timeline.id)
     finally:
@@ -125,8 +145,10 @@ def test_an_import_leaves_the_rows_and_outbox_the_triggers_leave(tmp_path: Path,
         by_set.close()
 
 
-def test_an_import_failing_half_way_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cut = _write_otio(tmp_path / "cut.otio", 30)
+@pytest.mark.parametrize("clips", [30, 250])
+def test_an_import_failing_half_way_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   clips: int) -> None:
+    cut = _write_otio(tmp_path / "cut.otio", clips)
     store = _store(tmp_path / "s.sqlite")
     try:
         before = _dump(store)
@@ -144,8 +166,8 @@ def test_an_import_failing_half_way_writes_nothing(tmp_path: Path, monkeypatch: 
         assert _dump(store) == before  # no row, clip, op; capture not left quiet
         report = files.import_playlist(store, cut, user="ana")  # and the next import is whole
         after = _dump(store)
-        assert len(after["horus_timeline_clips"]) == 30
-        assert len(after["outbox"]) == len(before["outbox"]) + 31
-        assert len(report.timeline.clips) == 30
+        assert len(after["horus_timeline_clips"]) == clips
+        assert len(after["outbox"]) == len(before["outbox"]) + clips + 1
+        assert len(report.timeline.clips) == clips
     finally:
         store.close()
