@@ -44,11 +44,15 @@ class Horus:
 
     @classmethod
     def open(cls, db: str | os.PathLike[str] | None = None, *, user: str | None = None,
-             upgrade: bool = True) -> Horus:
-        """Open the store at ``db`` (a SQLite path or a URL; default the local store) as ``user``."""
+             upgrade: bool = True, defer_sign_in: bool = False) -> Horus:
+        """Open the store at ``db`` (a SQLite path or a URL; default the local store) as ``user``.
+
+        ``defer_sign_in``: the sign-in (a last login, or the user made) is written with the first change, in
+        its transaction, or by ``store.uow.settle()``: the command line's, so that a command that fails
+        leaves the store as it was."""
         store = Store.open(db, upgrade=upgrade)
         try:
-            return cls(store, ensure_user(store, user or default_user_id()))
+            return cls(store, ensure_user(store, user or default_user_id(), deferred=defer_sign_in))
         except Exception:
             store.close()
             raise
@@ -271,15 +275,12 @@ class Horus:
             client.close()
 
 
-def ensure_user(store: Store, name: str) -> User:
-    """The user called ``name`` (id or username), created on first use (not in a read-only store)."""
-    found = store.users.find(name)
+def ensure_user(store: Store, name: str, *, deferred: bool = False) -> User:
+    """The user called ``name`` (id or username), created on first use (not in a read-only store); with
+    ``deferred``, signed in with the store's next change (``UserRepository.sign_in``)."""
     if store.read_only:  # an archive is browsed as anyone, and nothing is recorded in it
-        return found or User(id=name, username=name, email=f"{name}@localhost")
-    if found is not None:
-        store.users.touch_login(found.id)
-        return found
-    return store.users.ensure(name, username=name)
+        return store.users.find(name) or User(id=name, username=name, email=f"{name}@localhost")
+    return store.users.sign_in(name, deferred=deferred)
 
 
 def _tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from horus_desktop.cli_output import print_json
@@ -66,14 +66,24 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="NAME", type=text_argument, help="who is acting (default $HORUS_USER, else the OS account)")
 
 
-def open_horus(args: argparse.Namespace):  # noqa: ANN201 - returns horus_desktop.api.Horus
-    """The store of ``--db`` opened as ``--user``; a read-only store is announced on stderr."""
+@contextmanager
+def open_horus(args: argparse.Namespace) -> Iterator[Any]:
+    """The store of ``--db`` opened as ``--user`` (a ``horus_desktop.api.Horus``), closed when the block ends;
+    a read-only store is announced on stderr.
+
+    The sign-in (the user's last login, or the user made, and its sync op) is written with the command's first
+    change, in its transaction, or alone when the block ends without an error: a command that fails (a media
+    not found, input refused) leaves the store as it was, as the quick paths do."""
     from horus_desktop.api import Horus
 
-    horus = Horus.open(args.db, user=args.user)
-    if horus.store.read_only:
-        print(f"horus: note: {horus.store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
-    return horus
+    horus = Horus.open(args.db, user=args.user, defer_sign_in=True)
+    try:
+        if horus.store.read_only:
+            print(f"horus: note: {horus.store.describe()}: browsing only, nothing can be changed", file=sys.stderr)
+        yield horus
+        horus.store.uow.settle()
+    finally:
+        horus.close()
 
 
 def quick_answer(args: argparse.Namespace, ask: Callable[[QuickReader], T]) -> T | None:
@@ -124,11 +134,6 @@ def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[
     from tqdm import tqdm
 
     bar = tqdm(desc=label, unit="item", disable=not sys.stderr.isatty())
-    try:
-        horus = open_horus(args)
-    except BaseException:
-        bar.close()
-        raise
 
     def update(done: int, total: int, what: str = "") -> None:
         bar.total, bar.n = total, done
@@ -136,11 +141,9 @@ def store_with_progress(args: argparse.Namespace, label: str) -> Iterator[tuple[
             bar.set_postfix_str(what[-40:], refresh=False)
         bar.refresh()
 
-    try:
-        yield horus, update
-    finally:
-        bar.close()
-        horus.close()
+    with ExitStack() as stack:
+        stack.callback(bar.close)
+        yield stack.enter_context(open_horus(args)), update
 
 
 def announce(what: str) -> None:

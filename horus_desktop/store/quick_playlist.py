@@ -5,7 +5,7 @@ writes it through SQLAlchemy; both imports are most of the verb's start-up. Here
 the otio_json dict OpenTimelineIO 0.18 writes for it (a Timeline, its Stack, one video track V1, a Clip.2 with
 an ExternalReference per media; metadata keys in OTIO's sorted order, None values left out as ``set_meta``
 leaves them out), the clip rows as ``otio_parse.clip_rows`` makes them, and the rows in the order the
-repository writes them, after the sign-in (:class:`~horus_desktop.store.quick_write.QuickWriter`).
+repository writes them, after the sign-in, in its transaction (:class:`~horus_desktop.store.quick_write.QuickWriter`).
 ``tests/api/test_cli_playlist_create_quick.py`` runs the verb both ways and compares the stores row by row
 (the document's text included), so a new OpenTimelineIO writing otherwise fails it. A rule, an unknown or
 repeated media, a type or status outside the vocabulary, a bad name: :class:`NotHere`, the full path.
@@ -103,15 +103,12 @@ def create_playlist(writer: QuickWriter, user_name: str, name: str, project_id: 
     keys = [uuid_key(m) for m in media_ids]
     if len(set(keys)) != len(keys):
         raise NotHere("a media given twice: the full path says what it makes of it")
-    found = writer.signs_in_as(user_name)
-    if len(QuickStore(writer).media.get_many(keys)) != len(keys):
-        raise NotHere("a media not found: the full path says which")
-    user = writer._sign_in(user_name, found)
     timeline_id = uuid.uuid4()
-    with writer._transaction() as conn:
+    with writer._transaction() as conn:  # the sign-in and the playlist: both or neither (NotHere rolls back)
         medias = QuickStore(writer).media.get_many(keys)
         if len(medias) != len(keys):
-            raise NotHere("a media deleted meanwhile: the full path says which")
+            raise NotHere("a media not found: the full path says which")
+        user = writer._sign_in(user_name)
         document, rows, length, rate = playlist_document(name, medias)
         now = stored_time(_utcnow())
         conn.execute(

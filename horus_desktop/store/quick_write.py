@@ -1,18 +1,19 @@
 """The common pipeline writes (``horus comment add``, ``horus media set-status``) on a current SQLite store,
 with the standard library only.
 
-They write exactly what the full path (``Horus.open`` then the repository, through SQLAlchemy) writes: the
-sign-in first, in its own transaction (a last-login time, or the user made on first use), then the change in
-one transaction: the note with its thread place, mentions and notifications, or the status with its approval
-history and the artist's notification. The sync outbox is filled by the store's own capture triggers in the
+They write exactly what the full path (``Horus.open`` then the repository, through SQLAlchemy) writes, in one
+transaction: the sign-in first (a last-login time, or the user made on first use), then the change: the note
+with its thread place, mentions and notifications, or the status with its approval history and the artist's
+notification. A verb that fails writes neither (on the full path too: its sign-in is deferred to the
+command's transaction, ``UserRepository.sign_in``). The sync outbox is filled by the store's own capture triggers in the
 same transaction, and the ops are stamped with the client's next clock value before the commit, as the unit
 of work does (:mod:`horus_desktop.store.sync_capture`). The tests run each verb both ways on copies of one
 store and compare the stores row by row (ids, times and clocks aside).
 
 Only what this does exactly is taken: a store :class:`~horus_desktop.store.quick_read.QuickReader` opens, and
 input the repositories accept as given. Anything else (a missing media or note, an empty or too long text, a
-NUL, an unknown status, a reply on another media...) raises :class:`~horus_desktop.store.quick_read.NotHere`
-before anything is written, and the verb takes the full path, which says what is wrong as it always did.
+NUL, an unknown status, a reply on another media...) raises :class:`~horus_desktop.store.quick_read.NotHere`,
+the transaction is rolled back (nothing written), and the verb takes the full path, which says what is wrong as it always did.
 """
 
 from __future__ import annotations
@@ -128,20 +129,23 @@ class QuickWriter(QuickReader):
 
     # --- the sign-in ---------------------------------------------------------------------------------
 
-    def _sign_in(self, name: str, found: dict[str, Any] | None) -> dict[str, Any]:
-        """As ``api.ensure_user`` on a writable store, in its own transaction: the last login of a known user,
-        else the user made (username and id ``name``, ``name@localhost``)."""
-        with self._transaction() as conn:
-            if found is not None:
-                # touch_login: last_login_at from the statement's values, updated_at from the column's onupdate.
-                login = stored_time(_utcnow())
-                conn.execute("UPDATE horus_users SET last_login_at = ?, updated_at = ? WHERE horus_users.id = ?",
-                             (login, stored_time(_utcnow()), found["id"]))
-            else:
-                now = stored_time(_utcnow())
-                conn.execute("INSERT INTO horus_users (id, username, email, role, is_active, created_at, updated_at) "
-                             "VALUES (?, ?, ?, 'artist', 1, ?, ?)", (name, name, f"{name}@localhost", now, now))
-            user = self._find_user(found["id"] if found is not None else name)
+    def _sign_in(self, name: str) -> dict[str, Any]:
+        """As ``UserRepository.sign_in`` deferred on a writable store: the last login of a known user, else the
+        user made (username and id ``name``, ``name@localhost``), as the first write of the verb's transaction
+        (call it inside :meth:`_transaction`), so it commits with the change or not at all. NotHere when no
+        such user can be made."""
+        found = self.signs_in_as(name)
+        if found is not None:
+            # touch_login: last_login_at from the statement's values, updated_at from the column's onupdate.
+            login = stored_time(_utcnow())
+            self._conn.execute("UPDATE horus_users SET last_login_at = ?, updated_at = ? WHERE horus_users.id = ?",
+                               (login, stored_time(_utcnow()), found["id"]))
+        else:
+            now = stored_time(_utcnow())
+            self._conn.execute("INSERT INTO horus_users (id, username, email, role, is_active, created_at, "
+                               "updated_at) VALUES (?, ?, ?, 'artist', 1, ?, ?)",
+                               (name, name, f"{name}@localhost", now, now))
+        user = self._find_user(found["id"] if found is not None else name)
         assert user is not None
         return user
 
@@ -210,18 +214,14 @@ class QuickWriter(QuickReader):
             raise NotHere("an empty note: the full path refuses it")
         media_key = uuid_key(media_id)
         parent_key = None if reply_to is None else uuid_key(reply_to)
-        found = self.signs_in_as(user_name)
-        # Everything the write needs is checked before the sign-in commits (the full path would then refuse
-        # the note after signing in: run both, and the user would be signed in twice).
-        if len(self._display_name(found) if found is not None else user_name) > _USER_NAME_MAX:
-            raise NotHere("an author name too long for a note: the full path refuses it")
-        self._note_timecode(self._media_checks(media_key, parent_key), frame)
-        user = self._sign_in(user_name, found)
-        author, author_name, author_email = user["id"], self._display_name(user), user["email"]
         comment_id = uuid.uuid4()
-        with self._transaction() as conn:
+        with self._transaction() as conn:  # the sign-in and the note: both or neither (NotHere rolls back)
             media = self._media_checks(media_key, parent_key)
             timecode = self._note_timecode(media, frame)
+            user = self._sign_in(user_name)
+            author, author_name, author_email = user["id"], self._display_name(user), user["email"]
+            if len(author_name) > _USER_NAME_MAX:
+                raise NotHere("an author name too long for a note: the full path refuses it")
             now = _utcnow()
             parent = None
             if parent_key is not None:
@@ -302,12 +302,11 @@ class QuickWriter(QuickReader):
         if status not in APPROVAL_STATUSES:
             raise NotHere("not an approval status: the full path says which are")
         keys = [uuid_key(m) for m in media_ids]
-        found = self.signs_in_as(user_name)
-        for key in keys:
-            self._media_row(key)
-        user = self._sign_in(user_name, found)
-        by, by_name = user["id"], self._display_name(user)
-        with self._transaction() as conn:
+        with self._transaction() as conn:  # the sign-in and the statuses: all or nothing (NotHere rolls back)
+            for key in keys:
+                self._media_row(key)
+            user = self._sign_in(user_name)
+            by, by_name = user["id"], self._display_name(user)
             for key in keys:
                 media = self._media_row(key)
                 if media.approval_status == status:
@@ -345,11 +344,9 @@ class QuickWriter(QuickReader):
 
         no_nul(path)
         key = uuid_key(media_id)
-        found = self.signs_in_as(user_name)
-        self._extra_row(key)
-        self._sign_in(user_name, found)
-        with self._transaction() as conn:
+        with self._transaction() as conn:  # the sign-in and the sound: both or neither (NotHere rolls back)
             media = self._extra_row(key)
+            self._sign_in(user_name)
             if path is None and sound_of(media.extra_metadata) is None:
                 return media  # clear_sound: nothing to remove, nothing written
             extra = with_sound(media.extra_metadata, None if path is None else SoundAttachment(path, int(offset)))

@@ -110,6 +110,20 @@ class UnitOfWork:
         #: Who makes this store's changes (the app's user): every sync op carries it.
         self.author: str | None = None
         self._captures: bool | None = None  # a sync client (SQLite with an outbox)? found on first write
+        self._owed: Callable[[], object] | None = None  # see owe()
+
+    def owe(self, write: Callable[[], object]) -> None:
+        """``write`` (repository writes) made at the start of the next local transaction, in it: it commits
+        with that transaction's change or not at all (the command line's sign-in: a command that fails writes
+        nothing). :meth:`settle` makes it alone when no transaction came."""
+        with self._lock:
+            self._owed = write
+
+    def settle(self) -> None:
+        """Make the write still owed (:meth:`owe`), if any, in a transaction of its own."""
+        if self._owed is not None:
+            with self.write():
+                pass
 
     def _current(self) -> WriteContext | None:
         return getattr(self._local, "ctx", None)
@@ -140,11 +154,22 @@ class UnitOfWork:
         with translated_errors(), self._sessions() as session:  # commit failures included
             ctx = WriteContext(session, origin=origin)
             self._local.ctx = ctx
+            owed = None
             try:
                 with session.begin():
+                    if origin == "local":
+                        with self._lock:
+                            owed, self._owed = self._owed, None
+                        if owed is not None:
+                            owed()  # first, so its ops come first; it joins this transaction
                     yield ctx
                     if ctx.changes and getattr(ctx, "origin", "local") != "sync" and self._is_sync_client(session):
                         stamp_outbox(session, self.author)  # the ops commit with the change, clock set
+            except BaseException:
+                if owed is not None:  # rolled back with the transaction: still owed
+                    with self._lock:
+                        self._owed = self._owed or owed
+                raise
             finally:
                 self._local.ctx = None
         if ctx.changes:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -107,6 +108,36 @@ class UserRepository(Repository):
             func.lower(UserRow.full_name).like(like, escape="\\"))).order_by(UserRow.username).limit(limit))
         with self._uow.read() as session:
             return [to_record(r, User) for r in session.execute(stmt).scalars()]
+
+    def sign_in(self, name: str, *, deferred: bool = False) -> User:
+        """``name`` (an id or a username) signing in: a known user's last login noted (:meth:`touch_login`),
+        else the user made (id and username ``name``, ``name@localhost``).
+
+        ``deferred``: that write is made at the start of the store's next transaction, in it (so it commits with
+        the change that follows, or not at all: a command that fails leaves the store as it was), or alone by
+        ``UnitOfWork.settle``; a new user's record is then the one the write will make. A user that cannot be
+        made is refused now, as without ``deferred``."""
+        found = self.find(name)
+        write: Callable[[], object]
+        if found is not None:
+            write, user = partial(self.touch_login, found.id), found
+        elif not deferred or not self._can_make(name):
+            return self.ensure(name, username=name)  # made now, or refused now saying why
+        else:
+            write = partial(self.ensure, name, username=name)
+            user = User(id=name, username=name, email=f"{name}@localhost")
+        if deferred:
+            self._uow.owe(write)
+        else:
+            write()
+        return user
+
+    def _can_make(self, name: str) -> bool:
+        """Whether :meth:`ensure` can make the user ``name`` (a valid id whose ``name@localhost`` is free)."""
+        if not name.strip() or len(name) > 100:
+            return False
+        with self._uow.read() as session:
+            return session.execute(select(UserRow.id).where(UserRow.email == f"{name}@localhost")).first() is None
 
     def touch_login(self, user_id: str) -> None:
         """Note that the user just started the app."""
