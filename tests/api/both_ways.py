@@ -11,9 +11,13 @@ and a reply points at its note. The verbs' output and exit codes are compared to
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,6 +125,21 @@ def run(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> Ran:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def loaded_by(argvs: Sequence[Sequence[str]], watched: set[str]) -> tuple[list[int], list[str]]:
+    """Each ``horus ARGV`` of ``argvs`` run in turn in one fresh process, as ana: their exit codes, and which
+    of the ``watched`` packages that process loaded."""
+    child = ("import contextlib, io, json, sys\nfrom horus_desktop.cli import main\nout = []\n"
+             "for argv in json.loads(sys.argv[1]):\n"
+             "    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+             "        out.append(main(argv))\n"
+             "print(json.dumps([out, sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(sys.argv[2])))]))")
+    result = subprocess.run([sys.executable, "-c", child, json.dumps(argvs), json.dumps(sorted(watched))],
+                            capture_output=True, text=True, check=True, timeout=120,
+                            env={**os.environ, "HORUS_USER": "ana"})
+    codes, loaded = json.loads(result.stdout)
+    return codes, loaded
 
 
 def same_output(quick: Ran, full: Ran) -> None:
