@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -99,7 +99,7 @@ class _Prepared:
     probe: ProbeResult | None
     file_hash: str | None
     error: MediaError | None
-    hierarchy: Hierarchy | None = None  # parsed where the media was probed
+    record: Record | None = None  # made where the media was probed
 
 
 def _timestamp(value: datetime | None) -> float | None:
@@ -114,38 +114,77 @@ def _known(existing: Any) -> Known | None:
     return None if stored is None or existing.file_size is None else (existing.file_size, stored)
 
 
+#: A new or changed media's record: its values (as the store's ``create_many`` and ``update`` take them), or,
+#: for a new one hashed where it was probed, its group and its row ready to insert (the store's
+#: ``create_stored``).
+Record = dict[str, Any] | tuple[Group, tuple[Any, ...]]
 #: A probed media, its hash when the probe read it (`probe.probe_and_hash`) and, when new or changed, its
-#: place in the hierarchy; or why it could not be read.
-ProbeOutcome = tuple[ProbeResult, str | None, Hierarchy | None] | MediaError
-ProbeEntry = tuple[MediaItem, Known | None]
+#: record; or why it could not be read.
+ProbeOutcome = tuple[ProbeResult, str | None, Record | None] | MediaError
+#: A media to probe, what its stored record says of its files, and whether it has no record yet.
+ProbeEntry = tuple[MediaItem, Known | None, bool]
 ProbeMany = Callable[[list[ProbeEntry]], list[ProbeOutcome]]
-#: What places a media in the hierarchy: the ingest's path templates (their text) and the folder they start at.
-Where = tuple[tuple[str, ...], str]
-CHUNK_FILES = 32  # files probed per round trip to a probe worker process (small media go together)
+
+
+@dataclass(frozen=True)
+class Where:
+    """What makes a new or changed media's record where it is probed (a probe worker process, off the ingest's
+    own interpreter lock): the path templates (their text), the folder they start at and its name, the
+    project and user the ingest was given, and the store's maker of rows ready to insert (its
+    ``media.stored_rows_maker()``, travelling by reference; None: the writer makes them)."""
+
+    templates: tuple[str, ...]
+    anchor: str
+    anchor_name: str
+    project: str | None = None
+    user: str | None = None
+    stored_rows: Callable[[list[dict[str, Any]]], list[tuple[Any, ...] | None]] | None = None
+
+
+#: Files probed per round trip to a probe worker process (small media go together): enough that the
+#: worker's share of a round trip is longer than the parent's hand-over (a thread of the ingest waits for the
+#: interpreter lock, up to its switch interval of 5 ms, before it reads a reply and sends the next chunk).
+CHUNK_FILES = 128
 #: Files probed per task in process: a few, so a task costs less than handing it over, and a Ctrl+C still
 #: leaves only a handful of files started.
 CHUNK_FILES_IN_PROCESS = 4
 
 
 def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
-               entries: list[ProbeEntry], where: Where | None = None) -> list[tuple[Any, ...]]:
-    """Probe (and hash) several media in one worker task: ("ok", result, hash, hierarchy fields or None) or
-    ("media", error type, path, reason) each. With ``where``, a new or changed media's place in the hierarchy
-    is parsed here too (in a worker process, off the ingest's own interpreter lock).
+               entries: list[ProbeEntry], where: Where) -> list[tuple[Any, ...]]:
+    """Probe (and hash) several media in one worker task, and make the record of each new or changed one
+    (``where``): ("ok", result, hash, values or None when unchanged), ("stored", result, hash, group, row)
+    for a new media hashed here whose row the store's ``where.stored_rows`` made, or ("media", error type,
+    path, reason).
 
     Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_hash_task``)."""
     out: list[tuple[Any, ...]] = []
-    for item, known in entries:
+    ready: list[int] = []  # replies whose record goes to the store's maker of rows
+    for item, known, new in entries:
         try:
             result, file_hash = probe(item, known)
         except MediaError as exc:
             out.append(("media", type(exc).__name__, exc.path, exc.reason))
             continue
-        fields = None
-        if where is not None and not unchanged(known, result):
-            fields = astuple(parse_hierarchy(item.path, _compiled(where[0]), where[1]))
-        out.append(("ok", result, file_hash, fields))
+        values = None
+        if not unchanged(known, result):
+            hierarchy = parse_hierarchy(item.path, _compiled(where.templates), where.anchor)
+            values = _record_values(item, result, hierarchy, where.project or hierarchy.project or where.anchor_name,
+                                    where.user)
+            values["file_hash"] = file_hash
+            if new and file_hash is not None and where.stored_rows is not None:
+                ready.append(len(out))
+        out.append(("ok", result, file_hash, values))
+    if ready:
+        for at, row in zip(ready, where.stored_rows([out[at][3] for at in ready]), strict=True):
+            if row is not None:  # None: a record the store writes from its values (and names what is wrong)
+                _, result, file_hash, values = out[at]
+                out[at] = ("stored", result, file_hash, _values_group(values), row)
     return out
+
+
+def _values_group(values: dict[str, Any]) -> Group:
+    return (values["project_id"], values["shot"], values["department"], values["task_type"])
 
 
 @lru_cache(maxsize=8)
@@ -156,8 +195,9 @@ def _compiled(templates: tuple[str, ...]) -> list[PathTemplate]:
 
 
 def _outcomes(replies: list[tuple[Any, ...]]) -> list[ProbeOutcome]:
-    return [(reply[1], reply[2], None if reply[3] is None else Hierarchy(*reply[3])) if reply[0] == "ok"
-            else getattr(media_errors, reply[1], MediaError)(reply[2], reply[3]) for reply in replies]
+    return [(reply[1], reply[2], reply[3]) if reply[0] == "ok" else (reply[1], reply[2], (reply[3], reply[4]))
+            if reply[0] == "stored" else getattr(media_errors, reply[1], MediaError)(reply[2], reply[3])
+            for reply in replies]
 
 
 def _isolated_probe(pool: ProbePool, where: Where) -> ProbeMany:
@@ -181,6 +221,19 @@ def _isolated_probe(pool: ProbePool, where: Where) -> ProbeMany:
         return [probe_one(entry) for entry in entries]
 
     return probe_many
+
+
+def _loaded(where: Where) -> None:
+    """Nothing: a probe worker receiving ``where`` has loaded what it references (the store's maker of rows)."""
+
+
+def _ready(pool: ProbePool, where: Where) -> None:
+    """A probe worker started and holding what ``where`` references, before the first media reaches it (one
+    that cannot start is reported by the probes that follow)."""
+    try:
+        pool.call(where.anchor, probe_worker.PROBE_TIMEOUT, _loaded, where)
+    except (MediaError, OSError):
+        pass
 
 
 def _in_process_probe(where: Where) -> ProbeMany:
@@ -208,13 +261,14 @@ def _prepare(items: list[MediaItem], existing: dict[str, Any], cancel: threading
     """Probe a chunk of media, then hash those new or changed (on the ingest's pool)."""
     if cancel.is_set():
         return [_Prepared(item, None, None, None) for item in items]
-    entries = [(item, _known(existing.get(item.path))) for item in items]
+    entries = [(item, _known(stored), stored is None) for item in items
+               for stored in (existing.get(item.path),)]
     try:
         outcomes = probe_many(entries)
     except OSError as exc:
         outcomes = [MediaError(item.path, exc.strerror or str(exc)) for item in items]
-    return [_hashed(item, outcome, known, cancel, threads) for (item, known), outcome in zip(entries, outcomes,
-                                                                                               strict=True)]
+    return [_hashed(item, outcome, known, cancel, threads)
+            for (item, known, _), outcome in zip(entries, outcomes, strict=True)]
 
 
 def _hashed(item: MediaItem, outcome: ProbeOutcome, known: Known | None, cancel: threading.Event,
@@ -223,14 +277,14 @@ def _hashed(item: MediaItem, outcome: ProbeOutcome, known: Known | None, cancel:
         return _Prepared(item, None, None, outcome)
     if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
         return _Prepared(item, None, None, None)
-    probe, file_hash, hierarchy = outcome
+    probe, file_hash, record = outcome
     if unchanged(known, probe):
         return _Prepared(item, probe, None, None)
     if file_hash is not None:  # read whole by the probe (small files): hashed from the same bytes
-        return _Prepared(item, probe, file_hash, None, hierarchy)
+        return _Prepared(item, probe, file_hash, None, record)
     try:
         # A sequence's frames are hashed by this thread with helpers from the ingest's one pool.
-        return _Prepared(item, probe, sha256_media(hashed_files(item, probe), threads), None, hierarchy)
+        return _Prepared(item, probe, sha256_media(hashed_files(item, probe), threads), None, record)
     except MediaError as exc:
         return _Prepared(item, None, None, exc)
     except OSError as exc:
@@ -329,16 +383,13 @@ def ingest_tree(
     cancel = cancel or threading.Event()
     write = write or _here
     report = IngestReport(root=str(root))
-    items = list(scan_media(root, on_error=lambda exc: report.problems.append(
-        IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
-    report.found = len(items)
     templates = _templates(store, project, template)
     anchor = root if root.is_dir() else root.parent
     anchor_text = str(anchor)  # a str: the hierarchy parser splits it without building a path object
-    existing_by_path = store.media.get_by_paths(item.path for item in items)
     pool = shared_pool() if isolated else None
+    where = Where(tuple(t.template for t in templates), anchor_text, anchor.name, project, user,
+                  store.media.stored_rows_maker())
     # Small media are probed together: CHUNK_FILES files per worker round trip isolated, a few in process.
-    where = (tuple(t.template for t in templates), anchor_text)
     probe_many = _isolated_probe(pool, where) if pool is not None else _in_process_probe(where)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
@@ -347,6 +398,13 @@ def ingest_tree(
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-write") as lane,
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
+        if pool is not None:  # the workers start (or load what `where` needs) while the tree is scanned
+            for _ in range(min(pool.size, workers or default_workers())):
+                threads.submit(_ready, pool, where)
+        items = list(scan_media(root, on_error=lambda exc: report.problems.append(
+            IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
+        report.found = len(items)
+        existing_by_path = store.media.get_by_paths(item.path for item in items)
         writer = _BatchWriter(store, report, batch_size, write, lane)
         chunks = _chunks(items, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)
 
@@ -373,10 +431,13 @@ def ingest_tree(
                 settled.append((str(existing.id), item))
                 continue
             report.hashed_bytes += probe_result.file_size
-            hierarchy = prepared.hierarchy or parse_hierarchy(item.path, templates, anchor_text)
-            values = _record_values(item, probe_result, hierarchy, project or hierarchy.project or anchor.name, user)
-            values["file_hash"] = prepared.file_hash
-            writer.add(existing, item, values)
+            record = prepared.record
+            assert record is not None  # made by probe_each for every new or changed media
+            if isinstance(record, tuple):  # a new media's row, ready to insert
+                writer.add(None, item, None, record[1], record[0])
+            else:
+                record["file_hash"] = prepared.file_hash  # hashed here when the probe did not read it whole
+                writer.add(existing, item, record, None, _values_group(record))
         writer.flush()
         settled += writer.written
         _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)},
@@ -454,7 +515,8 @@ class _BatchWriter:
     insert runs its search-index and sync triggers without holding the GIL); at most one batch is in flight,
     and its outcome is taken in order before the next goes."""
 
-    Entry = tuple[Any, MediaItem, dict[str, Any]]
+    #: The stored record (None: a new one), the media, its values or its row ready to insert, its group.
+    Entry = tuple[Any, MediaItem, dict[str, Any] | None, tuple[Any, ...] | None, Group]
 
     def __init__(self, store: StoreLike, report: IngestReport, batch_size: int, write: Write,
                  lane: Executor) -> None:
@@ -468,8 +530,10 @@ class _BatchWriter:
         self.changed_ids: set[str] = set()
         self.groups: set[Group] = set()
 
-    def add(self, existing: Any, item: MediaItem, values: dict[str, Any]) -> None:
-        self.pending.append((existing, item, values))
+    def add(self, existing: Any, item: MediaItem, values: dict[str, Any] | None, row: tuple[Any, ...] | None,
+            group: Group) -> None:
+        """Queue a record: a changed one (``existing``) or a new one, by its ``values`` or its ``row``."""
+        self.pending.append((existing, item, values, row, group))
         if len(self.pending) >= (self.batch_size if self.sent else min(self.batch_size, FIRST_BATCH_SIZE)):
             self.flush(wait=False)
 
@@ -489,10 +553,10 @@ class _BatchWriter:
         done, self.in_flight = self.in_flight, None
         outcomes, problems = done.result()
         self.report.problems.extend(problems)
-        for (existing, item, values), (record_id, created) in outcomes:
+        for (existing, item, _, _, group), (record_id, created) in outcomes:
             (self.report.created if created else self.report.updated).append(record_id)
             self.written.append((record_id, item))
-            self.groups.add((values["project_id"], values["shot"], values["department"], values["task_type"]))
+            self.groups.add(group)
             if existing is not None:
                 self.groups.add(_group(existing))
 
@@ -511,13 +575,23 @@ class _BatchWriter:
         return outcomes, problems
 
     def _write_together(self, entries: list[Entry]) -> list[tuple[str, bool]]:
-        """Write records in one transaction (on the writer's thread): the new ones in one batched insert,
-        the changed ones updated one by one (their thumbnails dropped with them)."""
+        """Write records in one transaction (on the writer's thread): the new ones in one batched insert (two
+        when some come as values), the changed ones updated one by one (their thumbnails dropped with them)."""
         with self.store.transaction():
-            created = iter(self.store.media.create_many([values for existing, _, values in entries
-                                                         if existing is None]))
-            return [(str(next(created).id), True) if existing is None else self._update(existing, values)
-                    for existing, _, values in entries]
+            rows = [row for _, _, _, row, _ in entries if row is not None]
+            new = [values for existing, _, values, row, _ in entries if existing is None and row is None]
+            inserted = iter(self.store.media.create_stored(rows) if rows else [])
+            created = iter(self.store.media.create_many(new) if new else [])
+            out = []
+            for existing, _, values, row, _ in entries:
+                if row is not None:
+                    out.append((str(next(inserted)), True))
+                elif existing is None:
+                    out.append((str(next(created).id), True))
+                else:
+                    assert values is not None  # a changed media comes with its values
+                    out.append(self._update(existing, values))
+            return out
 
     def _update(self, existing: Any, values: dict[str, Any]) -> tuple[str, bool]:
         record = self.store.media.update(existing.id, **keep_override(existing, values))  # a user's colour stays

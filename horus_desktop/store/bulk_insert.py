@@ -113,14 +113,20 @@ def insert_set_based(session: Any, table: Table, rows: list[dict[str, Any]], *,
     rowid plus one (these tables have no AUTOINCREMENT), and the first write (a drop) takes the database's
     write lock, so no other connection's row can fall in the batch."""
     columns = list(table.c.keys())
-    stored = checked_stored_rows(table, columns, rows)
+    insert_stored(session, table, columns, checked_stored_rows(table, columns, rows), replaces=replaces)
+
+
+def insert_stored(session: Any, table: Table, columns: Sequence[str], stored: list[tuple[Any, ...]], *,
+                  replaces: Mapping[str, str] | None = None) -> None:
+    """:func:`insert_set_based` of rows already in the stored form and checked (:func:`checked_stored_rows`),
+    each a tuple of ``columns`` (every column of the table, in any order)."""
     fills = {capture_trigger(table.name): _fill_outbox(table.name), **(replaces or {})}
     raw = session.connection()
-    with triggers_absent(raw, list(fills), len(rows)) as dropped:
+    with triggers_absent(raw, list(fills), len(stored)) as dropped:
         after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one() \
             if dropped else 0
-        raw.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", stored)
+        raw.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                            stored)
         for name, fill in fills.items():
             if name in dropped:
                 raw.exec_driver_sql(fill, (after,))

@@ -144,6 +144,7 @@ def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: p
         if not set_based:  # the reference: the same batches, every row through the triggers
             create = store.media._create
             monkeypatch.setattr(store.media, "_create", lambda items, set_based, c=create: c(items, set_based=False))
+            monkeypatch.setattr(store.media, "stored_rows_maker", lambda: None)  # rows made by the writer
         try:
             report = ingest_tree(store, tmp_path / "tree", isolated=False, batch_size=4)
             assert len(report.created) == 7 and not report.problems
@@ -161,4 +162,43 @@ def test_a_batch_with_a_timestamp_without_zone_is_refused_as_a_row_is(sqlite_sto
         sqlite_store.media.create(**naive)
     with pytest.raises(Exception, match="naive datetime"):
         sqlite_store.media.create_many([_values(2), {**naive, "id": uuid.UUID(int=5)}])
+    assert _dump(sqlite_store) == {"records": [], "search": [], "outbox": []}
+
+
+def test_rows_made_where_media_are_probed_are_stored_as_rows_one_by_one(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest's probe workers make new records' rows (``stored_media_rows``) and the writer only inserts
+    them (``create_stored``): past the set-based threshold, the stored rows, search index and outbox ops are
+    those of the same records created one by one through the triggers."""
+    monkeypatch.setattr(media_repository, "utcnow", lambda: NOW)
+    batch = [{k: v for k, v in _values(i).items() if k != "id"} for i in range(1, 251)]
+    by_row, by_worker = _seeded(tmp_path / "rows.sqlite"), _seeded(tmp_path / "stored.sqlite")
+    try:
+        for store, write in ((by_row, lambda: [by_row.media.create(**values) for values in batch]),
+                             (by_worker, lambda: by_worker.media.create_stored(
+                                 media_repository.stored_media_rows(batch)))):
+            ids = itertools.count(1001)  # the same ids both ways; 1003 is at version 7 on the server
+            monkeypatch.setattr(media_repository, "_new_ids", lambda n, c=ids: [uuid.UUID(int=next(c)) for _ in range(n)])
+            with store.transaction():
+                write()
+        expected, got = _dump(by_row), _dump(by_worker)
+        assert len(got["records"]) == len(got["search"]) == 251
+        assert [op[6] for op in got["outbox"]][:4] == [0, 0, 0, 7]  # the server's version kept
+        assert got == expected
+        assert len(by_worker.media.search(MediaQuery(text="\u00e9t\u00e9", limit=500)).items) == 251
+    finally:
+        by_row.close()
+        by_worker.close()
+
+
+def test_a_record_the_rules_refuse_is_left_to_create_many(sqlite_store: Store) -> None:
+    """What ``stored_media_rows`` cannot make (a NUL, a time without a zone, an id given, a missing project)
+    is None, so the writer sends those values through ``create_many``, which names what is wrong."""
+    good = {k: v for k, v in _values(1).items() if k != "id"}
+    refused = [{**good, "file_name": "nul\x00name.exr"}, {**good, "file_modified_at": datetime(2026, 11, 30)},
+               _values(2), {**good, "project_id": None}]
+    rows = media_repository.stored_media_rows([good, *refused, good])
+    assert rows[0] is not None and rows[-1] == rows[0] and rows[1:-1] == [None] * 4
+    with pytest.raises(ValueError, match="NUL|nul"):
+        sqlite_store.media.create_many([refused[0]])
     assert _dump(sqlite_store) == {"records": [], "search": [], "outbox": []}

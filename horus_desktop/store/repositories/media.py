@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from horus_desktop.domain.media_query import MEDIA_SORT_COLUMNS, MediaQuery, Page
 from horus_desktop.domain.records import ApprovalChange, MediaRecord
-from horus_desktop.store.bulk_insert import insert_set_based
+from horus_desktop.store.bulk_insert import checked_stored_rows, insert_set_based, insert_stored
 from horus_desktop.store.field_rules import check_row, has_nul
 from horus_desktop.store.models import (
     ApprovalChangeRow,
@@ -124,18 +124,7 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         for item in items:
             values = dict(item)
             row_id = values.pop("id", None) or next(ids)
-            values = _clean_fields(values)
-            if not values.get("file_path"):
-                raise InvalidFieldError("file_path", "required")
-            values.setdefault("file_name", values["file_path"].replace("\\", "/").rsplit("/", 1)[-1])
-            for required in ("project_id", "version"):
-                if not values.get(required):
-                    raise InvalidFieldError(required, "required")
-            row = {**_EMPTY_ROW, **_DEFAULTS, "created_at": now, "updated_at": now, **values, "id": row_id}
-            for flag, default in _DEFAULTS.items():
-                if row[flag] is None:  # None means the column's default, as in an ORM insert
-                    row[flag] = default
-            rows.append(row)
+            rows.append(_new_row(values, {"created_at": now, "updated_at": now}, row_id))
         if not rows:
             return []
         with self._uow.write() as ctx:
@@ -147,6 +136,29 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
             for row in rows:
                 ctx.record(_TABLE.name, row["id"], "insert")
         return [MediaRecord(*_RECORD_VALUES(row)) for row in rows]
+
+    def stored_rows_maker(self) -> StoredRows | None:
+        """:func:`stored_media_rows` when this store takes its rows (SQLite), else None: an ingest hands it to
+        the processes probing the media, so that their records reach the writer ready to insert
+        (:meth:`create_stored`)."""
+        return stored_media_rows if self._uow.engine.dialect.name == "sqlite" else None
+
+    def create_stored(self, rows: Sequence[tuple[Any, ...]]) -> list[uuid.UUID]:
+        """Add new media records made by :func:`stored_media_rows` in one transaction (SQLite); returns their
+        ids. Written as :meth:`create_many` writes its rows (the same stored rows, search index and outbox ops),
+        with only the id and the times added here: the values were checked and converted where the media was
+        probed, off the writer's thread."""
+        if not rows:
+            return []
+        ids = _new_ids(len(rows))
+        now = checked_stored_rows(_TABLE, ["created_at"], [{"created_at": utcnow()}])[0][0]
+        stored = [(row_id.hex, now, now, *row) for row_id, row in zip(ids, rows, strict=True)]
+        with self._uow.write() as ctx:
+            insert_stored(ctx.session, _TABLE, _STORED_INSERT_COLUMNS, stored,
+                          replaces={"trg_media_search_insert": _FILL_SEARCH})
+            for row_id in ids:
+                ctx.record(_TABLE.name, row_id, "insert")
+        return ids
 
     @staticmethod
     def _bulk_ready(session: Any) -> bool:
@@ -479,6 +491,60 @@ def _new_ids(count: int) -> list[uuid.UUID]:
     source: a read per row let a writer thread's interpreter lock go, and wait to come back, once a row."""
     data = os.urandom(16 * count)
     return [uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+
+
+def _new_row(values: dict[str, Any], times: dict[str, Any], row_id: uuid.UUID | None) -> dict[str, Any]:
+    """A new record's row, every column named (``values`` cleaned and checked as ``create`` does; ``times``
+    the store's created_at and updated_at; the id last)."""
+    values = _clean_fields(values)
+    if not values.get("file_path"):
+        raise InvalidFieldError("file_path", "required")
+    values.setdefault("file_name", values["file_path"].replace("\\", "/").rsplit("/", 1)[-1])
+    for required in ("project_id", "version"):
+        if not values.get(required):
+            raise InvalidFieldError(required, "required")
+    row = {**_EMPTY_ROW, **_DEFAULTS, **times, **values, "id": row_id}
+    for flag, default in _DEFAULTS.items():
+        if row[flag] is None:  # None means the column's default, as in an ORM insert
+            row[flag] = default
+    return row
+
+
+#: The columns of a row made by ``stored_media_rows``, in order: all but those ``create_stored`` adds.
+STORED_COLUMNS = tuple(c for c in _TABLE.c.keys() if c not in ("id", "created_at", "updated_at"))
+_STORED_INSERT_COLUMNS = ("id", "created_at", "updated_at", *STORED_COLUMNS)
+#: New records' values (as ``create_many`` takes them) -> their stored rows, or None each (see below).
+StoredRows = Callable[[list[dict[str, Any]]], list[tuple[Any, ...] | None]]
+
+
+def stored_media_rows(items: list[dict[str, Any]]) -> list[tuple[Any, ...] | None]:
+    """New media records' values (as ``create_many`` takes them) as rows of :data:`STORED_COLUMNS` for
+    ``MediaRepository.create_stored``: cleaned, checked and converted as ``create_many`` does it on SQLite
+    (``bulk_insert.checked_stored_rows``). None for a record this way does not write (an id or a creation
+    time given, a time without a zone, a value the rules refuse): ``create_many`` writes it, or says what is
+    wrong with it. Touches no store: an ingest runs it where it probes (a worker process)."""
+    rows: list[dict[str, Any] | None] = []
+    for item in items:
+        try:
+            row = None if "id" in item or "created_at" in item else _new_row(dict(item), {}, None)
+        except (InvalidFieldError, ValueError, TypeError):
+            row = None
+        rows.append(None if row is None or _naive_time(row) else row)
+    fit = [row for row in rows if row is not None]
+    try:
+        stored = iter(checked_stored_rows(_TABLE, list(STORED_COLUMNS), fit))
+    except (ValueError, TypeError, RecursionError):  # one of them is refused: find which, one at a time
+        return [_stored_one(row) for row in rows]
+    return [None if row is None else next(stored) for row in rows]
+
+
+def _stored_one(row: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    if row is None:
+        return None
+    try:
+        return checked_stored_rows(_TABLE, list(STORED_COLUMNS), [row])[0]
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def _insert_set_based(session: Any, rows: list[dict[str, Any]]) -> None:
