@@ -227,7 +227,7 @@ def _loaded(where: Where) -> None:
     """Nothing: a probe worker receiving ``where`` has loaded what it references (the store's maker of rows)."""
 
 
-def _ready(pool: ProbePool, where: Where) -> None:
+def ready_worker(pool: ProbePool, where: Where) -> None:
     """A probe worker started and holding what ``where`` references, before the first media reaches it (one
     that cannot start is reported by the probes that follow)."""
     try:
@@ -400,7 +400,7 @@ def ingest_tree(
           _drop_queue_on_interrupt(cancel, threads)):
         if pool is not None:  # the workers start (or load what `where` needs) while the tree is scanned
             for _ in range(min(pool.size, workers or default_workers())):
-                threads.submit(_ready, pool, where)
+                threads.submit(ready_worker, pool, where)
         items = list(scan_media(root, on_error=lambda exc: report.problems.append(
             IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
         report.found = len(items)

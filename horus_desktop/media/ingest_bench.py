@@ -6,11 +6,14 @@ Figures printed, not asserted:
   thread over the same bytes, read from the page cache (both read once beforehand): MB/s and the ratio per
   core;
 - a whole ingest (find, probe, hash, write the records; no thumbnails) into a throw-away SQLite store,
-  probed in this process and in crash-isolated worker processes (what the app does; the workers, started
-  once per session, are started before the timings and their start printed apart), against a bare
-  ``os.walk`` + ``hashlib`` of every file of the tree;
+  against a bare ``os.walk`` + ``hashlib`` of every file of the tree: with the probes in crash-isolated
+  worker processes, the real path (``horus ingest`` and the app's ingest; the workers, started once per
+  session and holding the store's maker of rows, are started before the timings and their start printed
+  apart), and with the probes on this process's threads (``isolated=False``, which only tests use: probing,
+  record making and writing then share one interpreter lock, hence slower);
 - where a whole ingest's time goes: each step alone over the tree on one thread (find and group, probe and
-  hash, build the records, write them in the ingest's batches), against the same walk + hash.
+  hash, make the records and their stored rows, as the probe workers do, write them in the ingest's batches,
+  as the writer thread does), against the same walk + hash.
 
 Without a path the bench makes a tree of many small files (``make_small_tree``: 50 sequences of 100 PNG
 frames and 5,000 PNG stills, 10,000 files) and removes it afterwards.
@@ -32,7 +35,7 @@ from typing import Any
 from horus_desktop.media.bench import print_result
 from horus_desktop.media.errors import MediaError
 from horus_desktop.media.hashing import default_workers, sha256_files
-from horus_desktop.media.ingest import ingest_tree
+from horus_desktop.media.ingest import Where, ingest_tree, ready_worker
 from horus_desktop.media.probe_worker import shared_pool
 from horus_desktop.media.sequences import MediaItem, scan_media
 
@@ -133,6 +136,13 @@ def _phase_seconds(root: Path, open_store: Callable[[Path], Any]) -> dict[str, f
     from horus_desktop.media.probe import hashed_files, probe_and_hash
     from horus_desktop.media.templates import DEFAULT_TEMPLATE, PathTemplate, parse_hierarchy
 
+    with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
+        store = open_store(Path(folder) / "bench.sqlite")
+        try:
+            stored_rows = store.media.stored_rows_maker()
+        finally:
+            store.close()
+
     out: dict[str, float] = {}
     started = time.perf_counter()
     items = list(scan_media(root))
@@ -154,13 +164,17 @@ def _phase_seconds(root: Path, open_store: Callable[[Path], Any]) -> dict[str, f
         hierarchy = parse_hierarchy(item.path, templates, anchor)
         values = _record_values(item, probe, hierarchy, hierarchy.project or root.name, None)
         records.append({**values, "file_hash": file_hash})
+    rows = stored_rows(records) if stored_rows is not None else []
     out["records"] = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
         store = open_store(Path(folder) / "bench.sqlite")
         try:
             started = time.perf_counter()
             for start in range(0, len(records), BATCH_SIZE):
-                store.media.create_many(records[start:start + BATCH_SIZE])
+                if rows and None not in rows[start:start + BATCH_SIZE]:
+                    store.media.create_stored(rows[start:start + BATCH_SIZE])
+                else:
+                    store.media.create_many(records[start:start + BATCH_SIZE])
             out["write"] = time.perf_counter() - started
         finally:
             store.close()
@@ -205,9 +219,16 @@ def _hash_figures(names: list[str], label: str) -> dict[str, Any]:
     }
 
 
-def _start_probe_workers(items: list[MediaItem]) -> float:
-    """Seconds to start the crash-isolated probe workers (once per session in the app), before the timings."""
+def _start_probe_workers(items: list[MediaItem], open_store: Callable[[Path], Any]) -> float:
+    """Seconds to start the crash-isolated probe workers (once per session in the app) and have them load what
+    an ingest hands them (the store's maker of rows), before the timings."""
     pool = shared_pool()
+    with tempfile.TemporaryDirectory(prefix="horus-bench-ingest-") as folder:
+        store = open_store(Path(folder) / "bench.sqlite")
+        try:
+            where = Where((), folder, "bench", stored_rows=store.media.stored_rows_maker())
+        finally:
+            store.close()
 
     def probe(item: MediaItem) -> None:
         try:
@@ -218,6 +239,7 @@ def _start_probe_workers(items: list[MediaItem]) -> float:
     started = time.perf_counter()
     with ThreadPoolExecutor(pool.size) as threads:
         list(threads.map(probe, items[:pool.size]))
+        list(threads.map(lambda _: ready_worker(pool, where), range(pool.size)))
     return time.perf_counter() - started
 
 
@@ -242,7 +264,7 @@ def bench_ingest(path: str | Path | None = None, *, open_store: Callable[[Path],
                     handle.write(os.urandom(FRAME_BYTES))
             result.update(_hash_figures(frames, "frames"))
         walk_hash = min(_walk_and_hash(root)[0] for _ in range(ROUNDS))
-        workers_start = _start_probe_workers(items)
+        workers_start = _start_probe_workers(items, open_store)
         in_process, recorded, commits = _ingest_seconds(root, open_store, isolated=False)
         isolated, recorded_isolated, _ = _ingest_seconds(root, open_store, isolated=True)
         result.update({
