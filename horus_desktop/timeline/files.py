@@ -287,7 +287,7 @@ def _import_playlist(store: Store, path: Path, *, user: str, name: str | None, p
         if data is None:
             data = to_dict(document)
         rate = timeline_rate(document)
-        tracks = flatten(document, rate)
+        tracks = flatten(document, rate, data)
         placed = [_Clip(entry.item, {}, clip_path(track, entry)) for track, entry in iter_clips(tracks)]
         for item in placed:
             item.node = node_at(data, item.path)

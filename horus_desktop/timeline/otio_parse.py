@@ -72,18 +72,31 @@ def track_kind(track: otio.schema.Track) -> str:
     return "audio" if track.kind == otio.schema.TrackKind.Audio else "video"
 
 
-def flatten(timeline: otio.schema.Timeline, rate: Fraction) -> list[FlatTrack]:
-    """Every track of the document, depth first, with its items placed in timeline frames."""
+def flatten(timeline: otio.schema.Timeline, rate: Fraction, data: Mapping[str, Any] | None = None) -> list[FlatTrack]:
+    """Every track of the document, depth first, with its items placed in timeline frames.
+
+    ``data``: the document's otio_json dict (as OTIO wrote it). A top-level track of clips and gaps, each
+    with its source range and durations at one rate, is then placed from its plain numbers, by the very
+    float operations OTIO's ``range_of_all_children`` makes (its objects cost microseconds an item); any
+    other track as before."""
     out: list[FlatTrack] = []
-    _walk_stack(timeline.tracks, 0, (), float(rate), out)  # frames() takes the float: not made per item
+    nodes = None
+    if data is not None:
+        found = (data.get("tracks") or {}).get("children")
+        nodes = found if type(found) is list and len(found) == len(timeline.tracks) else None
+    _walk_stack(timeline.tracks, 0, (), float(rate), out, nodes=nodes)  # frames() takes the float
     return out
 
 
 def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: float, out: list[FlatTrack],
-                kind: str = "video") -> None:
+                kind: str = "video", nodes: list[Any] | None = None) -> None:
     for ti, child in enumerate(stack):
         if isinstance(child, otio.schema.Track):
-            _walk_track(child, offset, (*prefix, ti), rate, out)
+            placed = _plain_placement(nodes[ti], rate) if nodes is not None else None
+            if placed is not None and len(placed) == len(child):
+                _place_track(child, offset, (*prefix, ti), placed, out)
+            else:
+                _walk_track(child, offset, (*prefix, ti), rate, out)
         elif isinstance(child, otio.schema.Stack):  # a stack in a stack: its layers start where it starts
             skip = frames(child.source_range.start_time, rate) if child.source_range is not None else 0
             _walk_stack(child, offset - skip, (*prefix, ti), rate, out, kind)
@@ -93,6 +106,49 @@ def _walk_stack(stack: otio.schema.Stack, offset: int, prefix: Path, rate: float
                 entry.source_start = frames(child.source_range.start_time, rate)
             out.append(FlatTrack(index=len(out), path=(*prefix, ti), track=stack, kind=kind, items=[entry],
                                  layer=True))
+
+
+def _rescaled(value: float, rate: float, new_rate: float) -> float:
+    """``RationalTime(value, rate).value_rescaled_to(new_rate)``, as OTIO computes it."""
+    return value if new_rate == rate else value * new_rate / rate
+
+
+def _plain_placement(node: Any, rate: float) -> list[tuple[int, int, int]] | None:
+    """(start, duration, source start) in frames at ``rate`` of every child of a track's otio_json dict, when
+    every child is a clip or gap with a source range (numbers as OTIO writes them, every duration at one rate
+    of at least 1); else None (OTIO places the track). OTIO sums the durations from a time at rate 1, which
+    takes the first duration's rate: the same additions as here."""
+    children = node.get("children") if type(node) is dict else None
+    if type(children) is not list:
+        return None
+    out: list[tuple[int, int, int]] = []
+    end = 0.0
+    unit = None
+    for child in children:
+        if type(child) is not dict or str(child.get("OTIO_SCHEMA", "")).rpartition(".")[0] not in ("Clip", "Gap"):
+            return None
+        source = child.get("source_range")
+        start = source.get("start_time") if type(source) is dict else None
+        duration = source.get("duration") if type(source) is dict else None
+        if type(start) is not dict or type(duration) is not dict:
+            return None
+        value, at, first, first_at = duration.get("value"), duration.get("rate"), start.get("value"), start.get("rate")
+        if not all(type(n) is float for n in (value, at, first, first_at)) or at < 1 or at != (unit or at):
+            return None
+        unit = at
+        out.append((round(_rescaled(end, at, rate)), round(_rescaled(value, at, rate)),
+                    round(_rescaled(first, first_at, rate))))
+        end += value
+    return out
+
+
+def _place_track(track: otio.schema.Track, offset: int, path: Path, placed: list[tuple[int, int, int]],
+                 out: list[FlatTrack]) -> None:
+    """:func:`_walk_track` of a track :func:`_plain_placement` placed (clips and gaps only: no nesting)."""
+    flat = FlatTrack(index=len(out), path=path, track=track, kind=track_kind(track))
+    out.append(flat)
+    flat.items.extend(FlatItem(item, index, offset + start, duration, source_start)
+                      for index, (item, (start, duration, source_start)) in enumerate(zip(track, placed, strict=True)))
 
 
 def _walk_track(track: otio.schema.Track, offset: int, path: Path, rate: float, out: list[FlatTrack]) -> None:
