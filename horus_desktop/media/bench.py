@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -70,6 +71,28 @@ def bare_image_decoder(extension: str) -> Callable[[str], None]:
     return _bare_other
 
 
+def _cpu_of(decode: Callable[[str], None], path: str) -> float:
+    """CPU seconds this process (its OpenEXR threads too) spent decoding ``path``: run in a bare decode process."""
+    started = time.process_time()
+    decode(path)
+    return time.process_time() - started
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used so far by this process (all its threads) and the processes ``pids`` (Linux's /proc;
+    where there is none, this process alone)."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 2) if seconds > 0 else float("inf")
 
@@ -86,12 +109,18 @@ def _bare_movie_fps(item: MediaItem, count: int) -> float:
     return _rate(count, time.perf_counter() - started)
 
 
-def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bool = False) -> float | None:
-    """The bare library's frames/s on `workers` threads (or worker processes, started before the clock)."""
+def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bool = False,
+              cpu_ms: list[float] | None = None) -> float | None:
+    """The bare library's frames/s on `workers` threads (or worker processes, started before the clock);
+    ``cpu_ms`` gets the CPU ms a frame the decodes took (the processes', or this process's threads)."""
     if item.kind is MediaKind.MOVIE:
         if workers > 1 or processes:
             return None  # one demuxer/decoder: the library's own threads are already in use
-        return _bare_movie_fps(item, len(frames))
+        cpu_started = time.process_time()
+        fps = _bare_movie_fps(item, len(frames))
+        if cpu_ms is not None:
+            cpu_ms.append(1000.0 * (time.process_time() - cpu_started) / len(frames))
+        return fps
     decode = bare_image_decoder(item.extension)
     paths = [item.file_for_frame(f) for f in frames]
     if processes:  # with the OpenEXR threads our decode processes use
@@ -99,8 +128,12 @@ def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bo
                                  initializer=_set_exr_threads, initargs=(threads_per_worker(workers),)) as pool:
             list(pool.map(decode, paths[:workers]))  # started and imported outside the timing
             started = time.perf_counter()
-            list(pool.map(decode, paths))
-            return _rate(len(paths), time.perf_counter() - started)
+            spent = list(pool.map(_cpu_of, [decode] * len(paths), paths))
+            fps = _rate(len(paths), time.perf_counter() - started)
+            if cpu_ms is not None:
+                cpu_ms.append(1000.0 * sum(spent) / len(paths))
+            return fps
+    cpu_started = time.process_time()  # every thread of this process: the library's own ones too
     started = time.perf_counter()
     if workers == 1:
         for path in paths:
@@ -108,24 +141,34 @@ def _bare_fps(item: MediaItem, frames: list[int], workers: int, *, processes: bo
     else:
         with ThreadPoolExecutor(workers) as threads:
             list(threads.map(decode, paths))
-    return _rate(len(paths), time.perf_counter() - started)
+    fps = _rate(len(paths), time.perf_counter() - started)
+    if cpu_ms is not None:
+        cpu_ms.append(1000.0 * (time.process_time() - cpu_started) / len(paths))
+    return fps
 
 
 def _pipeline_fps(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert,
-                  pool: DecodePool | None = None, reduction: int = 1) -> tuple[float, int]:
+                  pool: DecodePool | None = None, reduction: float = 1,
+                  cpu_ms: list[float] | None = None) -> tuple[float, int]:
     """The frame cache's frames/s reading `frames` ahead (decode + `convert`), and the movie seeks made.
-    ``reduction``: as the viewer plays on the CPU path at the view's size (``convert`` at that size)."""
+    ``reduction``: as the viewer plays on the CPU path at the view's size (``convert`` at that size).
+    ``cpu_ms`` gets the CPU ms a frame of this process and the pool's processes."""
     with open_frame_source(item) as source, FrameCache(
         source, convert=convert, workers=workers, read_ahead=len(frames), budget_bytes=8 * 1024**3, pool=pool,
         reduction=reduction,
     ) as cache:
+        pids = pool.worker_pids() if pool is not None else []
+        cpu_started = _cpu_seconds(pids)
         started = time.perf_counter()
         cache.set_playhead(frames[0])
         for frame in frames:
             entry = cache.get(frame, timeout=60)
             if entry.error is not None:
                 raise entry.error
-        return _rate(len(frames), time.perf_counter() - started), int(getattr(source, "seeks", 0))
+        fps = _rate(len(frames), time.perf_counter() - started)
+        if cpu_ms is not None:
+            cpu_ms.append(1000.0 * (_cpu_seconds(pids) - cpu_started) / len(frames))
+        return fps, int(getattr(source, "seeks", 0))
 
 
 def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: Any = gpu_convert,
@@ -147,19 +190,23 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
 
 
 def _colour_pipelines(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
-                      rounds: int = 2) -> tuple[float, float, float, float]:
+                      rounds: int = 2, cpu: dict[str, list[float]] | None = None) -> tuple[float, float, float, float]:
     """Frames/s of the bare decoder (on the backend the pipeline uses: processes with a pool), and of the CPU
     colour pipeline at full size, at VIEW_FACTOR and at VIEWER_FACTOR, interleaved, best of ``rounds`` each (so
-    a burst of load on a shared machine falls on all four alike)."""
+    a burst of load on a shared machine falls on all four alike). ``cpu`` gets each one's CPU ms
+    a frame per round, under "bare", "full", "view" and "viewer"."""
     movie = item.kind is MediaKind.MOVIE
     bare, full, view, viewer = 0.0, 0.0, 0.0, 0.0
+    spent: dict[str, list[float] | None] = {k: (cpu.setdefault(k, []) if cpu is not None else None)
+                                            for k in ("bare", "full", "view", "viewer")}
     for _ in range(rounds):
-        bare = max(bare, _bare_fps(item, frames, 1 if movie else workers, processes=pool is not None) or 0.0)
-        full = max(full, _pipeline_fps(item, frames, workers, convert, pool=pool)[0])
+        bare = max(bare, _bare_fps(item, frames, 1 if movie else workers, processes=pool is not None,
+                                   cpu_ms=spent["bare"]) or 0.0)
+        full = max(full, _pipeline_fps(item, frames, workers, convert, pool=pool, cpu_ms=spent["full"])[0])
         view = max(view, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEW_FACTOR), pool=pool,
-                                       reduction=VIEW_FACTOR)[0])
+                                       reduction=VIEW_FACTOR, cpu_ms=spent["view"])[0])
         viewer = max(viewer, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEWER_FACTOR), pool=pool,
-                                           reduction=VIEWER_FACTOR)[0])
+                                           reduction=VIEWER_FACTOR, cpu_ms=spent["viewer"])[0])
     return bare, full, view, viewer
 
 
@@ -211,11 +258,12 @@ def bench_decode(
     result["pipeline_fps_1"], seeks_1 = _pipeline_fps(item, chosen, 1)
     result["pipeline_fps_all"], seeks_all = _pipeline_fps(item, chosen, workers)
     best_pool: DecodePool | None = None
+    cpu: dict[str, list[float]] = {}  # CPU ms a frame, which the load of other programs sways less
     if movie:
         # Re-seeks while reading ahead forward (the first positioning seek not counted): the goal is 0.
         result["movie_seeks"] = max(0, seeks_all - 1)
         result["movie_seeks_1"] = max(0, seeks_1 - 1)
-        colour_run = _colour_pipelines(item, chosen, workers, convert, None)
+        colour_run = _colour_pipelines(item, chosen, workers, convert, None, cpu=cpu)
         bare_best, ours_best = result["bare_fps_1"], result["pipeline_fps_all"]
     else:
         # The decode-process pipeline beside the threads, at each worker count: the scaling.
@@ -232,7 +280,8 @@ def bench_decode(
         ours_best = max(result["pipeline_fps_all"], result[f"pipeline_processes_fps_{workers}"])
         processes_win = result[f"pipeline_processes_fps_{workers}"] >= result["pipeline_fps_all"]
         result["decode_backend"] = "processes" if processes_win else "threads"
-        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool if processes_win else None)
+        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool if processes_win else None,
+                                       cpu=cpu)
     # The CPU colour pipeline at full size and at the view's sizes, beside the bare decoder in the same rounds.
     (bare_beside, result["pipeline_cpu_colour_fps_all"], result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"],
      result["pipeline_cpu_colour_viewer_fps_all"]) = colour_run
@@ -245,6 +294,17 @@ def bench_decode(
     result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_vs_bare_all"] = _ratio(
         result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"], bare_colour)
     result["pipeline_cpu_colour_viewer_vs_bare_all"] = _ratio(result["pipeline_cpu_colour_viewer_fps_all"], bare_colour)
+    if cpu.get("bare"):
+        # On a machine whose cores the pipeline keeps busy, its frames/s against the bare decoder's is the bare
+        # decode's CPU a frame against the pipeline's (decode + colour + cache, app and processes): this ratio
+        # is that bound, measured in CPU time, which the load of other programs sways less than the wall clock.
+        bare_cpu = min(cpu["bare"])
+        result["bare_cpu_ms_per_frame"] = round(bare_cpu, 2)
+        for name, key in (("full", "pipeline_cpu_colour"), ("view", f"pipeline_cpu_colour_view{VIEW_FACTOR}"),
+                          ("viewer", "pipeline_cpu_colour_viewer")):
+            ours = min(cpu[name])
+            result[f"{key}_cpu_ms_per_frame"] = round(ours, 2)
+            result[f"{key}_cpu_vs_bare_cpu"] = round(bare_cpu / ours, 3) if ours > 0 else None
     result["playback_24fps_dropped"] = _playback_drops(item, chosen, workers, pool=best_pool)
     if best_pool is not None:
         best_pool.close()

@@ -21,6 +21,9 @@ def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) 
         assert result["pipeline_cpu_colour_view2_fps_all"] > 0 and result["bare_beside_colour_fps_all"] > 0
         assert result["pipeline_cpu_colour_view2_vs_bare_all"] > 0
         assert result["pipeline_cpu_colour_viewer_fps_all"] > 0 and result["viewer_factor"] == 1.375
+        # the same pipelines in CPU time a frame against the bare decoder's (what other load sways less)
+        assert result["bare_cpu_ms_per_frame"] > 0 and result["pipeline_cpu_colour_viewer_cpu_ms_per_frame"] > 0
+        assert result["pipeline_cpu_colour_cpu_vs_bare_cpu"] > 0
         if media != movie:  # images: the scaling on 1 and all workers, threads and processes, same run
             assert result["pipeline_processes_fps_1"] > 0 and result["bare_processes_fps_1"] > 0
             assert result["decode_backend"] in ("threads", "processes")
