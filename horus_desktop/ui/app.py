@@ -8,6 +8,7 @@ user in while the window paints, and every panel's first query waits behind that
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -25,13 +26,13 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks
 from horus_desktop.ui.gc_on_ui_thread import UiThreadGarbageCollector
 from horus_desktop.ui.jobs import JobRunner
-from horus_desktop.ui.main_window import MainWindow
 from horus_desktop.ui.pending_store import PendingStore, local_user_id, looks_like_a_store
 from horus_desktop.ui.resources import icon, load_fonts, stylesheet
 
 if TYPE_CHECKING:
     from horus_desktop.domain.records import User
     from horus_desktop.store import Store
+    from horus_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,10 @@ def create_window(store: Store | PendingStore, *, user_id: str, settings: QSetti
     ``first_task`` (function, on done, on error) is queued on the DB worker before any panel's query: the
     store's opening, whose queries must run first; the window learns the store is open when it is done.
     """
+    # Imported here, not with this module: the window's modules are most of the start-up, and run_gui reads the
+    # colour configuration on a thread while they load.
+    from horus_desktop.ui.main_window import MainWindow
+
     db = DbWorker()
     built: list[MainWindow] = []
     if first_task is not None:
@@ -131,6 +136,12 @@ def create_window(store: Store | PendingStore, *, user_id: str, settings: QSetti
         if not store.read_only:
             db.submit(store.users.ensure, user_id)
     return window, db, jobs
+
+
+def _read_colour_config() -> None:
+    """The process's colour configuration read ahead (see run_gui)."""
+    with contextlib.suppress(Exception):  # create_window reads it again and reports the error
+        default_colour_config()
 
 
 def bring_up_to_date(store: Store) -> None:
@@ -210,6 +221,10 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists
+    # OCIO reads its config (about a tenth of the window's start) with the GIL released: on a thread, it is
+    # read while the window's modules import; create_window's default_colour_config() waits for it (a config
+    # that cannot be read is read again and reported there).
+    threading.Thread(target=_read_colour_config, name="colour config", daemon=True).start()
     settings = make_settings()
     first_run = settings.value("window/geometry") is None
     shown: list[MainWindow] = []
