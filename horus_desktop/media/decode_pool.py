@@ -25,12 +25,14 @@ Scrubbing: an ``urgent`` decode (the frame the user asked for) takes the next fr
 read-ahead waiting for one and decodes with every core's OpenEXR threads; the ``spare`` workers beyond one
 per core are for urgent decodes only, so one is free even while read-ahead has every core's worker. As it
 starts, every other running decode whose ``cancelled`` check is true (the user has moved past its frame)
-is paused (SIGSTOP: it stops using the cores at once, at no cost) until no urgent decode runs, then
-finishes (paused ones one at a time, each once only) and its frame is dropped. Stopping those decodes by killing their workers cost a fork each (the
-replacement), which took 0.2-0.8 s to be ready on this loaded 2-core machine and emptied the pool during a
+is paused (SIGSTOP: it stops using the cores at once, at no cost) until no urgent decode runs, then goes
+on (paused ones one at a time) until the next urgent decode pauses it again, and its frame is dropped.
+Stopping those decodes by killing their workers cost a fork each (the replacement), which took 0.2-0.8 s
+to be ready on this loaded 2-core machine (0.27-0.55 s again in December) and emptied the pool during a
 drag, so frames scrubbed to fell back to decodes in the app's threads that could not be stopped. With
-every worker busy or paused, a frame scrubbed to resumes the longest paused one and takes it when it is
-free. Where processes cannot be paused (Windows) a stale decode finishes beside the new one.
+every worker busy or paused, a frame scrubbed to resumes the longest paused one (never paused again) and
+takes it when it is free; a frame the user moves past while it waits for a worker is given up. Where
+processes cannot be paused (Windows) a stale decode finishes beside the new one.
 Shared-memory files come from media/shm_frames.py (Linux): made ready or reused, so the worker's write
 is a copy, not a page allocation and zeroing of every 4 KiB (2 against 7.5 ms a 2K half frame here).
 """
@@ -70,6 +72,11 @@ START_TIMEOUT_S = 60.0
 CANCEL_POLL_S = 0.02
 #: Longest a stale decode stays paused (then it finishes whatever else runs).
 PAUSE_MAX_S = 2.0
+#: Seconds after a frame a user waits for has decoded before a paused stale decode goes on: the app still
+#: maps, converts and shows that frame (the CPU path's colour step on every core), and a stale decode
+#: resumed at once took the cores from it (traced: 10-40 ms between the worker's reply and the frame shown,
+#: against 3-10 ms otherwise).
+RESUME_AFTER_S = 0.05
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
                                          errors.UnreadableFileError, errors.DecodeTimeoutError)}
@@ -215,10 +222,12 @@ class DecodePool:
                        and self._context.get_start_method() == "forkserver")
         self._running: dict[_Worker, tuple[bool, Callable[[], bool] | None]] = {}  # decoding: urgent, check
         self._paused: dict[_Worker, float] = {}  # paused (SIGSTOP) since
-        self._finishing: set[_Worker] = set()  # resumed: they finish, not paused again
+        self._finishing: set[_Worker] = set()  # resumed to free a worker: they finish, not paused again
+        self._resumed: set[_Worker] = set()  # resumed while nothing urgent ran: paused again by the next one
         self._idle: list[_Worker] = []
         self._free = threading.Condition()
         self._urgent_waiting = 0
+        self._urgent_done_at = -math.inf  # when the last decode a user waited for ended
         self._busy = 0  # workers taken by callers
         #: Shared-memory files made ready for the frames (Linux), else each worker makes a named file.
         self._pages = shm_frames.FramePages(self.workers + self.spare) if shm_frames.available() else None
@@ -256,6 +265,7 @@ class DecodePool:
         with self._free:
             self._paused.pop(worker, None)  # never signalled again: its pid may be another process's
             self._finishing.discard(worker)
+            self._resumed.discard(worker)
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
@@ -304,18 +314,19 @@ class DecodePool:
         Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
         ``timeout`` seconds of decoding (paused time not counted).
         """
-        worker = self._take(wait, urgent)
+        try:
+            worker = self._take(wait, urgent, cancelled)
+        except Superseded:
+            raise Superseded(job.path) from None
         if worker is None:
             return None
         taken = worker
-        with self._free:
-            self._running[worker] = (urgent, cancelled)
-        if urgent:
-            self._pause_stale(worker)  # at once: a stale decode would share the cores until its next check
         fd = self._pages.take() if self._pages is not None else None
         name = None if fd is not None else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
         threads = (os.cpu_count() or 1) if urgent else 0
         try:
+            if urgent:
+                self._pause_stale(worker)  # at once: a stale decode would share the cores until its next check
             try:
                 worker.conn.send((job, name, max(1, reduction), threads))
                 if fd is not None:
@@ -354,6 +365,9 @@ class DecodePool:
                 if taken in self._paused:  # paused as its reply came: never give back a stopped worker
                     self._resume([taken])
                 self._finishing.discard(taken)
+                self._resumed.discard(taken)
+                if urgent:
+                    self._urgent_done_at = time.monotonic()
                 self._resume_unless_urgent()
                 self._free.notify_all()
             if worker is not None:
@@ -372,28 +386,41 @@ class DecodePool:
     def _pause(self, worker: _Worker) -> None:
         if worker in self._paused or worker in self._finishing or not self.pauses:
             return
+        if not self._idle and self._paused:
+            # Paused with no worker left free, stale decodes would hold every worker and the next frame asked
+            # for would wait for one to finish (traced: 6 of 6 held, 100-200 ms waits): this one finishes.
+            # Stale decodes come faster than the moments with no frame asked for let them finish (each burst
+            # of a drag adds its frames passed over), so without this they filled any number of workers.
+            self._resumed.discard(worker)
+            self._finishing.add(worker)
+            return
         try:
             os.kill(worker.process.pid or 0, signal.SIGSTOP)
         except (OSError, AttributeError):
             return
+        self._resumed.discard(worker)
         self._paused[worker] = time.monotonic()
 
-    def _resume(self, workers: list[_Worker]) -> None:
+    def _resume(self, workers: list[_Worker], *, finish: bool = True) -> None:
+        """Let paused decodes go on. ``finish``: to free their worker for a frame waiting for one, so never
+        paused again (paused again by that frame, stale decodes would hold every worker, traced); else (no
+        frame asked for decodes) the next frame asked for pauses them again: a stale decode resumed between
+        two seeks took half the cores of the next frame asked for (traced: 2-3x its bare decode)."""
         for worker in workers:
             self._paused.pop(worker, None)
-            # Paused once only: paused again by the next frame asked for, stale decodes would pile up paused
-            # over a drag and hold every worker (traced: the frame asked for then waited for one to finish).
-            self._finishing.add(worker)
+            (self._finishing if finish else self._resumed).add(worker)
             try:
                 os.kill(worker.process.pid or 0, signal.SIGCONT)
             except (OSError, AttributeError):
                 pass
 
     def _resume_unless_urgent(self) -> None:
-        """With no frame a user waits for decoding, the longest paused decode goes on; one at a time, so the
-        stale decodes finishing take at most one worker's cores from the next frame asked for."""
-        if self._paused and not self._urgent_active() and not self._finishing:
-            self._resume([min(self._paused, key=self._paused.__getitem__)])
+        """With no frame a user waits for decoding (for RESUME_AFTER_S), the longest paused decode goes on
+        (one at a time) until the next frame asked for pauses it again; the paused decodes' own waits call
+        this again every CANCEL_POLL_S."""
+        if (self._paused and not self._urgent_active() and not self._finishing and not self._resumed
+                and time.monotonic() - self._urgent_done_at >= RESUME_AFTER_S):
+            self._resume([min(self._paused, key=self._paused.__getitem__)], finish=False)
 
     def _pause_stale(self, urgent_worker: _Worker) -> None:
         """Pause every other running decode nobody wants any more (called without ``_free`` held: a
@@ -432,29 +459,47 @@ class DecodePool:
             elif time.monotonic() - paused_at > PAUSE_MAX_S:
                 with self._free:
                     self._resume([worker])
+            else:
+                with self._free:
+                    self._resume_unless_urgent()  # RESUME_AFTER_S after the last frame asked for
 
     def _give_back(self, worker: _Worker) -> None:
         with self._free:
             self._idle.append(worker)
             self._free.notify_all()
 
-    def _take(self, wait: bool, urgent: bool = False) -> _Worker | None:
+    def _take(self, wait: bool, urgent: bool = False,
+              cancelled: Callable[[], bool] | None = None) -> _Worker | None:
+        """A free worker (None: decode in the caller's thread); raises Superseded once ``cancelled`` while
+        it waits (a frame scrubbed past must not take the worker the next one needs)."""
         while not self._closed:
             # A frame a user waits for with every worker busy: stale decodes are resumed and it takes the
             # first worker free, rather than decode in the caller's thread (where it could not be stopped).
-            block = (wait or (urgent and bool(self._paused or self._finishing))) and not self._starter.is_alive()
+            block = ((wait or (urgent and bool(self._paused or self._finishing or self._resumed)))
+                     and not self._starter.is_alive())
             worker = None
             with self._free:
                 self._urgent_waiting += urgent
                 try:
                     while not self._may_take(urgent) and block and not self._closed:
-                        if urgent and self._paused and not self._finishing:  # the longest paused first
-                            self._resume([min(self._paused, key=self._paused.__getitem__)])
-                        if not self._free.wait(0.5) and not self._idle and not self._has_workers():
-                            break
+                        if urgent and not self._finishing:
+                            if self._resumed:  # already going on: the nearest to done, it finishes
+                                self._finishing |= self._resumed
+                                self._resumed.clear()
+                            elif self._paused:  # else the longest paused
+                                self._resume([min(self._paused, key=self._paused.__getitem__)])
+                        if not self._free.wait(0.5 if cancelled is None else CANCEL_POLL_S):
+                            if cancelled is not None:
+                                break  # checked below, without the lock (the check takes its cache's)
+                            if not self._idle and not self._has_workers():
+                                break
                     if self._may_take(urgent):
                         worker = self._idle.pop()
                         self._busy += 1
+                        # Running from here, under the lock it was taken with: a frame asked for is then
+                        # urgent at once, so the check below does not resume a paused decode beside it
+                        # (traced: resumed and paused again in the same millisecond).
+                        self._running[worker] = (urgent, cancelled)
                 finally:
                     self._urgent_waiting -= urgent
                     if not self._urgent_waiting:
@@ -463,11 +508,14 @@ class DecodePool:
             if worker is None:
                 if not block or not self._has_workers():
                     return None  # none free or none could start: the caller decodes in its thread
+                if cancelled is not None and cancelled():
+                    raise Superseded("")  # moved past while it waited for a worker: nothing to decode
                 continue
             if worker.process.is_alive():
                 return worker
             with self._free:
                 self._busy -= 1
+                self._running.pop(worker, None)
             self._replace(worker)  # died while idle
         return None
 
@@ -516,9 +564,12 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-#: Workers beyond one per core, for the frames scrubbed to only: one for the frame asked for while the last
-#: one asked for and a read-ahead decode it passed over wait paused (~15-45 MB each, forked).
-SCRUB_SPARES = 2
+#: Workers beyond one per core, for the frames scrubbed to only (~20-50 MB each, forked): quick successive
+#: seeks leave stale decodes paused, each holding its worker until no frame asked for decodes. Two bursts
+#: of three seeks (two passed over each) and the read-ahead decode they passed left every worker of 2 + 2
+#: paused, and the third frame of the second burst waited for one to finish (traced: 56-115 ms of a
+#: 110-220 ms seek); a longer drag still fills them, then the frame asked for waits for the longest paused.
+SCRUB_SPARES = 4
 _SHARED: DecodePool | None = None
 _SHARED_LOCK = threading.Lock()
 

@@ -8,8 +8,8 @@ the next frames (or a short jump ahead) continues decoding without seeking.
 Each open decoder (its own container) decodes one frame at a time, and different decoders decode at the
 same time: a frame scrubbed to while another decoder reads ahead takes an idle decoder, or a new one, so it
 never waits behind the read-ahead. A read given a ``cancelled`` check (`read_unless`) stops between two
-decoded frames once the check is true: a scrub that moved on does not keep the cores decoding up to a frame
-nobody will see.
+packets once the check is true, and gives up waiting for a decoder: a scrub that moved on does not keep the
+cores (or a decoder) decoding up to a frame nobody will see.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ FORWARD_DECODE_LIMIT = 48
 MAX_DECODERS = 2
 #: One more, opened only while every other decoder is busy: a frame scrubbed to while both decode.
 MAX_BUSY_DECODERS = MAX_DECODERS + 1
+#: How often a read waiting for a busy decoder checks whether it is still wanted.
+CANCEL_POLL_S = 0.01
 
 
 def stream_rate(stream: Any) -> Fraction | None:
@@ -62,6 +64,18 @@ def _output_format(stream: Any) -> str:
     if deep:
         return "rgba64le" if alpha else "rgb48le"
     return "rgba" if alpha else "rgb24"
+
+
+def _frames(container: Any, stream: Any) -> Iterator[Any]:
+    """The stream's frames in order (as ``container.decode(stream)``), with None after each packet that gave
+    no frame: a point where a read nobody wants any more can stop. After a seek the codec's frame threads
+    take several packets before the first frame, and on a loaded machine a stale read held its decoder (and
+    the cores) for up to 0.7 s there before it could check (traced in `horus bench scrub`)."""
+    for packet in container.demux(stream):
+        frames = packet.decode()
+        if not frames:
+            yield None
+        yield from frames
 
 
 def _open_container(path: str) -> Any:
@@ -195,19 +209,24 @@ class MovieSource(FrameSource):
     def _seek_to(self, decoder: _Decoder, index: int) -> None:
         target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
         decoder.container.seek(max(target, self._start_pts), stream=decoder.stream, backward=True, any_frame=False)
-        decoder.frames = decoder.container.decode(decoder.stream)
+        decoder.frames = _frames(decoder.container, decoder.stream)
         decoder.position = -1
         with self._lock:
             self.seeks += 1
 
-    def _next(self, decoder: _Decoder) -> tuple[int, Any] | None:
+    def _next(self, decoder: _Decoder, cancelled: Callable[[], bool] | None = None) -> tuple[int, Any] | None:
+        """The decoder's next frame, None at the end; Superseded between two packets once ``cancelled()``."""
         assert decoder.frames is not None
-        try:
-            video = next(decoder.frames)
-        except StopIteration:
-            return None
-        except av.FFmpegError as exc:
-            raise DamagedFrameError(self.path, f"decode error: {exc}") from exc
+        video = None
+        while video is None:
+            try:
+                video = next(decoder.frames)
+            except StopIteration:
+                return None
+            except av.FFmpegError as exc:
+                raise DamagedFrameError(self.path, f"decode error: {exc}") from exc
+            if video is None and cancelled is not None and cancelled():
+                raise Superseded(self.path)  # the decoder stays where it is: a later read goes on from there
         index = self._index_of(decoder, video)
         decoder.position = index
         return index, video
@@ -215,11 +234,13 @@ class MovieSource(FrameSource):
     def _decode_index(self, decoder: _Decoder, index: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
         if decoder.last is not None and decoder.last[0] == index:
             return decoder.last[1]
+        if cancelled is not None and cancelled():
+            raise Superseded(self.path)
         if decoder.distance(index) is None:
             self._seek_to(decoder, index)
         for attempt in range(3):
             previous: tuple[int, Any] | None = None
-            while (step := self._next(decoder)) is not None:
+            while (step := self._next(decoder, cancelled)) is not None:
                 if cancelled is not None and step[0] != index and cancelled():
                     raise Superseded(self.path)
                 if step[0] == index:
@@ -266,17 +287,21 @@ class MovieSource(FrameSource):
         if not first <= frame <= last:
             raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
         with self._lock:
+            cancelled = self._cancels.get(frame)
             while True:
                 if self._decoders is None:
                     raise UnreadableFileError(self.path, "source is closed")
                 decoder = self._decoder_for(frame - first)
                 if decoder is not None:
                     break
-                self._lock.wait()  # every decoder busy: the first to finish takes this frame
+                # Every decoder busy: the first to finish takes this frame, unless nobody wants it any more
+                # (it must not take the decoder the frame scrubbed to next waits for).
+                self._lock.wait(CANCEL_POLL_S if cancelled is not None else None)
+                if cancelled is not None and cancelled():
+                    raise Superseded(self.path)
             decoder.busy = True
             self._uses += 1
             decoder.used = self._uses
-            cancelled = self._cancels.get(frame)
         try:
             pixels = self._decode_index(decoder, frame - first, cancelled)
         except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode

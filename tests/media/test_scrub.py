@@ -1,5 +1,7 @@
 """Scrubbing: the newest frame asked for goes first, read-ahead leaves a worker free, a decode the user has
-moved past waits (paused) while the frame asked for decodes and is not cached, and the frame asked for decodes in a worker process (a crash there is a placeholder)."""
+moved past waits (paused) while the frame asked for decodes and is not cached (paused again when it went on
+between two seeks), a frame moved past while it waits for a worker or a movie decoder is given up, and the
+frame asked for decodes in a worker process (a crash there is a placeholder)."""
 
 from __future__ import annotations
 
@@ -211,3 +213,116 @@ def test_movie_frames_far_apart_decode_at_once_on_their_own_decoders(tmp_path: P
         assert sorted(results) == [20, 80]
         for frame in (20, 80):
             assert np.array_equal(results[frame], reference.read(frame).pixels)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
+def test_a_stale_decode_resumed_between_two_seeks_is_paused_again_by_the_next_frame_scrubbed_to(
+        tmp_path: Path) -> None:
+    source = JobSource(write_sequence(tmp_path, 8),
+                       {2: functools.partial(_spin, seconds=8.0), 6: _when_told, 7: _when_told})
+    pool = DecodePool(1, spare=2)
+    try:
+        assert pool.wait_ready()
+        if not pool.pauses:
+            pytest.skip("no process pausing here: a stale decode finishes beside the new one")
+
+        def states() -> list[str]:
+            return [_process_state(p) for p in pool.worker_pids()]
+
+        with FrameCache(source, workers=1, pool=pool, read_ahead=0) as cache:
+            cache.set_playhead(2, scrubbing=True)
+            time.sleep(0.3)  # frame 2 reaches a worker
+            cache.set_playhead(6, scrubbing=True)
+            assert wait_for(lambda: "T" in states())  # paused while frame 6 decodes
+            Path(source.file_for(6) + ".go").touch()
+            assert cache.get(6, timeout=60).error is None
+            assert wait_for(lambda: "T" not in states())  # nothing asked for decodes: frame 2 goes on
+            cache.set_playhead(7, scrubbing=True)
+            # Frame 7 decodes (until told) with every core: frame 2's decode, resumed, is paused again.
+            assert wait_for(lambda: "T" in states())
+            Path(source.file_for(7) + ".go").touch()
+            entry = cache.get(7, timeout=60)
+            assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.07)
+            assert 2 not in cache.cached_frames()
+    finally:
+        pool.close()
+
+
+def _marked(path: str) -> Frame:
+    """A decode that leaves ``<path>.started`` behind."""
+    Path(path + ".started").touch()
+    return decode_image(path)
+
+
+def test_a_frame_scrubbed_past_while_it_waits_for_a_worker_is_given_up_not_decoded(
+        tmp_path: Path) -> None:
+    source = JobSource(write_sequence(tmp_path, 8), {2: _when_told, 5: _marked})
+    pool = DecodePool(1)
+    try:
+        assert pool.wait_ready()
+        first = threading.Thread(target=pool.decode, args=(source.decode_job(2),), kwargs={"timeout": 60})
+        first.start()
+        assert wait_for(lambda: pool.busy() == 1)  # frame 2 holds the only worker
+        wanted = [True]
+        outcome: list[object] = []
+
+        def ask() -> None:
+            try:
+                outcome.append(pool.decode(source.decode_job(5), 60, cancelled=lambda: not wanted[0]))
+            except Superseded as exc:
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=ask)
+        waiting.start()
+        wanted[0] = False  # the user moves on while frame 5 waits for the worker
+        waiting.join(30)
+        assert outcome and isinstance(outcome[0], Superseded)  # given up while frame 2 still decodes
+        Path(source.file_for(2) + ".go").touch()
+        first.join(60)
+        assert not os.path.exists(source.file_for(5) + ".started")  # frame 5 never reached a worker
+    finally:
+        pool.close()
+
+
+def test_a_movie_read_nobody_wants_gives_up_waiting_for_a_busy_decoder(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 96, size=(W, H), gop=48)
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        release = threading.Event()
+        held = threading.Barrier(4, timeout=30)
+        results: dict[int, np.ndarray] = {}
+
+        def hold(frame: int) -> None:
+            calls: list[int] = []
+
+            def cancelled() -> bool:  # the first check, on a decoder: wait there until released
+                if not calls:
+                    calls.append(frame)
+                    held.wait()
+                    release.wait(30)
+                return False
+
+            results[frame] = source.read_unless(frame, cancelled).pixels
+
+        holders = [threading.Thread(target=hold, args=(f,)) for f in (10, 50, 90)]
+        for thread in holders:
+            thread.start()
+        held.wait()  # every decoder the source may open is taken
+        outcome: list[object] = []
+
+        def stale() -> None:
+            try:
+                outcome.append(source.read_unless(30, lambda: True))
+            except Superseded as exc:
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=stale)
+        waiting.start()
+        waiting.join(30)
+        held_meanwhile = not release.is_set()
+        release.set()
+        for thread in holders:
+            thread.join(60)
+        assert held_meanwhile and outcome and isinstance(outcome[0], Superseded)
+        for frame in (10, 50, 90):  # the decoders held go on right
+            assert np.array_equal(results[frame], reference.read(frame).pixels)
+        assert np.array_equal(source.read(30).pixels, reference.read(30).pixels)
