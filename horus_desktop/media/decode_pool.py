@@ -488,7 +488,10 @@ class DecodePool:
                                 self._resumed.clear()
                             elif self._paused:  # else the longest paused
                                 self._resume([min(self._paused, key=self._paused.__getitem__)])
-                        if not self._free.wait(0.5 if cancelled is None else CANCEL_POLL_S):
+                        # A frame asked for checks whether it is still wanted every CANCEL_POLL_S, read-ahead
+                        # every 0.5 s (waking that often, its threads would wake each other: every exit
+                        # below notifies them all).
+                        if not self._free.wait(CANCEL_POLL_S if urgent else 0.5):
                             if cancelled is not None:
                                 break  # checked below, without the lock (the check takes its cache's)
                             if not self._idle and not self._has_workers():
