@@ -16,6 +16,7 @@ written now or by an earlier, interrupted ingest. Reads of the store run on the 
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections import deque
@@ -35,7 +36,7 @@ from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.hashing import default_workers, sha256_media
 from horus_desktop.media.probe import Known, ProbeResult, hashed_files, probe_and_hash, unchanged
 from horus_desktop.media.probe_worker import ProbePool, shared_pool
-from horus_desktop.media.sequences import MediaItem, MediaKind, scan_media
+from horus_desktop.media.sequences import MediaItem, MediaKind, scan_media_groups
 from horus_desktop.media.templates import DEFAULT_TEMPLATE, Hierarchy, PathTemplate, parse_hierarchy
 from horus_desktop.media.thumbnails import THUMBNAIL_SIZES, ThumbnailFile, make_thumbnails
 
@@ -395,28 +396,33 @@ def ingest_tree(
     unchanged_groups: dict[Group, list[Any]] = {}
     # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails; and one
     # thread that hands each batch to `write` while the next is prepared.
+    # The tree is walked on a thread of its own, and its first media are probed while the rest is walked.
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-write") as lane,
+          ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-scan") as scanner,
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
         if pool is not None:  # the workers start (or load what `where` needs) while the tree is scanned
             for _ in range(min(pool.size, workers or default_workers())):
                 threads.submit(ready_worker, pool, where)
-        items = list(scan_media(root, on_error=lambda exc: report.problems.append(
-            IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))))
-        report.found = len(items)
-        existing_by_path = store.media.get_by_paths(item.path for item in items)
+        items: list[MediaItem] = []  # the media found so far, in the tree's order
+        existing_by_path: dict[str, Any] = {}
         writer = _BatchWriter(store, report, batch_size, write, lane)
-        chunks = _chunks(items, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)
+
+        def found_chunks() -> Iterator[list[MediaItem]]:
+            for group in _scanned(root, report, cancel, scanner):
+                existing_by_path.update(store.media.get_by_paths(item.path for item in group))
+                items.extend(group)
+                yield from _chunks(group, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)
 
         def prepare(chunk: list[MediaItem]) -> Future[list[_Prepared]]:
             return threads.submit(_prepare, chunk, existing_by_path, cancel, probe_many, threads)
 
         done = 0
-        for prepared in _in_order(chunks, prepare, 2 * (workers or default_workers()), cancel, report):
+        for prepared in _in_order(found_chunks(), prepare, 2 * (workers or default_workers()), cancel, report):
             done += 1
             item = prepared.item
             existing = existing_by_path.get(item.path)
-            if progress is not None:
+            if progress is not None:  # of the media found so far (all of them once the walk ends)
                 progress(done, len(items), item.path)
             if prepared.error is not None or prepared.probe is None:
                 error = prepared.error
@@ -438,6 +444,7 @@ def ingest_tree(
             else:
                 record["file_hash"] = prepared.file_hash  # hashed here when the probe did not read it whole
                 writer.add(existing, item, record, None, _values_group(record))
+        report.found = len(items)
         writer.flush()
         settled += writer.written
         _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)},
@@ -449,6 +456,31 @@ def ingest_tree(
                                                  progress, batch_size, write)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _scanned(root: Path, report: IngestReport, cancel: threading.Event, scanner: Executor) -> Iterator[list[MediaItem]]:
+    """The media under ``root``, a group of whole folders at a time (`sequences.scan_media_groups`), walked on
+    ``scanner`` while the caller probes the groups before; folders that cannot be listed are reported. The
+    walk stops at the next group once the ingest is cancelled."""
+    found: queue.Queue[list[MediaItem] | BaseException | None] = queue.Queue()
+
+    def walk() -> None:
+        try:
+            for group in scan_media_groups(root, on_error=lambda exc: report.problems.append(
+                    IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))):
+                if cancel.is_set():
+                    break
+                found.put(group)
+        except BaseException as exc:  # raised where the groups are taken, as a walk on that thread would
+            found.put(exc)
+        finally:
+            found.put(None)
+
+    scanner.submit(walk)
+    while (group := found.get()) is not None:
+        if isinstance(group, BaseException):
+            raise group
+        yield group
 
 
 def _in_order(chunks: Iterable[list[MediaItem]], prepare: Callable[[list[MediaItem]], Future[list[_Prepared]]],

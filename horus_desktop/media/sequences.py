@@ -173,6 +173,8 @@ def _group_with_fileseq(images: list[str]) -> list[MediaItem]:
 
 
 SCAN_GROUP_FILES = 5000  # files grouped per fileseq call while walking a tree
+#: Files of the first group: a few, so that an ingest starts probing while the rest of the tree is walked.
+SCAN_FIRST_GROUP_FILES = 256
 
 
 def scan_media(root: str | Path, *, include_hidden: bool = False,
@@ -181,17 +183,26 @@ def scan_media(root: str | Path, *, include_hidden: bool = False,
     folders; fileseq groups several folders in one call 2-3x faster than one call per folder).
 
     A folder that cannot be listed is skipped; `on_error` is told of it (ingest reports it)."""
+    for group in scan_media_groups(root, include_hidden=include_hidden, on_error=on_error):
+        yield from group
+
+
+def scan_media_groups(root: str | Path, *, include_hidden: bool = False,
+                      on_error: Callable[[OSError], None] | None = None) -> Iterator[list[MediaItem]]:
+    """`scan_media`'s media, a group of whole folders at a time: the first group of about
+    `SCAN_FIRST_GROUP_FILES` files, then `SCAN_GROUP_FILES` each."""
     root = Path(root)
     if root.is_file():
-        yield from group_files([str(root)])
+        yield group_files([str(root)])
         return
     pending: list[str] = []
+    size = SCAN_FIRST_GROUP_FILES
     for dirpath, filenames in _walk(str(root), include_hidden, on_error):
         pending += [dirpath + n for n in filenames]
-        if len(pending) >= SCAN_GROUP_FILES:
-            yield from group_files(pending)
-            pending = []
-    yield from group_files(pending)
+        if len(pending) >= size:
+            yield group_files(pending)
+            pending, size = [], SCAN_GROUP_FILES
+    yield group_files(pending)
 
 
 def _walk(root: str, include_hidden: bool, on_error: Callable[[OSError], None] | None) -> Iterator[tuple[str, list[str]]]:
