@@ -256,6 +256,7 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
     known = uuids or {}
     rows: list[dict[str, Any]] = []
     order: dict[int, int] = {}
+    named: dict[int, tuple[str, str]] = {}  # a track's name and path, made once (its name is OTIO's wrapper's)
     for i, (track, entry) in enumerate(iter_clips(tracks)):
         clip: otio.schema.Clip = entry.item
         if nodes is None:
@@ -267,13 +268,16 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
         media_id = info.get("media_id")
         n = order.get(track.index, 0)
         order[track.index] = n + 1
+        if track.index not in named:
+            named[track.index] = (track.name[:100], track.path_text)
+        track_name, track_path = named[track.index]
         extra = {k: v for k, v in info.items() if k not in ("clip_id", "media_id", "media_path")}
-        extra.update(track_path=track.path_text, item_index=entry.index, missing_media=media_id is None)
+        extra.update(track_path=track_path, item_index=entry.index, missing_media=media_id is None)
         rows.append({
             "id": known.get(info["clip_id"]) or uuid.UUID(info["clip_id"]),
             "media_id": (known.get(media_id) or uuid.UUID(media_id)) if media_id else None,
             "media_path": path[:1000],
-            "track_name": track.name[:100],
+            "track_name": track_name,
             "track_type": track.kind,
             "track_index": track.index,
             "start_time_frames": entry.start,
