@@ -179,3 +179,42 @@ def test_rows_made_by_a_page_keep_their_versions_through_edits_conflicts_and_del
     got = ana.store.comments.get(notes["note 1"])
     assert got.content == "clearer words" and got.is_resolved
     assert ana.dump() == ben.dump()
+
+
+def test_a_server_taken_back_to_0011_keeps_the_versions_of_rows_made_by_a_page(laptop, server_url) -> None:
+    """Revision 0012's downgrade gives every row a page made its version record (0011 reads only those), with
+    the maker's author and clock; an edit synced after going back and up again is a plain edit, version 2."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from horus_desktop.store.schema import alembic_config
+
+    ana, ben = laptop("ana"), laptop("ben")
+    _notes(ana, 3)
+    ops = {op.new["content"]: op.hlc for op in ana.client.local.pending(100, "ana") if op.table == "horus_comments"}
+    ana.sync()
+    engine = create_engine(server_url)
+    config = alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0011")
+        with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
+            recorded = conn.execute(
+                "SELECT c.content, v.row_version, v.fields->'*'->>'a', v.fields->'*'->>'h' FROM horus_comments c "
+                "JOIN horus_sync_row_versions v ON v.table_name = 'horus_comments' AND v.row_id = c.id::text "
+                "ORDER BY c.content").fetchall()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    assert recorded == [(content, 1, "ana", hlc) for content, hlc in sorted(ops.items())]
+    ben.sync()
+    media_id = ben.dump()["horus_comments"][0]["media_id"]
+    [note] = [n for n in ben.store.comments.list_for_media(media_id) if n.content == "note 0"]
+    ben.store.comments.edit(note.id, "edited after the round trip")
+    assert ben.sync().conflicts == 0
+    ana.sync()
+    assert ana.store.comments.get(note.id).content == "edited after the round trip"
+    assert ana.dump() == ben.dump()
