@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -388,10 +388,13 @@ def ingest_tree(
     anchor = root if root.is_dir() else root.parent
     anchor_text = str(anchor)  # a str: the hierarchy parser splits it without building a path object
     pool = shared_pool() if isolated else None
-    where = Where(tuple(t.template for t in templates), anchor_text, anchor.name, project, user,
-                  store.media.stored_rows_maker())
+    where = Where(tuple(t.template for t in templates), anchor_text, anchor.name, project, user)
+    # The store's maker of rows: in process from the start; in the probe workers (which load the store module
+    # for it, ~0.7 s of CPU each, once per session) from the tree's second group of folders, so that a small
+    # ingest (a file, a folder or two) never waits for that.
+    made = replace(where, stored_rows=store.media.stored_rows_maker())
     # Small media are probed together: CHUNK_FILES files per worker round trip isolated, a few in process.
-    probe_many = _isolated_probe(pool, where) if pool is not None else _in_process_probe(where)
+    probe_many = _isolated_probe(pool, where) if pool is not None else _in_process_probe(made)
     settled: list[tuple[str, MediaItem]] = []  # (media id, item) of every media of the tree now recorded
     unchanged_groups: dict[Group, list[Any]] = {}
     # One pool for the whole ingest: probing (or waiting on a probe worker), hashing, thumbnails; and one
@@ -401,15 +404,19 @@ def ingest_tree(
           ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-scan") as scanner,
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
-        if pool is not None:  # the workers start (or load what `where` needs) while the tree is scanned
-            for _ in range(min(pool.size, workers or default_workers())):
-                threads.submit(ready_worker, pool, where)
+        if pool is not None:  # a worker starts while the tree is walked
+            threads.submit(ready_worker, pool, where)
         items: list[MediaItem] = []  # the media found so far, in the tree's order
         existing_by_path: dict[str, Any] = {}
         writer = _BatchWriter(store, report, batch_size, write, lane)
 
         def found_chunks() -> Iterator[list[MediaItem]]:
-            for group in _scanned(root, report, cancel, scanner):
+            nonlocal probe_many
+            for n, group in enumerate(_scanned(root, report, cancel, scanner)):
+                if n == 1 and pool is not None and made.stored_rows is not None:  # a large tree: see `made`
+                    for _ in range(min(pool.size, workers or default_workers())):
+                        threads.submit(ready_worker, pool, made)
+                    probe_many = _isolated_probe(pool, made)
                 existing_by_path.update(store.media.get_by_paths(item.path for item in group))
                 items.extend(group)
                 yield from _chunks(group, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)

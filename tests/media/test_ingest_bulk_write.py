@@ -16,6 +16,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from horus_desktop.domain.media_query import MediaQuery
+from horus_desktop.media import sequences
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import draw_test_frame
 from horus_desktop.store import Store
@@ -132,8 +133,13 @@ def _tree(root: Path) -> None:
         Image.fromarray(draw_test_frame(f, (32, 18))).save(folder / f"sh099_anim_v001.{f}.png")
 
 
-def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("isolated", [False, True])
+def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  isolated: bool) -> None:
+    """Isolated, the records of the tree's second group of folders on are made in the probe workers."""
     _tree(tmp_path / "tree")
+    # A first group of four stills (the first batch: their records made by the writer), then the rest.
+    monkeypatch.setattr(sequences, "SCAN_FIRST_GROUP_FILES", 4)
     dumps = []
     for name, set_based in (("triggers", False), ("set_based", True)):
         ids, ticks = itertools.count(1), itertools.count(1)
@@ -145,9 +151,14 @@ def test_an_ingest_leaves_what_the_triggers_leave(tmp_path: Path, monkeypatch: p
             create = store.media._create
             monkeypatch.setattr(store.media, "_create", lambda items, set_based, c=create: c(items, set_based=False))
             monkeypatch.setattr(store.media, "stored_rows_maker", lambda: None)  # rows made by the writer
+        stored: list[int] = []
+        create_stored = store.media.create_stored
+        monkeypatch.setattr(store.media, "create_stored",
+                            lambda rows, c=create_stored, s=stored: s.append(len(rows)) or c(rows))
         try:
-            report = ingest_tree(store, tmp_path / "tree", isolated=False, batch_size=4)
+            report = ingest_tree(store, tmp_path / "tree", isolated=isolated, batch_size=4)
             assert len(report.created) == 7 and not report.problems
+            assert sum(stored) == (0 if not set_based else 3 if isolated else 7)  # rows made where probed
             dumps.append(_dump(store))
         finally:
             store.close()
