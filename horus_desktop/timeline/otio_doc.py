@@ -12,6 +12,7 @@ from typing import Any
 
 import opentimelineio as otio
 
+from horus_desktop.timeline.otio_guard import refusal
 from horus_desktop.timeline.otio_names import NS  # also imported from here, where it was defined first
 
 
@@ -67,8 +68,13 @@ def to_dict(obj: otio.core.SerializableObject) -> dict[str, Any]:
 
 
 def from_dict(data: dict[str, Any]) -> Any:
-    """An OTIO object from the dict of its otio_json text."""
-    return otio.adapters.read_from_string(json.dumps(data), "otio_json")
+    """An OTIO object from the dict of its otio_json text; ``ValueError`` for a document OTIO's reader would
+    die on (``otio_guard``: a stored document is one another client may have pushed)."""
+    text = json.dumps(data)
+    reason = refusal(text, dumped=True)
+    if reason is not None:
+        raise ValueError(f"otio_data: {reason}")
+    return otio.adapters.read_from_string(text, "otio_json")
 
 
 def load_timeline(data: dict[str, Any] | None, name: str = "", rate: Fraction | float = 24) -> otio.schema.Timeline:

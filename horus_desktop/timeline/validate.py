@@ -151,7 +151,7 @@ def _duration(obj: Any, label: str) -> otio.opentime.RationalTime:
     """OTIO's duration of an item; a clip with neither a source range nor an available range has none."""
     try:
         return obj.duration()
-    except otio.exceptions.OTIOError as exc:
+    except (otio.exceptions.OTIOError, NotImplementedError) as exc:  # a gap without a source range: the latter
         raise ValueError(f"{label}: no duration ({exc})") from exc
 
 
@@ -166,7 +166,7 @@ def times_fine(document: otio.schema.Timeline, data: Mapping[str, Any], rate: Fr
     try:
         check_rate(rate, "timeline rate")
         whole = document.duration() if len(document.tracks) else None
-    except (ValueError, otio.exceptions.OTIOError):
+    except (ValueError, NotImplementedError, otio.exceptions.OTIOError):
         return False
     limit = float(rate)
     if not _object_fine(data, limit) or not _time_fine(data.get("global_start_time"), limit, True):
