@@ -404,8 +404,6 @@ def ingest_tree(
           ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-ingest-scan") as scanner,
           ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="horus-ingest") as threads,
           _drop_queue_on_interrupt(cancel, threads)):
-        if pool is not None:  # a worker starts while the tree is walked
-            threads.submit(ready_worker, pool, where)
         items: list[MediaItem] = []  # the media found so far, in the tree's order
         existing_by_path: dict[str, Any] = {}
         writer = _BatchWriter(store, report, batch_size, write, lane)
