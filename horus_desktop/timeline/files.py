@@ -39,7 +39,8 @@ from horus_desktop.timeline.otio_parse import (
     iter_clips,
     node_at,
 )
-from horus_desktop.timeline.playlists import document_of, import_document, media_info
+from horus_desktop.timeline.otio_plain import PlainDocument, place, read_plain
+from horus_desktop.timeline.playlists import document_of, import_document, import_rows, media_info
 from horus_desktop.timeline.state import notes_by_media
 from horus_desktop.timeline.validate import check_document, document_rate, stored_rate, times_fine
 
@@ -193,7 +194,7 @@ class _Clip:
     """One clip of an imported document: the OTIO object, its otio_json dict in the document's dict (where its
     metadata is written) and its place (child indices: sorted, they give ``find_clips`` order)."""
 
-    clip: otio.schema.Clip
+    clip: Any  # otio.schema.Clip; None when the file was read without OTIO (``otio_plain``)
     node: dict[str, Any]
     path: tuple[int, ...]
     values: dict[str, Any] = field(default_factory=dict)  # its ``horus`` metadata as it will be stored
@@ -274,6 +275,12 @@ def _import_playlist(store: Store, path: Path, *, user: str, name: str | None, p
                      rate: Fraction | float | None, timeline_type: str) -> ImportReport:
     if timeline_type not in TIMELINE_TYPES:  # the caller's mistake, not the file's
         raise PlaylistError(f"type {timeline_type!r} is not one of {', '.join(TIMELINE_TYPES)}")
+    plain = read_plain(path) if path.suffix.lower() == ".otio" and path.is_file() else None
+    if plain is not None:
+        done = _import_plain(store, path, plain, user=user, name=name, project_id=project_id, rate=rate,
+                             timeline_type=timeline_type)
+        if done is not None:
+            return done
     document, exact = _read_document(path, rate)
     set_meta(document, imported_from=str(path), timeline_id=None)
     document.name = name or document.name or path.stem
@@ -318,6 +325,48 @@ def _import_playlist(store: Store, path: Path, *, user: str, name: str | None, p
         raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
     return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing,
                         len(drawings.rows), drawings.kept)
+
+
+def _import_plain(store: Store, path: Path, plain: PlainDocument, *, user: str, name: str | None,
+                  project_id: str | None, rate: Fraction | float | None, timeline_type: str) -> ImportReport | None:
+    """:func:`_import_playlist` of a file read without OTIO's objects (``otio_plain``: top-level tracks of
+    clips and gaps, the form OTIO writes), storing what OTIO's way stores; None, having written nothing, when
+    anything asks for OTIO's way (a rate or time it reports, a track it places, drawings, a reference an
+    import replaces: ``otio_plain`` refuses those files)."""
+    data = plain.data
+    try:  # _read_document's rate and metadata, then the import's (set_meta twice: None values dropped)
+        given = edl.exact_rate(rate) if rate is not None else None
+        metadata = data["metadata"]
+        horus = metadata.get(NS) or {}
+        stored = horus.get("rate")
+        exact = stored_rate(stored) if stored else given or edl.exact_rate(plain.own_rate(), "rate of its times")
+        if not times_fine(plain.as_document(), data, exact):
+            return None
+        place(plain, exact)
+    except (ValueError, TypeError, ArithmeticError):
+        return None  # OTIO's way says what is wrong
+    merged = {**horus, "rate": rate_text(exact), "imported_from": str(path), "timeline_id": None}
+    metadata[NS] = {key: merged[key] for key in sorted(merged) if merged[key] is not None}
+    if len(horus) == 0 and list(metadata) != sorted(metadata):
+        data["metadata"] = dict(sorted(metadata.items()))  # as OTIO writes a dictionary: keys sorted
+    data["name"] = name or data["name"] or path.stem
+    try:
+        clips = [_Clip(None, node, where) for where, node in plain.clips]
+        counts, missing, project, _, replaced, ids = match_clips(store, clips, project_id)
+        if replaced:  # otio_plain takes only references an import keeps
+            return None
+        for item in clips:
+            _write_metadata(item)
+        rows = clip_rows(plain.tracks, [item.node for item in clips], ids)
+        with store.uow.write():
+            timeline = import_rows(store, data["name"], data, rows, exact, plain.duration_frames(exact),
+                                   project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+    except PlaylistFileError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,
+            otio.exceptions.OTIOError) as exc:  # as _import_playlist reports them
+        raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
+    return ImportReport(timeline, Counter({k: v for k, v in counts.items() if k != "missing"}), missing, 0, [])
 
 
 def add_note_markers(store: Store, document: otio.schema.Timeline) -> int:

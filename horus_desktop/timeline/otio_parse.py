@@ -32,6 +32,7 @@ class FlatItem:
     start: int
     duration: int
     source_start: int | None = None
+    plain_clip: bool = False  # ``item`` is a clip's otio_json dict (``otio_plain``), not an OTIO object
 
 
 @dataclass
@@ -175,7 +176,7 @@ def iter_clips(tracks: list[FlatTrack]) -> Iterator[tuple[FlatTrack, FlatItem]]:
     """Every clip of the flat tracks, in track then time order."""
     for track in tracks:
         for entry in track.items:
-            if isinstance(entry.item, otio.schema.Clip):
+            if entry.plain_clip or isinstance(entry.item, otio.schema.Clip):
                 yield track, entry
 
 

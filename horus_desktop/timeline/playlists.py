@@ -113,14 +113,22 @@ def import_document(store: Store, timeline: otio.schema.Timeline, data: dict[str
     wrote its clips' metadata, ``rows`` its clip rows (fresh ``clip_id``s). The row and its clip rows are
     written with one ``executemany`` each (``ImportRepository.create_timeline``), the record built from what
     was written rather than read back."""
-    _check_vocabulary(timeline_type, "draft")
     rate = timeline_rate(timeline)
-    fields = _fields(data, duration_frames(timeline, rate), rate)
+    return import_rows(store, timeline.name, data, rows, rate, duration_frames(timeline, rate),
+                       project_id=project_id, user=user, timeline_type=timeline_type)
+
+
+def import_rows(store: Store, name: str, data: dict[str, Any], rows: list[dict[str, Any]], rate: Fraction,
+                length: int, *, project_id: str, user: str, timeline_type: str = "dailies") -> Timeline:
+    """:func:`import_document` of a document given as its otio_json dict, ``name``, ``rate`` and ``length`` in
+    frames (an import read without OTIO's objects: ``otio_plain``)."""
+    _check_vocabulary(timeline_type, "draft")
+    fields = _fields(data, length, rate)
 
     from horus_desktop.store.repositories.imports import ImportRepository  # the store's classes load on use
 
     return ImportRepository(store.uow).create_timeline(
-        {"name": timeline.name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user,
+        {"name": name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user,
          **fields}, rows)
 
 
