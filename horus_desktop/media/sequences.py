@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import fileseq
 import fileseq.constants
 
+from horus_desktop.media.errors import MediaError
 from horus_desktop.media.frame_pattern import PRINTF_PAD, frame_regex
 
 MOVIE_EXTENSIONS = frozenset({".mov", ".mp4", ".mxf", ".avi", ".mkv", ".webm", ".m4v"})
@@ -87,8 +89,27 @@ def _printf_pattern(seq: fileseq.FileSequence) -> str:
     return f"{seq.dirname()}{seq.basename()}{token}{seq.extension()}"
 
 
+MAX_FRAME = 2**31 - 1
+"""Largest frame number kept: media rows store frames as 32-bit integers."""
+
+MAX_SEQUENCE_SPAN = 1_000_000
+"""Most frames first..last of a sequence may span (11.5 hours at 24 fps): its missing frames are listed one
+by one (and stored), so two files numbered 1 and 10**20 must not make a sequence of 10**20 frames."""
+
+
 def _looks_like_frames(seq: fileseq.FileSequence) -> bool:
     return len(seq) > 1 and not _VERSION_TAIL.search(seq.basename())
+
+
+def _frames_fit(frames: tuple[int, ...]) -> bool:
+    """Whether frame numbers (sorted) can be a sequence's: storable, and spanning at most MAX_SEQUENCE_SPAN."""
+    return -MAX_FRAME <= frames[0] and frames[-1] <= MAX_FRAME and frames[-1] - frames[0] < MAX_SEQUENCE_SPAN
+
+
+def _frame_number(frame: str) -> int | None:
+    """A still's frame number from its name, None when it cannot be stored (a 20-digit 'frame' is a name)."""
+    number = int(frame)
+    return number if -MAX_FRAME <= number <= MAX_FRAME else None
 
 
 # fileseq reads a backslash as a Windows folder separator and skips names holding a line break; both are
@@ -146,7 +167,7 @@ def group_files(paths: Iterable[str]) -> list[MediaItem]:
         elif frame is None:
             items.append(_still(_restored(path)))
         else:
-            items.append(_still(_restored(path), None if _VERSION_TAIL.search(basename) else int(frame)))
+            items.append(_still(_restored(path), None if _VERSION_TAIL.search(basename) else _frame_number(frame)))
     items += _group_with_fileseq(grouped)
     items.sort(key=lambda item: item.path)
     return items
@@ -162,8 +183,8 @@ def _group_with_fileseq(images: list[str]) -> list[MediaItem]:
             continue
         frames = tuple(int(f) for f in frame_set)
         files = tuple(_restored(seq.frame(f)) for f in frames)
-        if not _looks_like_frames(seq):
-            single = len(files) == 1 and not _VERSION_TAIL.search(seq.basename())
+        if not _looks_like_frames(seq) or not _frames_fit(frames):  # not frames: each file a still
+            single = len(files) == 1 and not _VERSION_TAIL.search(seq.basename()) and _frames_fit(frames)
             items.extend(_still(f, frames[i] if single else None) for i, f in enumerate(files))
             continue
         present = set(frames)
@@ -220,6 +241,10 @@ def _walk(root: str, include_hidden: bool, on_error: Callable[[OSError], None] |
                     name = entry.name
                     if not include_hidden and name.startswith("."):
                         continue
+                    if not name.isascii() and not _is_text(name):  # bytes no UTF-8: no path the store can keep
+                        if on_error is not None:
+                            on_error(_not_text(top, name))
+                        continue
                     try:
                         is_dir = entry.is_dir()
                         linked = is_dir and entry.is_symlink()
@@ -236,6 +261,21 @@ def _walk(root: str, include_hidden: bool, on_error: Callable[[OSError], None] |
         prefix = top if top.endswith(os.sep) else top + os.sep
         yield prefix, names
         stack += [prefix + name for name in sorted(folders, reverse=True)]
+
+
+def _is_text(name: str) -> bool:
+    """Whether a file name (as ``os`` decodes it: bytes that are no UTF-8 become lone surrogates) is text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text(folder: str, name: str) -> OSError:
+    """The error an ingest reports for a name that is no UTF-8 text (shown with U+FFFD for its bad bytes)."""
+    shown = os.path.join(folder, name).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return OSError(errno.EILSEQ, "the name is not UTF-8 text: skipped", shown)
 
 
 def sequence_from_pattern(pattern: str | Path) -> MediaItem:
@@ -257,7 +297,9 @@ def sequence_from_pattern(pattern: str | Path) -> MediaItem:
             match = regex.match(name)
             if match:
                 frames.append(int(match.group(1)))
-    frames.sort()
+    frames = sorted(f for f in frames if -MAX_FRAME <= f <= MAX_FRAME)  # a 20-digit number is no frame
+    if frames and not _frames_fit(tuple(frames)):
+        raise MediaError(pattern, f"frames {frames[0]} to {frames[-1]} span more than {MAX_SEQUENCE_SPAN} frames")
     files = tuple(printf_frame(pattern, f) for f in frames)
     present = set(frames)
     missing = tuple(f for f in range(frames[0], frames[-1] + 1) if f not in present) if frames else ()
