@@ -63,8 +63,13 @@ def set_meta(obj: Any, **values: Any) -> None:
 
 def to_dict(obj: otio.core.SerializableObject) -> dict[str, Any]:
     """An OTIO object as the dict of its otio_json text (written without indentation: the same dict, from a
-    third of the text to parse)."""
-    return json.loads(otio.adapters.write_to_string(obj, "otio_json", indent=-1))
+    third of the text to parse). ``ValueError`` for metadata nested deeper than Python's parser goes (OTIO
+    reads and writes it; a RecursionError is no error a caller expects from a document)."""
+    text = otio.adapters.write_to_string(obj, "otio_json", indent=-1)
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise ValueError("the document is nested too deeply to be read") from exc
 
 
 def from_dict(data: dict[str, Any]) -> Any:

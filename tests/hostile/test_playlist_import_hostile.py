@@ -125,3 +125,18 @@ def test_mutated_otio_files_are_imported_as_the_general_way_does_or_refused_nami
         child.stop()
     assert failures == []
     assert outcomes["ok"] > 20 and outcomes["clean"] > 20  # both kinds of outcome were reached
+
+
+def test_metadata_nested_deeper_than_python_reads_is_refused_naming_the_file(tmp_path: Path) -> None:
+    # 5,000 levels: OTIO reads and writes them, Python's json parser raised a raw RecursionError.
+    path = tmp_path / "deep.otio"
+    text = json.dumps(_document(_clip(metadata={"deep": None})))
+    path.write_text(text.replace('"deep": null', '"deep": ' + "[" * 5000 + "]" * 5000))
+    store = Store.open(tmp_path / "s.sqlite", backup=False)
+    try:
+        with pytest.raises(files.PlaylistFileError) as raised:
+            files.import_playlist(store, path, user="ana")
+        assert str(raised.value) == f"{path}: cannot import: the document is nested too deeply to be read"
+        assert store.timelines.list() == []
+    finally:
+        store.close()
