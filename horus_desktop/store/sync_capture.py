@@ -21,14 +21,23 @@ def has_outbox(session: Session) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'horus_sync_outbox'")).first() is not None
 
 
-def stamp_outbox(session: Session, author: str | None) -> int:
-    """Give unstamped ops the next clock value (and ``author`` when known); returns how many were stamped."""
+def next_clock(session: Session) -> str:
+    """The clock value of this client's next transaction: later than any it made (read inside a transaction
+    holding the write lock, so that no other writer ticks meanwhile)."""
     client_id, last = session.execute(select(state_table.c.client_id, state_table.c.hlc)).one()
-    now = tick(Hlc.parse(last) if last else None, client_id)
-    values: dict[str, str] = {"hlc": str(now)}
+    return str(tick(Hlc.parse(last) if last else None, client_id))
+
+
+def stamp_outbox(session: Session, author: str | None, clock: str | None = None) -> int:
+    """Give unstamped ops the next clock value (and ``author`` when known); returns how many were stamped.
+
+    ``clock``: the transaction's value already taken (:func:`next_clock`) for ops it wrote stamped: the others
+    get the same one, and it is kept as the client's last even when no op was left to stamp."""
+    now = clock or next_clock(session)
+    values: dict[str, str] = {"hlc": now}
     if author:
         values["author"] = author
     stamped = session.execute(update(outbox_table).where(outbox_table.c.hlc.is_(None)).values(**values)).rowcount
-    if stamped:
-        session.execute(update(state_table).values(hlc=str(now)))
+    if stamped or clock is not None:
+        session.execute(update(state_table).values(hlc=now))
     return stamped

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from horus_desktop.store.errors import ReadOnlyStoreError, translated_errors
-from horus_desktop.store.sync_capture import has_outbox, stamp_outbox
+from horus_desktop.store.sync_capture import has_outbox, next_clock, stamp_outbox
 
 ChangeOp = Literal["insert", "update", "delete", "restore"]
 #: Who started a change: this app's user, a sync pull, or (later) a live review session.
@@ -85,6 +85,15 @@ class WriteContext:
     session: Session
     changes: list[Change] = field(default_factory=list)
     origin: ChangeOrigin = "local"
+    #: The transaction's clock value, once taken by :meth:`stamp`; the commit stamps every other op with it.
+    clock: str | None = None
+    stamper: Callable[[WriteContext], tuple[str, str | None] | None] | None = None
+
+    def stamp(self) -> tuple[str, str | None] | None:
+        """(clock value, author) for outbox ops written already stamped: the commit does not rewrite them (a
+        playlist's 1.5 MB document op included). None when this transaction's ops are not stamped (no outbox,
+        a sync pull). Call once the transaction holds the write lock (after its first write)."""
+        return self.stamper(self) if self.stamper is not None else None
 
     def record(self, table: str, row_id: uuid.UUID | str, op: ChangeOp, *, media_id: uuid.UUID | None = None,
                frame: int | None = None) -> None:
@@ -152,7 +161,7 @@ class UnitOfWork:
             yield outer
             return
         with translated_errors(), self._sessions() as session:  # commit failures included
-            ctx = WriteContext(session, origin=origin)
+            ctx = WriteContext(session, origin=origin, stamper=self._stamp)
             self._local.ctx = ctx
             owed = None
             try:
@@ -163,8 +172,9 @@ class UnitOfWork:
                         if owed is not None:
                             owed()  # first, so its ops come first; it joins this transaction
                     yield ctx
-                    if ctx.changes and getattr(ctx, "origin", "local") != "sync" and self._is_sync_client(session):
-                        stamp_outbox(session, self.author)  # the ops commit with the change, clock set
+                    if (ctx.changes or ctx.clock is not None) and getattr(ctx, "origin", "local") != "sync" \
+                            and self._is_sync_client(session):
+                        stamp_outbox(session, self.author, ctx.clock)  # the ops commit with the change, clock set
             except BaseException:
                 if owed is not None:  # rolled back with the transaction: still owed
                     with self._lock:
@@ -174,6 +184,13 @@ class UnitOfWork:
                 self._local.ctx = None
         if ctx.changes:
             self._announce(ChangeSet(tuple(ctx.changes), ctx.origin))
+
+    def _stamp(self, ctx: WriteContext) -> tuple[str, str | None] | None:
+        if ctx.origin == "sync" or not self._is_sync_client(ctx.session):
+            return None
+        if ctx.clock is None:
+            ctx.clock = next_clock(ctx.session)
+        return ctx.clock, self.author or None  # as stamp_outbox: an empty author is none
 
     def _is_sync_client(self, session: Session) -> bool:
         if self._captures is None:

@@ -159,8 +159,18 @@ def test_an_import_failing_half_way_writes_nothing(tmp_path: Path, monkeypatch: 
             if table.name == "horus_timeline_clips":
                 raise KeyError("stopped half-way")
 
+        quiet = imports.triggers_absent
+
+        @contextmanager
+        def quiet_then_fail(raw: Any, names: Any, rows: int) -> Iterator[frozenset[str]]:
+            with quiet(raw, names, rows) as dropped:  # from 200 clips: their rows and stamped ops are in
+                yield dropped
+            if any("timeline_clips" in name for name in names):
+                raise KeyError("stopped half-way")
+
         with monkeypatch.context() as patch:
             patch.setattr(imports, "insert_set_based", clips_then_fail)
+            patch.setattr(imports, "triggers_absent", quiet_then_fail)
             with pytest.raises(files.PlaylistFileError):
                 files.import_playlist(store, cut, user="ana")
         assert _dump(store) == before  # no row, clip, op; capture not left quiet
@@ -169,5 +179,26 @@ def test_an_import_failing_half_way_writes_nothing(tmp_path: Path, monkeypatch: 
         assert len(after["horus_timeline_clips"]) == clips
         assert len(after["outbox"]) == len(before["outbox"]) + clips + 1
         assert len(report.timeline.clips) == clips
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("clips", [30, 250])
+def test_an_imports_ops_carry_one_clock_the_clients_last(tmp_path: Path, clips: int) -> None:
+    # From 200 clips the ops are written already stamped; with the others' (the sign-in's) the same clock.
+    cut = _write_otio(tmp_path / "cut.otio", clips)
+    store = _store(tmp_path / "s.sqlite")
+    try:
+        with store.uow.read() as session:
+            before = session.execute(text("SELECT max(seq) FROM horus_sync_outbox")).scalar_one() or 0
+        files.import_playlist(store, cut, user="ana")
+        with store.uow.read() as session:
+            stamps = session.execute(text("SELECT DISTINCT hlc, author FROM horus_sync_outbox WHERE seq > :s"),
+                                     {"s": before}).all()
+            last = session.execute(text("SELECT hlc FROM horus_sync_state")).scalar_one()
+            count = session.execute(text("SELECT count(*) FROM horus_sync_outbox WHERE seq > :s"),
+                                    {"s": before}).scalar_one()
+        assert count == clips + 1
+        assert [tuple(s) for s in stamps] == [(last, "ana")]
     finally:
         store.close()
