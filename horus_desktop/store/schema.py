@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from horus_desktop.store.engine import sqlite_file
@@ -104,10 +106,30 @@ def upgrade(engine: Engine, *, backup: bool = False) -> Path | None:
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as conn:
+    with engine.connect() as conn, _driver_transactions_off(conn), conn.begin():
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the DDL too: see _driver_transactions_off
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return copied
+
+
+@contextmanager
+def _driver_transactions_off(conn: Connection) -> Iterator[None]:
+    """On SQLite, Python's sqlite3 left to run no transaction of its own, so that the upgrade's explicit BEGIN
+    holds every statement: it begins one only before INSERT/UPDATE/DELETE, so each CREATE/ALTER/DROP committed
+    alone and a Ctrl+C (or a crash) during a store's first migration left some tables and no revision (every
+    later open failed: "table ... already exists"). Restored once the transaction is committed or rolled back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    previous = raw.isolation_level
+    raw.isolation_level = None
+    try:
+        yield
+    finally:
+        raw.isolation_level = previous
 
 
 def prune_backups(path: Path, keep: int = 5) -> None:
