@@ -29,7 +29,7 @@ import opentimelineio as otio
 
 from horus_desktop.timeline.annotation_import import KEPT
 from horus_desktop.timeline.otio_doc import NS, to_dict
-from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, _plain_placement, _rescaled
+from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, _rescaled
 
 #: A key with blanks before its colon (the keys are counted by their '":'), or a schema only OTIO reads (looked
 #: for in the text, in a string too: such a file simply goes OTIO's way), in one scan of the text.
@@ -296,15 +296,25 @@ class _Reader:
 
 
 def place(plain: PlainDocument, rate: Fraction) -> None:
-    """Put every clip of ``plain`` on its flat track at ``rate`` (``otio_parse.flatten``'s frames)."""
+    """Put every clip of ``plain`` on its flat track at ``rate``: ``otio_parse._plain_placement``'s frames (the
+    float operations of OTIO's ``range_of_all_children``), its checks of types and schemas made already by the
+    read. ValueError for a track whose durations are at more than one rate or below 1 (OTIO places it)."""
     at = float(rate)
     tracks = plain.data["tracks"]["children"]
     for flat in plain.tracks:
         flat.items.clear()
-        node = tracks[flat.index]
-        placed = _plain_placement(node, at)
-        if placed is None:  # clips and gaps at more than one rate (or below 1): OTIO places them
-            raise ValueError("not a plain track")
-        for index, (child, (start, duration, source_start)) in enumerate(zip(node["children"], placed, strict=True)):
-            if child["OTIO_SCHEMA"].startswith("Clip."):
-                flat.items.append(FlatItem(child, index, start, duration, source_start, plain_clip=True))
+        end, unit = 0.0, None
+        for index, child in enumerate(tracks[flat.index]["children"]):
+            source = child["source_range"]
+            duration, first = source["duration"], source["start_time"]
+            value, each = duration["value"], duration["rate"]
+            if each < 1 or (unit is not None and each != unit):
+                raise ValueError("not a plain track")
+            unit = each
+            if child["OTIO_SCHEMA"][:5] == "Clip.":
+                flat.items.append(FlatItem(
+                    child, index, round(end if at == each else end * at / each),
+                    round(value if at == each else value * at / each),
+                    round(first["value"] if at == first["rate"] else first["value"] * at / first["rate"]),
+                    plain_clip=True))
+            end += value

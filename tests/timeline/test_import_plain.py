@@ -97,8 +97,9 @@ def _document(seed: int) -> otio.schema.Timeline:
                 track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
                     _time(pick, rate), _time(pick, rate, whole=True))))
                 continue
+            at = rate if pick.random() < 0.97 else pick.choice(RATES)  # now and then a duration at another rate
             clip = otio.schema.Clip(name=pick.choice(NAMES), source_range=otio.opentime.TimeRange(
-                _time(pick, pick.choice(RATES)), _time(pick, rate, whole=True)))
+                _time(pick, pick.choice(RATES)), _time(pick, at, whole=True)))
             clip.media_reference = _reference(pick, i + t, rate)
             if pick.random() < 0.2:
                 clip.set_media_references({"DEFAULT_MEDIA": clip.media_reference, "proxy": _reference(pick, i, rate)},
