@@ -5,15 +5,21 @@ import stores is what the general way (OpenTimelineIO's placement, rows through 
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 
 from horus_desktop.store import Store
 from horus_desktop.timeline import files
+from horus_desktop.timeline.otio_doc import to_dict
+from horus_desktop.timeline.otio_parse import FlatTrack, flatten
+from horus_desktop.timeline.validate import check_document
 
 from . import otio_mutations, runner
 
@@ -140,3 +146,39 @@ def test_metadata_nested_deeper_than_python_reads_is_refused_naming_the_file(tmp
         assert store.timelines.list() == []
     finally:
         store.close()
+
+
+_RATES = (24.0, 23.976, 24000 / 1001, 0.5, 1.0, 1.5, 1e6, 1e-3, 48000.0, 29.97, 1e9, 999.0, 1000.0)
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 40))
+def test_odd_rates_a_document_passes_with_are_placed_from_its_numbers_as_otio_places_them(seed: int) -> None:
+    # Rates below 1 and in the millions, start times at another rate than the durations, values at the
+    # storable limit: wherever check_document lets a document through, the plain placement equals OTIO's.
+    checked = 0
+    for pick in (random.Random(seed + n) for n in range(40)):
+        document = otio.schema.Timeline()
+        track = otio.schema.Track()
+        rate = pick.choice((24.0, 23.976, 0.5, 1.0, 1.5, 30.0))
+        for _ in range(pick.randint(1, 12)):
+            at = rate if pick.random() < 0.6 else pick.choice(_RATES)
+            duration = pick.choice([pick.randint(0, 100), pick.random() * 50, 2**31 / 24 * at * pick.random(), 0.5,
+                                    2.5, 1e-9, 2**31 - 1.0])
+            start = otio.opentime.RationalTime(pick.choice([pick.randint(-1000, 1000), pick.random() * 1e5, -0.5, 2.5,
+                                                            -2**31 + 1.0]), pick.choice(_RATES))
+            kind = otio.schema.Gap if pick.random() < 0.3 else otio.schema.Clip
+            track.append(kind(source_range=otio.opentime.TimeRange(start, otio.opentime.RationalTime(duration, at))))
+        document.tracks.append(track)
+        for timeline_rate in (Fraction(24), Fraction(24000, 1001), Fraction(1), Fraction(999)):
+            try:
+                check_document(document, timeline_rate)
+            except ValueError:
+                continue
+            checked += 1
+            assert _placed(flatten(document, timeline_rate, to_dict(document))) == \
+                _placed(flatten(document, timeline_rate))
+    assert checked > 20
+
+
+def _placed(tracks: list[FlatTrack]) -> list[tuple[object, ...]]:
+    return [(t.index, t.path, [(e.index, e.start, e.duration, e.source_start) for e in t.items]) for t in tracks]
