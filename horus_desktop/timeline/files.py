@@ -30,6 +30,7 @@ from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.matching import MediaMatcher, node_sources, shot_version_of
 from horus_desktop.timeline.otio_annotations import register as register_annotation_schemas
 from horus_desktop.timeline.otio_doc import NS, meta, rate_text, set_meta, timeline_rate, to_dict, trange
+from horus_desktop.timeline.otio_guard import refusal
 from horus_desktop.timeline.otio_parse import (
     active_reference,
     clip_path,
@@ -105,7 +106,10 @@ def _read_otio(path: Path, suffix: str) -> Any:
     newer version), which are the only ones set aside, so a file it reads has nothing to set aside and its
     text is not read here (for a 2,000-clip file that read and a scan of it cost a third of OTIO's read). A
     file it refuses is read again the careful way, which gives OTIO's own error when there is nothing to set
-    aside."""
+    aside. A text OTIO's reader would die on (``otio_guard``: a segmentation fault) is refused first."""
+    reason = refusal(_otio_bytes(path, suffix))
+    if reason is not None:
+        raise PlaylistFileError(path, f"cannot read {suffix[1:].upper()}: {reason}")
     try:
         return otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix])
     except Exception:  # whatever OTIO refuses, the careful read below decides again
@@ -122,6 +126,17 @@ def _read_otio(path: Path, suffix: str) -> Any:
     if data is not None and set_aside_unknown_effects(data):
         return otio.adapters.read_from_string(json.dumps(data), adapter_name="otio_json")
     return otio.adapters.read_from_file(str(path), adapter_name=_ADAPTERS[suffix])
+
+
+def _otio_bytes(path: Path, suffix: str) -> bytes:
+    """The otio_json bytes of an .otio or .otioz file (none when they cannot be read: OTIO says why)."""
+    try:
+        if suffix == ".otio":
+            return path.read_bytes()
+        with zipfile.ZipFile(path) as bundle:
+            return bundle.read("content.otio")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return b""
 
 
 def read_playlist_file(path: str | Path, *, rate: Fraction | float | str | None = None) -> otio.schema.Timeline:

@@ -8,6 +8,7 @@ import json
 import random
 import subprocess
 import sys
+import zipfile
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -92,11 +93,15 @@ print([clip.name for clip in load_timeline({document!r}).find_clips()])
     assert done.stdout.strip() == "['été', 'sh010']"
 
 
-@pytest.mark.xfail(strict=True, reason="files._read_otio hands the file to OTIO unchecked (otio_guard.refusal "
-                                       "not called there yet: another helper's file)")
-def test_a_file_otio_would_die_on_is_refused_naming_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "old clip.otio"
-    path.write_text(json.dumps(_document(_OLD_CLIP_WITH_REFERENCES)))
+@pytest.mark.parametrize("suffix", [".otio", ".otioz"])
+def test_a_file_otio_would_die_on_is_refused_naming_the_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"old clip{suffix}"
+    text = json.dumps(_document(_OLD_CLIP_WITH_REFERENCES))
+    if suffix == ".otio":
+        path.write_text(text)
+    else:
+        with zipfile.ZipFile(path, "w") as bundle:
+            bundle.writestr("content.otio", text)
     done = _in_child(f"""
 from horus_desktop.store import Store
 from horus_desktop.timeline import files
