@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
-from horus_desktop.media.sequences import MOVIE_EXTENSIONS
 
 #: Sound files a user can attach to an image sequence (anything FFmpeg reads works; these are the documented).
 SOUND_FILE_SUFFIXES = (".wav", ".aif", ".aiff", ".mp3", ".flac", ".m4a", ".aac")
@@ -74,6 +73,9 @@ def has_audio(path: str) -> bool:
 def movie_has_audio(path: str) -> bool:
     """True for a movie file with an audio stream (an image sequence's pattern is never opened: FFmpeg would
     read it as a video of its frames)."""
+    # Here, not at the top: sequences loads fileseq (~40 ms), which the window does not need to show.
+    from horus_desktop.media.sequences import MOVIE_EXTENSIONS
+
     return os.path.splitext(path)[1].lower() in MOVIE_EXTENSIONS and has_audio(path)
 
 

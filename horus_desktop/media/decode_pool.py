@@ -43,7 +43,7 @@ import atexit
 import itertools
 import math
 import mmap
-import multiprocessing
+import multiprocessing  # at the top: _resume_paused's exit handler must be registered after its own
 import os
 import signal
 import sys
@@ -58,7 +58,9 @@ from typing import Any
 
 import numpy as np
 
-from horus_desktop.media import decode_exr, errors, shm_frames
+# OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, not when
+# the window's modules import this one (~16 ms before the window shows).
+from horus_desktop.media import errors, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import reduced_pixels, with_reduction
@@ -150,6 +152,8 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # worker's is the app's pool thread that started it, which ends at once.
     if forked_by_server and sys.platform == "linux" and not _die_with_parent():
         return
+    from horus_desktop.media import decode_exr  # the decoders load before "ready", not with the first job
+
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
@@ -562,7 +566,7 @@ def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         # The app's main module too: a worker would import it again otherwise, as spawn does (0.3 s).
-        context.set_forkserver_preload(["__main__", __name__])
+        context.set_forkserver_preload(["__main__", __name__, "horus_desktop.media.decode_exr"])
         return context
     return multiprocessing.get_context("spawn")
 

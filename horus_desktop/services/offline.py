@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.media.hashing import combine_digests
-from horus_desktop.media.sequences import media_item_for
 from horus_desktop.services.media_paths import MediaPaths, media_paths, media_present
 from horus_desktop.services.offline_copy import CopyCancelled, copy_file, discard, sha256_of
 
@@ -126,6 +125,8 @@ def plan_copy(record: MediaRecord, paths: MediaPaths) -> MediaCopy:
         plan.problem = (f"no path mapping applies to {record.file_path} "
                         "(horus paths map SERVER_ROOT LOCAL_ROOT)")
         return plan
+    from horus_desktop.media.sequences import media_item_for  # fileseq (~40 ms) loads after the window shows
+
     try:
         found = media_item_for(record.file_path).files
     except (ValueError, OSError) as exc:
@@ -233,6 +234,8 @@ def available_offline(record: MediaRecord, paths: MediaPaths | None = None) -> b
     local = paths.local_path(record.file_path)
     if local == record.file_path or not media_present(local):
         return False
+    from horus_desktop.media.sequences import media_item_for  # fileseq (~40 ms) loads after the window shows
+
     item = media_item_for(local)
     if record.start_frame is not None and record.end_frame is not None and len(item.files) > 1:
         wanted = set(range(record.start_frame, record.end_frame + 1)) - set(record.missing_frames or ())

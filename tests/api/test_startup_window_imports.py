@@ -3,7 +3,8 @@
 SQLAlchemy and the store's models load on the DB worker, which opens the store after the window's first
 frame; PyAV, the image decoders and Qt Multimedia's backend load when a media is first opened or played (the
 audio output opens just after the window's first frame), and OpenTimelineIO with the playlist editing and
-listing modules (the timeline's first list of playlists, on the DB worker), not while the window is built: the
+listing modules (the timeline's first list of playlists, on the DB worker), fileseq (the first folder read or
+offline check) and OpenEXR with Pillow (in the decode workers), not while the window is built: the
 window a user waits for is on screen without them. Checked in a fresh app process (off-screen), where ``sys.modules`` says what loaded.
 """
 
@@ -17,7 +18,8 @@ from pathlib import Path
 from horus_desktop.api import Horus
 
 LATER = ("sqlalchemy", "horus_desktop.store.store", "horus_desktop.store.models", "av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
-         "PySide6.QtMultimedia", "opentimelineio", "horus_desktop.timeline.edits", "horus_desktop.timeline.playlists")
+         "PySide6.QtMultimedia", "opentimelineio", "horus_desktop.timeline.edits", "horus_desktop.timeline.playlists",
+         "fileseq", "horus_desktop.media.sequences", "OpenEXR", "PIL", "horus_desktop.media.decode_exr")
 
 _CHILD = """
 import json, os, sys
