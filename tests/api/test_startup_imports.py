@@ -86,7 +86,8 @@ def test_a_verb_on_a_current_store_neither_loads_alembic_nor_qt(tmp_path: Path) 
     assert main(["db", "upgrade", "--db", db]) == 0
     no_media = "00000000-0000-0000-0000-000000000000"
     assert _loaded_by([["media", "list", "--db", db, "--json"], ["comment", "list", no_media, "--db", db]],
-                      heavy=("alembic", "PySide6", "av", "opentimelineio", "PyOpenColorIO")) == {}
+                      heavy=("alembic", "PySide6", "av", "opentimelineio", "PyOpenColorIO", "numpy", "fileseq",
+                             "OpenEXR", "PIL")) == {}
 
 
 def test_the_head_read_from_the_migration_scripts_is_alembics() -> None:
