@@ -43,7 +43,6 @@ import atexit
 import itertools
 import math
 import mmap
-import multiprocessing  # at the top: _resume_paused's exit handler must be registered after its own
 import os
 import signal
 import sys
@@ -52,18 +51,19 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.reduction import recv_handle, send_handle
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-# OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, not when
-# the window's modules import this one (~16 ms before the window shows).
+# OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, and
+# multiprocessing with the first pool, not when the window's modules import this one (~26 ms before it shows).
 from horus_desktop.media import errors, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import reduced_pixels, with_reduction
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # Map with the page tables filled in one call (Linux) rather than a page fault per 4 KiB of a frame.
 _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
@@ -152,6 +152,8 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # worker's is the app's pool thread that started it, which ends at once.
     if forked_by_server and sys.platform == "linux" and not _die_with_parent():
         return
+    from multiprocessing.reduction import recv_handle
+
     from horus_desktop.media import decode_exr  # the decoders load before "ready", not with the first job
 
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
@@ -334,6 +336,8 @@ class DecodePool:
             try:
                 worker.conn.send((job, name, max(1, reduction), threads))
                 if fd is not None:
+                    from multiprocessing.reduction import send_handle
+
                     send_handle(worker.conn, fd, worker.process.pid)
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
@@ -549,10 +553,9 @@ class DecodePool:
 _POOLS: weakref.WeakSet[DecodePool] = weakref.WeakSet()
 
 
-@atexit.register
 def _resume_paused() -> None:
-    """No worker is left paused when the app exits (registered after multiprocessing's own exit handler,
-    so it runs before that one stops the workers)."""
+    """No worker is left paused when the app exits (registered by _context after multiprocessing's own exit
+    handler, so it runs before that one stops the workers)."""
     for pool in list(_POOLS):
         with pool._free:
             pool._resume(list(pool._paused))
@@ -563,6 +566,11 @@ def _context() -> Any:
     the decoders), else spawn; spawn in the frozen app too (its entry runs spawned workers through
     freeze_support, tested; a fork server there is not). Never a plain fork of this process: forking a
     process with threads is unsafe."""
+    import multiprocessing
+    import multiprocessing.util  # registers multiprocessing's exit handler (atexit runs the last registered first)
+
+    atexit.unregister(_resume_paused)  # once, and after that handler
+    atexit.register(_resume_paused)
     if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         # The app's main module too: a worker would import it again otherwise, as spawn does (0.3 s).

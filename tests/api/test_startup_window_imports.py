@@ -4,7 +4,7 @@ SQLAlchemy and the store's models load on the DB worker, which opens the store a
 frame; PyAV, the image decoders and Qt Multimedia's backend load when a media is first opened or played (the
 audio output opens just after the window's first frame), and OpenTimelineIO with the playlist editing and
 listing modules (the timeline's first list of playlists, on the DB worker), fileseq (the first folder read or
-offline check) and OpenEXR with Pillow (in the decode workers), not while the window is built: the
+offline check), OpenEXR with Pillow (in the decode workers) and multiprocessing (the first decode pool), not while the window is built: the
 window a user waits for is on screen without them. Checked in a fresh app process (off-screen), where ``sys.modules`` says what loaded.
 """
 
@@ -19,7 +19,7 @@ from horus_desktop.api import Horus
 
 LATER = ("sqlalchemy", "horus_desktop.store.store", "horus_desktop.store.models", "av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
          "PySide6.QtMultimedia", "opentimelineio", "horus_desktop.timeline.edits", "horus_desktop.timeline.playlists",
-         "fileseq", "horus_desktop.media.sequences", "OpenEXR", "PIL", "horus_desktop.media.decode_exr")
+         "fileseq", "horus_desktop.media.sequences", "OpenEXR", "PIL", "horus_desktop.media.decode_exr", "multiprocessing")
 
 _CHILD = """
 import json, os, sys
