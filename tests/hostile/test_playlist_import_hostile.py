@@ -138,19 +138,31 @@ def test_mutated_otio_files_are_imported_as_the_general_way_does_or_refused_nami
     assert outcomes["ok"] > 20 and outcomes["clean"] > 20  # both kinds of outcome were reached
 
 
-def test_metadata_nested_deeper_than_python_reads_is_refused_naming_the_file(tmp_path: Path) -> None:
-    # 5,000 levels: OTIO reads and writes them, Python's json parser raised a raw RecursionError.
+@pytest.mark.parametrize("levels", [5_000, 50_000])
+def test_metadata_nested_too_deeply_is_refused_naming_the_file(tmp_path: Path, levels: int) -> None:
+    # 5,000 levels: OTIO reads and writes them, Python's json parser raised a raw RecursionError; 50,000: OTIO's
+    # reader died with a segmentation fault. Both refused before OTIO reads the file (in a child process, so
+    # that a crash fails this test, not the run).
     path = tmp_path / "deep.otio"
     text = json.dumps(_document(_clip(metadata={"deep": None})))
-    path.write_text(text.replace('"deep": null', '"deep": ' + "[" * 5000 + "]" * 5000))
-    store = Store.open(tmp_path / "s.sqlite", backup=False)
-    try:
-        with pytest.raises(files.PlaylistFileError) as raised:
-            files.import_playlist(store, path, user="ana")
-        assert str(raised.value) == f"{path}: cannot import: the document is nested too deeply to be read"
-        assert store.timelines.list() == []
-    finally:
-        store.close()
+    path.write_text(text.replace('"deep": null', '"deep": ' + "[" * levels + "]" * levels))
+    done = _in_child(f"""
+from horus_desktop.store import Store
+from horus_desktop.timeline import files
+store = Store.open({str(tmp_path / 's.sqlite')!r}, backup=False)
+try:
+    files.import_playlist(store, {str(path)!r}, user="ana")
+except files.PlaylistFileError as exc:
+    print("refused:", exc)
+print("playlists:", len(store.timelines.list()))
+""")
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
+    # Seven levels hold the list: the document, its stack, the stack's children, the track, its children, the
+    # clip and its metadata.
+    deepest = levels + 7
+    assert done.stdout.splitlines() == [
+        f"refused: {path}: cannot read OTIO: arrays and objects nested {deepest:,} levels deep (at most 2,000 are "
+        "read)", "playlists: 0"]
 
 
 _RATES = (24.0, 23.976, 24000 / 1001, 0.5, 1.0, 1.5, 1e6, 1e-3, 48000.0, 29.97, 1e9, 999.0, 1000.0)
