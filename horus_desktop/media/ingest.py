@@ -15,6 +15,7 @@ written now or by an earlier, interrupted ingest. Reads of the store run on the 
 
 from __future__ import annotations
 
+import errno
 import os
 import queue
 import threading
@@ -463,6 +464,14 @@ def ingest_tree(
     return report
 
 
+
+def _walk_problem(exc: OSError, root: str | Path) -> IngestProblem:
+    """What the walk could not take: a file whose name is no text (EILSEQ: the walk says so itself) or a
+    folder that could not be listed."""
+    if exc.errno == errno.EILSEQ:
+        return IngestProblem(exc.filename or str(root), exc.strerror or str(exc))
+    return IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}")
+
 def _scanned(root: Path, report: IngestReport, cancel: threading.Event, scanner: Executor) -> Iterator[list[MediaItem]]:
     """The media under ``root``, a group of whole folders at a time (`sequences.scan_media_groups`), walked on
     ``scanner`` while the caller probes the groups before; folders that cannot be listed are reported. The
@@ -472,7 +481,7 @@ def _scanned(root: Path, report: IngestReport, cancel: threading.Event, scanner:
     def walk() -> None:
         try:
             for group in scan_media_groups(root, on_error=lambda exc: report.problems.append(
-                    IngestProblem(exc.filename or str(root), f"folder not read: {exc.strerror or exc}"))):
+                    _walk_problem(exc, root))):
                 if cancel.is_set():
                     break
                 found.put(group)

@@ -238,7 +238,12 @@ def available_offline(record: MediaRecord, paths: MediaPaths | None = None) -> b
 
     item = media_item_for(local)
     if record.start_frame is not None and record.end_frame is not None and len(item.files) > 1:
-        wanted = set(range(record.start_frame, record.end_frame + 1)) - set(record.missing_frames or ())
+        missing = set(record.missing_frames or ())
+        # More frames asked for than the copy's files and the known gaps could cover (a span of 10**23 frames
+        # stored before spans were bounded) is incomplete without building the span.
+        if record.end_frame - record.start_frame + 1 > len(item.files) + len(missing):
+            return False
+        wanted = set(range(record.start_frame, record.end_frame + 1)) - missing
         if not wanted <= set(item.frames):
             return False
     if record.file_size is not None:

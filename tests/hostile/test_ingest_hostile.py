@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from horus_desktop.api import Horus
 from horus_desktop.media.sequences import MediaKind, group_files, scan_media
 from horus_desktop.media.synthetic import write_jpeg_sequence
 
@@ -51,6 +52,17 @@ def test_a_name_that_is_no_utf8_is_reported_and_the_rest_found(tmp_path: Path) -
     assert [(e.filename, e.strerror) for e in errors] == [
         (f"{tmp_path}/shot/bad\ufffd\ufffd.0001.jpg", "the name is not UTF-8 text: skipped")]
 
+
+
+def test_an_ingest_reports_a_name_that_is_no_utf8_as_a_skipped_file(tmp_path: Path) -> None:
+    write_jpeg_sequence(tmp_path / "shot", 2, size=(16, 8), name="good")
+    with open(os.fsencode(tmp_path / "shot") + b"/bad\xff.0001.jpg", "wb") as bad:
+        bad.write(b"\xff\xd8\xff")
+    with Horus.open(tmp_path / "review.sqlite", user="ana") as horus:
+        report = horus.ingest(tmp_path / "shot", project="show", thumbnails=False)
+        assert [(p.path, p.reason) for p in report.problems] == [
+            (f"{tmp_path}/shot/bad\ufffd.0001.jpg", "the name is not UTF-8 text: skipped")]
+        assert [Path(m.file_path).name for m in horus.search_media(project="show").items] == ["good.%04d.jpg"]
 
 def _tree(root: Path, shots: int) -> Path:
     for shot in range(shots):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -140,3 +141,15 @@ def test_a_copy_killed_mid_file_resumes_and_verifies(tmp_path: Path) -> None:
     assert not partial_path(copy / "big.0002.png").exists()
     assert _local_frames(laptop) == _local_frames(studio)
     assert available_offline(record, paths)
+
+
+def test_a_record_spanning_more_frames_than_its_copy_holds_is_not_offline(studio: tuple[Horus, Path],
+                                                                          tmp_path: Path) -> None:
+    # A span stored before spans were bounded (frames 1 to 10**23): answered without listing every frame.
+    horus, root = studio
+    (record,) = horus.search_media(shot="sh020").items
+    paths = MediaPaths((PathMap(str(root), str(tmp_path / "laptop")),))
+    assert take_offline([record], paths=paths).ok and available_offline(record, paths)
+    huge = dataclasses.replace(record, end_frame=record.start_frame + 10**23)
+    assert not available_offline(huge, paths)
+    assert offline_availability([huge], paths) == {record.id: False}
