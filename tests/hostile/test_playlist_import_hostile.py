@@ -54,6 +54,21 @@ def _in_child(script: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
 
 
+def _import_in_child(path: Path, store_path: Path) -> subprocess.CompletedProcess[str]:
+    """``path`` imported into a new store by a fresh interpreter, which prints the refusal (if any) and how many
+    playlists the store then holds."""
+    return _in_child(f"""
+from horus_desktop.store import Store
+from horus_desktop.timeline import files
+store = Store.open({str(store_path)!r}, backup=False)
+try:
+    files.import_playlist(store, {str(path)!r}, user="ana")
+except files.PlaylistFileError as exc:
+    print("refused:", exc)
+print("playlists:", len(store.timelines.list()))
+""")
+
+
 def test_a_gap_without_a_range_is_refused_naming_the_file_and_the_gap(tmp_path: Path) -> None:
     path = tmp_path / "gap.otio"
     gap = {"OTIO_SCHEMA": "Gap.1", "name": "", "metadata": {}, "source_range": None, "effects": [], "markers": [],
@@ -102,17 +117,9 @@ def test_a_file_otio_would_die_on_is_refused_naming_the_file(tmp_path: Path, suf
     else:
         with zipfile.ZipFile(path, "w") as bundle:
             bundle.writestr("content.otio", text)
-    done = _in_child(f"""
-from horus_desktop.store import Store
-from horus_desktop.timeline import files
-store = Store.open({str(tmp_path / 's.sqlite')!r}, backup=False)
-try:
-    files.import_playlist(store, {str(path)!r}, user="ana")
-except files.PlaylistFileError as exc:
-    print("refused:", exc)
-""")
+    done = _import_in_child(path, tmp_path / "s.sqlite")
     assert done.returncode == 0, f"exit {done.returncode}"
-    assert f"refused: {path}" in done.stdout
+    assert f"refused: {path}" in done.stdout and "playlists: 0" in done.stdout
 
 
 def test_mutated_otio_files_are_imported_as_the_general_way_does_or_refused_naming_the_file(
@@ -146,16 +153,7 @@ def test_metadata_nested_too_deeply_is_refused_naming_the_file(tmp_path: Path, l
     path = tmp_path / "deep.otio"
     text = json.dumps(_document(_clip(metadata={"deep": None})))
     path.write_text(text.replace('"deep": null', '"deep": ' + "[" * levels + "]" * levels))
-    done = _in_child(f"""
-from horus_desktop.store import Store
-from horus_desktop.timeline import files
-store = Store.open({str(tmp_path / 's.sqlite')!r}, backup=False)
-try:
-    files.import_playlist(store, {str(path)!r}, user="ana")
-except files.PlaylistFileError as exc:
-    print("refused:", exc)
-print("playlists:", len(store.timelines.list()))
-""")
+    done = _import_in_child(path, tmp_path / "s.sqlite")
     assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
     # Seven levels hold the list: the document, its stack, the stack's children, the track, its children, the
     # clip and its metadata.
