@@ -9,7 +9,7 @@ keep a file's transaction whole while setting one bad record aside.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -23,10 +23,11 @@ from horus_desktop.domain.mentions import find_mentions
 from horus_desktop.domain.records import Timeline, TimelineClip
 from horus_desktop.domain.stable_ids import tag_id
 from horus_desktop.store.bulk_insert import (
-    TRIGGERS_ABSENT_ROWS,
+    Stamp,
     capture_trigger,
     checked_stored_rows,
     insert_set_based,
+    stamped_inserts_sql,
     triggers_absent,
 )
 from horus_desktop.store.errors import StoreWriteError, database_message
@@ -266,7 +267,7 @@ class ImportRepository(Repository):
                 _insert_timeline_row(ctx.session, rows[0], len(clip_rows), ctx.stamp)
                 ctx.record(_TIMELINE.name, rows[0]["id"], "insert")
                 if clip_rows:
-                    _insert_clip_rows(ctx.session, clip_rows, ctx.stamp)
+                    insert_set_based(ctx.session, TimelineClipRow.__table__, clip_rows, stamp=ctx.stamp)
                     for row in clip_rows:
                         ctx.record(TimelineClipRow.__table__.name, row["id"], "insert")
             else:
@@ -350,55 +351,10 @@ _CHECKED_JSON = "json(CASE WHEN json_valid(m.otio_data) THEN m.otio_data ELSE js
 def _timeline_op_sql(valid: bool, stamped: bool = False) -> str:
     """The statement writing the insert op of the timeline row at rowid ``?`` as its capture trigger would;
     ``valid``: its ``otio_data`` is known to be JSON, so it is minified without being checked first (the
-    check parses a 2,000-clip document's 1.5 MB once more: ~10 ms); ``stamped``: :func:`_stamped_ops_sql`."""
-    sql = _stamped_ops_sql(_TIMELINE.name, "m.rowid = ?") if stamped else \
+    check parses a 2,000-clip document's 1.5 MB once more: ~10 ms); ``stamped``: ``bulk_insert.stamped_inserts_sql``."""
+    sql = stamped_inserts_sql(_TIMELINE.name, "m.rowid = ?") if stamped else \
         sqlite_capture_inserts_sql(_TIMELINE.name, "m.rowid = ?")
     return sql.replace(_CHECKED_JSON, "json(m.otio_data)") if valid else sql
-
-
-Stamp = Callable[[], tuple[str, str | None] | None]
-
-
-@cache
-def _stamped_ops_sql(table: str, where: str) -> str:
-    """``sqlite_capture_inserts_sql`` writing each op stamped: its clock and author are the statement's first
-    two parameters (``WriteContext.stamp``), then ``where``'s; the commit then leaves those ops as they are
-    (rewriting them costs as much again: a 2,000-clip import's document op is 1.2 MB)."""
-    sql = sqlite_capture_inserts_sql(table, where)
-    into, select = "base_version) SELECT ", f" FROM {table} AS m WHERE "
-    if sql.count(into) != 1 or sql.count(select) != 1:
-        raise RuntimeError(f"the capture statement of {table} is not the one expected here")
-    return sql.replace(into, "base_version, hlc, author) SELECT ").replace(select, ", ?, ?" + select)
-
-
-def _write_ops(raw: Any, table: str, where: str, unstamped: str, value: int, stamp: Stamp) -> None:
-    """The insert ops of the rows of ``table`` matching ``where`` (one parameter, ``value``), stamped when the
-    transaction stamps its ops, else by ``unstamped`` (the capture statement)."""
-    stamped = stamp()
-    if stamped is None:
-        raw.exec_driver_sql(unstamped, (value,))
-    else:
-        raw.exec_driver_sql(_stamped_ops_sql(table, where), (*stamped, value))
-
-
-def _insert_clip_rows(session: Any, rows: list[dict[str, Any]], stamp: Stamp) -> None:
-    """``bulk_insert.insert_set_based`` of an import's clip rows, their ops written stamped when their capture
-    trigger is taken away (from ``TRIGGERS_ABSENT_ROWS`` rows; below, the trigger writes them per row)."""
-    table = TimelineClipRow.__table__
-    if len(rows) < TRIGGERS_ABSENT_ROWS:
-        insert_set_based(session, table, rows)
-        return
-    columns = list(table.c.keys())
-    stored = checked_stored_rows(table, columns, rows)
-    raw = session.connection()
-    with triggers_absent(raw, [capture_trigger(table.name)], len(stored)) as dropped:
-        # The new rows are past the largest rowid: the drop took the write lock (bulk_insert.insert_stored).
-        after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one()
-        raw.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                            f"VALUES ({', '.join('?' * len(columns))})", stored)
-        if dropped:
-            _write_ops(raw, table.name, "m.rowid > ?", sqlite_capture_inserts_sql(table.name, "m.rowid > ?"), after,
-                       stamp)
 
 
 def _insert_timeline_row(session: Any, row: dict[str, Any], clips: int, stamp: Stamp) -> None:
