@@ -9,7 +9,7 @@ rows, and a sync pull's new rows (there without ops: pulled rows are not local c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -102,6 +102,29 @@ def _fill_outbox(table: str) -> str:
     return sqlite_capture_inserts_sql(table, "m.rowid > ?")
 
 
+@cache
+def json_known_valid(sql: str, table: Table) -> str:
+    """A capture statement of ``table`` (``sqlite_capture_inserts_sql`` or :func:`stamped_inserts_sql`) for rows
+    whose JSON columns are known to hold JSON text: each such value is minified (``json``) without being
+    checked first (``json_valid`` parses it once more: a tenth of a 2,000-clip import's clip ops). The op is
+    the same: the check only turns a text that is no JSON into a JSON string."""
+    for column in table.columns:
+        if isinstance(column.type, JSON):
+            ref = f"m.{column.name}"
+            checked = f"json(CASE WHEN json_valid({ref}) THEN {ref} ELSE json_quote({ref}) END)"
+            if sql.count(checked) != 1:
+                raise RuntimeError(f"the capture statement of {table.name} is not the one expected here")
+            sql = sql.replace(checked, f"json({ref})")
+    return sql
+
+
+def dumped_json_valid(texts: Iterable[str]) -> bool:
+    """Whether texts ``json.dumps`` wrote are all JSON: it writes invalid JSON only for a float that is not
+    finite (``NaN``, ``Infinity``; a string holding those words is taken as invalid too, which only costs the
+    check the capture trigger makes)."""
+    return not any("NaN" in text or "Infinity" in text for text in texts)
+
+
 #: A transaction's op stamp (``WriteContext.stamp``): its clock and author, or None when its commit stamps ops.
 Stamp = Callable[[], tuple[str, str | None] | None]
 
@@ -130,26 +153,32 @@ def insert_set_based(session: Any, table: Table, rows: list[dict[str, Any]], *,
     write lock, so no other connection's row can fall in the batch. With ``stamp``, the batch's ops are written
     already stamped when it gives a clock (:func:`stamped_inserts_sql`)."""
     columns = list(table.c.keys())
-    insert_stored(session, table, columns, checked_stored_rows(table, columns, rows), replaces=replaces,
-                  stamp=stamp)
+    stored = checked_stored_rows(table, columns, rows)
+    json_at = _json_columns(table, tuple(columns))
+    insert_stored(session, table, columns, stored, replaces=replaces, stamp=stamp,
+                  json_valid=bool(json_at) and dumped_json_valid(row[i] for row in stored for i in json_at))
 
 
 def insert_stored(session: Any, table: Table, columns: Sequence[str], stored: list[tuple[Any, ...]], *,
-                  replaces: Mapping[str, str] | None = None, stamp: Stamp | None = None) -> None:
+                  replaces: Mapping[str, str] | None = None, stamp: Stamp | None = None,
+                  json_valid: bool = False) -> None:
     """:func:`insert_set_based` of rows already in the stored form and checked (:func:`checked_stored_rows`),
-    each a tuple of ``columns`` (every column of the table, in any order)."""
-    fills = {capture_trigger(table.name): _fill_outbox(table.name), **(replaces or {})}
+    each a tuple of ``columns`` (every column of the table, in any order). ``json_valid``: every JSON column
+    of every row holds JSON text (:func:`dumped_json_valid`), so the ops minify it unchecked."""
+    capture = capture_trigger(table.name)
+    fill = _fill_outbox(table.name)
+    fills = {capture: json_known_valid(fill, table) if json_valid else fill, **(replaces or {})}
     raw = session.connection()
     with triggers_absent(raw, list(fills), len(stored)) as dropped:
         after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one() \
             if dropped else 0
         raw.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                             stored)
-        capture = capture_trigger(table.name)
-        for name, fill in fills.items():
+        for name, sql in fills.items():
             if name in dropped:
                 stamped = stamp() if stamp is not None and name == capture else None
                 if stamped is None:
-                    raw.exec_driver_sql(fill, (after,))
+                    raw.exec_driver_sql(sql, (after,))
                 else:
-                    raw.exec_driver_sql(stamped_inserts_sql(table.name, "m.rowid > ?"), (*stamped, after))
+                    sql = stamped_inserts_sql(table.name, "m.rowid > ?")
+                    raw.exec_driver_sql(json_known_valid(sql, table) if json_valid else sql, (*stamped, after))
