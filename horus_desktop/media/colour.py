@@ -61,6 +61,9 @@ _ACESCCT_BREAK = 0.0078125
 _ACESCCT_LINEAR = (10.5402377416545, 0.0729055341958355)  # the straight part's slope and offset
 _CELL_MARGIN = 2e-3  # of a LUT cell: numpy's ACEScct and OCIO's agree within 1e-4 cells
 
+#: Pixel types the fused kernel (media/lut_kernel.py) takes, by their bits; float32 goes through OCIO.
+_KERNEL_TYPES = frozenset(np.dtype(t) for t in (np.float16, np.uint16, np.uint8))
+
 _BIT_DEPTHS = {
     np.dtype(np.float16): ocio.BIT_DEPTH_F16,
     np.dtype(np.float32): ocio.BIT_DEPTH_F32,
@@ -564,8 +567,11 @@ class BakedView:
     scale: float = 1.0
     #: Half pixels go to OCIO as their 16 bits (UINT16) through `half_shaper`'s table (scene-linear half only).
     half_bits: bool = False
+    #: The LUT's nodes as media/lut_kernel.py reads them (4 float32 a node), for 8-bit, 16-bit and half sources.
+    lut4: np.ndarray | None = field(default=None, repr=False)
     _cpu: dict[int, Any] = field(default_factory=dict)
     _cell_tables: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _kernels: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def bake(
@@ -604,8 +610,13 @@ class BakedView:
             fallback = _fallback_table(config, creased, binned, shaper)
             crease_outputs = _creased_output_counts(grid, size, creased)
         processor = ocio.Config.CreateRaw().getProcessor(group)
+        lut4 = None
+        if np.dtype(source_dtype) in _KERNEL_TYPES:
+            from horus_desktop.media.lut_kernel import padded_lut
+
+            lut4 = padded_lut(grid)
         return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, crease_outputs, shaper, lut,
-                   half_bits=half_bits)
+                   half_bits=half_bits, lut4=lut4)
 
     def exposed(self, colour: ColourConfig, settings: ViewSettings) -> BakedView:
         """This bake (a scene-linear view at exposure 0) for `settings`' exposure: the input scaled by
@@ -622,7 +633,7 @@ class BakedView:
             fallback = _fallback_table(colour.config, self.creased, binned, True, scale)
         return BakedView(settings, self.source_dtype, ocio.Config.CreateRaw().getProcessor(group), "lut3d",
                          colour.exact_processor(settings), fallback, self.creased, self.crease_outputs, True,
-                         self.lut, scale, self.half_bits)
+                         self.lut, scale, self.half_bits, self.lut4)
 
     def _cpu_for(self, channels: int) -> Any:
         cpu = self._cpu.get(channels)
@@ -631,6 +642,31 @@ class BakedView:
             cpu = self.processor.getOptimizedCPUProcessor(depth, ocio.BIT_DEPTH_UINT8, ocio.OPTIMIZATION_DEFAULT)
             self._cpu[channels] = cpu
         return cpu
+
+    def _kernel_tables(self, dtype: np.dtype) -> Any:
+        """media/lut_kernel.py's tables for pixels of `dtype` (made once a view): per bit pattern, where the
+        shaper (with this view's exposure scale) puts the value in the LUT, and the crease check's cells."""
+        from horus_desktop.media.lut_kernel import make_tables
+
+        key = np.dtype(dtype).str
+        tables = self._kernels.get(key)
+        if tables is None:
+            bits = np.arange(1 << (8 * np.dtype(dtype).itemsize), dtype=np.uint32)
+            if dtype == np.float16:
+                values = bits.astype(np.uint16).view(np.float16).astype(np.float64)
+            else:
+                values = bits / float(np.iinfo(dtype).max)
+            if self.shaper:  # float64: the curve exactly, as half_shaper's table
+                with np.errstate(invalid="ignore", over="ignore"):
+                    values = acescct(values * self.scale)
+            # NaN black, +inf white, as the OCIO path's shaper table (the LUT clamps to [0, 1] either way).
+            values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0)
+            low = high = None
+            if self.creased is not None:
+                low, high = self._cell_table(np.dtype(dtype))
+            tables = self._kernels[key] = make_tables(
+                self.lut.getGridSize(), values, self.lut4, self.creased, low, high)
+        return tables
 
     def _exact_cpu(self) -> Any:
         cpu = self._cpu.get(0)
@@ -766,13 +802,23 @@ class BakedView:
             big = float(np.finfo(rgb.dtype).max)
             rgb = np.nan_to_num(rgb, nan=0.0, posinf=big, neginf=-big)
         out = np.empty((h, w, c), dtype=np.uint8)
-        size = rgb.itemsize
-        source = rgb.view(np.uint16) if self.half_bits else rgb  # the table is indexed by the half's bits
-        self._cpu_for(c).apply(
-            ocio.PackedImageDesc(source, w, h, c, _BIT_DEPTHS[source.dtype], size, c * size, c * size * w),
-            ocio.PackedImageDesc(out, w, h, c, ocio.BIT_DEPTH_UINT8, 1, c, c * w),
-        )
-        creased = self.fallback_pixels(rgb, out)
+        fused = self.lut4 is not None and rgb.dtype in _KERNEL_TYPES
+        if fused:
+            # One fused pass (media/lut_kernel.py): shaper, LUT, 8 bits, alpha and the crease check.
+            from horus_desktop.media.lut_kernel import apply_tables
+
+            bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
+            creased = apply_tables(self._kernel_tables(rgb.dtype), bits, out,
+                                   check=self.fallback is not None and self.creased is not None,
+                                   alpha=_alpha_table(rgb.dtype) if c == 4 else None)
+        else:
+            size = rgb.itemsize
+            source = rgb.view(np.uint16) if self.half_bits else rgb  # the table is indexed by the half's bits
+            self._cpu_for(c).apply(
+                ocio.PackedImageDesc(source, w, h, c, _BIT_DEPTHS[source.dtype], size, c * size, c * size * w),
+                ocio.PackedImageDesc(out, w, h, c, ocio.BIT_DEPTH_UINT8, 1, c, c * w),
+            )
+            creased = self.fallback_pixels(rgb, out)
         if creased.size:
             values = np.ascontiguousarray(rgb.reshape(-1, c)[creased, :3], dtype=np.float32)
             if rgb.dtype.kind == "u":
@@ -783,12 +829,26 @@ class BakedView:
         if pixels.shape[2] == 3:
             return out
         if c == 4:  # OCIO's own alpha is not alpha_to_uint8's (NaN, rounding): written over it
-            out[:, :, 3] = alpha_to_uint8(pixels[:, :, 3])
+            if not fused:  # the kernel wrote alpha_to_uint8's from its table
+                out[:, :, 3] = alpha_to_uint8(pixels[:, :, 3])
             return out
         return np.concatenate([out, alpha_to_uint8(pixels[:, :, 3:4])], axis=2)
 
 
 _half_alpha: np.ndarray | None = None
+_alpha_tables: dict[str, np.ndarray] = {}
+
+
+def _alpha_table(dtype: np.dtype) -> np.ndarray:
+    """alpha_to_uint8 of every value of an 8-bit, 16-bit or half pixel type, indexed by its bits."""
+    key = np.dtype(dtype).str
+    table = _alpha_tables.get(key)
+    if table is None:
+        bits = np.arange(1 << (8 * np.dtype(dtype).itemsize), dtype=np.uint32)
+        values = bits.astype(np.uint16).view(np.float16) if dtype == np.float16 else bits.astype(dtype)
+        with np.errstate(invalid="ignore"):
+            table = _alpha_tables[key] = np.ascontiguousarray(alpha_to_uint8(values))
+    return table
 
 
 def _half_alpha_table() -> np.ndarray:

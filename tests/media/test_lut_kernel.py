@@ -1,0 +1,89 @@
+"""The fused CPU colour kernel (media/lut_kernel.py) computes what OCIO's optimized processor computes from the
+same baked LUT, code for code, and sends to the exact processor exactly the pixels the numpy look-up
+(`BakedView.fallback_pixels`) finds: for half, 16-bit and 8-bit pixels, RGB and RGBA, at several exposures.
+The 2-code bound itself is tests/media/test_colour_accuracy.py's (it runs through the kernel)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.colour_bench import acescg_chart
+
+DISPLAY = "sRGB - Display"
+ACES_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
+
+
+@pytest.fixture(scope="module")
+def colour() -> ColourConfig:
+    return ColourConfig()
+
+
+def chart_image(dtype: type) -> np.ndarray:
+    """The ACEScg chart (half), or random codes of an integer type, as a 1-row image, with NaN/inf mixed in."""
+    if dtype == np.float16:
+        chart = acescg_chart()
+        specials = np.array([[np.nan, 0.5, 1.0], [np.inf, 0.0, 0.2], [-np.inf, 2.0, 65504.0], [-1.0, 0.1, 3.0]],
+                            np.float16)
+        return np.concatenate([chart, specials]).reshape(1, -1, 3)
+    rng = np.random.default_rng(7)
+    return rng.integers(0, np.iinfo(dtype).max + 1, (1, 60_000, 3)).astype(dtype)
+
+
+def ocio_path(baked):  # noqa: ANN001, ANN201
+    """The same bake run by OCIO's optimized processor and the numpy crease look-up (no kernel)."""
+    return replace(baked, lut4=None, _cpu={})
+
+
+@pytest.mark.parametrize("exposure", [0.0, 1.5, -2.0])
+def test_half_pixels_give_ocios_codes_and_its_exact_fallback(colour: ColourConfig, exposure: float) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, exposure)
+    image = chart_image(np.float16)
+    baked = colour.baked_view(settings, image.dtype, method="lut")
+    assert baked.lut4 is not None
+    lut_only = replace(baked, fallback=None)
+    np.testing.assert_array_equal(lut_only.apply(image), ocio_path(lut_only).apply(image))
+    np.testing.assert_array_equal(baked.apply(image), ocio_path(baked).apply(image))
+
+
+@pytest.mark.parametrize("dtype", [np.uint16, np.uint8])
+def test_integer_pixels_give_ocios_codes(colour: ColourConfig, dtype: type) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    image = chart_image(dtype)
+    baked = colour.baked_view(settings, image.dtype, method="lut")
+    assert baked.lut4 is not None and baked.creased is not None and baked.creased.any()
+    ours, ocios = baked.apply(image), ocio_path(baked).apply(image)
+    # OCIO scales integer codes to 0..1 in float32, the kernel's tables in float64: a LUT position may round
+    # the other way, a code apart at most (a handful of 60,000 pixels).
+    differ = np.abs(ours.astype(np.int16) - ocios).max(axis=-1)
+    assert differ.max() <= 1 and np.count_nonzero(differ) <= 10
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.uint16, np.uint8])
+def test_rgba_gives_the_rgb_codes_and_alpha_as_alpha_to_uint8(colour: ColourConfig, dtype: type) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    rgb = chart_image(dtype)[:, :20_000]
+    rng = np.random.default_rng(3)
+    if dtype == np.float16:
+        alpha = rng.choice(np.array([0.0, 0.25, 1.0, np.nan, np.inf, -1.0], np.float16), rgb.shape[:2] + (1,))
+    else:
+        alpha = rng.integers(0, np.iinfo(dtype).max + 1, rgb.shape[:2] + (1,)).astype(dtype)
+    rgba = np.concatenate([rgb, alpha], axis=2)
+    baked = colour.baked_view(settings, rgb.dtype, method="lut")
+    out = baked.apply(rgba)
+    ocios = ocio_path(baked).apply(rgba)
+    np.testing.assert_array_equal(out[:, :, 3], ocios[:, :, 3])
+    assert np.abs(out.astype(np.int16) - ocios).max() <= 1
+    np.testing.assert_array_equal(out[:, :, :3], baked.apply(rgb))
+
+
+def test_bands_of_a_frame_give_the_frame(colour: ColourConfig) -> None:
+    """Each pixel on its own: a frame coloured whole equals it coloured in pieces (banded.py's threads)."""
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, 0.5)
+    image = chart_image(np.float16)[:, :99_000].reshape(99, 1000, 3)
+    baked = colour.baked_view(settings, image.dtype, method="lut")
+    whole = baked.apply(image)
+    np.testing.assert_array_equal(np.concatenate([baked.apply(image[:40]), baked.apply(image[40:])]), whole)
