@@ -4,7 +4,7 @@ the display window; deep parts refused; the library's errors explained (truncate
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
 from horus_desktop.media.exr_header import ExrLayout, ExrStructureError, read_exr_layout
 from horus_desktop.media.exr_layers import DEFAULT_LAYER, default_part_index, find_layer, part_bit_depth
 from horus_desktop.media.file_access import read_bytes_check
-from horus_desktop.media.frames import Frame, Window
+from horus_desktop.media.frames import Frame, Superseded, Window
 from horus_desktop.media.integrity import check_file
 
 _HALF_MAX = 65504.0
@@ -24,6 +24,33 @@ _MAX_SIDE = 65536  # a display window wider or taller than this is a damaged hea
 # the Python binding holds the GIL for much of a read: measured here on 2 cores, 1 thread per file on
 # 2 workers gave 14 fps (GIL contention), all cores per file on 2 workers 31 fps.
 EXR_THREADS_PER_FILE = os.cpu_count() or 1
+#: Set by a decode process (media/decode_pool.py) while its decode may be given up part-way (a frame the
+#: user is scrubbing past): checked before each block of the file is read, and once true the read stops
+#: and raises Superseded, so the worker is free for the next frame within a block's time (~1 ms).
+STOP_CHECK: Callable[[], bool] | None = None
+
+
+class _StoppableFile:
+    """The file as a stream OpenEXR reads block by block (it asks for each block in turn), refusing to read
+    on once STOP_CHECK is true: OpenEXR then gives up the file."""
+
+    def __init__(self, path: str, stop: Callable[[], bool]) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 (closed by decode_exr)
+        self._stop = stop
+
+    def read(self, size: int = -1) -> bytes:
+        if self._stop():
+            raise Superseded(self._file.name)
+        return self._file.read(size)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _window(box: Any) -> Window:
@@ -143,8 +170,10 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     chosen_layer = find_layer(layout, index, layer) if layer is not None else None
     if layer is not None and chosen_layer is None:
         raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
+    stop = STOP_CHECK
+    stream = _StoppableFile(path, stop) if stop is not None else None
     try:
-        exr = OpenEXR.File(path, separate_channels=chosen_layer is not None, num_threads=EXR_THREADS_PER_FILE)
+        exr = OpenEXR.File(stream or path, separate_channels=chosen_layer is not None, num_threads=EXR_THREADS_PER_FILE)
         chosen = exr.parts[index]
         header = chosen.header
         if chosen_layer is not None:
@@ -157,7 +186,12 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     except KeyError as exc:
         raise UnreadableFileError(path, str(exc.args[0])) from exc
     except Exception as exc:
+        if stop is not None and stop():  # given up part-way: OpenEXR reports it as a failed read
+            raise Superseded(path) from None
         raise _explain(path, exc) from exc
+    finally:
+        if stream is not None:
+            stream.close()
     data, display = _window(header["dataWindow"]), _window(header["displayWindow"])
     if pixels.shape[:2] != (data[3] - data[1] + 1, data[2] - data[0] + 1):
         raise DamagedFrameError(path, "pixel data does not match the data window")

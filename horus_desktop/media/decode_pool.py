@@ -40,6 +40,8 @@ is a copy, not a page allocation and zeroing of every 4 KiB (2 against 7.5 ms a 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
 import itertools
 import math
 import mmap
@@ -50,7 +52,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,6 +81,12 @@ PAUSE_MAX_S = 2.0
 #: resumed at once took the cores from it (traced: 10-40 ms between the worker's reply and the frame shown,
 #: against 3-10 ms otherwise).
 RESUME_AFTER_S = 0.05
+#: The parent's message to a worker whose decode nobody wants any more (only a decode that can stop part-way:
+#: an EXR's, see media/decode_exr.STOP_CHECK).
+_STOP = "stop"
+#: Decoders that stop part-way when told, by (module, name): the job's function is compared, not imported
+#: (OpenEXR loads in the workers, not in the app).
+_STOPPABLE_DECODERS = frozenset({("horus_desktop.media.decode_exr", "decode_exr")})
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
                                          errors.UnreadableFileError, errors.DecodeTimeoutError)}
@@ -156,17 +164,27 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
 
     from horus_desktop.media import decode_exr  # the decoders load before "ready", not with the first job
 
+    # OpenEXR's per-file threads run on its global pool, which is empty until sized: without this every
+    # decode ran on one thread whatever ``num_threads`` asked (2K PIZ here: 43 ms of wall time on one core,
+    # 26 ms on two). Sized here, after the fork: the fork server must not hold threads.
+    decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     while True:
         try:
-            job, name, reduction, threads = conn.recv()
+            message = conn.recv()
+            if message == _STOP:
+                continue  # came after its decode had ended: nothing to stop
+            job, name, reduction, threads, stoppable = message
             fd = recv_handle(conn) if name is None else None  # a file the app made ready (shm_frames)
         except (EOFError, OSError):
             return
         # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
         decode_exr.EXR_THREADS_PER_FILE = threads or exr_threads
+        # The only message that can come while a job runs is the parent's stop for it.
+        decode_exr.STOP_CHECK = functools.partial(_told_to_stop, conn) if stoppable else None
         try:
-            frame = job.decode(job.path, **job.options)
+            with _quiet() if stoppable else contextlib.nullcontext():
+                frame = job.decode(job.path, **job.options)
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
             pixels = reduced_pixels(frame.pixels, reduction)
             if fd is not None:
@@ -176,6 +194,8 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
                       dict(frame.metadata), (frame.width, frame.height))
             reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields)
+        except Superseded:
+            reply = ("stopped",)  # the stop message is read (and skipped) before the next job
         except MediaError as exc:
             reply = ("error", type(exc).__name__, exc.path, exc.reason)
         except MemoryError:
@@ -183,14 +203,55 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         except Exception as exc:  # a decoder bug is the frame's problem, not the worker's
             reply = ("error", "DamagedFrameError", job.path, f"cannot decode: {exc}")
         finally:
+            decode_exr.STOP_CHECK = None
             if fd is not None:
                 os.close(fd)
         conn.send(reply)
 
 
+def _told_to_stop(conn: Connection) -> bool:
+    """True once the parent has sent a stop for the running decode (a poll of the pipe: ~1 us a block)."""
+    try:
+        return bool(conn.poll(0))
+    except (EOFError, OSError):
+        return True  # the app is gone: nobody wants the frame
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """This process's stdout and stderr silenced: OpenEXR prints a warning for a read given up part-way
+    (on stdout, from C++), which here is no problem; the decode's real errors come back in the reply."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
+
+
+def stops_part_way(job: DecodeJob) -> bool:
+    """True when a worker can give up ``job``'s decode part-way when told (an EXR's: between two blocks)."""
+    return (getattr(job.decode, "__module__", None), getattr(job.decode, "__name__", None)) in _STOPPABLE_DECODERS
+
+
 class _Worker:
     def __init__(self, context: Any, exr_threads: int) -> None:
         self.conn, child = context.Pipe()
+        # What the worker runs now, read by other threads to stop it: a job is sent (with its file) and a
+        # stop sent to it under ``send_lock``, so the two never interleave on the pipe.
+        self.send_lock = threading.Lock()
+        #: The job it was taken for stops part-way when told (set with the pool's ``_free`` held, as it is
+        #: taken: a stale decode is then never paused, even before its job is sent).
+        self.stoppable = False
+        self.job_sent = False
+        self.stop_sent = False
         forked_by_server = context.get_start_method() == "forkserver"
         self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
                                        name="horus-decode")
@@ -203,6 +264,29 @@ class _Worker:
             return bool(self.conn.poll(START_TIMEOUT_S)) and self.conn.recv() == "ready"
         except (EOFError, OSError):
             return False
+
+    def send_job(self, message: tuple[Any, ...], fd: int | None) -> None:
+        with self.send_lock:
+            self.conn.send(message)
+            if fd is not None:
+                from multiprocessing.reduction import send_handle
+
+                send_handle(self.conn, fd, self.process.pid)
+            self.job_sent = True
+
+    def stop_job(self) -> None:
+        """Tell the worker to give up its decode (once); its reply comes within a block's read."""
+        with self.send_lock:
+            if self.job_sent and self.stoppable and not self.stop_sent:
+                try:
+                    self.conn.send(_STOP)
+                except OSError:
+                    return  # it died: its reply's wait finds out
+                self.stop_sent = True
+
+    def job_done(self) -> None:
+        with self.send_lock:
+            self.job_sent = self.stoppable = False
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -308,7 +392,7 @@ class DecodePool:
 
     def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True,
                reduction: int = 1, urgent: bool = False,
-               cancelled: Callable[[], bool] | None = None) -> Frame | None:
+               cancelled: Callable[[], bool] | None = None, stoppable: bool = False) -> Frame | None:
         """The frame of ``job`` decoded by a worker, or None when no worker was free (decode it yourself).
 
         ``reduction``: the worker keeps every n-th pixel of every n-th row (media/view_size.py) before sharing.
@@ -317,11 +401,16 @@ class DecodePool:
         waits for: the next free worker goes to it before other callers, and it decodes on every core.
         ``cancelled``: checked while the decode runs; once true while a frame a user waits for decodes, the
         worker is paused until none does (``pauses``), and Superseded is raised when its reply comes.
+        ``stoppable`` (a scrub's decodes): once ``cancelled``, a decode that can stop part-way
+        (`stops_part_way`: an EXR's) is given up at once instead of paused, so it holds neither the cores
+        nor its worker (its reading a stream costs ~5% more CPU than OpenEXR reading the file itself, so
+        playback's decodes are not stoppable).
         Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
         ``timeout`` seconds of decoding (paused time not counted).
         """
+        stoppable = stoppable and cancelled is not None and stops_part_way(job)
         try:
-            worker = self._take(wait, urgent, cancelled)
+            worker = self._take(wait, urgent, cancelled, stoppable)
         except Superseded:
             raise Superseded(job.path) from None
         if worker is None:
@@ -333,12 +422,10 @@ class DecodePool:
         try:
             if urgent:
                 self._pause_stale(worker)  # at once: a stale decode would share the cores until its next check
+            if stoppable and cancelled is not None and cancelled():
+                raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:
-                worker.conn.send((job, name, max(1, reduction), threads))
-                if fd is not None:
-                    from multiprocessing.reduction import send_handle
-
-                    send_handle(worker.conn, fd, worker.process.pid)
+                worker.send_job((job, name, max(1, reduction), threads, stoppable), fd)
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None
@@ -354,9 +441,11 @@ class DecodePool:
                     worker = None
                 how = f" (signal {-code})" if code is not None and code < 0 else ""
                 raise DamagedFrameError(job.path, f"the decoder process died on this file{how}") from None
+            if reply[0] == "stopped":
+                raise Superseded(job.path)
             if reply[0] == "error":
                 raise _ERRORS.get(reply[1], DamagedFrameError)(reply[2], reply[3])
-            if cancelled is not None and self.pauses and cancelled():
+            if cancelled is not None and (self.pauses or worker.stop_sent) and cancelled():
                 raise Superseded(job.path)  # nobody wants it: no conversion, nothing cached
             _, shape, dtype, (colour_space, display, data, channels, metadata, full_size) = reply
             if fd is not None and self._pages is not None:
@@ -367,6 +456,7 @@ class DecodePool:
             frame = Frame(pixels, job.frame, colour_space, display, data, channels, metadata)
             return with_reduction(frame, reduction, full_size)
         finally:
+            taken.job_done()
             with self._free:
                 self._busy -= 1
                 self._running.pop(taken, None)
@@ -392,7 +482,7 @@ class DecodePool:
             urgent and w is not other_than and w not in self._paused for w, (urgent, _) in self._running.items())
 
     def _pause(self, worker: _Worker) -> None:
-        if worker in self._paused or worker in self._finishing or not self.pauses:
+        if worker in self._paused or worker in self._finishing or not self.pauses or worker.stoppable:
             return
         if not self._idle and self._paused:
             # Paused with no worker left free, stale decodes would hold every worker and the next frame asked
@@ -437,6 +527,8 @@ class DecodePool:
             others = [(w, c) for w, (_, c) in self._running.items()
                       if w is not urgent_worker and c is not None and w not in self._paused]
         stale = [(w, cancelled) for w, cancelled in others if cancelled()]
+        for worker, _ in stale:
+            worker.stop_job()  # one that stops part-way gives up its decode; the others are paused
         with self._free:
             for worker, cancelled in stale:
                 if self._running.get(worker, (False, None))[1] is cancelled:  # still that decode
@@ -445,7 +537,10 @@ class DecodePool:
     def _reply_ready(self, worker: _Worker, timeout: float | None,
                      cancelled: Callable[[], bool] | None) -> bool:
         """Wait for the worker's reply: True when it is there, False past ``timeout`` seconds of decoding.
-        Meanwhile, once ``cancelled``, the worker is paused while a frame a user waits for decodes."""
+        Meanwhile, once ``cancelled``, the worker is paused while a frame a user waits for decodes (or its
+        decode given up at once, when it can stop part-way)."""
+        if cancelled is not None and worker.stoppable:
+            return self._reply_or_stop(worker, timeout, cancelled)
         if cancelled is None or not self.pauses:
             return bool(worker.conn.poll(timeout))
         left = math.inf if timeout is None else timeout
@@ -471,13 +566,25 @@ class DecodePool:
                 with self._free:
                     self._resume_unless_urgent()  # RESUME_AFTER_S after the last frame asked for
 
+    @staticmethod
+    def _reply_or_stop(worker: _Worker, timeout: float | None, cancelled: Callable[[], bool]) -> bool:
+        """`_reply_ready` for a decode that stops part-way: told to stop as soon as ``cancelled``."""
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        while True:
+            if not worker.stop_sent and cancelled():
+                worker.stop_job()
+            if worker.conn.poll(max(0.0, min(CANCEL_POLL_S, deadline - time.monotonic()))):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+
     def _give_back(self, worker: _Worker) -> None:
         with self._free:
             self._idle.append(worker)
             self._free.notify_all()
 
-    def _take(self, wait: bool, urgent: bool = False,
-              cancelled: Callable[[], bool] | None = None) -> _Worker | None:
+    def _take(self, wait: bool, urgent: bool = False, cancelled: Callable[[], bool] | None = None,
+              stoppable: bool = False) -> _Worker | None:
         """A free worker (None: decode in the caller's thread); raises Superseded once ``cancelled`` while
         it waits (a frame scrubbed past must not take the worker the next one needs)."""
         while not self._closed:
@@ -511,6 +618,7 @@ class DecodePool:
                         # urgent at once, so the check below does not resume a paused decode beside it
                         # (traced: resumed and paused again in the same millisecond).
                         self._running[worker] = (urgent, cancelled)
+                        worker.stoppable, worker.stop_sent = stoppable, False
                 finally:
                     self._urgent_waiting -= urgent
                     if not self._urgent_waiting:

@@ -293,9 +293,13 @@ class FrameCache:
                 if job is not None:
                     # The frame scrubbed to never waits for a worker: with none free (stale decodes
                     # being stopped and replaced) it decodes here at once.
-                    scrubbed_to = urgent and self._scrubbing
+                    scrubbing = self._scrubbing
+                    scrubbed_to = urgent and scrubbing
+                    # While scrubbing, a decode the user moves past is given up part-way where it can be
+                    # (an EXR's), not paused to finish later for nothing.
                     frame = self._pool.decode(job, self.source.decode_timeout, reduction=self.reduction,
-                                              urgent=scrubbed_to, wait=not scrubbed_to, cancelled=superseded)
+                                              urgent=scrubbed_to, wait=not scrubbed_to, cancelled=superseded,
+                                              stoppable=scrubbing)
                     if frame is not None:
                         return frame
             return self.source.read_unless(number, superseded)
