@@ -801,17 +801,17 @@ class BakedView:
             # OCIO's exact view may turn +inf into NaN (black); the LUT path's shaper clamps it to white.
             big = float(np.finfo(rgb.dtype).max)
             rgb = np.nan_to_num(rgb, nan=0.0, posinf=big, neginf=-big)
-        out = np.empty((h, w, c), dtype=np.uint8)
         fused = self.lut4 is not None and rgb.dtype in _KERNEL_TYPES
         if fused:
             # One fused pass (media/lut_kernel.py): shaper, LUT, 8 bits, alpha and the crease check.
             from horus_desktop.media.lut_kernel import apply_tables
 
             bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
-            creased = apply_tables(self._kernel_tables(rgb.dtype), bits, out,
-                                   check=self.fallback is not None and self.creased is not None,
-                                   alpha=_alpha_table(rgb.dtype) if c == 4 else None)
+            out, creased = apply_tables(self._kernel_tables(rgb.dtype), bits,
+                                        check=self.fallback is not None and self.creased is not None,
+                                        alpha=_alpha_table(rgb.dtype) if c == 4 else None)
         else:
+            out = np.empty((h, w, c), dtype=np.uint8)
             size = rgb.itemsize
             source = rgb.view(np.uint16) if self.half_bits else rgb  # the table is indexed by the half's bits
             self._cpu_for(c).apply(
