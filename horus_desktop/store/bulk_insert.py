@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, Table
 
-from horus_desktop.store.field_rules import check_row
+from horus_desktop.store.field_rules import NUL, VOCABULARY_COLUMNS, check_row
 from horus_desktop.store.sync_codec import rows_to_stored
 from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql, sqlite_capture_trigger
 
@@ -83,13 +84,38 @@ def checked_stored_rows(table: Table, columns: list[str], rows: list[dict[str, A
         for row in rows:  # a value JSON cannot write: the rules first (a NUL in it is named), else its error
             check_row(table.name, row, columns)
         raise
+    if _rules_hold(table.name, columns, stored, json_at):
+        return stored
     skip = frozenset(columns[i] for i in json_at)
-    for row, values in zip(rows, stored, strict=True):
+    for row, values in zip(rows, stored, strict=True):  # a rule broken somewhere: the first is named
         for i in json_at:
             if "\\u0000" in values[i]:
                 check_row(table.name, {columns[i]: row.get(columns[i])}, columns)
         check_row(table.name, {k: v for k, v in row.items() if k not in skip}, columns)
     return stored
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _rules_hold(table: str, columns: list[str], stored: list[tuple[Any, ...]], json_at: tuple[int, ...]) -> bool:
+    """Whether no stored value breaks a field rule, judged for the whole batch at once: every value a plain
+    scalar, no NUL in any text (all the texts joined, one search in C), each vocabulary column's text one of
+    its words (``field_rules.VOCABULARY_COLUMNS``), and JSON text holding no ``\\u0000``. What ``check_row``
+    decides row by row (~4 us a row, a tenth of a 2,000-clip import's row writing); False sends the batch
+    to it, which names the first bad value."""
+    values = list(chain.from_iterable(stored))
+    if not _SCALARS.issuperset(map(type, values)):
+        return False
+    if NUL in "".join([value for value in values if type(value) is str]):
+        return False
+    if any("\\u0000" in row[i] for row in stored for i in json_at):
+        return False
+    for i, name in enumerate(columns):
+        words = VOCABULARY_COLUMNS.get((table, name))
+        if words is not None and any(type(row[i]) is str and row[i] not in words for row in stored):
+            return False
+    return True
 
 
 @cache

@@ -55,3 +55,26 @@ def test_an_escaped_nul_lookalike_is_kept(store: Store) -> None:
     clips = store.timelines.get(made.id).clips
     assert clips[3].clip_metadata == odd
     assert store.timelines.get(made.id).otio_data["name"] == "\\u0000"
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("clip_name", "plan\x00 b", "horus_timeline_clips.clip_name"),
+    ("media_path", "/show/\x00.exr", "horus_timeline_clips.media_path"),
+    ("track_name", "V\x001", "horus_timeline_clips.track_name"),
+])
+def test_a_nul_in_any_text_of_a_large_batch_is_refused_naming_the_field(store: Store, field: str, value: str,
+                                                                        named: str) -> None:
+    # The batch is judged at once (all its texts joined); the clip that breaks the rule is then named.
+    clips = _clips()
+    clips[CLIPS // 2][field] = value
+    with pytest.raises(InvalidFieldError, match=named):
+        _create(store, clips)
+    assert store.timelines.list(project_id="show") == []
+
+
+def test_a_word_outside_the_vocabulary_in_a_large_batch_is_refused(store: Store) -> None:
+    clips = _clips()
+    clips[-1]["track_type"] = "hologram"
+    with pytest.raises(InvalidFieldError, match="track_type"):
+        _create(store, clips)
+    assert store.timelines.list(project_id="show") == []
