@@ -25,12 +25,17 @@ from horus_desktop.domain.bench_table import bench_row
 
 Row = dict[str, Any]
 
+#: The 2K still-image sequences the decode bench also runs on, and their frames: 24 each (16-bit PNG 12: libav
+#: takes ~0.2 s a frame, and its 24 frames alone would add a minute to ``bench all``).
+STILL_FRAMES: dict[str, int] = {"dpx": 24, "tiff16": 24, "tiff8": 24, "png16": 12, "png8": 24, "jpeg": 24}
+
 #: Arguments of each bench for ``bench all``: one tuple per run (a verb may run on several inputs).
 ALL_RUNS: dict[str, list[tuple[str, ...]]] = {
     "startup": [("--repeats", "3")],
     "verbs": [("--repeats", "3")],
     "store": [("--records", "20000", "--runs", "100")],
-    "decode": [("{exr}", "--frames", "48"), ("{movie}", "--frames", "96")],
+    "decode": [("{exr}", "--frames", "48"), ("{movie}", "--frames", "96"),
+               *[(f"{{{kind}}}", "--frames", str(count)) for kind, count in STILL_FRAMES.items()]],
     "scrub": [("{exr}", "--seeks", "16"), ("{movie_gop48}", "--seeks", "16")],
     "colour": [("--repeats", "3")],
     "ingest": [()],
@@ -52,6 +57,22 @@ def _make_exr(folder: Path) -> str:
     from horus_desktop.media.synthetic import write_exr_sequence
 
     return write_exr_sequence(folder / "exr", 48, compression="piz")
+
+
+def _make_still_sequence(folder: Path, kind: str) -> str:
+    """A 2K sequence of STILL_FRAMES[kind] frames, written by the real libraries: "dpx" (10-bit log),
+    "tiff8"/"tiff16" (deflate), "png8"/"png16", "jpeg"."""
+    from horus_desktop.media import synthetic
+
+    where, count = folder / kind, STILL_FRAMES[kind]
+    if kind == "dpx":
+        return synthetic.write_dpx_sequence(where, count)
+    if kind == "jpeg":
+        return synthetic.write_jpeg_sequence(where, count)
+    bits = 8 if kind.endswith("8") else 16
+    if kind.startswith("tiff"):
+        return synthetic.write_tiff_sequence(where, count, bits=bits)
+    return synthetic.write_png_sequence(where, count, bits=bits)
 
 
 def _make_movie(folder: Path, gop: int = 12) -> str:
@@ -90,10 +111,12 @@ def _make_movie_with_sound(folder: Path, seconds: int = 10) -> str:
     return str(path)
 
 
-#: The inputs placeholders name: a 2K half-float PIZ EXR sequence, 1080p H.264 movies (GOP 12 and 48), and a
-#: small movie with sound.
+#: The inputs placeholders name: a 2K half-float PIZ EXR sequence, 2K DPX/TIFF/PNG/JPEG sequences, 1080p H.264
+#: movies (GOP 12 and 48), and a small movie with sound.
 INPUTS: dict[str, Callable[[Path], str]] = {
     "exr": _make_exr,
+    **{kind: (lambda folder, kind=kind: _make_still_sequence(folder, kind))
+       for kind in STILL_FRAMES},
     "movie": _make_movie,
     "movie_gop48": lambda folder: _make_movie(folder, gop=48),
     "movie_sound": _make_movie_with_sound,
@@ -124,9 +147,17 @@ def _pair(result: dict[str, Any], figure: str, ours: str, base: str | None, *, u
                       baseline_label=label, goal=goal)]
 
 
+#: The names of the still-image inputs in the table's figures.
+_STILL_NAMES = {"{dpx}": "2K 10-bit log DPX", "{tiff8}": "2K 8-bit TIFF (deflate)",
+                "{tiff16}": "2K 16-bit TIFF (deflate)", "{png8}": "2K 8-bit PNG", "{png16}": "2K 16-bit PNG",
+                "{jpeg}": "2K JPEG"}
+
+
 def _what(args: tuple[str, ...]) -> str:
     """The input of a run, for its figures' names: "EXR", "movie", ..."""
     for arg in args:
+        if arg in _STILL_NAMES:
+            return _STILL_NAMES[arg]
         if "exr" in arg.lower():
             return "2K PIZ EXR"
         if "gop48" in arg:

@@ -65,12 +65,13 @@ def read_dpx_header(data: bytes, path: str = "") -> DpxHeader:
     width, height = struct.unpack_from(e + "II", data, 772)
     descriptor, transfer, colorimetric, bit_depth = struct.unpack_from("BBBB", data, 800)
     packing, encoding, element_offset = struct.unpack_from(e + "HHI", data, 804)
-    frame_rate = None
-    if len(data) >= 1944:
-        (film_rate,) = struct.unpack_from(e + "f", data, 1724)
-        (tv_rate,) = struct.unpack_from(e + "f", data, 1940)
-        frame_rate = _rate(film_rate) or _rate(tv_rate)
-    timecode = struct.unpack_from(e + "I", data, 1920)[0] if len(data) >= 1924 else None
+    # The film (1664-1919) and TV (1920-2047) headers are optional: a writer may start the pixels right after
+    # the generic headers (libav's DPX encoder: at 1664), and a field past the header is pixel data.
+    header_end = min(len(data), data_offset)
+    film_rate = struct.unpack_from(e + "f", data, 1724)[0] if header_end >= 1728 else 0.0
+    tv_rate = struct.unpack_from(e + "f", data, 1940)[0] if header_end >= 1944 else 0.0
+    frame_rate = _rate(film_rate) or _rate(tv_rate)
+    timecode = struct.unpack_from(e + "I", data, 1920)[0] if header_end >= 1924 else None
     if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
         raise DamagedFrameError(path, f"image size {width}x{height} in the header is not possible")
     offset = element_offset if element_offset not in (0, 0xFFFFFFFF) else data_offset

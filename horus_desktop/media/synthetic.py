@@ -1,8 +1,15 @@
-"""Synthetic test media: 2K JPEG and half-float EXR sequences and H.264 movies with a moving shape and the
-frame number burned in (drawn with Pillow), for benchmarks, tests and the demo project."""
+"""Synthetic test media: 2K JPEG, DPX, TIFF, PNG and half-float EXR sequences and H.264 movies with a moving
+shape and the frame number burned in (drawn with Pillow), for benchmarks, tests and the demo project.
+
+Each format is written by a real library, as footage would be: JPEG, 8-bit PNG and 8-bit TIFF by Pillow;
+10-bit DPX, 16-bit PNG and 16-bit TIFF by libav's encoders (PyAV; Pillow writes no 16-bit RGB); EXR by
+OpenEXR; movies by libx264."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +63,33 @@ def draw_test_frame(frame: int, size: tuple[int, int] = SIZE_2K, count: int = 10
     return np.asarray(image)
 
 
+def draw_test_frame_16(frame: int, size: tuple[int, int] = SIZE_2K, count: int = 100) -> np.ndarray:
+    """A 16-bit HxWx3 version of `draw_test_frame`: its 8-bit values spread to 16 bits with fine grain below
+    the 8-bit step, so every 16-bit code is used as in a real 16-bit render (not 256 levels times 257)."""
+    pixels = draw_test_frame(frame, size, count).astype(np.int32) * 257
+    return np.clip(pixels + _fine_grain(size[0], size[1]), 0, 65535).astype(np.uint16)
+
+
+@lru_cache(maxsize=2)
+def _fine_grain(width: int, height: int) -> np.ndarray:
+    return np.random.default_rng(4321).integers(-128, 128, (height, width, 3), dtype=np.int32)
+
+
+def cineon_log_10bit(pixels: np.ndarray) -> np.ndarray:
+    """8-bit sRGB HxWx3 to 10-bit Cineon printing-density code values (uint16, 95 black, 685 white, 300 codes a
+    decade of linear light): what a film scan's DPX holds."""
+    return _cineon_table()[pixels]
+
+
+@lru_cache(maxsize=1)
+def _cineon_table() -> np.ndarray:
+    """The Cineon code value of each 8-bit sRGB value (one gather a frame instead of a log per pixel)."""
+    linear = srgb_to_linear_half(np.arange(256, dtype=np.uint8)).astype(np.float64)
+    black = 10.0 ** ((95 - 685) / 300.0)
+    code = 685.0 + 300.0 * np.log10(linear * (1.0 - black) + black)
+    return np.clip(np.rint(code), 0, 1023).astype(np.uint16)
+
+
 def srgb_to_linear_half(pixels: np.ndarray) -> np.ndarray:
     """8-bit sRGB to scene-linear float16 (the sRGB EOTF)."""
     v = pixels.astype(np.float32) / 255.0
@@ -74,6 +108,95 @@ def write_jpeg_sequence(
     for frame in range(start, start + count):
         Image.fromarray(draw_test_frame(frame, size, count)).save(pattern % frame, quality=quality)
     return pattern
+
+
+def encode_still(codec: str, pix_fmt: str, pixels: np.ndarray, options: dict[str, str] | None = None) -> bytes:
+    """One image file's bytes from libav's image encoder `codec` ("dpx", "png", "tiff") for HxWxC `pixels`
+    in `pix_fmt` (e.g. "gbrp10le" takes 10-bit values in uint16, "rgb48le" 16-bit)."""
+    context = av.CodecContext.create(codec, "w")
+    context.width, context.height = pixels.shape[1], pixels.shape[0]
+    context.pix_fmt = pix_fmt
+    context.time_base = Fraction(1, 24)
+    context.options = dict(options or {})
+    video = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format=pix_fmt)
+    return b"".join(bytes(packet) for packet in [*context.encode(video), *context.encode(None)])
+
+
+#: DPX transfer and colorimetric codes (header bytes 801, 802) of a film scan: printing density.
+DPX_PRINTING_DENSITY = 1
+
+
+def dpx_bytes_10bit(code_values: np.ndarray, *, printing_density: bool = True) -> bytes:
+    """A 10-bit DPX (method A packing, as libav's encoder writes it) of HxWx3 10-bit code values.
+
+    libav marks its DPX "unspecified video" (or Rec.709/linear from the colour transfer asked for); a scan is
+    printing density, so `printing_density` sets the header's transfer and colorimetric bytes to 1 (the only
+    change made to the encoder's file)."""
+    data = bytearray(encode_still("dpx", "gbrp10le", code_values))
+    if printing_density:
+        data[801] = data[802] = DPX_PRINTING_DENSITY
+    return bytes(data)
+
+
+def _write_sequence(folder: str | Path, count: int, extension: str, name: str, start: int,
+                    write: Callable[[str, int], None]) -> str:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    pattern = str(folder / f"{name}.%04d.{extension}")
+    # Frames on every core: the encoders (zlib, libav) and numpy release the GIL for most of their work.
+    with ThreadPoolExecutor(os.cpu_count() or 1) as threads:
+        list(threads.map(lambda frame: write(pattern % frame, frame), range(start, start + count)))
+    return pattern
+
+
+def write_dpx_sequence(
+    folder: str | Path, count: int, *, size: tuple[int, int] = SIZE_2K, start: int = 1001, name: str = "shot",
+) -> str:
+    """Write `count` 10-bit log (printing density) DPX frames `name.%04d.dpx` by libav; return the pattern."""
+
+    def write(path: str, frame: int) -> None:
+        Path(path).write_bytes(dpx_bytes_10bit(cineon_log_10bit(draw_test_frame(frame, size, count))))
+
+    return _write_sequence(folder, count, "dpx", name, start, write)
+
+
+def write_tiff_sequence(
+    folder: str | Path, count: int, *, bits: int = 8, size: tuple[int, int] = SIZE_2K, start: int = 1001,
+    name: str = "shot", compression: str = "deflate",
+) -> str:
+    """Write `count` RGB TIFF frames `name.%04d.tif` (8-bit by Pillow, 16-bit by libav) with `compression`
+    ("deflate", "lzw", "packbits" or "raw"); return the pattern."""
+    pillow = {"deflate": "tiff_adobe_deflate", "lzw": "tiff_lzw", "packbits": "packbits", "raw": None}
+
+    def write(path: str, frame: int) -> None:
+        if bits == 8:
+            Image.fromarray(draw_test_frame(frame, size, count)).save(path, compression=pillow[compression])
+        elif bits == 16:
+            Path(path).write_bytes(encode_still("tiff", "rgb48le", draw_test_frame_16(frame, size, count),
+                                                {"compression_algo": compression}))
+        else:
+            raise ValueError(f"TIFF test frames are 8 or 16-bit, not {bits}")
+
+    return _write_sequence(folder, count, "tif", name, start, write)
+
+
+def write_png_sequence(
+    folder: str | Path, count: int, *, bits: int = 8, size: tuple[int, int] = SIZE_2K, start: int = 1001,
+    name: str = "shot",
+) -> str:
+    """Write `count` RGB PNG frames `name.%04d.png` (8-bit by Pillow, 16-bit by libav, each at its default
+    compression); return the pattern."""
+
+    def write(path: str, frame: int) -> None:
+        if bits == 8:
+            Image.fromarray(draw_test_frame(frame, size, count)).save(path)
+        elif bits == 16:
+            # PyAV takes native uint16 for the big-endian format and swaps the bytes itself.
+            Path(path).write_bytes(encode_still("png", "rgb48be", draw_test_frame_16(frame, size, count)))
+        else:
+            raise ValueError(f"PNG test frames are 8 or 16-bit, not {bits}")
+
+    return _write_sequence(folder, count, "png", name, start, write)
 
 
 def write_exr(
