@@ -27,6 +27,7 @@ from horus_desktop.store.sync_codec import wire_row_id
 from horus_desktop.store.sync_schema import known_revisions
 from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
 from horus_desktop.store.unit_of_work import ChangeSet
+from horus_desktop.sync import staged_push
 from horus_desktop.sync.errors import SchemaTooOldError, ServerUnreachableError, SyncError
 
 log = logging.getLogger(__name__)
@@ -219,15 +220,17 @@ class SyncClient:
         head = self._schema_head()
         sent = len(ops)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="horus-sync-push") as sender:
-            in_flight = sender.submit(self._send_page, client_id, head, ops)
+            in_flight = sender.submit(self._send_page, client_id, head, ops, None)
             following = self._following(ops, total - sent, cancel)
+            # The next page is cut into typed runs and jsonb here, while the server applies this one.
+            following_parts = staged_push.segments(following)
             while True:
                 results = in_flight.result()
                 unsettled = [op for op, r in zip(ops, results, strict=True) if r.get("status") != "applied"]
                 # Rows the server holds differently are read before the next page takes the connection.
                 refreshed = self._fetch_rows([(op.table, wire_row_id(op.table, op.row_id)) for op in unsettled])
                 if following:
-                    in_flight = sender.submit(self._send_page, client_id, head, following)
+                    in_flight = sender.submit(self._send_page, client_id, head, following, following_parts)
                     sent += len(following)
                 report.changes = _merge(report.changes, self.local.acknowledge(ops, results, refreshed))
                 report.pushed += len(ops)
@@ -241,6 +244,7 @@ class SyncClient:
                     return report
                 ops = following
                 following = self._following(ops, total - sent, cancel)
+                following_parts = staged_push.segments(following)
 
     def _following(self, ops: list[OutboxOp], remaining: int, cancel: Callable[[], bool] | None) -> list[OutboxOp]:
         """The page after ``ops`` (read while the server applies ``ops``), or none when cancelled."""
@@ -248,15 +252,24 @@ class SyncClient:
             return []
         return self.local.pending(self._page_size(remaining), self.user, after=ops[-1].seq)
 
-    def _send_page(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
-        """Attachments' bytes first (a page's notes may name them), then the page's ops."""
+    def _send_page(self, client_id: str, head: str, ops: list[OutboxOp],
+                   parts: list[staged_push.Segment] | None) -> list[dict[str, Any]]:
+        """Attachments' bytes first (a page's notes may name them), then the page's ops (``parts``: already
+        cut by :func:`staged_push.segments`, else cut here)."""
         self._push_blobs()
-        return self._send_ops(client_id, head, ops)
+        return self._send_ops(client_id, head, ops, parts)
 
-    def _send_ops(self, client_id: str, head: str, ops: list[OutboxOp]) -> list[dict[str, Any]]:
-        payload = "[" + ",".join(op.wire_json() for op in ops) + "]"  # the ops' JSON as captured
-        return self._call(lambda c: c.execute("SELECT horus_sync_push(%s, %s, %s::jsonb)",
-                                              (client_id, head, payload)).fetchone()[0])
+    def _send_ops(self, client_id: str, head: str, ops: list[OutboxOp],
+                  parts: list[staged_push.Segment] | None = None) -> list[dict[str, Any]]:
+        """Runs of new rows typed by COPY, the rest as jsonb, in one server transaction (revision 0013); a page
+        whose typed rows the server refuses goes again all as jsonb, which answers each op."""
+        parts = staged_push.segments(ops) if parts is None else parts
+        if any(part.table is not None for part in parts):
+            try:
+                return self._call(lambda c: staged_push.send_staged(c, client_id, head, parts))
+            except staged_push.StagingRefused as exc:
+                log.info("typed rows refused by the server (%s): the page goes as jsonb", exc)
+        return self._call(lambda c: staged_push.send_json(c, client_id, head, ops))
 
     def pull(self, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> RoundReport:
         """Apply what changed on the server since the cursor, page by page, until caught up.
