@@ -89,6 +89,13 @@ def _open_container(path: str) -> Any:
         raise DamagedFrameError(path, f"cannot open movie: {exc}") from exc
 
 
+class _OpenOne:
+    """`MovieSource._decoder_for`'s answer when a new decoder should be opened (by the caller, unlocked)."""
+
+
+_OPEN_ONE = _OpenOne()
+
+
 class _Decoder:
     """One open container and where its decoder is in the stream."""
 
@@ -149,7 +156,10 @@ class MovieSource(FrameSource):
             raise DamagedFrameError(path, "movie has no frames")
         self._format = _output_format(stream)
         self._decoders: list[_Decoder] | None = [_Decoder(container)]
-        self._keyframes: list[int] | None = None
+        self._keyframes: list[int] | None = None  # read once, on its own thread (`_read_keyframes`)
+        self._index_thread: threading.Thread | None = None
+        self._opening = 0  # decoders being opened (without the lock)
+        self._may_open = True
         self._uses = 0
 
     @property
@@ -163,9 +173,42 @@ class MovieSource(FrameSource):
             return decoder.position + 1
         return int(round((pts - self._start_pts) * self._time_base * self.rate))
 
-    def _decoder_for(self, index: int) -> _Decoder | None:
-        """The idle decoder that reaches `index` soonest without seeking (keyframe-aware); else a new one or
-        the least used idle one; None when every decoder is busy and no more may open (call locked)."""
+    def _needs_keyframes(self, index: int) -> bool:
+        """True when choosing a decoder for `index` needs the keyframe index and it is not read yet: an idle
+        decoder could decode forward more than one frame to it (is a seek shorter?). Starts the read (call
+        locked)."""
+        assert self._decoders is not None
+        if self._keyframes is not None:
+            return False
+        if not any((ahead := d.distance(index)) is not None and ahead > 1 for d in self._decoders if not d.busy):
+            return False
+        if self._index_thread is None:
+            self._index_thread = threading.Thread(target=self._read_keyframes, name="horus-movie-index",
+                                                  daemon=True)
+            self._index_thread.start()
+        return True
+
+    def _read_keyframes(self) -> None:
+        """The keyframes' frame indexes from a packet index (no decoding), read on this thread without the
+        source's lock: a whole file's demux (140 ms for 96 1080p frames at load 6) held the lock and the
+        frame scrubbed to waited behind it for a decoder (traced in `horus bench scrub`)."""
+        keyframes: list[int] = []
+        try:
+            with av.open(self.path) as container:
+                stream = container.streams.video[0]
+                for packet in container.demux(stream):
+                    if packet.is_keyframe and packet.pts is not None:
+                        keyframes.append(int(round((packet.pts - self._start_pts) * self._time_base * self.rate)))
+        except (av.FFmpegError, OSError, IndexError):
+            keyframes = []  # unknown: decode forward, as without an index
+        with self._lock:
+            self._keyframes = sorted(keyframes)
+            self._lock.notify_all()
+
+    def _decoder_for(self, index: int) -> _Decoder | _OpenOne | None:
+        """The idle decoder that reaches `index` soonest without seeking (keyframe-aware once the index is
+        read: `_needs_keyframes`); else `_OPEN_ONE` (the caller opens a new one) or the least used idle one;
+        None when every decoder is busy and no more may open (call locked)."""
         assert self._decoders is not None
         idle = [d for d in self._decoders if not d.busy]
         reachable = [(d.distance(index), d) for d in idle]
@@ -178,31 +221,14 @@ class MovieSource(FrameSource):
         unused = [d for d in idle if d.frames is None]
         if unused:  # opened (or stopped by an error) and not positioned: seek it rather than open another
             return unused[0]
-        if len(self._decoders) < (MAX_DECODERS if idle else MAX_BUSY_DECODERS):
-            try:
-                decoder = _Decoder(_open_container(self.path))
-            except DamagedFrameError:
-                pass
-            else:
-                self._decoders.append(decoder)
-                return decoder
+        if self._may_open and len(self._decoders) + self._opening < (MAX_DECODERS if idle else MAX_BUSY_DECODERS):
+            return _OPEN_ONE
         return min(idle, key=lambda d: d.used) if idle else None
 
     def _keyframe_before(self, index: int) -> int | None:
-        """The last keyframe at or before `index` (from a packet index read once, without decoding), or
-        None when unknown."""
-        if self._keyframes is None:
-            self._keyframes = []
-            try:
-                with av.open(self.path) as container:
-                    stream = container.streams.video[0]
-                    for packet in container.demux(stream):
-                        if packet.is_keyframe and packet.pts is not None:
-                            self._keyframes.append(
-                                int(round((packet.pts - self._start_pts) * self._time_base * self.rate)))
-            except (av.FFmpegError, OSError, IndexError):
-                self._keyframes = []
-            self._keyframes.sort()
+        """The last keyframe at or before `index`, or None when unknown (the index not read yet, or none)."""
+        if not self._keyframes:
+            return None
         at = bisect.bisect_right(self._keyframes, index)
         return self._keyframes[at - 1] if at else None
 
@@ -282,26 +308,65 @@ class MovieSource(FrameSource):
                 if self._cancels.get(frame) is cancelled:
                     del self._cancels[frame]
 
+    def _take_decoder(self, index: int) -> _Decoder:
+        """A decoder for `index`, marked busy: an idle one, else one opened for it, else the first freed.
+        Raises Superseded once the read's ``cancelled`` check is true while it waits."""
+        while True:
+            with self._lock:
+                cancelled = self._cancels.get(index + MOVIE_FIRST_FRAME)
+                while True:
+                    if self._decoders is None:
+                        raise UnreadableFileError(self.path, "source is closed")
+                    if self._needs_keyframes(index):
+                        # Read on its own thread: wait without the lock, so other frames get their decoders.
+                        self._lock.wait(CANCEL_POLL_S)
+                        if cancelled is not None and cancelled():
+                            raise Superseded(self.path)
+                        continue
+                    choice = self._decoder_for(index)
+                    if choice is not None:
+                        break
+                    # Every decoder busy: the first to finish takes this frame, unless nobody wants it any
+                    # more (it must not take the decoder the frame scrubbed to next waits for).
+                    self._lock.wait(CANCEL_POLL_S if cancelled is not None else None)
+                    if cancelled is not None and cancelled():
+                        raise Superseded(self.path)
+                if isinstance(choice, _Decoder):
+                    return self._mark_busy(choice)
+                self._opening += 1
+            # Opened without the lock: reading a container's header took 70-140 ms at load 6, and the frame
+            # scrubbed to waited that long to register its read (traced in `horus bench scrub`).
+            try:
+                opened: _Decoder | None = _Decoder(_open_container(self.path))
+            except DamagedFrameError:
+                opened = None
+            finally:
+                with self._lock:
+                    self._opening -= 1
+                    self._lock.notify_all()
+            with self._lock:
+                if opened is None:
+                    self._may_open = False  # it opened once: a second open failing will fail again
+                    continue
+                if self._decoders is None:
+                    opened.close()
+                    raise UnreadableFileError(self.path, "source is closed")
+                self._decoders.append(opened)
+                return self._mark_busy(opened)
+
+    def _mark_busy(self, decoder: _Decoder) -> _Decoder:
+        decoder.busy = True
+        self._uses += 1
+        decoder.used = self._uses
+        return decoder
+
     def _decode(self, frame: int) -> Frame:
         first, last = self.frame_range
         if not first <= frame <= last:
             raise MissingFrameError(self.path, f"frame {frame} is outside {first}-{last}")
+        decoder = self._take_decoder(frame - first)
         with self._lock:
             cancelled = self._cancels.get(frame)
-            while True:
-                if self._decoders is None:
-                    raise UnreadableFileError(self.path, "source is closed")
-                decoder = self._decoder_for(frame - first)
-                if decoder is not None:
-                    break
-                # Every decoder busy: the first to finish takes this frame, unless nobody wants it any more
-                # (it must not take the decoder the frame scrubbed to next waits for).
-                self._lock.wait(CANCEL_POLL_S if cancelled is not None else None)
-                if cancelled is not None and cancelled():
-                    raise Superseded(self.path)
-            decoder.busy = True
-            self._uses += 1
-            decoder.used = self._uses
         try:
             pixels = self._decode_index(decoder, frame - first, cancelled)
         except av.FFmpegError as exc:  # a seek into a damaged index fails here, not in decode
