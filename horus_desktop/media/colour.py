@@ -1,16 +1,19 @@
 """OpenColorIO display transforms: config loading, a baked-LUT CPU path and GPU shader recipes.
 
 CPU path: the view (with gamma; exposure as a scale in front) is sampled once per settings on a 97^3 grid
-into OCIO's own `Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input (for half
-pixels a table over their 16 bits, `half_shaper`), and run by an optimized CPU processor on whole frames
-(half/float/uint -> uint8). The LUT cells that straddle a crease
-of the view (ACES 2.0's gamut-compression cusps) are found when baking, and the pixels in them go through the
-exact processor, so the result is within 2 codes of it for every ACEScg colour 0..16 (tests/media/
-test_colour_accuracy.py). Those pixels are found by a pre-filter on the LUT's own 8-bit output (tiles whose
-output box meets no creased cell's are skipped), then a look-up by input bits. The exact ACES 2.0 view costs
-~0.9 s per 2K frame on this CPU; the bake ~1.5 s once (an exposure change re-uses it), then the LUT ~23 ms a
-frame plus ~5 ms for the pre-filtered look-up (`horus bench colour`). A view whose exact processor would be cheap on the machine (under EXACT_BUDGET_MS per 2K frame)
-keeps it instead.
+into OCIO's own `Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input. The LUT
+cells that straddle a crease of the view (ACES 2.0's gamut-compression cusps) are found when baking, and the
+pixels in them go through the exact processor, so the result is within 2 codes of it for every ACEScg colour
+0..16 (tests/media/test_colour_accuracy.py). Half, 16-bit and 8-bit pixels run through media/lut_kernel.py: the
+shaper (a table by each channel's bits), the LUT, the 8-bit rounding and the crease check (is the cell the
+pixel was interpolated in creased?) in one compiled pass, the same codes as OCIO's optimized processor on the
+same LUT. float32 pixels go through that processor (as
+half pixels did before, their shaper a table over their 16 bits: `half_shaper`), and their creased pixels are
+found by a pre-filter on the LUT's own 8-bit output (tiles whose output box meets no creased cell's are skipped), then a look-up by
+input bits. The exact ACES 2.0 view costs ~1.2 s per 2K frame on this CPU; the bake ~1-1.5 s once (an exposure
+change re-uses it), then the kernel ~15 ms a 2K frame, its crease check included, against ~27 ms by OCIO's
+processor and the look-up (`horus bench colour`). A view whose exact processor would be cheap on the machine
+(under EXACT_BUDGET_MS per 2K frame) keeps it instead.
 
 GPU path: `gpu_recipe` hands the viewer OCIO's GLSL 4.0 shader, its LUT textures and its uniforms; exposure
 and gamma are dynamic uniforms, so one recipe serves every exposure/gamma.
@@ -614,7 +617,7 @@ class BakedView:
         if np.dtype(source_dtype) in _KERNEL_TYPES:
             from horus_desktop.media.lut_kernel import padded_lut
 
-            lut4 = padded_lut(grid)
+            lut4 = padded_lut(grid, size, creased)
         return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, crease_outputs, shaper, lut,
                    half_bits=half_bits, lut4=lut4)
 
@@ -643,9 +646,9 @@ class BakedView:
             self._cpu[channels] = cpu
         return cpu
 
-    def _kernel_tables(self, dtype: np.dtype) -> Any:
+    def kernel_tables(self, dtype: np.dtype) -> Any:
         """media/lut_kernel.py's tables for pixels of `dtype` (made once a view): per bit pattern, where the
-        shaper (with this view's exposure scale) puts the value in the LUT, and the crease check's cells."""
+        shaper (with this view's exposure scale) puts the value in the LUT."""
         from horus_desktop.media.lut_kernel import make_tables
 
         key = np.dtype(dtype).str
@@ -661,11 +664,7 @@ class BakedView:
                     values = acescct(values * self.scale)
             # NaN black, +inf white, as the OCIO path's shaper table (the LUT clamps to [0, 1] either way).
             values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0)
-            low = high = None
-            if self.creased is not None:
-                low, high = self._cell_table(np.dtype(dtype))
-            tables = self._kernels[key] = make_tables(
-                self.lut.getGridSize(), values, self.lut4, self.creased, low, high)
+            tables = self._kernels[key] = make_tables(self.lut.getGridSize(), values, self.lut4)
         return tables
 
     def _exact_cpu(self) -> Any:
@@ -807,7 +806,7 @@ class BakedView:
             from horus_desktop.media.lut_kernel import apply_tables
 
             bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
-            out, creased = apply_tables(self._kernel_tables(rgb.dtype), bits,
+            out, creased = apply_tables(self.kernel_tables(rgb.dtype), bits,
                                         check=self.fallback is not None and self.creased is not None,
                                         alpha=_alpha_table(rgb.dtype) if c == 4 else None)
         else:

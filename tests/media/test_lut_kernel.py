@@ -1,7 +1,7 @@
 """The fused CPU colour kernel (media/lut_kernel.py) computes what OCIO's optimized processor computes from the
-same baked LUT, code for code, and sends to the exact processor exactly the pixels the numpy look-up
-(`BakedView.fallback_pixels`) finds: for half, 16-bit and 8-bit pixels, RGB and RGBA, at several exposures.
-The 2-code bound itself is tests/media/test_colour_accuracy.py's (it runs through the kernel)."""
+same baked LUT, code for code, and sends to the exact processor the pixels interpolated in a creased cell:
+for half, 16-bit and 8-bit pixels, RGB and RGBA, at several exposures. The 2-code bound itself is
+tests/media/test_colour_accuracy.py's (it runs through the kernel)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from horus_desktop.media.colour import ColourConfig, ViewSettings
 from horus_desktop.media.colour_bench import acescg_chart
+from horus_desktop.media.lut_kernel import LANES, apply_tables
 
 DISPLAY = "sRGB - Display"
 ACES_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
@@ -33,33 +34,55 @@ def chart_image(dtype: type) -> np.ndarray:
     return rng.integers(0, np.iinfo(dtype).max + 1, (1, 60_000, 3)).astype(dtype)
 
 
-def ocio_path(baked):  # noqa: ANN001, ANN201
-    """The same bake run by OCIO's optimized processor and the numpy crease look-up (no kernel)."""
-    return replace(baked, lut4=None, _cpu={})
+def ocio_lut(baked):  # noqa: ANN001, ANN201
+    """The same bake's LUT run by OCIO's optimized processor, without the exact fallback."""
+    return replace(baked, lut4=None, fallback=None, _cpu={})
+
+
+def bits_of(image: np.ndarray) -> np.ndarray:
+    return image.view(np.uint16) if image.dtype == np.float16 else image
 
 
 @pytest.mark.parametrize("exposure", [0.0, 1.5, -2.0])
-def test_half_pixels_give_ocios_codes_and_its_exact_fallback(colour: ColourConfig, exposure: float) -> None:
+def test_half_pixels_give_ocios_lut_codes(colour: ColourConfig, exposure: float) -> None:
     settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, exposure)
     image = chart_image(np.float16)
     baked = colour.baked_view(settings, image.dtype, method="lut")
     assert baked.lut4 is not None
-    lut_only = replace(baked, fallback=None)
-    np.testing.assert_array_equal(lut_only.apply(image), ocio_path(lut_only).apply(image))
-    np.testing.assert_array_equal(baked.apply(image), ocio_path(baked).apply(image))
+    np.testing.assert_array_equal(replace(baked, fallback=None).apply(image), ocio_lut(baked).apply(image))
 
 
 @pytest.mark.parametrize("dtype", [np.uint16, np.uint8])
-def test_integer_pixels_give_ocios_codes(colour: ColourConfig, dtype: type) -> None:
+def test_integer_pixels_give_ocios_lut_codes(colour: ColourConfig, dtype: type) -> None:
     settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
     image = chart_image(dtype)
     baked = colour.baked_view(settings, image.dtype, method="lut")
-    assert baked.lut4 is not None and baked.creased is not None and baked.creased.any()
-    ours, ocios = baked.apply(image), ocio_path(baked).apply(image)
+    ours, ocios = replace(baked, fallback=None).apply(image), ocio_lut(baked).apply(image)
     # OCIO scales integer codes to 0..1 in float32, the kernel's tables in float64: a LUT position may round
     # the other way, a code apart at most (a handful of 60,000 pixels).
     differ = np.abs(ours.astype(np.int16) - ocios).max(axis=-1)
     assert differ.max() <= 1 and np.count_nonzero(differ) <= 10
+
+
+@pytest.mark.parametrize(("dtype", "exposure"), [(np.float16, 0.0), (np.float16, 1.5), (np.uint16, 0.0),
+                                                 (np.uint8, 0.0)])
+def test_flagged_pixels_are_those_interpolated_in_a_creased_cell(colour: ColourConfig, dtype: type,
+                                                                  exposure: float) -> None:
+    """The pixels sent to the exact processor: those whose LUT cell (as the kernel's own tables place them,
+    looked up here in numpy) is creased; among the OCIO path's, which widens positions by a margin."""
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, exposure)
+    image = chart_image(dtype)
+    baked = colour.baked_view(settings, image.dtype, method="lut")
+    tables = baked.kernel_tables(image.dtype)
+    _, flagged = apply_tables(tables, bits_of(image), check=True)
+    rows = tables.rows.reshape(-1, 4)[bits_of(image).reshape(-1, 3)]  # pixel x channel x row
+    strides = (LANES * tables.size * tables.size, LANES * tables.size, LANES)
+    cells = [rows[:, axis, axis] // stride for axis, stride in enumerate(strides)]
+    expected = np.flatnonzero(baked.creased[cells[0], cells[1], cells[2]])
+    assert len(expected) > 100
+    np.testing.assert_array_equal(flagged, expected)
+    assert np.isin(flagged, baked.fallback_pixels(image)).all()
+    np.testing.assert_array_equal(apply_tables(tables, bits_of(image), check=False)[1], np.empty(0, np.intp))
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.uint16, np.uint8])
@@ -74,9 +97,7 @@ def test_rgba_gives_the_rgb_codes_and_alpha_as_alpha_to_uint8(colour: ColourConf
     rgba = np.concatenate([rgb, alpha], axis=2)
     baked = colour.baked_view(settings, rgb.dtype, method="lut")
     out = baked.apply(rgba)
-    ocios = ocio_path(baked).apply(rgba)
-    np.testing.assert_array_equal(out[:, :, 3], ocios[:, :, 3])
-    assert np.abs(out.astype(np.int16) - ocios).max() <= 1
+    np.testing.assert_array_equal(out[:, :, 3], ocio_lut(baked).apply(rgba)[:, :, 3])
     np.testing.assert_array_equal(out[:, :, :3], baked.apply(rgb))
 
 
