@@ -152,6 +152,7 @@ def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, fla
     u = numba.uint64
     step = u(channels)
     row = u(_ROW)
+    far = corners[16]  # read once: numba cannot tell the writes to `out` leave it alone
     count = 0
     for p in range(src.size // channels):
         k = u(p) * step
@@ -166,7 +167,7 @@ def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, fla
         high = max(fr, max(fg, fb))
         low = min(fr, min(fg, fb))
         middle = fr + fg + fb - high - low
-        creased = _tetra_store(lut4, base, base + corners[case], base + corners[case + u(1)], base + corners[16],
+        creased = _tetra_store(lut4, base, base + corners[case], base + corners[case + u(1)], base + far,
                                np.float32(1.0) - high, high - middle, middle - low, low, out, k)
         if channels == 4:
             out[k + u(3)] = alpha[src[k + u(3)]]
