@@ -2,21 +2,22 @@
 
 Each value is handed to psycopg as the wire JSON holds it and becomes the text PostgreSQL's input function
 reads, the same value ``jsonb_populate_record`` gives the column for that JSON: a string as it is, a number as
-its digits, null as NULL, a boolean (only boolean columns hold one) ``t``/``f``, a text array's list as an
+its digits, null as NULL, a boolean in a boolean column ``t``/``f``, a text array's list of strings as an
 array literal; a JSON column's value is written as JSON text. A run this cannot carry the same way (rows with
-other keys than the first, a key that is no column) is not staged but sent as jsonb; a value psycopg cannot
-write or the server's column refuses makes the server refuse the page's typed rows, which are then sent as
-jsonb too (``sync/staged_push.py``).
+other keys than the first, a key that is no column, a boolean or a list in a column of another type, a
+float in a column that is no number, an array with other elements than strings) is not staged but sent as jsonb; a value psycopg cannot write or the
+server's column refuses makes the server refuse the page's typed rows, which are then sent as jsonb too
+(``sync/staged_push.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import ARRAY, JSON, Boolean, Integer, Numeric
 from sqlalchemy.dialects import postgresql
 
 from horus_desktop.store.sync_tables import review_table
@@ -28,33 +29,69 @@ class NotStageable(ValueError):
     """A run whose rows cannot be written as typed rows exactly as the jsonb push would read them."""
 
 
-@cache
-def _json_columns(table: str) -> frozenset[str]:
-    """The columns that are JSON on the PostgreSQL server (a text array is an array there, not JSON)."""
-    return frozenset(col.name for col in review_table(table).columns
-                     if isinstance(col.type.dialect_impl(_PG), JSON))
+_PLAIN, _NUMBER, _BOOL, _JSON, _ARRAY = range(5)
 
 
 @cache
-def _columns(table: str) -> frozenset[str]:
-    return frozenset(col.name for col in review_table(table).columns)
+def _kinds(table: str) -> dict[str, int]:
+    """Each column's form on the PostgreSQL server: JSON, a (text) array, a boolean, a number or another plain
+    value."""
+    out = {}
+    for col in review_table(table).columns:
+        server_type = col.type.dialect_impl(_PG)
+        out[col.name] = (_ARRAY if isinstance(server_type, ARRAY) else _JSON if isinstance(server_type, JSON)
+                         else _BOOL if isinstance(server_type, Boolean)
+                         else _NUMBER if isinstance(server_type, Numeric | Integer) else _PLAIN)
+    return out
+
+
+#: Values psycopg would write otherwise than ``jsonb_populate_record`` reads them, outside a column of their
+#: type: a boolean (``t`` against ``true``), a list (an array literal against JSON text) and, outside a number
+#: column, a float (Python's ``1e+16`` against numeric's ``10000000000000000``).
+_ODD_IN_NUMBER = frozenset({bool, list})
+_ODD = _ODD_IN_NUMBER | {float}
+
+
+def _is_text_list(value: Any) -> bool:
+    return value is None or value.__class__ is str or (
+        value.__class__ is list and all(v is None or v.__class__ is str for v in value))
+
+
+@cache
+def _checker(table: str, columns: tuple[str, ...]) -> Callable[[list[list[Any]]], bool]:
+    """A function telling whether every value of the rows is written as the jsonb push reads it (compiled
+    once per table and column list: one expression per row)."""
+    kinds = _kinds(table)
+    tests = [f"r[{i}].__class__ not in odd" for i, c in enumerate(columns) if kinds[c] == _PLAIN]
+    tests += [f"r[{i}].__class__ not in odd_number" for i, c in enumerate(columns) if kinds[c] == _NUMBER]
+    tests += [f"text_list(r[{i}])" for i, c in enumerate(columns) if kinds[c] == _ARRAY]
+    source = (f"def check(rows):\n    for r in rows:\n        if not ({' and '.join(tests) or 'True'}):\n"
+              "            return False\n    return True\n")
+    scope: dict[str, Any] = {"odd": _ODD, "odd_number": _ODD_IN_NUMBER, "text_list": _is_text_list}
+    exec(compile(source, f"<copy check of {table}>", "exec"), scope)  # noqa: S102 - source built above
+    return scope["check"]
 
 
 def copy_rows(table: str, rows_json: Sequence[str]) -> tuple[list[str], list[list[Any]]]:
     """The columns and COPY values of new rows of ``table`` given as wire JSON text (every row with the same
     keys in the same order, each a column of the table). Raises :class:`NotStageable` for a run to send as
     jsonb instead."""
-    rows = [json.loads(text) for text in rows_json]
+    try:
+        rows = [json.loads(text) for text in rows_json]
+    except ValueError as exc:  # not JSON: sent as it is, the server's jsonb parse names the fault
+        raise NotStageable(f"a {table} row that is not JSON: {exc}") from exc
     first = rows[0]
-    if not isinstance(first, dict) or not first or not _columns(table).issuperset(first):
+    kinds = _kinds(table)
+    if not isinstance(first, dict) or not first or not kinds.keys() >= first.keys():
         raise NotStageable(f"a {table} row with a key that is not one of its columns")
     keys = tuple(first)
     if any(not isinstance(r, dict) or tuple(r) != keys for r in rows):
         raise NotStageable(f"{table} rows with different keys")
     values = [list(r.values()) for r in rows]
-    json_columns = _json_columns(table)
+    if not _checker(table, keys)(values):
+        raise NotStageable(f"a {table} value of another type than its column's")
     for i, name in enumerate(keys):
-        if name in json_columns:
+        if kinds[name] == _JSON:
             for row in values:
                 if row[i] is not None:
                     row[i] = json.dumps(row[i])

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from horus_desktop.store import Store, schema
+from horus_desktop.store.sync_copy import NotStageable, copy_rows
 from horus_desktop.store.sync_tables import SYNCED_TABLES
 from horus_desktop.sync import staged_push
 from horus_desktop.sync.client import SyncClient
@@ -193,3 +194,24 @@ def test_a_server_taken_back_to_0012_and_up_again_takes_staged_runs(laptop, serv
     assert ana.sync().rejected == []
     with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM horus_comments").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("row", [
+    {"content": True},  # psycopg writes t, jsonb_populate_record true
+    {"content": ["a"]},  # an array literal against JSON text
+    {"content": 1e16},  # 1e+16 against 10000000000000000
+    {"mentioned_users": [True]},
+    {"mentioned_users": [["nested"]]},
+    {"mentioned_users": [{"a": 1}]},
+])
+def test_a_value_written_otherwise_than_jsonb_reads_it_is_not_staged(row) -> None:
+    rows = [json.dumps({"id": str(uuid.uuid4()), **row}), json.dumps({"id": str(uuid.uuid4()), **row})]
+    with pytest.raises(NotStageable):
+        copy_rows("horus_comments", rows)
+
+
+def test_rows_with_other_keys_or_no_json_are_not_staged() -> None:
+    for rows in (['{"id": "a"}', '{"id": "b", "content": "x"}'], ['{"id": "a", "nope": 1}', '{"id": "b", "nope": 1}'],
+                 ['{"id": "a"', '{"id": "b"}']):
+        with pytest.raises(NotStageable):
+            copy_rows("horus_comments", rows)
