@@ -186,9 +186,11 @@ def apply_tables(tables: KernelTables, bits: np.ndarray, *, check: bool,
     returns the HxWxC uint8 result (alpha from the `alpha` table by its bits) and, when `check`, the flat
     indices of the pixels interpolated in a creased cell."""
     channels = bits.shape[-1]
-    flagged = np.empty(bits.size // channels if check else 0, dtype=np.intp)
+    # int32: a frame has fewer than 2^31 pixels, and the array (as long as the frame, only its start written)
+    # takes half the address space of intp's.
+    flagged = np.empty(bits.size // channels if check else 0, dtype=np.int32)
     buffer = np.empty(bits.size + 1, dtype=np.uint8)  # the last pixel's 4-byte store writes one past it
     count = _apply(bits.reshape(-1), channels, tables.rows, tables.rows.view(np.float32), tables.corners,
                    tables.lut4, check, _NO_ALPHA if alpha is None else alpha, buffer, flagged)
     out = buffer[:-1].reshape(bits.shape)
-    return out, (flagged[:count].copy() if count else np.empty(0, dtype=np.intp))
+    return out, (flagged[:count].astype(np.intp) if count else np.empty(0, dtype=np.intp))

@@ -108,3 +108,17 @@ def test_bands_of_a_frame_give_the_frame(colour: ColourConfig) -> None:
     baked = colour.baked_view(settings, image.dtype, method="lut")
     whole = baked.apply(image)
     np.testing.assert_array_equal(np.concatenate([baked.apply(image[:40]), baked.apply(image[40:])]), whole)
+
+
+@pytest.mark.parametrize("shape", [(0, 5, 3), (5, 0, 4), (1, 1, 3), (1, 1, 4), (3, 7, 3)])
+def test_empty_and_tiny_frames(colour: ColourConfig, shape: tuple[int, int, int]) -> None:
+    """No pixel, or a last pixel whose 4-byte store reaches past the frame: the output is the frame's own."""
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    pixels = np.resize(acescg_chart()[::97], shape[:2] + (3,)).astype(np.float16)
+    if shape[2] == 4:
+        pixels = np.concatenate([pixels, np.full(shape[:2] + (1,), 0.5, np.float16)], axis=2)
+    baked = colour.baked_view(settings, pixels.dtype, method="lut")
+    out = baked.apply(pixels)
+    assert out.shape == shape and out.dtype == np.uint8 and out.flags.c_contiguous
+    if out.size:  # OCIO refuses an image with no pixels
+        np.testing.assert_array_equal(out, replace(baked, lut4=None, _cpu={}).apply(pixels))
