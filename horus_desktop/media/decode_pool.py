@@ -221,8 +221,9 @@ def _told_to_stop(conn: Connection) -> bool:
 def _quiet() -> Iterator[None]:
     """This process's stdout and stderr silenced: OpenEXR prints a warning for a read given up part-way
     (on stdout, from C++), which here is no problem; the decode's real errors come back in the reply."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None in a process started without them
+            stream.flush()
     saved = [os.dup(1), os.dup(2)]
     null = os.open(os.devnull, os.O_WRONLY)
     try:
