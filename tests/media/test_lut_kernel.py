@@ -122,3 +122,19 @@ def test_empty_and_tiny_frames(colour: ColourConfig, shape: tuple[int, int, int]
     assert out.shape == shape and out.dtype == np.uint8 and out.flags.c_contiguous
     if out.size:  # OCIO refuses an image with no pixels
         np.testing.assert_array_equal(out, replace(baked, lut4=None, _cpu={}).apply(pixels))
+
+
+def test_repeated_colours_sent_to_the_exact_processor_get_the_same_codes(colour: ColourConfig) -> None:
+    """A picture repeating its saturated colours (tens of thousands of pixels for the exact processor, few
+    distinct) gives the codes each of its rows gives alone (rows too small to be sorted into distinct
+    colours first)."""
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, 1.5)
+    chart = chart_image(np.float16)
+    baked = colour.baked_view(settings, chart.dtype, method="lut")
+    _, flagged = apply_tables(baked.kernel_tables(chart.dtype), chart.view(np.uint16), check=True)
+    strip = chart.reshape(-1, 3)[flagged[:500]]
+    rng = np.random.default_rng(5)
+    image = strip[rng.integers(0, len(strip), (64, 1000))]  # 64,000 pixels, 500 colours
+    whole = baked.apply(image)
+    rows = np.concatenate([baked.apply(image[i:i + 1]) for i in range(len(image))])
+    np.testing.assert_array_equal(whole, rows)
