@@ -7,11 +7,8 @@ is on screen. The frames passed over are never shown (the viewer shows the playh
 have no latency of their own and are not counted, but their decodes are running when the measured seek
 comes: that is the cost a user sees. Every other burst starts after a pause longer than the scrub's
 settle time, so the read-ahead of the last frame shown is running too. Each frame's latency is set against
-one bare decode of the same frame right after it is shown (before the next burst, so both see the machine's
-load of that moment; an EXR: OpenEXR reading the file on every core's threads; a movie: PyAV seeking to the
-keyframe and decoding forward to it). ``*_apart`` figures set it against bare decodes measured before and
-after all the scrubs and averaged, as until December: on a machine whose load drifts (other work starting
-and stopping) those baselines were up to 4x apart for the same frame in one run.
+one bare decode of the same frame in the same run (measured before and after the scrubs and averaged; an
+EXR: OpenEXR reading the file; a movie: PyAV seeking to the keyframe and decoding forward to it).
 ``passes=0`` gives the plain figure: each seek the moment the last frame shows, none superseded.
 
 On the CPU path the frame scrubbed to shows first as a half-size preview, then at full size (media/
@@ -136,7 +133,6 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
             session.cache.clear()
             latencies: dict[int, float] = {}
             full: dict[int, float] = {}  # until the full-resolution frame is on screen
-            beside: dict[int, float] = {}  # one bare decode of the frame right after it is shown
             previews = 0
             targets: list[int] = []
             for burst, frame in enumerate(frames):
@@ -165,15 +161,12 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
                     time.sleep(0.001)
                     shown = session.tick() or shown
                 full[frame] = time.perf_counter() - started
-                beside[frame] = _bare_frame_seconds(item, frame, first)  # the same moment's load
         finally:
             session.cache.close()
+    # Bare decodes before and after the scrubs, averaged: the machine's load drifts during a run.
+    bare = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in targets}
     measured = [f for f in targets if f in latencies]
-    # The earlier baseline: bare decodes before and after all the scrubs, averaged.
-    apart = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in measured}
-    bare = beside
     ratios = [latencies[f] / bare[f] for f in measured]
-    apart_ratios = [latencies[f] / apart[f] for f in measured]
     full_ratios = [full[f] / bare[f] for f in measured]
     full_ms = [1000 * full[f] for f in measured]
     bare_ms = [1000 * bare[f] for f in measured]
@@ -187,9 +180,6 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         "scrub_ms_max": round(max(ours_ms), 1),
         "scrub_vs_bare_p50": round(statistics.median(ratios), 2),
         "scrub_vs_bare_p95": round(_percentile(ratios, 0.95), 2),
-        "bare_apart_ms_p50": round(statistics.median(1000 * apart[f] for f in measured), 1),
-        "scrub_vs_bare_apart_p50": round(statistics.median(apart_ratios), 2),
-        "scrub_vs_bare_apart_p95": round(_percentile(apart_ratios, 0.95), 2),
         "previews": previews,
         "scrub_full_ms_p50": round(statistics.median(full_ms), 1),
         "scrub_full_ms_p95": round(_percentile(full_ms, 0.95), 1),
