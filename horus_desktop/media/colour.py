@@ -64,8 +64,8 @@ _ACESCCT_BREAK = 0.0078125
 _ACESCCT_LINEAR = (10.5402377416545, 0.0729055341958355)  # the straight part's slope and offset
 _CELL_MARGIN = 2e-3  # of a LUT cell: numpy's ACEScct and OCIO's agree within 1e-4 cells
 
-#: Pixel types the fused kernel (media/lut_kernel.py) takes, by their bits; float32 goes through OCIO.
-_KERNEL_TYPES = frozenset(np.dtype(t) for t in (np.float16, np.uint16, np.uint8))
+#: Pixel types the fused kernel (media/lut_kernel.py) takes: by their bits, float32 by the half it rounds to.
+_KERNEL_TYPES = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.uint16, np.uint8))
 
 _BIT_DEPTHS = {
     np.dtype(np.float16): ocio.BIT_DEPTH_F16,
@@ -659,9 +659,11 @@ class BakedView:
 
     def kernel_tables(self, dtype: np.dtype) -> Any:
         """media/lut_kernel.py's tables for pixels of `dtype` (made once a view): per bit pattern, where the
-        shaper (with this view's exposure scale) puts the value in the LUT."""
+        shaper (with this view's exposure scale) puts the value in the LUT (float32: the half's tables)."""
         from horus_desktop.media.lut_kernel import make_tables
 
+        if dtype == np.float32:
+            dtype = np.dtype(np.float16)
         key = np.dtype(dtype).str
         tables = self._kernels.get(key)
         if tables is None:
@@ -842,7 +844,7 @@ class BakedView:
             bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
             out, creased = apply_tables(self.kernel_tables(rgb.dtype), bits,
                                         check=self.fallback is not None and self.creased is not None,
-                                        alpha=_alpha_table(rgb.dtype) if c == 4 else None)
+                                        alpha=_alpha_table(rgb.dtype) if c == 4 and rgb.itemsize <= 2 else None)
         else:
             out = np.empty((h, w, c), dtype=np.uint8)
             size = rgb.itemsize

@@ -58,7 +58,7 @@ def exact_codes(colour: ColourConfig, settings: ViewSettings, pixels: np.ndarray
     """OCIO's exact processor (no optimisation) on `pixels`, as 8-bit display codes (int16)."""
     import PyOpenColorIO as ocio
 
-    values = np.ascontiguousarray(pixels.reshape(-1, 3), dtype=np.float32)
+    values = np.array(pixels.reshape(-1, 3), dtype=np.float32)  # a copy: float32 pixels are not coloured in place
     if pixels.dtype.kind == "u":
         values /= float(np.iinfo(pixels.dtype).max)
     colour.exact_processor(settings).getOptimizedCPUProcessor(ocio.OPTIMIZATION_NONE).applyRGB(values)

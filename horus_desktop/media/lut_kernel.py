@@ -33,7 +33,7 @@ import numba
 import numpy as np
 from llvmlite import ir
 from numba.core import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 #: LUT nodes are stored as 4 float32 (RGB and a pad lane) so a node is one vector load.
 LANES = 4
@@ -144,6 +144,49 @@ def _tetra_store(typingctx, lut, i0, i1, i2, i3, w0, w1, w2, w3, out, at):  # no
     return sig, codegen
 
 
+@intrinsic
+def _half_bits(typingctx, value):  # noqa: ANN001, ANN202 (numba's signature)
+    """A float32 as the bits of the nearest half float (round to nearest even, as numpy's astype; out of
+    range: infinity; NaN stays NaN): one F16C instruction."""
+    sig = types.uint16(value)
+
+    def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202
+        return builder.bitcast(builder.fptrunc(args[0], ir.HalfType()), ir.IntType(16))
+
+    return sig, codegen
+
+
+def _bits(value):  # noqa: ANN001, ANN202
+    """A channel value as the index of the kernel's tables: its bits; a float32 through the half it rounds to
+    (numba compiles `_bits_for`'s choice for the source type)."""
+    raise NotImplementedError("only called from compiled code")
+
+
+@overload(_bits, inline="always")
+def _bits_for(value):  # noqa: ANN001, ANN202
+    if isinstance(value, types.Float):
+        return lambda value: _half_bits(value)
+    return lambda value: value
+
+
+def _alpha(table, value):  # noqa: ANN001, ANN202
+    """An alpha value as 8 bits: from `table` by its bits; a float32 computed as colour.alpha_to_uint8 does
+    (* 255 + 0.5 in float32, NaN 0, clamped, truncated)."""
+    raise NotImplementedError("only called from compiled code")
+
+
+@overload(_alpha, inline="always")
+def _alpha_for(table, value):  # noqa: ANN001, ANN202
+    if isinstance(value, types.Float):
+        def computed(table, value):  # noqa: ANN001, ANN202
+            scaled = value * np.float32(255.0) + np.float32(0.5)
+            if not scaled > np.float32(0.0):  # NaN too
+                return numba.uint8(0)
+            return numba.uint8(np.int32(min(scaled, np.float32(255.0))))
+        return computed
+    return lambda table, value: table[value]
+
+
 @numba.njit(nogil=True, cache=_CACHE)
 def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, flagged):  # noqa: ANN001, ANN202
     """`src` (flat pixel bits, `channels` 3 or 4 a pixel) to `out` (flat uint8, same layout plus a spare byte;
@@ -156,9 +199,9 @@ def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, fla
     count = 0
     for p in range(src.size // channels):
         k = u(p) * step
-        a0 = u(src[k]) * row
-        a1 = u(src[k + u(1)]) * row
-        a2 = u(src[k + u(2)]) * row
+        a0 = u(_bits(src[k])) * row
+        a1 = u(_bits(src[k + u(1)])) * row
+        a2 = u(_bits(src[k + u(2)])) * row
         fr = fractions[a0 + u(_FRACTION)]
         fg = fractions[a1 + u(_FRACTION)]
         fb = fractions[a2 + u(_FRACTION)]
@@ -170,7 +213,7 @@ def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, fla
         creased = _tetra_store(lut4, base, base + corners[case], base + corners[case + u(1)], base + far,
                                np.float32(1.0) - high, high - middle, middle - low, low, out, k)
         if channels == 4:
-            out[k + u(3)] = alpha[src[k + u(3)]]
+            out[k + u(3)] = _alpha(alpha, src[k + u(3)])
         if check and creased != 0:
             flagged[count] = p
             count += 1
@@ -182,7 +225,8 @@ _NO_ALPHA = np.zeros(1, dtype=np.uint8)
 
 def apply_tables(tables: KernelTables, bits: np.ndarray, *, check: bool,
                  alpha: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Colour C-contiguous HxWxC (C = 3 or 4) `bits` (uint8, or uint16: 16-bit values or half bit patterns):
+    """Colour C-contiguous HxWxC (C = 3 or 4) `bits` (uint8, or uint16: 16-bit values or half bit patterns; or
+    float32, looked up as the half it rounds to):
     returns the HxWxC uint8 result (alpha from the `alpha` table by its bits) and, when `check`, the flat
     indices of the pixels interpolated in a creased cell."""
     channels = bits.shape[-1]

@@ -25,6 +25,8 @@ def colour() -> ColourConfig:
 
 def chart_image(dtype: type) -> np.ndarray:
     """The ACEScg chart (half), or random codes of an integer type, as a 1-row image, with NaN/inf mixed in."""
+    if dtype == np.float32:
+        return chart_image(np.float16).astype(np.float32)
     if dtype == np.float16:
         chart = acescg_chart()
         specials = np.array([[np.nan, 0.5, 1.0], [np.inf, 0.0, 0.2], [-np.inf, 2.0, 65504.0], [-1.0, 0.1, 3.0]],
@@ -85,13 +87,14 @@ def test_flagged_pixels_are_those_interpolated_in_a_creased_cell(colour: ColourC
     np.testing.assert_array_equal(apply_tables(tables, bits_of(image), check=False)[1], np.empty(0, np.intp))
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.uint16, np.uint8])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.uint16, np.uint8])
 def test_rgba_gives_the_rgb_codes_and_alpha_as_alpha_to_uint8(colour: ColourConfig, dtype: type) -> None:
     settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
     rgb = chart_image(dtype)[:, :20_000]
     rng = np.random.default_rng(3)
-    if dtype == np.float16:
-        alpha = rng.choice(np.array([0.0, 0.25, 1.0, np.nan, np.inf, -1.0], np.float16), rgb.shape[:2] + (1,))
+    if dtype in (np.float16, np.float32):
+        alpha = rng.choice(np.array([0.0, 0.25, 1.0, np.nan, np.inf, -1.0], dtype), rgb.shape[:2] + (1,))
+        alpha[::7] = rng.random(alpha[::7].shape)  # any value: a float32 alpha is not rounded to a half first
     else:
         alpha = rng.integers(0, np.iinfo(dtype).max + 1, rgb.shape[:2] + (1,)).astype(dtype)
     rgba = np.concatenate([rgb, alpha], axis=2)
@@ -138,3 +141,22 @@ def test_repeated_colours_sent_to_the_exact_processor_get_the_same_codes(colour:
     whole = baked.apply(image)
     rows = np.concatenate([baked.apply(image[i:i + 1]) for i in range(len(image))])
     np.testing.assert_array_equal(whole, rows)
+
+
+def test_float32_pixels_are_looked_up_by_the_half_they_round_to(colour: ColourConfig) -> None:
+    """float32 goes through the half tables (one F16C conversion a channel): its LUT codes are its half's, within
+    a code of OCIO's float32 path (which keeps the float's precision), and the whole step within 2 codes of
+    the exact processor on values no half can hold."""
+    from horus_desktop.media.colour_bench import exact_codes
+
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, 1.5)
+    rng = np.random.default_rng(11)
+    chart = chart_image(np.float16)[:, :-4].astype(np.float32)
+    jittered = (chart * (1 + rng.normal(0, 1e-3, chart.shape))).astype(np.float32)
+    single = colour.baked_view(settings, np.dtype(np.float32), method="lut")
+    half = colour.baked_view(settings, np.dtype(np.float16), method="lut")
+    np.testing.assert_array_equal(replace(single, fallback=None).apply(jittered),
+                                  replace(half, fallback=None).apply(jittered.astype(np.float16)))
+    out = single.apply(jittered)
+    assert np.abs(out.astype(np.int16) - replace(single, lut4=None, _cpu={}).apply(jittered)).max() <= 1
+    assert np.abs(out.astype(np.int16) - exact_codes(colour, settings, jittered)).max() <= 2
