@@ -9,7 +9,7 @@ as before (see ``store/sync_server_staged_sql.py``): staging only spares it pars
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from horus_desktop.store.sync_codec import wire_row_id
 from horus_desktop.store.sync_copy import NotStageable, copy_rows
 from horus_desktop.store.sync_server_sql import SCHEMA_MISMATCH_SQLSTATE
 from horus_desktop.store.sync_server_staged_sql import STAGE_OP_COLUMNS
+from horus_desktop.store.sync_tables import SYNCED_TABLES
 
 #: The shortest run of inserts worth a staging table (the server takes shorter ones op by op anyway).
 MIN_RUN = 2
@@ -40,6 +41,23 @@ class Segment:
     table: str | None = None
     columns: tuple[str, ...] = ()
     rows: tuple[Sequence[Any], ...] = ()
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _wire_row_id(table: str) -> Callable[[str], str]:
+    """How a row id of ``table`` is keyed on the server (``sync_codec.wire_row_id``), with the common case, a
+    UUID stored as 32 lower-case hex digits, dashed here without a call per op into the codec."""
+    def general(local_id: str) -> str:
+        return wire_row_id(table, local_id)
+
+    def dashed(local_id: str) -> str:
+        if len(local_id) == 32 and _HEX.issuperset(local_id):
+            return f"{local_id[:8]}-{local_id[8:12]}-{local_id[12:16]}-{local_id[16:20]}-{local_id[20:]}"
+        return general(local_id)
+
+    return dashed if SYNCED_TABLES[table][1] == "uuid" else general
 
 
 def _run_end(ops: Sequence[OutboxOp], start: int) -> int:
@@ -68,7 +86,8 @@ def segments(ops: Sequence[OutboxOp]) -> list[Segment]:
                     out.append(Segment(loose))
                     loose = []
                 table = run[0].table
-                rows = tuple([n, op.op_id, wire_row_id(table, op.row_id), op.hlc, op.author, op.base, *vals]
+                row_id = _wire_row_id(table)
+                rows = tuple([n, op.op_id, row_id(op.row_id), op.hlc, op.author, op.base, *vals]
                              for n, (op, vals) in enumerate(zip(run, values, strict=True)))
                 out.append(Segment(run, table, (*STAGE_OP_COLUMNS, *columns), rows))
                 i = end
