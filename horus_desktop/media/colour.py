@@ -4,15 +4,17 @@ CPU path: the view (with gamma; exposure as a scale in front) is sampled once pe
 into OCIO's own `Lut3DTransform` (tetrahedral), behind an ACEScct-curve shaper for scene-linear input. The LUT
 cells that straddle a crease of the view (ACES 2.0's gamut-compression cusps) are found when baking, and the
 pixels in them go through the exact processor, so the result is within 2 codes of it for every ACEScg colour
-0..16 (tests/media/test_colour_accuracy.py). Half, 16-bit and 8-bit pixels run through media/lut_kernel.py: the
-shaper (a table by each channel's bits), the LUT, the 8-bit rounding and the crease check (is the cell the
-pixel was interpolated in creased?) in one compiled pass, the same codes as OCIO's optimized processor on the
-same LUT. float32 pixels go through that processor (as
-half pixels did before, their shaper a table over their 16 bits: `half_shaper`), and their creased pixels are
-found by a pre-filter on the LUT's own 8-bit output (tiles whose output box meets no creased cell's are skipped), then a look-up by
-input bits. The exact ACES 2.0 view costs ~1.2 s per 2K frame on this CPU; the bake ~1-1.5 s once (an exposure
-change re-uses it), then the kernel ~15 ms a 2K frame, its crease check included, against ~27 ms by OCIO's
-processor and the look-up (`horus bench colour`). A view whose exact processor would be cheap on the machine
+0..16 (tests/media/test_colour_accuracy.py). Every pixel type runs through media/lut_kernel.py: the shaper (a
+table by each channel's bits; float32 by the half it rounds to), the LUT, the 8-bit rounding and the crease
+check (is the cell the pixel was interpolated in creased?) in one compiled pass, the same codes as OCIO's
+optimized processor on the same LUT. That processor (the half shaper a table over their 16 bits,
+`half_shaper`) with a numpy look-up of the creased pixels (a pre-filter on the LUT's own 8-bit output, tiles
+whose output box meets no creased cell's skipped, then a look-up by input bits: `fallback_pixels`) is the
+path before the kernel, kept as the reference it is tested against (a bake with `lut4=None` takes it) and
+timed beside it by `horus bench colour`. The exact
+ACES 2.0 view costs ~1.2 s per 2K frame on this CPU; the bake ~1-1.5 s once (an exposure change re-uses it),
+then the kernel ~15 ms a 2K half frame, its crease check included, against ~27-37 ms by OCIO's processor and
+the look-up. A view whose exact processor would be cheap on the machine
 (under EXACT_BUDGET_MS per 2K frame) keeps it instead.
 
 GPU path: `gpu_recipe` hands the viewer OCIO's GLSL 4.0 shader, its LUT textures and its uniforms; exposure
