@@ -115,8 +115,14 @@ class _Decoder:
         shorter)."""
         if self.last is not None and self.last[0] == index:
             return 0
+        if self.frames is None or self.position < 0:
+            # Not positioned, or seeked and no frame decoded yet (a read given up right after its seek):
+            # where it stands is unknown, not the stream's start. Counted from -1, a decoder seeked to frame
+            # 90 looked 14 frames from frame 13, decoded from 48, found itself past 13 and sought again
+            # (traced: a scrubbed-to frame paid a second GOP decode).
+            return None
         ahead = index - self.position
-        if self.frames is None or ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
+        if ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
             return None
         if keyframe is not None and keyframe > self.position + 1:
             return None
@@ -159,6 +165,7 @@ class MovieSource(FrameSource):
         self._keyframes: list[int] | None = None  # read once, on its own thread (`_read_keyframes`)
         self._index_thread: threading.Thread | None = None
         self._opening = 0  # decoders being opened (without the lock)
+        self._spares: threading.Thread | None = None
         self._may_open = True
         self._uses = 0
 
@@ -334,6 +341,10 @@ class MovieSource(FrameSource):
                 if isinstance(choice, _Decoder):
                     return self._mark_busy(choice)
                 self._opening += 1
+                if self._spares is None:  # the first jump away: the others open meanwhile (below)
+                    self._spares = threading.Thread(target=self._open_spares, name="horus-movie-spares",
+                                                    daemon=True)
+                    self._spares.start()
             # Opened without the lock: reading a container's header took 70-140 ms at load 6, and the frame
             # scrubbed to waited that long to register its read (traced in `horus bench scrub`).
             try:
@@ -353,6 +364,30 @@ class MovieSource(FrameSource):
                     raise UnreadableFileError(self.path, "source is closed")
                 self._decoders.append(opened)
                 return self._mark_busy(opened)
+
+    def _open_spares(self) -> None:
+        """Open decoders up to MAX_BUSY_DECODERS ahead of need, idle and unpositioned, once a second one was
+        needed (a scrub or a loop's wrap): a frame scrubbed to that found every decoder busy opened its own,
+        and the container's open (70-180 ms at load 6-9) was part of its latency (traced)."""
+        while True:
+            with self._lock:
+                if not self._may_open or self._decoders is None or (
+                        len(self._decoders) + self._opening >= MAX_BUSY_DECODERS):
+                    return
+                self._opening += 1
+            try:
+                opened: _Decoder | None = _Decoder(_open_container(self.path))
+            except (DamagedFrameError, UnreadableFileError):
+                opened = None
+            with self._lock:
+                self._opening -= 1
+                if opened is not None and self._decoders is not None:
+                    self._decoders.append(opened)
+                elif opened is not None:
+                    opened.close()
+                self._lock.notify_all()
+                if opened is None:
+                    return
 
     def _mark_busy(self, decoder: _Decoder) -> _Decoder:
         decoder.busy = True
