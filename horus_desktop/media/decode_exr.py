@@ -11,7 +11,7 @@ import numpy as np
 import OpenEXR
 
 from horus_desktop.media.colour_defaults import exr_colour_space
-from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
+from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
 from horus_desktop.media.exr_header import ExrLayout, ExrStructureError, read_exr_layout
 from horus_desktop.media.exr_layers import DEFAULT_LAYER, default_part_index, find_layer, part_bit_depth
 from horus_desktop.media.file_access import read_bytes_check
@@ -101,9 +101,12 @@ def place_in_display_window(pixels: np.ndarray, data: Window, display: Window) -
     return out
 
 
-def _explain(path: str, exc: Exception) -> DamagedFrameError:
+def _explain(path: str, exc: Exception) -> MediaError:
     """What is wrong with a file the library could not read, in words (the raw message kept at the end)."""
-    reason = check_file(path)
+    try:
+        reason = check_file(path)
+    except OSError as gone:  # removed or made unreadable since its layout was read (a render replacing it)
+        return UnreadableFileError(path, gone.strerror or str(gone))
     if reason is None:
         text = str(exc).replace(f"'{path}'", "the file").replace(path, "the file")
         if isinstance(exc, UnicodeDecodeError):
@@ -171,8 +174,10 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     if layer is not None and chosen_layer is None:
         raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
     stop = STOP_CHECK
-    stream = _StoppableFile(path, stop) if stop is not None else None
+    stream: _StoppableFile | None = None
     try:
+        # Opened inside the try: a file gone since its layout was read is explained like the plain read's.
+        stream = _StoppableFile(path, stop) if stop is not None else None
         exr = OpenEXR.File(stream or path, separate_channels=chosen_layer is not None, num_threads=EXR_THREADS_PER_FILE)
         chosen = exr.parts[index]
         header = chosen.header

@@ -16,7 +16,9 @@ import pytest
 from fuzz.corpus import LAYOUTS, mutations, write_originals
 from PIL import Image
 
-from horus_desktop.media.synthetic import dpx_bytes_10bit, encode_still
+from horus_desktop.media import decode_exr as exr_module
+from horus_desktop.media.errors import MediaError
+from horus_desktop.media.synthetic import dpx_bytes_10bit, encode_still, write_exr
 
 from .media_runner import MediaChild, failures
 
@@ -144,3 +146,25 @@ def test_damaged_exrs_stopped_part_way_leave_the_worker_usable(tmp_path: Path, c
     good = str(next(p for p in files if p.name == "scan_piz.exr"))
     bad = failures(child, f"exr_stop:{after}", files, good)
     assert not bad, f"{len(bad)} of {len(files)}:\n" + "\n".join(bad[:40])
+
+
+
+@pytest.mark.parametrize("stoppable", [False, True])
+def test_an_exr_gone_before_its_pixels_are_read_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   stoppable: bool) -> None:
+    """The file removed between its layout's read and its pixels' read (a render replacing it): a typed
+    error naming it, from the plain read and from the read that may stop (which opens the file itself)."""
+    path = tmp_path / "gone.exr"
+    write_exr(path, np.zeros((8, 8, 3), np.float16))
+    real = exr_module.read_exr_layout
+
+    def layout_then_remove(name: str) -> object:
+        layout = real(name)
+        path.unlink()
+        return layout
+
+    monkeypatch.setattr(exr_module, "read_exr_layout", layout_then_remove)
+    monkeypatch.setattr(exr_module, "STOP_CHECK", (lambda: False) if stoppable else None)
+    with pytest.raises(MediaError) as caught:
+        exr_module.decode_exr(str(path))
+    assert caught.value.path == str(path)
