@@ -18,15 +18,15 @@ the cell's first node: 1 when that cell is creased (`padded_lut`). It is the cel
 in, so no margin is needed (the numpy look-up of the OCIO path widens each position by a margin because
 OCIO's positions and numpy's may differ): a flagged pixel's index goes to `flagged` for the exact processor.
 
-Compiled (or loaded from numba's on-disk cache beside this file, ~0.5 s) with the first frame coloured, in
-the thread that colours it, as the view's bake (~1.5 s): the frame cache's workers, not the UI thread. A
-frozen app has no source file to cache beside, and compiles it once a process (~2-4 s a pixel type).
-numba is imported only here, when the first frame is coloured.
+Compiled (~2-4 s a pixel type) or loaded from numba's on-disk cache (~0.5 s) with the first frame coloured,
+in the thread that colours it, as the view's bake (~1.5 s): the frame cache's workers, not the UI thread.
+The cache (media/kernel_cache.py) is beside this file in a source tree (`./dev setup` fills it:
+media/kernel_warmup.py) and in the user's cache folder in the frozen app; a damaged or read-only one means
+compiling. numba is imported only here (and there), when the first frame is coloured.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numba
@@ -35,11 +35,10 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic, overload
 
+from horus_desktop.media.kernel_cache import cached
+
 #: LUT nodes are stored as 4 float32 (RGB and a pad lane) so a node is one vector load.
 LANES = 4
-#: numba caches compiled code beside its source file; a frozen app has no source file (numba would refuse to
-#: decorate), so there the kernel is compiled once a process instead.
-_CACHE = os.path.isfile(__file__)
 
 
 #: Columns of a row of `KernelTables.rows`: cell offsets along red, green, blue; the position within the
@@ -187,7 +186,8 @@ def _alpha_for(table, value):  # noqa: ANN001, ANN202
     return lambda table, value: table[value]
 
 
-@numba.njit(nogil=True, cache=_CACHE)
+@cached  # numba's on-disk cache, beside this file or (frozen app) in the user's cache folder
+@numba.njit(nogil=True)
 def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, flagged):  # noqa: ANN001, ANN202
     """`src` (flat pixel bits, `channels` 3 or 4 a pixel) to `out` (flat uint8, same layout plus a spare byte;
     alpha through the `alpha` table); returns how many pixels it wrote to `flagged` (their indices: those
@@ -238,3 +238,10 @@ def apply_tables(tables: KernelTables, bits: np.ndarray, *, check: bool,
                    tables.lut4, check, _NO_ALPHA if alpha is None else alpha, buffer, flagged)
     out = buffer[:-1].reshape(bits.shape)
     return out, (flagged[:count].astype(np.intp) if count else np.empty(0, dtype=np.intp))
+
+
+def cache_counts() -> tuple[int, int]:
+    """How many of the kernel's compiled versions (one a pixel type) this process loaded from numba's on-disk
+    cache, and how many it had to compile (media/kernel_warmup.py reports them)."""
+    stats = _apply.stats
+    return sum(stats.cache_hits.values()), sum(stats.cache_misses.values())
