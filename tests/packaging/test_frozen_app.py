@@ -114,6 +114,23 @@ def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp
         assert "Colour: CPU" in result.stdout
 
 
+def test_the_colour_kernel_compiles_in_the_app_and_later_launches_load_it(app_dir: Path, tmp_path: Path) -> None:
+    """numba and llvmlite work frozen: a frame of each pixel type is coloured by the CPU path's kernel
+    (`horus -m horus_desktop.media.kernel_warmup`); the first launch compiles it into the user's cache folder,
+    the second loads it from there (media/kernel_cache.py)."""
+    env = {"PATH": BARE_PATH, "HOME": str(tmp_path), "LANG": "C.UTF-8", "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    command = ["env", "-i", *_pairs(env), str(app_dir / "horus"), "-m", "horus_desktop.media.kernel_warmup"]
+    runs = []
+    for _ in range(2):
+        result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=600)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+        runs.append(result.stdout)
+    for pixel_type in ("float16", "uint8", "float32"):
+        assert f"colour kernel {pixel_type}: compiled" in runs[0], runs[0]
+        assert f"colour kernel {pixel_type}: loaded from numba's cache" in runs[1], runs[1]
+    assert list((tmp_path / "user-cache" / "horus" / "numba").glob("*.nbi")), "no cache index in the user's cache"
+
+
 def test_desktop_entry_installs_and_a_horus_link_opens_the_window(app_dir: Path, display: str,
                                                                    tmp_path: Path) -> None:
     data, bin_dir = tmp_path / "share", tmp_path / "bin"
