@@ -1,5 +1,10 @@
 """A small DPX (SMPTE 268M) reader and writer: 8, 10 (packed, methods A and B), 12 and 16-bit RGB(A)/luma,
-big- or little-endian, decoded with numpy."""
+big- or little-endian, decoded with numpy.
+
+A decode process playing on the CPU path can decode straight at the view's reduced size (``reduction``): only
+the kept rows are read and, for 10-bit RGB (one 32-bit word a pixel), only the kept pixels' words unpacked, the
+same nearest samples as media/view_size.reduced_pixels of the full frame (a 2K 10-bit frame at half size
+unpacks a quarter of its words)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from horus_desktop.media.colour_defaults import dpx_colour_space
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
 from horus_desktop.media.file_access import read_bytes
 from horus_desktop.media.frames import Frame, full_window
+from horus_desktop.media.view_size import sample_positions, with_reduction
 
 _MAGIC_BIG = b"SDPX"
 _MAGIC_LITTLE = b"XPDS"
@@ -85,8 +91,9 @@ def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
     return np.stack(parts, axis=-1).reshape(words.shape[0], -1)[:, :count]
 
 
-def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "") -> np.ndarray:
-    """The element's pixels as HxWxC: uint8 for 8-bit, uint16 scaled to full range otherwise."""
+def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "", *, reduction: float = 1) -> np.ndarray:
+    """The element's pixels as HxWxC: uint8 for 8-bit, uint16 scaled to full range otherwise; ``reduction`` > 1:
+    only the pixels view_size.reduced_pixels keeps at that factor (C-contiguous)."""
     h, w, c = header.height, header.width, len(header.channels)
     if header.encoding != 0:
         raise UnreadableFileError(path, "RLE-encoded DPX is not supported")
@@ -109,23 +116,32 @@ def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "") -> np.ndar
     if len(body) < need:
         raise DamagedFrameError(path, f"truncated: {len(body)} bytes of pixel data, {need} expected")
     rows = np.frombuffer(body[:need], dtype=dtype).reshape(h, -1)
+    cols = None
+    if reduction > 1:
+        rows = rows[sample_positions(h, reduction)]  # the kept rows only (a copy: unaligned rows are fine)
+        h, cols = rows.shape[0], sample_positions(w, reduction)
+        if header.bit_depth == 10 and c == 3:  # one word a pixel: unpack only the kept pixels' words
+            rows, w, samples, cols = rows[:, cols], len(cols), len(cols) * 3, None
     if header.bit_depth == 8:
-        return rows[:, :samples].reshape(h, w, c)
-    if header.bit_depth == 10:
+        pixels = rows[:, :samples].reshape(h, w, c)
+    elif header.bit_depth == 10:
         values = _unpack_10bit(rows.astype(np.uint32, copy=False), header.packing, samples).astype(np.uint16)
-        return ((values << 6) | (values >> 4)).reshape(h, w, c)
-    values = rows[:, :samples].astype(np.uint16)
-    if header.bit_depth == 12:
-        values = values >> 4 if header.packing == 1 else values
-        values = (values << 4) | (values >> 8)
-    return values.reshape(h, w, c)
+        pixels = ((values << 6) | (values >> 4)).reshape(h, w, c)
+    else:
+        values = rows[:, :samples].astype(np.uint16)
+        if header.bit_depth == 12:
+            values = values >> 4 if header.packing == 1 else values
+            values = (values << 4) | (values >> 8)
+        pixels = values.reshape(h, w, c)
+    return pixels if cols is None else np.ascontiguousarray(pixels[:, cols])
 
 
-def decode_dpx(path: str) -> Frame:
-    """Decode a DPX file into a Frame (uint8 or uint16 RGB/RGBA; luma repeated to RGB)."""
+def decode_dpx(path: str, *, reduction: float = 1) -> Frame:
+    """Decode a DPX file into a Frame (uint8 or uint16 RGB/RGBA; luma repeated to RGB); ``reduction`` > 1: at
+    the view's reduced size, marked as reduced from its full size (view_size.with_reduction)."""
     data = read_bytes(path)
     header = read_dpx_header(data, path)
-    pixels = decode_dpx_pixels(data, header, path)
+    pixels = decode_dpx_pixels(data, header, path, reduction=reduction)
     channels = header.channels
     if channels == ("Y",):
         pixels, channels = np.repeat(pixels, 3, axis=2), ("Y", "Y", "Y")
@@ -133,7 +149,8 @@ def decode_dpx(path: str) -> Frame:
     colour_space, guessed = dpx_colour_space(header.transfer, header.colorimetric, header.bit_depth)
     metadata = {"bit_depth": header.bit_depth, "frame_rate": header.frame_rate, "transfer": header.transfer,
                 "colorimetric": header.colorimetric, "colour_space_guessed": guessed}
-    return Frame(pixels, 0, colour_space, window, window, channels, metadata)
+    frame = Frame(pixels, 0, colour_space, window, window, channels, metadata)
+    return with_reduction(frame, reduction, (header.width, header.height))
 
 
 def write_dpx(

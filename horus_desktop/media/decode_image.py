@@ -140,6 +140,12 @@ def decoder_for(path: str | Path, **options: object) -> Callable[[str], Frame]:
     return decode_pillow
 
 
+def decodes_at_view_size(decode: Callable[..., Frame]) -> bool:
+    """True for a decoder that takes ``reduction`` and decodes straight at the view's reduced size (DPX: it
+    unpacks only the kept pixels), so a decode process need not reduce its frame afterwards."""
+    return decode is decode_dpx
+
+
 def decode_image(path: str | Path, **options: object) -> Frame:
     """Decode one image file with the decoder its extension calls for."""
     return decoder_for(path, **options)(str(path))

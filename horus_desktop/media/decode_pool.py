@@ -62,7 +62,7 @@ import numpy as np
 from horus_desktop.media import errors, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
-from horus_desktop.media.view_size import reduced_pixels, with_reduction
+from horus_desktop.media.view_size import VIEW_REDUCTION_KEY, reduced_pixels, view_reduction, with_reduction
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -163,6 +163,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     from multiprocessing.reduction import recv_handle
 
     from horus_desktop.media import decode_exr  # the decoders load before "ready", not with the first job
+    from horus_desktop.media.decode_image import decodes_at_view_size
 
     # OpenEXR's per-file threads run on its global pool, which is empty until sized: without this every
     # decode ran on one thread whatever ``num_threads`` asked (2K PIZ here: 43 ms of wall time on one core,
@@ -184,15 +185,19 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         decode_exr.STOP_CHECK = functools.partial(_told_to_stop, conn) if stoppable else None
         try:
             with _quiet() if stoppable else contextlib.nullcontext():
-                frame = job.decode(job.path, **job.options)
+                if reduction > 1 and decodes_at_view_size(job.decode):  # e.g. DPX: only the kept pixels
+                    frame = job.decode(job.path, reduction=reduction, **job.options)
+                else:
+                    frame = job.decode(job.path, **job.options)
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
-            pixels = reduced_pixels(frame.pixels, reduction)
+            reduced = VIEW_REDUCTION_KEY in frame.metadata
+            pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
             if fd is not None:
                 shm_frames.write_pixels(fd, pixels)
             else:
                 _write_shared(name, pixels)
             fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
-                      dict(frame.metadata), (frame.width, frame.height))
+                      dict(frame.metadata), view_reduction(frame)[1])
             reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields)
         except Superseded:
             reply = ("stopped",)  # the stop message is read (and skipped) before the next job

@@ -45,7 +45,7 @@ import numpy as np
 
 from horus_desktop.media.banded import convert_in_bands
 from horus_desktop.media.decode_pool import DecodePool
-from horus_desktop.media.display import Conversion, gpu_convert
+from horus_desktop.media.display import Conversion, gpu_convert, shows_unreduced
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource, Superseded
 from horus_desktop.media.hashing import default_workers
@@ -111,10 +111,14 @@ class FrameCache:
         playing at the view's size: media/view_size.py); ``convert`` must then expect reduced frames.
         ``seed``: full-size entries already converted (the paused cache's read-ahead when play is pressed):
         a reducing cache takes those frames by striding their display pixels (the colour is per pixel, so
-        that is the frame it would make) instead of decoding them again."""
+        that is the frame it would make) instead of decoding them again. Frames ``convert`` passes through
+        (display.shows_unreduced) are kept at full size: the viewer scales them when it paints them."""
         self.source = source
         self.reduction = max(1, reduction)
         self._seed = dict(seed or {}) if self.reduction > 1 else {}
+        # What the decode processes are asked to reduce by: 1 once a frame shows that ``convert`` passes this
+        # source's frames through (8-bit sRGB): reducing those spares no colour step and costs a gather.
+        self._pool_reduction = self.reduction
         self.convert = convert
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
@@ -275,6 +279,8 @@ class FrameCache:
             return entry
         if view_reduction(entry.frame)[0] != 1:
             return None
+        if shows_unreduced(self.convert, entry.frame):  # its colour passed through: nothing to reduce for
+            return entry
         reduced = reduce_for_view(entry.frame, self.reduction)
         return CachedFrame(number, replace(reduced, pixels=np.ascontiguousarray(reduced.pixels)), None, entry.cost)
 
@@ -297,10 +303,12 @@ class FrameCache:
                     scrubbed_to = urgent and scrubbing
                     # While scrubbing, a decode the user moves past is given up part-way where it can be
                     # (an EXR's), not paused to finish later for nothing.
-                    frame = self._pool.decode(job, self.source.decode_timeout, reduction=self.reduction,
+                    frame = self._pool.decode(job, self.source.decode_timeout, reduction=self._pool_reduction,
                                               urgent=scrubbed_to, wait=not scrubbed_to, cancelled=superseded,
                                               stoppable=scrubbing)
                     if frame is not None:
+                        if self._pool_reduction > 1 and shows_unreduced(self.convert, frame):
+                            self._pool_reduction = 1  # the next frames come whole (this one is shown reduced)
                         return frame
             return self.source.read_unless(number, superseded)
         except Superseded:

@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from horus_desktop.media.decode_dpx import decode_dpx
 from horus_desktop.media.decode_exr import decode_exr
 from horus_desktop.media.decode_image import JPEG_EXTENSIONS, decode_image, decoder_for
 from horus_desktop.media.errors import MissingFrameError, UnreadableFileError
@@ -71,7 +72,10 @@ class ImageSource(FrameSource):
         suffix = Path(path).suffix.lower()
         if suffix in JPEG_EXTENSIONS:
             return None
-        # An EXR's decoder named itself (what decode_image calls for it): the pool sees it can stop part-way.
+        # An EXR's decoder named itself (what decode_image calls for it): the pool sees it can stop part-way;
+        # a DPX's (it takes no options): the pool has it decode at the view's reduced size while playing.
+        if suffix == ".dpx":
+            return DecodeJob(path, frame, decode_dpx)
         return DecodeJob(path, frame, decode_exr if suffix == ".exr" else decode_image, self._options)
 
 
