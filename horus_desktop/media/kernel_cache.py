@@ -4,7 +4,10 @@ From a source tree numba's own places are used: the ``__pycache__`` folder besid
 per-user cache folder when that one is read-only). A frozen (PyInstaller) app has no source file to cache
 beside: there the kernel goes to Horus's per-user cache folder (platformdirs' user cache dir, ``numba``
 under it: ~/.cache/horus/numba on Linux), stamped with a hash of the program file (numba's stamp for frozen
-apps), so the first launch of a build compiles (~2-4 s a pixel type) and the later ones load (~0.5 s).
+apps), so the first launch of a build compiles (~2-4 s a pixel type) and the later ones load (~0.5 s). The
+build compiles it once too (packaging/horus.spec) and ships the files in the app's ``numba-cache`` folder:
+an empty user cache starts as a copy of them, which numba uses on a machine whose CPU matches the build
+machine's (its index is keyed by the CPU's name and features; another CPU compiles, as without them).
 
 A cache that cannot be used never stops colouring: a damaged index or data file (truncated, not a pickle),
 a folder that cannot be created or written, or no usable place at all, and numba compiles instead, with one
@@ -14,6 +17,8 @@ warning in the log. A damaged index is replaced by an empty one, so the next pro
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,10 @@ def frozen_cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False) / "numba"
 
 
+#: The folder of the frozen app holding the kernel's cache files compiled at build time.
+SHIPPED_CACHE = "numba-cache"
+
+
 def is_frozen() -> bool:
     """True in the PyInstaller app (no source files; `sys.executable` is the program)."""
     return bool(getattr(sys, "frozen", False))
@@ -46,11 +55,31 @@ class FrozenAppCacheLocator(caching.UserWideCacheLocator):
         # relative name, so that subfolder would change with the working directory.
         self._cache_path = str(frozen_cache_dir())
 
+    def ensure_cache_path(self) -> None:
+        super().ensure_cache_path()
+        _seed_from_build(Path(self._cache_path))
+
     @classmethod
     def from_function(cls, py_func: Any, py_file: str) -> FrozenAppCacheLocator | None:
         if not is_frozen():
             return None
         return super().from_function(py_func, py_file)
+
+
+def _seed_from_build(folder: Path) -> None:
+    """Copy the app's build-time cache files into an empty user cache `folder` (never over a user's files)."""
+    bundle = getattr(sys, "_MEIPASS", None)  # the frozen app's folder of data files
+    shipped = Path(bundle) / SHIPPED_CACHE if bundle else None
+    if shipped is None or not shipped.is_dir() or any(folder.glob("*.nbi")):
+        return
+    try:
+        # Data files first, the index last: a process that sees the index finds its data.
+        for path in sorted(shipped.iterdir(), key=lambda p: p.suffix == ".nbi"):
+            part = folder / f"{path.name}.part-{os.getpid()}"
+            shutil.copyfile(path, part)
+            os.replace(part, folder / path.name)  # whole or not at all, for a process starting beside
+    except OSError as error:
+        log.warning("could not copy the app's compiled colour kernel to %s (%s)", folder, error)
 
 
 class _CompileResultCacheImpl(caching.CompileResultCacheImpl):

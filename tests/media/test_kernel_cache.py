@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,16 @@ from horus_desktop.media.colour import BUILTIN_CONFIG, ColourConfig
 ROOT = Path(__file__).resolve().parents[2]
 
 # Colours one 8-bit frame by the public CPU path, saves it to argv[2] and prints how many of the kernel's
-# versions were loaded from the cache and how many compiled. "frozen" makes it look like the PyInstaller app;
+# versions were loaded from the cache and how many compiled. "frozen" makes it look like the PyInstaller app
+# (argv[3]: its folder of data files);
 # "folder-lost" replaces the cache folder (argv[3]) by a file after numba chose it, before the first frame.
 CHILD = r"""
 import json, logging, shutil, sys
 import numpy as np
 if sys.argv[1] == "frozen":
     sys.frozen = True
+    if len(sys.argv) > 3:  # the app's folder, holding its build-time numba-cache
+        sys._MEIPASS = sys.argv[3]
 logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
 from horus_desktop.media import lut_kernel
 from horus_desktop.media.colour import BUILTIN_CONFIG, ColourConfig
@@ -88,6 +92,18 @@ def test_the_frozen_app_caches_in_the_users_cache_folder(tmp_path: Path, expecte
     second, out, _ = colour_in_child(tmp_path, "frozen", env)
     assert second == {"loaded": 1, "compiled": 0}
     np.testing.assert_array_equal(out, expected)
+
+
+def test_the_frozen_app_starts_from_the_cache_compiled_at_build_time(tmp_path: Path, expected: np.ndarray) -> None:
+    build = {"XDG_CACHE_HOME": str(tmp_path / "build-cache"), "HOME": str(tmp_path)}
+    colour_in_child(tmp_path, "frozen", build)
+    bundle = tmp_path / "app" / "_internal"
+    shutil.copytree(tmp_path / "build-cache" / "horus" / "numba", bundle / "numba-cache")
+    user = {"XDG_CACHE_HOME": str(tmp_path / "user-cache"), "HOME": str(tmp_path)}
+    first, out, _ = colour_in_child(tmp_path, "frozen", user, str(bundle))
+    assert first == {"loaded": 1, "compiled": 0}
+    np.testing.assert_array_equal(out, expected)
+    assert _cache_files(tmp_path / "user-cache" / "horus" / "numba")
 
 
 def test_a_damaged_cache_is_compiled_over_and_then_used_again(tmp_path: Path, expected: np.ndarray) -> None:
