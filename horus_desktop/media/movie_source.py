@@ -206,11 +206,14 @@ class MovieSource(FrameSource):
                 for packet in container.demux(stream):
                     if packet.is_keyframe and packet.pts is not None:
                         keyframes.append(int(round((packet.pts - self._start_pts) * self._time_base * self.rate)))
-        except (av.FFmpegError, OSError, IndexError):
-            keyframes = []  # unknown: decode forward, as without an index
-        with self._lock:
-            self._keyframes = sorted(keyframes)
-            self._lock.notify_all()
+        except Exception:  # noqa: BLE001 - any failure: unknown, decode forward as without an index
+            keyframes = []
+        finally:
+            # Always answered: reads wait for this (`_needs_keyframes`), and a thread ended by an error nobody
+            # listed left them waiting for ever (each read then abandoned at its decode timeout).
+            with self._lock:
+                self._keyframes = sorted(keyframes)
+                self._lock.notify_all()
 
     def _decoder_for(self, index: int) -> _Decoder | _OpenOne | None:
         """The idle decoder that reaches `index` soonest without seeking (keyframe-aware once the index is
@@ -377,7 +380,7 @@ class MovieSource(FrameSource):
                 self._opening += 1
             try:
                 opened: _Decoder | None = _Decoder(_open_container(self.path))
-            except (DamagedFrameError, UnreadableFileError):
+            except Exception:  # noqa: BLE001 - a spare is optional; ended here, `_opening` would stay counted
                 opened = None
             with self._lock:
                 self._opening -= 1
