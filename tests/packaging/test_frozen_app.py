@@ -114,21 +114,43 @@ def test_smoke_test_passes_outside_the_checkout(app_dir: Path, display: str, tmp
         assert "Colour: CPU" in result.stdout
 
 
-def test_the_colour_kernel_compiles_in_the_app_and_later_launches_load_it(app_dir: Path, tmp_path: Path) -> None:
-    """numba and llvmlite work frozen: a frame of each pixel type is coloured by the CPU path's kernel
-    (`horus -m horus_desktop.media.kernel_warmup`); the first launch compiles it into the user's cache folder,
-    the second loads it from there (media/kernel_cache.py)."""
-    env = {"PATH": BARE_PATH, "HOME": str(tmp_path), "LANG": "C.UTF-8", "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
-    command = ["env", "-i", *_pairs(env), str(app_dir / "horus"), "-m", "horus_desktop.media.kernel_warmup"]
-    runs = []
+def _warm_kernel(app_dir: Path, home: Path, cache_home: Path) -> str:
+    """`horus -m horus_desktop.media.kernel_warmup` in a bare environment: one line a pixel type."""
+    env = {"PATH": BARE_PATH, "HOME": str(home), "LANG": "C.UTF-8", "XDG_CACHE_HOME": str(cache_home)}
+    result = subprocess.run(["env", "-i", *_pairs(env), str(app_dir / "horus"), "-m",
+                             "horus_desktop.media.kernel_warmup"], capture_output=True, text=True, cwd=home,
+                            timeout=600)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    return result.stdout
+
+
+KERNEL_TYPES = ("float16", "uint8", "float32")
+
+
+def test_the_colour_kernel_ships_compiled_and_is_kept_in_the_users_cache(app_dir: Path, tmp_path: Path) -> None:
+    """numba and llvmlite work frozen: a frame of each pixel type is coloured by the CPU path's kernel. On
+    the build machine's CPU the first launch loads the kernel compiled at build time (copied into the user's
+    cache folder), and so does the next (media/kernel_cache.py)."""
+    assert list((app_dir / "_internal" / "numba-cache").glob("*.nbi")), "the app ships no compiled kernel"
+    cache_home = tmp_path / "user-cache"
     for _ in range(2):
-        result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=600)
-        assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
-        runs.append(result.stdout)
-    for pixel_type in ("float16", "uint8", "float32"):
-        assert f"colour kernel {pixel_type}: compiled" in runs[0], runs[0]
-        assert f"colour kernel {pixel_type}: loaded from numba's cache" in runs[1], runs[1]
-    assert list((tmp_path / "user-cache" / "horus" / "numba").glob("*.nbi")), "no cache index in the user's cache"
+        output = _warm_kernel(app_dir, tmp_path, cache_home)
+        for pixel_type in KERNEL_TYPES:
+            assert f"colour kernel {pixel_type}: loaded from numba's cache" in output, output
+    assert list((cache_home / "horus" / "numba").glob("lut_kernel._apply-*.nbi")), "nothing in the user's cache"
+
+
+def test_the_colour_kernel_compiled_at_a_launch_is_loaded_by_the_next(app_dir: Path, tmp_path: Path) -> None:
+    """A user cache that already holds files (here an unrelated index) is not seeded from the app's: the
+    first launch compiles the kernel into it, the second loads it."""
+    cache_home = tmp_path / "user-cache"
+    (cache_home / "horus" / "numba").mkdir(parents=True)
+    (cache_home / "horus" / "numba" / "unrelated.nbi").write_bytes(b"")
+    first = _warm_kernel(app_dir, tmp_path, cache_home)
+    second = _warm_kernel(app_dir, tmp_path, cache_home)
+    for pixel_type in KERNEL_TYPES:
+        assert f"colour kernel {pixel_type}: compiled" in first, first
+        assert f"colour kernel {pixel_type}: loaded from numba's cache" in second, second
 
 
 def test_desktop_entry_installs_and_a_horus_link_opens_the_window(app_dir: Path, display: str,
