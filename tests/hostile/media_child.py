@@ -4,7 +4,8 @@ stdin and answers each with one JSON line on its stdout, so a native crash or a 
 
 Modes: "decode" (the file's decoder by extension), "exr_stream" (an EXR read through the stream that may stop,
 never told to, compared with the plain read), "exr_stop:N" (told to stop after N reads, then the same process
-decodes a good EXR to show it is still usable)."""
+decodes a good EXR to show it is still usable), "exr_async_stops" (the EXRs of a folder told to stop by another
+thread at random moments)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,39 @@ def _stop(path: str, after: int, good: str) -> list:
     return first
 
 
+def _async_stops(folder: str) -> list:
+    """EXRs told to stop from another thread at a random moment (as the parent's stop message comes), many
+    times: each read ends stopped or with the exact pixels (never a damaged-file error or other pixels), and
+    the plain read after it is right."""
+    import random
+    import threading
+
+    paths = sorted(Path(folder).glob("*.exr"))
+    expected = {p: np.ascontiguousarray(decode_image(str(p)).pixels) for p in paths}
+    rng = random.Random(2026)
+    seen: dict[str, int] = {}
+    for _ in range(40):
+        path = rng.choice(paths)
+        told = threading.Event()
+        exr_module.STOP_CHECK = told.is_set
+        timer = threading.Timer(rng.random() * 0.15, told.set)
+        timer.start()
+        try:
+            kind = "ok" if np.array_equal(decode_image(str(path)).pixels, expected[path]) else "other pixels"
+        except Superseded:
+            kind = "stopped"
+        except Exception as exc:  # noqa: BLE001 - named in the reply
+            kind = f"{type(exc).__name__}: {exc}"
+        finally:
+            timer.cancel()
+            exr_module.STOP_CHECK = None
+        seen[kind] = seen.get(kind, 0) + 1
+        if not np.array_equal(decode_image(str(path)).pixels, expected[path]):
+            return ["raw", "unusable", f"{path.name} read wrong after a stop"]
+    bad = {k: v for k, v in seen.items() if k not in ("ok", "stopped")}
+    return ["raw", "async", str(bad)] if bad else ["ok", str(seen)]
+
+
 def main() -> None:
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # C libraries print warnings on stdout: keep them off the reply pipe
@@ -89,6 +123,8 @@ def main() -> None:
             reply = _outcome(path)
         elif mode == "exr_stream":
             reply = _stream(path)
+        elif mode == "exr_async_stops":
+            reply = _async_stops(path)
         else:
             reply = _stop(path, int(mode.split(":")[1]), extra[0])
         replies.write(json.dumps(reply) + "\n")

@@ -149,6 +149,17 @@ def test_damaged_exrs_stopped_part_way_leave_the_worker_usable(tmp_path: Path, c
 
 
 
+def test_exrs_told_to_stop_at_any_moment_by_another_thread_end_stopped_or_exact(tmp_path: Path,
+                                                                               child: MediaChild) -> None:
+    """The stop comes from the parent's pipe while OpenEXR's threads read blocks (PIZ, ZIP, DWAA, tiled)."""
+    pixels = np.random.default_rng(5).random((540, 960, 3), dtype=np.float32).astype(np.float16)
+    for compression in ("piz", "zip", "dwaa"):
+        write_exr(tmp_path / f"{compression}.exr", pixels, compression=compression)
+    reply = child.run("exr_async_stops", tmp_path)
+    assert reply[0] == "ok", reply
+    assert "stopped" in reply[1] and "ok" in reply[1]  # both ends were reached
+
+
 @pytest.mark.parametrize("stoppable", [False, True])
 def test_an_exr_gone_before_its_pixels_are_read_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    stoppable: bool) -> None:
