@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -66,8 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = args_list[0]
     parser = _parser([VERBS[verb]]) if verb in VERBS else build_parser()
     args = parser.parse_args(args_list)
+    interrupted = _InterruptSeen()
     try:
-        with json_only_stdout(bool(getattr(args, "json", False))):
+        with json_only_stdout(bool(getattr(args, "json", False))), interrupted:
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("horus: cancelled", file=sys.stderr)
@@ -77,8 +79,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
+        if interrupted.seen:
+            # Ctrl+C while a native module loads comes out as that module's error (PyOpenColorIO: "ImportError:
+            # initialization failed"), not as KeyboardInterrupt: still the user's cancel, not a failure.
+            print("horus: cancelled", file=sys.stderr)
+            return 130
         message = one_line_error(exc)
         if message is None:
             raise
         print(f"horus: error: {message}", file=sys.stderr)
         return 2
+
+
+class _InterruptSeen:
+    """While entered, notes a Ctrl+C (SIGINT) before raising KeyboardInterrupt as Python does, so an error that
+    a Ctrl+C turned into something else is still known as a cancel; the previous handler is put back on exit.
+    Leaves SIGINT alone where it is not Python's default (ignored, or another handler set by the caller)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._previous: object = None
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.seen = True
+        signal.default_int_handler(signum, frame)
+
+    def __enter__(self) -> _InterruptSeen:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is signal.default_int_handler:
+            try:
+                signal.signal(signal.SIGINT, self._note)
+            except ValueError:  # not the main thread (main() called by a script's thread): left as it is
+                return self
+            self._previous = previous
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]

@@ -1,0 +1,39 @@
+"""Ctrl+C while a native module loads: PyOpenColorIO's init turns the KeyboardInterrupt into "ImportError:
+initialization failed". A verb cancelled so still says "cancelled" and exits 130, not a traceback and 1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from horus_desktop import cli
+from horus_desktop.cli import paths
+
+
+def _interrupted_while_loading(args: object) -> int:
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the signal's handler runs here
+    except KeyboardInterrupt:
+        raise ImportError("initialization failed") from None
+    return 0
+
+
+def test_a_ctrl_c_that_a_native_import_turns_into_an_error_is_a_cancel(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(paths, "cmd_paths_list", _interrupted_while_loading)
+    assert cli.main(["paths", "list"]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "horus: cancelled"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back for the caller
+
+
+def test_an_error_without_a_ctrl_c_is_still_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(args: object) -> int:
+        raise ImportError("initialization failed")
+
+    monkeypatch.setattr(paths, "cmd_paths_list", broken)
+    with pytest.raises(ImportError):
+        cli.main(["paths", "list"])
