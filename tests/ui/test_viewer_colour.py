@@ -37,26 +37,26 @@ def test_input_colour_space_override_is_shown_applied_and_stored(qtbot, make_win
     viewer.open_media(record)
     box = viewer.input_colour.box
     # The probe reads printing density as the config's ADX10 (it was ACEScct, which looked blown out).
-    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=8000)
-    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (64, 96), timeout=5000)
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=15000)
+    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (64, 96), timeout=15000)
     as_adx = _shown(viewer).copy()
     assert box.menu.currentText() == "Automatic"
 
     box.menu.setCurrentIndex(box.menu.findData("ACEScct"))
     box.menu.activated.emit(box.menu.currentIndex())
     assert box.label.text() == "Input: ACEScct · override"
-    qtbot.waitUntil(lambda: not np.array_equal(_shown(viewer), as_adx), timeout=5000)
+    qtbot.waitUntil(lambda: not np.array_equal(_shown(viewer), as_adx), timeout=15000)
     # Read as ACEScct, Cineon white is pushed far above what printing density gives.
     assert _shown(viewer)[10, 40].mean() > as_adx[10, 40].mean()
-    qtbot.waitUntil(lambda: is_override(viewer_store.media.get(record.id).extra_metadata), timeout=5000)
+    qtbot.waitUntil(lambda: is_override(viewer_store.media.get(record.id).extra_metadata), timeout=15000)
     assert viewer_store.media.get(record.id).color_space == "ACEScct"
 
     box.menu.setCurrentIndex(0)
     box.menu.activated.emit(0)
-    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=5000)
+    qtbot.waitUntil(lambda: box.label.text() == "Input: ADX10 · file", timeout=15000)
     stored = viewer_store.media.get(record.id)
     assert stored.color_space == "ADX10" and not is_override(stored.extra_metadata)
-    qtbot.waitUntil(lambda: np.array_equal(_shown(viewer), as_adx), timeout=5000)
+    qtbot.waitUntil(lambda: np.array_equal(_shown(viewer), as_adx), timeout=15000)
 
 
 def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
@@ -65,7 +65,7 @@ def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_s
     window = make_window(viewer_store)
     window.viewer.open_media(record)
     qtbot.waitUntil(lambda: window.viewer.input_colour.box.label.text() == "Input: ADX10 · project default",
-                    timeout=8000)
+                    timeout=15000)
     assert window.viewer.slots["A"].settings.colour_space == "ADX10"
 
 
@@ -90,14 +90,14 @@ def test_the_display_pipeline_renders_what_the_viewer_shows(qtbot, bare_viewer, 
     record = ingest_one(viewer_store, _ramp_exr(tmp_path / "render"))
     viewer = bare_viewer
     viewer.open_media(record)
-    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (48, 96), timeout=8000)
+    qtbot.waitUntil(lambda: _shown(viewer).shape[:2] == (48, 96), timeout=15000)
     with open_frame_source(record.file_path) as source:
         decoded = source.read(source.frame_range[0])
     for exposure, channel in ((0.0, "rgb"), (1.5, "rgb"), (1.5, "g")):
         viewer.colour_bar.exposure.setValue(exposure)
         viewer.colour_bar.set_channel(channel)
         expected = render_frame(decoded, viewer.colour, viewer.slots["A"].settings, channel)
-        qtbot.waitUntil(lambda e=expected: np.array_equal(_shown(viewer), e), timeout=5000)
+        qtbot.waitUntil(lambda e=expected: np.array_equal(_shown(viewer), e), timeout=15000)
 
 
 def test_the_channel_buttons_wrap_together_on_a_narrow_viewer(qtbot) -> None:  # noqa: ANN001
