@@ -310,6 +310,13 @@ class FrameCache:
                         if self._pool_reduction > 1 and shows_unreduced(self.convert, frame):
                             self._pool_reduction = 1  # the next frames come whole (this one is shown reduced)
                         return frame
+            if self._pool is None and self._pool_reduction > 1:
+                # Here, not at the top: decode_image imports libav and Pillow, which start-up defers.
+                from horus_desktop.media.decode_image import decodes_at_view_size
+
+                job = self.source.decode_job(number)
+                if job is not None and decodes_at_view_size(job.decode):  # a DPX: only the kept pixels
+                    return replace(job.decode(job.path, reduction=self._pool_reduction, **job.options), frame=number)
             return self.source.read_unless(number, superseded)
         except Superseded:
             return None

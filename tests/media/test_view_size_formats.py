@@ -95,13 +95,14 @@ def test_a_dpx_decoded_at_the_view_size_keeps_the_pixels_its_full_decode_would(
     assert reduced.colour_space == full.colour_space and reduced.display_window == full.display_window
 
 
+@pytest.mark.parametrize("processes", [True, False])
 @pytest.mark.parametrize("factor", [2, 1.375])
-def test_a_dpx_played_from_a_decode_process_shows_the_reduced_colour_of_the_full_frame(
-        tmp_path: Path, factor: float) -> None:
+def test_a_dpx_played_at_the_view_size_shows_the_reduced_colour_of_the_full_frame(
+        tmp_path: Path, factor: float, processes: bool) -> None:
     colour = default_colour_config()
-    pool = DecodePool(1)
+    pool = DecodePool(1) if processes else None
     try:
-        assert pool.wait_ready()
+        assert pool is None or pool.wait_ready()
         with open_frame_source(_dpx_sequence(tmp_path)) as source:
             full = source.read(2)
             settings = default_settings(colour, full.colour_space)
@@ -110,7 +111,8 @@ def test_a_dpx_played_from_a_decode_process_shows_the_reduced_colour_of_the_full
                 cache.set_playhead(1)
                 entry = cache.get(2, timeout=30)
     finally:
-        pool.close()
-    assert entry.error is None and entry.frame is not None
+        if pool is not None:
+            pool.close()
+    assert entry.error is None and entry.frame is not None and entry.frame.frame == 2
     assert view_reduction(entry.frame) == (factor, (W, H))
     np.testing.assert_array_equal(entry.frame.pixels, reduced_pixels(render_frame(full, colour, settings), factor))
