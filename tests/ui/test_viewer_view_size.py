@@ -20,7 +20,7 @@ def _open_zoomed_out(qtbot, window, zoom: float = 0.4):  # noqa: ANN001, ANN202
     record = open_row(qtbot, window, lambda r: (r.shot, r.department, r.version) == ("sh010", "comp", "v002"))
     viewer = window.viewer
     view = viewer.view
-    qtbot.waitUntil(lambda: viewer.shown_frame() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: viewer.shown_frame() is not None, timeout=15000)
     view.zoom_by(zoom / view.zoom())  # drawn at 40%: a frame reduced 2.5 times is still at least as large
     return record, viewer, view
 
@@ -41,7 +41,7 @@ def test_playing_shows_reduced_frames_over_the_full_image_and_pausing_full_resol
 
     qtbot.keyClick(view, Qt.Key.Key_Space)
     assert viewer.session.playing
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale == factor, timeout=5000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale == factor, timeout=15000)
     item = layer.state.item
     # coloured at the size it is drawn (at least)
     assert (item.width, item.height) == (reduced_size(full_w, factor), reduced_size(full_h, factor))
@@ -58,7 +58,7 @@ def test_playing_shows_reduced_frames_over_the_full_image_and_pausing_full_resol
     qtbot.keyClick(view, Qt.Key.Key_Space)
     assert not viewer.session.playing
     qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale == 1
-                    and layer.state.item.frame == viewer.current_frame(), timeout=5000)
+                    and layer.state.item.frame == viewer.current_frame(), timeout=15000)
     item = layer.state.item
     assert (item.width, item.height) == (full_w, full_h)
     for x, y in ((full_w - 3, full_h - 3), (1, 1), (full_w // 2 + 1, full_h // 2 + 1)):
@@ -71,10 +71,10 @@ def test_zooming_in_while_playing_goes_back_to_full_resolution(qtbot, make_windo
     _, viewer, view = _open_zoomed_out(qtbot, window)
     layer = view.layer("A")
     viewer.play()
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale > 1, timeout=5000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale > 1, timeout=15000)
     view.zoom_by(1.0 / view.zoom())  # 100%: one image pixel per screen pixel
     assert view.playback_reduction() == 1
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale == 1, timeout=5000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale == 1, timeout=15000)
     assert viewer.session.playing
     viewer.pause()
 
@@ -84,11 +84,11 @@ def test_a_drawing_made_after_playing_lands_at_its_image_coordinates(qtbot, make
     record, viewer, view = _open_zoomed_out(qtbot, window)
     layer = view.layer("A")
     viewer.play()
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale > 1, timeout=5000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.scale > 1, timeout=15000)
     viewer.pause()
-    qtbot.waitUntil(lambda: layer.state.item.scale == 1, timeout=5000)
+    qtbot.waitUntil(lambda: layer.state.item.scale == 1, timeout=15000)
     ctl = window.review.controller
-    qtbot.waitUntil(lambda: ctl.can_draw(), timeout=5000)
+    qtbot.waitUntil(lambda: ctl.can_draw(), timeout=15000)
     w, h = ctl.image_size()
     assert (w, h) == layer.state.item.image_size
     before = len(demo_store.annotations.list(record.id))
@@ -97,7 +97,7 @@ def test_a_drawing_made_after_playing_lands_at_its_image_coordinates(qtbot, make
     ctl.handle(MOVE, QPointF(w * 0.5, h * 0.75))
     ctl.handle(RELEASE, QPointF(w * 0.5, h * 0.75))
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=15000)
     rows = demo_store.annotations.list(record.id)
     assert len(rows) == before + 1
     new = next(r for r in rows if r.annotation_type == "rectangle" and r.frame_number == viewer.current_frame())
