@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -49,7 +50,16 @@ def _kinds(table: str) -> dict[str, int]:
 #: type: a boolean (``t`` against ``true``), a list (an array literal against JSON text) and, outside a number
 #: column, a float (Python's ``1e+16`` against numeric's ``10000000000000000``).
 _ODD_IN_NUMBER = frozenset({bool, list})
-_ODD = _ODD_IN_NUMBER | {float}
+_ODD = _ODD_IN_NUMBER | {float, Decimal}
+
+
+def _number(text: str) -> float | Decimal:
+    """A JSON number with a fraction or an exponent: a float when Python writes it back as the same text (what
+    the jsonb push reads is then what is sent), else the exact Decimal (numeric's, as jsonb keeps it: 0.1 with
+    more digits than a float holds, 1E-400, 1.50), which a number column takes exactly and a JSON or plain
+    column does not stage."""
+    value = float(text)
+    return value if repr(value) == text else Decimal(text)
 
 
 def _is_text_list(value: Any) -> bool:
@@ -77,7 +87,7 @@ def copy_rows(table: str, rows_json: Sequence[str]) -> tuple[list[str], list[lis
     keys in the same order, each a column of the table). Raises :class:`NotStageable` for a run to send as
     jsonb instead."""
     try:  # one parse for the run: a call per row costs about as much again
-        rows = json.loads("[" + ",".join(rows_json) + "]")
+        rows = json.loads("[" + ",".join(rows_json) + "]", parse_float=_number)
     except ValueError as exc:  # not JSON: sent as it is, the server's jsonb parse names the fault
         raise NotStageable(f"a {table} row that is not JSON: {exc}") from exc
     if len(rows) != len(rows_json):  # a row's text held more (or less) than one JSON value
@@ -96,5 +106,8 @@ def copy_rows(table: str, rows_json: Sequence[str]) -> tuple[list[str], list[lis
         if kinds[name] == _JSON:
             for row in values:
                 if row[i] is not None:
-                    row[i] = json.dumps(row[i])
+                    try:
+                        row[i] = json.dumps(row[i])
+                    except TypeError as exc:  # a Decimal (`_number`): json.dumps would not write its digits
+                        raise NotStageable(f"a {table} {name} number finer than a float") from exc
     return list(keys), values

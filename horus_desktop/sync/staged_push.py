@@ -129,6 +129,8 @@ def send_staged(conn: psycopg.Connection[Any], client_id: str, head: str, parts:
                         copy.write_row(row)
                 results += conn.execute("SELECT horus_sync_push_staged(%s, %s, %s)",
                                         (client_id, head, part.table)).fetchone()[0]
+    except UnicodeEncodeError as exc:  # a lone surrogate psycopg cannot send: the jsonb push says what is wrong
+        raise StagingRefused(f"a value that is not text UTF-8 can carry ({exc.reason})") from exc
     except psycopg.OperationalError:
         raise  # the server went away: the caller retries the page
     except psycopg.Error as exc:
