@@ -335,6 +335,8 @@ def _import_playlist(store: Store, path: Path, *, user: str, name: str | None, p
             drawings.write(store, user)
     except PlaylistFileError:
         raise
+    except RecursionError as exc:  # metadata nested just under the reader's limit: written from a deeper stack
+        raise PlaylistFileError(path, "cannot import: the document is nested too deeply to be written") from exc
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,
             otio.exceptions.OTIOError) as exc:  # PlaylistError and InvalidFieldError are ValueErrors
         raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
@@ -378,6 +380,8 @@ def _import_plain(store: Store, path: Path, plain: PlainDocument, *, user: str, 
                                    project_id=project or "unassigned", user=user, timeline_type=timeline_type)
     except PlaylistFileError:
         raise
+    except RecursionError as exc:  # metadata nested just under the reader's limit: written from a deeper stack
+        raise PlaylistFileError(path, "cannot import: the document is nested too deeply to be written") from exc
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError,
             otio.exceptions.OTIOError) as exc:  # as _import_playlist reports them
         raise PlaylistFileError(path, f"cannot import: {str(exc) or type(exc).__name__}") from exc
