@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sync.conftest import Laptop, laptop, server_url, sync_template  # noqa: F401, F811 (fixtures)
+from sync.conftest import Laptop, laptop, second_server, server_url, sync_template  # noqa: F401, F811 (fixtures)
 
 from horus_desktop.store import Store
 from horus_desktop.store.sync_tables import SYNCED_TABLES
@@ -25,20 +22,6 @@ from horus_desktop.sync import staged_push
 from horus_desktop.sync.client import SyncClient
 
 _MARK = "@@hostile@@"
-
-
-@pytest.fixture
-def second_server(pg_server_url: str, sync_template: str) -> Iterator[str]:  # noqa: F811
-    admin = create_engine(make_url(pg_server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = f"horus_sync_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{sync_template}"'))
-    try:
-        yield make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _server_rows(url: str) -> dict[str, list]:

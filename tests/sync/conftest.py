@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,9 @@ def sync_template(pg_server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def server_url(pg_server_url: str, sync_template: str) -> Iterator[str]:
-    """A fresh server database for this test."""
+@contextmanager
+def fresh_server_database(pg_server_url: str, sync_template: str) -> Iterator[str]:
+    """A server database made from the migrated template, dropped afterwards; its URL."""
     admin = create_engine(make_url(pg_server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     name = f"horus_sync_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
@@ -54,6 +55,20 @@ def server_url(pg_server_url: str, sync_template: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def server_url(pg_server_url: str, sync_template: str) -> Iterator[str]:
+    """A fresh server database for this test."""
+    with fresh_server_database(pg_server_url, sync_template) as url:
+        yield url
+
+
+@pytest.fixture
+def second_server(pg_server_url: str, sync_template: str) -> Iterator[str]:
+    """Another fresh server database, to push the same outbox a second way."""
+    with fresh_server_database(pg_server_url, sync_template) as url:
+        yield url
 
 
 class Laptop:

@@ -7,14 +7,12 @@ import json
 import logging
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from contextlib import closing
 from decimal import Decimal
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 from horus_desktop.store import Store, schema
 from horus_desktop.store.sync_copy import NotStageable, copy_rows
@@ -25,21 +23,6 @@ from horus_desktop.sync.client import SyncClient
 #: Text that COPY's and array literals' escaping must carry unchanged.
 NASTY = ["tab\there", "new\nline", "cr\rhere", "back\\slash", 'quote"d', "{braces}", "a,b", "NULL", "\\N",
          "é ü 漢字 🎬", "  spaced  ", "", "'single'"]
-
-
-@pytest.fixture
-def second_server(pg_server_url: str, sync_template: str) -> Iterator[str]:
-    """Another fresh server database, to push the same outbox a second way."""
-    admin = create_engine(make_url(pg_server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = f"horus_sync_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{sync_template}"'))
-    try:
-        yield make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _libpq(url: str) -> str:
