@@ -324,30 +324,32 @@ class MovieSource(FrameSource):
         while True:
             with self._lock:
                 cancelled = self._cancels.get(index + MOVIE_FIRST_FRAME)
-                while True:
-                    if self._decoders is None:
-                        raise UnreadableFileError(self.path, "source is closed")
-                    if self._needs_keyframes(index):
-                        # Read on its own thread: wait without the lock, so other frames get their decoders.
-                        self._lock.wait(CANCEL_POLL_S)
-                        if cancelled is not None and cancelled():
-                            raise Superseded(self.path)
-                        continue
+                if self._decoders is None:
+                    raise UnreadableFileError(self.path, "source is closed")
+                choice: _Decoder | _OpenOne | None = None
+                if self._needs_keyframes(index):
+                    # Read on its own thread: wait without the lock, so other frames get their decoders.
+                    self._lock.wait(CANCEL_POLL_S)
+                else:
                     choice = self._decoder_for(index)
-                    if choice is not None:
-                        break
-                    # Every decoder busy: the first to finish takes this frame, unless nobody wants it any
-                    # more (it must not take the decoder the frame scrubbed to next waits for).
-                    self._lock.wait(CANCEL_POLL_S if cancelled is not None else None)
-                    if cancelled is not None and cancelled():
-                        raise Superseded(self.path)
-                if isinstance(choice, _Decoder):
-                    return self._mark_busy(choice)
-                self._opening += 1
-                if self._spares is None:  # the first jump away: the others open meanwhile (below)
-                    self._spares = threading.Thread(target=self._open_spares, name="horus-movie-spares",
-                                                    daemon=True)
-                    self._spares.start()
+                    if choice is None:
+                        # Every decoder busy: the first to finish takes this frame, unless nobody wants it any
+                        # more (it must not take the decoder the frame scrubbed to next waits for).
+                        self._lock.wait(CANCEL_POLL_S if cancelled is not None else None)
+                    elif isinstance(choice, _Decoder):
+                        return self._mark_busy(choice)
+                    else:
+                        self._opening += 1
+                        if self._spares is None:  # the first jump away: the others open meanwhile (below)
+                            self._spares = threading.Thread(target=self._open_spares, name="horus-movie-spares",
+                                                            daemon=True)
+                            self._spares.start()
+            if choice is None:
+                # The caller's check runs unlocked: it is the caller's code, and a check that blocks (a slow
+                # flag, a test holding it) held every other read of this source out of its decoder.
+                if cancelled is not None and cancelled():
+                    raise Superseded(self.path)
+                continue
             # Opened without the lock: reading a container's header took 70-140 ms at load 6, and the frame
             # scrubbed to waited that long to register its read (traced in `horus bench scrub`).
             try:
