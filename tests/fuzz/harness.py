@@ -1,21 +1,17 @@
 """The parent side of the fuzz run: long-lived children (tests/fuzz/child.py) take files one at a time;
 a child that dies (signal) or stops answering (hang) is recorded against the file and step it was on,
-and a new child takes the next file."""
+and a new child takes the next file (the process handling is tests/support_child.py's)."""
 
 from __future__ import annotations
 
-import json
-import os
-import select
 import signal
-import subprocess
-import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support_child import LineChild
+
 STEP_TIMEOUT = 60.0  # tiny files: any step this long is a hang (the decode has no time bound here)
 
 
@@ -41,56 +37,25 @@ class Outcome:
         return f"{Path(self.path).name} [{self.step}]: {self.kind} {self.error} {self.detail}".rstrip()
 
 
-class _Child:
+class _Child(LineChild):
+    """One fuzz child (tests/fuzz/child.py), with a fresh store for each process started."""
+
     def __init__(self, workdir: Path, number: int) -> None:
-        self.workdir, self.number, self.starts = workdir, number, 0
-        self._start()
+        self.workdir, self.number = workdir, number
+        super().__init__("tests.fuzz.child")
 
-    def _start(self) -> None:
-        self.starts += 1
-        store = self.workdir / f"child{self.number}-{self.starts}.sqlite"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fuzz.child", str(store), str(self.workdir / "thumbs")],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=REPO, start_new_session=True,
-        )
-        self._buffer = b""
-
-    def _line(self, timeout: float) -> list[str] | None:
-        """The next reply, None on timeout; EOFError when the child died."""
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            ready, _, _ = select.select([fd], [], [], timeout)
-            if not ready:
-                return None
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise EOFError
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
-
-    def _restart(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        code = self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
-        self._start()
-        return code
+    def arguments(self) -> list[str]:
+        return [str(self.workdir / f"child{self.number}-{self.starts}.sqlite"), str(self.workdir / "thumbs")]
 
     def run(self, fmt: str, path: Path) -> list[Outcome]:
-        assert self.process.stdin is not None
         outcomes: list[Outcome] = []
         step = "start"
         try:
-            self.process.stdin.write((json.dumps(str(path)) + "\n").encode())
-            self.process.stdin.flush()
+            self.send(str(path))
             while True:
-                reply = self._line(STEP_TIMEOUT)
+                reply = self.reply(STEP_TIMEOUT)
                 if reply is None:
-                    self._restart()
+                    self.restart()
                     return [*outcomes, Outcome(fmt, str(path), step, "hang", "", f"no answer in {STEP_TIMEOUT:g} s")]
                 if reply[0] == "done":
                     return outcomes
@@ -99,20 +64,9 @@ class _Child:
                 else:
                     outcomes.append(Outcome(fmt, str(path), reply[1], reply[2], reply[3], reply[4]))
         except (EOFError, BrokenPipeError):
-            code = self._restart()
+            code = self.restart()
             name = signal.Signals(-code).name if code < 0 else f"exit {code}"
             return [*outcomes, Outcome(fmt, str(path), step, "crash", name)]
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def run_corpus(corpus: dict[str, list[Path]], workdir: Path, children: int = 2) -> list[Outcome]:

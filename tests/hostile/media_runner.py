@@ -1,74 +1,43 @@
 """The parent side of the hostile media run: one long-lived child (tests/hostile/media_child.py) takes the
 files one at a time; a child that dies or hangs is recorded against the file it was on (and its mode), and a
-new child takes the next."""
+new child takes the next (the process handling is tests/support_child.py's)."""
 
 from __future__ import annotations
 
-import json
-import os
-import select
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support_child import LineChild
+
 TIMEOUT = 30.0  # tiny files: a decode this long is a hang
 
 
-class MediaChild:
+class MediaChild(LineChild):
     """One child process and its reply pipe."""
 
     def __init__(self) -> None:
-        self.restarts = 0
-        self._start()
+        super().__init__("tests.hostile.media_child", quiet=True)
 
-    def _start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.hostile.media_child"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        cwd=REPO, start_new_session=True)
-        self._buffer = b""
-
-    def _line(self) -> list | None:
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            ready, _, _ = select.select([fd], [], [], TIMEOUT)
-            if not ready:
-                return None
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise EOFError
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
+    @property
+    def restarts(self) -> int:
+        """Children started again after one crashed or hung."""
+        return self.starts - 1
 
     def run(self, mode: str, path: Path, *extra: str) -> list:
         """The child's answer for one file: ["ok"|"clean"|"stopped"|"raw", ...], or ["crash"|"hang", ...]."""
-        assert self.process.stdin is not None
         kind = "hang"
         try:
-            self.process.stdin.write((json.dumps([mode, str(path), *extra]) + "\n").encode())
-            self.process.stdin.flush()
-            started = self._line()  # ["start"]: the child took the file
-            reply = self._line() if started is not None else None
+            self.send([mode, str(path), *extra])
+            started = self.reply(TIMEOUT)  # ["start"]: the child took the file
+            reply = self.reply(TIMEOUT) if started is not None else None
         except (EOFError, BrokenPipeError):
             reply, kind = None, "crash"
         if reply is None:
-            self.stop()
-            code = self.process.returncode
-            self.restarts += 1
-            self._start()
-            return [kind, f"exit {code}"]
+            return [kind, f"exit {self.restart()}"]
         return reply
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
+        """Kill the child (the run is over)."""
+        self.kill()
 
 
 def failures(child: MediaChild, mode: str, paths: list[Path], *extra: str) -> list[str]:

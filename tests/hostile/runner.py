@@ -1,20 +1,15 @@
 """The parent side of the playlist-import fuzz run: one long-lived child (playlist_child) takes the files one at
-a time; a child that dies or hangs is recorded against the file it was on, and a new child takes the next."""
+a time; a child that dies or hangs is recorded against the file it was on, and a new child takes the next (the
+process handling is tests/support_child.py's)."""
 
 from __future__ import annotations
 
-import json
-import os
-import select
-import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 from horus_desktop.store import Store
+from tests.support_child import LineChild
 
-REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 120.0
 
 
@@ -32,54 +27,27 @@ def make_template(path: Path) -> Path:
     return path
 
 
-class Child:
+class Child(LineChild):
     """One child process and its reply pipe."""
 
     def __init__(self, template: Path, work: Path) -> None:
         self.template, self.work = template, work
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.hostile.playlist_child", str(self.template),
-                                         str(self.work)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=REPO, start_new_session=True)
-        self.buffer = b""
-
-    def line(self) -> list[str] | None:
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self.buffer:
-            ready, _, _ = select.select([fd], [], [], TIMEOUT)
-            if not ready:
-                return None
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise EOFError
-            self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return json.loads(line)
+        super().__init__("tests.hostile.playlist_child", str(template), str(work), quiet=True)
 
     def run(self, path: Path) -> list[str]:
-        assert self.process.stdin is not None
+        """The child's answer for one file, or ["crash"|"hang", "exit N"] when it died or stopped answering."""
         try:
-            self.process.stdin.write((json.dumps(str(path)) + "\n").encode())
-            self.process.stdin.flush()
-            if self.line() is None:
+            self.send(str(path))
+            if self.reply(TIMEOUT) is None:
                 raise EOFError
-            reply = self.line()
+            reply = self.reply(TIMEOUT)
         except (EOFError, BrokenPipeError):
             reply = None
         if reply is None:
-            self.stop()
-            code = self.process.returncode
-            self.start()
+            code = self.restart()
             return ["crash" if code else "hang", f"exit {code}"]
         return reply
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
+        """Kill the child (the run is over)."""
+        self.kill()
