@@ -43,13 +43,19 @@ def wait_for(predicate, seconds: float = 30.0) -> bool:
 
 
 class SlowSequence(ImageSource):
-    """A real EXR sequence decoded here (no processes) that records the order and how many decode at once."""
+    """A real EXR sequence decoded here (no processes) that records the order and how many decode at once.
+
+    While ``gate`` is cleared, a decode started (other than the frames in ``passes``) waits for it: the test,
+    not the machine's speed, decides which decodes are still running when it scrubs."""
 
     def __init__(self, pattern: str, delay: float) -> None:
         super().__init__(open_frame_source(pattern).item)
         self.delay, self.decoded, self.started = delay, [], []
         self._lock = threading.Lock()
         self.running = self.most_at_once = 0
+        self.gate = threading.Event()
+        self.gate.set()
+        self.passes: set[int] = set()
 
     def _decode(self, frame: int) -> Frame:
         with self._lock:
@@ -57,6 +63,8 @@ class SlowSequence(ImageSource):
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
         try:
+            if frame not in self.passes:
+                self.gate.wait(60)
             time.sleep(self.delay)
             return super()._decode(frame)
         finally:
@@ -92,11 +100,13 @@ def pool():
 
 def test_the_newest_frame_scrubbed_to_goes_before_frames_passed_over(tmp_path: Path) -> None:
     source = SlowSequence(write_sequence(tmp_path, 60), delay=0.1)
+    source.gate.clear()  # frame 1 decodes until the drag below is over, however slow this machine is
     with FrameCache(source, workers=1, read_ahead=4) as cache:
         cache.set_playhead(1, scrubbing=True)
         assert wait_for(lambda: source.started == [1])
         for frame in (10, 20, 30):  # a drag passes over 10 and 20 while 1 still decodes
             cache.set_playhead(frame, scrubbing=True)
+        source.gate.set()
         entry = cache.get(30, timeout=30)
         assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.3)
         assert source.started[:2] == [1, 30]
@@ -109,9 +119,12 @@ def test_read_ahead_leaves_a_worker_free_while_scrubbing(tmp_path: Path) -> None
         cache.set_playhead(1, scrubbing=True)
         assert wait_for(lambda: len(source.decoded) >= 6)  # the frame shown, then its read-ahead
         assert source.most_at_once == 1
+        source.passes.add(30)
+        source.gate.clear()  # the read-ahead's next decode waits, holding its worker, until the end
         before = len(source.started)
         cache.set_playhead(30, scrubbing=True)
-        entry = cache.get(30, timeout=30)
+        entry = cache.get(30, timeout=30)  # decoded while the read-ahead still holds the other worker
+        source.gate.set()
         assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.3)
         # 30 starts on the free worker: no read-ahead frame of the old playhead starts before it (one may
         # have been picked in the instant before the scrub).
@@ -163,7 +176,7 @@ def test_a_decode_the_scrub_moved_past_waits_while_the_frame_scrubbed_to_decodes
             pytest.skip("no process pausing here: a stale decode finishes beside the new one")
         with FrameCache(source, workers=1, pool=pool, read_ahead=0) as cache:
             cache.set_playhead(2, scrubbing=True)
-            time.sleep(0.3)  # let frame 2 reach a worker (the pause below is what is tested)
+            assert wait_for(lambda: pool.busy() == 1)  # frame 2 reached a worker (the pause below is tested)
             cache.set_playhead(6, scrubbing=True)
             # While frame 6 decodes (until told), frame 2's worker is stopped: every core for frame 6.
             assert wait_for(lambda: sorted(_process_state(p) for p in pool.worker_pids())[-1] == "T")
@@ -231,7 +244,7 @@ def test_a_stale_decode_resumed_between_two_seeks_is_paused_again_by_the_next_fr
 
         with FrameCache(source, workers=1, pool=pool, read_ahead=0) as cache:
             cache.set_playhead(2, scrubbing=True)
-            time.sleep(0.3)  # frame 2 reaches a worker
+            assert wait_for(lambda: pool.busy() == 1)  # frame 2 reached a worker
             cache.set_playhead(6, scrubbing=True)
             assert wait_for(lambda: "T" in states())  # paused while frame 6 decodes
             Path(source.file_for(6) + ".go").touch()

@@ -3,6 +3,7 @@ the full frame replaces it on the paused viewer; a cheap conversion (the GL path
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -30,7 +31,21 @@ def _costly(frame: Frame) -> Frame:
     return gpu_convert(frame)
 
 
-def _shown_until_full(session: PlaybackSession, frame: int) -> list[ShownFrame]:
+class _HeldCostly:
+    """`_costly`, whose full-size conversion of the frame whose pixels are ``value`` waits until the test saw
+    that frame's preview: on a loaded machine the test's thread can miss a preview replaced 30 ms later."""
+
+    def __init__(self, value: float) -> None:
+        self.value = np.float16(value)
+        self.preview_seen = threading.Event()
+
+    def __call__(self, frame: Frame) -> Frame:
+        if frame.width == W and frame.pixels[0, 0, 0] == self.value:
+            self.preview_seen.wait(60)
+        return _costly(frame)
+
+
+def _shown_until_full(session: PlaybackSession, frame: int, held: _HeldCostly | None = None) -> list[ShownFrame]:
     shown: list[ShownFrame] = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (shown and shown[-1].scale == 1):
@@ -38,17 +53,20 @@ def _shown_until_full(session: PlaybackSession, frame: int) -> list[ShownFrame]:
         if tick is not None:
             assert tick.frame == frame
             shown.append(tick)
+            if held is not None and tick.scale != 1:
+                held.preview_seen.set()
         time.sleep(0.002)
     return shown
 
 
 def test_the_frame_scrubbed_to_shows_at_half_size_then_full_on_a_costly_colour_step(tmp_path: Path) -> None:
     source = open_frame_source(_sequence(tmp_path, 40))
-    session = PlaybackSession(source, 24, convert=_costly, read_ahead=2, processes=False)
+    held = _HeldCostly(0.3)
+    session = PlaybackSession(source, 24, convert=held, read_ahead=2, processes=False)
     try:
         assert [s.scale for s in _shown_until_full(session, 1)] == [1]  # the first frame: its cost unknown yet
         session.seek(30)
-        shown = _shown_until_full(session, 30)
+        shown = _shown_until_full(session, 30, held)
         assert [s.scale for s in shown] == [2, 1]
         assert (shown[0].width, shown[0].height) == (W // 2, H // 2) and shown[0].image_size == (W, H)
         assert (shown[1].width, shown[1].height) == (W, H)

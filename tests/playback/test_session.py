@@ -42,7 +42,7 @@ class CountingSource(FrameSource):
                      ("R", "G", "B"))
 
 
-def _wait(predicate, timeout: float = 5.0) -> None:  # noqa: ANN001
+def _wait(predicate, timeout: float = 30.0) -> None:  # noqa: ANN001 - a deadline, not a timing
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -72,8 +72,8 @@ def test_playing_reads_ahead_and_wraps_at_the_loop_point() -> None:
         session.seek(1036)
         session.play()
         seen = []
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 30.0  # a deadline for the wrap, not a timing: a loaded machine is slower
+        while time.monotonic() < deadline and not (1001 in seen and 1040 in seen and session.actual_fps() > 0):
             shown = session.tick()
             if shown is not None:
                 seen.append(shown.frame)

@@ -71,7 +71,7 @@ def _open(state: ViewerState, colour, source: NumberedSource, slot: str = "A", *
     return opened
 
 
-def _until(predicate, timeout: float = 5.0) -> None:  # noqa: ANN001
+def _until(predicate, timeout: float = 30.0) -> None:  # noqa: ANN001 - a deadline, not a timing
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -109,8 +109,8 @@ def test_b_follows_a_while_playing(colour) -> None:  # noqa: ANN001
         assert state.slots["B"].session.current == 4  # same offset from the first frame
         state.play()
         shown_b: list[int] = []
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and len(shown_b) < 5:
+        deadline = time.monotonic() + 30.0  # a deadline, not a timing: B's frames come slower under load
+        while time.monotonic() < deadline and len(set(shown_b)) < 3:
             tick = state.tick()
             if tick.b is not None:
                 shown_b.append(tick.b.frame)
