@@ -1,5 +1,6 @@
 """A small DPX (SMPTE 268M) reader and writer: 8, 10 (packed, methods A and B), 12 and 16-bit RGB(A)/luma,
-big- or little-endian, decoded with numpy.
+big- or little-endian, decoded with numpy; 10-bit words are unpacked by a compiled loop (media/dpx_kernel.py:
+~0.5 ms a 2K frame against numpy's ~16, which was most of a 10-bit frame's decode).
 
 A decode process playing on the CPU path can decode straight at the view's reduced size (``reduction``): only
 the kept rows are read and, for 10-bit RGB (one 32-bit word a pixel), only the kept pixels' words unpacked, the
@@ -85,10 +86,23 @@ def read_dpx_header(data: bytes, path: str = "") -> DpxHeader:
                      colorimetric, None if timecode == 0xFFFFFFFF else timecode)
 
 
-def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
+def unpack_10bit_numpy(words: np.ndarray, packing: int, count: int) -> np.ndarray:
+    """HxN 32-bit words of a 10-bit DPX to the first `count` samples of each row, widened to 16 bits, in numpy
+    (the reference media/dpx_kernel.py's compiled loop is tested against; ~30x slower)."""
     shifts = (22, 12, 2) if packing == 1 else (20, 10, 0)
+    words = words.astype(np.uint32, copy=False)
     parts = [(words >> s) & 0x3FF for s in shifts]
-    return np.stack(parts, axis=-1).reshape(words.shape[0], -1)[:, :count]
+    values = np.stack(parts, axis=-1).reshape(words.shape[0], -1)[:, :count].astype(np.uint16)
+    return (values << 6) | (values >> 4)
+
+
+def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
+    """`unpack_10bit_numpy` by the compiled loop (imported here, with numba, at the first 10-bit frame)."""
+    from horus_desktop.media.dpx_kernel import unpack_10bit
+
+    samples = unpack_10bit(words, packing)
+    # Rows padded to a whole word (RGBA, luma) end in samples past `count`: dropped in a contiguous copy.
+    return samples if samples.shape[1] == count else np.ascontiguousarray(samples[:, :count])
 
 
 def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "", *, reduction: float = 1) -> np.ndarray:
@@ -127,8 +141,7 @@ def decode_dpx_pixels(data: bytes, header: DpxHeader, path: str = "", *, reducti
     if header.bit_depth == 8:
         pixels = rows[:, :samples].reshape(h, w, c)
     elif header.bit_depth == 10:
-        values = _unpack_10bit(rows.astype(np.uint32, copy=False), header.packing, samples).astype(np.uint16)
-        pixels = ((values << 6) | (values >> 4)).reshape(h, w, c)
+        pixels = _unpack_10bit(rows, header.packing, samples).reshape(h, w, c)
     else:
         values = rows[:, :samples].astype(np.uint16)
         if header.bit_depth == 12:

@@ -1,6 +1,7 @@
 """Fill numba's cache of the colour kernel: a tiny frame of each pixel type through the public CPU colour
 path (`ColourConfig.baked_view(...).apply`), so the first real frame of a later process loads the kernel
-(~0.5 s) instead of compiling it (~2-4 s a pixel type).
+(~0.5 s) instead of compiling it (~2-4 s a pixel type); and of the 10-bit DPX unpack (media/dpx_kernel.py),
+by decoding a tiny 10-bit DPX (its line: "DPX 10-bit unpack").
 
 `./dev setup` runs it (``python -m horus_desktop.media.kernel_warmup``) as it compiles the bytecode, and the
 frozen app's test runs it in the app (``horus -m horus_desktop.media.kernel_warmup``). It prints one line a
@@ -10,6 +11,7 @@ pixel type: whether the kernel was loaded from the cache or compiled, and the fi
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -62,11 +64,35 @@ def warm() -> list[Warmed]:
     return results
 
 
+def warm_dpx() -> Warmed:
+    """Decode a tiny 10-bit DPX (media/dpx_kernel.py's loop, which every 10-bit DPX frame takes); returns what
+    the first decode cost."""
+    from horus_desktop.media import dpx_kernel
+    from horus_desktop.media.decode_dpx import decode_dpx, write_dpx
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/tiny.dpx"
+        write_dpx(path, (np.arange(4 * 4 * 3) * 21).reshape(4, 4, 3), bit_depth=10)
+        hits, misses = dpx_kernel.cache_counts()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        pixels = decode_dpx(path).pixels
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    if pixels.shape != (4, 4, 3) or int(pixels[0, 0, 1]) != (21 << 6 | 21 >> 4):
+        raise RuntimeError(f"the DPX unpack gave {pixels.dtype} {pixels.shape} {pixels[0, 0].tolist()}")
+    now_hits, now_misses = dpx_kernel.cache_counts()
+    return Warmed("dpx10", now_hits > hits, now_misses > misses, seconds, cpu_seconds)
+
+
+def _how(item: Warmed) -> str:
+    return "compiled" if item.compiled else "loaded from numba's cache" if item.loaded else "already in memory"
+
+
 def main() -> int:
     for item in warm():
-        how = "compiled" if item.compiled else "loaded from numba's cache" if item.loaded else "already in memory"
-        print(f"colour kernel {item.pixel_type}: {how}, first frame {item.seconds:.2f} s "
+        print(f"colour kernel {item.pixel_type}: {_how(item)}, first frame {item.seconds:.2f} s "
               f"({item.cpu_seconds:.2f} s CPU)")
+    dpx = warm_dpx()
+    print(f"DPX 10-bit unpack: {_how(dpx)}, first frame {dpx.seconds:.2f} s ({dpx.cpu_seconds:.2f} s CPU)")
     return 0
 
 

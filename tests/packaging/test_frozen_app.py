@@ -137,6 +137,7 @@ def test_the_colour_kernel_ships_compiled_and_is_kept_in_the_users_cache(app_dir
         output = _warm_kernel(app_dir, tmp_path, cache_home)
         for pixel_type in KERNEL_TYPES:
             assert f"colour kernel {pixel_type}: loaded from numba's cache" in output, output
+        assert "DPX 10-bit unpack: loaded from numba's cache" in output, output
     assert list((cache_home / "horus" / "numba").glob("lut_kernel._apply-*.nbi")), "nothing in the user's cache"
 
 
@@ -151,6 +152,8 @@ def test_the_colour_kernel_compiled_at_a_launch_is_loaded_by_the_next(app_dir: P
     for pixel_type in KERNEL_TYPES:
         assert f"colour kernel {pixel_type}: compiled" in first, first
         assert f"colour kernel {pixel_type}: loaded from numba's cache" in second, second
+    assert "DPX 10-bit unpack: compiled" in first, first
+    assert "DPX 10-bit unpack: loaded from numba's cache" in second, second
 
 
 def test_desktop_entry_installs_and_a_horus_link_opens_the_window(app_dir: Path, display: str,
