@@ -212,6 +212,12 @@ class PlaybackClock:
         """The frame ``steps`` play steps after the last anchor (where read-ahead should aim)."""
         return self.walk.step(self._anchor_frame, self._anchor_dir, steps)[0]
 
+    def _steps_to_out(self) -> int:
+        """Play steps from the anchor to the out point (the last frame in the play direction)."""
+        if self._anchor_dir > 0:
+            return max(0, self.walk.last - self._anchor_frame)
+        return max(0, self._anchor_frame - self.walk.first)
+
     def next_due_time(self, now: float) -> float:
         """Wall time at which the next step falls due (for the timer to sleep until)."""
         if not self.playing:
@@ -230,6 +236,14 @@ class PlaybackClock:
         due = self.due_steps(now)
         if due <= self._steps_shown:
             return TickResult(None)
+        if self.walk.mode is LoopMode.ONCE:
+            # Steps past the out point are no frames: neither dropped (a tick late at the end counted them,
+            # 26 frames due of a 24-frame clip) nor the last frame shown a second time.
+            left = self._steps_to_out()
+            if self._steps_shown >= left:
+                self.playing = False
+                return TickResult(None, 0, True)
+            due = min(due, left)
         # Sound playing is never held back for the picture: with a master clock late frames drop.
         if self.policy is SlowPolicy.EVERY_FRAME and self._master is None:
             target = self._steps_shown + 1

@@ -127,6 +127,22 @@ def test_once_play_restarts_from_first_frame_at_end(mode: LoopMode) -> None:
     assert result.frame is not None
 
 
+@pytest.mark.parametrize("policy", list(SlowPolicy))
+def test_played_once_every_frame_after_the_first_falls_due_once(policy: SlowPolicy) -> None:
+    clock = PlaybackClock(24, 1, 10, mode=LoopMode.ONCE, policy=policy)
+    shown = _run(clock, 2.0, 0.004, lambda f: True)
+    assert [f for _, f, _ in shown] == list(range(2, 11))  # the last frame is not shown a second time
+    assert not clock.playing and sum(d for _, _, d in shown) == 0
+
+
+def test_a_tick_late_at_the_end_drops_only_the_frames_it_skips() -> None:
+    clock = PlaybackClock(24, 1, 10, mode=LoopMode.ONCE)
+    clock.play(0.0)
+    result = clock.tick(1.0, lambda f: True)  # 24 steps fell due; the clip has 9 after the first
+    assert (result.frame, result.dropped) == (10, 8)
+    assert clock.tick(1.1, lambda f: True).frame is None and not clock.playing
+
+
 def test_lateness_and_where_the_read_ahead_aims() -> None:
     clock = PlaybackClock(24, 1, 100)
     clock.seek(10, now=0.0)
