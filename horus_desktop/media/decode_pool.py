@@ -53,6 +53,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,6 +67,11 @@ from horus_desktop.media.view_size import VIEW_REDUCTION_KEY, reduced_pixels, vi
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    from horus_desktop.media.worker_colour import WorkerColour
+
+#: Metadata key of a frame its worker converted (media/worker_colour.CONVERTED_KEY; not imported: OCIO).
+CONVERTED_KEY = "horus.converted_in_worker"
 
 # Map with the page tables filled in one call (Linux) rather than a page fault per 4 KiB of a frame.
 _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
@@ -170,12 +176,14 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # 26 ms on two). Sized here, after the fork: the fork server must not hold threads.
     decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
+    converter: Any = None  # the CPU path's colour step, once the app has shipped it (media/worker_colour.py)
+    converter_token = 0
     while True:
         try:
             message = conn.recv()
             if message == _STOP:
                 continue  # came after its decode had ended: nothing to stop
-            job, name, reduction, threads, stoppable = message
+            job, name, reduction, threads, stoppable, colour = message
             fd = recv_handle(conn) if name is None else None  # a file the app made ready (shm_frames)
         except (EOFError, OSError):
             return
@@ -192,13 +200,19 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
             reduced = VIEW_REDUCTION_KEY in frame.metadata
             pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
+            converted = False
+            if colour is not None:
+                converter, converter_token = _converter_for(colour, converter, converter_token)
+                shown = converter.convert(replace(frame, pixels=pixels)) if converter is not None else None
+                if shown is not None:  # else the app converts it
+                    pixels, converted = shown.pixels, True
             if fd is not None:
                 shm_frames.write_pixels(fd, pixels)
             else:
                 _write_shared(name, pixels)
             fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
                       dict(frame.metadata), view_reduction(frame)[1])
-            reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields)
+            reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields, converted)
         except Superseded:
             reply = ("stopped",)  # the stop message is read (and skipped) before the next job
         except MediaError as exc:
@@ -212,6 +226,19 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             if fd is not None:
                 os.close(fd)
         conn.send(reply)
+
+
+def _converter_for(colour: tuple[int, bytes | None], converter: Any, token: int) -> tuple[Any, int]:
+    """The worker's colour converter for the job's ``colour`` (token, payload when new), and its token."""
+    wanted, payload = colour
+    if payload is not None:
+        from horus_desktop.media.worker_colour import WorkerConverter  # OCIO loads with the first colour job
+
+        try:
+            return WorkerConverter(payload), wanted
+        except Exception:  # noqa: BLE001 (the app converts the frames instead)
+            return None, wanted
+    return (converter, token) if token == wanted else (None, token)
 
 
 def _told_to_stop(conn: Connection) -> bool:
@@ -258,6 +285,8 @@ class _Worker:
         self.stoppable = False
         self.job_sent = False
         self.stop_sent = False
+        #: The colour setting (media/worker_colour.py token) this worker was last sent.
+        self.colour_token = 0
         forked_by_server = context.get_start_method() == "forkserver"
         self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
                                        name="horus-decode")
@@ -398,7 +427,8 @@ class DecodePool:
 
     def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True,
                reduction: int = 1, urgent: bool = False,
-               cancelled: Callable[[], bool] | None = None, stoppable: bool = False) -> Frame | None:
+               cancelled: Callable[[], bool] | None = None, stoppable: bool = False,
+               colour: WorkerColour | None = None) -> Frame | None:
         """The frame of ``job`` decoded by a worker, or None when no worker was free (decode it yourself).
 
         ``reduction``: the worker keeps every n-th pixel of every n-th row (media/view_size.py) before sharing.
@@ -411,6 +441,8 @@ class DecodePool:
         (`stops_part_way`: an EXR's) is given up at once instead of paused, so it holds neither the cores
         nor its worker (its reading a stream costs ~5% more CPU than OpenEXR reading the file itself, so
         playback's decodes are not stoppable).
+        ``colour``: the CPU path's colour step, run by the worker after the decode (media/worker_colour.py); a
+        frame it converted carries ``CONVERTED_KEY`` in its metadata, any other comes back as decoded.
         Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
         ``timeout`` seconds of decoding (paused time not counted).
         """
@@ -431,7 +463,10 @@ class DecodePool:
             if stoppable and cancelled is not None and cancelled():
                 raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:
-                worker.send_job((job, name, max(1, reduction), threads, stoppable), fd)
+                shipped = colour.message(worker.colour_token) if colour is not None else None
+                worker.send_job((job, name, max(1, reduction), threads, stoppable, shipped), fd)
+                if shipped is not None:
+                    worker.colour_token = shipped[0]
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None
@@ -453,7 +488,9 @@ class DecodePool:
                 raise _ERRORS.get(reply[1], DamagedFrameError)(reply[2], reply[3])
             if cancelled is not None and (self.pauses or worker.stop_sent) and cancelled():
                 raise Superseded(job.path)  # nobody wants it: no conversion, nothing cached
-            _, shape, dtype, (colour_space, display, data, channels, metadata, full_size) = reply
+            _, shape, dtype, (colour_space, display, data, channels, metadata, full_size), converted = reply
+            if converted:
+                metadata[CONVERTED_KEY] = True
             if fd is not None and self._pages is not None:
                 pixels = self._pages.adopt(fd, shape, dtype)
                 fd = None  # the frame's now: it comes back to the pages when the frame is freed

@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from horus_desktop.media.banded import convert_in_bands
-from horus_desktop.media.decode_pool import DecodePool
+from horus_desktop.media.decode_pool import CONVERTED_KEY, DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert, shows_unreduced
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource, Superseded
@@ -120,6 +120,14 @@ class FrameCache:
         # source's frames through (8-bit sRGB): reducing those spares no colour step and costs a gather.
         self._pool_reduction = self.reduction
         self.convert = convert
+        # The CPU path's colour step goes to the decode processes once the first frame has been converted
+        # here (its bake shipped once: media/worker_colour.py); the GL path's has nothing to do.
+        self._worker_colour = None
+        if pool is not None:
+            from horus_desktop.media.worker_colour import WorkerColour, cpu_conversion_of
+
+            cpu = cpu_conversion_of(convert)
+            self._worker_colour = WorkerColour(cpu) if cpu is not None else None
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
         self.first, self.last = source.frame_range
@@ -227,6 +235,9 @@ class FrameCache:
                 continue
             if isinstance(decoded, CachedFrame):
                 entry = decoded
+            elif decoded.metadata.get(CONVERTED_KEY):  # its decode process converted it
+                metadata = {k: v for k, v in decoded.metadata.items() if k != CONVERTED_KEY}
+                entry = CachedFrame(number, replace(decoded, metadata=metadata), None, time.perf_counter() - started)
             else:  # the frame scrubbed to is the only one wanted: its colour on every core
                 scrubbed_to = urgent and self._scrubbing
                 if scrubbed_to and self.reduction == 1 and self._convert_s > PREVIEW_CONVERT_S:
@@ -303,11 +314,14 @@ class FrameCache:
                     scrubbed_to = urgent and scrubbing
                     # While scrubbing, a decode the user moves past is given up part-way where it can be
                     # (an EXR's), not paused to finish later for nothing.
+                    # The frame scrubbed to is converted here, in bands on every core (quicker than one worker).
                     frame = self._pool.decode(job, self.source.decode_timeout, reduction=self._pool_reduction,
                                               urgent=scrubbed_to, wait=not scrubbed_to, cancelled=superseded,
-                                              stoppable=scrubbing)
+                                              stoppable=scrubbing,
+                                              colour=None if scrubbed_to else self._worker_colour)
                     if frame is not None:
-                        if self._pool_reduction > 1 and shows_unreduced(self.convert, frame):
+                        if (self._pool_reduction > 1 and not frame.metadata.get(CONVERTED_KEY)
+                                and shows_unreduced(self.convert, frame)):
                             self._pool_reduction = 1  # the next frames come whole (this one is shown reduced)
                         return frame
             if self._pool is None and self._pool_reduction > 1:
@@ -333,6 +347,8 @@ class FrameCache:
             else:
                 converted = self.convert(frame)
             self._convert_s = time.thread_time() - began
+            if self._worker_colour is not None:
+                self._worker_colour.learn(frame)  # the next frames of these settings convert in their workers
             return CachedFrame(number, converted, None, time.perf_counter() - started)
         except Exception as exc:
             return self._error(number, exc, started)
