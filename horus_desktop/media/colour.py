@@ -211,14 +211,15 @@ class ColourConfig:
 
     def baked_view(self, settings: ViewSettings, source_dtype: np.dtype, method: str = "auto") -> BakedView:
         """The baked CPU transform for these settings and input pixel type (cached, LRU)."""
-        is_float = np.dtype(source_dtype).kind == "f"
         key = (settings, np.dtype(source_dtype).str, method)
         with self._lock:
             baked = self._bakes.get(key)
             if baked is not None:
                 self._bakes.move_to_end(key)
                 return baked
-        shaper = is_float and self.is_scene_linear(settings.colour_space)
+        # Scene-linear values need the log shaper whatever their type: a 16-bit linear TIFF sampled straight
+        # (96 cells over 0..1) missed the exact view by up to 8 codes in its darks, where the view is steepest.
+        shaper = self.is_scene_linear(settings.colour_space)
         baked = None
         if shaper and settings.exposure != 0.0 and method != "exact":
             # Exposure scales scene-linear input: the LUT of the view at exposure 0 serves every exposure

@@ -51,7 +51,11 @@ def test_half_pixels_give_ocios_lut_codes(colour: ColourConfig, exposure: float)
     image = chart_image(np.float16)
     baked = colour.baked_view(settings, image.dtype, method="lut")
     assert baked.lut4 is not None
-    np.testing.assert_array_equal(replace(baked, fallback=None).apply(image), ocio_lut(baked).apply(image))
+    ours, ocios = replace(baked, fallback=None).apply(image), ocio_lut(baked).apply(image)
+    # OCIO picks its SIMD path by the CPU (on an AVX-512 machine its sums round differently): a value on a
+    # code's rounding edge may land a code apart (1 of the 124,000 chart pixels at +1.5 stops there).
+    differ = np.abs(ours.astype(np.int16) - ocios).max(axis=-1)
+    assert differ.max() <= 1 and np.count_nonzero(differ) <= 3
 
 
 @pytest.mark.parametrize("dtype", [np.uint16, np.uint8])
