@@ -9,7 +9,7 @@ from typing import Any
 
 from horus_desktop.sync.service import Backoff, SyncLoop, SyncState, state_after, status_dict
 
-WAIT = 10.0  # generous: how long to wait for the loop's thread, never a timing claim
+WAIT = 30.0  # generous: how long to wait for the loop's thread, never a timing claim
 
 
 @dataclass

@@ -50,7 +50,7 @@ def test_a_push_sends_a_hint_naming_the_project(laptop, server_url) -> None:
     with psycopg.connect(server_url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("LISTEN horus_sync")
         ana.sync()
-        hints = {n.payload for n in conn.notifies(timeout=5, stop_after=1)}
+        hints = {n.payload for n in conn.notifies(timeout=30, stop_after=1)}  # a deadline, not a timing
     assert hints == {"show_x"}
 
 
