@@ -1,13 +1,15 @@
 """The CPU colour step measured: its accuracy against OCIO's exact processor on a generated ACEScg chart, and
 its cost per 2K frame against the exact processor, the same bake run by OCIO's optimized processor with the
 numpy crease look-up (the step before media/lut_kernel.py) and the EXR decode in the same run
-(`horus bench colour`)."""
+(`horus bench colour`); and the same for the integer inputs (`bench_integer_colour`): a 10-bit log DPX frame
+(its unpack beside its colour) and 16-bit sRGB and linear frames, with their worst error on `integer_chart`."""
 
 from __future__ import annotations
 
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,17 @@ import numpy as np
 import OpenEXR
 
 from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.decode_dpx import decode_dpx_pixels, read_dpx_header
 from horus_desktop.media.decode_exr import EXR_THREADS_PER_FILE
-from horus_desktop.media.synthetic import SIZE_2K, draw_test_frame, srgb_to_linear_half, write_exr
+from horus_desktop.media.synthetic import (
+    SIZE_2K,
+    cineon_log_10bit,
+    dpx_bytes_10bit,
+    draw_test_frame,
+    draw_test_frame_16,
+    srgb_to_linear_half,
+    write_exr,
+)
 from horus_desktop.media.view_size import reduced_pixels
 
 #: The reduction a 2K frame plays at in a 1400-px-wide viewer (media/bench.py's VIEWER_FACTOR).
@@ -52,6 +63,20 @@ def acescg_chart(steps: int = 48, line: int = 1024) -> np.ndarray:
             others = iter(fixed)
             parts.append(np.stack([ramp if c == moving else next(others) for c in range(3)], axis=-1))
     return np.concatenate(parts).astype(np.float16)
+
+
+def integer_chart(bits: int) -> np.ndarray:
+    """Nx3 codes of a `bits`-bit source (10 or 16) as the decoders hand them on (uint16; 10-bit widened to 16
+    bits as DPX's are): every code on the neutral axis, random colours, and random colours with one channel in
+    the darkest 1/32 (where a view rises most steeply). Seeded: the same codes every run."""
+    rng = np.random.default_rng(bits)
+    top = (1 << bits) - 1
+    grey = np.repeat(np.arange(top + 1)[:, None], 3, axis=1)
+    spread = rng.integers(0, top + 1, (60_000, 3))
+    dark = rng.integers(0, top + 1, (60_000, 3))
+    dark[np.arange(len(dark)), rng.integers(0, 3, len(dark))] //= 32
+    codes = np.concatenate([grey, spread, dark]).astype(np.uint16)
+    return (codes << 6) | (codes >> 4) if bits == 10 else codes
 
 
 def exact_codes(colour: ColourConfig, settings: ViewSettings, pixels: np.ndarray) -> np.ndarray:
@@ -149,8 +174,34 @@ def bench_colour(*, view: str | None = None, repeats: int = 3, colour: ColourCon
         "lut_only_chart_max_codes": int(lut_chart_errors.max()),
         "lut_only_chart_over_2_codes": round(float((lut_chart_errors > 2).mean()), 5),
         "frame_max_codes": int(frame_errors.max()),
+        "integer": bench_integer_colour(colour, display, settings.view, repeats),
     }
     return result
+
+
+def bench_integer_colour(colour: ColourConfig, display: str, view: str, repeats: int = 3) -> list[dict[str, Any]]:
+    """CPU ms of the colour step a 2K frame for the integer inputs, as the viewer's CPU path colours them (the
+    colour space their decoder guesses): a 10-bit log DPX (ADX10, printing density; with its unpack), a 16-bit
+    sRGB TIFF/PNG, and a 16-bit scene-linear one (ACEScg); with each one's worst error on `integer_chart`."""
+    data = dpx_bytes_10bit(cineon_log_10bit(draw_test_frame(1, SIZE_2K)))
+    header = read_dpx_header(data)
+    dpx = decode_dpx_pixels(data, header)  # compiles or loads the unpack outside the timing
+    sixteen = np.ascontiguousarray(draw_test_frame_16(1, SIZE_2K))
+    inputs = [("2K 10-bit log DPX", "ADX10", dpx, 10, lambda: decode_dpx_pixels(data, header)),
+              ("2K 16-bit sRGB TIFF/PNG", "sRGB Encoded Rec.709 (sRGB)", sixteen, 16, None),
+              ("2K 16-bit linear (ACEScg)", "ACEScg", sixteen, 16, None)]
+    rows = []
+    for name, space, pixels, bits, unpack in inputs:
+        settings = ViewSettings(space, display, view)
+        baked = colour.baked_view(settings, pixels.dtype, method="lut")
+        run = partial(baked.apply, pixels)
+        run()  # the kernel's tables for this type, outside the timing
+        errors = code_errors(colour, settings, integer_chart(bits))
+        rows.append({"input": name, "colour_space": space, "colour_ms": round(_best_ms(run, repeats), 2),
+                     "unpack_ms": round(_best_ms(unpack, repeats), 2) if unpack else None,
+                     "fallback_share": round(baked.fallback_pixels(pixels).size / (pixels.size // 3), 4),
+                     "chart_max_codes": int(errors.max()), "chart_colours": len(errors)})
+    return rows
 
 
 def print_colour(result: dict[str, Any]) -> None:
@@ -185,3 +236,8 @@ def print_colour(result: dict[str, Any]) -> None:
     print(f"max error vs exact (8-bit codes): chart of {result['chart_colours']} ACEScg colours 0..16 "
           f"{result['chart_max_codes']} (LUT alone {result['lut_only_chart_max_codes']}, "
           f"{result['lut_only_chart_over_2_codes']:.2%} > 2), frame {result['frame_max_codes']}")
+    for row in result.get("integer", []):
+        unpack = f", its unpack {row['unpack_ms']:.1f} ms" if row["unpack_ms"] is not None else ""
+        print(f"{row['input']} ({row['colour_space']}): colour {row['colour_ms']:.1f} ms{unpack}, exact fallback "
+              f"{row['fallback_share']:.2%}; max error {row['chart_max_codes']} codes on {row['chart_colours']} "
+              f"{row['input'].split()[1]} colours")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from horus_desktop.media.colour import ColourConfig, ViewSettings
-from horus_desktop.media.colour_bench import CHART_MAX, acescg_chart, code_errors, exact_codes
+from horus_desktop.media.colour_bench import CHART_MAX, acescg_chart, code_errors, exact_codes, integer_chart
 
 DISPLAY = "sRGB - Display"
 ACES_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
@@ -71,20 +71,6 @@ def test_float32_and_rgba_sources_keep_the_bound(colour: ColourConfig, chart: np
     assert np.abs(out[:, :, :3].astype(np.int16) - exact_codes(colour, settings, rgb)).max() <= 2
 
 
-def _integer_pixels(bits: int) -> np.ndarray:
-    """Codes of a `bits`-bit source as the decoders hand them on (uint16; 10-bit widened to 16 as DPX's are):
-    every code on the neutral axis, random colours, and random colours with one channel in the darkest 1/32
-    (where a view rises most steeply), as Nx3."""
-    rng = np.random.default_rng(bits)
-    top = (1 << bits) - 1
-    grey = np.repeat(np.arange(top + 1)[:, None], 3, axis=1)
-    spread = rng.integers(0, top + 1, (60_000, 3))
-    dark = rng.integers(0, top + 1, (60_000, 3))
-    dark[np.arange(len(dark)), rng.integers(0, 3, len(dark))] //= 32
-    codes = np.concatenate([grey, spread, dark]).astype(np.uint16)
-    return (codes << 6) | (codes >> 4) if bits == 10 else codes
-
-
 @pytest.mark.parametrize(("space", "bits", "exposure"), [
     ("ACEScg", 16, 0.0), ("ACEScg", 16, 1.5), ("Linear Rec.709 (sRGB)", 16, 1.5),  # a 16-bit linear TIFF
     ("sRGB Encoded Rec.709 (sRGB)", 16, 0.0), ("sRGB Encoded Rec.709 (sRGB)", 16, 1.5),
@@ -94,7 +80,7 @@ def test_integer_sources_keep_the_bound(colour: ColourConfig, space: str, bits: 
     """16-bit and 10-bit sources in their usual colour spaces (all inside AP1; linear ones within 0..1) are within
     2 codes of the exact processor: scene-linear integers go through the log shaper as half floats do."""
     settings = ViewSettings(space, DISPLAY, ACES_VIEW, exposure)
-    pixels = _integer_pixels(bits)
+    pixels = integer_chart(bits)
     errors = code_errors(colour, settings, pixels, method="lut")
     worst = int(errors.argmax())
     assert errors.max() <= 2, f"{errors.max()} codes at {space} code {pixels[worst].tolist()}"
