@@ -52,6 +52,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,9 @@ RESUME_AFTER_S = 0.05
 _STOP = "stop"
 #: Decoders that stop part-way when told, by (module, name): the job's function is compared, not imported
 #: (OpenEXR loads in the workers, not in the app).
+#: Colour steps (one per colour setting: media/worker_colour.py) a worker keeps: two caches of different settings
+#: sharing the pool (A/B compare) must not ship their bakes back and forth.
+COLOUR_KEPT = 4
 _STOPPABLE_DECODERS = frozenset({("horus_desktop.media.decode_exr", "decode_exr")})
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
@@ -176,8 +180,8 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # 26 ms on two). Sized here, after the fork: the fork server must not hold threads.
     decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
-    converter: Any = None  # the CPU path's colour step, once the app has shipped it (media/worker_colour.py)
-    converter_token = 0
+    # The CPU path's colour steps the app has shipped (media/worker_colour.py), by token, as the app's mirror.
+    converters: OrderedDict[int, Any] = OrderedDict()
     while True:
         try:
             message = conn.recv()
@@ -187,6 +191,9 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             fd = recv_handle(conn) if name is None else None  # a file the app made ready (shm_frames)
         except (EOFError, OSError):
             return
+        # Taken in before the decode, whatever becomes of it: the app's mirror counts it as held.
+        converter = None if colour is None else _remember(
+            converters, colour[0], colour[1] is not None and functools.partial(_converter, colour[1]))
         # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
         decode_exr.EXR_THREADS_PER_FILE = threads or exr_threads
         # The only message that can come while a job runs is the parent's stop for it.
@@ -201,9 +208,8 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             reduced = VIEW_REDUCTION_KEY in frame.metadata
             pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
             converted = False
-            if colour is not None:
-                converter, converter_token = _converter_for(colour, converter, converter_token)
-                shown = converter.convert(replace(frame, pixels=pixels)) if converter is not None else None
+            if converter is not None:
+                shown = converter.convert(replace(frame, pixels=pixels))
                 if shown is not None:  # else the app converts it
                     pixels, converted = shown.pixels, True
             if fd is not None:
@@ -228,17 +234,26 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         conn.send(reply)
 
 
-def _converter_for(colour: tuple[int, bytes | None], converter: Any, token: int) -> tuple[Any, int]:
-    """The worker's colour converter for the job's ``colour`` (token, payload when new), and its token."""
-    wanted, payload = colour
-    if payload is not None:
-        from horus_desktop.media.worker_colour import WorkerConverter  # OCIO loads with the first colour job
+def _remember(store: OrderedDict[int, Any], token: int, make: Callable[[], Any] | None | bool) -> Any:
+    """The colour steps a worker holds, kept alike in the worker and in the app's mirror of it (the app then
+    ships a payload only to a worker without it): ``make`` (the payload came) stores a new one; the last
+    COLOUR_KEPT used stay. Returns the one of ``token`` (None: the app converts)."""
+    if callable(make):
+        store[token] = make()
+    if token in store:
+        store.move_to_end(token)
+    while len(store) > COLOUR_KEPT:
+        store.popitem(last=False)
+    return store.get(token)
 
-        try:
-            return WorkerConverter(payload), wanted
-        except Exception:  # noqa: BLE001 (the app converts the frames instead)
-            return None, wanted
-    return (converter, token) if token == wanted else (None, token)
+
+def _converter(payload: bytes) -> Any:
+    from horus_desktop.media.worker_colour import WorkerConverter  # OCIO loads with the first colour job
+
+    try:
+        return WorkerConverter(payload)
+    except Exception:  # noqa: BLE001 (the app converts the frames instead)
+        return None
 
 
 def _told_to_stop(conn: Connection) -> bool:
@@ -285,8 +300,8 @@ class _Worker:
         self.stoppable = False
         self.job_sent = False
         self.stop_sent = False
-        #: The colour setting (media/worker_colour.py token) this worker was last sent.
-        self.colour_token = 0
+        #: The colour steps (media/worker_colour.py tokens) this worker holds, as it keeps them (`_remember`).
+        self.colour_tokens: OrderedDict[int, Any] = OrderedDict()
         forked_by_server = context.get_start_method() == "forkserver"
         self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
                                        name="horus-decode")
@@ -463,10 +478,10 @@ class DecodePool:
             if stoppable and cancelled is not None and cancelled():
                 raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:
-                shipped = colour.message(worker.colour_token) if colour is not None else None
+                shipped = colour.message(worker.colour_tokens) if colour is not None else None
                 worker.send_job((job, name, max(1, reduction), threads, stoppable, shipped), fd)
                 if shipped is not None:
-                    worker.colour_token = shipped[0]
+                    _remember(worker.colour_tokens, shipped[0], shipped[1] is not None and (lambda: True))
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None

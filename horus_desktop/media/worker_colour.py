@@ -19,6 +19,7 @@ import dataclasses
 import itertools
 import pickle
 import threading
+from collections.abc import Container
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,10 @@ MAX_BAKES = 4
 #: BakedView fields that hold OCIO objects: rebuilt (the exact processor) or not needed by the fused kernel.
 _OCIO_FIELDS = frozenset({"processor", "exact", "lut", "_cpu"})
 _tokens = itertools.count(1)
+#: Tokens by what a payload holds: a new frame cache of the same settings (play pressed, paused again) ships
+#: nothing new to workers that already hold it.
+_known: dict[tuple[Any, ...], int] = {}
+_KNOWN_MAX = 256
 
 
 def cpu_conversion_of(convert: Conversion) -> CpuConversion | None:
@@ -72,6 +77,7 @@ class WorkerColour:
         self.cpu = cpu
         self._lock = threading.Lock()
         self._states: dict[tuple[ViewSettings, str], dict[str, Any]] = {}
+        self._bakes: dict[tuple[ViewSettings, str], int] = {}  # id() of each shipped BakedView
         self._refused: set[tuple[ViewSettings, str]] = set()
         self.token = 0  # 0: nothing to ship yet
         self._payload: bytes | None = None
@@ -86,15 +92,24 @@ class WorkerColour:
         with self._lock:
             if key in self._states or key in self._refused:
                 return
-        state = _portable(self.cpu.colour.baked_view(key[0], np.dtype(key[1])), np.dtype(key[1]))
+        baked = self.cpu.colour.baked_view(key[0], np.dtype(key[1]))
+        state = _portable(baked, np.dtype(key[1]))
         with self._lock:
             if state is None:
                 self._refused.add(key)
                 return
-            self._states[key] = state
+            self._states[key], self._bakes[key] = state, id(baked)
             while len(self._states) > MAX_BAKES:
+                self._bakes.pop(next(iter(self._states)))
                 self._states.pop(next(iter(self._states)))
-            self.token, self._payload = next(_tokens), None
+            cpu = self.cpu
+            content = (cpu.colour.path, cpu.settings, cpu.channel, cpu.per_frame, tuple(self._bakes.items()))
+            token = _known.get(content)
+            if token is None:
+                token = _known[content] = next(_tokens)
+                while len(_known) > _KNOWN_MAX:
+                    _known.pop(next(iter(_known)))
+            self.token, self._payload = token, None
 
     def _key_or_none(self, frame: Frame) -> tuple[ViewSettings, str] | None:
         try:
@@ -102,12 +117,12 @@ class WorkerColour:
         except Exception:  # noqa: BLE001 (an odd frame is converted by the app, as before)
             return None
 
-    def message(self, worker_token: int) -> tuple[int, bytes | None] | None:
-        """What goes with a job to a worker holding ``worker_token``: (token, the payload when it lacks it)."""
+    def message(self, held: Container[int]) -> tuple[int, bytes | None] | None:
+        """What goes with a job to a worker holding the tokens ``held``: (token, the payload when it lacks it)."""
         with self._lock:
             if not self.token:
                 return None
-            if worker_token == self.token:
+            if self.token in held:
                 return self.token, None
             if self._payload is None:
                 cpu = self.cpu

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -125,3 +126,30 @@ def test_the_gl_path_still_gets_the_decoded_pixels(tmp_path: Path, pool: DecodeP
     for number, entry in enumerate(entries, 1):
         assert entry.frame.pixels.dtype == np.float16
         assert np.array_equal(entry.frame.pixels, source.read(number).pixels)
+
+
+def test_a_new_cache_of_the_same_settings_ships_nothing_new(tmp_path: Path, colour) -> None:
+    source = open_frame_source(write_chart_sequence(tmp_path, 1))
+    frame = source.read(1)
+    convert = cpu_convert(colour, default_settings(colour), per_frame=True)
+    first, second = WorkerColour(convert), WorkerColour(cpu_convert(colour, default_settings(colour), per_frame=True))
+    first.learn(frame)
+    second.learn(frame)
+    token, payload = first.message(())
+    assert payload is not None and second.message({token}) == (token, None)  # a worker holding it gets no payload
+
+
+def test_two_settings_sharing_the_pool_both_convert_in_the_processes(tmp_path: Path, pool: DecodePool,
+                                                                     colour) -> None:
+    source = open_frame_source(write_chart_sequence(tmp_path, 4))
+    settings = default_settings(colour)
+    conversions = [cpu_convert(colour, settings, per_frame=True),
+                   cpu_convert(colour, replace(settings, exposure=1.5), per_frame=True)]
+    shipped = [WorkerColour(c) for c in conversions]
+    for worker_colour in shipped:
+        worker_colour.learn(source.read(1))
+    for number in (1, 2, 3, 4, 1, 2, 3, 4):  # A and B in turn, as an A/B compare plays
+        for convert, worker_colour in zip(conversions, shipped, strict=True):
+            frame = pool.decode(source.decode_job(number), timeout=60, colour=worker_colour)
+            assert frame is not None and frame.metadata.get(CONVERTED_KEY)
+            assert np.array_equal(frame.pixels, convert(source.read(number)).pixels)
