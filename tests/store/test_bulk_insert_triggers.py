@@ -95,3 +95,20 @@ def test_a_reader_sees_the_triggers_while_a_bulk_write_has_them_away(db) -> None
     store.media.create_many([_media(i) for i in range(TRIGGERS_ABSENT_ROWS)])
     assert _triggers(path) == before
     assert _ops(path) == TRIGGERS_ABSENT_ROWS
+
+
+def test_a_few_rows_go_in_on_a_connection_that_read_before_another_took_the_triggers_away(tmp_path: Path) -> None:
+    """Another store (another connection) read, then a set-based batch took the triggers away and made them
+    again: that store's next write of a few rows (through the triggers) lands. It failed with "no such table:
+    horus_media_records" (an ingest's last, small batch on a connection its folders were read on)."""
+    path = tmp_path / "horus.sqlite"
+    bulk, small = Store.open(path, backup=False), Store.open(path, backup=False)
+    try:
+        assert small.media.count() == 0  # this connection's schema read now
+        bulk.media.create_many([_media(i) for i in range(TRIGGERS_ABSENT_ROWS)])
+        small.media.create_many([_media(TRIGGERS_ABSENT_ROWS + i, shot="zzqlate") for i in range(3)])
+        assert small.media.count(MediaQuery(text="zzqlate")) == 3  # in the search index too
+    finally:
+        bulk.close()
+        small.close()
+    assert _ops(path) == TRIGGERS_ABSENT_ROWS + 3
