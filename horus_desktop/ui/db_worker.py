@@ -78,8 +78,9 @@ class DbWorker(QObject):
         if on_done is not None:
             on_done(future.result())
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Block until queued work has run (tests and shutdown only)."""
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Block until queued work has run (tests and shutdown only). A deadline, not a timing: on a loaded
+        machine the queue can take seconds, and a wait that gives up fails the test."""
         self._executor.submit(lambda: None).result(timeout)
 
     def shutdown(self) -> None:

@@ -19,15 +19,15 @@ def test_no_audio_device_is_said_and_a_movie_with_sound_still_plays(qtbot, bare_
         pytest.skip("this machine has an audio device")
     controls = bare_viewer.transport.audio
     # The output opens just after the viewer's first frame (not while the window is built), then says so.
-    qtbot.waitUntil(lambda: controls.status.text() == "no audio device", timeout=10000)
+    qtbot.waitUntil(lambda: controls.status.text() == "no audio device", timeout=15000)
     assert "No audio device" in controls.toolTip()
     movie = write_click_movie(tmp_path / "clicks.mov", seconds=3, codec="pcm_s16le", container="mov")
     bare_viewer.open_media(ingest_one(viewer_store, movie))
-    qtbot.waitUntil(lambda: "the movie's sound" in controls.mute.toolTip(), timeout=10000)
+    qtbot.waitUntil(lambda: "the movie's sound" in controls.mute.toolTip(), timeout=15000)
     driver = bare_viewer.driver
     driver.play()
     assert driver.audio.playing  # sound plays (silently) and the picture follows its clock
-    qtbot.waitUntil(lambda: bare_viewer.transport.slider.value() > 12, timeout=10000)
+    qtbot.waitUntil(lambda: bare_viewer.transport.slider.value() > 12, timeout=15000)
     driver.shuttle(1)  # 2x: silent, the picture runs on wall time
     assert bare_viewer.state.playing and not driver.audio.playing
     driver.pause()
@@ -52,11 +52,11 @@ def test_a_sound_file_set_in_the_app_is_stored_and_played(qtbot, make_window, tm
     window = make_window(store)
     window.viewer.open_media(record)
     controls = window.viewer.transport.audio
-    qtbot.waitUntil(lambda: "no sound" in controls.mute.toolTip(), timeout=10000)
+    qtbot.waitUntil(lambda: "no sound" in controls.mute.toolTip(), timeout=15000)
     assert controls.sound_file.isEnabled()  # "Sound…" is there for a stored media
     wav = write_click_wav(tmp_path / "mix.wav", seconds=1)
     window.viewer.driver.attach_sound(str(wav), 12)  # what the Sound… dialog hands over
-    qtbot.waitUntil(lambda: f"sound file {wav}" in controls.mute.toolTip(), timeout=10000)
+    qtbot.waitUntil(lambda: f"sound file {wav}" in controls.mute.toolTip(), timeout=15000)
     assert sound_of(store.media.get(record.id).extra_metadata).offset == 12
     window.viewer.driver.play()
     assert window.viewer.driver.audio.playing

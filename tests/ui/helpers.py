@@ -9,7 +9,7 @@ import numpy as np
 from horus_desktop.demo.frames import read_frame_code
 
 
-def wait_rows(qtbot, window, count: int | None = None, timeout: int = 5000) -> None:  # noqa: ANN001
+def wait_rows(qtbot, window, count: int | None = None, timeout: int = 15000) -> None:  # noqa: ANN001
     """Wait until the browser model has loaded (``count`` rows when given)."""
     model = window.browser.model
 
@@ -32,7 +32,7 @@ def open_row(qtbot: Any, window: Any, predicate: Any) -> Any:
             window.browser.select_row(row)
             window.actions_by_name["open_selected"].trigger()
             qtbot.waitUntil(lambda: window.viewer.shown_frame() is not None
-                            and window.viewer.view.layer("A").state.item.pixels is not None, timeout=8000)
+                            and window.viewer.view.layer("A").state.item.pixels is not None, timeout=15000)
             return record
     raise AssertionError("no such media in the browser")
 

@@ -31,10 +31,10 @@ def test_an_attachment_opens_from_its_copy_or_says_why_not(qtbot, make_window, d
     window.notes.sig_message.connect(messages.append)
 
     window.notes.open_attachment(attachment)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    qtbot.waitUntil(lambda: bool(opened), timeout=15000)
     assert Path(opened[0]).read_bytes() == source.read_bytes()
 
     Path(attachment.file_path).unlink()  # as on a machine that has never seen the bytes
     window.notes.open_attachment(attachment)
-    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    qtbot.waitUntil(lambda: bool(messages), timeout=15000)
     assert "ref.png" in messages[-1] and "no sync server is set" in messages[-1] and len(opened) == 1

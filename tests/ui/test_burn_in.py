@@ -56,9 +56,9 @@ def test_a_burned_in_frame_is_the_viewers_render_pixel_for_pixel(qtbot, bare_vie
     drawings = _drawings(record.id)
     viewer = bare_viewer
     viewer.open_media(record)
-    qtbot.waitUntil(lambda: viewer.shown_frame() is not None, timeout=8000)
+    qtbot.waitUntil(lambda: viewer.shown_frame() is not None, timeout=15000)
     viewer.seek(2)
-    qtbot.waitUntil(lambda: viewer.shown_frame() == 2, timeout=8000)
+    qtbot.waitUntil(lambda: viewer.shown_frame() == 2, timeout=15000)
     viewer.overlay.set_annotations(drawings, (W, H))
     viewer.overlay.show_frame(2)
     on_screen = _viewer_render(viewer, (W, H))

@@ -48,9 +48,9 @@ def _write(window, work) -> None:  # noqa: ANN001
 def _open(qtbot, window, playlist):  # noqa: ANN001, ANN202
     panel = window.timeline
     panel.load_playlist(playlist.id)
-    qtbot.waitUntil(lambda: panel.state is not None and panel.state.id == playlist.id, timeout=8000)
-    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=8000)
-    qtbot.waitUntil(lambda: window.viewer.view.layer("A").state.item is not None, timeout=8000)
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.id == playlist.id, timeout=15000)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
+    qtbot.waitUntil(lambda: window.viewer.view.layer("A").state.item is not None, timeout=15000)
     return panel
 
 
@@ -70,9 +70,9 @@ def test_notes_and_drawings_are_marked_and_follow_without_a_reload(qtbot, make_w
     reloads: list[object] = []
     panel.sig_state_changed.connect(reloads.append)  # a reload would re-open the playlist in the viewer
     _write(window, lambda: notes_service.add_note(demo_store, media[2].id, "Timing", ANA, frame=1006))
-    qtbot.waitUntil(lambda: _marks(panel, 2) == [("note", 29)], timeout=5000)
+    qtbot.waitUntil(lambda: _marks(panel, 2) == [("note", 29)], timeout=15000)
     _write(window, lambda: _draw(demo_store, media[1].id, 1002))
-    qtbot.waitUntil(lambda: _marks(panel, 1) == [("drawing", 13)], timeout=5000)
+    qtbot.waitUntil(lambda: _marks(panel, 1) == [("drawing", 13)], timeout=15000)
     assert reloads == [], "marks came without reading the playlist again"
     assert window.timeline_player.showing()
 
@@ -111,15 +111,15 @@ def test_notes_only_play_stops_on_each_marked_frame(qtbot, make_window, demo_sto
     mode.setChecked(True)
     viewer.seek(2)
     viewer.play()
-    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=10000)
+    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=15000)
     assert viewer.current_frame() == 16 and window.timeline.view.playhead.frame == 16
     viewer.play()
-    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=10000)
+    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=15000)
     assert viewer.current_frame() == 25
     mode.setChecked(False)
     viewer.seek(14)
     viewer.play()
-    qtbot.waitUntil(lambda: viewer.current_frame() > 18, timeout=10000)
+    qtbot.waitUntil(lambda: viewer.current_frame() > 18, timeout=15000)
     assert viewer.session.playing, "with the mode off, playback goes over marks"
     viewer.pause()
 
@@ -133,7 +133,7 @@ def test_a_status_set_colours_the_clip_at_once(qtbot, make_window, demo_store) -
     reloads: list[object] = []
     panel.sig_state_changed.connect(reloads.append)
     _write(window, lambda: demo_store.media.set_status([media[1].id], "rejected", by="sup", by_name="Sue"))
-    qtbot.waitUntil(lambda: graphic.item.approval_status == "rejected", timeout=5000)
+    qtbot.waitUntil(lambda: graphic.item.approval_status == "rejected", timeout=15000)
     assert graphic.status_fill() == theme.status_colour("rejected").darker(115)
     panel.set_colour_mode("approval")
     assert graphic.fill() == theme.status_colour("rejected").darker(115)
@@ -152,19 +152,19 @@ def test_a_version_switch_keeps_the_source_frame_and_undoes(qtbot, make_window, 
     panel = _open(qtbot, window, playlist)
     viewer = window.viewer
     viewer.seek(7)
-    qtbot.waitUntil(lambda: window.current.source_frame() == 1008, timeout=5000)
+    qtbot.waitUntil(lambda: window.current.source_frame() == 1008, timeout=15000)
     clip_id = panel.state.clips()[0].clip_id
     menu = panel.version_menu(panel.state.clips()[0], other_versions(demo_store, old.id))
     next(a for a in menu.actions() if a.text().startswith("v009")).trigger()
-    qtbot.waitUntil(lambda: panel.state.clip(clip_id)[1].version == "v009", timeout=5000)
+    qtbot.waitUntil(lambda: panel.state.clip(clip_id)[1].version == "v009", timeout=15000)
     switched = panel.state.clip(clip_id)[1]
     assert (switched.start, switched.duration, switched.source_start) == (0, 12, 1005)
     assert panel.view.playhead.frame == 3, "source frame 1008 is now on playlist frame 3"
-    qtbot.waitUntil(lambda: viewer.current_frame() == 3 and window.current.source_frame() == 1008, timeout=8000)
+    qtbot.waitUntil(lambda: viewer.current_frame() == 3 and window.current.source_frame() == 1008, timeout=15000)
     panel.undo_stack.undo()
-    qtbot.waitUntil(lambda: panel.state.clip(clip_id)[1].version == "v001", timeout=5000)
+    qtbot.waitUntil(lambda: panel.state.clip(clip_id)[1].version == "v001", timeout=15000)
     assert panel.view.playhead.frame == 7
-    qtbot.waitUntil(lambda: viewer.current_frame() == 7 and window.current.source_frame() == 1008, timeout=8000)
+    qtbot.waitUntil(lambda: viewer.current_frame() == 7 and window.current.source_frame() == 1008, timeout=15000)
 
 
 def test_notes_only_play_stops_on_notes_of_a_single_media(qtbot, make_window, demo_store) -> None:
@@ -173,9 +173,9 @@ def test_notes_only_play_stops_on_notes_of_a_single_media(qtbot, make_window, de
     window = make_window(demo_store)
     viewer = window.viewer
     window.open_media(media[0])
-    qtbot.waitUntil(lambda: 1006 in viewer.transport.slider.marks()[1], timeout=8000)
+    qtbot.waitUntil(lambda: 1006 in viewer.transport.slider.marks()[1], timeout=15000)
     window.actions_by_name["notes_only"].setChecked(True)
     viewer.seek(1001)
     viewer.play()
-    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=10000)
+    qtbot.waitUntil(lambda: not viewer.session.playing, timeout=15000)
     assert viewer.current_frame() == 1006

@@ -34,7 +34,7 @@ def test_the_dock_lists_the_playlist_notes_by_shot_and_seeks_to_them(qtbot, make
     dailies = window.dailies_tools.panel
     assert not dailies.isVisible()
     toggle.trigger()
-    qtbot.waitUntil(lambda: len(dailies.note_items()) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(dailies.note_items()) == 3, timeout=15000)
     assert _rows(dailies) == [("sh010", "v001 anim", "1002", "Bo: Edge flickers"),
                               ("sh020", "v001 lighting", "1010", "(drawing)"),
                               ("sh030", "v001 anim", "1007", "Ana: Hand pops  (+1 reply)")]
@@ -45,10 +45,10 @@ def test_the_dock_lists_the_playlist_notes_by_shot_and_seeks_to_them(qtbot, make
     rect = dailies.tree.visualItemRect(hand)
     qtbot.mouseClick(dailies.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert panel.view.playhead.frame == 30  # sh030 starts at 24: its frame 1007
-    qtbot.waitUntil(lambda: window.viewer.current_frame() == 30, timeout=5000)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() == 30, timeout=15000)
     assert window.current.source_frame() in (None, 1007)
     _write(window, lambda: notes_service.add_note(demo_store, media[1].id, "Sky too blue", ANA, frame=1003))
-    qtbot.waitUntil(lambda: len(dailies.note_items()) == 4, timeout=5000)
+    qtbot.waitUntil(lambda: len(dailies.note_items()) == 4, timeout=15000)
     assert _rows(dailies)[1] == ("sh020", "v001 lighting", "1003", "Ana: Sky too blue")
 
 
@@ -56,7 +56,7 @@ def _open_dock(qtbot, window, count: int):  # noqa: ANN001, ANN202
     """The Dailies Notes dock opened from the View menu, once it lists ``count`` notes."""
     dailies = window.dailies_tools.panel
     window.dailies_tools.dock.toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: len(dailies.note_items()) == count, timeout=5000)
+    qtbot.waitUntil(lambda: len(dailies.note_items()) == count, timeout=15000)
     return dailies
 
 
@@ -74,7 +74,7 @@ def test_the_highlighted_row_follows_the_playhead_without_taking_the_focus(qtbot
     dailies = _open_dock(qtbot, window, 3)
     viewer = window.viewer
     viewer.view.setFocus()
-    qtbot.waitUntil(viewer.view.hasFocus, timeout=3000)
+    qtbot.waitUntil(viewer.view.hasFocus, timeout=15000)
     expected = {0: "v001 anim", 2: "Ana: Edge flickers", 7: "Ana: Edge flickers", 8: "Bo: Matte line",
                 11: "Bo: Matte line", 12: "v001 lighting  (no notes)", 29: "v001 anim", 30: "Ana: Hand pops",
                 35: "Ana: Hand pops"}

@@ -157,12 +157,12 @@ def test_viewer_draws_with_the_gl_path(qtbot, qapp) -> None:
     qtbot.addWidget(view)
     view.resize(600, 300)
     view.show()
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=15000)
     recipe = colour.gpu_recipe("ACEScg", colour.default_display(), colour.default_view())
     view.set_has_media(True)
     view.set_frame("A", LayerState(ShownFrame(1001, _test_image()), recipe, (W, H)))
     view.fit()
-    qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=5000)
+    qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=15000)
     assert view.renderer is not None and view.renderer.error is None
     view.release_gl()
 
@@ -185,7 +185,7 @@ def _drawn_by_the_viewer(qtbot, frame, colour, settings) -> np.ndarray:  # noqa:
     qtbot.addWidget(view)
     view.resize(W + 80, H + 80)
     view.show()
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=15000)
     try:
         pixels = gpu_convert(frame).pixels
         view.set_has_media(True)
@@ -193,7 +193,7 @@ def _drawn_by_the_viewer(qtbot, frame, colour, settings) -> np.ndarray:  # noqa:
                                        (W, H)))
         view.actual_size()
         view.centerOn(view.layer("A").boundingRect().center())
-        qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=5000)
+        qtbot.waitUntil(lambda: view.last_gl_draw.get("A") is True, timeout=15000)
         # What the X server shows (a QOpenGLWidget inside a graphics view cannot grab its own framebuffer).
         viewport = view.viewport()
         corner = viewport.mapTo(viewport.window(), viewport.rect().topLeft())

@@ -38,7 +38,7 @@ def _first_run(qtbot, window, screen: QRect) -> None:  # noqa: ANN001
     QApplication.processEvents()
     size_docks(window)
     QApplication.processEvents()
-    qtbot.waitUntil(lambda: window.size() == screen.size(), timeout=3000)
+    qtbot.waitUntil(lambda: window.size() == screen.size(), timeout=15000)
 
 
 def _reachable_toolbars(window) -> None:  # noqa: ANN001
@@ -120,7 +120,7 @@ def test_a_short_laptop_screen_shows_several_notes(qtbot, make_window, demo_stor
     _first_run(qtbot, window, QRect(0, 0, 1366, 768))
     open_row(qtbot, window, lambda r: r.shot == "sh010" and r.version == "v003")
     notes = window.notes
-    qtbot.waitUntil(lambda: notes.model.rowCount() >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: notes.model.rowCount() >= 2, timeout=15000)
     notes.view.expandAll()
     QApplication.processEvents()
     viewport = notes.view.viewport().rect()

@@ -36,11 +36,11 @@ def test_take_offline_copies_the_playlist_and_badges_the_versions(qtbot, make_wi
     playlist = create_playlist(demo_store, name="plane", project_id=chosen[0].project_id, user="ana",
                                media_ids=[m.id for m in chosen])
     window = make_window(demo_store)
-    qtbot.waitUntil(lambda: window.browser.model.rowCount() > 2, timeout=10000)
-    qtbot.waitUntil(lambda: _offline_flags(window) == {False}, timeout=10000)  # nothing copied yet
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() > 2, timeout=15000)
+    qtbot.waitUntil(lambda: _offline_flags(window) == {False}, timeout=15000)  # nothing copied yet
     window.timeline.load_playlist(playlist.id, take_viewer=False)
     action = window.timeline.actions_by_name["take_offline"]
-    qtbot.waitUntil(action.isEnabled, timeout=10000)
+    qtbot.waitUntil(action.isEnabled, timeout=15000)
 
     action.trigger()
     qtbot.waitUntil(lambda: window.take_offline.last_report is not None, timeout=60000)
@@ -55,7 +55,7 @@ def test_take_offline_copies_the_playlist_and_badges_the_versions(qtbot, make_wi
     def badged() -> set:
         return {model.records()[r].id for r in range(model.rowCount()) if model.index(r, 0).data(OfflineRole)}
 
-    qtbot.waitUntil(lambda: badged() == {m.id for m in chosen}, timeout=10000)
+    qtbot.waitUntil(lambda: badged() == {m.id for m in chosen}, timeout=15000)
 
 
 def test_a_record_without_thumbnails_gets_one_made_from_the_local_copy(qtbot, make_window, demo_store,  # noqa: ANN001
@@ -67,7 +67,7 @@ def test_a_record_without_thumbnails_gets_one_made_from_the_local_copy(qtbot, ma
     demo_store.thumbnails.delete_for([record.id])  # as a record pulled from another machine arrives
     window = make_window(demo_store)
     model = window.browser.model
-    qtbot.waitUntil(lambda: model.row_of(record.id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: model.row_of(record.id) is not None, timeout=15000)
     index = model.index(model.row_of(record.id), 0)
 
     def shown() -> bool:

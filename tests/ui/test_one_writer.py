@@ -49,7 +49,7 @@ def _on_a_job_thread(work) -> list[object]:  # noqa: ANN001
 
     thread = threading.Thread(target=run)
     thread.start()
-    thread.join(timeout=10)
+    thread.join(timeout=60)
     return out
 
 

@@ -41,14 +41,14 @@ def test_each_clip_draws_over_its_own_resolution(qtbot, make_window, tmp_path: P
     drawings = {wide.id: _draw(store, wide, first + 2), square.id: _draw(store, square, first + 2)}
     window = make_window(store)
     window.timeline.load_playlist(playlist.id)
-    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=8000)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
 
     placed: dict[uuid.UUID, tuple[float, float]] = {}
     canvas = window.review.controller.canvas
     for playlist_frame, media, size in ((2, wide, (192, 108)), (8, square, (64, 64))):
         window.timeline_player.seek(playlist_frame)
-        qtbot.waitUntil(lambda media=media: canvas.item_for(drawings[media.id]) is not None, timeout=8000)
-        qtbot.waitUntil(lambda size=size: window.viewer.view.layer("A").image_size() == size, timeout=8000)
+        qtbot.waitUntil(lambda media=media: canvas.item_for(drawings[media.id]) is not None, timeout=15000)
+        qtbot.waitUntil(lambda size=size: window.viewer.view.layer("A").image_size() == size, timeout=15000)
         rect = canvas.item_for(drawings[media.id]).sceneBoundingRect()
         width, height = window.viewer.view.layer("A").image_size()
         placed[media.id] = (rect.center().x() / width, rect.center().y() / height)

@@ -62,20 +62,20 @@ class Dailies:
 
 def _open(qtbot, window, dailies: Dailies) -> None:  # noqa: ANN001
     window.timeline.load_playlist(dailies.playlist.id)
-    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=8000)
-    qtbot.waitUntil(lambda: window.current.record() is not None, timeout=8000)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
+    qtbot.waitUntil(lambda: window.current.record() is not None, timeout=15000)
 
 
 def _at(qtbot, window, frame: int, media: MediaRecord) -> None:  # noqa: ANN001
     """Move the playhead as the user does (the timeline) and wait for the panels' reads."""
     window.timeline_player.seek(frame)
     qtbot.waitUntil(lambda: window.current.playlist_frame() == frame and window.current.record() is not None
-                    and window.current.record().id == media.id, timeout=5000)
+                    and window.current.record().id == media.id, timeout=15000)
     window.db.wait_idle()
     qtbot.wait(30)
     window.db.wait_idle()
     qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.media().id == media.id
-                    and window.review.controller.canvas.media_id == media.id, timeout=5000)
+                    and window.review.controller.canvas.media_id == media.id, timeout=15000)
 
 
 def _drawn(window) -> set[uuid.UUID]:  # noqa: ANN001
@@ -90,7 +90,7 @@ def test_panels_follow_the_clip_under_the_playhead(qtbot, make_window, demo_stor
     ctl = window.review.controller
 
     _at(qtbot, window, 4, dailies.sh010)  # sh010 at its frame 1005
-    qtbot.waitUntil(lambda: "sh010: hand pops at 1005" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "sh010: hand pops at 1005" in notes.model.texts(), timeout=15000)
     assert "sh020: key light too hot" not in notes.model.texts()
     assert "sh010" in notes.title.text() and notes.add_button.isEnabled()
     assert status.combo.currentData() == "approved" and status.combo.isEnabled()
@@ -102,7 +102,7 @@ def test_panels_follow_the_clip_under_the_playhead(qtbot, make_window, demo_stor
     assert notes.context_label.text() == "New note on frame 1005"
 
     _at(qtbot, window, 7, dailies.sh010)  # 1008: the held drawing (1007 + 4) shows
-    qtbot.waitUntil(lambda: dailies.held in _drawn(window), timeout=5000)
+    qtbot.waitUntil(lambda: dailies.held in _drawn(window), timeout=15000)
     loads = notes.loads
     media_changes: list[object] = []
     window.current.sig_media.connect(media_changes.append)
@@ -112,9 +112,9 @@ def test_panels_follow_the_clip_under_the_playhead(qtbot, make_window, demo_stor
     assert media_changes == [] and notes.loads == loads  # no reload at a cut within the same media
 
     _at(qtbot, window, 15, dailies.sh020)  # sh020 at 1004: its note, its drawing, its status
-    qtbot.waitUntil(lambda: "sh020: key light too hot" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "sh020: key light too hot" in notes.model.texts(), timeout=15000)
     assert "sh010: hand pops at 1005" not in notes.model.texts()
-    qtbot.waitUntil(lambda: dailies.sh020_drawing in _drawn(window), timeout=5000)
+    qtbot.waitUntil(lambda: dailies.sh020_drawing in _drawn(window), timeout=15000)
     assert ctl.can_draw()
     assert status.combo.currentData() == "rejected"
     assert transport.frame_box.value() == 1004 and transport.playlist_box.value() == 15
@@ -123,11 +123,11 @@ def test_panels_follow_the_clip_under_the_playhead(qtbot, make_window, demo_stor
     _at(qtbot, window, 16, dailies.sh020)  # the next frame: the drawing is not held
     assert dailies.sh020_drawing not in _drawn(window)
     _at(qtbot, window, 33, dailies.sh030)
-    qtbot.waitUntil(lambda: "sh030: nice" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "sh030: nice" in notes.model.texts(), timeout=15000)
     assert status.combo.currentData() == "pending"
     assert transport.frame_box.value() == 1010
     # the browser shows where the clip's media is, without opening it
-    qtbot.waitUntil(lambda: [r.id for r in window.browser.selected_records()] == [dailies.sh030.id], timeout=5000)
+    qtbot.waitUntil(lambda: [r.id for r in window.browser.selected_records()] == [dailies.sh030.id], timeout=15000)
     assert window.viewer.slots["A"].record is None  # still the playlist in the viewer
 
 
@@ -166,7 +166,7 @@ def test_a_note_and_a_drawing_land_on_the_clip_media_and_source_frame(qtbot, mak
     window.notes.send()
     window.db.wait_idle()
     qtbot.waitUntil(lambda: ctl.pending_writes == 0 and "dailies: warmer please" in window.notes.model.texts(),
-                    timeout=5000)
+                    timeout=15000)
     note = next(c for c in demo_store.comments.list_for_media(dailies.sh020.id) if c.content == "dailies: warmer please")
     assert note.frame_number == 1008
     drawn = [a for a in demo_store.annotations.list(dailies.sh020.id) if a.id not in before]
@@ -184,14 +184,14 @@ def test_approval_keys_act_on_the_clip_under_the_playhead(qtbot, make_window, de
     _at(qtbot, window, 30, dailies.sh030)
     window.actions_by_name["approve"].trigger()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: window.review.status_control.combo.currentData() == "approved", timeout=5000)
+    qtbot.waitUntil(lambda: window.review.status_control.combo.currentData() == "approved", timeout=15000)
     assert demo_store.media.get(dailies.sh030.id).approval_status == "approved"
     assert demo_store.media.get(dailies.sh020.id).approval_status == "rejected"  # untouched
     assert demo_store.media.get(dailies.sh010.id).approval_status == "approved"
     _at(qtbot, window, 13, dailies.sh020)
     window.actions_by_name["hold"].trigger()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: window.review.status_control.combo.currentData() == "on_hold", timeout=5000)
+    qtbot.waitUntil(lambda: window.review.status_control.combo.currentData() == "on_hold", timeout=15000)
     assert demo_store.media.get(dailies.sh020.id).approval_status == "on_hold"
     _at(qtbot, window, 30, dailies.sh030)  # back on sh030: its new status, not the one read at the start
     assert window.review.status_control.combo.currentData() == "approved"
@@ -204,11 +204,11 @@ def test_either_clock_can_be_typed(qtbot, make_window, demo_store) -> None:  # n
     _at(qtbot, window, 14, dailies.sh020)
     transport = window.viewer.transport
     transport.frame_box.setValue(1010)  # a source frame of the clip under the playhead
-    qtbot.waitUntil(lambda: window.current.playlist_frame() == 21, timeout=5000)
+    qtbot.waitUntil(lambda: window.current.playlist_frame() == 21, timeout=15000)
     assert window.current.source_frame() == 1010 and window.timeline.view.playhead.frame == 21
     transport.playlist_box.setValue(27)  # a playlist frame: sh030 at 1004
     qtbot.waitUntil(lambda: window.current.source_frame() == 1004 and window.current.record().id == dailies.sh030.id,
-                    timeout=5000)
+                    timeout=15000)
     assert transport.frame_box.value() == 1004
     assert transport.playlist_timecode.text() == frame_to_timecode(27, Fraction(24))
 
@@ -218,10 +218,10 @@ def test_notes_seek_within_the_clip(qtbot, make_window, demo_store) -> None:  # 
     window = make_window(demo_store)
     _open(qtbot, window, dailies)
     _at(qtbot, window, 12, dailies.sh020)
-    qtbot.waitUntil(lambda: "sh020: key light too hot" in window.notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "sh020: key light too hot" in window.notes.model.texts(), timeout=15000)
     item = next(t for t in window.notes.model.threads() if t.comment.content == "sh020: key light too hot")
     window.notes.jump_to(item)  # a click on the note
-    qtbot.waitUntil(lambda: window.current.playlist_frame() == 15, timeout=5000)
+    qtbot.waitUntil(lambda: window.current.playlist_frame() == 15, timeout=15000)
     assert window.current.source_frame() == 1004
 
 
@@ -237,12 +237,12 @@ def test_compare_with_the_previous_version_follows_the_clips(qtbot, make_window,
         slot = viewer.slots["B"]
         return f"{slot.record.shot} {slot.record.version}" if slot is not None and slot.record else None
 
-    qtbot.waitUntil(lambda: b_version() == "sh010 v001" and viewer.state.compare_mode != "off", timeout=8000)
+    qtbot.waitUntil(lambda: b_version() == "sh010 v001" and viewer.state.compare_mode != "off", timeout=15000)
     assert viewer.state.b_frame_for(3) == 1004  # B shows the clip's source frame, not the playlist frame
     _at(qtbot, window, 14, dailies.sh020)  # sh020 lighting v001 has no earlier version: A alone
-    qtbot.waitUntil(lambda: viewer.state.compare_mode == "off", timeout=5000)
+    qtbot.waitUntil(lambda: viewer.state.compare_mode == "off", timeout=15000)
     _at(qtbot, window, 28, dailies.sh030)  # sh030 anim v002: B is its v001, compare on again
-    qtbot.waitUntil(lambda: b_version() == "sh030 v001" and viewer.state.compare_mode != "off", timeout=8000)
+    qtbot.waitUntil(lambda: b_version() == "sh030 v001" and viewer.state.compare_mode != "off", timeout=15000)
     assert viewer.state.b_frame_for(28) == 1005
 
 
@@ -254,8 +254,8 @@ def test_turning_compare_off_ends_the_previous_version_mode(qtbot, make_window, 
     _at(qtbot, window, 28, dailies.sh030)
     window.actions_by_name["compare_previous"].trigger()
     qtbot.waitUntil(lambda: viewer.slots["B"] is not None and viewer.slots["B"].record.version == "v001"
-                    and viewer.state.compare_mode != "off", timeout=8000)
-    qtbot.waitUntil(lambda: viewer.b_box.currentText().startswith("B: v001 · anim"), timeout=5000)  # the B list
+                    and viewer.state.compare_mode != "off", timeout=15000)
+    qtbot.waitUntil(lambda: viewer.b_box.currentText().startswith("B: v001 · anim"), timeout=15000)  # the B list
     window.actions_by_name["compare_off"].trigger()  # Shift+T
     _at(qtbot, window, 3, dailies.sh010)  # sh010 has a v001 too: not opened, compare stays off
     window.db.wait_idle()
@@ -279,13 +279,13 @@ def test_a_gap_has_no_current_media(qtbot, make_window, demo_store) -> None:  # 
     playlist = create_from_document(demo_store, doc, name="With a gap", project_id=sh010.project_id, user="ana")
     window = make_window(demo_store)
     window.timeline.load_playlist(playlist.id)
-    qtbot.waitUntil(lambda: window.timeline_player.showing() and window.current.record() is not None, timeout=8000)
+    qtbot.waitUntil(lambda: window.timeline_player.showing() and window.current.record() is not None, timeout=15000)
     window.timeline_player.seek(14)  # in the gap (frames 12-17)
-    qtbot.waitUntil(lambda: window.current.playlist_frame() == 14 and window.current.record() is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.current.playlist_frame() == 14 and window.current.record() is None, timeout=15000)
     notes, status, transport = window.notes, window.review.status_control, window.viewer.transport
     assert notes.media() is None and not notes.add_button.isEnabled() and notes.model.texts() == []
     assert not status.combo.isEnabled() and not transport.frame_box.isEnabled()
     assert transport.playlist_box.value() == 14 and not window.review.controller.can_draw()
     window.timeline_player.seek(20)  # sh020 at 1003
-    qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == sh020.id, timeout=5000)
+    qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == sh020.id, timeout=15000)
     assert transport.frame_box.isEnabled() and transport.frame_box.value() == 1003 and status.combo.isEnabled()

@@ -24,13 +24,13 @@ def test_the_window_browses_a_read_only_store_and_says_so(qtbot, make_window, de
         assert "read-only" in window.status.store_label.text()
         open_row(qtbot, window, lambda r: r.version == "v002")
         notes = window.notes
-        qtbot.waitUntil(lambda: notes.media() is not None and notes.loads > 0, timeout=5000)
+        qtbot.waitUntil(lambda: notes.media() is not None and notes.loads > 0, timeout=15000)
         messages: list[str] = []
         notes.sig_message.connect(messages.append)
         notes.editor.setPlainText("cannot land")
         notes.send()
         window.db.wait_idle()
-        qtbot.waitUntil(lambda: any("read-only" in m for m in messages), timeout=5000)
+        qtbot.waitUntil(lambda: any("read-only" in m for m in messages), timeout=15000)
         assert notes.editor.toPlainText() == "cannot land"  # kept for the writer
     finally:
         store.close()

@@ -96,11 +96,11 @@ def test_indicator_words_tooltip_and_click(qtbot) -> None:  # noqa: ANN001
     indicator.show_state(SyncState("up_to_date", last_sync=datetime(2026, 11, 30, 9, 5, tzinfo=UTC)))
     assert "Up to date" in indicator.text()
     assert datetime(2026, 11, 30, 9, 5, tzinfo=UTC).astimezone().strftime("%H:%M:%S") in indicator.toolTip()
-    with qtbot.waitSignal(indicator.sig_sync_now):
+    with qtbot.waitSignal(indicator.sig_sync_now, timeout=15000):
         qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
     indicator.show_state(SyncState("conflicts", conflicts=2))
     assert "2 conflicts" in indicator.text()
-    with qtbot.waitSignal(indicator.sig_open_conflicts):
+    with qtbot.waitSignal(indicator.sig_open_conflicts, timeout=15000):
         qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
     indicator.show_state(SyncState("offline", pending=3, reason="ServerUnreachableError: connection refused"))
     assert "Offline (3 waiting)" in indicator.text() and "connection refused" in indicator.toolTip()

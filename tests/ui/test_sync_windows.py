@@ -89,12 +89,12 @@ def test_a_note_typed_in_one_window_appears_in_the_other(qtbot, two_windows, tmp
     bo = two_windows("bo", store_b)
     # The media ana made reaches bo's laptop through the server.
     qtbot.waitUntil(lambda: _has_media(store_b, media.id), timeout=30000)
-    qtbot.waitUntil(lambda: bo.browser.model.rowCount() == 1, timeout=10000)  # and shows in bo's browser
+    qtbot.waitUntil(lambda: bo.browser.model.rowCount() == 1, timeout=15000)  # and shows in bo's browser
     qtbot.waitUntil(lambda: "Up to date" in ana.sync.indicator.text()
                     and "Up to date" in bo.sync.indicator.text(), timeout=30000)
     ana.notes.set_media(media)
     bo.notes.set_media(store_b.media.get(media.id))
-    qtbot.waitUntil(lambda: ana.notes.loads > 0 and bo.notes.loads > 0, timeout=5000)
+    qtbot.waitUntil(lambda: ana.notes.loads > 0 and bo.notes.loads > 0, timeout=15000)
     ana_phases, bo_phases = _phases(ana), _phases(bo)
 
     text = "Edge flicker on the left plate, from ana's laptop"
@@ -146,14 +146,14 @@ def test_a_conflict_shows_in_the_indicator_and_is_settled_in_the_conflicts_view(
     qtbot.waitUntil(lambda: "1 conflict" in bo.sync.indicator.text(), timeout=30000)
     assert "click to open the Conflicts view" in bo.sync.indicator.toolTip()
     dialog = bo.sync.open_conflicts()
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=15000)
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert row[1] == "Grain is fine" and row[2].startswith("bo, ")
     assert row[3] == "Grain too strong on the left" and row[4].startswith("ana, ")
     _shot(dialog, "F-sync-4-conflicts-view.png")
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.keep_theirs, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=15000)
     qtbot.waitUntil(lambda: "Up to date" in bo.sync.indicator.text(), timeout=30000)
     assert store_b.comments.get(note.id).content == "Grain too strong on the left"
     dialog.close()

@@ -3,6 +3,8 @@ play, in/out, colour controls on the CPU path, A/B compare, wipe and side by sid
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -14,7 +16,7 @@ def _is(shot: str, department: str, version: str):  # noqa: ANN202
 
 
 def _settle(qtbot, window, frame: int) -> None:  # noqa: ANN001
-    qtbot.waitUntil(lambda: window.viewer.shown_frame() == frame, timeout=5000)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() == frame, timeout=15000)
 
 
 def test_double_click_opens_media_in_viewer(qtbot, make_window, demo_store) -> None:
@@ -29,13 +31,13 @@ def test_double_click_opens_media_in_viewer(qtbot, make_window, demo_store) -> N
     assert rect.isValid()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: window.viewer.slots["A"] is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.viewer.slots["A"] is not None, timeout=15000)
     assert window.viewer.slots["A"].record.id == model.record(row).id
     _settle(qtbot, window, 1001)
     assert shown_code(window) == 1001
     assert "lighting" in window.viewer.title.text()
     qtbot.waitUntil(lambda: window.notes.thread_count >= (1 if model.record(row).version == "v001"
-                                                                      else 0), timeout=5000)
+                                                                      else 0), timeout=15000)
 
 
 def test_transport_keys_move_the_frame_and_agree_with_the_image(qtbot, make_window, demo_store) -> None:
@@ -61,7 +63,8 @@ def test_play_then_pause_shows_the_frame_the_slider_says(qtbot, make_window, dem
     qtbot.keyClick(viewer.view, Qt.Key.Key_Space)
     assert viewer.session.playing
     seen: set[int] = set()
-    for _ in range(20):
+    deadline = time.monotonic() + 15  # a deadline for five frames shown, not a timing: a loaded machine drops more
+    while len(seen) < 5 and time.monotonic() < deadline:
         qtbot.wait(25)
         frame = viewer.shown_frame()
         if frame is not None:
@@ -70,7 +73,7 @@ def test_play_then_pause_shows_the_frame_the_slider_says(qtbot, make_window, dem
     qtbot.keyClick(viewer.view, Qt.Key.Key_Space)
     assert not viewer.session.playing
     assert len(seen) >= 5, f"playback showed only {sorted(seen)}"
-    qtbot.waitUntil(lambda: viewer.shown_frame() == viewer.transport.slider.value(), timeout=3000)
+    qtbot.waitUntil(lambda: viewer.shown_frame() == viewer.transport.slider.value(), timeout=15000)
     assert shown_code(window) == viewer.transport.slider.value() == viewer.current_frame()
 
 
@@ -108,16 +111,16 @@ def test_channel_and_exposure_change_the_cpu_image(qtbot, make_window, demo_stor
     before = np.asarray(viewer.view.layer("A").state.item.pixels).copy()
     viewer.colour_bar.set_channel("r")
     qtbot.waitUntil(lambda: viewer.view.layer("A").state.item is not None and not np.array_equal(
-        viewer.view.layer("A").state.item.pixels, before), timeout=5000)
+        viewer.view.layer("A").state.item.pixels, before), timeout=15000)
     red = np.asarray(viewer.view.layer("A").state.item.pixels)
     assert np.array_equal(red[:, :, 0], red[:, :, 1]) and np.array_equal(red[:, :, 0], before[:, :, 0])
     viewer.colour_bar.set_channel("rgb")
     viewer.colour_bar.exposure.setValue(2.0)
     qtbot.waitUntil(lambda: viewer.view.layer("A").state.item is not None and float(
-        np.asarray(viewer.view.layer("A").state.item.pixels).mean()) > float(before.mean()) + 5, timeout=5000)
+        np.asarray(viewer.view.layer("A").state.item.pixels).mean()) > float(before.mean()) + 5, timeout=15000)
     viewer.colour_bar.exposure.setValue(0.0)
     viewer.colour_bar.view_box.setCurrentText("Un-tone-mapped")
-    qtbot.waitUntil(lambda: viewer.slots["A"].settings.view == "Un-tone-mapped", timeout=3000)
+    qtbot.waitUntil(lambda: viewer.slots["A"].settings.view == "Un-tone-mapped", timeout=15000)
     assert "CPU" in window.status.colour_label.text()
 
 
@@ -133,9 +136,9 @@ def test_ab_toggle_wipe_and_side_by_side(qtbot, make_window, demo_store) -> None
                                                     window.browser.grid.selectionModel().SelectionFlag.Select)
     window.actions_by_name["compare_selected"].trigger()
     viewer = window.viewer
-    qtbot.waitUntil(lambda: viewer.slots["A"] is not None and viewer.slots["B"] is not None, timeout=5000)
+    qtbot.waitUntil(lambda: viewer.slots["A"] is not None and viewer.slots["B"] is not None, timeout=15000)
     qtbot.waitUntil(lambda: viewer.shown_frame("B") is not None and viewer.shown_frame("A") is not None,
-                    timeout=5000)
+                    timeout=15000)
     assert viewer.state.compare_mode == "ab" and viewer.state.shown_slot == "A"
     assert viewer.view.layer("A").isVisible() and not viewer.view.layer("B").isVisible()
     a_version, b_version = viewer.slots["A"].record.version, viewer.slots["B"].record.version
@@ -147,7 +150,7 @@ def test_ab_toggle_wipe_and_side_by_side(qtbot, make_window, demo_store) -> None
     b_pixels = np.asarray(viewer.view.layer("B").state.item.pixels)
     assert not np.array_equal(a_pixels, b_pixels), "A and B show the same image"
     qtbot.keyClick(viewer.view, Qt.Key.Key_Right)
-    qtbot.waitUntil(lambda: viewer.shown_frame("A") == 1002 and viewer.shown_frame("B") == 1002, timeout=5000)
+    qtbot.waitUntil(lambda: viewer.shown_frame("A") == 1002 and viewer.shown_frame("B") == 1002, timeout=15000)
     assert shown_code(window, "B") == 1002
     qtbot.keyClick(viewer.view, Qt.Key.Key_T)
     assert viewer.state.shown_slot == "A"
@@ -170,10 +173,10 @@ def test_b_list_offers_other_versions(qtbot, make_window, demo_store) -> None:
     wait_rows(qtbot, window, 11)
     open_row(qtbot, window, _is("sh010", "comp", "v003"))
     viewer = window.viewer
-    qtbot.waitUntil(lambda: viewer.b_box.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: viewer.b_box.count() == 2, timeout=15000)
     viewer.b_box.setCurrentIndex(1)
     viewer.b_box.activated.emit(1)
-    qtbot.waitUntil(lambda: viewer.slots["B"] is not None, timeout=5000)
+    qtbot.waitUntil(lambda: viewer.slots["B"] is not None, timeout=15000)
     assert viewer.slots["B"].record.version == "v001"
     assert viewer.state.compare_mode == "ab"
 
@@ -193,7 +196,7 @@ def test_zoom_fit_and_pixel_readout(qtbot, make_window, demo_store) -> None:
 
     centre = view.mapFromScene(view.layer("A").boundingRect().center())
     qtbot.mouseMove(view.viewport(), QPoint(centre.x(), centre.y()))
-    qtbot.waitUntil(lambda: window.status.pixel_label.text().startswith("x "), timeout=3000)
+    qtbot.waitUntil(lambda: window.status.pixel_label.text().startswith("x "), timeout=15000)
     # Space held + drag pans and does not toggle playback; a Space tap plays.
     view.zoom_by(3.0)
     before = view.mapToScene(view.viewport().rect().center())
@@ -240,7 +243,7 @@ def test_drawings_show_on_their_frames_with_hold(qtbot, make_window, demo_store)
     record = open_row(qtbot, window, _is("sh010", "comp", "v002"))
     viewer = window.viewer
     start = demo_store.annotations.frames_with_annotations(record.id)[0]  # the last frame of the short demo
-    qtbot.waitUntil(lambda: start in viewer.transport.slider.marks()[0], timeout=5000)
+    qtbot.waitUntil(lambda: start in viewer.transport.slider.marks()[0], timeout=15000)
     for frame, count in ((start - 1, 0), (start, 3), (start - 2, 0), (start, 3)):
         viewer.seek(frame)
         _settle(qtbot, window, frame)
@@ -255,16 +258,15 @@ def test_shutting_down_while_a_media_opens_leaves_no_decoders(qtbot, make_window
     # The opener thread has finished and handed the session over, but the UI thread has not taken it yet
     # when the window closes: the viewer closes that session itself, so no decode pool outlives it.
     import threading
-    import time
 
     window = make_window(demo_store)
     wait_rows(qtbot, window)
     record = window.browser.model.record(0)
     before = {t.name for t in threading.enumerate() if t.name.startswith("horus-frames")}
     window.viewer.open_media(record)
-    window.viewer.opener.wait(timeout=10)  # opened; no Qt events processed
+    window.viewer.opener.wait(timeout=30)  # opened; no Qt events processed
     window.viewer.shutdown()
-    deadline = time.monotonic() + 3.0
+    deadline = time.monotonic() + 15.0  # a deadline: threads end at once, later under load
     while time.monotonic() < deadline:
         left = {t.name for t in threading.enumerate() if t.name.startswith("horus-frames") and t.is_alive()}
         if not left - before:

@@ -112,6 +112,6 @@ def test_the_channel_buttons_wrap_together_on_a_narrow_viewer(qtbot) -> None:  #
     buttons = [bar.findChild(QToolButton, f"channel_{key}") for key, _text in CHANNEL_BUTTONS]
     for width in range(300, 1400, 37):  # every wrap point the bar goes through
         bar.resize(width, bar.heightForWidth(width))
-        qtbot.waitUntil(lambda: bar.layout().geometry().width() == width, timeout=2000)  # noqa: B023
+        qtbot.waitUntil(lambda: bar.layout().geometry().width() == width, timeout=15000)  # noqa: B023
         rows = {b.mapTo(bar, b.rect().topLeft()).y() for b in buttons}
         assert len(rows) == 1, f"at {width} px the channel buttons are split over rows {sorted(rows)}"

@@ -35,7 +35,7 @@ def test_difference_and_onion_show_the_expected_pixels(qtbot, bare_viewer, viewe
     viewer = bare_viewer
     viewer.compare(a, b)
     qtbot.waitUntil(lambda: viewer.shown_frame("A") is not None and viewer.shown_frame("B") is not None,
-                    timeout=8000)
+                    timeout=15000)
     qtbot.keyClick(viewer.view, Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier)
     assert viewer.state.compare_mode == "diff" and viewer.blend_controls.gain.isVisible()
     viewer.blend_controls.gain.setValue(4.0)

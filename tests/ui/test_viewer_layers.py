@@ -34,7 +34,7 @@ def test_layer_menu_lists_parts_and_layers_and_shows_the_one_picked(qtbot, bare_
     viewer = bare_viewer
     viewer.open_media(record)
     menu = viewer.layer_menu
-    qtbot.waitUntil(lambda: viewer.shown_frame() is not None and menu.menu.count() > 0, timeout=8000)
+    qtbot.waitUntil(lambda: viewer.shown_frame() is not None and menu.menu.count() > 0, timeout=15000)
     labels = [menu.menu.itemText(i) for i in range(menu.menu.count())]
     assert labels == ["beauty RGB", "beauty diffuse", "depth Z"]
     assert menu.menu.isVisible() and menu.menu.currentText() == "beauty RGB"
@@ -43,7 +43,7 @@ def test_layer_menu_lists_parts_and_layers_and_shows_the_one_picked(qtbot, bare_
 
     menu.pick(labels.index("depth Z"))
     qtbot.waitUntil(lambda: viewer.slots["A"] is not None and viewer.slots["A"].layer is not None
-                    and viewer.slots["A"].layer.layer == "Z" and viewer.shown_frame() is not None, timeout=8000)
+                    and viewer.slots["A"].layer.layer == "Z" and viewer.shown_frame() is not None, timeout=15000)
     assert menu.depth.text() == "32-bit float"
     depth = np.asarray(viewer.view.layer("A").state.item.pixels)
     assert depth.shape[:2] == (H, W)
@@ -54,7 +54,7 @@ def test_layer_menu_lists_parts_and_layers_and_shows_the_one_picked(qtbot, bare_
 
     menu.pick(labels.index("beauty diffuse"))
     qtbot.waitUntil(lambda: viewer.slots["A"].layer.layer == "diffuse" and viewer.shown_frame() is not None,
-                    timeout=8000)
+                    timeout=15000)
     diffuse = np.asarray(viewer.view.layer("A").state.item.pixels)
     assert diffuse[0, 0, 0] == diffuse[0, 0, 1] == diffuse[0, 0, 2], "diffuse is a grey 0.75"
     assert menu.menu.currentText() == "beauty diffuse"

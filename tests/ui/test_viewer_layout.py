@@ -16,7 +16,7 @@ LONG_TITLE = ("sq0420_the_long_sequence / sh0420_0170 / compositing_and_lighting
 def test_long_title_is_elided_in_the_middle_and_not_overlapped(qtbot, bare_viewer, width: int) -> None:  # noqa: ANN001, F811
     bare_viewer.resize(width, 720)
     bare_viewer.title.setText(LONG_TITLE)
-    qtbot.waitUntil(lambda: bare_viewer.title.width() > 0)
+    qtbot.waitUntil(lambda: bare_viewer.title.width() > 0, timeout=15000)
     title = bare_viewer.title
     shown = title.text()
     assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width(), "title cut off"

@@ -36,7 +36,7 @@ def _record() -> MediaRecord:
 def test_a_missing_copy_shows_both_paths(qtbot, bare_viewer, mapped: Path) -> None:  # noqa: ANN001, F811
     bare_viewer.open_media(_record())
     layer = bare_viewer.view.layer("A")
-    qtbot.waitUntil(lambda: layer.state.item is not None and bool(layer.state.item.error), timeout=10000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and bool(layer.state.item.error), timeout=15000)
     error = layer.state.item.error
     assert STUDIO_PATH in error and str(mapped / "show" / "sh010" / "comp" / "sh010_comp_v003.%04d.png") in error
     assert "not on this machine" in error
@@ -49,7 +49,7 @@ def test_the_mapped_copy_plays(qtbot, bare_viewer, mapped: Path) -> None:  # noq
         Image.fromarray(np.full((18, 32, 3), 40 * n, dtype=np.uint8)).save(folder / f"sh010_comp_v003.{n:04d}.png")
     bare_viewer.open_media(_record())
     layer = bare_viewer.view.layer("A")
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=10000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=15000)
     assert bare_viewer.session.media_range == (1, 2)
 
 
@@ -67,7 +67,7 @@ def test_a_playlist_of_studio_paths_plays_from_the_mapped_copies(qtbot, make_win
     playlist = create_playlist(demo_store, name="away", project_id="show", user="ana", media_ids=[record.id])
     window = make_window(demo_store)
     window.timeline.load_playlist(playlist.id)
-    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=10000)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
     layer = window.viewer.view.layer("A")
-    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=10000)
+    qtbot.waitUntil(lambda: layer.state.item is not None and layer.state.item.pixels is not None, timeout=15000)
     assert not layer.state.item.error

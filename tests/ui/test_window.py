@@ -81,20 +81,20 @@ def test_dropping_a_folder_ingests_and_opens_it(qtbot, make_window, demo_store, 
     _drop(window, [tmp_path / "dropped"])
     qtbot.waitUntil(lambda: window.browser.model.total == 12, timeout=20000)
     qtbot.waitUntil(lambda: window.viewer.slots["A"] is not None
-                    and window.viewer.slots["A"].record.shot == "sh900", timeout=10000)
-    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 1001, timeout=5000)
+                    and window.viewer.slots["A"].record.shot == "sh900", timeout=15000)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 1001, timeout=15000)
     record = window.viewer.slots["A"].record
     assert record.version == "v004" and record.start_frame == 1001 and record.end_frame == 1005
-    qtbot.waitUntil(lambda: "Ingest" in window.status.currentMessage(), timeout=5000)
+    qtbot.waitUntil(lambda: "Ingest" in window.status.currentMessage(), timeout=15000)
 
 
 def test_demo_project_on_an_empty_store(qtbot, make_window, sqlite_store) -> None:
     window = make_window(sqlite_store)
-    qtbot.waitUntil(lambda: not window.browser.model.is_loading, timeout=5000)
+    qtbot.waitUntil(lambda: not window.browser.model.is_loading, timeout=15000)
     assert window.browser.model.rowCount() == 0
     window.make_demo()
     qtbot.waitUntil(lambda: window.browser.model.total == 11, timeout=60000)
-    qtbot.waitUntil(lambda: window.viewer.slots["A"] is not None, timeout=10000)
-    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 1001, timeout=10000)
+    qtbot.waitUntil(lambda: window.viewer.slots["A"] is not None, timeout=15000)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 1001, timeout=15000)
     assert shown_code(window) == 1001
     assert sqlite_store.comments.list_for_media(window.viewer.slots["A"].record.id) is not None

@@ -55,7 +55,7 @@ def test_the_window_shows_loading_panels_before_the_store_opens_then_they_fill(
     shutil.copy(demo_template / "horus.sqlite", db_file)
     window, db, jobs, pending, release, outcome = _window_on_held_store(qtbot, str(db_file), settings)
     try:
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=15000)
         qtbot.wait(200)  # the panels' first queries are queued: they wait behind the held opening
         assert window.isVisible() and not pending.ready
         assert window.browser.count_label.text() == "Loading..."
@@ -66,10 +66,10 @@ def test_the_window_shows_loading_panels_before_the_store_opens_then_they_fill(
 
         release.set()
         wait_rows(qtbot, window, 11, timeout=20000)
-        qtbot.waitUntil(lambda: "user" in outcome, timeout=10000)
+        qtbot.waitUntil(lambda: "user" in outcome, timeout=15000)
         assert window.browser.count_label.text() == "11 media"
         assert window.status.store_label.toolTip() == f"SQLite {db_file}"
-        qtbot.waitUntil(lambda: window.timeline.playlist_box.count() > 0, timeout=10000)  # the demo's dailies
+        qtbot.waitUntil(lambda: window.timeline.playlist_box.count() > 0, timeout=15000)  # the demo's dailies
     finally:
         _close(window, db, jobs, pending, release)
 

@@ -16,7 +16,7 @@ def _open(qtbot, window, predicate):  # noqa: ANN001, ANN202
     wait_rows(qtbot, window)
     record = open_row(qtbot, window, predicate)
     ctl = window.review.controller
-    qtbot.waitUntil(lambda: ctl.can_draw(), timeout=5000)
+    qtbot.waitUntil(lambda: ctl.can_draw(), timeout=15000)
     return record, ctl
 
 
@@ -26,7 +26,7 @@ def test_tool_keys_work_right_after_placing_a_text(qtbot, make_window, demo_stor
     before = len(demo_store.annotations.list(record.id))
     editor = window.notes.editor
     editor.setFocus()  # the reviewer was writing a note
-    qtbot.waitUntil(editor.hasFocus, timeout=3000)
+    qtbot.waitUntil(editor.hasFocus, timeout=15000)
     window.review.toolbar.tool_actions["text"].trigger()
     answered = []
 
@@ -45,10 +45,10 @@ def test_tool_keys_work_right_after_placing_a_text(qtbot, make_window, demo_stor
                      QPoint(port.width() // 2, port.height() // 2))
     assert answered
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=15000)
     assert len(demo_store.annotations.list(record.id)) == before + 1
     # no window manager here (as under Xvfb or some kiosk setups): the app itself must take the keys back
-    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is not None, timeout=15000)
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
     assert window.review.toolbar.tool_actions["pen"].isChecked()
     assert editor.toPlainText() == ""  # the key did not land in the note editor
@@ -58,14 +58,14 @@ def test_layers_panel_lists_the_default_layer_before_anything_is_drawn(qtbot, ma
     window = make_window(demo_store)
     record, ctl = _open(qtbot, window, lambda r: not demo_store.annotations.list(r.id))
     layers = window.review.layers
-    qtbot.waitUntil(lambda: layers.layer_names() == ["default"], timeout=5000)
+    qtbot.waitUntil(lambda: layers.layer_names() == ["default"], timeout=15000)
     # the listed layer is a real one: it can be renamed before anything is drawn, and takes the first shape
     layers.tree.setCurrentItem(layers.tree.topLevelItem(0))
     layers.rename_current("plate notes")
-    qtbot.waitUntil(lambda: layers.layer_names() == ["plate notes"], timeout=5000)
+    qtbot.waitUntil(lambda: layers.layer_names() == ["plate notes"], timeout=15000)
     ctl.set_tool("rectangle")
     for kind, point in ((PRESS, (20, 20)), (MOVE, (60, 50)), (RELEASE, (80, 60))):
         ctl.handle(kind, QPointF(*point))
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=15000)
     assert [a.layer_name for a in demo_store.annotations.list(record.id)] == ["plate notes"]

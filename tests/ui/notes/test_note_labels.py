@@ -13,7 +13,7 @@ from ..helpers import open_row, wait_rows
 def _open(qtbot, window, version: str = "v002"):  # noqa: ANN001, ANN202
     wait_rows(qtbot, window)
     record = open_row(qtbot, window, lambda r: r.version == version)
-    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0, timeout=15000)
     return record
 
 
@@ -25,7 +25,7 @@ def _shown(qtbot, window, comment_id, check) -> None:  # noqa: ANN001
         index = model.index_of(comment_id)
         assert index.isValid() and check(index)
 
-    qtbot.waitUntil(ready, timeout=5000)
+    qtbot.waitUntil(ready, timeout=15000)
 
 
 def test_a_note_stored_without_timecode_shows_it(qtbot, make_window, demo_store) -> None:

@@ -12,7 +12,7 @@ from ..helpers import open_row, wait_rows
 def _open(qtbot, window):  # noqa: ANN001, ANN202
     wait_rows(qtbot, window)
     record = open_row(qtbot, window, lambda r: r.version == "v002")
-    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0, timeout=15000)
     return record
 
 
@@ -21,7 +21,7 @@ def _send(qtbot, window, text: str) -> None:  # noqa: ANN001
     notes.editor.setPlainText(text)
     notes.send()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=15000)
 
 
 def test_a_mention_of_nobody_is_saved_and_the_panel_says_who_was_not_found(qtbot, make_window,  # noqa: ANN001
@@ -31,11 +31,11 @@ def test_a_mention_of_nobody_is_saved_and_the_panel_says_who_was_not_found(qtbot
     record = _open(qtbot, window)
     notes = window.notes
     _send(qtbot, window, "@ben @bobb the edge flickers")
-    qtbot.waitUntil(lambda: notes.notice.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: notes.notice.isVisible(), timeout=15000)
     assert "@bobb" in notes.notice.text() and "@ben" not in notes.notice.text()
     assert any(c.content == "@ben @bobb the edge flickers" for c in demo_store.comments.list_for_media(record.id))
     _send(qtbot, window, "@ben thanks")
-    qtbot.waitUntil(lambda: not notes.notice.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.notice.isVisible(), timeout=15000)
 
 
 def test_the_panel_keeps_two_same_named_attachments_and_says_why_one_is_refused(  # noqa: ANN001
@@ -55,7 +55,7 @@ def test_the_panel_keeps_two_same_named_attachments_and_says_why_one_is_refused(
     notes.sig_message.connect(messages.append)
     notes.attach_file(str(tmp_path / "a"))  # a folder
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: any("folder" in m for m in messages), timeout=5000)
+    qtbot.waitUntil(lambda: any("folder" in m for m in messages), timeout=15000)
     (node,) = [n for n in demo_store.comments.threads(record.id) if n.comment.id == note.id]
     assert [a.file_name for a in node.attachments] == ["ref.txt", "ref.txt"]
     assert sorted(Path(a.file_path).read_text() for a in node.attachments) == ["first", "second"]

@@ -15,7 +15,7 @@ def _open(qtbot, window, version: str = "v002"):  # noqa: ANN001, ANN202
     wait_rows(qtbot, window)
     record = open_row(qtbot, window, lambda r: r.version == version)
     qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0
-                    and window.review.controller.can_draw(), timeout=5000)
+                    and window.review.controller.can_draw(), timeout=15000)
     return record
 
 
@@ -24,7 +24,7 @@ def _send(qtbot, window, text: str) -> None:  # noqa: ANN001
     notes.editor.setPlainText(text)
     notes.send()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.editor.toPlainText() and text in notes.model.texts(), timeout=15000)
 
 
 def test_threads_mentions_reactions_resolve_delete_restore(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
@@ -46,13 +46,13 @@ def test_threads_mentions_reactions_resolve_delete_restore(qtbot, make_window, d
     notes.select_note(root.id)
     notes.toggle_reaction("like")
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: notes.current_item() is not None and len(notes.current_item().reactions) == 1)
+    qtbot.waitUntil(lambda: notes.current_item() is not None and len(notes.current_item().reactions) == 1, timeout=15000)
     assert "ana" in notes.model.data(notes.model.index_of(root.id), 3)  # tooltip names who reacted
     notes.toggle_resolved()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: demo_store.comments.get(root.id).is_resolved)
+    qtbot.waitUntil(lambda: demo_store.comments.get(root.id).is_resolved, timeout=15000)
     assert demo_store.comments.get(root.id).resolved_by == "ana"
-    qtbot.waitUntil(lambda: notes.model.item(notes.model.index_of(root.id)).comment.is_resolved, timeout=5000)
+    qtbot.waitUntil(lambda: notes.model.item(notes.model.index_of(root.id)).comment.is_resolved, timeout=15000)
     notes.filter_box.setCurrentIndex(notes.filter_box.findData("open"))
     assert not notes.model.index_of(root.id).isValid()
     notes.filter_box.setCurrentIndex(notes.filter_box.findData("resolved"))
@@ -61,10 +61,10 @@ def test_threads_mentions_reactions_resolve_delete_restore(qtbot, make_window, d
     notes.select_note(root.id)
     notes.delete_current()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: not notes.model.index_of(root.id).isValid(), timeout=5000)
+    qtbot.waitUntil(lambda: not notes.model.index_of(root.id).isValid(), timeout=15000)
     window.review.controller.undo_stack.undo()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: notes.model.index_of(root.id).isValid(), timeout=5000)
+    qtbot.waitUntil(lambda: notes.model.index_of(root.id).isValid(), timeout=15000)
     assert not demo_store.comments.get(root.id).is_deleted
 
 
@@ -81,12 +81,12 @@ def test_note_takes_this_frames_drawings_and_click_jumps_there(qtbot, make_windo
     note = next(c for c in demo_store.comments.list_for_media(record.id) if c.content == "see the box")
     assert demo_store.annotations.get(drawn).style_properties["comment_id"] == str(note.id)
     window.viewer.step(2)
-    qtbot.waitUntil(lambda: window.viewer.current_frame() == frame + 2)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() == frame + 2, timeout=15000)
     window.notes.jump_to(window.notes.model.item(window.notes.model.index_of(note.id)))
-    qtbot.waitUntil(lambda: window.viewer.current_frame() == frame and ctl.frame == frame, timeout=5000)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() == frame and ctl.frame == frame, timeout=15000)
     # The frame's shapes come back from the DB worker after the jump; their outline follows them.
-    qtbot.waitUntil(lambda: drawn in ctl.selected_ids(), timeout=5000)
-    qtbot.waitUntil(lambda: frame in window.viewer.transport.slider.marks()[1], timeout=5000)
+    qtbot.waitUntil(lambda: drawn in ctl.selected_ids(), timeout=15000)
+    qtbot.waitUntil(lambda: frame in window.viewer.transport.slider.marks()[1], timeout=15000)
 
 
 def test_a_note_stays_highlighted_while_its_drawings_arrive(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
@@ -99,7 +99,7 @@ def test_a_note_stays_highlighted_while_its_drawings_arrive(qtbot, make_window, 
     ctl.handle(QEvent.Type.MouseButtonPress, QPointF(20, 20))
     ctl.handle(QEvent.Type.MouseButtonRelease, QPointF(90, 70))
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=5000)
+    qtbot.waitUntil(lambda: ctl.pending_writes == 0, timeout=15000)
     ctl.set_tool("hand")
     note_id = uuid.uuid4()
     assert ctl.highlight_note(note_id) == []
@@ -122,7 +122,7 @@ def test_note_saved_right_before_switching_media_survives(qtbot, make_window, de
     other = next(model.record(r) for r in range(model.rowCount()) if model.record(r).id != record.id)
     window.open_media(other)
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.media().id == other.id, timeout=8000)
+    qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.media().id == other.id, timeout=15000)
     assert any(c.content == "last word before switching" for c in demo_store.comments.list_for_media(record.id))
 
 
@@ -139,23 +139,23 @@ def test_carry_forward_and_bell(qtbot, make_window, demo_store) -> None:  # noqa
                                   frame_number=earlier.start_frame)
     open_row(qtbot, window, lambda r: r.id == latest.id)
     notes = window.notes
-    qtbot.waitUntil(lambda: notes.model.index_of(old.id).isValid(), timeout=5000)
+    qtbot.waitUntil(lambda: notes.model.index_of(old.id).isValid(), timeout=15000)
     item = notes.model.item(notes.model.index_of(old.id))
     assert item.read_only and item.version == "v001"
     notes.select_note(old.id)
     notes.toggle_resolved()
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: demo_store.comments.get(old.id).is_resolved)
+    qtbot.waitUntil(lambda: demo_store.comments.get(old.id).is_resolved, timeout=15000)
     # a mention of ana from someone else lights the bell; opening it marks it read and seeks
     mention = demo_store.comments.add(media_id=latest.id, content="@ana look", user_id="ben", user_name="Ben",
                             frame_number=(latest.start_frame or 1) + 1)
     bell = window.review.bell
-    qtbot.waitUntil(lambda: any(n.related_comment_id == mention.id for n in bell.notifications), timeout=5000)
+    qtbot.waitUntil(lambda: any(n.related_comment_id == mention.id for n in bell.notifications), timeout=15000)
     assert bell.unread > 0 and "✉" in bell.text()
     notice = next(n for n in bell.notifications if n.related_comment_id == mention.id)
     bell.open_notification(notice)
     window.db.wait_idle()
-    qtbot.waitUntil(lambda: window.viewer.current_frame() == (latest.start_frame or 1) + 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.viewer.current_frame() == (latest.start_frame or 1) + 1, timeout=15000)
     assert notice.id not in {n.id for n in demo_store.notifications.list("ana", unread_only=True)}
     # approval from the viewer keeps who
     window.review.status_control.set_status("approved")

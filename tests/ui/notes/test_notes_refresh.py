@@ -41,7 +41,7 @@ def _open(qtbot, window):  # noqa: ANN001, ANN202
     wait_rows(qtbot, window)
     record = open_row(qtbot, window, lambda r: r.version == "v002")
     qtbot.waitUntil(lambda: window.notes.media() is not None and window.notes.loads > 0
-                    and window.review.controller.can_draw(), timeout=5000)
+                    and window.review.controller.can_draw(), timeout=15000)
     window.db.wait_idle()
     qtbot.wait(50)  # the first load's answers are delivered
     return record
@@ -59,7 +59,7 @@ def test_a_note_from_elsewhere_is_inserted_without_a_reload(qtbot, make_window, 
         media_id=record.id, content="from the other studio", user_id="ben", user_name="Ben", frame_number=1001))
     writer.start()
     writer.join()
-    qtbot.waitUntil(lambda: "from the other studio" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "from the other studio" in notes.model.texts(), timeout=15000)
     window.db.wait_idle()
     qtbot.wait(50)
     assert len(counts.calls) == 1 and "load_notes" not in counts.calls  # the new note only: not every thread
@@ -75,7 +75,7 @@ def test_a_sent_note_and_a_reply_are_inserted_from_what_the_write_returned(qtbot
     counts = _Counts(window, monkeypatch)
     notes.editor.setPlainText("grain is too strong")
     notes.send()
-    qtbot.waitUntil(lambda: "grain is too strong" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "grain is too strong" in notes.model.texts(), timeout=15000)
     window.db.wait_idle()
     qtbot.wait(50)
     assert len(counts.calls) == 1  # the write only: the note it returns is the new row
@@ -85,7 +85,7 @@ def test_a_sent_note_and_a_reply_are_inserted_from_what_the_write_returned(qtbot
     notes.start_reply()
     notes.editor.setPlainText("agreed")
     notes.send()
-    qtbot.waitUntil(lambda: "agreed" in notes.model.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "agreed" in notes.model.texts(), timeout=15000)
     reply = notes.model.index_of(root.children[0].comment.id)
     assert notes.model.parent(reply) == notes.model.index_of(root.comment.id)
     assert counts.resets == 0 and counts.inserted == 2
@@ -98,7 +98,7 @@ def test_published_change_sets_arrive_on_the_ui_thread_with_their_origin(qtbot) 
     media_id = uuid.uuid4()
     pulled = ChangeSet((Change("horus_comments", uuid.uuid4(), "insert", media_id),), origin="sync")
     threading.Thread(target=events.publish, args=(pulled,)).start()
-    qtbot.waitUntil(lambda: len(got) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=15000)
     change_set, on_ui_thread = got[0]
     assert on_ui_thread and change_set.origin == "sync"
     assert [c.kind for c in change_set.of("note", media_id)] == ["note"]

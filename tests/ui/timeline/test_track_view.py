@@ -34,7 +34,7 @@ def _view(qtbot, state) -> TrackView:  # noqa: ANN001
     view.resize(900, 320)
     view.show()
     view.set_state(state)
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=15000)
     return view
 
 
