@@ -10,7 +10,10 @@ each; the parent never gets pixels through a pipe:
   in (its one copy, on its own core) and replies with the frame's small fields (shape, dtype, windows,
   channels);
 - the parent maps the same file (a named one it unlinks at once: the mapping lives on until the array
-  goes) and wraps it as the frame's pixel array: no pickled pixel copy, no copy in the parent.
+  goes) and wraps it as the frame's pixel array: no pickled pixel copy, no copy in the parent;
+- given a job's ``colour`` (the CPU path, media/worker_colour.py), the worker converts the frame to display
+  pixels before it writes them: the bake comes once per colour setting (the last COLOUR_KEPT kept, the
+  parent mirroring which), never per frame.
 
 Plain files in the shared-memory folder are used instead of ``multiprocessing.shared_memory`` because on
 Python 3.11 a ``SharedMemory`` cannot be closed while a NumPy array uses its buffer and its resource

@@ -12,8 +12,10 @@ forward); its frames are converted on the other workers. While scrubbing, the fr
 the lane: the movie source decodes it on a decoder of its own, so it never waits for read-ahead.
 
 Given a `DecodePool`, image frames are decoded in worker processes (all cores, no GIL, and a decoder crash
-on a damaged file is the worker's, not the app's) and only converted here; while scrubbing, the frame asked
-for goes to the next free worker before any read-ahead and decodes on every core.
+on a damaged file is the worker's, not the app's); on the CPU path the workers also convert them once this
+cache has converted a frame of the colour setting and shipped its bake (media/worker_colour.py). While
+scrubbing, the frame asked for goes to the next free worker before any read-ahead, decodes on every core
+and is converted here (in bands on every core).
 
 Superseded decodes: while scrubbing, a decode already running for a frame nobody wants any more (the user
 moved on before it was shown) gives the newest frame the cores and nothing is cached for it: a decode
