@@ -97,8 +97,9 @@ _STOP = "stop"
 #: Decoders that stop part-way when told, by (module, name): the job's function is compared, not imported
 #: (OpenEXR loads in the workers, not in the app).
 #: Colour steps (one per colour setting: media/worker_colour.py) a worker keeps: two caches of different settings
-#: sharing the pool (A/B compare) must not ship their bakes back and forth.
-COLOUR_KEPT = 4
+#: sharing the pool (A/B compare) must not ship their bakes back and forth; each holds ~20 MB a bake in every
+#: worker (16 workers x 2 x 20 MB on a 16-core machine), so not more.
+COLOUR_KEPT = 2
 _STOPPABLE_DECODERS = frozenset({("horus_desktop.media.decode_exr", "decode_exr")})
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
