@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 import opentimelineio as otio
@@ -136,6 +136,52 @@ def _first_spellings(path: str) -> list[str]:
     return out
 
 
+#: Each frame token's place in a path's candidate spellings after the path itself (the first of equals).
+_TOKEN_RANK = {token: rank for rank, token in reversed(list(enumerate(_TOKENS, start=1)))}
+_LAST_CHARACTER = "\U0010ffff"  # sorts after any text starting with what precedes it but this character
+
+
+class _Spellings(NamedTuple):
+    """The candidate spellings of a clip path (:func:`candidate_paths`) as the path itself and the parts
+    a frame token joins (none: the path is its only spelling), with the ranges of stored paths holding them.
+    A named tuple: one is made per clip path of an import (half the cost of a frozen dataclass)."""
+
+    text: str
+    parts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, path: str) -> _Spellings:
+        text = strip_url(path)
+        key = _key(text)
+        # candidate_paths strips the stripped text again: the same text unless it still looks like a URL
+        again = key if text == text.strip() and text[:5].lower() != "file:" else path_key(text)
+        return cls(text, tuple(again.split(PLACEHOLDER)) if PLACEHOLDER in again else ())
+
+    def ranges(self) -> list[tuple[str, str]]:
+        """Ranges of paths, inclusive, holding every spelling: those starting with the text before the frame
+        token (each spelling is that text, a token, then ASCII or a digit), and the path itself."""
+        if not self.parts:
+            return [(self.text, self.text)]
+        start = self.parts[0]
+        spanned = [(start, start + _LAST_CHARACTER)]
+        return spanned if self.text.startswith(start) else [*spanned, (self.text, self.text)]
+
+    def rank(self, stored: str) -> int | None:
+        """The place of a stored path among the spellings (0 the path itself), None when it is none of them."""
+        if stored == self.text:
+            return 0
+        parts = self.parts
+        if len(parts) == 2:
+            first, last = parts
+            if len(stored) > len(first) + len(last) and stored.startswith(first) and stored.endswith(last):
+                return _TOKEN_RANK.get(stored[len(first):len(stored) - len(last)])
+            return None
+        for token in _TOKENS if parts else ():  # a literal placeholder in the path: every one is replaced
+            if token.join(parts) == stored:
+                return _TOKEN_RANK[token]
+        return None
+
+
 def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
     """(shot, version) found in a clip name, reel or file name: ``sh010_comp_v003`` -> (sh010, v003)."""
     for name in names:
@@ -153,10 +199,10 @@ def shot_version_of(*names: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-@dataclass(frozen=True)
-class ClipSources:
+class ClipSources(NamedTuple):
     """What a clip says about its media, read from the clip once: its name, every path it names (reference
-    URL or sequence, kept paths, EDL ``SOURCE FILE`` comments) and its EDL reel."""
+    URL or sequence, kept paths, EDL ``SOURCE FILE`` comments) and its EDL reel. A named tuple: one is made
+    per clip of an import (half the cost of a frozen dataclass)."""
 
     name: str
     paths: tuple[str, ...]
@@ -237,6 +283,52 @@ class MediaMatcher:
         """Look up every spelling of every clip path, and every shot+version named by clips whose paths
         match nothing, in a few batched reads (one query per kind, not per clip: imports of thousands)."""
         sources = [c if isinstance(c, ClipSources) else clip_sources(c) for c in clips]
+        if not self._prefetch_ranges(sources):
+            self._prefetch_spellings(sources)
+        names: set[tuple[str, str]] = set()
+        for source in sources:
+            if self.by_path(source.paths) is None:
+                shot, version = shot_version_of(*self._names(source))
+                if shot and version and (shot, version) not in self._by_name:
+                    names.add((shot, version))
+        if names:
+            by_name = self._reads.by_shot_versions(names, self.project_id)
+            for key in names:
+                found_versions = by_name.get(key) or []
+                self._by_name[key] = found_versions[0] if found_versions else None
+
+    def _prefetch_ranges(self, sources: list[ClipSources]) -> bool:
+        """Every clip path's media from one read of the ranges of stored paths holding its spellings
+        (``MediaMatchReads.by_path_ranges``): the first spelling in candidate order, then the row stored
+        first. False, having read nothing, where the store cannot read ranges so (PostgreSQL)."""
+        wanted: dict[str, _Spellings] = {}
+        for source in sources:
+            for path in source.paths:
+                if path not in self._by_path and path not in wanted:
+                    wanted[path] = _Spellings.of(path)
+        ranges: list[tuple[str, str]] = []
+        owner: list[str] = []
+        for path, spellings in wanted.items():
+            for span in spellings.ranges():
+                ranges.append(span)
+                owner.append(path)
+        found = self._reads.by_path_ranges(ranges)
+        if found is None:
+            return False
+        best: dict[str, tuple[int, int, MediaMatch]] = {}
+        for path, rows in zip(owner, found, strict=True):
+            spellings = wanted[path]
+            for rowid, media in rows:
+                rank = spellings.rank(media.file_path)
+                if rank is not None and (path not in best or (rank, rowid) < best[path][:2]):
+                    best[path] = (rank, rowid, media)
+        for path in wanted:
+            chosen = best.get(path)
+            self._by_path[path] = chosen[2] if chosen is not None else None
+        return True
+
+    def _prefetch_spellings(self, sources: list[ClipSources]) -> None:
+        """:meth:`_prefetch_ranges` by the spellings themselves, in two reads."""
         wanted: dict[str, list[str]] = {}
         for source in sources:
             for path in source.paths:
@@ -258,17 +350,6 @@ class MediaMatcher:
             found.update(self._reads.by_paths(dict.fromkeys(s for c in rest.values() for s in c)))
         for path, more in rest.items():
             self._by_path[path] = next((found[c] for c in more if c in found), None)
-        names: set[tuple[str, str]] = set()
-        for source in sources:
-            if self.by_path(source.paths) is None:
-                shot, version = shot_version_of(*self._names(source))
-                if shot and version and (shot, version) not in self._by_name:
-                    names.add((shot, version))
-        if names:
-            by_name = self._reads.by_shot_versions(names, self.project_id)
-            for key in names:
-                found_versions = by_name.get(key) or []
-                self._by_name[key] = found_versions[0] if found_versions else None
 
     def by_path(self, paths: Iterable[str]) -> MediaMatch | None:
         """The first live media stored under any spelling of one of ``paths``."""
