@@ -88,7 +88,15 @@ def test_names_alone_are_grouped_as_fileseq_groups_them() -> None:
              "e.1.2.exr", "f_1001_v2.dpx", "g.0100.jpg", "g.100.jpg", "h.00001.exr", "no_ext", "x.tar.png",
              "back\\slash.0001.png", "line\nbreak.0001.png", "line\nbreak.0002.png", "ünï.42.tiff", "1001.exr",
              "only.v3.exr", "name..png", "tail_v.0007.png", "space 12.png", "k.1001.EXR", "k.1002.exr",
-             "clip.mov", "clip.0001.mov"]
+             "clip.mov", "clip.0001.mov",
+             # Sequences of plain digits of one width (made without fileseq): gaps, width 1, a version tail,
+             # numbers past what a row keeps or spanning too far, non-ASCII digits, a name that is a number.
+             "s.1001.exr", "s.1003.exr", "s.1002.exr", "s.1010.exr", "w1_1.png", "w1_2.png", "w1_9.png",
+             "shot_v001.1001.png", "shot_v001.1002.png", "ver_v.0001.png", "ver_v.0002.png",
+             "big.99999999999.exr", "big.99999999998.exr", "far.0000001.exr", "far.9000001.exr",
+             "ara.\u0661\u0662.png", "ara.\u0661\u0663.png",
+             "0001.dpx", "0002.dpx", "mix.0001.png", "mix.0002.png", "mix.002.png", "mix.3.png",
+             "neg.-001.png", "neg.-002.png", "neg.001.png", "line\nbreak_s.0001.png", "line\nbreak_s.0003.png"]
     paths = [f"/show/{folder}/{name}" for folder in ("one", "two.1") for name in names] + ["/show/solo.0001.exr"]
     images = [p for p in paths if not p.endswith((".mov", "no_ext"))]
     reference = sorted([item for item in group_files([p for p in paths if p.endswith(".mov")])]
