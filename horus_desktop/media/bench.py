@@ -318,8 +318,9 @@ def bench_decode(
         ours_best = max(result["pipeline_fps_all"], result[f"pipeline_processes_fps_{workers}"])
         processes_win = result[f"pipeline_processes_fps_{workers}"] >= result["pipeline_fps_all"]
         result["decode_backend"] = "processes" if processes_win else "threads"
-        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool if processes_win else None,
-                                       cpu=cpu)
+        # On the decode processes whichever decode-only pipeline won: the app plays image sequences there, and
+        # its CPU colour step runs in them (media/worker_colour.py).
+        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool, cpu=cpu)
     # The CPU colour pipeline at full size and at the view's sizes, beside the bare decoder in the same rounds.
     (bare_beside, result["pipeline_cpu_colour_fps_all"], result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"],
      result["pipeline_cpu_colour_viewer_fps_all"]) = colour_run
