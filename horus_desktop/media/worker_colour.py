@@ -83,12 +83,17 @@ class WorkerColour:
         self._payload: bytes | None = None
 
     def learn(self, frame: Frame) -> None:
-        """Ship the bake the app just used for ``frame`` (decoded, not converted) from the next jobs on."""
+        """Ship the bake the app just used for ``frame`` (decoded, not converted) from the next jobs on; never
+        raises (a frame the app converted is not made an error by this)."""
+        try:
+            self._learn(frame)
+        except Exception:  # noqa: BLE001 (the app goes on converting these frames itself)
+            return
+
+    def _learn(self, frame: Frame) -> None:
         if self.cpu.passes_through(frame):
             return
-        key = self._key_or_none(frame)
-        if key is None:
-            return
+        key = _key(self.cpu, frame)
         with self._lock:
             if key in self._states or key in self._refused:
                 return
@@ -111,11 +116,6 @@ class WorkerColour:
                     _known.pop(next(iter(_known)))
             self.token, self._payload = token, None
 
-    def _key_or_none(self, frame: Frame) -> tuple[ViewSettings, str] | None:
-        try:
-            return _key(self.cpu, frame)
-        except Exception:  # noqa: BLE001 (an odd frame is converted by the app, as before)
-            return None
 
     def message(self, held: Container[int]) -> tuple[int, bytes | None] | None:
         """What goes with a job to a worker holding the tokens ``held``: (token, the payload when it lacks it)."""
