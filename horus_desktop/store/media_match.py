@@ -45,10 +45,11 @@ _BY_PATHS = select(*_COLUMNS).where(_TABLE.c.file_path.in_(bindparam("file_path"
 _BY_PATHS_SQLITE = (f"SELECT {', '.join(c.name for c in _COLUMNS)} FROM {_TABLE.name} WHERE file_path IN "
                     "(SELECT value FROM json_each(?)) AND is_deleted IS NOT 1")
 
-#: Each (low, high) pair of a JSON array: the live media whose path lies between them, by the pair's index.
-_BY_PATH_RANGES_SQLITE = (f"SELECT j.key, m.rowid, {', '.join('m.' + c.name for c in _COLUMNS)} FROM json_each(?) AS j "
-                          f"JOIN {_TABLE.name} AS m ON m.file_path >= json_extract(j.value, '$[0]') "
-                          "AND m.file_path <= json_extract(j.value, '$[1]') WHERE m.is_deleted IS NOT 1")
+#: The live media whose path lies from each text of a JSON array up to that text followed by U+10FFFF (the
+#: last character), by the text's index: every path starting with it but with that character next.
+_BY_PATH_STARTS_SQLITE = (f"SELECT j.key, m.rowid, {', '.join('m.' + c.name for c in _COLUMNS)} FROM json_each(?) AS j "
+                          f"JOIN {_TABLE.name} AS m ON m.file_path >= j.value "
+                          "AND m.file_path <= j.value || char(1114111) WHERE m.is_deleted IS NOT 1")
 
 
 def shot_version_rows(session: Session, columns: Sequence[ColumnElement[Any]], pairs: Iterable[tuple[str, str]],
@@ -101,26 +102,26 @@ class MediaMatchReads(Repository):
                     found.setdefault(row[2], MediaMatch(*row))
         return found
 
-    def by_path_ranges(self, ranges: Sequence[tuple[str, str]]) -> list[list[tuple[int, MediaMatch]]] | None:
-        """Live media whose path lies in each (low, high) range of paths, inclusive, each with its row order
-        (the row stored first of a path first, as :meth:`by_paths` keeps it); None where text is not ordered
-        by its bytes (PostgreSQL's collation), the caller then reads paths one spelling at a time. On SQLite
-        one statement, each range one search of the path index: an import's every spelling of a clip path
-        (``sh010.####.exr``, ``sh010.%04d.exr``...) lies in the range of its common start, so one search
-        finds them all where an ``IN`` of the spellings searched once per spelling (five for ``####``)."""
-        out: list[list[tuple[int, MediaMatch]]] = [[] for _ in ranges]
-        if not ranges:
+    def by_path_starts(self, starts: Sequence[str]) -> list[list[tuple[int, MediaMatch]]] | None:
+        """Live media whose path starts with each of ``starts`` (but for U+10FFFF, the last character, right
+        after it), each with its row order (the row stored first of a path first, as :meth:`by_paths` keeps
+        it); None where text is not ordered by its bytes (PostgreSQL's collation): the caller then reads
+        paths one spelling at a time. On SQLite one statement, each start one range search of the path
+        index: every spelling of an import's clip path (``sh010.####.exr``, ``sh010.%04d.exr``...) starts with
+        the text before its frame token, so one search finds them all where an ``IN`` of the spellings
+        searched once per spelling (five for ``####``)."""
+        out: list[list[tuple[int, MediaMatch]]] = [[] for _ in starts]
+        if not starts:
             return out
         with self._uow.read() as session:
             if session.get_bind().dialect.name != "sqlite":
                 return None
-            for low, high in ranges:  # as by_paths: json_each would end the text at a NUL
-                if NUL in low or NUL in high:
-                    raise InvalidFieldError(f"{_TABLE.name}.file_path", "contains a NUL character (\\x00); "
-                                            "nothing stored holds one")
-            text = json.dumps(ranges, ensure_ascii=False)
+            if any(NUL in start for start in starts):  # as by_paths: json_each would end the text at a NUL
+                raise InvalidFieldError(f"{_TABLE.name}.file_path", "contains a NUL character (\\x00); "
+                                        "nothing stored holds one")
+            text = json.dumps(list(starts), ensure_ascii=False)
             make, as_uuid = MediaMatch._make, uuid.UUID
-            for row in session.connection().exec_driver_sql(_BY_PATH_RANGES_SQLITE, (text,)).fetchall():
+            for row in session.connection().exec_driver_sql(_BY_PATH_STARTS_SQLITE, (text,)).fetchall():
                 out[row[0]].append((row[1], make((as_uuid(row[2]), *row[3:]))))
         return out
 

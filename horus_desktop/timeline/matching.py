@@ -138,12 +138,11 @@ def _first_spellings(path: str) -> list[str]:
 
 #: Each frame token's place in a path's candidate spellings after the path itself (the first of equals).
 _TOKEN_RANK = {token: rank for rank, token in reversed(list(enumerate(_TOKENS, start=1)))}
-_LAST_CHARACTER = "\U0010ffff"  # sorts after any text starting with what precedes it but this character
 
 
 class _Spellings(NamedTuple):
     """The candidate spellings of a clip path (:func:`candidate_paths`) as the path itself and the parts
-    a frame token joins (none: the path is its only spelling), with the ranges of stored paths holding them.
+    a frame token joins (none: the path is its only spelling), and the texts they all start with.
     A named tuple: one is made per clip path of an import (half the cost of a frozen dataclass)."""
 
     text: str
@@ -157,14 +156,13 @@ class _Spellings(NamedTuple):
         again = key if text == text.strip() and text[:5].lower() != "file:" else path_key(text)
         return cls(text, tuple(again.split(PLACEHOLDER)) if PLACEHOLDER in again else ())
 
-    def ranges(self) -> list[tuple[str, str]]:
-        """Ranges of paths, inclusive, holding every spelling: those starting with the text before the frame
-        token (each spelling is that text, a token, then ASCII or a digit), and the path itself."""
+    def starts(self) -> list[str]:
+        """Texts every spelling starts with, each followed by ASCII or a digit (``by_path_starts``): the text
+        before the frame token, and the path itself when it does not start so."""
         if not self.parts:
-            return [(self.text, self.text)]
+            return [self.text]
         start = self.parts[0]
-        spanned = [(start, start + _LAST_CHARACTER)]
-        return spanned if self.text.startswith(start) else [*spanned, (self.text, self.text)]
+        return [start] if self.text.startswith(start) else [start, self.text]
 
     def rank(self, stored: str) -> int | None:
         """The place of a stored path among the spellings (0 the path itself), None when it is none of them."""
@@ -283,7 +281,7 @@ class MediaMatcher:
         """Look up every spelling of every clip path, and every shot+version named by clips whose paths
         match nothing, in a few batched reads (one query per kind, not per clip: imports of thousands)."""
         sources = [c if isinstance(c, ClipSources) else clip_sources(c) for c in clips]
-        if not self._prefetch_ranges(sources):
+        if not self._prefetch_starts(sources):
             self._prefetch_spellings(sources)
         names: set[tuple[str, str]] = set()
         for source in sources:
@@ -297,22 +295,22 @@ class MediaMatcher:
                 found_versions = by_name.get(key) or []
                 self._by_name[key] = found_versions[0] if found_versions else None
 
-    def _prefetch_ranges(self, sources: list[ClipSources]) -> bool:
-        """Every clip path's media from one read of the ranges of stored paths holding its spellings
-        (``MediaMatchReads.by_path_ranges``): the first spelling in candidate order, then the row stored
-        first. False, having read nothing, where the store cannot read ranges so (PostgreSQL)."""
+    def _prefetch_starts(self, sources: list[ClipSources]) -> bool:
+        """Every clip path's media from one read of the stored paths starting as its spellings start
+        (``MediaMatchReads.by_path_starts``): the first spelling in candidate order, then the row stored
+        first. False, having read nothing, where the store cannot read so (PostgreSQL)."""
         wanted: dict[str, _Spellings] = {}
         for source in sources:
             for path in source.paths:
                 if path not in self._by_path and path not in wanted:
                     wanted[path] = _Spellings.of(path)
-        ranges: list[tuple[str, str]] = []
+        starts: list[str] = []
         owner: list[str] = []
         for path, spellings in wanted.items():
-            for span in spellings.ranges():
-                ranges.append(span)
+            for start in spellings.starts():
+                starts.append(start)
                 owner.append(path)
-        found = self._reads.by_path_ranges(ranges)
+        found = self._reads.by_path_starts(starts)
         if found is None:
             return False
         best: dict[str, tuple[int, int, MediaMatch]] = {}
@@ -328,7 +326,7 @@ class MediaMatcher:
         return True
 
     def _prefetch_spellings(self, sources: list[ClipSources]) -> None:
-        """:meth:`_prefetch_ranges` by the spellings themselves, in two reads."""
+        """:meth:`_prefetch_starts` by the spellings themselves, in two reads."""
         wanted: dict[str, list[str]] = {}
         for source in sources:
             for path in source.paths:
