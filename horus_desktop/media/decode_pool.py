@@ -74,7 +74,8 @@ if TYPE_CHECKING:
 
     from horus_desktop.media.worker_colour import WorkerColour
 
-#: Metadata key of a frame its worker converted (media/worker_colour.CONVERTED_KEY; not imported: OCIO).
+#: Metadata key of a frame its worker converted (the colour step of media/worker_colour.py); the frame cache
+#: removes it.
 CONVERTED_KEY = "horus.converted_in_worker"
 
 # Map with the page tables filled in one call (Linux) rather than a page fault per 4 KiB of a frame.
@@ -94,12 +95,12 @@ RESUME_AFTER_S = 0.05
 #: The parent's message to a worker whose decode nobody wants any more (only a decode that can stop part-way:
 #: an EXR's, see media/decode_exr.STOP_CHECK).
 _STOP = "stop"
-#: Decoders that stop part-way when told, by (module, name): the job's function is compared, not imported
-#: (OpenEXR loads in the workers, not in the app).
 #: Colour steps (one per colour setting: media/worker_colour.py) a worker keeps: two caches of different settings
 #: sharing the pool (A/B compare) must not ship their bakes back and forth; each holds ~20 MB a bake in every
 #: worker (16 workers x 2 x 20 MB on a 16-core machine), so not more.
 COLOUR_KEPT = 2
+#: Decoders that stop part-way when told, by (module, name): the job's function is compared, not imported
+#: (OpenEXR loads in the workers, not in the app).
 _STOPPABLE_DECODERS = frozenset({("horus_desktop.media.decode_exr", "decode_exr")})
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 _ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
