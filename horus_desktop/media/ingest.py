@@ -451,10 +451,12 @@ def ingest_tree(
                 record["file_hash"] = prepared.file_hash  # hashed here when the probe did not read it whole
                 writer.add(existing, item, record, None, _values_group(record))
         report.found = len(items)
-        writer.flush()
+        # The latest-version flags of every group written to, and of groups an earlier, interrupted ingest may
+        # have left stale (see _suspect), refreshed in the last batch's transaction when it can (one commit less
+        # at the end), else after it.
+        left = writer.finish({g for g, records in unchanged_groups.items() if _suspect(records)})
         settled += writer.written
-        _refresh_latest(store, writer.groups | {g for g, records in unchanged_groups.items() if _suspect(records)},
-                        write)
+        _refresh_latest(store, left, write)
         if thumbnails and settled and not cancel.is_set():
             folder = Path(thumbnail_dir) if thumbnail_dir else Path(store.files_dir) / "thumbnails"
             wanted = _thumbnails_wanted(store, settled, writer.changed_ids)
@@ -573,15 +575,17 @@ class _BatchWriter:
         self.in_flight = None
         self.sent = False  # a batch went to the writer
         self.written: list[tuple[str, MediaItem]] = []
+        self.refreshed = False  # the last batch refreshed the latest-version flags (finish)
         self.changed_ids: set[str] = set()
         self.groups: set[Group] = set()
 
     def add(self, existing: Any, item: MediaItem, values: dict[str, Any] | None, row: tuple[Any, ...] | None,
             group: Group) -> None:
-        """Queue a record: a changed one (``existing``) or a new one, by its ``values`` or its ``row``."""
-        self.pending.append((existing, item, values, row, group))
+        """Queue a record: a changed one (``existing``) or a new one, by its ``values`` or its ``row``. A full
+        batch goes when the next record comes, so the last one is left for `finish`."""
         if len(self.pending) >= (self.batch_size if self.sent else min(self.batch_size, FIRST_BATCH_SIZE)):
             self.flush(wait=False)
+        self.pending.append((existing, item, values, row, group))
 
     def flush(self, wait: bool = True) -> None:
         """Send the pending records (after taking the outcome of the batch before); with `wait`, until written."""
@@ -592,6 +596,20 @@ class _BatchWriter:
             self.sent = True
         if wait:
             self._settle()
+
+    def finish(self, extra: set[Group]) -> set[Group]:
+        """Write the pending records, refreshing in their transaction the latest-version flags of every group
+        written to and of ``extra`` (at most LATEST_BATCH groups); returns the groups still to refresh: all of
+        them when nothing was pending, there were more, or the batch had to be written record by record."""
+        batch, self.pending = self.pending, []
+        self._settle()
+        groups = self.groups | extra | {entry[4] for entry in batch} | {_group(e[0]) for e in batch if e[0] is not None}
+        if not batch:
+            return groups
+        refresh = groups if len(groups) <= LATEST_BATCH else None
+        self.in_flight = self.lane.submit(self._commit, batch, refresh)
+        self._settle()
+        return set() if self.refreshed else self.groups | extra
 
     def _settle(self) -> None:
         if self.in_flight is None:
@@ -606,10 +624,15 @@ class _BatchWriter:
             if existing is not None:
                 self.groups.add(_group(existing))
 
-    def _commit(self, batch: list[Entry]) -> tuple[list[tuple[Entry, tuple[str, bool]]], list[IngestProblem]]:
-        """One batch through `write` (on the writer thread): each entry with its (id, created), and problems."""
+    def _commit(self, batch: list[Entry], refresh: set[Group] | None = None,
+                ) -> tuple[list[tuple[Entry, tuple[str, bool]]], list[IngestProblem]]:
+        """One batch through `write` (on the writer thread): each entry with its (id, created), and problems.
+        ``refresh``: groups whose latest-version flags are refreshed in the batch's transaction (``refreshed``
+        says whether they were: not when the batch goes record by record)."""
         try:
-            return list(zip(batch, self.write(lambda: self._write_together(batch)), strict=True)), []
+            out = list(zip(batch, self.write(lambda: self._write_together(batch, refresh)), strict=True)), []
+            self.refreshed = refresh is not None
+            return out
         except (ValueError, LookupError):
             pass
         outcomes, problems = [], []
@@ -620,9 +643,10 @@ class _BatchWriter:
                 problems.append(IngestProblem(entry[1].path, f"not recorded: {exc}"))
         return outcomes, problems
 
-    def _write_together(self, entries: list[Entry]) -> list[tuple[str, bool]]:
+    def _write_together(self, entries: list[Entry], refresh: set[Group] | None = None) -> list[tuple[str, bool]]:
         """Write records in one transaction (on the writer's thread): the new ones in one batched insert (two
-        when some come as values), the changed ones updated one by one (their thumbnails dropped with them)."""
+        when some come as values), the changed ones updated one by one (their thumbnails dropped with them);
+        then the latest-version flags of ``refresh``'s groups."""
         with self.store.transaction():
             rows = [row for _, _, _, row, _ in entries if row is not None]
             new = [values for existing, _, values, row, _ in entries if existing is None and row is None]
@@ -637,6 +661,8 @@ class _BatchWriter:
                 else:
                     assert values is not None  # a changed media comes with its values
                     out.append(self._update(existing, values))
+            if refresh:
+                self.store.media.refresh_latest_versions_many(sorted(refresh, key=lambda g: tuple(x or "" for x in g)))
             return out
 
     def _update(self, existing: Any, values: dict[str, Any]) -> tuple[str, bool]:
