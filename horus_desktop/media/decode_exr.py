@@ -3,6 +3,7 @@ the display window; deep parts refused; the library's errors explained (truncate
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -30,27 +31,23 @@ EXR_THREADS_PER_FILE = os.cpu_count() or 1
 STOP_CHECK: Callable[[], bool] | None = None
 
 
-class _StoppableFile:
+class _StoppableFile(io.FileIO):
     """The file as a stream OpenEXR reads block by block (it asks for each block in turn), refusing to read
-    on once STOP_CHECK is true: OpenEXR then gives up the file."""
+    on once STOP_CHECK is true: OpenEXR then gives up the file.
+
+    A FileIO with only ``read`` in Python: OpenEXR calls ``tell`` and ``seek`` ~370 times a 2K PIZ frame on
+    two threads, and as Python methods (a wrapper object) those made the stoppable decode 2.8 ms slower than
+    reading the path (16.0 against 13.2 ms, median of 90 here); FileIO's own C methods leave it ~0.9 ms slower.
+    """
 
     def __init__(self, path: str, stop: Callable[[], bool]) -> None:
-        self._file = open(path, "rb")  # noqa: SIM115 (closed by decode_exr)
+        super().__init__(path, "r")
         self._stop = stop
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int = -1) -> bytes | None:
         if self._stop():
-            raise Superseded(self._file.name)
-        return self._file.read(size)
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._file.seek(offset, whence)
-
-    def close(self) -> None:
-        self._file.close()
+            raise Superseded(self.name)
+        return super().read(size)
 
 
 def _window(box: Any) -> Window:
