@@ -72,6 +72,7 @@ class PlaylistFrameSource(FrameSource):
         self._opener = opener
         self._sources: dict[str, FrameSource] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def frame_range(self) -> tuple[int, int]:
@@ -81,10 +82,18 @@ class PlaylistFrameSource(FrameSource):
     def _source(self, path: str) -> FrameSource:
         with self._lock:
             source = self._sources.get(path)
-            if source is None:
-                source = self._opener(path)
-                self._sources[path] = source
+        if source is not None:
             return source
+        # Opened without the lock: opening a movie reads its header (70-180 ms under load), and every other
+        # clip's frames waited behind it. Two reads opening the same media at once keep the first one made.
+        opened = self._opener(path)
+        with self._lock:
+            source = self._sources.setdefault(path, opened) if not self._closed else None
+        if source is not opened:
+            opened.close()
+        if source is None:
+            raise MissingFrameError(self.path, "playlist source is closed")
+        return source
 
     def hit(self, frame: int) -> FrameHit | None:
         """What is shown at ``frame``."""
@@ -114,6 +123,8 @@ class PlaylistFrameSource(FrameSource):
     def close(self) -> None:
         """Close every media source opened."""
         with self._lock:
-            for source in self._sources.values():
-                source.close()
+            self._closed = True
+            sources = list(self._sources.values())
             self._sources.clear()
+        for source in sources:
+            source.close()

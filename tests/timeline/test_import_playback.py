@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from horus_desktop.media.errors import MissingFrameError
 from horus_desktop.media.frame_cache import FrameCache
+from horus_desktop.media.frames import FrameSource
+from horus_desktop.media.open_source import open_frame_source
 from horus_desktop.store import Store
 from horus_desktop.timeline import files, playlists
 from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
@@ -124,3 +127,37 @@ def test_a_media_given_twice_makes_two_clips_and_a_missing_one_is_named(media_st
     gone = "00000000-0000-4000-8000-000000000000"
     with pytest.raises(PlaylistError, match=f"media not found: {gone}$"):
         playlists.create_playlist(store, name="lost", project_id="p", user="ana", media_ids=[v1.id, gone, gone])
+
+
+def test_a_slow_open_of_one_clip_does_not_hold_up_the_next_clips_frames(media_store: Store) -> None:
+    """A movie's open reads its header (70-180 ms under load): frames of clips already open go on meanwhile."""
+    store = media_store
+    v1, s2 = media(store, "sh010", "v001"), media(store, "sh020", "v001")
+    made = playlists.create_playlist(store, name="d", project_id="p", user="ana", media_ids=[v1.id, s2.id])
+    state = load_state(store, made.id)
+    slow_path = resolve_frame(state, 0).media_path  # type: ignore[union-attr]
+    opening, go_on = threading.Event(), threading.Event()
+
+    def opener(path: str) -> FrameSource:
+        if path == slow_path:
+            opening.set()
+            go_on.wait(30)
+        return open_frame_source(path)
+
+    source = PlaylistFrameSource(state, opener=opener)
+    try:
+        source.read(6)  # the second clip's media is open
+        slow = threading.Thread(target=source.read, args=(0,))
+        slow.start()
+        assert opening.wait(30)
+        second = threading.Thread(target=source.read, args=(7,))
+        second.start()
+        second.join(30)
+        read_while_opening = not second.is_alive() and not go_on.is_set()
+        go_on.set()
+        slow.join(30)
+        assert read_while_opening
+        assert source.read(0).metadata["source_frame"] == 1001
+    finally:
+        go_on.set()
+        source.close()
