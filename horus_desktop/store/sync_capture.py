@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session
 from horus_desktop.domain.hlc import Hlc, tick
 from horus_desktop.store.sync_tables import outbox_table, state_table
 
+#: The SQLite outbox's index of unstamped ops (migration 0014): it holds only the ops of the transaction being
+#: committed, so stamping them costs the same with ten pending ops or ten thousand.
+UNSTAMPED_INDEX = "ix_horus_sync_outbox_unstamped"
+UNSTAMPED_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {UNSTAMPED_INDEX} ON horus_sync_outbox (hlc) WHERE hlc IS NULL"
+
 
 def has_outbox(session: Session) -> bool:
     """True when this database is a sync client (SQLite at schema 0004 or later)."""
