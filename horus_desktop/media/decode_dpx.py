@@ -10,6 +10,7 @@ unpacks a quarter of its words)."""
 from __future__ import annotations
 
 import struct
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -96,8 +97,19 @@ def unpack_10bit_numpy(words: np.ndarray, packing: int, count: int) -> np.ndarra
     return (values << 6) | (values >> 4)
 
 
+def _may_import_numba() -> bool:
+    """True when the compiled unpack may be used: numba is imported already, or this process has no Qt (a
+    decode process, the command line). In the viewer's process, numba's first import (loading LLVM) from a
+    decode thread while the UI thread set up Qt's audio output hung both (tests/ui/test_viewer_colour.py):
+    there numpy unpacks until the CPU colour path has imported numba."""
+    return "numba" in sys.modules or "PySide6.QtCore" not in sys.modules
+
+
 def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
-    """`unpack_10bit_numpy` by the compiled loop (imported here, with numba, at the first 10-bit frame)."""
+    """`unpack_10bit_numpy` by the compiled loop (imported here, with numba, at the first 10-bit frame) when
+    `_may_import_numba`, else by numpy (the same samples)."""
+    if not _may_import_numba():
+        return unpack_10bit_numpy(words, packing, count)
     from horus_desktop.media.dpx_kernel import unpack_10bit
 
     samples = unpack_10bit(words, packing)
