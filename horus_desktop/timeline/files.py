@@ -357,7 +357,7 @@ def _import_plain(store: Store, path: Path, plain: PlainDocument, *, user: str, 
         horus = metadata.get(NS) or {}
         stored = horus.get("rate")
         exact = stored_rate(stored) if stored else given or edl.exact_rate(plain.own_rate(), "rate of its times")
-        if not times_fine(plain.as_document(), data, exact):
+        if not plain.times_fine(exact):
             return None
         place(plain, exact)
     except (ValueError, TypeError, ArithmeticError):

@@ -30,6 +30,7 @@ import opentimelineio as otio
 from horus_desktop.timeline.annotation_import import KEPT
 from horus_desktop.timeline.otio_doc import NS, to_dict
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, _rescaled
+from horus_desktop.timeline.validate import MAX_FRAMES, check_rate, times_fine
 
 #: A key with blanks before its colon (the keys are counted by their '":'), or a schema only OTIO reads (looked
 #: for in the text, in a string too: such a file simply goes OTIO's way), in one scan of the text. The lookahead
@@ -73,6 +74,26 @@ class PlainDocument:
     clips: list[tuple[tuple[int, int], dict[str, Any]]]  # (place, clip dict) in document order
     whole: tuple[float, float] | None  # the document's duration (value, rate); None without tracks
     first_rate: float | None = None  # the rate of the first clip's duration
+    #: The largest |value / rate| of any time read (seconds), and whether a time had a rate <= 0 or a duration
+    #: a value < 0: what :meth:`times_fine` needs, taken as the read converts each time.
+    reach: float = 0.0
+    odd: bool = True
+
+    def times_fine(self, rate: Fraction) -> bool:
+        """``validate.times_fine`` of this document at timeline ``rate``, without a second walk over its times
+        when the read's bounds leave no doubt: every time far inside the frame limit (half of it, so a
+        different rounding of value * rate / rate cannot matter), no rate <= 0, no negative duration. Else
+        (near the limit, anything odd) the full check decides."""
+        try:
+            limit = float(check_rate(rate, "timeline rate"))
+        except ValueError:
+            return False
+        if self.odd or not self.reach * limit < MAX_FRAMES / 2:
+            return times_fine(self.as_document(), self.data, rate)
+        if self.whole is None:
+            return True
+        frames = self.whole[0] * limit / self.whole[1]  # the duration: a sum of durations may still overflow
+        return 0 <= frames <= MAX_FRAMES
 
     def duration_frames(self, rate: Fraction) -> int:
         """The document's length in frames at ``rate`` (``otio_parse.duration_frames``)."""
@@ -136,6 +157,8 @@ class _Reader:
     def __init__(self) -> None:
         shapes = _shapes()
         self.keys = 0
+        self.reach = 0.0  # see PlainDocument.reach and odd
+        self.odd = False
         self.by_kind = shapes
         self.time_schema, self.time_keys = shapes["RationalTime"]
         self.range_schema, self.range_keys = shapes["TimeRange"]
@@ -177,7 +200,7 @@ class _Reader:
             raise _NotPlain("metadata")  # NaN or Infinity
         return value
 
-    def time(self, node: Any) -> None:
+    def time(self, node: Any, duration: bool = False) -> None:
         if type(node) is not dict or list(node) != self.time_keys or node["OTIO_SCHEMA"] != self.time_schema:
             raise _NotPlain("time")
         rate, value = node["rate"], node["value"]
@@ -185,14 +208,18 @@ class _Reader:
         if type(rate) is not _Number or len(rate) > 16 or "e" in rate or "E" in rate or \
                 type(value) is not _Number or len(value) > 16 or "e" in value or "E" in value:
             raise _NotPlain("number")
-        node["rate"], node["value"] = float(rate), float(value)
+        node["rate"], node["value"] = at, frames = float(rate), float(value)
         self.keys += 3
+        if at <= 0 or (duration and frames < 0):
+            self.odd = True
+        elif abs(frames) / at > self.reach:  # finite (<= 16 digits, no exponent); a tiny rate makes it inf
+            self.reach = abs(frames) / at
 
     def range(self, node: Any) -> None:
         if type(node) is not dict or list(node) != self.range_keys or node["OTIO_SCHEMA"] != self.range_schema:
             raise _NotPlain("range")
         self.keys += 3
-        self.time(node["duration"])
+        self.time(node["duration"], True)
         self.time(node["start_time"])
 
     def item(self, node: Any, kind: str) -> None:
@@ -226,6 +253,8 @@ class _Reader:
             texts = (node["target_url_base"], node["name_prefix"], node["name_suffix"])
             ints = (node["start_frame"], node["frame_step"], node["frame_zero_padding"])
             node["rate"] = _float(node["rate"])
+            if not node["rate"] > 0:  # validate.times_fine's rule of a sequence's rate
+                self.odd = True
             if any(type(t) is not str for t in texts) or any(type(i) is not int or abs(i) >= 2**31 for i in ints) \
                     or node["missing_frame_policy"] not in _POLICIES:
                 raise _NotPlain("reference")
@@ -295,7 +324,7 @@ class _Reader:
             for duration in durations[1:]:
                 if whole[0] / whole[1] < duration[0] / duration[1]:
                     whole = duration
-        return PlainDocument(data, tracks, clips, whole, first_rate)
+        return PlainDocument(data, tracks, clips, whole, first_rate, self.reach, self.odd)
 
 
 def place(plain: PlainDocument, rate: Fraction) -> None:

@@ -270,6 +270,12 @@ HOSTILE = {
     "not a timeline": lambda t: t.replace('"OTIO_SCHEMA": "Timeline.1"', '"OTIO_SCHEMA": "Clip.2"', 1),
     "unknown schema": lambda t: t.replace('"OTIO_SCHEMA": "Gap.1"', '"OTIO_SCHEMA": "Gap.9"', 1),
     "not utf-8": lambda t: t.replace("sh000", "sh\udcff", 1),
+    # The frame limit (2**31 - 1): the plain read's bounds of its times decide near it as the full check does.
+    "start at the frame limit": lambda t: t.replace('"value": 1001.0', '"value": 2147483647.0', 1),
+    "start past the frame limit": lambda t: t.replace('"value": 1001.0', '"value": 2147483648.0', 1),
+    "durations past the limit together": lambda t: t.replace('"value": 5.0', '"value": 1000000000.0'),
+    "tiny rate": lambda t: t.replace('"rate": 24.0', '"rate": 0.0000000001', 1),
+    "small rate": lambda t: t.replace('"rate": 24.0', '"rate": 0.001', 1),
 }
 
 
