@@ -102,6 +102,25 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _begin_writes_on_fresh_schema(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Before the statement that opens a write transaction: ``BEGIN IMMEDIATE``, then a read of the schema.
+
+    SQLite 3.40 fails an INSERT prepared on a connection whose schema is stale (another connection changed
+    any part of it since: a set-based batch re-making its triggers, a migration) with "no such table" on the
+    media table (its two insert triggers; reproduced with plain sqlite3: an app saving a record while
+    `horus ingest` wrote a batch failed). Read inside the write lock, the schema is the current one and
+    cannot change before the statement runs. Immediate also spares the write the busy error a deferred
+    transaction gets when another writer commits between its read and its write."""
+    raw = conn.connection.driver_connection
+    if raw.in_transaction or raw.isolation_level is None or statement.lstrip()[:6].upper() not in _WRITES:
+        return  # inside a transaction already, or one the caller runs itself (isolation_level None)
+    raw.execute("BEGIN IMMEDIATE")
+    raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
 def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # No journal or sync settings: they would write. query_only makes any stray write fail in SQLite too.
@@ -125,5 +144,6 @@ def create_store_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> 
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _begin_writes_on_fresh_schema)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -93,6 +93,9 @@ class QuickWriter(QuickReader):
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
+            # The schema as it is now (see engine._begin_writes_on_fresh_schema: an INSERT prepared on a
+            # stale one fails with "no such table").
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc):
                 raise StoreBusy(str(exc)) from exc

@@ -112,3 +112,20 @@ def test_a_few_rows_go_in_on_a_connection_that_read_before_another_took_the_trig
         bulk.close()
         small.close()
     assert _ops(path) == TRIGGERS_ABSENT_ROWS + 3
+
+
+def test_one_record_goes_in_on_a_connection_whose_schema_another_changed(tmp_path: Path) -> None:
+    """The app's store read, then `horus ingest` (another connection) wrote a set-based batch: the app's next
+    single media record (one ORM insert) lands. SQLite failed an insert prepared on the stale schema with
+    "no such table: horus_media_records" (any schema change does it: a batch's triggers, a migration)."""
+    path = tmp_path / "horus.sqlite"
+    ingest, app = Store.open(path, backup=False), Store.open(path, backup=False)
+    try:
+        assert app.media.count() == 0  # the app's connection read the schema
+        ingest.media.create_many([_media(i) for i in range(TRIGGERS_ABSENT_ROWS)])
+        app.media.create(**_media(TRIGGERS_ABSENT_ROWS, shot="zzqlone"))
+        assert app.media.count(MediaQuery(text="zzqlone")) == 1
+    finally:
+        ingest.close()
+        app.close()
+    assert _ops(path) == TRIGGERS_ABSENT_ROWS + 1
