@@ -9,10 +9,11 @@ either one a frame no longer uses (its mapping was freed) or one a low-priority 
 while the cores were idle. A file a frame still maps is never handed out: it comes back only when the last
 array over it is gone.
 
-A file keeps its mapping in the app, made with it by the low-priority thread and kept while it is reused:
-mapping a 2K half frame's 14 MB as the frame came (its page tables filled) cost ~1.1 ms before the frame
-could be handed on, and unmapping it ~0.5 ms more when it was freed; a ready or reused file's mapping
-already points at the pages the worker writes.
+A file keeps its mapping in the app while it is reused: mapping a 2K half frame's 14 MB afresh (its page
+tables filled) cost ~1.1 ms before the frame could be handed on, and unmapping it ~0.5 ms more when it was
+freed; a reused file's mapping already points at the pages the worker writes over. A ready file is mapped
+as its first frame comes (see `_fill`), so a frame scrubbed to (the cache holds its frames: each takes a
+ready file) still pays that mapping.
 
 Bounded: at most ``keep`` idle files (dropped after IDLE_S without use) and HELD_MAX live frames keep their
 file for reuse (each holds a descriptor; the others are freed as before).
@@ -155,10 +156,11 @@ class FramePages:
                 size = self._size
             fd = _new_file()
             try:
+                # Not mapped here: filling the page tables of fallocated tmpfs pages zeroes them (5.1 ms CPU
+                # a 2K half frame against 1.6 ms once written, and the worker's write over them 2.55 against
+                # 1.9 ms), which the worker's write of whole pages never needs; the mapping made in `adopt`
+                # is kept for the file's reuse.
                 os.posix_fallocate(fd, 0, size)
-                # Mapped here too (page tables filled while the cores are idle): a frame held in the cache
-                # keeps its file, so while scrubbing every frame takes a ready one, never a reused one.
-                mapped = mmap.mmap(fd, size, flags=_MAP_FLAGS)
             except OSError:
                 os.close(fd)
                 return  # no room in shared memory: the workers make their files as they go
@@ -167,7 +169,7 @@ class FramePages:
                 if len(self._free) >= self.keep:  # a file too small for the frames now decoded makes way
                     small = min(range(len(self._free)), key=lambda i: self._free[i][1])
                     _close_all([self._free.pop(small)])
-            self._keep_or_close(fd, size, mapped)
+            self._keep_or_close(fd, size)
 
     def _ready_enough(self) -> bool:
         return sum(1 for _, size, _ in self._free if size >= self._size) >= self.keep
