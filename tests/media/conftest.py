@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from horus_desktop.media.decode_pool import DecodePool
+
 SMALL = (64, 36)
 
 
@@ -23,3 +25,12 @@ def no_leaked_threads() -> Iterator[None]:
             break
         time.sleep(0.02)
     assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
+@pytest.fixture
+def pool() -> Iterator[DecodePool]:
+    """Two decode processes, started and ready; closed after the test."""
+    pool = DecodePool(2)
+    assert pool.wait_ready()
+    yield pool
+    pool.close()

@@ -48,14 +48,6 @@ class CrashingSource(ImageSource):
         return DecodeJob(job.path, frame, _die) if frame == 3 else job
 
 
-@pytest.fixture
-def pool():
-    pool = DecodePool(2)
-    assert pool.wait_ready()
-    yield pool
-    pool.close()
-
-
 def test_a_frame_decoded_in_a_process_is_the_frame_decoded_here(tmp_path: Path, pool: DecodePool) -> None:
     source = open_frame_source(write_sequence(tmp_path, 3))
     frame = pool.decode(source.decode_job(2), timeout=30)

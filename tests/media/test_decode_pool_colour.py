@@ -52,18 +52,10 @@ def colour():
     return default_colour_config()
 
 
-@pytest.fixture
-def pool():
-    pool = DecodePool(2)
-    assert pool.wait_ready()
-    yield pool
-    pool.close()
-
-
 def _wait_for_workers(pool: DecodePool, count: int) -> None:
     deadline = time.monotonic() + 60
     while len(pool.worker_pids()) < count and time.monotonic() < deadline:
-        pool.wait_ready(5)
+        pool.wait_ready(15)
         time.sleep(0.05)
 
 

@@ -38,7 +38,7 @@ class SlowSource(ImageSource):
         return super()._decode(frame)
 
 
-def wait_for(predicate, seconds: float = 10.0) -> bool:
+def wait_for(predicate, seconds: float = 30.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -50,7 +50,7 @@ def wait_for(predicate, seconds: float = 10.0) -> bool:
 def test_get_and_read_ahead_in_play_direction(tmp_path: Path) -> None:
     pattern = write_sequence(tmp_path, range(1, 31))
     with FrameCache(open_frame_source(pattern), read_ahead=8, workers=2) as cache:
-        entry = cache.get(5, timeout=10)
+        entry = cache.get(5, timeout=30)
         assert entry.error is None and entry.frame.pixels[0, 0, 0] == np.float16(0.05)
         assert entry.frame.pixels.dtype == np.float16 and entry.frame.pixels.flags.c_contiguous
         cache.set_playhead(20, direction=-1)
@@ -64,7 +64,7 @@ def test_budget_is_kept_and_frames_behind_the_playhead_go_first(tmp_path: Path) 
     with FrameCache(open_frame_source(pattern), budget_bytes=budget, read_ahead=4, workers=2) as cache:
         for frame in range(1, 41):
             cache.set_playhead(frame)
-            assert cache.get(frame, timeout=10).error is None
+            assert cache.get(frame, timeout=30).error is None
             assert cache.bytes_used <= budget
         held = cache.cached_frames()
         assert 40 in held and 1 not in held
@@ -87,7 +87,7 @@ def test_errors_are_cached_and_playback_goes_on(tmp_path: Path) -> None:
     pattern = write_sequence(tmp_path, [1, 2, 4, 5])
     (tmp_path / "s.0002.exr").write_bytes(b"")
     with FrameCache(open_frame_source(pattern), workers=2) as cache:
-        results = [cache.get(f, timeout=10) for f in range(1, 6)]
+        results = [cache.get(f, timeout=30) for f in range(1, 6)]
         assert [r.error is None for r in results] == [True, False, False, True, True]
         assert isinstance(results[1].error, DamagedFrameError) and "empty" in results[1].error.reason
         assert isinstance(results[2].error, MissingFrameError)
@@ -120,7 +120,7 @@ def test_a_cached_frame_carries_what_it_cost(tmp_path: Path) -> None:
     # Playback aims its read-ahead by what frames cost to decode and convert: the entry says, no callback.
     source = SlowSource(write_sequence(tmp_path, range(1, 4)), delay=0.05)
     with FrameCache(source, workers=2) as cache:
-        entry = cache.get(2, timeout=10)
+        entry = cache.get(2, timeout=30)
         assert entry.error is None and entry.cost >= 0.05
 
 
@@ -136,5 +136,5 @@ def test_time_bounded_decodes_reuse_their_threads(tmp_path: Path) -> None:
     with FrameCache(source, workers=2, read_ahead=30) as cache:
         cache.set_playhead(1)
         for frame in range(1, 31):
-            assert cache.get(frame, timeout=10).error is None
+            assert cache.get(frame, timeout=30).error is None
     assert bounded_threads_started() - before <= 4

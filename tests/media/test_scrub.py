@@ -90,14 +90,6 @@ class JobSource(ImageSource):
         return DecodeJob(job.path, frame, self.special[frame]) if frame in self.special else job
 
 
-@pytest.fixture
-def pool():
-    pool = DecodePool(2)
-    assert pool.wait_ready()
-    yield pool
-    pool.close()
-
-
 def test_the_newest_frame_scrubbed_to_goes_before_frames_passed_over(tmp_path: Path) -> None:
     source = SlowSequence(write_sequence(tmp_path, 60), delay=0.1)
     source.gate.clear()  # frame 1 decodes until the drag below is over, however slow this machine is
