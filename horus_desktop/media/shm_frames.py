@@ -15,6 +15,10 @@ freed; a reused file's mapping already points at the pages the worker writes ove
 as its first frame comes (see `_fill`), so a frame scrubbed to (the cache holds its frames: each takes a
 ready file) still pays that mapping.
 
+Held while a frame a user waits for decodes (`hold`): making a file ready (~3 ms CPU zeroing a 2K half
+frame's pages) beside that decode shares the 2 cores and the memory bandwidth with it; it waits for the
+decode to end, and one already under way waits at its next chunk (of 1 MiB).
+
 Bounded: at most ``keep`` idle files (dropped after IDLE_S without use) and HELD_MAX live frames keep their
 file for reuse (each holds a descriptor; the others are freed as before).
 """
@@ -26,6 +30,8 @@ import os
 import sys
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -36,6 +42,8 @@ _MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
 HELD_MAX = 32
 #: Seconds without a decode after which the idle files are given back to the system.
 IDLE_S = 10.0
+#: Bytes a ready file is sized by at a time: between two, the low-priority thread yields to a held decode.
+_CHUNK = 1 << 20
 
 
 def available() -> bool:
@@ -78,6 +86,7 @@ class FramePages:
         self._used = 0  # files taken, to tell an idle pool
         self._wanted = False  # decodes since the idle files were last given back
         self._closed = False
+        self._holds = 0  # decodes a user waits for, running: no file is made ready meanwhile
         self.made_ready = 0
         self._filler = threading.Thread(target=self._fill, name="horus-frame-pages", daemon=True)
         self._filler.start()
@@ -95,6 +104,26 @@ class FramePages:
                     self._mapped[fd] = mapped
                 return fd
         return _new_file()
+
+    def hold(self) -> None:
+        """No file is made ready until `release` (a decode a user waits for runs): it would share the cores."""
+        with self._lock:
+            self._holds += 1
+
+    def release(self) -> None:
+        """The end of a `hold`: files are made ready again once no hold is left."""
+        with self._lock:
+            self._holds -= 1
+            self._lock.notify_all()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """`hold` while the block runs."""
+        self.hold()
+        try:
+            yield
+        finally:
+            self.release()
 
     def give_back(self, fd: int) -> None:
         """A file no frame maps (its decode failed or was stopped): kept for the next one, or closed."""
@@ -146,7 +175,8 @@ class FramePages:
         while True:
             with self._lock:
                 used = self._used
-                while not self._closed and (not self._wanted or not self._size or self._ready_enough()):
+                while not self._closed and (self._holds or not self._wanted or not self._size
+                                            or self._ready_enough()):
                     if not self._lock.wait(IDLE_S) and used == self._used:
                         dropped, self._free, self._wanted = self._free, [], False
                         _close_all(dropped)
@@ -160,7 +190,9 @@ class FramePages:
                 # a 2K half frame against 1.6 ms once written, and the worker's write over them 2.55 against
                 # 1.9 ms), which the worker's write of whole pages never needs; the mapping made in `adopt`
                 # is kept for the file's reuse.
-                os.posix_fallocate(fd, 0, size)
+                if not self._allocate(fd, size):
+                    os.close(fd)
+                    return  # closed meanwhile
             except OSError:
                 os.close(fd)
                 return  # no room in shared memory: the workers make their files as they go
@@ -170,6 +202,19 @@ class FramePages:
                     small = min(range(len(self._free)), key=lambda i: self._free[i][1])
                     _close_all([self._free.pop(small)])
             self._keep_or_close(fd, size)
+
+    def _allocate(self, fd: int, size: int) -> bool:
+        """``size`` bytes for ``fd`` a chunk at a time, waiting between two while a decode is held (the
+        chunks done are kept); False once the pages are closed."""
+        for start in range(0, size, _CHUNK):
+            if self._holds or self._closed:  # a plain read first: at worst one chunk more before it waits
+                with self._lock:
+                    while self._holds and not self._closed:
+                        self._lock.wait()
+                    if self._closed:
+                        return False
+            os.posix_fallocate(fd, start, min(_CHUNK, size - start))
+        return True
 
     def _ready_enough(self) -> bool:
         return sum(1 for _, size, _ in self._free if size >= self._size) >= self.keep

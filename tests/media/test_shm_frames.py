@@ -4,6 +4,8 @@ file is reused only once no frame maps it, so a frame held keeps its pixels what
 from __future__ import annotations
 
 import gc
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -56,3 +58,26 @@ def test_a_reused_file_takes_a_frame_of_another_size(tmp_path: Path) -> None:
             gc.collect()
     finally:
         pool.close()
+
+
+def test_no_file_is_made_ready_while_a_frame_a_user_waits_for_decodes() -> None:
+    """Making a file ready beside the scrubbed-to frame's decode shares the cores with it: it waits."""
+    pages = shm_frames.FramePages(keep=2)
+    try:
+        pixels = np.ones((H, W, 3), "f2")
+        with pages.held():
+            fd = pages.take()
+            shm_frames.write_pixels(fd, pixels)
+            frame = pages.adopt(fd, pixels.shape, pixels.dtype.str)  # files of its size are wanted now
+            os.close(pages.take())  # the next decode's take wakes the low-priority thread
+            # A window for something that must not happen (unheld, a file this small was ready within
+            # ~1 ms): a loaded machine can only make the test pass wrongly, never fail wrongly.
+            time.sleep(0.5)
+            assert pages.made_ready == 0
+        deadline = time.monotonic() + 30
+        while pages.made_ready < 2 and time.monotonic() < deadline:  # once released, they are made ready
+            time.sleep(0.01)
+        assert pages.made_ready >= 2
+        assert np.all(frame == np.float16(1))
+    finally:
+        pages.close()
