@@ -245,3 +245,11 @@ def cache_counts() -> tuple[int, int]:
     cache, and how many it had to compile (media/kernel_warmup.py reports them)."""
     stats = _apply.stats
     return sum(stats.cache_hits.values()), sum(stats.cache_misses.values())
+
+
+def preload() -> None:
+    """Load the half/16-bit version of the kernel (numba's cache, else compiled) by colouring one pixel: the
+    version a half or 16-bit frame's first colouring would load (the same argument types)."""
+    size = 2
+    lut4 = padded_lut(np.zeros(size**3 * 3, np.float32), size, None)
+    apply_tables(make_tables(size, np.zeros(1 << 16, np.float32), lut4), np.zeros((1, 1, 3), np.uint16), check=True)

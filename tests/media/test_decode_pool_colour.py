@@ -3,6 +3,7 @@ once, a replaced worker converting too, and anything not shipped coming back as 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -145,3 +146,23 @@ def test_two_settings_sharing_the_pool_both_convert_in_the_processes(tmp_path: P
             frame = pool.decode(source.decode_job(number), timeout=60, colour=worker_colour)
             assert frame is not None and frame.metadata.get(CONVERTED_KEY)
             assert np.array_equal(frame.pixels, convert(source.read(number)).pixels)
+
+
+def _kernel_state(path: str) -> Frame:
+    """A decode in a worker that reports whether the colour kernel was already loaded there."""
+    import sys
+
+    kernel = sys.modules.get("horus_desktop.media.lut_kernel")
+    loaded = kernel is not None and sum(kernel.cache_counts()) > 0
+    pixels = np.zeros((H, W, 3), np.uint16)
+    return Frame(pixels, 0, "", (0, 0, W - 1, H - 1), (0, 0, W - 1, H - 1), ("R", "G", "B"),
+                 metadata={"kernel_loaded": loaded})
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
+                    reason="spawned workers load the kernel with their first coloured frame")
+def test_a_decode_process_starts_with_the_colour_kernel_loaded(tmp_path: Path, pool: DecodePool) -> None:
+    """Forked from a fork server that loaded it: the first coloured frame does not pay numba's import and the
+    kernel's load in every worker (~0.25 s CPU each) at a cold start."""
+    frame = pool.decode(DecodeJob(str(tmp_path / "none"), 1, _kernel_state), timeout=60)
+    assert frame is not None and frame.metadata["kernel_loaded"] is True
