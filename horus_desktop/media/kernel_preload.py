@@ -5,6 +5,9 @@ has them from its start instead of paying ~0.25 s CPU (numba's import ~0.12 s, t
 code is inherited by the fork (nothing of numba runs threads). Spawned workers (the frozen app, systems
 without a fork server) load them with their first coloured frame, as before."""
 
-from horus_desktop.media.lut_kernel import preload
+try:
+    from horus_desktop.media.lut_kernel import preload
 
-preload()
+    preload()
+except Exception:  # noqa: BLE001, S110 (the fork server lets only ImportError pass: anything else would stop
+    pass  # every decode process from starting; the workers then load the kernel with their first frame)
