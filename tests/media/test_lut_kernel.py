@@ -164,3 +164,32 @@ def test_float32_pixels_are_looked_up_by_the_half_they_round_to(colour: ColourCo
     out = single.apply(jittered)
     assert np.abs(out.astype(np.int16) - replace(single, lut4=None, _cpu={}).apply(jittered)).max() <= 1
     assert np.abs(out.astype(np.int16) - exact_codes(colour, settings, jittered)).max() <= 2
+
+
+_PRELOAD_THEN_FRAMES = """
+from horus_desktop.media import lut_kernel
+from horus_desktop.media.colour import BUILTIN_CONFIG, ColourConfig
+from horus_desktop.media.kernel_warmup import _tiny_frame
+import numpy as np
+
+lut_kernel.preload()
+loaded = lut_kernel.cache_counts()
+colour = ColourConfig(BUILTIN_CONFIG)
+for dtype in (np.float16, np.uint16):
+    is_float = np.dtype(dtype).kind == "f"
+    settings = colour.default_settings("scene_linear" if is_float else "sRGB - Texture", is_float=is_float)
+    for channels in (3, 4):
+        colour.baked_view(settings, np.dtype(dtype), method="lut").apply(_tiny_frame(dtype, channels))
+print(sum(loaded), lut_kernel.cache_counts() == loaded)
+"""
+
+
+def test_the_preload_loads_the_version_half_and_16_bit_frames_use() -> None:
+    """What the decode processes' fork server loads (media/kernel_preload.py) is what their half and 16-bit
+    frames run: they load or compile nothing more (else the preload would be wasted work)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PRELOAD_THEN_FRAMES], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.split() == ["1", "True"], done.stderr
