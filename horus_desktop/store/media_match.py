@@ -52,6 +52,12 @@ _BY_PATH_STARTS_SQLITE = (f"SELECT j.key, m.rowid, {', '.join('m.' + c.name for 
                           "AND m.file_path <= j.value || char(1114111) WHERE m.is_deleted IS NOT 1")
 
 
+def _stored_uuid(text: str) -> uuid.UUID:
+    """A UUID from its stored text (32 hex digits on SQLite): read as one number, a quarter cheaper than
+    ``uuid.UUID(text)``, which strips braces and dashes first and then does the same; any other text as that."""
+    return uuid.UUID(int=int(text, 16)) if len(text) == 32 else uuid.UUID(text)
+
+
 def shot_version_rows(session: Session, columns: Sequence[ColumnElement[Any]], pairs: Iterable[tuple[str, str]],
                       project_id: str | None = None) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     """``columns`` of each (shot, version) pair's live media (of ``project_id`` when given), newest version
@@ -120,9 +126,9 @@ class MediaMatchReads(Repository):
                 raise InvalidFieldError(f"{_TABLE.name}.file_path", "contains a NUL character (\\x00); "
                                         "nothing stored holds one")
             text = json.dumps(list(starts), ensure_ascii=False)
-            make, as_uuid = MediaMatch._make, uuid.UUID
+            make = MediaMatch._make
             for row in session.connection().exec_driver_sql(_BY_PATH_STARTS_SQLITE, (text,)).fetchall():
-                out[row[0]].append((row[1], make((as_uuid(row[2]), *row[3:]))))
+                out[row[0]].append((row[1], make((_stored_uuid(row[2]), *row[3:]))))
         return out
 
     def by_shot_versions(self, pairs: Iterable[tuple[str, str]],
