@@ -51,6 +51,7 @@ import numpy as np
 import PyOpenColorIO as ocio
 
 from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES, InputColourSpace
+from horus_desktop.media.native_loading import load
 
 BUILTIN_CONFIG = "ocio://studio-config-latest"
 LUT_SIZE = 97
@@ -250,6 +251,12 @@ class ColourConfig:
             with self._lock:
                 self._recipes[key] = recipe
         return recipe
+
+
+def _lut_kernel() -> Any:
+    """media/lut_kernel.py (numba), loaded on first use under native_loading's lock: it is not imported at
+    start (numba costs ~0.3 s) and its first load must not run beside Qt's audio set-up."""
+    return load("horus_desktop.media.lut_kernel")
 
 
 def passes_through(pixels: np.ndarray, settings: ViewSettings) -> bool:
@@ -629,9 +636,7 @@ class BakedView:
         processor = ocio.Config.CreateRaw().getProcessor(group)
         lut4 = None
         if np.dtype(source_dtype) in _KERNEL_TYPES:
-            from horus_desktop.media.lut_kernel import padded_lut
-
-            lut4 = padded_lut(grid, size, creased)
+            lut4 = _lut_kernel().padded_lut(grid, size, creased)
         return cls(settings, source_dtype, processor, "lut3d", exact, fallback, creased, crease_outputs, shaper, lut,
                    half_bits=half_bits, lut4=lut4)
 
@@ -663,8 +668,6 @@ class BakedView:
     def kernel_tables(self, dtype: np.dtype) -> Any:
         """media/lut_kernel.py's tables for pixels of `dtype` (made once a view): per bit pattern, where the
         shaper (with this view's exposure scale) puts the value in the LUT (float32: the half's tables)."""
-        from horus_desktop.media.lut_kernel import make_tables
-
         if dtype == np.float32:
             dtype = np.dtype(np.float16)
         key = np.dtype(dtype).str
@@ -680,7 +683,7 @@ class BakedView:
                     values = acescct(values * self.scale)
             # NaN black, +inf white, as the OCIO path's shaper table (the LUT clamps to [0, 1] either way).
             values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0)
-            tables = self._kernels[key] = make_tables(self.lut.getGridSize(), values, self.lut4)
+            tables = self._kernels[key] = _lut_kernel().make_tables(self.lut.getGridSize(), values, self.lut4)
         return tables
 
     def _exact_cpu(self) -> Any:
@@ -842,8 +845,7 @@ class BakedView:
         fused = self.lut4 is not None and rgb.dtype in _KERNEL_TYPES
         if fused:
             # One fused pass (media/lut_kernel.py): shaper, LUT, 8 bits, alpha and the crease check.
-            from horus_desktop.media.lut_kernel import apply_tables
-
+            apply_tables = _lut_kernel().apply_tables
             bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
             out, creased = apply_tables(self.kernel_tables(rgb.dtype), bits,
                                         check=self.fallback is not None and self.creased is not None,

@@ -20,6 +20,7 @@ from horus_desktop.media.colour_defaults import dpx_colour_space
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
 from horus_desktop.media.file_access import read_bytes
 from horus_desktop.media.frames import Frame, full_window
+from horus_desktop.media.native_loading import load
 from horus_desktop.media.view_size import sample_positions, with_reduction
 
 _MAGIC_BIG = b"SDPX"
@@ -110,9 +111,7 @@ def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
     `_may_import_numba`, else by numpy (the same samples)."""
     if not _may_import_numba():
         return unpack_10bit_numpy(words, packing, count)
-    from horus_desktop.media.dpx_kernel import unpack_10bit
-
-    samples = unpack_10bit(words, packing)
+    samples = load("horus_desktop.media.dpx_kernel").unpack_10bit(words, packing)
     # Rows padded to a whole word (RGBA, luma) end in samples past `count`: dropped in a contiguous copy.
     return samples if samples.shape[1] == count else np.ascontiguousarray(samples[:, :count])
 

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from horus_desktop.media.audio_source import AudioFormat
+from horus_desktop.media.native_loading import LOADING
 from horus_desktop.playback.audio_feed import AHEAD_SECONDS, AudioSink, NullSink
 
 NO_DEVICE = "No audio device: sound is silent (the picture still plays to the sound's clock)"
@@ -148,11 +149,14 @@ class QtAudioSink:
 def open_output(fmt: AudioFormat | None = None) -> OutputChoice:
     """The default audio device's sink, or the null output (and why) when there is none."""
     fmt = fmt or AudioFormat()
-    try:
-        from PySide6.QtMultimedia import QAudioFormat, QMediaDevices
-    except ImportError as exc:  # no Qt Multimedia (a missing library or plugin): silent, never fatal
-        return OutputChoice(NullSink(fmt), None, f"{NO_DEVICE} ({exc})")
-    device = QMediaDevices.defaultAudioOutput()
+    # Qt Multimedia's backend loads here: never beside numba's first load on a decode thread (that hung both;
+    # media/native_loading.py).
+    with LOADING:
+        try:
+            from PySide6.QtMultimedia import QAudioFormat, QMediaDevices
+        except ImportError as exc:  # no Qt Multimedia (a missing library or plugin): silent, never fatal
+            return OutputChoice(NullSink(fmt), None, f"{NO_DEVICE} ({exc})")
+        device = QMediaDevices.defaultAudioOutput()
     if device.isNull():
         return OutputChoice(NullSink(fmt), None, NO_DEVICE)
     qformat = QAudioFormat()
