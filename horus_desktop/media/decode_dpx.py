@@ -10,7 +10,6 @@ unpacks a quarter of its words)."""
 from __future__ import annotations
 
 import struct
-import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -98,19 +97,9 @@ def unpack_10bit_numpy(words: np.ndarray, packing: int, count: int) -> np.ndarra
     return (values << 6) | (values >> 4)
 
 
-def _may_import_numba() -> bool:
-    """True when the compiled unpack may be used: numba is imported already, or this process has no Qt (a
-    decode process, the command line). In the viewer's process, numba's first import (loading LLVM) from a
-    decode thread while the UI thread set up Qt's audio output hung both (tests/ui/test_viewer_colour.py):
-    there numpy unpacks until the CPU colour path has imported numba."""
-    return "numba" in sys.modules or "PySide6.QtCore" not in sys.modules
-
-
 def _unpack_10bit(words: np.ndarray, packing: int, count: int) -> np.ndarray:
-    """`unpack_10bit_numpy` by the compiled loop (imported here, with numba, at the first 10-bit frame) when
-    `_may_import_numba`, else by numpy (the same samples)."""
-    if not _may_import_numba():
-        return unpack_10bit_numpy(words, packing, count)
+    """`unpack_10bit_numpy` by the compiled loop (loaded, with numba, at the first 10-bit frame, under
+    media/native_loading's lock: never beside Qt's audio set-up)."""
     samples = load("horus_desktop.media.dpx_kernel").unpack_10bit(words, packing)
     # Rows padded to a whole word (RGBA, luma) end in samples past `count`: dropped in a contiguous copy.
     return samples if samples.shape[1] == count else np.ascontiguousarray(samples[:, :count])

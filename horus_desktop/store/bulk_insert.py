@@ -196,11 +196,9 @@ def insert_stored(session: Any, table: Table, columns: Sequence[str], stored: li
     fills = {capture: json_known_valid(fill, table) if json_valid else fill, **(replaces or {})}
     raw = session.connection()
     with triggers_absent(raw, list(fills), len(stored)) as dropped:
-        # Read even when the rows go through the triggers: a connection that last read before another one
-        # dropped and made again this table's triggers (a set-based batch) failed its first insert with "no
-        # such table" (SQLite 3.40, the store's connections); a read in the transaction first takes the new
-        # schema.
-        after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one()
+        # (A schema another connection changed is read afresh by every write transaction: store/engine.py.)
+        after = raw.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one() \
+            if dropped else 0
         raw.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                             stored)
         for name, sql in fills.items():

@@ -1,14 +1,10 @@
 """10-bit DPX samples by the compiled unpack (media/dpx_kernel.py through decode_dpx_pixels): every 10-bit code
 in every sample position, methods A and B, big- and little-endian words, RGB, RGBA and luma (whose samples run
 across words, rows padded to a word), odd widths and the view's reductions, equal to the 16-bit samples the
-file holds ((v << 6) | (v >> 4)) and to numpy's unpack.
-
-numba is imported first: a process with Qt loaded (pytest-qt loads it here) uses the compiled loop only once
-numba is (decode_dpx._may_import_numba), and it is the loop these tests hold to the samples."""
+file holds ((v << 6) | (v >> 4)) and to numpy's unpack."""
 
 from __future__ import annotations
 
-import numba  # noqa: F401 - see the module docstring
 import numpy as np
 import pytest
 
