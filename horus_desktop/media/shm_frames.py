@@ -30,8 +30,6 @@ import os
 import sys
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -115,15 +113,6 @@ class FramePages:
         with self._lock:
             self._holds -= 1
             self._lock.notify_all()
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """`hold` while the block runs."""
-        self.hold()
-        try:
-            yield
-        finally:
-            self.release()
 
     def give_back(self, fd: int) -> None:
         """A file no frame maps (its decode failed or was stopped): kept for the next one, or closed."""

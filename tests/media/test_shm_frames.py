@@ -65,7 +65,8 @@ def test_no_file_is_made_ready_while_a_frame_a_user_waits_for_decodes() -> None:
     pages = shm_frames.FramePages(keep=2)
     try:
         pixels = np.ones((H, W, 3), "f2")
-        with pages.held():
+        pages.hold()  # as DecodePool.decode holds it around a frame a user waits for
+        try:
             fd = pages.take()
             shm_frames.write_pixels(fd, pixels)
             frame = pages.adopt(fd, pixels.shape, pixels.dtype.str)  # files of its size are wanted now
@@ -74,6 +75,8 @@ def test_no_file_is_made_ready_while_a_frame_a_user_waits_for_decodes() -> None:
             # ~1 ms): a loaded machine can only make the test pass wrongly, never fail wrongly.
             time.sleep(0.5)
             assert pages.made_ready == 0
+        finally:
+            pages.release()
         deadline = time.monotonic() + 30
         while pages.made_ready < 2 and time.monotonic() < deadline:  # once released, they are made ready
             time.sleep(0.01)
