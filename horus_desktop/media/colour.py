@@ -235,11 +235,13 @@ class ColourConfig:
                 self._bakes.popitem(last=False)
         return baked
 
-    def to_display(self, pixels: np.ndarray, settings: ViewSettings) -> np.ndarray:
-        """Whole frame -> uint8 display pixels (RGB or RGBA as the input), by the baked CPU path."""
+    def to_display(self, pixels: np.ndarray, settings: ViewSettings,
+                   sample: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Whole frame (or its pixels at ``sample``'s rows and columns) -> uint8 display pixels (RGB or RGBA as
+        the input), by the baked CPU path."""
         if passes_through(pixels, settings):
-            return pixels
-        return self.baked_view(settings, pixels.dtype).apply(pixels)
+            return pixels if sample is None else np.ascontiguousarray(pixels[np.ix_(*sample)])
+        return self.baked_view(settings, pixels.dtype).apply(pixels, sample)
 
     def gpu_recipe(self, colour_space: str, display: str, view: str) -> GpuShaderRecipe:
         """The GLSL 4.0 shader, LUT textures and uniforms for a view (cached per colour space/display/view)."""
@@ -820,6 +822,12 @@ class BakedView:
                 return self._exact_codes_of(picked[first])[inverse.reshape(-1)]
         return self._exact_codes_of(picked)
 
+    def _samples_in_kernel(self, pixels: np.ndarray) -> bool:
+        """True when `apply` colours ``pixels`` by the fused kernel as they are (it then reads a sample's pixels
+        in place); else a sample is gathered first."""
+        return (self.lut4 is not None and pixels.dtype in _KERNEL_TYPES and pixels.ndim == 3
+                and pixels.shape[2] in (3, 4) and pixels.flags.c_contiguous)
+
     def _exact_codes_of(self, picked: np.ndarray) -> np.ndarray:
         values = np.ascontiguousarray(picked, dtype=np.float32)
         if picked.dtype.kind == "u":
@@ -828,8 +836,12 @@ class BakedView:
         values[np.isnan(values)] = 0.0  # the exact view can give NaN for huge inputs: black, as the LUT does
         return np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
 
-    def apply(self, pixels: np.ndarray) -> np.ndarray:
-        """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled)."""
+    def apply(self, pixels: np.ndarray, sample: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """HxWxC (C = 3 or 4) pixels of the baked source type -> new uint8 HxWxC array (alpha rescaled); with
+        ``sample`` (rows, columns: media/view_size.py's positions), only those pixels, as if ``pixels`` had
+        been reduced to them first (the fused kernel reads them where they are: no reduced copy is made)."""
+        if sample is not None and not self._samples_in_kernel(pixels):
+            pixels, sample = np.ascontiguousarray(pixels[np.ix_(*sample)]), None
         h, w, c = pixels.shape
         # RGBA goes through OCIO as it is (its packed RGBA path is ~15% cheaper than RGB, and no RGB copy is
         # made), described by channel count: PyOpenColorIO 2.6 rejects RGBA descs given a channel ordering with
@@ -849,7 +861,13 @@ class BakedView:
             bits = rgb.view(np.uint16) if rgb.dtype == np.float16 else rgb
             out, creased = apply_tables(self.kernel_tables(rgb.dtype), bits,
                                         check=self.fallback is not None and self.creased is not None,
-                                        alpha=_alpha_table(rgb.dtype) if c == 4 and rgb.itemsize <= 2 else None)
+                                        alpha=_alpha_table(rgb.dtype) if c == 4 and rgb.itemsize <= 2 else None,
+                                        sample=sample)
+            if sample is not None and creased.size:  # the flagged pixels' own values, for the exact view
+                kept_columns = len(sample[1])
+                creased_rgb = rgb[sample[0][creased // kept_columns], sample[1][creased % kept_columns], :3]
+                out.reshape(-1, c)[creased, :3] = self._exact_codes(creased_rgb)
+                creased = creased[:0]
         else:
             out = np.empty((h, w, c), dtype=np.uint8)
             size = rgb.itemsize

@@ -57,7 +57,6 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -211,12 +210,13 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
                     frame = job.decode(job.path, **job.options)
             # Reduced for the view here, on this core: a quarter of the bytes to share at factor 2.
             reduced = VIEW_REDUCTION_KEY in frame.metadata
-            pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
-            converted = False
-            if converter is not None:
-                shown = converter.convert(replace(frame, pixels=pixels))
-                if shown is not None:  # else the app converts it
-                    pixels, converted = shown.pixels, True
+            # Coloured in the same pass as it is reduced (the kept pixels read where they are), else reduced.
+            shown = None if converter is None else converter.convert(frame, 1 if reduced else reduction)
+            converted = shown is not None  # else the app converts it
+            if converted:
+                pixels = shown.pixels
+            else:
+                pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
             if fd is not None:
                 shm_frames.write_pixels(fd, pixels)
             else:

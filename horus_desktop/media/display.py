@@ -14,8 +14,9 @@ One place for every conversion the viewer, thumbnails, the benchmarks, the tests
 `render_frame` is the whole CPU path for one frame: what a reviewer sees, for exports and tests.
 
 While playing on the CPU path the viewer asks for frames at the size it draws them (`at_view_size`, with
-media/view_size.py): the frame is reduced by the view's factor (1.375 for a 2K frame in a 1400-px view, 2 at
-half size) before the colour step, so colour costs 1/factor² of a full frame. A frame the CPU path passes
+media/view_size.py): the colour step takes only the pixels a reduction by the view's factor keeps (1.375 for
+a 2K frame in a 1400-px view, 2 at half size), read where they are in the same pass (`CpuConversion.reduced`:
+no reduced copy first), so colour costs about 1/factor² of a full frame. A frame the CPU path passes
 through unchanged (8-bit sRGB: `shows_unreduced`) is not reduced: there is no colour to spare, and the viewer
 scales a full frame when it paints it, as it does while paused.
 """
@@ -29,7 +30,12 @@ import numpy as np
 
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.frames import Frame
-from horus_desktop.media.view_size import reduce_for_view
+from horus_desktop.media.view_size import (
+    VIEW_REDUCTION_KEY,
+    reduce_for_view,
+    sample_positions,
+    with_reduction,
+)
 
 Conversion = Callable[[Frame], Frame]
 RecipeKey = tuple[str, str, str, str]
@@ -118,6 +124,18 @@ class CpuConversion:
         chosen = self._settings_for(frame)
         return replace(frame, pixels=isolate_channel(self.colour.to_display(pixels, chosen), self.channel))
 
+    def reduced(self, frame: Frame, factor: float) -> Frame:
+        """``self(reduce_for_view(frame, factor))``, in one pass where the pixels are as the colour step takes
+        them: it reads the kept pixels where they are (a reduced copy of a 2K half frame at 1.375 cost 4.4 ms,
+        as much as colouring it)."""
+        pixels = frame.pixels
+        if (factor <= 1 or VIEW_REDUCTION_KEY in frame.metadata or pixels.ndim != 3 or not pixels.size
+                or not pixels.flags.c_contiguous or (pixels.dtype, pixels.shape[2]) not in UPLOAD_LAYOUTS):
+            return self(reduce_for_view(frame, factor))
+        sample = (sample_positions(pixels.shape[0], factor), sample_positions(pixels.shape[1], factor))
+        shown = isolate_channel(self.colour.to_display(pixels, self._settings_for(frame), sample), self.channel)
+        return with_reduction(replace(frame, pixels=shown), factor, (frame.width, frame.height))
+
 
 def cpu_convert(colour: ColourConfig, settings: ViewSettings, channel: str = "rgb", *,
                 per_frame: bool = False) -> CpuConversion:
@@ -142,6 +160,8 @@ class ViewSizeConversion:
     def __call__(self, frame: Frame) -> Frame:
         if self.passes_through(frame):
             return self.convert(frame)
+        if isinstance(self.convert, CpuConversion):
+            return self.convert.reduced(frame, self.factor)
         return self.convert(reduce_for_view(frame, self.factor))
 
 

@@ -58,6 +58,11 @@ def warm() -> list[Warmed]:
             out = view.apply(_tiny_frame(dtype, channels))
             if out.shape != (4, 4, channels) or out.dtype != np.uint8:
                 raise RuntimeError(f"the colour kernel gave {out.dtype} {out.shape} for a 4x4x{channels} frame")
+            # The version that colours a frame reduced for the view in the same pass (while playing).
+            every_other = np.arange(0, 4, 2)
+            reduced = view.apply(_tiny_frame(dtype, channels), (every_other, every_other))
+            if not np.array_equal(reduced, out[::2, ::2]):
+                raise RuntimeError(f"the colour kernel's view-size pass differs for a 4x4x{channels} frame")
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         now_hits, now_misses = lut_kernel.cache_counts()
         results.append(Warmed(np.dtype(dtype).name, now_hits > hits, now_misses > misses, seconds, cpu_seconds))

@@ -188,55 +188,80 @@ def _alpha_for(table, value):  # noqa: ANN001, ANN202
 
 @cached  # numba's on-disk cache, beside this file or (frozen app) in the user's cache folder
 @numba.njit(nogil=True)
-def _apply(src, channels, rows, fractions, corners, lut4, check, alpha, out, flagged):  # noqa: ANN001, ANN202
-    """`src` (flat pixel bits, `channels` 3 or 4 a pixel) to `out` (flat uint8, same layout plus a spare byte;
-    alpha through the `alpha` table); returns how many pixels it wrote to `flagged` (their indices: those
-    interpolated in a creased cell) when `check`. `fractions` is `rows` seen as float32."""
+def _apply(src, width, channels, kept_rows, kept_columns, columns, rows, fractions, corners, lut4, check, alpha,
+           out, flagged):  # noqa: ANN001, ANN202
+    """The pixels of `src` (flat pixel bits, `width` pixels a row, `channels` 3 or 4 a pixel) at the rows
+    `kept_rows` and the `columns` columns `kept_columns` (None: the first `columns`, in order) to `out` (flat
+    uint8, those pixels in order, plus a spare byte; alpha through the `alpha` table); returns how many pixels
+    it wrote to `flagged` (their indices in `out`: those interpolated in a creased cell) when `check`.
+    `fractions` is `rows` seen as float32. The whole frame is one row of all its pixels (one loop, as fast as
+    the kernel was before it took samples); a sample is the frame reduced for the view in the same pass."""
     u = numba.uint64
     step = u(channels)
     row = u(_ROW)
     far = corners[16]  # read once: numba cannot tell the writes to `out` leave it alone
     count = 0
-    for p in range(src.size // channels):
-        k = u(p) * step
-        a0 = u(_bits(src[k])) * row
-        a1 = u(_bits(src[k + u(1)])) * row
-        a2 = u(_bits(src[k + u(2)])) * row
-        fr = fractions[a0 + u(_FRACTION)]
-        fg = fractions[a1 + u(_FRACTION)]
-        fb = fractions[a2 + u(_FRACTION)]
-        base = u(rows[a0]) + u(rows[a1 + u(1)]) + u(rows[a2 + u(2)])
-        case = ((u(fr >= fg) << u(2)) | (u(fg >= fb) << u(1)) | u(fr >= fb)) << u(1)
-        high = max(fr, max(fg, fb))
-        low = min(fr, min(fg, fb))
-        middle = fr + fg + fb - high - low
-        creased = _tetra_store(lut4, base, base + corners[case], base + corners[case + u(1)], base + far,
-                               np.float32(1.0) - high, high - middle, middle - low, low, out, k)
-        if channels == 4:
-            out[k + u(3)] = _alpha(alpha, src[k + u(3)])
-        if check and creased != 0:
-            flagged[count] = p
-            count += 1
+    p = u(0)
+    for r in range(kept_rows.size):
+        first = u(kept_rows[r]) * u(width)
+        for c in range(columns):
+            o = p * step
+            # None (the whole frame) is compiled as its own version, without this test or an index load a
+            # pixel: either cost 10% of a frame.
+            if kept_columns is None:
+                k = (first + u(c)) * step
+            else:
+                k = (first + u(kept_columns[c])) * step
+            a0 = u(_bits(src[k])) * row
+            a1 = u(_bits(src[k + u(1)])) * row
+            a2 = u(_bits(src[k + u(2)])) * row
+            fr = fractions[a0 + u(_FRACTION)]
+            fg = fractions[a1 + u(_FRACTION)]
+            fb = fractions[a2 + u(_FRACTION)]
+            base = u(rows[a0]) + u(rows[a1 + u(1)]) + u(rows[a2 + u(2)])
+            case = ((u(fr >= fg) << u(2)) | (u(fg >= fb) << u(1)) | u(fr >= fb)) << u(1)
+            high = max(fr, max(fg, fb))
+            low = min(fr, min(fg, fb))
+            middle = fr + fg + fb - high - low
+            creased = _tetra_store(lut4, base, base + corners[case], base + corners[case + u(1)], base + far,
+                                   np.float32(1.0) - high, high - middle, middle - low, low, out, o)
+            if channels == 4:
+                out[o + u(3)] = _alpha(alpha, src[k + u(3)])
+            if check and creased != 0:
+                flagged[count] = p
+                count += 1
+            p += u(1)
     return count
 
 
 _NO_ALPHA = np.zeros(1, dtype=np.uint8)
+_FIRST_ROW = np.zeros(1, dtype=np.intp)
 
 
-def apply_tables(tables: KernelTables, bits: np.ndarray, *, check: bool,
-                 alpha: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def apply_tables(tables: KernelTables, bits: np.ndarray, *, check: bool, alpha: np.ndarray | None = None,
+                 sample: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Colour C-contiguous HxWxC (C = 3 or 4) `bits` (uint8, or uint16: 16-bit values or half bit patterns; or
-    float32, looked up as the half it rounds to):
-    returns the HxWxC uint8 result (alpha from the `alpha` table by its bits) and, when `check`, the flat
-    indices of the pixels interpolated in a creased cell."""
-    channels = bits.shape[-1]
+    float32, looked up as the half it rounds to), or only the pixels at `sample`'s (rows, columns) (the frame
+    reduced for the view, media/view_size.py, in the same pass):
+    returns the uint8 result (h x w x C, alpha from the `alpha` table by its bits) and, when `check`, the flat
+    indices in it of the pixels interpolated in a creased cell."""
+    height, width, channels = bits.shape
+    if sample is None:  # one row of every pixel
+        kept_rows, kept_columns, columns, width = _FIRST_ROW, None, height * width, height * width
+        shape = bits.shape
+    else:
+        kept_rows, kept_columns = (np.ascontiguousarray(kept, np.intp) for kept in sample)
+        columns = len(kept_columns)
+        shape = (len(kept_rows), columns, channels)
+    pixels = shape[0] * shape[1]
     # int32: a frame has fewer than 2^31 pixels, and the array (as long as the frame, only its start written)
     # takes half the address space of intp's.
-    flagged = np.empty(bits.size // channels if check else 0, dtype=np.int32)
-    buffer = np.empty(bits.size + 1, dtype=np.uint8)  # the last pixel's 4-byte store writes one past it
-    count = _apply(bits.reshape(-1), channels, tables.rows, tables.rows.view(np.float32), tables.corners,
-                   tables.lut4, check, _NO_ALPHA if alpha is None else alpha, buffer, flagged)
-    out = buffer[:-1].reshape(bits.shape)
+    flagged = np.empty(pixels if check else 0, dtype=np.int32)
+    buffer = np.empty(pixels * channels + 1, dtype=np.uint8)  # the last pixel's 4-byte store writes one past it
+    count = _apply(bits.reshape(-1), width, channels, kept_rows, kept_columns, columns, tables.rows,
+                   tables.rows.view(np.float32), tables.corners, tables.lut4, check,
+                   _NO_ALPHA if alpha is None else alpha, buffer, flagged)
+    out = buffer[:-1].reshape(shape)
     return out, (flagged[:count].astype(np.intp) if count else np.empty(0, dtype=np.intp))
 
 
@@ -248,8 +273,12 @@ def cache_counts() -> tuple[int, int]:
 
 
 def preload() -> None:
-    """Load the half/16-bit version of the kernel (numba's cache, else compiled) by colouring one pixel: the
-    version a half or 16-bit frame's first colouring would load (the same argument types)."""
+    """Load the half/16-bit versions of the kernel (numba's cache, else compiled) by colouring one pixel, whole
+    and as a view's sample: the versions a half or 16-bit frame's first colouring would load (the same
+    argument types)."""
     size = 2
     lut4 = padded_lut(np.zeros(size**3 * 3, np.float32), size, None)
-    apply_tables(make_tables(size, np.zeros(1 << 16, np.float32), lut4), np.zeros((1, 1, 3), np.uint16), check=True)
+    tables = make_tables(size, np.zeros(1 << 16, np.float32), lut4)
+    pixel = np.zeros((1, 1, 3), np.uint16)
+    apply_tables(tables, pixel, check=True)
+    apply_tables(tables, pixel, check=True, sample=(np.zeros(1, np.intp), np.zeros(1, np.intp)))

@@ -166,11 +166,12 @@ class WorkerConverter:
             bakes[(state["settings"], np.dtype(state["source_dtype"]).str)] = baked
         self._convert = CpuConversion(_ShippedConfig(path, bakes), settings, channel, per_frame)
 
-    def convert(self, frame: Frame) -> Frame | None:
-        """``frame`` converted as the app would, or None (the app converts it)."""
+    def convert(self, frame: Frame, reduction: float = 1) -> Frame | None:
+        """``frame`` converted as the app would (reduced by ``reduction`` for the view in the same pass), or
+        None (the app converts it)."""
         try:
             if self._convert.passes_through(frame):
                 return None
-            return self._convert(frame)
+            return self._convert.reduced(frame, reduction) if reduction > 1 else self._convert(frame)
         except Exception:  # noqa: BLE001 (not shipped, or anything else: the app converts it and reports)
             return None

@@ -12,7 +12,10 @@ import pytest
 
 from horus_desktop.media.colour import ColourConfig, ViewSettings
 from horus_desktop.media.colour_bench import acescg_chart
+from horus_desktop.media.display import at_view_size, cpu_convert
+from horus_desktop.media.frames import Frame, full_window
 from horus_desktop.media.lut_kernel import LANES, apply_tables
+from horus_desktop.media.view_size import reduce_for_view, reduced_size, view_reduction
 
 DISPLAY = "sRGB - Display"
 ACES_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
@@ -179,17 +182,60 @@ for dtype in (np.float16, np.uint16):
     is_float = np.dtype(dtype).kind == "f"
     settings = colour.default_settings("scene_linear" if is_float else "sRGB - Texture", is_float=is_float)
     for channels in (3, 4):
-        colour.baked_view(settings, np.dtype(dtype), method="lut").apply(_tiny_frame(dtype, channels))
+        view = colour.baked_view(settings, np.dtype(dtype), method="lut")
+        view.apply(_tiny_frame(dtype, channels))
+        view.apply(_tiny_frame(dtype, channels), (np.arange(0, 4, 2), np.arange(0, 4, 3)))  # at a view's size
 print(sum(loaded), lut_kernel.cache_counts() == loaded)
 """
 
 
 def test_the_preload_loads_the_version_half_and_16_bit_frames_use() -> None:
     """What the decode processes' fork server loads (media/kernel_preload.py) is what their half and 16-bit
-    frames run: they load or compile nothing more (else the preload would be wasted work)."""
+    frames run, whole and at a view's size (two versions): they load or compile nothing more (else the preload
+    would be wasted work)."""
     import subprocess
     import sys
 
     done = subprocess.run([sys.executable, "-c", _PRELOAD_THEN_FRAMES], capture_output=True, text=True,
                           timeout=300, check=True)
-    assert done.stdout.split() == ["1", "True"], done.stderr
+    assert done.stdout.split() == ["2", "True"], done.stderr
+
+
+@pytest.mark.parametrize("factor", [1.375, 2, 3.25])
+@pytest.mark.parametrize("channels", [3, 4])
+@pytest.mark.parametrize("dtype", [np.float16, np.uint16, np.uint8, np.float32])
+def test_a_frame_coloured_at_the_view_size_in_one_pass_is_the_frame_reduced_then_coloured(
+        colour: ColourConfig, dtype: type, channels: int, factor: float) -> None:
+    """While playing, the colour step reads the pixels the view keeps where they are (no reduced copy): the
+    same codes as reducing first, the exact processor's pixels on creased cells included."""
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW, 0.5)
+    image = chart_image(dtype)[:, :60_000].reshape(60, 1000, 3)
+    if channels == 4:
+        alpha = np.linspace(0, 1, image.shape[0] * image.shape[1]).reshape(image.shape[:2] + (1,)).astype(dtype) \
+            if np.dtype(dtype).kind == "f" else image[:, :, :1][:, ::-1]
+        image = np.ascontiguousarray(np.concatenate([image, alpha], axis=2))
+    cpu = cpu_convert(colour, settings)
+    frame = _frame(image)
+    one_pass = at_view_size(cpu, factor)(frame)
+    reduced_first = cpu(reduce_for_view(frame, factor))
+    assert view_reduction(one_pass) == view_reduction(reduced_first) == (factor, (1000, 60))
+    assert one_pass.pixels.shape == (reduced_size(60, factor), reduced_size(1000, factor), channels)
+    np.testing.assert_array_equal(one_pass.pixels, reduced_first.pixels)
+
+
+@pytest.mark.parametrize("pixels", [
+    np.ones((9, 11), np.float16),  # grey: made RGB first
+    np.ones((12, 10, 3), np.float16)[:, ::2],  # not contiguous
+    np.ones((9, 11, 3), np.float64),  # a type the view does not take as it is
+])
+def test_frames_the_one_pass_cannot_read_in_place_are_reduced_first(colour: ColourConfig,
+                                                                    pixels: np.ndarray) -> None:
+    settings = ViewSettings("ACEScg", DISPLAY, ACES_VIEW)
+    cpu = cpu_convert(colour, settings)
+    frame = _frame(pixels)
+    np.testing.assert_array_equal(at_view_size(cpu, 1.5)(frame).pixels, cpu(reduce_for_view(frame, 1.5)).pixels)
+
+
+def _frame(pixels: np.ndarray) -> Frame:
+    window = full_window(pixels.shape[1], pixels.shape[0])
+    return Frame(pixels, 1, "ACEScg", window, window, ("R", "G", "B", "A")[: pixels.shape[2] if pixels.ndim == 3 else 1])
