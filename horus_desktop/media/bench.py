@@ -30,6 +30,8 @@ from horus_desktop.media.sequences import MediaItem, MediaKind, media_item_for, 
 from horus_desktop.media.view_size import view_factor
 
 PLAYBACK_FPS = 24
+#: Runs of each figure, interleaved; the best is kept (a burst of load on a shared machine falls on all alike).
+ROUNDS = 2
 #: The reduction the CPU colour path is also measured at: a 2K frame played in a view at most 1024 px wide.
 VIEW_FACTOR = 2
 #: ... and at the size a 2K frame is drawn in a viewer 1400 px wide (a 1920-px screen beside the panels): 1.375.
@@ -228,7 +230,7 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
 
 
 def _colour_pipelines(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
-                      rounds: int = 2, cpu: dict[str, list[float]] | None = None) -> tuple[float, float, float, float]:
+                      rounds: int = ROUNDS, cpu: dict[str, list[float]] | None = None) -> tuple[float, float, float, float]:
     """Frames/s of the bare decoder (on the backend the pipeline uses: processes with a pool), and of the CPU
     colour pipeline at full size, at VIEW_FACTOR and at VIEWER_FACTOR, interleaved, best of ``rounds`` each (so
     a burst of load on a shared machine falls on all four alike). ``cpu`` gets each one's CPU ms
@@ -291,10 +293,18 @@ def bench_decode(
         "pixel_type": str(sample.pixels.dtype), "workers": workers, "view": settings.view,
         "cpu_colour_fps_1": colour_fps, f"cpu_colour_view{VIEW_FACTOR}_fps_1": colour_view_fps,
         "viewer_factor": VIEWER_FACTOR, "cpu_colour_viewer_fps_1": colour_viewer_fps,
-        "bare_fps_1": _bare_fps(item, chosen, 1), "bare_fps_all": _bare_fps(item, chosen, workers),
     }
-    result["pipeline_fps_1"], seeks_1 = _pipeline_fps(item, chosen, 1)
-    result["pipeline_fps_all"], seeks_all = _pipeline_fps(item, chosen, workers)
+    # Best of ROUNDS, interleaved, as the colour pipelines below: a single first run measured one-off costs (a
+    # kernel's first load, the kernel making room for the cache's first pages) as the decode rate.
+    seeks_1 = seeks_all = 0
+    for _ in range(ROUNDS):
+        for key, workers_used in (("bare_fps_1", 1), ("bare_fps_all", workers)):
+            fps = _bare_fps(item, chosen, workers_used)
+            result[key] = None if fps is None else max(fps, result.get(key) or 0.0)
+        fps, seeks = _pipeline_fps(item, chosen, 1)
+        result["pipeline_fps_1"], seeks_1 = max(fps, result.get("pipeline_fps_1", 0.0)), max(seeks_1, seeks)
+        fps, seeks = _pipeline_fps(item, chosen, workers)
+        result["pipeline_fps_all"], seeks_all = max(fps, result.get("pipeline_fps_all", 0.0)), max(seeks_all, seeks)
     best_pool: DecodePool | None = None
     cpu: dict[str, list[float]] = {}  # CPU ms a frame, which the load of other programs sways less
     if movie:
@@ -306,10 +316,13 @@ def bench_decode(
     else:
         # The decode-process pipeline beside the threads, at each worker count: the scaling.
         for n in sorted({1, workers}):
-            result[f"bare_processes_fps_{n}"] = _bare_fps(item, chosen, n, processes=True)
             pool = DecodePool(n)
             pool.wait_ready()
-            result[f"pipeline_processes_fps_{n}"] = _pipeline_fps(item, chosen, n, pool=pool)[0]
+            for _ in range(ROUNDS):
+                bare = _bare_fps(item, chosen, n, processes=True) or 0.0
+                result[f"bare_processes_fps_{n}"] = max(bare, result.get(f"bare_processes_fps_{n}", 0.0))
+                ours = _pipeline_fps(item, chosen, n, pool=pool)[0]
+                result[f"pipeline_processes_fps_{n}"] = max(ours, result.get(f"pipeline_processes_fps_{n}", 0.0))
             if n == workers:
                 best_pool = pool
             else:
