@@ -185,7 +185,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     # The CPU path's colour steps the app has shipped (media/worker_colour.py), by token, as the app's mirror.
-    converters: OrderedDict[int, Any] = OrderedDict()
+    converters = HeldColours()
     while True:
         try:
             message = conn.recv()
@@ -196,8 +196,12 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         except (EOFError, OSError):
             return
         # Taken in before the decode, whatever becomes of it: the app's mirror counts it as held.
-        converter = None if colour is None else _remember(
-            converters, colour[0], colour[1] is not None and functools.partial(_converter, colour[1]))
+        converter = None
+        if colour is not None:
+            token, payload = colour
+            if payload is not None:
+                converters.add(token, _converter(payload))
+            converter = converters.use(token)
         # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
         decode_exr.EXR_THREADS_PER_FILE = threads or exr_threads
         # The only message that can come while a job runs is the parent's stop for it.
@@ -239,17 +243,28 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         conn.send(reply)
 
 
-def _remember(store: OrderedDict[int, Any], token: int, make: Callable[[], Any] | None | bool) -> Any:
-    """The colour steps a worker holds, kept alike in the worker and in the app's mirror of it (the app then
-    ships a payload only to a worker without it): ``make`` (the payload came) stores a new one; the last
-    COLOUR_KEPT used stay. Returns the one of ``token`` (None: the app converts)."""
-    if callable(make):
-        store[token] = make()
-    if token in store:
-        store.move_to_end(token)
-    while len(store) > COLOUR_KEPT:
-        store.popitem(last=False)
-    return store.get(token)
+class HeldColours:
+    """The colour steps a worker holds, by token (media/worker_colour.py), kept alike in the worker and in the
+    app's mirror of it (the app then ships a payload only to a worker without it): the last COLOUR_KEPT used."""
+
+    def __init__(self) -> None:
+        self._held: OrderedDict[int, Any] = OrderedDict()
+
+    def __contains__(self, token: object) -> bool:
+        return token in self._held
+
+    def add(self, token: int, value: Any) -> None:
+        """A payload came: its colour step (the worker's converter; True in the mirror) is held."""
+        self._held[token] = value
+        while len(self._held) > COLOUR_KEPT:
+            self._held.popitem(last=False)
+
+    def use(self, token: int) -> Any:
+        """The colour step of ``token`` (None: not held, the app converts), now the last one used."""
+        if token not in self._held:
+            return None
+        self._held.move_to_end(token)
+        return self._held[token]
 
 
 def _converter(payload: bytes) -> Any:
@@ -305,8 +320,8 @@ class _Worker:
         self.stoppable = False
         self.job_sent = False
         self.stop_sent = False
-        #: The colour steps (media/worker_colour.py tokens) this worker holds, as it keeps them (`_remember`).
-        self.colour_tokens: OrderedDict[int, Any] = OrderedDict()
+        #: The colour steps (media/worker_colour.py tokens) this worker holds, as it keeps them.
+        self.colour_tokens = HeldColours()
         forked_by_server = context.get_start_method() == "forkserver"
         self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
                                        name="horus-decode")
@@ -496,7 +511,9 @@ class DecodePool:
                 shipped = colour.message(worker.colour_tokens) if colour is not None else None
                 worker.send_job((job, name, max(1, reduction), threads, stoppable, shipped), fd)
                 if shipped is not None:
-                    _remember(worker.colour_tokens, shipped[0], shipped[1] is not None and (lambda: True))
+                    if shipped[1] is not None:
+                        worker.colour_tokens.add(shipped[0], True)
+                    worker.colour_tokens.use(shipped[0])
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None

@@ -105,8 +105,8 @@ class WorkerColour:
                 return
             self._states[key], self._bakes[key] = state, id(baked)
             while len(self._states) > MAX_BAKES:
-                self._bakes.pop(next(iter(self._states)))
-                self._states.pop(next(iter(self._states)))
+                oldest = next(iter(self._states))
+                del self._states[oldest], self._bakes[oldest]
             cpu = self.cpu
             content = (cpu.colour.path, cpu.settings, cpu.channel, cpu.per_frame, tuple(self._bakes.items()))
             token = _known.get(content)
