@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.media import sequences
@@ -200,6 +200,39 @@ def test_rows_made_where_media_are_probed_are_stored_as_rows_one_by_one(tmp_path
     finally:
         by_row.close()
         by_worker.close()
+
+
+def test_a_batch_of_rows_writes_its_ops_stamped_and_the_commit_rewrites_none(tmp_path: Path) -> None:
+    """Past the set-based threshold a batch's ops are written with the transaction's clock and author (the
+    client's last clock once committed), so the commit's stamping finds no op of the batch left to rewrite
+    (each rewrite of a ~1 KB op was a second write of it in the transaction)."""
+    batch = [{k: v for k, v in _values(i).items() if k != "id"} for i in range(1, 251)]
+    store = _seeded(tmp_path / "stored.sqlite")
+    rewritten: list[int] = []
+
+    def seen(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE HORUS_SYNC_OUTBOX"):
+            rewritten.append(cursor.rowcount)
+
+    try:
+        with store.uow.read() as session:
+            before = session.execute(text("SELECT max(seq) FROM horus_sync_outbox")).scalar_one()
+        event.listen(store.engine, "after_cursor_execute", seen)
+        try:
+            store.media.create_stored(media_repository.stored_media_rows(batch))
+        finally:
+            event.remove(store.engine, "after_cursor_execute", seen)
+        with store.uow.read() as session:
+            stamps = session.execute(text("SELECT DISTINCT hlc, author FROM horus_sync_outbox WHERE seq > :s"),
+                                     {"s": before}).all()
+            last = session.execute(text("SELECT hlc FROM horus_sync_state")).scalar_one()
+            count = session.execute(text("SELECT count(*) FROM horus_sync_outbox WHERE seq > :s"),
+                                    {"s": before}).scalar_one()
+        assert count == 250
+        assert [tuple(s) for s in stamps] == [(last, "ana")]
+        assert sum(rewritten) == 0
+    finally:
+        store.close()
 
 
 def test_a_record_the_rules_refuse_is_left_to_create_many(sqlite_store: Store) -> None:

@@ -147,7 +147,8 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         """Add new media records made by :func:`stored_media_rows` in one transaction (SQLite); returns their
         ids. Written as :meth:`create_many` writes its rows (the same stored rows, search index and outbox ops),
         with only the id and the times added here: the values were checked and converted where the media was
-        probed, off the writer's thread."""
+        probed, off the writer's thread. From ``TRIGGERS_ABSENT_ROWS`` rows their ops are written already
+        stamped (the transaction's clock and author), so the commit does not rewrite them."""
         if not rows:
             return []
         ids = _new_ids(len(rows))
@@ -155,7 +156,7 @@ class MediaRepository(TombstonedRepository[MediaRecord]):
         stored = [(row_id.hex, now, now, *row) for row_id, row in zip(ids, rows, strict=True)]
         with self._uow.write() as ctx:
             insert_stored(ctx.session, _TABLE, _STORED_INSERT_COLUMNS, stored,
-                          replaces={"trg_media_search_insert": _FILL_SEARCH})
+                          replaces={"trg_media_search_insert": _FILL_SEARCH}, stamp=ctx.stamp)
             for row_id in ids:
                 ctx.record(_TABLE.name, row_id, "insert")
         return ids
