@@ -160,6 +160,7 @@ class FrameCache:
         self._playhead = self.first
         self._direction = 1
         self._scrubbing = False
+        self._prepared = False  # the source told the user may scrub (`set_playhead`)
         self._settled_at = 0.0
         self._closed = False
         self._convert_s = 0.0  # CPU seconds of the last conversion on its thread (a banded one: its first band)
@@ -412,6 +413,12 @@ class FrameCache:
     def set_playhead(self, frame: int, direction: int = 1, *, scrubbing: bool = False) -> None:
         """Aim read-ahead at `frame` going `direction` (+1 forward, -1 backward); read-ahead aimed elsewhere
         that has not started is dropped. `scrubbing` (paused): read-ahead leaves a worker free."""
+        if scrubbing and not self._prepared:
+            # Paused (a viewer opened the media): a movie opens its spare decoders before the user drags.
+            self._prepared = True
+            prepare = getattr(self.source, "prepare_for_scrub", None)
+            if prepare is not None:
+                prepare()
         with self._cond:
             if self._closed:
                 return

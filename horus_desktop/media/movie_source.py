@@ -10,11 +10,18 @@ same time: a frame scrubbed to while another decoder reads ahead takes an idle d
 never waits behind the read-ahead. A read given a ``cancelled`` check (`read_unless`) stops between two
 packets once the check is true, and gives up waiting for a decoder: a scrub that moved on does not keep the
 cores (or a decoder) decoding up to a frame nobody will see.
+
+A read that decodes forward to a frame (from its keyframe, or a jump ahead) lets the codec drop the
+non-reference frames before it (``skip_frame`` NONREF, as mpv's seeks do): nothing refers to them and nobody
+sees them; the frame read and every frame after it decode in full. Where a decoder stands is judged against
+the keyframes, read from the container's own index at open (MP4/MOV: no reading) or else from the packets on
+a thread of its own.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -66,12 +73,24 @@ def _output_format(stream: Any) -> str:
     return "rgba" if alpha else "rgb24"
 
 
-def _frames(container: Any, stream: Any) -> Iterator[Any]:
+def _frames(decoder: _Decoder) -> Iterator[Any]:
     """The stream's frames in order (as ``container.decode(stream)``), with None after each packet that gave
     no frame: a point where a read nobody wants any more can stop. After a seek the codec's frame threads
     take several packets before the first frame, and on a loaded machine a stale read held its decoder (and
-    the cores) for up to 0.7 s there before it could check (traced in `horus bench scrub`)."""
-    for packet in container.demux(stream):
+    the cores) for up to 0.7 s there before it could check (traced in `horus bench scrub`).
+
+    A packet of a frame before the read's target (``decoder.skip_pts``) is decoded with the non-reference
+    frames dropped (`_Decoder.aim`); the codec's frame threads take the setting with each packet."""
+    context = decoder.stream.codec_context
+    dropping: bool | None = None  # unknown after a seek: set with the first packet
+    for packet in decoder.container.demux(decoder.stream):
+        drop = packet.pts is not None and packet.pts < decoder.skip_pts
+        if drop != dropping:
+            context.skip_frame = "NONREF" if drop else "DEFAULT"
+            dropping = drop
+        if drop:
+            decoder.dropped_before = max(decoder.dropped_before, decoder.target)
+            decoder.dropped = True
         frames = packet.decode()
         if not frames:
             yield None
@@ -108,6 +127,18 @@ class _Decoder:
         self.last: tuple[int, np.ndarray] | None = None
         self.used = 0
         self.busy = False  # a thread decodes on it now (set and read under the source's lock)
+        # The read under way: packets of frames before ``skip_pts`` (its target's first pts) drop their
+        # non-reference frames. Frames before ``dropped_before`` may be missing since the last seek (a read
+        # stopped part-way), and ``dropped`` tells whether the read under way dropped any.
+        self.decoded = 0  # frames it gave since its last read ended (`MovieSource.frames_decoded`)
+        self.target = -1
+        self.skip_pts = -math.inf
+        self.dropped_before = -1
+        self.dropped = False
+
+    def aim(self, index: int, skip_pts: float) -> None:
+        """The next frames are decoded for a read of `index`; packets before ``skip_pts`` may drop frames."""
+        self.target, self.skip_pts, self.dropped = index, skip_pts, False
 
     def distance(self, index: int, keyframe: int | None = None) -> int | None:
         """Frames to decode forward to reach `index` without a seek, or None if a seek is needed (also when
@@ -122,7 +153,7 @@ class _Decoder:
             # (traced: a scrubbed-to frame paid a second GOP decode).
             return None
         ahead = index - self.position
-        if ahead <= 0 or ahead > FORWARD_DECODE_LIMIT:
+        if ahead <= 0 or ahead > FORWARD_DECODE_LIMIT or index < self.dropped_before:
             return None
         if keyframe is not None and keyframe > self.position + 1:
             return None
@@ -143,6 +174,8 @@ class MovieSource(FrameSource):
         self.decode_timeout = decode_timeout
         self._lock = threading.Condition()  # the decoders' list and busy marks; one decode per decoder
         self.seeks = 0
+        #: Frames the decoders gave (the frames read and those decoded on the way to them).
+        self.frames_decoded = 0
         self._cancels: dict[int, Callable[[], bool]] = {}
         container = _open_container(path)
         if not container.streams.video:
@@ -162,7 +195,8 @@ class MovieSource(FrameSource):
             raise DamagedFrameError(path, "movie has no frames")
         self._format = _output_format(stream)
         self._decoders: list[_Decoder] | None = [_Decoder(container)]
-        self._keyframes: list[int] | None = None  # read once, on its own thread (`_read_keyframes`)
+        # The container's own index (MP4/MOV), else read once on its own thread (`_read_keyframes`).
+        self._keyframes: list[int] | None = self._indexed_keyframes(stream)
         self._index_thread: threading.Thread | None = None
         self._opening = 0  # decoders being opened (without the lock)
         self._spares: threading.Thread | None = None
@@ -179,6 +213,31 @@ class MovieSource(FrameSource):
         if pts is None:
             return decoder.position + 1
         return int(round((pts - self._start_pts) * self._time_base * self.rate))
+
+    def _indexed_keyframes(self, stream: Any) -> list[int] | None:
+        """The keyframes' frame indexes from the container's index as read with its header, or None when it
+        does not list every frame (MKV's cues, MPEG-TS: read from the packets later). Read before the first
+        jump, a scrubbed-to frame waited for the packet read (47-106 ms of a 96-frame 1080p movie under load,
+        traced) and decoded on through a keyframe meanwhile. An entry's time is a decode time (MP4/MOV): a
+        keyframe is presented as late after it as the first one is, for H.264/HEVC's constant reorder delay
+        (where not, a decoder's choice is a frame off, never the frame decoded)."""
+        try:
+            entries = stream.index_entries
+            if len(entries) < self.frame_count:
+                return None
+            keys = [entry.timestamp for entry in entries if entry.is_keyframe and not entry.is_discard]
+            if not keys or any(entry.is_discard for entry in entries):
+                return None
+        except Exception:  # noqa: BLE001 - an index this PyAV cannot give: read the packets instead
+            return None
+        shift = self._start_pts - keys[0]
+        scale = self._time_base * self.rate
+        return sorted({int(round((key + shift - self._start_pts) * scale)) for key in keys})
+
+    def _first_pts(self, index: int) -> int:
+        """The lowest pts a frame numbered `index` can have (`_index_of` rounds): a packet below it is an
+        earlier frame's."""
+        return self._start_pts + math.ceil((Fraction(index) - Fraction(1, 2)) / (self._time_base * self.rate))
 
     def _needs_keyframes(self, index: int) -> bool:
         """True when choosing a decoder for `index` needs the keyframe index and it is not read yet: an idle
@@ -245,8 +304,9 @@ class MovieSource(FrameSource):
     def _seek_to(self, decoder: _Decoder, index: int) -> None:
         target = self._start_pts + int((Fraction(index) / self.rate) / self._time_base)
         decoder.container.seek(max(target, self._start_pts), stream=decoder.stream, backward=True, any_frame=False)
-        decoder.frames = _frames(decoder.container, decoder.stream)
+        decoder.frames = _frames(decoder)
         decoder.position = -1
+        decoder.dropped_before = -1
         with self._lock:
             self.seeks += 1
 
@@ -265,6 +325,7 @@ class MovieSource(FrameSource):
                 raise Superseded(self.path)  # the decoder stays where it is: a later read goes on from there
         index = self._index_of(decoder, video)
         decoder.position = index
+        decoder.decoded += 1
         return index, video
 
     def _decode_index(self, decoder: _Decoder, index: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
@@ -272,9 +333,14 @@ class MovieSource(FrameSource):
             return decoder.last[1]
         if cancelled is not None and cancelled():
             raise Superseded(self.path)
-        if decoder.distance(index) is None:
+        # Keyframe-aware, as the decoder was chosen (`_decoder_for`): a decoder the keyframe lies past seeks to
+        # it rather than decoding on through it (traced: frame 54 decoded from 10, 44 frames, not 6 from 48).
+        if decoder.distance(index, self._keyframe_before(index)) is None:
             self._seek_to(decoder, index)
-        for attempt in range(3):
+        skip_pts: float = self._first_pts(index)
+        attempt = 0
+        while attempt < 3:
+            decoder.aim(index, skip_pts)
             previous: tuple[int, Any] | None = None
             while (step := self._next(decoder, cancelled)) is not None:
                 if cancelled is not None and step[0] != index and cancelled():
@@ -282,14 +348,20 @@ class MovieSource(FrameSource):
                 if step[0] == index:
                     return self._keep(decoder, *step)
                 if step[0] > index:
-                    if previous is not None:  # no frame has this number (a gap): hold the one before
-                        return self._keep(decoder, *previous)
                     break
                 previous = step
             else:
                 return self._fail(decoder, index, previous[0] if previous else decoder.position)
+            if previous is not None:  # no frame has this number (a gap): hold the one before
+                if not decoder.dropped:
+                    return self._keep(decoder, *previous)
+                # The one before may have been dropped undecoded: decode them all this time.
+                skip_pts = -math.inf
+                self._seek_to(decoder, index)
+                continue
             # The seek landed after the frame: go back further and decode forward again.
-            self._seek_to(decoder, max(index - (attempt + 1) * FORWARD_DECODE_LIMIT, 0))
+            attempt += 1
+            self._seek_to(decoder, max(index - attempt * FORWARD_DECODE_LIMIT, 0))
         return self._fail(decoder, index, decoder.position)
 
     def _keep(self, decoder: _Decoder, index: int, video: Any) -> np.ndarray:
@@ -340,10 +412,7 @@ class MovieSource(FrameSource):
                         return self._mark_busy(choice)
                     else:
                         self._opening += 1
-                        if self._spares is None:  # the first jump away: the others open meanwhile (below)
-                            self._spares = threading.Thread(target=self._open_spares, name="horus-movie-spares",
-                                                            daemon=True)
-                            self._spares.start()
+                        self._start_spares()  # the first jump away: the others open meanwhile (below)
             if choice is None:
                 # The caller's check runs unlocked: it is the caller's code, and a check that blocks (a slow
                 # flag, a test holding it) held every other read of this source out of its decoder.
@@ -354,7 +423,7 @@ class MovieSource(FrameSource):
             # scrubbed to waited that long to register its read (traced in `horus bench scrub`).
             try:
                 opened: _Decoder | None = _Decoder(_open_container(self.path))
-            except DamagedFrameError:
+            except Exception:  # noqa: BLE001 - one more decoder is optional: the read goes on with those open
                 opened = None
             finally:
                 with self._lock:
@@ -369,6 +438,21 @@ class MovieSource(FrameSource):
                     raise UnreadableFileError(self.path, "source is closed")
                 self._decoders.append(opened)
                 return self._mark_busy(opened)
+
+    def prepare_for_scrub(self) -> None:
+        """Open the spare decoders now, in the background (a viewer showing this movie paused: the user may
+        drag over it next). Opened at the first jump instead, each open (~50 ms CPU: the container's probe
+        decodes a frame) ran beside that drag's first decodes: the first frame scrubbed to after an open
+        took 350-390 ms against ~90-160 for the later ones (traced in `horus bench scrub`, load 3-5)."""
+        with self._lock:
+            if self._decoders is not None:
+                self._start_spares()
+
+    def _start_spares(self) -> None:
+        """Start `_open_spares` once (call locked)."""
+        if self._spares is None:
+            self._spares = threading.Thread(target=self._open_spares, name="horus-movie-spares", daemon=True)
+            self._spares.start()
 
     def _open_spares(self) -> None:
         """Open decoders up to MAX_BUSY_DECODERS ahead of need, idle and unpositioned, once a second one was
@@ -415,6 +499,8 @@ class MovieSource(FrameSource):
         finally:
             with self._lock:
                 decoder.busy = False
+                self.frames_decoded += decoder.decoded
+                decoder.decoded = 0
                 if self._decoders is None:  # closed while this decoder worked: it closes now
                     decoder.close()
                 self._lock.notify_all()

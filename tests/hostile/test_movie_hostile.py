@@ -1,5 +1,6 @@
 """A movie whose keyframe index cannot be read (its reader, on a thread of its own, meets an error nobody
-expected from a damaged file): a frame that waits for that index must still be decoded, never wait for ever."""
+expected from a damaged file), or whose second decoder cannot be opened: a frame that waits for that index
+or decoder must still be decoded, never wait for ever."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from horus_desktop.media.synthetic import write_movie
 pytestmark = pytest.mark.timeout(120)
 
 
-def test_a_frame_waiting_for_a_keyframe_index_that_fails_is_still_decoded(tmp_path: Path,
+# MKV: its keyframes are read from the packets, on the index's thread, when a frame first waits for them;
+# MP4: they come with the header (its index lists every frame), and the jump asks for a second decoder.
+@pytest.mark.parametrize("suffix", ["mkv", "mp4"])
+def test_a_frame_waiting_for_a_keyframe_index_that_fails_is_still_decoded(tmp_path: Path, suffix: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    movie = write_movie(tmp_path / "m.mp4", 40, size=(64, 48), gop=12)
+    movie = write_movie(tmp_path / f"m.{suffix}", 40, size=(64, 48), gop=12)
     with MovieSource(movie) as reference:
         expected = reference.read(20).pixels
     with MovieSource(movie) as source:

@@ -6,6 +6,7 @@ frame asked for decodes in a worker process (a crash there is a placeholder)."""
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import signal
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from horus_desktop.media import movie_source
 from horus_desktop.media.decode_image import decode_image
 from horus_desktop.media.decode_pool import DecodePool
 from horus_desktop.media.errors import DamagedFrameError
@@ -331,3 +333,83 @@ def test_a_movie_read_nobody_wants_gives_up_waiting_for_a_busy_decoder(tmp_path:
         for frame in (10, 50, 90):  # the decoders held go on right
             assert np.array_equal(results[frame], reference.read(frame).pixels)
         assert np.array_equal(source.read(30).pixels, reference.read(30).pixels)
+
+
+def test_a_movie_frame_read_from_its_keyframe_skips_the_frames_nothing_refers_to(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 60, size=(W, H), gop=48)  # two B-frames between references
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        expected = {f: reference.read(f).pixels for f in range(1, 61)}
+        assert reference.frames_decoded == 60
+        assert np.array_equal(source.read(40).pixels, expected[40])
+        # The non-reference frames before it were dropped undecoded: fewer than the 40 a plain decode gives.
+        assert source.frames_decoded < 40
+        for frame in range(41, 50):  # playing on from it: every frame is there
+            assert np.array_equal(source.read(frame).pixels, expected[frame])
+
+
+def _true_after(checks: int):
+    """A ``cancelled`` check that turns true after ``checks`` calls."""
+    calls = itertools.count(1)
+    return lambda: next(calls) > checks
+
+
+def test_a_movie_read_stopped_while_skipping_leaves_no_frame_missing(tmp_path: Path) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 60, size=(W, H), gop=48)
+    with MovieSource(movie) as reference:
+        expected = {f: reference.read(f).pixels for f in range(1, 61)}
+    for checks in (4, 8, 16):
+        with MovieSource(movie) as source:
+            source.read(1)
+            with pytest.raises(Superseded):  # stopped part-way to frame 45, frames before it dropped
+                source.read_unless(45, _true_after(checks))
+            for frame in (6, 7, 12, 13, 25, 44, 45, 46):  # ahead of where it stopped, before and after 45
+                assert np.array_equal(source.read(frame).pixels, expected[frame]), (checks, frame)
+
+
+def test_a_movie_frame_past_a_keyframe_read_on_the_least_used_decoder_seeks_to_the_keyframe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 96, size=(W, H), gop=48)  # keyframes at frames 1 and 49
+    monkeypatch.setattr(movie_source, "MAX_BUSY_DECODERS", movie_source.MAX_DECODERS)  # no spare: two
+    with MovieSource(movie) as source, MovieSource(movie) as reference:
+        source.read(10)
+        source.read(80)  # the second decoder
+        # Both decoders idle, neither reaches 54 without a seek: the one at 10 seeks to 49 rather than
+        # decoding on through it (44 frames instead of 6).
+        assert np.array_equal(source.read(54).pixels, reference.read(54).pixels)
+        assert source.seeks == 3
+
+
+def test_an_mp4_jump_past_a_keyframe_seeks_with_no_index_read_from_the_packets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 40, size=(W, H), gop=12)  # keyframes at 1, 13, 25, 37
+    with MovieSource(movie) as reference:
+        expected = reference.read(30).pixels
+    with MovieSource(movie) as source:
+        source.read(1)
+
+        def failing_open(*_args: object, **_kwargs: object) -> object:
+            raise RuntimeError("no second open of this file")
+
+        # The keyframes came with the header (the MP4 index lists every frame): nothing more is read.
+        monkeypatch.setattr(movie_source.av, "open", failing_open)
+        assert np.array_equal(source.read(30).pixels, expected)
+        assert source.seeks == 2  # to the keyframe at 25, not decoded on from frame 1
+
+
+def test_a_movie_shown_paused_opens_its_spare_decoders_before_the_user_drags(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    movie = write_movie(tmp_path / "m.mp4", 30, size=(W, H), gop=12)
+    opened: list[str] = []
+    real_open = movie_source.av.open
+
+    def counting_open(path: str, *args: object, **kwargs: object) -> object:
+        opened.append(path)
+        return real_open(path, *args, **kwargs)
+
+    with MovieSource(movie) as source:
+        monkeypatch.setattr(movie_source.av, "open", counting_open)
+        with FrameCache(source, workers=2, read_ahead=0) as cache:
+            cache.set_playhead(1, scrubbing=True)  # a viewer showing it paused, nothing asked for yet
+            # Two more decoders (the spare for a frame scrubbed to while both others decode), no jump needed.
+            assert wait_for(lambda: len(opened) == 2)
+            assert cache.get(1, timeout=30).error is None
