@@ -89,6 +89,35 @@ def test_changed_file_updates_its_record(sqlite_store, tree: Path) -> None:
     assert after.id == before.id and after.resolution == "128x72" and after.file_hash != before.file_hash
 
 
+def test_no_automatic_collection_runs_during_an_ingest_and_the_collector_is_on_after(sqlite_store, tree: Path) -> None:
+    """The ingest's objects are freed by reference counting: a collection walking them (and, now and then, all
+    the process holds) is work spared while the tree is walked, probed and written (none runs on the ingest's
+    threads); the collector is on again once the ingest returns, also after a cancelled one."""
+    import gc
+
+    threads: list[str] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            threads.append(threading.current_thread().name)
+
+    assert gc.isenabled()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10)  # a collection every few allocations: any thread allocating would run some
+    gc.callbacks.append(seen)
+    try:
+        report = ingest_tree(sqlite_store, tree)
+        cancel = threading.Event()
+        cancel.set()
+        ingest_tree(sqlite_store, tree, cancel=cancel)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*thresholds)
+    assert len(report.created) == 4
+    assert not [name for name in threads if name.startswith("horus-ingest")]
+    assert gc.isenabled()
+
+
 def test_template_and_project_override(sqlite_store, tree: Path) -> None:
     report = ingest_tree(sqlite_store, tree, project="bigfilm",
                          template="{client}/{episode}/{sequence}/{shot}/{department}/{version}")

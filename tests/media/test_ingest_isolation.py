@@ -64,3 +64,22 @@ def test_the_same_crash_in_process_would_take_the_caller_down(tmp_path: Path) ->
             "from horus_desktop.media.sequences import media_item_for; p(media_item_for(sys.argv[1]))")
     result = subprocess.run([sys.executable, "-c", code, str(image)], cwd=Path(__file__).parents[2])
     assert result.returncode < 0  # killed by a signal
+
+
+def test_a_probe_workers_imports_are_left_out_of_its_collections(tmp_path: Path) -> None:
+    """What a worker imported lives as long as the worker: frozen (``gc.freeze``), so that its full collections
+    walk only what its tasks made since, including a module a task loaded (the store's, for an ingest's maker
+    of rows)."""
+    import gc
+
+    from horus_desktop.store.repositories.media import stored_media_rows
+
+    pool = probe_worker.ProbePool(1)
+    try:
+        started = pool.call(str(tmp_path), 30.0, gc.get_freeze_count)
+        assert started > 10_000  # the worker's start-up imports (decoders, image libraries)
+        # A task whose argument is the store's maker of rows, as an ingest hands it: the worker loads its module.
+        assert pool.call(str(tmp_path), 30.0, callable, stored_media_rows)
+        assert pool.call(str(tmp_path), 30.0, gc.get_freeze_count) > started
+    finally:
+        pool.close()
