@@ -12,6 +12,10 @@ soon as it has shown, so in the load the seek met (if it ends before the read-ah
 movie's); a movie's (PyAV seeking to the
 keyframe and decoding forward to it) before and after the scrubs, averaged, as its decode outlasts the
 settle time. ``bare_run_ms_p50``: the images' before-and-after figure, for comparison.
+A movie's bare decode is the library's plain one: every frame from the keyframe decoded, as
+``container.decode`` gives them. The viewer's reads let the codec drop the non-reference frames before the
+frame read (media/movie_source.py); ``bare_skip_ms_p50`` is the bare decode doing the same, for comparison
+(before the scrubs only), and ``movie_frames_decoded`` counts the frames the viewer's decoders gave.
 ``passes=0`` gives the plain figure: each seek the moment the last frame shows, none superseded.
 
 On the CPU path the frame scrubbed to shows first as a half-size preview, then at full size (media/
@@ -62,9 +66,10 @@ def _use_every_core_for_exr() -> None:
     OpenEXR.set_global_thread_count(os.cpu_count() or 1)
 
 
-def _bare_frame_seconds(item: MediaItem, frame: int, source_first: int) -> float:
-    """One bare decode of `frame`, as a viewer without a cache would do it (a movie: seek + decode to it;
-    an EXR: OpenEXR reading it with every core's threads)."""
+def _bare_frame_seconds(item: MediaItem, frame: int, source_first: int, *, skip: bool = False) -> float:
+    """One bare decode of `frame`, as a viewer without a cache would do it (a movie: seek + decode to it,
+    ``skip``: dropping the non-reference frames before it; an EXR: OpenEXR reading it with every core's
+    threads)."""
     started = time.perf_counter()
     if item.kind is MediaKind.MOVIE:
         with av.open(item.path) as container:
@@ -76,9 +81,13 @@ def _bare_frame_seconds(item: MediaItem, frame: int, source_first: int) -> float
             opened = time.perf_counter()
             target = start + int(index / rate / stream.time_base)
             container.seek(target, stream=stream, backward=True, any_frame=False)
-            for video in container.decode(stream):
-                if video.pts is not None and video.pts >= target:
-                    video.to_ndarray(format="rgb24")
+            for packet in container.demux(stream):
+                if skip:
+                    stream.codec_context.skip_frame = (
+                        "NONREF" if packet.pts is not None and packet.pts < target else "DEFAULT")
+                videos = [v for v in packet.decode() if v.pts is not None and v.pts >= target]
+                if videos:
+                    videos[0].to_ndarray(format="rgb24")
                     break
             return time.perf_counter() - opened  # the open is not part of a decode
     bare_image_decoder(item.extension)(item.file_for_frame(frame))
@@ -123,6 +132,8 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         unused = sorted(set(range(first, last + 1)) - set(chosen))
         reserve = rng.sample(unused, min(len(unused), 2 * seeks))
         before = {f: _bare_frame_seconds(item, f, first) for f in frames + reserve}
+        skipping = ({f: _bare_frame_seconds(item, f, first, skip=True) for f in frames + reserve}
+                    if item.kind is MediaKind.MOVIE else {})
         session = PlaybackSession(source, PLAYBACK_FPS, convert=_conversion(colour, source, first))
         try:
             while not session.is_ready(first):  # opened paused on the first frame, as the viewer does
@@ -205,6 +216,9 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         "scrub_full_vs_bare_p50": round(statistics.median(full_ratios), 2),
         "scrub_full_vs_bare_p95": round(_percentile(full_ratios, 0.95), 2),
         "movie_seeks": int(getattr(source, "seeks", 0)),
+        "movie_frames_decoded": int(getattr(source, "frames_decoded", 0)),
     }
+    if skipping:
+        result["bare_skip_ms_p50"] = round(statistics.median(1000 * skipping[f] for f in measured), 1)
     print_result(result, as_json)
     return result
