@@ -267,8 +267,9 @@ def _write_metadata(item: _Clip) -> None:
     """Put a clip's ``horus`` values in its otio_json dict as OTIO writes a dict: keys sorted, None dropped."""
     metadata = item.node.setdefault("metadata", {})
     new = NS not in metadata
-    metadata[NS] = {key: item.values[key] for key in sorted(item.values) if item.values[key] is not None}
-    if new:
+    values = item.values
+    metadata[NS] = {key: values[key] for key in sorted(values) if values[key] is not None}
+    if new and len(metadata) > 1:  # the only key: in order already
         item.node["metadata"] = dict(sorted(metadata.items()))
 
 

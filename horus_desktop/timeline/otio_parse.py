@@ -272,7 +272,10 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
         if track.index not in named:
             named[track.index] = (track.name[:100], track.path_text)
         track_name, track_path = named[track.index]
-        extra = {k: v for k, v in info.items() if k not in ("clip_id", "media_id", "media_path")}
+        extra = dict(info)  # but the three columns of their own (a copy and three pops: a third of a comprehension)
+        extra.pop("clip_id", None)
+        extra.pop("media_id", None)
+        extra.pop("media_path", None)
         extra.update(track_path=track_path, item_index=entry.index, missing_media=media_id is None)
         rows.append({
             "id": known.get(info["clip_id"]) or uuid.UUID(info["clip_id"]),

@@ -171,6 +171,9 @@ class _Reader:
         self.time_schema, self.time_keys = shapes["RationalTime"]
         self.range_schema, self.range_keys = shapes["TimeRange"]
         self.schemas = {kind: schema for kind, (schema, _) in shapes.items()}
+        #: Each number spelling of a time read so far and its float (a document spells few: 24.0, 1001.0...),
+        #: so a spelling is checked and converted once, not at each of its ~10,000 times.
+        self.floats: dict[bytes, float] = {}
 
     def check(self, node: Any, kind: str) -> dict[str, Any]:
         schema, keys = self.by_kind[kind]
@@ -211,12 +214,17 @@ class _Reader:
     def time(self, node: Any, duration: bool = False) -> None:
         if type(node) is not dict or list(node) != self.time_keys or node["OTIO_SCHEMA"] != self.time_schema:
             raise _NotPlain("time")
-        rate, value = node["rate"], node["value"]
-        # Up to 15 digits and no exponent: OTIO's reader makes the double exactly (one rounding), as Python.
-        if type(rate) is not _Number or len(rate) > 16 or _E in rate or _E_UPPER in rate or \
-                type(value) is not _Number or len(value) > 16 or _E in value or _E_UPPER in value:
-            raise _NotPlain("number")
-        node["rate"], node["value"] = at, frames = float(rate), float(value)
+        floats = self.floats
+        # A spelling read before (only bytes, a number's spelling, are keys: a text or an integer is never found,
+        # a list or a dict raises TypeError: not plain), else checked: up to 15 digits and no exponent, which
+        # OTIO's reader makes into the double exactly (one rounding), as Python does.
+        at = floats.get(node["rate"])
+        if at is None:
+            at = floats[node["rate"]] = _float(node["rate"])
+        frames = floats.get(node["value"])
+        if frames is None:
+            frames = floats[node["value"]] = _float(node["value"])
+        node["rate"], node["value"] = at, frames
         self.keys += 3
         if at <= 0 or (duration and frames < 0):
             self.odd = True
@@ -275,11 +283,15 @@ class _Reader:
         if (found is not None and type(found) is not dict) or KEPT in metadata:
             raise _NotPlain("clip metadata")
         references = node["media_references"]
-        if type(references) is not dict or list(references) != sorted(references):
+        if type(references) is not dict or (len(references) > 1 and list(references) != sorted(references)):
             raise _NotPlain("references")
         self.keys += len(references)
-        kinds = {key: self.reference(ref) for key, ref in references.items()}
-        if kinds.get(node["active_media_reference_key"]) not in _REFERENCES:
+        active, kind = node["active_media_reference_key"], None
+        for key, ref in references.items():  # each checked; the active one's kind kept
+            found = self.reference(ref)
+            if key == active:
+                kind = found
+        if kind not in _REFERENCES:
             raise _NotPlain("active reference")  # none, or one an import would replace: OTIO's way
 
     def document(self, data: dict[str, Any]) -> PlainDocument:

@@ -14,6 +14,9 @@ from horus_desktop.timeline.bench import bench_media_values, write_bench_otio
 from horus_desktop.timeline.files import import_playlist
 
 CLIPS = 300
+#: Clips enough for the import's cache to outgrow the connection's own (16,000 KiB since 5dda65c; a clip is
+#: reckoned ~4 KiB of pages, twice, ``imports._CLIP_BYTES``): 300 no longer did, and nothing was raised.
+MANY_CLIPS = 2500
 
 
 def _cache_size(store: Store) -> int:
@@ -50,7 +53,7 @@ def test_the_cache_is_larger_in_the_transaction_and_set_back_after_a_rollback(st
     with pytest.raises(RuntimeError), store.uow.write() as ctx:
         ImportRepository(store.uow).create_timeline(
             {"name": "p", "project_id": "x", "timeline_type": "dailies", "created_by": "ana",
-             "otio_data": {}, "duration_frames": 0}, [_clip(i) for i in range(CLIPS)])
+             "otio_data": {}, "duration_frames": 0}, [_clip(i) for i in range(MANY_CLIPS)])
         during = ctx.session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one()
         assert during < 0 and -during > (-before if before < 0 else before * 4)  # KiB, larger
         raise RuntimeError("the file's drawings failed: nothing written")
