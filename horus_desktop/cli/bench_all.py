@@ -190,6 +190,8 @@ def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
                   unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, 1 worker", "pipeline_fps_1", "bare_fps_1", unit="fps",
                   label="bare decoder, 1 thread")
+    rows += _pair(r, f"decode: {what}, our own 10-bit unpack alone (the pipeline's decoder), all cores",
+                  "own_unpack_fps_all", best, unit="fps", label="bare decoder, all cores")
     rows += _pair(r, f"decode: {what} played at 24 fps on open, frames dropped", "playback_24fps_dropped", None,
                   unit="frames")
     if _num(r.get("movie_seeks")) is not None:
