@@ -239,8 +239,8 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
     for item, source in zip(clips, sources, strict=True):
         values = item.values
         clip_id = uuid.uuid4()
-        values["clip_id"] = str(clip_id)
-        ids[values["clip_id"]] = clip_id
+        values["clip_id"] = text = str(clip_id)
+        ids[text] = clip_id
         media, how = matcher.match(source)
         counts[how] += 1
         if media is None:
@@ -252,8 +252,9 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
             media_id = str(media.id)
             linked[media_id] = media
             ids[media_id] = media.id
-            values.update(media_id=media_id, media_path=media.file_path, matched_by=how, missing_media=None,
-                          **media_info(media))
+            values.update(media_info(media))  # and what links it (one dict made, not two: thousands of clips)
+            values["media_id"], values["media_path"], values["matched_by"] = media_id, media.file_path, how
+            values["missing_media"] = None
             kind, _ = active_reference(item.node)
             if kind not in ("ExternalReference", "ImageSequenceReference"):
                 ref = item.clip.media_reference
