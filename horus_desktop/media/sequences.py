@@ -132,6 +132,33 @@ def _still(path: str, frame: int | None = None) -> MediaItem:
     return MediaItem(MediaKind.STILL, path, (path,), (frame,) if frame is not None else ())
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def _disk_parts(name: str) -> tuple[str, str | None, str] | None:
+    """fileseq's split of a file name (``DISK_RE``: basename, frame number or None, extension), or None when
+    it does not match. The common names, ASCII with one or two dots and a last part of letters
+    (``shot.1001.exr``, ``shot_v012.png``), are split here: the regex's non-greedy basename tries every
+    length first (~3 us a name, a fifth of grouping a tree's names). Tested equal to the regex."""
+    if name.isascii():
+        parts = name.split(".")
+        if len(parts) == 3 and parts[2].isalpha() and parts[1] and _DIGITS.issuperset(parts[1]):
+            return f"{parts[0]}.", parts[1], f".{parts[2]}"
+        if len(parts) == 2 and parts[1].isalpha():
+            stem = parts[0]
+            cut = len(stem.rstrip("0123456789"))
+            if cut == len(stem):
+                return stem, None, f".{parts[1]}"
+            if cut and stem[cut - 1] == "-":
+                cut -= 1
+            return stem[:cut], stem[cut:], f".{parts[1]}"
+    match = _DISK_RE.match(name)
+    if match is None:
+        return None
+    _, basename, frame, ext = match.groups()
+    return basename or "", frame, ext or ""
+
+
 def group_files(paths: Iterable[str]) -> list[MediaItem]:
     """Group file paths (of any folders) into sequences, movies and stills, sorted by path.
 
@@ -152,14 +179,14 @@ def group_files(paths: Iterable[str]) -> list[MediaItem]:
         # The regex matched on the name alone: its greedy folder part takes the path up to the last '/' (in
         # fileseq-safe form, the only separator), so the other parts are the same, without scanning the folder.
         cut = path.rfind("/") + 1
-        match = _DISK_RE.match(path[cut:])
-        if match is None:
+        parts = _disk_parts(path[cut:])
+        if parts is None:
             grouped.append(path)
             continue
-        _, basename, frame, ext = match.groups()
+        basename, frame, ext = parts
         # The key fileseq groups names by (yield_sequences_in_list); one name alone under it is a still.
-        key = (path[:cut].rstrip(os.sep), basename or "", ext or "", frame is not None)
-        by_key.setdefault(key, []).append((path, frame, basename or ""))
+        key = (path[:cut].rstrip(os.sep), basename, ext, frame is not None)
+        by_key.setdefault(key, []).append((path, frame, basename))
     for (folder, _, ext, _), members in by_key.items():
         path, frame, basename = members[0]
         if len(members) > 1 and folder and (plain := _plain_sequence(members, ext)) is not None:

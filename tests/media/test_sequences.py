@@ -102,3 +102,22 @@ def test_names_alone_are_grouped_as_fileseq_groups_them() -> None:
     reference = sorted([item for item in group_files([p for p in paths if p.endswith(".mov")])]
                        + _group_with_fileseq([_fileseq_safe(p) for p in images]), key=lambda item: item.path)
     assert group_files(paths) == reference
+
+
+def test_names_are_split_as_fileseqs_own_regex_splits_them() -> None:
+    """Every name of up to four characters from an alphabet of letters, digits, signs, dots, spaces and
+    non-ASCII letters and digits, before an image extension, is split (basename, frame, extension) as
+    fileseq's DISK_RE splits it; the common names are split without the regex."""
+    import itertools
+
+    from horus_desktop.media.sequences import _DISK_RE, _disk_parts
+
+    def regex(name: str) -> tuple[str, str | None, str] | None:
+        match = _DISK_RE.match(name)
+        return None if match is None else (match.group(2) or "", match.group(3), match.group(4) or "")
+
+    alphabet = ["a", "Z", "0", "7", "-", ".", "_", " ", "\u00e9", "\u0661"]
+    names = [f"{''.join(stem)}.{ext}" for size in range(5) for stem in itertools.product(alphabet, repeat=size)
+             for ext in ("png", "EXR")]
+    names += ["shot_v001.1001.png", "shot_v012.png", "plate.-0001.exr", "1001.exr", "a.b.png", "x.0001.tiff"]
+    assert [_disk_parts(name) for name in names] == [regex(name) for name in names]
