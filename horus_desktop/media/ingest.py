@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from horus_desktop.domain.gc_pause import collector_paused
 from horus_desktop.media import errors as media_errors
@@ -96,10 +96,19 @@ class IngestReport:
         return asdict(self)
 
 
+class Probed(NamedTuple):
+    """What an ingest keeps of the probe of a new media whose row was made where it was probed: its size and
+    damaged frames (the row holds the rest). A worker's reply carries these two, not the whole ProbeResult
+    (pickled, then unpickled on the ingest's threads, for thousands of small media)."""
+
+    file_size: int
+    damaged_frames: tuple[tuple[int, str], ...]
+
+
 @dataclass(frozen=True)
 class _Prepared:
     item: MediaItem
-    probe: ProbeResult | None
+    probe: ProbeResult | Probed | None
     file_hash: str | None
     error: MediaError | None
     record: Record | None = None  # made where the media was probed
@@ -123,7 +132,7 @@ def _known(existing: Any) -> Known | None:
 Record = dict[str, Any] | tuple[Group, tuple[Any, ...]]
 #: A probed media, its hash when the probe read it (`probe.probe_and_hash`) and, when new or changed, its
 #: record; or why it could not be read.
-ProbeOutcome = tuple[ProbeResult, str | None, Record | None] | MediaError
+ProbeOutcome = tuple[ProbeResult | Probed, str | None, Record | None] | MediaError
 #: A media to probe, what its stored record says of its files, and whether it has no record yet.
 ProbeEntry = tuple[MediaItem, Known | None, bool]
 ProbeMany = Callable[[list[ProbeEntry]], list[ProbeOutcome]]
@@ -156,9 +165,9 @@ CHUNK_FILES_IN_PROCESS = 4
 def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str | None]],
                entries: list[ProbeEntry], where: Where) -> list[tuple[Any, ...]]:
     """Probe (and hash) several media in one worker task, and make the record of each new or changed one
-    (``where``): ("ok", result, hash, values or None when unchanged), ("stored", result, hash, group, row)
-    for a new media hashed here whose row the store's ``where.stored_rows`` made, or ("media", error type,
-    path, reason).
+    (``where``): ("ok", result, hash, values or None when unchanged), ("stored", size, damaged frames, hash,
+    group, row) for a new media hashed here whose row the store's ``where.stored_rows`` made (see `Probed`),
+    or ("media", error type, path, reason).
 
     Module-level so a probe worker runs it; ``probe`` travels by reference (``probe_worker.probe_hash_task``)."""
     out: list[tuple[Any, ...]] = []
@@ -182,7 +191,7 @@ def probe_each(probe: Callable[[MediaItem, Known | None], tuple[ProbeResult, str
         for at, row in zip(ready, where.stored_rows([out[at][3] for at in ready]), strict=True):
             if row is not None:  # None: a record the store writes from its values (and names what is wrong)
                 _, result, file_hash, values = out[at]
-                out[at] = ("stored", result, file_hash, _values_group(values), row)
+                out[at] = ("stored", result.file_size, result.damaged_frames, file_hash, _values_group(values), row)
     return out
 
 
@@ -198,8 +207,9 @@ def _compiled(templates: tuple[str, ...]) -> list[PathTemplate]:
 
 
 def _outcomes(replies: list[tuple[Any, ...]]) -> list[ProbeOutcome]:
-    return [(reply[1], reply[2], reply[3]) if reply[0] == "ok" else (reply[1], reply[2], (reply[3], reply[4]))
-            if reply[0] == "stored" else getattr(media_errors, reply[1], MediaError)(reply[2], reply[3])
+    return [(reply[1], reply[2], reply[3]) if reply[0] == "ok" else
+            (Probed(reply[1], reply[2]), reply[3], (reply[4], reply[5])) if reply[0] == "stored" else
+            getattr(media_errors, reply[1], MediaError)(reply[2], reply[3])
             for reply in replies]
 
 
@@ -281,6 +291,8 @@ def _hashed(item: MediaItem, outcome: ProbeOutcome, known: Known | None, cancel:
     if cancel.is_set():  # skipped: neither probed nor hashed as far as the caller is concerned
         return _Prepared(item, None, None, None)
     probe, file_hash, record = outcome
+    if isinstance(probe, Probed):  # new, hashed and its row made where it was probed
+        return _Prepared(item, probe, file_hash, None, record)
     if unchanged(known, probe):
         return _Prepared(item, probe, None, None)
     if file_hash is not None:  # read whole by the probe (small files): hashed from the same bytes
@@ -553,7 +565,7 @@ def _drop_queue_on_interrupt(cancel: threading.Event, threads: ThreadPoolExecuto
         raise
 
 
-def _frame_problems(item: MediaItem, probe: ProbeResult) -> list[IngestProblem]:
+def _frame_problems(item: MediaItem, probe: ProbeResult | Probed) -> list[IngestProblem]:
     """Empty and damaged frames of a media that was recorded from its good frames."""
     # damaged_frames holds the empty ones too, with the reason "empty file (0 bytes)".
     if item.kind is not MediaKind.SEQUENCE:

@@ -287,3 +287,27 @@ def test_reingest_repairs_stale_latest_version_flags(sqlite_store, tree: Path) -
     report = ingest_tree(sqlite_store, tree)
     assert len(report.unchanged) == 4
     assert sqlite_store.media.get(v2.id).is_latest_version and not sqlite_store.media.get(v1.id).is_latest_version
+
+
+@pytest.mark.parametrize("isolated", [False, True])
+def test_frame_problems_and_bytes_of_media_whose_rows_were_made_where_probed(sqlite_store, tmp_path: Path,
+                                                                           isolated: bool) -> None:
+    """Past the tree's first group of folders (in process: from the start) new media's rows are made where
+    they are probed and only their size and damaged frames come back with them: an empty and a cut-short
+    frame of a sequence there are still reported, and every file's bytes counted as hashed."""
+    root = tmp_path / "tree"
+    for i in range(300):  # more than the walk's first group of files
+        folder = root / "show" / f"sh{i:03d}" / "comp" / "v001"
+        folder.mkdir(parents=True)
+        Image.fromarray(draw_test_frame(i, (8, 8))).save(folder / f"sh{i:03d}.png")
+    folder = root / "show" / "zz" / "comp" / "v001"
+    folder.mkdir(parents=True)
+    for f in (1001, 1002, 1003, 1004):
+        Image.fromarray(draw_test_frame(f, (8, 8))).save(folder / f"zz.{f}.png")
+    (folder / "zz.1002.png").write_bytes(b"")
+    (folder / "zz.1003.png").write_bytes((folder / "zz.1003.png").read_bytes()[:40])
+    report = ingest_tree(sqlite_store, root, isolated=isolated)
+    assert len(report.created) == 301
+    assert sorted(p.reason.split(":")[0] for p in report.problems) == ["frame 1002 of zz.%04d.png",
+                                                                       "frame 1003 of zz.%04d.png"]
+    assert report.hashed_bytes == sum(f.stat().st_size for f in root.rglob("*.png"))
