@@ -10,14 +10,16 @@ while the cores were idle. A file a frame still maps is never handed out: it com
 array over it is gone.
 
 A file keeps its mapping in the app while it is reused: mapping a 2K half frame's 14 MB afresh (its page
-tables filled) cost ~1.1 ms before the frame could be handed on, and unmapping it ~0.5 ms more when it was
-freed; a reused file's mapping already points at the pages the worker writes over. A ready file is mapped
-as its first frame comes (see `_fill`), so a frame scrubbed to (the cache holds its frames: each takes a
-ready file) still pays that mapping.
+tables filled) cost ~1.1-1.7 ms before the frame could be handed on, and unmapping it ~0.5 ms more when it
+was freed; a reused file's mapping already points at the pages the worker writes over. A ready file is
+mapped too as it is made ready (see `_fill`), so a frame scrubbed to (the cache holds its frames: each
+takes a ready file, none is reused) is handed on without a mapping made between the worker's reply and
+the screen (1.7 ms a 2K half frame here).
 
-Held while a frame a user waits for decodes (`hold`): making a file ready (~3 ms CPU zeroing a 2K half
-frame's pages) beside that decode shares the 2 cores and the memory bandwidth with it; it waits for the
-decode to end, and one already under way waits at its next chunk (of 1 MiB).
+Held while a frame a user waits for decodes (`hold`): making a file ready (~6 ms CPU writing and mapping a
+2K half frame's pages) beside that decode shares the 2 cores and the memory bandwidth with it; it waits for
+the decode to end, and one already under way waits at its next chunk (of 1 MiB; the mapping, ~1.6 ms, at
+the end).
 
 Bounded: at most ``keep`` idle files (dropped after IDLE_S without use) and HELD_MAX live frames keep their
 file for reuse (each holds a descriptor; the others are freed as before).
@@ -42,6 +44,7 @@ HELD_MAX = 32
 IDLE_S = 10.0
 #: Bytes a ready file is sized by at a time: between two, the low-priority thread yields to a held decode.
 _CHUNK = 1 << 20
+_ZEROS = bytes(_CHUNK)  # what a ready file's pages are written with (shared, read-only: no copy per file)
 
 
 def available() -> bool:
@@ -86,6 +89,8 @@ class FramePages:
         self._closed = False
         self._holds = 0  # decodes a user waits for, running: no file is made ready meanwhile
         self.made_ready = 0
+        #: Frames that came in a file not mapped yet (a new one, or one cut to another size): mapped then.
+        self.mapped_as_adopted = 0
         self._filler = threading.Thread(target=self._fill, name="horus-frame-pages", daemon=True)
         self._filler.start()
 
@@ -131,6 +136,7 @@ class FramePages:
         if mapped is None or len(mapped) != size:  # a new file, or cut to another frame's size
             _unmap(mapped)
             mapped = mmap.mmap(fd, size, flags=_MAP_FLAGS)
+            self.mapped_as_adopted += 1
         count = int(np.prod(shape))
         pixels = np.frombuffer(mapped, dtype=np.dtype(dtype), count=count)
         if keep:
@@ -164,8 +170,9 @@ class FramePages:
         while True:
             with self._lock:
                 used = self._used
-                while not self._closed and (self._holds or not self._wanted or not self._size
-                                            or self._ready_enough()):
+                while not self._closed and (
+                    self._holds or not self._wanted or not self._size or self._ready_enough()
+                ):
                     if not self._lock.wait(IDLE_S) and used == self._used:
                         dropped, self._free, self._wanted = self._free, [], False
                         _close_all(dropped)
@@ -175,13 +182,15 @@ class FramePages:
                 size = self._size
             fd = _new_file()
             try:
-                # Not mapped here: filling the page tables of fallocated tmpfs pages zeroes them (5.1 ms CPU
-                # a 2K half frame against 1.6 ms once written, and the worker's write over them 2.55 against
-                # 1.9 ms), which the worker's write of whole pages never needs; the mapping made in `adopt`
-                # is kept for the file's reuse.
+                # Written with zeros, then mapped with its page tables filled, here on an idle core: a 2K half
+                # frame's 14 MB cost 6.1 ms CPU this way against 3.2 ms fallocated and not mapped, and then
+                # the worker's write 2.0 against 2.2 ms and no mapping in `adopt` against 1.7 ms, both
+                # between the decode and the screen. (Mapping fallocated pages zeroes them one fault at a
+                # time: 8.7 ms CPU, and the worker's write over them 2.7 ms.)
                 if not self._allocate(fd, size):
                     os.close(fd)
                     return  # closed meanwhile
+                mapped = mmap.mmap(fd, size, flags=_MAP_FLAGS)
             except OSError:
                 os.close(fd)
                 return  # no room in shared memory: the workers make their files as they go
@@ -190,11 +199,11 @@ class FramePages:
                 if len(self._free) >= self.keep:  # a file too small for the frames now decoded makes way
                     small = min(range(len(self._free)), key=lambda i: self._free[i][1])
                     _close_all([self._free.pop(small)])
-            self._keep_or_close(fd, size)
+            self._keep_or_close(fd, size, mapped)
 
     def _allocate(self, fd: int, size: int) -> bool:
-        """``size`` bytes for ``fd`` a chunk at a time, waiting between two while a decode is held (the
-        chunks done are kept); False once the pages are closed."""
+        """``size`` bytes of zeros written into ``fd`` a chunk at a time, waiting between two while a decode is
+        held (the chunks done are kept); False once the pages are closed."""
         for start in range(0, size, _CHUNK):
             if self._holds or self._closed:  # a plain read first: at worst one chunk more before it waits
                 with self._lock:
@@ -202,7 +211,9 @@ class FramePages:
                         self._lock.wait()
                     if self._closed:
                         return False
-            os.posix_fallocate(fd, start, min(_CHUNK, size - start))
+            chunk = min(_CHUNK, size - start)
+            if os.pwrite(fd, memoryview(_ZEROS)[:chunk], start) != chunk:
+                raise OSError("short write to a shared-memory file")
         return True
 
     def _ready_enough(self) -> bool:

@@ -53,7 +53,9 @@ def test_a_reused_file_takes_a_frame_of_another_size(tmp_path: Path) -> None:
         assert pool.wait_ready()
         for source, shape in ((large, (2 * H, 2 * W, 3)), (small, (H, W, 3)), (large, (2 * H, 2 * W, 3))):
             frame = pool.decode(source.decode_job(2), timeout=60)
-            assert frame is not None and frame.pixels.shape == shape and np.all(frame.pixels == np.float16(0.02))
+            assert (
+                frame is not None and frame.pixels.shape == shape and np.all(frame.pixels == np.float16(0.02))
+            )
             del frame
             gc.collect()
     finally:
@@ -82,5 +84,34 @@ def test_no_file_is_made_ready_while_a_frame_a_user_waits_for_decodes() -> None:
             time.sleep(0.01)
         assert pages.made_ready >= 2
         assert np.all(frame == np.float16(1))
+    finally:
+        pages.close()
+
+
+def test_a_frame_written_into_a_ready_file_needs_no_new_mapping() -> None:
+    """A ready file comes mapped: the frame written into it is handed on without a mapping made between the
+    worker's reply and the screen, and reads as written (the file's zeros are all written over)."""
+    pages = shm_frames.FramePages(keep=2)
+    try:
+        first = np.full((H, W, 3), 0.5, "f2")
+        fd = pages.take()  # a new file: mapped as its frame comes
+        shm_frames.write_pixels(fd, first)
+        held = pages.adopt(fd, first.shape, first.dtype.str)
+        assert pages.mapped_as_adopted == 1
+        os.close(pages.take())  # the next decode's take wakes the low-priority thread
+        deadline = time.monotonic() + 30
+        while pages.made_ready < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pages.made_ready >= 2
+        frames = []
+        for value in (0.25, 0.75):
+            pixels = np.arange(H * W * 3, dtype="f2").reshape(H, W, 3) * np.float16(value)
+            fd = pages.take()
+            shm_frames.write_pixels(fd, pixels)
+            frames.append((pages.adopt(fd, pixels.shape, pixels.dtype.str), pixels))
+        assert pages.mapped_as_adopted == 1  # both went into ready files, mapped already
+        for frame, pixels in frames:
+            assert np.array_equal(frame, pixels)
+        assert np.all(held == np.float16(0.5))
     finally:
         pages.close()
