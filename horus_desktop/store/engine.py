@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from horus_desktop.store.errors import StoreUrlError
+from horus_desktop.store.json_read import loads as json_loads
 
 APP_NAME = "horus"
 #: Environment variable that points Horus at another store (a SQLite path or any SQLAlchemy URL).
@@ -136,6 +137,7 @@ def create_store_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> 
     """An Engine for ``url`` with Horus's connection settings applied (``read_only``: a SQLite file opened
     for reading only)."""
     backend = make_url(url).get_backend_name()
+    kwargs.setdefault("json_deserializer", json_loads)  # a deeply nested document loads from any stack
     if backend == "sqlite":
         path = sqlite_file(url)
         if read_only and path is not None:
