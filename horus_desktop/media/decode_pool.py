@@ -51,6 +51,7 @@ import itertools
 import math
 import mmap
 import os
+import select
 import signal
 import sys
 import tempfile
@@ -188,6 +189,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     # The CPU path's colour steps the app has shipped (media/worker_colour.py), by token, as the app's mirror.
     converters = HeldColours()
+    told_to_stop = _stop_check(conn)
     while True:
         try:
             message = conn.recv()
@@ -207,7 +209,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
         # A scrubbed-to frame gets every core's threads; read-ahead shares the cores out between workers.
         decode_exr.EXR_THREADS_PER_FILE = threads or exr_threads
         # The only message that can come while a job runs is the parent's stop for it.
-        decode_exr.STOP_CHECK = functools.partial(_told_to_stop, conn) if stoppable else None
+        decode_exr.STOP_CHECK = told_to_stop if stoppable else None
         try:
             with _quiet() if stoppable else contextlib.nullcontext():
                 if reduction > 1 and decodes_at_view_size(job.decode):  # e.g. DPX: only the kept pixels
@@ -279,11 +281,26 @@ def _converter(payload: bytes) -> Any:
 
 
 def _told_to_stop(conn: Connection) -> bool:
-    """True once the parent has sent a stop for the running decode (a poll of the pipe: ~1 us a block)."""
+    """True once the parent has sent a stop for the running decode (a poll of the pipe, ~4.6 us a block)."""
     try:
         return bool(conn.poll(0))
     except (EOFError, OSError):
         return True  # the app is gone: nobody wants the frame
+
+
+def _stop_check(conn: Connection) -> Callable[[], bool]:
+    """`_told_to_stop` for ``conn`` as one poll object made once (~0.8 us a block against 4.6 us for
+    ``conn.poll``, which makes a selector each call: 0.5 ms CPU less a 2K PIZ frame of 36 blocks, median of
+    64 decodes here); a closed pipe (the app gone) counts as told. ``conn.poll`` where there is no poll()."""
+    if not hasattr(select, "poll"):
+        return functools.partial(_told_to_stop, conn)
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN)
+
+    def told() -> bool:
+        return bool(poller.poll(0))  # POLLIN, or POLLHUP/POLLERR once the app's end is closed
+
+    return told
 
 
 @contextlib.contextmanager
