@@ -105,8 +105,15 @@ COLOUR_KEPT = 2
 #: (OpenEXR loads in the workers, not in the app).
 _STOPPABLE_DECODERS = frozenset({("horus_desktop.media.decode_exr", "decode_exr")})
 _SHM_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
-_ERRORS = {cls.__name__: cls for cls in (errors.MissingFrameError, errors.DamagedFrameError,
-                                         errors.UnreadableFileError, errors.DecodeTimeoutError)}
+_ERRORS = {
+    cls.__name__: cls
+    for cls in (
+        errors.MissingFrameError,
+        errors.DamagedFrameError,
+        errors.UnreadableFileError,
+        errors.DecodeTimeoutError,
+    )
+}
 
 
 def _write_shared(name: str, pixels: np.ndarray) -> None:
@@ -229,15 +236,26 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
                 shm_frames.write_pixels(fd, pixels)
             else:
                 _write_shared(name, pixels)
-            fields = (frame.colour_space, frame.display_window, frame.data_window, frame.channels,
-                      dict(frame.metadata), view_reduction(frame)[1])
+            fields = (
+                frame.colour_space,
+                frame.display_window,
+                frame.data_window,
+                frame.channels,
+                dict(frame.metadata),
+                view_reduction(frame)[1],
+            )
             reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields, converted)
         except Superseded:
             reply = ("stopped",)  # the stop message is read (and skipped) before the next job
         except MediaError as exc:
             reply = ("error", type(exc).__name__, exc.path, exc.reason)
         except MemoryError:
-            reply = ("error", "DamagedFrameError", job.path, "too large to decode (damaged size in its header?)")
+            reply = (
+                "error",
+                "DamagedFrameError",
+                job.path,
+                "too large to decode (damaged size in its header?)",
+            )
         except Exception as exc:  # a decoder bug is the frame's problem, not the worker's
             reply = ("error", "DamagedFrameError", job.path, f"cannot decode: {exc}")
         finally:
@@ -325,7 +343,10 @@ def _quiet() -> Iterator[None]:
 
 def stops_part_way(job: DecodeJob) -> bool:
     """True when a worker can give up ``job``'s decode part-way when told (an EXR's: between two blocks)."""
-    return (getattr(job.decode, "__module__", None), getattr(job.decode, "__name__", None)) in _STOPPABLE_DECODERS
+    return (
+        getattr(job.decode, "__module__", None),
+        getattr(job.decode, "__name__", None),
+    ) in _STOPPABLE_DECODERS
 
 
 class _Worker:
@@ -342,8 +363,9 @@ class _Worker:
         #: The colour steps (media/worker_colour.py tokens) this worker holds, as it keeps them.
         self.colour_tokens = HeldColours()
         forked_by_server = context.get_start_method() == "forkserver"
-        self.process = context.Process(target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True,
-                                       name="horus-decode")
+        self.process = context.Process(
+            target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True, name="horus-decode"
+        )
         self.process.start()
         child.close()
 
@@ -397,8 +419,11 @@ class DecodePool:
         #: worker dies with its parent (a fork server's child on Linux: PR_SET_PDEATHSIG): elsewhere (macOS,
         #: the frozen app's spawned workers) a worker paused when the app is killed would stay stopped for
         #: ever, so there stale decodes simply finish.
-        self.pauses = (hasattr(signal, "SIGSTOP") and sys.platform == "linux"
-                       and self._context.get_start_method() == "forkserver")
+        self.pauses = (
+            hasattr(signal, "SIGSTOP")
+            and sys.platform == "linux"
+            and self._context.get_start_method() == "forkserver"
+        )
         self._running: dict[_Worker, tuple[bool, Callable[[], bool] | None]] = {}  # decoding: urgent, check
         self._paused: dict[_Worker, float] = {}  # paused (SIGSTOP) since
         self._finishing: set[_Worker] = set()  # resumed to free a worker: they finish, not paused again
@@ -427,7 +452,9 @@ class DecodePool:
         with self._lock:
             if self._closed:
                 return
-        started = [_Worker(self._context, threads_per_worker(self.workers)) for _ in range(count)]  # they import their decoders in parallel
+        started = [
+            _Worker(self._context, threads_per_worker(self.workers)) for _ in range(count)
+        ]  # they import their decoders in parallel
         for worker in started:
             if not worker.ready():
                 worker.stop(kill=True)
@@ -479,10 +506,18 @@ class DecodePool:
             thread.join(max(0.0, deadline - time.monotonic()))
         return not self._starter.is_alive() and not any(t.is_alive() for t in restarts)
 
-    def decode(self, job: DecodeJob, timeout: float | None = None, *, wait: bool = True,
-               reduction: int = 1, urgent: bool = False,
-               cancelled: Callable[[], bool] | None = None, stoppable: bool = False,
-               colour: WorkerColour | None = None) -> Frame | None:
+    def decode(
+        self,
+        job: DecodeJob,
+        timeout: float | None = None,
+        *,
+        wait: bool = True,
+        reduction: int = 1,
+        urgent: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+        stoppable: bool = False,
+        colour: WorkerColour | None = None,
+    ) -> Frame | None:
         """The frame of ``job`` decoded by a worker, or None when no worker was free (decode it yourself).
 
         ``reduction``: the worker keeps every n-th pixel of every n-th row (media/view_size.py) before sharing.
@@ -520,11 +555,17 @@ class DecodePool:
             if held is not None:
                 held.release()
             raise
-        name = None if fd is not None else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
+        name = (
+            None
+            if fd is not None
+            else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
+        )
         threads = (os.cpu_count() or 1) if urgent else 0
         try:
             if urgent:
-                self._pause_stale(worker)  # at once: a stale decode would share the cores until its next check
+                self._pause_stale(
+                    worker
+                )  # at once: a stale decode would share the cores until its next check
             if stoppable and cancelled is not None and cancelled():
                 raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:
@@ -537,7 +578,9 @@ class DecodePool:
                 if not self._reply_ready(worker, timeout, cancelled):
                     self._replace(worker)
                     worker = None
-                    raise DecodeTimeoutError(job.path, f"decode ran past {timeout:g} s; its worker was stopped")
+                    raise DecodeTimeoutError(
+                        job.path, f"decode ran past {timeout:g} s; its worker was stopped"
+                    )
                 reply = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 code = None
@@ -593,7 +636,9 @@ class DecodePool:
     def _urgent_active(self, other_than: _Worker | None = None) -> bool:
         """A frame a user waits for is decoding (not paused) or waiting for a worker."""
         return bool(self._urgent_waiting) or any(
-            urgent and w is not other_than and w not in self._paused for w, (urgent, _) in self._running.items())
+            urgent and w is not other_than and w not in self._paused
+            for w, (urgent, _) in self._running.items()
+        )
 
     def _pause(self, worker: _Worker) -> None:
         if worker in self._paused or worker in self._finishing or not self.pauses:
@@ -635,16 +680,24 @@ class DecodePool:
         """With no frame a user waits for decoding (for RESUME_AFTER_S), the longest paused decode goes on
         (one at a time) until the next frame asked for pauses it again; the paused decodes' own waits call
         this again every CANCEL_POLL_S."""
-        if (self._paused and not self._urgent_active() and not self._finishing and not self._resumed
-                and time.monotonic() - self._urgent_done_at >= RESUME_AFTER_S):
+        if (
+            self._paused
+            and not self._urgent_active()
+            and not self._finishing
+            and not self._resumed
+            and time.monotonic() - self._urgent_done_at >= RESUME_AFTER_S
+        ):
             self._resume([min(self._paused, key=self._paused.__getitem__)], finish=False)
 
     def _pause_stale(self, urgent_worker: _Worker) -> None:
         """Pause every other running decode nobody wants any more (called without ``_free`` held: a
         ``cancelled`` check takes its cache's lock)."""
         with self._free:
-            others = [(w, c) for w, (_, c) in self._running.items()
-                      if w is not urgent_worker and c is not None and w not in self._paused]
+            others = [
+                (w, c)
+                for w, (_, c) in self._running.items()
+                if w is not urgent_worker and c is not None and w not in self._paused
+            ]
         stale = [(w, cancelled) for w, cancelled in others if cancelled()]
         for worker, _ in stale:
             worker.stop_job()  # one that stops part-way gives up its decode; the others are paused
@@ -653,8 +706,9 @@ class DecodePool:
                 if self._running.get(worker, (False, None))[1] is cancelled:  # still that decode
                     self._pause(worker)
 
-    def _reply_ready(self, worker: _Worker, timeout: float | None,
-                     cancelled: Callable[[], bool] | None) -> bool:
+    def _reply_ready(
+        self, worker: _Worker, timeout: float | None, cancelled: Callable[[], bool] | None
+    ) -> bool:
         """Wait for the worker's reply: True when it is there, False past ``timeout`` seconds of decoding.
         Meanwhile, once ``cancelled``, the worker is paused while a frame a user waits for decodes (or its
         decode given up at once, when it can stop part-way)."""
@@ -709,15 +763,22 @@ class DecodePool:
             self._idle.append(worker)
             self._free.notify_all()
 
-    def _take(self, wait: bool, urgent: bool = False, cancelled: Callable[[], bool] | None = None,
-              stoppable: bool = False, colour_token: int = 0) -> _Worker | None:
+    def _take(
+        self,
+        wait: bool,
+        urgent: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+        stoppable: bool = False,
+        colour_token: int = 0,
+    ) -> _Worker | None:
         """A free worker (None: decode in the caller's thread); raises Superseded once ``cancelled`` while
         it waits (a frame scrubbed past must not take the worker the next one needs)."""
         while not self._closed:
             # A frame a user waits for with every worker busy: stale decodes are resumed and it takes the
             # first worker free, rather than decode in the caller's thread (where it could not be stopped).
-            block = ((wait or (urgent and bool(self._paused or self._finishing or self._resumed)))
-                     and not self._starter.is_alive())
+            block = (
+                wait or (urgent and bool(self._paused or self._finishing or self._resumed))
+            ) and not self._starter.is_alive()
             worker = None
             with self._free:
                 self._urgent_waiting += urgent
@@ -819,8 +880,9 @@ def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         # The app's main module too: a worker would import it again otherwise, as spawn does (0.3 s).
-        context.set_forkserver_preload(["__main__", __name__, "horus_desktop.media.decode_exr",
-                                        "horus_desktop.media.kernel_preload"])
+        context.set_forkserver_preload(
+            ["__main__", __name__, "horus_desktop.media.decode_exr", "horus_desktop.media.kernel_preload"]
+        )
         return context
     return multiprocessing.get_context("spawn")
 

@@ -43,11 +43,15 @@ def test_an_exr_read_that_may_stop_gives_the_same_frame(tmp_path: Path, exr_rest
     stoppable = decode_exr(path)
     assert np.array_equal(plain.pixels, stoppable.pixels)
     assert (plain.channels, plain.data_window, plain.metadata) == (
-        stoppable.channels, stoppable.data_window, stoppable.metadata)
+        stoppable.channels,
+        stoppable.data_window,
+        stoppable.metadata,
+    )
 
 
 def test_an_exr_read_told_to_stop_part_way_raises_superseded_not_a_damaged_frame(
-        tmp_path: Path, exr_restored: None) -> None:
+    tmp_path: Path, exr_restored: None
+) -> None:
     path = _noisy_exr(tmp_path / "a.exr", 2, size=(512, 256))
     reads = {"n": 0}
 
@@ -79,7 +83,8 @@ def _cpu_ticks(pid: int) -> int:
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
 def test_an_exr_decode_scrubbed_past_waits_paused_while_the_frame_asked_for_decodes_then_is_given_up(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Told to stop, a stale EXR decode would still finish the blocks under way on the cores of the frame asked
     for: it is paused until that frame has decoded, then gives up within a block (nothing comes of it) and
     its worker goes straight on to the next frame."""
@@ -99,8 +104,11 @@ def test_an_exr_decode_scrubbed_past_waits_paused_while_the_frame_asked_for_deco
 
         def stale_decode() -> None:
             try:
-                outcome.append(pool.decode(DecodeJob(stale_path, 1, decode_exr), cancelled=moved_on.is_set,
-                                           stoppable=True))
+                outcome.append(
+                    pool.decode(
+                        DecodeJob(stale_path, 1, decode_exr), cancelled=moved_on.is_set, stoppable=True
+                    )
+                )
             except Superseded as exc:
                 outcome.append(exc)
 
@@ -111,8 +119,13 @@ def test_an_exr_decode_scrubbed_past_waits_paused_while_the_frame_asked_for_deco
         assert wait_for(lambda: any(_cpu_ticks(pid) > ticks + 1 for pid, ticks in before.items()))
         moved_on.set()  # the user moved on: a frame asked for (held until told) takes the spare worker
         asked: list[Frame | None] = []
-        urgent = threading.Thread(target=lambda: asked.append(pool.decode(
-            DecodeJob(asked_path, 2, _when_told), urgent=True, wait=False, cancelled=lambda: False)))
+        urgent = threading.Thread(
+            target=lambda: asked.append(
+                pool.decode(
+                    DecodeJob(asked_path, 2, _when_told), urgent=True, wait=False, cancelled=lambda: False
+                )
+            )
+        )
         urgent.start()
         # While the frame asked for is held, the stale decode waits paused (its worker stopped).
         assert wait_for(lambda: "T" in {_process_state(pid) for pid in pool.worker_pids()})
