@@ -34,10 +34,8 @@ Stopping those decodes by killing their workers cost a fork each (the replacemen
 to be ready on this loaded 2-core machine (0.27-0.55 s again in December) and emptied the pool during a
 drag, so frames scrubbed to fell back to decodes in the app's threads that could not be stopped. With
 every worker busy or paused, a frame scrubbed to resumes the longest paused one (never paused again) and
-takes it when it is free; a frame the user moves past while it waits for a worker is given up. A decode
-that can stop part-way (an EXR's) is told to stop and paused too: it gives up within a block once resumed,
-which is as soon as no urgent decode runs (its blocks under way otherwise ran 4-15 ms beside the frame
-asked for, traced). Where processes cannot be paused (Windows) a stale decode finishes beside the new one.
+takes it when it is free; a frame the user moves past while it waits for a worker is given up. Where
+processes cannot be paused (Windows) a stale decode finishes beside the new one.
 Shared-memory files come from media/shm_frames.py (Linux): made ready or reused, so the worker's write
 is a copy, not a page allocation and zeroing of every 4 KiB (2 against 7.5 ms a 2K half frame here).
 """
@@ -527,10 +525,9 @@ class DecodePool:
         ``cancelled``: checked while the decode runs; once true while a frame a user waits for decodes, the
         worker is paused until none does (``pauses``), and Superseded is raised when its reply comes.
         ``stoppable`` (a scrub's decodes): once ``cancelled``, a decode that can stop part-way
-        (`stops_part_way`: an EXR's) is given up within a block instead of finished later (paused meanwhile
-        while a frame a user waits for decodes), so it holds the cores no longer and its worker briefly
-        (its reading a stream costs ~5% more CPU than OpenEXR reading the file itself, so playback's
-        decodes are not stoppable).
+        (`stops_part_way`: an EXR's) is given up at once instead of paused, so it holds neither the cores
+        nor its worker (its reading a stream costs ~5% more CPU than OpenEXR reading the file itself, so
+        playback's decodes are not stoppable).
         ``colour``: the CPU path's colour step, run by the worker after the decode (media/worker_colour.py); a
         frame it converted carries ``CONVERTED_KEY`` in its metadata, any other comes back as decoded.
         Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
@@ -619,8 +616,6 @@ class DecodePool:
                 self._resumed.discard(taken)
                 if urgent:
                     self._urgent_done_at = time.monotonic()
-                    if not self._urgent_active():  # those told to stop end within a block: resumed at once
-                        self._resume([w for w in self._paused if w.stop_sent])
                 self._resume_unless_urgent()
                 self._free.notify_all()
             if worker is not None:
@@ -641,10 +636,8 @@ class DecodePool:
         )
 
     def _pause(self, worker: _Worker) -> None:
-        if worker in self._paused or worker in self._finishing or not self.pauses:
+        if worker in self._paused or worker in self._finishing or not self.pauses or worker.stoppable:
             return
-        if worker.stoppable and not worker.stop_sent:
-            return  # paused only once told to stop (see below)
         if not self._idle and self._paused:
             # Paused with no worker left free, stale decodes would hold every worker and the next frame asked
             # for would wait for one to finish (traced: 6 of 6 held, 100-200 ms waits): this one finishes.
@@ -653,9 +646,6 @@ class DecodePool:
             self._resumed.discard(worker)
             self._finishing.add(worker)
             return
-        # A decode told to stop is paused too, until no frame asked for decodes (it then ends within a block),
-        # rather than finish the blocks under way beside the frame asked for (traced: it ended 4-15 ms after
-        # its stop, on the cores of the frame asked for).
         try:
             os.kill(worker.process.pid or 0, signal.SIGSTOP)
         except (OSError, AttributeError):
@@ -739,24 +729,17 @@ class DecodePool:
                 with self._free:
                     self._resume_unless_urgent()  # RESUME_AFTER_S after the last frame asked for
 
-    def _reply_or_stop(self, worker: _Worker, timeout: float | None, cancelled: Callable[[], bool]) -> bool:
-        """`_reply_ready` for a decode that stops part-way: told to stop as soon as ``cancelled`` (then paused
-        while a frame a user waits for decodes, see `_pause`; paused time not counted)."""
-        left = math.inf if timeout is None else timeout
+    @staticmethod
+    def _reply_or_stop(worker: _Worker, timeout: float | None, cancelled: Callable[[], bool]) -> bool:
+        """`_reply_ready` for a decode that stops part-way: told to stop as soon as ``cancelled``."""
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
         while True:
             if not worker.stop_sent and cancelled():
                 worker.stop_job()
-            began = time.monotonic()
-            if worker.conn.poll(max(0.0, min(CANCEL_POLL_S, left))):
+            if worker.conn.poll(max(0.0, min(CANCEL_POLL_S, deadline - time.monotonic()))):
                 return True
-            with self._free:
-                paused_at = self._paused.get(worker)
-                if paused_at is not None and time.monotonic() - paused_at > PAUSE_MAX_S:
-                    self._resume([worker])
-            if paused_at is None:
-                left -= time.monotonic() - began
-                if left <= 0:
-                    return False
+            if time.monotonic() >= deadline:
+                return False
 
     def _give_back(self, worker: _Worker) -> None:
         with self._free:
