@@ -21,6 +21,7 @@ from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import draw_test_frame
 from horus_desktop.store import Store
 from horus_desktop.store.repositories import media as media_repository
+from tests.support_outbox import ops_since, outbox_head
 
 NOW = datetime(2026, 12, 1, 2, 3, 4, 567891, tzinfo=UTC)
 
@@ -215,21 +216,15 @@ def test_a_batch_of_rows_writes_its_ops_stamped_and_the_commit_rewrites_none(tmp
             rewritten.append(cursor.rowcount)
 
     try:
-        with store.uow.read() as session:
-            before = session.execute(text("SELECT max(seq) FROM horus_sync_outbox")).scalar_one()
+        before = outbox_head(store)
         event.listen(store.engine, "after_cursor_execute", seen)
         try:
             store.media.create_stored(media_repository.stored_media_rows(batch))
         finally:
             event.remove(store.engine, "after_cursor_execute", seen)
-        with store.uow.read() as session:
-            stamps = session.execute(text("SELECT DISTINCT hlc, author FROM horus_sync_outbox WHERE seq > :s"),
-                                     {"s": before}).all()
-            last = session.execute(text("SELECT hlc FROM horus_sync_state")).scalar_one()
-            count = session.execute(text("SELECT count(*) FROM horus_sync_outbox WHERE seq > :s"),
-                                    {"s": before}).scalar_one()
+        stamps, last, count = ops_since(store, before)
         assert count == 250
-        assert [tuple(s) for s in stamps] == [(last, "ana")]
+        assert stamps == [(last, "ana")]
         assert sum(rewritten) == 0
     finally:
         store.close()

@@ -22,6 +22,7 @@ from horus_desktop.store.repositories import imports
 from horus_desktop.store.repositories import media as media_repository
 from horus_desktop.timeline import files
 from horus_desktop.timeline.otio_doc import trange
+from tests.support_outbox import ops_since, outbox_head
 
 NOW = datetime(2026, 12, 1, 2, 3, 4, 567891, tzinfo=UTC)
 _TABLES = ("horus_timelines", "horus_timeline_clips")
@@ -189,16 +190,10 @@ def test_an_imports_ops_carry_one_clock_the_clients_last(tmp_path: Path, clips: 
     cut = _write_otio(tmp_path / "cut.otio", clips)
     store = _store(tmp_path / "s.sqlite")
     try:
-        with store.uow.read() as session:
-            before = session.execute(text("SELECT max(seq) FROM horus_sync_outbox")).scalar_one() or 0
+        before = outbox_head(store)
         files.import_playlist(store, cut, user="ana")
-        with store.uow.read() as session:
-            stamps = session.execute(text("SELECT DISTINCT hlc, author FROM horus_sync_outbox WHERE seq > :s"),
-                                     {"s": before}).all()
-            last = session.execute(text("SELECT hlc FROM horus_sync_state")).scalar_one()
-            count = session.execute(text("SELECT count(*) FROM horus_sync_outbox WHERE seq > :s"),
-                                    {"s": before}).scalar_one()
+        stamps, last, count = ops_since(store, before)
         assert count == clips + 1
-        assert [tuple(s) for s in stamps] == [(last, "ana")]
+        assert stamps == [(last, "ana")]
     finally:
         store.close()
