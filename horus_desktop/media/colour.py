@@ -863,11 +863,6 @@ class BakedView:
                                         check=self.fallback is not None and self.creased is not None,
                                         alpha=_alpha_table(rgb.dtype) if c == 4 and rgb.itemsize <= 2 else None,
                                         sample=sample)
-            if sample is not None and creased.size:  # the flagged pixels' own values, for the exact view
-                kept_columns = len(sample[1])
-                creased_rgb = rgb[sample[0][creased // kept_columns], sample[1][creased % kept_columns], :3]
-                out.reshape(-1, c)[creased, :3] = self._exact_codes(creased_rgb)
-                creased = creased[:0]
         else:
             out = np.empty((h, w, c), dtype=np.uint8)
             size = rgb.itemsize
@@ -877,8 +872,13 @@ class BakedView:
                 ocio.PackedImageDesc(out, w, h, c, ocio.BIT_DEPTH_UINT8, 1, c, c * w),
             )
             creased = self.fallback_pixels(rgb, out)
-        if creased.size:
-            out.reshape(-1, c)[creased, :3] = self._exact_codes(rgb.reshape(-1, c)[creased, :3])
+        if creased.size:  # the exact view of the flagged pixels (indices in ``out``: a sample's, if one)
+            if sample is None:
+                flagged = rgb.reshape(-1, c)[creased, :3]
+            else:
+                kept_columns = len(sample[1])
+                flagged = rgb[sample[0][creased // kept_columns], sample[1][creased % kept_columns], :3]
+            out.reshape(-1, c)[creased, :3] = self._exact_codes(flagged)
         if pixels.shape[2] == 3:
             return out
         if c == 4:  # OCIO's own alpha is not alpha_to_uint8's (NaN, rounding): written over it

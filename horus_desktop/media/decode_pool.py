@@ -450,9 +450,8 @@ class DecodePool:
         with self._lock:
             if self._closed:
                 return
-        started = [
-            _Worker(self._context, threads_per_worker(self.workers)) for _ in range(count)
-        ]  # they import their decoders in parallel
+        # They import their decoders in parallel.
+        started = [_Worker(self._context, threads_per_worker(self.workers)) for _ in range(count)]
         for worker in started:
             if not worker.ready():
                 worker.stop(kill=True)
@@ -560,9 +559,8 @@ class DecodePool:
         threads = (os.cpu_count() or 1) if urgent else 0
         try:
             if urgent:
-                self._pause_stale(
-                    worker
-                )  # at once: a stale decode would share the cores until its next check
+                # At once: a stale decode would share the cores until its next check.
+                self._pause_stale(worker)
             if stoppable and cancelled is not None and cancelled():
                 raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:

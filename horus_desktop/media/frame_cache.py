@@ -416,9 +416,7 @@ class FrameCache:
         if scrubbing and not self._prepared:
             # Paused (a viewer opened the media): a movie opens its spare decoders before the user drags.
             self._prepared = True
-            prepare = getattr(self.source, "prepare_for_scrub", None)
-            if prepare is not None:
-                prepare()
+            self.source.prepare_for_scrub()
         with self._cond:
             if self._closed:
                 return

@@ -172,6 +172,11 @@ class FrameSource(ABC):
         raising Superseded once ``cancelled()`` is true; the base source just reads."""
         return self.read(frame)
 
+    def prepare_for_scrub(self) -> None:
+        """Get ready for quick jumps (a viewer shows the source paused: the user may drag over it next); a
+        movie opens its spare decoders, the base source has nothing to prepare."""
+        return None  # a hook with a default, not an abstract method
+
     def decode_job(self, frame: int) -> DecodeJob | None:
         """How a worker process can decode `frame`, or None (decode it here with `read`). Raises the
         MediaError `read` would raise for a frame known missing without decoding."""
