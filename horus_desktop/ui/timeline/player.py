@@ -84,7 +84,10 @@ class TimelinePlayer(QObject):
             self.activate()  # a playlist the user opened, or an edit of the one playing: the viewer gets the cut
 
     def _on_viewer_position(self, frame: int) -> None:
-        if self.active and self.source() is not None:
+        # Only the source of the state shown moves the playhead: after an edit the viewer reopens the new cut
+        # off the UI thread, and until then the old one still reports its frame (a version switch had put the
+        # playhead on the new clip's frame and the old source's next report moved it back).
+        if self.active and self.showing():
             view = self.panel.view
             view.set_playhead(frame)
             session = self.viewer.session
