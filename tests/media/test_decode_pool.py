@@ -14,7 +14,7 @@ import pytest
 
 from horus_desktop.media.decode_image import decode_image
 from horus_desktop.media.decode_pool import DecodePool
-from horus_desktop.media.errors import DamagedFrameError, MissingFrameError
+from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MissingFrameError
 from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.media.frames import DecodeJob, Frame
 from horus_desktop.media.open_source import ImageSource, open_frame_source
@@ -113,3 +113,16 @@ def test_kill_9_of_a_worker_mid_decode_gives_an_error_and_the_next_frame_decodes
         assert pool.worker_pids() != [pid]
     finally:
         pool.close()
+
+
+def test_a_read_ahead_decode_past_its_time_bound_is_stopped_and_the_next_frame_decodes(tmp_path: Path,
+                                                                                      pool: DecodePool) -> None:
+    """A decode whose cache may give it up (``cancelled``) while no frame a user waits for runs still ends at its
+    time bound (its wait wakes less often then), and its worker is replaced."""
+    source = open_frame_source(write_sequence(tmp_path, 3))
+    job = DecodeJob(source.decode_job(1).path, 1, _slow_decode, {"seconds": 60})
+    with pytest.raises(DecodeTimeoutError):
+        pool.decode(job, timeout=0.1, cancelled=lambda: False)
+    assert pool.replaced == 1
+    frame = pool.decode(source.decode_job(2), timeout=60, cancelled=lambda: False)
+    assert frame is not None and frame.pixels[0, 0, 0] == np.float16(0.02)
