@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Table
 
 from horus_desktop.store.field_rules import NUL, VOCABULARY_COLUMNS, check_row
-from horus_desktop.store.sync_codec import rows_to_stored
+from horus_desktop.store.sync_codec import rows_to_stored, sqlite_wire_by_row, sqlite_wire_constants
 from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql, sqlite_capture_trigger
 
 #: From this many new rows of one table in one statement, its insert triggers are taken away for the insert.
@@ -204,8 +204,32 @@ def insert_stored(session: Any, table: Table, columns: Sequence[str], stored: li
         for name, sql in fills.items():
             if name in dropped:
                 stamped = stamp() if stamp is not None and name == capture else None
-                if stamped is None:
-                    raw.exec_driver_sql(sql, (after,))
-                else:
+                if stamped is not None:
                     sql = stamped_inserts_sql(table.name, "m.rowid > ?")
-                    raw.exec_driver_sql(json_known_valid(sql, table) if json_valid else sql, (*stamped, after))
+                    sql = json_known_valid(sql, table) if json_valid else sql
+                if name == capture:
+                    sql = sqlite_wire_constants(sql, table.name, _batch_constants(raw, table.name, columns, stored,
+                                                                                  after))
+                raw.exec_driver_sql(sql, (after,) if stamped is None else (*stamped, after))
+
+
+def _batch_constants(raw: Any, table: str, columns: Sequence[str], stored: list[tuple[Any, ...]],
+                     after: int) -> dict[str, str]:
+    """The wire text of each id or timestamp column (``sync_codec.sqlite_wire_by_row``) whose stored value is
+    one text in every row of the batch just inserted (past rowid ``after``): an import's timeline id and its
+    one moment in each clip row, a media batch's moment. SQLite works each out once, with the very expression
+    its ops use, on the first new row (equal texts bound are equal values stored), so its ops may take them
+    as they are (``sync_codec.sqlite_wire_constants``)."""
+    if len(stored) < 2:
+        return {}
+    same: list[tuple[str, str]] = []
+    for name, expr in sqlite_wire_by_row(table):
+        at = columns.index(name)
+        first = stored[0][at]
+        if type(first) is str and all(row[at] == first for row in stored):
+            same.append((name, expr))
+    if not same:
+        return {}
+    found = raw.exec_driver_sql(f"SELECT {', '.join(expr for _, expr in same)} FROM {table} AS m "
+                                "WHERE m.rowid > ? ORDER BY m.rowid LIMIT 1", (after,)).one()
+    return {name: text for (name, _), text in zip(same, found, strict=True) if type(text) is str}
