@@ -14,11 +14,14 @@ looks its messages up in gettext's catalogues for each) was about a third of a q
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from horus_desktop.cli.errors import one_line_error
 from horus_desktop.cli_output import hoist_global_options, json_only_stdout
@@ -34,9 +37,65 @@ def build_parser() -> argparse.ArgumentParser:
     return _parser(VERBS.values())
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size().columns`` says it ($COLUMNS, else stdout's
+    terminal, else 80), without importing shutil (and the compression modules it loads)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, its width found as argparse finds it but without shutil: argparse makes a
+    formatter for every argument added (to check its metavar), and its first one imports shutil."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help is laid out by :class:`_HelpFormatter` (its verbs' parsers too: they are
+    made of the parser's own class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+@contextmanager
+def _messages_looked_up_once() -> Iterator[None]:
+    """While parsers are built, argparse's messages ("options", "show this help message and exit", ...) are
+    looked up in gettext's catalogues once each, not once per parser (each look-up searches the locale
+    folders: some 17 a verb). The same translations; argparse's own function is put back after."""
+    lookup = getattr(argparse, "_", None)
+    if not callable(lookup):
+        yield
+        return
+    argparse._ = functools.cache(lookup)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = lookup  # type: ignore[attr-defined]
+
+
 def _parser(modules: Iterable[str]) -> argparse.ArgumentParser:
     """The ``horus`` parser with the verbs of ``modules`` (names in this package; each registered once)."""
-    parser = argparse.ArgumentParser(prog="horus", description="Horus: review media, draw and write notes.")
+    with _messages_looked_up_once():
+        return _build(modules)
+
+
+def _build(modules: Iterable[str]) -> argparse.ArgumentParser:
+    """The parser of :func:`_parser`."""
+    parser = _Parser(prog="horus", description="Horus: review media, draw and write notes.")
     parser.add_argument("--version", action="store_true",
                         help="print the versions of Horus, Qt, OCIO, OpenEXR, OTIO, FFmpeg and the schema")
     parser.add_argument("--smoke-test", action="store_true",

@@ -114,3 +114,20 @@ def test_a_verb_run_alone_is_parsed_as_the_full_parser_parses_it() -> None:
         alone = _help_and_status(partial(main, argv))
         assert alone == _help_and_status(partial(build_parser().parse_args, argv)), path
         assert alone[0].startswith(f"usage: horus {' '.join(path)}")
+
+
+def test_help_a_mistyped_option_and_a_store_read_verb_do_not_load_shutil(tmp_path: Path) -> None:
+    # argparse imports shutil (with bz2 and lzma) for the terminal's width in the formatter it makes for each
+    # argument added; the command's formatter finds the width without it.
+    db = str(tmp_path / "current.sqlite")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    assert _loaded_by([["--help"], ["media", "list", "--no-such-option"], ["media", "list", "--db", db]],
+                      heavy=("shutil", "bz2", "lzma")) == {}
+
+
+def test_help_is_laid_out_for_the_terminals_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    widths = {}
+    for columns in ("60", "100"):
+        monkeypatch.setenv("COLUMNS", columns)
+        widths[columns] = max(len(line) for line in build_parser().format_help().splitlines())
+    assert widths["60"] <= 58 < widths["100"] <= 98
