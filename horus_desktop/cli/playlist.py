@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from horus_desktop.cli.common import (
     add_store_options,
@@ -16,6 +15,9 @@ from horus_desktop.cli.common import (
     text_argument,
 )
 from horus_desktop.cli_output import print_json
+
+if TYPE_CHECKING:  # fractions loads with a rate given (the list, create and export verbs need none)
+    from fractions import Fraction
 
 
 def cmd_playlist_import(args: argparse.Namespace) -> int:

@@ -131,3 +131,10 @@ def test_help_is_laid_out_for_the_terminals_width(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("COLUMNS", columns)
         widths[columns] = max(len(line) for line in build_parser().format_help().splitlines())
     assert widths["60"] <= 58 < widths["100"] <= 98
+
+
+def test_listing_playlists_does_not_load_fractions(tmp_path: Path) -> None:
+    # fractions is the type of a rate given to `playlist import`: imported when one is parsed.
+    db = str(tmp_path / "current.sqlite")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    assert _loaded_by([["playlist", "list", "--db", db], ["playlist", "--help"]], heavy=("fractions",)) == {}
