@@ -387,7 +387,7 @@ class _Worker:
     def replied(self, timeout: float | None) -> bool:
         """True once the worker's reply (or its end: the pipe closed) is there, waiting up to ``timeout``
         seconds (None: for ever)."""
-        if self._poller is None:
+        if self._poller is None or self.conn.closed:  # closed (the pool closing): raises as a read would
             return bool(self.conn.poll(timeout))
         return bool(self._poller.poll(None if timeout is None else max(0, math.ceil(timeout * 1000))))
 
