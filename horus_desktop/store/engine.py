@@ -13,6 +13,7 @@ from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from horus_desktop.store.checkpointer import Checkpointer
 from horus_desktop.store.errors import StoreUrlError
 from horus_desktop.store.json_read import loads as json_loads
 
@@ -95,7 +96,8 @@ def _read_only_connector(path: Path) -> Callable[[], sqlite3.Connection]:
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the UI read while the DB worker writes; FULL because NORMAL can lose a committed note on
-    # power loss; foreign keys so ON DELETE CASCADE works as on PostgreSQL.
+    # power loss; foreign keys so ON DELETE CASCADE works as on PostgreSQL. A file's checkpoints run on the
+    # Checkpointer's thread (its "connect" listener, after this one, turns SQLite's auto-checkpoint off).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -152,5 +154,8 @@ def create_store_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> 
         engine = create_engine(url, connect_args={"check_same_thread": False}, pool_use_lifo=True, **kwargs)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", _begin_writes_on_fresh_schema)
+        if path is not None:
+            # WAL checkpoints on a thread of their own, not inside the commit that fills the log past 1,000 pages.
+            Checkpointer(path).attach(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
