@@ -182,8 +182,10 @@ class Checkpointer:
             except sqlite3.Error:
                 return
         try:
-            # TRUNCATE (on stop) empties the log file too, waiting at most briefly for another process's reader.
-            conn.execute("PRAGMA busy_timeout=200")
+            # TRUNCATE (on stop) empties the log file too when no other connection reads it; with no busy wait
+            # it copies as PASSIVE would and returns at once otherwise (a `horus comment add` beside the open
+            # app would else wait for the app's readers as it exits).
+            conn.execute("PRAGMA busy_timeout=0")
             _checkpoint(conn, mode)
         finally:
             conn.close()
