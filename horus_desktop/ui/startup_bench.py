@@ -51,17 +51,17 @@ def _child_bare_window() -> None:
 
 
 def _child_horus_window(db_url: str) -> None:
-    import gc
-
-    gc.disable()  # as `horus gui` does before its imports (cli/gui.py)
-    from horus_desktop.ui.app import run_gui
+    # What `horus gui` runs (python -m horus_desktop: the command's package, its gui verb), so the imports
+    # of the command's own path are timed too.
+    import horus_desktop.cli  # noqa: F401 - imported by `horus` before any verb
+    from horus_desktop.cli.gui import start_gui
 
     def shown(_window: Any, db: Any) -> None:
         _say("shown")
         # Queued behind the store's opening and the panels' first queries: their answers have arrived.
         db.submit(lambda: None, on_done=lambda _: (_say("ready"), os._exit(0)))
 
-    run_gui(db_url, paths=[], user_id="bench", demo_if_empty=False, on_shown=shown)
+    start_gui(db_url, [], "bench", on_shown=shown)
     os._exit(1)  # the window closed before it was shown
 
 

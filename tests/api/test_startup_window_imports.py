@@ -74,3 +74,32 @@ def test_the_window_starts_without_reading_the_source_of_the_modules_it_imports(
                          timeout=300, env=env, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "sources read": []}
+
+
+_COMMAND_CHILD = """
+import json, os, sys
+from horus_desktop.cli import main  # the command's package, as `horus` imports it
+from horus_desktop.cli.gui import start_gui  # what `horus gui` runs once parsed
+
+def shown(window, db):
+    loaded = sorted(set(json.loads(sys.argv[2])) & set(sys.modules))
+    print(json.dumps({"title": window.windowTitle(), "loaded": loaded}), flush=True)
+    os._exit(0)
+
+start_gui(sys.argv[1], [], "ana", on_shown=shown)
+os._exit(1)
+"""
+
+
+def test_the_window_the_command_opens_shows_before_the_store_loads(tmp_path: Path) -> None:
+    # `horus gui` took the OS account's name from horus_desktop.api, which imports the store and SQLAlchemy:
+    # about a second before the window, on the command's path only (run_gui alone did not).
+    db = tmp_path / "horus.sqlite"
+    with Horus.open(str(db), user="ana"):
+        pass
+    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
+           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", _COMMAND_CHILD, str(db), json.dumps(LATER + ("horus_desktop.api",))],
+                         capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "loaded": []}
