@@ -14,13 +14,11 @@ looks its messages up in gettext's catalogues for each) was about a third of a q
 from __future__ import annotations
 
 import argparse
-import functools
 import importlib
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from horus_desktop.cli.errors import one_line_error
@@ -71,30 +69,8 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-@contextmanager
-def _messages_looked_up_once() -> Iterator[None]:
-    """While parsers are built, argparse's messages ("options", "show this help message and exit", ...) are
-    looked up in gettext's catalogues once each, not once per parser (each look-up searches the locale
-    folders: some 17 a verb). The same translations; argparse's own function is put back after."""
-    lookup = getattr(argparse, "_", None)
-    if not callable(lookup):
-        yield
-        return
-    argparse._ = functools.cache(lookup)  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._ = lookup  # type: ignore[attr-defined]
-
-
 def _parser(modules: Iterable[str]) -> argparse.ArgumentParser:
     """The ``horus`` parser with the verbs of ``modules`` (names in this package; each registered once)."""
-    with _messages_looked_up_once():
-        return _build(modules)
-
-
-def _build(modules: Iterable[str]) -> argparse.ArgumentParser:
-    """The parser of :func:`_parser`."""
     parser = _Parser(prog="horus", description="Horus: review media, draw and write notes.")
     parser.add_argument("--version", action="store_true",
                         help="print the versions of Horus, Qt, OCIO, OpenEXR, OTIO, FFmpeg and the schema")

@@ -21,7 +21,6 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import horus_desktop.ui.app_qt  # noqa: F401 - first of ours: PySide6 without its per-import source scan
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import fit_to_screen, size_docks

@@ -48,34 +48,6 @@ def test_the_window_shows_before_the_store_classes_the_decoders_and_the_audio_ba
     assert report == {"title": "Horus", "loaded": []}
 
 
-_READ_CHILD = """
-import json, linecache, os, sys
-from horus_desktop.ui.app import run_gui
-
-def shown(window, db):
-    ours = sorted(name for name in linecache.cache if "horus_desktop" in name)
-    print(json.dumps({"title": window.windowTitle(), "sources read": ours}), flush=True)
-    os._exit(0)
-
-run_gui(sys.argv[1], paths=[], user_id="ana", demo_if_empty=False, on_shown=shown)
-os._exit(1)
-"""
-
-
-def test_the_window_starts_without_reading_the_source_of_the_modules_it_imports(tmp_path: Path) -> None:
-    # PySide6's import hook read the whole source of every module imported after it (some 200 of Horus's
-    # before the window showed) to look for the text "PySide6"; ui/app_qt.py has it look at the module's names.
-    db = tmp_path / "horus.sqlite"
-    with Horus.open(str(db), user="ana"):
-        pass
-    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
-           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-c", _READ_CHILD, str(db)], capture_output=True, text=True,
-                         timeout=300, env=env, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "sources read": []}
-
-
 _COMMAND_CHILD = """
 import json, os, sys
 from horus_desktop.cli import main  # the command's package, as `horus` imports it
