@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
-from types import MemberDescriptorType
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, bindparam, event, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -62,7 +60,6 @@ from horus_desktop.store.sync_tables import sqlite_capture_inserts_sql
 from horus_desktop.store.types import utcnow
 
 _CHUNK = 500
-_R = TypeVar("_R")
 _TABLES: dict[str, Any] = {"media": MediaRecordRow, "comments": CommentRow, "annotations": AnnotationRow,
                            "timelines": TimelineRow}
 
@@ -269,8 +266,7 @@ class ImportRepository(Repository):
         rows, clip_rows = _timeline_rows([(timeline_id or uuid.uuid4(), values, clips)])
         ordered = sorted(clip_rows, key=lambda c: (c["track_index"], c["clip_order"]))
         fields = itemgetter(*field_names(TimelineClip))  # every clip row holds every column: no per-field lookup
-        make = record_maker(TimelineClip)
-        record = to_record(rows[0], Timeline, clips=tuple([make(fields(c)) for c in ordered]))
+        record = to_record(rows[0], Timeline, clips=tuple(TimelineClip(*fields(c)) for c in ordered))
         with self._uow.write() as ctx:
             if ctx.session.get_bind().dialect.name == "sqlite":
                 _times_as_wire(clip_rows)  # the record holds the datetimes: the rows may now hold their text
@@ -454,26 +450,6 @@ def roomy_page_cache(session: Any, written: int) -> None:
 
     done: list[bool] = []
     event.listen(session, "after_transaction_end", set_back)
-
-
-@cache
-def record_maker(cls: type[_R]) -> Callable[[Sequence[Any]], _R]:
-    """A function making a record of ``cls`` (a frozen dataclass with slots, ``domain.records``) from all its
-    field values in field order, equal to ``cls(*values)``: each slot set through its own descriptor, not the
-    frozen ``__init__``'s ``object.__setattr__`` by name (a ``TimelineClip`` 14 -> 6 us here: 2,000 per
-    import, ~28 ms of CPU). A class with anything more to its ``__init__`` (``__post_init__``, a field not
-    given to it, no slots) is made by its constructor."""
-    names = [f.name for f in dataclass_fields(cls)]
-    slots = set(getattr(cls, "__slots__", ()))
-    if (hasattr(cls, "__post_init__") or any(not f.init for f in dataclass_fields(cls)) or not set(names) <= slots
-            or not all(isinstance(vars(cls).get(name), MemberDescriptorType) for name in names)):
-        return lambda values: cls(*values)
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls,
-                             **{f"set{i}": vars(cls)[name].__set__ for i, name in enumerate(names)}}
-    body = "".join(f"    set{i}(made, values[{i}])\n" for i in range(len(names)))
-    source = f"def make(values):\n    made = new(cls)\n{body}    return made\n"
-    exec(compile(source, f"<record maker of {cls.__name__}>", "exec"), scope)  # noqa: S102 - source built above
-    return scope["make"]  # type: ignore[no-any-return]
 
 
 def _times_as_wire(rows: list[dict[str, Any]]) -> None:
