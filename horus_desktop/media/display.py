@@ -23,10 +23,10 @@ scales a full frame when it paints it, as it does while paused.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings, passes_through
 from horus_desktop.media.frames import Frame
@@ -42,9 +42,17 @@ RecipeKey = tuple[str, str, str, str]
 
 #: Channel views: the colour image, one channel as grey, or luminance (Rec.709 weights) as grey.
 CHANNELS = ("rgb", "r", "g", "b", "a", "luminance")
-#: (pixel type, channel count) pairs a texture upload takes as they are; anything else goes up as float32.
-UPLOAD_LAYOUTS = frozenset((np.dtype(t), c) for t in (np.float16, np.float32, np.uint8, np.uint16) for c in (3, 4))
-_LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
+if TYPE_CHECKING:  # numpy is imported in the functions: the window shows before it loads
+    import numpy as np
+
+
+@functools.cache
+def upload_layouts() -> frozenset[tuple[np.dtype, int]]:
+    """(pixel type, channel count) pairs a texture upload takes as they are; anything else goes up as float32."""
+    import numpy as np
+
+    return frozenset((np.dtype(t), c) for t in (np.float16, np.float32, np.uint8, np.uint16) for c in (3, 4))
+
 
 #: Compare modes drawn as one image made from A and B.
 BLEND_MODES = frozenset({"diff", "onion"})
@@ -56,6 +64,7 @@ DEFAULT_OPACITY = 0.5
 def upload_ready(pixels: np.ndarray) -> np.ndarray:
     """Pixels in a layout a texture upload takes: HxWx3/4, contiguous, a supported type (grey is repeated
     to RGB, grey+alpha to RGBA, extra channels dropped)."""
+    import numpy as np
     if pixels.ndim == 2:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
     elif pixels.shape[2] == 1:
@@ -64,7 +73,7 @@ def upload_ready(pixels: np.ndarray) -> np.ndarray:
         pixels = np.concatenate([np.repeat(pixels[:, :, :1], 3, axis=2), pixels[:, :, 1:2]], axis=2)
     elif pixels.shape[2] > 4:
         pixels = pixels[:, :, :4]
-    if (pixels.dtype, pixels.shape[2]) not in UPLOAD_LAYOUTS:
+    if (pixels.dtype, pixels.shape[2]) not in upload_layouts():
         pixels = pixels.astype(np.float32)
     return np.ascontiguousarray(pixels)
 
@@ -78,12 +87,13 @@ def gpu_convert(frame: Frame) -> Frame:
 # --- the CPU path ----------------------------------------------------------------------------------------
 def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
     """Show one channel (or luminance) of uint8 display pixels as grey RGB; "rgb" returns them as they are."""
+    import numpy as np
     if channel == "rgb":
         return pixels
     if channel == "a":
         grey = pixels[:, :, 3] if pixels.shape[2] == 4 else np.full(pixels.shape[:2], 255, np.uint8)
     elif channel == "luminance":
-        grey = (pixels[:, :, :3].astype(np.float32) @ _LUMA).astype(np.uint8)
+        grey = (pixels[:, :, :3].astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32))  # Rec.709 luma.astype(np.uint8)
     elif channel in ("r", "g", "b"):
         grey = pixels[:, :, "rgb".index(channel)]
     else:
@@ -94,6 +104,7 @@ def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
 def frame_settings(colour: ColourConfig, settings: ViewSettings, frame_space: str, dtype: np.dtype) -> ViewSettings:
     """A frame's own view settings: its colour space (resolved as when a media opens) under the slot's display,
     view, exposure and gamma. A playlist mixes media: an EXR clip is scene-linear, a JPEG clip display sRGB."""
+    import numpy as np
     space = colour.resolve_colour_space(frame_space or None, is_float=np.dtype(dtype).kind == "f")
     return settings if space == settings.colour_space else replace(settings, colour_space=space)
 
@@ -118,6 +129,7 @@ class CpuConversion:
                 and pixels.flags.c_contiguous and passes_through(pixels, self._settings_for(frame)))
 
     def __call__(self, frame: Frame) -> Frame:
+        import numpy as np
         pixels = upload_ready(frame.pixels)
         if pixels.dtype == np.float32 and frame.pixels.dtype != np.float32:
             pixels = pixels.astype(np.float16)  # e.g. 32-bit integer channels: the view takes half
@@ -130,7 +142,7 @@ class CpuConversion:
         as much as colouring it)."""
         pixels = frame.pixels
         if (factor <= 1 or VIEW_REDUCTION_KEY in frame.metadata or pixels.ndim != 3 or not pixels.size
-                or not pixels.flags.c_contiguous or (pixels.dtype, pixels.shape[2]) not in UPLOAD_LAYOUTS):
+                or not pixels.flags.c_contiguous or (pixels.dtype, pixels.shape[2]) not in upload_layouts()):
             return self(reduce_for_view(frame, factor))
         sample = (sample_positions(pixels.shape[0], factor), sample_positions(pixels.shape[1], factor))
         shown = isolate_channel(self.colour.to_display(pixels, self._settings_for(frame), sample), self.channel)
@@ -201,6 +213,7 @@ def render_frame(frame: Frame, colour: ColourConfig, settings: ViewSettings | No
 def gpu_view_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.dtype) -> str:
     """The view the shader runs: the CPU path's pass-through rule (8-bit sRGB/Rec.709 on an sRGB display,
     neutral exposure and gamma) mirrored with the display's "Raw" view, so both paths show the same image."""
+    import numpy as np
     if passes_through(np.empty((1, 1, 3), dtype=source_dtype), settings) and "Raw" in colour.views(settings.display):
         return "Raw"
     return settings.view
@@ -208,11 +221,13 @@ def gpu_view_for(colour: ColourConfig, settings: ViewSettings, source_dtype: np.
 
 def recipe_key(colour: ColourConfig, settings: ViewSettings, dtype: np.dtype) -> RecipeKey:
     """What a GL recipe depends on: colour space, display, the view the shader runs, pixel type."""
+    import numpy as np
     return (settings.colour_space, settings.display, gpu_view_for(colour, settings, dtype), np.dtype(dtype).str)
 
 
 def key_of(recipe: GpuShaderRecipe, dtype: np.dtype) -> RecipeKey:
     """The key a built recipe answers for pixels of ``dtype``."""
+    import numpy as np
     return (recipe.colour_space, recipe.display, recipe.view, np.dtype(dtype).str)
 
 
@@ -224,6 +239,7 @@ def gpu_recipe_for(colour: ColourConfig, settings: ViewSettings, source_dtype: n
 # --- compare modes drawn as one image -------------------------------------------------------------------
 def _rgb(pixels: np.ndarray) -> np.ndarray:
     """Display pixels (RGB/RGBA or grey) as HxWx3 (a view when possible)."""
+    import numpy as np
     if pixels.ndim == 2:
         pixels = pixels[:, :, None]
     if pixels.shape[2] == 1:
@@ -232,6 +248,7 @@ def _rgb(pixels: np.ndarray) -> np.ndarray:
 
 
 def _as_uint8(pixels: np.ndarray) -> np.ndarray:
+    import numpy as np
     if pixels.dtype == np.uint8:
         return pixels
     return np.clip(pixels.astype(np.float32) + 0.5, 0, 255).astype(np.uint8)
@@ -239,6 +256,7 @@ def _as_uint8(pixels: np.ndarray) -> np.ndarray:
 
 def _b_over_a(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """B's pixels on A's canvas (top-left aligned, black where B does not reach)."""
+    import numpy as np
     if a.shape == b.shape:
         return b
     out = np.zeros_like(a)
@@ -252,6 +270,7 @@ def difference(a: np.ndarray, b: np.ndarray, gain: float = DEFAULT_GAIN) -> np.n
 
     In 8-bit integers with a 256-entry gain table (~10x faster than in floats: it runs on the UI thread
     for each new frame pair during playback)."""
+    import numpy as np
     fa = _as_uint8(_rgb(a))
     fb = _b_over_a(fa, _as_uint8(_rgb(b)))
     absolute = np.maximum(fa, fb) - np.minimum(fa, fb)
@@ -262,6 +281,7 @@ def difference(a: np.ndarray, b: np.ndarray, gain: float = DEFAULT_GAIN) -> np.n
 def onion(a: np.ndarray, b: np.ndarray, opacity: float = DEFAULT_OPACITY) -> np.ndarray:
     """B laid over A at ``opacity`` (0 = only A, 1 = only B), as uint8 RGB the size of A (rounded half up,
     opacity in 1/256 steps)."""
+    import numpy as np
     fa = _as_uint8(_rgb(a))
     fb = _b_over_a(fa, _as_uint8(_rgb(b)))
     w = round(min(max(float(opacity), 0.0), 1.0) * 256)

@@ -42,16 +42,16 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from horus_desktop.media.banded import convert_in_bands
-from horus_desktop.media.decode_pool import CONVERTED_KEY, DecodePool
 from horus_desktop.media.display import Conversion, gpu_convert, shows_unreduced
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.frames import Frame, FrameSource, Superseded
 from horus_desktop.media.hashing import default_workers
 from horus_desktop.media.view_size import reduce_for_view, view_reduction
+
+if TYPE_CHECKING:  # numpy, the decode pool and the banded conversion load on first use: after the window shows
+    from horus_desktop.media.decode_pool import DecodePool
 
 MAX_DEFAULT_BUDGET = 8 * 1024**3
 DEFAULT_READ_AHEAD = 48
@@ -220,6 +220,7 @@ class FrameCache:
             return None
 
     def _work(self) -> None:
+        from horus_desktop.media.decode_pool import CONVERTED_KEY
         while True:
             picked = self._take()
             if picked is None:
@@ -252,6 +253,7 @@ class FrameCache:
     def _preview(self, number: int, frame: Frame, started: float) -> bool:
         """The frame scrubbed to shown at half size first (a quarter of the colour step), the full frame
         after it; False (the preview dropped) when the user moved on before the full one."""
+        from horus_desktop.media.banded import convert_in_bands
         preview = CachedFrame(number, convert_in_bands(self.convert, reduce_for_view(frame, PREVIEW_REDUCTION)),
                               None, time.perf_counter() - started)
         self._finish(preview, final=False)
@@ -287,6 +289,7 @@ class FrameCache:
 
     def _seeded(self, number: int) -> CachedFrame | None:
         """The seed's entry of ``number`` reduced to this cache's size (an error entry as it is), or None."""
+        import numpy as np
         with self._cond:
             entry = self._seed.pop(number, None)
         if entry is None or entry.frame is None:
@@ -300,6 +303,7 @@ class FrameCache:
 
     def _read(self, number: int, started: float, urgent: bool) -> Frame | CachedFrame | None:
         """The decoded frame, a ready entry (seeded, or the error), or None when it was superseded."""
+        from horus_desktop.media.decode_pool import CONVERTED_KEY
         seeded = self._seeded(number) if self._seed else None
         if seeded is not None:
             return seeded
@@ -341,6 +345,7 @@ class FrameCache:
             return self._error(number, exc, started)
 
     def _converted(self, number: int, frame: Frame, started: float, *, banded: bool = False) -> CachedFrame:
+        from horus_desktop.media.banded import convert_in_bands
         try:
             # This thread's CPU time, not the wall clock: a conversion that waited for the GIL or a core under
             # load is not a costly one (a GL path frame got a preview once at load 6).

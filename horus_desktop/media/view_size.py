@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from horus_desktop.media.frames import Frame
+
+if TYPE_CHECKING:  # numpy loads in the functions that use it: the window shows before it is imported
+    import numpy as np
 
 #: Frame metadata key of a frame reduced for the view: (factor, full width, full height).
 VIEW_REDUCTION_KEY = "horus.view_reduction"
@@ -32,6 +34,7 @@ MIN_FACTOR = 1.25
 
 def sample_positions(size: int, factor: float) -> np.ndarray:
     """The full-size indices a row (or column) of ``size`` pixels keeps at ``factor``: floor(j * factor)."""
+    import numpy as np
     count = max(1, math.ceil(size / factor - 1e-9))
     return np.minimum((np.arange(count) * float(factor)).astype(np.intp), size - 1)
 
@@ -44,6 +47,7 @@ def reduced_size(size: int, factor: float) -> int:
 def reduced_pixels(pixels: np.ndarray, factor: float) -> np.ndarray:
     """The pixels kept at ``factor`` (see the module docstring), as a new C-contiguous array (``pixels`` itself
     at factor 1)."""
+    import numpy as np
     if factor <= 1:
         return pixels
     if float(factor).is_integer():

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
-import numpy as np
-
 from horus_desktop.media.audio_source import AudioFormat, AudioReader
 from horus_desktop.media.errors import MediaError
 from horus_desktop.playback.clock import FrameWalk
@@ -226,6 +224,7 @@ class AudioFeed:
         return self._readers[key]
 
     def _step_samples(self, n: int) -> tuple[int, bytes] | None:
+        import numpy as np
         if self._ended or (self._limit is not None and n >= self._limit):
             if not self._silence_after:
                 return None

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.domain.timecode import frame_to_timecode, media_start_timecode, source_timecode
@@ -19,6 +18,16 @@ from horus_desktop.media.colour_defaults import InputColourSpace
 from horus_desktop.media.display import RecipeKey, frame_settings, key_of, recipe_key
 from horus_desktop.media.exr_layers import ExrLayer
 from horus_desktop.playback.session import PlaybackSession, ShownFrame
+
+if TYPE_CHECKING:  # numpy loads when a media opens, not before the window shows
+    import numpy as np
+
+
+def _half_dtype() -> np.dtype:
+    """float16, a slot's pixel type until its first frame says otherwise."""
+    import numpy as np
+
+    return np.dtype(np.float16)
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class MediaSlot:
     recipe: GpuShaderRecipe | None
     size: tuple[int, int]
     rate: Fraction
-    source_dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float16))
+    source_dtype: np.dtype = field(default_factory=_half_dtype)
     # A playlist's clips each have their own colour space: GL recipes per (space, display, view, pixel type),
     # and, so a tick does no OCIO lookups, each frame tag's (colour space, pixel type) settings and recipe key.
     recipes: dict[RecipeKey, GpuShaderRecipe] = field(default_factory=dict)

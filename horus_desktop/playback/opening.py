@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import numpy as np
-
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.domain.timecode import exact_rate
 from horus_desktop.media.colour import ColourConfig, GpuShaderRecipe, ViewSettings
@@ -148,6 +146,7 @@ def _probe(source: FrameSource, request: OpenRequest) -> Frame | None:
 def open_slot(request: OpenRequest, colour: ColourConfig, choice: DisplayChoice, *, resolve: InputResolver,
               policy: SlowPolicy, mode: LoopMode, open_media: MediaOpener = open_frame_source) -> MediaSlot:
     """Open ``request``: the one open path of the viewer (runs on the opener thread)."""
+    import numpy as np
     source = _source_for(request, open_media)
     try:
         probe = _probe(source, request)

@@ -12,16 +12,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from horus_desktop.media.decode_pool import DecodePool, shared_decode_pool
 from horus_desktop.media.display import Conversion, at_view_size, gpu_convert
 from horus_desktop.media.frame_cache import DEFAULT_READ_AHEAD, CachedFrame, FrameCache
 from horus_desktop.media.frames import FrameSource
 from horus_desktop.media.view_size import view_reduction
 from horus_desktop.playback.clock import LoopMode, PlaybackClock, SlowPolicy
 from horus_desktop.playback.stats import FpsMeter
+
+if TYPE_CHECKING:  # numpy and the decode pool load on first use, not before the window shows
+    import numpy as np
+
+    from horus_desktop.media.decode_pool import DecodePool
 
 #: Seconds of frames the cache decodes ahead of the playhead (within its byte budget). A shot that fits plays
 #: in real time once read ahead, even where decoding alone cannot keep up (2K half EXR on the CPU path).
@@ -90,6 +93,8 @@ class PlaybackSession:
         self._budget, self._workers = budget_bytes, workers
         self._pool: DecodePool | None = None
         if processes and type(source).decode_job is not FrameSource.decode_job:
+            from horus_desktop.media.decode_pool import shared_decode_pool
+
             self._pool = shared_decode_pool()
         self.frame_cost = 0.0
         self._last_aim: tuple[int, int, bool, int] | None = None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
@@ -27,7 +26,9 @@ from horus_desktop.media.view_size import view_factor
 from horus_desktop.ui import theme
 from horus_desktop.ui.viewer.view_items import FrameLayerItem, LayerState, WipeHandleItem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads in the functions that use it: the window shows before it is imported
+    import numpy as np
+
     from horus_desktop.ui.viewer.gl_compare import GlCompositor
     from horus_desktop.ui.viewer.gl_renderer import OcioGlRenderer
 
@@ -310,6 +311,7 @@ class ViewerView(QGraphicsView):
 
     def pixel_info(self, scene_pos: QPointF) -> str:
         """Readout of the source value under a scene point: slot, x, y and channel values."""
+        import numpy as np
         for slot in ("B", "A"):
             layer = self._layers[slot]
             if not layer.isVisible():
@@ -439,6 +441,7 @@ class ViewerView(QGraphicsView):
 
 
 def _fmt(value: object) -> str:
+    import numpy as np
     if isinstance(value, np.floating | float):
         return f"{float(value):.4f}"
     return str(value)

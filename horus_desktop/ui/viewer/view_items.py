@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -14,7 +13,9 @@ from horus_desktop.media.colour import GpuShaderRecipe
 from horus_desktop.playback.session import ShownFrame
 from horus_desktop.ui import theme
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads in the functions that use it: the window shows before it is imported
+    import numpy as np
+
     from horus_desktop.ui.viewer.view import ViewerView
 
 PLACEHOLDER_SIZE = (960, 540)
@@ -140,6 +141,7 @@ class WipeHandleItem(QGraphicsItem):
 
 
 def _qimage(pixels: np.ndarray) -> QImage | None:
+    import numpy as np
     if pixels.dtype != np.uint8 or pixels.ndim != 3:
         return None
     h, w, c = pixels.shape
