@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from horus_desktop.media.errors import DamagedFrameError, UnreadableFileError
 
@@ -39,6 +40,7 @@ class AudioFormat:
 
     def encode(self, samples: np.ndarray) -> bytes:
         """float32 (n, channels) in [-1, 1] -> the output's bytes."""
+        import numpy as np
         clipped = np.clip(samples, -1.0, 1.0)
         if self.sample == "s16":
             return (clipped * 32767.0).astype("<i2").tobytes()
@@ -111,6 +113,7 @@ class AudioReader:
     """The first audio stream of a file as output-format samples, readable at any sample index."""
 
     def __init__(self, path: str, fmt: AudioFormat, *, origin: float = 0.0) -> None:
+        import numpy as np
         self.path, self.format, self.origin = path, fmt, origin
         self._container = _open(path)
         if not self._container.streams.audio:
@@ -126,6 +129,7 @@ class AudioReader:
 
     def _restart(self, start: int) -> None:
         import av  # PyAV loads with the first sound opened, not when the window starts
+        import numpy as np
 
         seconds = self.origin + max(start, 0) / self.format.rate
         target = int(seconds / self._time_base)
@@ -142,6 +146,7 @@ class AudioReader:
 
     def _decode_more(self) -> bool:
         import av  # PyAV loads with the first sound opened, not when the window starts
+        import numpy as np
 
         try:
             frame = next(self._decoder)
@@ -162,6 +167,7 @@ class AudioReader:
 
     def read(self, start: int, count: int) -> np.ndarray:
         """``count`` samples from sample ``start`` (silence where the file has none)."""
+        import numpy as np
         out = np.zeros((count, self.format.channels), np.float32)
         end = start + count
         if end <= 0 or count <= 0:

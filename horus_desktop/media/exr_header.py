@@ -11,9 +11,10 @@ import math
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MAGIC = b"v/1\x01"
 _TILED, _LONG_NAMES, _DEEP, _MULTIPART = 0x200, 0x400, 0x800, 0x1000
@@ -273,5 +274,7 @@ def read_offsets(handle: BinaryIO, layout: ExrLayout) -> list[np.ndarray]:
         raise ExrStructureError(f"truncated: the chunk offset table needs {end} bytes, the file has "
                                 f"{layout.file_size}")
     handle.seek(layout.table_start)
+    import numpy as np
+
     table = np.frombuffer(handle.read(end - layout.table_start), dtype="<u8")
     return list(np.split(table, np.cumsum(counts)[:-1]))

@@ -9,11 +9,12 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Window = tuple[int, int, int, int]
 """(xmin, ymin, xmax, ymax), inclusive, as in OpenEXR."""

@@ -16,8 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from horus_desktop.api import Horus
 
 LATER = ("sqlalchemy", "horus_desktop.store.store", "horus_desktop.store.models", "av", "simplejpeg", "horus_desktop.media.open_source", "horus_desktop.media.decode_image",
@@ -82,12 +80,10 @@ def test_the_window_the_command_opens_shows_before_the_store_loads(tmp_path: Pat
     assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "loaded": []}
 
 
-@pytest.mark.xfail(strict=True, reason="numpy still loads before the window through the top-level imports of "
-                   "media/frames.py, media/exr_header.py and media/audio_source.py (every other module the window "
-                   "imports defers it): remove this mark when they do")
 def test_the_window_shows_before_numpy_loads(tmp_path: Path) -> None:
     # numpy costs ~0.15 s of the window's ~1.1 s here; the colour module's CPU path (media/colour_baked.py), the
-    # display, view-size, frame-cache and playback modules import it where they first need it.
+    # display, view-size, frame-cache, playback, frame, EXR header and sound modules import it where they first
+    # need it.
     db = tmp_path / "horus.sqlite"
     with Horus.open(str(db), user="ana"):
         pass
