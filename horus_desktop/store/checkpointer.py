@@ -28,6 +28,7 @@ import threading
 import weakref
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, event
 
@@ -139,7 +140,10 @@ class Checkpointer:
     # -- the thread ---------------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, isolation_level=None)
+        # mode=rw: a store deleted meanwhile is not made again as an empty file (quoted: a '?' or '#' in a folder
+        # name is no query).
+        uri = f"file:{quote(str(self.db_path), safe='/')}?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         # FULL: a checkpoint syncs the database file before it lets the log be reused (notes survive power
         # loss); no busy wait, as a passive checkpoint never waits anyway.
         conn.execute("PRAGMA synchronous=FULL")
