@@ -203,3 +203,27 @@ def test_a_process_killed_mid_stream_keeps_every_committed_row(tmp_path: Path) -
             assert conn.execute(text("SELECT count(*) FROM t")).scalar() >= committed
     finally:
         store_engine.dispose()
+
+
+def test_a_store_deleted_while_the_thread_wakes_is_not_made_again(tmp_path: Path) -> None:
+    # The thread opens the file itself: a store the user deleted must not come back as an empty database.
+    folder = tmp_path / "odd?name #folder"  # a '?' or '#' in a folder name is part of the path, not a query
+    folder.mkdir()
+    path = folder / "gone.sqlite"
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (payload BLOB)")
+    writer.executemany("INSERT INTO t VALUES (randomblob(?))", [(BLOB,)] * 50)
+    writer.commit()
+    checkpointer = Checkpointer(path, threshold_pages=10)
+    checkpointer.notify()
+    _wait_for(lambda: _fully_copied(path), "the thread copied the log of a folder with '?' and '#' in its name")
+    writer.close()
+    checkpointer.stop()
+    for leftover in (path, _wal(path), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    checkpointer.notify()  # as a commit that raced the deletion would
+    time.sleep(1.0)  # the thread's turn: it finds no log to read and used to open (so create) the file to check
+    checkpointer.stop()
+    assert sorted(p.name for p in folder.iterdir()) == []
