@@ -159,9 +159,9 @@ def cmd_bench_all(args: argparse.Namespace) -> int:
 
 def cmd_bench_startup(args: argparse.Namespace) -> int:
     """``horus --help``, a verb and the main window: time to first output / to shown, against bare Python/Qt."""
+    from horus_desktop.cli.startup_bench import bench_startup
     from horus_desktop.cli.verb_bench import compile_package
     from horus_desktop.domain.bench_table import format_table
-    from horus_desktop.ui.startup_bench import bench_startup
 
     compile_package()  # timed as an installed app starts: its modules compiled, not compiled in each run
     result = bench_startup(args.repeats, media=args.media)

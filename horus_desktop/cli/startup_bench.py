@@ -13,7 +13,10 @@ run next to its baseline so both see the same load:
   ``QMainWindow`` shown the same way; and the store ready, its first queries answered (the DB worker's
   schema check, then the panels' first pages).
 
-Qt is imported in the child processes only: this module loads nothing heavy until a child runs. The parent's
+Qt is imported in the child processes only: this module loads nothing heavy until a child runs. The bare
+window's child is ``ui/bare_window_bench.py`` (the UI layer is the only one importing Qt); Horus's window's child
+runs the command's own path (``cli.gui.start_gui``, after the command's package), which a UI module may not
+import. The parent's
 tools (subprocess, statistics, the table) are imported in its functions: a timed window's child does not load
 them (``horus gui`` does not either).
 """
@@ -26,7 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-_CHILD = "from horus_desktop.ui.startup_bench import child_main; child_main()"
+#: The timed children: a bare QMainWindow (Qt only), and Horus's window through the command's path.
+_CHILDREN = {"bare": "from horus_desktop.ui.bare_window_bench import main; main()",
+             "horus": "from horus_desktop.cli.startup_bench import horus_window; horus_window()"}
 #: The store's read verbs timed on the bench store; the row shows the slowest of them in each round.
 _STORE_VERBS = ("media list", "db info", "comment list", "playlist list")
 #: The store's common write verbs timed on the bench store (``horus bench verbs`` times every verb).
@@ -37,23 +42,9 @@ def _say(what: str) -> None:
     print(f"{what} {time.time():.6f}", flush=True)
 
 
-def _child_bare_window() -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
-
-    app = QApplication(["bare"])
-    window = QMainWindow()
-    window.setWindowTitle("bare")
-    window.resize(1500, 900)
-    window.showMaximized()
-    QTimer.singleShot(0, lambda: (_say("shown"), _say("ready"), os._exit(0)))
-    app.exec()
-
-
-def _child_horus_window(db_url: str) -> None:
-    # What `horus gui` runs (python -m horus_desktop: the command's package, its gui verb), so the imports
-    # of the command's own path are timed too.
-    import horus_desktop.cli  # noqa: F401 - imported by `horus` before any verb
+def horus_window() -> None:
+    """Child: Horus's window on the store ``sys.argv[1]``, as `horus gui` opens it (this module's package is
+    the command's, imported first as `horus` does), reporting when it is shown and when the store is ready."""
     from horus_desktop.cli.gui import start_gui
 
     def shown(_window: Any, db: Any) -> None:
@@ -61,24 +52,16 @@ def _child_horus_window(db_url: str) -> None:
         # Queued behind the store's opening and the panels' first queries: their answers have arrived.
         db.submit(lambda: None, on_done=lambda _: (_say("ready"), os._exit(0)))
 
-    start_gui(db_url, [], "bench", on_shown=shown)
+    start_gui(sys.argv[1], [], "bench", on_shown=shown)
     os._exit(1)  # the window closed before it was shown
 
 
-def child_main() -> None:
-    """Entry of the timed child processes: ``bare`` or ``horus DB_URL``."""
-    if sys.argv[1] == "bare":
-        _child_bare_window()
-    else:
-        _child_horus_window(sys.argv[2])
-
-
-def _window_times(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, float]:
+def _window_times(child: str, argv: list[str], env: dict[str, str], timeout: float) -> dict[str, float]:
     """Seconds from the child's start to each event it reports (``shown``, ``ready``)."""
     import subprocess
 
     started = time.time()
-    result = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env,
+    result = subprocess.run([sys.executable, "-c", _CHILDREN[child], *argv], capture_output=True, text=True, env=env,
                             timeout=timeout, check=False)
     times: dict[str, float] = {}
     for line in result.stdout.splitlines():
@@ -151,8 +134,8 @@ def bench_startup(repeats: int = 3, *, media: int = 300, timeout: float = 120.0)
                 samples[name].append(_first_output_s(argv, env, timeout))
             samples["store verbs"].append(max(samples[name][-1] for name in _STORE_VERBS))
             samples["write verbs"].append(max(samples[name][-1] for name in _WRITE_VERBS))
-            bare = _window_times(["bare"], env, timeout)
-            ours = _window_times(["horus", db], env, timeout)
+            bare = _window_times("bare", [], env, timeout)
+            ours = _window_times("horus", [db], env, timeout)
             samples["bare shown"].append(bare["shown"])
             samples["shown"].append(ours["shown"])
             if "ready" in ours:
