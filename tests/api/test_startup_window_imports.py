@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from horus_desktop.api import Horus
@@ -39,16 +40,21 @@ os._exit(1)
 
 
 def test_the_window_shows_before_the_store_classes_the_decoders_and_the_audio_backend_load(tmp_path: Path) -> None:
+    assert _shown_with(tmp_path, _CHILD, LATER) == {"title": "Horus", "loaded": []}
+
+
+def _shown_with(tmp_path: Path, child: str, names: Sequence[str]) -> dict[str, object]:
+    """What ``child`` reports once the window shows on a current store (the window's usual start): its title
+    and which of the modules ``names`` were loaded by then."""
     db = tmp_path / "horus.sqlite"
-    with Horus.open(str(db), user="ana"):  # a current store: the window's usual start
+    with Horus.open(str(db), user="ana"):
         pass
     env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-c", _CHILD, str(db), json.dumps(LATER)], capture_output=True,
+    run = subprocess.run([sys.executable, "-c", child, str(db), json.dumps(list(names))], capture_output=True,
                          text=True, timeout=300, env=env, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
-    report = json.loads(run.stdout.splitlines()[-1])
-    assert report == {"title": "Horus", "loaded": []}
+    return json.loads(run.stdout.splitlines()[-1])
 
 
 _COMMAND_CHILD = """
@@ -69,27 +75,11 @@ os._exit(1)
 def test_the_window_the_command_opens_shows_before_the_store_loads(tmp_path: Path) -> None:
     # `horus gui` took the OS account's name from horus_desktop.api, which imports the store and SQLAlchemy:
     # about a second before the window, on the command's path only (run_gui alone did not).
-    db = tmp_path / "horus.sqlite"
-    with Horus.open(str(db), user="ana"):
-        pass
-    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
-           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-c", _COMMAND_CHILD, str(db), json.dumps(LATER + ("horus_desktop.api",))],
-                         capture_output=True, text=True, timeout=300, env=env, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "loaded": []}
+    assert _shown_with(tmp_path, _COMMAND_CHILD, (*LATER, "horus_desktop.api")) == {"title": "Horus", "loaded": []}
 
 
 def test_the_window_shows_before_numpy_loads(tmp_path: Path) -> None:
     # numpy costs ~0.15 s of the window's ~1.1 s here; the colour module's CPU path (media/colour_baked.py), the
     # display, view-size, frame-cache, playback, frame, EXR header and sound modules import it where they first
     # need it.
-    db = tmp_path / "horus.sqlite"
-    with Horus.open(str(db), user="ana"):
-        pass
-    env = {"QT_QPA_PLATFORM": "offscreen", "HORUS_SETTINGS": str(tmp_path / "settings.ini"), "HORUS_GL": "0",
-           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-c", _COMMAND_CHILD, str(db), json.dumps(["numpy"])],
-                         capture_output=True, text=True, timeout=300, env=env, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert json.loads(run.stdout.splitlines()[-1]) == {"title": "Horus", "loaded": []}
+    assert _shown_with(tmp_path, _COMMAND_CHILD, ["numpy"]) == {"title": "Horus", "loaded": []}
