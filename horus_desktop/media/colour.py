@@ -25,7 +25,7 @@ is a display gamma applied to display code values as out = in^(1/g) (ExposureCon
 style, gamma 1/g): the same transforms on both paths.
 
 The CPU path's code (`BakedView` and its helpers, with numpy) is media/colour_baked.py, imported on the first
-bake; its public names are found here too (module `__getattr__`), so the window starts without numpy.
+bake, so the window starts without numpy.
 
 8-bit sources in a display-encoded sRGB/Rec.709 space shown on an sRGB display with exposure 0 and gamma 1
 pass straight through (no float round trip).
@@ -53,7 +53,7 @@ import PyOpenColorIO as ocio
 
 from horus_desktop.media.colour_defaults import SRGB_ENCODED, SRGB_LIKE_SPACES, InputColourSpace
 
-if TYPE_CHECKING:  # numpy and the CPU path load with media/colour_baked.py, on first use (see __getattr__)
+if TYPE_CHECKING:  # numpy and the CPU path load with media/colour_baked.py, on the first bake
     import numpy as np
 
     from horus_desktop.media.colour_baked import BakedView
@@ -377,21 +377,3 @@ def default_colour_config() -> ColourConfig:
         if _default_config is None:
             _default_config = ColourConfig()
         return _default_config
-
-
-
-#: The CPU path's public names, defined in media/colour_baked.py (numpy loads with it) and found here as before.
-_BAKED_NAMES = frozenset({
-    "BakedView", "TILE", "acescct", "acescct_shaper", "alpha_to_uint8", "half_shaper", "pixel_bins",
-    "prefilter_tiles", "rises_steeply_from_black", "smooth_processor",
-})
-
-
-def __getattr__(name: str) -> Any:
-    """The CPU path's names (``from horus_desktop.media.colour import BakedView``) from media/colour_baked.py,
-    imported on first use: numpy (~0.15 s here) is not loaded before the window shows."""
-    if name in _BAKED_NAMES:
-        from horus_desktop.media import colour_baked
-
-        return getattr(colour_baked, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The pixel types media/colour.py's BakedView hands the kernel (half and 16-bit share its uint16 version).
+#: The pixel types media/colour_baked.py's BakedView hands the kernel (half and 16-bit share its uint16 version).
 PIXEL_TYPES = (np.float16, np.uint16, np.uint8, np.float32)
 
 

@@ -1,5 +1,5 @@
 """The CPU colour step's kernel: shaper table, tetrahedral 3D LUT, 8-bit rounding and the crease check of
-each pixel in one pass, compiled by numba (media/colour.py's BakedView runs it for 8-bit, 16-bit and half
+each pixel in one pass, compiled by numba (media/colour_baked.py's BakedView runs it for 8-bit, 16-bit and half
 pixels; float32 pixels go through OCIO's own processor).
 
 Why our own kernel: OCIO's optimized CPU processor runs the same steps as three passes over a scanline
@@ -169,7 +169,7 @@ def _bits_for(value):  # noqa: ANN001, ANN202
 
 
 def _alpha(table, value):  # noqa: ANN001, ANN202
-    """An alpha value as 8 bits: from `table` by its bits; a float32 computed as colour.alpha_to_uint8 does
+    """An alpha value as 8 bits: from `table` by its bits; a float32 computed as colour_baked.alpha_to_uint8 does
     (* 255 + 0.5 in float32, NaN 0, clamped, truncated)."""
     raise NotImplementedError("only called from compiled code")
 

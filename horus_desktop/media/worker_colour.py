@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from horus_desktop.media.colour import BakedView, ColourConfig, ViewSettings
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.colour_baked import BakedView
 from horus_desktop.media.display import (
     Conversion,
     CpuConversion,

@@ -12,7 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from horus_desktop.media.colour import ColourConfig, ViewSettings, alpha_to_uint8
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.colour_baked import alpha_to_uint8
 from horus_desktop.media.colour_bench import code_errors
 
 DISPLAY = "sRGB - Display"

@@ -14,7 +14,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from horus_desktop.media.colour import TILE, ColourConfig, ViewSettings, prefilter_tiles
+from horus_desktop.media.colour import ColourConfig, ViewSettings
+from horus_desktop.media.colour_baked import TILE, prefilter_tiles
 from horus_desktop.media.colour_bench import acescg_chart, exact_codes
 from horus_desktop.media.synthetic import draw_test_frame, srgb_to_linear_half
 
