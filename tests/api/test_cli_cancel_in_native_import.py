@@ -26,9 +26,15 @@ def _interrupted_while_loading(args: object) -> int:
 def test_a_ctrl_c_that_a_native_import_turns_into_an_error_is_a_cancel(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(paths, "cmd_paths_list", _interrupted_while_loading)
-    assert cli.main(["paths", "list"]) == 130
+    # As in a terminal: a run started in the background by a shell inherits SIGINT ignored (POSIX), and then
+    # no Ctrl+C reaches Python at all (the fresh-clone runs started with `&` failed here for that reason).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert cli.main(["paths", "list"]) == 130
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # main put it back for the caller
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert capsys.readouterr().err.strip().splitlines()[-1] == "horus: cancelled"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back for the caller
 
 
 def test_an_error_without_a_ctrl_c_is_still_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
