@@ -218,7 +218,6 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     app.setOrganizationName("Horus")
     app.setStyle("Fusion")
     load_fonts()  # before the stylesheet, which names the bundled monospace font
-    app.setStyleSheet(stylesheet("dark"))
     app.setWindowIcon(icon("horus"))
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists
     # OCIO reads its config (about a tenth of the window's start) with the GIL released: on a thread, it is
@@ -255,6 +254,10 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
 
     window, db, jobs = create_window(pending, user_id=user_id, settings=settings,
                                      first_task=(open_after_first_frame, opened, cannot_open))
+    # The stylesheet is set once the window is built, before it shows: while one is set, Qt matches its rules
+    # again for every widget added to a parent (a third of the window's construction); set now, each widget is
+    # styled once, when it is first shown. Sizes measured in the stylesheet's fonts follow their FontChange.
+    app.setStyleSheet(stylesheet("dark"))
     shown.append(window)
     if first_run:
         screen = app.primaryScreen()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,12 +31,27 @@ def format_rate(rate: Fraction | float) -> str:
     return f"{float(rate):.3f}".rstrip("0").rstrip(".")
 
 
-def _fixed_width(label: QLabel, widest: str) -> None:
-    """A monospaced readout as wide as its widest text, right-aligned, so it never changes width."""
-    label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    label.ensurePolished()  # measured in the stylesheet's font (the source timecode's is larger), padding included
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance(widest) + 20)
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+class Readout(QLabel):
+    """A monospaced readout as wide as its widest text, right-aligned, so it never changes width while playing.
+
+    Measured again whenever its font changes: the stylesheet's font (the source timecode's is larger) reaches it
+    when the window is first shown (see ui/app.py), after it was built."""
+
+    def __init__(self, text: str, widest: str, name: str) -> None:
+        super().__init__(text)
+        self.setObjectName(name)  # the stylesheet's rules name it
+        self._widest = widest
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance(self._widest) + 20)
 
 
 class TransportBar(QWidget):
@@ -84,8 +99,7 @@ class TransportBar(QWidget):
         self.frame_box.setRange(0, 0)
         self.frame_box.setMinimumWidth(80)
         row.addWidget(self.frame_box)
-        self.timecode = QLabel("00:00:00:00")
-        self.timecode.setObjectName("timecodeLabel")
+        self.timecode = Readout("00:00:00:00", _WIDEST["timecode"], "timecodeLabel")
         self.timecode.setToolTip("Timecode (the source timecode when the file has one)")
         row.addWidget(self.timecode)
         # A playlist's own clock, shown beside the clip's source clock while a playlist plays.
@@ -98,23 +112,17 @@ class TransportBar(QWidget):
         self.playlist_box.setToolTip("Playlist frame (from 0 at the first cut); type one to go there")
         self.playlist_box.setRange(0, 0)
         self.playlist_box.setMinimumWidth(70)
-        self.playlist_timecode = QLabel("00:00:00:00")
-        self.playlist_timecode.setObjectName("playlistTimecodeLabel")
+        self.playlist_timecode = Readout("00:00:00:00", _WIDEST["timecode"], "playlistTimecodeLabel")
         self.playlist_timecode.setToolTip("Playlist timecode (from 00:00:00:00 at the first cut)")
         for widget in (self.playlist_label, self.playlist_box, self.playlist_timecode):
             widget.hide()
             row.addWidget(widget)
-        self.speed_label = QLabel("")
-        self.speed_label.setObjectName("speedLabel")
+        self.speed_label = Readout("", _WIDEST["speed"], "speedLabel")
         row.addWidget(self.speed_label)
-        self.fps_label = QLabel("")
-        self.fps_label.setObjectName("fpsLabel")
+        self.fps_label = Readout("", _WIDEST["fps"], "fpsLabel")
         row.addWidget(self.fps_label)
         self.audio = AudioControls()  # mute, volume, scrub, sound file (ui/viewer/audio_controls.py)
         row.addWidget(self.audio)
-        for label, key in ((self.timecode, "timecode"), (self.playlist_timecode, "timecode"),
-                           (self.speed_label, "speed"), (self.fps_label, "fps")):
-            _fixed_width(label, _WIDEST[key])
         self.slider.sig_seek.connect(self.sig_seek)
         self.frame_box.valueChanged.connect(self._on_frame_box)
         self.playlist_box.valueChanged.connect(self.sig_seek)
