@@ -45,6 +45,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import gc
 import itertools
 import math
 import mmap
@@ -195,6 +196,9 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # decode ran on one thread whatever ``num_threads`` asked (2K PIZ here: 43 ms of wall time on one core,
     # 26 ms on two). Sized here, after the fork: the fork server must not hold threads.
     decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
+    # What the fork server had imported lives as long as this process: out of the collector's way, so its
+    # collections neither walk it nor write to its pages (each a copy-on-write fault in a forked child).
+    gc.freeze()
     conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
     # The CPU path's colour steps the app has shipped (media/worker_colour.py), by token, as the app's mirror.
     converters = HeldColours()
