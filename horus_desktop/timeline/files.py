@@ -26,6 +26,7 @@ from horus_desktop.store import Store
 from horus_desktop.timeline import edl
 from horus_desktop.timeline.annotation_export import add_drawing_effects
 from horus_desktop.timeline.annotation_import import KEPT, read_drawings, set_aside_unknown_effects
+from horus_desktop.timeline.clip_ids import new_uuids
 from horus_desktop.timeline.errors import PlaylistError, PlaylistFileError
 from horus_desktop.timeline.matching import MediaMatcher, node_sources, shot_version_of
 from horus_desktop.timeline.otio_annotations import register as register_annotation_schemas
@@ -232,13 +233,16 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
     project = project_id
     ids: dict[str, uuid.UUID] = {}
     sources = []
+    kinds = []
     for item in clips:
         item.values = horus_of(item.node)
-        sources.append(node_sources(item.node, item.values))
+        active = active_reference(item.node)
+        kinds.append(active[0])
+        sources.append(node_sources(item.node, item.values, active))
     matcher.prefetch(sources)
-    for item, source in zip(clips, sources, strict=True):
+    media_ids: dict[uuid.UUID, str] = {}  # each media's id as text, made once (a media may be many clips)
+    for item, source, kind, clip_id in zip(clips, sources, kinds, new_uuids(len(clips)), strict=True):
         values = item.values
-        clip_id = uuid.uuid4()
         values["clip_id"] = text = str(clip_id)
         ids[text] = clip_id
         media, how = matcher.match(source)
@@ -247,29 +251,35 @@ def match_clips(store: Store, clips: list[_Clip], project_id: str | None) -> tup
             shot, version = shot_version_of(source.name, source.reel)
             values.update(media_id=None, missing_media=True, shot=shot, version=version)
             missing.append(source.name)
-        else:
-            project = project or media.project_id
-            media_id = str(media.id)
+            continue
+        project = project or media.project_id
+        media_id = media_ids.get(media.id)
+        if media_id is None:
+            media_id = media_ids[media.id] = str(media.id)
             linked[media_id] = media
             ids[media_id] = media.id
-            values.update(media_info(media))  # and what links it (one dict made, not two: thousands of clips)
-            values["media_id"], values["media_path"], values["matched_by"] = media_id, media.file_path, how
-            values["missing_media"] = None
-            kind, _ = active_reference(item.node)
-            if kind not in ("ExternalReference", "ImageSequenceReference"):
-                ref = item.clip.media_reference
-                item.clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
-                set_meta(item.clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
-                replaced.append(item)
+        values.update(media_info(media))  # and what links it (one dict made, not two: thousands of clips)
+        values["media_id"], values["media_path"], values["matched_by"] = media_id, media.file_path, how
+        values["missing_media"] = None
+        if kind not in ("ExternalReference", "ImageSequenceReference"):
+            ref = item.clip.media_reference
+            item.clip.media_reference = otio.schema.ExternalReference(target_url=media.file_path)
+            set_meta(item.clip.media_reference, replaced=type(ref).__name__ if ref is not None else None)
+            replaced.append(item)
     return counts, missing, project, linked, replaced, ids
 
 
-def _write_metadata(item: _Clip) -> None:
-    """Put a clip's ``horus`` values in its otio_json dict as OTIO writes a dict: keys sorted, None dropped."""
+def _write_metadata(item: _Clip, orders: dict[tuple[str, ...], list[str]]) -> None:
+    """Put a clip's ``horus`` values in its otio_json dict as OTIO writes a dict: keys sorted, None dropped.
+    ``orders``: the sorted keys of each set of keys met so far in this import (an import's clips share a few)."""
     metadata = item.node.setdefault("metadata", {})
     new = NS not in metadata
     values = item.values
-    metadata[NS] = {key: values[key] for key in sorted(values) if values[key] is not None}
+    shape = tuple(values)
+    keys = orders.get(shape)
+    if keys is None:
+        keys = orders[shape] = sorted(values)
+    metadata[NS] = {key: values[key] for key in keys if values[key] is not None}
     if new and len(metadata) > 1:  # the only key: in order already
         item.node["metadata"] = dict(sorted(metadata.items()))
 
@@ -324,12 +334,13 @@ def _import_playlist(store: Store, path: Path, *, user: str, name: str | None, p
         if replaced:  # a replaced reference may change a clip's duration (as before: placed after the change)
             tracks = flatten(document, rate)
         changed = {id(clip) for clip in drawings.changed} | {id(item.clip) for item in replaced}
+        orders: dict[tuple[str, ...], list[str]] = {}
         for item in clips:
             if id(item.clip) in changed:  # OTIO changed this clip: its dict again, from the object
                 fresh = to_dict(item.clip)
                 item.node.clear()
                 item.node.update(fresh)
-            _write_metadata(item)
+            _write_metadata(item, orders)
         rows = clip_rows(tracks, [item.node for item in placed], ids)
         with store.uow.write():  # the playlist and its drawings in one transaction
             timeline = import_document(store, document, data, rows, project_id=project or "unassigned", user=user,
@@ -374,8 +385,9 @@ def _import_plain(store: Store, path: Path, plain: PlainDocument, *, user: str, 
         counts, missing, project, _, replaced, ids = match_clips(store, clips, project_id)
         if replaced:  # otio_plain takes only references an import keeps
             return None
+        orders: dict[tuple[str, ...], list[str]] = {}
         for item in clips:
-            _write_metadata(item)
+            _write_metadata(item, orders)
         rows = clip_rows(plain.tracks, [item.node for item in clips], ids)
         with store.uow.write():
             timeline = import_rows(store, data["name"], data, rows, exact, plain.duration_frames(exact),

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import opentimelineio as otio
@@ -224,12 +225,20 @@ def active_reference(node: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | 
 
 def horus_of(node: Mapping[str, Any], what: str = "metadata") -> dict[str, Any]:
     """A copy of the ``horus`` metadata of an otio_json dict (empty when absent), as :func:`meta` reads it."""
+    return dict(_horus_in(node, what))
+
+
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+def _horus_in(node: Mapping[str, Any], what: str = "metadata") -> Mapping[str, Any]:
+    """:func:`horus_of` without the copy, for a caller that only reads it (an import's thousands of clips)."""
     found = (node.get("metadata") or {}).get(NS)
     if found is None:
-        return {}
+        return _NONE
     if type(found) is not dict and not isinstance(found, Mapping):
         raise ValueError(f"{what} {NS!r} is not a dictionary")
-    return dict(found)
+    return found
 
 
 def node_media_path(node: Mapping[str, Any], info: Mapping[str, Any]) -> str | None:
@@ -264,7 +273,7 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
             info, name = meta(clip), clip.name
             path = media_path_of(clip) or f"missing:{name}"
         else:
-            info, name = horus_of(nodes[i]), nodes[i].get("name") or ""
+            info, name = _horus_in(nodes[i]), nodes[i].get("name") or ""
             path = node_media_path(nodes[i], info) or f"missing:{name}"
         media_id = info.get("media_id")
         n = order.get(track.index, 0)

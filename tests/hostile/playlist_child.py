@@ -113,6 +113,7 @@ def main() -> None:
     template, work = Path(sys.argv[1]), Path(sys.argv[2])
     imports.utcnow = media_repository.utcnow = lambda: NOW
     uuid.uuid4 = lambda: uuid.UUID(int=10**6 + next(_ids))
+    files.new_uuids = lambda n: [uuid.uuid4() for _ in range(n)]  # the clips' ids, from the same count
     for line in sys.stdin:
         path = json.loads(line)
         replies.write(json.dumps(["start"]) + "\n")

@@ -76,6 +76,7 @@ def _fixed(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     monkeypatch.setattr(imports, "utcnow", lambda: NOW)
     monkeypatch.setattr(media_repository, "utcnow", lambda: NOW)
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=10**6 + next(counter)))
+    monkeypatch.setattr(files, "new_uuids", lambda n: [uuid.uuid4() for _ in range(n)])  # the clips' ids, in turn
     return restart
 
 

@@ -185,6 +185,7 @@ def ids(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     monkeypatch.setattr(imports, "utcnow", lambda: NOW)
     monkeypatch.setattr(media_repository, "utcnow", lambda: NOW)
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=10**6 + next(counter)))
+    monkeypatch.setattr(files, "new_uuids", lambda n: [uuid.uuid4() for _ in range(n)])  # the clips' ids, in turn
     return restart
 
 
