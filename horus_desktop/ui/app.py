@@ -213,10 +213,15 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
     user_id = local_user_id(db_url, user_id)
     pending = PendingStore("Opening the store...")
     set_default_gl_format()
-    app = QApplication.instance() or QApplication(sys.argv[:1] or ["horus"])
+    app = QApplication.instance()
+    if app is None:
+        # The style as Qt's command-line option: QApplication.setStyle returns the style, and wrapping it loads
+        # QStyle's Python type and its large enums (about 10 ms) before the first frame, which needs none of it.
+        app = QApplication([*(sys.argv[:1] or ["horus"]), "-style", "Fusion"])
+    else:
+        app.setStyle("Fusion")
     app.setApplicationName("Horus")
     app.setOrganizationName("Horus")
-    app.setStyle("Fusion")
     load_fonts()  # before the stylesheet, which names the bundled monospace font
     app.setWindowIcon(icon("horus"))
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists

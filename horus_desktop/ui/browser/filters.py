@@ -46,6 +46,7 @@ class MultiSelect(QToolButton):
         self._menu = QMenu(self)
         self.setMenu(self._menu)
         self._labels: dict[str, str] = {}
+        self.setProperty("active", False)
         self._refresh_text()
 
     def set_values(self, values: list[str], labels: dict[str, str] | None = None) -> None:
@@ -91,9 +92,11 @@ class MultiSelect(QToolButton):
             self.setText(f"{self.title}: {self._labels.get(chosen[0], chosen[0])}")
         else:
             self.setText(f"{self.title}: {len(chosen)}")
-        self.setProperty("active", bool(chosen))
-        self.style().unpolish(self)
-        self.style().polish(self)
+        active = bool(chosen)
+        if self.property("active") != active:  # the stylesheet styles [active="true"]: restyled when it changes
+            self.setProperty("active", active)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
 
 class FilterBar(QWidget):
