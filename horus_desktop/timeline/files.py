@@ -279,7 +279,7 @@ def _write_metadata(item: _Clip, orders: dict[tuple[str, ...], list[str]]) -> No
     keys = orders.get(shape)
     if keys is None:
         keys = orders[shape] = sorted(values)
-    metadata[NS] = {key: values[key] for key in keys if values[key] is not None}
+    metadata[NS] = {key: value for key in keys if (value := values[key]) is not None}
     if new and len(metadata) > 1:  # the only key: in order already
         item.node["metadata"] = dict(sorted(metadata.items()))
 

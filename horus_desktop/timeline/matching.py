@@ -41,9 +41,10 @@ _TOKENS = (*(f"%0{n}d" for n in range(1, 9)), "#", "####", "%d")
 def strip_url(path: str) -> str:
     """A local path from a ``file://`` URL (percent-decoded); other text as it is, slashes normalised."""
     text = path.strip()
-    if text.lower().startswith("file:"):
+    if text[:5].lower() == "file:":  # the scheme alone lowered (not the whole path: thousands of clips)
         # not urlparse: '#' in a frame pattern is not a URL fragment here
-        text = unquote(_FILE_URL.sub("", text))
+        found = _FILE_URL.match(text)
+        text = unquote(text[found.end():] if found is not None else text)
         if _DRIVE.match(text):  # file:///C:/shows -> C:/shows
             text = text[1:]
     return text.replace("\\", "/")

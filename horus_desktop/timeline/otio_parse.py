@@ -285,7 +285,7 @@ def clip_rows(tracks: list[FlatTrack], nodes: list[dict[str, Any]] | None = None
         extra.pop("clip_id", None)
         extra.pop("media_id", None)
         extra.pop("media_path", None)
-        extra.update(track_path=track_path, item_index=entry.index, missing_media=media_id is None)
+        extra["track_path"], extra["item_index"], extra["missing_media"] = track_path, entry.index, media_id is None
         rows.append({
             "id": known.get(info["clip_id"]) or uuid.UUID(info["clip_id"]),
             "media_id": (known.get(media_id) or uuid.UUID(media_id)) if media_id else None,
