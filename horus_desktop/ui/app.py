@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from horus_desktop.media.colour import default_colour_config
 from horus_desktop.ui.db_worker import DbWorker
@@ -240,6 +240,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
         start()
 
     def cannot_open(error: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox  # loads on use
         db.shutdown()  # the panels' queries queued behind the opening failed too: one message, not one each
         message = str(error) or type(error).__name__
         print(f"horus: error: {message}", file=sys.stderr)
@@ -282,6 +283,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
             return
 
         def decide(count: int) -> None:
+            from PySide6.QtWidgets import QMessageBox  # loads on use
             if count or pending.read_only:  # nothing can be generated into an archive
                 return
             if demo_if_empty:

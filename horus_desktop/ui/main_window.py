@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
 from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
@@ -23,7 +23,7 @@ from horus_desktop.ui.jobs import JobRunner
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import ReviewTools
 from horus_desktop.ui.offline_view import OfflineBadges, TakeOfflineAction
-from horus_desktop.ui.problems import ProblemsButton, ProblemsDialog
+from horus_desktop.ui.problems import ProblemsButton
 from horus_desktop.ui.reports.export_action import install_report_export
 from horus_desktop.ui.status_bar import HorusStatusBar
 from horus_desktop.ui.store_events import StoreEvents
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.status = HorusStatusBar(store_text=store.describe(), user=self.user)
         self.setStatusBar(self.status)
-        self.problems = ProblemsButton(ProblemsDialog(self))
+        self.problems = ProblemsButton(self)  # its dialog is built when a job has problems
         self.status.insertPermanentWidget(0, self.problems)
         self.status.set_colour_path(self.viewer.colour_path())
         menus = self._build_menus_and_toolbar()
@@ -269,11 +269,15 @@ class MainWindow(QMainWindow):
             self.problems.show_dialog()
 
     def _ask_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # loads on use
+
         folder = QFileDialog.getExistingDirectory(self, "Add a folder of media")
         if folder:
             self.ingest([folder])
 
     def _ask_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # loads on use
+
         files, _ = QFileDialog.getOpenFileNames(self, "Add media files")
         if files:
             self.ingest(files)

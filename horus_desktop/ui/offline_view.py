@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from horus_desktop.services.media_paths import media_paths
 from horus_desktop.services.offline import OfflineReport, offline_availability, playlist_media, take_offline
@@ -122,6 +122,7 @@ class TakeOfflineAction(QObject):
                         dialog_parent=self.window)
 
     def _done(self, report: OfflineReport) -> None:
+        from PySide6.QtWidgets import QMessageBox  # loads on use
         self.last_report = report
         self.sig_message.emit(f"Take offline: {report.summary()}")
         if self.badges is not None:

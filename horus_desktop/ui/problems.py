@@ -1,102 +1,42 @@
-"""Problems a job found (files it could not ingest, damaged frames): a list the user can read, sort and
-copy, opened when the job ends and again from the status bar's problems button."""
+"""Problems a job found (files it could not ingest, damaged frames): the status bar's button, which opens the
+list (ui/problems_dialog.py) when the job ends and again on a click."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QToolButton, QWidget
+
+if TYPE_CHECKING:
+    from horus_desktop.ui.problems_dialog import ProblemsDialog
 
 Problem = tuple[str, str]  # (file, reason)
-
-
-def problems_text(problems: Sequence[Problem]) -> str:
-    """Tab-separated lines (file, reason): pastes into a spreadsheet, a ticket or an e-mail."""
-    return "".join(f"{path}\t{reason}\n" for path, reason in problems)
-
-
-class ProblemsDialog(QDialog):
-    """The problems of the last job: file and reason, selectable, with a Copy button."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("problemsDialog")
-        self.setWindowTitle("Problems")
-        self.resize(960, 380)
-        self.problems: list[Problem] = []
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file name and shot stay in view
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("Copy All")
-        self.copy_button.setToolTip("Copy every problem (file, tab, reason; one a line)")
-        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(self.copy)
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-
-    def set_problems(self, title: str, problems: Sequence[Problem]) -> None:
-        """Show the problems of a job (``title`` says which)."""
-        self.problems = list(problems)
-        self.setWindowTitle(f"{title}: {len(self.problems)} problem(s)")
-        self.summary.setText(f"{title} could not use these files or frames; the others were ingested.")
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(self.problems))
-        for row, (path, reason) in enumerate(self.problems):
-            file_item = QTableWidgetItem(path)
-            file_item.setToolTip(path)
-            reason_item = QTableWidgetItem(reason)
-            reason_item.setToolTip(reason)
-            self.table.setItem(row, 0, file_item)
-            self.table.setItem(row, 1, reason_item)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.resizeColumnToContents(0)
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 480))
-
-    def copy(self) -> None:
-        """Put every problem on the clipboard."""
-        QApplication.clipboard().setText(problems_text(self.problems))
 
 
 class ProblemsButton(QToolButton):
     """Status-bar button: "⚠ N problems" after a job that had some; a click shows the list again."""
 
-    def __init__(self, dialog: ProblemsDialog, parent: QWidget | None = None) -> None:
+    def __init__(self, dialog_parent: QWidget, parent: QWidget | None = None) -> None:
+        """``dialog_parent``: the window the list opens over (built the first time a job has problems)."""
         super().__init__(parent)
         self.setObjectName("problemsButton")
         self.setAutoRaise(True)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.dialog = dialog
+        self._dialog_parent = dialog_parent
+        self._dialog: ProblemsDialog | None = None
         self.clicked.connect(self.show_dialog)
         self.hide()
+
+    @property
+    def dialog(self) -> ProblemsDialog:
+        """The problems list."""
+        if self._dialog is None:
+            from horus_desktop.ui.problems_dialog import ProblemsDialog  # loads on use
+
+            self._dialog = ProblemsDialog(self._dialog_parent)
+        return self._dialog
 
     def set_problems(self, title: str, problems: Sequence[Problem]) -> None:
         """Remember a job's problems (none: the button hides)."""

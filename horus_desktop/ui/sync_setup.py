@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QMainWindow
 
 from horus_desktop.machine_settings import MachineSettings, SettingsError, load_settings
 from horus_desktop.sync.service import SyncState
-from horus_desktop.ui.settings_dialog import SettingsDialog
-from horus_desktop.ui.sync_conflicts import ConflictsDialog
 from horus_desktop.ui.sync_indicator import SyncIndicator
 from horus_desktop.ui.sync_worker import SyncWorker
 
 if TYPE_CHECKING:
     from horus_desktop.store import Store
+    from horus_desktop.ui.settings_dialog import SettingsDialog
+    from horus_desktop.ui.sync_conflicts import ConflictsDialog
 
 
 def default_client_factory(store: Store, user: str, settings: MachineSettings) -> Callable[[], Any]:
@@ -103,6 +103,8 @@ class SyncHub:
 
     def open_settings(self) -> SettingsDialog:
         """Settings > Server: saving restarts sync with the new server and projects."""
+        from horus_desktop.ui.settings_dialog import SettingsDialog  # loads on use
+
         dialog = SettingsDialog(self.settings, self.window)
         dialog.sig_saved.connect(self._restart)
         dialog.open()
@@ -112,6 +114,8 @@ class SyncHub:
         """The Conflicts view (needs the worker: conflicts are read through the sync client)."""
         if self.worker is None:
             return None
+        from horus_desktop.ui.sync_conflicts import ConflictsDialog  # loads on use
+
         dialog = ConflictsDialog(self.worker.call, on_resolved=self.sync_now, parent=self.window)
         dialog.open()
         return dialog

@@ -23,7 +23,10 @@ LATER = ("sqlalchemy", "horus_desktop.store.store", "horus_desktop.store.models"
          "PySide6.QtMultimedia", "opentimelineio", "horus_desktop.timeline.edits", "horus_desktop.timeline.playlists",
          "fileseq", "horus_desktop.media.sequences", "OpenEXR", "PIL", "horus_desktop.media.decode_exr", "multiprocessing",
          # The CPU colour path (numpy's baked view), the decode pool and the banded conversion: on the first open.
-         "horus_desktop.media.colour_baked", "horus_desktop.media.decode_pool", "horus_desktop.media.banded")
+         "horus_desktop.media.colour_baked", "horus_desktop.media.decode_pool", "horus_desktop.media.banded",
+         # The dialogs the menus and the status bar open: on first use.
+         "horus_desktop.ui.problems_dialog", "horus_desktop.ui.notes.preferences", "horus_desktop.ui.settings_dialog",
+         "horus_desktop.ui.sync_conflicts", "horus_desktop.ui.timeline.properties")
 
 _CHILD = """
 import json, os, sys

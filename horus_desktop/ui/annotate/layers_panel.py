@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QHBoxLayout,
-    QInputDialog,
-    QMessageBox,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -155,6 +152,7 @@ class LayersPanel(QWidget):
 
     def create_layer(self, name: str | None = None) -> None:
         """A new layer on top (asks for its name)."""
+        from PySide6.QtWidgets import QInputDialog  # loads on use
         media = self._ctl.media
         if media is None:
             self.sig_message.emit("Open a media first.")
@@ -169,6 +167,7 @@ class LayersPanel(QWidget):
 
     def rename_current(self, name: str | None = None) -> None:
         """Rename the selected layer (its shapes follow)."""
+        from PySide6.QtWidgets import QInputDialog  # loads on use
         layer = self._current()
         if layer is None:
             return
@@ -183,6 +182,7 @@ class LayersPanel(QWidget):
 
     def recolour_current(self, colour: str | None = None) -> None:
         """Set the selected layer's colour."""
+        from PySide6.QtWidgets import QColorDialog  # loads on use
         layer = self._current()
         if layer is None:
             return
@@ -214,6 +214,7 @@ class LayersPanel(QWidget):
 
     def delete_current(self, confirm: bool = True) -> None:
         """Delete the selected layer and its shapes."""
+        from PySide6.QtWidgets import QMessageBox  # loads on use
         layer = self._current()
         if layer is None:
             return

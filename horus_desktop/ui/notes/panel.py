@@ -13,7 +13,6 @@ from PySide6.QtGui import QDesktopServices, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -451,6 +450,7 @@ class NotesPanel(QWidget):
 
     def attach_file(self, file: str | None = None) -> None:
         """Copy a file into the store and attach it to the selected note."""
+        from PySide6.QtWidgets import QFileDialog  # loads on use
         item = self.current_item()
         if item is None or item.read_only:
             return

@@ -23,7 +23,6 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.approvals import StatusControl
 from horus_desktop.ui.notes.bell import NotificationBell
 from horus_desktop.ui.notes.panel import NotesPanel
-from horus_desktop.ui.notes.preferences import PreferencesDialog
 from horus_desktop.ui.store_events import StoreEvents
 from horus_desktop.ui.viewer.panel import ViewerPanel
 
@@ -167,6 +166,8 @@ class ReviewTools:
         """Edit who you are (full name, e-mail, role)."""
 
         def show(user: User) -> None:
+            from horus_desktop.ui.notes.preferences import PreferencesDialog  # loads on use
+
             dialog = PreferencesDialog(user, self.window)
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 self.db.submit(self.store.users.ensure, self.user.id, **dialog.values(),

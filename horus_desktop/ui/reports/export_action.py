@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
 from horus_desktop.media.colour import ColourConfig
@@ -175,6 +175,7 @@ class ReportExporter(QObject):
     # --- one frame ------------------------------------------------------------------------------
     def ask_and_export_frame(self) -> None:
         """The viewer's current frame with its drawings: ask where, then write it."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox  # loads on use
         shown = self._sources.shown()
         if shown is None:
             self.sig_message.emit("Export frame: open a media in the viewer first")

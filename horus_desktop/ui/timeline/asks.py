@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
-
-from horus_desktop.ui.timeline.properties import PlaylistPropertiesDialog
+from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:
     from horus_desktop.ui.timeline.panel import TimelinePanel
@@ -59,6 +57,8 @@ def ask_properties(panel: TimelinePanel) -> None:
     """Properties...: name, type, review status and description of the shown playlist."""
     if panel.state is None:
         return
+    from horus_desktop.ui.timeline.properties import PlaylistPropertiesDialog  # loads on use
+
     dialog = PlaylistPropertiesDialog(panel.state, panel)
     if dialog.exec() == PlaylistPropertiesDialog.DialogCode.Accepted:
         panel.set_properties(**dialog.values())
@@ -66,6 +66,8 @@ def ask_properties(panel: TimelinePanel) -> None:
 
 def ask_import(panel: TimelinePanel) -> None:
     """Import...: pick an .otio, .otioz or .edl file."""
+    from PySide6.QtWidgets import QFileDialog  # loads on use
+
     path, _ = QFileDialog.getOpenFileName(panel, "Import a playlist", "", IMPORT_FILTER)
     if path:
         panel.import_file(path)
@@ -75,6 +77,8 @@ def ask_export(panel: TimelinePanel) -> None:
     """Export...: pick where (the chosen filter gives the extension when the name has none)."""
     if panel.state is None:
         return
+    from PySide6.QtWidgets import QFileDialog  # loads on use
+
     path, chosen = QFileDialog.getSaveFileName(panel, "Export the playlist", f"{panel.state.name}.otio",
                                                EXPORT_FILTER)
     if path:
