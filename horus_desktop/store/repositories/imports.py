@@ -264,7 +264,7 @@ class ImportRepository(Repository):
         if not isinstance(name, str) or not name.strip():
             raise InvalidFieldError("name", "required")
         rows, clip_rows = _timeline_rows([(timeline_id or uuid.uuid4(), values, clips)])
-        ordered = sorted(clip_rows, key=lambda c: (c["track_index"], c["clip_order"]))
+        ordered = sorted(clip_rows, key=_CLIP_PLACE)
         fields = itemgetter(*field_names(TimelineClip))  # every clip row holds every column: no per-field lookup
         record = to_record(rows[0], Timeline, clips=tuple(TimelineClip(*fields(c)) for c in ordered))
         with self._uow.write() as ctx:
@@ -326,6 +326,10 @@ class ImportRepository(Repository):
                 ctx.record(table.name, row["id"], "insert")
 
 
+#: A clip row's place (track, then order in it): the records' order, extracted in C (a lambda: 2,000 calls).
+_CLIP_PLACE = itemgetter("track_index", "clip_order")
+
+
 def _timeline_rows(items: Sequence[tuple[uuid.UUID, dict[str, Any], Sequence[dict[str, Any]]]]) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]]]:
     """Full rows of timelines and their clips, checked (fields, required ones, lengths, each clip)."""
@@ -339,10 +343,13 @@ def _timeline_rows(items: Sequence[tuple[uuid.UUID, dict[str, Any], Sequence[dic
             if not values.get(required):
                 raise InvalidFieldError(required, "required")
         rows.append(_full_row(table, {"version": "v001", "status": "draft", **values, "id": timeline_id}, now))
+        empty = _EMPTY_ROWS[clip_table.name]  # every column: the keys set below are there already
         for index, clip in enumerate(clips):
-            checked = {**_EMPTY_ROWS[clip_table.name], **_check_clip(index, clip)}
-            checked.update(id=checked.get("id") or uuid.uuid4(), timeline_id=timeline_id, created_at=now,
-                           updated_at=now, source_start_frames=checked.get("source_start_frames") or 0)
+            checked = {**empty, **_check_clip(index, clip)}
+            checked["id"] = checked["id"] or uuid.uuid4()  # set one by one: no keyword dict made per clip
+            checked["timeline_id"] = timeline_id
+            checked["created_at"] = checked["updated_at"] = now
+            checked["source_start_frames"] = checked["source_start_frames"] or 0
             clip_rows.append(checked)
     return rows, clip_rows
 
@@ -458,14 +465,19 @@ def _times_as_wire(rows: list[dict[str, Any]]) -> None:
     from that text, where from a datetime it costs a time-zone conversion and an ``isoformat`` (~3 us, twice
     per clip: a tenth of a 2,000-clip import's write)."""
     texts: dict[datetime, str] = {}
+    last: object = object()  # the moment converted last and its text: the very same object is met again at once
+    last_text = ""
     for row in rows:
         for key in ("created_at", "updated_at"):
             moment = row[key]
-            if type(moment) is datetime and moment.tzinfo is not None and moment.year >= 1000:
+            if moment is last:  # no hash of an aware datetime (its offset asked for): ~1.9k -> ~0.3k instructions
+                row[key] = last_text
+            elif type(moment) is datetime and moment.tzinfo is not None and moment.year >= 1000:
                 text = texts.get(moment)
                 if text is None:
                     text = texts[moment] = moment.astimezone(UTC).isoformat(timespec="microseconds")
                 row[key] = text
+                last, last_text = moment, text
 
 
 def _version_order(row: Any) -> tuple[Any, ...]:
