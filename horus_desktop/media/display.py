@@ -93,7 +93,8 @@ def isolate_channel(pixels: np.ndarray, channel: str) -> np.ndarray:
     if channel == "a":
         grey = pixels[:, :, 3] if pixels.shape[2] == 4 else np.full(pixels.shape[:2], 255, np.uint8)
     elif channel == "luminance":
-        grey = (pixels[:, :, :3].astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32))  # Rec.709 luma.astype(np.uint8)
+        luma = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec.709
+        grey = (pixels[:, :, :3].astype(np.float32) @ luma).astype(np.uint8)
     elif channel in ("r", "g", "b"):
         grey = pixels[:, :, "rgb".index(channel)]
     else:
