@@ -39,8 +39,9 @@ class ProblemsButton(QToolButton):
         return self._dialog
 
     def set_problems(self, title: str, problems: Sequence[Problem]) -> None:
-        """Remember a job's problems (none: the button hides)."""
-        self.dialog.set_problems(title, problems)
+        """Remember a job's problems (none: the button hides, and the list is not built for them)."""
+        if problems or self._dialog is not None:
+            self.dialog.set_problems(title, problems)
         self.setText(f"⚠ {len(problems)} problem(s)")
         self.setToolTip(f"{title}: show the files that could not be used")
         self.setVisible(bool(problems))

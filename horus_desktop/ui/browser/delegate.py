@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -12,9 +9,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.ui import theme
 from horus_desktop.ui.browser.model import OfflineRole, RecordRole, ThumbnailRole, display_name
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QStyle
+from horus_desktop.ui.item_states import selected_state
 
 THUMB_SIZES = {"small": 100, "medium": 150, "large": 256}
 TEXT_LINES = 2
@@ -46,7 +41,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = option.rect.adjusted(3, 3, -3, -3)
-        selected = bool(option.state & _selected())
+        selected = bool(option.state & selected_state())
         card = QPainterPath()
         card.addRoundedRect(QRectF(rect), 6, 6)
         painter.fillPath(card, theme.CARD_SELECTED if selected else theme.CARD)
@@ -125,12 +120,3 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.fillPath(path, theme.status_colour(record.approval_status))
         painter.setPen(theme.BADGE_TEXT)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, status)
-
-
-@cache
-def _selected() -> QStyle.StateFlag:
-    """QStyle's selected state, looked up at the first paint of an item: QStyle's Python type (about 10 ms of
-    enums) then loads after the window's first frame, which needs nothing of it."""
-    from PySide6.QtWidgets import QStyle
-
-    return QStyle.StateFlag.State_Selected

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from functools import cache
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -21,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from horus_desktop.ui import theme
+from horus_desktop.ui.item_states import selected_state
 from horus_desktop.ui.notes.model import (
     REACTIONS,
     FrameLabelRole,
@@ -30,9 +29,6 @@ from horus_desktop.ui.notes.model import (
     was_edited,
 )
 from horus_desktop.ui.notes.model import initials as make_initials
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QStyle
 
 AVATAR = 26
 PAD = 6
@@ -101,7 +97,7 @@ class NoteDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
         pal = option.palette
-        if option.state & _selected():
+        if option.state & selected_state():
             painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight).darker(160))
         elif item.version:
             painter.fillRect(rect, theme.NOTE_CARRIED_TINT)
@@ -189,12 +185,3 @@ class NoteDelegate(QStyledItemDelegate):
             if rect.contains(pos.toPoint()):
                 return i
         return None
-
-
-@cache
-def _selected() -> QStyle.StateFlag:
-    """QStyle's selected state, looked up at the first paint of an item: QStyle's Python type (about 10 ms of
-    enums) then loads after the window's first frame, which needs nothing of it."""
-    from PySide6.QtWidgets import QStyle
-
-    return QStyle.StateFlag.State_Selected
