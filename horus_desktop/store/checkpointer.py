@@ -28,9 +28,10 @@ import threading
 import weakref
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Engine, event
+
+from horus_desktop.store.sqlite_file import sqlite_uri
 
 #: Frames in the log from which the thread checkpoints what is not yet copied (SQLite's auto-checkpoint default).
 THRESHOLD_PAGES = 1_000
@@ -140,10 +141,8 @@ class Checkpointer:
     # -- the thread ---------------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        # mode=rw: a store deleted meanwhile is not made again as an empty file (quoted: a '?' or '#' in a folder
-        # name is no query).
-        uri = f"file:{quote(str(self.db_path), safe='/')}?mode=rw"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        # mode=rw: a store deleted meanwhile is not made again as an empty file.
+        conn = sqlite3.connect(sqlite_uri(self.db_path, "mode=rw"), uri=True, isolation_level=None)
         # FULL: a checkpoint syncs the database file before it lets the log be reused (notes survive power
         # loss); no busy wait, as a passive checkpoint never waits anyway.
         conn.execute("PRAGMA synchronous=FULL")

@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
@@ -16,6 +15,7 @@ from sqlalchemy.engine import make_url
 from horus_desktop.store.checkpointer import Checkpointer
 from horus_desktop.store.errors import StoreUrlError
 from horus_desktop.store.json_read import loads as json_loads
+from horus_desktop.store.sqlite_file import sqlite_uri
 
 APP_NAME = "horus"
 #: Environment variable that points Horus at another store (a SQLite path or any SQLAlchemy URL).
@@ -85,7 +85,7 @@ def _read_only_connector(path: Path) -> Callable[[], sqlite3.Connection]:
     query = "mode=ro"
     if not path.with_name(path.name + "-wal").exists():
         query += "&immutable=1"
-    uri = f"file:{quote(str(path), safe='/')}?{query}"  # quoted: a '?' or '#' in a folder name is no query
+    uri = sqlite_uri(path, query)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)

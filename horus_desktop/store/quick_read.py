@@ -28,7 +28,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+
+from horus_desktop.store.sqlite_file import sqlite_uri
 
 if TYPE_CHECKING:  # loaded by the verbs that build them (their dataclasses cost a start-up's tenth)
     from horus_desktop.domain.media_query import MediaQuery, Page
@@ -278,7 +279,7 @@ class QuickReader:
             return None  # read-only: the full path opens it so and says so
         try:
             # mode=rw: never create a file; query_only: never write one.
-            conn = sqlite3.connect(f"file:{quote(str(path), safe='/')}?mode=rw", uri=True)
+            conn = sqlite3.connect(sqlite_uri(path, "mode=rw"), uri=True)
         except sqlite3.Error:
             return None
         try:
