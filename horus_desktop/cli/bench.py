@@ -59,7 +59,8 @@ def cmd_bench_scrub(args: argparse.Namespace) -> int:
     from horus_desktop.playback.scrub_bench import bench_scrub
 
     with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-        result = bench_scrub(args.path, seeks=args.seeks, passes=args.passes, colour=args.colour)
+        result = bench_scrub(args.path, seeks=args.seeks, passes=args.passes, colour=args.colour,
+                             rounds=args.rounds)
     _bench_out(args, result)
     return 0
 
@@ -213,6 +214,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path")
     p.add_argument("--seeks", type=int, default=24)
     p.add_argument("--passes", type=int, default=2, help="seeks passed over (never shown) before each measured one")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="the seeks again on frames picked anew, the cache cleared between (more seeks measured on "
+                        "short media: a 95th percentile of fewer than 20 is the slowest one)")
     p.add_argument("--colour", choices=("gpu", "cpu"), default="gpu",
                    help="the viewer's colour path: gpu (the shader's, no CPU colour) or cpu (baked view on the CPU)")
     p.add_argument("--json", action="store_true")

@@ -35,6 +35,7 @@ import os
 import random
 import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,11 +113,83 @@ def _conversion(colour_path: str, source: Any, first: int) -> Conversion:
     return cpu_convert(colour, ViewSettings(space, display, colour.default_view(display)))
 
 
+@dataclass
+class _Seek:
+    """One measured seek: its frame, until its first picture and its full-resolution one showed (seconds),
+    the frame's bare decode right after (an image's, when it ended within the settle time), a preview first."""
+
+    frame: int
+    latency: float
+    full: float
+    adjacent: float | None
+    preview: bool
+
+
+def _scrub_round(session: PlaybackSession, item: MediaItem, rng: random.Random, seeks: int, passes: int,
+                 gap_s: float, before: dict[int, float], skipping: dict[int, float]) -> list[_Seek]:
+    """One round of bursts over frames not cached (the cache is cleared first): ``seeks`` measured seeks, each
+    after ``passes`` passed over; every frame's bare decode is added to ``before`` (and, for a movie, to
+    ``skipping``) first, outside the timings."""
+    first, last = session.media_range
+    chosen = rng.sample(range(first, last + 1), seeks * (passes + 1))
+    frames, passed_over = chosen[:: passes + 1], [f for i, f in enumerate(chosen) if i % (passes + 1)]
+    # Stand-ins for a frame the read-ahead reached during a pause: another uncached frame is measured
+    # instead of one seek fewer (on short media the read-ahead covers much of it).
+    unused = sorted(set(range(first, last + 1)) - set(chosen))
+    reserve = rng.sample(unused, min(len(unused), 2 * seeks))
+    for f in frames + reserve:
+        if f not in before:
+            before[f] = _bare_frame_seconds(item, f, first)
+            if item.kind is MediaKind.MOVIE:
+                skipping[f] = _bare_frame_seconds(item, f, first, skip=True)
+    session.cache.clear()
+    measured: list[_Seek] = []
+    for burst, frame in enumerate(frames):
+        if burst % 2:  # the user stops, then drags on: the read-ahead of the frame shown is running
+            time.sleep(2 * SCRUB_SETTLE_S)
+        if session.is_ready(frame):  # read ahead meanwhile: not an uncached frame
+            frame = next((f for f in reserve if not session.is_ready(f)), None)
+            if frame is None:
+                continue
+            reserve.remove(frame)
+        for other in passed_over[burst * passes:(burst + 1) * passes]:
+            session.seek(other)  # passed over: superseded before it can show
+            session.tick()  # the viewer's timer: shows the frame only if it is ready
+            time.sleep(gap_s)
+        started = time.perf_counter()
+        session.seek(frame)
+        session.cache.get(frame, timeout=60)  # wait without polling: a busy poll would take the GIL
+        shown = session.tick()
+        assert shown is not None and shown.frame == frame
+        latency = time.perf_counter() - started
+        preview = shown.scale != 1
+        while shown.scale != 1:  # a reduced preview first (the CPU path): then the full frame
+            time.sleep(0.001)
+            shown = session.tick() or shown
+        full = time.perf_counter() - started
+        # An image's bare decode at once, while the app is idle (the read-ahead waits until the
+        # frame has shown for SCRUB_SETTLE_S: a decode that ends later is not used; stale EXR
+        # decodes were stopped): in the load the seek met. Other jobs on this machine come and go within a run
+        # (traced: the bare decode 13 ms in one stretch, 25 in the next), and set against decodes
+        # a minute apart the ratio measured that drift as much as the scrub. Not a movie's: its
+        # bare decode (~120 ms and an open) outlasts the settle, and the read-ahead it let start
+        # cached frames picked for later bursts (tried in 8c46cd5, withdrawn in 800f37e).
+        adjacent = None
+        if item.kind is not MediaKind.MOVIE:
+            seconds = _bare_frame_seconds(item, frame, first)
+            if time.perf_counter() - started - latency < SCRUB_SETTLE_S:
+                adjacent = seconds
+        measured.append(_Seek(frame, latency, full, adjacent, preview))
+    return measured
+
+
 def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_s: float = GAP_S,
-                colour: str = "gpu", as_json: bool = False) -> dict[str, Any]:
+                colour: str = "gpu", rounds: int = 1, as_json: bool = False) -> dict[str, Any]:
     """Latency of scrubbing to uncached random frames through the viewer's PlaybackSession (paused; each
     measured seek the last of a quick burst, see the module), against one bare decode of each frame, same
-    run. Prints a table or JSON."""
+    run. ``rounds``: the bursts again on frames picked anew, the cache cleared between: on short media a
+    round measures few seeks (48 frames: 16 at most, two passed over each), and a 95th percentile of fewer
+    than 20 is the slowest one. Prints a table or JSON."""
     item = media_for(path)
     _use_every_core_for_exr()
     rng = random.Random(14)
@@ -125,92 +198,50 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         count = last - first + 1
         seeks = min(seeks, count)
         passes = max(0, min(passes, count // max(1, seeks) - 1))
-        chosen = rng.sample(range(first, last + 1), seeks * (passes + 1))
-        frames, passed_over = chosen[:: passes + 1], [f for i, f in enumerate(chosen) if i % (passes + 1)]
-        # Stand-ins for a frame the read-ahead reached during a pause: another uncached frame is measured
-        # instead of one seek fewer (on short media the read-ahead covers much of it).
-        unused = sorted(set(range(first, last + 1)) - set(chosen))
-        reserve = rng.sample(unused, min(len(unused), 2 * seeks))
-        before = {f: _bare_frame_seconds(item, f, first) for f in frames + reserve}
-        skipping = ({f: _bare_frame_seconds(item, f, first, skip=True) for f in frames + reserve}
-                    if item.kind is MediaKind.MOVIE else {})
+        before: dict[int, float] = {}
+        skipping: dict[int, float] = {}
         session = PlaybackSession(source, PLAYBACK_FPS, convert=_conversion(colour, source, first))
+        asked = 0
         try:
             while not session.is_ready(first):  # opened paused on the first frame, as the viewer does
                 time.sleep(0.001)
             shared_decode_pool().wait_ready()  # its start-up (~0.5 s, once per app) is not a scrub
-            # Let the read-ahead the open started finish, then forget it: every frame scrubbed to is uncached.
+            # Let the read-ahead the open started finish (the first round then clears it): every frame
+            # scrubbed to is uncached.
             window = range(first, min(last, first + session.read_ahead) + 1)
             deadline = time.monotonic() + READ_AHEAD_WAIT_S
             while not all(session.is_ready(f) for f in window) and time.monotonic() < deadline:
                 time.sleep(0.01)
-            session.cache.clear()
-            latencies: dict[int, float] = {}
-            full: dict[int, float] = {}  # until the full-resolution frame is on screen
-            adjacent: dict[int, float] = {}  # an image's bare decode right after it showed
-            previews = 0
-            targets: list[int] = []
-            for burst, frame in enumerate(frames):
-                if burst % 2:  # the user stops, then drags on: the read-ahead of the frame shown is running
-                    time.sleep(2 * SCRUB_SETTLE_S)
-                if session.is_ready(frame):  # read ahead meanwhile: not an uncached frame
-                    frame = next((f for f in reserve if not session.is_ready(f)), None)
-                    if frame is None:
-                        continue
-                    reserve.remove(frame)
-                    targets.append(frame)
-                else:
-                    targets.append(frame)
-                for other in passed_over[burst * passes:(burst + 1) * passes]:
-                    session.seek(other)  # passed over: superseded before it can show
-                    session.tick()  # the viewer's timer: shows the frame only if it is ready
-                    time.sleep(gap_s)
-                started = time.perf_counter()
-                session.seek(frame)
-                session.cache.get(frame, timeout=60)  # wait without polling: a busy poll would take the GIL
-                shown = session.tick()
-                assert shown is not None and shown.frame == frame
-                latencies[frame] = time.perf_counter() - started
-                previews += shown.scale != 1
-                while shown.scale != 1:  # a reduced preview first (the CPU path): then the full frame
-                    time.sleep(0.001)
-                    shown = session.tick() or shown
-                full[frame] = time.perf_counter() - started
-                # An image's bare decode at once, while the app is idle (the read-ahead waits until the
-                # frame has shown for SCRUB_SETTLE_S: a decode that ends later is not used; stale EXR
-                # decodes were stopped): in the load the seek met. Other jobs on this machine come and go within a run
-                # (traced: the bare decode 13 ms in one stretch, 25 in the next), and set against decodes
-                # a minute apart the ratio measured that drift as much as the scrub. Not a movie's: its
-                # bare decode (~120 ms and an open) outlasts the settle, and the read-ahead it let start
-                # cached frames picked for later bursts (tried in 8c46cd5, withdrawn in 800f37e).
-                if item.kind is not MediaKind.MOVIE:
-                    seconds = _bare_frame_seconds(item, frame, first)
-                    if time.perf_counter() - started - latencies[frame] < SCRUB_SETTLE_S:
-                        adjacent[frame] = seconds
+            measured: list[_Seek] = []
+            for _ in range(max(1, rounds)):
+                asked += seeks
+                measured += _scrub_round(session, item, rng, seeks, passes, gap_s, before, skipping)
         finally:
             session.cache.close()
     # Each image seek is set against its frame's bare decode right after it showed (bare_decode_ms_p50), a
     # movie's against the run's: its frame's bare decodes before and after all the scrubs, averaged (for an
     # image too, for comparison: bare_run_ms_p50).
-    measured = [f for f in targets if f in latencies]
-    run_bare = {f: (before[f] + _bare_frame_seconds(item, f, first)) / 2 for f in measured}
-    bare = {f: adjacent.get(f, run_bare[f]) for f in measured}
-    ratios = [latencies[f] / bare[f] for f in measured]
-    full_ratios = [full[f] / bare[f] for f in measured]
-    full_ms = [1000 * full[f] for f in measured]
-    bare_ms = [1000 * bare[f] for f in measured]
-    ours_ms = [1000 * latencies[f] for f in measured]
+    after = {s.frame: _bare_frame_seconds(item, s.frame, first) for s in measured}
+    run_bare = [(before[s.frame] + after[s.frame]) / 2 for s in measured]
+    bare = [s.adjacent if s.adjacent is not None else run for s, run in zip(measured, run_bare, strict=True)]
+    ratios = [s.latency / b for s, b in zip(measured, bare, strict=True)]
+    full_ratios = [s.full / b for s, b in zip(measured, bare, strict=True)]
+    full_ms = [1000 * s.full for s in measured]
+    bare_ms = [1000 * b for b in bare]
+    ours_ms = [1000 * s.latency for s in measured]
     result: dict[str, Any] = {
-        "media": item.path, "colour_path": colour, "seeks": len(measured), "skipped_cached": len(frames) - len(measured),
+        "media": item.path, "colour_path": colour, "rounds": max(1, rounds), "seeks": len(measured),
+        "skipped_cached": asked - len(measured),
         "passed_over_per_seek": passes, "gap_ms": round(1000 * gap_s, 1),
         "bare_decode_ms_p50": round(statistics.median(bare_ms), 1),
-        "bare_run_ms_p50": round(statistics.median(1000 * run_bare[f] for f in measured), 1),
+        "bare_run_ms_p50": round(statistics.median(1000 * r for r in run_bare), 1),
         "scrub_ms_p50": round(statistics.median(ours_ms), 1),
         "scrub_ms_p95": round(_percentile(ours_ms, 0.95), 1),
         "scrub_ms_max": round(max(ours_ms), 1),
         "scrub_vs_bare_p50": round(statistics.median(ratios), 2),
         "scrub_vs_bare_p95": round(_percentile(ratios, 0.95), 2),
-        "previews": previews,
+        "scrub_vs_bare_max": round(max(ratios), 2),
+        "previews": sum(s.preview for s in measured),
         "scrub_full_ms_p50": round(statistics.median(full_ms), 1),
         "scrub_full_ms_p95": round(_percentile(full_ms, 0.95), 1),
         "scrub_full_vs_bare_p50": round(statistics.median(full_ratios), 2),
@@ -219,6 +250,6 @@ def bench_scrub(path: str | Path, seeks: int = 24, *, passes: int = PASSES, gap_
         "movie_frames_decoded": int(getattr(source, "frames_decoded", 0)),
     }
     if skipping:
-        result["bare_skip_ms_p50"] = round(statistics.median(1000 * skipping[f] for f in measured), 1)
+        result["bare_skip_ms_p50"] = round(statistics.median(1000 * skipping[s.frame] for s in measured), 1)
     print_result(result, as_json)
     return result

@@ -41,3 +41,14 @@ def test_bench_scrub_sets_each_scrub_against_a_bare_decode(tmp_path: Path) -> No
         result = bench_scrub(media, seeks=4, as_json=True)
         assert result["seeks"] + result["skipped_cached"] == 4 and result["seeks"] >= 1 and result["scrub_ms_p95"] > 0 and result["bare_decode_ms_p50"] > 0
         assert result["scrub_vs_bare_p95"] > 0
+
+
+def test_bench_scrub_rounds_measure_the_seeks_again_on_frames_picked_anew(tmp_path: Path) -> None:
+    # 12 frames, 3 seeks of 2 passed over each: one round uses 9 of them, so a 95th percentile needs rounds.
+    write_exr_sequence(tmp_path / "exr", 12, size=(64, 36))
+    one = bench_scrub(tmp_path / "exr", seeks=3, as_json=True)
+    three = bench_scrub(tmp_path / "exr", seeks=3, rounds=3, as_json=True)
+    assert one["rounds"] == 1 and one["seeks"] + one["skipped_cached"] == 3
+    assert three["rounds"] == 3 and three["seeks"] + three["skipped_cached"] == 9
+    assert three["seeks"] >= 1
+    assert 0 < three["scrub_vs_bare_p50"] <= three["scrub_vs_bare_p95"] <= three["scrub_vs_bare_max"]
