@@ -101,8 +101,10 @@ def cmd_export_notes(args: argparse.Namespace) -> int:
 def cmd_export_frames(args: argparse.Namespace) -> int:
     """Write every noted or drawn frame, burned in."""
     folder = Path(args.out)
-    if not folder.is_dir():
-        raise CliError(f"--out {folder}: no such folder")
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"--out {folder}: not a folder")
+    if not folder.exists() and not folder.parent.is_dir():  # the folder itself is made; its parent must be there
+        raise CliError(f"--out {folder}: no such folder: {folder.parent}")
     scope = _scope_words(args)
     if scope:
         announce(f"export: the noted and drawn frames of {scope}, burned in, as {args.format.upper()} to {folder}")
@@ -114,6 +116,7 @@ def cmd_export_frames(args: argparse.Namespace) -> int:
     from horus_desktop.ui.reports.headless import headless_app
 
     headless_app()
+    folder.mkdir(exist_ok=True)
     progress, bar = _progress("frames")
     try:
         written = export_report_frames(report, folder, default_colour_config(), fmt=args.format, slate=args.slate,

@@ -64,6 +64,19 @@ def test_export_frames_writes_every_drawn_or_noted_frame_as_exr(db: tuple[str, s
     assert red.shape[1] == 64 and red.shape[0] > 36, "the slate line is under the frame"
 
 
+def test_export_frames_makes_the_out_folder_as_the_readme_example_does(db: tuple[str, str], tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """README: ``horus export frames ... --out frames/``, a folder that does not exist yet."""
+    url, media_id = db
+    folder = tmp_path / "frames"
+    assert main(["export", "frames", "--db", url, "--media", media_id, "--out", f"{folder}/"]) == 0
+    assert len(list(folder.glob("*.png"))) == 2
+    assert main(["export", "frames", "--db", url, "--media", media_id,
+                 "--out", str(tmp_path / "missing" / "frames")]) == 2
+    assert "missing" in capsys.readouterr().err
+    assert not (tmp_path / "missing").exists()
+
+
 def test_bad_input_is_one_line_and_exit_2(db: tuple[str, str], tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     url, media_id = db
