@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from horus_desktop.cli.common import add_store_options, open_horus, quick_write, text_argument
+from horus_desktop.cli.common import CliError, add_store_options, open_horus, quick_write, text_argument
 from horus_desktop.cli_output import print_json
 
 
@@ -13,7 +13,9 @@ def cmd_media_sound(args: argparse.Namespace) -> int:
     from horus_desktop.media.audio_attach import attach_path, is_plain_wav, sound_of
 
     if not args.clear and not args.file:
-        raise SystemExit("horus media sound: give a sound FILE, or --clear")
+        raise CliError("FILE: give a sound FILE, or --clear")
+    if args.clear and args.file:
+        raise CliError(f"FILE: {args.file} and --clear: give one, not both")
     record = None
     # A PCM WAV is checked by its header (the standard library) and written without SQLAlchemy on a current
     # SQLite store; any other file is checked by PyAV, on the full path (set_sound), as before.

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from horus_desktop.api import Horus
+from horus_desktop.services.sound import set_sound
 
 _HORUS = str(Path(sys.executable).with_name("horus"))  # the installed command, as a user runs it
 
@@ -241,3 +242,21 @@ def test_paths_map_refuses_a_root_that_is_not_utf8_and_keeps_the_settings(
     assert done.returncode == 2, done.stderr
     assert b"ROOT" in done.stderr and b"Traceback" not in done.stderr
     assert {p: p.read_bytes() for p in sorted((tmp_path / "config").rglob("*")) if p.is_file()} == before
+
+
+@pytest.mark.parametrize("argv", [[], ["--json"], ["SOUND", "--clear"], ["SOUND", "--clear", "--json"]])
+def test_media_sound_without_one_of_file_or_clear_is_refused_naming_file(
+        store: tuple[Path, str, dict[str, str]], tmp_path: Path, argv: list[str]) -> None:
+    """Neither a FILE nor --clear (or both: which one was meant?) is bad input like any other: one
+    ``horus: error:`` line naming FILE, exit 2, nothing on stdout, the store as it was. Before, no FILE
+    exited 1 with a line of its own, and a FILE beside --clear was dropped and the sound cleared."""
+    db, media, env = store
+    wav = str(_wav(tmp_path / "mix.wav", 48000))
+    with Horus.open(str(db), user="ana") as horus:
+        set_sound(horus.store, media, wav, 3)
+    before = _dump(db)
+    done = _horus("media", "sound", media, *[wav if a == "SOUND" else a for a in argv], env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert done.stderr.startswith(b"horus: error: FILE") and done.stderr.count(b"\n") == 1, done.stderr
+    assert _dump(db) == before
