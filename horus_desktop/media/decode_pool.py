@@ -65,7 +65,7 @@ import numpy as np
 
 # OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, and
 # multiprocessing with the first pool, not when the window's modules import this one (~26 ms before it shows).
-from horus_desktop.media import errors, shm_frames
+from horus_desktop.media import errors, remote_read, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import VIEW_REDUCTION_KEY, reduced_pixels, view_reduction, with_reduction
@@ -100,6 +100,8 @@ RESUME_AFTER_S = 0.05
 #: The parent's message to a worker whose decode nobody wants any more (only a decode that can stop part-way:
 #: an EXR's, see media/decode_exr.STOP_CHECK).
 _STOP = "stop"
+#: The parent's word that it has read the last frame out of the worker's memory (media/remote_read.py).
+_READ = "read"
 #: Colour steps (one per colour setting: media/worker_colour.py) a worker keeps: two caches of different settings
 #: sharing the pool (A/B compare) must not ship their bakes back and forth; each holds ~20 MB a bake in every
 #: worker (16 workers x 2 x 20 MB on a 16-core machine), so not more.
@@ -199,17 +201,25 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # What the fork server had imported lives as long as this process: out of the collector's way, so its
     # collections neither walk it nor write to its pages (each a copy-on-write fault in a forked child).
     gc.freeze()
-    conn.send("ready")  # the decoders are imported (this module's imports): the parent may send work
+    # The decoders are imported (this module's imports): the parent may send work. With the word, bytes it
+    # tries to read out of this process (media/remote_read.py): where it can, frames stay here for it to read.
+    probe = np.frombuffer(os.urandom(16), np.uint8).copy()
+    conn.send(("ready", probe.ctypes.data, probe.tobytes()))
     # The CPU path's colour steps the app has shipped (media/worker_colour.py), by token, as the app's mirror.
     converters = HeldColours()
     told_to_stop = _stop_check(conn)
+    held: np.ndarray | None = None  # the last frame, until the app has read it out of this process
     while True:
         try:
             message = conn.recv()
             if message == _STOP:
                 continue  # came after its decode had ended: nothing to stop
-            job, name, reduction, threads, stoppable, colour = message
-            fd = recv_handle(conn) if name is None else None  # a file the app made ready (shm_frames)
+            held = None  # read ("done"), or a new job: either way the app is through with it
+            if message == _READ:
+                continue
+            job, name, reduction, threads, stoppable, colour, keep = message
+            # A file the app made ready (shm_frames), unless the frame is to be read out of this process.
+            fd = recv_handle(conn) if name is None and not keep else None
         except (EOFError, OSError):
             return
         # Taken in before the decode, whatever becomes of it: the app's mirror counts it as held.
@@ -238,7 +248,11 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
                 pixels = shown.pixels
             else:
                 pixels = frame.pixels if reduced else reduced_pixels(frame.pixels, reduction)
-            if fd is not None:
+            address = None
+            if keep:  # the app reads it from here (media/remote_read.py): nothing written
+                held = np.ascontiguousarray(pixels)
+                pixels, address = held, held.ctypes.data
+            elif fd is not None:
                 shm_frames.write_pixels(fd, pixels)
             else:
                 _write_shared(name, pixels)
@@ -250,7 +264,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
                 dict(frame.metadata),
                 view_reduction(frame)[1],
             )
-            reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields, converted)
+            reply: tuple[Any, ...] = ("ok", pixels.shape, pixels.dtype.str, fields, converted, address)
         except Superseded:
             reply = ("stopped",)  # the stop message is read (and skipped) before the next job
         except MediaError as exc:
@@ -355,6 +369,10 @@ def stops_part_way(job: DecodeJob) -> bool:
     ) in _STOPPABLE_DECODERS
 
 
+class _RemoteReadFailed(Exception):
+    """A worker's frame could not be read out of its memory: it is decoded again through a file."""
+
+
 class _Worker:
     def __init__(self, context: Any, exr_threads: int) -> None:
         self.conn, child = context.Pipe()
@@ -368,6 +386,8 @@ class _Worker:
         self.stop_sent = False
         #: The colour steps (media/worker_colour.py tokens) this worker holds, as it keeps them.
         self.colour_tokens = HeldColours()
+        #: True once `ready` found this process's memory readable from here (media/remote_read.py).
+        self.remote_read = False
         forked_by_server = context.get_start_method() == "forkserver"
         self.process = context.Process(
             target=_worker_main, args=(child, exr_threads, forked_by_server), daemon=True, name="horus-decode"
@@ -382,11 +402,24 @@ class _Worker:
             self._poller.register(self.conn.fileno(), select.POLLIN)
 
     def ready(self) -> bool:
-        """Wait until the worker has imported its decoders; False if it died or took too long."""
+        """Wait until the worker has imported its decoders (and try reading its memory from here); False if
+        it died or took too long."""
         try:
-            return bool(self.conn.poll(START_TIMEOUT_S)) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
+            if not self.conn.poll(START_TIMEOUT_S):
+                return False
+            word, address, expected = self.conn.recv()
+        except (EOFError, OSError, TypeError, ValueError):
             return False
+        self.remote_read = word == "ready" and remote_read.probe(self.process.pid, address, expected)
+        return word == "ready"
+
+    def tell_read(self) -> None:
+        """Tell the worker its last frame has been read out of its memory (it lets go of it)."""
+        with self.send_lock:
+            try:
+                self.conn.send(_READ)
+            except OSError:
+                pass  # it died: the next job finds out
 
     def replied(self, timeout: float | None) -> bool:
         """True once the worker's reply (or its end: the pipe closed) is there, waiting up to ``timeout``
@@ -428,9 +461,12 @@ class _Worker:
 class DecodePool:
     """``workers`` decode processes shared by every frame cache that is given the pool."""
 
-    def __init__(self, workers: int, spare: int = 0) -> None:
-        """``workers`` processes for any decode (one per core), plus ``spare`` ones for urgent decodes only."""
+    def __init__(self, workers: int, spare: int = 0, *, remote_reads: bool = True) -> None:
+        """``workers`` processes for any decode (one per core), plus ``spare`` ones for urgent decodes only.
+        ``remote_reads``: frames other than the one a user waits for are read out of the worker's memory
+        where it can be (media/remote_read.py), else every frame comes through a shared-memory file."""
         self.workers = max(1, workers)
+        self._remote_reads = remote_reads
         self.spare = max(0, spare)
         self._context = _context()
         #: True where a worker can be paused: a stale decode then waits while a frame a user waits for
@@ -553,6 +589,29 @@ class DecodePool:
         Raises the decoder's MediaError; DamagedFrameError when the worker died, DecodeTimeoutError past
         ``timeout`` seconds of decoding (paused time not counted).
         """
+        options = dict(timeout=timeout, wait=wait, reduction=reduction, urgent=urgent, cancelled=cancelled,
+                       stoppable=stoppable, colour=colour)
+        try:
+            return self._decode(job, remote_ok=self._remote_reads, **options)
+        except _RemoteReadFailed:
+            # Its memory could not be read after all (the probe said it could): that worker's frames come
+            # through files from now on, and this one is decoded again that way.
+            return self._decode(job, remote_ok=False, **options)
+
+    def _decode(
+        self,
+        job: DecodeJob,
+        timeout: float | None,
+        *,
+        remote_ok: bool,
+        wait: bool,
+        reduction: int,
+        urgent: bool,
+        cancelled: Callable[[], bool] | None,
+        stoppable: bool,
+        colour: WorkerColour | None,
+    ) -> Frame | None:
+        """`decode`; ``remote_ok``: the frame may be read out of the worker's memory."""
         stoppable = stoppable and cancelled is not None and stops_part_way(job)
         try:
             worker = self._take(wait, urgent, cancelled, stoppable, colour.token if colour is not None else 0)
@@ -561,20 +620,23 @@ class DecodePool:
         if worker is None:
             return None
         taken = worker
+        # Read out of the worker's memory: not the frame a user waits for, which comes through a file made
+        # ready while the cores were idle (new memory for it here would cost ~5 ms before it shows).
+        remote = remote_ok and worker.remote_read and not urgent
         # A frame a user waits for: no shared-memory file is made ready beside its decode (it took ~3 ms
         # CPU of the 2 cores then); released in the finally below.
         held = self._pages if urgent else None
         if held is not None:
             held.hold()
         try:
-            fd = self._pages.take() if self._pages is not None else None
+            fd = self._pages.take() if self._pages is not None and not remote else None
         except BaseException:
             if held is not None:
                 held.release()
             raise
         name = (
             None
-            if fd is not None
+            if fd is not None or remote
             else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
         )
         threads = (os.cpu_count() or 1) if urgent else 0
@@ -586,7 +648,7 @@ class DecodePool:
                 raise Superseded(job.path)  # moved past meanwhile (another frame asked for): not started
             try:
                 shipped = colour.message(worker.colour_tokens) if colour is not None else None
-                worker.send_job((job, name, max(1, reduction), threads, stoppable, shipped), fd)
+                worker.send_job((job, name, max(1, reduction), threads, stoppable, shipped, remote), fd)
                 if shipped is not None:
                     if shipped[1] is not None:
                         worker.colour_tokens.add(shipped[0], True)
@@ -613,11 +675,22 @@ class DecodePool:
             if reply[0] == "error":
                 raise _ERRORS.get(reply[1], DamagedFrameError)(reply[2], reply[3])
             if cancelled is not None and (self.pauses or worker.stop_sent) and cancelled():
+                if reply[5] is not None:  # the frame it kept for us: let go of it now
+                    worker.tell_read()
                 raise Superseded(job.path)  # nobody wants it: no conversion, nothing cached
-            _, shape, dtype, (colour_space, display, data, channels, metadata, full_size), converted = reply
+            _, shape, dtype, (colour_space, display, data, channels, metadata, full_size), converted, address = reply
             if converted:
                 metadata[CONVERTED_KEY] = True
-            if fd is not None and self._pages is not None:
+            if address is not None:
+                pixels = remote_read.fresh_array(tuple(shape), np.dtype(dtype))
+                try:
+                    remote_read.read_into(worker.process.pid, address, pixels)
+                except OSError as exc:
+                    worker.remote_read = False
+                    raise _RemoteReadFailed(str(exc)) from exc
+                finally:
+                    worker.tell_read()
+            elif fd is not None and self._pages is not None:
                 pixels = self._pages.adopt(fd, shape, dtype)
                 fd = None  # the frame's now: it comes back to the pages when the frame is freed
             else:

@@ -58,6 +58,26 @@ def test_a_frame_decoded_in_a_process_is_the_frame_decoded_here(tmp_path: Path, 
                                                                         here.data_window)
 
 
+@pytest.mark.parametrize("remote_reads", [True, False])
+def test_frames_read_out_of_a_worker_or_through_files_are_the_frames_decoded_here(tmp_path: Path,
+                                                                                    remote_reads: bool) -> None:
+    # Read-ahead frames come straight out of the worker's memory where the app may read it
+    # (media/remote_read.py), the frame a user waits for through a shared-memory file; either way, and with
+    # files only, each is the frame decoded here, and a worker serves frame after frame.
+    source = open_frame_source(write_sequence(tmp_path, 4))
+    pool = DecodePool(2, remote_reads=remote_reads)
+    assert pool.wait_ready()
+    try:
+        for number, urgent in ((1, False), (2, True), (3, False), (4, False), (1, True)):
+            frame = pool.decode(source.decode_job(number), timeout=30, urgent=urgent)
+            here = source.read(number)
+            assert frame is not None and frame.frame == number
+            assert frame.pixels.dtype == here.pixels.dtype and np.array_equal(frame.pixels, here.pixels)
+            assert frame.pixels.flags.c_contiguous and frame.pixels.flags.writeable
+    finally:
+        pool.close()
+
+
 def test_a_decode_error_in_a_process_names_the_file(tmp_path: Path, pool: DecodePool) -> None:
     source = open_frame_source(write_sequence(tmp_path, 3))
     (tmp_path / "s.0002.exr").write_bytes(b"not an exr")
