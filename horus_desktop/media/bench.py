@@ -320,6 +320,8 @@ def bench_decode(
         result["movie_seeks_1"] = max(0, seeks_1 - 1)
         colour_run = _colour_pipelines(item, chosen, workers, convert, None, cpu=cpu)
         bare_best, ours_best = result["bare_fps_1"], result["pipeline_fps_all"]
+        # A movie plays in the app's own threads (one decoder each): these are the app's figures.
+        result["pipeline_app_fps_all"], result["pipeline_app_fps_1"] = ours_best, result["pipeline_fps_1"]
     else:
         # The decode-process pipeline beside the threads, at each worker count: the scaling.
         for n in sorted({1, workers}):
@@ -335,9 +337,14 @@ def bench_decode(
             else:
                 pool.close()
         bare_best = max(result["bare_fps_all"] or 0, result[f"bare_processes_fps_{workers}"] or 0)
-        ours_best = max(result["pipeline_fps_all"], result[f"pipeline_processes_fps_{workers}"])
-        processes_win = result[f"pipeline_processes_fps_{workers}"] >= result["pipeline_fps_all"]
-        result["decode_backend"] = "processes" if processes_win else "threads"
+        # The app plays image sequences on the decode processes (a decoder that dies on a damaged file takes
+        # only its process; OpenEXR's binding holds the GIL for much of a read: the UI thread waited up to
+        # ~37 ms beside two decode threads here): theirs are the pipeline's figures. The threads' pipeline
+        # is measured beside them (``pipeline_fps_*``, and which of the two was faster here).
+        ours_best = result[f"pipeline_processes_fps_{workers}"]
+        result["pipeline_app_fps_all"], result["pipeline_app_fps_1"] = ours_best, result["pipeline_processes_fps_1"]
+        processes_win = ours_best >= result["pipeline_fps_all"]
+        result["faster_backend"] = "processes" if processes_win else "threads"
         # On the decode processes whichever decode-only pipeline won: the app plays image sequences there, and
         # its CPU colour step runs in them (media/worker_colour.py).
         colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool, cpu=cpu)
@@ -346,7 +353,7 @@ def bench_decode(
      result["pipeline_cpu_colour_viewer_fps_all"]) = colour_run
     result["bare_beside_colour_fps_all"] = bare_beside
     result["bare_best_all"] = bare_best
-    result["pipeline_vs_bare_1"] = _ratio(result["pipeline_fps_1"], result["bare_fps_1"])
+    result["pipeline_vs_bare_1"] = _ratio(result["pipeline_app_fps_1"], result["bare_fps_1"])
     result["pipeline_vs_bare_all"] = _ratio(ours_best, bare_best)
     bare_colour = max(bare_best or 0.0, bare_beside) or None
     result["pipeline_cpu_colour_vs_bare_all"] = _ratio(result["pipeline_cpu_colour_fps_all"], bare_colour)
