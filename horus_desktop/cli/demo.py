@@ -18,6 +18,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         root = Path(args.folder) if args.folder else horus.store.files_dir / "demo"
         report = make_demo_project(horus.store, root, progress=update)
     print(f"demo project: {len(report.media_ids)} media under {root}"
+          + ("; the store held it already: its statuses, notes, drawings and playlist are kept"
+             if report.reviews_kept else "")
           + (f"; problems: {'; '.join(report.problems)}" if report.problems else ""))
     return 1 if report.problems else 0
 

@@ -93,6 +93,9 @@ class DemoReport:
     playlists: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cancelled: bool = False
+    #: The demo's media had notes already (made by an earlier run): their statuses, notes, drawings and the
+    #: dailies playlist were left as they are, not added again (nor the statuses reset).
+    reviews_kept: bool = False
 
 
 def _write_media(media: DemoMedia, root: Path, frames: int, size: tuple[int, int]) -> None:
@@ -185,7 +188,9 @@ def make_demo_project(
 
 
 def _add_reviews(store: Any, report: DemoReport, frames: int) -> None:
-    """The demo's people, statuses, notes, drawings and dailies playlist (one call on the writer thread)."""
+    """The demo's people, statuses, notes, drawings and dailies playlist (one call on the writer thread), once:
+    when none of the demo's media has a note yet. A store where the demo was made before keeps what was
+    reviewed since: its statuses are not reset, nor its notes, drawings and playlist added a second time."""
     for user_id, name, role, department in USERS:
         store.users.ensure(user_id, username=user_id, full_name=name, role=role, department=department)
     records = {}
@@ -194,9 +199,13 @@ def _add_reviews(store: Any, report: DemoReport, frames: int) -> None:
         if record is None:
             report.problems.append(f"{media.stem}: not found in the store after ingest")
             continue
-        store.media.update(record.id, artist_name=media.artist, approval_status=media.status)
         records[media] = record
         report.media_ids.append(str(record.id))
+    if any(store.comments.threads_by_media([r.id for r in records.values()]).values()):
+        report.reviews_kept = True
+        return
+    for media, record in records.items():
+        store.media.update(record.id, artist_name=media.artist, approval_status=media.status)
     _add_notes(store, records, report, frames)
     _add_dailies(store, records, report)
 

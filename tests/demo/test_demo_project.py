@@ -51,3 +51,26 @@ def test_demo_project_is_ingested_with_notes(sqlite_store, tmp_path) -> None:
     assert [(m.shot, m.department, m.version) for m in shown] == [
         ("sh010", "anim", "v002"), ("sh020", "lighting", "v002"), ("sh030", "anim", "v002")]
     assert dailies.timeline_type == "dailies" and dailies.otio_data is not None
+
+
+def test_running_the_demo_again_keeps_what_was_reviewed(sqlite_store, tmp_path) -> None:
+    """`horus demo` on a store that has the demo already (made by `./dev run`'s first start, say): the media
+    are refreshed, but a status set since is not reset and the notes, drawings and dailies playlist are not
+    added a second time. Before, each run reset every demo status and added them all again."""
+    make_demo_project(sqlite_store, tmp_path / "demo", frames=6, size=(320, 180))
+    records = sqlite_store.media.search(MediaQuery()).items
+
+    def reviews() -> tuple[list[tuple[str, str]], int, int, int]:
+        threads = sqlite_store.comments.threads_by_media([r.id for r in records])
+        notes = sum(len(node.walk()) for nodes in threads.values() for node in nodes)
+        drawings = sum(len(sqlite_store.annotations.list(r.id)) for r in records)
+        statuses = sorted((str(r.id), r.approval_status) for r in sqlite_store.media.search(MediaQuery()).items)
+        return statuses, notes, drawings, len(sqlite_store.timelines.list())
+
+    reviewed = next(r for r in records if r.approval_status != "approved")
+    sqlite_store.media.set_status([reviewed.id], "approved", by="ana")
+    before = reviews()
+    again = make_demo_project(sqlite_store, tmp_path / "demo", frames=6, size=(320, 180))
+    assert sqlite_store.media.get(reviewed.id).approval_status == "approved"
+    assert reviews() == before
+    assert not again.problems and again.reviews_kept and len(again.media_ids) == 11
