@@ -65,7 +65,7 @@ import numpy as np
 
 # OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, and
 # multiprocessing with the first pool, not when the window's modules import this one (~26 ms before it shows).
-from horus_desktop.media import errors, remote_read, shm_frames
+from horus_desktop.media import errors, frame_memory, remote_read, shm_frames
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import VIEW_REDUCTION_KEY, reduced_pixels, view_reduction, with_reduction
@@ -489,7 +489,10 @@ class DecodePool:
         self._urgent_done_at = -math.inf  # when the last decode a user waited for ended
         self._busy = 0  # workers taken by callers
         #: Shared-memory files made ready for the frames (Linux), else each worker makes a named file.
-        self._pages = shm_frames.FramePages(self.workers + self.spare) if shm_frames.available() else None
+        #: Memory for the frames read out of the workers: freed frames' pages reused (media/frame_memory.py).
+        self._memory = frame_memory.FrameMemory()
+        self._pages = (shm_frames.FramePages(self.workers + self.spare, on_idle=self._memory.drop_idle)
+                       if shm_frames.available() else None)
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         self._names = itertools.count()
@@ -682,7 +685,7 @@ class DecodePool:
             if converted:
                 metadata[CONVERTED_KEY] = True
             if address is not None:
-                pixels = remote_read.fresh_array(tuple(shape), np.dtype(dtype))
+                pixels = self._memory.new_array(tuple(shape), np.dtype(dtype))
                 try:
                     remote_read.read_into(worker.process.pid, address, pixels)
                 except OSError as exc:
@@ -934,6 +937,7 @@ class DecodePool:
             worker.stop(kill=True)
         if self._pages is not None:
             self._pages.close()
+        self._memory.close()
 
 
 _POOLS: weakref.WeakSet[DecodePool] = weakref.WeakSet()

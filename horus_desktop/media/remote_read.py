@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import mmap
 import os
 import sys
 from functools import cache
@@ -70,16 +69,3 @@ def probe(pid: int, address: int, expected: bytes) -> bool:
     except OSError:
         return False
     return out.tobytes() == expected
-
-
-def fresh_array(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A new C-contiguous array in private memory of its own mapping (freed with the array), for a frame to
-    be read into. Not numpy's allocation: numpy asks the kernel for huge pages, and where memory is
-    fragmented the kernel compacts it first, in the thread that allocates (12-42 ms CPU a 2K half frame
-    here, against 3-6 ms when huge pages were at hand, and 8-9 ms every time in 4 KiB pages)."""
-    count = int(np.prod(shape))
-    size = count * dtype.itemsize
-    if size == 0:
-        return np.empty(shape, dtype)
-    mapped = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | getattr(mmap, "MAP_ANONYMOUS", 0x20))
-    return np.frombuffer(mapped, dtype=dtype, count=count).reshape(shape)

@@ -32,6 +32,7 @@ import os
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 
@@ -77,8 +78,11 @@ def write_pixels(fd: int, pixels: np.ndarray) -> None:
 class FramePages:
     """Files for the frames a pool's workers write: ready ones first, then reused ones, else new ones."""
 
-    def __init__(self, keep: int) -> None:
+    def __init__(self, keep: int, on_idle: Callable[[], None] | None = None) -> None:
+        """``keep`` ready files; ``on_idle`` is called when no decode came for IDLE_S (the idle files are given
+        back then, and the pool's other idle memory with them)."""
         self.keep = max(1, keep)
+        self._on_idle = on_idle
         self._lock = threading.Condition()
         self._free: list[tuple[int, int, mmap.mmap | None]] = []  # (fd, bytes, its mapping), last freed last
         self._mapped: dict[int, mmap.mmap] = {}  # files taken, by descriptor: the mapping they came with
@@ -176,6 +180,8 @@ class FramePages:
                     if not self._lock.wait(IDLE_S) and used == self._used:
                         dropped, self._free, self._wanted = self._free, [], False
                         _close_all(dropped)
+                        if self._on_idle is not None:
+                            self._on_idle()
                     used = self._used
                 if self._closed:
                     return

@@ -1,0 +1,108 @@
+"""Memory for the frames read out of the decode processes (media/remote_read.py): the pages of frames the app
+has let go of, kept a while for the next frames of the same size, else new private pages.
+
+Why: a frame cache keeps every frame it plays, so each decoded frame needs memory no frame used before,
+and new pages are the kernel's work (allocated, zeroed and mapped one 4 KiB page at a time: ~5 ms CPU a
+2K half frame's 14 MB here, about a sixth of its decode), which a bare decoder reusing one buffer never
+pays. A review plays shot after shot: the frames of the shot left, or those the cache's budget pushes
+out, are freed while the next ones come in, and their pages serve those as they are (the frame read
+into them overwrites every byte). Not numpy's allocation: it asks the kernel for huge pages, and where
+memory is fragmented the kernel compacts it first in the thread that allocates (12-42 ms a 2K half frame
+at times here, against 3-6 when huge pages were at hand).
+
+Bounded: at most ``keep_bytes`` of freed frames' pages are kept, and those unused for IDLE_S are given back
+(`drop_idle`: at each frame, and by the decode pool's idle wake-up, media/shm_frames.py).
+"""
+
+from __future__ import annotations
+
+import mmap
+import threading
+import time
+import weakref
+
+import numpy as np
+
+#: Bytes of freed frames' pages a pool keeps for reuse (~36 2K half frames).
+KEEP_BYTES = 512 * 1024 * 1024
+#: Seconds a kept page set waits for a frame of its size before it is given back to the system.
+IDLE_S = 10.0
+
+
+class FrameMemory:
+    """Frames' memory for one decode pool: freed frames' pages by size, reused for new frames."""
+
+    def __init__(self, keep_bytes: int = KEEP_BYTES) -> None:
+        self.keep_bytes = keep_bytes
+        self._lock = threading.Lock()
+        self._kept: dict[int, list[tuple[mmap.mmap, float]]] = {}  # by size: (pages, when freed)
+        self._bytes = 0
+        self._closed = False
+
+    def new_array(self, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """A C-contiguous array of ``shape`` for a frame to be written into whole: a freed frame's pages of
+        the same size if any are kept, else new ones. Its contents are whatever was there."""
+        count = int(np.prod(shape))
+        size = count * dtype.itemsize
+        if size == 0:
+            return np.empty(shape, dtype)
+        self.drop_idle()
+        mapped = self._take(size)
+        if mapped is None:
+            mapped = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | getattr(mmap, "MAP_ANONYMOUS", 0x20))
+        flat = np.frombuffer(mapped, dtype=dtype, count=count)
+        # When the array (every view holds it) is gone, its pages are kept for the next frame.
+        weakref.finalize(flat, self._give_back, mapped).atexit = False
+        return flat.reshape(shape)
+
+    def kept_bytes(self) -> int:
+        """Bytes of freed frames' pages kept for reuse now."""
+        with self._lock:
+            return self._bytes
+
+    def drop_idle(self, idle_s: float | None = None) -> None:
+        """Give back the pages kept unused for ``idle_s`` seconds (IDLE_S)."""
+        idle_s = IDLE_S if idle_s is None else idle_s
+        now = time.monotonic()
+        with self._lock:
+            dropped: list[mmap.mmap] = []
+            for size, kept in list(self._kept.items()):
+                fresh = [(m, t) for m, t in kept if now - t < idle_s]
+                dropped += [m for m, t in kept if now - t >= idle_s]
+                self._bytes -= size * (len(kept) - len(fresh))
+                if fresh:
+                    self._kept[size] = fresh
+                else:
+                    del self._kept[size]
+        _close_all(dropped)
+
+    def close(self) -> None:
+        """Give back every kept page set; frames freed from now on give theirs back as they go."""
+        with self._lock:
+            self._closed = True
+        self.drop_idle(0.0)
+
+    def _take(self, size: int) -> mmap.mmap | None:
+        with self._lock:
+            kept = self._kept.get(size)
+            if not kept:
+                return None
+            mapped, _ = kept.pop()
+            self._bytes -= size
+            return mapped
+
+    def _give_back(self, mapped: mmap.mmap) -> None:
+        size = len(mapped)
+        with self._lock:
+            if not self._closed and self._bytes + size <= self.keep_bytes:
+                self._kept.setdefault(size, []).append((mapped, time.monotonic()))
+                self._bytes += size
+        # Else not closed here: the array going is still exporting it (its mapping goes with the last reference).
+
+
+def _close_all(mappings: list[mmap.mmap]) -> None:
+    for mapped in mappings:
+        try:
+            mapped.close()
+        except BufferError:
+            pass  # still exported by an array being freed: its mapping goes with it

@@ -1,0 +1,61 @@
+"""Memory for frames read out of the decode processes: a freed frame's pages serve the next frame of its size,
+within a bound, and are given back once unused for a while or when the pool closes."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import numpy as np
+
+from horus_desktop.media.frame_memory import FrameMemory
+
+SHAPE = (37, 53, 3)
+DTYPE = np.dtype(np.float16)
+SIZE = 37 * 53 * 3 * 2
+
+
+def test_a_freed_frames_pages_serve_the_next_frame_of_its_size() -> None:
+    memory = FrameMemory()
+    first = memory.new_array(SHAPE, DTYPE)
+    first[:] = 1.5
+    assert first.flags.c_contiguous and first.flags.writeable and first.shape == SHAPE
+    view = first[10:20]  # a view keeps the frame's pages in use
+    del first
+    gc.collect()
+    assert memory.kept_bytes() == 0
+    del view
+    gc.collect()
+    assert memory.kept_bytes() == SIZE
+    other = memory.new_array((5, 7, 3), DTYPE)  # another size: new pages, the kept ones wait
+    assert memory.kept_bytes() == SIZE and other.shape == (5, 7, 3)
+    second = memory.new_array(SHAPE, DTYPE)
+    assert memory.kept_bytes() == 0
+    second[:] = 2.0  # written whole, as a frame read into it is
+    assert np.all(second == 2.0)
+
+
+def test_freed_frames_beyond_the_bound_are_given_back() -> None:
+    memory = FrameMemory(keep_bytes=2 * SIZE)
+    frames = [memory.new_array(SHAPE, DTYPE) for _ in range(5)]
+    del frames
+    gc.collect()
+    assert memory.kept_bytes() == 2 * SIZE
+
+
+def test_pages_unused_for_a_while_or_of_a_closed_pool_are_given_back() -> None:
+    memory = FrameMemory()
+    frames = [memory.new_array(SHAPE, DTYPE) for _ in range(3)]
+    del frames
+    gc.collect()
+    assert memory.kept_bytes() == 3 * SIZE
+    memory.drop_idle(60.0)  # freed just now: kept
+    assert memory.kept_bytes() == 3 * SIZE
+    time.sleep(0.05)
+    memory.drop_idle(0.01)
+    assert memory.kept_bytes() == 0
+    frame = memory.new_array(SHAPE, DTYPE)
+    memory.close()
+    del frame
+    gc.collect()
+    assert memory.kept_bytes() == 0  # closed: a frame freed afterwards keeps nothing
