@@ -337,10 +337,11 @@ def bench_decode(
             else:
                 pool.close()
         bare_best = max(result["bare_fps_all"] or 0, result[f"bare_processes_fps_{workers}"] or 0)
-        # The app plays image sequences on the decode processes (a decoder that dies on a damaged file takes
+        # The app plays image sequences with the decode pool (a decoder that dies on a damaged file takes
         # only its process; OpenEXR's binding holds the GIL for much of a read: the UI thread waited up to
-        # ~37 ms beside two decode threads here): theirs are the pipeline's figures. The threads' pipeline
-        # is measured beside them (``pipeline_fps_*``, and which of the two was faster here).
+        # ~37 ms beside two decode threads here; a JPEG's frames, which the source gives no pool job,
+        # decode in the cache's threads as in the app): the pool's are the pipeline's figures. The threads'
+        # pipeline without the pool is measured beside them (``pipeline_fps_*``, and which was faster here).
         ours_best = result[f"pipeline_processes_fps_{workers}"]
         result["pipeline_app_fps_all"], result["pipeline_app_fps_1"] = ours_best, result["pipeline_processes_fps_1"]
         processes_win = ours_best >= result["pipeline_fps_all"]

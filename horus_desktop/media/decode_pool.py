@@ -491,6 +491,7 @@ class DecodePool:
         #: Shared-memory files made ready for the frames (Linux), else each worker makes a named file.
         #: Memory for the frames read out of the workers: freed frames' pages reused (media/frame_memory.py).
         self._memory = frame_memory.FrameMemory()
+        self._frame_bytes = 0  # the last frame's size: what the next one most likely needs
         self._pages = (shm_frames.FramePages(self.workers + self.spare, on_idle=self._memory.drop_idle)
                        if shm_frames.available() else None)
         self._lock = threading.Lock()
@@ -623,9 +624,10 @@ class DecodePool:
         if worker is None:
             return None
         taken = worker
-        # Read out of the worker's memory: not the frame a user waits for, which comes through a file made
-        # ready while the cores were idle (new memory for it here would cost ~5 ms before it shows).
-        remote = remote_ok and worker.remote_read and not urgent
+        # Read out of the worker's memory (the frame a user waits for only into a freed frame's pages: new
+        # ones would cost ~5 ms before it shows, where a file made ready while the cores were idle costs the
+        # worker's write, ~3.7 ms a 2K half frame here, against ~1.5 ms for the read).
+        remote = remote_ok and worker.remote_read and (not urgent or self._memory.has_kept(self._frame_bytes))
         # A frame a user waits for: no shared-memory file is made ready beside its decode (it took ~3 ms
         # CPU of the 2 cores then); released in the finally below.
         held = self._pages if urgent else None
@@ -684,6 +686,7 @@ class DecodePool:
             _, shape, dtype, (colour_space, display, data, channels, metadata, full_size), converted, address = reply
             if converted:
                 metadata[CONVERTED_KEY] = True
+            self._frame_bytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
             if address is not None:
                 pixels = self._memory.new_array(tuple(shape), np.dtype(dtype))
                 try:

@@ -60,6 +60,11 @@ class FrameMemory:
         with self._lock:
             return self._bytes
 
+    def has_kept(self, size: int) -> bool:
+        """True when a freed frame's pages of ``size`` bytes are kept (a frame that size needs no new ones)."""
+        with self._lock:
+            return bool(self._kept.get(size))
+
     def drop_idle(self, idle_s: float | None = None) -> None:
         """Give back the pages kept unused for ``idle_s`` seconds (IDLE_S)."""
         idle_s = IDLE_S if idle_s is None else idle_s
