@@ -36,6 +36,16 @@ MERGE_ON_INSERT = frozenset({"horus_media_tags", "horus_comment_reactions", "hor
 #: Columns the database maintains itself: applied, never compared for conflicts.
 BOOKKEEPING_COLUMNS = frozenset({"updated_at"})
 
+#: Values the app stamps itself, never typed by a person (revision 0015): two machines' values merge on the
+#: server without a conflict. "latest": the later time wins (a last login, stamped at every sign-in);
+#: "follows": stamped with an edit of the row, the later clock wins as it does for the edited field.
+#: The other columns of the synced tables are what people change (a time stamped with one, like a note's
+#: ``resolved_at``, goes with a person's field that is compared) or are written once when the row is made.
+STAMPED_COLUMNS: dict[tuple[str, str], str] = {
+    ("horus_users", "last_login_at"): "latest",
+    ("horus_timelines", "last_modified_by"): "follows",
+}
+
 sync_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 #: A conflict: one field changed concurrently from the same base. Both values are kept, with who and when.
