@@ -3,8 +3,9 @@
 PostgreSQL: ``horus_sync_apply_op`` is replaced (``store/sync_server_stamps_sql.py``): a column of
 ``sync_tables.STAMPED_COLUMNS`` changed on two machines is never a conflict; the later time (a last login)
 or the later clock (who last changed the row) wins, decided on the server. Every other field is compared
-as before. No table or row changes. SQLite clients: nothing (their schema head moves, so a client pushes
-to a server upgraded to the same revision).
+as before. No table changes; the unresolved conflicts an existing server holds on those columns are settled
+(the later time put on the row, each conflict marked resolved by the login that upgrades). SQLite clients:
+nothing (their schema head moves, so a client pushes to a server upgraded to the same revision).
 
 Revision ID: 0015
 Revises: 0014
