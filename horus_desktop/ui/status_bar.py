@@ -39,6 +39,25 @@ class HorusStatusBar(QStatusBar):
         for widget in (self.pixel_label, self.job_label, self.job_bar, self.colour_label, self.user_label,
                        self.store_label):
             self.addPermanentWidget(widget)
+        self.messageChanged.connect(lambda text: text or self.setToolTip(""))  # a cut message's whole text
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - QStatusBar's name
+        """A transient message on the left; one longer than the room the permanent fields leave it is cut with
+        "…" (the status bar clipped it mid-word, so an error's end, such as the keys a rule may use, could not be
+        read) and the whole of it is the status bar's tooltip while it shows."""
+        room = self.message_room()
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) if text else text
+        self.setToolTip(text if shown != text else "")
+        super().showMessage(shown, timeout)
+
+    def message_room(self) -> int:
+        """The width, in pixels, that a transient message has: up to the first permanent field shown (as
+        QStatusBar lays it out: 6 pixels in from the left, 2 before the field, 12 from the right without one)."""
+        right = self.width() - 12
+        fields = [w for w in self.findChildren(QWidget) if w.parent() is self and w.isVisible() and w.x() > 0]
+        if fields:
+            right = min(right, min(w.x() for w in fields) - 2)
+        return max(right - 6, 0)
 
     def _show_store(self, store_text: str) -> None:
         """The store's name, cut in the middle when long (the tooltip has it whole)."""

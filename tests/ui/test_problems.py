@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from horus_desktop.media.synthetic import write_jpeg_sequence
 
@@ -55,3 +55,24 @@ def test_ingest_problems_are_listed_copyable_and_reachable_again(qtbot, make_win
     qtbot.waitUntil(lambda: not window.problems.isVisible() and "Ingest" in window.status.currentMessage(),
                     timeout=20000)
     assert not dialog.isVisible()
+
+
+def test_a_status_message_too_long_for_the_bar_is_cut_readably_and_whole_in_its_tooltip(qtbot, make_window,
+                                                                                       demo_store, tmp_path) -> None:
+    """On a laptop-wide window the permanent fields (problems, colour path, user, store) leave the message little
+    room: the ingest's summary was clipped mid-word ("... the status bar's ⚠ butto"), with no way to read it."""
+    window = make_window(demo_store)
+    window.resize(1280, 720)
+    wait_rows(qtbot, window, 11)
+    _damaged_still(tmp_path / "drop" / "proj" / "ep02" / "sq090" / "sh901" / "plate" / "v001")
+    window.ingest([str(tmp_path / "drop")], open_first=False)
+    qtbot.waitUntil(lambda: window.problems.dialog is not None and window.problems.dialog.isVisible(), timeout=20000)
+    window.problems.dialog.close()
+    status = window.status
+    shown = status.currentMessage()
+    assert shown.startswith("Ingest")
+    fields = [w for w in status.findChildren(QWidget) if w.parent() is status and w.isVisible()]
+    room = min(w.x() for w in fields) - 2 - 6
+    assert status.fontMetrics().horizontalAdvance(shown) <= room, "the message is drawn whole or cut with …"
+    whole = status.toolTip()
+    assert whole.startswith("Ingest") and "1 problem(s)" in whole and shown.endswith("…")
