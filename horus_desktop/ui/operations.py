@@ -16,11 +16,11 @@ def summarize_ingest(reports: Sequence[IngestReport]) -> str:
     updated = sum(len(r.updated) for r in reports)
     unchanged = sum(len(r.unchanged) for r in reports)
     problems = [p for r in reports for p in r.problems]
-    text = f"Ingest: {created} new, {updated} updated, {unchanged} unchanged"
+    # "cancelled" leads: the line's end is cut with "…" when the status bar has no room for it
+    text = "Ingest cancelled: " if any(r.cancelled for r in reports) else "Ingest: "
+    text += f"{created} new, {updated} updated, {unchanged} unchanged"
     if problems:
         text += f", {len(problems)} problem(s) (listed by the status bar's ⚠ button)"
-    if any(r.cancelled for r in reports):
-        text += " (cancelled)"
     return text
 
 

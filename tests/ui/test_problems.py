@@ -76,3 +76,14 @@ def test_a_status_message_too_long_for_the_bar_is_cut_readably_and_whole_in_its_
     assert status.fontMetrics().horizontalAdvance(shown) <= room, "the message is drawn whole or cut with …"
     whole = status.toolTip()
     assert whole.startswith("Ingest") and "1 problem(s)" in whole and shown.endswith("…")
+
+
+def test_a_cancelled_ingest_says_so_at_the_start_of_its_status_line() -> None:
+    """The line is cut at its end when the status bar is narrow; "(cancelled)" was its last word."""
+    from horus_desktop.media.ingest import IngestProblem, IngestReport
+    from horus_desktop.ui.operations import summarize_ingest
+
+    report = IngestReport("/shows/x", created=["a"], problems=[IngestProblem("/shows/x/b.png", "truncated")],
+                          cancelled=True)
+    assert summarize_ingest([report]).startswith("Ingest cancelled: 1 new")
+    assert summarize_ingest([IngestReport("/shows/x", created=["a"])]) == "Ingest: 1 new, 0 updated, 0 unchanged"
