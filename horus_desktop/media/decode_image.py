@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
@@ -24,6 +25,9 @@ from horus_desktop.media.decode_exr import decode_exr
 from horus_desktop.media.errors import DamagedFrameError, MediaError
 from horus_desktop.media.file_access import read_bytes, read_bytes_check
 from horus_desktop.media.frames import Frame, full_window
+
+if TYPE_CHECKING:
+    from horus_desktop.media.frame_memory import FrameMemory
 
 JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg"})
 TIFF_EXTENSIONS = frozenset({".tif", ".tiff"})
@@ -41,12 +45,18 @@ def _frame(pixels: np.ndarray, colour_space: str, channels: tuple[str, ...], **m
     return Frame(np.ascontiguousarray(pixels), 0, colour_space, window, window, channels, metadata)
 
 
-def decode_jpeg(path: str, *, min_size: tuple[int, int] | None = None) -> Frame:
-    """Decode a JPEG to uint8 RGB; `min_size` (w, h) lets libjpeg scale down in the DCT (draft mode)."""
+def decode_jpeg(path: str, *, min_size: tuple[int, int] | None = None, memory: FrameMemory | None = None) -> Frame:
+    """Decode a JPEG to uint8 RGB; `min_size` (w, h) lets libjpeg scale down in the DCT (draft mode).
+    ``memory``: the pixels go into its pages (a freed frame's, media/frame_memory.py) rather than new ones."""
     data = read_bytes(path)
     kwargs = {"min_width": min_size[0], "min_height": min_size[1]} if min_size else {}
     try:
-        pixels = simplejpeg.decode_jpeg(data, colorspace="RGB", **kwargs)
+        if memory is None:
+            pixels = simplejpeg.decode_jpeg(data, colorspace="RGB", **kwargs)
+        else:
+            height, width, _, _ = simplejpeg.decode_jpeg_header(data, **kwargs)
+            pixels = memory.new_array((height, width, 3), np.dtype(np.uint8))
+            simplejpeg.decode_jpeg(data, colorspace="RGB", buffer=pixels, **kwargs)
     except ValueError:
         return _decode_pillow_jpeg(path, min_size)
     return _frame(pixels, INTEGER_IMAGE_DEFAULT, ("R", "G", "B"), bit_depth=8, decoder="simplejpeg")

@@ -544,6 +544,11 @@ class DecodePool:
         with self._lock:
             return bool(self._all) or any(t.is_alive() for t in self._restarts) or self._starter.is_alive()
 
+    @property
+    def memory(self) -> frame_memory.FrameMemory:
+        """The memory the pool's frames go into (freed frames' pages reused), for decodes made beside it."""
+        return self._memory
+
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (started ones only)."""
         with self._lock:

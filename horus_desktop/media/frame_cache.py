@@ -338,7 +338,9 @@ class FrameCache:
                 job = self.source.decode_job(number)
                 if job is not None and decodes_at_view_size(job.decode):  # a DPX: only the kept pixels
                     return replace(job.decode(job.path, reduction=self._pool_reduction, **job.options), frame=number)
-            return self.source.read_unless(number, superseded)
+            # With a pool, into its frame memory: a freed frame's pages where a decoder can write into them.
+            return self.source.read_unless(number, superseded,
+                                           self._pool.memory if self._pool is not None else None)
         except Superseded:
             return None
         except Exception as exc:

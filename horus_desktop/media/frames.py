@@ -16,6 +16,8 @@ from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError
 if TYPE_CHECKING:
     import numpy as np
 
+    from horus_desktop.media.frame_memory import FrameMemory
+
 Window = tuple[int, int, int, int]
 """(xmin, ymin, xmax, ymax), inclusive, as in OpenEXR."""
 
@@ -162,15 +164,22 @@ class FrameSource(ABC):
 
     def read(self, frame: int) -> Frame:
         """Decode frame `frame`, abandoning it with DecodeTimeoutError past `decode_timeout` seconds."""
+        return self.read_with(frame, lambda: self._decode(frame))
+
+    def read_with(self, frame: int, decode: Callable[[], Frame]) -> Frame:
+        """``decode()`` (frame `frame`, decoded some way of the source's) as `read` runs its decode: abandoned
+        past `decode_timeout` seconds, a size no machine could hold explained."""
         try:
-            return call_with_time_bound(lambda: self._decode(frame), self.decode_timeout, self.path)
+            return call_with_time_bound(decode, self.decode_timeout, self.path)
         except MemoryError as exc:  # a damaged header can claim a size no machine could hold
             raise DamagedFrameError(self.path, f"frame {frame} is too large to decode (damaged size in its "
                                     "header?)") from exc
 
-    def read_unless(self, frame: int, cancelled: Callable[[], bool]) -> Frame:
+    def read_unless(self, frame: int, cancelled: Callable[[], bool], memory: FrameMemory | None = None) -> Frame:
         """`read`, for a source that can stop a long decode (a movie decoding forward from a keyframe)
-        raising Superseded once ``cancelled()`` is true; the base source just reads."""
+        raising Superseded once ``cancelled()`` is true; the base source just reads. ``memory``: where a
+        source's decoder can write its pixels into given memory (a JPEG's), a freed frame's pages from it
+        (media/frame_memory.py)."""
         return self.read(frame)
 
     def prepare_for_scrub(self) -> None:

@@ -25,7 +25,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
 import numpy as np
@@ -33,6 +33,9 @@ import numpy as np
 from horus_desktop.media.colour_defaults import MOVIE_DEFAULT
 from horus_desktop.media.errors import DamagedFrameError, MissingFrameError, UnreadableFileError
 from horus_desktop.media.frames import DEFAULT_DECODE_TIMEOUT, Frame, FrameSource, Superseded, full_window
+
+if TYPE_CHECKING:
+    from horus_desktop.media.frame_memory import FrameMemory
 
 MOVIE_FIRST_FRAME = 1
 # Decoding forward this many frames is cheaper than a seek plus the decode from the keyframe.
@@ -379,8 +382,9 @@ class MovieSource(FrameSource):
             f"{reached + MOVIE_FIRST_FRAME})"
         )
 
-    def read_unless(self, frame: int, cancelled: Callable[[], bool]) -> Frame:
-        """`read`, stopping between decoded frames with Superseded once ``cancelled()`` is true."""
+    def read_unless(self, frame: int, cancelled: Callable[[], bool], memory: FrameMemory | None = None) -> Frame:
+        """`read`, stopping between decoded frames with Superseded once ``cancelled()`` is true (``memory``
+        is not used: PyAV gives each frame its own array)."""
         with self._lock:
             self._cancels[frame] = cancelled
         try:

@@ -59,3 +59,36 @@ def test_pages_unused_for_a_while_or_of_a_closed_pool_are_given_back() -> None:
     del frame
     gc.collect()
     assert memory.kept_bytes() == 0  # closed: a frame freed afterwards keeps nothing
+
+
+def test_a_jpeg_sequence_plays_into_the_pages_of_frames_let_go(tmp_path) -> None:
+    # A JPEG's frames decode in the cache's threads; with a decode pool they go into its frame memory: the
+    # frames of a cache closed (a shot left) serve the next cache's, and they are the frames decoded plainly.
+    from horus_desktop.media.decode_image import decode_jpeg
+    from horus_desktop.media.decode_pool import DecodePool
+    from horus_desktop.media.frame_cache import FrameCache
+    from horus_desktop.media.open_source import open_frame_source
+    from horus_desktop.media.synthetic import write_jpeg_sequence
+
+    pattern = write_jpeg_sequence(tmp_path / "jpg", 6, size=(96, 54))
+    pool = DecodePool(1)
+    assert pool.wait_ready()
+    try:
+        with open_frame_source(pattern) as source:
+            with FrameCache(source, workers=2, pool=pool, read_ahead=6) as cache:
+                cache.set_playhead(source.frame_range[0])
+                shown = [cache.get(f, timeout=30).frame for f in source.frames()]
+                for frame in shown:
+                    plain = decode_jpeg(source.file_for(frame.frame))
+                    assert np.array_equal(frame.pixels, plain.pixels)
+            del shown, frame
+            gc.collect()
+            kept = pool.memory.kept_bytes()
+            assert kept >= 6 * 96 * 54 * 3
+            with FrameCache(source, workers=2, pool=pool, read_ahead=6) as cache:
+                cache.set_playhead(source.frame_range[0])
+                again = [cache.get(f, timeout=30).frame for f in source.frames()]
+                assert pool.memory.kept_bytes() <= kept - 6 * 96 * 54 * 3
+                assert np.array_equal(again[2].pixels, decode_jpeg(source.file_for(again[2].frame)).pixels)
+    finally:
+        pool.close()
