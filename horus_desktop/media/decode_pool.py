@@ -214,7 +214,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
             message = conn.recv()
             if message == _STOP:
                 continue  # came after its decode had ended: nothing to stop
-            held = None  # read ("done"), or a new job: either way the app is through with it
+            held = None  # read (_READ), or a new job: either way the app is through with the last frame
             if message == _READ:
                 continue
             job, name, reduction, threads, stoppable, colour, keep = message
@@ -463,8 +463,9 @@ class DecodePool:
 
     def __init__(self, workers: int, spare: int = 0, *, remote_reads: bool = True) -> None:
         """``workers`` processes for any decode (one per core), plus ``spare`` ones for urgent decodes only.
-        ``remote_reads``: frames other than the one a user waits for are read out of the worker's memory
-        where it can be (media/remote_read.py), else every frame comes through a shared-memory file."""
+        ``remote_reads``: frames are read out of the worker's memory where it can be (media/remote_read.py;
+        the frame a user waits for only into a freed frame's pages), else they come through shared-memory
+        files."""
         self.workers = max(1, workers)
         self._remote_reads = remote_reads
         self.spare = max(0, spare)
