@@ -43,11 +43,21 @@ def ask_from_selection(panel: TimelinePanel) -> None:
 
 
 def ask_from_rule(panel: TimelinePanel) -> None:
-    """New > From Rule: ask the rule, then the name."""
-    rule, ok = QInputDialog.getText(panel, "New playlist from a rule", f"Rule ({RULE_HINT}):",
-                                    text="latest:department=comp")
-    if not ok or not rule.strip():
-        return
+    """New > From Rule: ask the rule (again, saying what is wrong and keeping the text, until it reads), then the
+    name. A mistyped rule was refused only after its name had been asked."""
+    from horus_desktop.timeline.playlists import PlaylistError, parse_rule  # loads on use, as making one does
+
+    label, rule = f"Rule ({RULE_HINT}):", "latest:department=comp"
+    while True:
+        rule, ok = QInputDialog.getText(panel, "New playlist from a rule", label, text=rule)
+        if not ok or not rule.strip():
+            return
+        try:
+            parse_rule(rule)
+        except PlaylistError as error:
+            label = f"{error}\nRule ({RULE_HINT}):"
+            continue
+        break
     name, ok = QInputDialog.getText(panel, "New playlist from a rule", "Name:", text=rule.strip())
     if ok and name.strip():
         panel.create_from_rule(name.strip(), rule.strip(), project=project_hint(panel))

@@ -292,3 +292,46 @@ def test_first_start_shows_the_demo_dailies_without_taking_the_viewer(qtbot, mak
     assert window.viewer.slots["A"] is None  # shown in the dock only; the viewer waits for the playhead
     panel.view.user_seek(0)
     qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
+
+
+def test_new_from_a_mistyped_rule_asks_the_rule_again_before_the_name(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """New > From Rule: a rule that does not read is said in the rule's dialog, with the text kept to correct; the
+    name is asked once the rule reads (it was asked first, and the rule refused after)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from horus_desktop.ui.timeline import asks
+
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    panel = window.timeline
+    qtbot.waitUntil(lambda: panel.state is not None, timeout=15000)
+    before = len(demo_store.timelines.list())
+    seen: list[tuple[str, str]] = []
+    answers = iter(["latest:dept=comp", None, "Comp latest"])  # None: correct the kept text
+
+    polls = iter(range(500))  # at most ~10 s of looking for the next dialog
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog) or dialog.labelText() in [label for label, _ in seen[-1:]]:
+            if next(polls, None) is not None:
+                QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.labelText(), dialog.textValue()))
+        value = next(answers)
+        dialog.setTextValue(value if value is not None else dialog.textValue().replace("dept", "department"))
+        dialog.accept()
+        if len(seen) < 3:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    asks.ask_from_rule(panel)
+    assert len(seen) == 3
+    assert seen[0][0].startswith("Rule (")
+    assert "unknown key 'dept'" in seen[1][0] and seen[1][1] == "latest:dept=comp"
+    assert seen[2][0] == "Name:" and seen[2][1] == "latest:department=comp"
+    qtbot.waitUntil(lambda: len(demo_store.timelines.list()) == before + 1, timeout=15000)
+    assert "Comp latest" in [t.name for t, _clips in demo_store.timelines.list()]
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.name == "Comp latest", timeout=15000)
+    _settled(qtbot, window)  # the dock shows the new playlist before the window closes
