@@ -273,3 +273,28 @@ def test_shutting_down_while_a_media_opens_leaves_no_decoders(qtbot, make_window
             break
         time.sleep(0.05)
     assert not left - before, f"decode threads left running: {sorted(left - before)}"
+
+
+def test_an_open_or_a_cache_retired_after_the_viewer_shut_down_is_no_error(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    # A playlist that ends loading as the window closes still asks for its first clip, and a colour change
+    # retires a cache: after the viewer's shutdown neither raises ("cannot schedule new futures after
+    # shutdown"), nothing opens, and the retired cache is closed all the same.
+    from horus_desktop.media.frame_cache import FrameCache
+    from horus_desktop.media.open_source import open_frame_source
+
+    import threading
+
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = window.browser.model.record(0)
+    window.viewer.shutdown()
+    before = {t for t in threading.enumerate() if t.name.startswith("horus-frames")}
+    window.viewer.open_media(record)  # no error, and nothing opens
+    window.viewer.opener.wait(timeout=5)
+    source = open_frame_source(record.file_path)
+    cache = FrameCache(source, workers=1, read_ahead=2)
+    cache.set_playhead(source.frame_range[0])
+    window.viewer.opener.retire(cache)  # closed here: its decode threads have ended when it returns
+    left = {t for t in threading.enumerate() if t.name.startswith("horus-frames") and t.is_alive()} - before
+    assert not left, f"threads of the retired cache still running: {sorted(t.name for t in left)}"
+    source.close()

@@ -86,7 +86,16 @@ class Opener(QObject):
                 return
             self.sig_done.emit(result)
 
-        self.executor.submit(run)
+        self._schedule(run)
+
+    def _schedule(self, task: Callable[[], None]) -> bool:
+        """Queue ``task`` on the opener's thread; False once the viewer has shut down (a playlist that ends
+        loading as the window closes still asks for its first clip: nothing is opened then, no error)."""
+        try:
+            self.executor.submit(task)
+        except RuntimeError:  # the executor was shut down (checked by it, not by us: no race)
+            return False
+        return True
 
     def claim(self, result: Result) -> None:
         """The UI thread has taken (or closed) an opened slot."""
@@ -94,8 +103,13 @@ class Opener(QObject):
             self._unclaimed.pop(id(result), None)
 
     def wait(self, timeout: float) -> None:
-        """Block until the work queued so far has run (its results may not be delivered yet)."""
-        self.executor.submit(lambda: None).result(timeout=timeout)
+        """Block until the work queued so far has run (its results may not be delivered yet); at once after
+        `shutdown`, which waited for it."""
+        try:
+            done = self.executor.submit(lambda: None)
+        except RuntimeError:
+            return
+        done.result(timeout=timeout)
 
     def retire(self, cache: FrameCache) -> None:
         """Close a replaced frame cache off the UI thread (its running decodes finish first)."""
@@ -108,7 +122,8 @@ class Opener(QObject):
                 if cache in self._retiring:
                     self._retiring.remove(cache)
 
-        self.executor.submit(close)
+        if not self._schedule(close):  # shut down: its close runs here (`shutdown` has collected the rest)
+            close()
 
     def shutdown(self) -> None:
         """Stop the thread; close the sessions nobody took and the caches whose close never ran."""
