@@ -279,10 +279,10 @@ def test_an_open_or_a_cache_retired_after_the_viewer_shut_down_is_no_error(qtbot
     # A playlist that ends loading as the window closes still asks for its first clip, and a colour change
     # retires a cache: after the viewer's shutdown neither raises ("cannot schedule new futures after
     # shutdown"), nothing opens, and the retired cache is closed all the same.
+    import threading
+
     from horus_desktop.media.frame_cache import FrameCache
     from horus_desktop.media.open_source import open_frame_source
-
-    import threading
 
     window = make_window(demo_store)
     wait_rows(qtbot, window)
