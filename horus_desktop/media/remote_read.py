@@ -4,9 +4,10 @@ of the app's.
 Why: a frame the cache keeps needs new pages either way, and a shared-memory file's cost more than the
 app's own private ones. A 2K half frame's 14 MB went through a new tmpfs file (the worker's write
 allocating its pages, the app's mapping, the file torn down when the frame went) at ~12 ms CPU under load
-here, against ~9 ms read straight into private pages of the app's (the worker writes nothing). The frame
-a user waits for still comes through a shared-memory file made ready beforehand (media/shm_frames.py):
-that one's pages were allocated while the cores were idle, not between the decode and the screen.
+here, against ~9 ms read straight into private pages of the app's (the worker writes nothing), and less
+into the pages of a frame let go of (media/frame_memory.py). The frame a user waits for comes this way only
+when such pages are kept; else through a shared-memory file made ready beforehand (media/shm_frames.py),
+whose pages were allocated while the cores were idle, not between the decode and the screen.
 
 Allowed where the app may read its own descendants' memory (Yama's ptrace_scope 0 or 1, the default
 on most desktops; a decode process is the app's child or its fork server's): `probe` tells, once per
