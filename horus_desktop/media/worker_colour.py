@@ -19,6 +19,7 @@ import dataclasses
 import itertools
 import pickle
 import threading
+import weakref
 from collections.abc import Container
 from typing import Any
 
@@ -44,6 +45,19 @@ _tokens = itertools.count(1)
 #: nothing new to workers that already hold it.
 _known: dict[tuple[Any, ...], int] = {}
 _KNOWN_MAX = 256
+#: What the last WorkerColour of a conversion's settings had learnt, by its config (the object: a config read
+#: again bakes anew) then (settings, channel, per frame): the next one (a new frame cache: play pressed, a
+#: seek) starts with it, so its first frames convert in the workers too. Without it the first frames of each
+#: cache (those decoding before the app had converted one) were converted by the app: ~2-3 a cache, a full
+#: frame's colour each on the app's threads (~6% of the app's CPU a 48-frame run).
+_carried: weakref.WeakKeyDictionary[ColourConfig, dict[tuple[Any, ...], tuple[dict, dict, int]]] = \
+    weakref.WeakKeyDictionary()
+_CARRIED_MAX = 16  # settings kept a config
+_carried_lock = threading.Lock()
+
+
+def _carried_key(cpu: CpuConversion) -> tuple[Any, ...]:
+    return (cpu.settings, cpu.channel, cpu.per_frame)
 
 
 def cpu_conversion_of(convert: Conversion) -> CpuConversion | None:
@@ -82,6 +96,10 @@ class WorkerColour:
         self._refused: set[tuple[ViewSettings, str]] = set()
         self.token = 0  # 0: nothing to ship yet
         self._payload: bytes | None = None
+        with _carried_lock:
+            carried = _carried.get(cpu.colour, {}).get(_carried_key(cpu))
+        if carried is not None:  # a frame this setting's bakes do not cover still comes back: learnt then
+            self._states, self._bakes, self.token = dict(carried[0]), dict(carried[1]), carried[2]
 
     def learn(self, frame: Frame) -> None:
         """Ship the bake the app just used for ``frame`` (decoded, not converted) from the next jobs on; never
@@ -116,6 +134,12 @@ class WorkerColour:
                 while len(_known) > _KNOWN_MAX:
                     _known.pop(next(iter(_known)))
             self.token, self._payload = token, None
+            states, bakes = dict(self._states), dict(self._bakes)
+        with _carried_lock:
+            by_settings = _carried.setdefault(cpu.colour, {})
+            by_settings[_carried_key(cpu)] = (states, bakes, token)
+            while len(by_settings) > _CARRIED_MAX:
+                by_settings.pop(next(iter(by_settings)))
 
 
     def message(self, held: Container[int]) -> tuple[int, bytes | None] | None:

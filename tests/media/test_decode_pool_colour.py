@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from horus_desktop.media.colour import default_colour_config
+from horus_desktop.media.colour import ColourConfig, default_colour_config
 from horus_desktop.media.decode_pool import CONVERTED_KEY, DecodePool
 from horus_desktop.media.display import at_view_size, cpu_convert, default_settings, gpu_convert
 from horus_desktop.media.frame_cache import FrameCache
@@ -61,8 +61,9 @@ def _wait_for_workers(pool: DecodePool, count: int) -> None:
 
 
 def test_a_decode_process_converts_once_given_the_bake_and_its_replacement_does_too(
-        tmp_path: Path, pool: DecodePool, colour) -> None:
+        tmp_path: Path, pool: DecodePool) -> None:
     source = open_frame_source(write_chart_sequence(tmp_path, 3))
+    colour = ColourConfig()  # its own: nothing learnt for it by an earlier frame cache
     convert = cpu_convert(colour, default_settings(colour), per_frame=True)
     shipped = WorkerColour(convert)
     raw = pool.decode(source.decode_job(1), timeout=60, colour=shipped)
@@ -130,6 +131,25 @@ def test_a_new_cache_of_the_same_settings_ships_nothing_new(tmp_path: Path, colo
     second.learn(frame)
     token, payload = first.message(())
     assert payload is not None and second.message({token}) == (token, None)  # a worker holding it gets no payload
+
+
+def test_a_new_frame_cache_of_the_same_settings_converts_its_first_frames_in_the_processes(
+        tmp_path: Path, pool: DecodePool) -> None:
+    """Play pressed again (a new frame cache): what the last one learnt ships with its first jobs, rather than
+    the app converting the frames that decode before it has converted one itself."""
+    source = open_frame_source(write_chart_sequence(tmp_path, 2))
+    colour = ColourConfig()
+    settings = default_settings(colour)
+    WorkerColour(cpu_convert(colour, settings, per_frame=True)).learn(source.read(1))
+    convert = cpu_convert(colour, settings, per_frame=True)
+    frame = pool.decode(source.decode_job(2), timeout=60, colour=WorkerColour(convert))
+    assert frame is not None and frame.metadata.get(CONVERTED_KEY)
+    assert np.array_equal(frame.pixels, convert(source.read(2)).pixels)
+    # Other settings, or the same ones of a config read again (its bakes are its own): nothing carried.
+    for other in (cpu_convert(colour, replace(settings, exposure=2.0), per_frame=True),
+                  cpu_convert(ColourConfig(), settings, per_frame=True)):
+        frame = pool.decode(source.decode_job(2), timeout=60, colour=WorkerColour(other))
+        assert frame is not None and frame.pixels.dtype == np.float16 and CONVERTED_KEY not in frame.metadata
 
 
 def test_two_settings_sharing_the_pool_both_convert_in_the_processes(tmp_path: Path, pool: DecodePool,
