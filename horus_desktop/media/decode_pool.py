@@ -696,7 +696,8 @@ class DecodePool:
             if address is not None:
                 pixels = self._memory.new_array(tuple(shape), np.dtype(dtype))
                 try:
-                    remote_read.read_into(worker.process.pid, address, pixels)
+                    # The frame a user waits for on every core (stale decodes are paused or stopped).
+                    remote_read.read_into(worker.process.pid, address, pixels, threads=threads or 1)
                 except OSError as exc:
                     worker.remote_read = False
                     raise _RemoteReadFailed(str(exc)) from exc
