@@ -14,6 +14,7 @@ from pathlib import Path
 from horus_desktop.cli.common import CliError, add_store_options, announce, open_horus
 from horus_desktop.cli.media import add_filter_options, filter_values
 from horus_desktop.cli_output import print_json
+from horus_desktop.domain.wording import counted
 
 FILTER_LIMIT = 500
 
@@ -94,7 +95,7 @@ def cmd_export_notes(args: argparse.Namespace) -> int:
     else:
         for problem in result.problems.values():
             print(f"horus: note: {problem}", file=sys.stderr)
-        print(f"{result.path}: {result.notes} notes, {result.frames} frames")
+        print(f"{result.path}: {counted(result.notes, 'note')}, {counted(result.frames, 'frame')}")
     return 0
 
 
@@ -126,7 +127,7 @@ def cmd_export_frames(args: argparse.Namespace) -> int:
     if args.json:
         print_json([str(p) for p in written])
     else:
-        print(f"{len(written)} frames written to {folder}")
+        print(f"{counted(len(written), 'frame')} written to {folder}")
     return 0
 
 

@@ -15,6 +15,7 @@ from horus_desktop.cli.common import (
     text_argument,
 )
 from horus_desktop.cli_output import print_json
+from horus_desktop.domain.wording import counted
 
 if TYPE_CHECKING:  # fractions loads with a rate given (the list, create and export verbs need none)
     from fractions import Fraction
@@ -33,7 +34,8 @@ def cmd_playlist_import(args: argparse.Namespace) -> int:
     else:
         print(report.timeline.id)
         if report.missing:
-            print(f"{len(report.missing)} clip(s) without media: {', '.join(report.missing[:10])}", file=sys.stderr)
+            print(f"{counted(len(report.missing), 'clip')} without media: {', '.join(report.missing[:10])}",
+                  file=sys.stderr)
     for kept in report.kept:  # unknown annotation schemas: on stderr with --json too (stdout stays JSON)
         print(f"note: {kept}", file=sys.stderr)
     return 0
@@ -63,8 +65,9 @@ def cmd_playlist_list(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     for r in rows:
+        clips = f"{r['clips']:5} " + ("clip " if r["clips"] == 1 else "clips")  # padded: the timecodes line up
         print(f"{r['id']}  {r['project']:10} {r['name'][:30]:30} {r['version'] or '':5} {r['status'] or '':9} "
-              f"{r['clips']:5} clips  {r['duration_timecode'] or '-'}")
+              f"{clips}  {r['duration_timecode'] or '-'}")
     return 0
 
 

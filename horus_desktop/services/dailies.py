@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from horus_desktop.domain.records import CommentNode, MediaRecord
+from horus_desktop.domain.wording import counted
 from horus_desktop.services.notes_report import ReportMedia, build_report
 from horus_desktop.timeline.state import TrackItem, load_state
 
@@ -188,7 +189,7 @@ def dailies_notes(store: Store, playlist: uuid.UUID | str) -> DailiesNotes:
 def format_notes(notes: DailiesNotes) -> str:
     """The list as text: a heading per shot, a line per version, a line per note (replies under it)."""
     count = sum(1 for n in notes.notes() if n.comment_id)
-    lines = [f"{notes.name} {notes.version or ''}".rstrip() + f": {count} note(s) on {len(notes.shots)} shot(s)"]
+    lines = [f"{notes.name} {notes.version or ''}".rstrip() + f": {counted(count, 'note')} on {counted(len(notes.shots), 'shot')}"]
     for shot in notes.shots:
         lines.append("")
         lines.append(shot.shot)

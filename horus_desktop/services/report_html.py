@@ -15,6 +15,7 @@ from datetime import datetime
 from html import escape
 
 from horus_desktop.domain.records import CommentNode
+from horus_desktop.domain.wording import counted
 from horus_desktop.services.notes_report import NotesReport, ReportFrame, ReportMedia
 
 ImageSource = Callable[[uuid.UUID, int], str | None]
@@ -115,8 +116,9 @@ def title_page(report: NotesReport) -> list[str]:
            f'<p dir="auto">{_text(report.scope)}<br/>{when(report.created_at)}'
            + (f'<br/>Reviewer: <span dir="auto">{_text(report.reviewer)}</span>' if report.reviewer else "")
            + ("<br/>Open notes only" if report.open_only else "") + "</p>",
-           f"<p>{counts['media']} media · {counts['notes']} notes and replies · {counts['open']} open · "
-           f"{counts['resolved']} resolved · {counts['annotated_frames']} annotated frames</p>"]
+           f"<p>{counts['media']} media · {counted(counts['notes'], 'note or reply', 'notes and replies')} · "
+           f"{counts['open']} open · {counts['resolved']} resolved · "
+           f"{counted(counts['annotated_frames'], 'annotated frame')}</p>"]
     if report.shot_summary:
         statuses = sorted({s for by in report.shot_summary.values() for s in by})
         out.append('<table class="summary" cellspacing="0"><tr><th>Shot</th>'

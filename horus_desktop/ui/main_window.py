@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
+from horus_desktop.domain.wording import counted
 from horus_desktop.ui import operations
 from horus_desktop.ui.actions import ACTIONS, MENU_ORDER, MENU_TITLES, build_actions
 from horus_desktop.ui.annotate.controller import AnnotationController
@@ -254,8 +255,8 @@ class MainWindow(QMainWindow):
         def done(report: object) -> None:
             ids = getattr(report, "media_ids", [])
             problems = getattr(report, "problems", [])
-            self._message(f"Demo project: {len(ids)} media, {getattr(report, 'comments', 0)} notes"
-                          + (f"; {len(problems)} problem(s)" if problems else ""))
+            self._message(f"Demo project: {len(ids)} media, {counted(getattr(report, 'comments', 0), 'note')}"
+                          + (f"; {counted(len(problems), 'problem')}" if problems else ""))
             self.show_problems("Demo project", [tuple(str(p).partition(": ")[::2]) for p in problems])
             if ids:
                 self.open_media_id(ids[2] if len(ids) > 2 else ids[0])

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from horus_desktop.domain.wording import counted
+
 if TYPE_CHECKING:  # the media engine is not loaded to start the window
     from horus_desktop.media.ingest import IngestReport
 
@@ -20,7 +22,7 @@ def summarize_ingest(reports: Sequence[IngestReport]) -> str:
     text = "Ingest cancelled: " if any(r.cancelled for r in reports) else "Ingest: "
     text += f"{created} new, {updated} updated, {unchanged} unchanged"
     if problems:
-        text += f", {len(problems)} problem(s) (listed by the status bar's ⚠ button)"
+        text += f", {counted(len(problems), 'problem')} (listed by the status bar's ⚠ button)"
     return text
 
 

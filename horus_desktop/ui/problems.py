@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from horus_desktop.domain.wording import counted
+
 if TYPE_CHECKING:
     from horus_desktop.ui.problems_dialog import ProblemsDialog
 
@@ -42,7 +44,7 @@ class ProblemsButton(QToolButton):
         """Remember a job's problems (none: the button hides, and the list is not built for them)."""
         if problems or self._dialog is not None:
             self.dialog.set_problems(title, problems)
-        self.setText(f"⚠ {len(problems)} problem(s)")
+        self.setText(f"⚠ {counted(len(problems), 'problem')}")
         self.setToolTip(f"{title}: show the files that could not be used")
         self.setVisible(bool(problems))
 

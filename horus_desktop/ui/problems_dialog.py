@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.domain.wording import counted
 from horus_desktop.ui.problems import Problem
 
 
@@ -64,7 +65,7 @@ class ProblemsDialog(QDialog):
     def set_problems(self, title: str, problems: Sequence[Problem]) -> None:
         """Show the problems of a job (``title`` says which)."""
         self.problems = list(problems)
-        self.setWindowTitle(f"{title}: {len(self.problems)} problem(s)")
+        self.setWindowTitle(f"{title}: {counted(len(self.problems), 'problem')}")
         self.summary.setText(f"{title} could not use these files or frames; the others were ingested.")
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(self.problems))

@@ -40,7 +40,7 @@ def test_the_dock_lists_the_playlist_notes_by_shot_and_seeks_to_them(qtbot, make
                               ("sh030", "v001 anim", "1007", "Ana: Hand pops  (+1 reply)")]
     assert dailies.note_items()[0].text(1).split("\n")[1].count(":") == 3, "the timecode under the frame"
     assert [row.text(2) for row in dailies.note_items()] == ["open", "drawing", "open"]
-    assert "2 note(s) on 3 shot(s)" in dailies.title.text()
+    assert "2 notes on 3 shots" in dailies.title.text()
     hand = dailies.note_items()[2]
     rect = dailies.tree.visualItemRect(hand)
     qtbot.mouseClick(dailies.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -102,3 +102,19 @@ def test_cancelling_a_notes_export_ends_cleanly_and_leaves_no_file(qtbot, make_w
     assert not out.exists() and not out.with_name("notes.pdf.partial").exists()
     assert list(out.parent.iterdir()) == [], "nothing written beside the target"
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_message_after_an_export_of_one_note_reads_singular(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                tmp_path: Path) -> None:
+    """It said "Exported 1 notes and 1 frames to ..."."""
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    record = open_row(qtbot, window, lambda r: not demo_store.comments.list_for_media(r.id)
+                      and not demo_store.annotations.count(r.id))
+    notes_service.add_note(demo_store, record.id, "Only note", Author("ana", "Ana"), frame=window.viewer.shown_frame())
+    said: list[str] = []
+    window.report_export.sig_message.connect(said.append)
+    out = tmp_path / "notes.csv"
+    window.report_export.export_notes(ExportChoice("csv", "media", "none", False, 320, out))
+    qtbot.waitUntil(lambda: any(m.startswith("Exported") for m in said), timeout=20000)
+    assert f"Exported 1 note and 1 frame to {out}" in said

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.domain.wording import counted
 from horus_desktop.timeline.state import PlaylistState
 from horus_desktop.ui import theme
 from horus_desktop.ui.dailies.playhead_rows import PlayheadRows
@@ -157,8 +158,8 @@ class DailiesNotesPanel(QWidget):
         self._rows, self._highlighted = PlayheadRows(), None
         self.tree.clear()
         count = sum(1 for n in listing.notes() if n.comment_id)
-        self.title.setText(f"<b>{listing.name} {listing.version or ''}</b> · {count} note(s) on "
-                           f"{len(listing.shots)} shot(s) · click a note to go there")
+        self.title.setText(f"<b>{listing.name} {listing.version or ''}</b> · {counted(count, 'note')} on "
+                           f"{counted(len(listing.shots), 'shot')} · click a note to go there")
         for shot in listing.shots:
             shot_item = QTreeWidgetItem([shot.shot])
             shot_item.setFirstColumnSpanned(False)

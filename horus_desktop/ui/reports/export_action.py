@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from horus_desktop.domain.records import Annotation, MediaRecord
+from horus_desktop.domain.wording import counted
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.services.media_paths import media_paths
 from horus_desktop.ui.jobs import JobRunner
@@ -169,8 +170,9 @@ class ReportExporter(QObject):
             return
         path, notes, frames = (getattr(result, n) for n in ("path", "notes", "frames"))
         problems = getattr(result, "problems", {})
-        self.sig_message.emit(f"Exported {notes} notes and {frames} frames to {path}"
-                              + (f" ({len(problems)} frame(s) could not be read)" if problems else ""))
+        unread = counted(len(problems), "frame")
+        self.sig_message.emit(f"Exported {counted(notes, 'note')} and {counted(frames, 'frame')} to {path}"
+                              + (f" ({unread} could not be read)" if problems else ""))
 
     # --- one frame ------------------------------------------------------------------------------
     def ask_and_export_frame(self) -> None:

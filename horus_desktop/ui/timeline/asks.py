@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog
 
+from horus_desktop.domain.wording import counted
+
 if TYPE_CHECKING:
     from horus_desktop.ui.timeline.panel import TimelinePanel
 
@@ -37,7 +39,7 @@ def ask_from_selection(panel: TimelinePanel) -> None:
     if not selected:
         panel.sig_message.emit("Select media in the browser first")
         return
-    name, ok = QInputDialog.getText(panel, "New playlist", f"Name ({len(selected)} clips):", text="Dailies")
+    name, ok = QInputDialog.getText(panel, "New playlist", f"Name ({counted(len(selected), 'clip')}):", text="Dailies")
     if ok and name.strip():
         panel.create_from_media(name.strip(), [m.id for m in selected], project=selected[0].project_id)
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from horus_desktop.domain.wording import counted
 from horus_desktop.timeline.state import Marker, TrackItem, TrackState
 from horus_desktop.ui import theme
 from horus_desktop.ui.timeline import style
@@ -119,7 +120,7 @@ class ClipItem(TrackItemGraphic):
         lines = [self.label(), self.info()]
         if item.approval_status:
             lines.append(f"status: {item.approval_status}")
-        lines.append(f"timeline {item.start}-{item.end - 1} ({item.duration} frames)")
+        lines.append(f"timeline {item.start}-{item.end - 1} ({counted(item.duration, 'frame')})")
         lines.append("MISSING MEDIA: " + (item.media_path or "no path") if item.missing_media
                      else (item.media_path or ""))
         return "\n".join(lines)
@@ -187,7 +188,7 @@ class StackItem(ClipItem):
         return theme.STACK_FILL
 
     def info(self) -> str:  # noqa: D102
-        return f"nested stack  {self.item.duration} frames"
+        return f"nested stack  {counted(self.item.duration, 'frame')}"
 
 
 class GapItem(TrackItemGraphic):
@@ -201,7 +202,7 @@ class GapItem(TrackItemGraphic):
 
     def tooltip(self) -> str:
         """Length and frames of the gap."""
-        return f"gap: {self.item.duration} frames ({self.item.start}-{self.item.end - 1})"
+        return f"gap: {counted(self.item.duration, 'frame')} ({self.item.start}-{self.item.end - 1})"
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
               widget: QWidget | None = None) -> None:
@@ -233,7 +234,8 @@ class TransitionItem(TrackItemGraphic):
     def tooltip(self) -> str:
         """Type and length of the transition."""
         item = self.item
-        return (f"{item.transition_type or 'transition'}: {item.in_offset} + {item.out_offset} frames "
+        frames = "frame" if item.in_offset + item.out_offset == 1 else "frames"  # of the sum: "1 + 0 frame"
+        return (f"{item.transition_type or 'transition'}: {item.in_offset} + {item.out_offset} {frames} "
                 f"around frame {item.start + item.in_offset}")
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.domain.records import MediaRecord, Timeline
+from horus_desktop.domain.wording import counted
 from horus_desktop.timeline.playback import resolve_frame
 from horus_desktop.timeline.state import (
     MediaInfo,
@@ -249,7 +250,7 @@ class TimelinePanel(QWidget):
         self.playlist_box.clear()
         for row in rows:
             text = (f"{row['name']} {row['version'] or ''} · {row['type']} · {row['status'] or ''} · "
-                    f"{row['clips']} clips")
+                    f"{counted(row['clips'], 'clip')}")
             self.playlist_box.addItem(text, row["id"])
         index = self.playlist_box.findData(wanted) if wanted else -1
         self.playlist_box.setCurrentIndex(index)
@@ -301,7 +302,8 @@ class TimelinePanel(QWidget):
         if state is not None:
             clips = len(state.clips())
             missing = sum(1 for c in state.clips() if c.missing_media)
-            self.info.setText(f"  {clips} clips · {state.duration} frames @ {float(state.rate):g} fps"
+            self.info.setText(f"  {counted(clips, 'clip')} · {counted(state.duration, 'frame')}"
+                              f" @ {float(state.rate):g} fps"
                               + (f" · {missing} missing media" if missing else ""))
         else:
             self.info.setText("")
@@ -323,7 +325,7 @@ class TimelinePanel(QWidget):
         ids = [str(m) for m in media_ids]
         self._create(lambda s: _playlists().create_playlist(s, name=name, project_id=_project_of(s, project),
                                                          user=self.user_id, media_ids=ids),
-                     f"{len(ids)} clip(s) from the browser")
+                     f"{counted(len(ids), 'clip')} from the browser")
 
     def create_from_rule(self, name: str, rule: str, *, project: str | None = None) -> None:
         """A new playlist of what a rule selects (see ``playlists.parse_rule``)."""
@@ -363,10 +365,10 @@ class TimelinePanel(QWidget):
 
         def done(report: files.ImportReport) -> None:
             missing = f", {len(report.missing)} missing media" if report.missing else ""
-            drawn = f", {report.drawings} drawings" if report.drawings else ""
+            drawn = f", {counted(report.drawings, 'drawing')}" if report.drawings else ""
             kept = f"; kept unread: {'; '.join(report.kept)}" if report.kept else ""  # unknown annotation schemas
-            self._created(report.timeline, f"imported from {Path(path).name} ({len(report.timeline.clips)} clips"
-                                           f"{missing}{drawn}){kept}")
+            clips = counted(len(report.timeline.clips), "clip")
+            self._created(report.timeline, f"imported from {Path(path).name} ({clips}{missing}{drawn}){kept}")
 
         self.db.submit(work, self.store, on_done=done, on_error=self._on_error)
 

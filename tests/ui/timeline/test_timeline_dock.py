@@ -335,3 +335,18 @@ def test_new_from_a_mistyped_rule_asks_the_rule_again_before_the_name(qtbot, mak
     assert "Comp latest" in [t.name for t, _clips in demo_store.timelines.list()]
     qtbot.waitUntil(lambda: panel.state is not None and panel.state.name == "Comp latest", timeout=15000)
     _settled(qtbot, window)  # the dock shows the new playlist before the window closes
+
+
+def test_a_playlist_of_one_clip_reads_singular(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """The dock said "1 clips" in its info line and in the message of the playlist made."""
+    window = make_window(demo_store)
+    panel = window.timeline
+    said: list[str] = []
+    panel.sig_message.connect(said.append)
+    panel.create_from_media("One shot", [pick(demo_store, "sh010", "anim", "v001").id])
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.name == "One shot", timeout=15000)
+    assert panel.info.text().strip() == "1 clip · 12 frames @ 24 fps"
+    assert "Playlist One shot v001: 1 clip from the browser" in said
+    qtbot.waitUntil(lambda: "One shot" in panel.playlist_box.currentText(), timeout=15000)
+    assert "· 1 clip" in panel.playlist_box.currentText() and "clips" not in panel.playlist_box.currentText()
+
