@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from horus_desktop.cli.common import check_store_folder
 from horus_desktop.cli.errors import one_line_error
 from horus_desktop.cli_output import hoist_global_options, json_only_stdout
 
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     interrupted = _InterruptSeen()
     try:
         with json_only_stdout(bool(getattr(args, "json", False))), interrupted:
+            check_store_folder(args)  # before any verb (or the window) opens, and so makes, the store
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("horus: cancelled", file=sys.stderr)

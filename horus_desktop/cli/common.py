@@ -6,6 +6,7 @@ Kept free of heavy imports: ``horus --help`` builds every verb's parser, and mus
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -64,6 +65,30 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help="store: a SQLite path or a postgresql:// URL "
                         "(default $HORUS_DB, else the local store)")
     parser.add_argument("--user", metavar="NAME", type=text_argument, help="who is acting (default $HORUS_USER, else the OS account)")
+
+
+def check_store_folder(args: argparse.Namespace) -> None:
+    """Refuse a SQLite store named (``--db``, else ``$HORUS_DB``) in a folder that does not exist, before anything
+    opens it: the store would make the folder and a new empty store, so a typo in a path gave an empty store
+    without a word. A missing file in an existing folder is a new store, as always; the default store's folder
+    is made on first use."""
+    if not hasattr(args, "db"):
+        return  # a verb that uses no store
+    if args.db is not None:
+        given, named = args.db, "--db "
+    elif os.environ.get("HORUS_DB"):
+        given, named = os.environ["HORUS_DB"], "HORUS_DB="
+    else:
+        return  # the default store
+    from horus_desktop.store.quick_read import sqlite_path
+
+    path = sqlite_path(given) if given else None
+    if path is None or path.parent.is_dir():
+        return
+    if path.parent.exists():
+        raise CliError(f"{named}{given}: {path.parent} is not a folder (nothing was created)")
+    raise CliError(f"{named}{given}: the folder {path.parent} does not exist (nothing was created); to make a new "
+                   f"store there, create the folder first: mkdir -p {path.parent}")
 
 
 @contextmanager

@@ -298,6 +298,7 @@ def test_a_damaged_file_gets_the_same_error(tmp_path: Path, runner: Runner) -> N
 
 def test_a_missing_file_is_made_as_before(tmp_path: Path, runner: Runner) -> None:
     db = tmp_path / "new" / "fresh.sqlite"
+    db.parent.mkdir()  # a missing folder is refused (test_cli_store_folder.py); a missing file is a new store
     assert runner.either("media", "list", "--db", str(db)) == (0, "0 media\n", "")
     assert runner.opened == [False] and db.exists()
 
