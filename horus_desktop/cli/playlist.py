@@ -46,9 +46,12 @@ def cmd_playlist_export(args: argparse.Namespace) -> int:
     import os  # the first line comes before the store and OTIO load; a format it cannot write: the error first
 
     if os.path.splitext(args.file)[1].lower() in (".otio", ".otioz", ".edl"):
-        announce(f"playlist: writing playlist {args.playlist_id} to {args.file}")
+        announce(f"playlist: writing playlist {args.playlist} to {args.file}")
+    from horus_desktop.services.playlist_names import find_playlist
+
     with open_horus(args) as horus:
-        report = horus.export_playlist(args.playlist_id, args.file, record_start=args.record_start)
+        playlist_id = find_playlist(horus.store, args.playlist)
+        report = horus.export_playlist(playlist_id, args.file, record_start=args.record_start)
     print(report.path)
     for lost in report.lost:
         print(f"note: {lost}", file=sys.stderr)
@@ -104,10 +107,11 @@ def cmd_playlist_notes(args: argparse.Namespace) -> int:
 
 def _quick_notes(reader: Any, playlist: str) -> Any:
     """The dailies notes list read without SQLAlchemy (store/quick_store.py: the same reads, the same layout);
-    a name no playlist or several have goes to the full path, which says so."""
+    a name no playlist or several have goes to the full path, which says so (with the clip counts)."""
     import uuid
 
     from horus_desktop.services.dailies import dailies_notes
+    from horus_desktop.services.playlist_names import playlists_named
     from horus_desktop.store.quick_read import NotHere
     from horus_desktop.store.quick_store import QuickStore
 
@@ -115,10 +119,10 @@ def _quick_notes(reader: Any, playlist: str) -> Any:
     try:
         playlist_id = uuid.UUID(playlist)
     except ValueError:
-        named = [t.id for t, _ in store.timelines.list() if t.name == playlist]  # as dailies.find_playlist
+        named = playlists_named((t for t, _ in store.timelines.list()), playlist)  # as find_playlist
         if len(named) != 1:
             raise NotHere("no playlist, or several, of that name: the full path says which") from None
-        playlist_id = named[0]
+        playlist_id = named[0].id
     return dailies_notes(store, playlist_id)
 
 
@@ -146,8 +150,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(p)
     p.set_defaults(func=cmd_playlist_import)
     p = playlist.add_parser("export", help="write a playlist as .otio, .otioz or .edl (by extension)")
-    p.add_argument("playlist_id")
-    p.add_argument("file")
+    p.add_argument("playlist", metavar="PLAYLIST", help="playlist id or name (exact, else ignoring case; a name "
+                   "several playlists have is refused, listing their ids)")
+    p.add_argument("file", metavar="FILE", help="the file to write: .otio, .otioz or .edl")
     p.add_argument("--record-start", metavar="TC", help="EDL: record timecode of the first frame "
                    "(default 01:00:00:00; 01:00:00;00 at 29.97)")
     add_store_options(p)
@@ -166,7 +171,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(p)
     p.set_defaults(func=cmd_playlist_create)
     p = playlist.add_parser("notes", help="every note made in a playlist, grouped by shot then version")
-    p.add_argument("playlist", metavar="PLAYLIST", help="playlist id or name")
+    p.add_argument("playlist", metavar="PLAYLIST", help="playlist id or name (exact, else ignoring case; a name "
+                   "several playlists have is refused, listing their ids)")
     p.add_argument("--json", action="store_true")
     add_store_options(p)
     p.set_defaults(func=cmd_playlist_notes)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from horus_desktop.domain.records import CommentNode, MediaRecord
 from horus_desktop.domain.wording import counted
 from horus_desktop.services.notes_report import ReportMedia, build_report
+from horus_desktop.services.playlist_names import find_playlist
 from horus_desktop.timeline.state import TrackItem, load_state
 
 if TYPE_CHECKING:
@@ -109,22 +110,6 @@ class DailiesNotes:
                     for v in s.versions]} for s in self.shots]}
 
 
-def find_playlist(store: Store, playlist: uuid.UUID | str) -> uuid.UUID:
-    """A playlist's id from its id or its name (refused when no playlist, or several, have that name)."""
-    try:
-        return uuid.UUID(str(playlist))
-    except ValueError:
-        pass
-    from horus_desktop.store.errors import InvalidFieldError, NotFoundError  # SQLAlchemy's: only for a name
-    named = [t for t, _ in store.timelines.list() if t.name == playlist]
-    if not named:
-        raise NotFoundError("playlist", repr(playlist))
-    if len(named) > 1:
-        ids = ", ".join(str(t.id) for t in named)
-        raise InvalidFieldError("playlist", f"{len(named)} playlists are called {playlist!r}; give the id ({ids})")
-    return named[0].id
-
-
 def _playlist_frame(clips: list[TrackItem], frame: int | None) -> int | None:
     """The first playlist frame (clips in playlist order) showing a media's ``frame``; a note with no frame
     goes to the start of the media's first clip."""
@@ -166,7 +151,7 @@ def _lines(entry: ReportMedia, clips: list[TrackItem]) -> list[DailiesNote]:
 
 
 def dailies_notes(store: Store, playlist: uuid.UUID | str) -> DailiesNotes:
-    """The dailies notes list of a playlist (by id or unique name)."""
+    """The dailies notes list of a playlist (by id or name: :func:`find_playlist`)."""
     playlist_id = find_playlist(store, playlist)
     state = load_state(store, playlist_id, with_notes=False)
     clips_of: dict[uuid.UUID, list[TrackItem]] = {}

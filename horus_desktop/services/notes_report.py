@@ -178,14 +178,13 @@ def build_report(store: Store, media: Sequence[MediaRecord], *, title: str, scop
 
 
 def playlist_report(store: Store, playlist: str, **options: object) -> NotesReport:
-    """The report of a playlist (by id or unique name): its media in clip order."""
+    """The report of a playlist (by id or name: ``playlist_names.find_playlist``): its media in clip order."""
     from horus_desktop.services.offline import playlist_media  # its file copying loads with it
+    from horus_desktop.services.playlist_names import find_playlist
 
-    media = playlist_media(store, playlist)
-    try:
-        name = store.timelines.get(uuid.UUID(playlist), with_clips=False).name
-    except ValueError:
-        name = playlist
+    playlist_id = find_playlist(store, playlist)
+    media = playlist_media(store, str(playlist_id))
+    name = store.timelines.get(playlist_id, with_clips=False).name  # as stored, whatever case it was asked in
     return build_report(store, media, title=name, scope=f"Playlist {name}", **options)  # type: ignore[arg-type]
 
 

@@ -96,22 +96,10 @@ class OfflineReport:
 
 
 def playlist_media(store: Store, playlist: str) -> list[MediaRecord]:
-    """The live media of a playlist (by id, or by name when one playlist has it), in clip order, once each."""
-    from horus_desktop.store.errors import InvalidFieldError, NotFoundError
+    """The live media of a playlist (by id or name: ``playlist_names.find_playlist``), in clip order, once each."""
+    from horus_desktop.services.playlist_names import find_playlist
 
-    try:
-        timeline_id: uuid.UUID | None = uuid.UUID(playlist)
-    except ValueError:
-        timeline_id = None
-    if timeline_id is None:
-        named = [t for t, _ in store.timelines.list() if t.name == playlist]
-        if not named:
-            raise NotFoundError("playlist", repr(playlist))
-        if len(named) > 1:
-            ids = ", ".join(str(t.id) for t in named)
-            raise InvalidFieldError("playlist", f"{len(named)} playlists are called {playlist!r}; give the id ({ids})")
-        timeline_id = named[0].id
-    timeline = store.timelines.get(timeline_id)
+    timeline = store.timelines.get(find_playlist(store, playlist))
     ids = list(dict.fromkeys(c.media_id for c in timeline.clips if c.media_id is not None))
     records = {m.id: m for m in store.media.get_many(ids)}
     return [records[i] for i in ids if i in records and not records[i].is_deleted]
