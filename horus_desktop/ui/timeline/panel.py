@@ -89,6 +89,21 @@ def _list_playlists(store: Store) -> list[dict[str, Any]]:
     return _playlists().list_playlists(store)
 
 
+def playlist_entry(row: dict[str, Any]) -> tuple[str, str]:
+    """A picker row's text and tooltip: two playlists of one name differ in their date (and the tooltip says more)."""
+    name, clips = f"{row['name']} {row['version'] or ''}".rstrip(), counted(row["clips"], "clip")
+    # Local time: a supervisor knows when the dailies were made in the studio's hours, not in UTC.
+    made = row.get("created_at")
+    made = made.astimezone() if made else None
+    text = " · ".join(p for p in (name, row["type"], row["status"], clips,
+                                  made.strftime("%Y-%m-%d %H:%M") if made else "") if p)
+    tip = "\n".join([name, f"project {row['project']}, {row['type']}, {row['status'] or 'no status'}",
+                     f"{clips}, {row['duration_timecode'] or 'no duration'}",
+                     f"created {made:%Y-%m-%d %H:%M:%S}" if made else "created at an unknown date",
+                     f"id {row['id']}"])
+    return text, tip
+
+
 def version_label(media: MediaRecord) -> str:
     """How a version reads in the version menu."""
     latest = "  ★ latest" if media.is_latest_version else ""
@@ -146,6 +161,7 @@ class TimelinePanel(QWidget):
         self._decorate_timer.setSingleShot(True)
         self._decorate_timer.timeout.connect(self._read_decorations)
         self.playlist_box.activated.connect(self._on_playlist_picked)
+        self.playlist_box.currentIndexChanged.connect(self._tip_of_shown_playlist)
         self.view.sig_drop_media.connect(self.add_media)
         self.view.sig_move_clip.connect(lambda c, t, f: self.run_edit(_edits().move_clip, c, track=t, frame=f))
         self.view.sig_reorder_clip.connect(lambda c, i: self.run_edit(_edits().reorder_clip, c, i))
@@ -249,16 +265,22 @@ class TimelinePanel(QWidget):
         self.playlist_box.blockSignals(True)
         self.playlist_box.clear()
         for row in rows:
-            text = (f"{row['name']} {row['version'] or ''} · {row['type']} · {row['status'] or ''} · "
-                    f"{counted(row['clips'], 'clip')}")
+            text, tip = playlist_entry(row)
             self.playlist_box.addItem(text, row["id"])
+            self.playlist_box.setItemData(self.playlist_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         index = self.playlist_box.findData(wanted) if wanted else -1
         self.playlist_box.setCurrentIndex(index)
         self.playlist_box.blockSignals(False)
+        self._tip_of_shown_playlist()
         if wanted is None and self._loading is None and rows:
             # Nothing shown yet (first start, or the last playlist was deleted): show the newest one, such as
             # the demo's dailies, in the dock; the viewer keeps what it shows until the playhead is touched.
             self.load_playlist(rows[0]["id"], take_viewer=False)
+
+    def _tip_of_shown_playlist(self) -> None:
+        # The closed box cuts a long entry: its tooltip says the whole of the playlist shown.
+        tip = self.playlist_box.currentData(Qt.ItemDataRole.ToolTipRole)
+        self.playlist_box.setToolTip(tip or "The playlist shown (newest first)")
 
     def _on_playlist_picked(self, index: int) -> None:
         playlist_id = self.playlist_box.itemData(index)

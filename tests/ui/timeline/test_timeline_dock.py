@@ -350,3 +350,25 @@ def test_a_playlist_of_one_clip_reads_singular(qtbot, make_window, demo_store) -
     qtbot.waitUntil(lambda: "One shot" in panel.playlist_box.currentText(), timeout=15000)
     assert "· 1 clip" in panel.playlist_box.currentText() and "clips" not in panel.playlist_box.currentText()
 
+
+def test_two_playlists_of_one_name_can_be_told_apart_in_the_picker(qtbot, make_window, demo_store,  # noqa: ANN001
+                                                                  playlist) -> None:
+    """Two "Dailies" of the same three clips read the same in the picker ("Dailies v001 · dailies · draft · 3 clips",
+    no tooltip); now each says when it was made, and its tooltip (the closed box's too, for the one shown) the
+    project, duration, the time to the second and the id."""
+    again = create_playlist(demo_store, name="Dailies", project_id=playlist.project_id, user="ana",
+                            media_ids=[c.media_id for c in playlist.clips])
+    window = make_window(demo_store)
+    panel = window.timeline
+    box = panel.playlist_box
+    qtbot.waitUntil(lambda: box.count() == 3, timeout=15000)
+    rows = {box.itemData(i): (box.itemText(i), box.itemData(i, Qt.ItemDataRole.ToolTipRole))
+            for i in range(box.count())}
+    first, second = rows[str(playlist.id)], rows[str(again.id)]
+    assert first != second
+    for made, (text, tip) in ((playlist, first), (again, second)):
+        stored = demo_store.timelines.get(made.id).created_at.astimezone()
+        assert text.startswith("Dailies v001 · ") and stored.strftime("%Y-%m-%d %H:%M") in text
+        assert stored.strftime("%Y-%m-%d %H:%M:%S") in tip and str(made.id) in tip
+    panel.load_playlist(again.id)
+    qtbot.waitUntil(lambda: box.toolTip() == second[1], timeout=15000)
