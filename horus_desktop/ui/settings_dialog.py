@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from horus_desktop.machine_settings import MachineSettings, SettingsError, save_
 from horus_desktop.services.media_paths import media_paths
 from horus_desktop.ui.settings_paths_tab import PathsTab
 from horus_desktop.ui.theme import ERROR_TEXT
+from horus_desktop.ui.wide_line_edit import WideLineEdit
 
 
 class SettingsTab(Protocol):
@@ -41,9 +41,12 @@ class ServerTab(QWidget):
 
     def __init__(self, settings: MachineSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.url = QLineEdit(settings.server_url or "")
+        empty = "postgresql://studio-db/horus   (empty: no sync, this machine works alone)"
+        # The placeholder says what an empty field means: the field holds it whole (it was cut at "this
+        # machine wor" in the dialog as it opened).
+        self.url = WideLineEdit(settings.server_url or "", fit=empty)
         self.url.setObjectName("serverUrl")
-        self.url.setPlaceholderText("postgresql://studio-db/horus   (empty: no sync, this machine works alone)")
+        self.url.setPlaceholderText(empty)
         self.projects = QPlainTextEdit("\n".join(settings.followed_projects))
         self.projects.setObjectName("followedProjects")
         self.projects.setPlaceholderText("one project per line (empty: every project on the server)")

@@ -42,3 +42,17 @@ def shown_code(window: Any, slot: str = "A") -> int:
     item = window.viewer.view.layer(slot).state.item
     assert item is not None and item.pixels is not None
     return read_frame_code(np.asarray(item.pixels))
+
+
+def reads_whole(field: Any, text: str) -> bool:
+    """Whether a shown QLineEdit draws ``text`` (its text or placeholder) whole, as its paintEvent elides it:
+    inside the style's contents rectangle, less Qt's 2-pixel margins each side and the font's left overhang."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    metrics = field.fontMetrics()
+    room = (field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field).width() - 4
+            - max(0, -metrics.minLeftBearing()))
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,3 +157,26 @@ def test_a_window_whose_server_does_not_answer_says_offline_and_what_waits(
     window.close()
     window.shutdown()
     store.close()
+
+
+@pytest.fixture
+def app_stylesheet(qapp) -> Iterator[None]:  # noqa: ANN001 - pytest-qt's QApplication
+    """Sizes as the app shows them: its stylesheet pads fields and sets their font when they are shown."""
+    from horus_desktop.ui.resources import stylesheet
+
+    qapp.setStyleSheet(stylesheet("dark"))
+    yield
+    qapp.setStyleSheet("")
+
+
+def test_the_server_fields_placeholder_reads_whole(qtbot, app_stylesheet, config: Path) -> None:  # noqa: ANN001
+    """It was cut at "this machine wor..." in the dialog as it opens: what an empty field means was not said."""
+    from .helpers import reads_whole
+
+    dialog = SettingsDialog(MachineSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    url = dialog.server_tab.url
+    assert url.placeholderText().endswith("this machine works alone)")
+    assert reads_whole(url, url.placeholderText())

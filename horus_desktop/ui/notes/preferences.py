@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from horus_desktop.domain.records import User
 from horus_desktop.domain.vocabulary import USER_ROLES
+from horus_desktop.ui.wide_line_edit import WideLineEdit
+
+#: Room for a full name or an address as people have them (Qt's default is 17 "x": a name was cut while typed).
+FIELD_ROOM = "x" * 40
 
 
 class PreferencesDialog(QDialog):
@@ -16,8 +20,8 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
         self.user = user
-        self.full_name = QLineEdit(user.full_name or "")
-        self.email = QLineEdit(user.email or "")
+        self.full_name = WideLineEdit(user.full_name or "", fit=FIELD_ROOM)
+        self.email = WideLineEdit(user.email or "", fit=FIELD_ROOM)
         self.role = QComboBox()
         for role in USER_ROLES:
             self.role.addItem(role.capitalize(), role)
