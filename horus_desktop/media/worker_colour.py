@@ -6,7 +6,8 @@ process it needs no app thread and no GIL, and half the bytes are shared (uint8 
 
 The bake stays the app's: the frame cache converts the first frame of a colour setting itself (as
 before), then ships that frame's baked view to the workers once per setting (`WorkerColour`: a few tens
-of MB pickled once, each worker gets it with its first job of that setting, never per frame). A worker
+of MB pickled once, each worker gets it with its first job of that setting, never per frame); a later frame
+cache of the same config and settings starts with what the last one shipped (`_carried`). A worker
 rebuilds only the OCIO exact processor (for the few pixels on a crease of the view; ~0.2 ms) and runs the
 app's own conversion (display.cpu_convert) over a config that answers with the shipped bakes, so the
 pixels are the app's. A frame whose settings were not shipped (another colour space in a playlist), a
