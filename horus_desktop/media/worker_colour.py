@@ -53,7 +53,9 @@ _KNOWN_MAX = 256
 #: frame's colour each on the app's threads (~6% of the app's CPU a 48-frame run).
 _carried: weakref.WeakKeyDictionary[ColourConfig, dict[tuple[Any, ...], tuple[dict, dict, int]]] = \
     weakref.WeakKeyDictionary()
-_CARRIED_MAX = 16  # settings kept a config
+#: Settings kept a config: the last few (a new cache mostly plays the settings just used). Their arrays are
+#: the config's own bakes' (kept 16 there), so only one it has let go of costs memory here (~20 MB each).
+_CARRIED_MAX = 4
 _carried_lock = threading.Lock()
 
 
