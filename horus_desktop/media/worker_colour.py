@@ -140,6 +140,7 @@ class WorkerColour:
             states, bakes = dict(self._states), dict(self._bakes)
         with _carried_lock:
             by_settings = _carried.setdefault(cpu.colour, {})
+            by_settings.pop(_carried_key(cpu), None)  # last learnt last: the first is the one to go
             by_settings[_carried_key(cpu)] = (states, bakes, token)
             while len(by_settings) > _CARRIED_MAX:
                 by_settings.pop(next(iter(by_settings)))
