@@ -16,6 +16,7 @@ from typing import Any
 
 from horus_desktop.cli.common import CliError, add_store_options, announce, quick_answer
 from horus_desktop.cli_output import print_json
+from horus_desktop.domain.wording import counted
 
 # --- horus server ----------------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ def _announce_round(args: argparse.Namespace) -> None:
     if parts.password:  # a --server URL may carry one: never printed
         server = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
     pending = quick_answer(args, lambda reader: reader.sync_pending_count())
-    waiting = f": {pending} change(s) to push" if pending is not None else ""
+    waiting = f": {counted(pending, 'change')} to push" if pending is not None else ""
     announce(f"sync: one round with {server}{waiting}")
 
 
@@ -177,7 +178,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     waiting = len(list(status.unresolved))
     print(f"sync: pushed {report.pushed}, pulled {report.pulled}"
           + (f", {len(report.rejected)} rejected" if report.rejected else "")
-          + (f"; {waiting} conflict(s) waiting (horus sync conflicts)" if waiting else "; up to date"))
+          + (f"; {counted(waiting, 'conflict')} waiting (horus sync conflicts)" if waiting else "; up to date"))
     for op_id, reason in report.rejected:
         print(f"  rejected {op_id}: {reason}", file=sys.stderr)
     return round_exit_code(status)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from horus_desktop.domain.wording import counted
+
 #: The kinds a report counts, in the order the terminal lists them.
 KINDS = ("projects", "media", "tags", "comments", "annotations", "timelines", "clips")
 
@@ -111,13 +113,13 @@ def format_report(report: MontuImportReport) -> str:
     if report.ignored:
         lines.append("Not Montu files (ignored): " + ", ".join(report.ignored))
     if report.warnings:
-        lines.append(f"{len(report.warnings)} warning(s) (imported):")
+        lines.append(f"{counted(len(report.warnings), 'warning')} (imported):")
         lines.extend(f"  - {p}" for p in report.warnings)
     if report.unreadable:
-        lines.append(f"{len(report.unreadable)} file(s) not readable, nothing imported from them:")
+        lines.append(f"{counted(len(report.unreadable), 'file')} not readable, nothing imported from them:")
         lines.extend(f"  - {p}" for p in report.unreadable)
     if report.problems:
-        lines.append(f"{len(report.problems)} record(s) not imported:")
+        lines.append(f"{counted(len(report.problems), 'record')} not imported:")
         lines.extend(f"  - {p}" for p in report.problems)
     elif not report.unreadable:
         lines.append("No problems.")
@@ -171,8 +173,8 @@ class ReportBuilder:
     def build(self) -> MontuImportReport:
         """The frozen report."""
         words = [ImportProblem(file, ids[0] if len(ids) == 1 else None,
-                               f"{name} {word!r} is not a Horus word: {len(ids)} record(s) imported as {used!r}, "
-                               f"the original kept in their Montu metadata" + (
+                               f"{name} {word!r} is not a Horus word: {counted(len(ids), 'record')} imported as "
+                               f"{used!r}, the original kept in {'its' if len(ids) == 1 else 'their'} Montu metadata" + (
                                    f" (first: {', '.join(ids[:3])})" if len(ids) > 1 else ""))
                  for (file, name, word, used), ids in self.unknown_words.items()]
         return MontuImportReport(

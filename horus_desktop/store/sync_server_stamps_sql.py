@@ -2,7 +2,7 @@
 
 Before 0015 the per-op apply compared every changed field but ``updated_at`` for conflicts. A person signed in
 on two machines between syncs changed ``horus_users.last_login_at`` on both, so every sign-in after the first
-was a conflict the user was asked to resolve (``horus sync`` exiting 1 with "N conflict(s) waiting"); and two
+was a conflict the user was asked to resolve (``horus sync`` exiting 1 with "N conflicts waiting"); and two
 people changing different fields of one playlist both stamped ``horus_timelines.last_modified_by``, a conflict
 on a field nobody typed while their real edits merged.
 

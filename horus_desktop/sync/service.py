@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from horus_desktop.domain.hlc import Hlc
+from horus_desktop.domain.wording import counted
 from horus_desktop.machine_settings import MachineSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ class SyncState:
         if self.phase == "syncing":
             return "Syncing…"
         if self.conflicts:
-            return f"{self.conflicts} conflict" + ("s" if self.conflicts != 1 else "")
+            return counted(self.conflicts, "conflict")
         if self.pending:
             return f"{self.pending} waiting"
         return "Up to date"
@@ -138,9 +139,9 @@ class SyncState:
         when = self.last_sync.astimezone().strftime("%Y-%m-%d %H:%M:%S") if self.last_sync else "never"
         lines = [f"Last successful sync: {when}"]
         if self.pending:
-            lines.append(f"{self.pending} local change(s) not sent yet")
+            lines.append(f"{counted(self.pending, 'local change')} not sent yet")
         if self.conflicts:
-            lines.append(f"{self.conflicts} conflict(s) to choose: click to open the Conflicts view")
+            lines.append(f"{counted(self.conflicts, 'conflict')} to choose: click to open the Conflicts view")
         if self.reason:
             lines.append(self.reason)
         return "\n".join(lines)

@@ -17,6 +17,7 @@ import opentimelineio as otio
 
 from horus_desktop.domain.records import Annotation, AnnotationLayer
 from horus_desktop.domain.shapes import Shape, ShapeError, shape_from_row
+from horus_desktop.domain.wording import counted
 from horus_desktop.timeline.otio_annotations import register
 from horus_desktop.timeline.otio_doc import meta, set_meta, timeline_rate, trange
 from horus_desktop.timeline.rv_space import DEFAULT_SIZE, RVSpace, image_size, rgba
@@ -130,6 +131,6 @@ def add_drawing_effects(store: Any, document: otio.schema.Timeline) -> list[str]
             layers[media_id] = store.layers.list(media_id)
         effects, skipped = drawing_effects(rows, layers[media_id], RVSpace(*(size or DEFAULT_SIZE)), rate)
         if skipped:
-            notes.append(f"{clip.name}: {skipped} unreadable drawing(s) not exported")
+            notes.append(f"{clip.name}: {counted(skipped, 'unreadable drawing')} not exported")
         clip.effects.extend(effects)
     return notes

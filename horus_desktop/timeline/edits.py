@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import opentimelineio as otio
 
 from horus_desktop.domain.records import MediaRecord, Timeline
+from horus_desktop.domain.wording import counted
 from horus_desktop.timeline.errors import EditError
 from horus_desktop.timeline.otio_doc import from_dict, meta, set_meta, timeline_rate, to_dict, trange
 from horus_desktop.timeline.otio_parse import FlatItem, FlatTrack, flatten
@@ -197,7 +198,7 @@ def _place(session: _Session, track: FlatTrack, frame: int, items: Sequence[Any]
         if isinstance(entry.item, otio.schema.Gap):
             before, after = frame - entry.start, entry.start + entry.duration - frame
             if length > after and not ripple:
-                raise EditError(f"no room at frame {frame}: {after} free frame(s), {length} needed")
+                raise EditError(f"no room at frame {frame}: {counted(after, 'free frame')}, {length} needed")
             parts = ([session.gap(before)] if before else []) + list(items)
             if after > length:
                 parts.append(session.gap(after - length))
@@ -260,7 +261,7 @@ def add_clips(store: Store, playlist_id: uuid.UUID | str, media_ids: Sequence[uu
         length = sum(_frames_of(c, session.rate) for c in clips)
         at = _track_end(target) if frame is None else frame
         _place(session, target, at, clips, length, ripple=True)
-    return _run(store, playlist_id, f"add {len(medias)} clip(s)", user, work)
+    return _run(store, playlist_id, f"add {counted(len(medias), 'clip')}", user, work)
 
 
 def remove_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | str, *, ripple: bool = False,
@@ -316,7 +317,7 @@ def trim_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
         start = (entry.source_start or 0) + in_delta
         length = entry.duration - in_delta + out_delta
         if length < 1:
-            raise EditError(f"trim leaves {length} frame(s)")
+            raise EditError(f"trim leaves {counted(length, 'frame')}")
         available = clip.media_reference.available_range if clip.media_reference else None
         if available is not None:
             first = round(available.start_time.value_rescaled_to(float(session.rate)))
@@ -332,7 +333,7 @@ def trim_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
             if isinstance(prev, otio.schema.Gap):
                 lo -= 1
             if head + in_delta < 0:
-                raise EditError(f"no room to extend the head by {-in_delta} frame(s)")
+                raise EditError(f"no room to extend the head by {counted(-in_delta, 'frame')}")
             parts = ([session.gap(head + in_delta)] if head + in_delta > 0 else []) + parts
             nxt = children[hi + 1] if hi + 1 < len(children) else None
             if nxt is not None:
@@ -340,7 +341,7 @@ def trim_clip(store: Store, playlist_id: uuid.UUID | str, clip_id: uuid.UUID | s
                 if isinstance(nxt, otio.schema.Gap):
                     hi += 1
                 if tail - out_delta < 0:
-                    raise EditError(f"no room to extend the tail by {out_delta} frame(s)")
+                    raise EditError(f"no room to extend the tail by {counted(out_delta, 'frame')}")
                 if tail - out_delta > 0:
                     parts.append(session.gap(tail - out_delta))
         session.splice(track.owner, lo, hi - lo + 1, parts)

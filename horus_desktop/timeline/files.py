@@ -22,6 +22,7 @@ import opentimelineio as otio
 from horus_desktop.domain.gc_pause import collector_paused
 from horus_desktop.domain.records import MediaRecord, Timeline
 from horus_desktop.domain.vocabulary import TIMELINE_TYPES
+from horus_desktop.domain.wording import counted
 from horus_desktop.store import Store
 from horus_desktop.timeline import edl
 from horus_desktop.timeline.annotation_export import add_drawing_effects
@@ -440,10 +441,10 @@ def _edl_ready(document: otio.schema.Timeline, record_start: int) -> tuple[otio.
     video = [t for t in document.tracks if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Video]
     audio = [t for t in document.tracks if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Audio]
     if audio:
-        lost.append(f"{len(audio)} audio track(s) dropped (EDL export keeps picture only)")
+        lost.append(f"{counted(len(audio), 'audio track')} dropped (EDL export keeps picture only)")
     nested = any(isinstance(i, otio.schema.Stack) for t in video for i in t)
     if len(video) > 1 or nested:
-        lost.append(f"{len(video)} video track(s){' with nested stacks' if nested else ''} flattened into one "
+        lost.append(f"{counted(len(video), 'video track')}{' with nested stacks' if nested else ''} flattened into one "
                     "(the top clip at each frame wins)")
         track = otio.algorithms.flatten_stack([t.deepcopy() for t in video])
     else:
@@ -453,7 +454,7 @@ def _edl_ready(document: otio.schema.Timeline, record_start: int) -> tuple[otio.
     for transition in odd:
         track.remove(transition)
     if odd:
-        lost.append(f"{len(odd)} non-dissolve transition(s) dropped (CMX 3600 has dissolves only)")
+        lost.append(f"{counted(len(odd), 'non-dissolve transition')} dropped (CMX 3600 has dissolves only)")
     if any(c.media_reference is None or isinstance(c.media_reference, otio.schema.MissingReference)
            for c in track.find_clips()):
         lost.append("missing-media clips written with their names as reels")

@@ -23,6 +23,8 @@ from PySide6.QtCore import QEvent, QEventLoop, QPointF
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
+from horus_desktop.domain.wording import counted
+
 STEP_TIMEOUT = 120.0  # generous: a loaded build machine or a software-rendered display is slow
 
 
@@ -87,8 +89,8 @@ def _steps(window: Any, horus: Any) -> None:
     report = reports[0]
     if report.problems or not report.media_ids:
         raise SmokeTestFailure(f"demo project: {report.problems or 'no media made'}")
-    _say(f"generated the demo project: {len(report.media_ids)} media, {report.comments} notes, "
-         f"{report.annotations} drawings in {report.seconds:.1f} s")
+    _say(f"generated the demo project: {len(report.media_ids)} media, {counted(report.comments, 'note')}, "
+         f"{counted(report.annotations, 'drawing')} in {report.seconds:.1f} s")
 
     records = [_ask(window, "read a demo media", store.media.get, media_id) for media_id in report.media_ids]
     exr = next((r for r in records if r.file_name.lower().endswith(".exr")), None)
@@ -131,7 +133,7 @@ def _steps(window: Any, horus: Any) -> None:
     _wait("send the note", lambda: text in notes.model.texts() and not notes.editor.toPlainText())
     stored = _ask(window, "read the notes back", store.comments.list_for_media, movie.id)
     if not any(c.content == text for c in stored):
-        raise SmokeTestFailure(f"write a note: {text!r} is not among the movie's {len(stored)} notes")
+        raise SmokeTestFailure(f"write a note: {text!r} is not among the movie's {counted(len(stored), 'note')}")
     _say(f"wrote a note and read it back: {text!r}")
 
     if not report.playlists:
@@ -142,8 +144,8 @@ def _steps(window: Any, horus: Any) -> None:
         imported = _ask(window, f"import {path.name}", horus.import_playlist, path)
         clips = len(imported.timeline.clips)
         if not clips or imported.missing:
-            raise SmokeTestFailure(f"playlist {path.name}: {clips} clips read back, missing media {imported.missing}")
-        _say(f"exported the demo playlist as {suffix} and imported it back: {clips} clips, every media found")
+            raise SmokeTestFailure(f"playlist {path.name}: {counted(clips, 'clip')} read back, missing media {imported.missing}")
+        _say(f"exported the demo playlist as {suffix} and imported it back: {counted(clips, 'clip')}, every media found")
 
 
 def run_smoke_test() -> int:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from horus_desktop.domain.wording import counted
 from horus_desktop.sync.service import when_of
 
 #: ``call(job, done, failed)``: run ``job(client)`` off the UI thread (SyncWorker.call).
@@ -98,7 +99,7 @@ class ConflictsDialog(QDialog):
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
         self.message.setText(
-            f"{len(self.records)} conflict(s). Until you choose, the later change is in use and the other "
+            f"{counted(len(self.records), 'conflict')}. Until you choose, the later change is in use and the other "
             "value is kept here." if self.records else "No conflicts: every concurrent change has been settled.")
         self._update_buttons()
 

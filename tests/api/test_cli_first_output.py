@@ -75,7 +75,7 @@ def test_a_sync_round_counts_the_changes_waiting_when_the_store_is_read_without_
         waiting = conn.execute("SELECT count(*) FROM horus_sync_outbox").fetchone()[0]
     assert waiting >= 2  # the user and the media
     lines = _stderr_before_heavy(["sync", "--server", "postgresql://127.0.0.1:9/studio", "--db", db], tmp_path)
-    assert lines[0] == f"horus: sync: one round with postgresql://127.0.0.1:9/studio: {waiting} change(s) to push ..."
+    assert lines[0] == f"horus: sync: one round with postgresql://127.0.0.1:9/studio: {waiting} changes to push ..."
 
 
 @pytest.mark.parametrize("argv", [

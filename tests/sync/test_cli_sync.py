@@ -92,7 +92,7 @@ def test_the_same_note_edited_on_two_laptops_waits_as_a_conflict_until_resolved(
     assert _sync(a_path, "ana") == 0
     capsys.readouterr()
     assert _sync(b_path, "bo") == 1  # bo's edit met ana's: a conflict waits for a choice
-    assert "1 conflict(s) waiting" in capsys.readouterr().out
+    assert "1 conflict waiting (horus sync conflicts)" in capsys.readouterr().out
 
     rows = _json(capsys, ["sync", "conflicts", "--json", "--db", str(b_path), "--user", "bo"])
     assert len(rows) == 1
@@ -132,7 +132,7 @@ def test_a_server_that_does_not_answer_exits_2_and_keeps_the_outbox(
     err = capsys.readouterr().err
     # The round's first line says what it is about to do (before its libraries load), then the one-line error.
     said, error = err.splitlines()
-    assert said == "horus: sync: one round with postgresql://postgres@127.0.0.1:1/nowhere: 1 change(s) to push ..."
+    assert said == "horus: sync: one round with postgresql://postgres@127.0.0.1:1/nowhere: 1 change to push ..."
     assert error.startswith("horus: error: sync: ") and "reach" in error
     status = _json(capsys, ["sync", "status", "--json", "--db", str(db), "--user", "ana",
                             "--server", "postgresql://postgres@127.0.0.1:1/nowhere"])

@@ -180,3 +180,18 @@ def test_the_server_fields_placeholder_reads_whole(qtbot, app_stylesheet, config
     url = dialog.server_tab.url
     assert url.placeholderText().endswith("this machine works alone)")
     assert reads_whole(url, url.placeholderText())
+
+
+def test_one_conflict_and_one_change_read_singular(qtbot) -> None:  # noqa: ANN001
+    client = FakeClient()
+    client.items = client.items[:1]
+    dialog = ConflictsDialog(_call_now(client), on_resolved=lambda: None)
+    qtbot.addWidget(dialog)
+    assert dialog.message.text().startswith("1 conflict. Until you choose")
+    indicator = SyncIndicator()
+    qtbot.addWidget(indicator)
+    indicator.show_state(SyncState("conflicts", pending=1, conflicts=1))
+    assert "1 conflict" in indicator.text() and "conflicts" not in indicator.text()
+    tip = indicator.toolTip()
+    assert "1 local change not sent yet" in tip
+    assert "1 conflict to choose: click to open the Conflicts view" in tip
