@@ -82,5 +82,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = comment.add_parser("list", help="print a media's note threads")
     p.add_argument("media_id")
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_comment_list)

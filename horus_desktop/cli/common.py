@@ -60,18 +60,32 @@ def frame_argument(value: str) -> int:
     return _int64(value, "whole frame number", f"a frame is from {-2 ** 63} to {2 ** 63 - 1}")
 
 
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    """``--db`` and ``--user``, which every verb that opens the store takes (before the verb too)."""
+def add_store_options(parser: argparse.ArgumentParser, *, reads: bool = False) -> None:
+    """``--db`` and ``--user``, which every verb that opens the store takes (before the verb too).
+
+    ``reads``: the verb only reads the store (lists, info, reports), so a ``--db`` file that does not exist is
+    refused (see :func:`check_store_folder`) rather than made a new empty store."""
+    reads_store(parser, reads)
     parser.add_argument("--db", metavar="URL", help="store: a SQLite path or a postgresql:// URL "
                         "(default $HORUS_DB, else the local store)")
     parser.add_argument("--user", metavar="NAME", type=text_argument, help="who is acting (default $HORUS_USER, else the OS account)")
+
+
+def reads_store(parser: argparse.ArgumentParser, reads: bool = True) -> None:
+    """Mark a verb as one that only reads the store: a ``--db`` file that does not exist is then refused."""
+    parser.set_defaults(store_must_exist=reads)
 
 
 def check_store_folder(args: argparse.Namespace) -> None:
     """Refuse a SQLite store named (``--db``, else ``$HORUS_DB``) in a folder that does not exist, before anything
     opens it: the store would make the folder and a new empty store, so a typo in a path gave an empty store
     without a word. A missing file in an existing folder is a new store, as always; the default store's folder
-    is made on first use."""
+    is made on first use.
+
+    A verb that only reads the store (``store_must_exist``: db info, media list, comment list, playlist
+    list/notes/export, export, paths where, offline take, sync status/conflicts) refuses a named SQLite file that
+    does not exist too: a new empty store is what a typo gives, never what a read asks for. Verbs that add
+    (ingest, demo, comment add, playlist import/create, sync, db upgrade, the window) still make one."""
     if not hasattr(args, "db"):
         return  # a verb that uses no store
     if args.db is not None:
@@ -83,7 +97,13 @@ def check_store_folder(args: argparse.Namespace) -> None:
     from horus_desktop.store.quick_read import sqlite_path
 
     path = sqlite_path(given) if given else None
-    if path is None or path.parent.is_dir():
+    if path is None:
+        return
+    if path.parent.is_dir():
+        if getattr(args, "store_must_exist", False) and not path.exists():
+            raise CliError(f"{named}{given}: no store there (the file does not exist; nothing was created); check "
+                           "the path, or make a store with a verb that adds to it: horus ingest, horus demo, "
+                           "horus playlist import")
         return
     if path.parent.exists():
         raise CliError(f"{named}{given}: {path.parent} is not a folder (nothing was created)")

@@ -69,6 +69,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(p)
     p.set_defaults(func=cmd_db_upgrade)
     p = db.add_parser("info", help="where the store is and what it holds")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_db_info)

@@ -141,7 +141,7 @@ def _scope(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reviewer", help="the name on the title page (default: --user)")
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -105,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--offset", type=int64_argument, default=0)
     p.add_argument("--limit", type=int64_argument, default=200)
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_media_list)
     p = media.add_parser("set-status", help="set approval status of one or more media")
     p.add_argument("media_ids", nargs="+", metavar="MEDIA_ID")

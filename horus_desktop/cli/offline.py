@@ -82,5 +82,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=FILTER_LIMIT,
                    help=f"most media a filter may select (default {FILTER_LIMIT})")
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_offline_take)

@@ -129,5 +129,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = paths.add_parser("where", help="where a media (id or studio path) is looked for here")
     p.add_argument("media", metavar="MEDIA_ID|PATH", type=text_argument)
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_paths_where)

@@ -155,12 +155,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the file to write: .otio, .otioz or .edl")
     p.add_argument("--record-start", metavar="TC", help="EDL: record timecode of the first frame "
                    "(default 01:00:00:00; 01:00:00;00 at 29.97)")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_playlist_export)
     p = playlist.add_parser("list", help="playlists with clip counts and durations")
     p.add_argument("--project")
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_playlist_list)
     p = playlist.add_parser("create", help="a new playlist: empty, from media ids, or from a rule")
     p.add_argument("--name", required=True, type=text_argument)
@@ -174,5 +174,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("playlist", metavar="PLAYLIST", help="playlist id or name (exact, else ignoring case; a name "
                    "several playlists have is refused, listing their ids)")
     p.add_argument("--json", action="store_true")
-    add_store_options(p)
+    add_store_options(p, reads=True)
     p.set_defaults(func=cmd_playlist_notes)

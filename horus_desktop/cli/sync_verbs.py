@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
-from horus_desktop.cli.common import CliError, add_store_options, announce, quick_answer
+from horus_desktop.cli.common import CliError, add_store_options, announce, quick_answer, reads_store
 from horus_desktop.cli_output import print_json
 from horus_desktop.domain.wording import counted
 
@@ -321,21 +321,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = actions.add_parser("status", help="pending ops, cursor, last sync, unresolved conflicts")
     _sync_options(p, json=True)
     p.set_defaults(func=cmd_sync_status)
+    reads_store(p)
     conflicts = actions.add_parser("conflicts", help="list conflicts, or resolve one")
     _sync_options(conflicts, json=True)
     conflicts.add_argument("--all", action="store_true", help="resolved ones too")
     conflicts.set_defaults(func=cmd_sync_conflicts)
+    reads_store(conflicts)
     choose = conflicts.add_subparsers(dest="conflicts_verb", metavar="ACTION")
     p = choose.add_parser("list", help="list conflicts (the default)")
     _sync_options(p)
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     p.add_argument("--all", action="store_true", default=argparse.SUPPRESS, help="resolved ones too")
     p.set_defaults(func=cmd_sync_conflicts)
+    reads_store(p)
     p = choose.add_parser("resolve", help="keep the local or the remote value of a conflict")
     p.add_argument("conflict_id", metavar="ID")
     p.add_argument("choice", choices=("local", "remote"))
     _sync_options(p)
     p.set_defaults(func=cmd_sync_resolve)
+    reads_store(p, False)
 
 
 # --- horus bench sync --------------------------------------------------------------------------------

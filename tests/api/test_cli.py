@@ -113,6 +113,7 @@ def test_db_upgrade_on_postgresql_creates_all_tables(pg_server_url: str, capsys:
 
 
 def test_global_options_before_the_verb(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", db, "db", "upgrade")[0] == 0  # db info reads a store: it makes none
     code, out, err = run(capsys, "--db", db, "--user", "ana", "--json", "db", "info")
     assert code == 0, err
     info = json.loads(out)
@@ -131,6 +132,7 @@ def test_global_options_before_the_verb(db: str, capsys: pytest.CaptureFixture[s
 ])
 def test_bad_playlist_files_and_rates_exit_2_naming_the_file(db: str, tmp_path: Path, text: str, rate: str | None,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "db", "upgrade", "--db", db)[0] == 0  # playlist list below reads a store: it makes none
     path = tmp_path / ("cut.otio" if text.startswith("{") else "cut.edl")
     path.write_text(text)
     args = ["playlist", "import", str(path), "--db", db] + (["--rate", rate] if rate else [])

@@ -58,6 +58,7 @@ def test_a_long_verb_says_what_it_will_do_before_the_heavy_libraries_load(argv: 
                                                                           tmp_path: Path) -> None:
     tmp = str(tmp_path)
     (tmp_path / "cut.otio").write_text("{}")
+    (tmp_path / "s.sqlite").touch()  # the verbs that only read refuse a store file that does not exist
     lines = _stderr_before_heavy([a.format(tmp=tmp) for a in argv] + ["--db", f"{tmp}/s.sqlite"], tmp_path)
     assert lines[0] == said.format(tmp=tmp)
     assert lines[1].startswith("HEAVY ")
@@ -87,6 +88,7 @@ def test_a_sync_round_counts_the_changes_waiting_when_the_store_is_read_without_
     ["sync"],  # no server: the round says how to set one
 ])
 def test_a_verb_about_to_fail_says_nothing_first(argv: list[str], tmp_path: Path) -> None:
+    (tmp_path / "s.sqlite").touch()  # the verbs that only read refuse a store file that does not exist
     lines = _stderr_before_heavy([a.format(tmp=str(tmp_path)) for a in argv] + ["--db", f"{tmp_path}/s.sqlite"],
                                  tmp_path)
     assert lines[0].startswith("HEAVY ")

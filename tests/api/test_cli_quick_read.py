@@ -296,11 +296,14 @@ def test_a_damaged_file_gets_the_same_error(tmp_path: Path, runner: Runner) -> N
     assert not any(runner.opened)
 
 
-def test_a_missing_file_is_made_as_before(tmp_path: Path, runner: Runner) -> None:
+def test_a_missing_file_is_refused_the_same_both_ways(tmp_path: Path, runner: Runner) -> None:
     db = tmp_path / "new" / "fresh.sqlite"
-    db.parent.mkdir()  # a missing folder is refused (test_cli_store_folder.py); a missing file is a new store
-    assert runner.either("media", "list", "--db", str(db)) == (0, "0 media\n", "")
-    assert runner.opened == [False] and db.exists()
+    db.parent.mkdir()  # a missing folder is refused too (test_cli_store_folder.py)
+    for argv in (["media", "list"], ["db", "info", "--json"], ["playlist", "notes", "Dailies"]):
+        seen = runner.either(*argv, "--db", str(db))
+        assert seen == runner.full(*argv, "--db", str(db))
+        assert seen[:2] == (2, "") and seen[2].startswith(f"horus: error: --db {db}: no store there")
+    assert runner.opened == [] and not db.exists()  # refused before either path opened (and so made) it
 
 
 @pytest.mark.skipif(sys.platform == "win32" or (hasattr(os, "geteuid") and os.geteuid() == 0),

@@ -67,10 +67,51 @@ def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path, capsys: py
     assert (tmp_path / "notes.txt").read_text() == "not a folder"
 
 
-def test_an_existing_folder_still_gets_a_new_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_existing_folder_still_gets_a_new_store_from_a_verb_that_adds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "review.sqlite"
+    assert main(["db", "upgrade", "--db", str(db)]) == 0 and db.is_file()
+    capsys.readouterr()
     assert main(["db", "info", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["media"] == 0 and db.is_file()
+    assert json.loads(capsys.readouterr().out)["media"] == 0
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    other = tmp_path / "other.sqlite"
+    assert main(["ingest", str(shots), "--db", str(other), "--json"]) == 0 and other.is_file()
+
+
+READ_VERBS = [["db", "info"], ["db", "info", "--json"], ["media", "list"], ["media", "list", "--json"],
+              ["comment", "list", MEDIA_ID], ["comment", "list", MEDIA_ID, "--json"], ["playlist", "list"],
+              ["playlist", "list", "--json"], ["playlist", "notes", "Dailies"],
+              ["playlist", "export", "Dailies", "{tmp}/cut.otio"],
+              ["export", "notes", "--format", "csv", "--out", "{tmp}/n.csv", "--media", MEDIA_ID],
+              ["paths", "where", MEDIA_ID], ["sync", "status"], ["sync", "status", "--json"], ["sync", "conflicts"],
+              ["sync", "conflicts", "list", "--json"]]
+
+
+@pytest.mark.parametrize("verb", READ_VERBS, ids=" ".join)
+def test_a_read_verb_refuses_a_store_file_that_does_not_exist_and_makes_none(
+        tmp_path: Path, verb: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "reveiw.sqlite"  # a typo of an existing store's name
+    code = main([*(a.format(tmp=tmp_path) for a in verb), "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (f"horus: error: --db {db}: no store there (the file does not exist; nothing was created); "
+                   "check the path, or make a store with a verb that adds to it: horus ingest, horus demo, "
+                   "horus playlist import\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_horus_db_and_a_sqlite_url_naming_no_file_are_refused_by_read_verbs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "x.sqlite"
+    assert main(["--json", "--db", f"sqlite:///{db}", "media", "list"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"horus: error: --db sqlite:///{db}: no store there")
+    monkeypatch.setenv("HORUS_DB", str(db))
+    assert main(["playlist", "list"]) == 2
+    assert capsys.readouterr().err.startswith(f"horus: error: HORUS_DB={db}: no store there")
+    assert not db.exists()
 
 
 def test_the_window_is_refused_before_qt_loads(tmp_path: Path) -> None:

@@ -81,5 +81,6 @@ def test_store_options_before_the_action_are_kept(config: Path, tmp_path: Path, 
     capsys.readouterr()
     assert main(["sync", "--db", str(laptop), "--user", "ana", "status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["pending_ops"] >= 1
-    assert main(["sync", "status", "--json"]) == 0  # the default store: nothing made there
-    assert json.loads(capsys.readouterr().out)["pending_ops"] == 0
+    assert main(["sync", "status", "--json"]) == 2  # HORUS_DB names no store: refused, nothing made there
+    out, err = capsys.readouterr()
+    assert out == "" and "no store there" in err and not (tmp_path / "default.sqlite").exists()
