@@ -127,6 +127,17 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(horus_desktop.__file__).parent), quiet=2)
 
 
+def chosen_verbs(every: dict[str, list[str]], only: tuple[str, ...]) -> dict[str, list[str]]:
+    """The verbs ``--only`` names, by whole name ("comment add") or first word ("db": db info and db upgrade);
+    all without it. CliError, listing the verbs, when it names none."""
+    chosen = {k: v for k, v in every.items() if not only or k in only or k.split()[0] in only}
+    if not chosen:
+        from horus_desktop.cli.common import CliError
+
+        raise CliError(f"--only {' '.join(only)}: no such verb; the verbs are: {', '.join(every)}")
+    return chosen
+
+
 def bench_verbs(repeats: int = 5, *, only: tuple[str, ...] = (), timeout: float = 300.0) -> dict[str, Any]:
     """Medians over ``repeats`` rounds of each verb's first output, with ``python -c print()``'s in each round
     (Horus's modules compiled first: :func:`compile_package`)."""
@@ -145,7 +156,7 @@ def bench_verbs(repeats: int = 5, *, only: tuple[str, ...] = (), timeout: float 
                "HORUS_USER": "ana", "QT_QPA_PLATFORM": "offscreen"}
         env.pop("HORUS_DB", None)
         fx = _fixtures(folder, env)
-        verbs = {k: v for k, v in _verbs(fx).items() if not only or k in only}
+        verbs = chosen_verbs(_verbs(fx), only)
         samples: dict[str, list[float]] = {k: [] for k in ("python", *verbs)}
         first_lines: dict[str, str] = {}
         run_db = folder / "run.sqlite"
@@ -210,6 +221,6 @@ def register_bench(bench: Any) -> None:
     p = bench.add_parser("verbs", help="every non-GUI verb on a copy of the demo store: time to its first output "
                          "against python -c print()")
     p.add_argument("--repeats", type=int, default=5, help="rounds (the median is shown; 5)")
-    p.add_argument("--only", nargs="+", metavar="VERB", help='these verbs only ("comment add", "sync", ...)')
+    p.add_argument("--only", nargs="+", metavar="VERB", help='these verbs only, by name or first word ("comment add", "db", "sync", ...)')
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_verbs)

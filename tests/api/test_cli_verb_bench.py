@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from horus_desktop.cli import build_parser
-from horus_desktop.cli.verb_bench import NO_STORE, _verbs
+from horus_desktop.cli.common import CliError
+from horus_desktop.cli.verb_bench import NO_STORE, _verbs, chosen_verbs
 
 #: Not timed, and why: the window; the benchmarks themselves; another spelling of `sync conflicts`; a choice
 #: that needs a conflict a demo store does not have (`sync conflicts` reads the same store first).
@@ -32,3 +35,12 @@ def test_every_non_gui_verb_is_timed() -> None:
     assert _leaves(build_parser()) - groups - LEFT_OUT == timed
     for verb, argv in _verbs(fx).items():  # each one parses as the bench runs it
         build_parser().parse_args([*argv, *([] if verb in NO_STORE else ["--db", "x.sqlite"])])
+
+
+def test_only_picks_verbs_by_name_or_first_word_and_names_the_verbs_when_none_match() -> None:
+    fx = {name: f"<{name}>" for name in ("media", "playlist", "tmp", "wav", "otio", "media_dir", "montu")}
+    every = _verbs(fx)
+    assert set(chosen_verbs(every, ("db", "comment add"))) == {"db info", "db upgrade", "comment add"}
+    assert chosen_verbs(every, ()) == every
+    with pytest.raises(CliError, match="no such verb; the verbs are: db info, db upgrade"):
+        chosen_verbs(every, ("nosuch",))
