@@ -54,7 +54,7 @@ PROBED_SPACE = "probed_color_space"
 #: horus_project_configs.settings key of a project's default input colour space.
 PROJECT_DEFAULT_KEY = "input_colour_space"
 
-_EXR_NAME_ATTRIBUTES = ("colorSpace", "colorspace", "oiio:ColorSpace", "ocio:colorspace")
+EXR_NAME_ATTRIBUTES = ("colorSpace", "colorspace", "oiio:ColorSpace", "ocio:colorspace")
 
 
 def colour_space_from_chromaticities(chromaticities: Sequence[float]) -> str | None:
@@ -68,7 +68,7 @@ def colour_space_from_chromaticities(chromaticities: Sequence[float]) -> str | N
 
 def exr_colour_space(header: Mapping[str, Any]) -> str:
     """Colour space of an EXR part from its header: a named attribute, the chromaticities, or ACEScg."""
-    for key in _EXR_NAME_ATTRIBUTES:
+    for key in EXR_NAME_ATTRIBUTES:
         value = header.get(key)
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")

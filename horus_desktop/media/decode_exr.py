@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import OpenEXR
 
+from horus_desktop.media import exr_core
 from horus_desktop.media.colour_defaults import exr_colour_space
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
-from horus_desktop.media.exr_header import ExrLayout, ExrStructureError, read_exr_layout
+from horus_desktop.media.exr_header import ExrLayout, ExrPartHeader, ExrStructureError, read_exr_layout
 from horus_desktop.media.exr_layers import DEFAULT_LAYER, default_part_index, find_layer, part_bit_depth
 from horus_desktop.media.file_access import read_bytes_check
 from horus_desktop.media.frames import Frame, Superseded, Window
@@ -152,6 +153,77 @@ def _layer_pixels(channels: Mapping[str, Any], names: tuple[str, ...]) -> tuple[
     return np.stack(planes, axis=2), shown
 
 
+def _default_view(structure: ExrPartHeader, view: str | None) -> bool:
+    """True when ``view`` asks for the part's default channels (see _pick_channels)."""
+    return view is None or not structure.views or view == structure.views[0]
+
+
+def _core_channels(structure: ExrPartHeader) -> tuple[str, ...] | None:
+    """The default channels (RGBA, RGB, YA or Y at the top level) when the core path takes them: all
+    half floats at full resolution in a scanline part; else None."""
+    by_name = {channel.name: channel for channel in structure.channels}
+    for names in (("R", "G", "B", "A"), ("R", "G", "B"), ("Y", "A"), ("Y",)):
+        if all(name in by_name for name in names):
+            chosen = [by_name[name] for name in names]
+            if structure.type == "scanlineimage" and all(
+                    c.pixel_type == exr_core.HALF and c.x_sampling == c.y_sampling == 1 for c in chosen):
+                return names
+            return None
+    return None
+
+
+#: What the frame takes from a part's header besides its pixels and windows: the part's name, its
+#: compression, its views and its colour space.
+Decoded = tuple[np.ndarray, tuple[str, ...], Window, Window, dict[str, Any]]
+
+
+def _decode_core(path: str, index: int, structure: ExrPartHeader, names: tuple[str, ...],
+                 stop: Callable[[], bool] | None) -> Decoded:
+    """The default channels through OpenEXR's C library (media/exr_core.py)."""
+    image = exr_core.decode_scanlines(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop)
+    pixels = _as_display_pixels(image.pixels)
+    try:
+        compression = OpenEXR.Compression(structure.compression).name
+    except (TypeError, ValueError):
+        compression = str(structure.compression)
+    info = {"part": structure.name, "compression": compression, "views": list(structure.views),
+            "colour_space": exr_colour_space(image.colour_attributes)}
+    return pixels, _channel_names("".join(names), pixels.shape[2]), image.data_window, image.display_window, info
+
+
+def _decode_file(path: str, index: int, layer_channels: tuple[str, ...] | None, view: str | None,
+                 stop: Callable[[], bool] | None) -> Decoded:
+    """A part's default channels, a layer's or a view's through OpenEXR.File; its errors explained."""
+    stream: _StoppableFile | None = None
+    try:
+        # Opened inside the try: a file gone since its layout was read is explained like the plain read's.
+        stream = _StoppableFile(path, stop) if stop is not None else None
+        exr = OpenEXR.File(stream or path, separate_channels=layer_channels is not None,
+                           num_threads=EXR_THREADS_PER_FILE)
+        chosen = exr.parts[index]
+        header = chosen.header
+        if layer_channels is not None:
+            raw, names = _layer_pixels(chosen.channels, layer_channels)
+            pixels = _as_display_pixels(raw)
+        else:
+            group, channel = _pick_channels(chosen.channels, header, view)
+            pixels = _as_display_pixels(channel.pixels)
+            names = _channel_names(group, pixels.shape[2])
+        part_name = chosen.name()
+    except KeyError as exc:
+        raise UnreadableFileError(path, str(exc.args[0])) from exc
+    except Exception as exc:
+        if stop is not None and stop():  # given up part-way: OpenEXR reports it as a failed read
+            raise Superseded(path) from None
+        raise _explain(path, exc) from exc
+    finally:
+        if stream is not None:
+            stream.close()
+    info = {"part": part_name, "compression": str(header.get("compression", "")).rsplit(".", 1)[-1],
+            "views": list(header.get("multiView") or []), "colour_space": exr_colour_space(header)}
+    return pixels, names, _window(header["dataWindow"]), _window(header["displayWindow"]), info
+
+
 def decode_exr(path: str, *, part: str | int | None = None, view: str | None = None,
                layer: str | None = None) -> Frame:
     """Decode an EXR into a float16 display-window Frame.
@@ -171,30 +243,16 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     if layer is not None and chosen_layer is None:
         raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
     stop = STOP_CHECK
-    stream: _StoppableFile | None = None
-    try:
-        # Opened inside the try: a file gone since its layout was read is explained like the plain read's.
-        stream = _StoppableFile(path, stop) if stop is not None else None
-        exr = OpenEXR.File(stream or path, separate_channels=chosen_layer is not None, num_threads=EXR_THREADS_PER_FILE)
-        chosen = exr.parts[index]
-        header = chosen.header
-        if chosen_layer is not None:
-            raw, names = _layer_pixels(chosen.channels, chosen_layer.channels)
-            pixels = _as_display_pixels(raw)
-        else:
-            group, channel = _pick_channels(chosen.channels, header, view)
-            pixels = _as_display_pixels(channel.pixels)
-            names = _channel_names(group, pixels.shape[2])
-    except KeyError as exc:
-        raise UnreadableFileError(path, str(exc.args[0])) from exc
-    except Exception as exc:
-        if stop is not None and stop():  # given up part-way: OpenEXR reports it as a failed read
-            raise Superseded(path) from None
-        raise _explain(path, exc) from exc
-    finally:
-        if stream is not None:
-            stream.close()
-    data, display = _window(header["dataWindow"]), _window(header["displayWindow"])
+    decoded = None
+    core_names = _core_channels(structure) if chosen_layer is None and _default_view(structure, view) else None
+    if core_names is not None:
+        try:
+            decoded = _decode_core(path, index, structure, core_names, stop)
+        except (exr_core.CoreFailed, OSError):
+            decoded = None  # OpenEXR.File below decodes it, or says what is wrong with it
+    if decoded is None:
+        decoded = _decode_file(path, index, chosen_layer.channels if chosen_layer is not None else None, view, stop)
+    pixels, names, data, display, header = decoded
     if pixels.shape[:2] != (data[3] - data[1] + 1, data[2] - data[0] + 1):
         raise DamagedFrameError(path, "pixel data does not match the data window")
     if not (0 < display[2] - display[0] + 1 <= _MAX_SIDE and 0 < display[3] - display[1] + 1 <= _MAX_SIDE):
@@ -203,17 +261,17 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
         names = names * 3
     shown_layer = chosen_layer or find_layer(layout, index, None)
     metadata = {
-        "part": chosen.name(),
+        "part": header["part"],
         "part_index": index,
         "layer": chosen_layer.layer if chosen_layer else DEFAULT_LAYER,
         "bit_depth": shown_layer.bit_depth if shown_layer else part_bit_depth(structure),
-        "compression": str(header.get("compression", "")).rsplit(".", 1)[-1],
-        "views": list(header.get("multiView") or []),
+        "compression": header["compression"],
+        "views": header["views"],
     }
     return Frame(
         pixels=place_in_display_window(pixels, data, display),
         frame=0,
-        colour_space=exr_colour_space(header),
+        colour_space=header["colour_space"],
         display_window=display,
         data_window=data,
         channels=tuple(names),

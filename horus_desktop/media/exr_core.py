@@ -1,0 +1,337 @@
+"""EXR scanline decoding through OpenEXR's core C library, chunk by chunk, on the calling thread and the
+threads of a small pool.
+
+The `OpenEXR` Python module carries the library's C API (``exr_*``) and exports it; this module calls it
+through ctypes, which lets go of Python's interpreter lock during every call. Why not `OpenEXR.File`: a
+decode that may be given up part-way (a frame the user scrubs past) had to read through a Python stream,
+and OpenEXR's threads then took Python's lock for every block they read (traced: the two threads of a
+frame taking turns on one core for ~12 ms). Here the library reads the file itself (``pread``), the
+threads need Python only between blocks (~1 ms of decoding each), and that is where a stop is checked.
+Each block is decoded straight into the frame's interleaved pixels.
+
+Only what this path does best is taken: scanline parts whose shown channels are all half floats at full
+resolution, in blocks of 16 lines or more (PIZ, ZIP, PXR24, B44, DWA...; files of a line a block would
+cost Python ~20 us a block). Everything else, and any file the library reports an error for, goes
+through `OpenEXR.File` (media/decode_exr.py), which also words the error.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import OpenEXR
+
+from horus_desktop.media.colour_defaults import EXR_NAME_ATTRIBUTES
+from horus_desktop.media.frames import Superseded
+
+HALF = 1  # exr_pixel_type_t
+_SCANLINE = 0
+_SILENT_HEADER_PARSE = 1 << 1
+#: The fewest lines a block for this path (see the module docstring).
+MIN_LINES_PER_CHUNK = 16
+
+_p = ctypes.c_void_p
+
+
+class _V2i(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int32), ("y", ctypes.c_int32)]
+
+
+class _Box2i(ctypes.Structure):
+    _fields_ = [("min", _V2i), ("max", _V2i)]
+
+
+class _Chromaticities(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_float) for name in
+                ("red_x", "red_y", "green_x", "green_y", "blue_x", "blue_y", "white_x", "white_y")]
+
+
+class _ContextInit(ctypes.Structure):
+    """exr_context_initializer_t up to its v3 fields; ``size`` tells the library which it may read."""
+
+    _fields_ = [("size", ctypes.c_size_t), ("error_handler_fn", _p), ("alloc_fn", _p), ("free_fn", _p),
+                ("user_data", _p), ("read_fn", _p), ("size_fn", _p), ("write_fn", _p), ("destroy_fn", _p),
+                ("max_image_width", ctypes.c_int), ("max_image_height", ctypes.c_int),
+                ("max_tile_width", ctypes.c_int), ("max_tile_height", ctypes.c_int),
+                ("zip_level", ctypes.c_int), ("dwa_quality", ctypes.c_float), ("flags", ctypes.c_int)]
+
+
+class _ChunkInfo(ctypes.Structure):
+    _fields_ = [("idx", ctypes.c_int32), ("start_x", ctypes.c_int32), ("start_y", ctypes.c_int32),
+                ("height", ctypes.c_int32), ("width", ctypes.c_int32), ("level_x", ctypes.c_uint8),
+                ("level_y", ctypes.c_uint8), ("type", ctypes.c_uint8), ("compression", ctypes.c_uint8),
+                ("data_offset", ctypes.c_uint64), ("packed_size", ctypes.c_uint64),
+                ("unpacked_size", ctypes.c_uint64), ("sample_count_data_offset", ctypes.c_uint64),
+                ("sample_count_table_size", ctypes.c_uint64)]
+
+
+class _CodingChannel(ctypes.Structure):
+    _fields_ = [("channel_name", ctypes.c_char_p), ("height", ctypes.c_int32), ("width", ctypes.c_int32),
+                ("x_samples", ctypes.c_int32), ("y_samples", ctypes.c_int32), ("p_linear", ctypes.c_uint8),
+                ("bytes_per_element", ctypes.c_int8), ("data_type", ctypes.c_uint16),
+                ("user_bytes_per_element", ctypes.c_int16), ("user_data_type", ctypes.c_uint16),
+                ("user_pixel_stride", ctypes.c_int32), ("user_line_stride", ctypes.c_int32),
+                ("decode_to_ptr", _p)]
+
+
+class _DecodePipeline(ctypes.Structure):
+    """exr_decode_pipeline_t (its second version, OpenEXR 3.3+). The library checks ``pipe_size`` and
+    reads only the first version's fields (a prefix of these) when it differs from its own."""
+
+    _fields_ = [("pipe_size", ctypes.c_size_t), ("channels", ctypes.POINTER(_CodingChannel)),
+                ("channel_count", ctypes.c_int16), ("decode_flags", ctypes.c_uint16),
+                ("part_index", ctypes.c_int), ("context", _p), ("chunk", _ChunkInfo),
+                ("user_line_begin_skip", ctypes.c_int32), ("user_line_end_ignore", ctypes.c_int32),
+                ("bytes_decompressed", ctypes.c_uint64), ("decoding_user_data", _p),
+                ("packed_buffer", _p), ("packed_alloc_size", ctypes.c_size_t),
+                ("unpacked_buffer", _p), ("unpacked_alloc_size", ctypes.c_size_t),
+                ("packed_sample_count_table", _p), ("packed_sample_count_alloc_size", ctypes.c_size_t),
+                ("sample_count_table", _p), ("sample_count_alloc_size", ctypes.c_size_t),
+                ("scratch_buffer_1", _p), ("scratch_alloc_size_1", ctypes.c_size_t),
+                ("scratch_buffer_2", _p), ("scratch_alloc_size_2", ctypes.c_size_t),
+                ("alloc_fn", _p), ("free_fn", _p), ("read_fn", _p), ("decompress_fn", _p),
+                ("realloc_nonimage_data_fn", _p), ("unpack_and_convert_fn", _p),
+                ("_quick_chan_store", _CodingChannel * 5), ("sample_count_valid", ctypes.c_int),
+                ("compression_context", _p), ("free_compression_context", _p)]
+
+
+_ERROR_HANDLER = ctypes.CFUNCTYPE(None, _p, ctypes.c_int, ctypes.c_char_p)
+
+
+@_ERROR_HANDLER
+def _quiet(_context: int | None, _code: int, _message: bytes | None) -> None:
+    """The library's messages are not printed (it prints them to stderr by default): a failed decode
+    goes through OpenEXR.File, which words the error for the user."""
+
+
+class _Library:
+    """The C functions used, with their argument types."""
+
+    def __init__(self, path: str) -> None:
+        lib = ctypes.CDLL(path)
+        ctx, ctx_p, i32_p = _p, ctypes.POINTER(_p), ctypes.POINTER(ctypes.c_int32)
+        signatures: dict[str, list[type]] = {
+            "exr_start_read": [ctx_p, ctypes.c_char_p, ctypes.POINTER(_ContextInit)],
+            "exr_finish": [ctx_p],
+            "exr_get_count": [ctx, i32_p],
+            "exr_get_storage": [ctx, ctypes.c_int, i32_p],
+            "exr_get_data_window": [ctx, ctypes.c_int, ctypes.POINTER(_Box2i)],
+            "exr_get_display_window": [ctx, ctypes.c_int, ctypes.POINTER(_Box2i)],
+            "exr_get_scanlines_per_chunk": [ctx, ctypes.c_int, i32_p],
+            "exr_get_chunk_count": [ctx, ctypes.c_int, i32_p],
+            "exr_attr_get_string": [ctx, ctypes.c_int, ctypes.c_char_p, i32_p, ctypes.POINTER(ctypes.c_char_p)],
+            "exr_attr_get_chromaticities": [ctx, ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(_Chromaticities)],
+            "exr_read_scanline_chunk_info": [ctx, ctypes.c_int, ctypes.c_int, ctypes.POINTER(_ChunkInfo)],
+            "exr_decoding_initialize": [ctx, ctypes.c_int, ctypes.POINTER(_ChunkInfo),
+                                        ctypes.POINTER(_DecodePipeline)],
+            "exr_decoding_update": [ctx, ctypes.c_int, ctypes.POINTER(_ChunkInfo), ctypes.POINTER(_DecodePipeline)],
+            "exr_decoding_choose_default_routines": [ctx, ctypes.c_int, ctypes.POINTER(_DecodePipeline)],
+            "exr_decoding_run": [ctx, ctypes.c_int, ctypes.POINTER(_DecodePipeline)],
+            "exr_decoding_destroy": [ctx, ctypes.POINTER(_DecodePipeline)],
+        }
+        for name, arguments in signatures.items():
+            function = getattr(lib, name)
+            function.argtypes = arguments
+            function.restype = ctypes.c_int
+            setattr(self, name, function)
+
+    def __getattr__(self, name: str) -> Callable[..., int]:  # for the type checker: set in __init__
+        raise AttributeError(name)
+
+
+_LIBRARY: _Library | None = None
+_LIBRARY_LOCK = threading.Lock()
+
+
+def _library() -> _Library | None:
+    """The core library's functions, or None when the OpenEXR module does not export them."""
+    global _LIBRARY
+    with _LIBRARY_LOCK:
+        if _LIBRARY is None:
+            try:
+                _LIBRARY = _Library(OpenEXR.__file__ or "")
+            except (OSError, AttributeError):
+                return None
+        return _LIBRARY
+
+
+class CoreFailed(Exception):
+    """The core path does not take this file, or the library reported an error: decode it with
+    OpenEXR.File instead (which explains what is wrong)."""
+
+
+@dataclass(frozen=True)
+class CoreImage:
+    """The decoded data window and what the frame needs from the header."""
+
+    pixels: np.ndarray  # (height, width, channels) float16, the data window
+    data_window: tuple[int, int, int, int]
+    display_window: tuple[int, int, int, int]
+    colour_attributes: dict[str, Any]  # the header's colour-space names and chromaticities, where present
+
+
+def _box(lib: _Library, getter: Callable[..., int], context: ctypes.c_void_p, part: int) -> tuple[int, int, int, int]:
+    box = _Box2i()
+    if getter(context, part, ctypes.byref(box)) != 0:
+        raise CoreFailed("no window")
+    return (box.min.x, box.min.y, box.max.x, box.max.y)
+
+
+def _colour_attributes(lib: _Library, context: ctypes.c_void_p, part: int) -> dict[str, Any]:
+    """The attributes that say a part's colour space (colour_defaults.exr_colour_space reads them)."""
+    found: dict[str, Any] = {}
+    for name in EXR_NAME_ATTRIBUTES:
+        length, text = ctypes.c_int32(), ctypes.c_char_p()
+        if lib.exr_attr_get_string(context, part, name.encode(), ctypes.byref(length), ctypes.byref(text)) == 0:
+            found[name] = ctypes.string_at(text, length.value).decode("utf-8", "replace") if text.value else ""
+    chromaticities = _Chromaticities()
+    if lib.exr_attr_get_chromaticities(context, part, b"chromaticities", ctypes.byref(chromaticities)) == 0:
+        found["chromaticities"] = tuple(getattr(chromaticities, name) for name, _ in _Chromaticities._fields_)
+    return found
+
+
+class _Decode:
+    """One file's blocks shared out between threads: each takes the next block not yet taken, decodes it
+    into ``pixels`` and, between blocks, stops when ``stop`` says so or another thread failed."""
+
+    def __init__(self, lib: _Library, context: ctypes.c_void_p, part: int, names: Sequence[str],
+                 pixels: np.ndarray, data_window: tuple[int, int, int, int], lines: int, chunks: int,
+                 stop: Callable[[], bool] | None) -> None:
+        self.lib, self.context, self.part = lib, context, part
+        self.slots = {name.encode(): i for i, name in enumerate(names)}
+        self.base = pixels.ctypes.data
+        self.pixel_stride = pixels.strides[1]
+        self.line_stride = pixels.strides[0]
+        self.first_line = data_window[1]
+        self.lines, self.chunks = lines, chunks
+        self.stop = stop
+        self.stopped = False
+        self.asking = threading.Lock()  # one thread at a time asks ``stop`` (a pipe's poll object is not shared)
+        self.taken = itertools.count()  # next() is atomic under the interpreter lock
+        self.failed: str | None = None
+
+    def _told_to_stop(self) -> bool:
+        """True once ``stop`` has said so; a thread that finds another asking goes on with its block."""
+        if self.stop is not None and not self.stopped and self.asking.acquire(blocking=False):
+            try:
+                self.stopped = self.stop()
+            finally:
+                self.asking.release()
+        return self.stopped
+
+    def run(self) -> None:
+        try:
+            self._blocks()
+        except BaseException as exc:  # on a helper thread it would be lost: the caller sees it as a failure
+            self.failed = f"{type(exc).__name__}: {exc}"
+            raise
+
+    def _blocks(self) -> None:
+        lib, context, part = self.lib, self.context, self.part
+        pipeline = _DecodePipeline()
+        pipeline.pipe_size = ctypes.sizeof(_DecodePipeline)
+        info = _ChunkInfo()
+        info_ref, pipe_ref = ctypes.byref(info), ctypes.byref(pipeline)
+        started = False
+        try:
+            for index in self.taken:
+                if index >= self.chunks or self.failed is not None or self._told_to_stop():
+                    return
+                y = self.first_line + index * self.lines
+                if lib.exr_read_scanline_chunk_info(context, part, y, info_ref) != 0:
+                    self.failed = f"block at line {y} not readable"
+                    return
+                if not started:
+                    if lib.exr_decoding_initialize(context, part, info_ref, pipe_ref) != 0:
+                        self.failed = "decoder not started"
+                        return
+                    started = True
+                    self._point(pipeline, info)
+                    if lib.exr_decoding_choose_default_routines(context, part, pipe_ref) != 0:
+                        self.failed = "no decoder for the file"
+                        return
+                else:
+                    if lib.exr_decoding_update(context, part, info_ref, pipe_ref) != 0:
+                        self.failed = f"block at line {y} not decodable"
+                        return
+                    self._point(pipeline, info)
+                if lib.exr_decoding_run(context, part, pipe_ref) != 0:
+                    self.failed = f"block at line {y} damaged"
+                    return
+        finally:
+            if started or pipeline.channels:
+                lib.exr_decoding_destroy(context, pipe_ref)
+
+    def _point(self, pipeline: _DecodePipeline, info: _ChunkInfo) -> None:
+        """Where each channel of this block goes in the frame's interleaved pixels (a channel not shown is
+        skipped by the library)."""
+        row = self.base + (info.start_y - self.first_line) * self.line_stride
+        for c in range(pipeline.channel_count):
+            channel = pipeline.channels[c]
+            slot = self.slots.get(channel.channel_name)
+            if slot is None or channel.height == 0:
+                channel.decode_to_ptr = None
+                channel.user_pixel_stride = channel.user_line_stride = 0
+                continue
+            channel.user_data_type = HALF
+            channel.user_bytes_per_element = 2
+            channel.user_pixel_stride = self.pixel_stride
+            channel.user_line_stride = self.line_stride
+            channel.decode_to_ptr = row + slot * 2
+
+
+def decode_scanlines(path: str, part: int, names: Sequence[str], *, threads: int,
+                     stop: Callable[[], bool] | None = None) -> CoreImage:
+    """Decode the channels ``names`` (all half, full resolution) of scanline part ``part`` of ``path``.
+
+    Raises CoreFailed when this path does not take the file or the library reports an error, Superseded
+    when ``stop`` said so between blocks, OSError when the file cannot be opened."""
+    lib = _library()
+    if lib is None:
+        raise CoreFailed("OpenEXR's C library is not available")
+    context = ctypes.c_void_p()
+    init = _ContextInit(size=ctypes.sizeof(_ContextInit), error_handler_fn=ctypes.cast(_quiet, _p),
+                        flags=_SILENT_HEADER_PARSE)
+    if lib.exr_start_read(ctypes.byref(context), os.fsencode(path), ctypes.byref(init)) != 0:
+        if not os.access(path, os.R_OK):
+            raise OSError(f"cannot read {path}")
+        raise CoreFailed("not opened")
+    try:
+        storage, lines, chunks = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
+        if (lib.exr_get_storage(context, part, ctypes.byref(storage)) != 0 or storage.value != _SCANLINE
+                or lib.exr_get_scanlines_per_chunk(context, part, ctypes.byref(lines)) != 0
+                or lines.value < MIN_LINES_PER_CHUNK
+                or lib.exr_get_chunk_count(context, part, ctypes.byref(chunks)) != 0):
+            raise CoreFailed("not a scanline part of large blocks")
+        data = _box(lib, lib.exr_get_data_window, context, part)
+        display = _box(lib, lib.exr_get_display_window, context, part)
+        width, height = data[2] - data[0] + 1, data[3] - data[1] + 1
+        if width <= 0 or height <= 0 or chunks.value != -(-height // lines.value):
+            raise CoreFailed("data window and blocks disagree")
+        pixels = np.empty((height, width, len(names)), np.float16)
+        work = _Decode(lib, context, part, names, pixels, data, lines.value, chunks.value, stop)
+        # Threads started for this file and joined before it is closed (~0.1 ms each beside a ~20-40 ms
+        # decode): none is left running, and the context outlives every thread's use of it.
+        helpers = [threading.Thread(target=work.run, name="horus-exr-block", daemon=True)
+                   for _ in range(min(threads, chunks.value) - 1)]
+        for helper in helpers:
+            helper.start()
+        try:
+            work.run()
+        finally:
+            for helper in helpers:
+                helper.join()
+        if work.stopped:
+            raise Superseded(path)
+        if work.failed is not None:
+            raise CoreFailed(work.failed)
+        return CoreImage(pixels, data, display, _colour_attributes(lib, context, part))
+    finally:
+        lib.exr_finish(ctypes.byref(context))

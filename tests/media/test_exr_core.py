@@ -1,0 +1,164 @@
+"""EXRs decoded block by block through OpenEXR's C library (media/exr_core.py) give the frame OpenEXR.File
+gives, for files the library itself wrote; files that path does not take, and damaged ones, still decode or
+are explained as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import OpenEXR
+import pytest
+
+from horus_desktop.media import decode_exr as exr_module
+from horus_desktop.media import exr_core
+from horus_desktop.media.colour_defaults import exr_colour_space
+from horus_desktop.media.decode_exr import decode_exr
+from horus_desktop.media.errors import DamagedFrameError
+from horus_desktop.media.frames import Superseded
+
+
+def _pixels(height: int, width: int, channels: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return (rng.random((height, width, channels), dtype=np.float32) * 4 - 0.5).astype(np.float16)
+
+
+def _write(path: Path, channels: dict[str, np.ndarray], compression: str = "PIZ", **header: object) -> str:
+    full = {"compression": getattr(OpenEXR, f"{compression}_COMPRESSION"), "type": OpenEXR.scanlineimage}
+    full.update(header)
+    OpenEXR.File(full, channels).write(str(path))
+    return str(path)
+
+
+def _library_frame(path: str, group: str) -> np.ndarray:
+    """What OpenEXR.File reads for ``group``, HxWxC."""
+    pixels = OpenEXR.File(path).parts[0].channels[group].pixels
+    return pixels if pixels.ndim == 3 else pixels[:, :, None]
+
+
+@pytest.mark.parametrize("compression", ["PIZ", "ZIP", "DWAA", "DWAB", "B44", "PXR24", "ZIPS", "NO"])
+def test_every_compression_decodes_to_the_libraries_own_pixels(tmp_path: Path, compression: str) -> None:
+    pixels = _pixels(70, 90, 3, 1)  # 70 lines: blocks of 16/32 lines with a short last one
+    path = _write(tmp_path / "a.exr", {"RGB": pixels}, compression)
+    frame = decode_exr(path)
+    assert frame.pixels.dtype == np.float16 and frame.pixels.shape == (70, 90, 3)
+    assert np.array_equal(frame.pixels.view(np.uint16), _library_frame(path, "RGB").view(np.uint16))
+    assert frame.metadata["compression"] == f"{compression}_COMPRESSION"
+
+
+def test_rgba_and_grey_files_keep_their_channels(tmp_path: Path) -> None:
+    rgba = _write(tmp_path / "rgba.exr", {"RGBA": _pixels(40, 33, 4, 2)})
+    frame = decode_exr(rgba)
+    assert frame.channels == ("R", "G", "B", "A")
+    assert np.array_equal(frame.pixels.view(np.uint16), _library_frame(rgba, "RGBA").view(np.uint16))
+    grey = _pixels(40, 33, 1, 3)[:, :, 0]
+    path = _write(tmp_path / "y.exr", {"Y": grey})
+    frame = decode_exr(path)
+    assert frame.channels == ("Y", "Y", "Y")
+    assert all(np.array_equal(frame.pixels[:, :, c], grey) for c in range(3))
+
+
+def test_a_data_window_inside_the_display_window_is_placed_and_the_rest_is_black(tmp_path: Path) -> None:
+    inner = _pixels(20, 30, 3, 4)
+    path = _write(tmp_path / "crop.exr", {"RGB": inner}, dataWindow=((10, 5), (39, 24)),
+                  displayWindow=((0, 0), (63, 47)))
+    frame = decode_exr(path)
+    assert frame.data_window == (10, 5, 39, 24) and frame.display_window == (0, 0, 63, 47)
+    assert np.array_equal(frame.pixels[5:25, 10:40], inner)
+    assert not frame.pixels[:5].any() and not frame.pixels[:, :10].any()
+
+
+def test_the_colour_space_is_read_from_the_header_as_from_the_librarys_own(tmp_path: Path) -> None:
+    rec709 = (0.64, 0.33, 0.30, 0.60, 0.15, 0.06, 0.3127, 0.3290)
+    aces = (0.7347, 0.2653, 0.0, 1.0, 0.0001, -0.077, 0.32168, 0.33767)
+    files = {
+        "named": {"colorSpace": "ACES - ACEScg"},
+        "oiio": {"oiio:ColorSpace": "Linear Rec.2020"},
+        "blank name, primaries": {"colorSpace": "  ", "chromaticities": rec709},
+        "rec709": {"chromaticities": rec709},
+        "ap0": {"chromaticities": aces},
+        "nothing": {},
+    }
+    seen = {}
+    for n, (name, header) in enumerate(files.items()):
+        path = _write(tmp_path / f"{n}.exr", {"RGB": _pixels(16, 16, 3, 5)}, **header)
+        seen[name] = decode_exr(path).colour_space
+        assert seen[name] == exr_colour_space(OpenEXR.File(path).parts[0].header), name
+    assert seen["named"] == "ACES - ACEScg" and seen["oiio"] == "Linear Rec.2020"
+    assert seen["rec709"] == seen["blank name, primaries"] != seen["ap0"]
+
+
+def test_float_layers_and_tiles_still_decode(tmp_path: Path) -> None:
+    floats = _pixels(24, 24, 3, 8).astype(np.float32)
+    path = _write(tmp_path / "float.exr", {"RGB": floats})
+    assert np.array_equal(decode_exr(path).pixels, floats.astype(np.float16))
+    layered = _write(tmp_path / "layers.exr", {"RGB": _pixels(24, 24, 3, 9),
+                                                "diffuse.R": _pixels(24, 24, 1, 10)[:, :, 0]})
+    assert decode_exr(layered, layer="diffuse").pixels.shape == (24, 24, 3)
+    tiled = tmp_path / "tiled.exr"
+    tiles = OpenEXR.TileDescription()
+    tiles.xSize, tiles.ySize, tiles.mode = 16, 16, OpenEXR.ONE_LEVEL
+    OpenEXR.File({"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.tiledimage, "tiles": tiles},
+                 {"RGB": _pixels(40, 40, 3, 11)}).write(str(tiled))
+    assert np.array_equal(decode_exr(str(tiled)).pixels, _library_frame(str(tiled), "RGB"))
+
+
+def test_a_truncated_file_is_explained_and_the_library_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]
+                                                                       ) -> None:
+    path = _write(tmp_path / "whole.exr", {"RGB": _pixels(256, 256, 3, 12)})
+    data = Path(path).read_bytes()
+    cut = tmp_path / "cut.exr"
+    cut.write_bytes(data[: len(data) // 2])
+    capfd.readouterr()
+    with pytest.raises(exr_core.CoreFailed):
+        exr_core.decode_scanlines(str(cut), 0, ("R", "G", "B"), threads=2)
+    assert capfd.readouterr() == ("", "")
+    with pytest.raises(DamagedFrameError) as caught:
+        decode_exr(str(cut))
+    assert caught.value.path == str(cut)
+
+
+def test_a_decode_told_to_stop_gives_up_between_blocks_on_every_thread(tmp_path: Path) -> None:
+    path = _write(tmp_path / "tall.exr", {"RGB": _pixels(64 * 32, 64, 3, 13)})  # 64 PIZ blocks
+    asked = {"n": 0}
+
+    def stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 3
+
+    with pytest.raises(Superseded):
+        exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, stop=stop)
+    assert asked["n"] <= 6  # asked before each block until told, not for all 64
+    image = exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, stop=lambda: False)
+    assert np.array_equal(image.pixels, _library_frame(path, "RGB"))
+
+
+def test_the_stop_is_asked_by_one_thread_at_a_time(tmp_path: Path) -> None:
+    """The decode process's stop polls its pipe through one poll object, which two threads may not use at
+    once ("concurrent poll() invocation")."""
+    import threading
+    import time
+
+    path = _write(tmp_path / "tall.exr", {"RGB": _pixels(64 * 32, 64, 3, 14)})
+    inside = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def stop() -> bool:
+        with lock:
+            inside["now"] += 1
+            inside["most"] = max(inside["most"], inside["now"])
+        time.sleep(0.0005)
+        with lock:
+            inside["now"] -= 1
+        return False
+
+    exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=4, stop=stop)
+    assert inside["most"] == 1
+
+
+def test_any_number_of_threads_gives_the_same_pixels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "a.exr", {"RGB": _pixels(128, 64, 3, 15)})
+    monkeypatch.setattr(exr_module, "EXR_THREADS_PER_FILE", 1)
+    one = decode_exr(path)
+    monkeypatch.setattr(exr_module, "EXR_THREADS_PER_FILE", 4)
+    assert np.array_equal(one.pixels, decode_exr(path).pixels)
