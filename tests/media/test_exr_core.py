@@ -36,7 +36,7 @@ def _library_frame(path: str, group: str) -> np.ndarray:
     return pixels if pixels.ndim == 3 else pixels[:, :, None]
 
 
-@pytest.mark.parametrize("compression", ["PIZ", "ZIP", "DWAA", "DWAB", "B44", "PXR24", "ZIPS", "NO"])
+@pytest.mark.parametrize("compression", ["PIZ", "ZIP", "DWAA", "DWAB", "B44", "PXR24", "ZIPS", "RLE", "NO"])
 def test_every_compression_decodes_to_the_libraries_own_pixels(tmp_path: Path, compression: str) -> None:
     pixels = _pixels(70, 90, 3, 1)  # 70 lines: blocks of 16/32 lines with a short last one
     path = _write(tmp_path / "a.exr", {"RGB": pixels}, compression)
