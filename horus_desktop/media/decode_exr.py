@@ -158,16 +158,17 @@ def _default_view(structure: ExrPartHeader, view: str | None) -> bool:
     return view is None or not structure.views or view == structure.views[0]
 
 
-def _core_channels(structure: ExrPartHeader) -> tuple[str, ...] | None:
-    """The default channels (RGBA, RGB, YA or Y at the top level) when the core path takes them: all
-    half floats at full resolution in a scanline part; else None."""
+def _core_channels(structure: ExrPartHeader) -> tuple[tuple[str, ...], int] | None:
+    """The default channels (RGBA, RGB, YA or Y at the top level) and their pixel type when the core path
+    takes them: all half or all 32-bit floats, at full resolution, in a scanline part; else None."""
     by_name = {channel.name: channel for channel in structure.channels}
     for names in (("R", "G", "B", "A"), ("R", "G", "B"), ("Y", "A"), ("Y",)):
         if all(name in by_name for name in names):
             chosen = [by_name[name] for name in names]
-            if structure.type == "scanlineimage" and all(
-                    c.pixel_type == exr_core.HALF and c.x_sampling == c.y_sampling == 1 for c in chosen):
-                return names
+            kind = chosen[0].pixel_type
+            if (structure.type == "scanlineimage" and kind in exr_core.DTYPES
+                    and all(c.pixel_type == kind and c.x_sampling == c.y_sampling == 1 for c in chosen)):
+                return names, kind
             return None
     return None
 
@@ -177,10 +178,12 @@ def _core_channels(structure: ExrPartHeader) -> tuple[str, ...] | None:
 Decoded = tuple[np.ndarray, tuple[str, ...], Window, Window, dict[str, Any]]
 
 
-def _decode_core(path: str, index: int, structure: ExrPartHeader, names: tuple[str, ...],
+def _decode_core(path: str, index: int, structure: ExrPartHeader, names: tuple[str, ...], pixel_type: int,
                  stop: Callable[[], bool] | None) -> Decoded:
-    """The default channels through OpenEXR's C library (media/exr_core.py)."""
-    image = exr_core.decode_scanlines(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop)
+    """The default channels through OpenEXR's C library (media/exr_core.py); 32-bit floats made half as
+    OpenEXR.File's are below."""
+    image = exr_core.decode_scanlines(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop,
+                                      pixel_type=pixel_type)
     pixels = _as_display_pixels(image.pixels)
     try:
         compression = OpenEXR.Compression(structure.compression).name
@@ -244,10 +247,10 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
         raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
     stop = STOP_CHECK
     decoded = None
-    core_names = _core_channels(structure) if chosen_layer is None and _default_view(structure, view) else None
-    if core_names is not None:
+    core = _core_channels(structure) if chosen_layer is None and _default_view(structure, view) else None
+    if core is not None:
         try:
-            decoded = _decode_core(path, index, structure, core_names, stop)
+            decoded = _decode_core(path, index, structure, *core, stop)
         except (exr_core.CoreFailed, OSError):
             decoded = None  # OpenEXR.File below decodes it, or says what is wrong with it
     if decoded is None:

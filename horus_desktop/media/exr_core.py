@@ -11,7 +11,7 @@ straight into the frame's interleaved pixels. A file of a line a block (ZIPS, Nu
 read through the stream took Python's lock ~1,150 times a 2K frame: 99 ms against 41 by path and 30 here
 (uncompressed 77, 27 and 19; PIZ 21, 20 and 19; medians of 15 on 2 threads, this machine).
 
-Taken: scanline parts whose shown channels are all half floats at full resolution. Everything else, and any
+Taken: scanline parts whose shown channels are all half or all 32-bit floats, at full resolution. Everything else, and any
 file the library reports an error for, goes through `OpenEXR.File` (media/decode_exr.py), which also words
 the error.
 """
@@ -32,7 +32,9 @@ import OpenEXR
 from horus_desktop.media.colour_defaults import EXR_NAME_ATTRIBUTES
 from horus_desktop.media.frames import Superseded
 
-HALF = 1  # exr_pixel_type_t
+HALF, FLOAT = 1, 2  # exr_pixel_type_t
+#: The array type each pixel type is decoded to.
+DTYPES = {HALF: np.dtype(np.float16), FLOAT: np.dtype(np.float32)}
 _SCANLINE = 0
 _SILENT_HEADER_PARSE = 1 << 1
 
@@ -206,6 +208,8 @@ class _Decode:
         self.lib, self.context, self.part = lib, context, part
         self.slots = {name.encode(): i for i, name in enumerate(names)}
         self.base = pixels.ctypes.data
+        self.pixel_type = HALF if pixels.dtype == np.float16 else FLOAT
+        self.item = pixels.itemsize
         self.pixel_stride = pixels.strides[1]
         self.line_stride = pixels.strides[0]
         self.first_line = data_window[1]
@@ -279,16 +283,17 @@ class _Decode:
                 channel.decode_to_ptr = None
                 channel.user_pixel_stride = channel.user_line_stride = 0
                 continue
-            channel.user_data_type = HALF
-            channel.user_bytes_per_element = 2
+            channel.user_data_type = self.pixel_type
+            channel.user_bytes_per_element = self.item
             channel.user_pixel_stride = self.pixel_stride
             channel.user_line_stride = self.line_stride
-            channel.decode_to_ptr = row + slot * 2
+            channel.decode_to_ptr = row + slot * self.item
 
 
 def decode_scanlines(path: str, part: int, names: Sequence[str], *, threads: int,
-                     stop: Callable[[], bool] | None = None) -> CoreImage:
-    """Decode the channels ``names`` (all half, full resolution) of scanline part ``part`` of ``path``.
+                     stop: Callable[[], bool] | None = None, pixel_type: int = HALF) -> CoreImage:
+    """Decode the channels ``names`` (all of ``pixel_type``, HALF or FLOAT, at full resolution) of scanline
+    part ``part`` of ``path``, into pixels of that type.
 
     Raises CoreFailed when this path does not take the file or the library reports an error, Superseded
     when ``stop`` said so between blocks, OSError when the file cannot be opened."""
@@ -314,7 +319,7 @@ def decode_scanlines(path: str, part: int, names: Sequence[str], *, threads: int
         width, height = data[2] - data[0] + 1, data[3] - data[1] + 1
         if width <= 0 or height <= 0 or chunks.value != -(-height // lines.value):
             raise CoreFailed("data window and blocks disagree")
-        pixels = np.empty((height, width, len(names)), np.float16)
+        pixels = np.empty((height, width, len(names)), DTYPES[pixel_type])
         work = _Decode(lib, context, part, names, pixels, data, lines.value, chunks.value, stop)
         # Threads started for this file and joined before it is closed (~0.1 ms each beside a ~20-40 ms
         # decode): none is left running, and the context outlives every thread's use of it.

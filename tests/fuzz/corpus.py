@@ -65,6 +65,11 @@ def write_originals(folder: Path) -> dict[str, list[Path]]:
         path = folder / f"scan_{name.lower()}.exr"
         OpenEXR.File({"compression": compression, "type": OpenEXR.scanlineimage}, {"RGB": half}).write(str(path))
         add("exr-scanline", path)
+    for name in ("NO", "ZIPS", "PIZ"):  # 32-bit floats (renders' "full float" passes)
+        path = folder / f"scan_float_{name.lower()}.exr"
+        OpenEXR.File({"compression": getattr(OpenEXR, f"{name}_COMPRESSION"), "type": OpenEXR.scanlineimage},
+                     {"RGBA": _pixels(1).astype(np.float32)[:, :, [0, 1, 2, 0]]}).write(str(path))
+        add("exr-scanline", path)
     for name in ("NO", "ZIP", "PIZ", "DWAA"):
         path = folder / f"tiled_{name.lower()}.exr"
         header = {"compression": getattr(OpenEXR, f"{name}_COMPRESSION"), "type": OpenEXR.tiledimage,

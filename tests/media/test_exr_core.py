@@ -88,10 +88,23 @@ def test_the_colour_space_is_read_from_the_header_as_from_the_librarys_own(tmp_p
     assert seen["rec709"] == seen["blank name, primaries"] != seen["ap0"]
 
 
-def test_float_layers_and_tiles_still_decode(tmp_path: Path) -> None:
-    floats = _pixels(24, 24, 3, 8).astype(np.float32)
-    path = _write(tmp_path / "float.exr", {"RGB": floats})
-    assert np.array_equal(decode_exr(path).pixels, floats.astype(np.float16))
+@pytest.mark.parametrize("compression", ["ZIPS", "PIZ", "NO"])
+def test_32_bit_floats_are_made_half_as_before_huge_values_held_at_the_largest_half(tmp_path: Path,
+                                                                                   compression: str) -> None:
+    floats = _pixels(40, 24, 3, 8).astype(np.float32) * 3
+    floats[0, :4] = [[1e6, -1e6, 70000.0], [np.inf, -np.inf, 5.0], [np.nan, 1.0, 2.0], [65504.0, 65520.0, -3.0]]
+    path = _write(tmp_path / "float.exr", {"RGB": floats}, compression)
+    frame = decode_exr(path)
+    expected = np.clip(_library_frame(path, "RGB"), -65504.0, 65504.0).astype(np.float16)
+    assert frame.pixels.dtype == np.float16
+    assert np.array_equal(frame.pixels.view(np.uint16), expected.view(np.uint16))
+    assert frame.pixels[0, 0, 0] == 65504.0 and frame.pixels[0, 0, 1] == -65504.0
+    image = exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, pixel_type=exr_core.FLOAT)
+    assert image.pixels.dtype == np.float32  # the library's own floats, before they are made half
+    assert np.array_equal(image.pixels, _library_frame(path, "RGB"), equal_nan=True)
+
+
+def test_layers_and_tiles_still_decode(tmp_path: Path) -> None:
     layered = _write(tmp_path / "layers.exr", {"RGB": _pixels(24, 24, 3, 9),
                                                 "diffuse.R": _pixels(24, 24, 1, 10)[:, :, 0]})
     assert decode_exr(layered, layer="diffuse").pixels.shape == (24, 24, 3)
