@@ -160,13 +160,13 @@ def _default_view(structure: ExrPartHeader, view: str | None) -> bool:
 
 def _core_channels(structure: ExrPartHeader) -> tuple[tuple[str, ...], int] | None:
     """The default channels (RGBA, RGB, YA or Y at the top level) and their pixel type when the core path
-    takes them: all half or all 32-bit floats, at full resolution, in a scanline part; else None."""
+    takes them: all half or all 32-bit floats, at full resolution, in a scanline or tiled part; else None."""
     by_name = {channel.name: channel for channel in structure.channels}
     for names in (("R", "G", "B", "A"), ("R", "G", "B"), ("Y", "A"), ("Y",)):
         if all(name in by_name for name in names):
             chosen = [by_name[name] for name in names]
             kind = chosen[0].pixel_type
-            if (structure.type == "scanlineimage" and kind in exr_core.DTYPES
+            if (structure.type in ("scanlineimage", "tiledimage") and kind in exr_core.DTYPES
                     and all(c.pixel_type == kind and c.x_sampling == c.y_sampling == 1 for c in chosen)):
                 return names, kind
             return None
@@ -182,7 +182,7 @@ def _decode_core(path: str, index: int, structure: ExrPartHeader, names: tuple[s
                  stop: Callable[[], bool] | None) -> Decoded:
     """The default channels through OpenEXR's C library (media/exr_core.py); 32-bit floats made half as
     OpenEXR.File's are below."""
-    image = exr_core.decode_scanlines(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop,
+    image = exr_core.decode_pixels(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop,
                                       pixel_type=pixel_type)
     pixels = _as_display_pixels(image.pixels)
     try:

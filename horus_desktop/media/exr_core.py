@@ -11,7 +11,8 @@ straight into the frame's interleaved pixels. A file of a line a block (ZIPS, Nu
 read through the stream took Python's lock ~1,150 times a 2K frame: 99 ms against 41 by path and 30 here
 (uncompressed 77, 27 and 19; PIZ 21, 20 and 19; medians of 15 on 2 threads, this machine).
 
-Taken: scanline parts whose shown channels are all half or all 32-bit floats, at full resolution. Everything else, and any
+Taken: scanline and tiled parts (the full-resolution level of mip-maps) whose shown channels are all half or
+all 32-bit floats, at full resolution. Everything else, and any
 file the library reports an error for, goes through `OpenEXR.File` (media/decode_exr.py), which also words
 the error.
 """
@@ -35,7 +36,7 @@ from horus_desktop.media.frames import Superseded
 HALF, FLOAT = 1, 2  # exr_pixel_type_t
 #: The array type each pixel type is decoded to.
 DTYPES = {HALF: np.dtype(np.float16), FLOAT: np.dtype(np.float32)}
-_SCANLINE = 0
+_SCANLINE, _TILED = 0, 1  # exr_storage_t
 _SILENT_HEADER_PARSE = 1 << 1
 
 _p = ctypes.c_void_p
@@ -130,6 +131,11 @@ class _Library:
             "exr_attr_get_string": [ctx, ctypes.c_int, ctypes.c_char_p, i32_p, ctypes.POINTER(ctypes.c_char_p)],
             "exr_attr_get_chromaticities": [ctx, ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(_Chromaticities)],
             "exr_read_scanline_chunk_info": [ctx, ctypes.c_int, ctypes.c_int, ctypes.POINTER(_ChunkInfo)],
+            "exr_read_tile_chunk_info": [ctx, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                         ctypes.POINTER(_ChunkInfo)],
+            "exr_get_tile_descriptor": [ctx, ctypes.c_int, ctypes.POINTER(ctypes.c_uint32),
+                                        ctypes.POINTER(ctypes.c_uint32), i32_p, i32_p],
+            "exr_get_tile_counts": [ctx, ctypes.c_int, ctypes.c_int, ctypes.c_int, i32_p, i32_p],
             "exr_decoding_initialize": [ctx, ctypes.c_int, ctypes.POINTER(_ChunkInfo),
                                         ctypes.POINTER(_DecodePipeline)],
             "exr_decoding_update": [ctx, ctypes.c_int, ctypes.POINTER(_ChunkInfo), ctypes.POINTER(_DecodePipeline)],
@@ -198,13 +204,54 @@ def _colour_attributes(lib: _Library, context: ctypes.c_void_p, part: int) -> di
     return found
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """A scanline part's blocks: ``lines`` lines each from the data window's first line."""
+
+    lines: int
+    first_line: int
+    count: int
+
+    def info(self, lib: _Library, context: ctypes.c_void_p, part: int, index: int, out: Any) -> int:
+        return lib.exr_read_scanline_chunk_info(context, part, self.first_line + index * self.lines, out)
+
+    def offset(self, index: int, line_stride: int, pixel_stride: int) -> int:
+        """Bytes from the data window's first pixel to the block's."""
+        return index * self.lines * line_stride
+
+    def name(self, index: int) -> str:
+        return f"block at line {self.first_line + index * self.lines}"
+
+
+@dataclass(frozen=True)
+class _Tiles:
+    """A tiled part's full-resolution tiles (level 0), row by row: ``across`` a row of ``width`` x ``height``."""
+
+    width: int
+    height: int
+    across: int
+    count: int
+
+    def info(self, lib: _Library, context: ctypes.c_void_p, part: int, index: int, out: Any) -> int:
+        row, column = divmod(index, self.across)
+        return lib.exr_read_tile_chunk_info(context, part, column, row, 0, 0, out)
+
+    def offset(self, index: int, line_stride: int, pixel_stride: int) -> int:
+        row, column = divmod(index, self.across)
+        return row * self.height * line_stride + column * self.width * pixel_stride
+
+    def name(self, index: int) -> str:
+        row, column = divmod(index, self.across)
+        return f"tile {column},{row}"
+
+
 class _Decode:
-    """One file's blocks shared out between threads: each takes the next block not yet taken, decodes it
-    into ``pixels`` and, between blocks, stops when ``stop`` says so or another thread failed."""
+    """One file's blocks (lines or tiles) shared out between threads: each takes the next block not yet
+    taken, decodes it into ``pixels`` and, between blocks, stops when ``stop`` says so or another thread
+    failed."""
 
     def __init__(self, lib: _Library, context: ctypes.c_void_p, part: int, names: Sequence[str],
-                 pixels: np.ndarray, data_window: tuple[int, int, int, int], lines: int, chunks: int,
-                 stop: Callable[[], bool] | None) -> None:
+                 pixels: np.ndarray, blocks: _Lines | _Tiles, stop: Callable[[], bool] | None) -> None:
         self.lib, self.context, self.part = lib, context, part
         self.slots = {name.encode(): i for i, name in enumerate(names)}
         self.base = pixels.ctypes.data
@@ -212,8 +259,7 @@ class _Decode:
         self.item = pixels.itemsize
         self.pixel_stride = pixels.strides[1]
         self.line_stride = pixels.strides[0]
-        self.first_line = data_window[1]
-        self.lines, self.chunks = lines, chunks
+        self.blocks, self.chunks = blocks, blocks.count
         self.stop = stop
         self.stopped = False
         self.asking = threading.Lock()  # one thread at a time asks ``stop`` (a pipe's poll object is not shared)
@@ -247,35 +293,34 @@ class _Decode:
             for index in self.taken:
                 if index >= self.chunks or self.failed is not None or self._told_to_stop():
                     return
-                y = self.first_line + index * self.lines
-                if lib.exr_read_scanline_chunk_info(context, part, y, info_ref) != 0:
-                    self.failed = f"block at line {y} not readable"
+                if self.blocks.info(lib, context, part, index, info_ref) != 0:
+                    self.failed = f"{self.blocks.name(index)} not readable"
                     return
+                at = self.base + self.blocks.offset(index, self.line_stride, self.pixel_stride)
                 if not started:
                     if lib.exr_decoding_initialize(context, part, info_ref, pipe_ref) != 0:
                         self.failed = "decoder not started"
                         return
                     started = True
-                    self._point(pipeline, info)
+                    self._point(pipeline, at)
                     if lib.exr_decoding_choose_default_routines(context, part, pipe_ref) != 0:
                         self.failed = "no decoder for the file"
                         return
                 else:
                     if lib.exr_decoding_update(context, part, info_ref, pipe_ref) != 0:
-                        self.failed = f"block at line {y} not decodable"
+                        self.failed = f"{self.blocks.name(index)} not decodable"
                         return
-                    self._point(pipeline, info)
+                    self._point(pipeline, at)
                 if lib.exr_decoding_run(context, part, pipe_ref) != 0:
-                    self.failed = f"block at line {y} damaged"
+                    self.failed = f"{self.blocks.name(index)} damaged"
                     return
         finally:
             if started or pipeline.channels:
                 lib.exr_decoding_destroy(context, pipe_ref)
 
-    def _point(self, pipeline: _DecodePipeline, info: _ChunkInfo) -> None:
-        """Where each channel of this block goes in the frame's interleaved pixels (a channel not shown is
-        skipped by the library)."""
-        row = self.base + (info.start_y - self.first_line) * self.line_stride
+    def _point(self, pipeline: _DecodePipeline, at: int) -> None:
+        """Where each channel of the block whose first pixel goes at ``at`` goes in the frame's interleaved
+        pixels (a channel not shown is skipped by the library)."""
         for c in range(pipeline.channel_count):
             channel = pipeline.channels[c]
             slot = self.slots.get(channel.channel_name)
@@ -287,13 +332,41 @@ class _Decode:
             channel.user_bytes_per_element = self.item
             channel.user_pixel_stride = self.pixel_stride
             channel.user_line_stride = self.line_stride
-            channel.decode_to_ptr = row + slot * self.item
+            channel.decode_to_ptr = at + slot * self.item
 
 
-def decode_scanlines(path: str, part: int, names: Sequence[str], *, threads: int,
-                     stop: Callable[[], bool] | None = None, pixel_type: int = HALF) -> CoreImage:
-    """Decode the channels ``names`` (all of ``pixel_type``, HALF or FLOAT, at full resolution) of scanline
-    part ``part`` of ``path``, into pixels of that type.
+def _blocks(lib: _Library, context: ctypes.c_void_p, part: int, data: tuple[int, int, int, int]
+            ) -> _Lines | _Tiles:
+    """How part ``part`` is cut into blocks; CoreFailed when it is neither scanlines nor tiles, or when its
+    header's counts disagree with its data window."""
+    width, height = data[2] - data[0] + 1, data[3] - data[1] + 1
+    storage, chunks = ctypes.c_int32(), ctypes.c_int32()
+    if (width <= 0 or height <= 0 or lib.exr_get_storage(context, part, ctypes.byref(storage)) != 0
+            or lib.exr_get_chunk_count(context, part, ctypes.byref(chunks)) != 0):
+        raise CoreFailed("no blocks")
+    if storage.value == _SCANLINE:
+        lines = ctypes.c_int32()
+        if (lib.exr_get_scanlines_per_chunk(context, part, ctypes.byref(lines)) != 0 or lines.value < 1
+                or chunks.value != -(-height // lines.value)):
+            raise CoreFailed("data window and blocks disagree")
+        return _Lines(lines.value, data[1], chunks.value)
+    if storage.value == _TILED:
+        x_size, y_size = ctypes.c_uint32(), ctypes.c_uint32()
+        mode, rounding, across, down = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
+        if (lib.exr_get_tile_descriptor(context, part, ctypes.byref(x_size), ctypes.byref(y_size),
+                                        ctypes.byref(mode), ctypes.byref(rounding)) != 0
+                or lib.exr_get_tile_counts(context, part, 0, 0, ctypes.byref(across), ctypes.byref(down)) != 0
+                or x_size.value == 0 or y_size.value == 0
+                or across.value != -(-width // x_size.value) or down.value != -(-height // y_size.value)):
+            raise CoreFailed("data window and tiles disagree")
+        return _Tiles(x_size.value, y_size.value, across.value, across.value * down.value)
+    raise CoreFailed("a deep part")
+
+
+def decode_pixels(path: str, part: int, names: Sequence[str], *, threads: int,
+                  stop: Callable[[], bool] | None = None, pixel_type: int = HALF) -> CoreImage:
+    """Decode the channels ``names`` (all of ``pixel_type``, HALF or FLOAT, at full resolution) of part
+    ``part`` of ``path`` (scanlines, or the full-resolution level of tiles), into pixels of that type.
 
     Raises CoreFailed when this path does not take the file or the library reports an error, Superseded
     when ``stop`` said so between blocks, OSError when the file cannot be opened."""
@@ -308,23 +381,15 @@ def decode_scanlines(path: str, part: int, names: Sequence[str], *, threads: int
             raise OSError(f"cannot read {path}")
         raise CoreFailed("not opened")
     try:
-        storage, lines, chunks = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
-        if (lib.exr_get_storage(context, part, ctypes.byref(storage)) != 0 or storage.value != _SCANLINE
-                or lib.exr_get_scanlines_per_chunk(context, part, ctypes.byref(lines)) != 0
-                or lines.value < 1
-                or lib.exr_get_chunk_count(context, part, ctypes.byref(chunks)) != 0):
-            raise CoreFailed("not a scanline part")
         data = _box(lib, lib.exr_get_data_window, context, part)
         display = _box(lib, lib.exr_get_display_window, context, part)
-        width, height = data[2] - data[0] + 1, data[3] - data[1] + 1
-        if width <= 0 or height <= 0 or chunks.value != -(-height // lines.value):
-            raise CoreFailed("data window and blocks disagree")
-        pixels = np.empty((height, width, len(names)), DTYPES[pixel_type])
-        work = _Decode(lib, context, part, names, pixels, data, lines.value, chunks.value, stop)
+        blocks = _blocks(lib, context, part, data)
+        pixels = np.empty((data[3] - data[1] + 1, data[2] - data[0] + 1, len(names)), DTYPES[pixel_type])
+        work = _Decode(lib, context, part, names, pixels, blocks, stop)
         # Threads started for this file and joined before it is closed (~0.1 ms each beside a ~20-40 ms
         # decode): none is left running, and the context outlives every thread's use of it.
         helpers = [threading.Thread(target=work.run, name="horus-exr-block", daemon=True)
-                   for _ in range(min(threads, chunks.value) - 1)]
+                   for _ in range(min(threads, blocks.count) - 1)]
         for helper in helpers:
             helper.start()
         try:

@@ -99,21 +99,55 @@ def test_32_bit_floats_are_made_half_as_before_huge_values_held_at_the_largest_h
     assert frame.pixels.dtype == np.float16
     assert np.array_equal(frame.pixels.view(np.uint16), expected.view(np.uint16))
     assert frame.pixels[0, 0, 0] == 65504.0 and frame.pixels[0, 0, 1] == -65504.0
-    image = exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, pixel_type=exr_core.FLOAT)
+    image = exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=2, pixel_type=exr_core.FLOAT)
     assert image.pixels.dtype == np.float32  # the library's own floats, before they are made half
     assert np.array_equal(image.pixels, _library_frame(path, "RGB"), equal_nan=True)
 
 
-def test_layers_and_tiles_still_decode(tmp_path: Path) -> None:
+def test_layers_still_decode(tmp_path: Path) -> None:
     layered = _write(tmp_path / "layers.exr", {"RGB": _pixels(24, 24, 3, 9),
                                                 "diffuse.R": _pixels(24, 24, 1, 10)[:, :, 0]})
     assert decode_exr(layered, layer="diffuse").pixels.shape == (24, 24, 3)
-    tiled = tmp_path / "tiled.exr"
+
+
+@pytest.mark.parametrize(("compression", "tile", "mode", "floats"), [
+    ("ZIP", 16, "ONE_LEVEL", False), ("PIZ", 64, "ONE_LEVEL", False), ("NO", 7, "ONE_LEVEL", True),
+    ("DWAA", 32, "ONE_LEVEL", False)])
+def test_tiled_files_decode_to_the_libraries_own_full_resolution_pixels(
+        tmp_path: Path, compression: str, tile: int, mode: str, floats: bool) -> None:
+    """Tiles that do not divide the image (edge tiles cut) and a tile larger than it. (The Python binding writes
+    no readable mip-maps to test with: the core path decodes their level 0.)"""
+    pixels = _pixels(50, 41, 4, 11)
+    if floats:
+        pixels = pixels.astype(np.float32)
+    tiles = OpenEXR.TileDescription()
+    tiles.xSize, tiles.ySize, tiles.mode = tile, tile, getattr(OpenEXR, mode)
+    path = tmp_path / "tiled.exr"
+    OpenEXR.File({"compression": getattr(OpenEXR, f"{compression}_COMPRESSION"), "type": OpenEXR.tiledimage,
+                  "tiles": tiles}, {"RGBA": pixels}).write(str(path))
+    frame = decode_exr(str(path))
+    expected = _library_frame(str(path), "RGBA")
+    if floats:
+        expected = np.clip(expected, -65504.0, 65504.0).astype(np.float16)
+    assert frame.pixels.shape == (50, 41, 4) and frame.channels == ("R", "G", "B", "A")
+    assert np.array_equal(frame.pixels.view(np.uint16), expected.view(np.uint16))
+
+
+def test_a_tiled_decode_told_to_stop_gives_up_between_tiles(tmp_path: Path) -> None:
     tiles = OpenEXR.TileDescription()
     tiles.xSize, tiles.ySize, tiles.mode = 16, 16, OpenEXR.ONE_LEVEL
+    path = tmp_path / "tiled.exr"
     OpenEXR.File({"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.tiledimage, "tiles": tiles},
-                 {"RGB": _pixels(40, 40, 3, 11)}).write(str(tiled))
-    assert np.array_equal(decode_exr(str(tiled)).pixels, _library_frame(str(tiled), "RGB"))
+                 {"RGB": _pixels(256, 256, 3, 12)}).write(str(path))  # 256 tiles
+    asked = {"n": 0}
+
+    def stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 5
+
+    with pytest.raises(Superseded):
+        exr_core.decode_pixels(str(path), 0, ("R", "G", "B"), threads=2, stop=stop)
+    assert asked["n"] <= 8
 
 
 def test_a_truncated_file_is_explained_and_the_library_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]
@@ -124,7 +158,7 @@ def test_a_truncated_file_is_explained_and_the_library_prints_nothing(tmp_path: 
     cut.write_bytes(data[: len(data) // 2])
     capfd.readouterr()
     with pytest.raises(exr_core.CoreFailed):
-        exr_core.decode_scanlines(str(cut), 0, ("R", "G", "B"), threads=2)
+        exr_core.decode_pixels(str(cut), 0, ("R", "G", "B"), threads=2)
     assert capfd.readouterr() == ("", "")
     with pytest.raises(DamagedFrameError) as caught:
         decode_exr(str(cut))
@@ -140,9 +174,9 @@ def test_a_decode_told_to_stop_gives_up_between_blocks_on_every_thread(tmp_path:
         return asked["n"] > 3
 
     with pytest.raises(Superseded):
-        exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, stop=stop)
+        exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=2, stop=stop)
     assert asked["n"] <= 6  # asked before each block until told, not for all 64
-    image = exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=2, stop=lambda: False)
+    image = exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=2, stop=lambda: False)
     assert np.array_equal(image.pixels, _library_frame(path, "RGB"))
 
 
@@ -165,7 +199,7 @@ def test_the_stop_is_asked_by_one_thread_at_a_time(tmp_path: Path) -> None:
             inside["now"] -= 1
         return False
 
-    exr_core.decode_scanlines(path, 0, ("R", "G", "B"), threads=4, stop=stop)
+    exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=4, stop=stop)
     assert inside["most"] == 1
 
 
