@@ -157,11 +157,26 @@ _LIBRARY: _Library | None = None
 _LIBRARY_LOCK = threading.Lock()
 
 
+#: OpenEXR releases whose structures this module lays out (3.3 added the decode pipeline's second version).
+KNOWN_RELEASES = ((3, 3), (3, 4), (3, 5))
+
+
+def _known_release(version: str) -> bool:
+    try:
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) in KNOWN_RELEASES
+
+
 def _library() -> _Library | None:
-    """The core library's functions, or None when the OpenEXR module does not export them."""
+    """The core library's functions, or None when the OpenEXR module does not export them or is a release
+    whose structures this module does not know (OpenEXR.File decodes everything then)."""
     global _LIBRARY
     with _LIBRARY_LOCK:
         if _LIBRARY is None:
+            if not _known_release(getattr(OpenEXR, "__version__", "")):
+                return None
             try:
                 _LIBRARY = _Library(OpenEXR.__file__ or "")
             except (OSError, AttributeError):

@@ -209,3 +209,13 @@ def test_any_number_of_threads_gives_the_same_pixels(tmp_path: Path, monkeypatch
     one = decode_exr(path)
     monkeypatch.setattr(exr_module, "EXR_THREADS_PER_FILE", 4)
     assert np.array_equal(one.pixels, decode_exr(path).pixels)
+
+
+def test_an_openexr_release_of_unknown_structures_decodes_through_openexr_file(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "a.exr", {"RGB": _pixels(20, 20, 3, 16)})
+    monkeypatch.setattr(exr_core, "_LIBRARY", None)
+    monkeypatch.setattr(OpenEXR, "__version__", "4.0.0")
+    with pytest.raises(exr_core.CoreFailed):
+        exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=1)
+    assert np.array_equal(decode_exr(path).pixels, _library_frame(path, "RGB"))
