@@ -140,9 +140,14 @@ def _part_index(layout: ExrLayout, part: str | int | None, path: str) -> int:
     raise UnreadableFileError(path, f"no part named {part!r}")
 
 
+def _shown(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The channels of a layer that are shown: one (Z) grey, two as R and G, else up to RGB(A)."""
+    return names if len(names) <= 3 or (len(names) == 4 and names[3].endswith("A")) else names[:3]
+
+
 def _layer_pixels(channels: Mapping[str, Any], names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
     """A layer's planes as HxWxC: one channel (Z) grey, two as R and G, else up to RGB(A)."""
-    shown = names if len(names) <= 3 or (len(names) == 4 and names[3].endswith("A")) else names[:3]
+    shown = _shown(names)
     planes = [channels[name].pixels for name in shown]
     height = max(p.shape[0] for p in planes)
     width = max(p.shape[1] for p in planes)
@@ -158,11 +163,13 @@ def _default_view(structure: ExrPartHeader, view: str | None) -> bool:
     return view is None or not structure.views or view == structure.views[0]
 
 
-def _core_channels(structure: ExrPartHeader) -> tuple[tuple[str, ...], int] | None:
-    """The default channels (RGBA, RGB, YA or Y at the top level) and their pixel type when the core path
-    takes them: all half or all 32-bit floats, at full resolution, in a scanline or tiled part; else None."""
+def _core_channels(structure: ExrPartHeader, layer: tuple[str, ...] | None) -> tuple[tuple[str, ...], int] | None:
+    """The channels shown (a layer's, else the default RGBA, RGB, YA or Y at the top level) and their pixel
+    type when the core path takes them: all half or all 32-bit floats, at full resolution, in a scanline or
+    tiled part; else None."""
     by_name = {channel.name: channel for channel in structure.channels}
-    for names in (("R", "G", "B", "A"), ("R", "G", "B"), ("Y", "A"), ("Y",)):
+    candidates = [_shown(layer)] if layer is not None else [("R", "G", "B", "A"), ("R", "G", "B"), ("Y", "A"), ("Y",)]
+    for names in candidates:
         if all(name in by_name for name in names):
             chosen = [by_name[name] for name in names]
             kind = chosen[0].pixel_type
@@ -179,19 +186,23 @@ Decoded = tuple[np.ndarray, tuple[str, ...], Window, Window, dict[str, Any]]
 
 
 def _decode_core(path: str, index: int, structure: ExrPartHeader, names: tuple[str, ...], pixel_type: int,
-                 stop: Callable[[], bool] | None) -> Decoded:
-    """The default channels through OpenEXR's C library (media/exr_core.py); 32-bit floats made half as
-    OpenEXR.File's are below."""
+                 layer: bool, stop: Callable[[], bool] | None) -> Decoded:
+    """The channels ``names`` (a ``layer``'s, else the default ones) through OpenEXR's C library
+    (media/exr_core.py), shown as `_decode_file` shows them; 32-bit floats made half as OpenEXR.File's are."""
     image = exr_core.decode_pixels(path, index, names, threads=EXR_THREADS_PER_FILE, stop=stop,
-                                      pixel_type=pixel_type)
-    pixels = _as_display_pixels(image.pixels)
+                                   pixel_type=pixel_type)
+    raw = image.pixels
+    if layer and raw.shape[2] == 2:  # as R and G
+        raw = np.concatenate([raw, np.zeros_like(raw[:, :, :1])], axis=2)
+    pixels = _as_display_pixels(raw)
     try:
         compression = OpenEXR.Compression(structure.compression).name
     except (TypeError, ValueError):
         compression = str(structure.compression)
     info = {"part": structure.name, "compression": compression, "views": list(structure.views),
             "colour_space": exr_colour_space(image.colour_attributes)}
-    return pixels, _channel_names("".join(names), pixels.shape[2]), image.data_window, image.display_window, info
+    shown = names if layer else _channel_names("".join(names), pixels.shape[2])
+    return pixels, shown, image.data_window, image.display_window, info
 
 
 def _decode_file(path: str, index: int, layer_channels: tuple[str, ...] | None, view: str | None,
@@ -247,14 +258,15 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
         raise UnreadableFileError(path, f"no layer named {layer!r} in part {index}")
     stop = STOP_CHECK
     decoded = None
-    core = _core_channels(structure) if chosen_layer is None and _default_view(structure, view) else None
+    layer_channels = chosen_layer.channels if chosen_layer is not None else None
+    core = _core_channels(structure, layer_channels) if _default_view(structure, view) else None
     if core is not None:
         try:
-            decoded = _decode_core(path, index, structure, *core, stop)
+            decoded = _decode_core(path, index, structure, *core, layer_channels is not None, stop)
         except (exr_core.CoreFailed, OSError):
             decoded = None  # OpenEXR.File below decodes it, or says what is wrong with it
     if decoded is None:
-        decoded = _decode_file(path, index, chosen_layer.channels if chosen_layer is not None else None, view, stop)
+        decoded = _decode_file(path, index, layer_channels, view, stop)
     pixels, names, data, display, header = decoded
     if pixels.shape[:2] != (data[3] - data[1] + 1, data[2] - data[0] + 1):
         raise DamagedFrameError(path, "pixel data does not match the data window")

@@ -219,3 +219,36 @@ def test_an_openexr_release_of_unknown_structures_decodes_through_openexr_file(t
     with pytest.raises(exr_core.CoreFailed):
         exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=1)
     assert np.array_equal(decode_exr(path).pixels, _library_frame(path, "RGB"))
+
+
+def test_layers_decode_to_the_libraries_own_channels_shown_as_before(tmp_path: Path) -> None:
+    """An AOV (RGB), a depth channel (grey), a two-channel layer (as R and G, B black), a float layer and a
+    tiled file's layer, each against the library's own separate channels."""
+    h, w = 36, 30
+    planes = {"R": _pixels(h, w, 1, 20)[:, :, 0], "G": _pixels(h, w, 1, 21)[:, :, 0],
+              "B": _pixels(h, w, 1, 22)[:, :, 0], "diffuse.R": _pixels(h, w, 1, 23)[:, :, 0],
+              "diffuse.G": _pixels(h, w, 1, 24)[:, :, 0], "diffuse.B": _pixels(h, w, 1, 25)[:, :, 0],
+              "Z": _pixels(h, w, 1, 26)[:, :, 0].astype(np.float32) * 1000,
+              "motion.X": _pixels(h, w, 1, 27)[:, :, 0], "motion.Y": _pixels(h, w, 1, 28)[:, :, 0]}
+    for name, header in (("scan", {}), ("tiled", {"type": OpenEXR.tiledimage})):
+        path = tmp_path / f"{name}.exr"
+        full = {"compression": OpenEXR.ZIPS_COMPRESSION, "type": OpenEXR.scanlineimage, **header}
+        if name == "tiled":
+            tiles = OpenEXR.TileDescription()
+            tiles.xSize, tiles.ySize, tiles.mode = 16, 16, OpenEXR.ONE_LEVEL
+            full["tiles"] = tiles
+        OpenEXR.File(full, dict(planes)).write(str(path))
+        own = OpenEXR.File(str(path), separate_channels=True).parts[0].channels
+
+        def half(name: str) -> np.ndarray:
+            return np.clip(own[name].pixels, -65504, 65504).astype(np.float16)  # noqa: B023 (read at once)
+
+        diffuse = decode_exr(str(path), layer="diffuse")
+        assert diffuse.channels == ("diffuse.R", "diffuse.G", "diffuse.B")
+        assert np.array_equal(diffuse.pixels, np.stack([half(f"diffuse.{c}") for c in "RGB"], axis=2))
+        depth = decode_exr(str(path), layer="Z")
+        assert depth.channels == ("Z", "Z", "Z")
+        assert all(np.array_equal(depth.pixels[:, :, c], half("Z")) for c in range(3))
+        motion = decode_exr(str(path), layer="motion")
+        assert np.array_equal(motion.pixels[:, :, :2], np.stack([half("motion.X"), half("motion.Y")], axis=2))
+        assert not motion.pixels[:, :, 2].any()
