@@ -193,13 +193,13 @@ class CoreFailed(Exception):
 class CoreImage:
     """The decoded data window and what the frame needs from the header."""
 
-    pixels: np.ndarray  # (height, width, channels) float16, the data window
+    pixels: np.ndarray  # (height, width, channels) of the data window, float16 or float32 as asked
     data_window: tuple[int, int, int, int]
     display_window: tuple[int, int, int, int]
     colour_attributes: dict[str, Any]  # the header's colour-space names and chromaticities, where present
 
 
-def _box(lib: _Library, getter: Callable[..., int], context: ctypes.c_void_p, part: int) -> tuple[int, int, int, int]:
+def _box(getter: Callable[..., int], context: ctypes.c_void_p, part: int) -> tuple[int, int, int, int]:
     box = _Box2i()
     if getter(context, part, ctypes.byref(box)) != 0:
         raise CoreFailed("no window")
@@ -396,8 +396,8 @@ def decode_pixels(path: str, part: int, names: Sequence[str], *, threads: int,
             raise OSError(f"cannot read {path}")
         raise CoreFailed("not opened")
     try:
-        data = _box(lib, lib.exr_get_data_window, context, part)
-        display = _box(lib, lib.exr_get_display_window, context, part)
+        data = _box(lib.exr_get_data_window, context, part)
+        display = _box(lib.exr_get_display_window, context, part)
         blocks = _blocks(lib, context, part, data)
         pixels = np.empty((data[3] - data[1] + 1, data[2] - data[0] + 1, len(names)), DTYPES[pixel_type])
         work = _Decode(lib, context, part, names, pixels, blocks, stop)
