@@ -12,6 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from horus_desktop.media import decode_exr
 from horus_desktop.media.errors import DecodeTimeoutError, MediaError
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.open_source import open_frame_source
@@ -30,6 +31,12 @@ def _decode(path: str) -> None:
         chosen = frames if len(frames) <= 4 else [frames[0], frames[1], frames[len(frames) // 2], frames[-1]]
         for frame in chosen:
             source.read(frame)
+    if path.lower().endswith(".exr"):  # again as a scrub's decode, which may stop (OpenEXR's C path)
+        decode_exr.STOP_CHECK = lambda: False
+        try:
+            decode_exr.decode_exr(path)
+        finally:
+            decode_exr.STOP_CHECK = None
 
 
 def _run(step: str, path: str, store: Store, thumbs: Path, index: int) -> list[str]:

@@ -4,6 +4,7 @@ are explained as before."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +37,18 @@ def _library_frame(path: str, group: str) -> np.ndarray:
     return pixels if pixels.ndim == 3 else pixels[:, :, None]
 
 
+@pytest.fixture(params=["playing", "scrubbing"])
+def stoppable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Decodes as playback makes them, and as a scrub makes them (they may stop: always OpenEXR's C path)."""
+    if request.param == "scrubbing":
+        exr_module.STOP_CHECK = lambda: False
+    yield
+    exr_module.STOP_CHECK = None
+
+
 @pytest.mark.parametrize("compression", ["PIZ", "ZIP", "DWAA", "DWAB", "B44", "PXR24", "ZIPS", "RLE", "NO"])
-def test_every_compression_decodes_to_the_libraries_own_pixels(tmp_path: Path, compression: str) -> None:
+def test_every_compression_decodes_to_the_libraries_own_pixels(tmp_path: Path, compression: str,
+                                                               stoppable: None) -> None:
     pixels = _pixels(70, 90, 3, 1)  # 70 lines: blocks of 16/32 lines with a short last one
     path = _write(tmp_path / "a.exr", {"RGB": pixels}, compression)
     frame = decode_exr(path)
@@ -46,7 +57,7 @@ def test_every_compression_decodes_to_the_libraries_own_pixels(tmp_path: Path, c
     assert frame.metadata["compression"] == f"{compression}_COMPRESSION"
 
 
-def test_rgba_and_grey_files_keep_their_channels(tmp_path: Path) -> None:
+def test_rgba_and_grey_files_keep_their_channels(tmp_path: Path, stoppable: None) -> None:
     rgba = _write(tmp_path / "rgba.exr", {"RGBA": _pixels(40, 33, 4, 2)})
     frame = decode_exr(rgba)
     assert frame.channels == ("R", "G", "B", "A")
@@ -58,7 +69,8 @@ def test_rgba_and_grey_files_keep_their_channels(tmp_path: Path) -> None:
     assert all(np.array_equal(frame.pixels[:, :, c], grey) for c in range(3))
 
 
-def test_a_data_window_inside_the_display_window_is_placed_and_the_rest_is_black(tmp_path: Path) -> None:
+def test_a_data_window_inside_the_display_window_is_placed_and_the_rest_is_black(tmp_path: Path,
+                                                                                stoppable: None) -> None:
     inner = _pixels(20, 30, 3, 4)
     path = _write(tmp_path / "crop.exr", {"RGB": inner}, dataWindow=((10, 5), (39, 24)),
                   displayWindow=((0, 0), (63, 47)))
@@ -68,7 +80,7 @@ def test_a_data_window_inside_the_display_window_is_placed_and_the_rest_is_black
     assert not frame.pixels[:5].any() and not frame.pixels[:, :10].any()
 
 
-def test_the_colour_space_is_read_from_the_header_as_from_the_librarys_own(tmp_path: Path) -> None:
+def test_the_colour_space_is_read_from_the_header_as_from_the_librarys_own(tmp_path: Path, stoppable: None) -> None:
     rec709 = (0.64, 0.33, 0.30, 0.60, 0.15, 0.06, 0.3127, 0.3290)
     aces = (0.7347, 0.2653, 0.0, 1.0, 0.0001, -0.077, 0.32168, 0.33767)
     files = {
@@ -90,7 +102,8 @@ def test_the_colour_space_is_read_from_the_header_as_from_the_librarys_own(tmp_p
 
 @pytest.mark.parametrize("compression", ["ZIPS", "PIZ", "NO"])
 def test_32_bit_floats_are_made_half_as_before_huge_values_held_at_the_largest_half(tmp_path: Path,
-                                                                                   compression: str) -> None:
+                                                                                   compression: str,
+                                                                                   stoppable: None) -> None:
     floats = _pixels(40, 24, 3, 8).astype(np.float32) * 3
     floats[0, :4] = [[1e6, -1e6, 70000.0], [np.inf, -np.inf, 5.0], [np.nan, 1.0, 2.0], [65504.0, 65520.0, -3.0]]
     path = _write(tmp_path / "float.exr", {"RGB": floats}, compression)
@@ -221,7 +234,7 @@ def test_an_openexr_release_of_unknown_structures_decodes_through_openexr_file(t
     assert np.array_equal(decode_exr(path).pixels, _library_frame(path, "RGB"))
 
 
-def test_layers_decode_to_the_libraries_own_channels_shown_as_before(tmp_path: Path) -> None:
+def test_layers_decode_to_the_libraries_own_channels_shown_as_before(tmp_path: Path, stoppable: None) -> None:
     """An AOV (RGB), a depth channel (grey), a two-channel layer (as R and G, B black), a float layer and a
     tiled file's layer, each against the library's own separate channels."""
     h, w = 36, 30
