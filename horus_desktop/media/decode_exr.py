@@ -273,7 +273,8 @@ def decode_exr(path: str, *, part: str | int | None = None, view: str | None = N
     decoded = None
     layer_channels = chosen_layer.channels if chosen_layer is not None else None
     core = (_core_channels(structure, layer_channels)
-            if _default_view(structure, view) and _core_suits(structure, stop) else None)
+            if _default_view(structure, view) and _core_suits(structure, stop)
+            and all(p.text_ok for p in layout.parts) else None)
     if core is not None:
         try:
             decoded = _decode_core(path, index, structure, *core, layer_channels is not None, stop)

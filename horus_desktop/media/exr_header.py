@@ -57,6 +57,9 @@ class ExrPartHeader:
     views: tuple[str, ...] = ()
     timecode: int | None = None  # SMPTE 12M packed time and flags
     attributes: set[str] = field(default_factory=set)
+    #: False when a string attribute (or an element of a string vector) is not UTF-8 text: OpenEXR.File then
+    #: refuses the whole file, and the C path (media/exr_core.py) leaves it to it, so both say the same.
+    text_ok: bool = True
 
     @property
     def deep(self) -> bool:
@@ -126,8 +129,18 @@ def _parse_chlist(value: bytes) -> tuple[ExrChannel, ...]:
     return tuple(channels)
 
 
+def _is_text(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _apply(part: ExrPartHeader, name: str, kind: str, value: bytes) -> None:
     part.attributes.add(name)
+    if (kind == "string" and not _is_text(value)) or (kind == "stringvector" and not _all_text(value)):
+        part.text_ok = False
     if name == "channels" and kind == "chlist":
         part.channels = _parse_chlist(value)
     elif name == "dataWindow" and kind == "box2i" and len(value) == 16:
@@ -147,6 +160,19 @@ def _apply(part: ExrPartHeader, name: str, kind: str, value: bytes) -> None:
         part.timecode = struct.unpack("<I", value[:4])[0]
     elif name == "multiView" and kind == "stringvector":
         part.views = _string_vector(value)
+
+
+def _all_text(value: bytes) -> bool:
+    """Whether every element of a string vector is UTF-8 text."""
+    pos = 0
+    while pos + 4 <= len(value):
+        (size,) = struct.unpack_from("<i", value, pos)
+        if size < 0 or pos + 4 + size > len(value):
+            break
+        if not _is_text(value[pos + 4 : pos + 4 + size]):
+            return False
+        pos += 4 + size
+    return True
 
 
 def _string_vector(value: bytes) -> tuple[str, ...]:
