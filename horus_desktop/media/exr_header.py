@@ -139,7 +139,8 @@ def _is_text(value: bytes) -> bool:
 
 def _apply(part: ExrPartHeader, name: str, kind: str, value: bytes) -> None:
     part.attributes.add(name)
-    if (kind == "string" and not _is_text(value)) or (kind == "stringvector" and not _all_text(value)):
+    if (kind == "string" and not _is_text(value)) or (
+            kind == "stringvector" and not all(map(_is_text, _string_elements(value)))):
         part.text_ok = False
     if name == "channels" and kind == "chlist":
         part.channels = _parse_chlist(value)
@@ -162,28 +163,20 @@ def _apply(part: ExrPartHeader, name: str, kind: str, value: bytes) -> None:
         part.views = _string_vector(value)
 
 
-def _all_text(value: bytes) -> bool:
-    """Whether every element of a string vector is UTF-8 text."""
-    pos = 0
+def _string_elements(value: bytes) -> list[bytes]:
+    """The elements of a string vector attribute (up to the first that does not fit)."""
+    elements, pos = [], 0
     while pos + 4 <= len(value):
         (size,) = struct.unpack_from("<i", value, pos)
         if size < 0 or pos + 4 + size > len(value):
             break
-        if not _is_text(value[pos + 4 : pos + 4 + size]):
-            return False
+        elements.append(value[pos + 4 : pos + 4 + size])
         pos += 4 + size
-    return True
+    return elements
 
 
 def _string_vector(value: bytes) -> tuple[str, ...]:
-    names, pos = [], 0
-    while pos + 4 <= len(value):
-        (size,) = struct.unpack_from("<i", value, pos)
-        if size < 0 or pos + 4 + size > len(value):
-            break
-        names.append(value[pos + 4 : pos + 4 + size].decode("utf-8", "replace"))
-        pos += 4 + size
-    return tuple(names)
+    return tuple(element.decode("utf-8", "replace") for element in _string_elements(value))
 
 
 def _read_layout(handle: BinaryIO, size: int) -> ExrLayout:
