@@ -427,6 +427,9 @@ def ingest_tree(
         items: list[MediaItem] = []  # the media found so far, in the tree's order
         existing_by_path: dict[str, Any] = {}
         writer = _BatchWriter(store, report, batch_size, write, lane)
+        # A tree the store holds nothing under (a new delivery) has no media to compare: its paths are not
+        # looked up group by group beside the batches written.
+        known_tree = store.media.any_under(anchor_text)
 
         def found_chunks() -> Iterator[list[MediaItem]]:
             nonlocal probe_many
@@ -435,7 +438,8 @@ def ingest_tree(
                     for _ in range(min(pool.size, workers or default_workers())):
                         threads.submit(ready_worker, pool, made)
                     probe_many = _isolated_probe(pool, made)
-                existing_by_path.update(store.media.get_by_paths(item.path for item in group))
+                if known_tree:
+                    existing_by_path.update(store.media.get_by_paths(item.path for item in group))
                 items.extend(group)
                 yield from _chunks(group, CHUNK_FILES if pool is not None else CHUNK_FILES_IN_PROCESS)
 

@@ -88,6 +88,24 @@ def test_updated_at_moves_on_update(store: Store) -> None:
     assert updated.created_at == media.created_at
 
 
+def test_any_under_tells_a_folder_with_media_from_its_neighbours(store: Store) -> None:
+    """An ingest asks it to skip looking up the paths of a tree new to the store: it must see every media under
+    the folder (deleted ones too) and none beside it, whatever sorts between them byte by byte."""
+    for path in ("/show/sq010/sh001/comp/v001/a.####.exr", "/show/sq010-old/b.exr", "/show/sq0100/c.exr",
+                 "/show/sq010 x/d.exr", "/show/sq010.e.exr"):
+        make_media(store, file_path=path)
+    assert store.media.any_under("/show/sq010")
+    assert store.media.any_under("/show/sq010/")
+    assert store.media.any_under("/show/sq010/sh001/comp/v001")
+    assert not store.media.any_under("/show/sq010/sh002")
+    assert not store.media.any_under("/show/sq01")
+    assert not store.media.any_under("/show/sq010/sh001/comp/v001/a.####.exr")
+    assert not store.media.any_under("/elsewhere")
+    deleted = make_media(store, file_path="/show/sq020/sh001/f.exr")[0]
+    store.media.soft_delete(deleted.id)
+    assert store.media.any_under("/show/sq020")
+
+
 def test_soft_delete_and_restore_media(store: Store) -> None:
     a, b = make_media(store, 2)
     store.media.soft_delete(a.id)
