@@ -4,7 +4,9 @@ With SQLite's default ``wal_autocheckpoint`` (1,000 pages) the commit that pushe
 1,000 pages also copies the whole log into the database file and syncs it, inside the writer's call: 15-60
 ms of a playlist import's or an ingest batch's wall time. The store's writing connections turn that off
 (``PRAGMA wal_autocheckpoint=0``) and a ``Checkpointer`` runs ``PRAGMA wal_checkpoint(PASSIVE)`` on its own
-connection instead, woken after commits, when the log holds ~1,000 pages. A passive checkpoint neither waits
+connection instead, woken after commits, when the log holds ~1,000 pages and no commit has come for
+``QUIET_S`` (or at once past ``BURST_PAGES``: copied between the commits of a burst, the pages they all
+rewrite would be copied again each time). A passive checkpoint neither waits
 for nor blocks readers and writers, and Python's sqlite3 releases the GIL while SQLite works, so on a second
 core the copy overlaps the writer's next work (SQLite's own advice for busy writers).
 
@@ -37,6 +39,12 @@ from horus_desktop.store.sqlite_file import sqlite_uri
 THRESHOLD_PAGES = 1_000
 #: Frames in the log past which a writer giving its connection back checkpoints itself (64 MB of 4 KB pages).
 LIMIT_PAGES = 16_000
+#: Seconds without a commit the thread waits for before it copies a log under ``BURST_PAGES``: a burst of
+#: commits (an ingest's batches, a sync's pages) rewrites the same index pages, which a checkpoint between
+#: them copies again each time (the 10,000-file ingest bench: ~5,000 frames, ~4% faster waiting).
+QUIET_S = 0.25
+#: Frames from which the thread copies without waiting for a lull (32 MB of 4 KB pages).
+BURST_PAGES = 8_000
 #: Seconds without a commit after which the thread copies what is left (passively), closes its connection, leaves.
 IDLE_S = 5.0
 #: The WAL-index header version SQLite has written since 3.7.0 (https://www.sqlite.org/walformat.html).
@@ -67,11 +75,14 @@ class Checkpointer:
     """Checkpoints one SQLite file's write-ahead log from a daemon thread (see the module docstring)."""
 
     def __init__(self, db_path: Path, *, threshold_pages: int = THRESHOLD_PAGES,
-                 limit_pages: int = LIMIT_PAGES, idle_s: float = IDLE_S) -> None:
+                 limit_pages: int = LIMIT_PAGES, idle_s: float = IDLE_S, quiet_s: float = QUIET_S,
+                 burst_pages: int = BURST_PAGES) -> None:
         self.db_path = db_path
         self.threshold_pages = threshold_pages
         self.limit_pages = limit_pages
         self.idle_s = idle_s
+        self.quiet_s = quiet_s
+        self.burst_pages = burst_pages
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -167,6 +178,9 @@ class Checkpointer:
                 # restarts the log only when it begins with every frame copied; one that began while a
                 # checkpoint ran appends, so each commit past the threshold is copied until one finds it done.
                 if log is None or (log[0] >= self.threshold_pages and log[1] < log[0]):
+                    if (log is not None and log[0] < self.burst_pages and not stopping.is_set()
+                            and self._wake.wait(self.quiet_s)):
+                        continue  # another commit came: still in a burst, look again after it
                     conn = conn or self._connect()
                     _checkpoint(conn, "PASSIVE")
         except sqlite3.Error:

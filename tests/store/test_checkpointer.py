@@ -73,6 +73,30 @@ def test_a_big_write_is_checkpointed_soon_after_by_the_thread_not_the_commit(tmp
         engine.dispose()
 
 
+def test_a_burst_of_commits_is_copied_once_it_ends_unless_the_log_grows_too_long(tmp_path: Path) -> None:
+    """Between the commits of a burst (an ingest's batches) the thread waits: each would rewrite the pages a
+    checkpoint had just copied. Once commits stop for its lull it copies the log; past ``burst_pages`` at once."""
+    for burst_pages, copied_mid_burst in ((10**6, False), (400, True)):
+        path = tmp_path / f"burst-{burst_pages}.sqlite"
+        engine = create_engine(f"sqlite:///{path}")
+        Checkpointer(path, threshold_pages=100, quiet_s=1.5 if copied_mid_burst else 3.0,
+                     burst_pages=burst_pages).attach(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        try:
+            copied = []
+            for _ in range(8):  # ~1,200 pages in commits of ~150, back to back
+                _write_rows(engine, 150, per_commit=150)
+                time.sleep(0.1)  # the thread's turn, were it to copy now
+                log = wal_frames(path)
+                assert log is not None
+                copied.append(log[1])
+            assert any(copied) is copied_mid_burst, copied
+            _wait_for(lambda path=path: _fully_copied(path), "the log copied after the burst")
+        finally:
+            engine.dispose()
+
+
 def test_a_closed_store_leaves_no_log_behind(tmp_path: Path) -> None:
     path = tmp_path / "closed.sqlite"
     store = Store.open(path)
