@@ -131,7 +131,10 @@ def _scrub_round(session: PlaybackSession, item: MediaItem, rng: random.Random, 
     after ``passes`` passed over; every frame's bare decode is added to ``before`` (and, for a movie, to
     ``skipping``) first, outside the timings."""
     first, last = session.media_range
-    chosen = rng.sample(range(first, last + 1), seeks * (passes + 1))
+    # Not the frame on screen (the last one a round before showed): seeking back to it changes nothing on screen,
+    # so it has no latency to measure (with many rounds over short media it was picked now and then).
+    population = [f for f in range(first, last + 1) if f != session.shown]
+    chosen = rng.sample(population, min(len(population), seeks * (passes + 1)))
     frames, passed_over = chosen[:: passes + 1], [f for i, f in enumerate(chosen) if i % (passes + 1)]
     # Stand-ins for a frame the read-ahead reached during a pause: another uncached frame is measured
     # instead of one seek fewer (on short media the read-ahead covers much of it).

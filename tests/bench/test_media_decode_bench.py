@@ -54,3 +54,12 @@ def test_bench_scrub_rounds_measure_the_seeks_again_on_frames_picked_anew(tmp_pa
     assert three["rounds"] == 3 and three["seeks"] + three["skipped_cached"] == 9
     assert three["seeks"] >= 1
     assert 0 < three["scrub_vs_bare_p50"] <= three["scrub_vs_bare_p95"] <= three["scrub_vs_bare_max"]
+
+
+def test_bench_scrub_never_measures_a_seek_back_to_the_frame_on_screen(tmp_path: Path) -> None:
+    # 9 frames, 3 seeks of 2 passed over each: every round picks every frame, so without care one would now and
+    # then start on the frame the round before left on screen, which needs no new picture (nothing to time).
+    write_exr_sequence(tmp_path / "exr", 9, size=(64, 36))
+    result = bench_scrub(tmp_path / "exr", seeks=3, rounds=8, as_json=True)
+    assert result["rounds"] == 8 and result["seeks"] >= 8
+    assert 0 < result["scrub_vs_bare_p50"] <= result["scrub_vs_bare_p95"]
