@@ -639,19 +639,15 @@ class DecodePool:
         held = self._pages if urgent else None
         if held is not None:
             held.hold()
-        try:
-            fd = self._pages.take() if self._pages is not None and not remote else None
-        except BaseException:
-            if held is not None:
-                held.release()
-            raise
-        name = (
-            None
-            if fd is not None or remote
-            else os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
-        )
+        fd: int | None = None
+        name: str | None = None
         threads = (os.cpu_count() or 1) if urgent else 0
         try:
+            # Inside the try: a file that cannot be made (/dev/shm full, no descriptors left) must still give
+            # the worker back, or the pool is one worker short for good.
+            fd = self._pages.take() if self._pages is not None and not remote else None
+            if fd is None and not remote:
+                name = os.path.join(_SHM_FOLDER, f"horus-frame-{os.getpid()}-{next(self._names)}")
             if urgent:
                 # At once: a stale decode would share the cores until its next check.
                 self._pause_stale(worker)

@@ -78,6 +78,34 @@ def test_frames_read_out_of_a_worker_or_through_files_are_the_frames_decoded_her
         pool.close()
 
 
+def test_a_frame_file_that_cannot_be_made_fails_that_frame_and_the_worker_serves_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /dev/shm full or no descriptor left: that frame fails, and the pool's one worker is not lost with it
+    # (it was: every later decode waited for a worker nobody gave back).
+    from horus_desktop.media import shm_frames
+
+    if not shm_frames.available():
+        pytest.skip("frames come through shared-memory files on Linux only")
+    source = open_frame_source(write_sequence(tmp_path, 2))
+    pool = DecodePool(1, remote_reads=False)
+    assert pool.wait_ready()
+    try:
+        made = shm_frames._new_file
+
+        def full() -> int:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(shm_frames, "_new_file", full)
+        with pytest.raises(OSError, match="No space"):
+            pool.decode(source.decode_job(1), timeout=30)
+        monkeypatch.setattr(shm_frames, "_new_file", made)
+        assert pool.busy() == 0
+        frame = pool.decode(source.decode_job(2), timeout=30, wait=False)
+        assert frame is not None and np.array_equal(frame.pixels, source.read(2).pixels)
+    finally:
+        pool.close()
+
+
 def test_a_decode_error_in_a_process_names_the_file(tmp_path: Path, pool: DecodePool) -> None:
     source = open_frame_source(write_sequence(tmp_path, 3))
     (tmp_path / "s.0002.exr").write_bytes(b"not an exr")
