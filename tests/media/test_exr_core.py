@@ -4,6 +4,9 @@ are explained as before."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -196,9 +199,6 @@ def test_a_decode_told_to_stop_gives_up_between_blocks_on_every_thread(tmp_path:
 def test_the_stop_is_asked_by_one_thread_at_a_time(tmp_path: Path) -> None:
     """The decode process's stop polls its pipe through one poll object, which two threads may not use at
     once ("concurrent poll() invocation")."""
-    import threading
-    import time
-
     path = _write(tmp_path / "tall.exr", {"RGB": _pixels(64 * 32, 64, 3, 14)})
     inside = {"now": 0, "most": 0}
     lock = threading.Lock()
@@ -265,3 +265,31 @@ def test_layers_decode_to_the_libraries_own_channels_shown_as_before(tmp_path: P
         motion = decode_exr(str(path), layer="motion")
         assert np.array_equal(motion.pixels[:, :, :2], np.stack([half("motion.X"), half("motion.Y")], axis=2))
         assert not motion.pixels[:, :, 2].any()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="holding threads to cores needs Linux and two cores")
+def test_a_decode_on_every_core_holds_each_of_its_threads_to_a_core_of_its_own(tmp_path: Path) -> None:
+    """A frame scrubbed to decodes on as many threads as cores: each held to its own core for the decode
+    (started together, the kernel left two of them on one core for 10 ms and more while the other idled),
+    and the caller's own thread is left as it was. Fewer threads than cores are not held."""
+    path = _write(tmp_path / "tall.exr", {"RGB": _pixels(256 * 32, 64, 3, 17)})  # 256 PIZ blocks
+    cores = os.sched_getaffinity(0)
+    seen: dict[int, set[int]] = {}
+    lock = threading.Lock()
+
+    def stop() -> bool:  # asked by the decode threads between blocks: where each may run
+        with lock:
+            seen[threading.get_native_id()] = os.sched_getaffinity(0)
+        return False
+
+    image = exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=len(cores), stop=stop)
+    assert np.array_equal(image.pixels, _library_frame(path, "RGB"))
+    held = list(seen.values())
+    assert all(len(mask) == 1 for mask in held)
+    assert len({next(iter(mask)) for mask in held}) == len(held) > 1
+    assert os.sched_getaffinity(0) == cores  # the caller's thread is not held
+
+    seen.clear()
+    exr_core.decode_pixels(path, 0, ("R", "G", "B"), threads=len(cores) - 1 or 1, stop=stop)
+    assert all(mask == cores for mask in seen.values())
