@@ -10,13 +10,14 @@ pixel, so the bands give the same pixels as the whole frame.
 
 from __future__ import annotations
 
+import functools
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
+from horus_desktop.media.core_spread import run_parts
 from horus_desktop.media.frames import Frame
 
 #: Rows of a band are a multiple of this (the colour step's pre-filter works on tiles 16 rows high).
@@ -46,7 +47,7 @@ def convert_in_bands(convert: Callable[[Frame], Frame], frame: Frame, bands: int
     spans = band_rows(pixels.shape[0], bands or cores())
     if len(spans) < 2 or pixels.ndim < 2 or pixels.shape[0] * pixels.shape[1] < MIN_PIXELS:
         return convert(frame)
-    # A thread per other band, started for this frame (~0.1 ms each): nothing stays running between scrubs.
+    # A thread per other band, started for this frame: nothing stays running between scrubs.
     results: list[Frame | BaseException | None] = [None] * len(spans)
 
     def run(index: int) -> None:
@@ -56,12 +57,7 @@ def convert_in_bands(convert: Callable[[Frame], Frame], frame: Frame, bands: int
         except BaseException as exc:  # handed to the caller
             results[index] = exc
 
-    threads = [threading.Thread(target=run, args=(i,), name="horus-band", daemon=True) for i in range(1, len(spans))]
-    for thread in threads:
-        thread.start()
-    run(0)
-    for thread in threads:
-        thread.join()
+    run_parts([functools.partial(run, i) for i in range(len(spans))], "horus-band")  # media/core_spread.py
     for result in results:
         if isinstance(result, BaseException):
             raise result

@@ -19,7 +19,6 @@ the error.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import itertools
 import os
@@ -32,6 +31,7 @@ import numpy as np
 import OpenEXR
 
 from horus_desktop.media.colour_defaults import EXR_NAME_ATTRIBUTES
+from horus_desktop.media.core_spread import run_parts
 from horus_desktop.media.frames import Superseded
 
 HALF, FLOAT = 1, 2  # exr_pixel_type_t
@@ -379,41 +379,6 @@ def _blocks(lib: _Library, context: ctypes.c_void_p, part: int, data: tuple[int,
     raise CoreFailed("a deep part")
 
 
-def _run_on_threads(work: _Decode, count: int) -> None:
-    """Run ``work`` on ``count`` threads: this one, or, for several, as many started for the file and joined
-    before it is closed (~0.1 ms each beside a ~20-40 ms decode: none is left running, and the context outlives
-    every thread's use of it).
-
-    Threads as many as the cores this process may use (a frame scrubbed to: every core) are each held to one
-    of those cores for the decode. Threads started together begin on their parent's core, and the kernel,
-    counting a thread that has just run as cache-hot, left two of them taking turns there (each preempting
-    the other every 4 ms) while the other core idled for 10 ms and more (traced with the scheduler's events in
-    a scrub of a 2K PIZ EXR on 2 vCPUs: the frame asked for took 35-45 ms against ~20 when its threads ran on
-    both cores). The blocks are taken by whichever thread is free, so a thread whose core is busy with other
-    work takes fewer of them and the others take the rest. Fewer threads than cores (read-ahead shares the
-    cores between decode processes) are left where the kernel puts them."""
-    cores = sorted(os.sched_getaffinity(0)) if count > 1 and hasattr(os, "sched_setaffinity") else []
-    if count <= 1:
-        work.run()
-        return
-
-    def run(core: int | None) -> None:
-        if core is not None:
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(0, {core})  # the calling thread only
-        work.run()
-
-    helpers = [threading.Thread(target=run, args=(cores[i] if len(cores) == count else None,),
-                                name="horus-exr-block", daemon=True) for i in range(count)]
-    try:
-        for helper in helpers:
-            helper.start()
-    finally:
-        for helper in helpers:
-            if helper.ident is not None:
-                helper.join()
-
-
 def decode_pixels(path: str, part: int, names: Sequence[str], *, threads: int,
                   stop: Callable[[], bool] | None = None, pixel_type: int = HALF) -> CoreImage:
     """Decode the channels ``names`` (all of ``pixel_type``, HALF or FLOAT, at full resolution) of part
@@ -437,7 +402,8 @@ def decode_pixels(path: str, part: int, names: Sequence[str], *, threads: int,
         blocks = _blocks(lib, context, part, data)
         pixels = np.empty((data[3] - data[1] + 1, data[2] - data[0] + 1, len(names)), DTYPES[pixel_type])
         work = _Decode(lib, context, part, names, pixels, blocks, stop)
-        _run_on_threads(work, min(threads, blocks.count))
+        # Every thread takes the next block free, so one whose core is busy with other work takes fewer.
+        run_parts([work.run] * min(threads, blocks.count), "horus-exr-block")
         if work.stopped:
             raise Superseded(path)
         if work.failed is not None:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import sys
-import threading
 from functools import cache
 
 import numpy as np
+
+from horus_desktop.media.core_spread import run_parts
 
 
 class _IoVec(ctypes.Structure):
@@ -56,7 +58,7 @@ def read_into(pid: int, address: int, out: np.ndarray, *, threads: int = 1) -> N
     cannot be read (the process has gone, no right to read it). ctypes lets go of the GIL meanwhile.
 
     ``threads`` > 1: a large read is split in page-aligned parts read at once on that many threads (this one
-    and threads started for it: ~0.1 ms, and none left running), for a frame a user waits for while the cores
+    and threads started for it: media/core_spread.py), for a frame a user waits for while the cores
     are otherwise idle: a 2K half frame's 13 MB took ~2.4 ms on one thread between the decode and the screen
     (traced scrubbing), the kernel's copy running at ~5 GB/s; two threads read it in ~60% of one's time.
     The same CPU either way."""
@@ -76,14 +78,8 @@ def read_into(pid: int, address: int, out: np.ndarray, *, threads: int = 1) -> N
         except OSError as exc:
             failures.append(exc)
 
-    others = [threading.Thread(target=read_part, args=part, name="horus-read", daemon=True) for part in ranges[1:]]
-    for thread in others:
-        thread.start()
-    try:
-        read_part(*ranges[0])
-    finally:
-        for thread in others:  # every part has ended before ``out`` may be used or freed
-            thread.join()
+    # Every part has ended before ``out`` may be used or freed; one core each (media/core_spread.py).
+    run_parts([functools.partial(read_part, start, length) for start, length in ranges], "horus-read")
     if failures:
         raise failures[0]
 
