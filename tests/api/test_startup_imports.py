@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -138,3 +139,25 @@ def test_listing_playlists_does_not_load_fractions(tmp_path: Path) -> None:
     db = str(tmp_path / "current.sqlite")
     assert main(["db", "upgrade", "--db", db]) == 0
     assert _loaded_by([["playlist", "list", "--db", db], ["playlist", "--help"]], heavy=("fractions",)) == {}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts a process's threads in /proc")
+def test_numpy_starts_no_spinning_blas_threads_in_the_app_or_its_processes() -> None:
+    """numpy's OpenBLAS started a thread per extra core that spun ~0.1 s of CPU on import, in the app and in
+    every process it starts, on the cores the first frames decode on: the command keeps it to one (a user's
+    own setting stays), and the processes it starts inherit that."""
+    child = (
+        "import os, subprocess, sys\n"
+        "from horus_desktop.cli import main\n"
+        "main(['--version'])\n"
+        "import numpy\n"
+        "grandchild = subprocess.run([sys.executable, '-c', 'import numpy, os; print(len(os.listdir(\"/proc/self/task\")))'],"
+        " capture_output=True, text=True, check=True).stdout.strip()\n"
+        "print(len(os.listdir('/proc/self/task')), grandchild)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split()[-2:] == ["1", "1"]
+    kept = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True,
+                          env={**env, "OPENBLAS_NUM_THREADS": "2"})
+    assert kept.stdout.split()[-2:] == ["2", "2"]
