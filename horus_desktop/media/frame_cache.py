@@ -436,8 +436,10 @@ class FrameCache:
             for number in self._window_frames:
                 if number in self._entries:
                     self._entries.move_to_end(number)
-            if scrubbing and time.monotonic() < self._settled_at:
-                self._cond.notify()  # no read-ahead until the scrub settles: the frame on screen at most
+            if scrubbing and self._settled_at == math.inf:
+                # Nothing but the frame scrubbed to can be taken until it shows: one thread woken. (A settle
+                # time set here is news to every thread: each waits until then for read-ahead.)
+                self._cond.notify()
             else:
                 self._cond.notify_all()
 
