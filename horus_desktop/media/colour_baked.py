@@ -4,8 +4,8 @@ window starts: numpy costs ~0.15 s of it. media/colour.py's docstring says what 
 
 from __future__ import annotations
 
+import functools
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +26,7 @@ from horus_desktop.media.colour import (
     ColourConfig,
     ViewSettings,
 )
+from horus_desktop.media.core_spread import run_parts
 from horus_desktop.media.native_loading import load
 
 #: Pixel types the fused kernel (media/lut_kernel.py) takes: by their bits, float32 by the half it rounds to.
@@ -94,11 +95,7 @@ def _apply_on_all_cores(cpu: Any, values: np.ndarray) -> None:
     if len(parts) == 1:
         cpu.applyRGB(values)
         return
-    threads = [threading.Thread(target=cpu.applyRGB, args=(part,)) for part in parts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_parts([functools.partial(cpu.applyRGB, part) for part in parts], "horus-bake")  # media/core_spread.py
 
 
 def _is_unit_clamp(transform: Any) -> bool:
