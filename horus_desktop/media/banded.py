@@ -11,13 +11,12 @@ pixel, so the bands give the same pixels as the whole frame.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from horus_desktop.media.core_spread import run_parts
+from horus_desktop.media.core_spread import core_count, run_parts
 from horus_desktop.media.frames import Frame
 
 #: Rows of a band are a multiple of this (the colour step's pre-filter works on tiles 16 rows high).
@@ -28,7 +27,7 @@ MIN_PIXELS = 512 * 1024
 
 def cores() -> int:
     """Bands a frame is split into: one per core."""
-    return max(1, os.cpu_count() or 1)
+    return core_count()
 
 
 def band_rows(height: int, bands: int) -> list[tuple[int, int]]:

@@ -5,7 +5,6 @@ window starts: numpy costs ~0.15 s of it. media/colour.py's docstring says what 
 from __future__ import annotations
 
 import functools
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from horus_desktop.media.colour import (
     ColourConfig,
     ViewSettings,
 )
-from horus_desktop.media.core_spread import run_parts
+from horus_desktop.media.core_spread import core_count, run_parts
 from horus_desktop.media.native_loading import load
 
 #: Pixel types the fused kernel (media/lut_kernel.py) takes: by their bits, float32 by the half it rounds to.
@@ -85,7 +84,7 @@ def _lut_grid(size: int) -> np.ndarray:
 
 
 def _cores() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    return min(core_count(), 8)
 
 
 def _apply_on_all_cores(cpu: Any, values: np.ndarray) -> None:

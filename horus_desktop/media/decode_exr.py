@@ -4,7 +4,6 @@ the display window; deep parts refused; the library's errors explained (truncate
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,6 +12,7 @@ import OpenEXR
 
 from horus_desktop.media import exr_core
 from horus_desktop.media.colour_defaults import exr_colour_space
+from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.errors import DamagedFrameError, MediaError, UnreadableFileError
 from horus_desktop.media.exr_header import ExrLayout, ExrPartHeader, ExrStructureError, read_exr_layout
 from horus_desktop.media.exr_layers import DEFAULT_LAYER, default_part_index, find_layer, part_bit_depth
@@ -25,7 +25,7 @@ _MAX_SIDE = 65536  # a display window wider or taller than this is a damaged hea
 # OpenEXR's own thread pool decompresses a file's line blocks in parallel without Python's GIL, while
 # the Python binding holds the GIL for much of a read: measured here on 2 cores, 1 thread per file on
 # 2 workers gave 14 fps (GIL contention), all cores per file on 2 workers 31 fps.
-EXR_THREADS_PER_FILE = os.cpu_count() or 1
+EXR_THREADS_PER_FILE = core_count()
 #: Set by a decode process (media/decode_pool.py) while its decode may be given up part-way (a frame the
 #: user is scrubbing past): checked before each block of the file is read, and once true the read stops
 #: and raises Superseded, so the worker is free for the next frame within a block's time (~1 ms).

@@ -63,9 +63,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from horus_desktop.media import errors, frame_memory, remote_read, shm_frames
+
 # OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, and
 # multiprocessing with the first pool, not when the window's modules import this one (~26 ms before it shows).
-from horus_desktop.media import errors, frame_memory, remote_read, shm_frames
+from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
 from horus_desktop.media.view_size import VIEW_REDUCTION_KEY, reduced_pixels, view_reduction, with_reduction
@@ -151,7 +153,7 @@ def _read_shared(name: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
 def threads_per_worker(workers: int) -> int:
     """OpenEXR threads each of `workers` processes uses: the cores shared out (one each when every core
     has its process, so 16 processes on 16 cores do not run 256 threads)."""
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
+    return max(1, core_count() // max(1, workers))
 
 
 def _die_with_parent() -> bool:
@@ -197,7 +199,7 @@ def _worker_main(conn: Connection, exr_threads: int, forked_by_server: bool = Fa
     # OpenEXR's per-file threads run on its global pool, which is empty until sized: without this every
     # decode ran on one thread whatever ``num_threads`` asked (2K PIZ here: 43 ms of wall time on one core,
     # 26 ms on two). Sized here, after the fork: the fork server must not hold threads.
-    decode_exr.OpenEXR.set_global_thread_count(os.cpu_count() or 1)
+    decode_exr.OpenEXR.set_global_thread_count(core_count())
     # What the fork server had imported lives as long as this process: out of the collector's way, so its
     # collections neither walk it nor write to its pages (each a copy-on-write fault in a forked child).
     gc.freeze()
@@ -641,7 +643,7 @@ class DecodePool:
             held.hold()
         fd: int | None = None
         name: str | None = None
-        threads = (os.cpu_count() or 1) if urgent else 0
+        threads = core_count() if urgent else 0
         try:
             # Inside the try: a file that cannot be made (/dev/shm full, no descriptors left) must still give
             # the worker back, or the pool is one worker short for good.
@@ -996,5 +998,5 @@ def shared_decode_pool() -> DecodePool:
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = DecodePool(os.cpu_count() or 1, spare=SCRUB_SPARES)
+            _SHARED = DecodePool(core_count(), spare=SCRUB_SPARES)
         return _SHARED

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
+from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.errors import UnreadableFileError
 
 BLOCK_SIZE = 4 * 1024 * 1024
@@ -25,7 +26,7 @@ _local = threading.local()
 
 def default_workers() -> int:
     """Threads for hashing and decoding: one per core."""
-    return max(1, os.cpu_count() or 1)
+    return core_count()
 
 
 def _thread_buffer(block_size: int) -> tuple[bytearray, memoryview]:

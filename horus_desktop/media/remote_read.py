@@ -25,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-from horus_desktop.media.core_spread import run_parts
+from horus_desktop.media.core_spread import core_count, run_parts
 
 
 class _IoVec(ctypes.Structure):
@@ -63,7 +63,7 @@ def read_into(pid: int, address: int, out: np.ndarray, *, threads: int = 1) -> N
     (traced scrubbing), the kernel's copy running at ~5 GB/s; two threads read it in ~60% of one's time.
     The same CPU either way."""
     size = out.nbytes
-    parts = min(threads, os.cpu_count() or 1, size // PART_MIN_BYTES)
+    parts = min(threads, core_count(), size // PART_MIN_BYTES)
     if parts <= 1:
         _read_range(pid, address, out.ctypes.data, size)
         return

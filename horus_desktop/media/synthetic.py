@@ -7,7 +7,6 @@ OpenEXR; movies by libx264."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -18,6 +17,8 @@ import av
 import numpy as np
 import OpenEXR
 from PIL import Image, ImageDraw, ImageFont
+
+from horus_desktop.media.core_spread import core_count
 
 SIZE_2K = (2048, 1152)
 SIZE_HD = (1920, 1080)
@@ -144,7 +145,7 @@ def _write_sequence(folder: str | Path, count: int, extension: str, name: str, s
     folder.mkdir(parents=True, exist_ok=True)
     pattern = str(folder / f"{name}.%04d.{extension}")
     # Frames on every core: the encoders (zlib, libav) and numpy release the GIL for most of their work.
-    with ThreadPoolExecutor(os.cpu_count() or 1) as threads:
+    with ThreadPoolExecutor(core_count()) as threads:
         list(threads.map(lambda frame: write(pattern % frame, frame), range(start, start + count)))
     return pattern
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from horus_desktop.media.bench import print_result
 from horus_desktop.media.colour import ViewSettings, default_colour_config, passes_through
+from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.display import cpu_convert
 from horus_desktop.media.errors import MediaError, UnreadableFileError
 from horus_desktop.media.frames import Frame
@@ -173,7 +174,7 @@ def bench_playback(
     finally:
         session.cache.close()
     played = sorted(set(shown_frames)) or [first]
-    decode_fps = _bare_decode_fps(source, played, workers or max(2, os.cpu_count() or 2))
+    decode_fps = _bare_decode_fps(source, played, workers or max(2, core_count()))
     source.close()
     result: dict[str, Any] = {
         "media": path,

@@ -31,7 +31,6 @@ rasteriser (ui/app.choose_colour_path), e.g. on this machine.
 from __future__ import annotations
 
 import math
-import os
 import random
 import statistics
 import time
@@ -43,6 +42,7 @@ import av
 
 from horus_desktop.media.bench import PLAYBACK_FPS, bare_image_decoder, media_for, print_result
 from horus_desktop.media.colour import ViewSettings, default_colour_config
+from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.decode_pool import shared_decode_pool
 from horus_desktop.media.display import Conversion, cpu_convert, gpu_convert
 from horus_desktop.media.frame_cache import SCRUB_SETTLE_S
@@ -64,7 +64,7 @@ def _use_every_core_for_exr() -> None:
     frame here) while claiming every core."""
     import OpenEXR
 
-    OpenEXR.set_global_thread_count(os.cpu_count() or 1)
+    OpenEXR.set_global_thread_count(core_count())
 
 
 def _bare_frame_seconds(item: MediaItem, frame: int, source_first: int, *, skip: bool = False) -> float:

@@ -53,3 +53,13 @@ def test_a_failing_part_on_the_calling_thread_leaves_it_as_it_was_and_the_others
         run_parts([fail, *[other] * (len(cores) - 1)], "test-part")
     assert ended.is_set()
     assert os.sched_getaffinity(0) == cores
+
+
+def test_more_parts_than_cores_run_on_threads_left_where_the_kernel_puts_them() -> None:
+    cores = os.sched_getaffinity(0)
+    seen: dict[int, set[int]] = {}
+    lock = threading.Lock()
+    run_parts([lambda: _recording(seen, lock)] * (len(cores) + 1), "test-part")
+    assert len(seen) == len(cores) + 1  # started threads, not the one-part shortcut
+    assert all(mask == cores for mask in seen.values())
+    assert os.sched_getaffinity(0) == cores
