@@ -10,8 +10,9 @@ into them overwrites every byte). Not numpy's allocation: it asks the kernel for
 memory is fragmented the kernel compacts it first in the thread that allocates (12-42 ms a 2K half frame
 at times here, against 3-6 when huge pages were at hand).
 
-Bounded: at most ``keep_bytes`` of freed frames' pages are kept, and those unused for IDLE_S are given back
-(`drop_idle`: at each frame, and by the decode pool's idle wake-up, media/shm_frames.py).
+Bounded: at most ``keep_bytes`` of freed frames' pages are kept, those freed last (the ones kept longest are
+given back to make room for them), and those unused for IDLE_S are given back (`drop_idle`: at each frame,
+and by the decode pool's idle wake-up, media/shm_frames.py).
 """
 
 from __future__ import annotations
@@ -98,11 +99,25 @@ class FrameMemory:
 
     def _give_back(self, mapped: mmap.mmap) -> None:
         size = len(mapped)
+        dropped: list[mmap.mmap] = []
         with self._lock:
-            if not self._closed and self._bytes + size <= self.keep_bytes:
-                self._kept.setdefault(size, []).append((mapped, time.monotonic()))
-                self._bytes += size
-        # Else not closed here: the array going is still exporting it (its mapping goes with the last reference).
+            if self._closed or size > self.keep_bytes:
+                return  # not closed here: the array going still exports it (its mapping goes with it)
+            # The frames freed last are of the size the next ones will be (the shot, view size and colour path
+            # now playing): room is made for them by giving back the pages kept longest, whatever their size.
+            # Keeping the first ones instead left the bound full of a size no longer asked for (a GPU-path
+            # half frame's 14 MB after a switch to the CPU path's 7 MB display frames, or a zoom's) for IDLE_S,
+            # and every frame meanwhile took new pages.
+            while self._bytes + size > self.keep_bytes:
+                oldest = min(self._kept, key=lambda kept_size: self._kept[kept_size][0][1])
+                kept = self._kept[oldest]
+                dropped.append(kept.pop(0)[0])  # each size's list is in the order freed
+                self._bytes -= oldest
+                if not kept:
+                    del self._kept[oldest]
+            self._kept.setdefault(size, []).append((mapped, time.monotonic()))
+            self._bytes += size
+        _close_all(dropped)
 
 
 def _close_all(mappings: list[mmap.mmap]) -> None:

@@ -43,6 +43,26 @@ def test_freed_frames_beyond_the_bound_are_given_back() -> None:
     assert memory.kept_bytes() == 2 * SIZE
 
 
+def test_frames_freed_last_are_kept_in_place_of_those_kept_longest() -> None:
+    """A switch of frame size (GPU path to CPU display frames, a zoom): the new size's frames are kept for
+    the next ones, not refused because the bound is full of a size no longer asked for."""
+    memory = FrameMemory(keep_bytes=2 * SIZE)
+    large = [memory.new_array(SHAPE, DTYPE) for _ in range(2)]
+    del large
+    gc.collect()
+    assert memory.kept_bytes() == 2 * SIZE
+    small_shape = (37, 53, 1)  # a third of SIZE
+    small = [memory.new_array(small_shape, DTYPE) for _ in range(6)]
+    assert memory.kept_bytes() == 2 * SIZE  # another size: new pages, the kept ones wait
+    del small
+    gc.collect()
+    assert memory.kept_bytes() == 2 * SIZE  # all six small ones kept, the large ones given back
+    assert not memory.has_kept(SIZE)
+    again = [memory.new_array(small_shape, DTYPE) for _ in range(6)]
+    assert memory.kept_bytes() == 0  # each served by a kept frame's pages
+    assert all(frame.shape == small_shape for frame in again)
+
+
 def test_pages_unused_for_a_while_or_of_a_closed_pool_are_given_back() -> None:
     memory = FrameMemory()
     frames = [memory.new_array(SHAPE, DTYPE) for _ in range(3)]
