@@ -63,10 +63,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from horus_desktop.media import errors, frame_memory, remote_read, shm_frames
-
 # OpenEXR (decode_exr) and Pillow (its integrity checks) load in the workers and the fork server, and
 # multiprocessing with the first pool, not when the window's modules import this one (~26 ms before it shows).
+from horus_desktop.media import errors, frame_memory, remote_read, shm_frames
 from horus_desktop.media.core_spread import core_count
 from horus_desktop.media.errors import DamagedFrameError, DecodeTimeoutError, MediaError
 from horus_desktop.media.frames import DecodeJob, Frame, Superseded
