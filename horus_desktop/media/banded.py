@@ -46,21 +46,15 @@ def convert_in_bands(convert: Callable[[Frame], Frame], frame: Frame, bands: int
     spans = band_rows(pixels.shape[0], bands or cores())
     if len(spans) < 2 or pixels.ndim < 2 or pixels.shape[0] * pixels.shape[1] < MIN_PIXELS:
         return convert(frame)
-    # A thread per other band, started for this frame: nothing stays running between scrubs.
-    results: list[Frame | BaseException | None] = [None] * len(spans)
+    # A thread per other band, started for this frame: nothing stays running between scrubs. A band's failure
+    # is raised here once every band has ended (media/core_spread.py).
+    converted: list[Frame] = [frame] * len(spans)
 
     def run(index: int) -> None:
         start, stop = spans[index]
-        try:
-            results[index] = convert(replace(frame, pixels=pixels[start:stop]))
-        except BaseException as exc:  # handed to the caller
-            results[index] = exc
+        converted[index] = convert(replace(frame, pixels=pixels[start:stop]))
 
-    run_parts([functools.partial(run, i) for i in range(len(spans))], "horus-band")  # media/core_spread.py
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    converted = [r for r in results if isinstance(r, Frame)]
+    run_parts([functools.partial(run, i) for i in range(len(spans))], "horus-band")
     first = converted[0]
     parts = [c.pixels for c in converted]
     if any(part.shape[1:] != first.pixels.shape[1:] or part.dtype != first.pixels.dtype for part in parts):

@@ -102,8 +102,9 @@ def _hold_to(core: int | None) -> None:
 
 
 def run_parts(parts: Sequence[Callable[[], None]], name: str) -> None:
-    """Run ``parts`` at once and return when all have ended (see the module). A part's exception is its own
-    to keep (the callers record them): one raised on a started thread is not seen here."""
+    """Run ``parts`` at once and return when all have ended (see the module); the first part to fail (in
+    ``parts``' order), on whichever thread it ran, is raised then, once every part has ended, so a caller may
+    free what the parts were using."""
     if not parts:
         return
     if len(parts) == 1:
@@ -111,18 +112,21 @@ def run_parts(parts: Sequence[Callable[[], None]], name: str) -> None:
         return
     cores = usable_cores()
     held = len(cores) == len(parts)
+    failures: list[BaseException | None] = [None] * len(parts)
 
     def run(index: int) -> None:
         _hold_to(cores[index] if held else None)
-        parts[index]()
+        try:
+            parts[index]()
+        except BaseException as exc:  # a started thread's would be printed and lost: raised by the caller
+            failures[index] = exc
 
     others = [threading.Thread(target=run, args=(i,), name=name, daemon=True) for i in range(1, len(parts))]
     mask = set(cores) if held else None
     try:
         for thread in others:
             thread.start()
-        _hold_to(cores[0] if held else None)
-        parts[0]()
+        run(0)
     finally:
         if mask is not None:
             with contextlib.suppress(OSError):
@@ -130,3 +134,6 @@ def run_parts(parts: Sequence[Callable[[], None]], name: str) -> None:
         for thread in others:
             if thread.ident is not None:
                 thread.join()
+    failed = next((exc for exc in failures if exc is not None), None)
+    if failed is not None:
+        raise failed

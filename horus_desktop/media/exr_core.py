@@ -294,9 +294,8 @@ class _Decode:
     def run(self) -> None:
         try:
             self._blocks()
-        except BaseException as exc:  # on a helper thread it would be lost: the caller sees it as a failure
+        except Exception as exc:  # on any thread, a failure of this path: the file goes OpenEXR.File's way
             self.failed = f"{type(exc).__name__}: {exc}"
-            raise
 
     def _blocks(self) -> None:
         lib, context, part = self.lib, self.context, self.part

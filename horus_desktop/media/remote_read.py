@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
 import os
 import sys
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
@@ -70,18 +69,10 @@ def read_into(pid: int, address: int, out: np.ndarray, *, threads: int = 1) -> N
     step = -(-size // parts // _PAGE) * _PAGE
     base = out.ctypes.data
     ranges = [(start, min(step, size - start)) for start in range(0, size, step)]
-    failures: list[OSError] = []
-
-    def read_part(start: int, length: int) -> None:
-        try:
-            _read_range(pid, address + start, base + start, length)
-        except OSError as exc:
-            failures.append(exc)
-
-    # Every part has ended before ``out`` may be used or freed; one core each (media/core_spread.py).
-    run_parts([functools.partial(read_part, start, length) for start, length in ranges], "horus-read")
-    if failures:
-        raise failures[0]
+    # Every part has ended before ``out`` may be used or freed, a part's OSError raised then; one core each
+    # (media/core_spread.py).
+    run_parts([partial(_read_range, pid, address + start, base + start, length) for start, length in ranges],
+              "horus-read")
 
 
 def _read_range(pid: int, address: int, base: int, size: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -62,4 +63,21 @@ def test_more_parts_than_cores_run_on_threads_left_where_the_kernel_puts_them() 
     run_parts([lambda: _recording(seen, lock)] * (len(cores) + 1), "test-part")
     assert len(seen) == len(cores) + 1  # started threads, not the one-part shortcut
     assert all(mask == cores for mask in seen.values())
+    assert os.sched_getaffinity(0) == cores
+
+
+def test_a_part_failing_on_a_started_thread_is_raised_once_every_part_has_ended() -> None:
+    cores = os.sched_getaffinity(0)
+    ended = threading.Event()
+
+    def slow() -> None:
+        time.sleep(0.05)
+        ended.set()
+
+    def fail() -> None:
+        raise OSError("the decode process has gone")
+
+    with pytest.raises(OSError, match="has gone"):
+        run_parts([slow, fail, *[slow] * (len(cores) - 1)], "test-part")
+    assert ended.is_set()  # raised only after the slow parts ended: the caller may free what they used
     assert os.sched_getaffinity(0) == cores
