@@ -4,6 +4,11 @@ and the transport verbs. The Qt panel turns keys and buttons into these verbs an
 Slot A drives the transport; B (a version to compare with) follows A's playhead at the same offset from its
 first frame. Opening is asynchronous: a slot remembers the request in flight, and only that request's
 result is taken (a slower, older one is closed).
+
+A session the viewer no longer shows (replaced, or an answer nobody waits for) goes to ``retire``, which
+closes it: its close waits for the decodes it has running (a movie's GOP, an EXR: tens of ms, more on a
+loaded machine), so the Qt viewer closes it off the UI thread (ui/viewer/opener.py). Closed on the UI thread,
+a media switch held the window still for that long (up to 85 ms traced by `horus --smoke-test`).
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ class Tick:
 class ViewerState:
     """Slots A/B, compare mode and transport state; every verb works on slot A's playback session."""
 
-    def __init__(self, *, policy: SlowPolicy = SlowPolicy.DROP, loop_mode: LoopMode = LoopMode.LOOP) -> None:
+    def __init__(self, *, policy: SlowPolicy = SlowPolicy.DROP, loop_mode: LoopMode = LoopMode.LOOP,
+                 retire: Callable[[PlaybackSession], None] = PlaybackSession.close) -> None:
+        """``retire`` closes a session no slot shows any more (default: at once, on the calling thread)."""
+        self._retire = retire
         self.slots: dict[str, MediaSlot | None] = dict.fromkeys(SLOTS)
         self._opening: dict[str, OpenRequest | None] = dict.fromkeys(SLOTS)
         self.compare_mode = "off"
@@ -73,17 +81,17 @@ class ViewerState:
     def accept(self, result: Opened | OpenFailed) -> bool:
         """Take an open result if it answers the request the slot waits for; close what is not taken.
 
-        An opened media replaces what the slot showed (its decoders are closed)."""
+        An opened media replaces what the slot showed (its session goes to ``retire``)."""
         request = result.request
         assert isinstance(request, OpenRequest)
         if self._opening.get(request.slot) is not request:
             if isinstance(result, Opened):
-                result.slot.session.close()
+                self._retire(result.slot.session)
             return False
         if isinstance(result, Opened):
             old = self.slots[request.slot]
             if old is not None:
-                old.session.close()
+                self._retire(old.session)
             self.slots[request.slot] = result.slot
             self.follow_a()
         return True

@@ -173,6 +173,31 @@ def test_only_the_latest_open_request_is_taken(colour) -> None:  # noqa: ANN001
         state.close()
 
 
+def test_a_session_no_slot_shows_goes_to_retire(colour) -> None:  # noqa: ANN001
+    # The Qt viewer closes replaced sessions off the UI thread: the state hands them over, it does not close them.
+    retired: list = []
+    state = ViewerState(retire=retired.append)
+    try:
+        first, second = NumberedSource(1, 5), NumberedSource(11, 15)
+        _open(state, colour, first)
+        replaced = state.session
+        _open(state, colour, second)
+        assert retired == [replaced] and not first.closed.is_set(), "the replaced session was closed here"
+        stale_source = NumberedSource(21, 25)
+        stale = state.begin_open(OpenRequest("A", "stale", Fraction(24), make_source=lambda: stale_source))
+        state.begin_open(OpenRequest("A", "newer", Fraction(24), make_source=lambda: NumberedSource(31, 35)))
+        unwanted = Opened(stale, open_slot(stale, colour, _choice(colour), resolve=None, policy=state.policy,
+                                           mode=state.loop_mode))
+        assert state.accept(unwanted) is False
+        assert retired[-1] is unwanted.slot.session and not stale_source.closed.is_set()
+        assert state.session.current == 11, "the media shown is untouched"
+    finally:
+        for session in retired:
+            session.close()
+        state.close()
+    assert first.closed.is_set() and stale_source.closed.is_set()
+
+
 def test_a_playlist_opens_on_a_gap_at_the_fallback_size(colour) -> None:  # noqa: ANN001
     gap = NumberedSource(0, 9, broken=frozenset({0}))
     request = OpenRequest("A", "Dailies", Fraction(24), make_source=lambda: gap)

@@ -275,6 +275,47 @@ def test_shutting_down_while_a_media_opens_leaves_no_decoders(qtbot, make_window
     assert not left - before, f"decode threads left running: {sorted(left - before)}"
 
 
+def test_a_media_switched_from_closes_off_the_ui_thread(qtbot, make_window, demo_store, monkeypatch) -> None:  # noqa: ANN001
+    # Closing a session waits for the decodes it has running: the viewer hands a replaced one to its opener,
+    # whose retire returns at once; the close happens on the opener's closer thread.
+    import threading
+
+    window = make_window(demo_store)
+    wait_rows(qtbot, window)
+    release, closed = threading.Event(), threading.Event()
+
+    class Decoding:  # stands for a session whose running decode ends only when released
+        def close(self) -> None:
+            release.wait(10)
+            closed.set()
+
+    window.viewer.opener.retire(Decoding())
+    assert not closed.is_set(), "retire waited for the close"
+    release.set()
+    assert closed.wait(5), "the retired session was never closed"
+
+    # A real switch: the media switched from is closed (its decode threads end), the new one plays on.
+    first, second = window.browser.model.record(0), window.browser.model.record(1)
+    window.viewer.open_media(first)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() is not None, timeout=30000)
+    old = window.viewer.state.session
+    old_threads = {t for t in threading.enumerate() if t.name.startswith("horus-frames")}
+    closed_on: list[threading.Thread] = []
+    close = old.close
+
+    def recorded_close() -> None:
+        closed_on.append(threading.current_thread())
+        close()
+
+    monkeypatch.setattr(old, "close", recorded_close)
+    window.viewer.open_media(second)
+    qtbot.waitUntil(lambda: window.viewer.state.session is not old and window.viewer.shown_frame() is not None,
+                    timeout=30000)
+    qtbot.waitUntil(lambda: not any(t.is_alive() for t in old_threads), timeout=15000)
+    assert closed_on and closed_on[0] is not threading.main_thread(), "the old session closed on the UI thread"
+    assert window.viewer.state.session.cache.get(window.viewer.current_frame(), timeout=30).error is None
+
+
 def test_an_open_or_a_cache_retired_after_the_viewer_shut_down_is_no_error(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
     # A playlist that ends loading as the window closes still asks for its first clip, and a colour change
     # retires a cache: after the viewer's shutdown neither raises ("cannot schedule new futures after

@@ -1,5 +1,9 @@
 """Runs the viewer's open requests and recipe builds off the UI thread (directory listing, container probe,
-first decode, shader build), and makes sure no session or frame cache it handed out outlives the viewer."""
+first decode, shader build), closes the sessions and frame caches the viewer lets go of off it too (a close
+waits for the decodes running), and makes sure none it handed out outlives the viewer.
+
+The closes run on a thread of their own, not the opener's: a media switched to must not wait behind the close
+of the one it replaces (a movie's GOP decode finishing), nor a close behind an open."""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
+from typing import Protocol
+
 from horus_desktop.media.colour import ColourConfig
-from horus_desktop.media.frame_cache import FrameCache
 from horus_desktop.playback.clock import LoopMode, SlowPolicy
 from horus_desktop.playback.media_slot import RecipeRequest
 from horus_desktop.playback.opening import (
@@ -29,6 +34,12 @@ from horus_desktop.playback.session import PlaybackSession
 Result = Opened | OpenFailed | RecipeBuilt
 
 
+class Closable(Protocol):
+    """A playback session or a frame cache: what `Opener.retire` closes."""
+
+    def close(self) -> None: ...
+
+
 class Opener(QObject):
     """One worker thread; each result (Opened, OpenFailed, RecipeBuilt) comes back through ``sig_done``."""
 
@@ -40,12 +51,13 @@ class Opener(QObject):
         super().__init__(parent)
         self.colour, self._open_file = colour, open_file
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="horus-open")
+        self._closer = ThreadPoolExecutor(1, thread_name_prefix="horus-viewer-close")
         self.closed = False
         self._lock = threading.Lock()
-        # Sessions handed to the UI thread and not yet taken, and frame caches being closed here: the
-        # viewer closes what is left of both when it shuts down, so no decode pool outlives it.
+        # Sessions handed to the UI thread and not yet taken, and sessions or frame caches being closed here:
+        # the viewer closes what is left of both when it shuts down, so no decode pool outlives it.
         self._unclaimed: dict[int, PlaybackSession] = {}  # by id() of the Opened result emitted
-        self._retiring: list[FrameCache] = []
+        self._retiring: list[Closable] = []
 
     def open(self, request: OpenRequest, choice: DisplayChoice, *, resolve: InputResolver, policy: SlowPolicy,
              mode: LoopMode) -> None:
@@ -111,18 +123,21 @@ class Opener(QObject):
             return
         done.result(timeout=timeout)
 
-    def retire(self, cache: FrameCache) -> None:
-        """Close a replaced frame cache off the UI thread (its running decodes finish first)."""
+    def retire(self, done: Closable) -> None:
+        """Close a session or frame cache the viewer no longer uses, off the UI thread (its running decodes
+        finish first); returns at once."""
         with self._lock:
-            self._retiring.append(cache)
+            self._retiring.append(done)
 
         def close() -> None:
-            cache.close()
+            done.close()
             with self._lock:
-                if cache in self._retiring:
-                    self._retiring.remove(cache)
+                if done in self._retiring:
+                    self._retiring.remove(done)
 
-        if not self._schedule(close):  # shut down: its close runs here (`shutdown` has collected the rest)
+        try:
+            self._closer.submit(close)
+        except RuntimeError:  # shut down: its close runs here (`shutdown` has collected the rest)
             close()
 
     def shutdown(self) -> None:
@@ -130,6 +145,7 @@ class Opener(QObject):
         with self._lock:
             self.closed = True
         self.executor.shutdown(wait=True, cancel_futures=True)
+        self._closer.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             left = list(self._unclaimed.values())
             retiring = list(self._retiring)
@@ -137,5 +153,5 @@ class Opener(QObject):
             self._retiring.clear()
         for session in left:
             session.close()
-        for cache in retiring:
-            cache.close()
+        for done in retiring:
+            done.close()

@@ -60,8 +60,8 @@ class ViewerPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("viewerPanel")
         self.colour, self.use_gl = colour, use_gl
-        self.state = ViewerState()
         self.opener = Opener(colour, open_media, self)  # files open from this machine's copy (path mappings)
+        self.state = ViewerState(retire=self.opener.retire)  # a replaced media closes off the UI thread
         self.colour_bar = ColourBar(colour)
         self.view = ViewerView(use_gl=use_gl)
         self.colours = SlotColour(colour, use_gl, self.colour_bar.options(), self.state, self.opener, self.view,
