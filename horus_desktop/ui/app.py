@@ -235,6 +235,7 @@ def run_gui(db_url: str | None, *, paths: list[str], user_id: str, demo_if_empty
 
     def opened(user: User) -> None:
         log.info("store ready: %s, signed in as %s", pending.describe(), user.id)
+        collector.freeze()  # start-up's objects made (the store open, the window shown): out of the collector's way
         if pending.read_only:
             print(f"horus: note: {pending.describe()}: browsing only, nothing can be changed", file=sys.stderr)
         start()

@@ -185,6 +185,7 @@ def _run_in(folder: Path) -> int:
         window, db, jobs = create_window(horus.store, user_id=horus.user.id, settings=make_settings())
         window.show()
         _wait("show the main window", window.isVisible)
+        collector.freeze()  # as run_gui does once the store is open and the window shown
         code = 0
         try:
             _steps(window, horus)
