@@ -10,10 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
-
-from typing import Protocol
 
 from horus_desktop.media.colour import ColourConfig
 from horus_desktop.playback.clock import LoopMode, SlowPolicy
