@@ -3,9 +3,11 @@
 On a fresh temporary store (and settings file) it opens the main window, generates the demo project,
 opens an EXR sequence and the movie, plays a second, draws a pen stroke, writes a note and reads both back
 from the store, exports the demo playlist as OTIO and EDL and imports both back (OpenTimelineIO's adapter
-plugins), then closes the window. Every step prints one line; the first failure prints what was
-expected and exits 1. Built from the same pieces the app uses (create_window, the job runner, the viewer,
-the drawing controller, the notes panel), so a packaged app missing a plugin or a library fails here.
+plugins), then closes the window. Every step prints one line, with the UI thread's longest stall during it
+(the most time between two ticks of a 5 ms timer: what a click or the next frame of playback would have
+waited; the test's own waits add ~5 ms); the first failure prints what was expected and exits 1. Built
+from the same pieces the app uses (create_window, the job runner, the viewer, the drawing controller, the
+notes panel), so a packaged app missing a plugin or a library fails here.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QPointF
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +36,38 @@ class SmokeTestFailure(Exception):
 
 def _say(text: str) -> None:
     print(f"smoke-test: {text}", flush=True)
+
+
+class StallMeter(QObject):
+    """The UI thread's longest stall since the last `take`: the most time between two ticks of a timer."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        super().__init__()
+        self._last = time.monotonic()
+        self._longest = 0.0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(interval_ms)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self._longest = max(self._longest, now - self._last)
+        self._last = now
+
+    def take(self) -> float:
+        """Seconds of the longest stall since the last call (or the start); starts counting again."""
+        self._tick()
+        longest, self._longest = self._longest, 0.0
+        return longest
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def _step(meter: StallMeter, text: str) -> None:
+    """A step done: its line, with the UI thread's longest stall since the step before."""
+    _say(f"{text} (UI thread's longest stall: {1000 * meter.take():.0f} ms)")
 
 
 def _wait(what: str, done: Callable[[], bool], timeout: float = STEP_TIMEOUT) -> None:
@@ -66,18 +100,18 @@ def _ask(window: Any, what: str, fn: Callable[..., Any], *args: Any) -> Any:
     return box["result"]
 
 
-def _open(window: Any, record: Any, label: str) -> None:
+def _open(window: Any, record: Any, label: str, meter: StallMeter) -> None:
     window.open_media(record)
     viewer, notes = window.viewer, window.notes
     _wait(f"open the {label} {record.file_name}",
           lambda: notes.media() is not None and notes.media().id == record.id and viewer.shown_frame() is not None)
-    _say(f"opened the {label} {record.file_name}: frame {viewer.shown_frame()} shown "
-         f"({viewer.colour_path()})")
+    _step(meter, f"opened the {label} {record.file_name}: frame {viewer.shown_frame()} shown "
+                 f"({viewer.colour_path()})")
 
 
-def _steps(window: Any, horus: Any) -> None:
+def _steps(window: Any, horus: Any, meter: StallMeter) -> None:
     store = horus.store
-    _say(f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
+    _step(meter, f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
          f"text in {QFontInfo(window.font()).family() or 'no font'})")
 
     from horus_desktop.demo.project import demo_job  # the media generators load only when the test runs
@@ -89,7 +123,7 @@ def _steps(window: Any, horus: Any) -> None:
     report = reports[0]
     if report.problems or not report.media_ids:
         raise SmokeTestFailure(f"demo project: {report.problems or 'no media made'}")
-    _say(f"generated the demo project: {len(report.media_ids)} media, {counted(report.comments, 'note')}, "
+    _step(meter, f"generated the demo project: {len(report.media_ids)} media, {counted(report.comments, 'note')}, "
          f"{counted(report.annotations, 'drawing')} in {report.seconds:.1f} s")
 
     records = [_ask(window, "read a demo media", store.media.get, media_id) for media_id in report.media_ids]
@@ -97,8 +131,8 @@ def _steps(window: Any, horus: Any) -> None:
     movie = next((r for r in records if Path(r.file_name).suffix.lower() in (".mov", ".mp4")), None)
     if exr is None or movie is None:
         raise SmokeTestFailure("demo project: no EXR sequence or no movie among its media")
-    _open(window, exr, "EXR sequence")
-    _open(window, movie, "movie")
+    _open(window, exr, "EXR sequence", meter)
+    _open(window, movie, "movie", meter)
 
     viewer = window.viewer
     first = viewer.current_frame()
@@ -108,7 +142,7 @@ def _steps(window: Any, horus: Any) -> None:
     last = viewer.current_frame()
     if first is None or last is None or last == first:
         raise SmokeTestFailure(f"play a second: the playhead did not move (frame {first} -> {last})")
-    _say(f"played a second: frame {first} -> {last}")
+    _step(meter, f"played a second: frame {first} -> {last}")
 
     controller = window.review.controller
     _wait("the drawing tools to be ready", controller.can_draw)
@@ -124,7 +158,7 @@ def _steps(window: Any, horus: Any) -> None:
     drawings = _ask(window, "read the drawings back", store.annotations.list, movie.id)
     if len(drawings) != before + 1:
         raise SmokeTestFailure(f"draw a stroke: {len(drawings) - before} new drawings in the store, expected 1")
-    _say(f"drew a pen stroke on frame {controller.frame}: stored and read back")
+    _step(meter, f"drew a pen stroke on frame {controller.frame}: stored and read back")
 
     text = f"smoke test note {os.getpid()}"
     notes = window.notes
@@ -134,7 +168,7 @@ def _steps(window: Any, horus: Any) -> None:
     stored = _ask(window, "read the notes back", store.comments.list_for_media, movie.id)
     if not any(c.content == text for c in stored):
         raise SmokeTestFailure(f"write a note: {text!r} is not among the movie's {counted(len(stored), 'note')}")
-    _say(f"wrote a note and read it back: {text!r}")
+    _step(meter, f"wrote a note and read it back: {text!r}")
 
     if not report.playlists:
         raise SmokeTestFailure("demo project: no playlist made")
@@ -145,7 +179,7 @@ def _steps(window: Any, horus: Any) -> None:
         clips = len(imported.timeline.clips)
         if not clips or imported.missing:
             raise SmokeTestFailure(f"playlist {path.name}: {counted(clips, 'clip')} read back, missing media {imported.missing}")
-        _say(f"exported the demo playlist as {suffix} and imported it back: {counted(clips, 'clip')}, every media found")
+        _step(meter, f"exported the demo playlist as {suffix} and imported it back: {counted(clips, 'clip')}, every media found")
 
 
 def run_smoke_test() -> int:
@@ -184,15 +218,17 @@ def _run_in(folder: Path) -> int:
     with Horus.open(str(folder / "smoke.sqlite"), user="smoke") as horus:
         window, db, jobs = create_window(horus.store, user_id=horus.user.id, settings=make_settings())
         window.show()
+        meter = StallMeter()
         _wait("show the main window", window.isVisible)
         collector.freeze()  # as run_gui does once the store is open and the window shown
         code = 0
         try:
-            _steps(window, horus)
+            _steps(window, horus, meter)
         except SmokeTestFailure as exc:
             _say(f"FAILED: {exc}")
             code = 1
         finally:
+            meter.stop()
             window.close()
             window.shutdown()
             jobs.shutdown()
