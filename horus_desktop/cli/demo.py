@@ -12,7 +12,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo project into the store."""
     announce(f"demo: generating the demo project's media, notes and playlist under "
              f"{Path(args.folder) if args.folder else Path(files_folder(args.db)) / 'demo'}")
-    from horus_desktop.demo import make_demo_project
+    from horus_desktop.demo.project import make_demo_project
 
     with store_with_progress(args, "demo project") as (horus, update):
         root = Path(args.folder) if args.folder else horus.store.files_dir / "demo"

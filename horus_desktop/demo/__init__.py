@@ -1,5 +1,4 @@
-"""The demo project: generated review media, ingested into a store with a few notes and drawings (no Qt)."""
+"""The demo project: generated review media, ingested into a store with a few notes and drawings (no Qt).
 
-from horus_desktop.demo.project import DemoReport, make_demo_project
-
-__all__ = ["DemoReport", "make_demo_project"]
+``demo.project`` makes it (its media generators load PyAV, Pillow and OpenEXR); ``demo.job`` is the window's job,
+light to import."""

@@ -4,10 +4,11 @@ notes and drawings written through the store's repositories."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +21,7 @@ from horus_desktop.demo.frames import draw_demo_frame
 from horus_desktop.domain.shapes import Shape, Style
 from horus_desktop.media.ingest import ingest_tree
 from horus_desktop.media.synthetic import srgb_to_linear_half, write_exr
-from horus_desktop.services.jobs import JobFn, ProgressFn, WriteFn, write_here
+from horus_desktop.services.jobs import WriteFn, write_here
 
 PROJECT = "horus_demo"
 EPISODE = "ep01"
@@ -133,21 +134,26 @@ def _write_media(media: DemoMedia, root: Path, frames: int, size: tuple[int, int
 def generate_media(root: str | Path, *, frames: int = DEFAULT_FRAMES, size: tuple[int, int] = DEFAULT_SIZE,
                    progress: Progress | None = None, cancel: threading.Event | None = None,
                    workers: int = 4) -> Path:
-    """Write the demo files under ``root`` (in parallel); returns ``root``."""
+    """Write the demo files under ``root`` (``workers`` media at a time); returns ``root``. On ``cancel`` the
+    media not started are not written; those being written are finished."""
     root = Path(root)
     cancel = cancel or threading.Event()
+    count = max(1, min(workers, len(DEMO_MEDIA)))
+    waiting = iter(DEMO_MEDIA)
     done = 0
-    with ThreadPoolExecutor(workers, thread_name_prefix="horus-demo") as pool:
-        futures = [pool.submit(_write_media, m, root, frames, size) for m in DEMO_MEDIA]
-        for future in futures:
-            if cancel.is_set():
-                for f in futures:
-                    f.cancel()
-                break
-            future.result()
-            done += 1
-            if progress:
-                progress(done, len(DEMO_MEDIA) + 2, f"Writing demo media ({done}/{len(DEMO_MEDIA)})")
+    with ThreadPoolExecutor(count, thread_name_prefix="horus-demo") as pool:
+        # No more handed out than there are workers: a cancel then leaves only the media being written to finish.
+        running = {pool.submit(_write_media, m, root, frames, size) for m in itertools.islice(waiting, count)}
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                future.result()
+                done += 1
+                if progress:
+                    progress(done, len(DEMO_MEDIA) + 2, f"Writing demo media ({done}/{len(DEMO_MEDIA)})")
+                media = None if cancel.is_set() else next(waiting, None)
+                if media is not None:
+                    running.add(pool.submit(_write_media, media, root, frames, size))
     return root
 
 
@@ -208,20 +214,6 @@ def _add_reviews(store: Any, report: DemoReport, frames: int) -> None:
         store.media.update(record.id, artist_name=media.artist, approval_status=media.status)
     _add_notes(store, records, report, frames)
     _add_dailies(store, records, report)
-
-
-def demo_folder(store: Any) -> Path:
-    """Where the app writes the demo media: beside the store's other files."""
-    return Path(store.files_dir) / "demo-project"
-
-
-def demo_job(store: Any, *, write: WriteFn) -> JobFn:
-    """The demo project as a job (``fn(progress, cancel)``, see services/jobs.py) for the window."""
-
-    def run(progress: ProgressFn, cancel: threading.Event) -> DemoReport:
-        return make_demo_project(store, demo_folder(store), progress=progress, cancel=cancel, write=write)
-
-    return run
 
 
 def _add_dailies(store: Any, records: dict[DemoMedia, Any], report: DemoReport) -> None:

@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
 
     def make_demo(self) -> None:
         """Generate the demo project and open its first shot."""
-        from horus_desktop.demo.project import demo_job  # its media generators load on use, not at start
+        from horus_desktop.demo.job import demo_job  # the media generators load on the job's thread
 
         def done(report: object) -> None:
             ids = getattr(report, "media_ids", [])

@@ -114,7 +114,7 @@ def _steps(window: Any, horus: Any, meter: StallMeter) -> None:
     _step(meter, f"main window open on {store.describe()} ({QApplication.platformName()} platform, "
          f"text in {QFontInfo(window.font()).family() or 'no font'})")
 
-    from horus_desktop.demo.project import demo_job  # the media generators load only when the test runs
+    from horus_desktop.demo.job import demo_job  # as the window does: the generators load on the job's thread
 
     reports: list[Any] = []
     window.jobs.start("Demo project", demo_job(store, write=window.db.call), on_done=reports.append,
@@ -217,9 +217,10 @@ def _run_in(folder: Path) -> int:
     collector = UiThreadGarbageCollector(app)  # before any worker thread exists, as in run_gui
     with Horus.open(str(folder / "smoke.sqlite"), user="smoke") as horus:
         window, db, jobs = create_window(horus.store, user_id=horus.user.id, settings=make_settings())
+        meter = StallMeter()  # the first step's stall is the window's first paint (styles, fonts, thumbnails)
         window.show()
-        meter = StallMeter()
-        _wait("show the main window", window.isVisible)
+        _wait("show the main window", lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
+        _run_for(0.3)  # its first paint and the panels' first answers from the store
         collector.freeze()  # as run_gui does once the store is open and the window shown
         code = 0
         try:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+
 import numpy as np
 
 from horus_desktop.demo.frames import draw_demo_frame, read_frame_code
-from horus_desktop.demo.project import DEMO_MEDIA, make_demo_project
+from horus_desktop.demo.project import DEMO_MEDIA, generate_media, make_demo_project
 from horus_desktop.domain.media_query import MediaQuery
 from horus_desktop.media.open_source import open_frame_source
 
@@ -74,3 +78,31 @@ def test_running_the_demo_again_keeps_what_was_reviewed(sqlite_store, tmp_path) 
     assert sqlite_store.media.get(reviewed.id).approval_status == "approved"
     assert reviews() == before
     assert not again.problems and again.reviews_kept and len(again.media_ids) == 11
+
+
+def test_cancelling_the_demo_leaves_the_rest_unwritten(tmp_path) -> None:
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int, text: str) -> None:
+        seen.append(done)
+        cancel.set()  # after the first media written
+
+    generate_media(tmp_path, frames=4, size=(320, 180), progress=progress, cancel=cancel, workers=1)
+    folders = {p.parent for p in tmp_path.rglob("*.*") if p.is_file()}
+    assert seen == [1]
+    assert len(folders) == 1  # one worker: the media it was writing when cancelled, none after
+
+
+def test_the_windows_demo_job_loads_the_media_generators_only_when_it_runs() -> None:
+    """The window imports the demo job on the UI thread when the user asks for the demo; the generators'
+    libraries (PyAV, Pillow, OpenEXR: ~50-100 ms of imports) must load on the job's thread, not there."""
+    child = (
+        "import sys\n"
+        "from horus_desktop.demo.job import demo_job\n"
+        "job = demo_job(object(), write=lambda fn: fn())\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'av', 'PIL', 'OpenEXR', 'numpy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ class Block:
         return None
 sys.meta_path.insert(0, Block())
 import horus_desktop.playback.clock, horus_desktop.playback.session, horus_desktop.playback.bench
-import horus_desktop.playback.stats, horus_desktop.demo, horus_desktop.demo.frames
+import horus_desktop.playback.stats, horus_desktop.demo.project, horus_desktop.demo.job, horus_desktop.demo.frames
 import horus_desktop.playback.viewer_state, horus_desktop.playback.opening, horus_desktop.media.display
 print("ok")
 """

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from horus_desktop.demo import make_demo_project
+from horus_desktop.demo.project import make_demo_project
 from horus_desktop.store import Store
 from horus_desktop.store.engine import create_store_engine
 
