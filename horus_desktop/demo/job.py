@@ -1,7 +1,7 @@
 """The demo project as a job for the window (``fn(progress, cancel)``, see services/jobs.py).
 
 Light on purpose: the window imports this on the UI thread when the user asks for the demo, and the media
-generators (PyAV, Pillow, OpenEXR, multiprocessing: ~50-100 ms of imports) load on the job's thread when it
+generators (PyAV, Pillow, OpenEXR: ~50-100 ms of imports) load on the job's thread when it
 runs, not while the UI thread waits."""
 
 from __future__ import annotations

@@ -219,7 +219,7 @@ def _run_in(folder: Path) -> int:
         window, db, jobs = create_window(horus.store, user_id=horus.user.id, settings=make_settings())
         meter = StallMeter()  # the first step's stall is the window's first paint (styles, fonts, thumbnails)
         window.show()
-        _wait("show the main window", lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
+        _wait("show the main window", lambda: bool(window.windowHandle() and window.windowHandle().isExposed()))
         _run_for(0.3)  # its first paint and the panels' first answers from the store
         collector.freeze()  # as run_gui does once the store is open and the window shown
         code = 0
