@@ -92,8 +92,8 @@ def _cineon_table() -> np.ndarray:
 
 
 def srgb_to_linear_half(pixels: np.ndarray) -> np.ndarray:
-    """8-bit sRGB to scene-linear float16 (the sRGB EOTF)."""
-    v = pixels.astype(np.float32) / 255.0
+    """8-bit (or uint16: 16-bit) sRGB to scene-linear float16 (the sRGB EOTF)."""
+    v = pixels.astype(np.float32) / (65535.0 if pixels.dtype == np.uint16 else 255.0)
     linear = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
     return linear.astype(np.float16)
 
@@ -216,14 +216,20 @@ def write_exr(
 
 def write_exr_sequence(
     folder: str | Path, count: int, *, size: tuple[int, int] = SIZE_2K, start: int = 1001,
-    name: str = "shot", compression: str = "piz", fps: Fraction | None = Fraction(24),
+    name: str = "shot", compression: str = "piz", fps: Fraction | None = Fraction(24), grain: bool = False,
 ) -> str:
-    """Write `count` half-float EXR frames `name.%04d.exr` (linearised test frames); return the pattern."""
+    """Write `count` half-float EXR frames `name.%04d.exr` (linearised test frames); return the pattern.
+
+    ``grain``: linearised from the 16-bit test frame (`draw_test_frame_16`, grain below the 8-bit step), so the
+    frames hold thousands of half values a channel, as a render or a scanned plate does, not the 256 levels of
+    an 8-bit frame: PIZ compresses those about twice as well, and the colour step's tables read by so few
+    values stay in the CPU's cache."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     pattern = str(folder / f"{name}.%04d.exr")
+    draw = draw_test_frame_16 if grain else draw_test_frame
     for frame in range(start, start + count):
-        pixels = srgb_to_linear_half(draw_test_frame(frame, size, count))
+        pixels = srgb_to_linear_half(draw(frame, size, count))
         write_exr(pattern % frame, pixels, compression=compression, fps=fps)
     return pattern
 

@@ -214,8 +214,33 @@ def test_bench_all_runs_the_decode_bench_on_every_format_with_an_input_for_each(
     from horus_desktop.cli.bench_all import ALL_RUNS, INPUTS, rows_of
 
     placeholders = [args[0] for args in ALL_RUNS["decode"]]
-    assert {"{dpx}", "{tiff8}", "{tiff16}", "{png8}", "{png16}", "{jpeg}"} <= set(placeholders)
+    assert {"{exr}", "{exr_grain}", "{dpx}", "{tiff8}", "{tiff16}", "{png8}", "{png16}", "{jpeg}"} <= set(placeholders)
     assert all(p[1:-1] in INPUTS for p in placeholders)
     result = {"pipeline_cpu_colour_fps_all": 20.0, "bare_best_all": 25.0}
     (row,) = rows_of("decode", result, ("{dpx}", "--frames", "24"))
     assert "10-bit log DPX" in row["figure"] and row["ratio"] == 0.8
+    # The two EXRs' rows are told apart in the table.
+    (smooth,) = rows_of("decode", result, ("/tmp/run/exr/shot.%04d.exr", "--frames", "48"))
+    (grain,) = rows_of("decode", result, ("/tmp/run/exr_grain/shot.%04d.exr", "--frames", "48"))
+    assert "EXR with grain" in grain["figure"] and "EXR with grain" not in smooth["figure"]
+
+
+def test_exr_with_grain_holds_a_render_s_many_half_values(tmp_path: Path) -> None:
+    import OpenEXR
+
+    from horus_desktop.media.synthetic import srgb_to_linear_half, write_exr_sequence
+
+    def read(pattern: str) -> np.ndarray:
+        with OpenEXR.File(pattern % START) as exr:
+            return np.asarray(exr.channels()["RGB"].pixels)
+
+    size = (256, 144)
+    smooth = read(write_exr_sequence(tmp_path / "smooth", 1, size=size, start=START))
+    grain = read(write_exr_sequence(tmp_path / "grain", 1, size=size, start=START, grain=True))
+    assert grain.dtype == smooth.dtype == np.float16
+    # The 8-bit-made frame has at most 256 levels a channel; the grain one thousands, as a render.
+    assert max(len(np.unique(smooth[..., c])) for c in range(3)) <= 256
+    assert min(len(np.unique(grain[..., c])) for c in range(3)) > 2000
+    np.testing.assert_array_equal(grain, srgb_to_linear_half(draw_test_frame_16(START, size, 1)))
+    # The same picture under the grain: within the 16-bit grain's 128 codes of the 8-bit frame's values.
+    assert np.abs(grain.astype(np.float32) - smooth.astype(np.float32)).max() < 0.01
