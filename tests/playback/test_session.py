@@ -95,6 +95,19 @@ def test_read_ahead_covers_seconds_at_the_media_rate(tmp_path) -> None:
         session.close()
 
 
+def test_bench_playback_s_achieved_rate_is_the_rate_frames_came_on_screen() -> None:
+    from horus_desktop.playback.bench import presented_fps
+
+    play = 100.0  # play pressed; the frame shown paused stays up for the first period
+    on_time = [play + k / 24 for k in range(1, 48)]  # the 47 frames after it, each at its time
+    assert presented_fps(play, on_time) == 24.0  # was 23.4: 47 frames counted over 48 periods
+    dropped = on_time[:10] + on_time[16:]  # six frames skipped
+    assert presented_fps(play, dropped) == round(41 / (47 / 24), 2)
+    waited = [t + (0.25 if k >= 20 else 0.0) for k, t in enumerate(on_time)]  # a quarter second waited for one
+    assert presented_fps(play, waited) == round(47 / (47 / 24 + 0.25), 2)
+    assert presented_fps(play, []) == 0.0
+
+
 def test_bench_playback_reports_the_figures(tmp_path) -> None:
     pattern = write_jpeg_sequence(tmp_path / "seq", 24, size=(320, 180))
     result = bench_playback(pattern, seconds=2.0, as_json=True, quiet=True)
