@@ -59,16 +59,10 @@ SKIPPED: dict[str, str] = {
 }
 
 
-def _make_exr(folder: Path) -> str:
+def _make_exr(folder: Path, *, grain: bool = False) -> str:
     from horus_desktop.media.synthetic import write_exr_sequence
 
-    return write_exr_sequence(folder / "exr", 48, compression="piz")
-
-
-def _make_exr_grain(folder: Path) -> str:
-    from horus_desktop.media.synthetic import write_exr_sequence
-
-    return write_exr_sequence(folder / "exr_grain", 48, compression="piz", grain=True)
+    return write_exr_sequence(folder / ("exr_grain" if grain else "exr"), 48, compression="piz", grain=grain)
 
 
 def _make_still_sequence(folder: Path, kind: str) -> str:
@@ -127,7 +121,7 @@ def _make_movie_with_sound(folder: Path, seconds: int = 10) -> str:
 #: DPX/TIFF/PNG/JPEG sequences, 1080p H.264 movies (GOP 12 and 48), and a small movie with sound.
 INPUTS: dict[str, Callable[[Path], str]] = {
     "exr": _make_exr,
-    "exr_grain": _make_exr_grain,
+    "exr_grain": lambda folder: _make_exr(folder, grain=True),
     **{kind: (lambda folder, kind=kind: _make_still_sequence(folder, kind))
        for kind in STILL_FRAMES},
     "movie": _make_movie,
