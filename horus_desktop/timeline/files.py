@@ -392,7 +392,8 @@ def _import_plain(store: Store, path: Path, plain: PlainDocument, *, user: str, 
         rows = clip_rows(plain.tracks, [item.node for item in clips], ids)
         with store.uow.write():
             timeline = import_rows(store, data["name"], data, rows, exact, plain.duration_frames(exact),
-                                   project_id=project or "unassigned", user=user, timeline_type=timeline_type)
+                                   project_id=project or "unassigned", user=user, timeline_type=timeline_type,
+                                   orjson_exact=True)  # a plain document's numbers: PlainDocument
     except PlaylistFileError:
         raise
     except RecursionError as exc:  # metadata nested just under the reader's limit: written from a deeper stack

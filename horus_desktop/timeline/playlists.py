@@ -119,9 +119,11 @@ def import_document(store: Store, timeline: otio.schema.Timeline, data: dict[str
 
 
 def import_rows(store: Store, name: str, data: dict[str, Any], rows: list[dict[str, Any]], rate: Fraction,
-                length: int, *, project_id: str, user: str, timeline_type: str = "dailies") -> Timeline:
+                length: int, *, project_id: str, user: str, timeline_type: str = "dailies",
+                orjson_exact: bool = False) -> Timeline:
     """:func:`import_document` of a document given as its otio_json dict, ``name``, ``rate`` and ``length`` in
-    frames (an import read without OTIO's objects: ``otio_plain``)."""
+    frames (an import read without OTIO's objects: ``otio_plain``). ``orjson_exact``: orjson writes the
+    document as ``json`` does (``otio_plain.PlainDocument``), so the store may write it so (``create_timeline``)."""
     _check_vocabulary(timeline_type, "draft")
     fields = _fields(data, length, rate)
 
@@ -129,7 +131,7 @@ def import_rows(store: Store, name: str, data: dict[str, Any], rows: list[dict[s
 
     return ImportRepository(store.uow).create_timeline(
         {"name": name, "project_id": project_id, "timeline_type": timeline_type, "created_by": user,
-         **fields}, rows)
+         **fields}, rows, orjson_exact=orjson_exact)
 
 
 def _check_vocabulary(timeline_type: str, status: str) -> None:

@@ -280,21 +280,25 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("mutation", list(HOSTILE))
-def test_a_bad_file_fails_the_same_both_ways_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                 ids: Callable[[int], None], mutation: str) -> None:
+def _three_clips(*names: str) -> str:
+    """The text OTIO writes of a cut of three clips (named ``names``, else sh000..sh002) and a gap."""
     doc = otio.schema.Timeline(name="cut")
     track = otio.schema.Track(name="V1")
-    for i in range(3):
-        track.append(otio.schema.Clip(name=f"sh{i:03d}", source_range=otio.opentime.TimeRange(
+    for i, name in enumerate(names or [f"sh{i:03d}" for i in range(3)]):
+        track.append(otio.schema.Clip(name=name, source_range=otio.opentime.TimeRange(
             otio.opentime.RationalTime(1001, 24), otio.opentime.RationalTime(5, 24)),
             media_reference=otio.schema.ExternalReference(target_url=f"/show/sh{i:03d}/comp/v001/sh{i:03d}.####.exr")))
     track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
                                                                        otio.opentime.RationalTime(2, 24))))
     doc.tracks.append(track)
+    return otio.adapters.write_to_string(doc, "otio_json")
+
+
+@pytest.mark.parametrize("mutation", list(HOSTILE))
+def test_a_bad_file_fails_the_same_both_ways_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 ids: Callable[[int], None], mutation: str) -> None:
     path = tmp_path / "bad.otio"
-    written = otio.adapters.write_to_string(doc, "otio_json")
-    path.write_bytes(HOSTILE[mutation](written).encode("utf-8", errors="surrogateescape"))
+    path.write_bytes(HOSTILE[mutation](_three_clips()).encode("utf-8", errors="surrogateescape"))
     plain, by_otio = _stores(tmp_path, ids)
     try:
         before = _dump(plain), _dump(by_otio)
@@ -305,6 +309,56 @@ def test_a_bad_file_fails_the_same_both_ways_and_writes_nothing(tmp_path: Path, 
             assert (_dump(plain), _dump(by_otio)) == before
         else:
             assert _dump(plain) == _dump(by_otio)
+    finally:
+        plain.close()
+        by_otio.close()
+
+
+#: Floats at the edge of where orjson (which writes a plain file's document) and ``json`` (OTIO's way) spell
+#: a number alike: below 1e-4 orjson writes ``0.00001`` where json writes ``1e-05``.
+SPELLINGS = ["0.00001", "-0.0000025", "0.0001", "-0.0001", "0.00009999", "0.00010001", "99999.99999",
+             "1234567890123.5", "-0.0", "0.0", "12345678901234.5"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_number_in_a_plain_file_is_stored_as_otios_way_spells_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  ids: Callable[[int], None], spelling: str) -> None:
+    path = tmp_path / "numbers.otio"
+    path.write_text(_three_clips().replace('"metadata": {}', f'"metadata": {{"gain": {spelling}}}', 1),
+                    encoding="utf-8")
+    # a tiny number sends the file OTIO's way; any other is read plain (and its document written by orjson)
+    assert (otio_plain.read_plain(path) is None) == (0 < abs(float(spelling)) < 1e-4)
+    plain, by_otio = _stores(tmp_path, ids)
+    try:
+        got, expected = _both_ways(plain, by_otio, path, ids, 10**4, monkeypatch)
+        assert got == expected
+        assert _dump(plain) == _dump(by_otio)  # byte for byte, the document's text too
+        document = plain.timelines.get(got.timeline.id).otio_data
+        assert document["metadata"]["gain"] == float(spelling)
+    finally:
+        plain.close()
+        by_otio.close()
+
+
+@pytest.mark.parametrize("depth", [200, 300])  # orjson writes the first, json the second
+def test_deeply_nested_metadata_in_a_plain_file_is_stored_as_otios_way_writes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ids: Callable[[int], None], depth: int) -> None:
+    """orjson (which writes a plain file's document) refuses nesting past 254 levels: such a document is
+    written by ``json``, the same text."""
+    path = tmp_path / "deep.otio"
+    nested = '{"a": ' * depth + "1" + "}" * depth
+    path.write_text(_three_clips().replace('"metadata": {}', f'"metadata": {{"deep": {nested}}}', 1),
+                    encoding="utf-8")
+    assert otio_plain.read_plain(path) is not None
+    plain, by_otio = _stores(tmp_path, ids)
+    try:
+        got, expected = _both_ways(plain, by_otio, path, ids, 10**4, monkeypatch)
+        assert got == expected
+        assert _dump(plain) == _dump(by_otio)
+        value = plain.timelines.get(got.timeline.id).otio_data["metadata"]["deep"]
+        for _ in range(depth):
+            value = value["a"]
+        assert value == 1
     finally:
         plain.close()
         by_otio.close()
