@@ -273,7 +273,10 @@ def test_a_decode_on_every_core_holds_each_of_its_threads_to_a_core_of_its_own(t
     """A frame scrubbed to decodes on as many threads as cores: each held to its own core for the decode
     (started together, the kernel left two of them on one core for 10 ms and more while the other idled),
     and the caller's own thread is left as it was. Fewer threads than cores are not held."""
-    path = _write(tmp_path / "tall.exr", {"RGB": _pixels(256 * 32, 64, 3, 17)})  # 256 PIZ blocks
+    # 256 PIZ blocks, wide enough that the decode lasts longer than a thread takes to start on a loaded
+    # machine (64 px wide, ~5 ms: one thread had taken every block before the other ran, 3 runs in 15 with
+    # two busy processes beside; a thread that finds no block left never asks ``stop``).
+    path = _write(tmp_path / "tall.exr", {"RGB": _pixels(256 * 32, 1024, 3, 17)})
     cores = os.sched_getaffinity(0)
     seen: dict[int, set[int]] = {}
     lock = threading.Lock()
