@@ -23,7 +23,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 
 import opentimelineio as otio
 
@@ -155,7 +155,7 @@ _Number = bytes  # the type of a number's spelling in the parsed document, until
 _E, _E_UPPER = ord("e"), ord("E")
 
 
-def _not_finite(name: str) -> float:
+def _not_finite(name: str) -> NoReturn:
     """``json``'s ``parse_constant``: a plain document holds no NaN or infinity (OTIO's way reads those), so
     its every float is one :func:`_float` made (see :class:`PlainDocument`)."""
     raise ValueError(f"{name} is not a finite number")

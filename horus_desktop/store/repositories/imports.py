@@ -374,7 +374,7 @@ def _timeline_op_sql(valid: bool, stamped: bool = False) -> str:
     return sqlite_json_verbatim(json_known_valid(sql, _TIMELINE), _TIMELINE.name, "otio_data") if valid else sql
 
 
-def _document_text(document: Any, orjson_exact: bool = False) -> str:
+def _document_text(document: Any, orjson_exact: bool) -> str:
     """An imported document as stored: minified JSON, other than ASCII written as UTF-8. SQLAlchemy's JSON type
     would write ``json.dumps``'s spaced, ASCII-escaped form: the same value read back, but ~7% more bytes for a
     2,000-clip document (and its op's ``json()`` parses them), and the encoder a third slower. A string no
@@ -400,7 +400,7 @@ def _document_text(document: Any, orjson_exact: bool = False) -> str:
     return text
 
 
-def _stored_timeline_row(row: dict[str, Any], orjson_exact: bool = False) -> tuple[Any, ...]:
+def _stored_timeline_row(row: dict[str, Any], orjson_exact: bool) -> tuple[Any, ...]:
     """An imported timeline row in the stored form (``bulk_insert.checked_stored_rows``), its document as
     :func:`_document_text` writes it; a value JSON cannot write is reported as ``checked_stored_rows`` does."""
     document = row.get("otio_data")
