@@ -187,20 +187,30 @@ def _store_rows(r: dict[str, Any], _args: tuple[str, ...]) -> list[Row]:
 def _decode_rows(r: dict[str, Any], args: tuple[str, ...]) -> list[Row]:
     what = _what(args)
     best = "bare_best_all" if "bare_best_all" in r else "bare_fps_all"
-    rows = _pair(r, f"decode: {what} pipeline, decode + CPU colour, all cores", "pipeline_cpu_colour_fps_all", best,
-                 unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
-    rows += _pair(r, f"decode: {what} pipeline, decode + CPU colour at half size (view), all cores",
-                  "pipeline_cpu_colour_view2_fps_all", best, unit="fps", label="bare decoder, all cores",
-                  goal=">= 0.8x")
-    rows += _pair(r, f"decode: {what} pipeline, decode + CPU colour at a 1400-px viewer's size, all cores",
-                  "pipeline_cpu_colour_viewer_fps_all", best, unit="fps", label="bare decoder, all cores",
-                  goal=">= 0.8x")
+    paired = "pipeline_cpu_colour_paired_fps_all" in r  # results before the paired rounds: each figure's best
+
+    def against_bare(figure: str, key: str) -> list[Row]:
+        """The pipeline ``key`` against the bare decoder on all cores: of the median paired round (media/bench.py's
+        `_paired_rounds`), else the best of each."""
+        if paired:
+            return _pair(r, figure, f"{key}_paired_fps_all", f"{key}_paired_bare_fps_all", unit="fps",
+                         label="bare decoder, all cores, same round", goal=">= 0.8x")
+        return _pair(r, figure, f"{key}_fps_all", best, unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
+
+    rows = against_bare(f"decode: {what} pipeline, decode + CPU colour, all cores", "pipeline_cpu_colour")
+    rows += against_bare(f"decode: {what} pipeline, decode + CPU colour at half size (view), all cores",
+                         "pipeline_cpu_colour_view2")
+    rows += against_bare(f"decode: {what} pipeline, decode + CPU colour at a 1400-px viewer's size, all cores",
+                         "pipeline_cpu_colour_viewer")
     # The app's pipeline: image sequences on the decode processes, movies in threads (media/bench.py); older
     # results without it gave the threads' figure.
     app_all = "pipeline_app_fps_all" if "pipeline_app_fps_all" in r else "pipeline_fps_all"
     app_1 = "pipeline_app_fps_1" if "pipeline_app_fps_1" in r else "pipeline_fps_1"
-    rows += _pair(r, f"decode: {what} pipeline, decode only (GPU colour), all cores", app_all, best,
-                  unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
+    if paired:
+        rows += against_bare(f"decode: {what} pipeline, decode only (GPU colour), all cores", "pipeline_decode_only")
+    else:
+        rows += _pair(r, f"decode: {what} pipeline, decode only (GPU colour), all cores", app_all, best,
+                      unit="fps", label="bare decoder, all cores", goal=">= 0.8x")
     rows += _pair(r, f"decode: {what} pipeline, 1 worker", app_1, "bare_fps_1", unit="fps",
                   label="bare decoder, 1 thread")
     rows += _pair(r, f"decode: {what}, our own 10-bit unpack alone (the pipeline's decoder), all cores",

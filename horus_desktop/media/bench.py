@@ -232,25 +232,50 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
     return dropped
 
 
-def _colour_pipelines(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
-                      rounds: int = ROUNDS, cpu: dict[str, list[float]] | None = None) -> tuple[float, float, float, float]:
-    """Frames/s of the bare decoder (on the backend the pipeline uses: processes with a pool), and of the CPU
-    colour pipeline at full size, at VIEW_FACTOR and at VIEWER_FACTOR, interleaved, best of ``rounds`` each (so
-    a burst of load on a shared machine falls on all four alike). ``cpu`` gets each one's CPU ms
-    a frame per round, under "bare", "full", "view" and "viewer"."""
+#: Rounds of the paired figures (`_paired_rounds`): an odd count, so one round is the median.
+PAIRED_ROUNDS = 3
+#: The pipelines paired with the bare decoder: decode only (what the GPU path uploads; its own rounds, see
+#: `bench_decode`), then the CPU colour path at full size, at VIEW_FACTOR and at VIEWER_FACTOR (`_paired_rounds`).
+PAIRED = ("decode", "full", "view", "viewer")
+
+
+def _paired_rounds(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
+                   rounds: int = PAIRED_ROUNDS, cpu: dict[str, list[float]] | None = None) -> list[dict[str, float]]:
+    """Each round, back to back: the bare decoder on all cores (images: the faster of threads and processes in
+    this round; a movie: one decoder on the library's own threads) and each of PAIRED's CPU colour pipelines (on
+    ``pool`` for images, as the app plays them). Returns each round's frames/s by name ("bare" and those); ``cpu``
+    gets each one's CPU ms a frame per round (the bare one's from the processes, or this process's threads).
+
+    Why pairs: this shared machine's speed drifts by a fifth over a minute (a 2K 16-bit TIFF's bare decode on
+    two threads read 34.9 fps in one run and 23-29 fps in three others the same hour), so the best of each
+    figure taken minutes apart set a fast moment's baseline against a slow moment's pipeline; a round's
+    figures are taken within seconds of each other, and their ratio is the figure (`_paired_median`)."""
     movie = item.kind is MediaKind.MOVIE
-    bare, full, view, viewer = 0.0, 0.0, 0.0, 0.0
     spent: dict[str, list[float] | None] = {k: (cpu.setdefault(k, []) if cpu is not None else None)
-                                            for k in ("bare", "full", "view", "viewer")}
+                                            for k in ("bare", *PAIRED[1:])}
+    out: list[dict[str, float]] = []
     for _ in range(rounds):
-        bare = max(bare, _bare_fps(item, frames, 1 if movie else workers, processes=pool is not None,
-                                   cpu_ms=spent["bare"]) or 0.0)
-        full = max(full, _pipeline_fps(item, frames, workers, convert, pool=pool, cpu_ms=spent["full"])[0])
-        view = max(view, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEW_FACTOR), pool=pool,
-                                       reduction=VIEW_FACTOR, cpu_ms=spent["view"])[0])
-        viewer = max(viewer, _pipeline_fps(item, frames, workers, at_view_size(convert, VIEWER_FACTOR), pool=pool,
-                                           reduction=VIEWER_FACTOR, cpu_ms=spent["viewer"])[0])
-    return bare, full, view, viewer
+        figures: dict[str, float] = {}
+        if movie:
+            figures["bare"] = _bare_fps(item, frames, 1, cpu_ms=spent["bare"]) or 0.0
+        else:
+            threads = _bare_fps(item, frames, workers) or 0.0
+            figures["bare"] = max(threads, _bare_fps(item, frames, workers, processes=pool is not None,
+                                                      cpu_ms=spent["bare"]) or 0.0)
+        figures["full"] = _pipeline_fps(item, frames, workers, convert, pool=pool, cpu_ms=spent["full"])[0]
+        for name, factor in (("view", VIEW_FACTOR), ("viewer", VIEWER_FACTOR)):
+            figures[name] = _pipeline_fps(item, frames, workers, at_view_size(convert, factor), pool=pool,
+                                          reduction=factor, cpu_ms=spent[name])[0]
+        out.append(figures)
+    return out
+
+
+def _paired_median(rounds: list[dict[str, float]], name: str) -> tuple[float, float, float | None]:
+    """The round whose ``name`` pipeline against its own bare decoder is the median of the rounds: that
+    pipeline's frames/s, the bare decoder's and the ratio."""
+    ranked = sorted(rounds, key=lambda r: r[name] / r["bare"] if r["bare"] else 0.0)
+    middle = ranked[(len(ranked) - 1) // 2]  # of an even count, the lower
+    return middle[name], middle["bare"], _ratio(middle[name], middle["bare"])
 
 
 def _ratio(ours: float | None, bare: float | None) -> float | None:
@@ -290,7 +315,6 @@ def bench_decode(
     for _ in range(5):
         convert_viewer(sample)
     colour_viewer_fps = _rate(5, time.perf_counter() - started)
-    movie = item.kind is MediaKind.MOVIE
     result: dict[str, Any] = {
         "media": item.path, "frames": count, "resolution": f"{sample.width}x{sample.height}",
         "pixel_type": str(sample.pixels.dtype), "workers": workers, "view": settings.view,
@@ -300,14 +324,24 @@ def bench_decode(
     # Best of ROUNDS, interleaved, as the colour pipelines below: a single first run measured one-off costs (a
     # kernel's first load, the kernel making room for the cache's first pages) as the decode rate.
     seeks_1 = seeks_all = 0
-    for _ in range(ROUNDS):
+    movie = item.kind is MediaKind.MOVIE
+    # Decode only, the app's pipeline beside the bare decoder on all cores in the same round (`_paired_rounds`):
+    # a movie's here (one decoder on the library's threads against the app's threads), an image sequence's on
+    # the decode processes below. Apart from the colour rounds: their frames are other sizes than a decode-only
+    # frame, so the freed frames' pages (media/frame_memory.py) a player of one path reuses would not fit.
+    decode_rounds: list[dict[str, float]] = []
+    for _ in range(PAIRED_ROUNDS if movie else ROUNDS):
         for key, workers_used in (("bare_fps_1", 1), ("bare_fps_all", workers)):
             fps = _bare_fps(item, chosen, workers_used)
             result[key] = None if fps is None else max(fps, result.get(key) or 0.0)
+            if movie and workers_used == 1:
+                decode_rounds.append({"bare": fps or 0.0})
         fps, seeks = _pipeline_fps(item, chosen, 1)
         result["pipeline_fps_1"], seeks_1 = max(fps, result.get("pipeline_fps_1", 0.0)), max(seeks_1, seeks)
         fps, seeks = _pipeline_fps(item, chosen, workers)
         result["pipeline_fps_all"], seeks_all = max(fps, result.get("pipeline_fps_all", 0.0)), max(seeks_all, seeks)
+        if movie:
+            decode_rounds[-1]["decode"] = fps
         if item.extension == ".dpx":  # the pipeline's own decoder, beside the library's
             for key, workers_used in (("own_unpack_fps_1", 1), ("own_unpack_fps_all", workers)):
                 fps = _bare_fps(item, chosen, workers_used, decode=_own_dpx_unpack) or 0.0
@@ -318,7 +352,7 @@ def bench_decode(
         # Re-seeks while reading ahead forward (the first positioning seek not counted): the goal is 0.
         result["movie_seeks"] = max(0, seeks_all - 1)
         result["movie_seeks_1"] = max(0, seeks_1 - 1)
-        colour_run = _colour_pipelines(item, chosen, workers, convert, None, cpu=cpu)
+        rounds = _paired_rounds(item, chosen, workers, convert, None, cpu=cpu)
         bare_best, ours_best = result["bare_fps_1"], result["pipeline_fps_all"]
         # A movie plays in the app's own threads (one decoder each): these are the app's figures.
         result["pipeline_app_fps_all"], result["pipeline_app_fps_1"] = ours_best, result["pipeline_fps_1"]
@@ -327,11 +361,14 @@ def bench_decode(
         for n in sorted({1, workers}):
             pool = DecodePool(n)
             pool.wait_ready()
-            for _ in range(ROUNDS):
+            for _ in range(PAIRED_ROUNDS if n == workers else ROUNDS):
                 bare = _bare_fps(item, chosen, n, processes=True) or 0.0
                 result[f"bare_processes_fps_{n}"] = max(bare, result.get(f"bare_processes_fps_{n}", 0.0))
                 ours = _pipeline_fps(item, chosen, n, pool=pool)[0]
                 result[f"pipeline_processes_fps_{n}"] = max(ours, result.get(f"pipeline_processes_fps_{n}", 0.0))
+                if n == workers:  # the faster of threads and processes in this round
+                    threads = _bare_fps(item, chosen, n) or 0.0
+                    decode_rounds.append({"bare": max(bare, threads), "decode": ours})
             if n == workers:
                 best_pool = pool
             else:
@@ -348,11 +385,22 @@ def bench_decode(
         result["faster_backend"] = "processes" if processes_win else "threads"
         # On the decode processes whichever decode-only pipeline won: the app plays image sequences there, and
         # its CPU colour step runs in them (media/worker_colour.py).
-        colour_run = _colour_pipelines(item, chosen, workers, convert, best_pool, cpu=cpu)
-    # The CPU colour pipeline at full size and at the view's sizes, beside the bare decoder in the same rounds.
-    (bare_beside, result["pipeline_cpu_colour_fps_all"], result[f"pipeline_cpu_colour_view{VIEW_FACTOR}_fps_all"],
-     result["pipeline_cpu_colour_viewer_fps_all"]) = colour_run
+        rounds = _paired_rounds(item, chosen, workers, convert, best_pool, cpu=cpu)
+    # The CPU colour pipeline at full size and at the view's sizes, beside the bare decoder in the same rounds:
+    # each figure's best round (as the figures above), then each pipeline in pairs with its round's bare decoder.
+    keys = {"decode": "pipeline_decode_only", "full": "pipeline_cpu_colour",
+            "view": f"pipeline_cpu_colour_view{VIEW_FACTOR}", "viewer": "pipeline_cpu_colour_viewer"}
+    bare_beside = max(r["bare"] for r in rounds)
+    for name in PAIRED[1:]:
+        result[f"{keys[name]}_fps_all"] = max(r[name] for r in rounds)
     result["bare_beside_colour_fps_all"] = bare_beside
+    result["paired_rounds"] = len(rounds)
+    for name in PAIRED:
+        # The table's figures: the median round's pipeline against that round's own bare decoder.
+        ours, bare, ratio = _paired_median(decode_rounds if name == "decode" else rounds, name)
+        result[f"{keys[name]}_paired_fps_all"] = ours
+        result[f"{keys[name]}_paired_bare_fps_all"] = bare
+        result[f"{keys[name]}_paired_vs_bare_all"] = ratio
     result["bare_best_all"] = bare_best
     result["pipeline_vs_bare_1"] = _ratio(result["pipeline_app_fps_1"], result["bare_fps_1"])
     result["pipeline_vs_bare_all"] = _ratio(ours_best, bare_best)
@@ -367,9 +415,8 @@ def bench_decode(
         # is that bound, measured in CPU time, which the load of other programs sways less than the wall clock.
         bare_cpu = min(cpu["bare"])
         result["bare_cpu_ms_per_frame"] = round(bare_cpu, 2)
-        for name, key in (("full", "pipeline_cpu_colour"), ("view", f"pipeline_cpu_colour_view{VIEW_FACTOR}"),
-                          ("viewer", "pipeline_cpu_colour_viewer")):
-            ours = min(cpu[name])
+        for name in PAIRED[1:]:
+            key, ours = keys[name], min(cpu[name])
             result[f"{key}_cpu_ms_per_frame"] = round(ours, 2)
             result[f"{key}_cpu_vs_bare_cpu"] = round(bare_cpu / ours, 3) if ours > 0 else None
     result["playback_24fps_dropped"] = _playback_drops(item, chosen, workers, pool=best_pool)

@@ -24,6 +24,11 @@ def test_bench_decode_reports_pipeline_and_bare_figures(tmp_path: Path, capsys) 
         # the same pipelines in CPU time a frame against the bare decoder's (what other load sways less)
         assert result["bare_cpu_ms_per_frame"] > 0 and result["pipeline_cpu_colour_viewer_cpu_ms_per_frame"] > 0
         assert result["pipeline_cpu_colour_cpu_vs_bare_cpu"] > 0
+        # each pipeline against the bare decoder of its own round: the median round's pair and their ratio
+        assert result["paired_rounds"] == 3
+        for key in ("pipeline_decode_only", "pipeline_cpu_colour", "pipeline_cpu_colour_viewer"):
+            ours, bare = result[f"{key}_paired_fps_all"], result[f"{key}_paired_bare_fps_all"]
+            assert ours > 0 and bare > 0 and result[f"{key}_paired_vs_bare_all"] == round(ours / bare, 3)
         if media != movie:  # images: the scaling on 1 and all workers, threads and processes, same run
             assert result["pipeline_processes_fps_1"] > 0 and result["bare_processes_fps_1"] > 0
             assert result["faster_backend"] in ("threads", "processes")

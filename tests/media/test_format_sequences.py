@@ -219,6 +219,11 @@ def test_bench_all_runs_the_decode_bench_on_every_format_with_an_input_for_each(
     result = {"pipeline_cpu_colour_fps_all": 20.0, "bare_best_all": 25.0}
     (row,) = rows_of("decode", result, ("{dpx}", "--frames", "24"))
     assert "10-bit log DPX" in row["figure"] and row["ratio"] == 0.8
+    # A run with paired rounds: each row is its median round's pipeline against that round's bare decoder.
+    paired = {"pipeline_cpu_colour_paired_fps_all": 30.0, "pipeline_cpu_colour_paired_bare_fps_all": 40.0,
+              "pipeline_cpu_colour_fps_all": 33.0, "bare_best_all": 50.0}
+    (row,) = rows_of("decode", paired, ("{tiff16}", "--frames", "24"))
+    assert row["ratio"] == 0.75 and row["baseline"] == 40.0 and "same round" in row["baseline_label"]
     # The two EXRs' rows are told apart in the table.
     (smooth,) = rows_of("decode", result, ("/tmp/run/exr/shot.%04d.exr", "--frames", "48"))
     (grain,) = rows_of("decode", result, ("/tmp/run/exr_grain/shot.%04d.exr", "--frames", "48"))
