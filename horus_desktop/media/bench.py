@@ -247,7 +247,7 @@ def _paired_rounds(item: MediaItem, frames: list[int], workers: int, convert: An
     gets each one's CPU ms a frame per round (the bare one's from the processes, or this process's threads).
 
     Why pairs: this shared machine's speed drifts by a fifth over a minute (a 2K 16-bit TIFF's bare decode on
-    two threads read 34.9 fps in one run and 23-29 fps in three others the same hour), so the best of each
+    two threads read 34.9 fps in one run and 22.9-28.7 fps in four others the same hour), so the best of each
     figure taken minutes apart set a fast moment's baseline against a slow moment's pipeline; a round's
     figures are taken within seconds of each other, and their ratio is the figure (`_paired_median`)."""
     movie = item.kind is MediaKind.MOVIE
