@@ -125,11 +125,16 @@ class FrameCache:
         # The CPU path's colour step goes to the decode processes once the first frame has been converted
         # here (its bake shipped once: media/worker_colour.py); the GL path's has nothing to do.
         self._worker_colour = None
-        if pool is not None:
-            from horus_desktop.media.worker_colour import WorkerColour, cpu_conversion_of
+        from horus_desktop.media.frame_memory import shared_memory
+        from horus_desktop.media.worker_colour import WorkerColour, cpu_conversion_of
 
-            cpu = cpu_conversion_of(convert)
+        cpu = cpu_conversion_of(convert)
+        if pool is not None:
             self._worker_colour = WorkerColour(cpu) if cpu is not None else None
+        # Where frames decoded in this process go: with a pool, its frame memory; else, on the GPU path (frames
+        # kept as decoded), the process's (a movie's, copied in: media/movie_source.py); the CPU path keeps
+        # its colour step's output instead, so a decoded frame there is freed at once.
+        self._memory = pool.memory if pool is not None else (shared_memory() if cpu is None else None)
         self.budget_bytes = budget_bytes if budget_bytes is not None else default_budget_bytes()
         self.read_ahead = read_ahead
         self.first, self.last = source.frame_range
@@ -338,9 +343,8 @@ class FrameCache:
                 job = self.source.decode_job(number)
                 if job is not None and decodes_at_view_size(job.decode):  # a DPX: only the kept pixels
                     return replace(job.decode(job.path, reduction=self._pool_reduction, **job.options), frame=number)
-            # With a pool, into its frame memory: a freed frame's pages where a decoder can write into them.
-            return self.source.read_unless(number, superseded,
-                                           self._pool.memory if self._pool is not None else None)
+            # Into a freed frame's pages where the source can put them there (`self._memory`).
+            return self.source.read_unless(number, superseded, self._memory)
         except Superseded:
             return None
         except Exception as exc:

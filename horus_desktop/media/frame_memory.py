@@ -1,5 +1,6 @@
-"""Memory for the frames read out of the decode processes (media/remote_read.py): the pages of frames the app
-has let go of, kept a while for the next frames of the same size, else new private pages.
+"""Memory for the frames read out of the decode processes (media/remote_read.py), and for the frames the app's
+own threads decode and keep as they are (a movie's on the GPU path: `shared_memory`): the pages of frames the
+app has let go of, kept a while for the next frames of the same size, else new private pages.
 
 Why: a frame cache keeps every frame it plays, so each decoded frame needs memory no frame used before,
 and new pages are the kernel's work (allocated, zeroed and mapped one 4 KiB page at a time: ~5 ms CPU a
@@ -12,7 +13,8 @@ at times here, against 3-6 when huge pages were at hand).
 
 Bounded: at most ``keep_bytes`` of freed frames' pages are kept, those freed last (the ones kept longest are
 given back to make room for them), and those unused for IDLE_S are given back (`drop_idle`: at each frame,
-and by the decode pool's idle wake-up, media/shm_frames.py).
+by the decode pool's idle wake-up, media/shm_frames.py, and in `shared_memory` by a timer of its own while any
+are kept, so pages kept when playback stops do not stay).
 """
 
 from __future__ import annotations
@@ -28,17 +30,26 @@ import numpy as np
 KEEP_BYTES = 512 * 1024 * 1024
 #: Seconds a kept page set waits for a frame of its size before it is given back to the system.
 IDLE_S = 10.0
+#: ... in the memory of the app's own threads (`shared_memory`), whose timer gives them back: shorter, as a
+#: frame cache of the next shot asks for its first frames at once, and the timer's thread lives while any wait.
+SHARED_IDLE_S = 3.0
 
 
 class FrameMemory:
-    """Frames' memory for one decode pool: freed frames' pages by size, reused for new frames."""
+    """Frames' memory for one decode pool (or the app's threads): freed frames' pages by size, reused for new
+    frames; thread-safe."""
 
-    def __init__(self, keep_bytes: int = KEEP_BYTES) -> None:
+    def __init__(self, keep_bytes: int = KEEP_BYTES, idle_s: float = IDLE_S, *, timer: bool = False) -> None:
+        """``timer``: give idle pages back on a timer of its own while any are kept (a decode pool's memory is
+        swept by the pool's idle wake-up instead)."""
         self.keep_bytes = keep_bytes
+        self.idle_s = idle_s
+        self._timed = timer
         self._lock = threading.Lock()
         self._kept: dict[int, list[tuple[mmap.mmap, float]]] = {}  # by size: (pages, when freed)
         self._bytes = 0
         self._closed = False
+        self._timer: threading.Timer | None = None  # gives idle pages back while any are kept
 
     def new_array(self, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """A C-contiguous array of ``shape`` for a frame to be written into whole: a freed frame's pages of
@@ -67,8 +78,8 @@ class FrameMemory:
             return bool(self._kept.get(size))
 
     def drop_idle(self, idle_s: float | None = None) -> None:
-        """Give back the pages kept unused for ``idle_s`` seconds (IDLE_S)."""
-        idle_s = IDLE_S if idle_s is None else idle_s
+        """Give back the pages kept unused for ``idle_s`` seconds (this memory's ``idle_s``)."""
+        idle_s = self.idle_s if idle_s is None else idle_s
         now = time.monotonic()
         with self._lock:
             dropped: list[mmap.mmap] = []
@@ -86,7 +97,27 @@ class FrameMemory:
         """Give back every kept page set; frames freed from now on give theirs back as they go."""
         with self._lock:
             self._closed = True
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
         self.drop_idle(0.0)
+
+    def _arm(self) -> None:
+        """(With the lock held) the timer that gives idle pages back, unless one is waiting."""
+        if self._timed and self._timer is None and not self._closed:
+            self._timer = threading.Timer(self.idle_s, self._on_timer)
+            self._timer.daemon = True
+            self._timer.name = "horus-frame-memory-idle"
+            self._timer.start()
+
+    def _on_timer(self) -> None:
+        # Pages freed less than idle_s ago are kept: the timer comes again for them, and its thread ends
+        # once none are left.
+        self.drop_idle()
+        with self._lock:
+            self._timer = None
+            if self._kept:
+                self._arm()
 
     def _take(self, size: int) -> mmap.mmap | None:
         with self._lock:
@@ -117,7 +148,22 @@ class FrameMemory:
                     del self._kept[oldest]
             self._kept.setdefault(size, []).append((mapped, time.monotonic()))
             self._bytes += size
+            self._arm()
         _close_all(dropped)
+
+
+_shared: FrameMemory | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_memory() -> FrameMemory:
+    """The memory for frames the app's own threads decode and keep as decoded (a movie's, PyAV's array copied in;
+    a JPEG's, decoded in): one for the process, as a review plays shot after shot through new frame caches."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = FrameMemory(idle_s=SHARED_IDLE_S, timer=True)
+        return _shared
 
 
 def _close_all(mappings: list[mmap.mmap]) -> None:

@@ -112,3 +112,58 @@ def test_a_jpeg_sequence_plays_into_the_pages_of_frames_let_go(tmp_path) -> None
                 assert np.array_equal(again[2].pixels, decode_jpeg(source.file_for(again[2].frame)).pixels)
     finally:
         pool.close()
+
+
+def test_kept_pages_are_given_back_once_idle_without_another_frame_asked_for() -> None:
+    # Playback stopped: no new frame comes to give the idle pages back, the memory's own timer does.
+    memory = FrameMemory(idle_s=1.0, timer=True)
+    frames = [memory.new_array(SHAPE, DTYPE) for _ in range(2)]
+    del frames  # no cycle: their pages are kept at once
+    assert memory.kept_bytes() == 2 * SIZE
+    deadline = time.monotonic() + 5.0
+    while memory.kept_bytes() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert memory.kept_bytes() == 0
+    again = memory.new_array(SHAPE, DTYPE)  # and it goes on serving frames
+    del again
+    assert memory.kept_bytes() == SIZE
+    memory.close()
+    assert memory.kept_bytes() == 0
+    # A memory without a timer (a decode pool's, swept by the pool) keeps them until asked.
+    untimed = FrameMemory(idle_s=0.1)
+    frame = untimed.new_array(SHAPE, DTYPE)
+    del frame
+    gc.collect()
+    time.sleep(0.3)
+    assert untimed.kept_bytes() == SIZE
+    untimed.close()
+
+
+def test_a_movie_played_on_the_gpu_path_plays_into_the_pages_of_frames_let_go(tmp_path) -> None:
+    # PyAV gives each frame memory of its own; a cache keeping a movie's frames as decoded (the GPU path) gets
+    # them copied into the process's frame memory, so the frames of a cache closed (a shot left, a second pass)
+    # serve the next cache's; the frames are the ones the movie decodes to.
+    from horus_desktop.media.frame_cache import FrameCache
+    from horus_desktop.media.frame_memory import shared_memory
+    from horus_desktop.media.open_source import open_frame_source
+    from horus_desktop.media.synthetic import write_movie
+
+    movie = write_movie(tmp_path / "m.mp4", 8, size=(96, 54))
+    frame_bytes = 96 * 54 * 3
+    memory = shared_memory()
+    memory.drop_idle(0.0)
+    with open_frame_source(movie) as source:
+        plain = {f: source.read(f).pixels.copy() for f in source.frames()}
+        with FrameCache(source, workers=2, read_ahead=8) as cache:
+            cache.set_playhead(source.frame_range[0])
+            shown = [cache.get(f, timeout=30).frame for f in source.frames()]
+            assert all(np.array_equal(frame.pixels, plain[frame.frame]) for frame in shown)
+        del shown
+        gc.collect()
+        kept = memory.kept_bytes()
+        assert kept >= 8 * frame_bytes
+        with FrameCache(source, workers=2, read_ahead=8) as cache:
+            cache.set_playhead(source.frame_range[0])
+            again = [cache.get(f, timeout=30).frame for f in source.frames()]
+            assert memory.kept_bytes() <= kept - 8 * frame_bytes
+            assert all(np.array_equal(frame.pixels, plain[frame.frame]) for frame in again)
