@@ -105,10 +105,14 @@ class FrameMemory:
     def _arm(self) -> None:
         """(With the lock held) the timer that gives idle pages back, unless one is waiting."""
         if self._timed and self._timer is None and not self._closed:
-            self._timer = threading.Timer(self.idle_s, self._on_timer)
-            self._timer.daemon = True
-            self._timer.name = "horus-frame-memory-idle"
-            self._timer.start()
+            timer = threading.Timer(self.idle_s, self._on_timer)
+            timer.daemon = True
+            timer.name = "horus-frame-memory-idle"
+            try:
+                timer.start()
+            except RuntimeError:  # frames freed as the interpreter shuts down (3.12+ refuses new threads then)
+                return
+            self._timer = timer
 
     def _on_timer(self) -> None:
         # Pages freed less than idle_s ago are kept: the timer comes again for them, and its thread ends
