@@ -236,13 +236,14 @@ def _playback_drops(item: MediaItem, frames: list[int], workers: int, convert: A
 PAIRED_ROUNDS = 3
 #: The pipelines paired with the bare decoder: decode only (what the GPU path uploads; its own rounds, see
 #: `bench_decode`), then the CPU colour path at full size, at VIEW_FACTOR and at VIEWER_FACTOR (`_paired_rounds`).
-PAIRED = ("decode", "full", "view", "viewer")
+COLOUR_PAIRED = ("full", "view", "viewer")
+PAIRED = ("decode", *COLOUR_PAIRED)
 
 
 def _paired_rounds(item: MediaItem, frames: list[int], workers: int, convert: Any, pool: DecodePool | None,
                    rounds: int = PAIRED_ROUNDS, cpu: dict[str, list[float]] | None = None) -> list[dict[str, float]]:
     """Each round, back to back: the bare decoder on all cores (images: the faster of threads and processes in
-    this round; a movie: one decoder on the library's own threads) and each of PAIRED's CPU colour pipelines (on
+    this round; a movie: one decoder on the library's own threads) and each of COLOUR_PAIRED's CPU colour pipelines (on
     ``pool`` for images, as the app plays them). Returns each round's frames/s by name ("bare" and those); ``cpu``
     gets each one's CPU ms a frame per round (the bare one's from the processes, or this process's threads).
 
@@ -252,7 +253,7 @@ def _paired_rounds(item: MediaItem, frames: list[int], workers: int, convert: An
     figures are taken within seconds of each other, and their ratio is the figure (`_paired_median`)."""
     movie = item.kind is MediaKind.MOVIE
     spent: dict[str, list[float] | None] = {k: (cpu.setdefault(k, []) if cpu is not None else None)
-                                            for k in ("bare", *PAIRED[1:])}
+                                            for k in ("bare", *COLOUR_PAIRED)}
     out: list[dict[str, float]] = []
     for _ in range(rounds):
         figures: dict[str, float] = {}
@@ -321,8 +322,8 @@ def bench_decode(
         "cpu_colour_fps_1": colour_fps, f"cpu_colour_view{VIEW_FACTOR}_fps_1": colour_view_fps,
         "viewer_factor": VIEWER_FACTOR, "cpu_colour_viewer_fps_1": colour_viewer_fps,
     }
-    # Best of ROUNDS, interleaved, as the colour pipelines below: a single first run measured one-off costs (a
-    # kernel's first load, the kernel making room for the cache's first pages) as the decode rate.
+    # Best of ROUNDS, interleaved (the colour pipelines below are paired too): a single first run measured
+    # one-off costs (a kernel's first load, the kernel making room for the cache's first pages) as the decode rate.
     seeks_1 = seeks_all = 0
     movie = item.kind is MediaKind.MOVIE
     # Decode only, the app's pipeline beside the bare decoder on all cores in the same round (`_paired_rounds`):
@@ -391,7 +392,7 @@ def bench_decode(
     keys = {"decode": "pipeline_decode_only", "full": "pipeline_cpu_colour",
             "view": f"pipeline_cpu_colour_view{VIEW_FACTOR}", "viewer": "pipeline_cpu_colour_viewer"}
     bare_beside = max(r["bare"] for r in rounds)
-    for name in PAIRED[1:]:
+    for name in COLOUR_PAIRED:
         result[f"{keys[name]}_fps_all"] = max(r[name] for r in rounds)
     result["bare_beside_colour_fps_all"] = bare_beside
     result["paired_rounds"] = len(rounds)
@@ -415,7 +416,7 @@ def bench_decode(
         # is that bound, measured in CPU time, which the load of other programs sways less than the wall clock.
         bare_cpu = min(cpu["bare"])
         result["bare_cpu_ms_per_frame"] = round(bare_cpu, 2)
-        for name in PAIRED[1:]:
+        for name in COLOUR_PAIRED:
             key, ours = keys[name], min(cpu[name])
             result[f"{key}_cpu_ms_per_frame"] = round(ours, 2)
             result[f"{key}_cpu_vs_bare_cpu"] = round(bare_cpu / ours, 3) if ours > 0 else None
