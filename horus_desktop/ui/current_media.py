@@ -205,16 +205,15 @@ class CurrentMedia(QObject):
         if record is None:
             media_id = None
         clip = hit.clip if hit is not None else None
+        # The new clip and source frame are in place before any signal: a listener of sig_media asks for them
+        # (the annotation canvas maps the shown frame through source_of and hold_window at once).
+        old_clip, self._clip = self._clip, clip  # the same clip after an edit: its newest item kept
+        self._source_frame = hit.source_frame if record is not None and hit is not None else None
         self._set_record(record)
-        if clip_key(clip) != clip_key(self._clip):
-            self._clip = clip
+        if clip_key(clip) != clip_key(old_clip):
             self.sig_clip.emit(clip)
-        else:
-            self._clip = clip  # the same clip after an edit: keep its newest item
         if record is not None and hit is not None:
             self._show_frame(record.id, hit.source_frame, frame)
-        else:
-            self._source_frame = None
 
     def _set_record(self, record: MediaRecord | None, *, force: bool = False) -> None:
         old = self._record

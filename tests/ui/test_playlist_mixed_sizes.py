@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from horus_desktop.domain.records import MediaRecord
 from horus_desktop.domain.shapes import Shape
 from horus_desktop.media.synthetic import write_jpeg_sequence
 from horus_desktop.store import Store
+from horus_desktop.timeline import state as timeline_state
 from horus_desktop.timeline.playlists import clip_for_media, create_from_document, media_range, new_document
 
 from .viewer_fixtures import ingest_one
@@ -55,3 +58,44 @@ def test_each_clip_draws_over_its_own_resolution(qtbot, make_window, tmp_path: P
     # the same normalised box sits at the same place on both images (centre within 2% of the image)
     (wx, wy), (sx, sy) = placed[wide.id], placed[square.id]
     assert abs(wx - sx) < 0.02 and abs(wy - sy) < 0.02, placed
+
+
+def test_a_seek_before_the_clips_records_arrive_still_shows_the_drawing(qtbot, make_window, tmp_path: Path,  # noqa: ANN001
+                                                                        monkeypatch) -> None:  # noqa: ANN001
+    """The panels read the clips' media records on the DB worker once the playlist shows; a seek made before
+    they come back shows the frame's drawing when they do (it once stayed empty until the next frame)."""
+    write_jpeg_sequence(tmp_path / "m" / "sq010" / "sh010" / "comp" / "v001", 6, size=(192, 108), name="sh010_comp_v001")
+    store = Store.open(tmp_path / "horus.sqlite")
+    wide = ingest_one(store, tmp_path / "m")
+    rate = Fraction(24)
+    doc = new_document("One", rate)
+    doc.tracks[0].append(clip_for_media(wide, rate))
+    playlist = create_from_document(store, doc, name="One", project_id=wide.project_id, user="ana")
+    drawing = _draw(store, wide, media_range(wide)[0] + 2)
+    # Records asked for by anything but the playlist's own loading wait until released (a busy DB worker).
+    released, loading = threading.Event(), threading.local()
+    load_info, get_many = timeline_state.media_info_by_id, store.media.get_many
+
+    def info_while_loading(*args: Any) -> Any:
+        loading.on = True
+        try:
+            return load_info(*args)
+        finally:
+            loading.on = False
+
+    def slow_get_many(ids: list[uuid.UUID]) -> list[MediaRecord]:
+        if not getattr(loading, "on", False):
+            released.wait(20)
+        return get_many(ids)
+
+    monkeypatch.setattr(timeline_state, "media_info_by_id", info_while_loading)
+    monkeypatch.setattr(store.media, "get_many", slow_get_many)
+    window = make_window(store)
+    window.timeline.load_playlist(playlist.id)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
+    window.timeline_player.seek(2)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 2, timeout=15000)
+    canvas = window.review.controller.canvas
+    assert canvas.item_for(drawing) is None  # the media under the playhead is not known yet
+    released.set()
+    qtbot.waitUntil(lambda: canvas.item_for(drawing) is not None, timeout=15000)
