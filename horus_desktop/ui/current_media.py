@@ -199,8 +199,10 @@ class CurrentMedia(QObject):
     def _follow(self, hit: FrameHit | None, frame: int) -> None:
         media_id = hit.media_id if hit is not None else None
         if media_id is not None and media_id not in self._records:
+            # Shown once its record arrives (_on_records), if the playhead is still there. Until then no media is
+            # current: the one shown before (a media opened alone, another playlist's clip) must not stay current
+            # over this frame (its drawings were drawn over it, and a drawing or a status key went to it).
             self._ask([media_id])
-            return  # shown once its record arrives (_on_records), if the playhead is still there
         record = self._records.get(media_id) if media_id is not None else None
         if record is None:
             media_id = None

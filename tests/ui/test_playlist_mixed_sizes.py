@@ -99,3 +99,55 @@ def test_a_seek_before_the_clips_records_arrive_still_shows_the_drawing(qtbot, m
     assert canvas.item_for(drawing) is None  # the media under the playhead is not known yet
     released.set()
     qtbot.waitUntil(lambda: canvas.item_for(drawing) is not None, timeout=15000)
+
+
+def test_a_playlist_opened_after_a_media_leaves_nothing_of_it_current_until_the_records_arrive(
+        qtbot, make_window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A playlist opened while a media was on screen: until the DB worker answers with the clips' media records,
+    the media shown before is no longer current (its drawing stayed over the playlist's first frame, and a
+    drawing or a status key would have gone to it)."""
+    write_jpeg_sequence(tmp_path / "m" / "sq010" / "sh010" / "comp" / "v001", 6, size=(192, 108), name="sh010_comp_v001")
+    write_jpeg_sequence(tmp_path / "n" / "sq010" / "sh020" / "anim" / "v001", 6, size=(64, 64), name="sh020_anim_v001")
+    store = Store.open(tmp_path / "horus.sqlite")
+    wide = ingest_one(store, tmp_path / "m")
+    square = ingest_one(store, tmp_path / "n")
+    rate = Fraction(24)
+    doc = new_document("Square", rate)
+    doc.tracks[0].append(clip_for_media(square, rate))
+    playlist = create_from_document(store, doc, name="Square", project_id=square.project_id, user="ana")
+    shown = media_range(wide)[0]
+    drawing = _draw(store, wide, shown)
+    window = make_window(store)
+    canvas = window.review.controller.canvas
+    window.open_media(wide)
+    qtbot.waitUntil(lambda: canvas.item_for(drawing) is not None, timeout=15000)
+    window.db.wait_idle()
+    # Records asked for by anything but the playlist's own loading wait until released (a busy DB worker).
+    released, loading = threading.Event(), threading.local()
+    load_info, get_many = timeline_state.media_info_by_id, store.media.get_many
+
+    def info_while_loading(*args: Any) -> Any:
+        loading.on = True
+        try:
+            return load_info(*args)
+        finally:
+            loading.on = False
+
+    def slow_get_many(ids: list[uuid.UUID]) -> list[MediaRecord]:
+        if not getattr(loading, "on", False):
+            released.wait(20)
+        return get_many(ids)
+
+    monkeypatch.setattr(timeline_state, "media_info_by_id", info_while_loading)
+    monkeypatch.setattr(store.media, "get_many", slow_get_many)
+    window.timeline.load_playlist(playlist.id)
+    qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
+    qtbot.waitUntil(lambda: window.viewer.shown_frame() == 0, timeout=15000)
+    try:
+        assert canvas.item_for(drawing) is None  # the square clip is on screen, not the wide media's frame
+        assert window.current.record() is None
+        assert not window.review.controller.can_draw()
+    finally:
+        released.set()
+    qtbot.waitUntil(lambda: window.current.record() is not None and window.current.record().id == square.id,
+                    timeout=15000)
