@@ -3,7 +3,9 @@ worker), back to automatic, and a project's default applied."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +69,51 @@ def test_project_default_input_colour_space_is_used(qtbot, make_window, viewer_s
     qtbot.waitUntil(lambda: window.viewer.input_colour.box.label.text() == "Input: ADX10 · project default",
                     timeout=15000)
     assert window.viewer.slots["A"].settings.colour_space == "ADX10"
+
+
+def test_a_project_default_read_while_a_second_media_opens_reaches_it(qtbot, make_window, viewer_store,  # noqa: ANN001, F811
+                                                                      tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The project's default is read once, when its first media opens; it reaching the UI thread while a
+    second media of the project is still opening (its space resolved without it) still colours that one (it
+    kept the file's space until reopened)."""
+    first = ingest_one(viewer_store, _printing_density_dpx(tmp_path / "plates"))
+    second = ingest_one(viewer_store, _printing_density_dpx(tmp_path / "plates2"))
+    assert first.project_id == second.project_id
+    viewer_store.projects.upsert(first.project_id, settings={"input_colour_space": "ACEScct"})
+    window = make_window(viewer_store)
+    viewer, control = window.viewer, window.viewer.input_colour
+    label = control.box.label
+    answer, resolved, go_on = threading.Event(), threading.Event(), threading.Event()
+    get_project, resolve = viewer_store.projects.get, control.resolve
+
+    def slow_get_project(*args: Any) -> Any:
+        answer.wait(20)  # a busy DB worker
+        return get_project(*args)
+
+    def resolve_then_wait(record: Any, *args: Any, **kwargs: Any) -> Any:
+        space = resolve(record, *args, **kwargs)
+        if record.id == second.id and threading.current_thread() is not threading.main_thread() \
+                and not resolved.is_set():
+            resolved.set()
+            go_on.wait(20)  # the rest of the open (the session, the colour conversion)
+        return space
+
+    monkeypatch.setattr(viewer_store.projects, "get", slow_get_project)
+    monkeypatch.setattr(control, "resolve", resolve_then_wait)
+    try:
+        viewer.open_media(first)
+        qtbot.waitUntil(lambda: label.text() == "Input: ADX10 · file", timeout=15000)  # the default not read yet
+        viewer.open_media(second)
+        qtbot.waitUntil(resolved.is_set, timeout=15000)
+        answer.set()
+        qtbot.waitUntil(lambda: label.text() == "Input: ACEScct · project default", timeout=15000)  # on the first
+    finally:
+        answer.set()
+        go_on.set()
+    qtbot.waitUntil(lambda: viewer.slots["A"] is not None and viewer.slots["A"].record.id == second.id,
+                    timeout=15000)
+    qtbot.waitUntil(lambda: label.text() == "Input: ACEScct · project default", timeout=15000)
+    assert viewer.slots["A"].settings.colour_space == "ACEScct"
 
 
 def _ramp_exr(folder: Path) -> Path:

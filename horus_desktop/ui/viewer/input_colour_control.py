@@ -44,7 +44,13 @@ class InputColourControl(QObject):
         if name == "A":
             self.box.show_space(slot.input_space, editable=slot.record is not None and self._calls is not None)
         record = slot.record
-        if record is None or self._calls is None or record.project_id in self._project_defaults:
+        if record is None or self._calls is None:
+            return
+        if record.project_id in self._project_defaults:
+            # The default may have arrived while this slot was opening, after the opener thread had resolved its
+            # space without it (_on_project_default reaches only the slots already open): resolve it again.
+            if slot.input_space is None or slot.input_space.source not in ("override", "file rule"):
+                self._reapply(name, slot, record)
             return
         project = record.project_id
         self._calls.project_default(project, lambda value: self._on_project_default(project, value))
