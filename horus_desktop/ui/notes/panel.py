@@ -177,6 +177,8 @@ class NotesPanel(QWidget):
         if changed:
             self.cancel_compose()
             self.delegate.clear_cache()
+            if self.search.text().strip():
+                self._run_search()  # the hits held are the old media's notes: search this one's
         if notes is None:
             self.reload()
         else:

@@ -162,3 +162,31 @@ def test_carry_forward_and_bell(qtbot, make_window, demo_store) -> None:  # noqa
     window.db.wait_idle()
     history = demo_store.media.status_history(latest.id)
     assert history[0].status == "approved" and history[0].changed_by == "ana"
+
+
+def test_a_search_kept_while_switching_media_finds_the_new_media_notes(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """The search box keeps its words when another media opens: the new media's notes are searched (the old
+    media's hits were kept, so the new media's list stayed empty until the words were typed again)."""
+    from horus_desktop.domain.media_query import MediaQuery
+    from horus_desktop.services.notes import Author, add_note
+
+    first, second = demo_store.media.search(MediaQuery(limit=2)).items
+    ben = Author("ben", "Ben")
+    for media in (first, second):
+        add_note(demo_store, media.id, f"zebra stripes on {media.id}", ben, frame=1001)
+        add_note(demo_store, media.id, "a note the search leaves out", ben, frame=1002)
+    window = make_window(demo_store)
+    notes = window.notes
+
+    def shown() -> list[str]:
+        return [t.comment.content for t in notes.model.shown_threads()]
+
+    window.open_media(first)
+    qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == first.id
+                    and f"zebra stripes on {first.id}" in notes.model.texts(), timeout=15000)
+    notes.search.setText("zebra")
+    qtbot.waitUntil(lambda: shown() == [f"zebra stripes on {first.id}"], timeout=15000)
+    window.open_media(second)
+    qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == second.id
+                    and f"zebra stripes on {second.id}" in notes.model.texts(), timeout=15000)
+    qtbot.waitUntil(lambda: shown() == [f"zebra stripes on {second.id}"], timeout=15000)
