@@ -175,6 +175,9 @@ class MainWindow(QMainWindow):
         self.current.sig_media.connect(self.viewer.show_current_media)
         self.current.sig_media.connect(self._on_current_media)
         self.current.sig_frame.connect(self.notes.set_frame)
+        # Writing a note or putting a tool down stops playback on the frame shown: the note or stroke goes there.
+        self.notes.sig_composing.connect(self.viewer.hold)
+        self.annotations.sig_press.connect(self.viewer.hold)
         self.current.sig_frame.connect(self._show_source_clock)
         self.notes.sig_seek.connect(self.current.seek_source)
         self.viewer.transport.sig_source_seek.connect(self.current.seek_source)

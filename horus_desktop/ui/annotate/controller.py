@@ -48,6 +48,7 @@ class AnnotationController(QObject):
     sig_layers = Signal(object)  # list[LayerInfo] of the media on screen
     sig_tool = Signal(str)
     sig_marks = Signal(object)  # frames with drawings
+    sig_press = Signal()  # a tool is put down on the frame (the window stops playback on it: ViewerPanel.hold)
 
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, view: QGraphicsView,
                  canvas: AnnotationCanvas, user: CurrentUser, *,
@@ -246,6 +247,7 @@ class AnnotationController(QObject):
     def handle(self, kind: QEvent.Type, pos: QPointF, pressure: float = 1.0) -> None:
         """Feed one press/move/release (scene coordinates) to the current tool."""
         if kind in _PRESS:
+            self.sig_press.emit()  # first: a stroke goes on the frame it starts on
             self._drawing = True
             self.tool.press(pos, pressure)
         elif kind in _MOVE:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QWidget
 
 _PARTIAL = re.compile(r"(?<![\w.])@([A-Za-z0-9._-]*)$")
@@ -17,6 +17,7 @@ class NoteEditor(QPlainTextEdit):
 
     sig_send = Signal()
     sig_cancel = Signal()
+    sig_focused = Signal()  # the user came in to write (the window stops playback: ViewerPanel.hold)
 
     def __init__(self, lookup: Callable[[str, Callable[[list[str]], None]], None] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -65,6 +66,13 @@ class NoteEditor(QPlainTextEdit):
         cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix))
         cursor.insertText(f"{name} ")
         self.setTextCursor(cursor)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        # Not the focus given back as the window comes to the front again or a popup (the completer) closes:
+        # the user did not come in to write then.
+        if event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason):
+            self.sig_focused.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         popup = self.completer.popup()

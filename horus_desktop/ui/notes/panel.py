@@ -60,6 +60,7 @@ class NotesPanel(QWidget):
     sig_message = Signal(str)
     sig_note_clicked = Signal(object)  # comment id
     sig_note_frames = Signal(object)  # set of frames with notes
+    sig_composing = Signal()  # the note box took the focus: a note is being written on the frame shown
 
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, user: CurrentUser, *,
                  undo_stack: QUndoStack | None = None, drawings_for: DrawingsFor | None = None,
@@ -124,6 +125,7 @@ class NotesPanel(QWidget):
         self.editor.setMaximumHeight(90)
         self.editor.sig_send.connect(self.send)
         self.editor.sig_cancel.connect(self.cancel_compose)
+        self.editor.sig_focused.connect(self.sig_composing)
         self.add_button = QPushButton("Send")
         self.add_button.setObjectName("addNote")
         self.add_button.setToolTip("Send (Ctrl+Enter)")

@@ -236,6 +236,20 @@ class ViewerPanel(QWidget):
         """Step ``n`` frames and pause."""
         self.driver.step(n)
 
+    def hold(self) -> None:
+        """Stop playing on the frame on screen (a user starting a note or a drawing on it); nothing when paused.
+
+        Why: a note or a stroke goes on the frame (and, in a playlist, the media) current when it is sent or
+        finished; had playback gone on, it landed frames or a shot further on, and a stroke crossing a cut was
+        dropped. The playhead may run a frame ahead of the image (the pause stops the clock): it comes back to
+        the image the user is looking at."""
+        if not self.state.playing:
+            return
+        shown = self.shown_frame()
+        self.driver.pause()
+        if shown is not None and self.current_frame() != shown:
+            self.driver.seek(shown)
+
     def seek(self, frame: int) -> None:
         """Move A's playhead (the slider, the frame box, notes, the timeline)."""
         self.driver.seek(frame)

@@ -217,3 +217,26 @@ def test_drawing_right_before_changing_frame_or_media_survives(qtbot, make_windo
     qtbot.waitUntil(lambda: ctl.media is not None and ctl.media.id == other.id, timeout=15000)
     assert demo_store.annotations.get(first).frame_number == frame
     assert demo_store.annotations.get(second).media_id == record.id
+
+
+def test_a_stroke_started_while_playing_goes_on_the_frame_it_starts_on(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """Putting the pen down while the media plays stops playback on the frame shown: the stroke is stored there
+    (it went on the frame shown when the pen came up, frames later)."""
+    window = make_window(demo_store)
+    record, ctl = _open(qtbot, window)
+    viewer = window.viewer
+    start = viewer.shown_frame()
+    viewer.play()
+    qtbot.waitUntil(lambda: viewer.shown_frame() not in (None, start), timeout=15000)  # it plays
+    before = {a.id for a in demo_store.annotations.list(record.id)}
+    ctl.set_tool("pen")
+    pen_down_on = viewer.shown_frame()
+    ctl.handle(PRESS, QPointF(10, 10))
+    assert not viewer.state.playing
+    for x in range(20, 100, 20):
+        qtbot.wait(60)  # a slow stroke: frames would have gone by had it played on
+        ctl.handle(MOVE, QPointF(x, x / 2))
+    ctl.handle(RELEASE, QPointF(100, 50))
+    rows = _stored(qtbot, window, demo_store, record.id, len(before) + 1)
+    stroke = next(a for a in rows if a.id not in before)
+    assert stroke.frame_number == pen_down_on == viewer.shown_frame()

@@ -190,3 +190,22 @@ def test_a_search_kept_while_switching_media_finds_the_new_media_notes(qtbot, ma
     qtbot.waitUntil(lambda: notes.media() is not None and notes.media().id == second.id
                     and f"zebra stripes on {second.id}" in notes.model.texts(), timeout=15000)
     qtbot.waitUntil(lambda: shown() == [f"zebra stripes on {second.id}"], timeout=15000)
+
+
+def test_coming_into_the_note_box_while_playing_stops_on_the_frame_shown(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    """A note written while the media plays goes on the frame the user was looking at when they came in to write:
+    playback stops there (it went on, and the note went on whatever frame was shown when it was sent)."""
+    window = make_window(demo_store)
+    record = _open(qtbot, window)
+    viewer, notes = window.viewer, window.notes
+    start = viewer.shown_frame()
+    viewer.play()
+    qtbot.waitUntil(lambda: viewer.shown_frame() not in (None, start), timeout=15000)  # it plays
+    looked_at = viewer.shown_frame()
+    notes.editor.setFocus()
+    assert not viewer.state.playing
+    qtbot.wait(300)  # frames would have gone by had it played on
+    assert viewer.shown_frame() == viewer.current_frame() == looked_at
+    _send(qtbot, window, "the matte edge on this frame")
+    note = next(c for c in demo_store.comments.list_for_media(record.id) if c.content == "the matte edge on this frame")
+    assert note.frame_number == looked_at
