@@ -21,6 +21,7 @@ from horus_desktop.ui.dailies.tools import DailiesTools
 from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.first_layout import arrange_for_size, size_docks
 from horus_desktop.ui.jobs import JobRunner
+from horus_desktop.ui.notes.drafts import NoteDrafts
 from horus_desktop.ui.notes.panel import NotesPanel
 from horus_desktop.ui.notes.review import ReviewTools
 from horus_desktop.ui.offline_view import OfflineBadges, TakeOfflineAction
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationController(store, db, self.events, self.viewer.view, self.viewer.overlay,
                                                 self.user, slot_record=self.current.record, parent=self)
         self.notes = NotesPanel(store, db, self.events, self.user, undo_stack=self.annotations.undo_stack,
+                                drafts=NoteDrafts(settings),
                                 drawings_for=self.annotations.take_session_drawings)
         self.setCentralWidget(self.viewer)
         self.browser_dock = self._dock("Media", "browserDock", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -321,6 +323,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("viewer/play_every_frame", self.actions_by_name["play_every_frame"].isChecked())
         self.viewer.save_state(self.settings)
         self.browser.save_state(self.settings)
+        self.notes.keep_draft()
         self.settings.sync()
 
     def reset_layout(self) -> None:

@@ -32,6 +32,7 @@ from horus_desktop.ui.db_worker import DbWorker
 from horus_desktop.ui.notes.actions_row import build_actions_row
 from horus_desktop.ui.notes.commands import DeleteNoteCommand
 from horus_desktop.ui.notes.delegate import NoteDelegate
+from horus_desktop.ui.notes.drafts import Draft, NoteDrafts
 from horus_desktop.ui.notes.editor import NoteEditor
 from horus_desktop.ui.notes.model import (
     FILTER_LABELS,
@@ -64,8 +65,9 @@ class NotesPanel(QWidget):
 
     def __init__(self, store: Store, db: DbWorker, events: StoreEvents, user: CurrentUser, *,
                  undo_stack: QUndoStack | None = None, drawings_for: DrawingsFor | None = None,
-                 parent: QWidget | None = None) -> None:
-        """``drawings_for(media_id, frame)`` gives the drawings a new note on that frame links to."""
+                 drafts: NoteDrafts | None = None, parent: QWidget | None = None) -> None:
+        """``drawings_for(media_id, frame)`` gives the drawings a new note on that frame links to; ``drafts``
+        keeps the unsent text of each media (for this run only when None)."""
         super().__init__(parent)
         self.setObjectName("notesPanel")
         self._store, self._db = store, db
@@ -76,6 +78,8 @@ class NotesPanel(QWidget):
         self._frame: int | None = None
         self._reply_to: NoteItem | None = None
         self._editing: NoteItem | None = None
+        self._drafts = drafts or NoteDrafts(None)
+        self._draft_reply: uuid.UUID | None = None  # a restored reply's note, until the notes are shown
         self.thread_count = 0
         self.loads = 0
         self._drawings_for = drawings_for
@@ -126,6 +130,11 @@ class NotesPanel(QWidget):
         self.editor.sig_send.connect(self.send)
         self.editor.sig_cancel.connect(self.cancel_compose)
         self.editor.sig_focused.connect(self.sig_composing)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(400)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self.editor.textChanged.connect(self._draft_timer.start)
         self.add_button = QPushButton("Send")
         self.add_button.setObjectName("addNote")
         self.add_button.setToolTip("Send (Ctrl+Enter)")
@@ -172,12 +181,16 @@ class NotesPanel(QWidget):
             self._show_no_media()
             return
         changed = self._media is None or self._media.id != media.id
+        parked = changed and self._media is not None
+        if parked:
+            self.keep_draft()  # the media going keeps its unsent text
         self._media = media
         self.updates.set_media(media.id)
         self.add_button.setEnabled(True)
         self.title.setText(f"Notes · {media.shot or media.file_name} {media.version}")
         if changed:
             self.cancel_compose()
+            self._restore_draft(media.id, clear=parked)
             self.delegate.clear_cache()
             if self.search.text().strip():
                 self._run_search()  # the hits held are the old media's notes: search this one's
@@ -187,6 +200,9 @@ class NotesPanel(QWidget):
             self._fill(media.id, *notes)
 
     def _show_no_media(self) -> None:
+        if self._media is not None:
+            self.keep_draft()
+            self.editor.clear()  # kept with its media: it comes back with it
         self.cancel_compose()
         self._media = None
         self._frame = None
@@ -237,6 +253,12 @@ class NotesPanel(QWidget):
             if index.isValid():
                 self.view.setCurrentIndex(index)
         self.view.expandAll()
+        if self._draft_reply is not None:  # a reply's draft answers a note now shown (if still there)
+            item = self.model.item(self.model.index_of(self._draft_reply))
+            self._draft_reply = None
+            if item is not None and not item.read_only and self._editing is None:
+                self._reply_to = item
+                self._update_context()
         self._sync_buttons()
 
     def _on_notes_shown(self, comments: list[Comment]) -> None:
@@ -340,6 +362,26 @@ class NotesPanel(QWidget):
             menu.addAction(f"Open {a.file_name}", lambda a=a: self.open_attachment(a))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
+    # --- drafts --------------------------------------------------------------------------------------
+    def keep_draft(self) -> None:
+        """Keep the note box's text as the current media's draft (an edit of a stored note is not one)."""
+        self._draft_timer.stop()
+        if self._media is None or self._editing is not None:
+            return
+        reply = self._reply_to.comment.id if self._reply_to is not None else self._draft_reply
+        self._drafts.keep(self._media.id, Draft(self.editor.toPlainText(), reply))
+
+    def _restore_draft(self, media_id: uuid.UUID, *, clear: bool) -> None:
+        """The new media's draft in the box; with none, the box is emptied when ``clear`` (the text was the last
+        media's, kept with it), else what was typed while no media was current stays for this one."""
+        draft = self._drafts.get(media_id)
+        self._draft_reply = draft.reply_to if draft is not None else None
+        if draft is not None:
+            self.editor.setPlainText(draft.text)
+        elif clear:
+            self.editor.clear()
+        self._draft_timer.stop()  # what is in the box is what is kept
+
     # --- composing -------------------------------------------------------------------------------
     def _update_context(self) -> None:
         if self._editing is not None:
@@ -387,8 +429,10 @@ class NotesPanel(QWidget):
         media_id = self._media.id
 
         def done(result: tuple[Comment, list[str]]) -> None:
-            self.editor.clear()
-            self.cancel_compose()
+            self._drafts.keep(media_id, None)
+            if self._media is not None and self._media.id == media_id:  # else the box holds another media's draft
+                self.editor.clear()
+                self.cancel_compose()
             self._tell_unknown_mentions(result[1])
 
         def failed(error: BaseException) -> None:
