@@ -377,7 +377,8 @@ class NotesPanel(QWidget):
         draft = self._drafts.get(media_id)
         self._draft_reply = draft.reply_to if draft is not None else None
         if draft is not None:
-            self.editor.setPlainText(draft.text)
+            typed = "" if clear else self.editor.toPlainText().strip()  # typed while no media was current
+            self.editor.setPlainText(f"{draft.text}\n{typed}" if typed else draft.text)
         elif clear:
             self.editor.clear()
         self._draft_timer.stop()  # what is in the box is what is kept

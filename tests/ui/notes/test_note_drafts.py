@@ -106,3 +106,16 @@ def test_a_damaged_draft_in_the_settings_is_none(tmp_path) -> None:  # noqa: ANN
         Draft("kept", media[1])
     drafts.keep(media[0], None)
     assert drafts.get(media[0]) is None
+
+
+def test_text_typed_where_no_media_is_current_joins_the_next_media_draft(qtbot, make_window, demo_store) -> None:  # noqa: ANN001
+    window = make_window(demo_store)
+    first, _second = _two_media(qtbot, window)
+    notes = window.notes
+    _show(qtbot, window, first)
+    notes.editor.setPlainText("kept for this shot")
+    notes.set_media(None)  # a playlist's gap
+    assert notes.editor.toPlainText() == ""
+    notes.editor.setPlainText("typed in the gap")
+    notes.set_media(first)
+    assert notes.editor.toPlainText() == "kept for this shot\ntyped in the gap"
