@@ -28,6 +28,29 @@ def _draw(store: Store, media: MediaRecord, frame: int) -> uuid.UUID:
     return key
 
 
+def _hold_records_back(store: Store, monkeypatch) -> threading.Event:  # noqa: ANN001
+    """Media records asked for by anything but the playlist's own loading wait until the event is set (a busy
+    DB worker)."""
+    released, loading = threading.Event(), threading.local()
+    load_info, get_many = timeline_state.media_info_by_id, store.media.get_many
+
+    def info_while_loading(*args: Any) -> Any:
+        loading.on = True
+        try:
+            return load_info(*args)
+        finally:
+            loading.on = False
+
+    def slow_get_many(ids: list[uuid.UUID]) -> list[MediaRecord]:
+        if not getattr(loading, "on", False):
+            released.wait(20)
+        return get_many(ids)
+
+    monkeypatch.setattr(timeline_state, "media_info_by_id", info_while_loading)
+    monkeypatch.setattr(store.media, "get_many", slow_get_many)
+    return released
+
+
 def test_each_clip_draws_over_its_own_resolution(qtbot, make_window, tmp_path: Path) -> None:  # noqa: ANN001
     write_jpeg_sequence(tmp_path / "m" / "sq010" / "sh010" / "comp" / "v001", 6, size=(192, 108), name="sh010_comp_v001")
     write_jpeg_sequence(tmp_path / "n" / "sq010" / "sh020" / "anim" / "v001", 6, size=(64, 64), name="sh020_anim_v001")
@@ -72,24 +95,7 @@ def test_a_seek_before_the_clips_records_arrive_still_shows_the_drawing(qtbot, m
     doc.tracks[0].append(clip_for_media(wide, rate))
     playlist = create_from_document(store, doc, name="One", project_id=wide.project_id, user="ana")
     drawing = _draw(store, wide, media_range(wide)[0] + 2)
-    # Records asked for by anything but the playlist's own loading wait until released (a busy DB worker).
-    released, loading = threading.Event(), threading.local()
-    load_info, get_many = timeline_state.media_info_by_id, store.media.get_many
-
-    def info_while_loading(*args: Any) -> Any:
-        loading.on = True
-        try:
-            return load_info(*args)
-        finally:
-            loading.on = False
-
-    def slow_get_many(ids: list[uuid.UUID]) -> list[MediaRecord]:
-        if not getattr(loading, "on", False):
-            released.wait(20)
-        return get_many(ids)
-
-    monkeypatch.setattr(timeline_state, "media_info_by_id", info_while_loading)
-    monkeypatch.setattr(store.media, "get_many", slow_get_many)
+    released = _hold_records_back(store, monkeypatch)
     window = make_window(store)
     window.timeline.load_playlist(playlist.id)
     qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
@@ -122,24 +128,7 @@ def test_a_playlist_opened_after_a_media_leaves_nothing_of_it_current_until_the_
     window.open_media(wide)
     qtbot.waitUntil(lambda: canvas.item_for(drawing) is not None, timeout=15000)
     window.db.wait_idle()
-    # Records asked for by anything but the playlist's own loading wait until released (a busy DB worker).
-    released, loading = threading.Event(), threading.local()
-    load_info, get_many = timeline_state.media_info_by_id, store.media.get_many
-
-    def info_while_loading(*args: Any) -> Any:
-        loading.on = True
-        try:
-            return load_info(*args)
-        finally:
-            loading.on = False
-
-    def slow_get_many(ids: list[uuid.UUID]) -> list[MediaRecord]:
-        if not getattr(loading, "on", False):
-            released.wait(20)
-        return get_many(ids)
-
-    monkeypatch.setattr(timeline_state, "media_info_by_id", info_while_loading)
-    monkeypatch.setattr(store.media, "get_many", slow_get_many)
+    released = _hold_records_back(store, monkeypatch)
     window.timeline.load_playlist(playlist.id)
     qtbot.waitUntil(lambda: window.timeline_player.showing(), timeout=15000)
     qtbot.waitUntil(lambda: window.viewer.shown_frame() == 0, timeout=15000)
